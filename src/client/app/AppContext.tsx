@@ -1,0 +1,17 @@
+// What every screen needs: the local stores and the sync engine.
+import { createContext, useContext } from 'react';
+import type { Storage } from '../storage';
+import type { SyncEngine } from '../sync';
+
+export interface AppServices {
+  storage: Storage;
+  sync: SyncEngine;
+}
+
+export const AppContext = createContext<AppServices | null>(null);
+
+export function useAppServices(): AppServices {
+  const services = useContext(AppContext);
+  if (!services) throw new Error('useAppServices outside <AppContext>');
+  return services;
+}

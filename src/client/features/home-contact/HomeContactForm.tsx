@@ -1,0 +1,223 @@
+// Logging a HOME contact in the foyer: a handful of taps for the common case.
+// Validated with the same zod schema the server uses; the draft autosaves on
+// every change so a reload, a crash or an app update never loses it.
+import { useEffect, useRef, useState } from 'react';
+import { useForm, type FieldError } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useTranslation } from 'react-i18next';
+import {
+  CONTACT_KINDS,
+  HOME_TOPICS,
+  TIME_SLOTS,
+  homeContactContentSchema,
+  type HomeContactContent,
+} from '../../../shared/records/home-contact';
+import { SPOKEN_LANGUAGES } from '../../../shared/languages';
+import { homeContactDefaults } from '../../../domain/home-contact';
+import { newHomeContactRecord } from '../../../domain/record-envelope';
+import { useAppServices } from '../../app/AppContext';
+import { useStoredValue } from '../../app/useStoredValue';
+import { registerFormFlush } from '../../pwa/form-guard';
+
+export const HOME_CONTACT_DRAFT_ID = 'homeContact:new';
+const AUTOSAVE_DELAY_MS = 250;
+const NO_SITES: readonly { id: string; label: string }[] = [];
+
+export function HomeContactForm({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation('home-contact');
+  const { storage, sync } = useAppServices();
+  const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
+  const sites = config?.homeSites ?? NO_SITES;
+  const siteIdsRef = useRef<string[]>([]);
+  siteIdsRef.current = sites.map((site) => site.id);
+  const [restored, setRestored] = useState(false);
+  const [saveFailed, setSaveFailed] = useState(false);
+  const ready = useRef(false);
+
+  const {
+    register,
+    handleSubmit,
+    reset,
+    watch,
+    getValues,
+    formState: { errors, isSubmitting },
+  } = useForm<HomeContactContent>({
+    resolver: zodResolver(homeContactContentSchema),
+    defaultValues: homeContactDefaults(new Date(), []),
+  });
+
+  // Restore a draft once, or start from today's defaults — after the cached
+  // configuration has been read, so a single site can be preselected.
+  const configLoaded = config !== undefined;
+  useEffect(() => {
+    if (!configLoaded || ready.current) return;
+    let alive = true;
+    void storage.drafts.load(HOME_CONTACT_DRAFT_ID).then((draft) => {
+      if (!alive || ready.current) return;
+      const defaults = homeContactDefaults(new Date(), siteIdsRef.current);
+      if (draft && typeof draft === 'object') {
+        reset({ ...defaults, ...(draft as Partial<HomeContactContent>) });
+        setRestored(true);
+      } else {
+        reset(defaults);
+      }
+      ready.current = true;
+    });
+    return () => {
+      alive = false;
+    };
+  }, [storage, reset, configLoaded]);
+
+  // Autosave: debounced on change, and at once before an app update reloads.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const saveNow = async (): Promise<void> => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (ready.current) await storage.drafts.save(HOME_CONTACT_DRAFT_ID, getValues());
+    };
+    const subscription = watch(() => {
+      if (!ready.current) return;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+    });
+    const unregister = registerFormFlush(saveNow);
+    return () => {
+      subscription.unsubscribe();
+      unregister();
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [storage, watch, getValues]);
+
+  const onSubmit = handleSubmit(async (content) => {
+    setSaveFailed(false);
+    try {
+      const record = await newHomeContactRecord(content, { deviceId: await storage.device.deviceId(), now: new Date() });
+      ready.current = false; // no autosave after the draft became a record
+      await storage.records.saveRecord(record, { draftId: HOME_CONTACT_DRAFT_ID });
+      sync.trigger();
+      onDone();
+    } catch {
+      ready.current = true;
+      setSaveFailed(true);
+    }
+  });
+
+  const errorText = (error: FieldError | { message?: string } | undefined): string | null => {
+    if (!error) return null;
+    const key = error.message ?? '';
+    return ['topicsRequired', 'invalidSiteId', 'invalidDate'].includes(key)
+      ? t(`errors.${key as 'topicsRequired' | 'invalidSiteId' | 'invalidDate'}`)
+      : t('errors.invalidChoice');
+  };
+
+  return (
+    <section className="card" aria-labelledby="home-contact-title">
+      <h1 id="home-contact-title">{t('title')}</h1>
+      <p className="hint">{t('intro')}</p>
+      {restored && (
+        <p className="notice" role="status">
+          {t('draftRestored')}
+        </p>
+      )}
+      <form onSubmit={(e) => void onSubmit(e)} noValidate className="record-form">
+        <fieldset className="choice-group" aria-invalid={errors.site ? true : undefined}>
+          <legend>{t('fields.site')}</legend>
+          {sites.length === 0 && <p className="field__error">{t('noSites')}</p>}
+          <div className="choices">
+            {sites.map((site) => (
+              <label key={site.id} className="choice">
+                <input type="radio" value={site.id} {...register('site')} />
+                <span>{site.label}</span>
+              </label>
+            ))}
+          </div>
+          {errors.site && <p className="field__error">{errorText(errors.site)}</p>}
+        </fieldset>
+
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="contactDate">{t('fields.contactDate')}</label>
+            <input id="contactDate" type="date" {...register('contactDate')} />
+            {errors.contactDate && <p className="field__error">{errorText(errors.contactDate)}</p>}
+          </div>
+          <fieldset className="choice-group">
+            <legend>{t('fields.timeSlot')}</legend>
+            <div className="choices">
+              {TIME_SLOTS.map((slot) => (
+                <label key={slot} className="choice">
+                  <input type="radio" value={slot} {...register('timeSlot')} />
+                  <span>{t(`timeSlot.${slot}`)}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+
+        <fieldset className="choice-group">
+          <legend>{t('fields.contactKind')}</legend>
+          <div className="choices">
+            {CONTACT_KINDS.map((kind) => (
+              <label key={kind} className="choice">
+                <input type="radio" value={kind} {...register('contactKind')} />
+                <span>{t(`contactKind.${kind}`)}</span>
+              </label>
+            ))}
+          </div>
+          {errors.contactKind && <p className="field__error">{errorText(errors.contactKind)}</p>}
+        </fieldset>
+
+        <fieldset className="choice-group" aria-invalid={errors.topics ? true : undefined}>
+          <legend>{t('fields.topics')}</legend>
+          <div className="choices">
+            {HOME_TOPICS.map((topic) => (
+              <label key={topic} className="choice">
+                <input type="checkbox" value={topic} {...register('topics')} />
+                <span>{t(`topics.${topic}`)}</span>
+              </label>
+            ))}
+          </div>
+          {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
+        </fieldset>
+
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="language">{t('fields.language')}</label>
+            <select id="language" {...register('language')}>
+              {SPOKEN_LANGUAGES.map((lang) => (
+                <option key={lang} value={lang}>
+                  {t(`spokenLanguage.${lang}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="choice choice--single">
+            <input type="checkbox" {...register('mediatorPresent')} />
+            <span>{t('fields.mediatorPresent')}</span>
+          </label>
+        </div>
+
+        {saveFailed && (
+          <p className="form-error" role="alert">
+            {t('errors.saveFailed')}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
+            {t('save')}
+          </button>
+          <button
+            type="button"
+            className="button button--large"
+            onClick={() => {
+              ready.current = false;
+              void storage.drafts.discard(HOME_CONTACT_DRAFT_ID).then(onDone);
+            }}
+          >
+            {t('cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

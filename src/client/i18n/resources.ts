@@ -1,0 +1,17 @@
+// Namespaces and the typed keys: the German source files define what exists,
+// so `t('common:sync.pending')` is checked by the compiler.
+import type common from '../../../locales/de/common.json';
+import type homeContact from '../../../locales/de/home-contact.json';
+
+export const NAMESPACES = ['common', 'home-contact'] as const;
+export type Namespace = (typeof NAMESPACES)[number];
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'common';
+    resources: {
+      common: typeof common;
+      'home-contact': typeof homeContact;
+    };
+  }
+}

@@ -1,0 +1,22 @@
+// Entry point of the tablet app: languages first (so nothing flashes untranslated),
+// then the local database, then the screens.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { initI18n } from './i18n';
+import { openStorage } from './storage';
+import { App } from './app/App';
+import './styles.css';
+
+async function boot(): Promise<void> {
+  await initI18n();
+  const storage = openStorage();
+  const root = document.getElementById('root');
+  if (!root) throw new Error('missing #root');
+  createRoot(root).render(
+    <StrictMode>
+      <App storage={storage} />
+    </StrictMode>,
+  );
+}
+
+void boot();

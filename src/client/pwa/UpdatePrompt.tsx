@@ -1,0 +1,50 @@
+// Offers a new app version; it is applied only when the user taps "update",
+// after every open form has saved its draft. Also says once when the app has
+// become available offline.
+import { useRegisterSW } from 'virtual:pwa-register/react';
+import { useTranslation } from 'react-i18next';
+import { flushOpenForms } from './form-guard';
+
+export function UpdatePrompt() {
+  const { t } = useTranslation();
+  const {
+    needRefresh: [needRefresh, setNeedRefresh],
+    offlineReady: [offlineReady, setOfflineReady],
+    updateServiceWorker,
+  } = useRegisterSW({ immediate: true });
+
+  if (needRefresh) {
+    return (
+      <div className="banner banner--update" role="status" data-testid="update-prompt">
+        <p>
+          <strong>{t('update.available')}</strong> {t('update.keepsData')}
+        </p>
+        <div className="banner__actions">
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => {
+              void flushOpenForms().then(() => updateServiceWorker(true));
+            }}
+          >
+            {t('update.apply')}
+          </button>
+          <button type="button" className="button" onClick={() => { setNeedRefresh(false); }}>
+            {t('update.later')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (offlineReady) {
+    return (
+      <div className="banner" role="status" data-testid="offline-ready">
+        <p>{t('update.offlineReady')}</p>
+        <button type="button" className="button" onClick={() => { setOfflineReady(false); }}>
+          {t('update.dismiss')}
+        </button>
+      </div>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,37 @@
+// The names and index specs of every IndexedDB table, by schema version.
+// CHANGING ANYTHING HERE NEEDS A NEW DEXIE VERSION AND A MIGRATION TEST
+// (tests/integration/client/storage). Old versions stay declared forever so a
+// tablet that skipped releases still upgrades step by step.
+
+export const DATABASE_NAME = 'lotse';
+
+export const TABLES = {
+  records: 'records',
+  outbox: 'outbox',
+  meta: 'meta',
+  drafts: 'drafts',
+} as const;
+
+/** Dexie store specs per version; only ids and non-identifying status fields are indexed. */
+export const SCHEMA_HISTORY = [
+  {
+    version: 1,
+    stores: {
+      [TABLES.records]: 'id, kind, syncState',
+      [TABLES.outbox]: '++seq, recordId',
+      [TABLES.meta]: 'key',
+    },
+  },
+  {
+    // v2: form drafts survive reloads and app updates; records list by last change.
+    version: 2,
+    stores: {
+      [TABLES.records]: 'id, kind, syncState, updatedAt',
+      [TABLES.outbox]: '++seq, recordId',
+      [TABLES.meta]: 'key',
+      [TABLES.drafts]: 'formId',
+    },
+  },
+] as const;
+
+export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;

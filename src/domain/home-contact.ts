@@ -1,0 +1,35 @@
+// Rules of the HOME contact (Mönchengladbach foyers): the time slot follows the
+// clock, so the common case is logged with a handful of taps.
+import type { HomeContactContent } from '../shared/records/home-contact';
+import { TIME_SLOTS } from '../shared/records/home-contact';
+
+export type TimeSlot = (typeof TIME_SLOTS)[number];
+
+/** Foyer time slot from the local hour: before 10:00 drop-off, from 14:00 pick-up. */
+export function timeSlotAt(hour: number): TimeSlot {
+  if (hour < 10) return 'dropOff';
+  if (hour >= 14) return 'pickUp';
+  return 'daytime';
+}
+
+/** Local calendar date as YYYY-MM-DD (the tablet's day, not UTC's). */
+export function localIsoDate(date: Date): string {
+  const y = String(date.getFullYear()).padStart(4, '0');
+  const m = String(date.getMonth() + 1).padStart(2, '0');
+  const d = String(date.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+/** A fresh form: today, the current slot, the one site if there is only one. */
+export function homeContactDefaults(now: Date, siteIds: readonly string[]): Partial<HomeContactContent> {
+  const defaults: Partial<HomeContactContent> = {
+    contactDate: localIsoDate(now),
+    timeSlot: timeSlotAt(now.getHours()),
+    contactKind: 'shortTalk',
+    topics: [],
+    language: 'de',
+    mediatorPresent: false,
+  };
+  if (siteIds.length === 1 && siteIds[0] !== undefined) defaults.site = siteIds[0];
+  return defaults;
+}

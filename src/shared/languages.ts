@@ -1,0 +1,16 @@
+// Languages Lotse knows. Staff UI languages are complete translations; family
+// languages are the ones a family can be addressed in (DOMAIN.md: Münster's
+// mediators speak Arabic, Persian, Russian, Polish, French, English, Turkish,
+// Ukrainian besides German). Arabic and Persian are written right-to-left.
+
+export const STAFF_LANGUAGES = ['de', 'en'] as const;
+export type StaffLanguage = (typeof STAFF_LANGUAGES)[number];
+
+export const FAMILY_LANGUAGES = ['de', 'en', 'ar', 'fa', 'ru', 'pl', 'fr', 'tr', 'uk'] as const;
+export type FamilyLanguage = (typeof FAMILY_LANGUAGES)[number];
+
+/** A family may speak a language Lotse has no texts for; it is still recorded. */
+export const SPOKEN_LANGUAGES = [...FAMILY_LANGUAGES, 'other'] as const;
+export type SpokenLanguage = (typeof SPOKEN_LANGUAGES)[number];
+
+export const RTL_LANGUAGES: ReadonlySet<string> = new Set(['ar', 'fa']);

@@ -1,0 +1,116 @@
+// The sync protocol between tablet and backend (DESIGN.md §5). Push is
+// idempotent by record id + revision; the server answers per record, so one
+// invalid record never blocks the others. Every API error uses one envelope.
+import { z } from 'zod';
+import { recordIdSchema } from './records/sync-record';
+
+/** Bump when an old tablet can no longer talk to the server: it is answered `clientTooOld`. */
+export const SYNC_PROTOCOL_VERSION = 1;
+export const MAX_PUSH_BATCH = 500;
+/** Request body limit for push, in bytes: 500 records of a few kB each. */
+export const MAX_PUSH_BODY_BYTES = 4 * 1024 * 1024;
+
+export const ERROR_REASONS = [
+  'malformedJson',
+  'invalidRequest',
+  'payloadTooLarge',
+  'unsupportedMediaType',
+  'clientTooOld',
+  'unauthorized',
+  'forbidden',
+  'notFound',
+  'rateLimited',
+  'invalidRecord',
+  'hashMismatch',
+  'revisionConflict',
+  'internal',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+export const errorEnvelopeSchema = z.strictObject({
+  error: z.strictObject({
+    reason: z.enum(ERROR_REASONS),
+    message: z.string(),
+    /** Field paths and messages; never echoes submitted values. */
+    issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
+
+/**
+ * Records are validated one by one (so one bad record is rejected alone);
+ * here they are only required to be objects.
+ */
+export const pushRequestSchema = z.strictObject({
+  protocolVersion: z.int().min(1),
+  deviceId: recordIdSchema,
+  records: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_PUSH_BATCH),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const PUSH_OUTCOMES = ['accepted', 'rejected'] as const;
+
+export const pushResultSchema = z.strictObject({
+  /** Echoed when the submitted record carried a readable id. */
+  id: z.string().nullable(),
+  revision: z.int().nullable(),
+  outcome: z.enum(PUSH_OUTCOMES),
+  /** HTTP-like status of this one record: 200 accepted, 409 conflict, 422 invalid. */
+  status: z.union([z.literal(200), z.literal(409), z.literal(422)]),
+  reason: z.enum(ERROR_REASONS).optional(),
+  message: z.string().optional(),
+  issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  /** Server time the revision was first stored (the same on every retry). */
+  receivedAt: z.iso.datetime().optional(),
+});
+export type PushResult = z.infer<typeof pushResultSchema>;
+
+export const pushResponseSchema = z.strictObject({
+  serverTime: z.iso.datetime(),
+  results: z.array(pushResultSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+/** What a tablet needs offline about its municipality (pulled, cached on the device). */
+export const siteSchema = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+});
+export const deviceConfigSchema = z.strictObject({
+  protocolVersion: z.int(),
+  serverTime: z.iso.datetime(),
+  municipality: z.strictObject({ id: z.string(), name: z.string() }),
+  homeSites: z.array(siteSchema),
+});
+export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
+
+export const loginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const ROLES = ['fieldworker', 'approver', 'coordinator', 'partner', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const sessionUserSchema = z.strictObject({
+  id: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  organisationId: z.string(),
+  municipalityId: z.string(),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const loginResponseSchema = z.strictObject({
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  user: sessionUserSchema,
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const healthResponseSchema = z.strictObject({
+  status: z.literal('ok'),
+  protocolVersion: z.int(),
+  database: z.enum(['postgres', 'pglite']),
+});

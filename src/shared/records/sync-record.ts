@@ -1,0 +1,35 @@
+// The envelope every record travels in (DESIGN.md §3): client-generated UUIDv7
+// id, kind, schema version, form version, revision, device, advisory device
+// time and the content hash over canonical JSON. One schema per record kind,
+// joined in a discriminated union on `kind`.
+import { z } from 'zod';
+import { UUID_PATTERN } from '../ids';
+import { CONTENT_HASH_PATTERN } from '../content-hash';
+import { HOME_CONTACT_SCHEMA_VERSION, homeContactContentSchema } from './home-contact';
+
+export const RECORD_KINDS = ['homeContact'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export const recordIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
+
+const envelopeFields = {
+  id: recordIdSchema,
+  revision: z.int().min(1).max(1_000_000),
+  formVersion: z.string().regex(/^[0-9A-Za-z.-]{1,32}$/),
+  deviceId: recordIdSchema,
+  /** Device clock, advisory only: the server's receivedAt is authoritative. */
+  createdAt: z.iso.datetime({ offset: true }),
+  contentHash: z.string().regex(CONTENT_HASH_PATTERN, { message: 'invalidContentHash' }),
+};
+
+export const homeContactRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('homeContact'),
+  schemaVersion: z.literal(HOME_CONTACT_SCHEMA_VERSION),
+  caseNumber: z.null(),
+  content: homeContactContentSchema,
+});
+
+export const syncRecordSchema = z.discriminatedUnion('kind', [homeContactRecordSchema]);
+export type SyncRecord = z.infer<typeof syncRecordSchema>;
+export type HomeContactRecord = z.infer<typeof homeContactRecordSchema>;

@@ -1,0 +1,54 @@
+// Build of the tablet PWA. The service worker precaches the app shell and every
+// locale chunk, never touches /api (no record content in Cache Storage), and
+// only activates a new version when the user taps "update" (registerType: prompt).
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const backend = process.env.LOTSE_BACKEND ?? 'http://localhost:8080';
+
+export default defineConfig({
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      devOptions: { enabled: false },
+      includeAssets: ['icon.svg'],
+      manifest: {
+        name: 'Lotse',
+        short_name: 'Lotse',
+        description: 'Lotse – Dokumentation für Präventionsketten, offline-fähig',
+        lang: 'de',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        background_color: '#ffffff',
+        theme_color: '#0b5d5b',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2,json,webmanifest}'],
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/api\//],
+        // No runtime caching: API responses (case data) must never reach Cache Storage.
+        runtimeCaching: [],
+        cleanupOutdatedCaches: true,
+        clientsClaim: false,
+        skipWaiting: false,
+      },
+    }),
+  ],
+  server: {
+    proxy: { '/api': backend },
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+  },
+});
