@@ -4,17 +4,20 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initI18n } from './i18n';
 import { openStorage } from './storage';
+import { startSync } from './sync';
 import { App } from './app/App';
 import './styles.css';
 
 async function boot(): Promise<void> {
   await initI18n();
   const storage = openStorage();
+  // The engine lives as long as the page: it keeps draining the outbox whatever screen is shown.
+  const { engine } = startSync(storage);
   const root = document.getElementById('root');
   if (!root) throw new Error('missing #root');
   createRoot(root).render(
     <StrictMode>
-      <App storage={storage} />
+      <App storage={storage} engine={engine} />
     </StrictMode>,
   );
 }

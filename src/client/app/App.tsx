@@ -3,9 +3,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Storage } from '../storage';
-import { startSync, refreshConfig, type SyncEngine } from '../sync';
+import { refreshConfig, type SyncEngine } from '../sync';
 import { UpdatePrompt } from '../pwa/UpdatePrompt';
-import { HomeContactForm } from '../features/home-contact/HomeContactForm';
+import { HOME_CONTACT_DRAFT_ID, HomeContactForm } from '../features/home-contact/HomeContactForm';
 import { AppContext } from './AppContext';
 import { Overview } from './Overview';
 import { SignInScreen } from './SignInScreen';
@@ -15,19 +15,20 @@ import { AppHeader } from './AppHeader';
 
 type View = 'overview' | 'newHomeContact' | 'renewSession';
 
-export function App({ storage }: { storage: Storage }) {
+export function App({ storage, engine }: { storage: Storage; engine: SyncEngine }) {
   const { t } = useTranslation();
-  const [engine, setEngine] = useState<SyncEngine | null>(null);
   const [view, setView] = useState<View>('overview');
   const session = useStoredValue(storage, async (s) => (await s.device.session()) ?? null);
 
+  // A draft is left behind only by a reload, a crash or an app update (saving
+  // and cancelling both remove it): reopen its form so the work continues.
   useEffect(() => {
-    const sync = startSync(storage);
-    setEngine(sync.engine);
-    return sync.dispose;
+    void storage.drafts.load(HOME_CONTACT_DRAFT_ID).then((draft) => {
+      if (draft !== undefined) setView((current) => (current === 'overview' ? 'newHomeContact' : current));
+    });
   }, [storage]);
 
-  if (engine === null || session === undefined) {
+  if (session === undefined) {
     return <p className="loading">{t('app.loading')}</p>;
   }
 

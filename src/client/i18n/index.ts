@@ -16,7 +16,7 @@ async function loadLanguage(lang: string): Promise<Resource[string]> {
       if (load) bundle[ns] = (await load()).default;
     }),
   );
-  return bundle as Resource[string];
+  return bundle;
 }
 
 export function isStaffLanguage(value: unknown): value is StaffLanguage {

@@ -18,9 +18,9 @@ export class LotseDatabase extends Dexie {
         version.upgrade(async (tx) => {
           // v1 rows had no updatedAt; the list is now ordered by it.
           await tx
-            .table<StoredRecord, string>(TABLES.records)
+            .table<Omit<StoredRecord, 'updatedAt'> & { updatedAt?: string }, string>(TABLES.records)
             .toCollection()
-            .modify((row) => {
+            .modify((row: Omit<StoredRecord, 'updatedAt'> & { updatedAt?: string }) => {
               row.updatedAt ??= row.createdAt;
             });
         });

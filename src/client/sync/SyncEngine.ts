@@ -100,13 +100,20 @@ export class SyncEngine {
   private async run(): Promise<void> {
     this.running = true;
     try {
+      this.again = false;
       do {
-        this.again = false;
         await this.pushUntilEmpty();
-      } while (this.again && !this.stopped);
+      } while (this.takeAgain() && !this.stopped);
     } finally {
       this.running = false;
     }
+  }
+
+  /** Whether a trigger arrived while a run was in progress (and clears it). */
+  private takeAgain(): boolean {
+    const again = this.again;
+    this.again = false;
+    return again;
   }
 
   private async pushUntilEmpty(): Promise<void> {
@@ -148,12 +155,12 @@ export class SyncEngine {
     if (status === 408 || status === 429 || status >= 500) return this.fail();
     // Any other 4xx refused the whole request. Halve the batch until the one
     // record that causes it is alone, then mark exactly that record rejected.
-    const first = items[0];
-    if (items.length > 1 || !first) {
+    const [only, ...more] = items;
+    if (only === undefined || more.length > 0) {
       this.batchSize = Math.max(1, Math.floor(items.length / 2));
       return true;
     }
-    await this.deps.records.rejectItem(first, {
+    await this.deps.records.rejectItem(only, {
       reason: outcome.error?.reason ?? 'invalidRequest',
       message: outcome.error?.message ?? `HTTP ${String(status)}`,
       issues: outcome.error?.issues ?? [],

@@ -1,7 +1,7 @@
 // Logging a HOME contact in the foyer: a handful of taps for the common case.
 // Validated with the same zod schema the server uses; the draft autosaves on
 // every change so a reload, a crash or an app update never loses it.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useForm, type FieldError } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
@@ -17,10 +17,9 @@ import { homeContactDefaults } from '../../../domain/home-contact';
 import { newHomeContactRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
-import { registerFormFlush } from '../../pwa/form-guard';
+import { DraftAutosave } from '../../app/DraftAutosave';
 
 export const HOME_CONTACT_DRAFT_ID = 'homeContact:new';
-const AUTOSAVE_DELAY_MS = 250;
 const NO_SITES: readonly { id: string; label: string }[] = [];
 
 export function HomeContactForm({ onDone }: { onDone: () => void }) {
@@ -28,17 +27,16 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   const sites = config?.homeSites ?? NO_SITES;
-  const siteIdsRef = useRef<string[]>([]);
-  siteIdsRef.current = sites.map((site) => site.id);
+  const [autosave] = useState(() => new DraftAutosave(storage.drafts, HOME_CONTACT_DRAFT_ID));
+  const [started, setStarted] = useState(false);
   const [restored, setRestored] = useState(false);
   const [saveFailed, setSaveFailed] = useState(false);
-  const ready = useRef(false);
 
   const {
     register,
     handleSubmit,
     reset,
-    watch,
+    subscribe,
     getValues,
     formState: { errors, isSubmitting },
   } = useForm<HomeContactContent>({
@@ -48,57 +46,52 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
 
   // Restore a draft once, or start from today's defaults — after the cached
   // configuration has been read, so a single site can be preselected.
-  const configLoaded = config !== undefined;
   useEffect(() => {
-    if (!configLoaded || ready.current) return;
+    if (config === undefined || started) return;
     let alive = true;
-    void storage.drafts.load(HOME_CONTACT_DRAFT_ID).then((draft) => {
-      if (!alive || ready.current) return;
-      const defaults = homeContactDefaults(new Date(), siteIdsRef.current);
+    void autosave.restore().then((draft) => {
+      if (!alive) return;
+      const defaults = homeContactDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id));
       if (draft && typeof draft === 'object') {
         reset({ ...defaults, ...(draft as Partial<HomeContactContent>) });
         setRestored(true);
       } else {
         reset(defaults);
       }
-      ready.current = true;
+      setStarted(true);
     });
     return () => {
       alive = false;
     };
-  }, [storage, reset, configLoaded]);
+  }, [autosave, config, started, reset]);
 
-  // Autosave: debounced on change, and at once before an app update reloads.
+  // Autosave on every change, and at once before an app update reloads.
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const saveNow = async (): Promise<void> => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      if (ready.current) await storage.drafts.save(HOME_CONTACT_DRAFT_ID, getValues());
-    };
-    const subscription = watch(() => {
-      if (!ready.current) return;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+    const unsubscribe = subscribe({
+      formState: { values: true },
+      callback: () => {
+        autosave.schedule(getValues);
+      },
     });
-    const unregister = registerFormFlush(saveNow);
+    const unguard = autosave.guard(getValues);
     return () => {
-      subscription.unsubscribe();
-      unregister();
-      if (timer !== undefined) clearTimeout(timer);
+      unsubscribe();
+      unguard();
+      autosave.dispose();
     };
-  }, [storage, watch, getValues]);
+  }, [autosave, subscribe, getValues]);
 
   const onSubmit = handleSubmit(async (content) => {
     setSaveFailed(false);
+    await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
       const record = await newHomeContactRecord(content, { deviceId: await storage.device.deviceId(), now: new Date() });
-      ready.current = false; // no autosave after the draft became a record
       await storage.records.saveRecord(record, { draftId: HOME_CONTACT_DRAFT_ID });
       sync.trigger();
       onDone();
     } catch {
-      ready.current = true;
+      autosave.resume();
+      await autosave.saveNow(getValues);
       setSaveFailed(true);
     }
   });
@@ -210,8 +203,7 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
             type="button"
             className="button button--large"
             onClick={() => {
-              ready.current = false;
-              void storage.drafts.discard(HOME_CONTACT_DRAFT_ID).then(onDone);
+              void autosave.discard().then(onDone);
             }}
           >
             {t('cancel')}

@@ -3,7 +3,6 @@
 import { useTranslation } from 'react-i18next';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
-import type { StoredRecord } from '../../storage';
 
 export function HomeContactList() {
   const { t, i18n } = useTranslation(['home-contact', 'common']);
@@ -18,7 +17,7 @@ export function HomeContactList() {
       <h2 id="records-title">{t('common:records.title')}</h2>
       {records !== undefined && records.length === 0 && <p className="hint">{t('common:records.empty')}</p>}
       <ul className="record-list" data-testid="record-list">
-        {(records ?? []).filter(isHomeContact).map((row) => {
+        {(records ?? []).map((row) => {
           const content = row.envelope.content;
           return (
             <li key={row.id} className={`record record--${row.syncState}`} data-record-id={row.id} data-sync-state={row.syncState}>
@@ -47,8 +46,4 @@ export function HomeContactList() {
       </ul>
     </section>
   );
-}
-
-function isHomeContact(row: StoredRecord): row is StoredRecord & { envelope: { kind: 'homeContact' } } {
-  return row.envelope.kind === 'homeContact';
 }

@@ -1,0 +1,80 @@
+// Page object for the tablet app: sign-in, overview, HOME contact form, and
+// what the service worker and IndexedDB hold.
+import type { Page } from 'playwright-core';
+import { de } from './texts';
+
+export class TabletApp {
+  constructor(readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(baseUrl);
+  }
+
+  async signIn(username: string, password: string): Promise<void> {
+    await this.page.getByLabel(de.common.auth.username).fill(username);
+    await this.page.getByLabel(de.common.auth.password).fill(password);
+    await this.page.getByRole('button', { name: de.common.auth.submit }).click();
+    await this.page.getByRole('button', { name: de.homeContact.new }).waitFor();
+  }
+
+  /** Waits until a service worker is active and controls this page. */
+  async waitForServiceWorker(): Promise<void> {
+    await this.page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    if (!(await this.page.evaluate(() => navigator.serviceWorker.controller !== null))) {
+      await this.page.reload();
+      await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    }
+  }
+
+  async startHomeContact(): Promise<void> {
+    await this.page.getByRole('button', { name: de.homeContact.new }).click();
+    await this.page.getByRole('heading', { name: de.homeContact.title }).waitFor();
+  }
+
+  async chooseSite(label: string): Promise<void> {
+    await this.page.getByRole('radio', { name: label }).check();
+  }
+
+  async chooseTopic(topic: keyof typeof de.homeContact.topics): Promise<void> {
+    await this.page.getByRole('checkbox', { name: de.homeContact.topics[topic] }).check();
+  }
+
+  async chooseKind(kind: keyof typeof de.homeContact.contactKind): Promise<void> {
+    await this.page.getByRole('radio', { name: de.homeContact.contactKind[kind] }).check();
+  }
+
+  async save(): Promise<void> {
+    await this.page.getByRole('button', { name: de.homeContact.save }).click();
+  }
+
+  recordItems() {
+    return this.page.getByTestId('record-list').locator('li');
+  }
+
+  syncStatus() {
+    return this.page.getByTestId('sync-status');
+  }
+
+  /** Raw IndexedDB read, bypassing the app: what someone copying the profile would find. */
+  async rawIndexedDb(): Promise<Record<string, unknown[]>> {
+    return this.page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('lotse');
+        request.onsuccess = () => { resolve(request.result); };
+        request.onerror = () => { reject(new Error('open failed')); };
+      });
+      const out: Record<string, unknown[]> = {};
+      for (const name of Array.from(db.objectStoreNames)) {
+        out[name] = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(name, 'readonly').objectStore(name).getAll();
+          request.onsuccess = () => { resolve(request.result as unknown[]); };
+          request.onerror = () => { reject(new Error('read failed')); };
+        });
+      }
+      db.close();
+      return out;
+    });
+  }
+}

@@ -1,0 +1,249 @@
+// The sync engine over a real (fake-indexeddb) tablet database and a scripted
+// transport: what is accepted becomes "sent", what is refused becomes
+// "rejected" with its reason, failures back off and retry, nothing is lost.
+import { afterEach, describe, expect, it } from 'vitest';
+import { LotseDatabase } from '../../../../src/client/storage/LotseDatabase';
+import { openStorage, type Storage } from '../../../../src/client/storage';
+import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
+import type { PushOutcome, PushTransport } from '../../../../src/client/sync/transport';
+import type { PushRequest, PushResult } from '../../../../src/shared/protocol';
+import type { SyncRecord } from '../../../../src/shared/records/sync-record';
+import { freshIndexedDb } from '../../../fixtures/client-db';
+import { homeContactRecord } from '../../../fixtures/home-contacts';
+
+const SERVER_TIME = '2026-11-20T09:00:00.000Z';
+let storages: Storage[] = [];
+
+function newStorage(idb = freshIndexedDb()): Storage {
+  const storage = openStorage(new LotseDatabase('sync-test', idb));
+  storages.push(storage);
+  return storage;
+}
+
+afterEach(() => {
+  for (const s of storages) s.close();
+  storages = [];
+});
+
+function accept(record: Record<string, unknown>): PushResult {
+  return { id: record.id as string, revision: record.revision as number, outcome: 'accepted', status: 200, receivedAt: SERVER_TIME };
+}
+
+/** A transport that answers each push with the next scripted behaviour and records what it was sent. */
+function scripted(...steps: ((request: PushRequest) => PushOutcome)[]): PushTransport & { requests: PushRequest[] } {
+  const requests: PushRequest[] = [];
+  return {
+    requests,
+    push(request) {
+      requests.push(request);
+      const step = steps.shift() ?? acceptAll;
+      return Promise.resolve(step(request));
+    },
+  };
+}
+
+const acceptAll = (request: PushRequest): PushOutcome => ({
+  kind: 'answered',
+  status: 200,
+  response: { serverTime: SERVER_TIME, results: request.records.map(accept) },
+});
+
+interface ManualTimers {
+  setTimer: (fn: () => void, ms: number) => unknown;
+  clearTimer: (h: unknown) => void;
+  delays: number[];
+  fire: () => void;
+}
+
+function manualTimers(): ManualTimers {
+  let pending: (() => void) | undefined;
+  const delays: number[] = [];
+  return {
+    delays,
+    setTimer(fn, ms) {
+      delays.push(ms);
+      pending = fn;
+      return 1;
+    },
+    clearTimer() {
+      pending = undefined;
+    },
+    fire() {
+      const fn = pending;
+      pending = undefined;
+      fn?.();
+    },
+  };
+}
+
+function engineFor(storage: Storage, transport: PushTransport, extra: Partial<ConstructorParameters<typeof SyncEngine>[0]> = {}): SyncEngine {
+  return new SyncEngine({
+    records: storage.records,
+    transport,
+    deviceId: () => storage.device.deviceId(),
+    isOnline: () => true,
+    random: () => 0.5,
+    ...extra,
+  });
+}
+
+async function saveContacts(storage: Storage, n: number): Promise<SyncRecord[]> {
+  const out: SyncRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const record = await homeContactRecord({ topics: i % 2 ? ['health'] : ['money'] }, { now: new Date(Date.UTC(2026, 10, 20, 8, i)) });
+    await storage.records.saveRecord(record);
+    out.push(record);
+  }
+  return out;
+}
+
+describe('SyncEngine', () => {
+  it('sends queued records and marks them sent with the server time', async () => {
+    const storage = newStorage();
+    const [record] = await saveContacts(storage, 1);
+    const transport = scripted(acceptAll);
+    const engine = engineFor(storage, transport);
+    engine.start();
+    const status = await engine.drain();
+    expect(status.mode).toBe('idle');
+    expect(transport.requests).toHaveLength(1);
+    expect(transport.requests[0]?.records[0]).toEqual(record);
+    const [row] = await storage.records.listRecords();
+    expect(row).toMatchObject({ syncState: 'sent', sentAt: SERVER_TIME });
+    expect(await storage.records.countOutbox()).toBe(0);
+  });
+
+  it('does not push while offline, and pushes when triggered online', async () => {
+    const storage = newStorage();
+    await saveContacts(storage, 2);
+    let online = false;
+    const transport = scripted(acceptAll);
+    const engine = engineFor(storage, transport, { isOnline: () => online });
+    engine.start();
+    expect((await engine.drain()).mode).toBe('offline');
+    expect(transport.requests).toHaveLength(0);
+    online = true;
+    engine.trigger({ resetBackoff: true });
+    expect((await engine.drain()).mode).toBe('idle');
+    expect(await storage.records.countBySyncState('sent')).toBe(2);
+  });
+
+  it('marks a record the server refuses as rejected with its reason and still sends the others', async () => {
+    const storage = newStorage();
+    const records = await saveContacts(storage, 3);
+    const bad = records[1];
+    const transport = scripted((request) => ({
+      kind: 'answered',
+      status: 200,
+      response: {
+        serverTime: SERVER_TIME,
+        results: request.records.map((r) =>
+          r.id === bad?.id
+            ? { id: r.id as string, revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'site unknown', issues: [{ path: 'content.site', message: 'unknown site' }] }
+            : accept(r),
+        ),
+      },
+    }));
+    const engine = engineFor(storage, transport);
+    engine.start();
+    await engine.drain();
+    const rows = await storage.records.listRecords();
+    expect(rows.filter((r) => r.syncState === 'sent')).toHaveLength(2);
+    const rejected = rows.find((r) => r.id === bad?.id);
+    expect(rejected).toMatchObject({ syncState: 'rejected', rejection: { reason: 'invalidRecord', issues: [{ path: 'content.site' }] } });
+    expect(await storage.records.countOutbox()).toBe(0); // the queue is not blocked
+  });
+
+  it('retries 5xx and network failures with growing, jittered delays and keeps the order', async () => {
+    const storage = newStorage();
+    const records = await saveContacts(storage, 3);
+    const timers = manualTimers();
+    const transport = scripted(
+      () => ({ kind: 'failed', status: 503, error: undefined }),
+      () => ({ kind: 'network' }),
+      () => ({ kind: 'failed', status: 500, error: { reason: 'internal', message: 'boom' } }),
+      acceptAll,
+    );
+    const engine = engineFor(storage, transport, { ...timers, backoff: { baseMs: 1000, maxMs: 60_000 } });
+    engine.start();
+    expect((await engine.drain()).mode).toBe('error');
+    timers.fire();
+    await engine.drain();
+    timers.fire();
+    await engine.drain();
+    timers.fire();
+    expect((await engine.drain()).mode).toBe('idle');
+    expect(timers.delays).toEqual([750, 1500, 3000]); // random 0.5 → ¾ of base·2ⁿ
+    expect(transport.requests).toHaveLength(4);
+    for (const request of transport.requests) {
+      expect(request.records.map((r) => r.id)).toEqual(records.map((r) => r.id)); // same batch, same order
+    }
+    expect(await storage.records.countBySyncState('sent')).toBe(3);
+  });
+
+  it('pauses on 401 without losing anything, and resumes after a new sign-in', async () => {
+    const storage = newStorage();
+    await saveContacts(storage, 2);
+    const transport = scripted(() => ({ kind: 'failed', status: 401, error: { reason: 'unauthorized', message: 'expired' } }), acceptAll);
+    const engine = engineFor(storage, transport);
+    engine.start();
+    const paused = await engine.drain();
+    expect(paused).toMatchObject({ mode: 'paused', pauseReason: 'unauthorized' });
+    engine.trigger(); // ordinary nudges do not hammer the server while paused
+    await engine.drain();
+    expect(transport.requests).toHaveLength(1);
+    expect(await storage.records.countOutbox()).toBe(2);
+    engine.trigger({ resetBackoff: true }); // signed in again
+    expect((await engine.drain()).mode).toBe('idle');
+    expect(await storage.records.countBySyncState('sent')).toBe(2);
+  });
+
+  it('pauses with clientTooOld on 426 so the app can offer its update', async () => {
+    const storage = newStorage();
+    await saveContacts(storage, 1);
+    const engine = engineFor(storage, scripted(() => ({ kind: 'failed', status: 426, error: { reason: 'clientTooOld', message: 'update' } })));
+    engine.start();
+    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'clientTooOld' });
+    expect(await storage.records.countOutbox()).toBe(1);
+  });
+
+  it('finds the one record that makes the server refuse a whole batch and rejects only it', async () => {
+    const storage = newStorage();
+    const records = await saveContacts(storage, 4);
+    const poison = records[2]?.id;
+    const transport: PushTransport & { requests: PushRequest[] } = {
+      requests: [],
+      push(request) {
+        this.requests.push(request);
+        if (request.records.some((r) => r.id === poison)) {
+          return Promise.resolve({ kind: 'failed', status: 413, error: { reason: 'payloadTooLarge', message: 'too large' } });
+        }
+        return Promise.resolve(acceptAll(request));
+      },
+    };
+    const engine = engineFor(storage, transport);
+    engine.start();
+    expect((await engine.drain()).mode).toBe('idle');
+    const rows = await storage.records.listRecords();
+    expect(rows.find((r) => r.id === poison)).toMatchObject({ syncState: 'rejected', rejection: { reason: 'payloadTooLarge' } });
+    expect(rows.filter((r) => r.syncState === 'sent')).toHaveLength(3);
+  });
+
+  it('resumes after a reload: a new engine over the same database sends what the old one could not', async () => {
+    const idb = freshIndexedDb();
+    const before = newStorage(idb);
+    await saveContacts(before, 2);
+    const failing = engineFor(before, scripted(() => ({ kind: 'network' })), manualTimers());
+    failing.start();
+    await failing.drain();
+    failing.stop();
+    before.close();
+
+    const after = newStorage(idb);
+    const transport = scripted(acceptAll);
+    const engine = engineFor(after, transport);
+    engine.start();
+    expect((await engine.drain()).mode).toBe('idle');
+    expect(await after.records.countBySyncState('sent')).toBe(2);
+  });
+});
