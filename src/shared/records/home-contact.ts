@@ -20,23 +20,26 @@ export const HOME_TOPICS = [
   'other',
 ] as const;
 
+// Error messages are keys the form translates (locales/<lang>/home-contact.json → errors).
+const choice = { error: 'invalidChoice' } as const;
+
 /** Ids of configured sites (foyers): lower-case slugs, set per municipality. */
-export const siteIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidSiteId' });
-export const isoDateSchema = z.iso.date({ message: 'invalidDate' });
+export const siteIdSchema = z.string({ error: 'invalidSiteId' }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidSiteId' });
+export const isoDateSchema = z.iso.date({ error: 'invalidDate' });
 
 export const homeContactContentSchema = z
   .strictObject({
     site: siteIdSchema,
     contactDate: isoDateSchema,
-    timeSlot: z.enum(TIME_SLOTS),
-    contactKind: z.enum(CONTACT_KINDS),
+    timeSlot: z.enum(TIME_SLOTS, choice),
+    contactKind: z.enum(CONTACT_KINDS, choice),
     topics: z
-      .array(z.enum(HOME_TOPICS))
+      .array(z.enum(HOME_TOPICS, choice), { error: 'topicsRequired' })
       .min(1, { message: 'topicsRequired' })
       .max(HOME_TOPICS.length)
       .refine((topics) => new Set(topics).size === topics.length, { message: 'duplicateTopic' }),
-    language: z.enum(SPOKEN_LANGUAGES),
-    mediatorPresent: z.boolean(),
+    language: z.enum(SPOKEN_LANGUAGES, choice),
+    mediatorPresent: z.boolean(choice),
   });
 
 export type HomeContactContent = z.infer<typeof homeContactContentSchema>;

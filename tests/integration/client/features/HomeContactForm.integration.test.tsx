@@ -1,0 +1,93 @@
+// @vitest-environment jsdom
+// The HOME contact form over a real (fake-indexeddb) tablet database: the
+// shared schema's errors appear translated, nothing is stored until the form
+// is valid, a valid save writes record + outbox, and a draft survives a remount.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { AppContext } from '../../../../src/client/app/AppContext';
+import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/features/home-contact/HomeContactForm';
+import { initI18n } from '../../../../src/client/i18n';
+import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
+import type { Storage } from '../../../../src/client/storage';
+import { openTestStorage } from '../../../fixtures/client-db';
+import de from '../../../../locales/de/home-contact.json';
+
+const SITES = [
+  { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
+  { id: 'familienzentrum-nord', label: 'Familienzentrum Nord' },
+];
+
+async function setup(): Promise<{ storage: Storage; triggers: number[]; done: number[] }> {
+  const { storage } = openTestStorage(`form-${String(Math.random())}`);
+  await storage.device.saveConfig({
+    protocolVersion: 1,
+    serverTime: '2026-11-20T08:00:00.000Z',
+    municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
+    homeSites: SITES,
+  });
+  const triggers: number[] = [];
+  const done: number[] = [];
+  const engine = new SyncEngine({
+    records: storage.records,
+    transport: { push: () => Promise.resolve({ kind: 'network' }) },
+    deviceId: () => storage.device.deviceId(),
+    isOnline: () => false,
+  });
+  engine.trigger = () => { triggers.push(1); };
+  render(
+    <AppContext.Provider value={{ storage, sync: engine }}>
+      <HomeContactForm onDone={() => { done.push(1); }} />
+    </AppContext.Provider>,
+  );
+  await screen.findByRole('radio', { name: 'Kita Sonnenblume' });
+  return { storage, triggers, done };
+}
+
+beforeAll(async () => {
+  await initI18n('de');
+});
+afterEach(cleanup);
+
+describe('HomeContactForm', () => {
+  it('refuses to save without site and topic, with translated messages, and stores nothing', async () => {
+    const { storage, done } = await setup();
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await screen.findByText(de.errors.invalidSiteId)).toBeTruthy();
+    expect(screen.getByText(de.errors.topicsRequired)).toBeTruthy();
+    expect(await storage.records.countOutbox()).toBe(0);
+    expect(done).toHaveLength(0);
+  });
+
+  it('saves a valid contact as record + outbox entry and nudges the sync engine', async () => {
+    const { storage, triggers, done } = await setup();
+    fireEvent.click(screen.getByRole('radio', { name: 'Familienzentrum Nord' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: de.topics.parenting }));
+    fireEvent.click(screen.getByRole('radio', { name: de.contactKind.counselling }));
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const [row] = await storage.records.listRecords();
+    expect(row?.envelope.content).toMatchObject({ site: 'familienzentrum-nord', topics: ['parenting'], contactKind: 'counselling' });
+    expect(row?.syncState).toBe('pending');
+    expect(await storage.records.countOutbox()).toBe(1);
+    expect(await storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toBeUndefined();
+    expect(triggers.length).toBeGreaterThan(0);
+  });
+
+  it('autosaves a draft that is restored when the form opens again', async () => {
+    const first = await setup();
+    fireEvent.click(screen.getByRole('radio', { name: 'Kita Sonnenblume' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: de.topics.housing }));
+    await waitFor(async () => {
+      expect(await first.storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toMatchObject({ site: 'kita-sonnenblume', topics: ['housing'] });
+    });
+    cleanup();
+    render(
+      <AppContext.Provider value={{ storage: first.storage, sync: new SyncEngine({ records: first.storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => first.storage.device.deviceId(), isOnline: () => false }) }}>
+        <HomeContactForm onDone={() => undefined} />
+      </AppContext.Provider>,
+    );
+    expect(await screen.findByText(de.draftRestored)).toBeTruthy();
+    expect((screen.getByRole('checkbox', { name: de.topics.housing }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('radio', { name: 'Kita Sonnenblume' }) as HTMLInputElement).checked).toBe(true);
+  });
+});
