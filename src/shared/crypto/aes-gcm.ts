@@ -43,7 +43,8 @@ export async function sealBytes(key: Key, plaintext: Uint8Array<ArrayBuffer>, aa
 export async function openBytes(key: Key, sealed: Sealed, aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   try {
     const iv = fromBase64Url(sealed.iv);
-    if (iv.length !== 12 || sealed.v !== SEALED_VERSION) throw new DecryptionError('malformed sealed box');
+    const version: unknown = sealed.v;
+    if (iv.length !== 12 || version !== SEALED_VERSION) throw new DecryptionError('malformed sealed box');
     return new Uint8Array(
       await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, fromBase64Url(sealed.ct)),
     );

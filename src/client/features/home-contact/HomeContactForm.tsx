@@ -104,6 +104,11 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
       : t('errors.invalidChoice');
   };
 
+  if (!started) {
+    // Fields appear once the draft (if any) is restored, so no tap can race the restore.
+    return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
+  }
+
   return (
     <section className="card" aria-labelledby="home-contact-title">
       <h1 id="home-contact-title">{t('title')}</h1>

@@ -87,7 +87,7 @@ describe('HomeContactForm', () => {
       </AppContext.Provider>,
     );
     expect(await screen.findByText(de.draftRestored)).toBeTruthy();
-    expect((screen.getByRole('checkbox', { name: de.topics.housing }) as HTMLInputElement).checked).toBe(true);
-    expect((screen.getByRole('radio', { name: 'Kita Sonnenblume' }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: de.topics.housing }).checked).toBe(true);
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Kita Sonnenblume' }).checked).toBe(true);
   });
 });

@@ -1,0 +1,159 @@
+// Builds the Fastify app (not listening): security headers, the one error
+// envelope, OpenAPI, the /api routes and, when given, the built PWA with SPA
+// fallback. Tests and the e2e suite call buildApp in-process.
+import { resolve } from 'node:path';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { SYNC_PROTOCOL_VERSION } from '../shared/protocol';
+import type { Database } from './db/database';
+import { AuthService } from './services/auth-service';
+import { SyncService } from './services/sync-service';
+import { ApiError, defaultMessage, registerErrorHandling, sendError } from './http/errors';
+import { healthRoutes } from './http/health-routes';
+import { sessionRoutes } from './http/session-routes';
+import { syncRoutes } from './http/sync-routes';
+
+export interface BuildAppOptions {
+  db: Database;
+  /** The built PWA (./dist); omitted → API only. */
+  staticDir?: string;
+  /** Request logging (pino to stdout); off by default, e.g. in tests. */
+  logger?: boolean;
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (rate limiting). */
+  trustProxy?: boolean;
+  /** Login attempts per IP + username; default 10 per minute. */
+  loginRateLimit?: { max: number; timeWindowMs: number };
+}
+
+/** Everything but push (which carries whole batches) is small. */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** Served fresh every time so an app update is noticed; hashed assets may be cached forever. */
+const NO_CACHE_FILES = new Set(['index.html', 'sw.js', 'manifest.webmanifest']);
+
+export function isApiPath(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  return path === '/api' || path.startsWith('/api/');
+}
+
+function staticCacheControl(reply: FastifyReply, filePath: string): void {
+  const normalised = filePath.replaceAll('\\', '/');
+  const fileName = normalised.slice(normalised.lastIndexOf('/') + 1);
+  if (normalised.includes('/assets/') && !NO_CACHE_FILES.has(fileName)) {
+    void reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+  } else {
+    void reply.header('Cache-Control', 'no-cache');
+  }
+}
+
+export function buildApp(options: BuildAppOptions): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    logger: options.logger
+      ? {
+          level: process.env['LOG_LEVEL'] ?? 'info',
+          // Method and path only: never bodies, query strings or headers (tokens).
+          serializers: {
+            req: (request) => ({ method: request.method, url: request.url.split('?', 1)[0] ?? '' }),
+            res: (reply) => ({ statusCode: reply.statusCode }),
+          },
+        }
+      : false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body must be 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('staffSession', null);
+  registerErrorHandling(app);
+
+  void app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+  });
+  void app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: () => new ApiError(429, 'rateLimited', defaultMessage('rateLimited')),
+  });
+  void app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lotse API',
+        description: 'Referral backend of Lotse: sessions and offline sync.',
+        version: `protocol-${SYNC_PROTOCOL_VERSION}`,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    // API answers may carry case data: never cached by the browser, the service worker or a proxy.
+    if (isApiPath(request.url)) void reply.header('Cache-Control', 'no-store');
+    done(null, payload);
+  });
+
+  const auth = new AuthService(options.db);
+  const sync = new SyncService(options.db);
+  void app.register(healthRoutes, { db: options.db });
+  void app.register(sessionRoutes, {
+    auth,
+    loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+  });
+  void app.register(syncRoutes, { auth, sync });
+  // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
+  void app.register((instance, _options, done) => {
+    instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () =>
+      instance.swagger(),
+    );
+    done();
+  });
+
+  const staticRoot = options.staticDir === undefined ? undefined : resolve(options.staticDir);
+  if (staticRoot !== undefined) {
+    void app.register(fastifyStatic, {
+      root: staticRoot,
+      cacheControl: false,
+      setHeaders: staticCacheControl,
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    const path = request.url.split('?', 1)[0] ?? '';
+    // SPA fallback: client-side routes get index.html; missing hashed assets stay 404.
+    if (staticRoot !== undefined && isRead && !isApiPath(request.url) && !path.startsWith('/assets/')) {
+      void reply.header('Cache-Control', 'no-cache').sendFile('index.html', staticRoot);
+      return;
+    }
+    sendError(reply, new ApiError(404, 'notFound', defaultMessage('notFound')));
+  });
+
+  return app;
+}

@@ -1,0 +1,25 @@
+// The one database seam of the backend: PostgreSQL in production, PGlite as the
+// embedded default (DESIGN.md §6). Both speak the same SQL; services only see this.
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Queryable {
+  /** One statement with $1…$n parameters; returns the rows. */
+  query: <T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<T[]>;
+  /** Several statements without parameters (migrations). */
+  exec: (sql: string) => Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind;
+  /** Runs fn in one transaction: committed if fn resolves, rolled back if it throws. */
+  transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
+  close: () => Promise<void>;
+}
+
+/** pg and PGlite both hand back Date for timestamptz; be lenient about strings. */
+export function toIsoTimestamp(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return new Date(value).toISOString();
+  throw new TypeError('expected a timestamp');
+}

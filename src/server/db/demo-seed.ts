@@ -1,0 +1,54 @@
+// Demo data for a fresh instance: one municipality, one HOME project, two
+// accounts with DOCUMENTED DEMO PASSWORDS, three foyer sites. Runs only while
+// no municipality exists, so a real deployment is never touched.
+import type { Database } from './database';
+import { createStaffAccount } from '../services/auth-service';
+
+export const DEMO_MUNICIPALITY_ID = 'demo-stadt';
+export const DEMO_ORGANISATION_ID = 'home-projekt-demo';
+
+/** Public, documented demo credentials. Never use them on an instance with real data. */
+export const DEMO_ACCOUNTS = [
+  { username: 'home.partner', password: 'demo-home-2026', displayName: 'HOME-Partnerin (Demo)', roles: ['fieldworker'] },
+  { username: 'coordinator', password: 'demo-coord-2026', displayName: 'Koordination (Demo)', roles: ['coordinator'] },
+] as const;
+
+export const DEMO_HOME_SITES = [
+  { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
+  { id: 'familienzentrum-nord', label: 'Familienzentrum Nord' },
+  { id: 'grundschule-am-park', label: 'Grundschule am Park' },
+] as const;
+
+/** Seeds the demo municipality if the database has none; returns whether it did. */
+export async function seedDemoData(db: Database): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const existing = await tx.query('SELECT 1 FROM municipalities LIMIT 1');
+    if (existing.length > 0) return false;
+    await tx.query('INSERT INTO municipalities (id, name) VALUES ($1, $2)', [DEMO_MUNICIPALITY_ID, 'Demo-Stadt']);
+    await tx.query('INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)', [
+      DEMO_ORGANISATION_ID,
+      DEMO_MUNICIPALITY_ID,
+      'HOME-Projekt Demo',
+      'home-project',
+    ]);
+    for (const account of DEMO_ACCOUNTS) {
+      await createStaffAccount(tx, {
+        municipalityId: DEMO_MUNICIPALITY_ID,
+        organisationId: DEMO_ORGANISATION_ID,
+        username: account.username,
+        displayName: account.displayName,
+        password: account.password,
+        roles: [...account.roles],
+      });
+    }
+    for (const [index, site] of DEMO_HOME_SITES.entries()) {
+      await tx.query('INSERT INTO home_sites (municipality_id, id, label, sort_order) VALUES ($1, $2, $3, $4)', [
+        DEMO_MUNICIPALITY_ID,
+        site.id,
+        site.label,
+        index,
+      ]);
+    }
+    return true;
+  });
+}

@@ -1,0 +1,32 @@
+// Bearer-token authentication for routes that need a signed-in staff member.
+import type { FastifyRequest } from 'fastify';
+import type { AuthService, StaffSession } from '../services/auth-service';
+import { ApiError, defaultMessage } from './errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staffSession: StaffSession | null;
+  }
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+  return match?.[1] ?? null;
+}
+
+/** An onRequest hook: runs before the body is even read, so strangers cannot make us parse 4 MB. */
+export function authenticateWith(auth: AuthService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = bearerToken(request);
+    const session = token === null ? null : await auth.authenticate(token);
+    if (!session) throw new ApiError(401, 'unauthorized', defaultMessage('unauthorized'));
+    request.staffSession = session;
+  };
+}
+
+export function requireSession(request: FastifyRequest): StaffSession {
+  if (!request.staffSession) throw new ApiError(401, 'unauthorized', defaultMessage('unauthorized'));
+  return request.staffSession;
+}

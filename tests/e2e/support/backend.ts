@@ -1,0 +1,71 @@
+// The referral backend in-process for browser tests: the built PWA from dist/
+// plus /api on a free loopback port, on PostgreSQL when DATABASE_URL is set
+// (a schema of its own) or PGlite. pause()/resume() stop and restart the
+// listener on the same port — the backend is really gone, not just emulated.
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../src/server/app';
+import { DEMO_ACCOUNTS, DEMO_HOME_SITES, DEMO_MUNICIPALITY_ID, seedDemoData } from '../../../src/server/db/demo-seed';
+import type { Database } from '../../../src/server/db/database';
+import { openTestDatabase, testDatabaseKinds } from '../../fixtures/test-database';
+
+export interface RunningBackend {
+  url: string;
+  db: Database;
+  demo: {
+    municipalityId: string;
+    siteLabel: string;
+    homePartner: { username: string; password: string };
+  };
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  records(id: string): Promise<Record<string, unknown>[]>;
+  countRecords(id: string): Promise<number>;
+}
+
+const DIST = join(import.meta.dirname, '../../../dist');
+
+export async function startBackend(options: { staticDir?: string } = {}): Promise<RunningBackend> {
+  const kinds = testDatabaseKinds();
+  const db = await openTestDatabase({ kind: kinds[kinds.length - 1] ?? 'pglite' });
+  await seedDemoData(db);
+  const staticDir = options.staticDir ?? DIST;
+  const homePartner = DEMO_ACCOUNTS.find((a) => a.username === 'home.partner');
+  const site = DEMO_HOME_SITES[0];
+  if (!homePartner) throw new Error('demo seed changed: no home.partner or site');
+
+  let app: FastifyInstance | undefined = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+
+  const records = async (id: string): Promise<Record<string, unknown>[]> =>
+    db.query('SELECT * FROM records WHERE id = $1', [id]);
+
+  return {
+    url: `http://127.0.0.1:${String(port)}/`,
+    db,
+    demo: {
+      municipalityId: DEMO_MUNICIPALITY_ID,
+      siteLabel: site.label,
+      homePartner: { username: homePartner.username, password: homePartner.password },
+    },
+    async pause() {
+      await app?.close();
+      app = undefined;
+    },
+    async resume() {
+      app = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+      await app.listen({ port, host: '127.0.0.1' });
+    },
+    async stop() {
+      await app?.close();
+      await db.close();
+    },
+    records,
+    async countRecords(id) {
+      return (await records(id)).length;
+    },
+  };
+}

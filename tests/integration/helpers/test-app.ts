@@ -1,0 +1,111 @@
+// In-process app + signed-in staff + valid records, for the server suites.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../../src/server/db/database';
+import type { BuildAppOptions } from '../../../src/server/app';
+import { buildApp } from '../../../src/server/app';
+import { DEMO_ACCOUNTS, seedDemoData } from '../../../src/server/db/demo-seed';
+import { createStaffAccount } from '../../../src/server/services/auth-service';
+import { contentHash } from '../../../src/shared/content-hash';
+import { uuidv7 } from '../../../src/shared/ids';
+import type { HomeContactContent } from '../../../src/shared/records/home-contact';
+import type { HomeContactRecord } from '../../../src/shared/records/sync-record';
+import { SYNC_PROTOCOL_VERSION } from '../../../src/shared/protocol';
+import type { LoginResponse } from '../../../src/shared/protocol';
+
+export const DEMO_FIELDWORKER = DEMO_ACCOUNTS[0];
+
+export function buildTestApp(db: Database, options: Omit<BuildAppOptions, 'db'> = {}): FastifyInstance {
+  return buildApp({ db, ...options });
+}
+
+/** Seeds the demo municipality (idempotent). */
+export async function seedDemo(db: Database): Promise<void> {
+  await seedDemoData(db);
+}
+
+export async function login(
+  app: FastifyInstance,
+  username: string = DEMO_FIELDWORKER.username,
+  password: string = DEMO_FIELDWORKER.password,
+): Promise<LoginResponse> {
+  const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  return response.json<LoginResponse>();
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** A second municipality with one fieldworker, for tenant tests. */
+export async function seedOtherMunicipality(db: Database): Promise<{ municipalityId: string; username: string; password: string }> {
+  const suffix = randomBytes(4).toString('hex');
+  const municipalityId = `other-${suffix}`;
+  await db.query('INSERT INTO municipalities (id, name) VALUES ($1, $2)', [municipalityId, 'Andere Stadt']);
+  await db.query('INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $1, $2, $3)', [
+    municipalityId,
+    'HOME Andere Stadt',
+    'home-project',
+  ]);
+  const username = `partner.${suffix}`;
+  const password = `other-${suffix}-password`;
+  await createStaffAccount(db, {
+    municipalityId,
+    organisationId: municipalityId,
+    username,
+    displayName: 'Andere Partnerin',
+    password,
+    roles: ['fieldworker'],
+  });
+  return { municipalityId, username, password };
+}
+
+export function homeContactContent(overrides: Partial<HomeContactContent> = {}): HomeContactContent {
+  return {
+    site: 'kita-sonnenblume',
+    contactDate: '2026-11-20',
+    timeSlot: 'dropOff',
+    contactKind: 'shortTalk',
+    topics: ['childcare', 'health'],
+    language: 'de',
+    mediatorPresent: false,
+    ...overrides,
+  };
+}
+
+export async function homeContactRecord(
+  deviceId: string,
+  overrides: { id?: string; revision?: number; content?: HomeContactContent } = {},
+): Promise<HomeContactRecord> {
+  const content = overrides.content ?? homeContactContent();
+  return {
+    id: overrides.id ?? uuidv7(),
+    revision: overrides.revision ?? 1,
+    kind: 'homeContact',
+    schemaVersion: 1,
+    formVersion: '2026.1',
+    deviceId,
+    createdAt: '2026-11-20T08:15:00.000+01:00',
+    contentHash: await contentHash(content),
+    caseNumber: null,
+    content,
+  };
+}
+
+export function pushBody(deviceId: string, records: readonly unknown[]): Record<string, unknown> {
+  return { protocolVersion: SYNC_PROTOCOL_VERSION, deviceId, records };
+}
+
+export async function countRecords(db: Database, ids: readonly string[]): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM records WHERE id::text IN (SELECT jsonb_array_elements_text($1::jsonb))',
+    [JSON.stringify(ids)],
+  );
+  return row?.n ?? 0;
+}
+
+export async function countAllRecords(db: Database): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
+  return row?.n ?? 0;
+}
