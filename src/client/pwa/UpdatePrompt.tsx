@@ -1,8 +1,11 @@
 // Offers a new app version; it is applied only when the user taps "update",
 // after every open form has saved its draft. Also says once when the app has
 // become available offline.
+import { useEffect } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { useTranslation } from 'react-i18next';
+import { useAppServices } from '../app/AppContext';
+import { useSyncStatus } from '../sync/useSyncStatus';
 import { flushOpenForms } from './form-guard';
 
 export function UpdatePrompt() {
@@ -12,6 +15,15 @@ export function UpdatePrompt() {
     offlineReady: [offlineReady, setOfflineReady],
     updateServiceWorker,
   } = useRegisterSW({ immediate: true });
+  const { sync } = useAppServices();
+  const tooOld = useSyncStatus(sync).pauseReason === 'clientTooOld';
+
+  // The server said this version is too old (426): look for the new version now,
+  // so the prompt below appears without waiting for the browser's own check.
+  useEffect(() => {
+    if (!tooOld || !('serviceWorker' in navigator)) return;
+    void navigator.serviceWorker.getRegistration().then((registration) => registration?.update());
+  }, [tooOld]);
 
   if (needRefresh) {
     return (

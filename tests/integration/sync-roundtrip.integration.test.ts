@@ -1,0 +1,68 @@
+// Tablet ↔ backend round trip without a browser: the real sync engine and
+// HTTP transport over fake-indexeddb, pushing to the real server over loopback.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SyncEngine } from '../../src/client/sync/SyncEngine';
+import { httpTransport } from '../../src/client/sync/transport';
+import type { HomeContactRecord } from '../../src/shared/records/sync-record';
+import { openTestStorage } from '../fixtures/client-db';
+import { homeContactRecord } from '../fixtures/home-contacts';
+import { describeEachDatabase } from './helpers/databases';
+import { buildTestApp, countRecords, login, seedDemo } from './helpers/test-app';
+
+describeEachDatabase('sync round trip', ({ db }) => {
+  let app: FastifyInstance;
+  let baseUrl: string;
+  let token: string;
+
+  beforeAll(async () => {
+    await seedDemo(db());
+    app = buildTestApp(db());
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+    token = (await login(app)).token;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('delivers every queued record exactly once, shows a tampered one as rejected, and survives a repeat', async () => {
+    const { storage } = openTestStorage(`roundtrip-${String(Math.random())}`);
+    const deviceId = await storage.device.deviceId();
+    const good: HomeContactRecord[] = [];
+    for (let i = 0; i < 5; i++) {
+      const record = await homeContactRecord({ topics: ['health'] }, { deviceId, now: new Date(Date.UTC(2026, 10, 20, 9, i)) });
+      good.push(record);
+      await storage.records.saveRecord(record);
+    }
+    const tampered = await homeContactRecord({ topics: ['money'] }, { deviceId });
+    await storage.records.saveRecord({ ...tampered, content: { ...tampered.content, topics: ['housing'] } });
+
+    const engine = new SyncEngine({
+      records: storage.records,
+      transport: httpTransport({ baseUrl, token: () => Promise.resolve(token) }),
+      deviceId: () => storage.device.deviceId(),
+      isOnline: () => true,
+      batchSize: 2, // several batches
+    });
+    engine.start();
+    expect((await engine.drain()).mode).toBe('idle');
+
+    for (const record of good) expect(await countRecords(db(), [record.id])).toBe(1);
+    expect(await countRecords(db(), [tampered.id])).toBe(0);
+    const rows = await storage.records.listRecords();
+    expect(rows.filter((r) => r.syncState === 'sent')).toHaveLength(5);
+    expect(rows.find((r) => r.id === tampered.id)).toMatchObject({ syncState: 'rejected', rejection: { reason: 'hashMismatch' } });
+
+    // Re-queue an already delivered record (as after a lost answer): same answer, no second row.
+    const first = good[0];
+    if (!first) throw new Error('no record');
+    await storage.records.saveRecord(first);
+    engine.trigger();
+    expect((await engine.drain()).mode).toBe('idle');
+    expect(await countRecords(db(), [first.id])).toBe(1);
+    storage.close();
+  });
+});
