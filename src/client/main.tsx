@@ -11,13 +11,25 @@ import './styles.css';
 async function boot(): Promise<void> {
   await initI18n();
   const storage = openStorage();
+  // Revocation can be learned by the sync layer at any time; the shell wipes and says so.
+  const revokedListeners = new Set<() => void>();
+  const revoked = {
+    subscribe(fn: () => void) {
+      revokedListeners.add(fn);
+      return () => revokedListeners.delete(fn);
+    },
+  };
   // The engine lives as long as the page: it keeps draining the outbox whatever screen is shown.
-  const { engine } = startSync(storage);
+  const { engine } = startSync(storage, {
+    onDeviceRevoked: () => {
+      for (const fn of revokedListeners) fn();
+    },
+  });
   const root = document.getElementById('root');
   if (!root) throw new Error('missing #root');
   createRoot(root).render(
     <StrictMode>
-      <App storage={storage} engine={engine} />
+      <App storage={storage} engine={engine} revoked={revoked} />
     </StrictMode>,
   );
 }

@@ -12,11 +12,17 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SYNC_PROTOCOL_VERSION } from '../shared/protocol';
 import type { Database } from './db/database';
+import { AdminService } from './services/admin-service';
 import { AuthService } from './services/auth-service';
+import { DeviceService } from './services/device-service';
+import { SigningKeyService } from './services/signing-key-service';
 import { SyncService } from './services/sync-service';
 import { ApiError, defaultMessage, registerErrorHandling, sendError } from './http/errors';
+import { adminRoutes } from './http/admin-routes';
+import { deviceRoutes } from './http/device-routes';
 import { healthRoutes } from './http/health-routes';
 import { sessionRoutes } from './http/session-routes';
+import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
 
 export interface BuildAppOptions {
@@ -29,6 +35,14 @@ export interface BuildAppOptions {
   trustProxy?: boolean;
   /** Login attempts per IP + username; default 10 per minute. */
   loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Refresh attempts per IP; default 60 per minute. */
+  refreshRateLimit?: { max: number; timeWindowMs: number };
+  /** Tablet status checks per IP; default 30 per minute. */
+  deviceStatusRateLimit?: { max: number; timeWindowMs: number };
+  /** The server's time source for token expiry and revocation; tests move it instead of sleeping. */
+  clock?: () => Date;
+  /** Token lifetimes; default 15 minutes (access) and 7 days (refresh). */
+  tokenTtl?: { accessMs?: number; refreshMs?: number };
 }
 
 /** Everything but push (which carries whole batches) is small. */
@@ -105,7 +119,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       openapi: '3.1.0',
       info: {
         title: 'Lotse API',
-        description: 'Referral backend of Lotse: sessions and offline sync.',
+        description: 'Referral backend of Lotse: sessions, offline sync, tablets, signing keys and administration.',
         version: `protocol-${SYNC_PROTOCOL_VERSION}`,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -119,14 +133,27 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     done(null, payload);
   });
 
-  const auth = new AuthService(options.db);
+  const clock = options.clock ?? (() => new Date());
+  const auth = new AuthService(options.db, {
+    clock,
+    ...(options.tokenTtl?.accessMs === undefined ? {} : { accessTokenTtlMs: options.tokenTtl.accessMs }),
+    ...(options.tokenTtl?.refreshMs === undefined ? {} : { refreshTokenTtlMs: options.tokenTtl.refreshMs }),
+  });
   const sync = new SyncService(options.db);
   void app.register(healthRoutes, { db: options.db });
   void app.register(sessionRoutes, {
     auth,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+    refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
   void app.register(syncRoutes, { auth, sync });
+  void app.register(deviceRoutes, {
+    auth,
+    devices: new DeviceService(options.db, clock),
+    statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
+  });
+  void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });
+  void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock) });
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () =>

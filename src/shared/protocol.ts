@@ -23,6 +23,8 @@ export const ERROR_REASONS = [
   'invalidRecord',
   'hashMismatch',
   'revisionConflict',
+  'deviceRevoked',
+  'conflict',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
@@ -81,12 +83,22 @@ export const deviceConfigSchema = z.strictObject({
   serverTime: z.iso.datetime(),
   municipality: z.strictObject({ id: z.string(), name: z.string() }),
   homeSites: z.array(siteSchema),
+  security: z.strictObject({
+    /** Lock after this many minutes without a touch (default 5). */
+    autoLockMinutes: z.int().min(1).max(60),
+    /** Wrong unlocks before a person's key slot is wiped on the tablet (default 10). */
+    maxUnlockAttempts: z.int().min(3).max(50),
+    /** Days a sent (and, where needed, approved) record's content stays on the tablet (default 0). */
+    retentionDaysAfterSync: z.int().min(0).max(30),
+  }),
 });
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 
 export const loginRequestSchema = z.strictObject({
   username: z.string().min(1).max(100),
   password: z.string().min(1).max(200),
+  /** The enrolled tablet signing in; binds the session to it and yields its escrow key. */
+  deviceId: recordIdSchema.optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -103,11 +115,27 @@ export const sessionUserSchema = z.strictObject({
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
 export const loginResponseSchema = z.strictObject({
+  /** Short-lived access token (bearer), 15 minutes. */
   token: z.string(),
   expiresAt: z.iso.datetime(),
+  /** Rotating refresh token: each use returns a new one and invalidates the old. */
+  refreshToken: z.string(),
+  refreshExpiresAt: z.iso.datetime(),
   user: sessionUserSchema,
+  /**
+   * Present when `deviceId` named an active enrolled tablet of the user's
+   * municipality: the key that unwraps the tablet's escrowed data key, so a
+   * colleague's first sign-in can get a key slot of their own.
+   */
+  deviceEscrowKey: z.string().optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const refreshRequestSchema = z.strictObject({
+  refreshToken: z.string().min(1).max(200),
+  deviceId: recordIdSchema.optional(),
+});
+export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
 export const healthResponseSchema = z.strictObject({
   status: z.literal('ok'),

@@ -8,6 +8,8 @@ import { startBackend, type RunningBackend } from './support/backend';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 
+const PASSPHRASE = 'Foyer am Morgen 7';
+
 describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
   let backend: RunningBackend;
   let browser: BrowserSession;
@@ -26,8 +28,9 @@ describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
     const page = await browser.context.newPage();
     const app = new TabletApp(page);
     await app.open(backend.url);
-    await app.signIn(backend.demo.homePartner.username, backend.demo.homePartner.password);
+    await app.setUp(backend.demo.coordinator, backend.demo.homePartner, PASSPHRASE);
     await app.waitForServiceWorker();
+    await app.unlockIfLocked(PASSPHRASE);
     // the site list was pulled while online and is cached for offline use
     await app.startHomeContact();
     await page.getByRole('radio', { name: backend.demo.siteLabel }).waitFor();
@@ -37,6 +40,7 @@ describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
     await browser.context.setOffline(true);
     await backend.pause();
     await page.reload();
+    await app.unlock(PASSPHRASE); // offline unlock with the passphrase
     await page.getByRole('button', { name: de.homeContact.new }).waitFor();
 
     await app.startHomeContact();
@@ -55,6 +59,7 @@ describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
 
     // It is in IndexedDB with its outbox entry, and survives another offline reload.
     await page.reload();
+    await app.unlock(PASSPHRASE);
     await app.recordItems().first().waitFor();
     const stored = await app.rawIndexedDb();
     expect(stored.records).toHaveLength(1);

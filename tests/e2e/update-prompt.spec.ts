@@ -9,6 +9,8 @@ import { startBackend, type RunningBackend } from './support/backend';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 
+const PASSPHRASE = 'Foyer am Morgen 7';
+
 describe.skipIf(!chromiumPath)('app update', () => {
   let backend: RunningBackend;
   let browser: BrowserSession;
@@ -31,8 +33,9 @@ describe.skipIf(!chromiumPath)('app update', () => {
     const page = await browser.context.newPage();
     const app = new TabletApp(page);
     await app.open(backend.url);
-    await app.signIn(backend.demo.homePartner.username, backend.demo.homePartner.password);
+    await app.setUp(backend.demo.coordinator, backend.demo.homePartner, PASSPHRASE);
     await app.waitForServiceWorker();
+    await app.unlockIfLocked(PASSPHRASE);
 
     await app.startHomeContact();
     await app.chooseSite(backend.demo.siteLabel);
@@ -58,7 +61,8 @@ describe.skipIf(!chromiumPath)('app update', () => {
     await prompt.getByRole('button', { name: de.common.update.apply }).click();
     await page.waitForFunction(() => (window as unknown as { lotseTestMarker?: number }).lotseTestMarker === undefined, undefined, { timeout: 20_000 });
 
-    // After the reload the form is open again with what was entered.
+    // After the reload (the tablet is locked again) the form reopens with what was entered.
+    await app.unlock(PASSPHRASE);
     await page.getByText(de.homeContact.draftRestored).waitFor({ timeout: 20_000 });
     expect(await page.getByRole('checkbox', { name: de.homeContact.topics.schoolEntry }).isChecked()).toBe(true);
     expect(await page.getByRole('radio', { name: backend.demo.siteLabel }).isChecked()).toBe(true);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SyncEngine } from '../../src/client/sync/SyncEngine';
 import { httpTransport } from '../../src/client/sync/transport';
 import type { HomeContactRecord } from '../../src/shared/records/sync-record';
-import { openTestStorage } from '../fixtures/client-db';
+import { unlockedTestStorage } from '../fixtures/client-db';
 import { homeContactRecord } from '../fixtures/home-contacts';
 import { describeEachDatabase } from './helpers/databases';
 import { buildTestApp, countRecords, login, seedDemo } from './helpers/test-app';
@@ -29,7 +29,7 @@ describeEachDatabase('sync round trip', ({ db }) => {
   });
 
   it('delivers every queued record exactly once, shows a tampered one as rejected, and survives a repeat', async () => {
-    const { storage } = openTestStorage(`roundtrip-${String(Math.random())}`);
+    const { storage } = await unlockedTestStorage();
     const deviceId = await storage.device.deviceId();
     const good: HomeContactRecord[] = [];
     for (let i = 0; i < 5; i++) {

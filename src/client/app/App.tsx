@@ -1,41 +1,96 @@
-// The app shell: sign-in on first use, then the overview and the HOME contact
-// form. Screen state lives in memory, never in the URL (no record content in URLs).
-import { useEffect, useState } from 'react';
+// The app shell as a small state machine: a revoked tablet wipes before it
+// shows anything; an unenrolled one offers enrollment; an enrolled one is
+// locked until a person unlocks it; only then do the work screens (and any
+// decrypted data) exist. Screen state lives in memory, never in the URL.
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Storage } from '../storage';
-import { refreshConfig, type SyncEngine } from '../sync';
+import { checkDevice, type SyncEngine } from '../sync';
 import { UpdatePrompt } from '../pwa/UpdatePrompt';
-import { HOME_CONTACT_DRAFT_ID, HomeContactForm } from '../features/home-contact/HomeContactForm';
+import { EnrolTabletScreen } from '../features/access/EnrolTabletScreen';
+import { FirstSignInScreen } from '../features/access/FirstSignInScreen';
+import { LockScreen } from '../features/access/LockScreen';
+import { RevokedScreen } from '../features/access/RevokedScreen';
+import { WelcomeScreen } from '../features/access/WelcomeScreen';
+import { OfficeArea } from '../features/office/OfficeArea';
 import { AppContext } from './AppContext';
-import { Overview } from './Overview';
-import { SignInScreen } from './SignInScreen';
-import { SyncStatusBar } from './SyncStatusBar';
-import { useStoredValue } from './useStoredValue';
 import { AppHeader } from './AppHeader';
+import { WorkArea } from './WorkArea';
 
-type View = 'overview' | 'newHomeContact' | 'renewSession';
+const DEVICE_CHECK_TIMEOUT_MS = 4_000;
 
-export function App({ storage, engine }: { storage: Storage; engine: SyncEngine }) {
+type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };
+type Overlay = 'none' | 'enrol' | 'office' | 'firstSignIn';
+
+export function App({ storage, engine, revoked }: { storage: Storage; engine: SyncEngine; revoked: { subscribe: (fn: () => void) => () => void } }) {
   const { t } = useTranslation();
-  const [view, setView] = useState<View>('overview');
-  const session = useStoredValue(storage, async (s) => (await s.device.session()) ?? null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
+  const [overlay, setOverlay] = useState<Overlay>('none');
+  const unlocked = useSyncExternalStore(
+    (fn) => storage.vault.onChange(fn),
+    () => storage.vault.isUnlocked,
+  );
 
-  // A draft is left behind only by a reload, a crash or an app update (saving
-  // and cancelling both remove it): reopen its form so the work continues.
+  // At start: if the backend is reachable and says this tablet was revoked,
+  // wipe everything before any screen is shown.
   useEffect(() => {
-    void storage.drafts.load(HOME_CONTACT_DRAFT_ID).then((draft) => {
-      if (draft !== undefined) setView((current) => (current === 'overview' ? 'newHomeContact' : current));
-    });
+    let alive = true;
+    const start = async (): Promise<void> => {
+      const status = await Promise.race([
+        checkDevice(storage),
+        new Promise<'unreachable'>((resolve) => setTimeout(() => { resolve('unreachable'); }, DEVICE_CHECK_TIMEOUT_MS)),
+      ]);
+      if (status === 'revoked') {
+        await storage.wipe();
+        if (alive) setPhase({ kind: 'revoked' });
+        return;
+      }
+      const enrollment = await storage.device.enrollment();
+      if (alive) setPhase({ kind: 'ready', deviceId: (await storage.vault.isProvisioned()) ? (enrollment?.deviceId ?? null) : null });
+    };
+    void start();
+    return () => {
+      alive = false;
+    };
   }, [storage]);
 
-  if (session === undefined) {
-    return <p className="loading">{t('app.loading')}</p>;
-  }
+  // Revocation learned later (login answer, token renewal, back online): wipe at once.
+  useEffect(
+    () =>
+      revoked.subscribe(() => {
+        void storage.wipe().then(() => { setPhase({ kind: 'revoked' }); });
+      }),
+    [revoked, storage],
+  );
 
-  const afterSignIn = (): void => {
-    engine.trigger({ resetBackoff: true });
-    void refreshConfig(storage);
-    setView('overview');
+  const body = (): React.ReactNode => {
+    if (phase.kind === 'starting') return <p className="loading">{t('app.loading')}</p>;
+    if (phase.kind === 'revoked') return <RevokedScreen onRestart={() => { window.location.reload(); }} />;
+    if (overlay === 'office') return <OfficeArea onExit={() => { setOverlay('none'); }} />;
+    if (phase.deviceId === null) {
+      if (overlay === 'enrol') {
+        return (
+          <EnrolTabletScreen
+            storage={storage}
+            onCancel={() => { setOverlay('none'); }}
+            onEnrolled={() => {
+              void storage.device.enrollment().then((e) => {
+                setPhase({ kind: 'ready', deviceId: e?.deviceId ?? null });
+                setOverlay('firstSignIn');
+              });
+            }}
+          />
+        );
+      }
+      return <WelcomeScreen onEnrol={() => { setOverlay('enrol'); }} onOffice={() => { setOverlay('office'); }} />;
+    }
+    if (!unlocked) {
+      if (overlay === 'firstSignIn') {
+        return <FirstSignInScreen storage={storage} deviceId={phase.deviceId} mode="first" onDone={() => { setOverlay('none'); }} onCancel={() => { setOverlay('none'); }} />;
+      }
+      return <LockScreen storage={storage} onFirstSignIn={() => { setOverlay('firstSignIn'); }} onOffice={() => { setOverlay('office'); }} />;
+    }
+    return <WorkArea deviceId={phase.deviceId} />;
   };
 
   return (
@@ -43,24 +98,11 @@ export function App({ storage, engine }: { storage: Storage; engine: SyncEngine 
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
-      <AppHeader session={session} />
+      <AppHeader />
       <UpdatePrompt />
       <main id="main" className="main" tabIndex={-1}>
-        {session === null ? (
-          <SignInScreen mode="first" onSignedIn={afterSignIn} />
-        ) : view === 'renewSession' ? (
-          <SignInScreen mode="renew" onSignedIn={afterSignIn} onCancel={() => { setView('overview'); }} />
-        ) : view === 'newHomeContact' ? (
-          <HomeContactForm
-            onDone={() => {
-              setView('overview');
-            }}
-          />
-        ) : (
-          <Overview onNewHomeContact={() => { setView('newHomeContact'); }} />
-        )}
+        {body()}
       </main>
-      <SyncStatusBar onRenew={() => { setView('renewSession'); }} />
     </AppContext.Provider>
   );
 }

@@ -1,27 +1,25 @@
-// Top bar: app name, who is signed in, staff language, sign-out (which warns
-// while entries are still unsent).
-import { useState } from 'react';
+// Top bar: app name, staff language, and — while unlocked — who is working,
+// "lock" and "switch person". Switching warns while entries are unsent.
+import { useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LoginResponse } from '../../shared/protocol';
 import { STAFF_LANGUAGES } from '../../shared/languages';
 import { changeStaffLanguage, isStaffLanguage } from '../i18n';
-import { signOut } from '../sync/backend-api';
 import { useAppServices } from './AppContext';
-import { useStoredValue } from './useStoredValue';
+import { lockApp } from './lock';
 
-export function AppHeader({ session }: { session: LoginResponse | null }) {
+export function AppHeader() {
   const { t, i18n } = useTranslation();
-  const { storage, sync } = useAppServices();
-  const unsent = useStoredValue(storage, (s) => s.records.countOutbox()) ?? 0;
-  const [confirming, setConfirming] = useState(false);
+  const { storage } = useAppServices();
+  const user = useSyncExternalStore(
+    (fn) => storage.vault.onChange(fn),
+    () => storage.vault.unlockedUser,
+  );
+  const [unsent, setUnsent] = useState<number | null>(null);
 
-  const doSignOut = async (): Promise<void> => {
-    if (session) {
-      await signOut(session.token).catch(() => undefined); // offline: the token simply expires
-    }
-    await storage.device.clearSession();
-    setConfirming(false);
-    sync.trigger();
+  const switchPerson = async (): Promise<void> => {
+    const { count } = await storage.records.unsyncedSummary();
+    if (count > 0) setUnsent(count);
+    else await lockApp(storage);
   };
 
   return (
@@ -47,31 +45,34 @@ export function AppHeader({ session }: { session: LoginResponse | null }) {
             ))}
           </select>
         </label>
-        {session && (
+        {user && (
           <>
-            <span className="app-header__user">{t('auth.signedInAs', { name: session.user.displayName })}</span>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                if (unsent > 0) setConfirming(true);
-                else void doSignOut();
-              }}
-            >
-              {t('auth.signOut')}
+            <span className="app-header__user">{t('auth.signedInAs', { name: user.displayName })}</span>
+            <button type="button" className="button" onClick={() => void lockApp(storage)}>
+              {t('access.lock')}
+            </button>
+            <button type="button" className="button" onClick={() => void switchPerson()}>
+              {t('access.switchPerson')}
             </button>
           </>
         )}
       </div>
-      {confirming && (
-        <div className="banner banner--warning" role="alertdialog" aria-labelledby="signout-warning">
-          <p id="signout-warning">{t('auth.signOutUnsynced', { count: unsent })}</p>
+      {user && unsent !== null && (
+        <div className="banner banner--warning" role="alertdialog" aria-labelledby="switch-warning">
+          <p id="switch-warning">{t('access.switchUnsynced', { count: unsent })}</p>
           <div className="banner__actions">
-            <button type="button" className="button button--danger" onClick={() => void doSignOut()}>
-              {t('auth.signOut')}
+            <button
+              type="button"
+              className="button button--danger"
+              onClick={() => {
+                setUnsent(null);
+                void lockApp(storage);
+              }}
+            >
+              {t('access.switchPerson')}
             </button>
-            <button type="button" className="button" onClick={() => { setConfirming(false); }}>
-              {t('auth.staySignedIn')}
+            <button type="button" className="button" onClick={() => { setUnsent(null); }}>
+              {t('access.stay')}
             </button>
           </div>
         </div>

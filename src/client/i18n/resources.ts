@@ -2,8 +2,9 @@
 // so `t('common:sync.pending')` is checked by the compiler.
 import type common from '../../../locales/de/common.json';
 import type homeContact from '../../../locales/de/home-contact.json';
+import type office from '../../../locales/de/office.json';
 
-export const NAMESPACES = ['common', 'home-contact'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'office'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -12,6 +13,7 @@ declare module 'i18next' {
     resources: {
       common: typeof common;
       'home-contact': typeof homeContact;
+      office: typeof office;
     };
   }
 }

@@ -1,14 +1,31 @@
-// Device-level facts kept in the `meta` table: the device id, the cached
-// municipality configuration and the staff session. The session token lives
-// here only until the encrypted vault (issue "shared-tablet security") holds it.
+// Device-level facts in the `meta` table. In clear: the device id, its
+// enrollment (id, label, the revocable device secret) and the municipality's
+// configuration — none of it about a family. Sealed: each person's session
+// tokens, so a copied browser profile yields no usable sign-in.
 import { uuidv7 } from '../../shared/ids';
 import { deviceConfigSchema, loginResponseSchema, type DeviceConfig, type LoginResponse } from '../../shared/protocol';
+import { z } from 'zod';
+import type { Sealed } from '../../shared/crypto/aes-gcm';
 import type { LotseDatabase } from './LotseDatabase';
+import type { Vault } from './vault';
 
-const KEYS = { deviceId: 'deviceId', config: 'deviceConfig', session: 'session' } as const;
+const KEYS = { deviceId: 'deviceId', config: 'deviceConfig', enrollment: 'enrollment' } as const;
+
+export const enrollmentSchema = z.strictObject({
+  deviceId: z.string(),
+  deviceSecret: z.string(),
+  label: z.string(),
+  municipalityId: z.string(),
+  organisationId: z.string(),
+  enrolledAt: z.string(),
+});
+export type Enrollment = z.infer<typeof enrollmentSchema>;
 
 export class DeviceStore {
-  constructor(private readonly db: LotseDatabase) {}
+  constructor(
+    private readonly db: LotseDatabase,
+    private readonly vault: Vault,
+  ) {}
 
   async deviceId(): Promise<string> {
     return this.db.transaction('rw', this.db.meta, async () => {
@@ -20,9 +37,17 @@ export class DeviceStore {
     });
   }
 
+  async enrollment(): Promise<Enrollment | undefined> {
+    const parsed = enrollmentSchema.safeParse((await this.db.meta.get(KEYS.enrollment))?.value);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async saveEnrollment(enrollment: Enrollment): Promise<void> {
+    await this.db.meta.put({ key: KEYS.enrollment, value: enrollment });
+  }
+
   async config(): Promise<DeviceConfig | undefined> {
-    const entry = await this.db.meta.get(KEYS.config);
-    const parsed = deviceConfigSchema.safeParse(entry?.value);
+    const parsed = deviceConfigSchema.safeParse((await this.db.meta.get(KEYS.config))?.value);
     return parsed.success ? parsed.data : undefined;
   }
 
@@ -30,17 +55,25 @@ export class DeviceStore {
     await this.db.meta.put({ key: KEYS.config, value: config });
   }
 
+  /** The unlocked person's session (tokens), or undefined when locked or never signed in. */
   async session(): Promise<LoginResponse | undefined> {
-    const entry = await this.db.meta.get(KEYS.session);
-    const parsed = loginResponseSchema.safeParse(entry?.value);
+    const userId = this.vault.unlockedUser?.userId;
+    if (userId === undefined) return undefined;
+    const key = `session:${userId}`;
+    const entry = await this.db.meta.get(key);
+    if (!entry) return undefined;
+    const parsed = loginResponseSchema.safeParse(await this.vault.open('meta', key, 1, entry.value as Sealed));
     return parsed.success ? parsed.data : undefined;
   }
 
   async saveSession(session: LoginResponse): Promise<void> {
-    await this.db.meta.put({ key: KEYS.session, value: session });
+    const key = `session:${session.user.id}`;
+    // The escrow key is used once, at the first sign-in, and never stored.
+    const { deviceEscrowKey: _escrow, ...kept } = session;
+    await this.db.meta.put({ key, value: await this.vault.seal('meta', key, 1, kept) });
   }
 
-  async clearSession(): Promise<void> {
-    await this.db.meta.delete(KEYS.session);
+  async clearSession(userId: string): Promise<void> {
+    await this.db.meta.delete(`session:${userId}`);
   }
 }

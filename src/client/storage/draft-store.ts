@@ -1,19 +1,35 @@
-// Autosaved form drafts: a half-filled form survives a reload, a crash and an
-// app update (the update prompt flushes the draft before it reloads).
+// Autosaved form drafts, sealed like records and kept per person: a
+// half-filled form survives a reload, a crash, a lock and an app update.
 import type { LotseDatabase } from './LotseDatabase';
+import type { Vault } from './vault';
 
 export class DraftStore {
-  constructor(private readonly db: LotseDatabase) {}
+  constructor(
+    private readonly db: LotseDatabase,
+    private readonly vault: Vault,
+  ) {}
+
+  private key(formId: string): string | undefined {
+    const owner = this.vault.unlockedUser?.userId;
+    return owner === undefined ? undefined : `${owner}:${formId}`;
+  }
 
   async load(formId: string): Promise<unknown> {
-    return (await this.db.drafts.get(formId))?.values;
+    const key = this.key(formId);
+    if (key === undefined) return undefined;
+    const entry = await this.db.drafts.get(key);
+    if (!entry?.sealed) return undefined;
+    return this.vault.open('drafts', key, 1, entry.sealed);
   }
 
   async save(formId: string, values: unknown): Promise<void> {
-    await this.db.drafts.put({ formId, values, updatedAt: new Date().toISOString() });
+    const key = this.key(formId);
+    if (key === undefined) return; // locked: the lock flushed the draft before it closed the vault
+    await this.db.drafts.put({ formId: key, sealed: await this.vault.seal('drafts', key, 1, values), updatedAt: new Date().toISOString() });
   }
 
   async discard(formId: string): Promise<void> {
-    await this.db.drafts.delete(formId);
+    const key = this.key(formId);
+    if (key !== undefined) await this.db.drafts.delete(key);
   }
 }

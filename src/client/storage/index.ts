@@ -1,42 +1,57 @@
 // The one door to IndexedDB (CONVENTIONS.md 3): the rest of the client uses
-// these stores and never sees Dexie.
+// these stores and never sees Dexie. Content goes through the vault.
 import { Dexie } from 'dexie';
 import { LotseDatabase } from './LotseDatabase';
 import { DeviceStore } from './device-store';
 import { DraftStore } from './draft-store';
 import { RecordStore } from './record-store';
+import { Vault } from './vault';
 
 export interface Storage {
+  vault: Vault;
   records: RecordStore;
   device: DeviceStore;
   drafts: DraftStore;
-  /** Subscribe to changes of the stored data (any table); returns an unsubscribe. */
+  /** Subscribe to changes of the stored data (any table) and of the vault; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
+  /** Deletes everything this tablet holds (revoked device). */
+  wipe(): Promise<void>;
   close(): void;
 }
 
-export function openStorage(db: LotseDatabase = new LotseDatabase()): Storage {
+export function openStorage(db: LotseDatabase = new LotseDatabase(), options: { now?: () => number } = {}): Storage {
+  const vault = new Vault(db, options.now);
   const listeners = new Set<() => void>();
   const notify = (): void => {
     for (const l of listeners) l();
   };
   // Dexie's global storagemutated fires for this tab's and other tabs' writes alike.
   Dexie.on.storagemutated.subscribe(notify);
+  const unsubscribeVault = vault.onChange(notify);
   return {
-    records: new RecordStore(db),
-    device: new DeviceStore(db),
-    drafts: new DraftStore(db),
+    vault,
+    records: new RecordStore(db, vault),
+    device: new DeviceStore(db, vault),
+    drafts: new DraftStore(db, vault),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    async wipe() {
+      vault.lock();
+      db.close();
+      await db.delete();
+    },
     close() {
       Dexie.on.storagemutated.unsubscribe(notify);
+      unsubscribeVault();
       db.close();
     },
   };
 }
 
 export { LotseDatabase } from './LotseDatabase';
+export { VaultLockedError, type UnlockResult, type SlotSummary, type UnlockedUser } from './vault';
 export type { OutboxItem } from './record-store';
+export type { Enrollment } from './device-store';
 export type { StoredRecord, RecordSyncState, RecordRejection } from './types';

@@ -1,45 +1,61 @@
-// Records and their outbox. The invariant of the transactional outbox
-// (DESIGN.md §5): a record revision and its outbox entry are written in ONE
-// IndexedDB transaction — after a crash both exist or neither does.
+// Records and their outbox. Two invariants:
+// - transactional outbox (DESIGN.md §5): a record revision and its outbox
+//   entry are written in ONE IndexedDB transaction — after a crash both exist
+//   or neither does;
+// - encryption at rest (DESIGN.md §4): content is sealed with the vault's data
+//   key before it reaches IndexedDB; the AAD binds it to table, id, revision
+//   and schema version, so a sealed box cannot be moved to another row.
 import type { PushResult } from '../../shared/protocol';
 import type { SyncRecord } from '../../shared/records/sync-record';
+import { contentMayBeDropped } from '../../domain/retention';
 import type { LotseDatabase } from './LotseDatabase';
-import type { OutboxEntry, RecordSyncState, StoredRecord } from './types';
+import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, StoredRecord } from './types';
+import type { Vault } from './vault';
 
 export interface OutboxItem {
   seq: number;
   record: SyncRecord;
 }
 
-export class RecordStore {
-  constructor(private readonly db: LotseDatabase) {}
+const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
 
-  /** Saves a new record revision, queues it for sending, and drops the draft it came from. */
-  async saveRecord(envelope: SyncRecord, options: { draftId?: string; now?: Date } = {}): Promise<StoredRecord> {
+export class RecordStore {
+  constructor(
+    private readonly db: LotseDatabase,
+    private readonly vault: Vault,
+  ) {}
+
+  /** Saves a new record revision for the unlocked person, queues it, and drops the draft it came from. */
+  async saveRecord(envelope: SyncRecord, options: { draftId?: string; now?: Date } = {}): Promise<void> {
+    const owner = this.requireOwner();
     const now = (options.now ?? new Date()).toISOString();
-    const row: StoredRecord = {
+    const secret: RecordSecret = { envelope };
+    const row: RecordRow = {
       id: envelope.id,
       kind: envelope.kind,
       revision: envelope.revision,
+      schemaVersion: envelope.schemaVersion,
+      ownerId: owner,
       syncState: 'pending',
       createdAt: envelope.createdAt,
       updatedAt: now,
-      envelope,
+      sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, secret),
     };
-    const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, enqueuedAt: now };
+    const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now };
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
       await this.db.records.put(row);
       await this.db.outbox.add(entry);
-      if (options.draftId !== undefined) await this.db.drafts.delete(options.draftId);
+      if (options.draftId !== undefined) await this.db.drafts.delete(`${owner}:${options.draftId}`);
     });
-    return row;
   }
 
+  /** Decrypted records for screens; needs the unlocked vault. */
   async listRecords(limit = 200): Promise<StoredRecord[]> {
-    return this.db.records.orderBy('updatedAt').reverse().limit(limit).toArray();
+    const rows = await this.db.records.orderBy('updatedAt').reverse().limit(limit).toArray();
+    return Promise.all(rows.map((row) => this.view(row)));
   }
 
-  async countBySyncState(state: RecordSyncState): Promise<number> {
+  async countBySyncState(state: RecordRow['syncState']): Promise<number> {
     return this.db.records.where('syncState').equals(state).count();
   }
 
@@ -47,25 +63,37 @@ export class RecordStore {
     return this.db.outbox.count();
   }
 
-  /** Oldest entries first: records of one device reach the server in the order they were saved. */
-  async peekOutbox(limit: number): Promise<OutboxItem[]> {
-    return this.db.transaction('r', [this.db.outbox, this.db.records], async () => {
-      const entries = await this.db.outbox.orderBy('seq').limit(limit).toArray();
-      const rows = await this.db.records.bulkGet(entries.map((e) => e.recordId));
-      const items: OutboxItem[] = [];
-      entries.forEach((entry, i) => {
-        const row = rows[i];
-        if (entry.seq === undefined) return;
-        // A newer local revision supersedes the queued one: send what is stored.
-        if (row) items.push({ seq: entry.seq, record: row.envelope });
-      });
-      return items;
-    });
+  /** What is not yet on the server: how many entries, and since when (works while locked). */
+  async unsyncedSummary(): Promise<{ count: number; oldestEnqueuedAt: string | null }> {
+    const count = await this.db.outbox.count();
+    const oldest = await this.db.outbox.orderBy('seq').first();
+    return { count, oldestEnqueuedAt: oldest?.enqueuedAt ?? null };
   }
 
-  /** Removes outbox entries whose record no longer exists (nothing to send). */
-  async dropOrphans(seqs: number[]): Promise<void> {
-    if (seqs.length > 0) await this.db.outbox.bulkDelete(seqs);
+  /** The owner's oldest entries first: a person's records reach the server in the order they were saved. */
+  async peekOutbox(limit: number): Promise<OutboxItem[]> {
+    const owner = this.vault.unlockedUser?.userId;
+    if (owner === undefined) return [];
+    const entries = await this.db.outbox
+      .where('[ownerId+seq]')
+      .between([owner, -Infinity], [owner, Infinity])
+      .limit(limit)
+      .toArray();
+    const rows = await this.db.records.bulkGet(entries.map((e) => e.recordId));
+    const items: OutboxItem[] = [];
+    const orphans: number[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const row = rows[i];
+      if (entry.seq === undefined) continue;
+      if (!row?.sealed) {
+        orphans.push(entry.seq); // content gone (withdrawn/wiped): nothing left to send
+        continue;
+      }
+      // A newer local revision supersedes the queued one: send what is stored.
+      items.push({ seq: entry.seq, record: (await this.openRow(row)).envelope });
+    }
+    if (orphans.length > 0) await this.db.outbox.bulkDelete(orphans);
+    return items;
   }
 
   /**
@@ -75,24 +103,38 @@ export class RecordStore {
    */
   async applyPushResults(items: OutboxItem[], results: PushResult[], serverTime: string): Promise<{ settled: number }> {
     const byKey = new Map(results.map((r) => [`${r.id ?? ''}#${String(r.revision ?? '')}`, r]));
+    const rejections = new Map<string, RecordRejection>();
+    for (const item of items) {
+      const result = byKey.get(sealId(item.record.id, item.record.revision));
+      if (result?.outcome === 'rejected') {
+        rejections.set(item.record.id, { reason: result.reason ?? 'invalidRecord', message: result.message ?? '', issues: result.issues ?? [] });
+      }
+    }
+    // Seal outside the transaction: IndexedDB transactions close across non-IDB awaits.
+    const sealedRejections = new Map<string, RecordRow['sealed']>();
+    for (const item of items) {
+      const rejection = rejections.get(item.record.id);
+      if (rejection) {
+        sealedRejections.set(
+          item.record.id,
+          await this.vault.seal('records', sealId(item.record.id, item.record.revision), item.record.schemaVersion, { envelope: item.record, rejection } satisfies RecordSecret),
+        );
+      }
+    }
     let settled = 0;
     await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
       for (const item of items) {
-        const result = byKey.get(`${item.record.id}#${String(item.record.revision)}`);
+        const result = byKey.get(sealId(item.record.id, item.record.revision));
         if (!result) continue; // not answered: stays queued and is retried
         const row = await this.db.records.get(item.record.id);
         if (row && row.revision === item.record.revision) {
           if (result.outcome === 'accepted') {
             row.syncState = 'sent';
             row.sentAt = result.receivedAt ?? serverTime;
-            delete row.rejection;
           } else {
             row.syncState = 'rejected';
-            row.rejection = {
-              reason: result.reason ?? 'invalidRecord',
-              message: result.message ?? '',
-              issues: result.issues ?? [],
-            };
+            const sealed = sealedRejections.get(item.record.id);
+            if (sealed) row.sealed = sealed;
           }
           await this.db.records.put(row);
         }
@@ -104,15 +146,102 @@ export class RecordStore {
   }
 
   /** Marks one queued record rejected when the server refused the request it was alone in. */
-  async rejectItem(item: OutboxItem, rejection: StoredRecord['rejection'] & object): Promise<void> {
+  async rejectItem(item: OutboxItem, rejection: RecordRejection): Promise<void> {
+    const sealed = await this.vault.seal('records', sealId(item.record.id, item.record.revision), item.record.schemaVersion, { envelope: item.record, rejection } satisfies RecordSecret);
     await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
       const row = await this.db.records.get(item.record.id);
       if (row && row.revision === item.record.revision) {
         row.syncState = 'rejected';
-        row.rejection = rejection;
+        row.sealed = sealed;
         await this.db.records.put(row);
       }
       await this.db.outbox.delete(item.seq);
     });
+  }
+
+  /**
+   * Data minimisation: drops the content of records the server has and that
+   * need no further step on this tablet; a content-free stub stays so the list
+   * can still say "sent". Works while locked (it only deletes).
+   */
+  async dropSentContent(retentionDays: number, now: Date = new Date()): Promise<number> {
+    let dropped = 0;
+    await this.db.transaction('rw', this.db.records, async () => {
+      await this.db.records
+        .where('syncState')
+        .equals('sent')
+        .modify((row) => {
+          if (row.sealed === undefined || !contentMayBeDropped(row, retentionDays, now)) return;
+          delete row.sealed;
+          row.contentRemovedAt = now.toISOString();
+          dropped++;
+        });
+    });
+    return dropped;
+  }
+
+  /**
+   * Rows written before encryption (schema v2) hold plaintext: the first
+   * person to unlock seals them and becomes the owner of their outbox entries.
+   */
+  async sealLegacyRows(): Promise<number> {
+    const owner = this.requireOwner();
+    const legacy = (await this.db.records.toArray()).filter((row) => row.envelope !== undefined);
+    const legacyDrafts = (await this.db.drafts.toArray()).filter((d) => d.values !== undefined && d.sealed === undefined);
+    if (legacy.length === 0 && legacyDrafts.length === 0) return 0;
+    const sealedRows: RecordRow[] = [];
+    for (const row of legacy) {
+      const envelope = row.envelope;
+      if (!envelope) continue;
+      const secret: RecordSecret = row.rejection ? { envelope, rejection: row.rejection } : { envelope };
+      const { envelope: _plain, rejection: _r, ...rest } = row;
+      sealedRows.push({
+        ...rest,
+        ownerId: owner,
+        schemaVersion: envelope.schemaVersion,
+        sealed: await this.vault.seal('records', sealId(row.id, row.revision), envelope.schemaVersion, secret),
+      });
+    }
+    const sealedDrafts = await Promise.all(
+      legacyDrafts.map(async (d) => ({
+        formId: `${owner}:${d.formId}`,
+        updatedAt: d.updatedAt,
+        sealed: await this.vault.seal('drafts', `${owner}:${d.formId}`, 1, d.values),
+      })),
+    );
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
+      await this.db.records.bulkPut(sealedRows);
+      await this.db.outbox.where('ownerId').equals('legacy').modify({ ownerId: owner });
+      await this.db.drafts.bulkDelete(legacyDrafts.map((d) => d.formId));
+      await this.db.drafts.bulkPut(sealedDrafts);
+    });
+    return sealedRows.length;
+  }
+
+  private requireOwner(): string {
+    const owner = this.vault.unlockedUser?.userId;
+    if (owner === undefined) throw new Error('vault locked: nothing can be saved');
+    return owner;
+  }
+
+  private async openRow(row: RecordRow): Promise<RecordSecret> {
+    if (!row.sealed) throw new Error('content removed');
+    return (await this.vault.open('records', sealId(row.id, row.revision), row.schemaVersion, row.sealed)) as RecordSecret;
+  }
+
+  private async view(row: RecordRow): Promise<StoredRecord> {
+    const secret = row.sealed ? await this.openRow(row) : null;
+    const view: StoredRecord = {
+      id: row.id,
+      kind: row.kind,
+      revision: row.revision,
+      syncState: row.syncState,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      envelope: secret?.envelope ?? null,
+    };
+    if (row.sentAt !== undefined) view.sentAt = row.sentAt;
+    if (secret?.rejection) view.rejection = secret.rejection;
+    return view;
   }
 }

@@ -10,6 +10,7 @@ export const TABLES = {
   outbox: 'outbox',
   meta: 'meta',
   drafts: 'drafts',
+  keySlots: 'keySlots',
 } as const;
 
 /** Dexie store specs per version; only ids and non-identifying status fields are indexed. */
@@ -30,6 +31,19 @@ export const SCHEMA_HISTORY = [
       [TABLES.outbox]: '++seq, recordId',
       [TABLES.meta]: 'key',
       [TABLES.drafts]: 'formId',
+    },
+  },
+  {
+    // v3: encryption at rest. Record and draft content move into AES-GCM sealed
+    // boxes; outbox entries name their owner (only the author's session sends
+    // them); staff key slots wrap the tablet's data key.
+    version: 3,
+    stores: {
+      [TABLES.records]: 'id, kind, syncState, updatedAt',
+      [TABLES.outbox]: '++seq, recordId, [ownerId+seq]',
+      [TABLES.meta]: 'key',
+      [TABLES.drafts]: 'formId',
+      [TABLES.keySlots]: 'userId',
     },
   },
 ] as const;

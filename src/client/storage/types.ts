@@ -1,7 +1,10 @@
-// Row shapes of the tablet database. `envelope` holds the record as it is sent;
-// everything outside it is local bookkeeping that never leaves the device.
+// Row shapes of the tablet database. Content lives only inside `sealed`
+// (AES-256-GCM, see vault.ts); what is outside is a random id or a
+// non-identifying status field needed to list, order and send records.
 import type { ErrorReason } from '../../shared/protocol';
 import type { RecordKind, SyncRecord } from '../../shared/records/sync-record';
+import type { Sealed } from '../../shared/crypto/aes-gcm';
+import type { KdfParams } from '../../shared/crypto/key-derivation';
 
 export type RecordSyncState = 'pending' | 'sent' | 'rejected';
 
@@ -11,6 +14,32 @@ export interface RecordRejection {
   issues: { path: string; message: string }[];
 }
 
+/** What the sealed box of a record row holds. */
+export interface RecordSecret {
+  envelope: SyncRecord;
+  rejection?: RecordRejection;
+}
+
+export interface RecordRow {
+  id: string;
+  kind: RecordKind;
+  revision: number;
+  schemaVersion: number;
+  ownerId: string;
+  syncState: RecordSyncState;
+  createdAt: string;
+  updatedAt: string;
+  /** Server time of acknowledgement. */
+  sentAt?: string;
+  /** Absent once the content was dropped after sync (a content-free stub remains). */
+  sealed?: Sealed;
+  contentRemovedAt?: string;
+  /** Only in rows written before encryption (schema v2); sealed at the first unlock. */
+  envelope?: SyncRecord;
+  rejection?: RecordRejection;
+}
+
+/** A record as screens see it while the vault is unlocked. */
 export interface StoredRecord {
   id: string;
   kind: RecordKind;
@@ -18,16 +47,18 @@ export interface StoredRecord {
   syncState: RecordSyncState;
   createdAt: string;
   updatedAt: string;
-  /** Server time of acknowledgement. */
   sentAt?: string;
   rejection?: RecordRejection;
-  envelope: SyncRecord;
+  /** null for a content-free stub. */
+  envelope: SyncRecord | null;
 }
 
 export interface OutboxEntry {
   seq?: number;
   recordId: string;
   revision: number;
+  /** The staff member whose session sends it ('legacy' for rows from before v3). */
+  ownerId: string;
   enqueuedAt: string;
 }
 
@@ -37,7 +68,28 @@ export interface MetaEntry {
 }
 
 export interface DraftEntry {
+  /** `${ownerId}:${formId}` — each person's drafts are their own. */
   formId: string;
-  values: unknown;
+  sealed?: Sealed;
   updatedAt: string;
+  /** Plaintext drafts from schema v2, sealed at the first unlock. */
+  values?: unknown;
+}
+
+export interface KeySlot {
+  userId: string;
+  displayName: string;
+  roles: string[];
+  organisationId: string;
+  municipalityId: string;
+  kdf: KdfParams;
+  /** The tablet's data key, sealed with the key derived from this person's passphrase. */
+  wrappedDataKey: Sealed;
+  /** This person's ECDSA P-256 private key on this tablet (PKCS#8), sealed the same way. */
+  wrappedSigningKey: Sealed;
+  signingPublicKey: string;
+  signingKeyEnrolled: boolean;
+  failedAttempts: number;
+  nextAttemptAt: number | null;
+  createdAt: string;
 }

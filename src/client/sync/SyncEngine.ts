@@ -10,7 +10,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { PushTransport } from './transport';
 
 export type SyncMode = 'idle' | 'pushing' | 'offline' | 'paused' | 'error';
-export type PauseReason = 'unauthorized' | 'clientTooOld';
+export type PauseReason = 'unauthorized' | 'clientTooOld' | 'locked';
 
 export interface SyncStatus {
   mode: SyncMode;
@@ -26,6 +26,10 @@ export interface SyncEngineDeps {
   transport: PushTransport;
   deviceId: () => Promise<string>;
   isOnline: () => boolean;
+  /** Locked vault: nothing can be decrypted or sent until someone unlocks. */
+  isLocked?: () => boolean;
+  /** Renews the access token after a 401; false when a password sign-in is needed. */
+  refreshSession?: () => Promise<boolean>;
   now?: () => number;
   random?: () => number;
   backoff?: BackoffPolicy;
@@ -39,6 +43,7 @@ export class SyncEngine {
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private running = false;
   private again = false;
+  private renewedThisRun = false;
   private stopped = true;
   private timer: unknown;
   /** Shrinks when the server refuses a whole batch (e.g. too large) to find the culprit. */
@@ -99,6 +104,7 @@ export class SyncEngine {
 
   private async run(): Promise<void> {
     this.running = true;
+    this.renewedThisRun = false;
     try {
       this.again = false;
       do {
@@ -119,6 +125,10 @@ export class SyncEngine {
   private async pushUntilEmpty(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
+      if (this.deps.isLocked?.() === true) {
+        this.pause('locked');
+        return;
+      }
       if (!this.deps.isOnline()) {
         this.set({ mode: 'offline', failures: this.status.failures });
         return;
@@ -150,7 +160,14 @@ export class SyncEngine {
     }
     if (outcome.kind === 'network') return this.fail();
     const { status } = outcome;
-    if (status === 401) return this.pause('unauthorized');
+    if (status === 401) {
+      // One silent renewal per run; if that fails a person has to sign in again.
+      if (!this.renewedThisRun && this.deps.refreshSession && (await this.deps.refreshSession())) {
+        this.renewedThisRun = true;
+        return true;
+      }
+      return this.pause('unauthorized');
+    }
     if (status === 426) return this.pause('clientTooOld');
     if (status === 408 || status === 429 || status >= 500) return this.fail();
     // Any other 4xx refused the whole request. Halve the batch until the one

@@ -1,5 +1,7 @@
-// Online-only calls to the backend besides push: sign-in, sign-out, config pull.
+// Online-only calls to the backend besides push: sign-in, renewal, sign-out,
+// config pull, tablet enrollment and status, signing-key enrollment.
 // Responses are validated with the shared schemas before anything is stored.
+import { z } from 'zod';
 import {
   deviceConfigSchema,
   errorEnvelopeSchema,
@@ -8,7 +10,16 @@ import {
   type ErrorReason,
   type LoginRequest,
   type LoginResponse,
+  type RefreshRequest,
 } from '../../shared/protocol';
+import {
+  deviceStatusResponseSchema,
+  enrollDeviceResponseSchema,
+  signingKeySchema,
+  type DeviceStatus,
+  type EnrollDeviceRequest,
+  type EnrollDeviceResponse,
+} from '../../shared/staff-api';
 
 export class BackendError extends Error {
   override readonly name = 'BackendError';
@@ -20,16 +31,17 @@ export class BackendError extends Error {
   }
 }
 
-async function call(path: string, init: RequestInit & { token?: string | undefined }): Promise<unknown> {
-  const { token, ...rest } = init;
+async function call(path: string, init: RequestInit & { token?: string | undefined; json?: unknown }): Promise<unknown> {
+  const { token, json, ...rest } = init;
   let response: Response;
   try {
     response = await fetch(path, {
       ...rest,
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
       cache: 'no-store',
       credentials: 'omit',
       headers: {
-        ...(rest.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
       },
     });
@@ -46,7 +58,11 @@ async function call(path: string, init: RequestInit & { token?: string | undefin
 }
 
 export async function signIn(credentials: LoginRequest): Promise<LoginResponse> {
-  return loginResponseSchema.parse(await call('/api/session', { method: 'POST', body: JSON.stringify(credentials) }));
+  return loginResponseSchema.parse(await call('/api/session', { method: 'POST', json: credentials }));
+}
+
+export async function refreshSession(request: RefreshRequest): Promise<LoginResponse> {
+  return loginResponseSchema.parse(await call('/api/session/refresh', { method: 'POST', json: request }));
 }
 
 export async function signOut(token: string): Promise<void> {
@@ -55,4 +71,16 @@ export async function signOut(token: string): Promise<void> {
 
 export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
   return deviceConfigSchema.parse(await call('/api/sync/config', { method: 'GET', token }));
+}
+
+export async function enrollDevice(token: string, request: EnrollDeviceRequest): Promise<EnrollDeviceResponse> {
+  return enrollDeviceResponseSchema.parse(await call('/api/devices', { method: 'POST', token, json: request }));
+}
+
+export async function deviceStatus(deviceId: string, deviceSecret: string): Promise<DeviceStatus> {
+  return deviceStatusResponseSchema.parse(await call('/api/devices/status', { method: 'POST', json: { deviceId, deviceSecret } })).status;
+}
+
+export async function enrollSigningKey(token: string, deviceId: string, publicKey: string): Promise<z.infer<typeof signingKeySchema>> {
+  return signingKeySchema.parse(await call('/api/staff/keys', { method: 'POST', token, json: { deviceId, publicKey } }));
 }

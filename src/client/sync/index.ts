@@ -1,42 +1,67 @@
-// Wires the sync engine to the browser: online/offline events, a periodic
-// nudge (events can be missed while a tablet sleeps), and the config pull.
+// Wires the sync engine to the browser and the vault: online/offline events,
+// a periodic nudge (events can be missed while a tablet sleeps), unlock, the
+// config pull, silent token renewal, and data minimisation after each send.
 import type { Storage } from '../storage';
-import { fetchDeviceConfig } from './backend-api';
+import { BackendError, deviceStatus, fetchDeviceConfig, refreshSession } from './backend-api';
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
 
 const PERIODIC_NUDGE_MS = 30_000;
+const DEFAULT_RETENTION_DAYS = 0;
 
-export function startSync(storage: Storage): { engine: SyncEngine; dispose: () => void } {
+export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void }): { engine: SyncEngine; dispose: () => void } {
   const engine = new SyncEngine({
     records: storage.records,
     transport: httpTransport({ token: async () => (await storage.device.session())?.token }),
     deviceId: () => storage.device.deviceId(),
     isOnline: () => navigator.onLine,
+    isLocked: () => !storage.vault.isUnlocked,
+    refreshSession: () => renewSession(storage, hooks.onDeviceRevoked),
   });
   const onOnline = (): void => {
-    engine.trigger({ resetBackoff: engine.current.mode !== 'paused' });
+    engine.trigger({ resetBackoff: engine.current.pauseReason !== 'unauthorized' });
     void refreshConfig(storage);
+    void checkDevice(storage).then((status) => {
+      if (status === 'revoked') hooks.onDeviceRevoked();
+    });
   };
   const onOffline = (): void => {
     engine.trigger();
   };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
+  const unsubscribeVault = storage.vault.onChange(() => {
+    if (storage.vault.isUnlocked) {
+      engine.trigger({ resetBackoff: true });
+      void refreshConfig(storage);
+    } else {
+      engine.trigger();
+    }
+  });
+  const unsubscribeEngine = engine.subscribe((status) => {
+    if (status.mode === 'idle') void minimise(storage);
+  });
   const nudge = setInterval(() => {
     if (engine.current.mode === 'idle' || engine.current.mode === 'offline') engine.trigger();
   }, PERIODIC_NUDGE_MS);
   engine.start();
-  void refreshConfig(storage);
   return {
     engine,
     dispose() {
       engine.stop();
       clearInterval(nudge);
+      unsubscribeVault();
+      unsubscribeEngine();
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
     },
   };
+}
+
+/** Drops the content of sent records once the municipality's retention has passed. */
+async function minimise(storage: Storage): Promise<void> {
+  const retention = (await storage.device.config())?.security.retentionDaysAfterSync ?? DEFAULT_RETENTION_DAYS;
+  await storage.records.dropSentContent(retention);
 }
 
 /** Pulls the municipality's configuration; offline the cached copy stays in use. */
@@ -46,7 +71,33 @@ export async function refreshConfig(storage: Storage): Promise<void> {
   try {
     await storage.device.saveConfig(await fetchDeviceConfig(session.token));
   } catch {
-    // Offline or server unreachable: keep the cached configuration.
+    // Offline, expired or server unreachable: keep the cached configuration.
+  }
+}
+
+/** Uses the sealed refresh token to get a new access token without asking for the password. */
+async function renewSession(storage: Storage, onDeviceRevoked: () => void): Promise<boolean> {
+  const session = await storage.device.session();
+  if (!session) return false;
+  try {
+    const deviceId = (await storage.device.enrollment())?.deviceId;
+    const renewed = await refreshSession({ refreshToken: session.refreshToken, ...(deviceId === undefined ? {} : { deviceId }) });
+    await storage.device.saveSession(renewed);
+    return true;
+  } catch (error) {
+    if (error instanceof BackendError && error.reason === 'deviceRevoked') onDeviceRevoked();
+    return false;
+  }
+}
+
+/** Asks the backend whether this tablet is still enrolled; 'unreachable' offline. */
+export async function checkDevice(storage: Storage): Promise<'active' | 'revoked' | 'unknown' | 'unreachable' | 'notEnrolled'> {
+  const enrollment = await storage.device.enrollment();
+  if (!enrollment) return 'notEnrolled';
+  try {
+    return await deviceStatus(enrollment.deviceId, enrollment.deviceSecret);
+  } catch {
+    return 'unreachable';
   }
 }
 

@@ -1,5 +1,6 @@
-// Demo data for a fresh instance: one municipality, one HOME project, two
-// accounts with DOCUMENTED DEMO PASSWORDS, three foyer sites. Runs only while
+// Demo data for a fresh instance: one municipality, one HOME project, four
+// accounts with DOCUMENTED DEMO PASSWORDS (fieldworker, coordinator who
+// enrolls tablets, approver, admin), three foyer sites. Runs only while
 // no municipality exists, so a real deployment is never touched.
 import type { Database } from './database';
 import { createStaffAccount } from '../services/auth-service';
@@ -11,6 +12,8 @@ export const DEMO_ORGANISATION_ID = 'home-projekt-demo';
 export const DEMO_ACCOUNTS = [
   { username: 'home.partner', password: 'demo-home-2026', displayName: 'HOME-Partnerin (Demo)', roles: ['fieldworker'] },
   { username: 'coordinator', password: 'demo-coord-2026', displayName: 'Koordination (Demo)', roles: ['coordinator'] },
+  { username: 'approver', password: 'demo-approve-2026', displayName: 'Freigabe (Demo)', roles: ['approver'] },
+  { username: 'admin', password: 'demo-admin-2026', displayName: 'Verwaltung (Demo)', roles: ['admin'] },
 ] as const;
 
 export const DEMO_HOME_SITES = [
@@ -31,6 +34,7 @@ export async function seedDemoData(db: Database): Promise<boolean> {
       'HOME-Projekt Demo',
       'home-project',
     ]);
+    await tx.query('INSERT INTO municipality_settings (municipality_id) VALUES ($1)', [DEMO_MUNICIPALITY_ID]);
     for (const account of DEMO_ACCOUNTS) {
       await createStaffAccount(tx, {
         municipalityId: DEMO_MUNICIPALITY_ID,

@@ -51,6 +51,7 @@ const REASON_BY_STATUS: Partial<Record<number, ErrorReason>> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'notFound',
+  409: 'conflict',
   405: 'notFound',
   413: 'payloadTooLarge',
   415: 'unsupportedMediaType',
@@ -100,6 +101,8 @@ const MESSAGES: Record<ErrorReason, string> = {
   invalidRecord: 'The record is not valid.',
   hashMismatch: 'The content hash does not match the content.',
   revisionConflict: 'This revision already exists with different content.',
+  deviceRevoked: 'This tablet has been revoked.',
+  conflict: 'This conflicts with existing data.',
   internal: 'Something went wrong on the server.',
 };
 

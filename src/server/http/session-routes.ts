@@ -1,4 +1,4 @@
-// Sign in (rate-limited per IP + username), who am I, sign out.
+// Sign in (rate-limited per IP + username), refresh (rotating), who am I, sign out.
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,15 +6,25 @@ import {
   errorEnvelopeSchema,
   loginRequestSchema,
   loginResponseSchema,
+  refreshRequestSchema,
   sessionUserSchema,
 } from '../../shared/protocol';
-import type { AuthService } from '../services/auth-service';
+import type { AuthOutcome, AuthService } from '../services/auth-service';
+import type { LoginResponse } from '../../shared/protocol';
 import { authenticateWith, requireSession } from './auth';
-import { ApiError } from './errors';
+import { ApiError, defaultMessage } from './errors';
 
 export interface SessionRoutesOptions {
   auth: AuthService;
   loginRateLimit: { max: number; timeWindowMs: number };
+  refreshRateLimit: { max: number; timeWindowMs: number };
+}
+
+function responseOf(outcome: AuthOutcome, unauthorizedMessage: string): LoginResponse {
+  if (outcome.ok) return outcome.response;
+  // The tablet wipes itself on deviceRevoked.
+  if (outcome.reason === 'deviceRevoked') throw new ApiError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
+  throw new ApiError(401, 'unauthorized', unauthorizedMessage);
 }
 
 function loginRateLimitKey(request: FastifyRequest): string {
@@ -27,7 +37,7 @@ function loginRateLimitKey(request: FastifyRequest): string {
   return `${request.ip}\u0000${username}`;
 }
 
-export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (app, { auth, loginRateLimit }, done) => {
+export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (app, { auth, loginRateLimit, refreshRateLimit }, done) => {
   const authenticate = authenticateWith(auth);
 
   app.post(
@@ -42,17 +52,47 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
         },
       },
       schema: {
-        summary: 'Sign in with username and password; returns a bearer token',
+        summary: 'Sign in with username and password; returns access and refresh tokens',
+        description:
+          'With deviceId of an active enrolled tablet of the same municipality the session is bound to it and ' +
+          'the answer carries deviceEscrowKey; a revoked tablet gets 403 deviceRevoked.',
         tags: ['session'],
         body: loginRequestSchema,
-        response: { 200: loginResponseSchema, 401: errorEnvelopeSchema, 429: errorEnvelopeSchema },
+        response: {
+          200: loginResponseSchema,
+          401: errorEnvelopeSchema,
+          403: errorEnvelopeSchema,
+          429: errorEnvelopeSchema,
+        },
       },
     },
     async (request) => {
-      const result = await auth.login(request.body.username, request.body.password);
+      const { username, password, deviceId } = request.body;
       // One message for unknown user, inactive account and wrong password.
-      if (!result) throw new ApiError(401, 'unauthorized', 'Username or password is wrong.');
-      return { token: result.token, expiresAt: result.session.expiresAt, user: result.session.user };
+      return responseOf(await auth.login(username, password, deviceId), 'Username or password is wrong.');
+    },
+  );
+
+  app.post(
+    '/api/session/refresh',
+    {
+      config: { rateLimit: { max: refreshRateLimit.max, timeWindow: refreshRateLimit.timeWindowMs, hook: 'preValidation' } },
+      schema: {
+        summary: 'Exchange a refresh token for new tokens; the used refresh token is revoked',
+        description: 'A refresh token used a second time revokes its whole sign-in (all its tokens).',
+        tags: ['session'],
+        body: refreshRequestSchema,
+        response: {
+          200: loginResponseSchema,
+          401: errorEnvelopeSchema,
+          403: errorEnvelopeSchema,
+          429: errorEnvelopeSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { refreshToken, deviceId } = request.body;
+      return responseOf(await auth.refresh(refreshToken, deviceId), defaultMessage('unauthorized'));
     },
   );
 
@@ -75,7 +115,7 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
     {
       onRequest: authenticate,
       schema: {
-        summary: 'Sign out: the token is revoked',
+        summary: 'Sign out: the access token and its refresh tokens are revoked',
         tags: ['session'],
         security: [{ bearer: [] }],
         response: { 204: z.undefined(), 401: errorEnvelopeSchema },

@@ -11,7 +11,7 @@ import {
 } from '../../shared/protocol';
 import type { AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
-import { authenticateWith, requireSession } from './auth';
+import { authenticateWith, requireRoles, requireSession } from './auth';
 import { ApiError, defaultMessage } from './errors';
 
 export interface SyncRoutesOptions {
@@ -50,7 +50,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
     {
       onRequest: authenticate,
       schema: {
-        summary: 'What a tablet needs offline: municipality and its HOME sites',
+        summary: 'What a tablet needs offline: municipality, its HOME sites and security settings',
         tags: ['sync'],
         security: [{ bearer: [] }],
         response: { 200: deviceConfigSchema, 401: errorEnvelopeSchema },
@@ -63,7 +63,8 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
     '/api/sync/push',
     {
       bodyLimit: MAX_PUSH_BODY_BYTES,
-      onRequest: authenticate,
+      // Only people who write records push them; partner- or admin-only accounts get 403.
+      onRequest: [authenticate, requireRoles('fieldworker', 'approver', 'coordinator')],
       preValidation: rejectOldClients,
       schema: {
         summary: 'Push a batch of records; idempotent by record id + revision',
@@ -78,6 +79,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
           422: pushResponseSchema,
           400: errorEnvelopeSchema,
           401: errorEnvelopeSchema,
+          403: errorEnvelopeSchema,
           413: errorEnvelopeSchema,
           415: errorEnvelopeSchema,
           426: errorEnvelopeSchema,

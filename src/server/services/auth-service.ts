@@ -1,13 +1,20 @@
 // Staff sign-in and sessions: argon2id password hashes (hash-wasm, WASM),
-// opaque random bearer tokens of which only the SHA-256 is stored, 12 h expiry.
+// opaque random tokens of which only the SHA-256 is stored: short-lived access
+// tokens plus rotating refresh tokens grouped in families (one per sign-in);
+// a refresh token used twice revokes its whole family. Sessions may be bound
+// to an enrolled tablet; a revoked tablet or a deactivated account ends them at once.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { argon2id, argon2Verify } from 'hash-wasm';
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { ROLES } from '../../shared/protocol';
-import type { Role, SessionUser } from '../../shared/protocol';
+import type { LoginResponse, Role, SessionUser } from '../../shared/protocol';
+import { audit, revokeFamily } from './revocation';
 
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
+export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
+/** Refresh tokens rotate on every use and live at most 7 days. */
+export const REFRESH_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** OWASP's argon2id minimum (19 MiB, t=2, p=1): ~30 ms here, fine for a login. */
 const ARGON2_PARAMS = { parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32 } as const;
@@ -42,6 +49,10 @@ export interface StaffSession {
   tokenHash: string;
   user: SessionUser;
   expiresAt: string;
+  /** The enrolled tablet this session is bound to, if any. */
+  deviceId: string | null;
+  /** The refresh family (one sign-in); null only for sessions from before refresh tokens. */
+  familyId: string | null;
 }
 
 interface AccountRow {
@@ -54,11 +65,13 @@ interface AccountRow {
   active: boolean;
 }
 
-function toRoles(roles: readonly string[]): Role[] {
+type UserRow = Omit<AccountRow, 'password_hash' | 'active'>;
+
+export function toRoles(roles: readonly string[]): Role[] {
   return roles.filter((role): role is Role => (ROLES as readonly string[]).includes(role));
 }
 
-function toSessionUser(row: Omit<AccountRow, 'password_hash' | 'active'>): SessionUser {
+function toSessionUser(row: UserRow): SessionUser {
   return {
     id: row.id,
     displayName: row.display_name,
@@ -68,16 +81,61 @@ function toSessionUser(row: Omit<AccountRow, 'password_hash' | 'active'>): Sessi
   };
 }
 
-export interface LoginResult {
-  token: string;
-  session: StaffSession;
+export type AuthFailure = 'unauthorized' | 'deviceRevoked';
+export type AuthOutcome = { ok: true; response: LoginResponse } | { ok: false; reason: AuthFailure };
+
+export interface AuthServiceOptions {
+  /** The time source (tests move it forward instead of sleeping). */
+  clock?: () => Date;
+  accessTokenTtlMs?: number;
+  refreshTokenTtlMs?: number;
+}
+
+interface BoundDevice {
+  id: string;
+  escrowKey: string;
+}
+
+type DeviceLookup = { state: 'active'; device: BoundDevice } | { state: 'revoked' } | { state: 'none' };
+
+/** A tablet of this municipality by id; another municipality's tablet is 'none', never revealed. */
+async function lookUpDevice(q: Queryable, deviceId: string, municipalityId: string): Promise<DeviceLookup> {
+  const [row] = await q.query<{ id: string; escrow_key: string; revoked_at: unknown }>(
+    'SELECT id::text AS id, escrow_key, revoked_at FROM devices WHERE id = $1 AND municipality_id = $2',
+    [deviceId, municipalityId],
+  );
+  if (!row) return { state: 'none' };
+  if (row.revoked_at !== null) return { state: 'revoked' };
+  return { state: 'active', device: { id: row.id, escrowKey: row.escrow_key } };
+}
+
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 export class AuthService {
-  constructor(private readonly db: Database) {}
+  private readonly clock: () => Date;
+  private readonly accessTtlMs: number;
+  private readonly refreshTtlMs: number;
 
-  /** Null for unknown user, inactive account and wrong password alike. */
-  async login(username: string, password: string, now: Date = new Date()): Promise<LoginResult | null> {
+  constructor(
+    private readonly db: Database,
+    options: AuthServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.accessTtlMs = options.accessTokenTtlMs ?? ACCESS_TOKEN_TTL_MS;
+    this.refreshTtlMs = options.refreshTokenTtlMs ?? REFRESH_TOKEN_TTL_MS;
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  /**
+   * 'unauthorized' for unknown user, inactive account and wrong password alike;
+   * 'deviceRevoked' when deviceId names a revoked tablet of the user's municipality.
+   */
+  async login(username: string, password: string, deviceId?: string): Promise<AuthOutcome> {
     const [account] = await this.db.query<AccountRow>(
       `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active
          FROM staff_accounts WHERE username = $1`,
@@ -85,48 +143,161 @@ export class AuthService {
     );
     // Always run one argon2 verification, so an unknown user costs the same time as a wrong password.
     const passwordOk = await verifyPassword(password, account?.password_hash ?? (await decoy()));
-    if (!account || !account.active || !passwordOk) return null;
+    if (!account || !account.active || !passwordOk) return { ok: false, reason: 'unauthorized' };
 
-    const token = randomBytes(32).toString('base64url');
-    const tokenHash = hashToken(token);
-    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO sessions (token_hash, account_id, municipality_id, expires_at) VALUES ($1, $2, $3, $4)`,
-        [tokenHash, account.id, account.municipality_id, expiresAt],
-      );
-      await tx.query(
-        `INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'session.created', NULL)`,
-        [account.municipality_id, account.id],
-      );
+    const now = this.clock();
+    return this.db.transaction(async (tx): Promise<AuthOutcome> => {
+      const lookup: DeviceLookup =
+        deviceId === undefined ? { state: 'none' } : await lookUpDevice(tx, deviceId, account.municipality_id);
+      if (lookup.state === 'revoked') {
+        await audit(tx, {
+          municipalityId: account.municipality_id,
+          actorId: account.id,
+          action: 'session.refusedRevokedDevice',
+          objectId: deviceId ?? null,
+        });
+        return { ok: false, reason: 'deviceRevoked' };
+      }
+      const device = lookup.state === 'active' ? lookup.device : null;
+      const response = await this.issue(tx, toSessionUser(account), randomUUID(), device, now);
+      await audit(tx, {
+        municipalityId: account.municipality_id,
+        actorId: account.id,
+        action: 'session.created',
+        objectId: device?.id ?? null,
+      });
+      return { ok: true, response };
     });
-    return { token, session: { tokenHash, user: toSessionUser(account), expiresAt: expiresAt.toISOString() } };
   }
 
-  /** The live session for a bearer token, or null (unknown, expired, revoked, inactive account). */
+  /**
+   * Exchanges a refresh token for a new access + refresh token (same family) and
+   * revokes the used one. A revoked token presented again revokes the whole family.
+   */
+  async refresh(refreshToken: string, deviceId?: string): Promise<AuthOutcome> {
+    if (!TOKEN_PATTERN.test(refreshToken)) return { ok: false, reason: 'unauthorized' };
+    const tokenHash = hashToken(refreshToken);
+    const now = this.clock();
+    return this.db.transaction(async (tx): Promise<AuthOutcome> => {
+      const [row] = await tx.query<
+        UserRow & {
+          family_id: string;
+          device_id: string | null;
+          expires_at: unknown;
+          revoked_at: unknown;
+          active: boolean;
+        }
+      >(
+        `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, a.active,
+                r.family_id::text AS family_id, r.device_id::text AS device_id, r.expires_at, r.revoked_at
+           FROM refresh_tokens r JOIN staff_accounts a ON a.id = r.account_id AND a.municipality_id = r.municipality_id
+          WHERE r.token_hash = $1
+          FOR UPDATE OF r`,
+        [tokenHash],
+      );
+      if (!row) return { ok: false, reason: 'unauthorized' };
+      const entry = { municipalityId: row.municipality_id, actorId: row.id, objectId: null };
+      if (row.revoked_at !== null) {
+        // Reuse: either the tablet or a thief holds a stale copy. End the whole sign-in.
+        await revokeFamily(tx, row.family_id, now);
+        await audit(tx, { ...entry, action: 'session.refreshTokenReused' });
+        return { ok: false, reason: 'unauthorized' };
+      }
+      if (new Date(toIsoTimestamp(row.expires_at)).getTime() <= now.getTime() || !row.active) {
+        return { ok: false, reason: 'unauthorized' };
+      }
+      if (deviceId !== undefined && row.device_id !== null && deviceId !== row.device_id) {
+        return { ok: false, reason: 'unauthorized' };
+      }
+      const wanted = row.device_id ?? deviceId;
+      const lookup: DeviceLookup =
+        wanted === undefined ? { state: 'none' } : await lookUpDevice(tx, wanted, row.municipality_id);
+      if (lookup.state === 'revoked') {
+        await revokeFamily(tx, row.family_id, now);
+        return { ok: false, reason: 'deviceRevoked' };
+      }
+      // A family bound to a tablet stays bound; a vanished binding is never silently dropped.
+      if (row.device_id !== null && lookup.state !== 'active') return { ok: false, reason: 'unauthorized' };
+      await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1', [tokenHash, now]);
+      const device = lookup.state === 'active' ? lookup.device : null;
+      const response = await this.issue(tx, toSessionUser(row), row.family_id, device, now);
+      await audit(tx, { ...entry, action: 'session.refreshed' });
+      return { ok: true, response };
+    });
+  }
+
+  private async issue(
+    tx: Queryable,
+    user: SessionUser,
+    familyId: string,
+    device: BoundDevice | null,
+    now: Date,
+  ): Promise<LoginResponse> {
+    const token = newToken();
+    const refreshToken = newToken();
+    const expiresAt = new Date(now.getTime() + this.accessTtlMs);
+    const refreshExpiresAt = new Date(now.getTime() + this.refreshTtlMs);
+    await tx.query(
+      `INSERT INTO sessions (token_hash, account_id, municipality_id, device_id, family_id, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [hashToken(token), user.id, user.municipalityId, device?.id ?? null, familyId, now, expiresAt],
+    );
+    await tx.query(
+      `INSERT INTO refresh_tokens (token_hash, family_id, account_id, municipality_id, device_id, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [hashToken(refreshToken), familyId, user.id, user.municipalityId, device?.id ?? null, now, refreshExpiresAt],
+    );
+    return {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      refreshToken,
+      refreshExpiresAt: refreshExpiresAt.toISOString(),
+      user,
+      ...(device === null ? {} : { deviceEscrowKey: device.escrowKey }),
+    };
+  }
+
+  /** The live session for a bearer token, or null (unknown, expired, revoked, inactive account, revoked tablet). */
   async authenticate(token: string): Promise<StaffSession | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     const tokenHash = hashToken(token);
-    const [row] = await this.db.query<Omit<AccountRow, 'password_hash' | 'active'> & { expires_at: unknown }>(
-      `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, s.expires_at
-         FROM sessions s JOIN staff_accounts a ON a.id = s.account_id
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND a.active
-          AND a.municipality_id = s.municipality_id`,
-      [tokenHash],
+    const [row] = await this.db.query<
+      UserRow & { expires_at: unknown; device_id: string | null; family_id: string | null }
+    >(
+      `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, s.expires_at,
+              s.device_id::text AS device_id, s.family_id::text AS family_id
+         FROM sessions s
+         JOIN staff_accounts a ON a.id = s.account_id AND a.municipality_id = s.municipality_id
+         LEFT JOIN devices d ON d.id = s.device_id AND d.municipality_id = s.municipality_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND a.active
+          AND (s.device_id IS NULL OR (d.id IS NOT NULL AND d.revoked_at IS NULL))`,
+      [tokenHash, this.clock()],
     );
     if (!row) return null;
-    return { tokenHash, user: toSessionUser(row), expiresAt: toIsoTimestamp(row.expires_at) };
+    return {
+      tokenHash,
+      user: toSessionUser(row),
+      expiresAt: toIsoTimestamp(row.expires_at),
+      deviceId: row.device_id,
+      familyId: row.family_id,
+    };
   }
 
+  /** Signs out: this access token and its whole refresh family. */
   async logout(session: StaffSession): Promise<void> {
+    const now = this.clock();
     await this.db.transaction(async (tx) => {
-      await tx.query('UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
+      await tx.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [
         session.tokenHash,
+        now,
       ]);
-      await tx.query(
-        `INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'session.revoked', NULL)`,
-        [session.user.municipalityId, session.user.id],
-      );
+      if (session.familyId !== null) await revokeFamily(tx, session.familyId, now);
+      await audit(tx, {
+        municipalityId: session.user.municipalityId,
+        actorId: session.user.id,
+        action: 'session.revoked',
+        objectId: null,
+      });
     });
   }
 }

@@ -57,6 +57,13 @@ function rejected(
   };
 }
 
+/** Used while a municipality has no row in municipality_settings (same as the column defaults). */
+export const DEFAULT_SECURITY_SETTINGS: DeviceConfig['security'] = {
+  autoLockMinutes: 5,
+  maxUnlockAttempts: 10,
+  retentionDaysAfterSync: 0,
+};
+
 const key = (id: string, revision: number): string => `${id}#${revision}`;
 
 export class SyncService {
@@ -72,11 +79,25 @@ export class SyncService {
       'SELECT id, label FROM home_sites WHERE municipality_id = $1 ORDER BY sort_order, label',
       [user.municipalityId],
     );
+    const [settings] = await this.db.query<{
+      auto_lock_minutes: number;
+      max_unlock_attempts: number;
+      retention_days_after_sync: number;
+    }>(
+      `SELECT auto_lock_minutes, max_unlock_attempts, retention_days_after_sync
+         FROM municipality_settings WHERE municipality_id = $1`,
+      [user.municipalityId],
+    );
     return {
       protocolVersion: SYNC_PROTOCOL_VERSION,
       serverTime: now.toISOString(),
       municipality: { id: municipality.id, name: municipality.name },
       homeSites: sites.map((site) => ({ id: site.id, label: site.label })),
+      security: {
+        autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
+        maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,
+        retentionDaysAfterSync: settings?.retention_days_after_sync ?? DEFAULT_SECURITY_SETTINGS.retentionDaysAfterSync,
+      },
     };
   }
 

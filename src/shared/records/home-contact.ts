@@ -20,6 +20,8 @@ export const HOME_TOPICS = [
   'other',
 ] as const;
 
+export const HOME_NOTE_MAX_LENGTH = 500;
+
 // Error messages are keys the form translates (locales/<lang>/home-contact.json → errors).
 const choice = { error: 'invalidChoice' } as const;
 
@@ -40,6 +42,8 @@ export const homeContactContentSchema = z
       .refine((topics) => new Set(topics).size === topics.length, { message: 'duplicateTopic' }),
     language: z.enum(SPOKEN_LANGUAGES, choice),
     mediatorPresent: z.boolean(choice),
+    /** Short free-text note. Never names, addresses, phone numbers (the form says so). */
+    note: z.string().max(HOME_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
   });
 
 export type HomeContactContent = z.infer<typeof homeContactContentSchema>;

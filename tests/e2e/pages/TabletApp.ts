@@ -10,11 +10,50 @@ export class TabletApp {
     await this.page.goto(baseUrl);
   }
 
-  async signIn(username: string, password: string): Promise<void> {
-    await this.page.getByLabel(de.common.auth.username).fill(username);
-    await this.page.getByLabel(de.common.auth.password).fill(password);
+  /** A coordinator enrolls the tablet (online). */
+  async enrol(coordinator: { username: string; password: string }, label = 'Testtablet 1'): Promise<void> {
+    await this.page.getByRole('button', { name: de.common.access.enrolTitle }).click();
+    await this.page.getByLabel(de.common.access.tabletLabel).fill(label);
+    await this.page.getByLabel(de.common.auth.username).fill(coordinator.username);
+    await this.page.getByLabel(de.common.auth.password).fill(coordinator.password);
+    await this.page.getByRole('button', { name: de.common.access.enrolSubmit }).click();
+    await this.page.getByRole('heading', { name: de.common.access.firstSignInTitle }).waitFor();
+  }
+
+  /** A person's first sign-in on the tablet (online), then their offline passphrase. */
+  async firstSignIn(user: { username: string; password: string }, passphrase: string): Promise<void> {
+    await this.page.getByLabel(de.common.auth.username).fill(user.username);
+    await this.page.getByLabel(de.common.auth.password).fill(user.password);
     await this.page.getByRole('button', { name: de.common.auth.submit }).click();
-    await this.page.getByRole('button', { name: de.homeContact.new }).waitFor();
+    await this.page.getByLabel(de.common.access.newPassphrase).fill(passphrase);
+    await this.page.getByLabel(de.common.access.repeatPassphrase).fill(passphrase);
+    await this.page.getByRole('button', { name: de.common.access.setPassphrase }).click();
+    await this.page.getByRole('button', { name: de.homeContact.new }).waitFor({ timeout: 20_000 });
+  }
+
+  /** Enrol + first sign-in: the usual start of a test. */
+  async setUp(coordinator: { username: string; password: string }, user: { username: string; password: string }, passphrase: string): Promise<void> {
+    await this.enrol(coordinator);
+    await this.firstSignIn(user, passphrase);
+  }
+
+  async lock(): Promise<void> {
+    await this.page.getByRole('button', { name: de.common.access.lock }).click();
+    await this.page.getByRole('heading', { name: de.common.access.lockedTitle }).waitFor();
+  }
+
+  /** After a reload the tablet is locked; unlock when the lock screen shows. */
+  async unlockIfLocked(passphrase: string): Promise<void> {
+    const locked = this.page.getByRole('heading', { name: de.common.access.lockedTitle });
+    const working = this.page.getByRole('button', { name: de.homeContact.new });
+    await locked.or(working).first().waitFor();
+    if (await locked.isVisible()) await this.unlock(passphrase);
+    await working.waitFor();
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    await this.page.getByLabel(de.common.access.passphrase, { exact: true }).fill(passphrase);
+    await this.page.getByRole('button', { name: de.common.access.unlock }).click();
   }
 
   /** Waits until a service worker is active and controls this page. */
@@ -26,6 +65,7 @@ export class TabletApp {
       await this.page.reload();
       await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     }
+    // A reload locks the tablet; callers unlock again where they need to.
   }
 
   async startHomeContact(): Promise<void> {

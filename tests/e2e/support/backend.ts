@@ -17,6 +17,7 @@ export interface RunningBackend {
     municipalityId: string;
     siteLabel: string;
     homePartner: { username: string; password: string };
+    coordinator: { username: string; password: string };
   };
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -33,8 +34,9 @@ export async function startBackend(options: { staticDir?: string } = {}): Promis
   await seedDemoData(db);
   const staticDir = options.staticDir ?? DIST;
   const homePartner = DEMO_ACCOUNTS.find((a) => a.username === 'home.partner');
+  const coordinator = DEMO_ACCOUNTS.find((a) => a.username === 'coordinator');
   const site = DEMO_HOME_SITES[0];
-  if (!homePartner) throw new Error('demo seed changed: no home.partner or site');
+  if (!homePartner || !coordinator) throw new Error('demo seed changed: no home.partner or site');
 
   let app: FastifyInstance | undefined = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -50,6 +52,7 @@ export async function startBackend(options: { staticDir?: string } = {}): Promis
       municipalityId: DEMO_MUNICIPALITY_ID,
       siteLabel: site.label,
       homePartner: { username: homePartner.username, password: homePartner.password },
+      coordinator: { username: coordinator.username, password: coordinator.password },
     },
     async pause() {
       await app?.close();

@@ -12,8 +12,13 @@ import type { HomeContactContent } from '../../../src/shared/records/home-contac
 import type { HomeContactRecord } from '../../../src/shared/records/sync-record';
 import { SYNC_PROTOCOL_VERSION } from '../../../src/shared/protocol';
 import type { LoginResponse } from '../../../src/shared/protocol';
+import type { EnrollDeviceResponse } from '../../../src/shared/staff-api';
+import { exportPublicKey, generateSigningKeyPair } from '../../../src/shared/crypto/signing';
 
 export const DEMO_FIELDWORKER = DEMO_ACCOUNTS[0];
+export const DEMO_COORDINATOR = DEMO_ACCOUNTS[1];
+export const DEMO_APPROVER = DEMO_ACCOUNTS[2];
+export const DEMO_ADMIN = DEMO_ACCOUNTS[3];
 
 export function buildTestApp(db: Database, options: Omit<BuildAppOptions, 'db'> = {}): FastifyInstance {
   return buildApp({ db, ...options });
@@ -28,8 +33,10 @@ export async function login(
   app: FastifyInstance,
   username: string = DEMO_FIELDWORKER.username,
   password: string = DEMO_FIELDWORKER.password,
+  deviceId?: string,
 ): Promise<LoginResponse> {
-  const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+  const payload = deviceId === undefined ? { username, password } : { username, password, deviceId };
+  const response = await app.inject({ method: 'POST', url: '/api/session', payload });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   return response.json<LoginResponse>();
 }
@@ -108,4 +115,36 @@ export async function countRecords(db: Database, ids: readonly string[]): Promis
 export async function countAllRecords(db: Database): Promise<number> {
   const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
   return row?.n ?? 0;
+}
+
+/** A movable clock for buildApp({ clock }): tests advance it instead of sleeping. */
+export function testClock(start: number = Date.now()): { now: () => Date; advance: (ms: number) => void } {
+  let current = start;
+  return {
+    now: () => new Date(current),
+    advance: (ms: number) => {
+      current += ms;
+    },
+  };
+}
+
+/** Enrolls a fresh tablet with a coordinator's or admin's token. */
+export async function enrollDevice(
+  app: FastifyInstance,
+  token: string,
+  label = 'Tablet (Test)',
+): Promise<EnrollDeviceResponse> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/devices',
+    headers: bearer(token),
+    payload: { deviceId: uuidv7(), label },
+  });
+  if (response.statusCode !== 201) throw new Error(`device enrollment failed: ${response.statusCode} ${response.body}`);
+  return response.json<EnrollDeviceResponse>();
+}
+
+/** A fresh ECDSA P-256 public key, SPKI base64url, as a tablet would enroll it. */
+export async function newSigningPublicKey(): Promise<string> {
+  return exportPublicKey((await generateSigningKeyPair()).publicKey);
 }

@@ -100,6 +100,18 @@ describeEachDatabase('app', ({ kind, db }) => {
         'DELETE /api/session',
         'GET /api/sync/config',
         'POST /api/sync/push',
+        'POST /api/session/refresh',
+        'POST /api/devices',
+        'GET /api/devices',
+        'POST /api/devices/{deviceId}/revoke',
+        'POST /api/devices/status',
+        'POST /api/staff/keys',
+        'GET /api/staff/keys',
+        'GET /api/admin/organisations',
+        'POST /api/admin/organisations',
+        'GET /api/admin/staff',
+        'POST /api/admin/staff',
+        'PATCH /api/admin/staff/{id}',
       ].sort(),
     );
     // The push body is documented from the shared zod schema.

@@ -7,6 +7,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import {
   CONTACT_KINDS,
+  HOME_NOTE_MAX_LENGTH,
   HOME_TOPICS,
   TIME_SLOTS,
   homeContactContentSchema,
@@ -193,6 +194,15 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
             <input type="checkbox" {...register('mediatorPresent')} />
             <span>{t('fields.mediatorPresent')}</span>
           </label>
+        </div>
+
+        <div className="field">
+          <label htmlFor="note">{t('fields.note')}</label>
+          <textarea id="note" rows={3} maxLength={HOME_NOTE_MAX_LENGTH} aria-describedby="note-hint" {...register('note')} />
+          <p id="note-hint" className="hint">
+            {t('noteHint')}
+          </p>
+          {errors.note && <p className="field__error">{t('errors.noteTooLong')}</p>}
         </div>
 
         {saveFailed && (

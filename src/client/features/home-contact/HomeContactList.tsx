@@ -18,20 +18,22 @@ export function HomeContactList() {
       {records !== undefined && records.length === 0 && <p className="hint">{t('common:records.empty')}</p>}
       <ul className="record-list" data-testid="record-list">
         {(records ?? []).map((row) => {
-          const content = row.envelope.content;
+          const content = row.envelope?.content;
           return (
             <li key={row.id} className={`record record--${row.syncState}`} data-record-id={row.id} data-sync-state={row.syncState}>
               <div className="record__main">
                 <span className="record__title">
-                  {t('summary', {
-                    site: siteLabel(content.site),
-                    slot: t(`timeSlot.${content.timeSlot}`),
-                    kind: t(`contactKind.${content.contactKind}`),
-                  })}
+                  {content
+                    ? t('summary', {
+                        site: siteLabel(content.site),
+                        slot: t(`timeSlot.${content.timeSlot}`),
+                        kind: t(`contactKind.${content.contactKind}`),
+                      })
+                    : t('title')}
                 </span>
                 <span className="record__meta">
                   {t('common:record.savedAt', { time: timeFormat.format(new Date(row.createdAt)) })} ·{' '}
-                  {content.topics.map((topic) => t(`topics.${topic}`)).join(', ')}
+                  {content ? content.topics.map((topic) => t(`topics.${topic}`)).join(', ') : t('common:record.contentRemoved')}
                 </span>
               </div>
               <span className={`badge badge--${row.syncState}`}>{t(`common:record.state.${row.syncState}`)}</span>

@@ -9,7 +9,7 @@ import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/f
 import { initI18n } from '../../../../src/client/i18n';
 import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
 import type { Storage } from '../../../../src/client/storage';
-import { openTestStorage } from '../../../fixtures/client-db';
+import { unlockedTestStorage } from '../../../fixtures/client-db';
 import de from '../../../../locales/de/home-contact.json';
 
 const SITES = [
@@ -18,12 +18,13 @@ const SITES = [
 ];
 
 async function setup(): Promise<{ storage: Storage; triggers: number[]; done: number[] }> {
-  const { storage } = openTestStorage(`form-${String(Math.random())}`);
+  const { storage } = await unlockedTestStorage();
   await storage.device.saveConfig({
     protocolVersion: 1,
     serverTime: '2026-11-20T08:00:00.000Z',
     municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
     homeSites: SITES,
+    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
   });
   const triggers: number[] = [];
   const done: number[] = [];
@@ -66,7 +67,7 @@ describe('HomeContactForm', () => {
     fireEvent.click(screen.getByRole('button', { name: de.save }));
     await waitFor(() => { expect(done).toHaveLength(1); });
     const [row] = await storage.records.listRecords();
-    expect(row?.envelope.content).toMatchObject({ site: 'familienzentrum-nord', topics: ['parenting'], contactKind: 'counselling' });
+    expect(row?.envelope?.content).toMatchObject({ site: 'familienzentrum-nord', topics: ['parenting'], contactKind: 'counselling' });
     expect(row?.syncState).toBe('pending');
     expect(await storage.records.countOutbox()).toBe(1);
     expect(await storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toBeUndefined();

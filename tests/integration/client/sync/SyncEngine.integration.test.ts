@@ -2,20 +2,19 @@
 // transport: what is accepted becomes "sent", what is refused becomes
 // "rejected" with its reason, failures back off and retry, nothing is lost.
 import { afterEach, describe, expect, it } from 'vitest';
-import { LotseDatabase } from '../../../../src/client/storage/LotseDatabase';
-import { openStorage, type Storage } from '../../../../src/client/storage';
+import type { Storage } from '../../../../src/client/storage';
 import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
 import type { PushOutcome, PushTransport } from '../../../../src/client/sync/transport';
 import type { PushRequest, PushResult } from '../../../../src/shared/protocol';
 import type { SyncRecord } from '../../../../src/shared/records/sync-record';
-import { freshIndexedDb } from '../../../fixtures/client-db';
+import { openTestStorage, TEST_PASSPHRASE, unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 
 const SERVER_TIME = '2026-11-20T09:00:00.000Z';
 let storages: Storage[] = [];
 
-function newStorage(idb = freshIndexedDb()): Storage {
-  const storage = openStorage(new LotseDatabase('sync-test', idb));
+async function newStorage(): Promise<Storage> {
+  const { storage } = await unlockedTestStorage();
   storages.push(storage);
   return storage;
 }
@@ -99,7 +98,7 @@ async function saveContacts(storage: Storage, n: number): Promise<SyncRecord[]> 
 
 describe('SyncEngine', () => {
   it('sends queued records and marks them sent with the server time', async () => {
-    const storage = newStorage();
+    const storage = await newStorage();
     const [record] = await saveContacts(storage, 1);
     const transport = scripted(acceptAll);
     const engine = engineFor(storage, transport);
@@ -114,7 +113,7 @@ describe('SyncEngine', () => {
   });
 
   it('does not push while offline, and pushes when triggered online', async () => {
-    const storage = newStorage();
+    const storage = await newStorage();
     await saveContacts(storage, 2);
     let online = false;
     const transport = scripted(acceptAll);
@@ -129,7 +128,7 @@ describe('SyncEngine', () => {
   });
 
   it('marks a record the server refuses as rejected with its reason and still sends the others', async () => {
-    const storage = newStorage();
+    const storage = await newStorage();
     const records = await saveContacts(storage, 3);
     const bad = records[1];
     const transport = scripted((request) => ({
@@ -155,7 +154,7 @@ describe('SyncEngine', () => {
   });
 
   it('retries 5xx and network failures with growing, jittered delays and keeps the order', async () => {
-    const storage = newStorage();
+    const storage = await newStorage();
     const records = await saveContacts(storage, 3);
     const timers = manualTimers();
     const transport = scripted(
@@ -182,7 +181,7 @@ describe('SyncEngine', () => {
   });
 
   it('pauses on 401 without losing anything, and resumes after a new sign-in', async () => {
-    const storage = newStorage();
+    const storage = await newStorage();
     await saveContacts(storage, 2);
     const transport = scripted(() => ({ kind: 'failed', status: 401, error: { reason: 'unauthorized', message: 'expired' } }), acceptAll);
     const engine = engineFor(storage, transport);
@@ -199,7 +198,7 @@ describe('SyncEngine', () => {
   });
 
   it('pauses with clientTooOld on 426 so the app can offer its update', async () => {
-    const storage = newStorage();
+    const storage = await newStorage();
     await saveContacts(storage, 1);
     const engine = engineFor(storage, scripted(() => ({ kind: 'failed', status: 426, error: { reason: 'clientTooOld', message: 'update' } })));
     engine.start();
@@ -208,7 +207,7 @@ describe('SyncEngine', () => {
   });
 
   it('finds the one record that makes the server refuse a whole batch and rejects only it', async () => {
-    const storage = newStorage();
+    const storage = await newStorage();
     const records = await saveContacts(storage, 4);
     const poison = records[2]?.id;
     const transport: PushTransport & { requests: PushRequest[] } = {
@@ -230,19 +229,24 @@ describe('SyncEngine', () => {
   });
 
   it('resumes after a reload: a new engine over the same database sends what the old one could not', async () => {
-    const idb = freshIndexedDb();
-    const before = newStorage(idb);
+    const { storage: before, idb, db } = await unlockedTestStorage('resume-test');
     await saveContacts(before, 2);
     const failing = engineFor(before, scripted(() => ({ kind: 'network' })), manualTimers());
     failing.start();
     await failing.drain();
     failing.stop();
     before.close();
+    db.close();
 
-    const after = newStorage(idb);
+    const { storage: after } = openTestStorage('resume-test', idb);
+    storages.push(after);
     const transport = scripted(acceptAll);
-    const engine = engineFor(after, transport);
+    const engine = engineFor(after, transport, { isLocked: () => !after.vault.isUnlocked });
     engine.start();
+    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'locked' }); // nothing leaves a locked tablet
+    expect(transport.requests).toHaveLength(0);
+    expect((await after.vault.unlock('staff-test-1', TEST_PASSPHRASE, 10)).kind).toBe('unlocked');
+    engine.trigger({ resetBackoff: true });
     expect((await engine.drain()).mode).toBe('idle');
     expect(await after.records.countBySyncState('sent')).toBe(2);
   });

@@ -30,12 +30,20 @@ describeEachDatabase('session routes', ({ db }) => {
     expect(body.user).toMatchObject({ roles: ['fieldworker'], municipalityId: 'demo-stadt' });
     expect(Buffer.from(body.token, 'base64url')).toHaveLength(32);
     const ttl = Date.parse(body.expiresAt) - before;
-    expect(ttl).toBeGreaterThan(11.9 * 3600_000);
-    expect(ttl).toBeLessThanOrEqual(12 * 3600_000 + 5_000);
+    expect(ttl).toBeGreaterThan(14.9 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(15 * 60_000 + 5_000);
+    const refreshTtl = Date.parse(body.refreshExpiresAt) - before;
+    expect(refreshTtl).toBeGreaterThan(6.99 * 24 * 3600_000);
+    expect(refreshTtl).toBeLessThanOrEqual(7 * 24 * 3600_000 + 5_000);
+    expect(Buffer.from(body.refreshToken, 'base64url')).toHaveLength(32);
+    expect(body.deviceEscrowKey).toBeUndefined();
 
     const stored = await db().query<{ token_hash: string }>('SELECT token_hash FROM sessions');
     expect(stored.map((s) => s.token_hash)).toContain(hashToken(body.token));
     expect(JSON.stringify(stored)).not.toContain(body.token);
+    const refresh = await db().query<{ token_hash: string }>('SELECT token_hash FROM refresh_tokens');
+    expect(refresh.map((r) => r.token_hash)).toContain(hashToken(body.refreshToken));
+    expect(JSON.stringify(refresh)).not.toContain(body.refreshToken);
     const hashes = await db().query<{ password_hash: string }>('SELECT password_hash FROM staff_accounts');
     for (const { password_hash } of hashes) expect(password_hash).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/);
   });

@@ -9,7 +9,8 @@ import {
   errorEnvelopeSchema,
   pushResponseSchema,
 } from '../../../../src/shared/protocol';
-import type { PushResponse } from '../../../../src/shared/protocol';
+import type { PushResponse, Role } from '../../../../src/shared/protocol';
+import { createStaffAccount } from '../../../../src/server/services/auth-service';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
@@ -64,6 +65,76 @@ describeEachDatabase('sync routes', ({ db }) => {
         'Familienzentrum Nord',
         'Grundschule am Park',
       ]);
+      expect(config.security).toEqual({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 });
+    });
+
+    it('takes the security settings from municipality_settings, defaults when the row is missing', async () => {
+      const other = await seedOtherMunicipality(db());
+      const otherSession = await login(app, other.username, other.password);
+      await db().query(
+        `UPDATE municipality_settings SET auto_lock_minutes = 3, max_unlock_attempts = 6, retention_days_after_sync = 2
+          WHERE municipality_id = 'demo-stadt'`,
+      );
+      try {
+        const own = await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(token) });
+        expect(deviceConfigSchema.parse(own.json()).security).toEqual({
+          autoLockMinutes: 3,
+          maxUnlockAttempts: 6,
+          retentionDaysAfterSync: 2,
+        });
+        // The other municipality has no settings row: defaults, not the demo town's values.
+        const theirs = await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(otherSession.token) });
+        expect(deviceConfigSchema.parse(theirs.json()).security).toEqual({
+          autoLockMinutes: 5,
+          maxUnlockAttempts: 10,
+          retentionDaysAfterSync: 0,
+        });
+      } finally {
+        await db().query(
+          `UPDATE municipality_settings SET auto_lock_minutes = 5, max_unlock_attempts = 10, retention_days_after_sync = 0
+            WHERE municipality_id = 'demo-stadt'`,
+        );
+      }
+    });
+  });
+
+  describe('roles', () => {
+    it('lets fieldworker, approver and coordinator push, but not partner- or admin-only accounts', async () => {
+      const organisationId = 'home-projekt-demo';
+      const suffix = uuidv7().slice(-8);
+      const accounts = [
+        { roles: ['partner'] as Role[], status: 403 },
+        { roles: ['admin'] as Role[], status: 403 },
+        { roles: ['approver'] as Role[], status: 200 },
+        { roles: ['coordinator'] as Role[], status: 200 },
+      ];
+      for (const [index, account] of accounts.entries()) {
+        const username = `push.${index}.${suffix}`;
+        const password = `push-role-${suffix}-pw`;
+        await createStaffAccount(db(), {
+          municipalityId: 'demo-stadt',
+          organisationId,
+          username,
+          displayName: 'Rollenprobe',
+          password,
+          roles: account.roles,
+        });
+        const session = await login(app, username, password);
+        const record = await homeContactRecord(deviceId);
+        const response = await app.inject({
+          method: 'POST',
+          url: '/api/sync/push',
+          headers: bearer(session.token),
+          payload: pushBody(deviceId, [record]),
+        });
+        expect(response.statusCode, account.roles.join()).toBe(account.status);
+        if (account.status === 403) {
+          expect(errorEnvelopeSchema.parse(response.json()).error.reason).toBe('forbidden');
+          expect(await countRecords(db(), [record.id])).toBe(0);
+        } else {
+          expect(await countRecords(db(), [record.id])).toBe(1);
+        }
+      }
     });
   });
 

@@ -1,0 +1,52 @@
+// Everything a person sees once they unlocked the tablet. It only exists
+// while the vault is unlocked: locking unmounts it, and with it every
+// decrypted value held in React state.
+import { useCallback, useEffect, useState } from 'react';
+import { HOME_CONTACT_DRAFT_ID, HomeContactForm } from '../features/home-contact/HomeContactForm';
+import { FirstSignInScreen } from '../features/access/FirstSignInScreen';
+import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
+import { useAppServices } from './AppContext';
+import { lockApp } from './lock';
+import { Overview } from './Overview';
+import { SyncStatusBar } from './SyncStatusBar';
+import { useAutoLock } from './useAutoLock';
+import { useStoredValue } from './useStoredValue';
+
+const DEFAULT_AUTO_LOCK_MINUTES = 5;
+
+type View = 'overview' | 'newHomeContact' | 'renewSession';
+
+export function WorkArea({ deviceId }: { deviceId: string }) {
+  const { storage } = useAppServices();
+  const [view, setView] = useState<View>('overview');
+  const config = useStoredValue(storage, (s) => s.device.config());
+  const onIdle = useCallback(() => void lockApp(storage), [storage]);
+  useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES, onIdle);
+
+  // A draft is left behind only by a reload, a crash, a lock or an app update
+  // (saving and cancelling both remove it): reopen its form so the work continues.
+  useEffect(() => {
+    void storage.drafts.load(HOME_CONTACT_DRAFT_ID).then((draft) => {
+      if (draft !== undefined) setView((current) => (current === 'overview' ? 'newHomeContact' : current));
+    });
+  }, [storage]);
+
+  // Housekeeping after unlock: seal rows from before encryption, finish a
+  // signing-key enrollment that failed offline.
+  useEffect(() => {
+    void storage.records.sealLegacyRows().then(() => ensureSigningKeyEnrolled(storage, deviceId));
+  }, [storage, deviceId]);
+
+  return (
+    <>
+      {view === 'renewSession' ? (
+        <FirstSignInScreen storage={storage} deviceId={deviceId} mode="renew" onDone={() => { setView('overview'); }} onCancel={() => { setView('overview'); }} />
+      ) : view === 'newHomeContact' ? (
+        <HomeContactForm onDone={() => { setView('overview'); }} />
+      ) : (
+        <Overview onNewHomeContact={() => { setView('newHomeContact'); }} />
+      )}
+      <SyncStatusBar onRenew={() => { setView('renewSession'); }} />
+    </>
+  );
+}

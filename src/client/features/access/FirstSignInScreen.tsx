@@ -1,0 +1,83 @@
+// A person's first sign-in on this tablet (online): username and password,
+// then the offline passphrase. Creates their key slot and signing key, and
+// enrolls the public key with the backend. Also renews an expired session.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LoginResponse } from '../../../shared/protocol';
+import { ensureSigningKeyEnrolled } from '../../sync/signing-key-enrollment';
+import type { Storage } from '../../storage';
+import { requestPersistentStorage } from '../../storage/persistence';
+import { SetPassphraseForm } from './SetPassphraseForm';
+import { StaffSignInForm } from './StaffSignInForm';
+
+export function FirstSignInScreen({
+  storage,
+  deviceId,
+  mode,
+  onDone,
+  onCancel,
+}: {
+  storage: Storage;
+  deviceId: string;
+  mode: 'first' | 'renew';
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [pending, setPending] = useState<LoginResponse | null>(null);
+  const [problem, setProblem] = useState<'otherPerson' | 'noEscrow' | null>(null);
+
+  const afterSignIn = async (response: LoginResponse): Promise<void> => {
+    setProblem(null);
+    const unlocked = storage.vault.unlockedUser;
+    if (mode === 'renew') {
+      if (unlocked?.userId !== response.user.id) {
+        setProblem('otherPerson');
+        return;
+      }
+      await storage.device.saveSession(response);
+      onDone();
+      return;
+    }
+    if (await storage.vault.hasSlot(response.user.id)) {
+      setProblem('otherPerson'); // already has a slot: unlock with the passphrase instead
+      return;
+    }
+    if (response.deviceEscrowKey === undefined) {
+      setProblem('noEscrow');
+      return;
+    }
+    setPending(response);
+  };
+
+  const choosePassphrase = async (passphrase: string): Promise<void> => {
+    if (!pending?.deviceEscrowKey) return;
+    await storage.vault.createSlot(pending.user, passphrase, pending.deviceEscrowKey);
+    await storage.device.saveSession(pending);
+    await ensureSigningKeyEnrolled(storage, deviceId);
+    void requestPersistentStorage();
+    onDone();
+  };
+
+  return (
+    <section className="card narrow" aria-labelledby="first-sign-in-title">
+      <h1 id="first-sign-in-title">{mode === 'renew' ? t('auth.renewTitle') : pending ? t('access.passphraseTitle') : t('access.firstSignInTitle')}</h1>
+      {pending ? (
+        <SetPassphraseForm onChosen={choosePassphrase} />
+      ) : (
+        <>
+          <p>{mode === 'renew' ? t('auth.renewIntro') : t('auth.intro')}</p>
+          <StaffSignInForm deviceId={deviceId} onSignedIn={afterSignIn} />
+          {problem && (
+            <p className="form-error" role="alert">
+              {t(`access.signInProblem.${problem}`)}
+            </p>
+          )}
+        </>
+      )}
+      <button type="button" className="button" onClick={onCancel}>
+        {t('app.back')}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+// Online sign-in with a staff account (username + password), used for the
+// first sign-in of a person on this tablet, to renew an expired session, and
+// by the coordinator enrolling the tablet.
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useTranslation } from 'react-i18next';
+import { loginRequestSchema, type LoginRequest, type LoginResponse } from '../../../shared/protocol';
+import { BackendError, signIn } from '../../sync/backend-api';
+
+type SignInError = 'unauthorized' | 'rateLimited' | 'network' | 'deviceRevoked' | 'other';
+
+export function StaffSignInForm({
+  deviceId,
+  submitLabel,
+  onSignedIn,
+  children,
+}: {
+  deviceId?: string;
+  submitLabel?: string;
+  onSignedIn: (response: LoginResponse) => Promise<void> | void;
+  children?: React.ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<SignInError | null>(null);
+  const {
+    register,
+    handleSubmit,
+    formState: { errors, isSubmitting },
+  } = useForm<LoginRequest>({ resolver: zodResolver(loginRequestSchema), defaultValues: { username: '', password: '' } });
+
+  const onSubmit = handleSubmit(async (credentials) => {
+    setError(null);
+    try {
+      const response = await signIn({ ...credentials, ...(deviceId === undefined ? {} : { deviceId }) });
+      await onSignedIn(response);
+    } catch (e) {
+      const reason = e instanceof BackendError ? e.reason : 'other';
+      setError(reason === 'unauthorized' || reason === 'rateLimited' || reason === 'network' || reason === 'deviceRevoked' ? reason : 'other');
+    }
+  });
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <div className="field">
+        <label htmlFor="username">{t('auth.username')}</label>
+        <input id="username" autoComplete="username" autoCapitalize="none" spellCheck={false} aria-invalid={errors.username ? true : undefined} {...register('username')} />
+        {errors.username && <p className="field__error">{t('auth.errors.required')}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="password">{t('auth.password')}</label>
+        <input id="password" type="password" autoComplete="current-password" aria-invalid={errors.password ? true : undefined} {...register('password')} />
+        {errors.password && <p className="field__error">{t('auth.errors.required')}</p>}
+      </div>
+      {children}
+      {error && (
+        <p className="form-error" role="alert">
+          {t(`auth.errors.${error}`)}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
+          {isSubmitting ? t('auth.submitting') : (submitLabel ?? t('auth.submit'))}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,103 @@
+// The office area for administration and coordination (DESIGN.md §7): online
+// only, with a session of its own that lives in React state — nothing is
+// written to IndexedDB, localStorage or the URL, and leaving the area ends it.
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LoginResponse } from '../../../shared/protocol';
+import { connectOffice, type OfficeConnection } from './office-api';
+import { OfficeSignIn } from './OfficeSignIn';
+import { OfficeWorkspace } from './OfficeWorkspace';
+
+type SignInNotice = 'expired' | 'signedOut';
+
+function subscribeOnline(onChange: () => void): () => void {
+  window.addEventListener('online', onChange);
+  window.addEventListener('offline', onChange);
+  return () => {
+    window.removeEventListener('online', onChange);
+    window.removeEventListener('offline', onChange);
+  };
+}
+
+export function OfficeArea({ onExit }: { onExit: () => void }) {
+  const { t } = useTranslation('office');
+  const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine);
+  const [connection, setConnection] = useState<OfficeConnection | null>(null);
+  const [notice, setNotice] = useState<SignInNotice | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // Signing in or out replaces most of the screen: put focus at its top again.
+  const signedIn = connection !== null;
+  const wasSignedIn = useRef(signedIn);
+  useEffect(() => {
+    if (wasSignedIn.current === signedIn) return;
+    wasSignedIn.current = signedIn;
+    heading.current?.focus();
+  }, [signedIn]);
+
+  const onSignedIn = (login: LoginResponse): void => {
+    const api = connectOffice(login, () => {
+      // Only the current connection may end the session shown on screen.
+      setConnection((current) => (current === api ? null : current));
+      setNotice('expired');
+    });
+    setNotice(null);
+    setConnection(api);
+  };
+
+  const signOut = async (): Promise<void> => {
+    await connection?.signOut();
+    setConnection(null);
+    setNotice('signedOut');
+  };
+
+  const exit = (): void => {
+    // Revoke the session in the background: leaving must not wait for the network.
+    void connection?.signOut();
+    setConnection(null);
+    onExit();
+  };
+
+  return (
+    <div className="office" data-testid="office-area">
+      <header className="card office-header">
+        <div className="office-header__title">
+          <h1 ref={heading} tabIndex={-1}>
+            {t('title')}
+          </h1>
+          {connection !== null && (
+            <p className="hint">
+              {t('session.signedInAs', {
+                name: connection.user.displayName,
+                roles: connection.user.roles.map((role) => t(`roles.${role}`)).join(', '),
+              })}
+            </p>
+          )}
+        </div>
+        <div className="office-header__actions">
+          {connection !== null && (
+            <button type="button" className="button" onClick={() => void signOut()}>
+              {t('session.signOut')}
+            </button>
+          )}
+          <button type="button" className="button" onClick={exit}>
+            {t('exit')}
+          </button>
+        </div>
+      </header>
+      {!online && (
+        <p className="banner banner--warning office-offline" role="alert">
+          {t('offline')}
+        </p>
+      )}
+      {connection === null ? (
+        <OfficeSignIn
+          notice={notice === 'expired' ? t('signIn.expired') : notice === 'signedOut' ? t('signIn.signedOut') : null}
+          onSignedIn={onSignedIn}
+        />
+      ) : (
+        <OfficeWorkspace key={connection.user.id} api={connection} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+// What a signed-in person may do in the office area, by role: admins manage
+// organisations, staff and tablets; coordinators manage tablets; others get a
+// clear "nothing here for you". The server checks every route again.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../../../shared/protocol';
+import type { OfficeConnection } from './office-api';
+import { DevicesPanel } from './DevicesPanel';
+import { OrganisationsPanel } from './OrganisationsPanel';
+import { StaffPanel } from './StaffPanel';
+
+export type OfficeSection = 'organisations' | 'staff' | 'tablets';
+
+export function officeSections(roles: readonly Role[]): OfficeSection[] {
+  if (roles.includes('admin')) return ['organisations', 'staff', 'tablets'];
+  if (roles.includes('coordinator')) return ['tablets'];
+  return [];
+}
+
+export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
+  const { t } = useTranslation('office');
+  const sections = officeSections(api.user.roles);
+  const [chosen, setChosen] = useState<OfficeSection | undefined>(sections[0]);
+
+  if (chosen === undefined) {
+    return (
+      <section className="card" aria-labelledby="office-no-functions-title" data-testid="office-no-functions">
+        <h2 id="office-no-functions-title">{t('noFunctions.title')}</h2>
+        <p>{t('noFunctions.text')}</p>
+      </section>
+    );
+  }
+
+  return (
+    <>
+      {sections.length > 1 && (
+        <nav className="office-nav" aria-label={t('nav.label')}>
+          {sections.map((section) => (
+            <button
+              key={section}
+              type="button"
+              className={section === chosen ? 'button button--primary' : 'button'}
+              aria-current={section === chosen ? 'page' : undefined}
+              onClick={() => {
+                setChosen(section);
+              }}
+            >
+              {t(`nav.${section}`)}
+            </button>
+          ))}
+        </nav>
+      )}
+      {chosen === 'organisations' && <OrganisationsPanel api={api} />}
+      {chosen === 'staff' && <StaffPanel api={api} />}
+      {chosen === 'tablets' && <DevicesPanel api={api} />}
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+// Turns API failures and zod message keys into keys of the 'office' namespace.
+// Typed unions, so a missing translation is a compile error, not a blank line.
+import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
+import { OfficeApiError } from './office-api';
+
+const FIELD_ERROR_KEYS = [
+  'required',
+  'tooLong',
+  'invalidSlug',
+  'invalidUsername',
+  'rolesRequired',
+  'passwordTooShort',
+  'invalidChoice',
+  'emptyUpdate',
+] as const;
+type FieldErrorKey = (typeof FIELD_ERROR_KEYS)[number] | 'invalid';
+
+/** The shared schemas carry message keys ('invalidSlug', …); anything else is a generic "check this". */
+export function fieldErrorKey(message: string | undefined): `fieldErrors.${FieldErrorKey}` {
+  const key = FIELD_ERROR_KEYS.find((k) => k === message) ?? 'invalid';
+  return `fieldErrors.${key}`;
+}
+
+/** What the failed request was about: a 409 means something different for each. */
+export type OfficeAction = 'signIn' | 'organisation' | 'staff' | 'device' | 'load';
+
+export type ApiErrorKey = `apiErrors.${
+  | 'unauthorized'
+  | 'rateLimited'
+  | 'network'
+  | 'forbidden'
+  | 'notFound'
+  | 'organisationConflict'
+  | 'staffConflict'
+  | 'deviceConflict'
+  | 'conflict'
+  | 'invalidRequest'
+  | 'invalidResponse'
+  | 'other'}`;
+
+export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
+  if (!(error instanceof OfficeApiError)) return 'apiErrors.other';
+  switch (error.reason) {
+    case 'network':
+    case 'rateLimited':
+    case 'forbidden':
+    case 'notFound':
+    case 'invalidResponse':
+      return `apiErrors.${error.reason}`;
+    case 'unauthorized':
+      // Outside the sign-in form a 401 has already sent the person back to it.
+      return action === 'signIn' ? 'apiErrors.unauthorized' : 'apiErrors.other';
+    case 'conflict':
+    case 'deviceRevoked':
+      if (action === 'organisation') return 'apiErrors.organisationConflict';
+      if (action === 'staff') return 'apiErrors.staffConflict';
+      if (action === 'device') return 'apiErrors.deviceConflict';
+      return 'apiErrors.conflict';
+    case 'invalidRequest':
+    case 'malformedJson':
+      return 'apiErrors.invalidRequest';
+    default:
+      return 'apiErrors.other';
+  }
+}
+
+/**
+ * A 400 from the server names fields with the same message keys the client
+ * schema uses; mark those fields so the message appears next to them.
+ */
+export function applyServerIssues<T extends FieldValues>(error: unknown, fields: readonly Path<T>[], setError: UseFormSetError<T>): void {
+  if (!(error instanceof OfficeApiError)) return;
+  for (const issue of error.issues) {
+    const field = fields.find((f) => f === issue.path || issue.path.startsWith(`${f}.`) || issue.path.startsWith(`/${f}`));
+    if (field !== undefined) setError(field, { type: 'server', message: issue.message });
+  }
+}

@@ -1,0 +1,23 @@
+// Data minimisation on the tablet (DESIGN.md §4): once the backend has
+// acknowledged a record and its four-eyes step (where required) is done, the
+// tablet keeps only a content-free stub after the configured retention.
+import type { RecordKind } from '../shared/records/sync-record';
+
+/** Record kinds that need a second person's approval by default (four-eyes issue; per municipality later). */
+const FOUR_EYES_BY_DEFAULT: Record<RecordKind, boolean> = {
+  homeContact: false,
+};
+
+export function requiresFourEyes(kind: RecordKind): boolean {
+  return FOUR_EYES_BY_DEFAULT[kind];
+}
+
+export function contentMayBeDropped(
+  record: { kind: RecordKind; syncState: string; sentAt?: string | undefined; approved?: boolean },
+  retentionDays: number,
+  now: Date,
+): boolean {
+  if (record.syncState !== 'sent' || record.sentAt === undefined) return false;
+  if (requiresFourEyes(record.kind) && record.approved !== true) return false;
+  return now.getTime() - new Date(record.sentAt).getTime() >= retentionDays * 86_400_000;
+}

@@ -1,0 +1,93 @@
+// Tablet enrollment, list and revocation (coordinator or admin, own municipality),
+// and the unauthenticated, rate-limited status check a tablet makes with its secret.
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorEnvelopeSchema } from '../../shared/protocol';
+import { recordIdSchema } from '../../shared/records/sync-record';
+import {
+  deviceListSchema,
+  deviceStatusRequestSchema,
+  deviceStatusResponseSchema,
+  enrollDeviceRequestSchema,
+  enrollDeviceResponseSchema,
+} from '../../shared/staff-api';
+import type { AuthService } from '../services/auth-service';
+import type { DeviceService } from '../services/device-service';
+import { authenticateWith, requireRoles, requireSession } from './auth';
+
+export interface DeviceRoutesOptions {
+  auth: AuthService;
+  devices: DeviceService;
+  statusRateLimit: { max: number; timeWindowMs: number };
+}
+
+export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app, { auth, devices, statusRateLimit }, done) => {
+  const managers = [authenticateWith(auth), requireRoles('coordinator', 'admin')];
+  const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema } as const;
+
+  app.post(
+    '/api/devices',
+    {
+      onRequest: managers,
+      schema: {
+        summary: 'Enroll a tablet (coordinator or admin); returns its secret and escrow key once',
+        tags: ['devices'],
+        security: [{ bearer: [] }],
+        body: enrollDeviceRequestSchema,
+        response: { 201: enrollDeviceResponseSchema, ...errors, 409: errorEnvelopeSchema },
+      },
+    },
+    async (request, reply) => {
+      const enrolled = await devices.enroll(requireSession(request).user, request.body);
+      return reply.code(201).send(enrolled);
+    },
+  );
+
+  app.get(
+    '/api/devices',
+    {
+      onRequest: managers,
+      schema: {
+        summary: "The municipality's enrolled tablets (coordinator or admin)",
+        tags: ['devices'],
+        security: [{ bearer: [] }],
+        response: { 200: deviceListSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
+      },
+    },
+    async (request) => ({ devices: await devices.list(requireSession(request).user) }),
+  );
+
+  app.post(
+    '/api/devices/:deviceId/revoke',
+    {
+      onRequest: managers,
+      schema: {
+        summary: "Revoke a tablet: its sessions, refresh tokens and signing keys end at once",
+        tags: ['devices'],
+        security: [{ bearer: [] }],
+        params: z.strictObject({ deviceId: recordIdSchema }),
+        response: { 204: z.undefined(), ...errors, 404: errorEnvelopeSchema },
+      },
+    },
+    async (request, reply) => {
+      await devices.revoke(requireSession(request).user, request.params.deviceId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/devices/status',
+    {
+      config: { rateLimit: { max: statusRateLimit.max, timeWindow: statusRateLimit.timeWindowMs, hook: 'preValidation' } },
+      schema: {
+        summary: 'A tablet asks whether it is still enrolled (no sign-in; proves itself with its secret)',
+        description: "'unknown' for an unknown tablet and a wrong secret alike.",
+        tags: ['devices'],
+        body: deviceStatusRequestSchema,
+        response: { 200: deviceStatusResponseSchema, 400: errorEnvelopeSchema, 429: errorEnvelopeSchema },
+      },
+    },
+    async (request) => ({ status: await devices.status(request.body.deviceId, request.body.deviceSecret) }),
+  );
+  done();
+};

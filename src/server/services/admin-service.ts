@@ -1,0 +1,169 @@
+// The admin's management of organisations and staff accounts, always scoped to
+// the admin's own municipality: another municipality's ids answer 404. Every
+// change is audited (who, what, which object — never passwords). Deactivating
+// a person revokes their sessions, refresh tokens and signing keys everywhere.
+import type { Database } from '../db/database';
+import type { SessionUser } from '../../shared/protocol';
+import { ORGANISATION_KINDS } from '../../shared/staff-api';
+import type {
+  CreateOrganisationRequest,
+  CreateStaffRequest,
+  Organisation,
+  OrganisationKind,
+  StaffAccount,
+  UpdateStaffRequest,
+} from '../../shared/staff-api';
+import { ApiError, defaultMessage } from '../http/errors';
+import { createStaffAccount, toRoles } from './auth-service';
+import { audit, isUniqueViolation, revokeAccountCredentials } from './revocation';
+
+interface OrganisationRow {
+  id: string;
+  municipality_id: string;
+  name: string;
+  kind: string;
+}
+
+interface StaffRow {
+  id: string;
+  municipality_id: string;
+  organisation_id: string;
+  username: string;
+  display_name: string;
+  roles: string[];
+  active: boolean;
+}
+
+const STAFF_COLUMNS = 'id, municipality_id, organisation_id, username, display_name, roles, active';
+
+function isOrganisationKind(kind: string): kind is OrganisationKind {
+  return (ORGANISATION_KINDS as readonly string[]).includes(kind);
+}
+
+function toOrganisation(row: OrganisationRow): Organisation {
+  // Rows from before 002 may carry a kind outside today's list; shown as 'partner' rather than failing the list.
+  return { id: row.id, municipalityId: row.municipality_id, name: row.name, kind: isOrganisationKind(row.kind) ? row.kind : 'partner' };
+}
+
+function toStaffAccount(row: StaffRow): StaffAccount {
+  return {
+    id: row.id,
+    municipalityId: row.municipality_id,
+    organisationId: row.organisation_id,
+    username: row.username,
+    displayName: row.display_name,
+    roles: toRoles(row.roles),
+    active: row.active,
+  };
+}
+
+const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+
+export class AdminService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: () => Date,
+  ) {}
+
+  async listOrganisations(admin: SessionUser): Promise<Organisation[]> {
+    const rows = await this.db.query<OrganisationRow>(
+      'SELECT id, municipality_id, name, kind FROM organisations WHERE municipality_id = $1 ORDER BY name, id',
+      [admin.municipalityId],
+    );
+    return rows.map(toOrganisation);
+  }
+
+  async createOrganisation(admin: SessionUser, request: CreateOrganisationRequest): Promise<Organisation> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<OrganisationRow>(
+        `INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id, municipality_id, name, kind`,
+        [request.id, admin.municipalityId, request.name, request.kind],
+      );
+      if (!row) throw new ApiError(409, 'conflict', 'An organisation with this id already exists.');
+      await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'organisation.created', objectId: row.id });
+      return toOrganisation(row);
+    });
+  }
+
+  async listStaff(admin: SessionUser): Promise<StaffAccount[]> {
+    const rows = await this.db.query<StaffRow>(
+      `SELECT ${STAFF_COLUMNS} FROM staff_accounts WHERE municipality_id = $1 ORDER BY username`,
+      [admin.municipalityId],
+    );
+    return rows.map(toStaffAccount);
+  }
+
+  async createStaff(admin: SessionUser, request: CreateStaffRequest): Promise<StaffAccount> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [organisation] = await tx.query(
+          'SELECT 1 FROM organisations WHERE id = $1 AND municipality_id = $2',
+          [request.organisationId, admin.municipalityId],
+        );
+        if (!organisation) throw notFound();
+        const [taken] = await tx.query('SELECT 1 FROM staff_accounts WHERE username = $1', [request.username]);
+        if (taken) throw new ApiError(409, 'conflict', 'This username is taken.');
+        const id = await createStaffAccount(tx, {
+          municipalityId: admin.municipalityId,
+          organisationId: request.organisationId,
+          username: request.username,
+          displayName: request.displayName,
+          password: request.password,
+          roles: [...new Set(request.roles)],
+        });
+        await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'staff.created', objectId: id });
+        const [row] = await tx.query<StaffRow>(`SELECT ${STAFF_COLUMNS} FROM staff_accounts WHERE id = $1`, [id]);
+        if (!row) throw new Error('created staff account not found');
+        return toStaffAccount(row);
+      });
+    } catch (error) {
+      // The same username created twice at once.
+      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'This username is taken.');
+      throw error;
+    }
+  }
+
+  async updateStaff(admin: SessionUser, staffId: string, request: UpdateStaffRequest): Promise<StaffAccount> {
+    const now = this.clock();
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx.query<StaffRow>(
+        `SELECT ${STAFF_COLUMNS} FROM staff_accounts WHERE id = $1 AND municipality_id = $2 FOR UPDATE`,
+        [staffId, admin.municipalityId],
+      );
+      if (!current) throw notFound();
+      if (current.id === admin.id) {
+        if (request.active === false) throw new ApiError(409, 'conflict', 'You cannot deactivate your own account.');
+        if (request.roles !== undefined && !request.roles.includes('admin')) {
+          throw new ApiError(409, 'conflict', 'You cannot remove your own admin role.');
+        }
+      }
+      const [row] = await tx.query<StaffRow>(
+        `UPDATE staff_accounts
+            SET display_name = COALESCE($3, display_name),
+                roles = COALESCE($4::text[], roles),
+                active = COALESCE($5, active)
+          WHERE id = $1 AND municipality_id = $2
+          RETURNING ${STAFF_COLUMNS}`,
+        [
+          staffId,
+          admin.municipalityId,
+          request.displayName ?? null,
+          request.roles === undefined ? null : [...new Set(request.roles)],
+          request.active ?? null,
+        ],
+      );
+      if (!row) throw notFound();
+      const entry = { municipalityId: admin.municipalityId, actorId: admin.id, objectId: staffId };
+      await audit(tx, { ...entry, action: 'staff.updated' });
+      if (request.roles !== undefined) await audit(tx, { ...entry, action: 'staff.rolesChanged' });
+      if (request.active === false) {
+        await revokeAccountCredentials(tx, staffId, now);
+        if (current.active) await audit(tx, { ...entry, action: 'staff.deactivated' });
+      }
+      if (request.active === true && !current.active) await audit(tx, { ...entry, action: 'staff.reactivated' });
+      return toStaffAccount(row);
+    });
+  }
+}

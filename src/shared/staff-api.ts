@@ -1,0 +1,124 @@
+// Contract of the staff-facing API beyond sync: tablet enrollment and status,
+// signing-key enrollment, and the admin's management of organisations and
+// staff accounts. Client forms and server routes validate with these schemas.
+import { z } from 'zod';
+import { recordIdSchema } from './records/sync-record';
+import { ROLES } from './protocol';
+
+export const ORGANISATION_KINDS = ['clinic', 'family-support', 'home-project', 'mediator-pool', 'partner', 'coordination'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidSlug' });
+const label = z.string().trim().min(1, { message: 'required' }).max(120, { message: 'tooLong' });
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/).max(4096);
+
+// ── Devices ────────────────────────────────────────────────────────────────
+
+export const enrollDeviceRequestSchema = z.strictObject({
+  /** Generated on the tablet (UUIDv7). */
+  deviceId: recordIdSchema,
+  /** A label the coordinator recognises, e.g. "Station 3, Tablet 2". No personal data. */
+  label,
+});
+export type EnrollDeviceRequest = z.infer<typeof enrollDeviceRequestSchema>;
+
+export const deviceSchema = z.strictObject({
+  deviceId: recordIdSchema,
+  municipalityId: z.string(),
+  organisationId: z.string(),
+  label: z.string(),
+  enrolledAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type Device = z.infer<typeof deviceSchema>;
+
+export const enrollDeviceResponseSchema = z.strictObject({
+  device: deviceSchema,
+  /** Proves the tablet in status checks; stored only hashed on the server. */
+  deviceSecret: base64url,
+  /** Wraps the tablet's data key in escrow; never stored on the tablet. 32 bytes, base64url. */
+  deviceEscrowKey: base64url,
+});
+export type EnrollDeviceResponse = z.infer<typeof enrollDeviceResponseSchema>;
+
+export const deviceStatusRequestSchema = z.strictObject({
+  deviceId: recordIdSchema,
+  deviceSecret: base64url,
+});
+export const DEVICE_STATUSES = ['active', 'revoked', 'unknown'] as const;
+export const deviceStatusResponseSchema = z.strictObject({
+  status: z.enum(DEVICE_STATUSES),
+});
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+export const deviceListSchema = z.strictObject({ devices: z.array(deviceSchema) });
+
+// ── Signing keys (per person and tablet, for four-eyes approval) ───────────
+
+export const enrollSigningKeyRequestSchema = z.strictObject({
+  deviceId: recordIdSchema,
+  /** ECDSA P-256 public key, SPKI, base64url. */
+  publicKey: base64url,
+});
+export const signingKeySchema = z.strictObject({
+  keyId: z.string(),
+  accountId: z.string(),
+  deviceId: recordIdSchema,
+  publicKey: base64url,
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type SigningKey = z.infer<typeof signingKeySchema>;
+
+// ── Admin: organisations and staff ─────────────────────────────────────────
+
+export const organisationSchema = z.strictObject({
+  id: slug,
+  municipalityId: z.string(),
+  name: z.string(),
+  kind: z.enum(ORGANISATION_KINDS),
+});
+export type Organisation = z.infer<typeof organisationSchema>;
+
+export const createOrganisationRequestSchema = z.strictObject({
+  id: slug,
+  name: label,
+  kind: z.enum(ORGANISATION_KINDS, { error: 'invalidChoice' }),
+});
+export type CreateOrganisationRequest = z.infer<typeof createOrganisationRequestSchema>;
+
+export const staffAccountSchema = z.strictObject({
+  id: z.string(),
+  municipalityId: z.string(),
+  organisationId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  active: z.boolean(),
+});
+export type StaffAccount = z.infer<typeof staffAccountSchema>;
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+export const createStaffRequestSchema = z.strictObject({
+  username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, { message: 'invalidUsername' }),
+  displayName: label,
+  organisationId: slug,
+  roles: z.array(z.enum(ROLES)).min(1, { message: 'rolesRequired' }),
+  /** Initial password, at least 12 characters; the person changes it later. */
+  password: z.string().min(MIN_PASSWORD_LENGTH, { message: 'passwordTooShort' }).max(200),
+});
+export type CreateStaffRequest = z.infer<typeof createStaffRequestSchema>;
+
+export const updateStaffRequestSchema = z
+  .strictObject({
+    displayName: label.optional(),
+    roles: z.array(z.enum(ROLES)).min(1, { message: 'rolesRequired' }).optional(),
+    /** false deactivates: sessions, refresh tokens and signing keys are revoked everywhere. */
+    active: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'emptyUpdate' });
+export type UpdateStaffRequest = z.infer<typeof updateStaffRequestSchema>;
+
+export const organisationListSchema = z.strictObject({ organisations: z.array(organisationSchema) });
+export const staffListSchema = z.strictObject({ staff: z.array(staffAccountSchema) });

@@ -1,0 +1,260 @@
+// The office area end to end in real Chromium against the real backend: an
+// admin manages organisations and staff, a coordinator sees and revokes
+// tablets, a fieldworker is told there is nothing for their role — and the
+// browser keeps nothing of it (no storage, no URL, gone after a reload).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumPath, launchTablet, type BrowserSession } from './support/chromium';
+import { startBackend, type RunningBackend } from './support/backend';
+import { OfficePage, office } from './pages/OfficePage';
+import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '../../src/server/db/demo-seed';
+import { uuidv7 } from '../../src/shared/ids';
+
+function demoAccount(username: 'admin' | 'coordinator' | 'home.partner'): { username: string; password: string } {
+  const account = DEMO_ACCOUNTS.find((a) => a.username === username);
+  if (!account) throw new Error(`demo seed changed: no ${username}`);
+  return { username: account.username, password: account.password };
+}
+
+async function apiSignIn(baseUrl: string, credentials: { username: string; password: string }): Promise<Response> {
+  return fetch(new URL('/api/session', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.x A/AA violations inside the office area (ids and the offending markup). */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource); // evaluated via the DevTools protocol, so the page's CSP does not block it
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ passes: unknown[]; violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
+    const result = await axe.run({ include: [['[data-testid="office-area"]']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+    if (result.passes.length === 0) return ['axe found nothing to check'];
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
+  });
+}
+
+/** Everything the browser holds for this origin, as one string: IndexedDB, Web Storage, Cache Storage. */
+async function browserStorageDump(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const out: Record<string, unknown> = {
+      localStorage: Object.entries(localStorage),
+      sessionStorage: Object.entries(sessionStorage),
+    };
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const name = info.name;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => { resolve(request.result); };
+        request.onerror = () => { reject(new Error('open failed')); };
+      });
+      for (const store of Array.from(db.objectStoreNames)) {
+        out[`${name}/${store}`] = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(store, 'readonly').objectStore(store).getAll();
+          request.onsuccess = () => { resolve(request.result as unknown[]); };
+          request.onerror = () => { reject(new Error('read failed')); };
+        });
+      }
+      db.close();
+    }
+    const cached: string[] = [];
+    for (const cacheName of await caches.keys()) {
+      const cache = await caches.open(cacheName);
+      for (const request of await cache.keys()) cached.push(request.url);
+    }
+    out.caches = cached;
+    return JSON.stringify(out);
+  });
+}
+
+describe.skipIf(!chromiumPath)('office area, end to end', () => {
+  let backend: RunningBackend;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    backend = await startBackend();
+    browser = await launchTablet();
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await backend.stop();
+  });
+
+  it('lets an admin create an organisation and a staff account, and deactivate the account', async () => {
+    const page = await browser.context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend.url);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const admin = demoAccount('admin');
+    await officePage.signIn(admin.username, admin.password);
+
+    // Organisations: the shared schema rejects a bad slug before anything is sent.
+    await officePage.openSection('organisations');
+    await officePage.fillOrganisation({ id: 'Familienhilfe Nord', name: 'Familienhilfe Nord', kind: 'family-support' });
+    await officePage.submitOrganisation();
+    await officePage.organisationForm().getByText(office.fieldErrors.invalidSlug).waitFor();
+
+    await officePage.fillOrganisation({ id: 'familienhilfe-nord', name: 'Familienhilfe Nord', kind: 'family-support' });
+    await officePage.submitOrganisation();
+    const row = officePage.organisationRow('familienhilfe-nord');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Familienhilfe Nord');
+    expect(await row.textContent()).toContain(office.kinds['family-support']);
+
+    // The same id again is a conflict, said next to the form.
+    await officePage.fillOrganisation({ id: 'familienhilfe-nord', name: 'Noch einmal', kind: 'clinic' });
+    await officePage.submitOrganisation();
+    await officePage.organisationForm().getByRole('alert').filter({ hasText: office.apiErrors.organisationConflict }).waitFor();
+
+    // Staff: too short a password is caught by the shared schema, then the account is created.
+    await officePage.openSection('staff');
+    const staff = {
+      username: 'erika.muster',
+      displayName: 'Erika Muster',
+      organisation: 'Familienhilfe Nord',
+      roles: ['fieldworker', 'approver'] as ('fieldworker' | 'approver')[],
+      password: 'zu-kurz',
+    };
+    await officePage.fillStaff(staff);
+    await officePage.submitStaff();
+    await officePage.staffForm().getByText(office.fieldErrors.passwordTooShort).waitFor();
+    await officePage.staffForm().getByLabel(office.staff.create.password, { exact: true }).fill('ein-langes-startpasswort');
+    await officePage.submitStaff();
+
+    const staffRow = officePage.staffRow('erika.muster');
+    await staffRow.waitFor();
+    const rowText = (await staffRow.textContent()) ?? '';
+    expect(rowText).toContain('Erika Muster');
+    expect(rowText).toContain('Familienhilfe Nord');
+    expect(rowText).toContain(office.roles.fieldworker);
+    expect(rowText).toContain(office.roles.approver);
+    expect(rowText).toContain(office.staff.state.active);
+    expect(await staffRow.getAttribute('data-active')).toBe('true');
+    expect((await apiSignIn(backend.url, { username: 'erika.muster', password: 'ein-langes-startpasswort' })).status).toBe(200);
+
+    // Deactivation asks first and says what it does.
+    const confirm = await officePage.startDeactivation('erika.muster');
+    expect(await confirm.textContent()).toContain(office.staff.confirmDeactivate);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await officePage.confirmDeactivation();
+    await expect.poll(async () => staffRow.getAttribute('data-active'), { timeout: 10_000 }).toBe('false');
+    expect(await staffRow.textContent()).toContain(office.staff.state.inactive);
+    expect((await apiSignIn(backend.url, { username: 'erika.muster', password: 'ein-langes-startpasswort' })).status).toBe(401);
+
+    // Nothing of this is kept in the browser: no storage, no URL parameters.
+    expect(new URL(page.url()).search).toBe('');
+    expect(new URL(page.url()).hash).toBe('');
+    const dump = await browserStorageDump(page);
+    expect(dump).not.toContain('erika.muster');
+    expect(dump).not.toContain('Familienhilfe Nord');
+    expect(dump).not.toContain('/api/admin');
+
+    // A reload ends the office session.
+    await page.reload();
+    await page.getByRole('button', { name: office.openOffice }).waitFor();
+    expect(await officePage.root.count()).toBe(0);
+    await page.close();
+  });
+
+  it('tells a fieldworker there are no office functions for their role, and rejects a wrong password', async () => {
+    const page = await browser.context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend.url);
+    const fieldworker = demoAccount('home.partner');
+
+    await officePage.submitSignIn(fieldworker.username, 'falsches-passwort');
+    await officePage.alert().filter({ hasText: office.apiErrors.unauthorized }).waitFor();
+
+    await officePage.signIn(fieldworker.username, fieldworker.password);
+    await officePage.noFunctions().waitFor();
+    expect(await officePage.root.textContent()).toContain(office.noFunctions.text);
+    expect(await officePage.root.getByRole('navigation').count()).toBe(0);
+
+    await officePage.signOutButton().click();
+    await officePage.signInHeading().waitFor();
+    expect(await officePage.root.textContent()).toContain(office.signIn.signedOut);
+    await page.close();
+  });
+
+  it('says it needs a network when offline, refreshes an expired token once, then falls back to sign-in', async () => {
+    const page = await browser.context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend.url);
+    const admin = demoAccount('admin');
+
+    await browser.context.setOffline(true);
+    await officePage.root.getByText(office.offline).waitFor();
+    await officePage.submitSignIn(admin.username, admin.password);
+    await officePage.alert().filter({ hasText: office.apiErrors.network }).waitFor();
+    await browser.context.setOffline(false);
+
+    // The access token "expires" once: one refresh, then the list loads.
+    const refreshes: number[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/session/refresh') refreshes.push(response.status());
+    });
+    const unauthorized = { status: 401, contentType: 'application/json', body: JSON.stringify({ error: { reason: 'unauthorized', message: 'expired' } }) };
+    let expireOnce = true;
+    await page.route('**/api/admin/organisations', async (route) => {
+      if (expireOnce) {
+        expireOnce = false;
+        await route.fulfill(unauthorized);
+      } else {
+        await route.continue();
+      }
+    });
+    await officePage.signIn(admin.username, admin.password);
+    await officePage.organisationRow(DEMO_ORGANISATION_ID).waitFor();
+    expect(refreshes).toEqual([200]);
+
+    // When refreshing fails too, the office area asks for a new sign-in.
+    await page.route('**/api/admin/staff', (route) => route.fulfill(unauthorized));
+    await page.route('**/api/session/refresh', (route) => route.fulfill(unauthorized));
+    await officePage.section('staff').click();
+    await officePage.signInHeading().waitFor();
+    expect(await officePage.root.textContent()).toContain(office.signIn.expired);
+    await page.close();
+  });
+
+  it('shows a coordinator the enrolled tablets and revokes one after confirmation', async () => {
+    const coordinator = demoAccount('coordinator');
+    // A tablet enrolled through the API, as the enrolment screen would do it.
+    const login = (await (await apiSignIn(backend.url, coordinator)).json()) as { token: string };
+    const label = 'Station 3, Tablet 2';
+    const enrolled = await fetch(new URL('/api/devices', backend.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({ deviceId: uuidv7(), label }),
+    });
+    expect(enrolled.status).toBe(201);
+
+    const page = await browser.context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend.url);
+    await officePage.signIn(coordinator.username, coordinator.password);
+
+    await officePage.tabletsHeading().waitFor();
+    // Organisations and staff are for admins only.
+    expect(await officePage.root.getByRole('button', { name: office.nav.organisations }).count()).toBe(0);
+    expect(await officePage.root.getByRole('button', { name: office.nav.staff }).count()).toBe(0);
+
+    const row = officePage.tabletRow(label);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(office.tablets.state.active);
+    expect(await row.getAttribute('data-revoked')).toBe('false');
+
+    const confirm = await officePage.revokeTablet(label);
+    expect(await confirm.textContent()).toContain(office.tablets.confirmRevoke);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await officePage.confirmRevoke();
+    await expect.poll(async () => row.getAttribute('data-revoked'), { timeout: 10_000 }).toBe('true');
+    await page.close();
+  });
+});

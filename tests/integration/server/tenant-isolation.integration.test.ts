@@ -1,0 +1,322 @@
+// Tenant isolation sweep: a second municipality with its own admin, coordinator,
+// fieldworker, organisation, tablet, signing key and record. Every route of the
+// OpenAPI document is called by every kind of user of the first municipality
+// (and by nobody), with path parameters and bodies naming the other
+// municipality's objects. Routes with such path parameters must answer 401, 403
+// or 404 — never 403-after-lookup, never 2xx; no answer may contain the other
+// municipality's ids or secrets that the request did not name itself; and the
+// other municipality's rows must be exactly as before.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { LoginResponse } from '../../../src/shared/protocol';
+import type { EnrollDeviceResponse, SigningKey, StaffAccount } from '../../../src/shared/staff-api';
+import { uuidv7 } from '../../../src/shared/ids';
+import { createStaffAccount } from '../../../src/server/services/auth-service';
+import type { Database } from '../../../src/server/db/database';
+import { describeEachDatabase } from '../helpers/databases';
+import {
+  DEMO_ADMIN,
+  DEMO_APPROVER,
+  DEMO_COORDINATOR,
+  DEMO_FIELDWORKER,
+  bearer,
+  buildTestApp,
+  enrollDevice,
+  homeContactContent,
+  homeContactRecord,
+  login,
+  newSigningPublicKey,
+  pushBody,
+  seedDemo,
+} from '../helpers/test-app';
+
+interface OtherTenant {
+  municipalityId: string;
+  organisationIds: string[];
+  staff: StaffAccount[];
+  adminId: string;
+  usernames: string[];
+  device: EnrollDeviceResponse;
+  key: SigningKey;
+  recordId: string;
+  fieldworkerSession: LoginResponse;
+}
+
+const LIMITS = { max: 100_000, timeWindowMs: 60_000 };
+
+async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<OtherTenant> {
+  const suffix = uuidv7().slice(-8);
+  const municipalityId = `tenant-b-${suffix}`;
+  const organisationId = `b-home-${suffix}`;
+  await db.query('INSERT INTO municipalities (id, name) VALUES ($1, $2)', [municipalityId, 'Zweitstadt']);
+  await db.query('INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)', [
+    organisationId,
+    municipalityId,
+    'HOME Zweitstadt',
+    'home-project',
+  ]);
+  const adminUsername = `b.admin.${suffix}`;
+  const adminPassword = `b-admin-${suffix}-password`;
+  const adminId = await createStaffAccount(db, {
+    municipalityId,
+    organisationId,
+    username: adminUsername,
+    displayName: 'Admin Zweitstadt',
+    password: adminPassword,
+    roles: ['admin'],
+  });
+  const admin = await login(app, adminUsername, adminPassword);
+  const call = async (token: string, url: string, payload: object): Promise<unknown> => {
+    const response = await app.inject({ method: 'POST', url, headers: bearer(token), payload });
+    if (response.statusCode !== 201) throw new Error(`setup ${url}: ${response.statusCode}`);
+    return response.json();
+  };
+  const extraOrganisationId = `b-clinic-${suffix}`;
+  await call(admin.token, '/api/admin/organisations', { id: extraOrganisationId, name: 'Klinik B', kind: 'clinic' });
+  const password = `b-staff-${suffix}-password`;
+  const coordinator = (await call(admin.token, '/api/admin/staff', {
+    username: `b.coord.${suffix}`,
+    displayName: 'Koordination B',
+    organisationId,
+    roles: ['coordinator'],
+    password,
+  })) as StaffAccount;
+  const fieldworker = (await call(admin.token, '/api/admin/staff', {
+    username: `b.field.${suffix}`,
+    displayName: 'Partnerin B',
+    organisationId: extraOrganisationId,
+    roles: ['fieldworker'],
+    password,
+  })) as StaffAccount;
+  const device = await enrollDevice(app, (await login(app, coordinator.username, password)).token, 'Tablet B');
+  const fieldworkerSession = await login(app, fieldworker.username, password, device.device.deviceId);
+  const key = (await call(fieldworkerSession.token, '/api/staff/keys', {
+    deviceId: device.device.deviceId,
+    publicKey: await newSigningPublicKey(),
+  })) as SigningKey;
+  const record = await homeContactRecord(device.device.deviceId);
+  const pushed = await app.inject({
+    method: 'POST',
+    url: '/api/sync/push',
+    headers: bearer(fieldworkerSession.token),
+    payload: pushBody(device.device.deviceId, [record]),
+  });
+  if (pushed.statusCode !== 200) throw new Error(`setup push: ${pushed.statusCode}`);
+  return {
+    municipalityId,
+    organisationIds: [organisationId, extraOrganisationId],
+    staff: [coordinator, fieldworker],
+    adminId,
+    usernames: [adminUsername, coordinator.username, fieldworker.username],
+    device,
+    key,
+    recordId: record.id,
+    fieldworkerSession,
+  };
+}
+
+/** Every row that belongs to (or points at) the other municipality, as text. */
+async function snapshot(db: Database, other: OtherTenant): Promise<string> {
+  const m = other.municipalityId;
+  const d = other.device.device.deviceId;
+  const parts = await Promise.all([
+    db.query('SELECT * FROM municipalities WHERE id = $1', [m]),
+    db.query('SELECT * FROM municipality_settings WHERE municipality_id = $1', [m]),
+    db.query('SELECT * FROM organisations WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT * FROM staff_accounts WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT * FROM devices WHERE municipality_id = $1 OR id = $2 ORDER BY id', [m, d]),
+    db.query('SELECT * FROM signing_keys WHERE municipality_id = $1 OR device_id = $2 ORDER BY id', [m, d]),
+    db.query('SELECT * FROM sessions WHERE municipality_id = $1 OR device_id = $2 ORDER BY token_hash', [m, d]),
+    db.query('SELECT * FROM refresh_tokens WHERE municipality_id = $1 OR device_id = $2 ORDER BY token_hash', [m, d]),
+    db.query('SELECT * FROM records WHERE municipality_id = $1 OR id = $2 ORDER BY id, revision', [m, other.recordId]),
+    db.query('SELECT * FROM home_sites WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
+  ]);
+  return JSON.stringify(parts);
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+interface Attempt {
+  /** Body naming the other municipality's objects where the route takes any. */
+  body?: () => Promise<unknown>;
+}
+
+describeEachDatabase('tenant isolation', ({ db }) => {
+  let app: FastifyInstance;
+  let other: OtherTenant;
+
+  beforeAll(async () => {
+    await seedDemo(db());
+    app = buildTestApp(db(), { loginRateLimit: LIMITS, refreshRateLimit: LIMITS, deviceStatusRateLimit: LIMITS });
+    await app.ready();
+    other = await seedOtherTenant(app, db());
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('lets no user of the first municipality read or change the second one’s objects on any route', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => ({ method: method.toUpperCase() as Method, path })),
+    );
+    const otherDeviceId = other.device.device.deviceId;
+
+    // Every route must be listed here: a new route fails this test until it is thought through.
+    const attempts: Record<string, Attempt> = {
+      'GET /api/health': {},
+      'GET /api/openapi.json': {},
+      'POST /api/session': {
+        body: () =>
+          Promise.resolve({ username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId: otherDeviceId }),
+      },
+      'GET /api/session': {},
+      'DELETE /api/session': {},
+      'POST /api/session/refresh': {
+        body: async () => ({ refreshToken: (await login(app)).refreshToken, deviceId: otherDeviceId }),
+      },
+      'GET /api/sync/config': {},
+      'POST /api/sync/push': {
+        body: async () =>
+          pushBody(otherDeviceId, [
+            await homeContactRecord(otherDeviceId, { id: other.recordId, content: homeContactContent({ topics: ['other'] }) }),
+            await homeContactRecord(otherDeviceId, { id: other.recordId, revision: 2 }),
+          ]),
+      },
+      'POST /api/devices': { body: () => Promise.resolve({ deviceId: otherDeviceId, label: 'Übernahme' }) },
+      'GET /api/devices': {},
+      'POST /api/devices/{deviceId}/revoke': {},
+      'POST /api/devices/status': {
+        body: () => Promise.resolve({ deviceId: otherDeviceId, deviceSecret: 'A'.repeat(43) }),
+      },
+      'POST /api/staff/keys': {
+        body: async () => ({ deviceId: otherDeviceId, publicKey: await newSigningPublicKey() }),
+      },
+      'GET /api/staff/keys': {},
+      'GET /api/admin/organisations': {},
+      'POST /api/admin/organisations': {
+        body: () => Promise.resolve({ id: other.organisationIds[1], name: 'Übernahme', kind: 'clinic' }),
+      },
+      'GET /api/admin/staff': {},
+      'POST /api/admin/staff': {
+        body: () =>
+          Promise.resolve({
+            username: `intruder.${uuidv7().slice(-8)}`,
+            displayName: 'Eindringling',
+            organisationId: other.organisationIds[0],
+            roles: ['admin'],
+            password: 'intruder-password-2026',
+          }),
+      },
+      'PATCH /api/admin/staff/{id}': {
+        body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'] }),
+      },
+    };
+    const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
+    expect(unplanned).toEqual([]);
+
+    const pathValues: Record<string, string[]> = {
+      deviceId: [otherDeviceId],
+      id: [other.adminId, ...other.staff.map((s) => s.id)],
+    };
+    const expand = (path: string): string[] => {
+      let urls = [path];
+      for (const match of path.matchAll(/\{(\w+)\}/g)) {
+        const name = match[1] ?? '';
+        const values = pathValues[name];
+        if (!values) throw new Error(`no value of the other municipality for path parameter ${name}`);
+        urls = urls.flatMap((url) => values.map((value) => url.replace(`{${name}}`, encodeURIComponent(value))));
+      }
+      return urls;
+    };
+    const secrets = [
+      other.municipalityId,
+      ...other.organisationIds,
+      other.adminId,
+      ...other.staff.map((s) => s.id),
+      ...other.usernames,
+      otherDeviceId,
+      other.device.deviceSecret,
+      other.device.deviceEscrowKey,
+      other.key.keyId,
+      other.key.publicKey,
+      other.recordId,
+      other.fieldworkerSession.token,
+      other.fieldworkerSession.refreshToken,
+    ];
+
+    const callers = [
+      { name: 'admin', account: DEMO_ADMIN },
+      { name: 'coordinator', account: DEMO_COORDINATOR },
+      { name: 'approver', account: DEMO_APPROVER },
+      { name: 'fieldworker', account: DEMO_FIELDWORKER },
+      { name: 'anonymous', account: null },
+    ];
+    const before = await snapshot(db(), other);
+    let requests = 0;
+    let pathParamRequests = 0;
+    for (const caller of callers) {
+      const signIn = async (): Promise<string | null> =>
+        caller.account === null ? null : (await login(app, caller.account.username, caller.account.password)).token;
+      let token = await signIn();
+      for (const { method, path } of operations) {
+        const attempt = attempts[`${method} ${path}`] ?? {};
+        for (const url of expand(path)) {
+          const body = attempt.body ? await attempt.body() : undefined;
+          const response = await app.inject({
+            method,
+            url,
+            headers: token === null ? {} : bearer(token),
+            ...(body === undefined ? {} : { payload: body as object }),
+          });
+          requests++;
+          const label = `${caller.name}: ${method} ${url} → ${response.statusCode}`;
+          expect(response.statusCode, label).toBeLessThan(500);
+          if (path.includes('{')) {
+            pathParamRequests++;
+            expect([401, 403, 404], label).toContain(response.statusCode);
+          }
+          const named = `${url} ${JSON.stringify(body ?? null)}`;
+          for (const secret of secrets) {
+            if (named.includes(secret)) continue; // echoing what the caller sent reveals nothing
+            expect(response.body.includes(secret), `${label} reveals ${secret.slice(0, 6)}…`).toBe(false);
+          }
+          if (method === 'DELETE' && path === '/api/session') token = await signIn();
+        }
+      }
+    }
+    expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
+    expect(pathParamRequests).toBe(callers.length * 4);
+    expect(await snapshot(db(), other)).toBe(before);
+
+    // The other municipality still works as before.
+    const status = await app.inject({
+      method: 'POST',
+      url: '/api/devices/status',
+      payload: { deviceId: otherDeviceId, deviceSecret: other.device.deviceSecret },
+    });
+    expect(status.json()).toEqual({ status: 'active' });
+    const me = await app.inject({ method: 'GET', url: '/api/session', headers: bearer(other.fieldworkerSession.token) });
+    expect(me.statusCode).toBe(200);
+  });
+
+  it('keeps the database from linking objects across municipalities even if a query forgot the filter', async () => {
+    const [demoAccount] = await db().query<{ id: string }>(`SELECT id FROM staff_accounts WHERE username = 'home.partner'`);
+    // A signing key of the demo town's fieldworker on the other town's tablet: rejected by the composite foreign key.
+    await expect(
+      db().query(
+        `INSERT INTO signing_keys (id, municipality_id, account_id, device_id, public_key) VALUES ($1, 'demo-stadt', $2, $3, 'AAAA')`,
+        [uuidv7(), demoAccount?.id, other.device.device.deviceId],
+      ),
+    ).rejects.toThrow();
+    await expect(
+      db().query(
+        `INSERT INTO devices (id, municipality_id, organisation_id, label, secret_hash, escrow_key, enrolled_by)
+         VALUES ($1, 'demo-stadt', $2, 'x', $3, $4, $5)`,
+        [uuidv7(), other.organisationIds[0], 'a'.repeat(64), 'b'.repeat(43), demoAccount?.id],
+      ),
+    ).rejects.toThrow();
+  });
+});
