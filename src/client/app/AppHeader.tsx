@@ -6,6 +6,8 @@ import { STAFF_LANGUAGES } from '../../shared/languages';
 import { changeStaffLanguage, isStaffLanguage } from '../i18n';
 import { useAppServices } from './AppContext';
 import { lockApp } from './lock';
+import { flushOpenForms } from '../pwa/form-guard';
+import { signOut } from '../sync/backend-api';
 
 export function AppHeader() {
   const { t, i18n } = useTranslation();
@@ -14,12 +16,26 @@ export function AppHeader() {
     (fn) => storage.vault.onChange(fn),
     () => storage.vault.unlockedUser,
   );
-  const [unsent, setUnsent] = useState<number | null>(null);
+  const [confirm, setConfirm] = useState<{ action: 'switch' | 'signOut'; unsent: number } | null>(null);
 
   const switchPerson = async (): Promise<void> => {
     const { count } = await storage.records.unsyncedSummary();
-    if (count > 0) setUnsent(count);
+    if (count > 0) setConfirm({ action: 'switch', unsent: count });
     else await lockApp(storage);
+  };
+
+  const askSignOut = async (): Promise<void> => {
+    if (!user) return;
+    setConfirm({ action: 'signOut', unsent: await storage.records.countOwnedOutbox(user.userId) });
+  };
+
+  const signOutHere = async (): Promise<void> => {
+    if (!user) return;
+    const session = await storage.device.session();
+    if (session) await signOut(session.token).catch(() => undefined); // offline: the tokens expire on their own
+    await flushOpenForms();
+    await storage.device.clearSession(user.userId);
+    await storage.vault.removeSlot(user.userId);
   };
 
   return (
@@ -54,24 +70,34 @@ export function AppHeader() {
             <button type="button" className="button" onClick={() => void switchPerson()}>
               {t('access.switchPerson')}
             </button>
+            <button type="button" className="button" onClick={() => void askSignOut()}>
+              {t('access.signOut')}
+            </button>
           </>
         )}
       </div>
-      {user && unsent !== null && (
-        <div className="banner banner--warning" role="alertdialog" aria-labelledby="switch-warning">
-          <p id="switch-warning">{t('access.switchUnsynced', { count: unsent })}</p>
+      {user && confirm !== null && (
+        <div className="banner banner--warning" role="alertdialog" aria-labelledby="confirm-warning">
+          <p id="confirm-warning">
+            {confirm.action === 'switch'
+              ? t('access.switchUnsynced', { count: confirm.unsent })
+              : confirm.unsent > 0
+                ? t('access.signOutUnsynced', { count: confirm.unsent })
+                : t('access.signOutConfirm')}
+          </p>
           <div className="banner__actions">
             <button
               type="button"
               className="button button--danger"
               onClick={() => {
-                setUnsent(null);
-                void lockApp(storage);
+                const action = confirm.action;
+                setConfirm(null);
+                void (action === 'switch' ? lockApp(storage) : signOutHere());
               }}
             >
-              {t('access.switchPerson')}
+              {confirm.action === 'switch' ? t('access.switchPerson') : t('access.signOut')}
             </button>
-            <button type="button" className="button" onClick={() => { setUnsent(null); }}>
+            <button type="button" className="button" onClick={() => { setConfirm(null); }}>
               {t('access.stay')}
             </button>
           </div>

@@ -70,6 +70,11 @@ export class RecordStore {
     return { count, oldestEnqueuedAt: oldest?.enqueuedAt ?? null };
   }
 
+  /** Unsent entries that only this person's session can send. */
+  async countOwnedOutbox(ownerId: string): Promise<number> {
+    return this.db.outbox.where('[ownerId+seq]').between([ownerId, -Infinity], [ownerId, Infinity]).count();
+  }
+
   /** The owner's oldest entries first: a person's records reach the server in the order they were saved. */
   async peekOutbox(limit: number): Promise<OutboxItem[]> {
     const owner = this.vault.unlockedUser?.userId;

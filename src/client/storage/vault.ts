@@ -187,6 +187,12 @@ export class Vault {
     this.emit();
   }
 
+  /** Signs a person out of this tablet for good: their key slot is deleted and the vault locks. */
+  async removeSlot(userId: string): Promise<void> {
+    await this.db.keySlots.delete(userId);
+    if (this.user?.userId === userId) this.lock();
+  }
+
   async markSigningKeyEnrolled(userId: string): Promise<void> {
     await this.db.keySlots.update(userId, { signingKeyEnrolled: true });
   }

@@ -1,0 +1,68 @@
+// @vitest-environment jsdom
+// Locking: after inactivity the tablet locks by itself; locking first seals
+// the open form's draft (nothing typed is lost), then forgets the keys.
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { useAutoLock } from '../../../../src/client/app/useAutoLock';
+import { lockApp } from '../../../../src/client/app/lock';
+import { AppContext } from '../../../../src/client/app/AppContext';
+import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/features/home-contact/HomeContactForm';
+import { initI18n } from '../../../../src/client/i18n';
+import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
+import { TEST_PASSPHRASE, unlockedTestStorage } from '../../../fixtures/client-db';
+import de from '../../../../locales/de/home-contact.json';
+
+function AutoLockProbe({ minutes, onIdle }: { minutes: number; onIdle: () => void }) {
+  useAutoLock(minutes, onIdle);
+  return <button type="button">touch</button>;
+}
+
+beforeAll(async () => {
+  await initI18n('de');
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('auto-lock', () => {
+  it('fires after the configured minutes without activity, and activity postpones it', () => {
+    vi.useFakeTimers();
+    const onIdle = vi.fn();
+    render(<AutoLockProbe minutes={5} onIdle={onIdle} />);
+    act(() => { vi.advanceTimersByTime(4 * 60_000); });
+    fireEvent.pointerDown(window);
+    act(() => { vi.advanceTimersByTime(4 * 60_000); });
+    expect(onIdle).not.toHaveBeenCalled();
+    act(() => { vi.advanceTimersByTime(60_000 + 1); });
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('lockApp', () => {
+  it('seals the half-filled form as a draft, then locks; the draft returns after unlocking', async () => {
+    const { storage } = await unlockedTestStorage();
+    await storage.device.saveConfig({
+      protocolVersion: 1,
+      serverTime: '2026-11-20T08:00:00.000Z',
+      municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
+      homeSites: [{ id: 'kita-sonnenblume', label: 'Kita Sonnenblume' }, { id: 'grundschule', label: 'Grundschule' }],
+      security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
+    });
+    const engine = new SyncEngine({ records: storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => storage.device.deviceId(), isOnline: () => false });
+    render(
+      <AppContext.Provider value={{ storage, sync: engine }}>
+        <HomeContactForm onDone={() => undefined} />
+      </AppContext.Provider>,
+    );
+    fireEvent.click(await screen.findByRole('radio', { name: 'Grundschule' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: de.topics.money }));
+    await lockApp(storage); // immediately: no autosave delay has passed
+    expect(storage.vault.isUnlocked).toBe(false);
+    expect(await storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toBeUndefined(); // nothing readable while locked
+    expect((await storage.vault.unlock('staff-test-1', TEST_PASSPHRASE, 10)).kind).toBe('unlocked');
+    await waitFor(async () => {
+      expect(await storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toMatchObject({ site: 'grundschule', topics: ['money'] });
+    });
+  });
+});
