@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginResponse } from '../../../shared/protocol';
+import { refreshConfig } from '../../sync';
 import { ensureSigningKeyEnrolled } from '../../sync/signing-key-enrollment';
 import type { Storage } from '../../storage';
 import { requestPersistentStorage } from '../../storage/persistence';
@@ -36,6 +37,7 @@ export function FirstSignInScreen({
         return;
       }
       await storage.device.saveSession(response);
+      await refreshConfig(storage);
       onDone();
       return;
     }
@@ -54,6 +56,8 @@ export function FirstSignInScreen({
     if (!pending?.deviceEscrowKey) return;
     await storage.vault.createSlot(pending.user, passphrase, pending.deviceEscrowKey);
     await storage.device.saveSession(pending);
+    // The municipality's sites and security settings, needed offline from now on.
+    await refreshConfig(storage);
     await ensureSigningKeyEnrolled(storage, deviceId);
     void requestPersistentStorage();
     onDone();

@@ -1,0 +1,97 @@
+// `npm run bench` (scripts/bench.mjs → node --import tsx tests/bench/run.ts).
+// Runs the benchmarks one after the other (never in parallel: this is a
+// 2-core machine) and prints ONE table to stdout; progress and the machine go
+// to stderr. A missed goal is a row saying "goal missed", not a failure: the
+// exit code is 0 unless a benchmark could not run at all (then 1).
+//
+//   --records=N        records for figures 1 and 4 (default 10000)
+//   --only=a,b         any of bundle, browser, sync (default all)
+//   --json=PATH        also write rows + machine as JSON
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { runBrowserBench } from './browser-bench';
+import { runBundleBench } from './bundle-bench';
+import { runSyncBench } from './sync-bench';
+import { fmt, renderTable, type Row } from './table';
+
+const SECTIONS = ['bundle', 'browser', 'sync'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(argv: readonly string[]): { records: number; only: Set<Section>; json: string | undefined } {
+  let records = 10_000;
+  let only = new Set<Section>(SECTIONS);
+  let json: string | undefined;
+  for (const arg of argv) {
+    const [key, value = ''] = arg.split('=', 2);
+    if (key === '--records') {
+      records = Number(value);
+      if (!Number.isInteger(records) || records < 1) throw new Error(`--records needs a positive integer, got ${value}`);
+    } else if (key === '--only') {
+      const wanted = value.split(',').filter(Boolean);
+      for (const w of wanted) if (!(SECTIONS as readonly string[]).includes(w)) throw new Error(`--only: unknown section ${w}`);
+      only = new Set(wanted as Section[]);
+    } else if (key === '--json') {
+      json = value;
+    } else {
+      throw new Error(`unknown argument ${arg} (use --records=N, --only=${SECTIONS.join(',')}, --json=PATH)`);
+    }
+  }
+  return { records, only, json };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const log = (message: string): void => {
+    console.error(`[bench ${fmt((performance.now() - started) / 1000, 1).padStart(5)} s] ${message}`);
+  };
+  const rows: Row[] = [];
+  const state: { failed: boolean; chromiumVersion: string | undefined } = { failed: false, chromiumVersion: undefined };
+
+  const section = async (name: Section, run: () => Promise<Row[]>): Promise<void> => {
+    if (!args.only.has(name)) return;
+    try {
+      rows.push(...(await run()));
+    } catch (error) {
+      state.failed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${name} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
+      rows.push({ figure: `${name} benchmarks`, value: '–', unit: '', goal: `error: ${message.split('\n')[0] ?? ''}` });
+    }
+  };
+
+  await section('bundle', () => runBundleBench({ log }));
+  await section('browser', async () => {
+    const result = await runBrowserBench({ records: args.records, bulkChunk: 500, latencySaves: 200, unlockRuns: 5, slotRuns: 3, log });
+    state.chromiumVersion = result.chromiumVersion;
+    return result.rows;
+  });
+  await section('sync', () => runSyncBench({ records: args.records, log }));
+
+  const machine = {
+    date: new Date().toISOString(),
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    chromium: state.chromiumVersion ?? 'not run',
+    database: process.env['DATABASE_URL'] ? 'PGlite + PostgreSQL (DATABASE_URL)' : 'PGlite only',
+  };
+  log(`done in ${fmt((performance.now() - started) / 1000, 0)} s`);
+  console.error(
+    `\n${machine.date} · ${String(machine.cpus)} × ${machine.cpuModel} · ${String(machine.memoryGiB)} GiB · Node ${machine.node} · Chromium ${machine.chromium} · ${machine.database}\n`,
+  );
+  console.log(renderTable(rows));
+  if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+  return state.failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

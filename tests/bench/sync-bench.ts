@@ -1,0 +1,119 @@
+// Figure 4: one tablet's outbox of N records pushed to the backend. The client
+// is Node with fake-indexeddb and the real vault, RecordStore, SyncEngine and
+// httpTransport (as tests/integration/sync-roundtrip.integration.test.ts); the
+// backend is buildApp in the same process on a loopback port, on PGlite and —
+// when DATABASE_URL is set — on PostgreSQL (a schema of its own).
+import type { AddressInfo } from 'node:net';
+import { SyncEngine } from '../../src/client/sync/SyncEngine';
+import { httpTransport, type PushTransport } from '../../src/client/sync/transport';
+import { buildApp } from '../../src/server/app';
+import type { DatabaseKind } from '../../src/server/db/database';
+import { DEMO_ACCOUNTS, seedDemoData } from '../../src/server/db/demo-seed';
+import type { LoginResponse } from '../../src/shared/protocol';
+import { unlockedTestStorage } from '../fixtures/client-db';
+import { openTestDatabase } from '../fixtures/test-database';
+import { fmt, skippedRow, verdict, type Row } from './table';
+import { buildHomeContacts } from './workload';
+
+export interface SyncBenchOptions {
+  records: number;
+  log: (message: string) => void;
+}
+
+interface SyncRun {
+  ms: number;
+  pushMs: number;
+  pushes: number;
+  fillMs: number;
+}
+
+async function runOnce(kind: DatabaseKind, count: number, log: (m: string) => void): Promise<SyncRun> {
+  const db = await openTestDatabase({ kind });
+  const app = buildApp({ db, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+  const { storage } = await unlockedTestStorage(`lotse-bench-sync-${kind}`);
+  try {
+    await seedDemoData(db);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const baseUrl = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+    const fieldworker = DEMO_ACCOUNTS[0];
+    const response = await fetch(`${baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: fieldworker.username, password: fieldworker.password }),
+    });
+    if (!response.ok) throw new Error(`sign-in failed: ${String(response.status)} ${await response.text()}`);
+    const { token } = (await response.json()) as LoginResponse;
+
+    log(`sync [${kind}]: queueing ${fmt(count)} records (fake-indexeddb, not timed)`);
+    const fill0 = performance.now();
+    const deviceId = await storage.device.deviceId();
+    for (const record of await buildHomeContacts(count, deviceId)) await storage.records.saveRecord(record);
+    const fillMs = performance.now() - fill0;
+
+    // Time spent waiting for the backend's answers (request out → parsed answer in).
+    const http = httpTransport({ baseUrl, token: () => Promise.resolve(token) });
+    let pushMs = 0;
+    let pushes = 0;
+    const transport: PushTransport = {
+      async push(request) {
+        const t0 = performance.now();
+        try {
+          return await http.push(request);
+        } finally {
+          pushMs += performance.now() - t0;
+          pushes++;
+        }
+      },
+    };
+    const engine = new SyncEngine({
+      records: storage.records,
+      transport,
+      deviceId: () => storage.device.deviceId(),
+      isOnline: () => true,
+    });
+    log(`sync [${kind}]: pushing`);
+    const t0 = performance.now();
+    engine.start();
+    const status = await engine.drain();
+    const ms = performance.now() - t0;
+    engine.stop();
+
+    if (status.mode !== 'idle') throw new Error(`sync ended in mode ${status.mode} after ${String(status.failures)} failures`);
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
+    if (row?.n !== count) throw new Error(`server holds ${String(row?.n)} records, expected ${String(count)}`);
+    if ((await storage.records.countOutbox()) !== 0) throw new Error('outbox not empty after sync');
+    return { ms, pushMs, pushes, fillMs };
+  } finally {
+    storage.close();
+    await app.close();
+    await db.close();
+  }
+}
+
+export async function runSyncBench(options: SyncBenchOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  const n = options.records;
+  const kinds: DatabaseKind[] = process.env['DATABASE_URL'] ? ['pglite', 'postgres'] : ['pglite'];
+  const results = new Map<DatabaseKind, SyncRun>();
+  for (const kind of kinds) {
+    const run = await runOnce(kind, n, options.log);
+    results.set(kind, run);
+    const rate = (n * 1000) / run.ms;
+    const goal = kind === 'postgres' ? verdict(`${fmt(n)} in ≤ 5 s`, run.ms <= 5000) : 'info (goal is for PostgreSQL)';
+    rows.push({ figure: `4 sync ${fmt(n)} records → backend [${kind}]`, value: fmt(rate), unit: 'records/s', goal });
+    rows.push({ figure: `4   total time [${kind}]`, value: fmt(run.ms / 1000, 2), unit: 's', goal: 'info' });
+    rows.push({
+      figure: `4   of which waiting for ${String(run.pushes)} push answers [${kind}]`,
+      value: fmt(run.pushMs / 1000, 2),
+      unit: 's',
+      ratio: fmt(run.pushMs / run.ms, 2),
+      goal: 'info (rest: client outbox work)',
+    });
+  }
+  if (!results.has('postgres')) {
+    rows.push(skippedRow(`4 sync ${fmt(n)} records → backend [postgres]`, 'records/s', 'skipped: DATABASE_URL not set', `${fmt(n)} in ≤ 5 s`));
+  }
+  const pglite = results.get('pglite');
+  if (pglite) rows.push({ figure: `4 (setup) queueing ${fmt(n)} saves in fake-indexeddb`, value: fmt(pglite.fillMs / 1000, 1), unit: 's', goal: 'info, not a tablet figure' });
+  return rows;
+}
