@@ -3,24 +3,55 @@
 import { contentHash } from '../shared/content-hash';
 import { uuidv7 } from '../shared/ids';
 import { HOME_CONTACT_SCHEMA_VERSION, type HomeContactContent } from '../shared/records/home-contact';
-import type { HomeContactRecord } from '../shared/records/sync-record';
+import {
+  CONSENT_REFUSAL_SCHEMA_VERSION,
+  CONSENT_SCHEMA_VERSION,
+  CONSENT_WITHDRAWAL_SCHEMA_VERSION,
+  type ConsentContent,
+  type ConsentRefusalContent,
+  type ConsentWithdrawalContent,
+} from '../shared/records/consent';
+import type {
+  ConsentRecord,
+  ConsentRefusalRecord,
+  ConsentWithdrawalRecord,
+  HomeContactRecord,
+} from '../shared/records/sync-record';
 
-export const FORM_VERSIONS = { homeContact: '1.0' } as const;
+export const FORM_VERSIONS = { homeContact: '1.1', consent: '1.0', consentRefusal: '1.0', consentWithdrawal: '1.0' } as const;
 
-export async function newHomeContactRecord(
-  content: HomeContactContent,
-  context: { deviceId: string; now: Date },
-): Promise<HomeContactRecord> {
+interface Context {
+  deviceId: string;
+  now: Date;
+}
+
+async function envelope<K extends keyof typeof FORM_VERSIONS, C>(kind: K, schemaVersion: number, caseNumber: string | null, content: C, context: Context) {
   return {
     id: uuidv7(context.now.getTime()),
-    kind: 'homeContact',
-    schemaVersion: HOME_CONTACT_SCHEMA_VERSION,
-    formVersion: FORM_VERSIONS.homeContact,
+    kind,
+    schemaVersion,
+    formVersion: FORM_VERSIONS[kind],
     revision: 1,
-    caseNumber: null,
+    caseNumber,
     deviceId: context.deviceId,
     createdAt: context.now.toISOString(),
     contentHash: await contentHash(content),
     content,
   };
+}
+
+export async function newHomeContactRecord(content: HomeContactContent, context: Context, caseNumber: string | null = null): Promise<HomeContactRecord> {
+  return { ...(await envelope('homeContact', HOME_CONTACT_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: HOME_CONTACT_SCHEMA_VERSION };
+}
+
+export async function newConsentRecord(content: ConsentContent, caseNumber: string, context: Context): Promise<ConsentRecord> {
+  return { ...(await envelope('consent', CONSENT_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: CONSENT_SCHEMA_VERSION, caseNumber };
+}
+
+export async function newConsentRefusalRecord(content: ConsentRefusalContent, context: Context): Promise<ConsentRefusalRecord> {
+  return { ...(await envelope('consentRefusal', CONSENT_REFUSAL_SCHEMA_VERSION, null, content, context)), schemaVersion: CONSENT_REFUSAL_SCHEMA_VERSION, caseNumber: null };
+}
+
+export async function newConsentWithdrawalRecord(content: ConsentWithdrawalContent, caseNumber: string, context: Context): Promise<ConsentWithdrawalRecord> {
+  return { ...(await envelope('consentWithdrawal', CONSENT_WITHDRAWAL_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: CONSENT_WITHDRAWAL_SCHEMA_VERSION, caseNumber };
 }

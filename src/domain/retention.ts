@@ -6,7 +6,13 @@ import type { RecordKind } from '../shared/records/sync-record';
 /** Record kinds that need a second person's approval by default (four-eyes issue; per municipality later). */
 const FOUR_EYES_BY_DEFAULT: Record<RecordKind, boolean> = {
   homeContact: false,
+  consent: false,
+  consentRefusal: false,
+  consentWithdrawal: false,
 };
+
+/** Kinds whose content stays on the tablet after sync because later records depend on it offline. */
+const KEPT_AFTER_SYNC: ReadonlySet<RecordKind> = new Set(['consent']);
 
 export function requiresFourEyes(kind: RecordKind): boolean {
   return FOUR_EYES_BY_DEFAULT[kind];
@@ -18,6 +24,8 @@ export function contentMayBeDropped(
   now: Date,
 ): boolean {
   if (record.syncState !== 'sent' || record.sentAt === undefined) return false;
+  // A consent's scopes decide, offline, what else may be recorded for its case.
+  if (KEPT_AFTER_SYNC.has(record.kind)) return false;
   if (requiresFourEyes(record.kind) && record.approved !== true) return false;
   return now.getTime() - new Date(record.sentAt).getTime() >= retentionDays * 86_400_000;
 }

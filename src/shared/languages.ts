@@ -14,3 +14,24 @@ export const SPOKEN_LANGUAGES = [...FAMILY_LANGUAGES, 'other'] as const;
 export type SpokenLanguage = (typeof SPOKEN_LANGUAGES)[number];
 
 export const RTL_LANGUAGES: ReadonlySet<string> = new Set(['ar', 'fa']);
+
+/** Each language's own name, shown so a family can find its language whatever the staff UI language is. */
+export const LANGUAGE_AUTONYMS: Readonly<Record<FamilyLanguage, string>> = {
+  de: 'Deutsch',
+  en: 'English',
+  ar: 'العربية',
+  fa: 'فارسی',
+  ru: 'Русский',
+  pl: 'Polski',
+  fr: 'Français',
+  tr: 'Türkçe',
+  uk: 'Українська',
+};
+
+export function isFamilyLanguage(value: unknown): value is FamilyLanguage {
+  return typeof value === 'string' && (FAMILY_LANGUAGES as readonly string[]).includes(value);
+}
+
+export function textDirection(language: string): 'rtl' | 'ltr' {
+  return RTL_LANGUAGES.has(language) ? 'rtl' : 'ltr';
+}

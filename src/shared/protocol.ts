@@ -25,6 +25,8 @@ export const ERROR_REASONS = [
   'revisionConflict',
   'deviceRevoked',
   'conflict',
+  'consentMissing',
+  'caseWithdrawn',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
@@ -93,6 +95,13 @@ export const deviceConfigSchema = z.strictObject({
   }),
 });
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
+
+/** Withdrawals the tablet must apply (delete that case's content locally). */
+export const withdrawalsResponseSchema = z.strictObject({
+  serverTime: z.iso.datetime(),
+  withdrawals: z.array(z.strictObject({ caseNumber: z.string(), withdrawnAt: z.iso.datetime() })),
+});
+export type WithdrawalsResponse = z.infer<typeof withdrawalsResponseSchema>;
 
 export const loginRequestSchema = z.strictObject({
   username: z.string().min(1).max(100),

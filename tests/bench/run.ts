@@ -39,6 +39,14 @@ function parseArgs(argv: readonly string[]): { records: number; only: Set<Sectio
   return { records, only, json };
 }
 
+/** An error message for a table cell: no colour codes, no line breaks, at most 160 characters. */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '').replace(/[│╭╰─]+/g, ' ');
+  const text = plain.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
@@ -56,7 +64,7 @@ async function main(): Promise<number> {
       state.failed = true;
       const message = error instanceof Error ? error.message : String(error);
       log(`${name} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
-      rows.push({ figure: `${name} benchmarks`, value: '–', unit: '', goal: `error: ${message.split('\n')[0] ?? ''}` });
+      rows.push({ figure: `${name} benchmarks`, value: '–', unit: '', goal: `error: ${oneLine(message)}` });
     }
   };
 

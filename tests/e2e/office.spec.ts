@@ -2,10 +2,9 @@
 // admin manages organisations and staff, a coordinator sees and revokes
 // tablets, a fieldworker is told there is nothing for their role — and the
 // browser keeps nothing of it (no storage, no URL, gone after a reload).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { accessibilityViolations } from './support/axe';
 import { chromiumPath, launchTablet, type BrowserSession } from './support/chromium';
 import { startBackend, type RunningBackend } from './support/backend';
 import { OfficePage, office } from './pages/OfficePage';
@@ -26,17 +25,9 @@ async function apiSignIn(baseUrl: string, credentials: { username: string; passw
   });
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's WCAG 2.x A/AA violations inside the office area (ids and the offending markup). */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource); // evaluated via the DevTools protocol, so the page's CSP does not block it
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ passes: unknown[]; violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
-    const result = await axe.run({ include: [['[data-testid="office-area"]']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    if (result.passes.length === 0) return ['axe found nothing to check'];
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
-  });
+/** axe-core's WCAG 2.x A/AA violations inside the office area. */
+function officeViolations(page: Page): Promise<string[]> {
+  return accessibilityViolations(page, { include: '[data-testid="office-area"]' });
 }
 
 /** Everything the browser holds for this origin, as one string: IndexedDB, Web Storage, Cache Storage. */
@@ -91,7 +82,7 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     const page = await browser.context.newPage();
     const officePage = new OfficePage(page);
     await officePage.open(backend.url);
-    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await officeViolations(page)).toEqual([]);
     const admin = demoAccount('admin');
     await officePage.signIn(admin.username, admin.password);
 
@@ -142,7 +133,7 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     // Deactivation asks first and says what it does.
     const confirm = await officePage.startDeactivation('erika.muster');
     expect(await confirm.textContent()).toContain(office.staff.confirmDeactivate);
-    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await officeViolations(page)).toEqual([]);
     await officePage.confirmDeactivation();
     await expect.poll(async () => staffRow.getAttribute('data-active'), { timeout: 10_000 }).toBe('false');
     expect(await staffRow.textContent()).toContain(office.staff.state.inactive);
@@ -252,7 +243,7 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
 
     const confirm = await officePage.revokeTablet(label);
     expect(await confirm.textContent()).toContain(office.tablets.confirmRevoke);
-    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await officeViolations(page)).toEqual([]);
     await officePage.confirmRevoke();
     await expect.poll(async () => row.getAttribute('data-revoked'), { timeout: 10_000 }).toBe('true');
     await page.close();

@@ -2,7 +2,7 @@
 // shows anything; an unenrolled one offers enrollment; an enrolled one is
 // locked until a person unlocks it; only then do the work screens (and any
 // decrypted data) exist. Screen state lives in memory, never in the URL.
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Storage } from '../storage';
 import { checkDevice, type SyncEngine } from '../sync';
@@ -12,12 +12,15 @@ import { FirstSignInScreen } from '../features/access/FirstSignInScreen';
 import { LockScreen } from '../features/access/LockScreen';
 import { RevokedScreen } from '../features/access/RevokedScreen';
 import { WelcomeScreen } from '../features/access/WelcomeScreen';
-import { OfficeArea } from '../features/office/OfficeArea';
 import { AppContext } from './AppContext';
 import { AppHeader } from './AppHeader';
 import { WorkArea } from './WorkArea';
 
 const DEVICE_CHECK_TIMEOUT_MS = 4_000;
+
+// The online-only office area is loaded on demand: tablets rarely need it,
+// and the first screen should come up fast. The chunk is precached all the same.
+const OfficeArea = lazy(() => import('../features/office/OfficeArea').then((m) => ({ default: m.OfficeArea })));
 
 type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };
 type Overlay = 'none' | 'enrol' | 'office' | 'firstSignIn';
@@ -101,7 +104,7 @@ export function App({ storage, engine, revoked }: { storage: Storage; engine: Sy
       <AppHeader />
       <UpdatePrompt />
       <main id="main" className="main" tabIndex={-1}>
-        {body()}
+        <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>{body()}</Suspense>
       </main>
     </AppContext.Provider>
   );

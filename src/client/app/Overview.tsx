@@ -1,21 +1,29 @@
 // The start screen: what can be recorded, and what this tablet holds with the
 // state of each entry (not yet sent / sent / rejected with reason).
 import { useTranslation } from 'react-i18next';
-import { HomeContactList } from '../features/home-contact/HomeContactList';
+import { RecordList } from '../features/records/RecordList';
 
-export function Overview({ onNewHomeContact }: { onNewHomeContact: () => void }) {
+export type WorkView = 'newHomeContact' | 'consent' | 'withdraw';
+
+export function Overview({ onOpen }: { onOpen: (view: WorkView) => void }) {
   const { t } = useTranslation(['common', 'home-contact']);
   return (
     <>
-      <section className="card" aria-labelledby="new-record-title">
+      <section className="card start-actions" aria-labelledby="new-record-title">
         <h1 id="new-record-title" className="visually-hidden">
           {t('app.name')}
         </h1>
-        <button type="button" className="button button--primary button--large button--wide" onClick={onNewHomeContact}>
+        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('consent'); }}>
+          {t('consent.start')}
+        </button>
+        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('newHomeContact'); }}>
           {t('home-contact:new')}
         </button>
+        <button type="button" className="button button--large button--wide" onClick={() => { onOpen('withdraw'); }}>
+          {t('consent.withdraw')}
+        </button>
       </section>
-      <HomeContactList />
+      <RecordList />
     </>
   );
 }

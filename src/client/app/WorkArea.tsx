@@ -1,20 +1,25 @@
 // Everything a person sees once they unlocked the tablet. It only exists
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, useCallback, useEffect, useState } from 'react';
 import { HOME_CONTACT_DRAFT_ID, HomeContactForm } from '../features/home-contact/HomeContactForm';
 import { FirstSignInScreen } from '../features/access/FirstSignInScreen';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
 import { useAppServices } from './AppContext';
 import { lockApp } from './lock';
-import { Overview } from './Overview';
+import { Overview, type WorkView } from './Overview';
+
 import { SyncStatusBar } from './SyncStatusBar';
 import { useAutoLock } from './useAutoLock';
 import { useStoredValue } from './useStoredValue';
 
 const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
-type View = 'overview' | 'newHomeContact' | 'renewSession';
+// Loaded when first opened (precached by the service worker, so offline too).
+const ConsentFlow = lazy(() => import('../features/consent/ConsentFlow').then((m) => ({ default: m.ConsentFlow })));
+const WithdrawConsentFlow = lazy(() => import('../features/consent/WithdrawConsentFlow').then((m) => ({ default: m.WithdrawConsentFlow })));
+
+type View = 'overview' | 'renewSession' | WorkView;
 
 export function WorkArea({ deviceId }: { deviceId: string }) {
   const { storage } = useAppServices();
@@ -43,8 +48,12 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
         <FirstSignInScreen storage={storage} deviceId={deviceId} mode="renew" onDone={() => { setView('overview'); }} onCancel={() => { setView('overview'); }} />
       ) : view === 'newHomeContact' ? (
         <HomeContactForm onDone={() => { setView('overview'); }} />
+      ) : view === 'consent' ? (
+        <ConsentFlow onDone={() => { setView('overview'); }} />
+      ) : view === 'withdraw' ? (
+        <WithdrawConsentFlow onDone={() => { setView('overview'); }} />
       ) : (
-        <Overview onNewHomeContact={() => { setView('newHomeContact'); }} />
+        <Overview onOpen={setView} />
       )}
       <SyncStatusBar onRenew={() => { setView('renewSession'); }} />
     </>

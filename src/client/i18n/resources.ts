@@ -1,10 +1,16 @@
 // Namespaces and the typed keys: the German source files define what exists,
 // so `t('common:sync.pending')` is checked by the compiler.
+import type cases from '../../../locales/de/cases.json';
 import type common from '../../../locales/de/common.json';
+import type family from '../../../locales/de/family.json';
 import type homeContact from '../../../locales/de/home-contact.json';
 import type office from '../../../locales/de/office.json';
 
-export const NAMESPACES = ['common', 'home-contact', 'office'] as const;
+/**
+ * `family` holds only family-facing texts (in every family language); the
+ * others are staff-facing (German and English).
+ */
+export const NAMESPACES = ['common', 'home-contact', 'office', 'cases', 'family'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -14,6 +20,8 @@ declare module 'i18next' {
       common: typeof common;
       'home-contact': typeof homeContact;
       office: typeof office;
+      cases: typeof cases;
+      family: typeof family;
     };
   }
 }

@@ -9,7 +9,7 @@ import type { Sealed } from '../../shared/crypto/aes-gcm';
 import type { LotseDatabase } from './LotseDatabase';
 import type { Vault } from './vault';
 
-const KEYS = { deviceId: 'deviceId', config: 'deviceConfig', enrollment: 'enrollment' } as const;
+const KEYS = { deviceId: 'deviceId', config: 'deviceConfig', enrollment: 'enrollment', withdrawalsPulledAt: 'withdrawalsPulledAt' } as const;
 
 export const enrollmentSchema = z.strictObject({
   deviceId: z.string(),
@@ -53,6 +53,16 @@ export class DeviceStore {
 
   async saveConfig(config: DeviceConfig): Promise<void> {
     await this.db.meta.put({ key: KEYS.config, value: config });
+  }
+
+  /** Server time of the last withdrawals pull (a timestamp, nothing about a case). */
+  async withdrawalsPulledAt(): Promise<string | undefined> {
+    const value = (await this.db.meta.get(KEYS.withdrawalsPulledAt))?.value;
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  async saveWithdrawalsPulledAt(serverTime: string): Promise<void> {
+    await this.db.meta.put({ key: KEYS.withdrawalsPulledAt, value: serverTime });
   }
 
   /** The unlocked person's session (tokens), or undefined when locked or never signed in. */

@@ -8,6 +8,8 @@
 import type { PushResult } from '../../shared/protocol';
 import type { SyncRecord } from '../../shared/records/sync-record';
 import { contentMayBeDropped } from '../../domain/retention';
+import { ConsentMissingError, consentCovers } from '../../domain/consent';
+import type { ConsentContent } from '../../shared/records/consent';
 import type { LotseDatabase } from './LotseDatabase';
 import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, StoredRecord } from './types';
 import type { Vault } from './vault';
@@ -25,9 +27,17 @@ export class RecordStore {
     private readonly vault: Vault,
   ) {}
 
-  /** Saves a new record revision for the unlocked person, queues it, and drops the draft it came from. */
+  /**
+   * Saves a new record revision for the unlocked person, queues it, and drops
+   * the draft it came from. A record naming a case needs a consent on this
+   * tablet that covers it (ConsentMissingError otherwise) — the server checks again.
+   */
   async saveRecord(envelope: SyncRecord, options: { draftId?: string; now?: Date } = {}): Promise<void> {
     const owner = this.requireOwner();
+    if (envelope.caseNumber !== null && envelope.kind !== 'consent' && envelope.kind !== 'consentWithdrawal') {
+      const verdict = consentCovers(envelope.kind, envelope.caseNumber, await this.consentFor(envelope.caseNumber), false);
+      if (!verdict.ok) throw new ConsentMissingError(verdict.reason);
+    }
     const now = (options.now ?? new Date()).toISOString();
     const secret: RecordSecret = { envelope };
     const row: RecordRow = {
@@ -127,11 +137,15 @@ export class RecordStore {
       }
     }
     let settled = 0;
+    // Bulk reads and writes: one round of IndexedDB requests per batch, not per record.
     await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
-      for (const item of items) {
+      const rows = await this.db.records.bulkGet(items.map((item) => item.record.id));
+      const changed: RecordRow[] = [];
+      const done: number[] = [];
+      items.forEach((item, i) => {
         const result = byKey.get(sealId(item.record.id, item.record.revision));
-        if (!result) continue; // not answered: stays queued and is retried
-        const row = await this.db.records.get(item.record.id);
+        if (!result) return; // not answered: stays queued and is retried
+        const row = rows[i];
         if (row && row.revision === item.record.revision) {
           if (result.outcome === 'accepted') {
             row.syncState = 'sent';
@@ -141,11 +155,13 @@ export class RecordStore {
             const sealed = sealedRejections.get(item.record.id);
             if (sealed) row.sealed = sealed;
           }
-          await this.db.records.put(row);
+          changed.push(row);
         }
-        await this.db.outbox.delete(item.seq);
+        done.push(item.seq);
         settled++;
-      }
+      });
+      await this.db.records.bulkPut(changed);
+      await this.db.outbox.bulkDelete(done);
     });
     return { settled };
   }
@@ -221,6 +237,40 @@ export class RecordStore {
       await this.db.drafts.bulkPut(sealedDrafts);
     });
     return sealedRows.length;
+  }
+
+  /** The latest consent for a case held on this tablet (consents keep their content after sync). */
+  async consentFor(caseNumber: string): Promise<ConsentContent | undefined> {
+    let latest: { revision: number; content: ConsentContent } | undefined;
+    for (const row of await this.db.records.where('kind').equals('consent').toArray()) {
+      if (!row.sealed) continue;
+      const { envelope } = await this.openRow(row);
+      if (envelope.kind === 'consent' && envelope.caseNumber === caseNumber && (!latest || envelope.revision > latest.revision)) {
+        latest = { revision: envelope.revision, content: envelope.content };
+      }
+    }
+    return latest?.content;
+  }
+
+  /**
+   * Withdrawal: deletes every record of the case on this tablet and drops its
+   * pending outbox entries, in one transaction. Rows whose content is already
+   * gone (content-free stubs) cannot be matched and stay as stubs.
+   * Returns how many records were deleted.
+   */
+  async deleteCase(caseNumber: string): Promise<number> {
+    const ids: string[] = [];
+    for (const row of await this.db.records.toArray()) {
+      if (!row.sealed) continue;
+      const { envelope } = await this.openRow(row);
+      if (envelope.caseNumber === caseNumber && envelope.kind !== 'consentWithdrawal') ids.push(row.id);
+    }
+    if (ids.length === 0) return 0;
+    await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
+      await this.db.records.bulkDelete(ids);
+      await this.db.outbox.where('recordId').anyOf(ids).delete();
+    });
+    return ids.length;
   }
 
   private requireOwner(): string {

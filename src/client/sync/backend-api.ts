@@ -11,6 +11,8 @@ import {
   type LoginRequest,
   type LoginResponse,
   type RefreshRequest,
+  type WithdrawalsResponse,
+  withdrawalsResponseSchema,
 } from '../../shared/protocol';
 import {
   deviceStatusResponseSchema,
@@ -83,4 +85,9 @@ export async function deviceStatus(deviceId: string, deviceSecret: string): Prom
 
 export async function enrollSigningKey(token: string, deviceId: string, publicKey: string): Promise<z.infer<typeof signingKeySchema>> {
   return signingKeySchema.parse(await call('/api/staff/keys', { method: 'POST', token, json: { deviceId, publicKey } }));
+}
+
+export async function fetchWithdrawals(token: string, since: string | undefined): Promise<WithdrawalsResponse> {
+  const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
+  return withdrawalsResponseSchema.parse(await call(`/api/sync/withdrawals${query}`, { method: 'GET', token }));
 }

@@ -2,7 +2,7 @@
 // a periodic nudge (events can be missed while a tablet sleeps), unlock, the
 // config pull, silent token renewal, and data minimisation after each send.
 import type { Storage } from '../storage';
-import { BackendError, deviceStatus, fetchDeviceConfig, refreshSession } from './backend-api';
+import { BackendError, deviceStatus, fetchDeviceConfig, fetchWithdrawals, refreshSession } from './backend-api';
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
 
@@ -39,7 +39,7 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
     }
   });
   const unsubscribeEngine = engine.subscribe((status) => {
-    if (status.mode === 'idle') void minimise(storage);
+    if (status.mode === 'idle') void minimise(storage).then(() => pullWithdrawals(storage));
   });
   const nudge = setInterval(() => {
     if (engine.current.mode === 'idle' || engine.current.mode === 'offline') engine.trigger();
@@ -62,6 +62,23 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
 async function minimise(storage: Storage): Promise<void> {
   const retention = (await storage.device.config())?.security.retentionDaysAfterSync ?? DEFAULT_RETENTION_DAYS;
   await storage.records.dropSentContent(retention);
+}
+
+/**
+ * Applies consent withdrawals made on other tablets or in the office: the
+ * case's content is deleted here too. Needs the vault unlocked (to find the
+ * case's sealed records); otherwise it waits for the next pull.
+ */
+export async function pullWithdrawals(storage: Storage): Promise<void> {
+  const session = await storage.device.session();
+  if (!session || !navigator.onLine || !storage.vault.isUnlocked) return;
+  try {
+    const response = await fetchWithdrawals(session.token, await storage.device.withdrawalsPulledAt());
+    for (const { caseNumber } of response.withdrawals) await storage.records.deleteCase(caseNumber);
+    await storage.device.saveWithdrawalsPulledAt(response.serverTime);
+  } catch {
+    // Offline or expired: the next pull catches up (the server lists all since the last one).
+  }
 }
 
 /** Pulls the municipality's configuration; offline the cached copy stays in use. */

@@ -103,6 +103,8 @@ const MESSAGES: Record<ErrorReason, string> = {
   revisionConflict: 'This revision already exists with different content.',
   deviceRevoked: 'This tablet has been revoked.',
   conflict: 'This conflicts with existing data.',
+  consentMissing: 'No consent of this case covers this record.',
+  caseWithdrawn: 'The consent for this case was withdrawn; nothing more is stored for it.',
   internal: 'Something went wrong on the server.',
 };
 

@@ -1,4 +1,5 @@
-// Device config pull and record push (DESIGN.md §5).
+// Device config pull, record push and the withdrawals pull (DESIGN.md §5).
+import { z } from 'zod';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import {
@@ -8,11 +9,17 @@ import {
   errorEnvelopeSchema,
   pushRequestSchema,
   pushResponseSchema,
+  withdrawalsResponseSchema,
 } from '../../shared/protocol';
 import type { AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';
 import { ApiError, defaultMessage } from './errors';
+
+export const withdrawalsQuerySchema = z.strictObject({
+  /** Only withdrawals after this instant (exclusive); all if absent. */
+  since: z.iso.datetime({ offset: true, message: 'invalidDateTime' }).optional(),
+});
 
 export interface SyncRoutesOptions {
   auth: AuthService;
@@ -91,6 +98,21 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       const outcome = await sync.push(session.user, { deviceId: request.body.deviceId, records: request.body.records });
       return reply.code(outcome.httpStatus).send(outcome.response);
     },
+  );
+  app.get(
+    '/api/sync/withdrawals',
+    {
+      onRequest: [authenticate, requireRoles('fieldworker', 'approver', 'coordinator')],
+      schema: {
+        summary: 'Cases of the municipality whose consent was withdrawn (tablets delete their content)',
+        description: 'Oldest first. With `since`, only those withdrawn after that instant.',
+        tags: ['sync'],
+        security: [{ bearer: [] }],
+        querystring: withdrawalsQuerySchema,
+        response: { 200: withdrawalsResponseSchema, 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
+      },
+    },
+    (request) => sync.withdrawals(requireSession(request).user, request.query.since),
   );
   done();
 };

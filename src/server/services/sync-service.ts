@@ -2,6 +2,12 @@
 // validated on its own, so one bad record never blocks the batch; effect and
 // acknowledgement commit in ONE transaction, so a lost response followed by a
 // retry yields exactly one row and the same answer (including receivedAt).
+//
+// Consent (DESIGN.md §3): a record naming a case needs a valid check symbol and
+// is accepted only if the case's latest consent (stored earlier or accepted
+// earlier in the same batch; records are judged in batch order) covers it. A
+// consent must quote a shipped consent text. A withdrawal deletes every row of
+// the case, leaves a content-free tombstone, and refuses the case from then on.
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { contentHash } from '../../shared/content-hash';
@@ -10,6 +16,12 @@ import type { SyncRecord } from '../../shared/records/sync-record';
 import { SYNC_PROTOCOL_VERSION } from '../../shared/protocol';
 import type { DeviceConfig, PushResponse, PushResult, SessionUser } from '../../shared/protocol';
 import { defaultMessage, issuesFromZod } from '../http/errors';
+import { parseCaseNumber } from '../../domain/case-number';
+import { consentCovers } from '../../domain/consent';
+import { isShippedConsentText } from '../../shared/consent-texts';
+import { CONSENT_SCOPES } from '../../shared/records/consent';
+import type { ConsentScope } from '../../shared/records/consent';
+import type { WithdrawalsResponse } from '../../shared/protocol';
 
 export interface PushInput {
   deviceId: string;
@@ -35,6 +47,21 @@ interface StoredRevision {
   received_at: unknown;
 }
 
+type RejectionReason = 'invalidRecord' | 'hashMismatch' | 'revisionConflict' | 'consentMissing' | 'caseWithdrawn';
+
+/** Canonical form with a fitting check symbol: what the family's card shows, exactly. */
+export function isValidCaseNumber(caseNumber: string): boolean {
+  const parsed = parseCaseNumber(caseNumber);
+  return parsed.ok && parsed.caseNumber === caseNumber;
+}
+
+const KNOWN_SCOPES: ReadonlySet<string> = new Set(CONSENT_SCOPES);
+
+function storedScopes(value: unknown): ConsentScope[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((scope): scope is ConsentScope => typeof scope === 'string' && KNOWN_SCOPES.has(scope));
+}
+
 function readableId(raw: Record<string, unknown>): { id: string | null; revision: number | null } {
   const id = typeof raw['id'] === 'string' && raw['id'].length <= 64 ? raw['id'] : null;
   const revision = Number.isSafeInteger(raw['revision']) ? (raw['revision'] as number) : null;
@@ -44,7 +71,7 @@ function readableId(raw: Record<string, unknown>): { id: string | null; revision
 function rejected(
   raw: Record<string, unknown>,
   status: 409 | 422,
-  reason: 'invalidRecord' | 'hashMismatch' | 'revisionConflict',
+  reason: RejectionReason,
   issues?: PushResult['issues'],
 ): PushResult {
   return {
@@ -118,6 +145,17 @@ export class SyncService {
         ]);
         continue;
       }
+      if (record.caseNumber !== null && !isValidCaseNumber(record.caseNumber)) {
+        results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'caseNumber', message: 'invalidCaseNumber' }]);
+        continue;
+      }
+      if (
+        record.kind === 'consent' &&
+        !(await isShippedConsentText(record.content.textVersion, record.content.language, record.content.textHash))
+      ) {
+        results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'content.textHash', message: 'unknownConsentText' }]);
+        continue;
+      }
       if ((await contentHash(record.content)) !== record.contentHash) {
         results[index] = rejected(raw, 422, 'hashMismatch', [{ path: 'contentHash', message: 'hashMismatch' }]);
         continue;
@@ -127,23 +165,10 @@ export class SyncService {
 
     if (candidates.length > 0) {
       await this.db.transaction(async (tx) => {
-        const stored = await this.store(tx, user, input.deviceId, candidates);
-        for (const { index, record } of candidates) {
-          const row = stored.get(key(record.id, record.revision));
-          const raw = input.records[index] ?? {};
-          if (row && row.municipality_id === user.municipalityId && row.content_hash === record.contentHash) {
-            results[index] = {
-              id: record.id,
-              revision: record.revision,
-              outcome: 'accepted',
-              status: 200,
-              receivedAt: toIsoTimestamp(row.received_at),
-            };
-          } else {
-            // Different content, or the id belongs to another municipality: the same
-            // answer either way, so nothing about other tenants leaks.
-            results[index] = rejected(raw, 409, 'revisionConflict');
-          }
+        const answers = await this.store(tx, user, input.deviceId, candidates);
+        for (const { index } of candidates) {
+          const answer = answers.get(index);
+          results[index] = answer ?? rejected(input.records[index] ?? {}, 409, 'revisionConflict');
         }
       });
     }
@@ -155,27 +180,140 @@ export class SyncService {
     return { httpStatus: httpStatusOf(finalResults), response: { serverTime: new Date().toISOString(), results: finalResults } };
   }
 
+  /** The municipality's withdrawn cases, oldest first; only those withdrawn after `since` if given. */
+  async withdrawals(user: SessionUser, since: string | undefined, now: Date = new Date()): Promise<WithdrawalsResponse> {
+    const rows = await this.db.query<{ case_number: string; withdrawn_at: unknown }>(
+      `SELECT case_number, withdrawn_at FROM case_tombstones
+        WHERE municipality_id = $1 AND ($2::timestamptz IS NULL OR withdrawn_at > $2::timestamptz)
+        ORDER BY withdrawn_at, case_number`,
+      [user.municipalityId, since ?? null],
+    );
+    return {
+      serverTime: now.toISOString(),
+      withdrawals: rows.map((row) => ({ caseNumber: row.case_number, withdrawnAt: toIsoTimestamp(row.withdrawn_at) })),
+    };
+  }
+
   /**
-   * Inserts what is new (ON CONFLICT DO NOTHING, so concurrent identical pushes
-   * make one row), then reads back every candidate revision as stored.
+   * Judges the candidates in batch order against what is stored and what the
+   * batch accepted before them, inserts the accepted ones (ON CONFLICT DO
+   * NOTHING, so concurrent identical pushes make one row), reads them back, and
+   * finally carries out the withdrawals. Answers by candidate index; a missing
+   * answer means revisionConflict.
    */
   private async store(
     tx: Queryable,
     user: SessionUser,
     deviceId: string,
     candidates: readonly Candidate[],
-  ): Promise<Map<string, StoredRevision>> {
+  ): Promise<Map<number, PushResult>> {
+    const municipalityId = user.municipalityId;
+    const answers = new Map<number, PushResult>();
+    const accept = (index: number, record: SyncRecord, row: StoredRevision): void => {
+      answers.set(index, {
+        id: record.id,
+        revision: record.revision,
+        outcome: 'accepted',
+        status: 200,
+        receivedAt: toIsoTimestamp(row.received_at),
+      });
+    };
+
+    const caseNumbers = [
+      ...new Set(candidates.flatMap(({ record }) => (record.caseNumber === null ? [] : [record.caseNumber]))),
+    ].sort();
+    if (caseNumbers.length > 0) {
+      // Serialise batches touching the same case, so a withdrawal can never race a record of its case.
+      await tx.query(
+        `SELECT pg_advisory_xact_lock(k) FROM (
+           SELECT hashtextextended($1 || '/' || value, 7345120002) AS k
+             FROM jsonb_array_elements_text($2::jsonb) ORDER BY value) AS keys`,
+        [municipalityId, JSON.stringify(caseNumbers)],
+      );
+    }
+
     const ids = [...new Set(candidates.map((c) => c.record.id))];
     // An id already used in another municipality is never written to, whatever its revision.
     const foreign = await tx.query<{ id: string }>(
       `SELECT DISTINCT id::text AS id FROM records
         WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND municipality_id <> $2`,
-      [JSON.stringify(ids), user.municipalityId],
+      [JSON.stringify(ids), municipalityId],
     );
     const foreignIds = new Set(foreign.map((row) => row.id));
-    const rows = candidates
-      .filter((c) => !foreignIds.has(c.record.id))
-      .map(({ record }) => ({
+    const readBack = async (keys: readonly { id: string; revision: number }[]): Promise<Map<string, StoredRevision>> => {
+      if (keys.length === 0) return new Map();
+      const rows = await tx.query<StoredRevision>(
+        `SELECT r.id::text AS id, r.revision, r.municipality_id, r.content_hash, r.received_at
+           FROM records r
+           JOIN jsonb_to_recordset($1::jsonb) AS k(id uuid, revision int) ON r.id = k.id AND r.revision = k.revision`,
+        [JSON.stringify(keys)],
+      );
+      return new Map(rows.map((row) => [key(row.id, row.revision), row]));
+    };
+    const alreadyStored = await readBack(candidates.map(({ record }) => ({ id: record.id, revision: record.revision })));
+
+    // The state of every case named in the batch: withdrawn or not, and its latest consent.
+    const withdrawn = new Set<string>();
+    const latestConsent = new Map<string, { scopes: ConsentScope[] }>();
+    if (caseNumbers.length > 0) {
+      const tombstones = await tx.query<{ case_number: string }>(
+        `SELECT case_number FROM case_tombstones
+          WHERE municipality_id = $1 AND case_number IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+        [municipalityId, JSON.stringify(caseNumbers)],
+      );
+      for (const row of tombstones) withdrawn.add(row.case_number);
+      const consents = await tx.query<{ case_number: string; scopes: unknown }>(
+        `SELECT DISTINCT ON (case_number) case_number, content->'scopes' AS scopes
+           FROM records
+          WHERE municipality_id = $1 AND kind = 'consent'
+            AND case_number IN (SELECT jsonb_array_elements_text($2::jsonb))
+          ORDER BY case_number, received_seq DESC`,
+        [municipalityId, JSON.stringify(caseNumbers)],
+      );
+      for (const row of consents) latestConsent.set(row.case_number, { scopes: storedScopes(row.scopes) });
+    }
+
+    const toInsert: Candidate[] = [];
+    const pendingHash = new Map<string, string>();
+    for (const candidate of candidates) {
+      const { index, record } = candidate;
+      const k = key(record.id, record.revision);
+      if (foreignIds.has(record.id)) continue; // → revisionConflict, revealing nothing about the other tenant
+      const stored = alreadyStored.get(k);
+      if (stored) {
+        // A retry gets the answer of the first push; it was judged then.
+        if (stored.municipality_id === municipalityId && stored.content_hash === record.contentHash) {
+          accept(index, record, stored);
+        }
+        continue;
+      }
+      const pending = pendingHash.get(k);
+      if (pending !== undefined) {
+        // The same revision twice in one batch: the second shares the first's fate (read back below).
+        if (pending === record.contentHash) toInsert.push(candidate);
+        continue;
+      }
+      const caseNumber = record.caseNumber;
+      const verdict = consentCovers(
+        record.kind,
+        caseNumber,
+        caseNumber === null ? undefined : latestConsent.get(caseNumber),
+        caseNumber !== null && withdrawn.has(caseNumber),
+      );
+      if (!verdict.ok) {
+        const raw = { id: record.id, revision: record.revision };
+        answers.set(index, rejected(raw, verdict.reason === 'caseWithdrawn' ? 409 : 422, verdict.reason));
+        continue;
+      }
+      pendingHash.set(k, record.contentHash);
+      toInsert.push(candidate);
+      if (record.kind === 'consent') latestConsent.set(record.caseNumber, { scopes: record.content.scopes });
+      if (record.kind === 'consentWithdrawal') withdrawn.add(record.caseNumber);
+    }
+
+    const inserted = new Set<string>();
+    if (toInsert.length > 0) {
+      const rows = toInsert.map(({ record }) => ({
         id: record.id,
         revision: record.revision,
         kind: record.kind,
@@ -186,35 +324,79 @@ export class SyncService {
         contentHash: record.contentHash,
         content: record.content,
       }));
-
-    if (rows.length > 0) {
-      const inserted = await tx.query<{ id: string }>(
+      // WITH ORDINALITY + ORDER BY: rows get their received_seq in batch order.
+      const insertedRows = await tx.query<{ id: string; revision: number }>(
         `INSERT INTO records (municipality_id, id, revision, kind, schema_version, form_version, case_number,
                               device_id, author_id, device_created_at, received_at, content_hash, content)
          SELECT $2, (r->>'id')::uuid, (r->>'revision')::int, r->>'kind', (r->>'schemaVersion')::int,
                 r->>'formVersion', r->>'caseNumber', $3::uuid, $4, (r->>'createdAt')::timestamptz, now(),
                 r->>'contentHash', r->'content'
-           FROM jsonb_array_elements($1::jsonb) AS r
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n)
+          ORDER BY n
          ON CONFLICT (id, revision) DO NOTHING
-         RETURNING id::text AS id`,
-        [JSON.stringify(rows), user.municipalityId, deviceId, user.id],
+         RETURNING id::text AS id, revision`,
+        [JSON.stringify(rows), municipalityId, deviceId, user.id],
       );
-      if (inserted.length > 0) {
+      for (const row of insertedRows) inserted.add(key(row.id, row.revision));
+      if (insertedRows.length > 0) {
         await tx.query(
           `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
            SELECT $1, $2, 'record.received', value FROM jsonb_array_elements_text($3::jsonb)`,
-          [user.municipalityId, user.id, JSON.stringify(inserted.map((row) => row.id))],
+          [municipalityId, user.id, JSON.stringify(insertedRows.map((row) => row.id))],
         );
+      }
+
+      // Read back before any withdrawal deletes: what this batch accepted stays accepted in the answer.
+      const stored = await readBack(toInsert.map(({ record }) => ({ id: record.id, revision: record.revision })));
+      for (const { index, record } of toInsert) {
+        const row = stored.get(key(record.id, record.revision));
+        // Different content (a concurrent push of the same revision) → revisionConflict.
+        if (row && row.municipality_id === municipalityId && row.content_hash === record.contentHash) {
+          accept(index, record, row);
+        }
       }
     }
 
-    const stored = await tx.query<StoredRevision>(
-      `SELECT r.id::text AS id, r.revision, r.municipality_id, r.content_hash, r.received_at
-         FROM records r
-         JOIN jsonb_to_recordset($1::jsonb) AS k(id uuid, revision int) ON r.id = k.id AND r.revision = k.revision`,
-      [JSON.stringify(candidates.map(({ record }) => ({ id: record.id, revision: record.revision })))],
+    for (const { record } of toInsert) {
+      if (record.kind !== 'consentWithdrawal' || !inserted.has(key(record.id, record.revision))) continue;
+      inserted.delete(key(record.id, record.revision)); // once, even if the batch repeats it
+      await this.withdraw(tx, user, record.caseNumber, record.id, record.revision);
+    }
+    return answers;
+  }
+
+  /**
+   * Deletes every row of the case in the municipality (all kinds, all
+   * revisions) except the withdrawal record itself, leaves the tombstone and
+   * audits it. Content-free: the audit entry names only the withdrawal record.
+   */
+  private async withdraw(
+    tx: Queryable,
+    user: SessionUser,
+    caseNumber: string,
+    withdrawalId: string,
+    withdrawalRevision: number,
+  ): Promise<void> {
+    await tx.query(
+      `DELETE FROM records
+        WHERE municipality_id = $1 AND case_number = $2 AND NOT (id = $3::uuid AND revision = $4)`,
+      [user.municipalityId, caseNumber, withdrawalId, withdrawalRevision],
     );
-    return new Map(stored.map((row) => [key(row.id, row.revision), row]));
+    // Withdrawals of one municipality commit one after the other, each stamped after the previous one
+    // committed: a tablet pulling with `since` = the last withdrawnAt it saw can never skip one.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', 7345120003))`, [
+      user.municipalityId,
+    ]);
+    await tx.query(
+      `INSERT INTO case_tombstones (municipality_id, case_number, withdrawn_at, withdrawal_record_id)
+       VALUES ($1, $2, clock_timestamp(), $3::uuid)
+       ON CONFLICT (municipality_id, case_number) DO NOTHING`,
+      [user.municipalityId, caseNumber, withdrawalId],
+    );
+    await tx.query(
+      `INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'case.withdrawn', $3)`,
+      [user.municipalityId, user.id, withdrawalId],
+    );
   }
 }
 

@@ -6,8 +6,17 @@ import { z } from 'zod';
 import { UUID_PATTERN } from '../ids';
 import { CONTENT_HASH_PATTERN } from '../content-hash';
 import { HOME_CONTACT_SCHEMA_VERSION, homeContactContentSchema } from './home-contact';
+import { caseNumberFormatSchema } from './case-number-format';
+import {
+  CONSENT_REFUSAL_SCHEMA_VERSION,
+  CONSENT_SCHEMA_VERSION,
+  CONSENT_WITHDRAWAL_SCHEMA_VERSION,
+  consentContentSchema,
+  consentRefusalContentSchema,
+  consentWithdrawalContentSchema,
+} from './consent';
 
-export const RECORD_KINDS = ['homeContact'] as const;
+export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const recordIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
@@ -26,10 +35,43 @@ export const homeContactRecordSchema = z.strictObject({
   ...envelopeFields,
   kind: z.literal('homeContact'),
   schemaVersion: z.literal(HOME_CONTACT_SCHEMA_VERSION),
-  caseNumber: z.null(),
+  /** null for an anonymous tally; a case number when linked to a consented case. */
+  caseNumber: caseNumberFormatSchema.nullable(),
   content: homeContactContentSchema,
 });
 
-export const syncRecordSchema = z.discriminatedUnion('kind', [homeContactRecordSchema]);
+export const consentRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('consent'),
+  schemaVersion: z.literal(CONSENT_SCHEMA_VERSION),
+  caseNumber: caseNumberFormatSchema,
+  content: consentContentSchema,
+});
+
+export const consentRefusalRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('consentRefusal'),
+  schemaVersion: z.literal(CONSENT_REFUSAL_SCHEMA_VERSION),
+  caseNumber: z.null(),
+  content: consentRefusalContentSchema,
+});
+
+export const consentWithdrawalRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('consentWithdrawal'),
+  schemaVersion: z.literal(CONSENT_WITHDRAWAL_SCHEMA_VERSION),
+  caseNumber: caseNumberFormatSchema,
+  content: consentWithdrawalContentSchema,
+});
+
+export const syncRecordSchema = z.discriminatedUnion('kind', [
+  homeContactRecordSchema,
+  consentRecordSchema,
+  consentRefusalRecordSchema,
+  consentWithdrawalRecordSchema,
+]);
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 export type HomeContactRecord = z.infer<typeof homeContactRecordSchema>;
+export type ConsentRecord = z.infer<typeof consentRecordSchema>;
+export type ConsentRefusalRecord = z.infer<typeof consentRefusalRecordSchema>;
+export type ConsentWithdrawalRecord = z.infer<typeof consentWithdrawalRecordSchema>;

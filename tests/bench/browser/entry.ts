@@ -37,6 +37,13 @@ async function unlockedStorage(kind: string): Promise<{ storage: Storage; db: Lo
   return { storage, db, ownerId };
 }
 
+/** Closes and deletes a bench database, so the origin's LevelDB does not grow from run to run. */
+async function drop(close: () => void, name: string): Promise<void> {
+  close();
+  await Dexie.delete(name);
+  created.delete(name);
+}
+
 function take(count: number): HomeContactRecord[] {
   if (workload.length < count) throw new Error(`prepare(${String(count)}) first`);
   return workload.slice(0, count);
@@ -51,12 +58,12 @@ const api: BrowserBenchApi = {
 
   async saveEncrypted(count) {
     const records = take(count);
-    const { storage } = await unlockedStorage('enc');
+    const { storage, db } = await unlockedStorage('enc');
     const t0 = performance.now();
     for (const record of records) await storage.records.saveRecord(record);
     const ms = performance.now() - t0;
     if ((await storage.records.countOutbox()) !== count) throw new Error('encrypted save lost records');
-    storage.close();
+    await drop(() => { storage.close(); }, db.name);
     return { count, ms };
   },
 
@@ -68,7 +75,7 @@ const api: BrowserBenchApi = {
     for (const record of records) await savePlainRecord(db, record, 'bench-fieldworker');
     const ms = performance.now() - t0;
     if ((await db.outbox.count()) !== count) throw new Error('plain save lost records');
-    db.close();
+    await drop(() => { db.close(); }, db.name);
     return { count, ms };
   },
 
@@ -106,7 +113,7 @@ const api: BrowserBenchApi = {
     }
     const ms = performance.now() - t0;
     if ((await storage.records.countOutbox()) !== count) throw new Error('bulk encrypted save lost records');
-    storage.close();
+    await drop(() => { storage.close(); }, db.name);
     return { count, ms };
   },
 
@@ -120,7 +127,7 @@ const api: BrowserBenchApi = {
     }
     const ms = performance.now() - t0;
     if ((await db.outbox.count()) !== count) throw new Error('bulk plain save lost records');
-    db.close();
+    await drop(() => { db.close(); }, db.name);
     return { count, ms };
   },
 

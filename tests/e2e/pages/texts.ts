@@ -1,5 +1,9 @@
 // Screen texts come from the German locale files, so tests follow the wording.
 import common from '../../../locales/de/common.json';
 import homeContact from '../../../locales/de/home-contact.json';
+import consentDe from '../../../locales/de/consent.json';
+import consentAr from '../../../locales/ar/consent.json';
+import cases from '../../../locales/de/cases.json';
 
-export const de = { common, homeContact };
+export const de = { common, homeContact, consent: consentDe, cases };
+export const ar = { consent: consentAr };

@@ -9,7 +9,16 @@ import { createStaffAccount } from '../../../src/server/services/auth-service';
 import { contentHash } from '../../../src/shared/content-hash';
 import { uuidv7 } from '../../../src/shared/ids';
 import type { HomeContactContent } from '../../../src/shared/records/home-contact';
-import type { HomeContactRecord } from '../../../src/shared/records/sync-record';
+import type {
+  ConsentRecord,
+  ConsentRefusalRecord,
+  ConsentWithdrawalRecord,
+  HomeContactRecord,
+} from '../../../src/shared/records/sync-record';
+import type { ConsentContent, ConsentRefusalContent } from '../../../src/shared/records/consent';
+import type { FamilyLanguage } from '../../../src/shared/languages';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../src/shared/consent-texts';
+import { generateCaseNumber } from '../../../src/domain/case-number';
 import { SYNC_PROTOCOL_VERSION } from '../../../src/shared/protocol';
 import type { LoginResponse } from '../../../src/shared/protocol';
 import type { EnrollDeviceResponse } from '../../../src/shared/staff-api';
@@ -83,7 +92,7 @@ export function homeContactContent(overrides: Partial<HomeContactContent> = {}):
 
 export async function homeContactRecord(
   deviceId: string,
-  overrides: { id?: string; revision?: number; content?: HomeContactContent } = {},
+  overrides: { id?: string; revision?: number; content?: HomeContactContent; caseNumber?: string | null } = {},
 ): Promise<HomeContactRecord> {
   const content = overrides.content ?? homeContactContent();
   return {
@@ -95,7 +104,84 @@ export async function homeContactRecord(
     deviceId,
     createdAt: '2026-11-20T08:15:00.000+01:00',
     contentHash: await contentHash(content),
+    caseNumber: overrides.caseNumber ?? null,
+    content,
+  };
+}
+
+/** A fresh, valid (canonical, fitting check symbol) case number. */
+export function newCaseNumber(prefix?: string): string {
+  return generateCaseNumber(prefix);
+}
+
+/** Consent content quoting the shipped text of `language` (its real version and hash). */
+export async function consentContent(
+  language: FamilyLanguage = 'de',
+  overrides: Partial<ConsentContent> = {},
+): Promise<ConsentContent> {
+  return {
+    scopes: ['documentation', 'statistics'],
+    setting: 'homeContact',
+    language,
+    textVersion: CONSENT_TEXT_VERSION,
+    textHash: await consentTextHash(language),
+    mediatorPresent: false,
+    givenAt: '2026-11-20T08:10:00.000+01:00',
+    ...overrides,
+  };
+}
+
+interface EnvelopeOverrides {
+  id?: string;
+  revision?: number;
+}
+
+function envelope(deviceId: string, overrides: EnvelopeOverrides) {
+  return {
+    id: overrides.id ?? uuidv7(),
+    revision: overrides.revision ?? 1,
+    schemaVersion: 1 as const,
+    formVersion: '2026.1',
+    deviceId,
+    createdAt: '2026-11-20T08:10:00.000+01:00',
+  };
+}
+
+/** A consent record for `caseNumber`; content hash computed over the given (or default) content. */
+export async function consentRecord(
+  deviceId: string,
+  caseNumber: string,
+  overrides: EnvelopeOverrides & { content?: ConsentContent } = {},
+): Promise<ConsentRecord> {
+  const content = overrides.content ?? (await consentContent());
+  return { ...envelope(deviceId, overrides), kind: 'consent', caseNumber, contentHash: await contentHash(content), content };
+}
+
+export async function consentWithdrawalRecord(
+  deviceId: string,
+  caseNumber: string,
+  overrides: EnvelopeOverrides & { withdrawnAt?: string } = {},
+): Promise<ConsentWithdrawalRecord> {
+  const content = { withdrawnAt: overrides.withdrawnAt ?? '2026-11-21T09:00:00.000+01:00' };
+  return {
+    ...envelope(deviceId, overrides),
+    kind: 'consentWithdrawal',
+    caseNumber,
+    contentHash: await contentHash(content),
+    content,
+  };
+}
+
+export async function consentRefusalRecord(
+  deviceId: string,
+  overrides: EnvelopeOverrides & { content?: ConsentRefusalContent } = {},
+): Promise<ConsentRefusalRecord> {
+  const content = overrides.content ?? { setting: 'homeContact', date: '2026-11-20' };
+  return {
+    ...envelope(deviceId, overrides),
+    kind: 'consentRefusal',
     caseNumber: null,
+    contentHash: await contentHash(content),
     content,
   };
 }

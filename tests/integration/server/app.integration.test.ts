@@ -100,6 +100,7 @@ describeEachDatabase('app', ({ kind, db }) => {
         'DELETE /api/session',
         'GET /api/sync/config',
         'POST /api/sync/push',
+        'GET /api/sync/withdrawals',
         'POST /api/session/refresh',
         'POST /api/devices',
         'GET /api/devices',

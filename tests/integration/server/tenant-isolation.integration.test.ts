@@ -21,10 +21,13 @@ import {
   DEMO_FIELDWORKER,
   bearer,
   buildTestApp,
+  consentRecord,
+  consentWithdrawalRecord,
   enrollDevice,
   homeContactContent,
   homeContactRecord,
   login,
+  newCaseNumber,
   newSigningPublicKey,
   pushBody,
   seedDemo,
@@ -39,6 +42,9 @@ interface OtherTenant {
   device: EnrollDeviceResponse;
   key: SigningKey;
   recordId: string;
+  /** A case with consent and a contact, and a withdrawn case (tombstone). */
+  caseNumber: string;
+  withdrawnCaseNumber: string;
   fieldworkerSession: LoginResponse;
 }
 
@@ -94,14 +100,23 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     deviceId: device.device.deviceId,
     publicKey: await newSigningPublicKey(),
   })) as SigningKey;
-  const record = await homeContactRecord(device.device.deviceId);
+  const deviceId = device.device.deviceId;
+  const record = await homeContactRecord(deviceId);
+  const caseNumber = newCaseNumber();
+  const withdrawnCaseNumber = newCaseNumber();
   const pushed = await app.inject({
     method: 'POST',
     url: '/api/sync/push',
     headers: bearer(fieldworkerSession.token),
-    payload: pushBody(device.device.deviceId, [record]),
+    payload: pushBody(deviceId, [
+      record,
+      await consentRecord(deviceId, caseNumber),
+      await homeContactRecord(deviceId, { caseNumber }),
+      await consentRecord(deviceId, withdrawnCaseNumber),
+      await consentWithdrawalRecord(deviceId, withdrawnCaseNumber),
+    ]),
   });
-  if (pushed.statusCode !== 200) throw new Error(`setup push: ${pushed.statusCode}`);
+  if (pushed.statusCode !== 200 || pushed.body.includes('rejected')) throw new Error(`setup push: ${pushed.statusCode}`);
   return {
     municipalityId,
     organisationIds: [organisationId, extraOrganisationId],
@@ -111,6 +126,8 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     device,
     key,
     recordId: record.id,
+    caseNumber,
+    withdrawnCaseNumber,
     fieldworkerSession,
   };
 }
@@ -129,6 +146,7 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM sessions WHERE municipality_id = $1 OR device_id = $2 ORDER BY token_hash', [m, d]),
     db.query('SELECT * FROM refresh_tokens WHERE municipality_id = $1 OR device_id = $2 ORDER BY token_hash', [m, d]),
     db.query('SELECT * FROM records WHERE municipality_id = $1 OR id = $2 ORDER BY id, revision', [m, other.recordId]),
+    db.query('SELECT * FROM case_tombstones WHERE municipality_id = $1 ORDER BY case_number', [m]),
     db.query('SELECT * FROM home_sites WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
   ]);
@@ -183,8 +201,13 @@ describeEachDatabase('tenant isolation', ({ db }) => {
           pushBody(otherDeviceId, [
             await homeContactRecord(otherDeviceId, { id: other.recordId, content: homeContactContent({ topics: ['other'] }) }),
             await homeContactRecord(otherDeviceId, { id: other.recordId, revision: 2 }),
+            // The other municipality's consent covers nothing here, and a withdrawal here deletes nothing there.
+            await homeContactRecord(otherDeviceId, { caseNumber: other.caseNumber }),
+            await consentWithdrawalRecord(otherDeviceId, other.caseNumber),
+            await homeContactRecord(otherDeviceId, { caseNumber: other.withdrawnCaseNumber }),
           ]),
       },
+      'GET /api/sync/withdrawals': {},
       'POST /api/devices': { body: () => Promise.resolve({ deviceId: otherDeviceId, label: 'Übernahme' }) },
       'GET /api/devices': {},
       'POST /api/devices/{deviceId}/revoke': {},
@@ -243,6 +266,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       other.key.keyId,
       other.key.publicKey,
       other.recordId,
+      // Not other.caseNumber: the push attempt withdraws that number in Demo-Stadt, whose own list then shows it.
+      other.withdrawnCaseNumber,
       other.fieldworkerSession.token,
       other.fieldworkerSession.refreshToken,
     ];

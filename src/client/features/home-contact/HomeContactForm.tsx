@@ -2,7 +2,7 @@
 // Validated with the same zod schema the server uses; the draft autosaves on
 // every change so a reload, a crash or an app update never loses it.
 import { useEffect, useState } from 'react';
-import { useForm, type FieldError } from 'react-hook-form';
+import { useForm, useWatch, type FieldError } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import {
@@ -19,6 +19,7 @@ import { newHomeContactRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { DraftAutosave } from '../../app/DraftAutosave';
+import { PersonalDataHint } from '../family-card/PersonalDataHint';
 
 export const HOME_CONTACT_DRAFT_ID = 'homeContact:new';
 const NO_SITES: readonly { id: string; label: string }[] = [];
@@ -39,11 +40,14 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
     reset,
     subscribe,
     getValues,
+    control,
     formState: { errors, isSubmitting },
   } = useForm<HomeContactContent>({
     resolver: zodResolver(homeContactContentSchema),
     defaultValues: homeContactDefaults(new Date(), []),
   });
+
+  const note = useWatch({ control, name: 'note' }) ?? '';
 
   // Restore a draft once, or start from today's defaults — after the cached
   // configuration has been read, so a single site can be preselected.
@@ -202,6 +206,7 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
           <p id="note-hint" className="hint">
             {t('noteHint')}
           </p>
+          <PersonalDataHint text={note} />
           {errors.note && <p className="field__error">{t('errors.noteTooLong')}</p>}
         </div>
 

@@ -37,6 +37,7 @@ describe('validateMigrationFileNames', () => {
     const files = validateMigrationFileNames(await readdir(MIGRATIONS_DIR));
     expect(files[0]).toEqual({ version: 1, fileName: '001_init.sql' });
     expect(files[1]).toEqual({ version: 2, fileName: '002_security.sql' });
+    expect(files[2]).toEqual({ version: 3, fileName: '003_consent.sql' });
   });
 });
 
@@ -54,15 +55,16 @@ for (const kind of testDatabaseKinds()) {
     });
 
     it('applies every migration once, then nothing on the next start', async () => {
-      expect((await migrate(db)).applied).toEqual([1, 2]);
+      expect((await migrate(db)).applied).toEqual([1, 2, 3]);
       expect((await migrate(db)).applied).toEqual([]);
       const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows.map((r) => r.version).sort()).toEqual([1, 2]);
+      expect(rows.map((r) => r.version).sort()).toEqual([1, 2, 3]);
       const tables = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         'audit_log',
+        'case_tombstones',
         'devices',
         'home_sites',
         'municipalities',
@@ -80,12 +82,12 @@ for (const kind of testDatabaseKinds()) {
     it('applies a new migration file and records it', async () => {
       const dir = join(workDir, 'new');
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
-      await writeFile(join(dir, '003_probe.sql'), 'CREATE TABLE migration_probe (municipality_id text NOT NULL);');
-      expect((await migrate(db, dir)).applied).toEqual([3]);
+      await writeFile(join(dir, '004_probe.sql'), 'CREATE TABLE migration_probe (municipality_id text NOT NULL);');
+      expect((await migrate(db, dir)).applied).toEqual([4]);
       expect((await migrate(db, dir)).applied).toEqual([]);
-      // The shipped folder no longer knows 003: older code must not start on a newer database.
+      // The shipped folder no longer knows 004: older code must not start on a newer database.
       await expect(migrate(db)).rejects.toThrow(/missing here/);
-      await db.exec('DROP TABLE migration_probe; DELETE FROM schema_migrations WHERE version = 3;');
+      await db.exec('DROP TABLE migration_probe; DELETE FROM schema_migrations WHERE version = 4;');
     });
 
     it('refuses to start when an applied migration was edited', async () => {
@@ -98,13 +100,13 @@ for (const kind of testDatabaseKinds()) {
     it('rolls back a failing migration completely', async () => {
       const dir = join(workDir, 'failing');
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
-      await writeFile(join(dir, '003_broken.sql'), 'CREATE TABLE half_done (id int); SELECT * FROM no_such_table;');
+      await writeFile(join(dir, '004_broken.sql'), 'CREATE TABLE half_done (id int); SELECT * FROM no_such_table;');
       await expect(migrate(db, dir)).rejects.toThrow();
       const leftovers = await db.query(
         `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'half_done'`,
       );
       expect(leftovers).toHaveLength(0);
-      expect(await db.query('SELECT version FROM schema_migrations WHERE version = 3')).toHaveLength(0);
+      expect(await db.query('SELECT version FROM schema_migrations WHERE version = 4')).toHaveLength(0);
     });
 
     it('keeps the audit log append-only', async () => {
@@ -126,7 +128,7 @@ describe('migrate across a restart of embedded PGlite', () => {
 
   it('applies the migrations on first start only', async () => {
     const first = await openPglite({ dataDir });
-    expect((await migrate(first)).applied).toEqual([1, 2]);
+    expect((await migrate(first)).applied).toEqual([1, 2, 3]);
     await first.query(`INSERT INTO municipalities (id, name) VALUES ('kept', 'Bleibt')`);
     await first.close();
 

@@ -1,0 +1,178 @@
+// A consent step starts every case (DESIGN.md §3). Staff choose the family's
+// language and note a mediator; the tablet goes to the parent; their answer
+// becomes either a consent record with a fresh case number (and the family's
+// card) or an anonymous refusal count — nothing else is stored.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../shared/consent-texts';
+import { CONSENT_SETTINGS, type ConsentScope, type ConsentSetting } from '../../../shared/records/consent';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, SPOKEN_LANGUAGES, isFamilyLanguage, type FamilyLanguage, type SpokenLanguage } from '../../../shared/languages';
+import { generateCaseNumber } from '../../../domain/case-number';
+import { localIsoDate } from '../../../domain/home-contact';
+import { newConsentRecord, newConsentRefusalRecord } from '../../../domain/record-envelope';
+import { useAppServices } from '../../app/AppContext';
+import { useStoredValue } from '../../app/useStoredValue';
+import { FamilyCard } from '../family-card/FamilyCard';
+import { FamilyConsentScreen } from './FamilyConsentScreen';
+
+type Step =
+  | { kind: 'setup' }
+  | { kind: 'family' }
+  | { kind: 'agreed'; caseNumber: string; issuedOn: string }
+  | { kind: 'refused' };
+
+export function ConsentFlow({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation();
+  const { storage, sync } = useAppServices();
+  const config = useStoredValue(storage, (s) => s.device.config());
+  const [step, setStep] = useState<Step>({ kind: 'setup' });
+  const [language, setLanguage] = useState<FamilyLanguage>('de');
+  const [setting, setSetting] = useState<ConsentSetting>('screening');
+  const [mediatorPresent, setMediatorPresent] = useState(false);
+  const [mediatorLanguage, setMediatorLanguage] = useState<SpokenLanguage>('ar');
+  const [failed, setFailed] = useState(false);
+
+  const context = async () => ({ deviceId: await storage.device.deviceId(), now: new Date() });
+
+  const agree = async (scopes: ConsentScope[]): Promise<void> => {
+    setFailed(false);
+    try {
+      const caseNumber = generateCaseNumber();
+      const now = new Date();
+      const record = await newConsentRecord(
+        {
+          scopes,
+          setting,
+          language,
+          textVersion: CONSENT_TEXT_VERSION,
+          textHash: await consentTextHash(language),
+          mediatorPresent,
+          ...(mediatorPresent ? { mediatorLanguage } : {}),
+          givenAt: now.toISOString(),
+        },
+        caseNumber,
+        await context(),
+      );
+      await storage.records.saveRecord(record);
+      sync.trigger();
+      setStep({ kind: 'agreed', caseNumber, issuedOn: localIsoDate(now) });
+    } catch {
+      setFailed(true);
+    }
+  };
+
+  const refuse = async (): Promise<void> => {
+    setFailed(false);
+    try {
+      await storage.records.saveRecord(await newConsentRefusalRecord({ setting, date: localIsoDate(new Date()) }, await context()));
+      sync.trigger();
+      setStep({ kind: 'refused' });
+    } catch {
+      setFailed(true);
+    }
+  };
+
+  if (step.kind === 'family') {
+    return (
+      <>
+        <FamilyConsentScreen language={language} onAgree={(scopes) => void agree(scopes)} onRefuse={() => void refuse()} />
+        {failed && (
+          <p className="form-error" role="alert">
+            {t('consent.saveFailed')}
+          </p>
+        )}
+      </>
+    );
+  }
+
+  if (step.kind === 'agreed') {
+    return (
+      <section className="card" aria-labelledby="consent-done-title">
+        <h1 id="consent-done-title">{t('consent.agreedTitle')}</h1>
+        <p>{t('consent.agreedText')}</p>
+        <FamilyCard caseNumber={step.caseNumber} issuedOn={step.issuedOn} language={language} municipalityContact={config?.municipality.name ?? ''} />
+        <div className="actions">
+          <button type="button" className="button button--primary button--large" onClick={onDone}>
+            {t('consent.done')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  if (step.kind === 'refused') {
+    return (
+      <section className="card" aria-labelledby="consent-refused-title">
+        <h1 id="consent-refused-title">{t('consent.refusedTitle')}</h1>
+        <p>{t('consent.refusedText')}</p>
+        <div className="actions">
+          <button type="button" className="button button--primary button--large" onClick={onDone}>
+            {t('consent.done')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="consent-setup-title">
+      <h1 id="consent-setup-title">{t('consent.setupTitle')}</h1>
+      <p className="hint">{t('consent.setupIntro')}</p>
+      <fieldset className="choice-group">
+        <legend>{t('consent.familyLanguage')}</legend>
+        <div className="choices">
+          {FAMILY_LANGUAGES.map((lang) => (
+            <label key={lang} className="choice" lang={lang}>
+              <input
+                type="radio"
+                name="family-language"
+                checked={language === lang}
+                onChange={() => {
+                  if (isFamilyLanguage(lang)) setLanguage(lang);
+                }}
+              />
+              <span>{LANGUAGE_AUTONYMS[lang]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="choice-group">
+        <legend>{t('consent.setting')}</legend>
+        <div className="choices">
+          {CONSENT_SETTINGS.map((value) => (
+            <label key={value} className="choice">
+              <input type="radio" name="consent-setting" checked={setting === value} onChange={() => { setSetting(value); }} />
+              <span>{t(`consent.settings.${value}`)}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="field-row">
+        <label className="choice choice--single">
+          <input type="checkbox" checked={mediatorPresent} onChange={(e) => { setMediatorPresent(e.target.checked); }} />
+          <span>{t('consent.mediatorPresent')}</span>
+        </label>
+        {mediatorPresent && (
+          <div className="field">
+            <label htmlFor="mediator-language">{t('consent.mediatorLanguage')}</label>
+            <select id="mediator-language" value={mediatorLanguage} onChange={(e) => { setMediatorLanguage(e.target.value as SpokenLanguage); }}>
+              {SPOKEN_LANGUAGES.map((lang) => (
+                <option key={lang} value={lang}>
+                  {lang === 'other' ? t('consent.otherLanguage') : LANGUAGE_AUTONYMS[lang]}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </div>
+      <div className="actions">
+        <button type="button" className="button button--primary button--large" onClick={() => { setStep({ kind: 'family' }); }}>
+          {t('consent.handOver')}
+        </button>
+        <button type="button" className="button button--large" onClick={onDone}>
+          {t('app.back')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+// Warns when free text looks like it identifies a family (DESIGN.md §3: names,
+// addresses, phone numbers, e-mail addresses and exact dates are never stored).
+// It only WARNS: the person writing decides. Heuristics, tuned to fieldwork
+// notes in German and the families' languages; false alarms must stay rare
+// ("8. Lebenswoche", "2 Kinder", "8:15", "Kita Sonnenblume" are fine).
+//
+// Every pattern is linear: no nested quantifiers over the same characters,
+// word starts anchored by look-behinds, so a 10,000-character note is cheap.
+
+export const PERSONAL_DATA_KINDS = ['email', 'phone', 'nameAfterSalutation', 'streetAddress', 'birthDate'] as const;
+export type PersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number];
+
+/** A suspicious span of the text: `text.slice(start, end)`. */
+export interface Finding {
+  kind: PersonalDataKind;
+  start: number;
+  end: number;
+}
+
+// --- e-mail -----------------------------------------------------------------
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+
+// --- phone ------------------------------------------------------------------
+// +49 …, 0049 …, (02841) …, 0171 …: digit runs separated by at most three of
+// space, slash, hyphen (each run must follow a separator, so the split is unique).
+const PHONE = /(?<![\p{L}\p{N}+/.,:])(?:(?:\+|00)\d{1,3}[ \-/]{0,3}(?:\(0\)[ \-/]{0,3})?|\(0\d{1,5}\)[ \-/]{0,3}|(?=0))\d+(?:[ \-/]{1,3}\d+)*/gu;
+// A labelled number may omit the area code: "Tel. 12 34 56", "Handy: 1234567".
+const LABELLED_PHONE = /(?<![\p{L}])(?:Tel(?:efon)?|Handy|Mobil|Phone|Tél(?:éphone)?|Telefon(?:u|em)?|Тел(?:ефон)?|تلفن|هاتف)\.?:?[ \t]{0,3}(\+?\d+(?:[ \-/]{1,3}\d+)*)/giu;
+const MIN_PHONE_DIGITS = 6;
+const MAX_PHONE_DIGITS = 17;
+
+// --- dates --------------------------------------------------------------------
+// 03.04.2019, 3.4.19, 03/04/2019, 2019-04-03, "3. April 2019". A day and month
+// without a year ("am 3.4.") or a week of life ("8. Lebenswoche") is not flagged.
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
+const MONTH = '(?:0?[1-9]|1[0-2])';
+const NUMERIC_DATE = new RegExp(
+  `(?<![\\p{N}.,/:-])(?:${DAY}\\.[ ]?${MONTH}\\.[ ]?(?:\\d{4}|\\d{2})|${DAY}/${MONTH}/(?:\\d{4}|\\d{2})|\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01]))(?![\\p{N}]|[.,:/-]\\p{N})`,
+  'gu',
+);
+const MONTH_NAMES = [
+  'Januar', 'Jänner', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember',
+  'January', 'February', 'March', 'May', 'June', 'July', 'October', 'December',
+  'Jan', 'Feb', 'Mär', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Okt', 'Oct', 'Nov', 'Dez', 'Dec',
+].sort((a, b) => b.length - a.length);
+const WORD_DATE = new RegExp(
+  `(?<![\\p{N}.])${DAY}\\.?[ ]{1,2}(?:${MONTH_NAMES.join('|')})\\.?[ ]{1,2}(?:19|20)\\d{2}(?!\\p{N})`,
+  'gu',
+);
+
+// --- street addresses -----------------------------------------------------------
+// "Hauptstraße 12", "Bahnhofstr.12a", "Friedrich-Ebert-Allee 3", "Lange Straße 5",
+// "Am Rosenweg 3". Group 1: letters glued before the street word ("Haupt").
+const STREET = /(?<![\p{L}\p{N}-])((?:\p{L}+-)*\p{L}*?)(straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|pfad|steig|wall|graben)[ ]{0,2}(\d{1,4}(?:[ ]?[a-zA-Z])?)(?![\p{L}\p{N}]|[.,:]\p{N}|[ ]?(?:km|m|min|Min|h|Std|Uhr|mal|Mal)\b)/giu;
+/** Words before a stand-alone "Weg 2"/"Platz 3" that show it is no street name. */
+const NOT_A_STREET_NAME = new Set(['der', 'die', 'das', 'den', 'dem', 'des', 'ein', 'eine', 'einen', 'einem', 'kein', 'keine', 'jeder', 'jede', 'dieser', 'diese', 'diesen', 'ihr', 'ihre', 'sein', 'seine', 'unser', 'unsere', 'mein', 'meine', 'am', 'auf', 'im', 'vom', 'zum', 'über', 'kita', 'kindergarten', 'schule', 'familienzentrum']);
+
+// --- names after a salutation ---------------------------------------------------
+// A capitalised word in any cased script (Latin incl. Polish/Turkish letters, Cyrillic).
+const CASED_NAME = "\\p{Lu}[\\p{Ll}\\p{M}'’]+(?:-\\p{Lu}[\\p{Ll}\\p{M}'’]+)?";
+const PARTICLE = "(?:(?:von|van|de|del|della|di|du|le|la|zu|al|el|ten|ter)[ ](?:(?:der|den)[ ])?)?";
+const ACADEMIC = '(?:(?:Dr|Prof|Dipl)\\.[ ]?(?:med\\.[ ]?)?)?';
+const LATIN_SALUTATIONS = [
+  'Herrn?', 'Frau', 'Familie', 'Fam\\.', // German
+  'Mr\\.?', 'Mrs\\.?', 'Ms\\.?', 'Miss', 'Mx\\.?', // English
+  'M\\.', 'Mme\\.?', 'Mlle\\.?', 'Madame', 'Mademoiselle', 'Monsieur', // French
+  '[Pp]an(?:i|ią|em|a|u|ie|owie|stwo|stwa)?', // Polish
+  'Bay(?:an)?', // Turkish
+].join('|');
+const CYRILLIC_SALUTATIONS = [
+  '[Гг]осподин(?:а|у|ом|е)?', '[Гг]оспож(?:а|и|е|у|ой)', '[Гг]-(?:н|жа|же|жи)', // Russian
+  '[Пп]ан(?:и|і|а|у|ові|ом|е)?', // Ukrainian and Russian use of пан/пани/пані
+  '[Сс]емь(?:я|и|ю|ей)', '[Рр]один(?:а|и|у|ою)', // family
+].join('|');
+const SALUTATION_NAME = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${LATIN_SALUTATIONS}|${CYRILLIC_SALUTATIONS})[ ]{1,2}${ACADEMIC}${PARTICLE}${CASED_NAME}`,
+  'gu',
+);
+// Turkish puts the title after the given name: "Ayşe Hanım", "Mehmet Bey".
+const TURKISH_TITLE_AFTER = new RegExp(`(?<![\\p{L}\\p{N}])${CASED_NAME}[ ]{1,2}(?:Bey|Hanım|Hanim|Beyefendi|Hanımefendi)(?![\\p{L}])`, 'gu');
+// Arabic and Persian have no capitals: the word after the title is taken as the name.
+// A leading و/ف/ب/ل ("and", "for" …) may be glued to the title.
+const ARABIC_WORD = '[\\p{Script=Arabic}\\u200C]+';
+const ARABIC_SALUTATION_NAME = new RegExp(
+  `(?<![\\p{L}\\p{N}])[وفبل]?(?:السيدة|السيد|سيدة|عائلة|أسرة|آقای|آقاي|خانم|خانواده)[ \\u00A0]{1,2}(?:(?:دکتر|دكتور|د\\.)[ ]{1,2})?${ARABIC_WORD}`,
+  'gu',
+);
+/** Common nouns that follow "Frau"/"Familie" in ordinary notes ("Familie Anschluss gesucht"). */
+const NOT_A_NAME = new Set([
+  'Kind', 'Kinder', 'Mutter', 'Vater', 'Eltern', 'Hilfe', 'Unterstützung', 'Beratung', 'Sorgen', 'Kontakt', 'Interesse', 'Termin',
+  'Bedarf', 'Zeit', 'Angebot', 'Angebote', 'Kita', 'Platz', 'Fragen', 'Anschluss', 'Ruhe', 'Geld', 'Arbeit', 'Wohnung', 'Sprache',
+  'Deutsch', 'Hebamme', 'Ärztin', 'Arzt', 'Doktor', 'Dolmetscherin', 'Kulturmittlerin', 'Bescheid', 'Lust', 'Angst', 'Mut',
+  'Thank', 'The', 'This', 'Kitas',
+]);
+
+function nameAfterSalutationIsOrdinaryWord(match: string): boolean {
+  const words = match.split(/[ ]+/u);
+  const last = (words[words.length - 1] ?? '').replace(/[.]$/u, '');
+  return NOT_A_NAME.has(last);
+}
+
+function* matches(pattern: RegExp, text: string): Generator<RegExpExecArray> {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    yield m;
+    if (m[0] === '') pattern.lastIndex++;
+  }
+}
+
+function countDigits(value: string): number {
+  let n = 0;
+  for (const c of value) if (c >= '0' && c <= '9') n++;
+  return n;
+}
+
+function detectAll(text: string): Finding[] {
+  const found: Finding[] = [];
+  const add = (kind: PersonalDataKind, start: number, end: number): void => {
+    found.push({ kind, start, end });
+  };
+
+  for (const m of matches(EMAIL, text)) add('email', m.index, m.index + m[0].length);
+
+  for (const m of matches(PHONE, text)) {
+    const digits = countDigits(m[0].replace('(0)', ''));
+    if (digits >= MIN_PHONE_DIGITS && digits <= MAX_PHONE_DIGITS) add('phone', m.index, m.index + m[0].length);
+  }
+  for (const m of matches(LABELLED_PHONE, text)) {
+    const number = m[1] ?? '';
+    const digits = countDigits(number);
+    if (digits >= 5 && digits <= MAX_PHONE_DIGITS) add('phone', m.index + m[0].length - number.length, m.index + m[0].length);
+  }
+
+  for (const m of matches(NUMERIC_DATE, text)) add('birthDate', m.index, m.index + m[0].length);
+  for (const m of matches(WORD_DATE, text)) add('birthDate', m.index, m.index + m[0].length);
+
+  for (const m of matches(STREET, text)) {
+    const glued = m[1] ?? '';
+    const streetWord = m[2] ?? '';
+    const isStrasse = /^str/iu.test(streetWord);
+    if (glued !== '') {
+      // "Rosenweg 3" / "Hauptstr. 5": a capitalised compound (or any compound of Straße).
+      const capitalised = /^\p{Lu}/u.test(glued);
+      if (capitalised || isStrasse) add('streetAddress', m.index, m.index + m[0].length);
+      continue;
+    }
+    // A stand-alone "Straße 5" / "Weg 3" needs a capitalised name word before it:
+    // "Lange Straße 5", "Am Weg 3" is too vague, "Der Weg 2" is none.
+    if (!/^\p{Lu}/u.test(streetWord)) continue;
+    const before = /(\p{Lu}[\p{Ll}\p{M}-]*\.?)[ ]$/u.exec(text.slice(Math.max(0, m.index - 40), m.index));
+    const word = before?.[1];
+    if (word === undefined || NOT_A_STREET_NAME.has(word.toLowerCase())) continue;
+    add('streetAddress', m.index - word.length - 1, m.index + m[0].length);
+  }
+
+  for (const m of matches(SALUTATION_NAME, text)) {
+    if (!nameAfterSalutationIsOrdinaryWord(m[0])) add('nameAfterSalutation', m.index, m.index + m[0].length);
+  }
+  for (const m of matches(TURKISH_TITLE_AFTER, text)) add('nameAfterSalutation', m.index, m.index + m[0].length);
+  for (const m of matches(ARABIC_SALUTATION_NAME, text)) add('nameAfterSalutation', m.index, m.index + m[0].length);
+  return found;
+}
+
+/** When findings overlap, the more specific kind wins (an e-mail beats the digits in it, 03/04/2019 is a date). */
+const PRIORITY: Readonly<Record<PersonalDataKind, number>> = {
+  email: 0,
+  birthDate: 1,
+  phone: 2,
+  streetAddress: 3,
+  nameAfterSalutation: 4,
+};
+
+/** Spans in `text` that look like personal data, in text order, not overlapping. */
+export function detectPersonalData(text: string): Finding[] {
+  const candidates = detectAll(text).sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.start - b.start || b.end - a.end);
+  const kept: Finding[] = [];
+  for (const candidate of candidates) {
+    if (kept.some((k) => candidate.start < k.end && k.start < candidate.end)) continue;
+    kept.push(candidate);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
