@@ -85,6 +85,20 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     expect(Object.keys(rows[0]?.content ?? {}).sort()).toEqual(['date', 'setting']);
   });
 
+  it('finds the case by its typed case number', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: de.common.consent.find }).click();
+    const input = page.getByRole('textbox').first();
+    await input.fill(caseNumber.replace(/-/g, ' ').toLowerCase()); // as read from the card, loosely typed
+    await input.press('Enter');
+    const view = page.getByTestId('case-view');
+    await view.waitFor();
+    expect(await view.innerText()).toContain(de.common.consent.scopeNames.documentation);
+    expect(await view.innerText()).toContain('العربية');
+    expect(await accessibilityViolations(page, { impacts: SERIOUS })).toEqual([]);
+    await page.getByRole('button', { name: de.common.app.back }).click();
+  });
+
   it('withdraws by case number: refuses a typo, deletes on tablet and server, confirms in Arabic', async () => {
     const { page } = app;
     await page.getByRole('button', { name: de.common.consent.withdraw }).click();

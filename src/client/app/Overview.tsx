@@ -3,7 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import { RecordList } from '../features/records/RecordList';
 
-export type WorkView = 'newHomeContact' | 'consent' | 'withdraw';
+export type WorkView = 'newHomeContact' | 'consent' | 'withdraw' | 'findCase';
 
 export function Overview({ onOpen }: { onOpen: (view: WorkView) => void }) {
   const { t } = useTranslation(['common', 'home-contact']);
@@ -18,6 +18,9 @@ export function Overview({ onOpen }: { onOpen: (view: WorkView) => void }) {
         </button>
         <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('newHomeContact'); }}>
           {t('home-contact:new')}
+        </button>
+        <button type="button" className="button button--large button--wide" onClick={() => { onOpen('findCase'); }}>
+          {t('consent.find')}
         </button>
         <button type="button" className="button button--large button--wide" onClick={() => { onOpen('withdraw'); }}>
           {t('consent.withdraw')}

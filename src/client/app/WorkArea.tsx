@@ -17,6 +17,7 @@ const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
 // Loaded when first opened (precached by the service worker, so offline too).
 const ConsentFlow = lazy(() => import('../features/consent/ConsentFlow').then((m) => ({ default: m.ConsentFlow })));
+const FindCaseScreen = lazy(() => import('../features/consent/FindCaseScreen').then((m) => ({ default: m.FindCaseScreen })));
 const WithdrawConsentFlow = lazy(() => import('../features/consent/WithdrawConsentFlow').then((m) => ({ default: m.WithdrawConsentFlow })));
 
 type View = 'overview' | 'renewSession' | WorkView;
@@ -50,6 +51,8 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
         <HomeContactForm onDone={() => { setView('overview'); }} />
       ) : view === 'consent' ? (
         <ConsentFlow onDone={() => { setView('overview'); }} />
+      ) : view === 'findCase' ? (
+        <FindCaseScreen onDone={() => { setView('overview'); }} onWithdraw={() => { setView('withdraw'); }} />
       ) : view === 'withdraw' ? (
         <WithdrawConsentFlow onDone={() => { setView('overview'); }} />
       ) : (

@@ -252,6 +252,17 @@ export class RecordStore {
     return latest?.content;
   }
 
+  /** The records of one case on this tablet (decrypts to match: case numbers are not indexed in clear). */
+  async recordsForCase(caseNumber: string): Promise<StoredRecord[]> {
+    const matches: StoredRecord[] = [];
+    for (const row of await this.db.records.orderBy('updatedAt').reverse().toArray()) {
+      if (!row.sealed) continue;
+      const view = await this.view(row);
+      if (view.envelope?.caseNumber === caseNumber) matches.push(view);
+    }
+    return matches;
+  }
+
   /**
    * Withdrawal: deletes every record of the case on this tablet and drops its
    * pending outbox entries, in one transaction. Rows whose content is already

@@ -1,0 +1,61 @@
+// Typing or scanning a case number finds the case: its consent (scopes,
+// language, date) and what else this tablet holds for it.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StoredRecord } from '../../storage';
+import { LANGUAGE_AUTONYMS } from '../../../shared/languages';
+import { useAppServices } from '../../app/AppContext';
+import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+
+export function FindCaseScreen({ onDone, onWithdraw }: { onDone: () => void; onWithdraw: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { storage } = useAppServices();
+  const [found, setFound] = useState<{ caseNumber: string; records: StoredRecord[] } | null>(null);
+  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const consent = found?.records.find((r) => r.envelope?.kind === 'consent')?.envelope;
+
+  return (
+    <section className="card" aria-labelledby="find-case-title">
+      <h1 id="find-case-title">{t('consent.findTitle')}</h1>
+      <CaseNumberInput
+        onFound={(caseNumber) => {
+          void storage.records.recordsForCase(caseNumber).then((records) => { setFound({ caseNumber, records }); });
+        }}
+      />
+      {found && (
+        <div className="case-view" data-testid="case-view">
+          <h2>
+            <bdi dir="ltr" className="case-number-text">
+              {found.caseNumber}
+            </bdi>
+          </h2>
+          {found.records.length === 0 ? (
+            <p className="notice">{t('consent.nothingForCase')}</p>
+          ) : (
+            <>
+              {consent?.kind === 'consent' && (
+                <dl className="case-facts">
+                  <dt>{t('consent.kinds.consent')}</dt>
+                  <dd>{dateFormat.format(new Date(consent.content.givenAt))}</dd>
+                  <dt>{t('consent.familyLanguage')}</dt>
+                  <dd lang={consent.content.language}>{LANGUAGE_AUTONYMS[consent.content.language]}</dd>
+                  <dt>{t('consent.scopesGiven')}</dt>
+                  <dd>{consent.content.scopes.map((scope) => t(`consent.scopeNames.${scope}`)).join(', ')}</dd>
+                </dl>
+              )}
+              <p>{t('consent.recordsForCase', { count: found.records.length })}</p>
+            </>
+          )}
+        </div>
+      )}
+      <div className="actions">
+        <button type="button" className="button" onClick={onWithdraw}>
+          {t('consent.withdraw')}
+        </button>
+        <button type="button" className="button" onClick={onDone}>
+          {t('app.back')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { consentCovers, requiredScope } from '../../../src/domain/consent';
+import { RECORD_KINDS } from '../../../src/shared/records/sync-record';
+
+const CASE = 'MO-7KQ3-M9XD-2FTR-AR';
+
+describe('consent rules', () => {
+  it('lets anonymous records through without any consent', () => {
+    expect(consentCovers('homeContact', null, undefined, false)).toEqual({ ok: true });
+  });
+
+  it('refuses a record for a case without a consent, or whose consent lacks the scope', () => {
+    expect(consentCovers('homeContact', CASE, undefined, false)).toEqual({ ok: false, reason: 'consentMissing' });
+    expect(consentCovers('homeContact', CASE, { scopes: ['statistics', 'referral'] }, false)).toEqual({ ok: false, reason: 'consentMissing' });
+    expect(consentCovers('homeContact', CASE, { scopes: ['documentation'] }, false)).toEqual({ ok: true });
+  });
+
+  it('refuses everything for a withdrawn case, even with a consent at hand', () => {
+    expect(consentCovers('homeContact', CASE, { scopes: ['documentation'] }, true)).toEqual({ ok: false, reason: 'caseWithdrawn' });
+    expect(consentCovers('consent', CASE, undefined, true)).toEqual({ ok: false, reason: 'caseWithdrawn' });
+  });
+
+  it('names a required scope for every record kind that documents a case', () => {
+    for (const kind of RECORD_KINDS) {
+      const scope = requiredScope(kind);
+      if (kind.startsWith('consent')) expect(scope).toBeNull();
+      else expect(scope).not.toBeNull();
+    }
+  });
+});
