@@ -1,0 +1,217 @@
+// The screening questionnaire ("Fragenkatalog") as versioned data, not code,
+// so a municipality can adapt it: sections of questions of a few types, skip
+// logic ("show if"), required rules, weights and thresholds for the support
+// need, and the answers that signal acute danger (child protection).
+//
+// loadQuestionnaire() refuses a broken definition with messages that name the
+// problem; callers keep the last good definition. evaluate() applies skip
+// logic, required rules and scoring to a set of answers.
+import { z } from 'zod';
+
+export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number', 'note'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+export const SUPPORT_NEEDS = ['none', 'informationOnly', 'offerRecommended', 'urgent'] as const;
+export type SupportNeed = (typeof SUPPORT_NEEDS)[number];
+
+const id = z.string().regex(/^[a-z][a-zA-Z0-9-]{0,63}$/, { message: 'an id is a lower-case letter followed by letters, digits or hyphens' });
+/** Texts per language; German is required (source language). */
+const text = z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(1).max(500)).refine((t) => 'de' in t, { message: 'German text (de) is required' });
+const weight = z.number().min(0).max(100);
+
+export type Condition =
+  | { question: string; equals: string | number | boolean }
+  | { question: string; in: (string | number)[] }
+  | { question: string; includes: string }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ question: id, equals: z.union([z.string(), z.number(), z.boolean()]) }),
+    z.strictObject({ question: id, in: z.array(z.union([z.string(), z.number()])).min(1) }),
+    z.strictObject({ question: id, includes: z.string() }),
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
+const optionSchema = z.strictObject({
+  id,
+  label: text,
+  weight: weight.optional(),
+  /** Choosing this option signals acute danger to the child. */
+  acuteDanger: z.boolean().optional(),
+});
+
+const questionSchema = z.strictObject({
+  id,
+  type: z.enum(QUESTION_TYPES),
+  label: text,
+  hint: text.optional(),
+  required: z.boolean().optional(),
+  showIf: conditionSchema.optional(),
+  /** yesNo: weight of "yes"; acuteDangerIfYes flags child protection. */
+  weightYes: weight.optional(),
+  acuteDangerIfYes: z.boolean().optional(),
+  options: z.array(optionSchema).min(2).max(20).optional(),
+  /** scale: min..max; weightPerStep adds (value - min) × weight. */
+  scale: z.strictObject({ min: z.int(), max: z.int(), minLabel: text.optional(), maxLabel: text.optional(), weightPerStep: weight.optional() }).optional(),
+  /** number: allowed range. */
+  range: z.strictObject({ min: z.number(), max: z.number() }).optional(),
+  /** Offer catalog fields a "yes"/chosen answer points to (matching offers). */
+  offerFields: z.array(z.enum(['health', 'youthWelfare', 'education', 'social'])).optional(),
+});
+export type Question = z.infer<typeof questionSchema>;
+
+const definitionSchema = z.strictObject({
+  id,
+  version: z.string().regex(/^[0-9]{4}\.[0-9]+$/, { message: 'version looks like 2026.1' }),
+  title: text,
+  sections: z.array(z.strictObject({ id, title: text, questions: z.array(questionSchema).min(1) })).min(1),
+  /** Score from which each support need applies (ascending). */
+  thresholds: z.strictObject({ informationOnly: weight, offerRecommended: weight, urgent: weight }),
+});
+export type QuestionnaireDefinition = z.infer<typeof definitionSchema>;
+
+export type LoadResult = { ok: true; definition: QuestionnaireDefinition } | { ok: false; problems: string[] };
+
+function conditionQuestions(condition: Condition): string[] {
+  if ('all' in condition) return condition.all.flatMap(conditionQuestions);
+  if ('any' in condition) return condition.any.flatMap(conditionQuestions);
+  if ('not' in condition) return conditionQuestions(condition.not);
+  return [condition.question];
+}
+
+/** Highest score a set of answers can reach: the ceiling thresholds must stay within. */
+export function maximumScore(definition: QuestionnaireDefinition): number {
+  let total = 0;
+  for (const question of definition.sections.flatMap((s) => s.questions)) {
+    if (question.type === 'yesNo') total += question.weightYes ?? 0;
+    if (question.type === 'single') total += Math.max(0, ...(question.options ?? []).map((o) => o.weight ?? 0));
+    if (question.type === 'multiple') total += (question.options ?? []).reduce((sum, o) => sum + (o.weight ?? 0), 0);
+    if (question.type === 'scale' && question.scale) total += (question.scale.max - question.scale.min) * (question.scale.weightPerStep ?? 0);
+  }
+  return total;
+}
+
+/** Parses and checks a definition; every problem is named, nothing is half-loaded. */
+export function loadQuestionnaire(input: unknown): LoadResult {
+  const parsed = definitionSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(definition)'}: ${issue.message}`) };
+  }
+  const definition = parsed.data;
+  const problems: string[] = [];
+  const seen = new Map<string, Question>();
+  for (const section of definition.sections) {
+    for (const question of section.questions) {
+      if (seen.has(question.id)) problems.push(`duplicate question id "${question.id}"`);
+      for (const referenced of question.showIf ? conditionQuestions(question.showIf) : []) {
+        if (referenced === question.id) problems.push(`question "${question.id}": skip rule refers to the question itself`);
+        else if (!seen.has(referenced)) problems.push(`question "${question.id}": skip rule refers to "${referenced}", which is not an earlier question`);
+      }
+      const needsOptions = question.type === 'single' || question.type === 'multiple';
+      if (needsOptions && !question.options) problems.push(`question "${question.id}": a ${question.type} question needs options`);
+      if (!needsOptions && question.options) problems.push(`question "${question.id}": only single/multiple questions have options`);
+      const optionIds = (question.options ?? []).map((o) => o.id);
+      if (new Set(optionIds).size !== optionIds.length) problems.push(`question "${question.id}": duplicate option id`);
+      if (question.type === 'scale' && (!question.scale || question.scale.max <= question.scale.min)) {
+        problems.push(`question "${question.id}": a scale needs min < max`);
+      }
+      if (question.type === 'number' && question.range && question.range.max < question.range.min) {
+        problems.push(`question "${question.id}": range max is below min`);
+      }
+      seen.set(question.id, question);
+    }
+  }
+  const { informationOnly, offerRecommended, urgent } = definition.thresholds;
+  if (!(informationOnly > 0 && informationOnly <= offerRecommended && offerRecommended <= urgent)) {
+    problems.push('thresholds must rise: 0 < informationOnly ≤ offerRecommended ≤ urgent');
+  }
+  const ceiling = maximumScore(definition);
+  for (const [name, value] of Object.entries(definition.thresholds)) {
+    if (value > ceiling) problems.push(`threshold ${name} (${String(value)}) is out of range: no answers can reach it (maximum score ${String(ceiling)})`);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, definition };
+}
+
+export type AnswerValue = boolean | string | string[] | number;
+export type Answers = Readonly<Record<string, AnswerValue | undefined>>;
+
+export function conditionHolds(condition: Condition, answers: Answers): boolean {
+  if ('all' in condition) return condition.all.every((c) => conditionHolds(c, answers));
+  if ('any' in condition) return condition.any.some((c) => conditionHolds(c, answers));
+  if ('not' in condition) return !conditionHolds(condition.not, answers);
+  const value = answers[condition.question];
+  if ('equals' in condition) return value === condition.equals;
+  if ('in' in condition) return (typeof value === 'string' || typeof value === 'number') && condition.in.includes(value);
+  return Array.isArray(value) && value.includes(condition.includes);
+}
+
+export interface Evaluation {
+  /** Questions shown, in order (skip logic applied). */
+  visible: string[];
+  /** Required visible questions without an answer. */
+  missing: string[];
+  score: number;
+  supportNeed: SupportNeed;
+  /** Questions whose answer signals acute danger: show the emergency instruction now. */
+  acuteDanger: string[];
+  /** Fields of the offer catalog the answers point to. */
+  offerFields: string[];
+}
+
+function answered(value: AnswerValue | undefined): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'string') return value.trim().length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  return true;
+}
+
+/** Applies skip logic, required rules and scoring. Answers to hidden questions do not count. */
+export function evaluate(definition: QuestionnaireDefinition, answers: Answers): Evaluation {
+  const visible: string[] = [];
+  const missing: string[] = [];
+  const acuteDanger: string[] = [];
+  const offerFields = new Set<string>();
+  let score = 0;
+  const shownAnswers: Record<string, AnswerValue | undefined> = {};
+  for (const question of definition.sections.flatMap((s) => s.questions)) {
+    if (question.showIf && !conditionHolds(question.showIf, shownAnswers)) continue;
+    visible.push(question.id);
+    const value = answers[question.id];
+    shownAnswers[question.id] = value;
+    if (!answered(value)) {
+      if (question.required) missing.push(question.id);
+      continue;
+    }
+    let points = 0;
+    let danger = false;
+    if (question.type === 'yesNo' && value === true) {
+      points = question.weightYes ?? 0;
+      danger = question.acuteDangerIfYes === true;
+    } else if (question.type === 'single' && typeof value === 'string') {
+      const option = question.options?.find((o) => o.id === value);
+      points = option?.weight ?? 0;
+      danger = option?.acuteDanger === true;
+    } else if (question.type === 'multiple' && Array.isArray(value)) {
+      for (const option of question.options ?? []) {
+        if (!value.includes(option.id)) continue;
+        points += option.weight ?? 0;
+        danger ||= option.acuteDanger === true;
+      }
+    } else if (question.type === 'scale' && typeof value === 'number' && question.scale) {
+      points = (value - question.scale.min) * (question.scale.weightPerStep ?? 0);
+    }
+    score += points;
+    if (danger) acuteDanger.push(question.id);
+    if (points > 0 || danger) for (const field of question.offerFields ?? []) offerFields.add(field);
+  }
+  const { informationOnly, offerRecommended, urgent } = definition.thresholds;
+  const supportNeed: SupportNeed =
+    acuteDanger.length > 0 || score >= urgent ? 'urgent' : score >= offerRecommended ? 'offerRecommended' : score >= informationOnly ? 'informationOnly' : 'none';
+  return { visible, missing, score, supportNeed, acuteDanger, offerFields: [...offerFields].sort() };
+}
