@@ -14,17 +14,16 @@ async function boot(): Promise<void> {
   // Revocation can be learned by the sync layer at any time; the shell wipes and says so.
   const revokedListeners = new Set<() => void>();
   const revoked = {
-    subscribe(fn: () => void) {
+    subscribe: (fn: () => void) => {
       revokedListeners.add(fn);
       return () => revokedListeners.delete(fn);
     },
-  };
-  // The engine lives as long as the page: it keeps draining the outbox whatever screen is shown.
-  const { engine } = startSync(storage, {
-    onDeviceRevoked: () => {
+    report: () => {
       for (const fn of revokedListeners) fn();
     },
-  });
+  };
+  // The engine lives as long as the page: it keeps draining the outbox whatever screen is shown.
+  const { engine } = startSync(storage, { onDeviceRevoked: revoked.report });
   const root = document.getElementById('root');
   if (!root) throw new Error('missing #root');
   createRoot(root).render(

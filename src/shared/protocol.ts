@@ -108,6 +108,8 @@ export const loginRequestSchema = z.strictObject({
   password: z.string().min(1).max(200),
   /** The enrolled tablet signing in; binds the session to it and yields its escrow key. */
   deviceId: recordIdSchema.optional(),
+  /** Proof that the request comes from that tablet (its enrollment secret); required with deviceId. */
+  deviceSecret: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -143,6 +145,7 @@ export type LoginResponse = z.infer<typeof loginResponseSchema>;
 export const refreshRequestSchema = z.strictObject({
   refreshToken: z.string().min(1).max(200),
   deviceId: recordIdSchema.optional(),
+  deviceSecret: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).optional(),
 });
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 

@@ -48,6 +48,12 @@ export const deviceStatusRequestSchema = z.strictObject({
 export const DEVICE_STATUSES = ['active', 'revoked', 'unknown'] as const;
 export const deviceStatusResponseSchema = z.strictObject({
   status: z.enum(DEVICE_STATUSES),
+  /**
+   * Staff accounts of the tablet's municipality that were deactivated: the
+   * tablet deletes their key slots (their offline access ends). Empty unless
+   * the status is 'active'.
+   */
+  deactivatedAccountIds: z.array(z.string()),
 });
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 

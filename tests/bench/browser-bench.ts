@@ -2,47 +2,14 @@
 // (which imports the client storage modules straight from src/), playwright-core
 // drives Debian's Chromium with an on-disk profile so IndexedDB is the real
 // LevelDB-backed one, and the page's window.lotseBench does the timing.
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { createServer } from 'vite';
+import { chromiumPath, launchChromium, type BrowserSession } from '../e2e/support/chromium';
 import type { BrowserBenchApi } from './workload';
 import { fmt, median, percentile, skippedRow, verdict, type Row } from './table';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function findChromium(): string | undefined {
-  const fromEnv = process.env['CHROME_PATH'];
-  if (fromEnv) return executable(fromEnv) ? fromEnv : undefined;
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    for (const name of CANDIDATES) {
-      const candidate = join(dir, name);
-      if (executable(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
 export interface BrowserBenchOptions {
   records: number;
   bulkChunk: number;
@@ -82,8 +49,7 @@ const rate = (runs: readonly Timed[]): number => perSecond({ count: runs.reduce(
 const rates = (runs: readonly Timed[]): string => runs.map((r) => fmt(perSecond(r))).join(' / ');
 
 export async function runBrowserBench(options: BrowserBenchOptions): Promise<BrowserBenchResult> {
-  const executablePath = findChromium();
-  if (!executablePath) {
+  if (!chromiumPath) {
     const why = 'skipped: no Chromium (CHROME_PATH or chromium on PATH)';
     return {
       chromiumVersion: undefined,
@@ -112,18 +78,13 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
     },
     optimizeDeps: { entries: ['tests/bench/browser/index.html'] },
   });
-  const userDataDir = mkdtempSync(join(tmpdir(), 'lotse-bench-'));
-  let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
+  let browser: BrowserSession | undefined;
   try {
     await vite.listen();
     const base = vite.resolvedUrls?.local[0];
     if (!base) throw new Error('vite did not report its URL');
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
+    browser = await launchChromium('lotse-bench-');
+    const { context } = browser;
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => {
       options.log(`[chromium] ${error.message}`);
@@ -192,8 +153,7 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
     await call('cleanup');
     return { rows, chromiumVersion };
   } finally {
-    await context?.close();
+    await browser?.close();
     await vite.close();
-    rmSync(userDataDir, { recursive: true, force: true });
   }
 }

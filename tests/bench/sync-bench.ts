@@ -35,14 +35,29 @@ async function runOnce(kind: DatabaseKind, count: number, log: (m: string) => vo
     await seedDemoData(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const baseUrl = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    const fieldworker = DEMO_ACCOUNTS[0];
-    const response = await fetch(`${baseUrl}/api/session`, {
+    // Push only from an enrolled tablet signed in on it: the coordinator enrolls this storage's
+    // device id, then the fieldworker signs in on that tablet, proving it with the tablet's secret.
+    const signIn = async (
+      account: (typeof DEMO_ACCOUNTS)[number],
+      tablet?: { deviceId: string; deviceSecret: string },
+    ): Promise<LoginResponse> => {
+      const response = await fetch(`${baseUrl}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: account.username, password: account.password, ...tablet }),
+      });
+      if (!response.ok) throw new Error(`sign-in failed: ${String(response.status)} ${await response.text()}`);
+      return (await response.json()) as LoginResponse;
+    };
+    const tabletId = await storage.device.deviceId();
+    const enrolled = await fetch(`${baseUrl}/api/devices`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: fieldworker.username, password: fieldworker.password }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${(await signIn(DEMO_ACCOUNTS[1])).token}` },
+      body: JSON.stringify({ deviceId: tabletId, label: 'Bench tablet' }),
     });
-    if (!response.ok) throw new Error(`sign-in failed: ${String(response.status)} ${await response.text()}`);
-    const { token } = (await response.json()) as LoginResponse;
+    if (!enrolled.ok) throw new Error(`enrollment failed: ${String(enrolled.status)} ${await enrolled.text()}`);
+    const { deviceSecret } = (await enrolled.json()) as { deviceSecret: string };
+    const { token } = await signIn(DEMO_ACCOUNTS[0], { deviceId: tabletId, deviceSecret });
 
     log(`sync [${kind}]: queueing ${fmt(count)} records (fake-indexeddb, not timed)`);
     const fill0 = performance.now();

@@ -1,9 +1,8 @@
 // Consent first, in the family's language (Arabic, right to left), a case
 // number on the family's card, a one-tap refusal that stores only a count,
 // and withdrawal by case number that deletes the case on tablet and server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchTablet, type BrowserSession } from './support/chromium';
-import { startBackend, type RunningBackend } from './support/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { accessibilityViolations } from './support/axe';
 import { TabletApp } from './pages/TabletApp';
 import { ar, de } from './pages/texts';
@@ -12,22 +11,13 @@ const PASSPHRASE = 'Kreißsaal Nord 2026';
 const SERIOUS = ['serious', 'critical'] as const;
 
 describe.skipIf(!chromiumPath)('consent, case numbers and the family language', () => {
-  let backend: RunningBackend;
-  let browser: BrowserSession;
+  const { backend, browser } = setUpBackendAndTablet();
   let app: TabletApp;
   let caseNumber = '';
 
   beforeAll(async () => {
-    backend = await startBackend();
-    browser = await launchTablet();
-    app = new TabletApp(await browser.context.newPage());
-    await app.open(backend.url);
-    await app.setUp(backend.demo.coordinator, backend.demo.homePartner, PASSPHRASE);
-  });
-
-  afterAll(async () => {
-    await browser.close();
-    await backend.stop();
+    app = new TabletApp(await browser().context.newPage());
+    await app.start(backend(), PASSPHRASE);
   });
 
   it('asks in Arabic, right to left, and gives the family a card with a valid case number', async () => {
@@ -65,7 +55,7 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     const item = page.locator('[data-record-kind="consent"]').first();
     await item.waitFor();
     await expect.poll(() => item.getAttribute('data-sync-state'), { timeout: 20_000 }).toBe('sent');
-    const [row] = await backend.db.query<{ content: Record<string, unknown>; case_number: string }>("SELECT content, case_number FROM records WHERE kind = 'consent'");
+    const [row] = await backend().db.query<{ content: Record<string, unknown>; case_number: string }>("SELECT content, case_number FROM records WHERE kind = 'consent'");
     expect(row?.case_number).toBe(caseNumber);
     expect(row?.content).toMatchObject({ language: 'ar', scopes: ['documentation', 'statistics'], mediatorPresent: true, textVersion: ar.consent.version });
   });
@@ -79,7 +69,7 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     await page.getByRole('button', { name: de.common.consent.done }).click();
     const item = page.locator('[data-record-kind="consentRefusal"]').first();
     await expect.poll(() => item.getAttribute('data-sync-state'), { timeout: 20_000 }).toBe('sent');
-    const rows = await backend.db.query<{ content: Record<string, unknown>; case_number: string | null }>("SELECT content, case_number FROM records WHERE kind = 'consentRefusal'");
+    const rows = await backend().db.query<{ content: Record<string, unknown>; case_number: string | null }>("SELECT content, case_number FROM records WHERE kind = 'consentRefusal'");
     expect(rows).toHaveLength(1);
     expect(rows[0]?.case_number).toBeNull();
     expect(Object.keys(rows[0]?.content ?? {}).sort()).toEqual(['date', 'setting']);
@@ -123,8 +113,8 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     expect(await page.locator('[data-record-kind="consent"]').count()).toBe(0);
     const withdrawal = page.locator('[data-record-kind="consentWithdrawal"]').first();
     await expect.poll(() => withdrawal.getAttribute('data-sync-state'), { timeout: 20_000 }).toBe('sent');
-    const left = await backend.db.query<{ kind: string }>('SELECT kind FROM records WHERE case_number = $1', [caseNumber]);
+    const left = await backend().db.query<{ kind: string }>('SELECT kind FROM records WHERE case_number = $1', [caseNumber]);
     expect(left.map((r) => r.kind)).toEqual(['consentWithdrawal']);
-    expect(await backend.db.query('SELECT 1 FROM case_tombstones WHERE case_number = $1', [caseNumber])).toHaveLength(1);
+    expect(await backend().db.query('SELECT 1 FROM case_tombstones WHERE case_number = $1', [caseNumber])).toHaveLength(1);
   });
 });

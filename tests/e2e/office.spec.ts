@@ -2,11 +2,10 @@
 // admin manages organisations and staff, a coordinator sees and revokes
 // tablets, a fieldworker is told there is nothing for their role — and the
 // browser keeps nothing of it (no storage, no URL, gone after a reload).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { accessibilityViolations } from './support/axe';
-import { chromiumPath, launchTablet, type BrowserSession } from './support/chromium';
-import { startBackend, type RunningBackend } from './support/backend';
+import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office } from './pages/OfficePage';
 import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '../../src/server/db/demo-seed';
 import { uuidv7 } from '../../src/shared/ids';
@@ -65,23 +64,12 @@ async function browserStorageDump(page: Page): Promise<string> {
 }
 
 describe.skipIf(!chromiumPath)('office area, end to end', () => {
-  let backend: RunningBackend;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    backend = await startBackend();
-    browser = await launchTablet();
-  });
-
-  afterAll(async () => {
-    await browser.close();
-    await backend.stop();
-  });
+  const { backend, browser } = setUpBackendAndTablet();
 
   it('lets an admin create an organisation and a staff account, and deactivate the account', async () => {
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const officePage = new OfficePage(page);
-    await officePage.open(backend.url);
+    await officePage.open(backend().url);
     expect(await officeViolations(page)).toEqual([]);
     const admin = demoAccount('admin');
     await officePage.signIn(admin.username, admin.password);
@@ -128,7 +116,7 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     expect(rowText).toContain(office.roles.approver);
     expect(rowText).toContain(office.staff.state.active);
     expect(await staffRow.getAttribute('data-active')).toBe('true');
-    expect((await apiSignIn(backend.url, { username: 'erika.muster', password: 'ein-langes-startpasswort' })).status).toBe(200);
+    expect((await apiSignIn(backend().url, { username: 'erika.muster', password: 'ein-langes-startpasswort' })).status).toBe(200);
 
     // Deactivation asks first and says what it does.
     const confirm = await officePage.startDeactivation('erika.muster');
@@ -137,7 +125,7 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await officePage.confirmDeactivation();
     await expect.poll(async () => staffRow.getAttribute('data-active'), { timeout: 10_000 }).toBe('false');
     expect(await staffRow.textContent()).toContain(office.staff.state.inactive);
-    expect((await apiSignIn(backend.url, { username: 'erika.muster', password: 'ein-langes-startpasswort' })).status).toBe(401);
+    expect((await apiSignIn(backend().url, { username: 'erika.muster', password: 'ein-langes-startpasswort' })).status).toBe(401);
 
     // Nothing of this is kept in the browser: no storage, no URL parameters.
     expect(new URL(page.url()).search).toBe('');
@@ -155,9 +143,9 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
   });
 
   it('tells a fieldworker there are no office functions for their role, and rejects a wrong password', async () => {
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const officePage = new OfficePage(page);
-    await officePage.open(backend.url);
+    await officePage.open(backend().url);
     const fieldworker = demoAccount('home.partner');
 
     await officePage.submitSignIn(fieldworker.username, 'falsches-passwort');
@@ -175,16 +163,16 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
   });
 
   it('says it needs a network when offline, refreshes an expired token once, then falls back to sign-in', async () => {
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const officePage = new OfficePage(page);
-    await officePage.open(backend.url);
+    await officePage.open(backend().url);
     const admin = demoAccount('admin');
 
-    await browser.context.setOffline(true);
+    await browser().context.setOffline(true);
     await officePage.root.getByText(office.offline).waitFor();
     await officePage.submitSignIn(admin.username, admin.password);
     await officePage.alert().filter({ hasText: office.apiErrors.network }).waitFor();
-    await browser.context.setOffline(false);
+    await browser().context.setOffline(false);
 
     // The access token "expires" once: one refresh, then the list loads.
     const refreshes: number[] = [];
@@ -217,18 +205,18 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
   it('shows a coordinator the enrolled tablets and revokes one after confirmation', async () => {
     const coordinator = demoAccount('coordinator');
     // A tablet enrolled through the API, as the enrolment screen would do it.
-    const login = (await (await apiSignIn(backend.url, coordinator)).json()) as { token: string };
+    const login = (await (await apiSignIn(backend().url, coordinator)).json()) as { token: string };
     const label = 'Station 3, Tablet 2';
-    const enrolled = await fetch(new URL('/api/devices', backend.url), {
+    const enrolled = await fetch(new URL('/api/devices', backend().url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
       body: JSON.stringify({ deviceId: uuidv7(), label }),
     });
     expect(enrolled.status).toBe(201);
 
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const officePage = new OfficePage(page);
-    await officePage.open(backend.url);
+    await officePage.open(backend().url);
     await officePage.signIn(coordinator.username, coordinator.password);
 
     await officePage.tabletsHeading().waitFor();

@@ -2,49 +2,34 @@
 // (browser offline AND backend stopped), reload, the app still works, save a
 // HOME contact, come back online, and the contact arrives in the backend
 // database without anyone tapping "send".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchTablet, type BrowserSession } from './support/chromium';
-import { startBackend, type RunningBackend } from './support/backend';
+import { describe, expect, it } from 'vitest';
+import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 
 const PASSPHRASE = 'Foyer am Morgen 7';
 
 describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
-  let backend: RunningBackend;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    backend = await startBackend();
-    browser = await launchTablet();
-  });
-
-  afterAll(async () => {
-    await browser.close();
-    await backend.stop();
-  });
+  const { backend, browser } = setUpBackendAndTablet();
 
   it('works in airplane mode and sends the contact when the network is back', async () => {
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const app = new TabletApp(page);
-    await app.open(backend.url);
-    await app.setUp(backend.demo.coordinator, backend.demo.homePartner, PASSPHRASE);
-    await app.waitForServiceWorker();
-    await app.unlockIfLocked(PASSPHRASE);
+    await app.start(backend(), PASSPHRASE, { offlineReady: true });
     // the site list was pulled while online and is cached for offline use
     await app.startHomeContact();
-    await page.getByRole('radio', { name: backend.demo.siteLabel }).waitFor();
+    await page.getByRole('radio', { name: backend().demo.siteLabel }).waitFor();
     await page.getByRole('button', { name: de.homeContact.cancel }).click();
 
     // Airplane mode: the browser is offline and the backend is gone.
-    await browser.context.setOffline(true);
-    await backend.pause();
+    await browser().context.setOffline(true);
+    await backend().pause();
     await page.reload();
     await app.unlock(PASSPHRASE); // offline unlock with the passphrase
     await page.getByRole('button', { name: de.homeContact.new }).waitFor();
 
     await app.startHomeContact();
-    await app.chooseSite(backend.demo.siteLabel);
+    await app.chooseSite(backend().demo.siteLabel);
     await app.chooseKind('counselling');
     await app.chooseTopic('health');
     await app.chooseTopic('money');
@@ -64,29 +49,29 @@ describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
     const stored = await app.rawIndexedDb();
     expect(stored.records).toHaveLength(1);
     expect(stored.outbox).toHaveLength(1);
-    expect(await backend.countRecords(recordId ?? '')).toBe(0);
+    expect(await backend().countRecords(recordId ?? '')).toBe(0);
 
     // Network back: no tap needed.
-    await backend.resume();
-    await browser.context.setOffline(false);
+    await backend().resume();
+    await browser().context.setOffline(false);
     await expect
       .poll(async () => app.recordItems().first().getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 })
       .toBe('sent');
     expect(await app.recordItems().first().textContent()).toContain(de.common.record.state.sent);
 
-    const rows = await backend.records(recordId ?? '');
+    const rows = await backend().records(recordId ?? '');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind: 'homeContact', revision: 1, municipality_id: backend.demo.municipalityId });
+    expect(rows[0]).toMatchObject({ kind: 'homeContact', revision: 1, municipality_id: backend().demo.municipalityId });
     expect(rows[0]?.content).toMatchObject({ contactKind: 'counselling', topics: ['health', 'money'] });
     expect((await app.rawIndexedDb()).outbox).toHaveLength(0);
     await page.close();
   });
 
   it('is installable: manifest, icons and a service worker that controls the page', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(backend.url);
+    const page = await browser().context.newPage();
+    await page.goto(backend().url);
     await page.evaluate(async () => navigator.serviceWorker.ready);
-    const cdp = await browser.context.newCDPSession(page);
+    const cdp = await browser().context.newCDPSession(page);
     const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
     expect(installabilityErrors).toEqual([]);
     // API responses are never cached by the service worker.

@@ -1,8 +1,7 @@
 // Shared-tablet security in real Chromium: what a person who picks up the
 // tablet, or copies its browser profile, can see.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchTablet, type BrowserSession } from './support/chromium';
-import { startBackend, type RunningBackend } from './support/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 
@@ -10,39 +9,28 @@ const PASSPHRASE = 'Station drei Fenster';
 const MARKER = 'ZZMARKER-4711-qx';
 
 describe.skipIf(!chromiumPath)('shared-tablet security', () => {
-  let backend: RunningBackend;
-  let browser: BrowserSession;
+  const { backend, browser } = setUpBackendAndTablet();
   let app: TabletApp;
 
   beforeAll(async () => {
-    backend = await startBackend();
-    browser = await launchTablet();
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     app = new TabletApp(page);
-    await app.open(backend.url);
-    await app.setUp(backend.demo.coordinator, backend.demo.homePartner, PASSPHRASE);
-    await app.waitForServiceWorker();
-    await app.unlockIfLocked(PASSPHRASE);
-  });
-
-  afterAll(async () => {
-    await browser.close();
-    await backend.stop();
+    await app.start(backend(), PASSPHRASE, { offlineReady: true });
   });
 
   it('keeps no plaintext of a saved record anywhere the browser stores data', async () => {
-    await browser.context.setOffline(true); // keep the record on the tablet (unsent)
+    await browser().context.setOffline(true); // keep the record on the tablet (unsent)
     try {
       await saveMarkedContactAndInspect();
     } finally {
-      await browser.context.setOffline(false);
+      await browser().context.setOffline(false);
     }
   });
 
   async function saveMarkedContactAndInspect(): Promise<void> {
     const { page } = app;
     await app.startHomeContact();
-    await app.chooseSite(backend.demo.siteLabel);
+    await app.chooseSite(backend().demo.siteLabel);
     await app.chooseTopic('languageSupport');
     await page.getByLabel(de.homeContact.fields.note).fill(`Gespräch über Sprachkurs ${MARKER}`);
     await app.save();
@@ -77,7 +65,7 @@ describe.skipIf(!chromiumPath)('shared-tablet security', () => {
     await app.lock();
     const text = await page.locator('body').innerText();
     expect(text).not.toContain(MARKER);
-    expect(text).not.toContain(backend.demo.siteLabel);
+    expect(text).not.toContain(backend().demo.siteLabel);
     expect(text).not.toContain(de.homeContact.topics.languageSupport);
     expect(await page.getByTestId('record-list').count()).toBe(0);
 
@@ -92,7 +80,7 @@ describe.skipIf(!chromiumPath)('shared-tablet security', () => {
 
   it('wipes everything at its next contact once the coordinator revoked the tablet', async () => {
     const { page } = app;
-    await backend.db.query('UPDATE devices SET revoked_at = now()');
+    await backend().db.query('UPDATE devices SET revoked_at = now()');
     await page.reload();
     await page.getByTestId('revoked').waitFor({ timeout: 20_000 });
     const stored = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));

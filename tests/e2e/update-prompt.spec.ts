@@ -4,41 +4,36 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchTablet, type BrowserSession } from './support/chromium';
-import { startBackend, type RunningBackend } from './support/backend';
+import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 
 const PASSPHRASE = 'Foyer am Morgen 7';
 
 describe.skipIf(!chromiumPath)('app update', () => {
-  let backend: RunningBackend;
-  let browser: BrowserSession;
   let staticDir: string;
 
-  beforeAll(async () => {
+  // A copy of dist/ to deploy a "new version" into. Registered before the
+  // backend's hooks: copied before it starts, removed after it stops (afterAll
+  // hooks run in reverse order).
+  beforeAll(() => {
     staticDir = mkdtempSync(join(tmpdir(), 'lotse-dist-'));
     cpSync(join(import.meta.dirname, '../../dist'), staticDir, { recursive: true });
-    backend = await startBackend({ staticDir });
-    browser = await launchTablet();
   });
 
-  afterAll(async () => {
-    await browser.close();
-    await backend.stop();
+  afterAll(() => {
     rmSync(staticDir, { recursive: true, force: true });
   });
 
+  const { backend, browser } = setUpBackendAndTablet({ staticDir: () => staticDir });
+
   it('offers the new version, waits for the user, and keeps the half-filled form', async () => {
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const app = new TabletApp(page);
-    await app.open(backend.url);
-    await app.setUp(backend.demo.coordinator, backend.demo.homePartner, PASSPHRASE);
-    await app.waitForServiceWorker();
-    await app.unlockIfLocked(PASSPHRASE);
+    await app.start(backend(), PASSPHRASE, { offlineReady: true });
 
     await app.startHomeContact();
-    await app.chooseSite(backend.demo.siteLabel);
+    await app.chooseSite(backend().demo.siteLabel);
     await app.chooseTopic('schoolEntry');
     await page.evaluate(() => {
       (window as unknown as { lotseTestMarker: number }).lotseTestMarker = 1;
@@ -65,7 +60,7 @@ describe.skipIf(!chromiumPath)('app update', () => {
     await app.unlock(PASSPHRASE);
     await page.getByText(de.homeContact.draftRestored).waitFor({ timeout: 20_000 });
     expect(await page.getByRole('checkbox', { name: de.homeContact.topics.schoolEntry }).isChecked()).toBe(true);
-    expect(await page.getByRole('radio', { name: backend.demo.siteLabel }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: backend().demo.siteLabel }).isChecked()).toBe(true);
     await page.close();
   });
 });

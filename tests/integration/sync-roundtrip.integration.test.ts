@@ -9,19 +9,17 @@ import type { HomeContactRecord } from '../../src/shared/records/sync-record';
 import { unlockedTestStorage } from '../fixtures/client-db';
 import { homeContactRecord } from '../fixtures/home-contacts';
 import { describeEachDatabase } from './helpers/databases';
-import { buildTestApp, countRecords, login, seedDemo } from './helpers/test-app';
+import { buildTestApp, countRecords, seedDemo, signInOnTablet } from './helpers/test-app';
 
 describeEachDatabase('sync round trip', ({ db }) => {
   let app: FastifyInstance;
   let baseUrl: string;
-  let token: string;
 
   beforeAll(async () => {
     await seedDemo(db());
     app = buildTestApp(db());
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    token = (await login(app)).token;
   });
 
   afterAll(async () => {
@@ -31,6 +29,8 @@ describeEachDatabase('sync round trip', ({ db }) => {
   it('delivers every queued record exactly once, shows a tampered one as rejected, and survives a repeat', async () => {
     const { storage } = await unlockedTestStorage();
     const deviceId = await storage.device.deviceId();
+    // Push only from an enrolled tablet signed in on it: enroll this storage's device id and sign in there.
+    const { token } = await signInOnTablet(app, db(), undefined, { deviceId });
     const good: HomeContactRecord[] = [];
     for (let i = 0; i < 5; i++) {
       const record = await homeContactRecord({ topics: ['health'] }, { deviceId, now: new Date(Date.UTC(2026, 10, 20, 9, i)) });

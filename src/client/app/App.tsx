@@ -25,7 +25,7 @@ const OfficeArea = lazy(() => import('../features/office/OfficeArea').then((m) =
 type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };
 type Overlay = 'none' | 'enrol' | 'office' | 'firstSignIn';
 
-export function App({ storage, engine, revoked }: { storage: Storage; engine: SyncEngine; revoked: { subscribe: (fn: () => void) => () => void } }) {
+export function App({ storage, engine, revoked }: { storage: Storage; engine: SyncEngine; revoked: { subscribe: (fn: () => void) => () => void; report: () => void } }) {
   const { t } = useTranslation();
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
   const [overlay, setOverlay] = useState<Overlay>('none');
@@ -97,7 +97,7 @@ export function App({ storage, engine, revoked }: { storage: Storage; engine: Sy
   };
 
   return (
-    <AppContext.Provider value={{ storage, sync: engine }}>
+    <AppContext.Provider value={{ storage, sync: engine, reportDeviceRevoked: revoked.report }}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>

@@ -6,6 +6,8 @@ import type { SyncEngine } from '../sync';
 export interface AppServices {
   storage: Storage;
   sync: SyncEngine;
+  /** The backend said this tablet is revoked: wipe and say so (App). */
+  reportDeviceRevoked?: () => void;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

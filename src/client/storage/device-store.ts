@@ -37,6 +37,15 @@ export class DeviceStore {
     });
   }
 
+  /**
+   * A new device id, only before enrollment: if an enrollment's answer was
+   * lost, the server knows the old id and would refuse it forever.
+   */
+  async renewDeviceId(): Promise<void> {
+    if (await this.enrollment()) throw new Error('an enrolled tablet keeps its id');
+    await this.db.meta.delete(KEYS.deviceId);
+  }
+
   async enrollment(): Promise<Enrollment | undefined> {
     const parsed = enrollmentSchema.safeParse((await this.db.meta.get(KEYS.enrollment))?.value);
     return parsed.success ? parsed.data : undefined;

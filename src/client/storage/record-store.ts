@@ -21,6 +21,13 @@ export interface OutboxItem {
 
 const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
 
+/**
+ * Outbox owner of entries any unlocked person may send: a withdrawal is the
+ * family's right and must reach the server even if the person who entered it
+ * never signs in on this tablet again.
+ */
+export const ANY_OWNER = '*';
+
 export class RecordStore {
   constructor(
     private readonly db: LotseDatabase,
@@ -89,11 +96,9 @@ export class RecordStore {
   async peekOutbox(limit: number): Promise<OutboxItem[]> {
     const owner = this.vault.unlockedUser?.userId;
     if (owner === undefined) return [];
-    const entries = await this.db.outbox
-      .where('[ownerId+seq]')
-      .between([owner, -Infinity], [owner, Infinity])
-      .limit(limit)
-      .toArray();
+    const range = (who: string) => this.db.outbox.where('[ownerId+seq]').between([who, -Infinity], [who, Infinity]).limit(limit).toArray();
+    const [own, anyone] = await Promise.all([range(owner), range(ANY_OWNER)]);
+    const entries = [...own, ...anyone].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)).slice(0, limit);
     const rows = await this.db.records.bulkGet(entries.map((e) => e.recordId));
     const items: OutboxItem[] = [];
     const orphans: number[] = [];
@@ -264,24 +269,57 @@ export class RecordStore {
   }
 
   /**
-   * Withdrawal: deletes every record of the case on this tablet and drops its
-   * pending outbox entries, in one transaction. Rows whose content is already
-   * gone (content-free stubs) cannot be matched and stay as stubs.
-   * Returns how many records were deleted.
+   * Deletes every record of a case withdrawn elsewhere (pulled from the
+   * server) and drops its pending outbox entries, in one transaction. Rows
+   * whose content is already gone (content-free stubs) cannot be matched and
+   * stay as stubs. Returns how many records were deleted.
    */
   async deleteCase(caseNumber: string): Promise<number> {
-    const ids: string[] = [];
-    for (const row of await this.db.records.toArray()) {
-      if (!row.sealed) continue;
-      const { envelope } = await this.openRow(row);
-      if (envelope.caseNumber === caseNumber && envelope.kind !== 'consentWithdrawal') ids.push(row.id);
-    }
+    const ids = await this.idsOfCase(caseNumber);
     if (ids.length === 0) return 0;
     await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
       await this.db.records.bulkDelete(ids);
       await this.db.outbox.where('recordId').anyOf(ids).delete();
     });
     return ids.length;
+  }
+
+  /**
+   * Withdrawal on this tablet: deletes the case's records and queues the
+   * withdrawal record in ONE transaction — the content is never gone without
+   * the server being told. Any unlocked person may send it (ANY_OWNER).
+   */
+  async withdrawCase(withdrawal: SyncRecord & { kind: 'consentWithdrawal' }, now: Date = new Date()): Promise<number> {
+    this.requireOwner();
+    const ids = await this.idsOfCase(withdrawal.caseNumber);
+    const row: RecordRow = {
+      id: withdrawal.id,
+      kind: withdrawal.kind,
+      revision: withdrawal.revision,
+      schemaVersion: withdrawal.schemaVersion,
+      ownerId: ANY_OWNER,
+      syncState: 'pending',
+      createdAt: withdrawal.createdAt,
+      updatedAt: now.toISOString(),
+      sealed: await this.vault.seal('records', sealId(withdrawal.id, withdrawal.revision), withdrawal.schemaVersion, { envelope: withdrawal } satisfies RecordSecret),
+    };
+    await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
+      await this.db.records.bulkDelete(ids);
+      await this.db.outbox.where('recordId').anyOf(ids).delete();
+      await this.db.records.put(row);
+      await this.db.outbox.add({ recordId: row.id, revision: row.revision, ownerId: ANY_OWNER, enqueuedAt: row.updatedAt });
+    });
+    return ids.length;
+  }
+
+  private async idsOfCase(caseNumber: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const row of await this.db.records.toArray()) {
+      if (!row.sealed) continue;
+      const { envelope } = await this.openRow(row);
+      if (envelope.caseNumber === caseNumber && envelope.kind !== 'consentWithdrawal') ids.push(row.id);
+    }
+    return ids;
   }
 
   private requireOwner(): string {

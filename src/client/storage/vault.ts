@@ -150,11 +150,25 @@ export class Vault {
 
   /** Offline unlock with the passphrase; wrong attempts are throttled and finally wipe the slot. */
   async unlock(userId: string, passphrase: string, maxAttempts: number): Promise<UnlockResult> {
-    const slot = await this.db.keySlots.get(userId);
-    if (!slot) return { kind: 'noSlot' };
+    // Count first, verify second: the attempt is recorded as failed (and the
+    // next wait set, or the slot wiped) in one transaction BEFORE the key is
+    // derived, so parallel attempts from several tabs cannot share one count.
     const now = this.now();
-    const verdict = mayAttemptUnlock(slot, now);
-    if (verdict.kind === 'throttled') return verdict;
+    const admission = await this.db.transaction('rw', this.db.keySlots, async () => {
+      const slot = await this.db.keySlots.get(userId);
+      if (!slot) return { kind: 'noSlot' } as const;
+      const verdict = mayAttemptUnlock(slot, now);
+      if (verdict.kind === 'throttled') return verdict;
+      const outcome = afterFailedUnlock(slot.failedAttempts, maxAttempts, now);
+      if (outcome.kind === 'wipe') {
+        await this.db.keySlots.delete(userId);
+        return { kind: 'lastAttempt', slot } as const;
+      }
+      await this.db.keySlots.update(userId, { failedAttempts: outcome.failures, nextAttemptAt: outcome.nextAttemptAt });
+      return { kind: 'counted', slot, outcome } as const;
+    });
+    if (admission.kind === 'noSlot' || admission.kind === 'throttled') return admission;
+    const { slot } = admission;
     let raw: Uint8Array<ArrayBuffer>;
     let pkcs8: Uint8Array<ArrayBuffer>;
     try {
@@ -163,13 +177,11 @@ export class Vault {
       pkcs8 = await openBytes(kek, slot.wrappedSigningKey, aadFor(slotContext(userId, 'signingKey')));
     } catch (error) {
       if (!(error instanceof DecryptionError)) throw error;
-      const outcome = afterFailedUnlock(slot.failedAttempts, maxAttempts, now);
-      if (outcome.kind === 'wipe') {
-        await this.db.keySlots.delete(userId);
-        return { kind: 'wiped' };
-      }
-      await this.db.keySlots.update(userId, { failedAttempts: outcome.failures, nextAttemptAt: outcome.nextAttemptAt });
-      return { kind: 'wrong', remaining: outcome.remaining, retryAt: outcome.nextAttemptAt };
+      if (admission.kind === 'lastAttempt') return { kind: 'wiped' };
+      return { kind: 'wrong', remaining: admission.outcome.remaining, retryAt: admission.outcome.nextAttemptAt };
+    }
+    if (admission.kind === 'lastAttempt') {
+      await this.db.keySlots.put(slot); // the right passphrase on the last attempt: keep the slot after all
     }
     await this.db.keySlots.update(userId, { failedAttempts: 0, nextAttemptAt: null });
     await this.activate(slot, raw, pkcs8);

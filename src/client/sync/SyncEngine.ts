@@ -6,11 +6,17 @@
 // reload simply starts the engine again where it stopped.
 import { SYNC_PROTOCOL_VERSION, MAX_PUSH_BATCH } from '../../shared/protocol';
 import type { OutboxItem, RecordStore } from '../storage/record-store';
+import { VaultLockedError } from '../storage/vault';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { PushTransport } from './transport';
 
 export type SyncMode = 'idle' | 'pushing' | 'offline' | 'paused' | 'error';
-export type PauseReason = 'unauthorized' | 'clientTooOld' | 'locked';
+/**
+ * unauthorized: sign in again; clientTooOld: update the app; locked: unlock;
+ * refused: the server refuses this tablet or person as a whole (403, or an
+ * answer that is not the API's) — nothing is rejected, the queue waits.
+ */
+export type PauseReason = 'unauthorized' | 'clientTooOld' | 'locked' | 'refused';
 
 export interface SyncStatus {
   mode: SyncMode;
@@ -108,7 +114,14 @@ export class SyncEngine {
     try {
       this.again = false;
       do {
-        await this.pushUntilEmpty();
+        try {
+          await this.pushUntilEmpty();
+        } catch (error) {
+          // Never stuck in "pushing": locked mid-batch waits for the unlock,
+          // anything else (e.g. storage full) backs off and retries.
+          if (error instanceof VaultLockedError) this.pause('locked');
+          else this.fail();
+        }
       } while (this.takeAgain() && !this.stopped);
     } finally {
       this.running = false;
@@ -170,17 +183,21 @@ export class SyncEngine {
     }
     if (status === 426) return this.pause('clientTooOld');
     if (status === 408 || status === 429 || status >= 500) return this.fail();
-    // Any other 4xx refused the whole request. Halve the batch until the one
-    // record that causes it is alone, then mark exactly that record rejected.
+    // Only a request-level 400 (malformed) or 413 (too large) can be caused by
+    // one record; anything else refuses the tablet or person as a whole, so
+    // the queue waits, visibly, rather than rejecting every record in turn.
+    if ((status !== 400 && status !== 413) || outcome.error === undefined) return this.pause('refused');
+    // Halve the batch until the one record that causes it is alone, then mark
+    // exactly that record rejected.
     const [only, ...more] = items;
     if (only === undefined || more.length > 0) {
       this.batchSize = Math.max(1, Math.floor(items.length / 2));
       return true;
     }
     await this.deps.records.rejectItem(only, {
-      reason: outcome.error?.reason ?? 'invalidRequest',
-      message: outcome.error?.message ?? `HTTP ${String(status)}`,
-      issues: outcome.error?.issues ?? [],
+      reason: outcome.error.reason,
+      message: outcome.error.message,
+      issues: outcome.error.issues ?? [],
     });
     return true;
   }

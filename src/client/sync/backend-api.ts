@@ -79,8 +79,8 @@ export async function enrollDevice(token: string, request: EnrollDeviceRequest):
   return enrollDeviceResponseSchema.parse(await call('/api/devices', { method: 'POST', token, json: request }));
 }
 
-export async function deviceStatus(deviceId: string, deviceSecret: string): Promise<DeviceStatus> {
-  return deviceStatusResponseSchema.parse(await call('/api/devices/status', { method: 'POST', json: { deviceId, deviceSecret } })).status;
+export async function deviceStatus(deviceId: string, deviceSecret: string): Promise<{ status: DeviceStatus; deactivatedAccountIds: string[] }> {
+  return deviceStatusResponseSchema.parse(await call('/api/devices/status', { method: 'POST', json: { deviceId, deviceSecret } }));
 }
 
 export async function enrollSigningKey(token: string, deviceId: string, publicKey: string): Promise<z.infer<typeof signingKeySchema>> {

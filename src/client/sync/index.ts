@@ -7,6 +7,8 @@ import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
 
 const PERIODIC_NUDGE_MS = 30_000;
+/** Every 5 minutes online the tablet asks whether it was revoked. */
+const DEVICE_CHECK_EVERY_NUDGES = 10;
 const DEFAULT_RETENTION_DAYS = 0;
 
 export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void }): { engine: SyncEngine; dispose: () => void } {
@@ -18,12 +20,15 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
     isLocked: () => !storage.vault.isUnlocked,
     refreshSession: () => renewSession(storage, hooks.onDeviceRevoked),
   });
-  const onOnline = (): void => {
-    engine.trigger({ resetBackoff: engine.current.pauseReason !== 'unauthorized' });
-    void refreshConfig(storage);
+  const revokedCheck = (): void => {
     void checkDevice(storage).then((status) => {
       if (status === 'revoked') hooks.onDeviceRevoked();
     });
+  };
+  const onOnline = (): void => {
+    engine.trigger({ resetBackoff: engine.current.pauseReason !== 'unauthorized' });
+    void refreshConfig(storage);
+    revokedCheck();
   };
   const onOffline = (): void => {
     engine.trigger();
@@ -32,6 +37,7 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
   window.addEventListener('offline', onOffline);
   const unsubscribeVault = storage.vault.onChange(() => {
     if (storage.vault.isUnlocked) {
+      revokedCheck(); // a tablet revoked while it sat locked and online is wiped at once
       engine.trigger({ resetBackoff: true });
       void refreshConfig(storage);
     } else {
@@ -41,8 +47,10 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
   const unsubscribeEngine = engine.subscribe((status) => {
     if (status.mode === 'idle') void minimise(storage).then(() => pullWithdrawals(storage));
   });
+  let nudges = 0;
   const nudge = setInterval(() => {
     if (engine.current.mode === 'idle' || engine.current.mode === 'offline') engine.trigger();
+    if (++nudges % DEVICE_CHECK_EVERY_NUDGES === 0 && navigator.onLine) revokedCheck();
   }, PERIODIC_NUDGE_MS);
   engine.start();
   return {
@@ -75,7 +83,11 @@ export async function pullWithdrawals(storage: Storage): Promise<void> {
   try {
     const response = await fetchWithdrawals(session.token, await storage.device.withdrawalsPulledAt());
     for (const { caseNumber } of response.withdrawals) await storage.records.deleteCase(caseNumber);
-    await storage.device.saveWithdrawalsPulledAt(response.serverTime);
+    // The cursor is the newest withdrawal actually seen (database time), never
+    // this server's clock: a withdrawal committed just after the query, or a
+    // clock running ahead of the database, must not be skipped.
+    const newest = response.withdrawals.at(-1)?.withdrawnAt;
+    if (newest !== undefined) await storage.device.saveWithdrawalsPulledAt(newest);
   } catch {
     // Offline or expired: the next pull catches up (the server lists all since the last one).
   }
@@ -97,8 +109,11 @@ async function renewSession(storage: Storage, onDeviceRevoked: () => void): Prom
   const session = await storage.device.session();
   if (!session) return false;
   try {
-    const deviceId = (await storage.device.enrollment())?.deviceId;
-    const renewed = await refreshSession({ refreshToken: session.refreshToken, ...(deviceId === undefined ? {} : { deviceId }) });
+    const enrollment = await storage.device.enrollment();
+    const renewed = await refreshSession({
+      refreshToken: session.refreshToken,
+      ...(enrollment === undefined ? {} : { deviceId: enrollment.deviceId, deviceSecret: enrollment.deviceSecret }),
+    });
     await storage.device.saveSession(renewed);
     return true;
   } catch (error) {
@@ -112,7 +127,10 @@ export async function checkDevice(storage: Storage): Promise<'active' | 'revoked
   const enrollment = await storage.device.enrollment();
   if (!enrollment) return 'notEnrolled';
   try {
-    return await deviceStatus(enrollment.deviceId, enrollment.deviceSecret);
+    const answer = await deviceStatus(enrollment.deviceId, enrollment.deviceSecret);
+    // A person deactivated by an administrator loses offline access here too.
+    for (const userId of answer.deactivatedAccountIds) await storage.vault.removeSlot(userId);
+    return answer.status;
   } catch {
     return 'unreachable';
   }

@@ -44,3 +44,19 @@ export function requireRoles(...roles: readonly Role[]) {
     return Promise.resolve();
   };
 }
+
+/**
+ * An onRequest hook after authenticateWith (and requireRoles): 403 forbidden unless
+ * the session is bound to an enrolled tablet. Authentication already refuses a
+ * session whose tablet was revoked, so a bound session here means an active tablet
+ * of the session's municipality (the foreign key is composite). Runs before the
+ * body is read, so a browser that never enrolled cannot make us parse a push.
+ */
+export function requireTabletSession(message: string) {
+  return (request: FastifyRequest): Promise<void> => {
+    const session = request.staffSession;
+    if (session === null) return Promise.reject(new ApiError(401, 'unauthorized', defaultMessage('unauthorized')));
+    if (session.deviceId === null) return Promise.reject(new ApiError(403, 'forbidden', message));
+    return Promise.resolve();
+  };
+}

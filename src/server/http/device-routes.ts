@@ -1,5 +1,6 @@
 // Tablet enrollment, list and revocation (coordinator or admin, own municipality),
-// and the unauthenticated, rate-limited status check a tablet makes with its secret.
+// and the unauthenticated, rate-limited status check a tablet makes with its secret
+// (which also names the deactivated people whose key slots the tablet deletes).
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorEnvelopeSchema } from '../../shared/protocol';
@@ -81,13 +82,16 @@ export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app,
       config: { rateLimit: { max: statusRateLimit.max, timeWindow: statusRateLimit.timeWindowMs, hook: 'preValidation' } },
       schema: {
         summary: 'A tablet asks whether it is still enrolled (no sign-in; proves itself with its secret)',
-        description: "'unknown' for an unknown tablet and a wrong secret alike.",
+        description:
+          "'unknown' for an unknown tablet and a wrong secret alike. An active tablet also gets deactivatedAccountIds: " +
+          'the deactivated staff accounts of its municipality that ever signed in on it (their key slots are to be ' +
+          'deleted); empty for any other status.',
         tags: ['devices'],
         body: deviceStatusRequestSchema,
         response: { 200: deviceStatusResponseSchema, 400: errorEnvelopeSchema, 429: errorEnvelopeSchema },
       },
     },
-    async (request) => ({ status: await devices.status(request.body.deviceId, request.body.deviceSecret) }),
+    async (request) => devices.status(request.body.deviceId, request.body.deviceSecret),
   );
   done();
 };

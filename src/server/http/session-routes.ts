@@ -54,8 +54,11 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
       schema: {
         summary: 'Sign in with username and password; returns access and refresh tokens',
         description:
-          'With deviceId of an active enrolled tablet of the same municipality the session is bound to it and ' +
-          'the answer carries deviceEscrowKey; a revoked tablet gets 403 deviceRevoked.',
+          "With deviceId the request must also carry that tablet's deviceSecret: a missing or wrong secret, or a " +
+          'tablet unknown here, is 401 unauthorized like a wrong password. A proven, active tablet of the same ' +
+          'municipality binds the session to it and the answer carries deviceEscrowKey — only for accounts ' +
+          'holding fieldworker, approver or coordinator; partner- or admin-only accounts get an unbound session ' +
+          'without the key. A proven but revoked tablet gets 403 deviceRevoked.',
         tags: ['session'],
         body: loginRequestSchema,
         response: {
@@ -67,9 +70,9 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
       },
     },
     async (request) => {
-      const { username, password, deviceId } = request.body;
-      // One message for unknown user, inactive account and wrong password.
-      return responseOf(await auth.login(username, password, deviceId), 'Username or password is wrong.');
+      const { username, password, deviceId, deviceSecret } = request.body;
+      // One message for unknown user, inactive account, wrong password and a missing or wrong tablet proof.
+      return responseOf(await auth.login(username, password, deviceId, deviceSecret), 'Username or password is wrong.');
     },
   );
 
@@ -79,7 +82,10 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
       config: { rateLimit: { max: refreshRateLimit.max, timeWindow: refreshRateLimit.timeWindowMs, hook: 'preValidation' } },
       schema: {
         summary: 'Exchange a refresh token for new tokens; the used refresh token is revoked',
-        description: 'A refresh token used a second time revokes its whole sign-in (all its tokens).',
+        description:
+          'A refresh token used a second time revokes its whole sign-in (all its tokens). A sign-in keeps the ' +
+          'tablet binding it got at sign-in: an unbound one naming a deviceId is 401; a bound one must name its ' +
+          'tablet and carry its deviceSecret, else 401 and the whole sign-in is revoked.',
         tags: ['session'],
         body: refreshRequestSchema,
         response: {
@@ -91,8 +97,8 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
       },
     },
     async (request) => {
-      const { refreshToken, deviceId } = request.body;
-      return responseOf(await auth.refresh(refreshToken, deviceId), defaultMessage('unauthorized'));
+      const { refreshToken, deviceId, deviceSecret } = request.body;
+      return responseOf(await auth.refresh(refreshToken, deviceId, deviceSecret), defaultMessage('unauthorized'));
     },
   );
 

@@ -1,12 +1,18 @@
 // Signing keys for four-eyes approval: each staff member enrolls their own
-// public key per tablet; everyone in the municipality can read the public keys.
+// public key for the tablet their session is bound to; the tablet roles
+// (fieldworker, approver, coordinator: those who sign or verify approvals) read
+// the municipality's public keys. Partner- and admin-only sessions get 403.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorEnvelopeSchema } from '../../shared/protocol';
 import { enrollSigningKeyRequestSchema, signingKeySchema } from '../../shared/staff-api';
+import { TABLET_ROLES } from '../services/auth-service';
 import type { AuthService } from '../services/auth-service';
 import type { SigningKeyService } from '../services/signing-key-service';
-import { authenticateWith, requireSession } from './auth';
+import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
+import { ApiError } from './errors';
+
+const ON_TABLET_ONLY = 'Signing keys only from the tablet this session is signed in on.';
 
 export interface StaffKeyRoutesOptions {
   auth: AuthService;
@@ -15,13 +21,18 @@ export interface StaffKeyRoutesOptions {
 
 export const staffKeyRoutes: FastifyPluginCallbackZod<StaffKeyRoutesOptions> = (app, { auth, keys }, done) => {
   const authenticate = authenticateWith(auth);
+  const tabletRoles = requireRoles(...TABLET_ROLES);
 
   app.post(
     '/api/staff/keys',
     {
-      onRequest: authenticate,
+      // Refused before the body is read: other roles, and sessions not bound to a tablet.
+      onRequest: [authenticate, tabletRoles, requireTabletSession(ON_TABLET_ONLY)],
       schema: {
         summary: "Enroll one's own ECDSA P-256 public key for a tablet; replaces the previous one",
+        description:
+          "Only from a session bound to that same tablet (signed in on it, body deviceId = the session's tablet), " +
+          'and only for fieldworker, approver or coordinator; else 403 forbidden.',
         tags: ['staff'],
         security: [{ bearer: [] }],
         body: enrollSigningKeyRequestSchema,
@@ -36,7 +47,9 @@ export const staffKeyRoutes: FastifyPluginCallbackZod<StaffKeyRoutesOptions> = (
       },
     },
     async (request, reply) => {
-      const key = await keys.enroll(requireSession(request).user, request.body);
+      const session = requireSession(request);
+      if (request.body.deviceId !== session.deviceId) throw new ApiError(403, 'forbidden', ON_TABLET_ONLY);
+      const key = await keys.enroll(session.user, request.body);
       return reply.code(201).send(key);
     },
   );
@@ -44,12 +57,17 @@ export const staffKeyRoutes: FastifyPluginCallbackZod<StaffKeyRoutesOptions> = (
   app.get(
     '/api/staff/keys',
     {
-      onRequest: authenticate,
+      onRequest: [authenticate, tabletRoles],
       schema: {
         summary: "The municipality's signing keys (public), revoked ones included",
+        description: 'For fieldworker, approver and coordinator (who verify approvals); partner- and admin-only sessions get 403.',
         tags: ['staff'],
         security: [{ bearer: [] }],
-        response: { 200: z.strictObject({ keys: z.array(signingKeySchema) }), 401: errorEnvelopeSchema },
+        response: {
+          200: z.strictObject({ keys: z.array(signingKeySchema) }),
+          401: errorEnvelopeSchema,
+          403: errorEnvelopeSchema,
+        },
       },
     },
     async (request) => ({ keys: await keys.list(requireSession(request).user) }),

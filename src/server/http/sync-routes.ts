@@ -13,13 +13,17 @@ import {
 } from '../../shared/protocol';
 import type { AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
-import { authenticateWith, requireRoles, requireSession } from './auth';
+import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
 import { ApiError, defaultMessage } from './errors';
 
 export const withdrawalsQuerySchema = z.strictObject({
   /** Only withdrawals after this instant (exclusive); all if absent. */
   since: z.iso.datetime({ offset: true, message: 'invalidDateTime' }).optional(),
 });
+
+/** 403 messages: push and the withdrawals pull are for tablets, not for any browser with a password. */
+export const PUSH_TABLET_ONLY_MESSAGE = 'Push only from an enrolled tablet signed in on that tablet.';
+export const WITHDRAWALS_TABLET_ONLY_MESSAGE = 'Withdrawals only for an enrolled tablet signed in on that tablet.';
 
 export interface SyncRoutesOptions {
   auth: AuthService;
@@ -55,6 +59,9 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
   app.get(
     '/api/sync/config',
     {
+      // Any session of the municipality, bound to a tablet or not (decided, THREAT-MODEL.md): it holds
+      // no case or family data, only the municipality's name, HOME site labels and lock settings,
+      // which every staff member of the municipality knows anyway. It reveals nothing of another one.
       onRequest: authenticate,
       schema: {
         summary: 'What a tablet needs offline: municipality, its HOME sites and security settings',
@@ -71,12 +78,19 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
     {
       bodyLimit: MAX_PUSH_BODY_BYTES,
       // Only people who write records push them; partner- or admin-only accounts get 403.
-      onRequest: [authenticate, requireRoles('fieldworker', 'approver', 'coordinator')],
+      // And only from the enrolled tablet the session is signed in on: a stolen password
+      // in a plain browser cannot push (403 before the body is read).
+      onRequest: [
+        authenticate,
+        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireTabletSession(PUSH_TABLET_ONLY_MESSAGE),
+      ],
       preValidation: rejectOldClients,
       schema: {
         summary: 'Push a batch of records; idempotent by record id + revision',
         description:
-          'Answers per record. HTTP 200 if any record was accepted; 409 if all were conflicts; otherwise 422.',
+          'Answers per record. HTTP 200 if any record was accepted; 409 if all were conflicts; otherwise 422. ' +
+          'Only from a session signed in on an enrolled, active tablet, and `deviceId` must be that tablet (else 403).',
         tags: ['sync'],
         security: [{ bearer: [] }],
         body: pushRequestSchema,
@@ -95,17 +109,29 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
     },
     async (request, reply) => {
       const session = requireSession(request);
-      const outcome = await sync.push(session.user, { deviceId: request.body.deviceId, records: request.body.records });
+      // The tablet named in the body must be the one this session is signed in on; another
+      // tablet's id, even an enrolled one of the same municipality, is refused before anything is judged.
+      if (session.deviceId === null || session.deviceId !== request.body.deviceId) {
+        throw new ApiError(403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+      }
+      const outcome = await sync.push(session.user, { deviceId: session.deviceId, records: request.body.records });
       return reply.code(outcome.httpStatus).send(outcome.response);
     },
   );
   app.get(
     '/api/sync/withdrawals',
     {
-      onRequest: [authenticate, requireRoles('fieldworker', 'approver', 'coordinator')],
+      // Tablets only, like push: the office does not use it, and a case number list is not for any browser.
+      onRequest: [
+        authenticate,
+        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireTabletSession(WITHDRAWALS_TABLET_ONLY_MESSAGE),
+      ],
       schema: {
         summary: 'Cases of the municipality whose consent was withdrawn (tablets delete their content)',
-        description: 'Oldest first. With `since`, only those withdrawn after that instant.',
+        description:
+          'Oldest first. With `since`, only those withdrawn after that instant. ' +
+          'Only for a session signed in on an enrolled, active tablet (else 403).',
         tags: ['sync'],
         security: [{ bearer: [] }],
         querystring: withdrawalsQuerySchema,

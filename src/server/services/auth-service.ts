@@ -2,8 +2,10 @@
 // opaque random tokens of which only the SHA-256 is stored: short-lived access
 // tokens plus rotating refresh tokens grouped in families (one per sign-in);
 // a refresh token used twice revokes its whole family. Sessions may be bound
-// to an enrolled tablet; a revoked tablet or a deactivated account ends them at once.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+// to an enrolled tablet — only with proof of the tablet's secret, and only for
+// the roles that work with case data on tablets; a revoked tablet or a
+// deactivated account ends them at once.
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
@@ -67,6 +69,13 @@ interface AccountRow {
 
 type UserRow = Omit<AccountRow, 'password_hash' | 'active'>;
 
+/** The roles that work with case data on a tablet: only they get a bound session and the escrow key. */
+export const TABLET_ROLES = ['fieldworker', 'approver', 'coordinator'] as const satisfies readonly Role[];
+
+export function holdsTabletRole(roles: readonly string[]): boolean {
+  return roles.some((role) => (TABLET_ROLES as readonly string[]).includes(role));
+}
+
 export function toRoles(roles: readonly string[]): Role[] {
   return roles.filter((role): role is Role => (ROLES as readonly string[]).includes(role));
 }
@@ -109,6 +118,37 @@ async function lookUpDevice(q: Queryable, deviceId: string, municipalityId: stri
   return { state: 'active', device: { id: row.id, escrowKey: row.escrow_key } };
 }
 
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Compared against when the tablet is unknown or no secret was sent, so every path costs the same. */
+const DECOY_SECRET_HASH = sha256(randomBytes(32).toString('base64url'));
+
+/**
+ * Whether `deviceSecret` is the enrollment secret of tablet `deviceId` of this
+ * municipality (revoked or not): a constant-time compare of SHA-256s, as the
+ * status route does. Unknown tablet, another municipality's tablet, missing and
+ * wrong secret are all just false. Always runs one query and one compare.
+ */
+async function provesDevice(
+  q: Queryable,
+  deviceId: string,
+  deviceSecret: string | undefined,
+  municipalityId: string | null,
+): Promise<boolean> {
+  const [row] = await q.query<{ secret_hash: string; municipality_id: string }>(
+    'SELECT secret_hash, municipality_id FROM devices WHERE id = $1',
+    [deviceId],
+  );
+  const stored = row ? Buffer.from(row.secret_hash, 'hex') : DECOY_SECRET_HASH;
+  const matches = timingSafeEqual(
+    sha256(deviceSecret ?? ''),
+    stored.length === DECOY_SECRET_HASH.length ? stored : DECOY_SECRET_HASH,
+  );
+  return row !== undefined && deviceSecret !== undefined && matches && row.municipality_id === municipalityId;
+}
+
 function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -132,18 +172,38 @@ export class AuthService {
   }
 
   /**
-   * 'unauthorized' for unknown user, inactive account and wrong password alike;
-   * 'deviceRevoked' when deviceId names a revoked tablet of the user's municipality.
+   * 'unauthorized' for unknown user, inactive account, wrong password and — when
+   * `deviceId` is named — a missing or wrong `deviceSecret` (or a tablet that is
+   * unknown or of another municipality) alike: the caller cannot tell which part was wrong.
+   * 'deviceRevoked' when the named tablet of the user's municipality is revoked
+   * (told only with the right password AND the tablet's secret).
+   * The session is bound to the tablet, and the answer carries its escrow key,
+   * only for accounts holding a tablet role; partner- or admin-only accounts get
+   * an unbound session without the key.
    */
-  async login(username: string, password: string, deviceId?: string): Promise<AuthOutcome> {
+  async login(username: string, password: string, deviceId?: string, deviceSecret?: string): Promise<AuthOutcome> {
     const [account] = await this.db.query<AccountRow>(
       `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active
          FROM staff_accounts WHERE username = $1`,
       [username],
     );
-    // Always run one argon2 verification, so an unknown user costs the same time as a wrong password.
+    // Always run one argon2 verification, so an unknown user costs the same time as a wrong password;
+    // and always check the tablet's proof when one is named, so a right password with a wrong
+    // secret costs the same as a wrong password.
     const passwordOk = await verifyPassword(password, account?.password_hash ?? (await decoy()));
+    const deviceOk =
+      deviceId === undefined || (await provesDevice(this.db, deviceId, deviceSecret, account?.municipality_id ?? null));
     if (!account || !account.active || !passwordOk) return { ok: false, reason: 'unauthorized' };
+    if (!deviceOk) {
+      // Right password, no proof of the tablet: worth an admin's attention (a stolen password?).
+      await audit(this.db, {
+        municipalityId: account.municipality_id,
+        actorId: account.id,
+        action: 'session.refusedDeviceProof',
+        objectId: null,
+      });
+      return { ok: false, reason: 'unauthorized' };
+    }
 
     const now = this.clock();
     return this.db.transaction(async (tx): Promise<AuthOutcome> => {
@@ -158,7 +218,8 @@ export class AuthService {
         });
         return { ok: false, reason: 'deviceRevoked' };
       }
-      const device = lookup.state === 'active' ? lookup.device : null;
+      // Only the roles that work with case data on a tablet get the binding and the escrow key.
+      const device = lookup.state === 'active' && holdsTabletRole(account.roles) ? lookup.device : null;
       const response = await this.issue(tx, toSessionUser(account), randomUUID(), device, now);
       await audit(tx, {
         municipalityId: account.municipality_id,
@@ -173,8 +234,12 @@ export class AuthService {
   /**
    * Exchanges a refresh token for a new access + refresh token (same family) and
    * revokes the used one. A revoked token presented again revokes the whole family.
+   * A family keeps the binding it got at sign-in: an unbound family naming a tablet
+   * is refused (never bound later); a bound family must name its own tablet and
+   * prove it with the tablet's secret, else it is refused and — as a token that
+   * turns up without its tablet is presumed stolen — the whole family is revoked.
    */
-  async refresh(refreshToken: string, deviceId?: string): Promise<AuthOutcome> {
+  async refresh(refreshToken: string, deviceId?: string, deviceSecret?: string): Promise<AuthOutcome> {
     if (!TOKEN_PATTERN.test(refreshToken)) return { ok: false, reason: 'unauthorized' };
     const tokenHash = hashToken(refreshToken);
     const now = this.clock();
@@ -206,20 +271,29 @@ export class AuthService {
       if (new Date(toIsoTimestamp(row.expires_at)).getTime() <= now.getTime() || !row.active) {
         return { ok: false, reason: 'unauthorized' };
       }
-      if (deviceId !== undefined && row.device_id !== null && deviceId !== row.device_id) {
-        return { ok: false, reason: 'unauthorized' };
+      let device: BoundDevice | null = null;
+      if (row.device_id === null) {
+        // An unbound sign-in stays unbound: naming a tablet here never binds it.
+        if (deviceId !== undefined) return { ok: false, reason: 'unauthorized' };
+      } else {
+        const proven =
+          deviceId === row.device_id && (await provesDevice(tx, row.device_id, deviceSecret, row.municipality_id));
+        if (!proven) {
+          await revokeFamily(tx, row.family_id, now);
+          await audit(tx, { ...entry, action: 'session.refusedDeviceProof' });
+          return { ok: false, reason: 'unauthorized' };
+        }
+        const lookup = await lookUpDevice(tx, row.device_id, row.municipality_id);
+        if (lookup.state === 'revoked') {
+          await revokeFamily(tx, row.family_id, now);
+          return { ok: false, reason: 'deviceRevoked' };
+        }
+        // A family bound to a tablet stays bound; a vanished binding is never silently dropped,
+        // and the escrow key goes only to a person still holding a tablet role.
+        if (lookup.state !== 'active' || !holdsTabletRole(row.roles)) return { ok: false, reason: 'unauthorized' };
+        device = lookup.device;
       }
-      const wanted = row.device_id ?? deviceId;
-      const lookup: DeviceLookup =
-        wanted === undefined ? { state: 'none' } : await lookUpDevice(tx, wanted, row.municipality_id);
-      if (lookup.state === 'revoked') {
-        await revokeFamily(tx, row.family_id, now);
-        return { ok: false, reason: 'deviceRevoked' };
-      }
-      // A family bound to a tablet stays bound; a vanished binding is never silently dropped.
-      if (row.device_id !== null && lookup.state !== 'active') return { ok: false, reason: 'unauthorized' };
       await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1', [tokenHash, now]);
-      const device = lookup.state === 'active' ? lookup.device : null;
       const response = await this.issue(tx, toSessionUser(row), row.family_id, device, now);
       await audit(tx, { ...entry, action: 'session.refreshed' });
       return { ok: true, response };

@@ -3,11 +3,19 @@
 // tablet in status checks); the escrow key stays on the server and is handed to
 // staff signing in on that tablet. Revoking a tablet ends its sessions, refresh
 // tokens and signing keys at once; the tablet wipes itself at its next contact.
+// The status check also names the deactivated people who ever signed in on the
+// tablet, so it deletes their key slots and their offline access ends.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
 import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse } from '../../shared/staff-api';
+
+export interface DeviceStatusAnswer {
+  status: DeviceStatus;
+  /** Deactivated people who signed in on this tablet; empty unless the status is 'active'. */
+  deactivatedAccountIds: string[];
+}
 import { ApiError, defaultMessage } from '../http/errors';
 import { audit, revokeDeviceCredentials } from './revocation';
 
@@ -113,15 +121,31 @@ export class DeviceService {
     });
   }
 
-  /** What a tablet learns about itself by proving its secret; 'unknown' also for a wrong secret. */
-  async status(deviceId: string, deviceSecret: string): Promise<DeviceStatus> {
-    const [row] = await this.db.query<{ secret_hash: string; revoked_at: unknown }>(
-      'SELECT secret_hash, revoked_at FROM devices WHERE id = $1',
+  /**
+   * What a tablet learns about itself by proving its secret; 'unknown' also for a
+   * wrong secret. An active tablet also learns which people of its municipality
+   * who ever signed in on it (a session or a signing key bound to it) are
+   * deactivated now: it deletes their key slots. Empty for any other status.
+   */
+  async status(deviceId: string, deviceSecret: string): Promise<DeviceStatusAnswer> {
+    const [row] = await this.db.query<{ secret_hash: string; municipality_id: string; revoked_at: unknown }>(
+      'SELECT secret_hash, municipality_id, revoked_at FROM devices WHERE id = $1',
       [deviceId],
     );
     const stored = row ? Buffer.from(row.secret_hash, 'hex') : DECOY_HASH;
     const matches = timingSafeEqual(sha256(deviceSecret), stored.length === 32 ? stored : DECOY_HASH);
-    if (!row || !matches) return 'unknown';
-    return row.revoked_at === null ? 'active' : 'revoked';
+    if (!row || !matches) return { status: 'unknown', deactivatedAccountIds: [] };
+    if (row.revoked_at !== null) return { status: 'revoked', deactivatedAccountIds: [] };
+    const deactivated = await this.db.query<{ id: string }>(
+      `SELECT a.id FROM staff_accounts a
+        WHERE a.municipality_id = $2 AND NOT a.active
+          AND (EXISTS (SELECT 1 FROM sessions s
+                        WHERE s.account_id = a.id AND s.municipality_id = a.municipality_id AND s.device_id = $1)
+            OR EXISTS (SELECT 1 FROM signing_keys k
+                        WHERE k.account_id = a.id AND k.municipality_id = a.municipality_id AND k.device_id = $1))
+        ORDER BY a.id`,
+      [deviceId, row.municipality_id],
+    );
+    return { status: 'active', deactivatedAccountIds: deactivated.map((account) => account.id) };
   }
 }

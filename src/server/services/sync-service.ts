@@ -15,7 +15,7 @@ import { syncRecordSchema } from '../../shared/records/sync-record';
 import type { SyncRecord } from '../../shared/records/sync-record';
 import { SYNC_PROTOCOL_VERSION } from '../../shared/protocol';
 import type { DeviceConfig, PushResponse, PushResult, SessionUser } from '../../shared/protocol';
-import { defaultMessage, issuesFromZod } from '../http/errors';
+import { ApiError, defaultMessage, issuesFromZod } from '../http/errors';
 import { parseCaseNumber } from '../../domain/case-number';
 import { consentCovers } from '../../domain/consent';
 import { isShippedConsentText } from '../../shared/consent-texts';
@@ -24,6 +24,7 @@ import type { ConsentScope } from '../../shared/records/consent';
 import type { WithdrawalsResponse } from '../../shared/protocol';
 
 export interface PushInput {
+  /** The enrolled tablet the pushing session is signed in on (the route checks the body names it). */
   deviceId: string;
   records: readonly Record<string, unknown>[];
 }
@@ -48,6 +49,20 @@ interface StoredRevision {
 }
 
 type RejectionReason = 'invalidRecord' | 'hashMismatch' | 'revisionConflict' | 'consentMissing' | 'caseWithdrawn';
+
+/**
+ * Holds the pushing tablet's row (FOR SHARE) for the batch's transaction and
+ * refuses a tablet revoked meanwhile: revocation locks the row FOR UPDATE, so a
+ * push either commits before the revocation or sees it and writes nothing (401,
+ * as authentication answers a revoked tablet's session).
+ */
+async function lockActiveDevice(tx: Queryable, deviceId: string, municipalityId: string): Promise<void> {
+  const rows = await tx.query<{ revoked: boolean }>(
+    'SELECT revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1 AND municipality_id = $2 FOR SHARE',
+    [deviceId, municipalityId],
+  );
+  if (rows[0]?.revoked !== false) throw new ApiError(401, 'unauthorized', defaultMessage('unauthorized'));
+}
 
 /** Canonical form with a fitting check symbol: what the family's card shows, exactly. */
 export function isValidCaseNumber(caseNumber: string): boolean {
@@ -165,6 +180,7 @@ export class SyncService {
 
     if (candidates.length > 0) {
       await this.db.transaction(async (tx) => {
+        await lockActiveDevice(tx, input.deviceId, user.municipalityId);
         const answers = await this.store(tx, user, input.deviceId, candidates);
         for (const { index } of candidates) {
           const answer = answers.get(index);

@@ -4,14 +4,14 @@
 // protocol round trips of the driver are not part of any figure.
 import { Dexie } from 'dexie';
 import { LotseDatabase, openStorage, type Storage } from '../../../src/client/storage';
-import type { OutboxEntry, RecordRow, RecordSecret } from '../../../src/client/storage/types';
+import type { RecordRow, RecordSecret } from '../../../src/client/storage/types';
 import { randomBytes, toBase64Url } from '../../../src/shared/crypto/bytes';
 import { deriveKeyEncryptionKey, newKdfParams } from '../../../src/shared/crypto/key-derivation';
 import type { SessionUser } from '../../../src/shared/protocol';
 import type { HomeContactRecord } from '../../../src/shared/records/sync-record';
 import { uuidv7 } from '../../../src/shared/ids';
 import { BENCH_PASSPHRASE, buildHomeContacts, type BrowserBenchApi } from '../workload';
-import { PlainDatabase, bulkSavePlain, savePlainRecord } from './plain-db';
+import { PlainDatabase, bulkPutWithOutbox, bulkSavePlain, outboxEntry, recordRowFields, savePlainRecord } from './plain-db';
 
 const created = new Set<string>();
 let workload: HomeContactRecord[] = [];
@@ -91,25 +91,15 @@ const api: BrowserBenchApi = {
       const rows = await Promise.all(
         slice.map(
           async (envelope): Promise<RecordRow> => ({
-            id: envelope.id,
-            kind: envelope.kind,
-            revision: envelope.revision,
-            schemaVersion: envelope.schemaVersion,
-            ownerId,
-            syncState: 'pending',
-            createdAt: envelope.createdAt,
-            updatedAt: now,
+            ...recordRowFields(envelope, ownerId, now),
             sealed: await storage.vault.seal('records', `${envelope.id}#${String(envelope.revision)}`, envelope.schemaVersion, {
               envelope,
             } satisfies RecordSecret),
           }),
         ),
       );
-      const entries = slice.map((e): OutboxEntry => ({ recordId: e.id, revision: e.revision, ownerId, enqueuedAt: now }));
-      await db.transaction('rw', [db.records, db.outbox], async () => {
-        await db.records.bulkPut(rows);
-        await db.outbox.bulkAdd(entries);
-      });
+      const entries = slice.map((e) => outboxEntry(e, ownerId, now));
+      await bulkPutWithOutbox(db, rows, entries);
     }
     const ms = performance.now() - t0;
     if ((await storage.records.countOutbox()) !== count) throw new Error('bulk encrypted save lost records');

@@ -2,6 +2,7 @@
 // current tables and indexes, and a save that mirrors RecordStore.saveRecord —
 // same row fields, same single rw transaction over records + outbox + drafts —
 // except that the content is stored as a JSON string instead of a sealed box.
+// Its row fields, outbox entries and bulk write also serve entry.ts's sealed bulk save.
 import { Dexie, type Table } from 'dexie';
 import { SCHEMA_HISTORY } from '../../../src/client/storage/tables';
 import type { OutboxEntry, RecordRow, RecordSecret } from '../../../src/client/storage/types';
@@ -22,8 +23,8 @@ export class PlainDatabase extends Dexie {
   }
 }
 
-function plainRow(envelope: SyncRecord, ownerId: string, now: string): PlainRecordRow {
-  const secret: RecordSecret = { envelope };
+/** The row fields RecordStore.saveRecord writes besides the content. */
+export function recordRowFields(envelope: SyncRecord, ownerId: string, now: string): Omit<RecordRow, 'sealed'> {
   return {
     id: envelope.id,
     kind: envelope.kind,
@@ -33,15 +34,35 @@ function plainRow(envelope: SyncRecord, ownerId: string, now: string): PlainReco
     syncState: 'pending',
     createdAt: envelope.createdAt,
     updatedAt: now,
-    json: JSON.stringify(secret),
   };
+}
+
+export function outboxEntry(envelope: SyncRecord, ownerId: string, now: string): OutboxEntry {
+  return { recordId: envelope.id, revision: envelope.revision, ownerId, enqueuedAt: now };
+}
+
+function plainRow(envelope: SyncRecord, ownerId: string, now: string): PlainRecordRow {
+  const secret: RecordSecret = { envelope };
+  return { ...recordRowFields(envelope, ownerId, now), json: JSON.stringify(secret) };
+}
+
+/** A batch of rows and their outbox entries in one rw transaction. */
+export async function bulkPutWithOutbox<Row>(
+  db: Dexie & { records: Table<Row, string>; outbox: Table<OutboxEntry, number> },
+  rows: readonly Row[],
+  entries: readonly OutboxEntry[],
+): Promise<void> {
+  await db.transaction('rw', [db.records, db.outbox], async () => {
+    await db.records.bulkPut(rows);
+    await db.outbox.bulkAdd(entries);
+  });
 }
 
 /** saveRecord without the vault. */
 export async function savePlainRecord(db: PlainDatabase, envelope: SyncRecord, ownerId: string): Promise<void> {
   const now = new Date().toISOString();
   const row = plainRow(envelope, ownerId, now);
-  const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, ownerId, enqueuedAt: now };
+  const entry = outboxEntry(envelope, ownerId, now);
   await db.transaction('rw', [db.records, db.outbox, db.drafts], async () => {
     await db.records.put(row);
     await db.outbox.add(entry);
@@ -52,9 +73,6 @@ export async function savePlainRecord(db: PlainDatabase, envelope: SyncRecord, o
 export async function bulkSavePlain(db: PlainDatabase, envelopes: readonly SyncRecord[], ownerId: string): Promise<void> {
   const now = new Date().toISOString();
   const rows = envelopes.map((e) => plainRow(e, ownerId, now));
-  const entries = envelopes.map((e): OutboxEntry => ({ recordId: e.id, revision: e.revision, ownerId, enqueuedAt: now }));
-  await db.transaction('rw', [db.records, db.outbox], async () => {
-    await db.records.bulkPut(rows);
-    await db.outbox.bulkAdd(entries);
-  });
+  const entries = envelopes.map((e) => outboxEntry(e, ownerId, now));
+  await bulkPutWithOutbox(db, rows, entries);
 }

@@ -1,6 +1,7 @@
 // Page object for the tablet app: sign-in, overview, HOME contact form, and
 // what the service worker and IndexedDB hold.
 import type { Page } from 'playwright-core';
+import type { RunningBackend } from '../support/backend';
 import { de } from './texts';
 
 export class TabletApp {
@@ -35,6 +36,19 @@ export class TabletApp {
   async setUp(coordinator: { username: string; password: string }, user: { username: string; password: string }, passphrase: string): Promise<void> {
     await this.enrol(coordinator);
     await this.firstSignIn(user, passphrase);
+  }
+
+  /**
+   * Opens the app on the backend, enrols it as the demo coordinator and signs
+   * in the demo home partner. With `offlineReady` it also waits until the
+   * service worker controls the page, unlocking again after that reload.
+   */
+  async start(backend: Pick<RunningBackend, 'url' | 'demo'>, passphrase: string, options: { offlineReady?: boolean } = {}): Promise<void> {
+    await this.open(backend.url);
+    await this.setUp(backend.demo.coordinator, backend.demo.homePartner, passphrase);
+    if (options.offlineReady !== true) return;
+    await this.waitForServiceWorker();
+    await this.unlockIfLocked(passphrase);
   }
 
   async lock(): Promise<void> {

@@ -28,7 +28,7 @@ export interface RunningBackend {
 
 const DIST = join(import.meta.dirname, '../../../dist');
 
-export async function startBackend(options: { staticDir?: string } = {}): Promise<RunningBackend> {
+export async function startBackend(options: { staticDir?: string | undefined } = {}): Promise<RunningBackend> {
   const kinds = testDatabaseKinds();
   const db = await openTestDatabase({ kind: kinds[kinds.length - 1] ?? 'pglite' });
   await seedDemoData(db);

@@ -1,6 +1,5 @@
-// Finds the system Chromium for the browser tests (CHROME_PATH, else on PATH).
-// Without one the e2e suites say so and are skipped — unless REQUIRE_BROWSER=1,
-// where a missing browser is a failure (CI installs Debian's chromium).
+// Finds the system Chromium (CHROME_PATH, else on PATH) and launches it with
+// an on-disk profile, for the browser tests and the browser benchmark alike.
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -31,13 +30,6 @@ export function findChromium(): string | undefined {
 
 export const chromiumPath = findChromium();
 
-if (!chromiumPath) {
-  if (process.env.REQUIRE_BROWSER === '1') {
-    throw new Error('REQUIRE_BROWSER=1 but no Chromium was found (set CHROME_PATH or install chromium).');
-  }
-  console.warn('\n[e2e] No Chromium found (CHROME_PATH or chromium on PATH): browser tests are SKIPPED.\n');
-}
-
 const ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -49,6 +41,9 @@ const ARGS = [
   '--disable-dev-shm-usage',
 ];
 
+/** Options of a persistent context besides the ones set here. */
+export type ContextOptions = NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>;
+
 export interface BrowserSession {
   context: BrowserContext;
   close: () => Promise<void>;
@@ -56,19 +51,25 @@ export interface BrowserSession {
 
 /**
  * An on-disk profile (persistent context): IndexedDB and the service worker
- * survive reloads as on a real tablet, unlike an incognito context.
+ * survive reloads as on a real tablet, unlike an incognito context. The
+ * profile is a fresh temporary folder, removed again by close().
  */
-export async function launchTablet(options: { locale?: string } = {}): Promise<BrowserSession> {
+export async function launchChromium(profilePrefix: string, options: ContextOptions = {}): Promise<BrowserSession> {
   if (!chromiumPath) throw new Error('no Chromium');
-  const userDataDir = mkdtempSync(join(tmpdir(), 'lotse-e2e-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 800 }, // 10" tablet, landscape
-    locale: options.locale ?? 'de-DE',
-    serviceWorkers: 'allow',
-  });
+  const userDataDir = mkdtempSync(join(tmpdir(), profilePrefix));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 800 }, // 10" tablet, landscape
+      ...options,
+    });
+  } catch (error) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     context,
     async close() {
@@ -76,4 +77,9 @@ export async function launchTablet(options: { locale?: string } = {}): Promise<B
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The tablet the e2e tests use: German unless told otherwise, service workers on. */
+export function launchTablet(options: { locale?: string } = {}): Promise<BrowserSession> {
+  return launchChromium('lotse-e2e-', { locale: options.locale ?? 'de-DE', serviceWorkers: 'allow' });
 }

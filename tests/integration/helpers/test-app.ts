@@ -5,7 +5,8 @@ import type { Database } from '../../../src/server/db/database';
 import type { BuildAppOptions } from '../../../src/server/app';
 import { buildApp } from '../../../src/server/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../../src/server/db/demo-seed';
-import { createStaffAccount } from '../../../src/server/services/auth-service';
+import { createStaffAccount, toRoles } from '../../../src/server/services/auth-service';
+import { DeviceService } from '../../../src/server/services/device-service';
 import { contentHash } from '../../../src/shared/content-hash';
 import { uuidv7 } from '../../../src/shared/ids';
 import type { HomeContactContent } from '../../../src/shared/records/home-contact';
@@ -20,7 +21,7 @@ import type { FamilyLanguage } from '../../../src/shared/languages';
 import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../src/shared/consent-texts';
 import { generateCaseNumber } from '../../../src/domain/case-number';
 import { SYNC_PROTOCOL_VERSION } from '../../../src/shared/protocol';
-import type { LoginResponse } from '../../../src/shared/protocol';
+import type { LoginResponse, SessionUser } from '../../../src/shared/protocol';
 import type { EnrollDeviceResponse } from '../../../src/shared/staff-api';
 import { exportPublicKey, generateSigningKeyPair } from '../../../src/shared/crypto/signing';
 
@@ -38,13 +39,20 @@ export async function seedDemo(db: Database): Promise<void> {
   await seedDemoData(db);
 }
 
+/** POST /api/session; with `deviceId` (and, as a real tablet sends it, its `deviceSecret`). Throws unless 200. */
 export async function login(
   app: FastifyInstance,
   username: string = DEMO_FIELDWORKER.username,
   password: string = DEMO_FIELDWORKER.password,
   deviceId?: string,
+  deviceSecret?: string,
 ): Promise<LoginResponse> {
-  const payload = deviceId === undefined ? { username, password } : { username, password, deviceId };
+  const payload = {
+    username,
+    password,
+    ...(deviceId === undefined ? {} : { deviceId }),
+    ...(deviceSecret === undefined ? {} : { deviceSecret }),
+  };
   const response = await app.inject({ method: 'POST', url: '/api/session', payload });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   return response.json<LoginResponse>();
@@ -228,6 +236,104 @@ export async function enrollDevice(
   });
   if (response.statusCode !== 201) throw new Error(`device enrollment failed: ${response.statusCode} ${response.body}`);
   return response.json<EnrollDeviceResponse>();
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** A session signed in on an enrolled tablet, and that tablet. */
+export interface TabletSession extends LoginResponse {
+  /** The tablet the session is bound to: what push bodies and records must name. */
+  deviceId: string;
+  device: EnrollDeviceResponse;
+}
+
+/**
+ * Enrolls a tablet (directly through the device service, so it works in any
+ * municipality and costs no sign-in) into the municipality and organisation of
+ * `username`; enrolled by a coordinator or admin of that municipality if there is
+ * one, else by the account itself. `deviceId` lets a test enroll the id its client
+ * storage already uses.
+ */
+export async function enrollTablet(
+  db: Database,
+  username: string = DEMO_FIELDWORKER.username,
+  options: { deviceId?: string; label?: string } = {},
+): Promise<EnrollDeviceResponse> {
+  const [account] = await db.query<{ municipality_id: string; organisation_id: string }>(
+    'SELECT municipality_id, organisation_id FROM staff_accounts WHERE username = $1',
+    [username],
+  );
+  if (!account) throw new Error(`enrollTablet: no account ${username}`);
+  const [enroller] = await db.query<{ id: string; display_name: string; roles: string[] }>(
+    `SELECT id, display_name, roles FROM staff_accounts
+      WHERE municipality_id = $1 AND (roles && ARRAY['coordinator', 'admin']::text[] OR username = $2)
+      ORDER BY (username = $2), id LIMIT 1`,
+    [account.municipality_id, username],
+  );
+  if (!enroller) throw new Error(`enrollTablet: no enroller for ${username}`);
+  const user: SessionUser = {
+    id: enroller.id,
+    displayName: enroller.display_name,
+    roles: toRoles(enroller.roles),
+    // The tablet belongs to the signing-in person's organisation, as if their coordinator enrolled it there.
+    organisationId: account.organisation_id,
+    municipalityId: account.municipality_id,
+  };
+  return new DeviceService(db, () => new Date()).enroll(user, {
+    deviceId: options.deviceId ?? uuidv7(),
+    label: options.label ?? 'Tablet (Test)',
+  });
+}
+
+/** Signs `account` in on an enrolled tablet as the tablet app does: its deviceId plus its deviceSecret. */
+export function loginOnTablet(
+  app: FastifyInstance,
+  device: EnrollDeviceResponse,
+  account: Credentials = DEMO_FIELDWORKER,
+): Promise<LoginResponse> {
+  return login(app, account.username, account.password, device.device.deviceId, device.deviceSecret);
+}
+
+/**
+ * Enrolls a tablet and signs `account` in ON it (login with its deviceId and
+ * deviceSecret), as the tablet app does: the only kind of session that may push
+ * or pull withdrawals. Throws unless the session is bound to the tablet (it gets
+ * the escrow key) — or, with `unbound: true` for partner- or admin-only accounts,
+ * unless it is NOT bound (no escrow key): `deviceId` is then the tablet it signed
+ * in on, not a binding.
+ */
+export async function signInOnTablet(
+  app: FastifyInstance,
+  db: Database,
+  account: Credentials = DEMO_FIELDWORKER,
+  options: { deviceId?: string; label?: string; unbound?: boolean } = {},
+): Promise<TabletSession> {
+  const device = await enrollTablet(db, account.username, options);
+  const session = await loginOnTablet(app, device, account);
+  if (options.unbound === true) {
+    if (session.deviceEscrowKey !== undefined) throw new Error('signInOnTablet: session bound, expected unbound');
+  } else if (session.deviceEscrowKey !== device.deviceEscrowKey) {
+    throw new Error('signInOnTablet: session not bound to the tablet');
+  }
+  return { ...session, deviceId: device.device.deviceId, device };
+}
+
+/** POST /api/sync/push as `session`, naming its own tablet (or `deviceId`, to test refusals). */
+export function pushAsTablet(
+  app: FastifyInstance,
+  session: { token: string; deviceId: string },
+  records: readonly unknown[],
+  deviceId: string = session.deviceId,
+) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/sync/push',
+    headers: bearer(session.token),
+    payload: pushBody(deviceId, records),
+  });
 }
 
 /** A fresh ECDSA P-256 public key, SPKI base64url, as a tablet would enroll it. */

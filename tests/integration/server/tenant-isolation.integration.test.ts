@@ -24,6 +24,7 @@ import {
   consentRecord,
   consentWithdrawalRecord,
   enrollDevice,
+  enrollTablet,
   homeContactContent,
   homeContactRecord,
   login,
@@ -32,6 +33,7 @@ import {
   pushBody,
   seedDemo,
 } from '../helpers/test-app';
+import type { Credentials } from '../helpers/test-app';
 
 interface OtherTenant {
   municipalityId: string;
@@ -95,7 +97,7 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     password,
   })) as StaffAccount;
   const device = await enrollDevice(app, (await login(app, coordinator.username, password)).token, 'Tablet B');
-  const fieldworkerSession = await login(app, fieldworker.username, password, device.device.deviceId);
+  const fieldworkerSession = await login(app, fieldworker.username, password, device.device.deviceId, device.deviceSecret);
   const key = (await call(fieldworkerSession.token, '/api/staff/keys', {
     deviceId: device.device.deviceId,
     publicKey: await newSigningPublicKey(),
@@ -155,8 +157,11 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 interface Attempt {
-  /** Body naming the other municipality's objects where the route takes any. */
-  body?: () => Promise<unknown>;
+  /**
+   * Body naming the other municipality's objects where the route takes any;
+   * `ownDeviceId` is the Demo-Stadt tablet the caller is signed in on, if any.
+   */
+  body?: (ownDeviceId: string | null) => Promise<unknown>;
 }
 
 describeEachDatabase('tenant isolation', ({ db }) => {
@@ -197,15 +202,19 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       },
       'GET /api/sync/config': {},
       'POST /api/sync/push': {
-        body: async () =>
-          pushBody(otherDeviceId, [
-            await homeContactRecord(otherDeviceId, { id: other.recordId, content: homeContactContent({ topics: ['other'] }) }),
-            await homeContactRecord(otherDeviceId, { id: other.recordId, revision: 2 }),
+        // Signed in on a Demo-Stadt tablet, the push gets to the records (the other's ids and case
+        // numbers); without a tablet, naming the other's tablet, it is refused (403) before.
+        body: async (ownDeviceId) => {
+          const device = ownDeviceId ?? otherDeviceId;
+          return pushBody(device, [
+            await homeContactRecord(device, { id: other.recordId, content: homeContactContent({ topics: ['other'] }) }),
+            await homeContactRecord(device, { id: other.recordId, revision: 2 }),
             // The other municipality's consent covers nothing here, and a withdrawal here deletes nothing there.
-            await homeContactRecord(otherDeviceId, { caseNumber: other.caseNumber }),
-            await consentWithdrawalRecord(otherDeviceId, other.caseNumber),
-            await homeContactRecord(otherDeviceId, { caseNumber: other.withdrawnCaseNumber }),
-          ]),
+            await homeContactRecord(device, { caseNumber: other.caseNumber }),
+            await consentWithdrawalRecord(device, other.caseNumber),
+            await homeContactRecord(device, { caseNumber: other.withdrawnCaseNumber }),
+          ]);
+        },
       },
       'GET /api/sync/withdrawals': {},
       'POST /api/devices': { body: () => Promise.resolve({ deviceId: otherDeviceId, label: 'Übernahme' }) },
@@ -272,24 +281,35 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       other.fieldworkerSession.refreshToken,
     ];
 
-    const callers = [
+    // Every kind of user both in a plain browser and signed in on an enrolled Demo-Stadt tablet.
+    const demoTablet = await enrollTablet(db());
+    const demoTabletId = demoTablet.device.deviceId;
+    const accounts = [
       { name: 'admin', account: DEMO_ADMIN },
       { name: 'coordinator', account: DEMO_COORDINATOR },
       { name: 'approver', account: DEMO_APPROVER },
       { name: 'fieldworker', account: DEMO_FIELDWORKER },
-      { name: 'anonymous', account: null },
+    ];
+    const callers: { name: string; account: Credentials | null; tablet: string | null }[] = [
+      ...accounts.map((a) => ({ ...a, tablet: null })),
+      ...accounts.map((a) => ({ ...a, name: `${a.name} on tablet`, tablet: demoTabletId })),
+      { name: 'anonymous', account: null, tablet: null },
     ];
     const before = await snapshot(db(), other);
     let requests = 0;
     let pathParamRequests = 0;
     for (const caller of callers) {
       const signIn = async (): Promise<string | null> =>
-        caller.account === null ? null : (await login(app, caller.account.username, caller.account.password)).token;
+        caller.account === null
+          ? null
+          : caller.tablet === null
+            ? (await login(app, caller.account.username, caller.account.password)).token
+            : (await login(app, caller.account.username, caller.account.password, caller.tablet, demoTablet.deviceSecret)).token;
       let token = await signIn();
       for (const { method, path } of operations) {
         const attempt = attempts[`${method} ${path}`] ?? {};
         for (const url of expand(path)) {
-          const body = attempt.body ? await attempt.body() : undefined;
+          const body = attempt.body ? await attempt.body(caller.tablet) : undefined;
           const response = await app.inject({
             method,
             url,
@@ -299,6 +319,12 @@ describeEachDatabase('tenant isolation', ({ db }) => {
           requests++;
           const label = `${caller.name}: ${method} ${url} → ${response.statusCode}`;
           expect(response.statusCode, label).toBeLessThan(500);
+          if (method === 'POST' && path === '/api/sync/push') {
+            // Only a pushing role signed in on a tablet gets to the records; the rest is refused first.
+            const pushes = caller.tablet !== null && caller.name !== 'admin on tablet';
+            const expected = caller.account === null ? [401] : pushes ? [200, 409, 422] : [403];
+            expect(expected, label).toContain(response.statusCode);
+          }
           if (path.includes('{')) {
             pathParamRequests++;
             expect([401, 403, 404], label).toContain(response.statusCode);
@@ -322,7 +348,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       url: '/api/devices/status',
       payload: { deviceId: otherDeviceId, deviceSecret: other.device.deviceSecret },
     });
-    expect(status.json()).toEqual({ status: 'active' });
+    expect(status.json()).toEqual({ status: 'active', deactivatedAccountIds: [] });
     const me = await app.inject({ method: 'GET', url: '/api/session', headers: bearer(other.fieldworkerSession.token) });
     expect(me.statusCode).toBe(200);
   });

@@ -36,6 +36,7 @@ export function EnrolTabletScreen({ storage, onEnrolled, onCancel }: { storage: 
       void requestPersistentStorage();
       onEnrolled();
     } catch (e) {
+      if (e instanceof BackendError && e.status === 409) await storage.device.renewDeviceId(); // answer lost earlier: retry with a fresh id
       setError(e instanceof BackendError && e.status === 403 ? 'forbidden' : 'failed');
     } finally {
       await signOut(session.token).catch(() => undefined);

@@ -9,6 +9,9 @@ import { ensureSigningKeyEnrolled } from '../../sync/signing-key-enrollment';
 import type { Storage } from '../../storage';
 import { requestPersistentStorage } from '../../storage/persistence';
 import { SetPassphraseForm } from './SetPassphraseForm';
+
+/** Roles that record or approve on a tablet; only they get a key slot. */
+const TABLET_ROLES: ReadonlySet<string> = new Set(['fieldworker', 'approver', 'coordinator']);
 import { StaffSignInForm } from './StaffSignInForm';
 
 export function FirstSignInScreen({
@@ -26,7 +29,7 @@ export function FirstSignInScreen({
 }) {
   const { t } = useTranslation();
   const [pending, setPending] = useState<LoginResponse | null>(null);
-  const [problem, setProblem] = useState<'otherPerson' | 'noEscrow' | null>(null);
+  const [problem, setProblem] = useState<'otherPerson' | 'noEscrow' | 'roleNotForTablet' | null>(null);
 
   const afterSignIn = async (response: LoginResponse): Promise<void> => {
     setProblem(null);
@@ -39,6 +42,10 @@ export function FirstSignInScreen({
       await storage.device.saveSession(response);
       await refreshConfig(storage);
       onDone();
+      return;
+    }
+    if (!response.user.roles.some((role) => TABLET_ROLES.has(role))) {
+      setProblem('roleNotForTablet'); // partners and administrators work in the office area, never on case data here
       return;
     }
     if (await storage.vault.hasSlot(response.user.id)) {
@@ -71,7 +78,7 @@ export function FirstSignInScreen({
       ) : (
         <>
           <p>{mode === 'renew' ? t('auth.renewIntro') : t('auth.intro')}</p>
-          <StaffSignInForm deviceId={deviceId} onSignedIn={afterSignIn} />
+          <StaffSignInForm bindToTablet onSignedIn={afterSignIn} />
           {problem && (
             <p className="form-error" role="alert">
               {t(`access.signInProblem.${problem}`)}

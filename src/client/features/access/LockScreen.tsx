@@ -13,6 +13,7 @@ type Feedback =
   | { kind: 'wrong'; remaining: number; retryAt: number | null }
   | { kind: 'throttled'; retryAt: number }
   | { kind: 'wiped' }
+  | { kind: 'failed' }
   | null;
 
 export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Storage; onFirstSignIn: () => void; onOffice: () => void }) {
@@ -36,13 +37,18 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
   const unlock = async (): Promise<void> => {
     if (!selected) return;
     setBusy(true);
-    const max = (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
-    const result = await storage.vault.unlock(selected.userId, passphrase, max);
-    setPassphrase('');
-    setBusy(false);
-    if (result.kind === 'unlocked') return;
-    if (result.kind === 'noSlot') setFeedback({ kind: 'wiped' });
-    else setFeedback(result);
+    try {
+      const max = (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
+      const result = await storage.vault.unlock(selected.userId, passphrase, max);
+      if (result.kind === 'unlocked') return;
+      if (result.kind === 'noSlot') setFeedback({ kind: 'wiped' });
+      else setFeedback(result);
+    } catch {
+      setFeedback({ kind: 'failed' });
+    } finally {
+      setPassphrase('');
+      setBusy(false);
+    }
   };
 
   return (
@@ -87,6 +93,11 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
           {feedback?.kind === 'wrong' && (
             <p className="form-error" role="alert">
               {t('access.wrongPassphrase', { count: feedback.remaining })}
+            </p>
+          )}
+          {feedback?.kind === 'failed' && (
+            <p className="form-error" role="alert">
+              {t('access.passphraseProblem.failed')}
             </p>
           )}
           {feedback?.kind === 'wiped' && (

@@ -7,21 +7,24 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import { loginRequestSchema, type LoginRequest, type LoginResponse } from '../../../shared/protocol';
 import { BackendError, signIn } from '../../sync/backend-api';
+import { useAppServices } from '../../app/AppContext';
 
 type SignInError = 'unauthorized' | 'rateLimited' | 'network' | 'deviceRevoked' | 'other';
 
 export function StaffSignInForm({
-  deviceId,
+  bindToTablet = false,
   submitLabel,
   onSignedIn,
   children,
 }: {
-  deviceId?: string;
+  /** Sign in on this enrolled tablet: sends its id and secret as proof (binds the session, yields the escrow key). */
+  bindToTablet?: boolean;
   submitLabel?: string;
   onSignedIn: (response: LoginResponse) => Promise<void> | void;
   children?: React.ReactNode;
 }) {
   const { t } = useTranslation();
+  const { storage, reportDeviceRevoked } = useAppServices();
   const [error, setError] = useState<SignInError | null>(null);
   const {
     register,
@@ -32,10 +35,15 @@ export function StaffSignInForm({
   const onSubmit = handleSubmit(async (credentials) => {
     setError(null);
     try {
-      const response = await signIn({ ...credentials, ...(deviceId === undefined ? {} : { deviceId }) });
+      const enrollment = bindToTablet ? await storage.device.enrollment() : undefined;
+      const response = await signIn({
+        ...credentials,
+        ...(enrollment === undefined ? {} : { deviceId: enrollment.deviceId, deviceSecret: enrollment.deviceSecret }),
+      });
       await onSignedIn(response);
     } catch (e) {
       const reason = e instanceof BackendError ? e.reason : 'other';
+      if (reason === 'deviceRevoked') reportDeviceRevoked?.();
       setError(reason === 'unauthorized' || reason === 'rateLimited' || reason === 'network' || reason === 'deviceRevoked' ? reason : 'other');
     }
   });

@@ -14,6 +14,7 @@ import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { FamilyCard } from '../family-card/FamilyCard';
 import { FamilyConsentScreen } from './FamilyConsentScreen';
+import { OutcomeCard } from './OutcomeCard';
 
 type Step =
   | { kind: 'setup' }
@@ -87,31 +88,14 @@ export function ConsentFlow({ onDone }: { onDone: () => void }) {
 
   if (step.kind === 'agreed') {
     return (
-      <section className="card" aria-labelledby="consent-done-title">
-        <h1 id="consent-done-title">{t('consent.agreedTitle')}</h1>
-        <p>{t('consent.agreedText')}</p>
+      <OutcomeCard title={t('consent.agreedTitle')} text={t('consent.agreedText')} onDone={onDone}>
         <FamilyCard caseNumber={step.caseNumber} issuedOn={step.issuedOn} language={language} municipalityContact={config?.municipality.name ?? ''} />
-        <div className="actions">
-          <button type="button" className="button button--primary button--large" onClick={onDone}>
-            {t('consent.done')}
-          </button>
-        </div>
-      </section>
+      </OutcomeCard>
     );
   }
 
   if (step.kind === 'refused') {
-    return (
-      <section className="card" aria-labelledby="consent-refused-title">
-        <h1 id="consent-refused-title">{t('consent.refusedTitle')}</h1>
-        <p>{t('consent.refusedText')}</p>
-        <div className="actions">
-          <button type="button" className="button button--primary button--large" onClick={onDone}>
-            {t('consent.done')}
-          </button>
-        </div>
-      </section>
-    );
+    return <OutcomeCard title={t('consent.refusedTitle')} text={t('consent.refusedText')} onDone={onDone} />;
   }
 
   return (

@@ -26,9 +26,8 @@ export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
       const consent = await storage.records.consentFor(caseNumber);
       if (consent) setLanguage(consent.language);
       const now = new Date();
-      const deleted = await storage.records.deleteCase(caseNumber);
       const record = await newConsentWithdrawalRecord({ withdrawnAt: now.toISOString() }, caseNumber, { deviceId: await storage.device.deviceId(), now });
-      await storage.records.saveRecord(record);
+      const deleted = await storage.records.withdrawCase(record, now);
       sync.trigger();
       setStep({ kind: 'done', caseNumber, date: localIsoDate(now), deleted });
     } catch {

@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { loginRequestSchema, type LoginRequest, type LoginResponse } from '../../../shared/protocol';
 import { signInToOffice } from './office-api';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
+import { FormFailure } from './FormFailure';
+import { OfficeField } from './OfficeField';
 
 export function OfficeSignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (login: LoginResponse) => void }) {
   const { t } = useTranslation('office');
@@ -36,44 +38,13 @@ export function OfficeSignIn({ notice, onSignedIn }: { notice: string | null; on
         </p>
       )}
       <form onSubmit={(e) => void onSubmit(e)} noValidate>
-        <div className="field">
-          <label htmlFor="office-username">{t('signIn.username')}</label>
-          <input
-            id="office-username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            aria-invalid={errors.username ? true : undefined}
-            aria-describedby={errors.username ? 'office-username-error' : undefined}
-            {...register('username')}
-          />
-          {errors.username && (
-            <p id="office-username-error" className="field__error">
-              {t('fieldErrors.required')}
-            </p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="office-password">{t('signIn.password')}</label>
-          <input
-            id="office-password"
-            type="password"
-            autoComplete="current-password"
-            aria-invalid={errors.password ? true : undefined}
-            aria-describedby={errors.password ? 'office-password-error' : undefined}
-            {...register('password')}
-          />
-          {errors.password && (
-            <p id="office-password-error" className="field__error">
-              {t('fieldErrors.required')}
-            </p>
-          )}
-        </div>
-        {failure !== null && (
-          <p className="form-error" role="alert">
-            {t(failure)}
-          </p>
-        )}
+        <OfficeField id="office-username" label={t('signIn.username')} error={errors.username && t('fieldErrors.required')}>
+          {(control) => <input {...control} autoComplete="username" autoCapitalize="none" spellCheck={false} {...register('username')} />}
+        </OfficeField>
+        <OfficeField id="office-password" label={t('signIn.password')} error={errors.password && t('fieldErrors.required')}>
+          {(control) => <input {...control} type="password" autoComplete="current-password" {...register('password')} />}
+        </OfficeField>
+        <FormFailure failure={failure} />
         <div className="actions">
           <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
             {isSubmitting ? t('signIn.submitting') : t('signIn.submit')}

@@ -8,7 +8,9 @@ import type { z } from 'zod';
 import { ORGANISATION_KINDS, createOrganisationRequestSchema, type CreateOrganisationRequest } from '../../../shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
+import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
+import { OfficeField } from './OfficeField';
 import { useOfficeData } from './useOfficeData';
 
 type OrganisationForm = z.input<typeof createOrganisationRequestSchema>;
@@ -85,68 +87,35 @@ export function OrganisationsPanel({ api }: { api: OfficeConnection }) {
       <form className="office-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="office-organisation-create-title">
         <h3 id="office-organisation-create-title">{t('organisations.create.title')}</h3>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor="office-organisation-name">{t('organisations.create.name')}</label>
-            <input
-              id="office-organisation-name"
-              autoComplete="off"
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={errors.name ? 'office-organisation-name-error' : undefined}
-              {...register('name')}
-            />
-            {errors.name && (
-              <p id="office-organisation-name-error" className="field__error">
-                {t(fieldErrorKey(errors.name.message))}
-              </p>
+          <OfficeField
+            id="office-organisation-name"
+            label={t('organisations.create.name')}
+            error={errors.name && t(fieldErrorKey(errors.name.message))}
+          >
+            {(control) => <input {...control} autoComplete="off" {...register('name')} />}
+          </OfficeField>
+          <OfficeField id="office-organisation-kind" label={t('organisations.create.kind')} error={errors.kind && t('fieldErrors.invalidChoice')}>
+            {(control) => (
+              <select {...control} {...register('kind')}>
+                <option value="">{t('choose')}</option>
+                {ORGANISATION_KINDS.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {t(`kinds.${kind}`)}
+                  </option>
+                ))}
+              </select>
             )}
-          </div>
-          <div className="field">
-            <label htmlFor="office-organisation-kind">{t('organisations.create.kind')}</label>
-            <select
-              id="office-organisation-kind"
-              aria-invalid={errors.kind ? true : undefined}
-              aria-describedby={errors.kind ? 'office-organisation-kind-error' : undefined}
-              {...register('kind')}
-            >
-              <option value="">{t('choose')}</option>
-              {ORGANISATION_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {t(`kinds.${kind}`)}
-                </option>
-              ))}
-            </select>
-            {errors.kind && (
-              <p id="office-organisation-kind-error" className="field__error">
-                {t('fieldErrors.invalidChoice')}
-              </p>
-            )}
-          </div>
+          </OfficeField>
         </div>
-        <div className="field">
-          <label htmlFor="office-organisation-id">{t('organisations.create.id')}</label>
-          <input
-            id="office-organisation-id"
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            aria-invalid={errors.id ? true : undefined}
-            aria-describedby={errors.id ? 'office-organisation-id-hint office-organisation-id-error' : 'office-organisation-id-hint'}
-            {...register('id')}
-          />
-          <p id="office-organisation-id-hint" className="hint">
-            {t('organisations.create.idHint')}
-          </p>
-          {errors.id && (
-            <p id="office-organisation-id-error" className="field__error">
-              {t(fieldErrorKey(errors.id.message))}
-            </p>
-          )}
-        </div>
-        {failure !== null && (
-          <p className="form-error" role="alert">
-            {t(failure)}
-          </p>
-        )}
+        <OfficeField
+          id="office-organisation-id"
+          label={t('organisations.create.id')}
+          error={errors.id && t(fieldErrorKey(errors.id.message))}
+          hint={t('organisations.create.idHint')}
+        >
+          {(control) => <input {...control} autoComplete="off" autoCapitalize="none" spellCheck={false} {...register('id')} />}
+        </OfficeField>
+        <FormFailure failure={failure} />
         {created !== null && (
           <p className="notice" role="status">
             {t('organisations.create.created', { name: created })}

@@ -4,10 +4,11 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { ROLES } from '../../../shared/protocol';
 import { updateStaffRequestSchema, type StaffAccount, type UpdateStaffRequest } from '../../../shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
+import { FormFailure } from './FormFailure';
+import { RolesFieldset } from './RolesFieldset';
 
 type RolesForm = z.input<typeof updateStaffRequestSchema>;
 const FIELDS = ['roles'] as const;
@@ -55,23 +56,8 @@ export function StaffRolesForm({
       <h3 id="office-staff-roles-title" ref={heading} tabIndex={-1}>
         {t('staff.edit.title', { name: account.displayName })}
       </h3>
-      <fieldset className="choice-group" aria-invalid={errors.roles ? true : undefined}>
-        <legend>{t('staff.create.roles')}</legend>
-        <div className="choices">
-          {ROLES.map((role) => (
-            <label key={role} className="choice">
-              <input type="checkbox" value={role} {...register('roles')} />
-              <span>{t(`roles.${role}`)}</span>
-            </label>
-          ))}
-        </div>
-        {errors.roles && <p className="field__error">{t(fieldErrorKey(errors.roles.message))}</p>}
-      </fieldset>
-      {failure !== null && (
-        <p className="form-error" role="alert">
-          {t(failure)}
-        </p>
-      )}
+      <RolesFieldset registration={register('roles')} error={errors.roles && t(fieldErrorKey(errors.roles.message))} />
+      <FormFailure failure={failure} />
       <div className="actions">
         <button type="submit" className="button button--primary" disabled={isSubmitting}>
           {t('staff.edit.submit')}

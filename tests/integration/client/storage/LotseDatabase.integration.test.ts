@@ -160,6 +160,20 @@ describe('encryption at rest', () => {
     storage.close();
   });
 
+  it('counts parallel wrong attempts from several tabs one by one (no shared count)', async () => {
+    const now = Date.UTC(2026, 10, 20, 9, 0);
+    const { storage: first, idb, db } = await unlockedTestStorage('parallel-unlock');
+    first.close();
+    db.close();
+    const tabs = Array.from({ length: 4 }, () => openStorage(new LotseDatabase('parallel-unlock', idb), { now: () => now }));
+    const results = await Promise.all(tabs.map((tab, i) => tab.vault.unlock('staff-test-1', `wrong ${String(i)}`, 10)));
+    expect(results.every((r) => r.kind === 'wrong' || r.kind === 'throttled')).toBe(true);
+    const [slot] = await tabs[0]?.vault.listSlots() ?? [];
+    expect(slot?.failedAttempts).toBe(results.filter((r) => r.kind === 'wrong').length);
+    expect(slot?.failedAttempts).toBeGreaterThanOrEqual(3); // each attempt was counted before its key derivation
+    for (const tab of tabs) tab.close();
+  });
+
   it('makes a throttled person wait, even with the right passphrase', async () => {
     let now = Date.UTC(2026, 10, 20, 9, 0);
     const { storage: unlocked, idb, db } = await unlockedTestStorage('throttle');
@@ -183,6 +197,39 @@ describe('encryption at rest', () => {
     await storage.vault.createSlot(testUser({ id: 'staff-2', displayName: 'Zweite' }), 'another passphrase', escrowKey);
     expect((await storage.records.listRecords())[0]?.envelope).not.toBeNull(); // same tablet data key
     expect((await storage.vault.listSlots()).map((s) => s.displayName)).toEqual(['Test Fachkraft', 'Zweite']);
+    storage.close();
+  });
+
+  it('withdraws a case in one step: its records and queue entries go, the withdrawal is queued for anyone to send', async () => {
+    const { storage, db, escrowKey } = await unlockedTestStorage();
+    const { newConsentRecord, newConsentWithdrawalRecord } = await import('../../../../src/domain/record-envelope');
+    const { consentTextHash, CONSENT_TEXT_VERSION } = await import('../../../../src/shared/consent-texts');
+    const { generateCaseNumber } = await import('../../../../src/domain/case-number');
+    const caseNumber = generateCaseNumber();
+    const context = { deviceId: await storage.device.deviceId(), now: new Date('2026-11-20T09:00:00Z') };
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        { scopes: ['documentation'], setting: 'homeContact', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        caseNumber,
+        context,
+      ),
+    );
+    await storage.records.saveRecord(await homeContactRecord({ topics: ['health'] }, { deviceId: context.deviceId }).then((r) => ({ ...r, caseNumber })));
+    const other = await homeContactRecord({ topics: ['money'] });
+    await storage.records.saveRecord(other);
+    expect(await db.outbox.count()).toBe(3);
+
+    const deleted = await storage.records.withdrawCase(await newConsentWithdrawalRecord({ withdrawnAt: context.now.toISOString() }, caseNumber, context));
+    expect(deleted).toBe(2);
+    const kinds = (await storage.records.listRecords()).map((r) => r.envelope?.kind).sort();
+    expect(kinds).toEqual(['consentWithdrawal', 'homeContact']);
+    expect(await storage.records.recordsForCase(caseNumber)).toHaveLength(1); // only the withdrawal itself
+
+    // Another person unlocks: they may send the withdrawal, but not the first person's contact.
+    storage.vault.lock();
+    await storage.vault.createSlot(testUser({ id: 'staff-2', displayName: 'Zweite' }), 'zweite person hier', escrowKey);
+    const queued = await storage.records.peekOutbox(10);
+    expect(queued.map((item) => item.record.kind)).toEqual(['consentWithdrawal']);
     storage.close();
   });
 

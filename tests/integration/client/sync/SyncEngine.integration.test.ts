@@ -206,6 +206,34 @@ describe('SyncEngine', () => {
     expect(await storage.records.countOutbox()).toBe(1);
   });
 
+  it('pauses on a 403 for the whole request and rejects nothing: the queue waits for the coordinator', async () => {
+    const storage = await newStorage();
+    await saveContacts(storage, 3);
+    const engine = engineFor(storage, scripted(() => ({ kind: 'failed', status: 403, error: { reason: 'forbidden', message: 'not a tablet session' } })));
+    engine.start();
+    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'refused' });
+    expect(await storage.records.countOutbox()).toBe(3);
+    expect(await storage.records.countBySyncState('rejected')).toBe(0);
+  });
+
+  it('pauses instead of hanging when the tablet is locked in the middle of a batch', async () => {
+    const storage = await newStorage();
+    const [record] = await saveContacts(storage, 1);
+    const engine = engineFor(storage, {
+      push: () => {
+        storage.vault.lock(); // locked while the request was in flight
+        return Promise.resolve({
+          kind: 'answered',
+          status: 422,
+          response: { serverTime: SERVER_TIME, results: [{ id: record?.id ?? '', revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'x' }] },
+        });
+      },
+    }, { isLocked: () => !storage.vault.isUnlocked });
+    engine.start();
+    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'locked' });
+    expect(await storage.records.countOutbox()).toBe(1); // nothing lost: retried after the next unlock
+  });
+
   it('finds the one record that makes the server refuse a whole batch and rejects only it', async () => {
     const storage = await newStorage();
     const records = await saveContacts(storage, 4);

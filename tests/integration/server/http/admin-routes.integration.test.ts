@@ -215,7 +215,8 @@ describeEachDatabase('admin routes', ({ db }) => {
       const { account, password } = await createStaff();
       const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
       const device = await enrollDevice(app, coordinator.token);
-      const session = await login(app, account.username, password, device.device.deviceId);
+      const session = await login(app, account.username, password, device.device.deviceId, device.deviceSecret);
+      expect(session.deviceEscrowKey).toBe(device.deviceEscrowKey);
       const key = await app.inject({
         method: 'POST',
         url: '/api/staff/keys',
@@ -248,9 +249,20 @@ describeEachDatabase('admin routes', ({ db }) => {
       );
       expect(live).toHaveLength(0);
       expect(await auditCount('staff.deactivated', account.id)).toBe(1);
+      // The tablet the person signed in on learns it at its next status check and deletes their key slot.
+      const status = async () =>
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/api/devices/status',
+            payload: { deviceId: device.device.deviceId, deviceSecret: device.deviceSecret },
+          })
+        ).json<{ status: string; deactivatedAccountIds: string[] }>();
+      expect(await status()).toEqual({ status: 'active', deactivatedAccountIds: [account.id] });
 
       // Reactivated, the person signs in again (old tokens stay dead).
       expect((await call(admin.token, 'PATCH', `/api/admin/staff/${account.id}`, { active: true })).statusCode).toBe(200);
+      expect((await status()).deactivatedAccountIds).not.toContain(account.id);
       expect((await app.inject({ method: 'GET', url: '/api/session', headers: bearer(session.token) })).statusCode).toBe(401);
       expect((await login(app, account.username, password)).user.id).toBe(account.id);
     });

@@ -26,6 +26,7 @@ import {
   pushBody,
   seedDemo,
   seedOtherMunicipality,
+  signInOnTablet,
 } from '../../helpers/test-app';
 
 /** The same number with another check symbol (0 and 1 are both check symbols): well-formed, but the check does not fit. */
@@ -38,7 +39,8 @@ function withWrongCheck(caseNumber: string): string {
 describeEachDatabase('consent in sync', ({ db }) => {
   let app: FastifyInstance;
   let token: string;
-  const deviceId = uuidv7();
+  /** The tablet the fieldworker's session is signed in on: push only from there. */
+  let deviceId: string;
 
   const pushAs = async (sessionToken: string, device: string, records: readonly unknown[]) => {
     const response = await app.inject({
@@ -63,7 +65,9 @@ describeEachDatabase('consent in sync', ({ db }) => {
     await seedDemo(db());
     app = buildTestApp(db());
     await app.ready();
-    token = (await login(app)).token;
+    const session = await signInOnTablet(app, db());
+    token = session.token;
+    deviceId = session.deviceId;
   });
   afterAll(async () => {
     await app.close();
@@ -227,8 +231,7 @@ describeEachDatabase('consent in sync', ({ db }) => {
 
     it('does not let a consent of another municipality cover a case', async () => {
       const other = await seedOtherMunicipality(db());
-      const otherToken = (await login(app, other.username, other.password)).token;
-      const otherDevice = uuidv7();
+      const { token: otherToken, deviceId: otherDevice } = await signInOnTablet(app, db(), other);
       const caseNumber = newCaseNumber();
       expect((await pushAs(otherToken, otherDevice, [await consentRecord(otherDevice, caseNumber)])).status).toBe(200);
       const { body } = await push([await homeContactRecord(deviceId, { caseNumber })]);
@@ -358,8 +361,7 @@ describeEachDatabase('consent in sync', ({ db }) => {
 
     it('withdraws a case in its own municipality only', async () => {
       const other = await seedOtherMunicipality(db());
-      const otherToken = (await login(app, other.username, other.password)).token;
-      const otherDevice = uuidv7();
+      const { token: otherToken, deviceId: otherDevice } = await signInOnTablet(app, db(), other);
       const caseNumber = newCaseNumber();
       const theirs = [await consentRecord(otherDevice, caseNumber), await homeContactRecord(otherDevice, { caseNumber })];
       expect((await pushAs(otherToken, otherDevice, theirs)).status).toBe(200);
@@ -379,8 +381,7 @@ describeEachDatabase('consent in sync', ({ db }) => {
   describe('GET /api/sync/withdrawals', () => {
     it('lists the municipality’s withdrawals oldest first, respects since, and never shows another municipality’s', async () => {
       const other = await seedOtherMunicipality(db());
-      const otherToken = (await login(app, other.username, other.password)).token;
-      const otherDevice = uuidv7();
+      const { token: otherToken, deviceId: otherDevice } = await signInOnTablet(app, db(), other);
       const otherCase = newCaseNumber();
       expect((await pushAs(otherToken, otherDevice, [await consentWithdrawalRecord(otherDevice, otherCase)])).status).toBe(200);
 
@@ -433,6 +434,10 @@ describeEachDatabase('consent in sync', ({ db }) => {
       }
       const anonymous = await app.inject({ method: 'GET', url: '/api/sync/withdrawals' });
       expect(anonymous.statusCode).toBe(401);
+      // A fieldworker signed in without a tablet (a plain browser): 403, no case numbers.
+      const unbound = await withdrawals((await login(app)).token);
+      expect(unbound.statusCode).toBe(403);
+      expect(errorEnvelopeSchema.parse(unbound.json()).error.reason).toBe('forbidden');
 
       const suffix = uuidv7().slice(-8);
       const cases: { roles: Role[]; status: number }[] = [
@@ -452,7 +457,9 @@ describeEachDatabase('consent in sync', ({ db }) => {
           password,
           roles,
         });
-        const response = await withdrawals((await login(app, username, password)).token);
+        // On a tablet of their own: the 403 is about the role (partner and admin get no binding there).
+        const session = await signInOnTablet(app, db(), { username, password }, { unbound: status === 403 });
+        const response = await withdrawals(session.token);
         expect(response.statusCode, roles.join()).toBe(status);
       }
     });

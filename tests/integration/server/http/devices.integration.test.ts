@@ -1,5 +1,7 @@
-// Tablet enrollment (coordinator/admin only), status with the tablet's secret,
-// revocation ending sessions and keys, device-bound sign-in, signing keys.
+// Tablet enrollment (coordinator/admin only), status with the tablet's secret
+// (and the deactivated people it must forget), revocation ending sessions and
+// keys, device-bound sign-in only with the tablet's secret and only for tablet
+// roles, signing keys (read by tablet roles, enrolled only on the bound tablet).
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema, loginResponseSchema } from '../../../../src/shared/protocol';
@@ -12,7 +14,7 @@ import {
 import type { DeviceStatus, EnrollDeviceResponse, SigningKey } from '../../../../src/shared/staff-api';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { toBase64Url } from '../../../../src/shared/crypto/bytes';
-import { hashToken } from '../../../../src/server/services/auth-service';
+import { createStaffAccount, hashToken } from '../../../../src/server/services/auth-service';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -23,6 +25,7 @@ import {
   buildTestApp,
   enrollDevice,
   login,
+  loginOnTablet,
   newSigningPublicKey,
   seedDemo,
   seedOtherMunicipality,
@@ -33,10 +36,30 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
   let coordinator: string;
   let fieldworker: string;
 
-  const status = async (deviceId: string, deviceSecret: string): Promise<DeviceStatus> => {
+  const statusAnswer = async (deviceId: string, deviceSecret: string) => {
     const response = await app.inject({ method: 'POST', url: '/api/devices/status', payload: { deviceId, deviceSecret } });
     expect(response.statusCode).toBe(200);
-    return deviceStatusResponseSchema.parse(response.json()).status;
+    return deviceStatusResponseSchema.parse(response.json());
+  };
+  const status = async (deviceId: string, deviceSecret: string): Promise<DeviceStatus> =>
+    (await statusAnswer(deviceId, deviceSecret)).status;
+  const signIn = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/session', payload });
+  const refresh = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/session/refresh', payload });
+  const me = (token: string) => app.inject({ method: 'GET', url: '/api/session', headers: bearer(token) });
+  const FIELDWORKER = { username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password };
+  /** A fresh account of Demo-Stadt with these roles. */
+  const newAccount = async (roles: ('partner' | 'admin' | 'fieldworker')[]) => {
+    const username = `acct.${roles.join('-')}.${uuidv7().slice(-8)}`;
+    const password = `${username}-password`;
+    const id = await createStaffAccount(db(), {
+      municipalityId: 'demo-stadt',
+      organisationId: 'home-projekt-demo',
+      username,
+      displayName: 'Probe',
+      password,
+      roles,
+    });
+    return { id, username, password };
   };
   const revoke = (token: string, deviceId: string) =>
     app.inject({ method: 'POST', url: `/api/devices/${deviceId}/revoke`, headers: bearer(token) });
@@ -142,48 +165,209 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
       expect(await status(uuidv7(), device.deviceSecret)).toBe('unknown');
     });
 
-    it('binds a sign-in on an active tablet and hands out its escrow key', async () => {
-      const session = await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password, device.device.deviceId);
+    it('binds a sign-in on an active tablet with its secret and hands out its escrow key', async () => {
+      const session = await loginOnTablet(app, device);
       expect(session.deviceEscrowKey).toBe(device.deviceEscrowKey);
       const [row] = await db().query<{ device_id: string | null }>(
         'SELECT device_id::text AS device_id FROM sessions WHERE token_hash = $1',
         [hashToken(session.token)],
       );
       expect(row?.device_id).toBe(device.device.deviceId);
-      // The refreshed session stays bound and carries the key again.
-      const refreshed = await app.inject({
-        method: 'POST',
-        url: '/api/session/refresh',
-        payload: { refreshToken: session.refreshToken },
-      });
+      // The refreshed session stays bound and carries the key again: the tablet proves itself again.
+      const proof = { deviceId: device.device.deviceId, deviceSecret: device.deviceSecret };
+      const refreshed = await refresh({ refreshToken: session.refreshToken, ...proof });
+      expect(refreshed.statusCode).toBe(200);
       const renewed = loginResponseSchema.parse(refreshed.json());
       expect(renewed.deviceEscrowKey).toBe(device.deviceEscrowKey);
-      // A bound sign-in cannot be carried over to another tablet id.
-      const moved = await app.inject({
-        method: 'POST',
-        url: '/api/session/refresh',
-        payload: { refreshToken: renewed.refreshToken, deviceId: uuidv7() },
-      });
+      // A bound sign-in cannot be carried over to another tablet id: refused, and the sign-in ends.
+      const moved = await refresh({ refreshToken: renewed.refreshToken, deviceId: uuidv7(), deviceSecret: device.deviceSecret });
       expect(moved.statusCode).toBe(401);
-      // Not for a sign-in naming an unknown tablet, or another municipality's.
-      const unknown = await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password, uuidv7());
-      expect(unknown.deviceEscrowKey).toBeUndefined();
+      expect((await me(renewed.token)).statusCode).toBe(401);
+      expect((await refresh({ refreshToken: renewed.refreshToken, ...proof })).statusCode).toBe(401);
     });
 
-    it('gives no escrow key for another municipality’s tablet', async () => {
+    it('refuses a sign-in naming a tablet without its secret or with a wrong one: 401 like a wrong password, no key', async () => {
+      const before = await db().query('SELECT token_hash FROM sessions');
+      const wrongPassword = await signIn({ ...FIELDWORKER, password: 'wrong-password' });
+      expect(wrongPassword.statusCode).toBe(401);
+      const expected = errorEnvelopeSchema.parse(wrongPassword.json());
+      for (const proof of [
+        { deviceId: device.device.deviceId },
+        { deviceId: device.device.deviceId, deviceSecret: toBase64Url(new Uint8Array(32)) },
+        // Another tablet's secret proves nothing about this one.
+        { deviceId: device.device.deviceId, deviceSecret: (await enrollDevice(app, coordinator)).deviceSecret },
+        // A tablet never enrolled: no unbound fallback any more.
+        { deviceId: uuidv7(), deviceSecret: device.deviceSecret },
+      ]) {
+        const response = await signIn({ ...FIELDWORKER, ...proof });
+        expect(response.statusCode).toBe(401);
+        // The same answer as a wrong password: nothing tells which part was wrong, and no escrow key.
+        expect(errorEnvelopeSchema.parse(response.json())).toEqual(expected);
+        expect(response.body).not.toContain(device.deviceEscrowKey);
+      }
+      expect(await db().query('SELECT token_hash FROM sessions')).toHaveLength(before.length);
+      // Right password, no proof of the tablet: audited for the admin.
+      const [audited] = await db().query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_log a JOIN staff_accounts s ON s.id = a.actor_id
+          WHERE a.action = 'session.refusedDeviceProof' AND s.username = $1`,
+        [DEMO_FIELDWORKER.username],
+      );
+      expect(audited?.n).toBeGreaterThanOrEqual(4);
+    });
+
+    it('counts sign-ins with a missing or wrong tablet secret against the login rate limit', async () => {
+      const limited = buildTestApp(db(), { loginRateLimit: { max: 3, timeWindowMs: 60_000 } });
+      try {
+        const attempt = (deviceSecret?: string) =>
+          limited.inject({
+            method: 'POST',
+            url: '/api/session',
+            payload: { ...FIELDWORKER, deviceId: device.device.deviceId, ...(deviceSecret === undefined ? {} : { deviceSecret }) },
+          });
+        expect((await attempt()).statusCode).toBe(401);
+        expect((await attempt(toBase64Url(new Uint8Array(32)))).statusCode).toBe(401);
+        expect((await attempt('A'.repeat(43))).statusCode).toBe(401);
+        // Even the right secret is now refused until the window ends.
+        const blocked = await attempt(device.deviceSecret);
+        expect(blocked.statusCode).toBe(429);
+        expect(errorEnvelopeSchema.parse(blocked.json()).error.reason).toBe('rateLimited');
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('never binds an unbound sign-in on refresh: naming a tablet there is 401', async () => {
+      const unbound = await login(app);
+      expect(unbound.deviceEscrowKey).toBeUndefined();
+      for (const payload of [
+        { deviceId: device.device.deviceId, deviceSecret: device.deviceSecret },
+        { deviceId: device.device.deviceId },
+      ]) {
+        const response = await refresh({ refreshToken: unbound.refreshToken, ...payload });
+        expect(response.statusCode).toBe(401);
+        expect(response.body).not.toContain(device.deviceEscrowKey);
+      }
+      const rows = await db().query<{ device_id: string | null }>(
+        `SELECT device_id::text AS device_id FROM refresh_tokens
+          WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+        [hashToken(unbound.refreshToken)],
+      );
+      expect(rows.map((r) => r.device_id)).toEqual([null]);
+      // The refused attempt consumed nothing: without a tablet it still renews, unbound.
+      const renewed = await refresh({ refreshToken: unbound.refreshToken });
+      expect(renewed.statusCode).toBe(200);
+      expect(loginResponseSchema.parse(renewed.json()).deviceEscrowKey).toBeUndefined();
+    });
+
+    it('refuses a bound sign-in’s refresh without its tablet’s secret and ends that sign-in', async () => {
+      for (const payload of [
+        {},
+        { deviceId: device.device.deviceId },
+        { deviceId: device.device.deviceId, deviceSecret: toBase64Url(new Uint8Array(32)) },
+      ]) {
+        const session = await loginOnTablet(app, device);
+        const response = await refresh({ refreshToken: session.refreshToken, ...payload });
+        expect(response.statusCode).toBe(401);
+        expect(response.body).not.toContain(device.deviceEscrowKey);
+        // A refresh token turning up without its tablet is presumed stolen: the whole sign-in is revoked.
+        expect((await me(session.token)).statusCode).toBe(401);
+        const retry = await refresh({
+          refreshToken: session.refreshToken,
+          deviceId: device.device.deviceId,
+          deviceSecret: device.deviceSecret,
+        });
+        expect(retry.statusCode).toBe(401);
+      }
+    });
+
+    it('binds only tablet roles: partner- and admin-only accounts get an unbound session without escrow key', async () => {
+      for (const account of [await newAccount(['partner']), await newAccount(['admin']), DEMO_ADMIN]) {
+        const session = await loginOnTablet(app, device, account);
+        expect(session.deviceEscrowKey).toBeUndefined();
+        const [row] = await db().query<{ device_id: string | null }>(
+          'SELECT device_id FROM sessions WHERE token_hash = $1',
+          [hashToken(session.token)],
+        );
+        expect(row?.device_id).toBeNull();
+        // Nor later, on refresh.
+        const refreshed = await refresh({ refreshToken: session.refreshToken });
+        expect(refreshed.statusCode).toBe(200);
+        expect(loginResponseSchema.parse(refreshed.json()).deviceEscrowKey).toBeUndefined();
+      }
+      // A partner who is also a fieldworker works with case data on the tablet.
+      const both = await newAccount(['partner', 'fieldworker']);
+      expect((await loginOnTablet(app, device, both)).deviceEscrowKey).toBe(device.deviceEscrowKey);
+      // A bound sign-in whose person lost every tablet role since gets no key on refresh.
+      const demoted = await newAccount(['fieldworker']);
+      const bound = await loginOnTablet(app, device, demoted);
+      expect(bound.deviceEscrowKey).toBe(device.deviceEscrowKey);
+      await db().query(`UPDATE staff_accounts SET roles = '{partner}' WHERE id = $1`, [demoted.id]);
+      const refreshed = await refresh({
+        refreshToken: bound.refreshToken,
+        deviceId: device.device.deviceId,
+        deviceSecret: device.deviceSecret,
+      });
+      expect(refreshed.statusCode).toBe(401);
+      expect(refreshed.body).not.toContain(device.deviceEscrowKey);
+    });
+
+    it('refuses a sign-in naming another municipality’s tablet, even with its secret', async () => {
       const other = await seedOtherMunicipality(db());
       await db().query(`UPDATE staff_accounts SET roles = '{coordinator}' WHERE username = $1`, [other.username]);
       const theirs = await enrollDevice(app, (await login(app, other.username, other.password)).token);
-      const session = await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password, theirs.device.deviceId);
-      expect(session.deviceEscrowKey).toBeUndefined();
-      const [row] = await db().query<{ device_id: string | null }>('SELECT device_id FROM sessions WHERE token_hash = $1', [
-        hashToken(session.token),
+      const response = await signIn({ ...FIELDWORKER, deviceId: theirs.device.deviceId, deviceSecret: theirs.deviceSecret });
+      expect(response.statusCode).toBe(401);
+      expect(response.body).not.toContain(theirs.deviceEscrowKey);
+      expect(await db().query('SELECT 1 FROM sessions WHERE device_id = $1', [theirs.device.deviceId])).toHaveLength(0);
+    });
+
+    it('tells an active tablet which people who signed in on it were deactivated since', async () => {
+      const tablet = await enrollDevice(app, coordinator);
+      const elsewhere = await enrollDevice(app, coordinator);
+      const signedIn = await newAccount(['fieldworker']);
+      const keyOnly = await newAccount(['fieldworker']);
+      const onlyElsewhere = await newAccount(['fieldworker']);
+      const stillActive = await newAccount(['fieldworker']);
+      const neverHere = await newAccount(['fieldworker']);
+      await loginOnTablet(app, tablet, signedIn);
+      await loginOnTablet(app, tablet, stillActive);
+      await loginOnTablet(app, elsewhere, onlyElsewhere);
+      // A signing key on this tablet alone (its sessions long gone) also counts as having been here.
+      const keySession = await loginOnTablet(app, tablet, keyOnly);
+      expect((await enrollKey(keySession.token, tablet.device.deviceId, await newSigningPublicKey())).statusCode).toBe(201);
+      await db().query('DELETE FROM sessions WHERE account_id = $1', [keyOnly.id]);
+      expect(await statusAnswer(tablet.device.deviceId, tablet.deviceSecret)).toEqual({ status: 'active', deactivatedAccountIds: [] });
+
+      const admin = (await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password)).token;
+      for (const account of [signedIn, keyOnly, onlyElsewhere, neverHere]) {
+        const patched = await app.inject({
+          method: 'PATCH',
+          url: `/api/admin/staff/${account.id}`,
+          headers: bearer(admin),
+          payload: { active: false },
+        });
+        expect(patched.statusCode).toBe(200);
+      }
+      const answer = await statusAnswer(tablet.device.deviceId, tablet.deviceSecret);
+      expect(answer.status).toBe('active');
+      expect([...answer.deactivatedAccountIds].sort()).toEqual([signedIn.id, keyOnly.id].sort());
+      expect((await statusAnswer(elsewhere.device.deviceId, elsewhere.deviceSecret)).deactivatedAccountIds).toEqual([
+        onlyElsewhere.id,
       ]);
-      expect(row?.device_id).toBeNull();
+      // Nothing for a wrong secret, and nothing once the tablet is revoked (it wipes itself anyway).
+      expect(await statusAnswer(tablet.device.deviceId, toBase64Url(new Uint8Array(32)))).toEqual({
+        status: 'unknown',
+        deactivatedAccountIds: [],
+      });
+      expect((await revoke(coordinator, tablet.device.deviceId)).statusCode).toBe(204);
+      expect(await statusAnswer(tablet.device.deviceId, tablet.deviceSecret)).toEqual({
+        status: 'revoked',
+        deactivatedAccountIds: [],
+      });
     });
 
     it('revokes a tablet: its sessions, refresh tokens and signing keys end; sign-in there gets 403 deviceRevoked', async () => {
-      const bound = await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password, device.device.deviceId);
+      const bound = await loginOnTablet(app, device);
       const key = await enrollKey(bound.token, device.device.deviceId, await newSigningPublicKey());
       expect(key.statusCode).toBe(201);
       const unbound = await login(app);
@@ -195,30 +379,24 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
 
       expect((await app.inject({ method: 'GET', url: '/api/session', headers: bearer(bound.token) })).statusCode).toBe(401);
       expect((await app.inject({ method: 'GET', url: '/api/session', headers: bearer(unbound.token) })).statusCode).toBe(200);
-      const refreshed = await app.inject({
-        method: 'POST',
-        url: '/api/session/refresh',
-        payload: { refreshToken: bound.refreshToken },
+      const refreshed = await refresh({
+        refreshToken: bound.refreshToken,
+        deviceId: device.device.deviceId,
+        deviceSecret: device.deviceSecret,
       });
       expect(refreshed.statusCode).toBe(401);
       const keyId = signingKeySchema.parse(key.json()).keyId;
       const [keyRow] = await db().query<{ revoked_at: unknown }>('SELECT revoked_at FROM signing_keys WHERE id = $1', [keyId]);
       expect(keyRow?.revoked_at).not.toBeNull();
 
-      const signIn = await app.inject({
-        method: 'POST',
-        url: '/api/session',
-        payload: { username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId: device.device.deviceId },
-      });
-      expect(signIn.statusCode).toBe(403);
-      expect(errorEnvelopeSchema.parse(signIn.json()).error.reason).toBe('deviceRevoked');
-      // A wrong password on a revoked tablet is still just 401 (nothing learned without the password).
-      const wrong = await app.inject({
-        method: 'POST',
-        url: '/api/session',
-        payload: { username: DEMO_FIELDWORKER.username, password: 'wrong-password', deviceId: device.device.deviceId },
-      });
-      expect(wrong.statusCode).toBe(401);
+      const proof = { deviceId: device.device.deviceId, deviceSecret: device.deviceSecret };
+      const revokedSignIn = await signIn({ ...FIELDWORKER, ...proof });
+      expect(revokedSignIn.statusCode).toBe(403);
+      expect(errorEnvelopeSchema.parse(revokedSignIn.json()).error.reason).toBe('deviceRevoked');
+      // A wrong password, or no proof of the tablet, on a revoked tablet is still just 401
+      // (revocation is told only to someone holding both the password and the tablet's secret).
+      expect((await signIn({ ...FIELDWORKER, password: 'wrong-password', ...proof })).statusCode).toBe(401);
+      expect((await signIn({ ...FIELDWORKER, deviceId: device.device.deviceId })).statusCode).toBe(401);
       // Revoking again is harmless (also with the empty JSON body the office UI sends); an unknown tablet is 404.
       const again = await app.inject({
         method: 'POST',
@@ -252,8 +430,11 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
 
   describe('signing keys', () => {
     let device: EnrollDeviceResponse;
+    /** The fieldworker signed in ON `device`: the only kind of session that enrolls a key for it. */
+    let onTablet: string;
     beforeAll(async () => {
       device = await enrollDevice(app, coordinator);
+      onTablet = (await loginOnTablet(app, device)).token;
     });
 
     it('rejects anything but an ECDSA P-256 SPKI public key with 400', async () => {
@@ -272,7 +453,7 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
         await spki(rsa.publicKey),
         'not base64url!',
       ]) {
-        const response = await enrollKey(fieldworker, device.device.deviceId, publicKey);
+        const response = await enrollKey(onTablet, device.device.deviceId, publicKey);
         expect(response.statusCode).toBe(400);
         expect(errorEnvelopeSchema.parse(response.json()).error.reason).toBe('invalidRequest');
       }
@@ -281,16 +462,16 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
 
     it('enrolls one active key per person and tablet; a new key revokes the previous', async () => {
       const firstKey = await newSigningPublicKey();
-      const first = await enrollKey(fieldworker, device.device.deviceId, firstKey);
+      const first = await enrollKey(onTablet, device.device.deviceId, firstKey);
       expect(first.statusCode).toBe(201);
       const firstBody = signingKeySchema.parse(first.json());
       expect(firstBody).toMatchObject({ deviceId: device.device.deviceId, publicKey: firstKey, revokedAt: null });
 
-      const second = await enrollKey(fieldworker, device.device.deviceId, await newSigningPublicKey());
+      const second = await enrollKey(onTablet, device.device.deviceId, await newSigningPublicKey());
       expect(second.statusCode).toBe(201);
       const secondBody = signingKeySchema.parse(second.json());
 
-      // Everyone in the municipality reads the public keys (approvers verify with them).
+      // The tablet roles read the public keys (approvers verify with them), bound to a tablet or not.
       const approver = await login(app, DEMO_APPROVER.username, DEMO_APPROVER.password);
       const list = await app.inject({ method: 'GET', url: '/api/staff/keys', headers: bearer(approver.token) });
       expect(list.statusCode).toBe(200);
@@ -303,17 +484,60 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
         (k) => k.accountId === firstBody.accountId && k.deviceId === device.device.deviceId && k.revokedAt === null,
       );
       expect(active).toHaveLength(1);
+      for (const token of [fieldworker, coordinator]) {
+        expect((await app.inject({ method: 'GET', url: '/api/staff/keys', headers: bearer(token) })).statusCode).toBe(200);
+      }
     });
 
-    it('refuses unknown and revoked tablets', async () => {
-      const unknown = await enrollKey(fieldworker, uuidv7(), await newSigningPublicKey());
-      expect(unknown.statusCode).toBe(404);
-      const revoked = await enrollDevice(app, coordinator);
-      expect((await revoke(coordinator, revoked.device.deviceId)).statusCode).toBe(204);
-      const response = await enrollKey(fieldworker, revoked.device.deviceId, await newSigningPublicKey());
-      expect(response.statusCode).toBe(403);
-      expect(errorEnvelopeSchema.parse(response.json()).error.reason).toBe('deviceRevoked');
+    it('does not list the keys to partner- or admin-only sessions (403)', async () => {
+      const partner = await newAccount(['partner']);
+      const adminOnly = await newAccount(['admin']);
+      for (const account of [partner, adminOnly, DEMO_ADMIN]) {
+        const { token } = await login(app, account.username, account.password);
+        const response = await app.inject({ method: 'GET', url: '/api/staff/keys', headers: bearer(token) });
+        expect(response.statusCode).toBe(403);
+        expect(errorEnvelopeSchema.parse(response.json()).error.reason).toBe('forbidden');
+        expect(response.body).not.toContain(device.device.deviceId);
+      }
       expect((await app.inject({ method: 'GET', url: '/api/staff/keys' })).statusCode).toBe(401);
+    });
+
+    it('enrolls a key only from a session bound to that same tablet (else 403, nothing stored)', async () => {
+      const before = await db().query('SELECT id FROM signing_keys');
+      const otherTablet = await enrollDevice(app, coordinator);
+      const partner = await newAccount(['partner']);
+      const attempts = [
+        // A plain browser session, for this tablet or any.
+        { token: fieldworker, deviceId: device.device.deviceId },
+        { token: fieldworker, deviceId: uuidv7() },
+        // Signed in on this tablet, but naming another one (enrolled or not).
+        { token: onTablet, deviceId: otherTablet.device.deviceId },
+        { token: onTablet, deviceId: uuidv7() },
+        // A partner signed in on the tablet (not bound), and an admin.
+        { token: (await loginOnTablet(app, device, partner)).token, deviceId: device.device.deviceId },
+        { token: (await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password)).token, deviceId: device.device.deviceId },
+      ];
+      for (const { token, deviceId } of attempts) {
+        const response = await enrollKey(token, deviceId, await newSigningPublicKey());
+        expect(response.statusCode).toBe(403);
+        expect(errorEnvelopeSchema.parse(response.json()).error.reason).toBe('forbidden');
+      }
+      expect(await db().query('SELECT id FROM signing_keys')).toHaveLength(before.length);
+      const anonymous = await app.inject({
+        method: 'POST',
+        url: '/api/staff/keys',
+        payload: { deviceId: device.device.deviceId, publicKey: await newSigningPublicKey() },
+      });
+      expect(anonymous.statusCode).toBe(401);
+    });
+
+    it('ends key enrollment with the tablet: a revoked tablet’s sessions are no longer signed in (401)', async () => {
+      const revoked = await enrollDevice(app, coordinator);
+      const session = await loginOnTablet(app, revoked);
+      expect((await revoke(coordinator, revoked.device.deviceId)).statusCode).toBe(204);
+      const response = await enrollKey(session.token, revoked.device.deviceId, await newSigningPublicKey());
+      expect(response.statusCode).toBe(401);
+      expect(await db().query('SELECT 1 FROM signing_keys WHERE device_id = $1', [revoked.device.deviceId])).toHaveLength(0);
     });
   });
 });

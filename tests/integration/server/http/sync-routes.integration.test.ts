@@ -8,8 +8,10 @@ import {
   deviceConfigSchema,
   errorEnvelopeSchema,
   pushResponseSchema,
+  withdrawalsResponseSchema,
 } from '../../../../src/shared/protocol';
-import type { PushResponse, Role } from '../../../../src/shared/protocol';
+import type { PushResponse, Role, SessionUser } from '../../../../src/shared/protocol';
+import { PUSH_TABLET_ONLY_MESSAGE, WITHDRAWALS_TABLET_ONLY_MESSAGE } from '../../../../src/server/http/sync-routes';
 import { createStaffAccount } from '../../../../src/server/services/auth-service';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
@@ -20,17 +22,27 @@ import {
   countRecords,
   homeContactContent,
   homeContactRecord,
+  DEMO_COORDINATOR,
+  DEMO_FIELDWORKER,
+  enrollTablet,
   login,
+  pushAsTablet,
   pushBody,
   seedDemo,
   seedOtherMunicipality,
+  signInOnTablet,
 } from '../../helpers/test-app';
+import type { TabletSession } from '../../helpers/test-app';
+import { SyncService } from '../../../../src/server/services/sync-service';
+import { ApiError } from '../../../../src/server/http/errors';
 
 describeEachDatabase('sync routes', ({ db }) => {
   let app: FastifyInstance;
   let token: string;
   let accountId: string;
-  const deviceId = uuidv7();
+  let user: SessionUser;
+  /** The tablet the fieldworker's session is signed in on; every push names it. */
+  let deviceId: string;
 
   const push = (payload: unknown, headers: Record<string, string> = {}) =>
     app.inject({
@@ -45,9 +57,11 @@ describeEachDatabase('sync routes', ({ db }) => {
     await seedDemo(db());
     app = buildTestApp(db());
     await app.ready();
-    const session = await login(app);
+    const session = await signInOnTablet(app, db());
     token = session.token;
     accountId = session.user.id;
+    user = session.user;
+    deviceId = session.deviceId;
   });
   afterAll(async () => {
     await app.close();
@@ -119,14 +133,11 @@ describeEachDatabase('sync routes', ({ db }) => {
           password,
           roles: account.roles,
         });
-        const session = await login(app, username, password);
-        const record = await homeContactRecord(deviceId);
-        const response = await app.inject({
-          method: 'POST',
-          url: '/api/sync/push',
-          headers: bearer(session.token),
-          payload: pushBody(deviceId, [record]),
-        });
+        // On a tablet of their own: a 403 here is about the role (partner- and admin-only
+        // accounts get no binding and no escrow key even there).
+        const session = await signInOnTablet(app, db(), { username, password }, { unbound: account.status === 403 });
+        const record = await homeContactRecord(session.deviceId);
+        const response = await pushAsTablet(app, session, [record]);
         expect(response.statusCode, account.roles.join()).toBe(account.status);
         if (account.status === 403) {
           expect(errorEnvelopeSchema.parse(response.json()).error.reason).toBe('forbidden');
@@ -422,18 +433,140 @@ describeEachDatabase('sync routes', ({ db }) => {
     });
   });
 
+  describe('tablet binding (push and withdrawals only from an enrolled tablet signed in on it)', () => {
+    const expectRefused = (
+      response: { statusCode: number; body: string },
+      status: number,
+      reason: string,
+      message?: string,
+    ) => {
+      expect(response.statusCode).toBe(status);
+      const { error } = errorEnvelopeSchema.parse(JSON.parse(response.body));
+      expect(error.reason).toBe(reason);
+      if (message !== undefined) expect(error.message).toBe(message);
+    };
+    const receivedAudits = async (): Promise<number> => {
+      const [row] = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'record.received'`);
+      return row?.n ?? 0;
+    };
+
+    it('refuses push from a session not signed in on a tablet with 403 forbidden; nothing written', async () => {
+      const other = await seedOtherMunicipality(db());
+      const theirTablet = await enrollTablet(db(), other.username);
+      // Naming a tablet never enrolled, or another municipality's (even with its secret), is no sign-in at all.
+      for (const payload of [
+        { deviceId: uuidv7(), deviceSecret: theirTablet.deviceSecret },
+        { deviceId: theirTablet.device.deviceId, deviceSecret: theirTablet.deviceSecret },
+      ]) {
+        const { username, password } = DEMO_FIELDWORKER;
+        const refused = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password, ...payload } });
+        expect(refused.statusCode).toBe(401);
+      }
+      // A sign-in that is not bound: no tablet (a plain browser).
+      const sessions = [await login(app)];
+      const before = await countAllRecords(db());
+      const receivedBefore = await receivedAudits();
+      for (const session of sessions) {
+        expect(session.deviceEscrowKey).toBeUndefined();
+        // Naming an enrolled tablet of the municipality (the fieldworker's own), a made-up one, or theirs.
+        for (const named of [deviceId, uuidv7(), theirTablet.device.deviceId]) {
+          const record = await homeContactRecord(named);
+          expectRefused(await pushAsTablet(app, { token: session.token, deviceId: named }, [record]), 403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+          expect(await countRecords(db(), [record.id])).toBe(0);
+        }
+      }
+      // Refused before the body is read: a broken body is 403 too, not 400.
+      const broken = await app.inject({
+        method: 'POST',
+        url: '/api/sync/push',
+        headers: { ...bearer(sessions[0]?.token ?? ''), 'content-type': 'application/json' },
+        payload: '{"protocolVersion": 1, "records": [',
+      });
+      expectRefused(broken, 403, 'forbidden');
+      expect(await countAllRecords(db())).toBe(before);
+      expect(await receivedAudits()).toBe(receivedBefore);
+    });
+
+    it('refuses push naming another tablet than the one the session is signed in on with 403; nothing written', async () => {
+      // Another enrolled, active tablet of the same municipality.
+      const second = await enrollTablet(db());
+      const secondId = second.device.deviceId;
+      const before = await countAllRecords(db());
+      // The body and its records name the other tablet.
+      const asSecond = await homeContactRecord(secondId);
+      expectRefused(await pushAsTablet(app, { token, deviceId }, [asSecond], secondId), 403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+      // The body names the other tablet, the records this one.
+      const asOwn = await homeContactRecord(deviceId);
+      expectRefused(await pushAsTablet(app, { token, deviceId }, [asOwn], secondId), 403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+      // Someone signed in on the second tablet cannot push in the name of the first.
+      const coordinator = await signInOnTablet(app, db(), DEMO_COORDINATOR, { deviceId: uuidv7() });
+      expectRefused(await pushAsTablet(app, coordinator, [asOwn], deviceId), 403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+      expect(await countRecords(db(), [asSecond.id, asOwn.id])).toBe(0);
+      expect(await countAllRecords(db())).toBe(before);
+      // On its own tablet the same record is accepted.
+      expect((await pushAsTablet(app, { token, deviceId }, [asOwn])).statusCode).toBe(200);
+    });
+
+    it('answers 401 once the tablet is revoked: authentication ends its sessions; nothing written', async () => {
+      const tablet: TabletSession = await signInOnTablet(app, db());
+      expect((await pushAsTablet(app, tablet, [await homeContactRecord(tablet.deviceId)])).statusCode).toBe(200);
+      const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
+      const revoked = await app.inject({
+        method: 'POST',
+        url: `/api/devices/${tablet.deviceId}/revoke`,
+        headers: bearer(coordinator.token),
+      });
+      expect(revoked.statusCode).toBe(204);
+      const record = await homeContactRecord(tablet.deviceId);
+      const before = await countAllRecords(db());
+      expectRefused(await pushAsTablet(app, tablet, [record]), 401, 'unauthorized');
+      const pulled = await app.inject({ method: 'GET', url: '/api/sync/withdrawals', headers: bearer(tablet.token) });
+      expectRefused(pulled, 401, 'unauthorized');
+      expect(await countRecords(db(), [record.id])).toBe(0);
+      expect(await countAllRecords(db())).toBe(before);
+    });
+
+    it('re-checks the tablet inside the push transaction: revoked after authentication, nothing is written', async () => {
+      const device = await enrollTablet(db());
+      const tabletId = device.device.deviceId;
+      // As if the revocation committed between the session check and the write.
+      await db().query('UPDATE devices SET revoked_at = now() WHERE id = $1', [tabletId]);
+      const record = await homeContactRecord(tabletId);
+      const sync = new SyncService(db());
+      const refused = sync.push(user, { deviceId: tabletId, records: [record] });
+      await expect(refused).rejects.toBeInstanceOf(ApiError);
+      await expect(refused).rejects.toMatchObject({ statusCode: 401, reason: 'unauthorized' });
+      // An unknown tablet is refused alike.
+      const unknownId = uuidv7();
+      const unknownRecord = await homeContactRecord(unknownId);
+      await expect(sync.push(user, { deviceId: unknownId, records: [unknownRecord] })).rejects.toMatchObject({ statusCode: 401 });
+      expect(await countRecords(db(), [record.id, unknownRecord.id])).toBe(0);
+    });
+
+    it('lists withdrawals only on a tablet, but gives the config to any session of the municipality', async () => {
+      const unbound = await login(app);
+      const pulled = await app.inject({ method: 'GET', url: '/api/sync/withdrawals', headers: bearer(unbound.token) });
+      expectRefused(pulled, 403, 'forbidden', WITHDRAWALS_TABLET_ONLY_MESSAGE);
+      expect(pulled.body).not.toMatch(/caseNumber/);
+      const onTablet = await app.inject({ method: 'GET', url: '/api/sync/withdrawals', headers: bearer(token) });
+      expect(onTablet.statusCode).toBe(200);
+      withdrawalsResponseSchema.parse(onTablet.json());
+
+      const unboundConfig = await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(unbound.token) });
+      const boundConfig = await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(token) });
+      expect(unboundConfig.statusCode).toBe(200);
+      expect(deviceConfigSchema.parse(unboundConfig.json()).municipality).toEqual(
+        deviceConfigSchema.parse(boundConfig.json()).municipality,
+      );
+    });
+  });
+
   describe('tenants', () => {
     it('files a record under the pushing user’s municipality and keeps ids from crossing tenants', async () => {
       const other = await seedOtherMunicipality(db());
-      const otherSession = await login(app, other.username, other.password);
-      const otherDevice = uuidv7();
-      const record = await homeContactRecord(otherDevice);
-      const accepted = await app.inject({
-        method: 'POST',
-        url: '/api/sync/push',
-        headers: bearer(otherSession.token),
-        payload: pushBody(otherDevice, [record]),
-      });
+      const otherSession = await signInOnTablet(app, db(), other);
+      const record = await homeContactRecord(otherSession.deviceId);
+      const accepted = await pushAsTablet(app, otherSession, [record]);
       expect(accepted.statusCode).toBe(200);
       const rows = await db().query<{ municipality_id: string }>('SELECT municipality_id FROM records WHERE id = $1', [record.id]);
       expect(rows).toEqual([{ municipality_id: other.municipalityId }]);
