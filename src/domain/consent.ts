@@ -10,6 +10,9 @@ const REQUIRED_SCOPE: Record<RecordKind, ConsentScope | null> = {
   consent: null,
   consentRefusal: null,
   consentWithdrawal: null,
+  welcomeVisit: 'documentation',
+  welcomeVisitAttempt: null,
+  mediation: 'documentation',
 };
 
 export function requiredScope(kind: RecordKind): ConsentScope | null {

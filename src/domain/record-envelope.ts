@@ -11,14 +11,27 @@ import {
   type ConsentRefusalContent,
   type ConsentWithdrawalContent,
 } from '../shared/records/consent';
+import { WELCOME_VISIT_SCHEMA_VERSION, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '../shared/records/welcome-visit';
+import { MEDIATION_SCHEMA_VERSION, type MediationContent } from '../shared/records/mediation';
 import type {
+  MediationRecord,
+  WelcomeVisitAttemptRecord,
+  WelcomeVisitRecord,
   ConsentRecord,
   ConsentRefusalRecord,
   ConsentWithdrawalRecord,
   HomeContactRecord,
 } from '../shared/records/sync-record';
 
-export const FORM_VERSIONS = { homeContact: '1.1', consent: '1.0', consentRefusal: '1.0', consentWithdrawal: '1.0' } as const;
+export const FORM_VERSIONS = {
+  homeContact: '1.1',
+  consent: '1.0',
+  consentRefusal: '1.0',
+  consentWithdrawal: '1.0',
+  welcomeVisit: '1.0',
+  welcomeVisitAttempt: '1.0',
+  mediation: '1.0',
+} as const;
 
 interface Context {
   deviceId: string;
@@ -54,4 +67,16 @@ export async function newConsentRefusalRecord(content: ConsentRefusalContent, co
 
 export async function newConsentWithdrawalRecord(content: ConsentWithdrawalContent, caseNumber: string, context: Context): Promise<ConsentWithdrawalRecord> {
   return { ...(await envelope('consentWithdrawal', CONSENT_WITHDRAWAL_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: CONSENT_WITHDRAWAL_SCHEMA_VERSION, caseNumber };
+}
+
+export async function newWelcomeVisitRecord(content: WelcomeVisitContent, caseNumber: string, context: Context): Promise<WelcomeVisitRecord> {
+  return { ...(await envelope('welcomeVisit', WELCOME_VISIT_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: WELCOME_VISIT_SCHEMA_VERSION, caseNumber };
+}
+
+export async function newWelcomeVisitAttemptRecord(content: WelcomeVisitAttemptContent, context: Context): Promise<WelcomeVisitAttemptRecord> {
+  return { ...(await envelope('welcomeVisitAttempt', WELCOME_VISIT_SCHEMA_VERSION, null, content, context)), schemaVersion: WELCOME_VISIT_SCHEMA_VERSION, caseNumber: null };
+}
+
+export async function newMediationRecord(content: MediationContent, context: Context, caseNumber: string | null = null): Promise<MediationRecord> {
+  return { ...(await envelope('mediation', MEDIATION_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: MEDIATION_SCHEMA_VERSION };
 }

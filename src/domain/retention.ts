@@ -9,6 +9,9 @@ const FOUR_EYES_BY_DEFAULT: Record<RecordKind, boolean> = {
   consent: false,
   consentRefusal: false,
   consentWithdrawal: false,
+  welcomeVisit: false,
+  welcomeVisitAttempt: false,
+  mediation: false,
 };
 
 /** Kinds whose content stays on the tablet after sync because later records depend on it offline. */

@@ -4,13 +4,15 @@ import type cases from '../../../locales/de/cases.json';
 import type common from '../../../locales/de/common.json';
 import type family from '../../../locales/de/family.json';
 import type homeContact from '../../../locales/de/home-contact.json';
+import type mediation from '../../../locales/de/mediation.json';
+import type welcomeVisit from '../../../locales/de/welcome-visit.json';
 import type office from '../../../locales/de/office.json';
 
 /**
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'office', 'cases', 'family'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -19,6 +21,8 @@ declare module 'i18next' {
     resources: {
       common: typeof common;
       'home-contact': typeof homeContact;
+      'welcome-visit': typeof welcomeVisit;
+      mediation: typeof mediation;
       office: typeof office;
       cases: typeof cases;
       family: typeof family;

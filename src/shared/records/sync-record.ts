@@ -16,7 +16,10 @@ import {
   consentWithdrawalContentSchema,
 } from './consent';
 
-export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal'] as const;
+import { MEDIATION_SCHEMA_VERSION, mediationContentSchema } from './mediation';
+import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
+
+export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const recordIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
@@ -64,14 +67,46 @@ export const consentWithdrawalRecordSchema = z.strictObject({
   content: consentWithdrawalContentSchema,
 });
 
+/** A welcome visit that took place: always for a consented case. */
+export const welcomeVisitRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('welcomeVisit'),
+  schemaVersion: z.literal(WELCOME_VISIT_SCHEMA_VERSION),
+  caseNumber: caseNumberFormatSchema,
+  content: welcomeVisitContentSchema,
+});
+
+/** Nobody at home / declined: an anonymous count, no case. */
+export const welcomeVisitAttemptRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('welcomeVisitAttempt'),
+  schemaVersion: z.literal(WELCOME_VISIT_SCHEMA_VERSION),
+  caseNumber: z.null(),
+  content: welcomeVisitAttemptContentSchema,
+});
+
+export const mediationRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('mediation'),
+  schemaVersion: z.literal(MEDIATION_SCHEMA_VERSION),
+  caseNumber: caseNumberFormatSchema.nullable(),
+  content: mediationContentSchema,
+});
+
 export const syncRecordSchema = z.discriminatedUnion('kind', [
   homeContactRecordSchema,
   consentRecordSchema,
   consentRefusalRecordSchema,
   consentWithdrawalRecordSchema,
+  welcomeVisitRecordSchema,
+  welcomeVisitAttemptRecordSchema,
+  mediationRecordSchema,
 ]);
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 export type HomeContactRecord = z.infer<typeof homeContactRecordSchema>;
 export type ConsentRecord = z.infer<typeof consentRecordSchema>;
 export type ConsentRefusalRecord = z.infer<typeof consentRefusalRecordSchema>;
 export type ConsentWithdrawalRecord = z.infer<typeof consentWithdrawalRecordSchema>;
+export type WelcomeVisitRecord = z.infer<typeof welcomeVisitRecordSchema>;
+export type WelcomeVisitAttemptRecord = z.infer<typeof welcomeVisitAttemptRecordSchema>;
+export type MediationRecord = z.infer<typeof mediationRecordSchema>;

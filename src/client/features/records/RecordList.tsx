@@ -25,6 +25,22 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
       );
     case 'consentRefusal':
       return <span className="record__title">{t('consent.kinds.consentRefusal')}</span>;
+    case 'welcomeVisit':
+    case 'welcomeVisitAttempt':
+    case 'mediation':
+      return (
+        <span className="record__title">
+          {t(`recordKind.${envelope.kind}`)}
+          {envelope.caseNumber !== null && (
+            <>
+              {' · '}
+              <bdi dir="ltr" className="case-number-text">
+                {t('consent.caseNumberLabel', { caseNumber: envelope.caseNumber })}
+              </bdi>
+            </>
+          )}
+        </span>
+      );
   }
 }
 
