@@ -7,8 +7,6 @@ import { useTranslation } from 'react-i18next';
 import type { Storage } from '../storage';
 import { checkDevice, type SyncEngine } from '../sync';
 import { UpdatePrompt } from '../pwa/UpdatePrompt';
-import { EnrolTabletScreen } from '../features/access/EnrolTabletScreen';
-import { FirstSignInScreen } from '../features/access/FirstSignInScreen';
 import { LockScreen } from '../features/access/LockScreen';
 import { RevokedScreen } from '../features/access/RevokedScreen';
 import { WelcomeScreen } from '../features/access/WelcomeScreen';
@@ -20,6 +18,9 @@ const DEVICE_CHECK_TIMEOUT_MS = 4_000;
 
 // The online-only office area is loaded on demand: tablets rarely need it,
 // and the first screen should come up fast. The chunk is precached all the same.
+// Enrollment and first sign-in happen once per tablet and person.
+const EnrolTabletScreen = lazy(() => import('../features/access/EnrolTabletScreen').then((m) => ({ default: m.EnrolTabletScreen })));
+const FirstSignInScreen = lazy(() => import('../features/access/FirstSignInScreen').then((m) => ({ default: m.FirstSignInScreen })));
 const OfficeArea = lazy(() => import('../features/office/OfficeArea').then((m) => ({ default: m.OfficeArea })));
 
 type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };

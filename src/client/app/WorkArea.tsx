@@ -2,8 +2,6 @@
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
 import { lazy, useCallback, useEffect, useState } from 'react';
-import { HOME_CONTACT_DRAFT_ID, HomeContactForm } from '../features/home-contact/HomeContactForm';
-import { FirstSignInScreen } from '../features/access/FirstSignInScreen';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
 import { useAppServices } from './AppContext';
 import { lockApp } from './lock';
@@ -17,14 +15,26 @@ const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
 // Loaded when first opened (precached by the service worker, so offline too).
 const ConsentFlow = lazy(() => import('../features/consent/ConsentFlow').then((m) => ({ default: m.ConsentFlow })));
+const HomeContactForm = lazy(() => import('../features/home-contact/HomeContactForm').then((m) => ({ default: m.HomeContactForm })));
+const FirstSignInScreen = lazy(() => import('../features/access/FirstSignInScreen').then((m) => ({ default: m.FirstSignInScreen })));
+const WelcomeVisitForm = lazy(() => import('../features/welcome-visit/WelcomeVisitForm').then((m) => ({ default: m.WelcomeVisitForm })));
+const MediationForm = lazy(() => import('../features/mediation/MediationForm').then((m) => ({ default: m.MediationForm })));
 const FindCaseScreen = lazy(() => import('../features/consent/FindCaseScreen').then((m) => ({ default: m.FindCaseScreen })));
 const WithdrawConsentFlow = lazy(() => import('../features/consent/WithdrawConsentFlow').then((m) => ({ default: m.WithdrawConsentFlow })));
 
 type View = 'overview' | 'renewSession' | WorkView;
 
+/** Forms whose draft, left by a reload, crash, lock or update, reopens them. */
+const DRAFT_FORMS: readonly (readonly [string, WorkView])[] = [
+  ['homeContact:new', 'newHomeContact'],
+  ['mediation:new', 'mediation'],
+  ['welcomeVisit:new', 'welcomeVisit'],
+];
+
 export function WorkArea({ deviceId }: { deviceId: string }) {
   const { storage } = useAppServices();
   const [view, setView] = useState<View>('overview');
+  const [caseNumber, setCaseNumber] = useState<string | undefined>(undefined);
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
   useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES, onIdle);
@@ -32,9 +42,14 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   // A draft is left behind only by a reload, a crash, a lock or an app update
   // (saving and cancelling both remove it): reopen its form so the work continues.
   useEffect(() => {
-    void storage.drafts.load(HOME_CONTACT_DRAFT_ID).then((draft) => {
-      if (draft !== undefined) setView((current) => (current === 'overview' ? 'newHomeContact' : current));
-    });
+    void (async () => {
+      for (const [draftId, formView] of DRAFT_FORMS) {
+        if ((await storage.drafts.load(draftId)) !== undefined) {
+          setView((current) => (current === 'overview' ? formView : current));
+          return;
+        }
+      }
+    })();
   }, [storage]);
 
   // Housekeeping after unlock: seal rows from before encryption, finish a
@@ -50,7 +65,23 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       ) : view === 'newHomeContact' ? (
         <HomeContactForm onDone={() => { setView('overview'); }} />
       ) : view === 'consent' ? (
-        <ConsentFlow onDone={() => { setView('overview'); }} />
+        <ConsentFlow
+          onDone={() => { setView('overview'); }}
+          onContinue={(next) => {
+            setCaseNumber(next);
+            setView('welcomeVisit');
+          }}
+        />
+      ) : view === 'welcomeVisit' ? (
+        <WelcomeVisitForm
+          caseNumber={caseNumber}
+          onDone={() => {
+            setCaseNumber(undefined);
+            setView('overview');
+          }}
+        />
+      ) : view === 'mediation' ? (
+        <MediationForm onDone={() => { setView('overview'); }} />
       ) : view === 'findCase' ? (
         <FindCaseScreen onDone={() => { setView('overview'); }} onWithdraw={() => { setView('withdraw'); }} />
       ) : view === 'withdraw' ? (

@@ -22,7 +22,11 @@ type Step =
   | { kind: 'agreed'; caseNumber: string; issuedOn: string }
   | { kind: 'refused' };
 
-export function ConsentFlow({ onDone }: { onDone: () => void }) {
+/** Workflows that continue right after consent, with the new case number. */
+export type ContinueWith = (caseNumber: string, setting: ConsentSetting) => void;
+const CONTINUES: ReadonlySet<ConsentSetting> = new Set(['welcomeVisit']);
+
+export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onContinue?: ContinueWith }) {
   const { t } = useTranslation();
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, (s) => s.device.config());
@@ -90,6 +94,13 @@ export function ConsentFlow({ onDone }: { onDone: () => void }) {
     return (
       <OutcomeCard title={t('consent.agreedTitle')} text={t('consent.agreedText')} onDone={onDone}>
         <FamilyCard caseNumber={step.caseNumber} issuedOn={step.issuedOn} language={language} municipalityContact={config?.municipality.name ?? ''} />
+        {onContinue && CONTINUES.has(setting) && (
+          <div className="actions">
+            <button type="button" className="button button--primary button--large" onClick={() => { onContinue(step.caseNumber, setting); }}>
+              {t(`consent.continueWith.${setting as 'welcomeVisit'}`)}
+            </button>
+          </div>
+        )}
       </OutcomeCard>
     );
   }

@@ -7,6 +7,8 @@ import type { SyncRecord } from '../../../shared/records/sync-record';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { HomeContactSummary } from '../home-contact/HomeContactSummary';
+import { MediationSummary } from '../mediation/MediationSummary';
+import { WelcomeVisitAttemptSummary, WelcomeVisitSummary } from '../welcome-visit/WelcomeVisitSummary';
 
 function Summary({ envelope }: { envelope: SyncRecord }) {
   const { t } = useTranslation();
@@ -25,22 +27,19 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
       );
     case 'consentRefusal':
       return <span className="record__title">{t('consent.kinds.consentRefusal')}</span>;
-    case 'welcomeVisit':
-    case 'welcomeVisitAttempt':
     case 'mediation':
+      return <MediationSummary content={envelope.content} />;
+    case 'welcomeVisit':
       return (
-        <span className="record__title">
-          {t(`recordKind.${envelope.kind}`)}
-          {envelope.caseNumber !== null && (
-            <>
-              {' · '}
-              <bdi dir="ltr" className="case-number-text">
-                {t('consent.caseNumberLabel', { caseNumber: envelope.caseNumber })}
-              </bdi>
-            </>
-          )}
-        </span>
+        <>
+          <WelcomeVisitSummary content={envelope.content} />
+          <bdi dir="ltr" className="case-number-text record__meta">
+            {t('consent.caseNumberLabel', { caseNumber: envelope.caseNumber })}
+          </bdi>
+        </>
       );
+    case 'welcomeVisitAttempt':
+      return <WelcomeVisitAttemptSummary content={envelope.content} />;
   }
 }
 

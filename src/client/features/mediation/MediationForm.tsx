@@ -1,0 +1,335 @@
+// A language and culture mediator's deployment log (Münster), filled in
+// standing in the Kita: which Kita, which languages, with whom, which topics,
+// whether a follow-up is needed. Anonymous by default; it may be linked to a
+// case that has a covering consent on this tablet. Validated with the same zod
+// schema the server uses; the draft autosaves on every change.
+import { useCallback, useEffect, useState } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useTranslation } from 'react-i18next';
+import {
+  MEDIATION_NOTE_MAX_LENGTH,
+  MEDIATION_TOPICS,
+  MEDIATION_WITH,
+  mediationContentSchema,
+  type MediationContent,
+} from '../../../shared/records/mediation';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
+import { localIsoDate } from '../../../domain/home-contact';
+import { ConsentMissingError } from '../../../domain/consent';
+import { newMediationRecord } from '../../../domain/record-envelope';
+import { useAppServices } from '../../app/AppContext';
+import { useStoredValue } from '../../app/useStoredValue';
+import { DraftAutosave } from '../../app/DraftAutosave';
+import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+
+export const MEDIATION_DRAFT_ID = 'mediation:new';
+const NO_SITES: readonly { id: string; label: string }[] = [];
+const CONTENT_KEYS = Object.keys(mediationContentSchema.shape);
+
+/** Message keys the shared schema produces, each with a text in `mediation:errors`. */
+const SCHEMA_MESSAGES = ['invalidSiteId', 'invalidDate', 'languagesRequired', 'topicsRequired', 'noteTooLong'] as const;
+type SchemaMessage = (typeof SCHEMA_MESSAGES)[number];
+const isSchemaMessage = (key: string): key is SchemaMessage => (SCHEMA_MESSAGES as readonly string[]).includes(key);
+
+type CaseProblem = 'caseNumberMissing' | 'consentMissing' | 'caseWithdrawn';
+
+/** A fresh form: today, no follow-up, the one Kita if there is only one. */
+export function mediationDefaults(now: Date, siteIds: readonly string[]): Partial<MediationContent> {
+  const defaults: Partial<MediationContent> = {
+    date: localIsoDate(now),
+    languages: [],
+    topics: [],
+    followUpNeeded: false,
+    note: '',
+  };
+  if (siteIds.length === 1 && siteIds[0] !== undefined) defaults.site = siteIds[0];
+  return defaults;
+}
+
+/** Only the fields the schema knows: a draft from an older form cannot smuggle in a key the strict schema rejects. */
+function draftFields(draft: unknown): Partial<MediationContent> | null {
+  if (!draft || typeof draft !== 'object') return null;
+  return Object.fromEntries(Object.entries(draft).filter(([key]) => CONTENT_KEYS.includes(key)));
+}
+
+export function MediationForm({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation('mediation');
+  const { storage, sync } = useAppServices();
+  const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
+  const sites = config?.homeSites ?? NO_SITES;
+  const [autosave] = useState(() => new DraftAutosave(storage.drafts, MEDIATION_DRAFT_ID));
+  const [started, setStarted] = useState(false);
+  const [restored, setRestored] = useState(false);
+  const [saveFailed, setSaveFailed] = useState(false);
+  const [linkCase, setLinkCase] = useState(false);
+  const [caseNumber, setCaseNumber] = useState<string | null>(null);
+  const [caseProblem, setCaseProblem] = useState<CaseProblem | null>(null);
+
+  const {
+    register,
+    handleSubmit,
+    reset,
+    subscribe,
+    getValues,
+    control,
+    formState: { errors, isSubmitting },
+  } = useForm<MediationContent>({
+    resolver: zodResolver(mediationContentSchema),
+    defaultValues: mediationDefaults(new Date(), []),
+  });
+
+  const note = useWatch({ control, name: 'note' }) ?? '';
+
+  // Restore a draft once, or start from today's defaults — after the cached
+  // configuration has been read, so a single Kita can be preselected.
+  useEffect(() => {
+    if (config === undefined || started) return;
+    let alive = true;
+    void autosave.restore().then((draft) => {
+      if (!alive) return;
+      const defaults = mediationDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id));
+      const fields = draftFields(draft);
+      if (fields) {
+        reset({ ...defaults, ...fields });
+        setRestored(true);
+      } else {
+        reset(defaults);
+      }
+      setStarted(true);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [autosave, config, started, reset]);
+
+  // Autosave on every change, and at once before an app update reloads.
+  useEffect(() => {
+    const unsubscribe = subscribe({
+      formState: { values: true },
+      callback: () => {
+        autosave.schedule(getValues);
+      },
+    });
+    const unguard = autosave.guard(getValues);
+    return () => {
+      unsubscribe();
+      unguard();
+      autosave.dispose();
+    };
+  }, [autosave, subscribe, getValues]);
+
+  const onCaseFound = useCallback((found: string) => {
+    setCaseNumber(found);
+    setCaseProblem(null);
+  }, []);
+
+  const onSubmit = handleSubmit(async (content) => {
+    setSaveFailed(false);
+    setCaseProblem(null);
+    const linkedCase = linkCase ? caseNumber : null;
+    if (linkCase && linkedCase === null) {
+      setCaseProblem('caseNumberMissing');
+      return;
+    }
+    const { note: text, ...rest } = content;
+    const clean: MediationContent = text !== undefined && text.trim() !== '' ? { ...rest, note: text } : rest;
+    await autosave.stop(); // no autosave may outlive the draft becoming a record
+    try {
+      const record = await newMediationRecord(clean, { deviceId: await storage.device.deviceId(), now: new Date() }, linkedCase);
+      await storage.records.saveRecord(record, { draftId: MEDIATION_DRAFT_ID });
+      sync.trigger();
+      onDone();
+    } catch (error) {
+      autosave.resume();
+      await autosave.saveNow(getValues);
+      if (error instanceof ConsentMissingError) setCaseProblem(error.reason);
+      else setSaveFailed(true);
+    }
+  });
+
+  const errorText = (error: { message?: string } | undefined): string | null => {
+    if (!error) return null;
+    const key = error.message ?? '';
+    return isSchemaMessage(key) ? t(`errors.${key}`) : t('errors.invalidChoice');
+  };
+
+  if (!started) {
+    // Fields appear once the draft (if any) is restored, so no tap can race the restore.
+    return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
+  }
+
+  return (
+    <section className="card" aria-labelledby="mediation-title">
+      <h1 id="mediation-title">{t('new')}</h1>
+      <p className="hint">{t('intro')}</p>
+      {restored && (
+        <p className="notice" role="status">
+          {t('draftRestored')}
+        </p>
+      )}
+      <form onSubmit={(e) => void onSubmit(e)} noValidate className="record-form">
+        <fieldset className="choice-group" aria-invalid={errors.site ? true : undefined}>
+          <legend>{t('fields.site')}</legend>
+          {sites.length === 0 && <p className="field__error">{t('noSites')}</p>}
+          <div className="choices">
+            {sites.map((site) => (
+              <label key={site.id} className="choice">
+                <input type="radio" value={site.id} {...register('site')} />
+                <span>{site.label}</span>
+              </label>
+            ))}
+          </div>
+          {errors.site && <p className="field__error">{errorText(errors.site)}</p>}
+        </fieldset>
+
+        <div className="field">
+          <label htmlFor="mediation-date">{t('fields.date')}</label>
+          <input id="mediation-date" type="date" {...register('date')} />
+          {errors.date && <p className="field__error">{errorText(errors.date)}</p>}
+        </div>
+
+        <fieldset className="choice-group" aria-invalid={errors.languages ? true : undefined}>
+          <legend>{t('fields.languages')}</legend>
+          <div className="choices">
+            {FAMILY_LANGUAGES.map((lang) => (
+              // Each language in its own name and script, marked up so screen readers pronounce it.
+              <label key={lang} className="choice" lang={lang}>
+                <input type="checkbox" value={lang} {...register('languages')} />
+                <span dir={textDirection(lang)}>{LANGUAGE_AUTONYMS[lang]}</span>
+              </label>
+            ))}
+            <label className="choice">
+              <input type="checkbox" value="other" {...register('languages')} />
+              <span>{t('languageOther')}</span>
+            </label>
+          </div>
+          {errors.languages && <p className="field__error">{errorText(errors.languages)}</p>}
+        </fieldset>
+
+        <fieldset className="choice-group" aria-invalid={errors.with ? true : undefined}>
+          <legend>{t('fields.with')}</legend>
+          <div className="choices">
+            {MEDIATION_WITH.map((who) => (
+              <label key={who} className="choice">
+                <input type="radio" value={who} {...register('with')} />
+                <span>{t(`with.${who}`)}</span>
+              </label>
+            ))}
+          </div>
+          {errors.with && <p className="field__error">{errorText(errors.with)}</p>}
+        </fieldset>
+
+        <fieldset className="choice-group" aria-invalid={errors.topics ? true : undefined}>
+          <legend>{t('fields.topics')}</legend>
+          <div className="choices">
+            {MEDIATION_TOPICS.map((topic) => (
+              <label key={topic} className="choice">
+                <input type="checkbox" value={topic} {...register('topics')} />
+                <span>{t(`topics.${topic}`)}</span>
+              </label>
+            ))}
+          </div>
+          {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
+        </fieldset>
+
+        <Controller
+          control={control}
+          name="followUpNeeded"
+          render={({ field }) => (
+            <fieldset className="choice-group">
+              <legend>{t('fields.followUpNeeded')}</legend>
+              <div className="choices">
+                {([true, false] as const).map((value) => (
+                  <label key={String(value)} className="choice">
+                    <input
+                      type="radio"
+                      name={field.name}
+                      value={value ? 'yes' : 'no'}
+                      checked={field.value === value}
+                      onChange={() => {
+                        field.onChange(value);
+                      }}
+                      onBlur={field.onBlur}
+                      ref={value ? field.ref : undefined}
+                    />
+                    <span>{value ? t('yes') : t('no')}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          )}
+        />
+
+        <div className="case-link">
+          <label className="choice choice--single">
+            <input
+              type="checkbox"
+              checked={linkCase}
+              onChange={(event) => {
+                setLinkCase(event.target.checked);
+                setCaseProblem(null);
+              }}
+            />
+            <span>{t('fields.linkCase')}</span>
+          </label>
+          {linkCase && (
+            // Any edit of the number unlinks the case until it is looked up again.
+            <div
+              onChange={() => {
+                setCaseNumber(null);
+                setCaseProblem(null);
+              }}
+            >
+              <CaseNumberInput onFound={onCaseFound} />
+            </div>
+          )}
+          {linkCase && caseProblem !== null && (
+            <p className="form-error" role="alert">
+              {caseProblem === 'caseNumberMissing'
+                ? t('errors.caseNumberMissing', { submit: t('lookup.submit', { ns: 'cases' }) })
+                : t(`errors.${caseProblem}`)}
+            </p>
+          )}
+        </div>
+
+        <div className="field">
+          <label htmlFor="mediation-note">{t('fields.note')}</label>
+          <textarea
+            id="mediation-note"
+            rows={3}
+            maxLength={MEDIATION_NOTE_MAX_LENGTH}
+            aria-describedby="mediation-note-hint"
+            {...register('note')}
+          />
+          <p id="mediation-note-hint" className="hint">
+            {t('noteHint')}
+          </p>
+          <PersonalDataHint text={note} />
+          {errors.note && <p className="field__error">{errorText(errors.note)}</p>}
+        </div>
+
+        {saveFailed && (
+          <p className="form-error" role="alert">
+            {t('errors.saveFailed')}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
+            {t('save')}
+          </button>
+          <button
+            type="button"
+            className="button button--large"
+            onClick={() => {
+              void autosave.discard().then(onDone);
+            }}
+          >
+            {t('cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

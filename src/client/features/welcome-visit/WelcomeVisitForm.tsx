@@ -1,0 +1,488 @@
+// The welcome visit (Gelsenkirchen): family-support staff at the family's
+// home, 1–8 weeks after birth, often offline and standing. The outcome comes
+// first: a visit that did not happen (nobody at home, declined) is saved at
+// once as an anonymous count — outcome and today's date, no case. A visit that
+// took place is documented for a consented case, validated with the shared
+// schema the server uses; its draft autosaves on every change.
+import { useEffect, useRef, useState } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useTranslation } from 'react-i18next';
+import {
+  DEFAULT_WELCOME_ITEMS,
+  WELCOME_OUTCOMES,
+  WELCOME_TOPICS,
+  WELCOME_VISIT_NOTE_MAX_LENGTH,
+  WELCOME_WEEK_WINDOW,
+  welcomeVisitContentSchema,
+  type WelcomeVisitAttemptContent,
+  type WelcomeVisitContent,
+} from '../../../shared/records/welcome-visit';
+import { localIsoDate } from '../../../domain/home-contact';
+import { ConsentMissingError } from '../../../domain/consent';
+import { newWelcomeVisitAttemptRecord, newWelcomeVisitRecord } from '../../../domain/record-envelope';
+import { useAppServices } from '../../app/AppContext';
+import { DraftAutosave } from '../../app/DraftAutosave';
+import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { WELCOME_OFFER_TYPES } from './offer-types';
+
+export const WELCOME_VISIT_DRAFT_ID = 'welcomeVisit:new';
+
+type Outcome = (typeof WELCOME_OUTCOMES)[number];
+type SaveProblem = 'consentMissing' | 'caseWithdrawn' | 'saveFailed';
+
+/** Message keys of the shared schema (and of this form) that have their own text. */
+const ERROR_KEYS = [
+  'invalidWeek',
+  'invalidChoice',
+  'invalidDate',
+  'duplicateTopic',
+  'duplicateItem',
+  'followUpDateWithoutWish',
+  'noteTooLong',
+] as const;
+type ErrorKey = (typeof ERROR_KEYS)[number];
+
+/** What the draft holds: the form's values and the case number, if one was entered. */
+interface WelcomeVisitDraft {
+  caseNumber: string | null;
+  values: Partial<WelcomeVisitContent>;
+}
+
+function readDraft(raw: unknown): WelcomeVisitDraft | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const { caseNumber, values } = raw as { caseNumber?: unknown; values?: unknown };
+  if (!values || typeof values !== 'object') return null;
+  return { caseNumber: typeof caseNumber === 'string' ? caseNumber : null, values: values };
+}
+
+function visitDefaults(now: Date): Partial<WelcomeVisitContent> {
+  return {
+    outcome: 'visited',
+    visitDate: localIsoDate(now),
+    topics: [],
+    itemsHandedOver: [],
+    offersRecommended: [],
+    followUpWished: false,
+  };
+}
+
+/** The first message in a field's error, wherever react-hook-form put it (field, array root, element). */
+function messageOf(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const { message, root } = error as { message?: unknown; root?: unknown };
+  if (typeof message === 'string') return message;
+  const fromRoot = messageOf(root);
+  if (fromRoot !== undefined) return fromRoot;
+  if (Array.isArray(error)) {
+    for (const item of error) {
+      const found = messageOf(item);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Only the keys that carry a value: no empty note, no follow-up date without a wish. */
+function toContent(values: WelcomeVisitContent): WelcomeVisitContent {
+  const { followUpDate, note, ...rest } = values;
+  const trimmed = note?.trim() ?? '';
+  return {
+    ...rest,
+    ...(values.followUpWished && followUpDate !== undefined ? { followUpDate } : {}),
+    ...(trimmed.length > 0 ? { note: trimmed } : {}),
+  };
+}
+
+export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; caseNumber?: string | undefined }) {
+  const { t } = useTranslation('welcome-visit');
+  const { storage, sync } = useAppServices();
+  const [autosave] = useState(() => new DraftAutosave(storage.drafts, WELCOME_VISIT_DRAFT_ID));
+  const [started, setStarted] = useState(false);
+  const [restored, setRestored] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [caseNo, setCaseNo] = useState<string | null>(caseNumber ?? null);
+  const [lookup, setLookup] = useState(caseNumber === undefined);
+  const [caseMissing, setCaseMissing] = useState(false);
+  const [saveProblem, setSaveProblem] = useState<SaveProblem | null>(null);
+  const [savingAttempt, setSavingAttempt] = useState(false);
+  // The case number as the autosave and submit callbacks must see it (set with the state).
+  const caseRef = useRef<string | null>(caseNumber ?? null);
+
+  const {
+    register,
+    handleSubmit,
+    reset,
+    subscribe,
+    getValues,
+    setValue,
+    control,
+    formState: { errors, isSubmitting },
+  } = useForm<WelcomeVisitContent>({
+    resolver: zodResolver(welcomeVisitContentSchema),
+    defaultValues: visitDefaults(new Date()),
+  });
+
+  const note = useWatch({ control, name: 'note' }) ?? '';
+  const week = useWatch({ control, name: 'weekOfLife' });
+  const followUpWished = useWatch({ control, name: 'followUpWished' });
+
+  // Restore a draft once (a visit in progress), or start with the outcome question.
+  useEffect(() => {
+    if (started) return;
+    let alive = true;
+    void autosave.restore().then((raw) => {
+      if (!alive) return;
+      const draft = readDraft(raw);
+      // A draft for another family's case is never applied to this case.
+      const fits = draft !== null && (caseNumber === undefined || draft.caseNumber === null || draft.caseNumber === caseNumber);
+      if (draft && fits) {
+        reset({ ...visitDefaults(new Date()), ...draft.values, outcome: 'visited' });
+        if (caseNumber === undefined && draft.caseNumber !== null) {
+          caseRef.current = draft.caseNumber;
+          setCaseNo(draft.caseNumber);
+          setLookup(false);
+        }
+        setOutcome('visited');
+        setRestored(true);
+      }
+      setStarted(true);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [autosave, caseNumber, started, reset]);
+
+  // Autosave on every change, and at once before an app update reloads.
+  useEffect(() => {
+    const draft = (): WelcomeVisitDraft => ({ caseNumber: caseRef.current, values: getValues() });
+    const unsubscribe = subscribe({
+      formState: { values: true },
+      callback: () => {
+        autosave.schedule(draft);
+      },
+    });
+    const unguard = autosave.guard(draft);
+    return () => {
+      unsubscribe();
+      unguard();
+      autosave.dispose();
+    };
+  }, [autosave, subscribe, getValues]);
+
+  const draftNow = (): WelcomeVisitDraft => ({ caseNumber: caseRef.current, values: getValues() });
+
+  const chooseCase = (found: string | null) => {
+    setCaseNo(found);
+    caseRef.current = found;
+    setCaseMissing(false);
+    setSaveProblem(null);
+    autosave.schedule(draftNow);
+  };
+
+  const context = async () => ({ deviceId: await storage.device.deviceId(), now: new Date() });
+
+  const saveAttempt = async (attempt: WelcomeVisitAttemptContent['outcome']): Promise<void> => {
+    setSaveProblem(null);
+    setSavingAttempt(true);
+    await autosave.stop();
+    try {
+      const content: WelcomeVisitAttemptContent = { outcome: attempt, visitDate: localIsoDate(new Date()) };
+      // Removes any half-filled visit draft too: the visit did not take place.
+      await storage.records.saveRecord(await newWelcomeVisitAttemptRecord(content, await context()), { draftId: WELCOME_VISIT_DRAFT_ID });
+      sync.trigger();
+      onDone();
+    } catch {
+      autosave.resume();
+      setSaveProblem('saveFailed');
+      setSavingAttempt(false);
+    }
+  };
+
+  const saveVisit = handleSubmit(async (values) => {
+    const forCase = caseNo;
+    if (forCase === null) return;
+    setSaveProblem(null);
+    await autosave.stop(); // no autosave may outlive the draft becoming a record
+    try {
+      const record = await newWelcomeVisitRecord(toContent(values), forCase, await context());
+      await storage.records.saveRecord(record, { draftId: WELCOME_VISIT_DRAFT_ID });
+      sync.trigger();
+      onDone();
+    } catch (error) {
+      autosave.resume();
+      await autosave.saveNow(() => ({ caseNumber: forCase, values: getValues() }));
+      setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
+    }
+  });
+
+  const errorText = (error: unknown): string | null => {
+    const key = messageOf(error);
+    if (key === undefined) return null;
+    return t(`errors.${(ERROR_KEYS as readonly string[]).includes(key) ? (key as ErrorKey) : 'invalidChoice'}`);
+  };
+
+  const itemLabel = (id: string): string =>
+    (DEFAULT_WELCOME_ITEMS as readonly string[]).includes(id) ? t(`items.${id as (typeof DEFAULT_WELCOME_ITEMS)[number]}`) : id;
+
+  if (!started) {
+    // Fields appear once the draft (if any) is restored, so no tap can race the restore.
+    return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
+  }
+
+  const weekOutside = typeof week === 'number' && Number.isInteger(week) && (week < WELCOME_WEEK_WINDOW.from || week > WELCOME_WEEK_WINDOW.to);
+
+  return (
+    <section className="card" aria-labelledby="welcome-visit-title">
+      <h1 id="welcome-visit-title">{t('title')}</h1>
+      <p className="hint">{t('intro')}</p>
+      {restored && (
+        <p className="notice" role="status">
+          {t('draftRestored')}
+        </p>
+      )}
+
+      <fieldset className="choice-group welcome-visit__outcome">
+        <legend>{t('outcomeLegend')}</legend>
+        <div className="choices">
+          {WELCOME_OUTCOMES.map((value) => (
+            <label key={value} className="choice choice--block">
+              <input
+                type="radio"
+                name="welcome-visit-outcome"
+                value={value}
+                checked={outcome === value}
+                onChange={() => {
+                  setOutcome(value);
+                  setSaveProblem(null);
+                }}
+              />
+              <span>{t(`outcome.${value}`)}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      {(outcome === 'nobodyHome' || outcome === 'declined') && (
+        <div className="record-form">
+          <p className="hint">{t('attempt.hint')}</p>
+          {saveProblem !== null && (
+            <p className="form-error" role="alert">
+              {t(`errors.${saveProblem}`)}
+            </p>
+          )}
+          <div className="actions">
+            <button type="button" className="button button--primary button--large" disabled={savingAttempt} onClick={() => void saveAttempt(outcome)}>
+              {t('attempt.save')}
+            </button>
+            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+
+      {outcome === 'visited' && (
+        <form
+          onSubmit={(event) => {
+            setCaseMissing(caseNo === null);
+            void saveVisit(event);
+          }}
+          noValidate
+          className="record-form"
+        >
+          {lookup ? (
+            <CaseNumberInput label={t('fields.caseNumber')} onFound={chooseCase} />
+          ) : (
+            <div className="field">
+              <label htmlFor="welcome-case-number">{t('fields.caseNumber')}</label>
+              <div className="case-lookup__row">
+                <input id="welcome-case-number" className="case-lookup__input" type="text" dir="ltr" readOnly value={caseNo ?? ''} />
+                {caseNumber === undefined && (
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => {
+                      chooseCase(null);
+                      setLookup(true);
+                    }}
+                  >
+                    {t('changeCaseNumber')}
+                  </button>
+                )}
+              </div>
+            </div>
+          )}
+          {caseMissing && caseNo === null && (
+            <p className="field__error" role="alert">
+              {t('errors.caseNumberRequired')}
+            </p>
+          )}
+
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor="visitDate">{t('fields.visitDate')}</label>
+              <input id="visitDate" type="date" {...register('visitDate')} />
+              {errors.visitDate && <p className="field__error">{errorText(errors.visitDate)}</p>}
+            </div>
+            <div className="field">
+              <label htmlFor="weekOfLife">{t('fields.weekOfLife')}</label>
+              <input
+                id="weekOfLife"
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={52}
+                step={1}
+                aria-describedby="weekOfLife-hint weekOfLife-warning"
+                aria-invalid={errors.weekOfLife ? true : undefined}
+                {...register('weekOfLife', { valueAsNumber: true })}
+              />
+              <p id="weekOfLife-hint" className="hint">
+                {t('weekHint')}
+              </p>
+              <div id="weekOfLife-warning" role="status">
+                {weekOutside && (
+                  <p className="notice notice--warning">
+                    {t('weekOutsideWindow', { week, from: WELCOME_WEEK_WINDOW.from, to: WELCOME_WEEK_WINDOW.to })}
+                  </p>
+                )}
+              </div>
+              {errors.weekOfLife && <p className="field__error">{errorText(errors.weekOfLife)}</p>}
+            </div>
+          </div>
+
+          <Controller
+            control={control}
+            name="firstChild"
+            render={({ field, fieldState }) => (
+              <fieldset className="choice-group" aria-invalid={fieldState.error ? true : undefined}>
+                <legend>{t('fields.firstChild')}</legend>
+                <div className="choices">
+                  {([true, false] as const).map((answer) => (
+                    <label key={String(answer)} className="choice">
+                      <input
+                        type="radio"
+                        name={field.name}
+                        checked={field.value === answer}
+                        onChange={() => {
+                          field.onChange(answer);
+                        }}
+                        onBlur={field.onBlur}
+                      />
+                      <span>{answer ? t('yes') : t('no')}</span>
+                    </label>
+                  ))}
+                </div>
+                {fieldState.error && <p className="field__error">{errorText(fieldState.error)}</p>}
+              </fieldset>
+            )}
+          />
+
+          <fieldset className="choice-group">
+            <legend>{t('fields.topics')}</legend>
+            <div className="choices">
+              {WELCOME_TOPICS.map((topic) => (
+                <label key={topic} className="choice">
+                  <input type="checkbox" value={topic} {...register('topics')} />
+                  <span>{t(`topics.${topic}`)}</span>
+                </label>
+              ))}
+            </div>
+            {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
+          </fieldset>
+
+          <fieldset className="choice-group">
+            {/* The municipality's own item list (ids) replaces the defaults once it is configured. */}
+            <legend>{t('fields.itemsHandedOver')}</legend>
+            <div className="choices">
+              {DEFAULT_WELCOME_ITEMS.map((item) => (
+                <label key={item} className="choice">
+                  <input type="checkbox" value={item} {...register('itemsHandedOver')} />
+                  <span>{itemLabel(item)}</span>
+                </label>
+              ))}
+            </div>
+            {errors.itemsHandedOver && <p className="field__error">{errorText(errors.itemsHandedOver)}</p>}
+          </fieldset>
+
+          <fieldset className="choice-group" aria-describedby="offers-hint">
+            {/* Offer TYPES for now; the offer catalog comes later (see offer-types.ts). */}
+            <legend>{t('fields.offersRecommended')}</legend>
+            <p id="offers-hint" className="hint">
+              {t('offersHint')}
+            </p>
+            <div className="choices">
+              {WELCOME_OFFER_TYPES.map((offer) => (
+                <label key={offer} className="choice">
+                  <input type="checkbox" value={offer} {...register('offersRecommended')} />
+                  <span>{t(`offers.${offer}`)}</span>
+                </label>
+              ))}
+            </div>
+            {errors.offersRecommended && <p className="field__error">{errorText(errors.offersRecommended)}</p>}
+          </fieldset>
+
+          <Controller
+            control={control}
+            name="followUpWished"
+            render={({ field }) => (
+              <fieldset className="choice-group">
+                <legend>{t('fields.followUpWished')}</legend>
+                <div className="choices">
+                  {([true, false] as const).map((answer) => (
+                    <label key={String(answer)} className="choice">
+                      <input
+                        type="radio"
+                        name={field.name}
+                        checked={field.value === answer}
+                        onChange={() => {
+                          field.onChange(answer);
+                          if (!answer) setValue('followUpDate', undefined);
+                        }}
+                        onBlur={field.onBlur}
+                      />
+                      <span>{answer ? t('yes') : t('no')}</span>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+            )}
+          />
+          {followUpWished && (
+            <div className="field">
+              <label htmlFor="followUpDate">{t('fields.followUpDate')}</label>
+              <input id="followUpDate" type="date" {...register('followUpDate', { setValueAs: (v: unknown) => (v === '' || v === null ? undefined : v) })} />
+              {errors.followUpDate && <p className="field__error">{errorText(errors.followUpDate)}</p>}
+            </div>
+          )}
+
+          <div className="field">
+            <label htmlFor="welcome-note">{t('fields.note')}</label>
+            <textarea id="welcome-note" rows={3} maxLength={WELCOME_VISIT_NOTE_MAX_LENGTH} aria-describedby="welcome-note-hint" {...register('note')} />
+            <p id="welcome-note-hint" className="hint">
+              {t('noteHint')}
+            </p>
+            <PersonalDataHint text={note} />
+            {errors.note && <p className="field__error">{errorText(errors.note)}</p>}
+          </div>
+
+          {saveProblem !== null && (
+            <p className="form-error" role="alert">
+              {t(`errors.${saveProblem}`)}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
+              {t('save')}
+            </button>
+            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+// @vitest-environment jsdom
+// The mediation deployment form over a real (fake-indexeddb) tablet database:
+// the shared schema's errors appear translated and nothing is stored until the
+// form is valid; a valid deployment writes record + outbox without a case; a
+// case link without a covering consent is refused with a clear message (the
+// number stays); a draft survives a remount.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { AppContext } from '../../../../../src/client/app/AppContext';
+import { MediationForm, MEDIATION_DRAFT_ID } from '../../../../../src/client/features/mediation/MediationForm';
+import { MediationSummary } from '../../../../../src/client/features/mediation/MediationSummary';
+import { initI18n } from '../../../../../src/client/i18n';
+import { SyncEngine } from '../../../../../src/client/sync/SyncEngine';
+import type { Storage } from '../../../../../src/client/storage';
+import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import de from '../../../../../locales/de/mediation.json';
+import cases from '../../../../../locales/de/cases.json';
+
+const SITES = [
+  { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
+  { id: 'kita-regenbogen', label: 'Kita Regenbogen' },
+];
+
+function engineFor(storage: Storage): SyncEngine {
+  return new SyncEngine({
+    records: storage.records,
+    transport: { push: () => Promise.resolve({ kind: 'network' }) },
+    deviceId: () => storage.device.deviceId(),
+    isOnline: () => false,
+  });
+}
+
+function mount(storage: Storage, engine: SyncEngine, onDone: () => void): void {
+  render(
+    <AppContext.Provider value={{ storage, sync: engine }}>
+      <MediationForm onDone={onDone} />
+    </AppContext.Provider>,
+  );
+}
+
+async function setup(sites = SITES): Promise<{ storage: Storage; triggers: number[]; done: number[] }> {
+  const { storage } = await unlockedTestStorage();
+  await storage.device.saveConfig({
+    protocolVersion: 1,
+    serverTime: '2026-11-20T08:00:00.000Z',
+    municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
+    homeSites: sites,
+    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
+  });
+  const triggers: number[] = [];
+  const done: number[] = [];
+  const engine = engineFor(storage);
+  engine.trigger = () => { triggers.push(1); };
+  mount(storage, engine, () => { done.push(1); });
+  await screen.findByRole('heading', { name: de.new });
+  return { storage, triggers, done };
+}
+
+function fillValidDeployment(): void {
+  fireEvent.click(screen.getByRole('radio', { name: 'Kita Regenbogen' }));
+  fireEvent.click(screen.getByRole('checkbox', { name: 'العربية' }));
+  fireEvent.click(screen.getByRole('checkbox', { name: 'فارسی' }));
+  fireEvent.click(screen.getByRole('radio', { name: de.with.parents }));
+  fireEvent.click(screen.getByRole('checkbox', { name: de.topics.developmentTalk }));
+}
+
+beforeAll(async () => {
+  await initI18n('de');
+});
+afterEach(cleanup);
+
+describe('MediationForm', () => {
+  it('preselects the only Kita and shows each language in its own name and language', async () => {
+    await setup([{ id: 'kita-sonnenblume', label: 'Kita Sonnenblume' }]);
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Kita Sonnenblume' }).checked).toBe(true);
+    const arabic = screen.getByRole('checkbox', { name: 'العربية' });
+    expect(arabic.closest('label')?.getAttribute('lang')).toBe('ar');
+    expect(screen.getByRole('checkbox', { name: 'Русский' }).closest('label')?.getAttribute('lang')).toBe('ru');
+    expect(screen.getByRole('checkbox', { name: de.languageOther })).toBeTruthy();
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: de.no }).checked).toBe(true);
+  });
+
+  it('refuses to save without language and topic, with translated messages, and stores nothing', async () => {
+    const { storage, done } = await setup();
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await screen.findByText(de.errors.languagesRequired)).toBeTruthy();
+    expect(screen.getByText(de.errors.topicsRequired)).toBeTruthy();
+    expect(screen.getByText(de.errors.invalidSiteId)).toBeTruthy();
+    expect(screen.getByText(de.errors.invalidChoice)).toBeTruthy(); // with whom
+    expect(await storage.records.countOutbox()).toBe(0);
+    expect(await storage.records.listRecords()).toHaveLength(0);
+    expect(done).toHaveLength(0);
+  });
+
+  it('saves a valid deployment as record + outbox entry without a case and nudges the sync engine', async () => {
+    const { storage, triggers, done } = await setup();
+    fillValidDeployment();
+    fireEvent.click(screen.getByRole('radio', { name: de.yes }));
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const [row] = await storage.records.listRecords();
+    expect(row?.kind).toBe('mediation');
+    expect(row?.syncState).toBe('pending');
+    expect(row?.envelope?.caseNumber).toBeNull();
+    expect(row?.envelope?.content).toEqual({
+      site: 'kita-regenbogen',
+      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown,
+      languages: ['ar', 'fa'],
+      with: 'parents',
+      topics: ['developmentTalk'],
+      followUpNeeded: true,
+    });
+    expect(await storage.records.countOutbox()).toBe(1);
+    expect(await storage.drafts.load(MEDIATION_DRAFT_ID)).toBeUndefined();
+    expect(triggers.length).toBeGreaterThan(0);
+
+    // The record-list line: Kita, with whom, languages marked with their language.
+    cleanup();
+    const content = row?.envelope?.kind === 'mediation' ? row.envelope.content : undefined;
+    if (!content) throw new Error('no mediation content');
+    render(
+      <AppContext.Provider value={{ storage, sync: engineFor(storage) }}>
+        <MediationSummary content={content} />
+      </AppContext.Provider>,
+    );
+    expect(await screen.findByText(`Kita Regenbogen · ${de.with.parents}`)).toBeTruthy();
+    expect(screen.getByText('فارسی').getAttribute('lang')).toBe('fa');
+  });
+
+  it('refuses a case link without consent on this tablet, says so, keeps the number and stores nothing', async () => {
+    const { storage, done } = await setup();
+    fillValidDeployment();
+    fireEvent.click(screen.getByRole('checkbox', { name: de.fields.linkCase }));
+
+    // Switched on but no number looked up: asked for it.
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await screen.findByText(de.errors.caseNumberMissing.replace('{{submit}}', cases.lookup.submit))).toBeTruthy();
+
+    const caseNumber = generateCaseNumber();
+    const input = screen.getByLabelText<HTMLInputElement>(cases.lookup.label);
+    fireEvent.change(input, { target: { value: caseNumber } });
+    fireEvent.click(screen.getByRole('button', { name: cases.lookup.submit }));
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await screen.findByText(de.errors.consentMissing)).toBeTruthy();
+    expect(input.value).toBe(caseNumber);
+    expect(await storage.records.listRecords()).toHaveLength(0);
+    expect(await storage.records.countOutbox()).toBe(0);
+    expect(done).toHaveLength(0);
+    // the entries are still protected as a draft
+    await waitFor(async () => {
+      expect(await storage.drafts.load(MEDIATION_DRAFT_ID)).toMatchObject({ languages: ['ar', 'fa'] });
+    });
+  });
+
+  it('autosaves a draft that is restored when the form opens again', async () => {
+    const first = await setup();
+    fireEvent.click(screen.getByRole('radio', { name: 'Kita Sonnenblume' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Русский' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: de.topics.schoolEntry }));
+    fireEvent.click(screen.getByRole('radio', { name: de.with.both }));
+    await waitFor(async () => {
+      expect(await first.storage.drafts.load(MEDIATION_DRAFT_ID)).toMatchObject({
+        site: 'kita-sonnenblume',
+        languages: ['ru'],
+        topics: ['schoolEntry'],
+        with: 'both',
+      });
+    });
+    cleanup();
+    mount(first.storage, engineFor(first.storage), () => undefined);
+    expect(await screen.findByText(de.draftRestored)).toBeTruthy();
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: 'Русский' }).checked).toBe(true);
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: de.topics.schoolEntry }).checked).toBe(true);
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Kita Sonnenblume' }).checked).toBe(true);
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: de.with.both }).checked).toBe(true);
+  });
+});

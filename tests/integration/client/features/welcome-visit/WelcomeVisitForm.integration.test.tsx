@@ -1,0 +1,178 @@
+// @vitest-environment jsdom
+// The welcome visit form over a real (fake-indexeddb) tablet database: a
+// visit that did not happen is an anonymous count (outcome + date only); a
+// visit is saved only for a case with consent on this tablet, the shared
+// schema's errors appear translated, and a week outside 1–8 warns but saves.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { AppContext } from '../../../../../src/client/app/AppContext';
+import { WelcomeVisitForm, WELCOME_VISIT_DRAFT_ID } from '../../../../../src/client/features/welcome-visit/WelcomeVisitForm';
+import { initI18n } from '../../../../../src/client/i18n';
+import { SyncEngine } from '../../../../../src/client/sync/SyncEngine';
+import type { Storage } from '../../../../../src/client/storage';
+import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { newConsentRecord } from '../../../../../src/domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
+import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import de from '../../../../../locales/de/welcome-visit.json';
+
+interface Setup {
+  storage: Storage;
+  triggers: number[];
+  done: number[];
+}
+
+async function setup(props: { caseNumber?: string; consentFor?: string } = {}): Promise<Setup> {
+  const { storage } = await unlockedTestStorage();
+  if (props.consentFor !== undefined) {
+    const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        { scopes: ['documentation'], setting: 'welcomeVisit', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        props.consentFor,
+        context,
+      ),
+    );
+  }
+  const triggers: number[] = [];
+  const done: number[] = [];
+  const engine = new SyncEngine({
+    records: storage.records,
+    transport: { push: () => Promise.resolve({ kind: 'network' }) },
+    deviceId: () => storage.device.deviceId(),
+    isOnline: () => false,
+  });
+  engine.trigger = () => { triggers.push(1); };
+  render(
+    <AppContext.Provider value={{ storage, sync: engine }}>
+      <WelcomeVisitForm caseNumber={props.caseNumber} onDone={() => { done.push(1); }} />
+    </AppContext.Provider>,
+  );
+  await screen.findByRole('radio', { name: de.outcome.visited });
+  return { storage, triggers, done };
+}
+
+function answer(group: string, choice: string): void {
+  fireEvent.click(within(screen.getByRole('group', { name: group })).getByRole('radio', { name: choice }));
+}
+
+/** Outcome "visited", week, first child, one topic and one item. */
+function fillVisit(week: string): void {
+  fireEvent.click(screen.getByRole('radio', { name: de.outcome.visited }));
+  fireEvent.change(screen.getByLabelText(de.fields.weekOfLife), { target: { value: week } });
+  answer(de.fields.firstChild, de.yes);
+  fireEvent.click(screen.getByRole('checkbox', { name: de.topics.sleep }));
+  fireEvent.click(screen.getByRole('checkbox', { name: de.items.welcomeBag }));
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+beforeAll(async () => {
+  await initI18n('de');
+});
+afterEach(cleanup);
+
+describe('WelcomeVisitForm', () => {
+  it('saves "nobody at home" with one more tap as an anonymous count: no case, only outcome and date', async () => {
+    const { storage, triggers, done } = await setup();
+    fireEvent.click(screen.getByRole('radio', { name: de.outcome.nobodyHome }));
+    expect(screen.queryByLabelText(de.fields.weekOfLife)).toBeNull(); // nothing else asked
+    fireEvent.click(screen.getByRole('button', { name: de.attempt.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const rows = await storage.records.listRecords();
+    expect(rows).toHaveLength(1);
+    const envelope = rows[0]?.envelope;
+    expect(envelope?.kind).toBe('welcomeVisitAttempt');
+    expect(envelope?.caseNumber).toBeNull();
+    expect(Object.keys(envelope?.content ?? {}).sort()).toEqual(['outcome', 'visitDate']);
+    expect(envelope?.content).toMatchObject({ outcome: 'nobodyHome', visitDate: expect.stringMatching(isoDate) as unknown });
+    expect(await storage.records.countOutbox()).toBe(1);
+    expect(triggers.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a visit for a case without consent on this tablet: clear message, nothing stored, input kept', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber });
+    expect(screen.queryByRole('radio', { name: de.outcome.visited })).toBeTruthy();
+    fillVisit('5');
+    expect(screen.getByLabelText<HTMLInputElement>(de.fields.caseNumber).value).toBe(caseNumber);
+    expect(screen.getByLabelText<HTMLInputElement>(de.fields.caseNumber).readOnly).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect((await screen.findByRole('alert')).textContent).toBe(de.errors.consentMissing);
+    expect(await storage.records.listRecords()).toHaveLength(0);
+    expect(await storage.records.countOutbox()).toBe(0);
+    expect(done).toHaveLength(0);
+    expect(screen.getByLabelText<HTMLInputElement>(de.fields.weekOfLife).value).toBe('5');
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: de.topics.sleep }).checked).toBe(true);
+    await waitFor(async () => {
+      expect(await storage.drafts.load(WELCOME_VISIT_DRAFT_ID)).toMatchObject({ caseNumber, values: { weekOfLife: 5, topics: ['sleep'] } });
+    });
+  });
+
+  it('saves a visit for a consented case typed from the card, with its content', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, triggers, done } = await setup({ consentFor: caseNumber });
+    fillVisit('6');
+    const input = screen.getByLabelText(de.fields.caseNumber);
+    fireEvent.change(input, { target: { value: caseNumber.toLowerCase() } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    fireEvent.click(screen.getByRole('checkbox', { name: de.offers.familienhebamme }));
+    answer(de.fields.followUpWished, de.yes);
+    fireEvent.change(screen.getByLabelText(de.fields.followUpDate), { target: { value: '2026-12-01' } });
+    fireEvent.change(screen.getByLabelText(de.fields.note), { target: { value: 'Vater fragt nach Elterngeld' } });
+    expect(screen.queryByText(/außerhalb des üblichen Zeitraums/)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const visit = (await storage.records.listRecords()).find((r) => r.kind === 'welcomeVisit');
+    expect(visit?.envelope?.caseNumber).toBe(caseNumber);
+    expect(visit?.envelope?.content).toEqual({
+      outcome: 'visited',
+      visitDate: expect.stringMatching(isoDate) as unknown,
+      weekOfLife: 6,
+      firstChild: true,
+      topics: ['sleep'],
+      itemsHandedOver: ['welcomeBag'],
+      offersRecommended: ['familienhebamme'],
+      followUpWished: true,
+      followUpDate: '2026-12-01',
+      note: 'Vater fragt nach Elterngeld',
+    });
+    expect(visit?.syncState).toBe('pending');
+    expect(await storage.records.countOutbox()).toBe(2); // consent + visit
+    expect(await storage.drafts.load(WELCOME_VISIT_DRAFT_ID)).toBeUndefined();
+    expect(triggers.length).toBeGreaterThan(0);
+  });
+
+  it('warns about week 12 (outside 1–8) but saves', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
+    fillVisit('12');
+    expect(await screen.findByText(de.weekOutsideWindow.replace('{{week}}', '12').replace('{{from}}', '1').replace('{{to}}', '8'))).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const visit = (await storage.records.listRecords()).find((r) => r.kind === 'welcomeVisit');
+    expect(visit?.envelope?.content).toMatchObject({ weekOfLife: 12, firstChild: true, followUpWished: false });
+    expect(Object.keys(visit?.envelope?.content ?? {})).not.toContain('note');
+    expect(Object.keys(visit?.envelope?.content ?? {})).not.toContain('followUpDate');
+  });
+
+  it('asks for the first-child answer with a translated message and stores nothing', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
+    fireEvent.click(screen.getByRole('radio', { name: de.outcome.visited }));
+    fireEvent.change(screen.getByLabelText(de.fields.weekOfLife), { target: { value: '4' } });
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    const group = screen.getByRole('group', { name: de.fields.firstChild });
+    expect(await within(group).findByText(de.errors.invalidChoice)).toBeTruthy();
+    expect((await storage.records.listRecords()).map((r) => r.kind)).toEqual(['consent']);
+    expect(done).toHaveLength(0);
+  });
+
+  it('asks for the case number when none was given or typed', async () => {
+    const { storage } = await setup();
+    fillVisit('3');
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await screen.findByText(de.errors.caseNumberRequired)).toBeTruthy();
+    expect(await storage.records.countOutbox()).toBe(0);
+  });
+});
