@@ -13,6 +13,7 @@ const REQUIRED_SCOPE: Record<RecordKind, ConsentScope | null> = {
   welcomeVisit: 'documentation',
   welcomeVisitAttempt: null,
   mediation: 'documentation',
+  screening: 'documentation',
 };
 
 export function requiredScope(kind: RecordKind): ConsentScope | null {

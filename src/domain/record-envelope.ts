@@ -13,7 +13,9 @@ import {
 } from '../shared/records/consent';
 import { WELCOME_VISIT_SCHEMA_VERSION, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '../shared/records/welcome-visit';
 import { MEDIATION_SCHEMA_VERSION, type MediationContent } from '../shared/records/mediation';
+import { SCREENING_SCHEMA_VERSION, type ScreeningContent } from '../shared/records/screening';
 import type {
+  ScreeningRecord,
   MediationRecord,
   WelcomeVisitAttemptRecord,
   WelcomeVisitRecord,
@@ -31,6 +33,7 @@ export const FORM_VERSIONS = {
   welcomeVisit: '1.0',
   welcomeVisitAttempt: '1.0',
   mediation: '1.0',
+  screening: '1.0',
 } as const;
 
 interface Context {
@@ -79,4 +82,8 @@ export async function newWelcomeVisitAttemptRecord(content: WelcomeVisitAttemptC
 
 export async function newMediationRecord(content: MediationContent, context: Context, caseNumber: string | null = null): Promise<MediationRecord> {
   return { ...(await envelope('mediation', MEDIATION_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: MEDIATION_SCHEMA_VERSION };
+}
+
+export async function newScreeningRecord(content: ScreeningContent, caseNumber: string, context: Context): Promise<ScreeningRecord> {
+  return { ...(await envelope('screening', SCREENING_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: SCREENING_SCHEMA_VERSION, caseNumber };
 }

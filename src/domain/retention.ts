@@ -12,6 +12,9 @@ const FOUR_EYES_BY_DEFAULT: Record<RecordKind, boolean> = {
   welcomeVisit: false,
   welcomeVisitAttempt: false,
   mediation: false,
+  // Screenings need a second person's check (four-eyes, DOMAIN.md): their
+  // content stays on the tablet until approved.
+  screening: true,
 };
 
 /** Kinds whose content stays on the tablet after sync because later records depend on it offline. */

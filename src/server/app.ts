@@ -17,6 +17,7 @@ import { AuthService } from './services/auth-service';
 import { DeviceService } from './services/device-service';
 import { SigningKeyService } from './services/signing-key-service';
 import { SyncService } from './services/sync-service';
+import { OfferService } from './services/offer-service';
 import { ApiError, defaultMessage, registerErrorHandling, sendError } from './http/errors';
 import { adminRoutes } from './http/admin-routes';
 import { deviceRoutes } from './http/device-routes';
@@ -140,13 +141,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     ...(options.tokenTtl?.refreshMs === undefined ? {} : { refreshTokenTtlMs: options.tokenTtl.refreshMs }),
   });
   const sync = new SyncService(options.db);
+  const offers = new OfferService(options.db);
   void app.register(healthRoutes, { db: options.db });
   void app.register(sessionRoutes, {
     auth,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
-  void app.register(syncRoutes, { auth, sync });
+  void app.register(syncRoutes, { auth, sync, offers });
   void app.register(deviceRoutes, {
     auth,
     devices: new DeviceService(options.db, clock),

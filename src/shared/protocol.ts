@@ -85,6 +85,13 @@ export const deviceConfigSchema = z.strictObject({
   serverTime: z.iso.datetime(),
   municipality: z.strictObject({ id: z.string(), name: z.string() }),
   homeSites: z.array(siteSchema),
+  /** Districts (Sozialräume) for small-area reporting and offer matching. */
+  districts: z.array(siteSchema),
+  /**
+   * Child protection (§ 8a SGB VIII): whom to phone at once when answers
+   * signal acute danger — shown offline, never waiting for sync.
+   */
+  emergencyContacts: z.array(z.strictObject({ label: z.string(), phone: z.string() })),
   security: z.strictObject({
     /** Lock after this many minutes without a touch (default 5). */
     autoLockMinutes: z.int().min(1).max(60),

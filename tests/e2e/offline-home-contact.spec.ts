@@ -20,6 +20,7 @@ describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
     await app.startHomeContact();
     await page.getByRole('radio', { name: backend().demo.siteLabel }).waitFor();
     await page.getByRole('button', { name: de.homeContact.cancel }).click();
+    await page.getByRole('button', { name: de.homeContact.new }).waitFor(); // cancelling has removed the draft
 
     // Airplane mode: the browser is offline and the backend is gone.
     await browser().context.setOffline(true);

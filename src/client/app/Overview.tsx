@@ -3,10 +3,10 @@
 import { useTranslation } from 'react-i18next';
 import { RecordList } from '../features/records/RecordList';
 
-export type WorkView = 'newHomeContact' | 'consent' | 'withdraw' | 'findCase' | 'mediation' | 'welcomeVisit';
+export type WorkView = 'newHomeContact' | 'consent' | 'withdraw' | 'findCase' | 'mediation' | 'welcomeVisit' | 'screening';
 
 export function Overview({ onOpen }: { onOpen: (view: WorkView) => void }) {
-  const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit']);
+  const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit', 'screening']);
   return (
     <>
       <section className="card start-actions" aria-labelledby="new-record-title">
@@ -18,6 +18,9 @@ export function Overview({ onOpen }: { onOpen: (view: WorkView) => void }) {
         </button>
         <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('newHomeContact'); }}>
           {t('home-contact:new')}
+        </button>
+        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('screening'); }}>
+          {t('screening:new')}
         </button>
         <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('welcomeVisit'); }}>
           {t('welcome-visit:new')}

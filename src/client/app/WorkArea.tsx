@@ -17,6 +17,7 @@ const DEFAULT_AUTO_LOCK_MINUTES = 5;
 const ConsentFlow = lazy(() => import('../features/consent/ConsentFlow').then((m) => ({ default: m.ConsentFlow })));
 const HomeContactForm = lazy(() => import('../features/home-contact/HomeContactForm').then((m) => ({ default: m.HomeContactForm })));
 const FirstSignInScreen = lazy(() => import('../features/access/FirstSignInScreen').then((m) => ({ default: m.FirstSignInScreen })));
+const ScreeningForm = lazy(() => import('../features/screening/ScreeningForm').then((m) => ({ default: m.ScreeningForm })));
 const WelcomeVisitForm = lazy(() => import('../features/welcome-visit/WelcomeVisitForm').then((m) => ({ default: m.WelcomeVisitForm })));
 const MediationForm = lazy(() => import('../features/mediation/MediationForm').then((m) => ({ default: m.MediationForm })));
 const FindCaseScreen = lazy(() => import('../features/consent/FindCaseScreen').then((m) => ({ default: m.FindCaseScreen })));
@@ -29,6 +30,7 @@ const DRAFT_FORMS: readonly (readonly [string, WorkView])[] = [
   ['homeContact:new', 'newHomeContact'],
   ['mediation:new', 'mediation'],
   ['welcomeVisit:new', 'welcomeVisit'],
+  ['screening:new', 'screening'],
 ];
 
 export function WorkArea({ deviceId }: { deviceId: string }) {
@@ -67,9 +69,17 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       ) : view === 'consent' ? (
         <ConsentFlow
           onDone={() => { setView('overview'); }}
-          onContinue={(next) => {
+          onContinue={(next, setting) => {
             setCaseNumber(next);
-            setView('welcomeVisit');
+            setView(setting === 'screening' ? 'screening' : 'welcomeVisit');
+          }}
+        />
+      ) : view === 'screening' ? (
+        <ScreeningForm
+          caseNumber={caseNumber}
+          onDone={() => {
+            setCaseNumber(undefined);
+            setView('overview');
           }}
         />
       ) : view === 'welcomeVisit' ? (

@@ -1,15 +1,23 @@
 // Device-level facts in the `meta` table. In clear: the device id, its
 // enrollment (id, label, the revocable device secret) and the municipality's
-// configuration — none of it about a family. Sealed: each person's session
+// configuration and the network's offer catalogue (a public directory of
+// organisations) — none of it about a family. Sealed: each person's session
 // tokens, so a copied browser profile yields no usable sign-in.
 import { uuidv7 } from '../../shared/ids';
 import { deviceConfigSchema, loginResponseSchema, type DeviceConfig, type LoginResponse } from '../../shared/protocol';
+import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
 import { z } from 'zod';
 import type { Sealed } from '../../shared/crypto/aes-gcm';
 import type { LotseDatabase } from './LotseDatabase';
 import type { Vault } from './vault';
 
-const KEYS = { deviceId: 'deviceId', config: 'deviceConfig', enrollment: 'enrollment', withdrawalsPulledAt: 'withdrawalsPulledAt' } as const;
+const KEYS = {
+  deviceId: 'deviceId',
+  config: 'deviceConfig',
+  enrollment: 'enrollment',
+  withdrawalsPulledAt: 'withdrawalsPulledAt',
+  offerCatalog: 'offerCatalog',
+} as const;
 
 export const enrollmentSchema = z.strictObject({
   deviceId: z.string(),
@@ -62,6 +70,16 @@ export class DeviceStore {
 
   async saveConfig(config: DeviceConfig): Promise<void> {
     await this.db.meta.put({ key: KEYS.config, value: config });
+  }
+
+  /** The last offer catalogue pulled (in clear: organisations only); undefined if none or no longer valid. */
+  async offers(): Promise<OfferCatalogResponse | undefined> {
+    const parsed = offerCatalogResponseSchema.safeParse((await this.db.meta.get(KEYS.offerCatalog))?.value);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async saveOffers(catalog: OfferCatalogResponse): Promise<void> {
+    await this.db.meta.put({ key: KEYS.offerCatalog, value: catalog });
   }
 
   /** Server time of the last withdrawals pull (a timestamp, nothing about a case). */

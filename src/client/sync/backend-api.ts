@@ -1,5 +1,5 @@
 // Online-only calls to the backend besides push: sign-in, renewal, sign-out,
-// config pull, tablet enrollment and status, signing-key enrollment.
+// config and offer catalogue pulls, tablet enrollment and status, signing-key enrollment.
 // Responses are validated with the shared schemas before anything is stored.
 import { z } from 'zod';
 import {
@@ -14,6 +14,7 @@ import {
   type WithdrawalsResponse,
   withdrawalsResponseSchema,
 } from '../../shared/protocol';
+import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
 import {
   deviceStatusResponseSchema,
   enrollDeviceResponseSchema,
@@ -73,6 +74,11 @@ export async function signOut(token: string): Promise<void> {
 
 export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
   return deviceConfigSchema.parse(await call('/api/sync/config', { method: 'GET', token }));
+}
+
+/** The municipality's offer catalogue; only for a session signed in on this enrolled tablet (else 403). */
+export async function fetchOfferCatalog(token: string): Promise<OfferCatalogResponse> {
+  return offerCatalogResponseSchema.parse(await call('/api/sync/offers', { method: 'GET', token }));
 }
 
 export async function enrollDevice(token: string, request: EnrollDeviceRequest): Promise<EnrollDeviceResponse> {

@@ -1,8 +1,8 @@
 // Wires the sync engine to the browser and the vault: online/offline events,
 // a periodic nudge (events can be missed while a tablet sleeps), unlock, the
-// config pull, silent token renewal, and data minimisation after each send.
+// config and offer catalogue pull, silent token renewal, and data minimisation after each send.
 import type { Storage } from '../storage';
-import { BackendError, deviceStatus, fetchDeviceConfig, fetchWithdrawals, refreshSession } from './backend-api';
+import { BackendError, deviceStatus, fetchDeviceConfig, fetchOfferCatalog, fetchWithdrawals, refreshSession } from './backend-api';
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
 
@@ -93,15 +93,28 @@ export async function pullWithdrawals(storage: Storage): Promise<void> {
   }
 }
 
-/** Pulls the municipality's configuration; offline the cached copy stays in use. */
+/**
+ * Pulls the municipality's configuration and its offer catalogue; each is
+ * replaced only by a valid answer, so offline (or on any failure) the cached
+ * copies stay in use. The two pulls are independent: the catalogue needs a
+ * session signed in on this tablet, the config does not.
+ */
 export async function refreshConfig(storage: Storage): Promise<void> {
   const session = await storage.device.session();
   if (!session || !navigator.onLine) return;
-  try {
-    await storage.device.saveConfig(await fetchDeviceConfig(session.token));
-  } catch {
-    // Offline, expired or server unreachable: keep the cached configuration.
-  }
+  await Promise.all([
+    fetchDeviceConfig(session.token).then(
+      (config) => storage.device.saveConfig(config),
+      () => undefined, // Offline, expired or server unreachable: keep the cached configuration.
+    ),
+    fetchOfferCatalog(session.token).then(
+      async (catalog) => {
+        // An unchanged catalogue is not written again (no needless change notifications).
+        if ((await storage.device.offers())?.version !== catalog.version) await storage.device.saveOffers(catalog);
+      },
+      () => undefined, // Likewise: keep the cached catalogue.
+    ),
+  ]).catch(() => undefined); // A failed write keeps the cached copy as well.
 }
 
 /** Uses the sealed refresh token to get a new access token without asking for the password. */

@@ -1,9 +1,14 @@
 // Demo data for a fresh instance: one municipality, one HOME project, four
 // accounts with DOCUMENTED DEMO PASSWORDS (fieldworker, coordinator who
-// enrolls tablets, approver, admin), three foyer sites. Runs only while
+// enrolls tablets, approver, admin), three foyer sites, four districts, the
+// emergency contacts and a fictional offer catalogue (demo-offers.ts). Runs only while
 // no municipality exists, so a real deployment is never touched.
 import type { Database } from './database';
 import { createStaffAccount } from '../services/auth-service';
+import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from './demo-offers';
+import { insertOffer } from '../services/offer-service';
+
+export { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from './demo-offers';
 
 export const DEMO_MUNICIPALITY_ID = 'demo-stadt';
 export const DEMO_ORGANISATION_ID = 'home-projekt-demo';
@@ -53,6 +58,21 @@ export async function seedDemoData(db: Database): Promise<boolean> {
         index,
       ]);
     }
+    for (const [index, district] of DEMO_DISTRICTS.entries()) {
+      await tx.query('INSERT INTO districts (municipality_id, id, label, sort_order) VALUES ($1, $2, $3, $4)', [
+        DEMO_MUNICIPALITY_ID,
+        district.id,
+        district.label,
+        index,
+      ]);
+    }
+    for (const [index, contact] of DEMO_EMERGENCY_CONTACTS.entries()) {
+      await tx.query(
+        'INSERT INTO emergency_contacts (municipality_id, label, phone, sort_order) VALUES ($1, $2, $3, $4)',
+        [DEMO_MUNICIPALITY_ID, contact.label, contact.phone, index],
+      );
+    }
+    for (const offer of DEMO_OFFERS) await insertOffer(tx, DEMO_MUNICIPALITY_ID, offer);
     return true;
   });
 }

@@ -1,4 +1,4 @@
-// Device config pull, record push and the withdrawals pull (DESIGN.md §5).
+// Device config pull, record push, the withdrawals pull (DESIGN.md §5) and the offer catalogue pull.
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -11,8 +11,10 @@ import {
   pushResponseSchema,
   withdrawalsResponseSchema,
 } from '../../shared/protocol';
+import { offerCatalogResponseSchema } from '../../shared/offers';
 import type { AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
+import type { OfferService } from '../services/offer-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
 import { ApiError, defaultMessage } from './errors';
 
@@ -24,10 +26,12 @@ export const withdrawalsQuerySchema = z.strictObject({
 /** 403 messages: push and the withdrawals pull are for tablets, not for any browser with a password. */
 export const PUSH_TABLET_ONLY_MESSAGE = 'Push only from an enrolled tablet signed in on that tablet.';
 export const WITHDRAWALS_TABLET_ONLY_MESSAGE = 'Withdrawals only for an enrolled tablet signed in on that tablet.';
+export const OFFERS_TABLET_ONLY_MESSAGE = 'The offer catalogue only for an enrolled tablet signed in on that tablet.';
 
 export interface SyncRoutesOptions {
   auth: AuthService;
   sync: SyncService;
+  offers: OfferService;
 }
 
 /**
@@ -53,18 +57,19 @@ function rejectOldClients(request: FastifyRequest, _reply: FastifyReply, done: H
   else done();
 }
 
-export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { auth, sync }, done) => {
+export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { auth, sync, offers }, done) => {
   const authenticate = authenticateWith(auth);
 
   app.get(
     '/api/sync/config',
     {
       // Any session of the municipality, bound to a tablet or not (decided, THREAT-MODEL.md): it holds
-      // no case or family data, only the municipality's name, HOME site labels and lock settings,
+      // no case or family data, only the municipality's name, HOME site and district labels, the
+      // emergency phone numbers and lock settings,
       // which every staff member of the municipality knows anyway. It reveals nothing of another one.
       onRequest: authenticate,
       schema: {
-        summary: 'What a tablet needs offline: municipality, its HOME sites and security settings',
+        summary: 'What a tablet needs offline: municipality, HOME sites, districts, emergency contacts, security settings',
         tags: ['sync'],
         security: [{ bearer: [] }],
         response: { 200: deviceConfigSchema, 401: errorEnvelopeSchema },
@@ -139,6 +144,28 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       },
     },
     (request) => sync.withdrawals(requireSession(request).user, request.query.since),
+  );
+  app.get(
+    '/api/sync/offers',
+    {
+      // Tablets only, like the withdrawals: the catalogue is what the tablet suggests offline.
+      // It holds organisation contact data only, never a family's.
+      onRequest: [
+        authenticate,
+        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireTabletSession(OFFERS_TABLET_ONLY_MESSAGE),
+      ],
+      schema: {
+        summary: 'The municipality’s offer catalogue (Angebote), for offline matching on the tablet',
+        description:
+          'All offers of the municipality, by name. `version` changes whenever the catalogue changes. ' +
+          'Only for a session signed in on an enrolled, active tablet (else 403).',
+        tags: ['sync'],
+        security: [{ bearer: [] }],
+        response: { 200: offerCatalogResponseSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
+      },
+    },
+    (request) => offers.catalog(requireSession(request).user),
   );
   done();
 };

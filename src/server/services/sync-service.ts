@@ -121,6 +121,14 @@ export class SyncService {
       'SELECT id, label FROM home_sites WHERE municipality_id = $1 ORDER BY sort_order, label',
       [user.municipalityId],
     );
+    const districts = await this.db.query<{ id: string; label: string }>(
+      'SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, label',
+      [user.municipalityId],
+    );
+    const emergencyContacts = await this.db.query<{ label: string; phone: string }>(
+      'SELECT label, phone FROM emergency_contacts WHERE municipality_id = $1 ORDER BY sort_order, label',
+      [user.municipalityId],
+    );
     const [settings] = await this.db.query<{
       auto_lock_minutes: number;
       max_unlock_attempts: number;
@@ -135,6 +143,8 @@ export class SyncService {
       serverTime: now.toISOString(),
       municipality: { id: municipality.id, name: municipality.name },
       homeSites: sites.map((site) => ({ id: site.id, label: site.label })),
+      districts: districts.map((district) => ({ id: district.id, label: district.label })),
+      emergencyContacts: emergencyContacts.map((contact) => ({ label: contact.label, phone: contact.phone })),
       security: {
         autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
         maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,

@@ -17,9 +17,10 @@ import {
 } from './consent';
 
 import { MEDIATION_SCHEMA_VERSION, mediationContentSchema } from './mediation';
+import { SCREENING_SCHEMA_VERSION, screeningContentSchema } from './screening';
 import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
 
-export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation'] as const;
+export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation', 'screening'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const recordIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
@@ -93,7 +94,17 @@ export const mediationRecordSchema = z.strictObject({
   content: mediationContentSchema,
 });
 
+/** A birth-clinic screening: always for a consented case. */
+export const screeningRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('screening'),
+  schemaVersion: z.literal(SCREENING_SCHEMA_VERSION),
+  caseNumber: caseNumberFormatSchema,
+  content: screeningContentSchema,
+});
+
 export const syncRecordSchema = z.discriminatedUnion('kind', [
+  screeningRecordSchema,
   homeContactRecordSchema,
   consentRecordSchema,
   consentRefusalRecordSchema,
@@ -110,3 +121,4 @@ export type ConsentWithdrawalRecord = z.infer<typeof consentWithdrawalRecordSche
 export type WelcomeVisitRecord = z.infer<typeof welcomeVisitRecordSchema>;
 export type WelcomeVisitAttemptRecord = z.infer<typeof welcomeVisitAttemptRecordSchema>;
 export type MediationRecord = z.infer<typeof mediationRecordSchema>;
+export type ScreeningRecord = z.infer<typeof screeningRecordSchema>;

@@ -101,6 +101,7 @@ describeEachDatabase('app', ({ kind, db }) => {
         'GET /api/sync/config',
         'POST /api/sync/push',
         'GET /api/sync/withdrawals',
+        'GET /api/sync/offers',
         'POST /api/session/refresh',
         'POST /api/devices',
         'GET /api/devices',

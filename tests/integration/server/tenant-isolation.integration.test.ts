@@ -13,6 +13,7 @@ import type { EnrollDeviceResponse, SigningKey, StaffAccount } from '../../../sr
 import { uuidv7 } from '../../../src/shared/ids';
 import { createStaffAccount } from '../../../src/server/services/auth-service';
 import type { Database } from '../../../src/server/db/database';
+import { insertOffer } from '../../../src/server/services/offer-service';
 import { describeEachDatabase } from '../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -48,6 +49,11 @@ interface OtherTenant {
   caseNumber: string;
   withdrawnCaseNumber: string;
   fieldworkerSession: LoginResponse;
+  /** Its own offer, district and emergency contact (names unique to this tenant). */
+  offerId: string;
+  offerName: string;
+  districtLabel: string;
+  emergencyPhone: string;
 }
 
 const LIMITS = { max: 100_000, timeWindowMs: 60_000 };
@@ -119,6 +125,35 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     ]),
   });
   if (pushed.statusCode !== 200 || pushed.body.includes('rejected')) throw new Error(`setup push: ${pushed.statusCode}`);
+  const offerId = `b-offer-${suffix}`;
+  const offerName = `Angebot Zweitstadt ${suffix}`;
+  await insertOffer(db, municipalityId, {
+    id: offerId,
+    name: offerName,
+    organisation: `Träger Zweitstadt ${suffix}`,
+    type: 'familienbildung',
+    agePhases: ['baby'],
+    fields: ['education'],
+    districts: [`b-bezirk-${suffix}`],
+    languages: ['de'],
+    cost: '',
+    address: `Zweitstraße ${suffix}`,
+    phone: '0000 333333',
+    hours: '',
+    whatToBring: '',
+  });
+  const districtLabel = `Bezirk Zweitstadt ${suffix}`;
+  await db.query('INSERT INTO districts (municipality_id, id, label) VALUES ($1, $2, $3)', [
+    municipalityId,
+    `b-bezirk-${suffix}`,
+    districtLabel,
+  ]);
+  const emergencyPhone = `0000 ${suffix}`;
+  await db.query('INSERT INTO emergency_contacts (municipality_id, label, phone) VALUES ($1, $2, $3)', [
+    municipalityId,
+    `Notdienst Zweitstadt ${suffix}`,
+    emergencyPhone,
+  ]);
   return {
     municipalityId,
     organisationIds: [organisationId, extraOrganisationId],
@@ -131,6 +166,10 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     caseNumber,
     withdrawnCaseNumber,
     fieldworkerSession,
+    offerId,
+    offerName,
+    districtLabel,
+    emergencyPhone,
   };
 }
 
@@ -150,6 +189,9 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM records WHERE municipality_id = $1 OR id = $2 ORDER BY id, revision', [m, other.recordId]),
     db.query('SELECT * FROM case_tombstones WHERE municipality_id = $1 ORDER BY case_number', [m]),
     db.query('SELECT * FROM home_sites WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT * FROM districts WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT * FROM emergency_contacts WHERE municipality_id = $1 ORDER BY label', [m]),
+    db.query('SELECT * FROM offers WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
   ]);
   return JSON.stringify(parts);
@@ -217,6 +259,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
         },
       },
       'GET /api/sync/withdrawals': {},
+      'GET /api/sync/offers': {},
       'POST /api/devices': { body: () => Promise.resolve({ deviceId: otherDeviceId, label: 'Übernahme' }) },
       'GET /api/devices': {},
       'POST /api/devices/{deviceId}/revoke': {},
@@ -279,6 +322,10 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       other.withdrawnCaseNumber,
       other.fieldworkerSession.token,
       other.fieldworkerSession.refreshToken,
+      other.offerId,
+      other.offerName,
+      other.districtLabel,
+      other.emergencyPhone,
     ];
 
     // Every kind of user both in a plain browser and signed in on an enrolled Demo-Stadt tablet.
@@ -324,6 +371,13 @@ describeEachDatabase('tenant isolation', ({ db }) => {
             const pushes = caller.tablet !== null && caller.name !== 'admin on tablet';
             const expected = caller.account === null ? [401] : pushes ? [200, 409, 422] : [403];
             expect(expected, label).toContain(response.statusCode);
+          }
+          if (method === 'GET' && path === '/api/sync/offers') {
+            // Tablet roles on a tablet get their own catalogue; everyone else is refused.
+            const pulls = caller.tablet !== null && caller.name !== 'admin on tablet';
+            const expected = caller.account === null ? [401] : pulls ? [200] : [403];
+            expect(expected, label).toContain(response.statusCode);
+            if (pulls) expect(response.body, label).toContain('familienhebammen-demo');
           }
           if (path.includes('{')) {
             pathParamRequests++;

@@ -24,7 +24,7 @@ type Step =
 
 /** Workflows that continue right after consent, with the new case number. */
 export type ContinueWith = (caseNumber: string, setting: ConsentSetting) => void;
-const CONTINUES: ReadonlySet<ConsentSetting> = new Set(['welcomeVisit']);
+const CONTINUES: ReadonlySet<ConsentSetting> = new Set(['welcomeVisit', 'screening']);
 
 export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onContinue?: ContinueWith }) {
   const { t } = useTranslation();
@@ -97,7 +97,7 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
         {onContinue && CONTINUES.has(setting) && (
           <div className="actions">
             <button type="button" className="button button--primary button--large" onClick={() => { onContinue(step.caseNumber, setting); }}>
-              {t(`consent.continueWith.${setting as 'welcomeVisit'}`)}
+              {t(`consent.continueWith.${setting as 'welcomeVisit' | 'screening'}`)}
             </button>
           </div>
         )}

@@ -20,6 +20,8 @@ import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { DraftAutosave } from '../../app/DraftAutosave';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
+import { ConsentMissingError } from '../../../domain/consent';
 
 export const HOME_CONTACT_DRAFT_ID = 'homeContact:new';
 const NO_SITES: readonly { id: string; label: string }[] = [];
@@ -33,6 +35,10 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
   const [started, setStarted] = useState(false);
   const [restored, setRestored] = useState(false);
   const [saveFailed, setSaveFailed] = useState(false);
+  // Anonymous tally by default; linked to a consented case only when switched on.
+  const [linkCase, setLinkCase] = useState(false);
+  const [caseNumber, setCaseNumber] = useState<string | null>(null);
+  const [caseProblem, setCaseProblem] = useState<CaseLinkProblem | null>(null);
 
   const {
     register,
@@ -88,16 +94,22 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
 
   const onSubmit = handleSubmit(async (content) => {
     setSaveFailed(false);
+    setCaseProblem(null);
+    if (linkCase && caseNumber === null) {
+      setCaseProblem('caseNumberMissing');
+      return;
+    }
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newHomeContactRecord(content, { deviceId: await storage.device.deviceId(), now: new Date() });
+      const record = await newHomeContactRecord(content, { deviceId: await storage.device.deviceId(), now: new Date() }, linkCase ? caseNumber : null);
       await storage.records.saveRecord(record, { draftId: HOME_CONTACT_DRAFT_ID });
       sync.trigger();
       onDone();
-    } catch {
+    } catch (error) {
       autosave.resume();
       await autosave.saveNow(getValues);
-      setSaveFailed(true);
+      if (error instanceof ConsentMissingError) setCaseProblem(error.reason);
+      else setSaveFailed(true);
     }
   });
 
@@ -199,6 +211,19 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
             <span>{t('fields.mediatorPresent')}</span>
           </label>
         </div>
+
+        <CaseLink
+          linked={linkCase}
+          onLinkedChange={(linked) => {
+            setLinkCase(linked);
+            setCaseProblem(null);
+          }}
+          onCaseNumber={(found) => {
+            setCaseNumber(found);
+            setCaseProblem(null);
+          }}
+          problem={caseProblem}
+        />
 
         <div className="field">
           <label htmlFor="note">{t('fields.note')}</label>

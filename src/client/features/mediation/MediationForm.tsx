@@ -22,7 +22,7 @@ import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { DraftAutosave } from '../../app/DraftAutosave';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
-import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 
 export const MEDIATION_DRAFT_ID = 'mediation:new';
 const NO_SITES: readonly { id: string; label: string }[] = [];
@@ -33,7 +33,6 @@ const SCHEMA_MESSAGES = ['invalidSiteId', 'invalidDate', 'languagesRequired', 't
 type SchemaMessage = (typeof SCHEMA_MESSAGES)[number];
 const isSchemaMessage = (key: string): key is SchemaMessage => (SCHEMA_MESSAGES as readonly string[]).includes(key);
 
-type CaseProblem = 'caseNumberMissing' | 'consentMissing' | 'caseWithdrawn';
 
 /** A fresh form: today, no follow-up, the one Kita if there is only one. */
 export function mediationDefaults(now: Date, siteIds: readonly string[]): Partial<MediationContent> {
@@ -65,7 +64,7 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
   const [saveFailed, setSaveFailed] = useState(false);
   const [linkCase, setLinkCase] = useState(false);
   const [caseNumber, setCaseNumber] = useState<string | null>(null);
-  const [caseProblem, setCaseProblem] = useState<CaseProblem | null>(null);
+  const [caseProblem, setCaseProblem] = useState<CaseLinkProblem | null>(null);
 
   const {
     register,
@@ -120,7 +119,7 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
     };
   }, [autosave, subscribe, getValues]);
 
-  const onCaseFound = useCallback((found: string) => {
+  const onCaseFound = useCallback((found: string | null) => {
     setCaseNumber(found);
     setCaseProblem(null);
   }, []);
@@ -262,37 +261,15 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
           )}
         />
 
-        <div className="case-link">
-          <label className="choice choice--single">
-            <input
-              type="checkbox"
-              checked={linkCase}
-              onChange={(event) => {
-                setLinkCase(event.target.checked);
-                setCaseProblem(null);
-              }}
-            />
-            <span>{t('fields.linkCase')}</span>
-          </label>
-          {linkCase && (
-            // Any edit of the number unlinks the case until it is looked up again.
-            <div
-              onChange={() => {
-                setCaseNumber(null);
-                setCaseProblem(null);
-              }}
-            >
-              <CaseNumberInput onFound={onCaseFound} />
-            </div>
-          )}
-          {linkCase && caseProblem !== null && (
-            <p className="form-error" role="alert">
-              {caseProblem === 'caseNumberMissing'
-                ? t('errors.caseNumberMissing', { submit: t('lookup.submit', { ns: 'cases' }) })
-                : t(`errors.${caseProblem}`)}
-            </p>
-          )}
-        </div>
+        <CaseLink
+          linked={linkCase}
+          onLinkedChange={(linked) => {
+            setLinkCase(linked);
+            setCaseProblem(null);
+          }}
+          onCaseNumber={onCaseFound}
+          problem={caseProblem}
+        />
 
         <div className="field">
           <label htmlFor="mediation-note">{t('fields.note')}</label>

@@ -8,6 +8,7 @@ import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { HomeContactSummary } from '../home-contact/HomeContactSummary';
 import { MediationSummary } from '../mediation/MediationSummary';
+import { ScreeningSummary } from '../screening/ScreeningSummary';
 import { WelcomeVisitAttemptSummary, WelcomeVisitSummary } from '../welcome-visit/WelcomeVisitSummary';
 
 function Summary({ envelope }: { envelope: SyncRecord }) {
@@ -40,6 +41,15 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
       );
     case 'welcomeVisitAttempt':
       return <WelcomeVisitAttemptSummary content={envelope.content} />;
+    case 'screening':
+      return (
+        <>
+          <ScreeningSummary content={envelope.content} />
+          <bdi dir="ltr" className="case-number-text record__meta">
+            {t('consent.caseNumberLabel', { caseNumber: envelope.caseNumber })}
+          </bdi>
+        </>
+      );
   }
 }
 

@@ -47,7 +47,9 @@ describe('lockApp', () => {
       serverTime: '2026-11-20T08:00:00.000Z',
       municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
       homeSites: [{ id: 'kita-sonnenblume', label: 'Kita Sonnenblume' }, { id: 'grundschule', label: 'Grundschule' }],
-      security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
+      districts: [],
+    emergencyContacts: [],
+    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
     });
     const engine = new SyncEngine({ records: storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => storage.device.deviceId(), isOnline: () => false });
     render(

@@ -11,6 +11,10 @@ import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
 import type { Storage } from '../../../../src/client/storage';
 import { unlockedTestStorage } from '../../../fixtures/client-db';
 import de from '../../../../locales/de/home-contact.json';
+import cases from '../../../../locales/de/cases.json';
+import { generateCaseNumber } from '../../../../src/domain/case-number';
+import { newConsentRecord } from '../../../../src/domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../src/shared/consent-texts';
 
 const SITES = [
   { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
@@ -24,6 +28,8 @@ async function setup(): Promise<{ storage: Storage; triggers: number[]; done: nu
     serverTime: '2026-11-20T08:00:00.000Z',
     municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
     homeSites: SITES,
+    districts: [],
+    emergencyContacts: [],
     security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
   });
   const triggers: number[] = [];
@@ -90,5 +96,32 @@ describe('HomeContactForm', () => {
     expect(await screen.findByText(de.draftRestored)).toBeTruthy();
     expect(screen.getByRole<HTMLInputElement>('checkbox', { name: de.topics.housing }).checked).toBe(true);
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Kita Sonnenblume' }).checked).toBe(true);
+  });
+
+  it('links a contact to a case only when a consent on this tablet covers it', async () => {
+    const { storage, done } = await setup();
+    const caseNumber = generateCaseNumber();
+    fireEvent.click(screen.getByRole('radio', { name: 'Kita Sonnenblume' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: de.topics.health }));
+    fireEvent.click(screen.getByRole('checkbox', { name: cases.link.label }));
+    const input = screen.getByLabelText(cases.lookup.label);
+    fireEvent.change(input, { target: { value: caseNumber } });
+    fireEvent.click(screen.getByRole('button', { name: cases.lookup.submit }));
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await screen.findByText(cases.link.consentMissing)).toBeTruthy();
+    expect(await storage.records.countOutbox()).toBe(0);
+
+    const now = new Date();
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        { scopes: ['documentation'], setting: 'homeContact', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: now.toISOString() },
+        caseNumber,
+        { deviceId: await storage.device.deviceId(), now },
+      ),
+    );
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const saved = (await storage.records.listRecords()).find((r) => r.envelope?.kind === 'homeContact');
+    expect(saved?.envelope?.caseNumber).toBe(caseNumber);
   });
 });

@@ -38,6 +38,7 @@ describe('validateMigrationFileNames', () => {
     expect(files[0]).toEqual({ version: 1, fileName: '001_init.sql' });
     expect(files[1]).toEqual({ version: 2, fileName: '002_security.sql' });
     expect(files[2]).toEqual({ version: 3, fileName: '003_consent.sql' });
+    expect(files[3]).toEqual({ version: 4, fileName: '004_offers.sql' });
   });
 });
 
@@ -55,10 +56,10 @@ for (const kind of testDatabaseKinds()) {
     });
 
     it('applies every migration once, then nothing on the next start', async () => {
-      expect((await migrate(db)).applied).toEqual([1, 2, 3]);
+      expect((await migrate(db)).applied).toEqual([1, 2, 3, 4]);
       expect((await migrate(db)).applied).toEqual([]);
       const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows.map((r) => r.version).sort()).toEqual([1, 2, 3]);
+      expect(rows.map((r) => r.version).sort()).toEqual([1, 2, 3, 4]);
       const tables = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
       );
@@ -66,9 +67,12 @@ for (const kind of testDatabaseKinds()) {
         'audit_log',
         'case_tombstones',
         'devices',
+        'districts',
+        'emergency_contacts',
         'home_sites',
         'municipalities',
         'municipality_settings',
+        'offers',
         'organisations',
         'records',
         'refresh_tokens',
@@ -82,12 +86,12 @@ for (const kind of testDatabaseKinds()) {
     it('applies a new migration file and records it', async () => {
       const dir = join(workDir, 'new');
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
-      await writeFile(join(dir, '004_probe.sql'), 'CREATE TABLE migration_probe (municipality_id text NOT NULL);');
-      expect((await migrate(db, dir)).applied).toEqual([4]);
+      await writeFile(join(dir, '005_probe.sql'), 'CREATE TABLE migration_probe (municipality_id text NOT NULL);');
+      expect((await migrate(db, dir)).applied).toEqual([5]);
       expect((await migrate(db, dir)).applied).toEqual([]);
-      // The shipped folder no longer knows 004: older code must not start on a newer database.
+      // The shipped folder no longer knows 005: older code must not start on a newer database.
       await expect(migrate(db)).rejects.toThrow(/missing here/);
-      await db.exec('DROP TABLE migration_probe; DELETE FROM schema_migrations WHERE version = 4;');
+      await db.exec('DROP TABLE migration_probe; DELETE FROM schema_migrations WHERE version = 5;');
     });
 
     it('refuses to start when an applied migration was edited', async () => {
@@ -100,13 +104,13 @@ for (const kind of testDatabaseKinds()) {
     it('rolls back a failing migration completely', async () => {
       const dir = join(workDir, 'failing');
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
-      await writeFile(join(dir, '004_broken.sql'), 'CREATE TABLE half_done (id int); SELECT * FROM no_such_table;');
+      await writeFile(join(dir, '005_broken.sql'), 'CREATE TABLE half_done (id int); SELECT * FROM no_such_table;');
       await expect(migrate(db, dir)).rejects.toThrow();
       const leftovers = await db.query(
         `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'half_done'`,
       );
       expect(leftovers).toHaveLength(0);
-      expect(await db.query('SELECT version FROM schema_migrations WHERE version = 4')).toHaveLength(0);
+      expect(await db.query('SELECT version FROM schema_migrations WHERE version = 5')).toHaveLength(0);
     });
 
     it('keeps the audit log append-only', async () => {
@@ -128,7 +132,7 @@ describe('migrate across a restart of embedded PGlite', () => {
 
   it('applies the migrations on first start only', async () => {
     const first = await openPglite({ dataDir });
-    expect((await migrate(first)).applied).toEqual([1, 2, 3]);
+    expect((await migrate(first)).applied).toEqual([1, 2, 3, 4]);
     await first.query(`INSERT INTO municipalities (id, name) VALUES ('kept', 'Bleibt')`);
     await first.close();
 

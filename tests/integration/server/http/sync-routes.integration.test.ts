@@ -10,12 +10,22 @@ import {
   pushResponseSchema,
   withdrawalsResponseSchema,
 } from '../../../../src/shared/protocol';
+import { offerCatalogResponseSchema } from '../../../../src/shared/offers';
+import type { Offer } from '../../../../src/shared/offers';
 import type { PushResponse, Role, SessionUser } from '../../../../src/shared/protocol';
-import { PUSH_TABLET_ONLY_MESSAGE, WITHDRAWALS_TABLET_ONLY_MESSAGE } from '../../../../src/server/http/sync-routes';
+import {
+  OFFERS_TABLET_ONLY_MESSAGE,
+  PUSH_TABLET_ONLY_MESSAGE,
+  WITHDRAWALS_TABLET_ONLY_MESSAGE,
+} from '../../../../src/server/http/sync-routes';
+import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from '../../../../src/server/db/demo-seed';
+import { insertOffer } from '../../../../src/server/services/offer-service';
 import { createStaffAccount } from '../../../../src/server/services/auth-service';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
+  DEMO_ADMIN,
+  DEMO_APPROVER,
   bearer,
   buildTestApp,
   countAllRecords,
@@ -80,6 +90,30 @@ describeEachDatabase('sync routes', ({ db }) => {
         'Grundschule am Park',
       ]);
       expect(config.security).toEqual({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 });
+    });
+
+    it('gives the districts and the emergency contacts, in their order', async () => {
+      const response = await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(token) });
+      const config = deviceConfigSchema.parse(response.json());
+      expect(config.districts).toEqual([
+        { id: 'nord', label: 'Nord' },
+        { id: 'sued', label: 'Süd' },
+        { id: 'mitte', label: 'Mitte' },
+        { id: 'hafen', label: 'Hafen' },
+      ]);
+      expect(config.districts).toEqual(DEMO_DISTRICTS);
+      expect(config.emergencyContacts).toEqual([
+        { label: 'Polizei / Notruf', phone: '110' },
+        { label: 'Rettungsdienst', phone: '112' },
+        { label: 'ASD Demo-Stadt (Demo-Nummer)', phone: '0000 111111' },
+        { label: 'Kinderschutz-Rufbereitschaft (Demo-Nummer)', phone: '0000 222222' },
+      ]);
+      expect(config.emergencyContacts).toEqual(DEMO_EMERGENCY_CONTACTS);
+      // Every number but the nationwide 110/112 is a marked demo number.
+      for (const contact of config.emergencyContacts.slice(2)) {
+        expect(contact.label).toContain('Demo-Nummer');
+        expect(contact.phone).toMatch(/^0000 /);
+      }
     });
 
     it('takes the security settings from municipality_settings, defaults when the row is missing', async () => {
@@ -586,7 +620,112 @@ describeEachDatabase('sync routes', ({ db }) => {
       expect(deviceConfigSchema.parse(config.json())).toMatchObject({
         municipality: { id: other.municipalityId },
         homeSites: [],
+        districts: [],
+        emergencyContacts: [],
       });
+    });
+  });
+
+  describe('offer catalogue', () => {
+    const pull = (sessionToken: string) =>
+      app.inject({ method: 'GET', url: '/api/sync/offers', headers: bearer(sessionToken) });
+    const extraOffer = (id: string, overrides: Partial<Offer> = {}): Offer => ({
+      id,
+      name: `Testangebot ${id}`,
+      organisation: 'Testträger (fiktiv)',
+      type: 'elterncafe',
+      agePhases: ['baby'],
+      fields: ['social'],
+      districts: ['nord'],
+      languages: ['de', 'uk'],
+      cost: 'kostenlos',
+      address: 'Demo-Straße 99',
+      phone: '0000 999999',
+      hours: '',
+      whatToBring: '',
+      ...overrides,
+    });
+
+    it('gives a tablet the seeded catalogue by name, valid against the shared schema', async () => {
+      const response = await pull(token);
+      expect(response.statusCode).toBe(200);
+      const catalog = offerCatalogResponseSchema.parse(response.json());
+      expect(catalog.version).toMatch(/^[0-9a-f]{32}$/);
+      expect(Date.parse(catalog.serverTime)).not.toBeNaN();
+      expect(catalog.offers).toHaveLength(DEMO_OFFERS.length);
+      const byName = [...DEMO_OFFERS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      expect(catalog.offers).toEqual(byName);
+      // Arrays survive the round trip through text[]: an offer for the whole municipality, one for two districts.
+      expect(catalog.offers.find((o) => o.id === 'asd-demo')?.districts).toEqual([]);
+      expect(catalog.offers.find((o) => o.id === 'kinderarztpraxis-hafen')?.districts).toEqual(['hafen', 'mitte']);
+    });
+
+    it('keeps its version while nothing changes and changes it on an added, changed or removed offer', async () => {
+      const versionNow = async (): Promise<string> => offerCatalogResponseSchema.parse((await pull(token)).json()).version;
+      const first = await versionNow();
+      expect(await versionNow()).toBe(first);
+      try {
+        await insertOffer(db(), 'demo-stadt', extraOffer('versioned'));
+        const added = await versionNow();
+        expect(added).not.toBe(first);
+        await insertOffer(db(), 'demo-stadt', extraOffer('versioned', { hours: 'Fr 10–12 Uhr' }));
+        const changed = await versionNow();
+        expect(changed).not.toBe(added);
+        expect(changed).not.toBe(first);
+      } finally {
+        await db().query(`DELETE FROM offers WHERE municipality_id = 'demo-stadt' AND id = 'versioned'`);
+      }
+      expect(await versionNow()).toBe(first);
+    });
+
+    it('leaves out a stored offer the shared schema no longer accepts, instead of failing the pull', async () => {
+      await insertOffer(db(), 'demo-stadt', extraOffer('outdated'));
+      try {
+        await db().query(`UPDATE offers SET type = 'noLongerKnown' WHERE municipality_id = 'demo-stadt' AND id = 'outdated'`);
+        const response = await pull(token);
+        expect(response.statusCode).toBe(200);
+        const catalog = offerCatalogResponseSchema.parse(response.json());
+        expect(catalog.offers.map((o) => o.id)).not.toContain('outdated');
+        expect(catalog.offers).toHaveLength(DEMO_OFFERS.length);
+      } finally {
+        await db().query(`DELETE FROM offers WHERE municipality_id = 'demo-stadt' AND id = 'outdated'`);
+      }
+    });
+
+    it('shows each municipality only its own offers', async () => {
+      const other = await seedOtherMunicipality(db());
+      await insertOffer(db(), other.municipalityId, extraOffer('theirs-only', { name: 'Nur in der anderen Stadt' }));
+      const otherSession = await signInOnTablet(app, db(), other);
+      const theirs = offerCatalogResponseSchema.parse((await pull(otherSession.token)).json());
+      expect(theirs.offers.map((o) => o.id)).toEqual(['theirs-only']);
+      const own = await pull(token);
+      expect(offerCatalogResponseSchema.parse(own.json()).offers.map((o) => o.id)).not.toContain('theirs-only');
+      expect(own.body).not.toContain('Nur in der anderen Stadt');
+      // An empty catalogue is a valid answer too.
+      const third = await seedOtherMunicipality(db());
+      const thirdSession = await signInOnTablet(app, db(), third);
+      expect(offerCatalogResponseSchema.parse((await pull(thirdSession.token)).json()).offers).toEqual([]);
+    });
+
+    it('is for tablet roles signed in on a tablet only: 401 without a session, 403 in a browser or for office roles', async () => {
+      expect((await app.inject({ method: 'GET', url: '/api/sync/offers' })).statusCode).toBe(401);
+      const refused = (response: { statusCode: number; body: string }, message?: string) => {
+        expect(response.statusCode).toBe(403);
+        const { error } = errorEnvelopeSchema.parse(JSON.parse(response.body));
+        expect(error.reason).toBe('forbidden');
+        if (message !== undefined) expect(error.message).toBe(message);
+        expect(response.body).not.toContain('offers');
+      };
+      // The fieldworker without a tablet (a plain browser).
+      refused(await pull((await login(app)).token), OFFERS_TABLET_ONLY_MESSAGE);
+      // An admin-only account, in a browser and signed in on a tablet (an unbound session).
+      refused(await pull((await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password)).token));
+      refused(await pull((await signInOnTablet(app, db(), DEMO_ADMIN, { unbound: true })).token));
+      // Approver and coordinator on a tablet get it.
+      for (const account of [DEMO_APPROVER, DEMO_COORDINATOR]) {
+        const session = await signInOnTablet(app, db(), account);
+        expect((await pull(session.token)).statusCode).toBe(200);
+      }
     });
   });
 });

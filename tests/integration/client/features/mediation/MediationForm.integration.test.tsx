@@ -46,6 +46,8 @@ async function setup(sites = SITES): Promise<{ storage: Storage; triggers: numbe
     serverTime: '2026-11-20T08:00:00.000Z',
     municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
     homeSites: sites,
+    districts: [],
+    emergencyContacts: [],
     security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
   });
   const triggers: number[] = [];
@@ -131,18 +133,18 @@ describe('MediationForm', () => {
   it('refuses a case link without consent on this tablet, says so, keeps the number and stores nothing', async () => {
     const { storage, done } = await setup();
     fillValidDeployment();
-    fireEvent.click(screen.getByRole('checkbox', { name: de.fields.linkCase }));
+    fireEvent.click(screen.getByRole('checkbox', { name: cases.link.label }));
 
     // Switched on but no number looked up: asked for it.
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    expect(await screen.findByText(de.errors.caseNumberMissing.replace('{{submit}}', cases.lookup.submit))).toBeTruthy();
+    expect(await screen.findByText(cases.link.caseNumberMissing.replace('{{submit}}', cases.lookup.submit))).toBeTruthy();
 
     const caseNumber = generateCaseNumber();
     const input = screen.getByLabelText<HTMLInputElement>(cases.lookup.label);
     fireEvent.change(input, { target: { value: caseNumber } });
     fireEvent.click(screen.getByRole('button', { name: cases.lookup.submit }));
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    expect(await screen.findByText(de.errors.consentMissing)).toBeTruthy();
+    expect(await screen.findByText(cases.link.consentMissing)).toBeTruthy();
     expect(input.value).toBe(caseNumber);
     expect(await storage.records.listRecords()).toHaveLength(0);
     expect(await storage.records.countOutbox()).toBe(0);

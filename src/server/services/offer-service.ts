@@ -1,0 +1,103 @@
+// The local network's offer catalogue (src/shared/offers.ts): what a tablet
+// pulls to suggest offers offline. Organisation data only — never a family's.
+import { createHash } from 'node:crypto';
+import type { Database, Queryable } from '../db/database';
+import { offerSchema } from '../../shared/offers';
+import type { Offer, OfferCatalogResponse } from '../../shared/offers';
+import type { SessionUser } from '../../shared/protocol';
+
+interface OfferRow {
+  id: string;
+  name: string;
+  organisation: string;
+  type: string;
+  age_phases: string[];
+  fields: string[];
+  districts: string[];
+  languages: string[];
+  cost: string;
+  address: string;
+  phone: string;
+  hours: string;
+  what_to_bring: string;
+}
+
+/** Inserts (or replaces) one offer of a municipality; `updated_at` becomes now. */
+export async function insertOffer(db: Queryable, municipalityId: string, offer: Offer): Promise<void> {
+  const o = offerSchema.parse(offer);
+  await db.query(
+    `INSERT INTO offers (municipality_id, id, name, organisation, type, age_phases, fields, districts, languages,
+                         cost, address, phone, hours, what_to_bring, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::text[], $9::text[], $10, $11, $12, $13, $14, now())
+     ON CONFLICT (municipality_id, id) DO UPDATE SET
+       name = EXCLUDED.name, organisation = EXCLUDED.organisation, type = EXCLUDED.type,
+       age_phases = EXCLUDED.age_phases, fields = EXCLUDED.fields, districts = EXCLUDED.districts,
+       languages = EXCLUDED.languages, cost = EXCLUDED.cost, address = EXCLUDED.address, phone = EXCLUDED.phone,
+       hours = EXCLUDED.hours, what_to_bring = EXCLUDED.what_to_bring, updated_at = now()`,
+    [
+      municipalityId,
+      o.id,
+      o.name,
+      o.organisation,
+      o.type,
+      o.agePhases,
+      o.fields,
+      o.districts,
+      o.languages,
+      o.cost,
+      o.address,
+      o.phone,
+      o.hours,
+      o.whatToBring,
+    ],
+  );
+}
+
+/**
+ * The catalogue's version: a SHA-256 over the offers as sent, so it changes
+ * when an offer is added, changed or removed (a max(updated_at) would miss a
+ * removal), and is the same for an unchanged catalogue on every server.
+ */
+export function catalogVersion(offers: readonly Offer[]): string {
+  return createHash('sha256').update(JSON.stringify(offers)).digest('hex').slice(0, 32);
+}
+
+export class OfferService {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * The municipality's offers, by name in byte order (COLLATE "C": the same
+   * order, hence the same version, whatever the database's locale; the tablet
+   * sorts for display itself). A row the shared schema no longer
+   * accepts (say, a type since removed) is left out rather than failing the
+   * whole pull: the tablet keeps working with the rest.
+   */
+  async catalog(user: SessionUser, now: Date = new Date()): Promise<OfferCatalogResponse> {
+    const rows = await this.db.query<OfferRow>(
+      `SELECT id, name, organisation, type, age_phases, fields, districts, languages,
+              cost, address, phone, hours, what_to_bring
+         FROM offers WHERE municipality_id = $1 ORDER BY name COLLATE "C", id COLLATE "C"`,
+      [user.municipalityId],
+    );
+    const offers: Offer[] = [];
+    for (const row of rows) {
+      const parsed = offerSchema.safeParse({
+        id: row.id,
+        name: row.name,
+        organisation: row.organisation,
+        type: row.type,
+        agePhases: row.age_phases,
+        fields: row.fields,
+        districts: row.districts,
+        languages: row.languages,
+        cost: row.cost,
+        address: row.address,
+        phone: row.phone,
+        hours: row.hours,
+        whatToBring: row.what_to_bring,
+      });
+      if (parsed.success) offers.push(parsed.data);
+    }
+    return { serverTime: now.toISOString(), version: catalogVersion(offers), offers };
+  }
+}

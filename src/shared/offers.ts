@@ -1,0 +1,50 @@
+// The local network's offers (Angebote): what a family can be referred to.
+// Maintained by coordinators, pulled by tablets and used offline to suggest
+// matching offers. Organisation contact data only — never a family's.
+import { z } from 'zod';
+import { FAMILY_LANGUAGES } from './languages';
+
+export const OFFER_TYPES = [
+  'familienhebamme',
+  'schwangerschaftsberatung',
+  'erziehungsberatung',
+  'fruehfoerderstelle',
+  'spz',
+  'familienbildung',
+  'elterncafe',
+  'kitaPlatzVermittlung',
+  'asd',
+  'migrationsdienst',
+  'schuldnerberatung',
+  'kinderarzt',
+  'gesundheitsamt',
+  'jobcenter',
+] as const;
+export const OFFER_FIELDS = ['health', 'youthWelfare', 'education', 'social'] as const;
+export const AGE_PHASES = ['pregnancy', 'baby', 'toddler', 'kita', 'school'] as const;
+
+export const offerSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  name: z.string().min(1).max(160),
+  organisation: z.string().min(1).max(160),
+  type: z.enum(OFFER_TYPES),
+  agePhases: z.array(z.enum(AGE_PHASES)).min(1),
+  fields: z.array(z.enum(OFFER_FIELDS)).min(1),
+  /** District ids (Sozialräume) served; empty = the whole municipality. */
+  districts: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
+  languages: z.array(z.enum(FAMILY_LANGUAGES)).min(1),
+  cost: z.string().max(160),
+  address: z.string().max(240),
+  phone: z.string().max(60),
+  hours: z.string().max(240),
+  whatToBring: z.string().max(240),
+});
+export type Offer = z.infer<typeof offerSchema>;
+
+export const offerCatalogResponseSchema = z.strictObject({
+  serverTime: z.iso.datetime(),
+  /** Changes when any offer changes; the tablet keeps the last catalog it got. */
+  version: z.string(),
+  offers: z.array(offerSchema),
+});
+export type OfferCatalogResponse = z.infer<typeof offerCatalogResponseSchema>;

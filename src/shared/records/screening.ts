@@ -1,0 +1,31 @@
+// A birth-clinic screening (Moers): the answers to a versioned questionnaire
+// definition (src/domain/questionnaire.ts), the score and support need the
+// definition's rules gave, an optional override by the staff member (with a
+// reason), the questions that signalled acute danger, and the offers suggested.
+import { z } from 'zod';
+import { CONTENT_HASH_PATTERN } from '../content-hash';
+
+export const SCREENING_SCHEMA_VERSION = 1;
+export const SUPPORT_NEED_LEVELS = ['none', 'informationOnly', 'offerRecommended', 'urgent'] as const;
+export const SCREENING_NOTE_MAX_LENGTH = 500;
+
+const answerValue = z.union([z.boolean(), z.string().max(SCREENING_NOTE_MAX_LENGTH), z.array(z.string().max(64)).max(30), z.number()]);
+
+export const screeningContentSchema = z.strictObject({
+  definitionId: z.string().regex(/^[a-z][a-zA-Z0-9-]{0,63}$/),
+  definitionVersion: z.string().regex(/^[0-9]{4}\.[0-9]+$/),
+  /** SHA-256 of the definition used (canonical JSON), so the server knows exactly which rules applied. */
+  definitionHash: z.string().regex(CONTENT_HASH_PATTERN),
+  answers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]{0,63}$/), answerValue),
+  score: z.number().min(0).max(10_000),
+  supportNeed: z.enum(SUPPORT_NEED_LEVELS),
+  override: z
+    .strictObject({
+      supportNeed: z.enum(SUPPORT_NEED_LEVELS),
+      reason: z.string().trim().min(5, { message: 'overrideReasonRequired' }).max(SCREENING_NOTE_MAX_LENGTH),
+    })
+    .optional(),
+  acuteDanger: z.array(z.string()).max(50),
+  suggestedOffers: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)).max(20),
+});
+export type ScreeningContent = z.infer<typeof screeningContentSchema>;

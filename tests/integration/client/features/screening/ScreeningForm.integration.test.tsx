@@ -1,0 +1,306 @@
+// @vitest-environment jsdom
+// The birth-clinic screening over a real (fake-indexeddb) tablet database:
+// skip rules show and hide follow-up questions live, unanswered required
+// questions block saving, an acute-danger answer brings up the full-screen
+// child-protection instruction with the tablet's numbers at once (offline),
+// a valid screening stores only the visible answers with the right support
+// need, and an override without a reason is refused.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { AppContext } from '../../../../../src/client/app/AppContext';
+import { ScreeningForm, SCREENING_DRAFT_ID } from '../../../../../src/client/features/screening/ScreeningForm';
+import { ScreeningSummary } from '../../../../../src/client/features/screening/ScreeningSummary';
+import { initI18n } from '../../../../../src/client/i18n';
+import { SyncEngine } from '../../../../../src/client/sync/SyncEngine';
+import type { Storage } from '../../../../../src/client/storage';
+import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { loadQuestionnaire, type LoadResult } from '../../../../../src/domain/questionnaire';
+import { newConsentRecord } from '../../../../../src/domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
+import { contentHash } from '../../../../../src/shared/content-hash';
+import type { Offer } from '../../../../../src/shared/offers';
+import type { DeviceConfig } from '../../../../../src/shared/protocol';
+import type { ScreeningContent } from '../../../../../src/shared/records/screening';
+import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import definitionJson from '../../../../../src/domain/default-screening.json';
+import de from '../../../../../locales/de/screening.json';
+
+const CONTACTS: DeviceConfig['emergencyContacts'] = [
+  { label: 'Jugendamt Moers, ASD (Bereitschaft)', phone: '02841 201-0' },
+  { label: 'Kinderschutz-Hotline', phone: '+49 800 1234567' },
+];
+
+interface Setup {
+  storage: Storage;
+  triggers: number[];
+  done: number[];
+}
+
+function offer(id: string, name: string, fields: Offer['fields']): Offer {
+  return { id, name, organisation: `Träger ${name}`, type: 'familienhebamme', agePhases: ['baby'], fields, districts: [], languages: ['de'], cost: '', address: '', phone: '', hours: '', whatToBring: '' };
+}
+
+async function setup(props: { caseNumber?: string; consentFor?: string; contacts?: DeviceConfig['emergencyContacts']; offers?: Offer[] } = {}): Promise<Setup> {
+  const { storage } = await unlockedTestStorage();
+  if (props.offers) await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: props.offers });
+  await storage.device.saveConfig({
+    protocolVersion: 1,
+    serverTime: '2026-11-20T08:00:00.000Z',
+    municipality: { id: 'moers', name: 'Moers' },
+    homeSites: [],
+    districts: [],
+    emergencyContacts: props.contacts ?? CONTACTS,
+    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
+  });
+  if (props.consentFor !== undefined) {
+    const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        { scopes: ['documentation'], setting: 'screening', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        props.consentFor,
+        context,
+      ),
+    );
+  }
+  const triggers: number[] = [];
+  const done: number[] = [];
+  const engine = new SyncEngine({
+    records: storage.records,
+    transport: { push: () => Promise.resolve({ kind: 'network' }) },
+    deviceId: () => storage.device.deviceId(),
+    isOnline: () => false,
+  });
+  engine.trigger = () => { triggers.push(1); };
+  render(
+    <AppContext.Provider value={{ storage, sync: engine }}>
+      <ScreeningForm
+        caseNumber={props.caseNumber}
+        onDone={() => { done.push(1); }}
+      />
+    </AppContext.Provider>,
+  );
+  await screen.findByRole('heading', { name: de.new });
+  return { storage, triggers, done };
+}
+
+function question(id: string): HTMLElement {
+  const element = document.querySelector<HTMLElement>(`[data-question="${id}"]`);
+  if (!element) throw new Error(`question ${id} is not shown`);
+  return element;
+}
+const shown = (id: string): boolean => document.querySelector(`[data-question="${id}"]`) !== null;
+
+/** Taps a choice by its value: an option id, "true"/"false" for yes/no, a scale step. */
+function input(id: string, value: string): HTMLInputElement {
+  const element = question(id).querySelector<HTMLInputElement>(`input[value="${value}"]`);
+  if (!element) throw new Error(`question ${id} has no choice ${value}`);
+  return element;
+}
+function choose(id: string, value: string): void {
+  fireEvent.click(input(id, value));
+}
+const tick = choose;
+function type(id: string, value: string): void {
+  const field = question(id).querySelector('input, textarea');
+  if (!field) throw new Error(`question ${id} has no text field`);
+  fireEvent.change(field, { target: { value } });
+}
+
+/** Every required question of the default definition, scoring 4 points (information only). */
+function answerRequired(): void {
+  choose('partnerInvolved', 'livesWithUs');
+  choose('preterm', 'false');
+  choose('feeding', 'someQuestions');
+  choose('moodScale', '3');
+  choose('prenatalCare', 'regular');
+  choose('careAtHome', 'secured');
+  choose('parentAgeGroup', 'over21');
+  choose('supportNetwork', 'few');
+  tick('languages', 'de');
+}
+
+const lastScreening = async (storage: Storage) => (await storage.records.listRecords()).find((r) => r.kind === 'screening');
+
+beforeAll(async () => {
+  await initI18n('de');
+});
+afterEach(cleanup);
+
+describe('ScreeningForm', () => {
+  it('shows a follow-up question only while its skip rule holds', async () => {
+    await setup({ caseNumber: generateCaseNumber() });
+    expect(shown('pretermWeek')).toBe(false);
+    choose('preterm', 'true');
+    expect(shown('pretermWeek')).toBe(true);
+    expect(shown('specialCareAtHome')).toBe(true);
+    choose('preterm', 'false');
+    expect(shown('pretermWeek')).toBe(false);
+    expect(shown('specialCareAtHome')).toBe(false);
+    // A "not" rule: asked while the languages are still open, skipped once German is spoken.
+    expect(shown('germanComfort')).toBe(true);
+    tick('languages', 'de');
+    expect(shown('germanComfort')).toBe(false);
+  });
+
+  it('lists the unanswered required questions and saves nothing', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
+    choose('preterm', 'true'); // makes the week required too
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    const alert = await screen.findByText(de.errors.missingRequired);
+    const list = within(alert.parentElement ?? document.body);
+    expect(list.getByText('In welcher Schwangerschaftswoche?')).toBeTruthy();
+    expect(list.getByText(/Wie klappt das Stillen/)).toBeTruthy();
+    expect(list.queryByText(/Ist das Baby vor der 37/)).toBeNull(); // answered
+    expect((await storage.records.listRecords()).map((r) => r.kind)).toEqual(['consent']);
+    expect(done).toHaveLength(0);
+  });
+
+  it('shows the child-protection instruction full screen the moment an answer signals acute danger', async () => {
+    await setup({ caseNumber: generateCaseNumber() });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    choose('careAtHome', 'nobodyCanCare');
+    const dialog = await screen.findByRole('alertdialog', { name: de.emergency.title });
+    await waitFor(() => { expect(document.activeElement).toBe(dialog); });
+    const links = within(dialog).getAllByRole('link');
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['tel:028412010', 'tel:+498001234567']);
+    expect(links[0]?.textContent).toContain('Jugendamt Moers, ASD (Bereitschaft)');
+    expect(links[0]?.textContent).toContain('02841 201-0');
+    expect(screen.getByTestId('screening-support-need').textContent).toBe(de.supportNeed.urgent);
+
+    fireEvent.click(within(dialog).getByRole('button', { name: de.emergency.back }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    // It can be shown again from the evaluation panel.
+    fireEvent.click(screen.getByRole('button', { name: de.evaluation.showInstruction }));
+    expect(await screen.findByRole('alertdialog')).toBeTruthy();
+  });
+
+  it('falls back to "Notruf 110" when no numbers are configured', async () => {
+    await setup({ caseNumber: generateCaseNumber(), contacts: [] });
+    choose('childHarmed', 'true');
+    const dialog = await screen.findByRole('alertdialog');
+    expect(within(dialog).getByRole('link', { name: de.emergency.fallback }).getAttribute('href')).toBe('tel:110');
+  });
+
+  it('saves only the visible answers, with score, support need and the definition it was asked by', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, triggers, done } = await setup({ caseNumber, consentFor: caseNumber });
+    answerRequired();
+    // A follow-up answered and then hidden again does not count.
+    choose('preterm', 'true');
+    type('pretermWeek', '34');
+    choose('preterm', 'false');
+    expect(screen.getByTestId('screening-score').textContent).toBe('4');
+    expect(screen.getByTestId('screening-support-need').textContent).toBe(de.supportNeed.informationOnly);
+    await waitFor(async () => {
+      expect(await storage.drafts.load(SCREENING_DRAFT_ID)).toMatchObject({ caseNumber, answers: { pretermWeek: 34, preterm: false } });
+    });
+
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const record = await lastScreening(storage);
+    expect(record?.envelope?.caseNumber).toBe(caseNumber);
+    const content = record?.envelope?.content as ScreeningContent;
+    expect(content).toEqual({
+      definitionId: 'birth-clinic-screening',
+      definitionVersion: '2026.1',
+      definitionHash: await contentHash((loadQuestionnaire(definitionJson) as Extract<LoadResult, { ok: true }>).definition),
+      answers: {
+        partnerInvolved: 'livesWithUs',
+        preterm: false,
+        feeding: 'someQuestions',
+        moodScale: 3,
+        prenatalCare: 'regular',
+        careAtHome: 'secured',
+        parentAgeGroup: 'over21',
+        supportNetwork: 'few',
+        languages: ['de'],
+      },
+      score: 4,
+      supportNeed: 'informationOnly',
+      acuteDanger: [],
+      suggestedOffers: [],
+    });
+    expect(record?.syncState).toBe('pending');
+    expect(await storage.drafts.load(SCREENING_DRAFT_ID)).toBeUndefined();
+    expect(triggers.length).toBeGreaterThan(0);
+
+    cleanup();
+    render(<ScreeningSummary content={content} />);
+    expect(screen.getByText(`Screening: ${de.supportNeed.informationOnly}`)).toBeTruthy();
+  });
+
+  it('saves an acute-danger screening as urgent with the questions that signalled it', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
+    answerRequired();
+    choose('safetyAtHome', 'threatened');
+    fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: de.emergency.back }));
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    expect((await lastScreening(storage))?.envelope?.content).toMatchObject({ supportNeed: 'urgent', acuteDanger: ['safetyAtHome'], score: 14 });
+  });
+
+  it('suggests matching offers from the cached catalogue and stores the ticked ones', async () => {
+    const caseNumber = generateCaseNumber();
+    const offers = [offer('familienhebamme-moers', 'Familienhebamme', ['health']), offer('elterncafe', 'Elterncafé', ['social']), offer('schuldnerberatung', 'Schuldnerberatung', ['social'])];
+    const { storage, done } = await setup({ caseNumber, consentFor: caseNumber, offers });
+    expect(screen.queryByRole('group', { name: de.offers.legend })).toBeNull(); // nothing points to an offer yet
+    answerRequired(); // feeding/moodScale: health; supportNetwork: social, education
+    const group = await screen.findByRole('group', { name: de.offers.legend });
+    expect(within(group).getAllByRole('checkbox')).toHaveLength(3);
+    expect(within(group).getByText('Träger Familienhebamme')).toBeTruthy();
+    fireEvent.click(within(group).getByRole('checkbox', { name: /^Familienhebamme/ }));
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    expect((await lastScreening(storage))?.envelope?.content).toMatchObject({ suggestedOffers: ['familienhebamme-moers'] });
+  });
+
+  it('refuses an override without a reason, and saves it with one', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
+    answerRequired();
+    fireEvent.click(screen.getByRole('checkbox', { name: de.override.toggle }));
+    fireEvent.click(within(screen.getByRole('group', { name: de.override.level })).getByRole('radio', { name: de.supportNeed.offerRecommended }));
+    fireEvent.change(screen.getByLabelText(de.override.reason), { target: { value: ' ab ' } });
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await screen.findByText(de.errors.overrideReasonRequired)).toBeTruthy();
+    expect(await lastScreening(storage)).toBeUndefined();
+    expect(done).toHaveLength(0);
+
+    fireEvent.change(screen.getByLabelText(de.override.reason), { target: { value: 'Mutter wirkt sehr erschöpft' } });
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    expect((await lastScreening(storage))?.envelope?.content).toMatchObject({
+      supportNeed: 'informationOnly',
+      override: { supportNeed: 'offerRecommended', reason: 'Mutter wirkt sehr erschöpft' },
+    });
+  });
+
+  it('refuses a case without consent on this tablet: clear message, nothing stored, answers kept', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber });
+    answerRequired();
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect((await screen.findByText(de.errors.consentMissing)).getAttribute('role')).toBe('alert');
+    expect(await storage.records.listRecords()).toHaveLength(0);
+    expect(done).toHaveLength(0);
+    expect(input('feeding', 'someQuestions').checked).toBe(true);
+    await waitFor(async () => {
+      expect(await storage.drafts.load(SCREENING_DRAFT_ID)).toMatchObject({ caseNumber, answers: { feeding: 'someQuestions' } });
+    });
+  });
+
+  it('shows the problems of a broken questionnaire instead of crashing', async () => {
+    const broken = loadQuestionnaire({ ...definitionJson, thresholds: { informationOnly: 10, offerRecommended: 5, urgent: 14 } });
+    expect(broken.ok).toBe(false);
+    const { storage } = await unlockedTestStorage();
+    render(
+      <AppContext.Provider value={{ storage, sync: new SyncEngine({ records: storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => storage.device.deviceId(), isOnline: () => false }) }}>
+        <ScreeningForm definition={broken} onDone={() => undefined} />
+      </AppContext.Provider>,
+    );
+    expect(screen.getByText(de.definitionProblems)).toBeTruthy();
+    expect(screen.getByText(/thresholds must rise/)).toBeTruthy();
+  });
+});
