@@ -1,7 +1,8 @@
 // Everything a person sees once they unlocked the tablet. It only exists
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
-import { lazy, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { preloadable } from './preloadable';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
 import { useAppServices } from './AppContext';
 import { lockApp } from './lock';
@@ -14,14 +15,28 @@ import { useStoredValue } from './useStoredValue';
 const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
 // Loaded when first opened (precached by the service worker, so offline too).
-const ConsentFlow = lazy(() => import('../features/consent/ConsentFlow').then((m) => ({ default: m.ConsentFlow })));
-const HomeContactForm = lazy(() => import('../features/home-contact/HomeContactForm').then((m) => ({ default: m.HomeContactForm })));
-const FirstSignInScreen = lazy(() => import('../features/access/FirstSignInScreen').then((m) => ({ default: m.FirstSignInScreen })));
-const ScreeningForm = lazy(() => import('../features/screening/ScreeningForm').then((m) => ({ default: m.ScreeningForm })));
-const WelcomeVisitForm = lazy(() => import('../features/welcome-visit/WelcomeVisitForm').then((m) => ({ default: m.WelcomeVisitForm })));
-const MediationForm = lazy(() => import('../features/mediation/MediationForm').then((m) => ({ default: m.MediationForm })));
-const FindCaseScreen = lazy(() => import('../features/consent/FindCaseScreen').then((m) => ({ default: m.FindCaseScreen })));
-const WithdrawConsentFlow = lazy(() => import('../features/consent/WithdrawConsentFlow').then((m) => ({ default: m.WithdrawConsentFlow })));
+// Each workflow screen is its own chunk (a fast first screen); all of them
+// are fetched once the work area is idle, so the first tap on a workflow does
+// not wait for its code (precached by the service worker, so offline too).
+const screens = {
+  consent: preloadable(() => import('../features/consent/ConsentFlow').then((m) => m.ConsentFlow)),
+  homeContact: preloadable(() => import('../features/home-contact/HomeContactForm').then((m) => m.HomeContactForm)),
+  firstSignIn: preloadable(() => import('../features/access/FirstSignInScreen').then((m) => m.FirstSignInScreen)),
+  screening: preloadable(() => import('../features/screening/ScreeningForm').then((m) => m.ScreeningForm)),
+  welcomeVisit: preloadable(() => import('../features/welcome-visit/WelcomeVisitForm').then((m) => m.WelcomeVisitForm)),
+  mediation: preloadable(() => import('../features/mediation/MediationForm').then((m) => m.MediationForm)),
+  findCase: preloadable(() => import('../features/consent/FindCaseScreen').then((m) => m.FindCaseScreen)),
+  withdraw: preloadable(() => import('../features/consent/WithdrawConsentFlow').then((m) => m.WithdrawConsentFlow)),
+};
+const ConsentFlow = screens.consent.Screen;
+const HomeContactForm = screens.homeContact.Screen;
+const FirstSignInScreen = screens.firstSignIn.Screen;
+const ScreeningForm = screens.screening.Screen;
+const WelcomeVisitForm = screens.welcomeVisit.Screen;
+const MediationForm = screens.mediation.Screen;
+const FindCaseScreen = screens.findCase.Screen;
+const WithdrawConsentFlow = screens.withdraw.Screen;
+const PRELOAD_DELAY_MS = 500;
 
 type View = 'overview' | 'renewSession' | WorkView;
 
@@ -53,6 +68,13 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       }
     })();
   }, [storage]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      for (const screen of Object.values(screens)) void screen.preload().catch(() => undefined);
+    }, PRELOAD_DELAY_MS);
+    return () => { clearTimeout(timer); };
+  }, []);
 
   // Housekeeping after unlock: seal rows from before encryption, finish a
   // signing-key enrollment that failed offline.

@@ -1,7 +1,7 @@
 // Logging a HOME contact in the foyer: a handful of taps for the common case.
 // Validated with the same zod schema the server uses; the draft autosaves on
 // every change so a reload, a crash or an app update never loses it.
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useForm, useWatch, type FieldError } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
@@ -18,7 +18,7 @@ import { homeContactDefaults } from '../../../domain/home-contact';
 import { newHomeContactRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
-import { DraftAutosave } from '../../app/DraftAutosave';
+import { useFormDraft } from '../../app/useFormDraft';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 import { ConsentMissingError } from '../../../domain/consent';
@@ -31,9 +31,6 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   const sites = config?.homeSites ?? NO_SITES;
-  const [autosave] = useState(() => new DraftAutosave(storage.drafts, HOME_CONTACT_DRAFT_ID));
-  const [started, setStarted] = useState(false);
-  const [restored, setRestored] = useState(false);
   const [saveFailed, setSaveFailed] = useState(false);
   // Anonymous tally by default; linked to a consented case only when switched on.
   const [linkCase, setLinkCase] = useState(false);
@@ -57,40 +54,24 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
 
   // Restore a draft once, or start from today's defaults — after the cached
   // configuration has been read, so a single site can be preselected.
-  useEffect(() => {
-    if (config === undefined || started) return;
-    let alive = true;
-    void autosave.restore().then((draft) => {
-      if (!alive) return;
+  const applyDraft = useCallback(
+    (draft: unknown): boolean => {
       const defaults = homeContactDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id));
       if (draft && typeof draft === 'object') {
         reset({ ...defaults, ...(draft as Partial<HomeContactContent>) });
-        setRestored(true);
-      } else {
-        reset(defaults);
+        return true;
       }
-      setStarted(true);
-    });
-    return () => {
-      alive = false;
-    };
-  }, [autosave, config, started, reset]);
-
-  // Autosave on every change, and at once before an app update reloads.
-  useEffect(() => {
-    const unsubscribe = subscribe({
-      formState: { values: true },
-      callback: () => {
-        autosave.schedule(getValues);
-      },
-    });
-    const unguard = autosave.guard(getValues);
-    return () => {
-      unsubscribe();
-      unguard();
-      autosave.dispose();
-    };
-  }, [autosave, subscribe, getValues]);
+      reset(defaults);
+      return false;
+    },
+    [config, reset],
+  );
+  const { autosave, started, restored } = useFormDraft({
+    draftId: HOME_CONTACT_DRAFT_ID,
+    form: { subscribe, getValues },
+    apply: applyDraft,
+    ready: config !== undefined,
+  });
 
   const onSubmit = handleSubmit(async (content) => {
     setSaveFailed(false);

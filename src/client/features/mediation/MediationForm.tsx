@@ -3,7 +3,7 @@
 // whether a follow-up is needed. Anonymous by default; it may be linked to a
 // case that has a covering consent on this tablet. Validated with the same zod
 // schema the server uses; the draft autosaves on every change.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
@@ -20,7 +20,7 @@ import { ConsentMissingError } from '../../../domain/consent';
 import { newMediationRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
-import { DraftAutosave } from '../../app/DraftAutosave';
+import { useFormDraft } from '../../app/useFormDraft';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 
@@ -58,9 +58,6 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   const sites = config?.homeSites ?? NO_SITES;
-  const [autosave] = useState(() => new DraftAutosave(storage.drafts, MEDIATION_DRAFT_ID));
-  const [started, setStarted] = useState(false);
-  const [restored, setRestored] = useState(false);
   const [saveFailed, setSaveFailed] = useState(false);
   const [linkCase, setLinkCase] = useState(false);
   const [caseNumber, setCaseNumber] = useState<string | null>(null);
@@ -83,41 +80,21 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
 
   // Restore a draft once, or start from today's defaults — after the cached
   // configuration has been read, so a single Kita can be preselected.
-  useEffect(() => {
-    if (config === undefined || started) return;
-    let alive = true;
-    void autosave.restore().then((draft) => {
-      if (!alive) return;
+  const applyDraft = useCallback(
+    (draft: unknown): boolean => {
       const defaults = mediationDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id));
       const fields = draftFields(draft);
-      if (fields) {
-        reset({ ...defaults, ...fields });
-        setRestored(true);
-      } else {
-        reset(defaults);
-      }
-      setStarted(true);
-    });
-    return () => {
-      alive = false;
-    };
-  }, [autosave, config, started, reset]);
-
-  // Autosave on every change, and at once before an app update reloads.
-  useEffect(() => {
-    const unsubscribe = subscribe({
-      formState: { values: true },
-      callback: () => {
-        autosave.schedule(getValues);
-      },
-    });
-    const unguard = autosave.guard(getValues);
-    return () => {
-      unsubscribe();
-      unguard();
-      autosave.dispose();
-    };
-  }, [autosave, subscribe, getValues]);
+      reset(fields ? { ...defaults, ...fields } : defaults);
+      return fields !== null;
+    },
+    [config, reset],
+  );
+  const { autosave, started, restored } = useFormDraft({
+    draftId: MEDIATION_DRAFT_ID,
+    form: { subscribe, getValues },
+    apply: applyDraft,
+    ready: config !== undefined,
+  });
 
   const onCaseFound = useCallback((found: string | null) => {
     setCaseNumber(found);

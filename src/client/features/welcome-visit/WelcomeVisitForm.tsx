@@ -4,7 +4,7 @@
 // once as an anonymous count — outcome and today's date, no case. A visit that
 // took place is documented for a consented case, validated with the shared
 // schema the server uses; its draft autosaves on every change.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +22,7 @@ import { localIsoDate } from '../../../domain/home-contact';
 import { ConsentMissingError } from '../../../domain/consent';
 import { newWelcomeVisitAttemptRecord, newWelcomeVisitRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
-import { DraftAutosave } from '../../app/DraftAutosave';
+import { useFormDraft } from '../../app/useFormDraft';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { WELCOME_OFFER_TYPES } from './offer-types';
@@ -98,9 +98,6 @@ function toContent(values: WelcomeVisitContent): WelcomeVisitContent {
 export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; caseNumber?: string | undefined }) {
   const { t } = useTranslation('welcome-visit');
   const { storage, sync } = useAppServices();
-  const [autosave] = useState(() => new DraftAutosave(storage.drafts, WELCOME_VISIT_DRAFT_ID));
-  const [started, setStarted] = useState(false);
-  const [restored, setRestored] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [caseNo, setCaseNo] = useState<string | null>(caseNumber ?? null);
   const [lookup, setLookup] = useState(caseNumber === undefined);
@@ -129,49 +126,30 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
   const followUpWished = useWatch({ control, name: 'followUpWished' });
 
   // Restore a draft once (a visit in progress), or start with the outcome question.
-  useEffect(() => {
-    if (started) return;
-    let alive = true;
-    void autosave.restore().then((raw) => {
-      if (!alive) return;
+  const applyDraft = useCallback(
+    (raw: unknown): boolean => {
       const draft = readDraft(raw);
       // A draft for another family's case is never applied to this case.
       const fits = draft !== null && (caseNumber === undefined || draft.caseNumber === null || draft.caseNumber === caseNumber);
-      if (draft && fits) {
-        reset({ ...visitDefaults(new Date()), ...draft.values, outcome: 'visited' });
-        if (caseNumber === undefined && draft.caseNumber !== null) {
-          caseRef.current = draft.caseNumber;
-          setCaseNo(draft.caseNumber);
-          setLookup(false);
-        }
-        setOutcome('visited');
-        setRestored(true);
+      if (!draft || !fits) return false;
+      reset({ ...visitDefaults(new Date()), ...draft.values, outcome: 'visited' });
+      if (caseNumber === undefined && draft.caseNumber !== null) {
+        caseRef.current = draft.caseNumber;
+        setCaseNo(draft.caseNumber);
+        setLookup(false);
       }
-      setStarted(true);
-    });
-    return () => {
-      alive = false;
-    };
-  }, [autosave, caseNumber, started, reset]);
-
-  // Autosave on every change, and at once before an app update reloads.
-  useEffect(() => {
-    const draft = (): WelcomeVisitDraft => ({ caseNumber: caseRef.current, values: getValues() });
-    const unsubscribe = subscribe({
-      formState: { values: true },
-      callback: () => {
-        autosave.schedule(draft);
-      },
-    });
-    const unguard = autosave.guard(draft);
-    return () => {
-      unsubscribe();
-      unguard();
-      autosave.dispose();
-    };
-  }, [autosave, subscribe, getValues]);
-
-  const draftNow = (): WelcomeVisitDraft => ({ caseNumber: caseRef.current, values: getValues() });
+      setOutcome('visited');
+      return true;
+    },
+    [caseNumber, reset],
+  );
+  const draftNow = useCallback((): WelcomeVisitDraft => ({ caseNumber: caseRef.current, values: getValues() }), [getValues]);
+  const { autosave, started, restored } = useFormDraft({
+    draftId: WELCOME_VISIT_DRAFT_ID,
+    form: { subscribe, getValues },
+    apply: applyDraft,
+    snapshot: draftNow,
+  });
 
   const chooseCase = (found: string | null) => {
     setCaseNo(found);

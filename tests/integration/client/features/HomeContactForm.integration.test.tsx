@@ -3,13 +3,12 @@
 // shared schema's errors appear translated, nothing is stored until the form
 // is valid, a valid save writes record + outbox, and a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { AppContext } from '../../../../src/client/app/AppContext';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/features/home-contact/HomeContactForm';
 import { initI18n } from '../../../../src/client/i18n';
-import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
 import type { Storage } from '../../../../src/client/storage';
 import { unlockedTestStorage } from '../../../fixtures/client-db';
+import { renderWithServices, testDeviceConfig } from '../../../fixtures/render-with-services';
 import de from '../../../../locales/de/home-contact.json';
 import cases from '../../../../locales/de/cases.json';
 import { generateCaseNumber } from '../../../../src/domain/case-number';
@@ -23,29 +22,9 @@ const SITES = [
 
 async function setup(): Promise<{ storage: Storage; triggers: number[]; done: number[] }> {
   const { storage } = await unlockedTestStorage();
-  await storage.device.saveConfig({
-    protocolVersion: 1,
-    serverTime: '2026-11-20T08:00:00.000Z',
-    municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
-    homeSites: SITES,
-    districts: [],
-    emergencyContacts: [],
-    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
-  });
-  const triggers: number[] = [];
+  await storage.device.saveConfig(testDeviceConfig({ homeSites: SITES }));
   const done: number[] = [];
-  const engine = new SyncEngine({
-    records: storage.records,
-    transport: { push: () => Promise.resolve({ kind: 'network' }) },
-    deviceId: () => storage.device.deviceId(),
-    isOnline: () => false,
-  });
-  engine.trigger = () => { triggers.push(1); };
-  render(
-    <AppContext.Provider value={{ storage, sync: engine }}>
-      <HomeContactForm onDone={() => { done.push(1); }} />
-    </AppContext.Provider>,
-  );
+  const { triggers } = renderWithServices(storage, <HomeContactForm onDone={() => { done.push(1); }} />);
   await screen.findByRole('radio', { name: 'Kita Sonnenblume' });
   return { storage, triggers, done };
 }
@@ -88,11 +67,7 @@ describe('HomeContactForm', () => {
       expect(await first.storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toMatchObject({ site: 'kita-sonnenblume', topics: ['housing'] });
     });
     cleanup();
-    render(
-      <AppContext.Provider value={{ storage: first.storage, sync: new SyncEngine({ records: first.storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => first.storage.device.deviceId(), isOnline: () => false }) }}>
-        <HomeContactForm onDone={() => undefined} />
-      </AppContext.Provider>,
-    );
+    renderWithServices(first.storage, <HomeContactForm onDone={() => undefined} />);
     expect(await screen.findByText(de.draftRestored)).toBeTruthy();
     expect(screen.getByRole<HTMLInputElement>('checkbox', { name: de.topics.housing }).checked).toBe(true);
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Kita Sonnenblume' }).checked).toBe(true);

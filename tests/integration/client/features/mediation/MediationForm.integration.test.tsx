@@ -5,15 +5,14 @@
 // case link without a covering consent is refused with a clear message (the
 // number stays); a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { AppContext } from '../../../../../src/client/app/AppContext';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { MediationForm, MEDIATION_DRAFT_ID } from '../../../../../src/client/features/mediation/MediationForm';
 import { MediationSummary } from '../../../../../src/client/features/mediation/MediationSummary';
 import { initI18n } from '../../../../../src/client/i18n';
-import { SyncEngine } from '../../../../../src/client/sync/SyncEngine';
 import type { Storage } from '../../../../../src/client/storage';
 import { generateCaseNumber } from '../../../../../src/domain/case-number';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/mediation.json';
 import cases from '../../../../../locales/de/cases.json';
 
@@ -22,39 +21,15 @@ const SITES = [
   { id: 'kita-regenbogen', label: 'Kita Regenbogen' },
 ];
 
-function engineFor(storage: Storage): SyncEngine {
-  return new SyncEngine({
-    records: storage.records,
-    transport: { push: () => Promise.resolve({ kind: 'network' }) },
-    deviceId: () => storage.device.deviceId(),
-    isOnline: () => false,
-  });
-}
-
-function mount(storage: Storage, engine: SyncEngine, onDone: () => void): void {
-  render(
-    <AppContext.Provider value={{ storage, sync: engine }}>
-      <MediationForm onDone={onDone} />
-    </AppContext.Provider>,
-  );
+function mount(storage: Storage, onDone: () => void): { triggers: number[] } {
+  return renderWithServices(storage, <MediationForm onDone={onDone} />);
 }
 
 async function setup(sites = SITES): Promise<{ storage: Storage; triggers: number[]; done: number[] }> {
   const { storage } = await unlockedTestStorage();
-  await storage.device.saveConfig({
-    protocolVersion: 1,
-    serverTime: '2026-11-20T08:00:00.000Z',
-    municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
-    homeSites: sites,
-    districts: [],
-    emergencyContacts: [],
-    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
-  });
-  const triggers: number[] = [];
+  await storage.device.saveConfig(testDeviceConfig({ homeSites: sites }));
   const done: number[] = [];
-  const engine = engineFor(storage);
-  engine.trigger = () => { triggers.push(1); };
-  mount(storage, engine, () => { done.push(1); });
+  const { triggers } = mount(storage, () => { done.push(1); });
   await screen.findByRole('heading', { name: de.new });
   return { storage, triggers, done };
 }
@@ -121,11 +96,7 @@ describe('MediationForm', () => {
     cleanup();
     const content = row?.envelope?.kind === 'mediation' ? row.envelope.content : undefined;
     if (!content) throw new Error('no mediation content');
-    render(
-      <AppContext.Provider value={{ storage, sync: engineFor(storage) }}>
-        <MediationSummary content={content} />
-      </AppContext.Provider>,
-    );
+    renderWithServices(storage, <MediationSummary content={content} />);
     expect(await screen.findByText(`Kita Regenbogen · ${de.with.parents}`)).toBeTruthy();
     expect(screen.getByText('فارسی').getAttribute('lang')).toBe('fa');
   });
@@ -170,7 +141,7 @@ describe('MediationForm', () => {
       });
     });
     cleanup();
-    mount(first.storage, engineFor(first.storage), () => undefined);
+    mount(first.storage, () => undefined);
     expect(await screen.findByText(de.draftRestored)).toBeTruthy();
     expect(screen.getByRole<HTMLInputElement>('checkbox', { name: 'Русский' }).checked).toBe(true);
     expect(screen.getByRole<HTMLInputElement>('checkbox', { name: de.topics.schoolEntry }).checked).toBe(true);

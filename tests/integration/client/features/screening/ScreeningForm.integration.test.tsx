@@ -7,11 +7,9 @@
 // need, and an override without a reason is refused.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { AppContext } from '../../../../../src/client/app/AppContext';
 import { ScreeningForm, SCREENING_DRAFT_ID } from '../../../../../src/client/features/screening/ScreeningForm';
 import { ScreeningSummary } from '../../../../../src/client/features/screening/ScreeningSummary';
 import { initI18n } from '../../../../../src/client/i18n';
-import { SyncEngine } from '../../../../../src/client/sync/SyncEngine';
 import type { Storage } from '../../../../../src/client/storage';
 import { generateCaseNumber } from '../../../../../src/domain/case-number';
 import { loadQuestionnaire, type LoadResult } from '../../../../../src/domain/questionnaire';
@@ -22,6 +20,7 @@ import type { Offer } from '../../../../../src/shared/offers';
 import type { DeviceConfig } from '../../../../../src/shared/protocol';
 import type { ScreeningContent } from '../../../../../src/shared/records/screening';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import definitionJson from '../../../../../src/domain/default-screening.json';
 import de from '../../../../../locales/de/screening.json';
 
@@ -43,15 +42,7 @@ function offer(id: string, name: string, fields: Offer['fields']): Offer {
 async function setup(props: { caseNumber?: string; consentFor?: string; contacts?: DeviceConfig['emergencyContacts']; offers?: Offer[] } = {}): Promise<Setup> {
   const { storage } = await unlockedTestStorage();
   if (props.offers) await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: props.offers });
-  await storage.device.saveConfig({
-    protocolVersion: 1,
-    serverTime: '2026-11-20T08:00:00.000Z',
-    municipality: { id: 'moers', name: 'Moers' },
-    homeSites: [],
-    districts: [],
-    emergencyContacts: props.contacts ?? CONTACTS,
-    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
-  });
+  await storage.device.saveConfig(testDeviceConfig({ municipality: { id: 'moers', name: 'Moers' }, emergencyContacts: props.contacts ?? CONTACTS }));
   if (props.consentFor !== undefined) {
     const context = { deviceId: await storage.device.deviceId(), now: new Date() };
     await storage.records.saveRecord(
@@ -62,23 +53,8 @@ async function setup(props: { caseNumber?: string; consentFor?: string; contacts
       ),
     );
   }
-  const triggers: number[] = [];
   const done: number[] = [];
-  const engine = new SyncEngine({
-    records: storage.records,
-    transport: { push: () => Promise.resolve({ kind: 'network' }) },
-    deviceId: () => storage.device.deviceId(),
-    isOnline: () => false,
-  });
-  engine.trigger = () => { triggers.push(1); };
-  render(
-    <AppContext.Provider value={{ storage, sync: engine }}>
-      <ScreeningForm
-        caseNumber={props.caseNumber}
-        onDone={() => { done.push(1); }}
-      />
-    </AppContext.Provider>,
-  );
+  const { triggers } = renderWithServices(storage, <ScreeningForm caseNumber={props.caseNumber} onDone={() => { done.push(1); }} />);
   await screen.findByRole('heading', { name: de.new });
   return { storage, triggers, done };
 }
@@ -295,11 +271,7 @@ describe('ScreeningForm', () => {
     const broken = loadQuestionnaire({ ...definitionJson, thresholds: { informationOnly: 10, offerRecommended: 5, urgent: 14 } });
     expect(broken.ok).toBe(false);
     const { storage } = await unlockedTestStorage();
-    render(
-      <AppContext.Provider value={{ storage, sync: new SyncEngine({ records: storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => storage.device.deviceId(), isOnline: () => false }) }}>
-        <ScreeningForm definition={broken} onDone={() => undefined} />
-      </AppContext.Provider>,
-    );
+    renderWithServices(storage, <ScreeningForm definition={broken} onDone={() => undefined} />);
     expect(screen.getByText(de.definitionProblems)).toBeTruthy();
     expect(screen.getByText(/thresholds must rise/)).toBeTruthy();
   });

@@ -4,16 +4,15 @@
 // visit is saved only for a case with consent on this tablet, the shared
 // schema's errors appear translated, and a week outside 1–8 warns but saves.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { AppContext } from '../../../../../src/client/app/AppContext';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { WelcomeVisitForm, WELCOME_VISIT_DRAFT_ID } from '../../../../../src/client/features/welcome-visit/WelcomeVisitForm';
 import { initI18n } from '../../../../../src/client/i18n';
-import { SyncEngine } from '../../../../../src/client/sync/SyncEngine';
 import type { Storage } from '../../../../../src/client/storage';
 import { generateCaseNumber } from '../../../../../src/domain/case-number';
 import { newConsentRecord } from '../../../../../src/domain/record-envelope';
 import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import { renderWithServices } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/welcome-visit.json';
 
 interface Setup {
@@ -34,20 +33,8 @@ async function setup(props: { caseNumber?: string; consentFor?: string } = {}): 
       ),
     );
   }
-  const triggers: number[] = [];
   const done: number[] = [];
-  const engine = new SyncEngine({
-    records: storage.records,
-    transport: { push: () => Promise.resolve({ kind: 'network' }) },
-    deviceId: () => storage.device.deviceId(),
-    isOnline: () => false,
-  });
-  engine.trigger = () => { triggers.push(1); };
-  render(
-    <AppContext.Provider value={{ storage, sync: engine }}>
-      <WelcomeVisitForm caseNumber={props.caseNumber} onDone={() => { done.push(1); }} />
-    </AppContext.Provider>,
-  );
+  const { triggers } = renderWithServices(storage, <WelcomeVisitForm caseNumber={props.caseNumber} onDone={() => { done.push(1); }} />);
   await screen.findByRole('radio', { name: de.outcome.visited });
   return { storage, triggers, done };
 }
