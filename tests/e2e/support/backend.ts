@@ -26,6 +26,18 @@ export interface RunningBackend {
   countRecords(id: string): Promise<number>;
 }
 
+/**
+ * Stops listening and drops every connection at once, as a crash or a lost
+ * network would: otherwise a request in flight at close() leaves a keep-alive
+ * socket that Node keeps open for Fastify's 72 s keepAliveTimeout.
+ */
+async function closeNow(app: FastifyInstance | undefined): Promise<void> {
+  if (!app) return;
+  const closing = app.close();
+  app.server.closeAllConnections();
+  await closing;
+}
+
 const DIST = join(import.meta.dirname, '../../../dist');
 
 export async function startBackend(options: { staticDir?: string | undefined } = {}): Promise<RunningBackend> {
@@ -38,7 +50,7 @@ export async function startBackend(options: { staticDir?: string | undefined } =
   const site = DEMO_HOME_SITES[0];
   if (!homePartner || !coordinator) throw new Error('demo seed changed: no home.partner or site');
 
-  let app: FastifyInstance | undefined = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+  let app: FastifyInstance | undefined = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, logger: process.env['E2E_LOG'] === '1' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
 
@@ -55,15 +67,15 @@ export async function startBackend(options: { staticDir?: string | undefined } =
       coordinator: { username: coordinator.username, password: coordinator.password },
     },
     async pause() {
-      await app?.close();
+      await closeNow(app);
       app = undefined;
     },
     async resume() {
-      app = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+      app = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, logger: process.env['E2E_LOG'] === '1' });
       await app.listen({ port, host: '127.0.0.1' });
     },
     async stop() {
-      await app?.close();
+      await closeNow(app);
       await db.close();
     },
     records,
