@@ -42,7 +42,7 @@ function parseArgs(argv: readonly string[]): { records: number; only: Set<Sectio
 
 /** An error message for a table cell: no colour codes, no line breaks, at most 160 characters. */
 function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- stripping ANSI colour codes needs the ESC character
   const plain = message.replace(/\u001b\[[0-9;]*m/g, '').replace(/[│╭╰─]+/g, ' ');
   const text = plain.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;

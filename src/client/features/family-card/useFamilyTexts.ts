@@ -35,7 +35,7 @@ export function useFamilyTexts(language: string): FamilyTexts {
   const t = useMemo(
     () => i18n.getFixedT(language, 'family'),
     // `loaded` re-creates t once the language's texts have arrived.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `loaded` is a deliberate trigger: getFixedT must be re-created when the texts arrive
     [i18n, language, loaded],
   );
   return { t, dir: RTL_LANGUAGES.has(language) ? 'rtl' : 'ltr' };
