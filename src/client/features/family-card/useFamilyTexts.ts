@@ -32,11 +32,8 @@ export function useFamilyTexts(language: string): FamilyTexts {
     };
   }, [i18n, language]);
 
-  const t = useMemo(
-    () => i18n.getFixedT(language, 'family'),
-    // `loaded` re-creates t once the language's texts have arrived.
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `loaded` is a deliberate trigger: getFixedT must be re-created when the texts arrive
-    [i18n, language, loaded],
-  );
+  // German (the source) until the family's language has arrived; then its own texts.
+  const ready = loaded.includes(language) || i18n.hasResourceBundle(language, 'family');
+  const t = useMemo(() => i18n.getFixedT(ready ? language : 'de', 'family'), [i18n, language, ready]);
   return { t, dir: RTL_LANGUAGES.has(language) ? 'rtl' : 'ltr' };
 }
