@@ -44,6 +44,7 @@ describe('validateMigrationFileNames', () => {
     expect(files[2]).toEqual({ version: 3, fileName: '003_consent.sql' });
     expect(files[3]).toEqual({ version: 4, fileName: '004_offers.sql' });
     expect(files[4]).toEqual({ version: 5, fileName: '005_four_eyes.sql' });
+    expect(files[5]).toEqual({ version: 6, fileName: '006_referrals.sql' });
   });
 });
 
@@ -87,6 +88,8 @@ for (const kind of testDatabaseKinds()) {
         'signing_keys',
         'staff_accounts',
         'record_reviews',
+        'referrals',
+        'referral_state_changes',
       ]));
     });
 
