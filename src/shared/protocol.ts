@@ -2,7 +2,7 @@
 // idempotent by record id + revision; the server answers per record, so one
 // invalid record never blocks the others. Every API error uses one envelope.
 import { z } from 'zod';
-import { recordIdSchema } from './records/sync-record';
+import { RECORD_KINDS, recordIdSchema } from './records/sync-record';
 
 /** Bump when an old tablet can no longer talk to the server: it is answered `clientTooOld`. */
 export const SYNC_PROTOCOL_VERSION = 1;
@@ -27,6 +27,15 @@ export const ERROR_REASONS = [
   'conflict',
   'consentMissing',
   'caseWithdrawn',
+  // Four-eyes (src/domain/four-eyes.ts)
+  'staleRevision',
+  'invalidSignature',
+  'unknownKey',
+  'keyRevoked',
+  'selfApproval',
+  'notApprover',
+  'reviewIdUsed',
+  'alreadyReviewed',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
@@ -100,6 +109,14 @@ export const deviceConfigSchema = z.strictObject({
     /** Days a sent (and, where needed, approved) record's content stays on the tablet (default 0). */
     retentionDaysAfterSync: z.int().min(0).max(30),
   }),
+  /** Which records need the second check (src/domain/four-eyes.ts), and accounts marked as one person. */
+  fourEyes: z.strictObject({
+    kinds: z.array(z.enum(RECORD_KINDS)),
+    forReferrals: z.boolean(),
+    linkedAccounts: z.array(z.strictObject({ accountId: z.string(), personId: z.string() })),
+  })
+    // A configuration cached before this field existed: the default rule (screenings and referrals).
+    .default({ kinds: ['screening'], forReferrals: true, linkedAccounts: [] }),
 });
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 

@@ -101,6 +101,8 @@ export const staffAccountSchema = z.strictObject({
   displayName: z.string(),
   roles: z.array(z.enum(ROLES)),
   active: z.boolean(),
+  /** Accounts of one human being share a person id (four-eyes: none approves the other); null = its own person. */
+  personId: z.string().nullable(),
 });
 export type StaffAccount = z.infer<typeof staffAccountSchema>;
 
@@ -122,6 +124,8 @@ export const updateStaffRequestSchema = z
     roles: z.array(z.enum(ROLES)).min(1, { message: 'rolesRequired' }).optional(),
     /** false deactivates: sessions, refresh tokens and signing keys are revoked everywhere. */
     active: z.boolean().optional(),
+    /** Marks accounts of the same human being (e.g. two jobs, two accounts); null clears it. */
+    personId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'invalidPersonId' }).nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'emptyUpdate' });
 export type UpdateStaffRequest = z.infer<typeof updateStaffRequestSchema>;

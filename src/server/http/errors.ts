@@ -105,6 +105,14 @@ const MESSAGES: Record<ErrorReason, string> = {
   conflict: 'This conflicts with existing data.',
   consentMissing: 'No consent of this case covers this record.',
   caseWithdrawn: 'The consent for this case was withdrawn; nothing more is stored for it.',
+  staleRevision: 'A newer revision of this record exists; only the latest can be reviewed.',
+  invalidSignature: 'A signature does not verify for what it claims to cover.',
+  unknownKey: 'A signing key is not enrolled for the person named.',
+  keyRevoked: 'A signing key has been revoked.',
+  selfApproval: 'The second check must be made by a different person than the author.',
+  notApprover: 'Only an approver of the author’s organisation can make the second check.',
+  reviewIdUsed: 'This review id has already been used.',
+  alreadyReviewed: 'This revision has already been reviewed.',
   internal: 'Something went wrong on the server.',
 };
 

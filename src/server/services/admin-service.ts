@@ -32,9 +32,10 @@ interface StaffRow {
   display_name: string;
   roles: string[];
   active: boolean;
+  person_id: string | null;
 }
 
-const STAFF_COLUMNS = 'id, municipality_id, organisation_id, username, display_name, roles, active';
+const STAFF_COLUMNS = 'id, municipality_id, organisation_id, username, display_name, roles, active, person_id';
 
 function isOrganisationKind(kind: string): kind is OrganisationKind {
   return (ORGANISATION_KINDS as readonly string[]).includes(kind);
@@ -54,6 +55,7 @@ function toStaffAccount(row: StaffRow): StaffAccount {
     displayName: row.display_name,
     roles: toRoles(row.roles),
     active: row.active,
+    personId: row.person_id,
   };
 }
 
@@ -143,7 +145,8 @@ export class AdminService {
         `UPDATE staff_accounts
             SET display_name = COALESCE($3, display_name),
                 roles = COALESCE($4::text[], roles),
-                active = COALESCE($5, active)
+                active = COALESCE($5, active),
+                person_id = CASE WHEN $6::boolean THEN $7 ELSE person_id END
           WHERE id = $1 AND municipality_id = $2
           RETURNING ${STAFF_COLUMNS}`,
         [
@@ -152,12 +155,15 @@ export class AdminService {
           request.displayName ?? null,
           request.roles === undefined ? null : [...new Set(request.roles)],
           request.active ?? null,
+          request.personId !== undefined,
+          request.personId ?? null,
         ],
       );
       if (!row) throw notFound();
       const entry = { municipalityId: admin.municipalityId, actorId: admin.id, objectId: staffId };
       await audit(tx, { ...entry, action: 'staff.updated' });
       if (request.roles !== undefined) await audit(tx, { ...entry, action: 'staff.rolesChanged' });
+      if (request.personId !== undefined) await audit(tx, { ...entry, action: 'staff.personLinked' });
       if (request.active === false) {
         await revokeAccountCredentials(tx, staffId, now);
         if (current.active) await audit(tx, { ...entry, action: 'staff.deactivated' });

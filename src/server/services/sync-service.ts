@@ -22,6 +22,23 @@ import { isShippedConsentText } from '../../shared/consent-texts';
 import { CONSENT_SCOPES } from '../../shared/records/consent';
 import type { ConsentScope } from '../../shared/records/consent';
 import type { WithdrawalsResponse } from '../../shared/protocol';
+import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, type FourEyesPolicy } from '../../domain/four-eyes';
+import { RECORD_KINDS, type RecordKind } from '../../shared/records/sync-record';
+
+const KNOWN_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
+
+/** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
+export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
+  const [row] = await db.query<{ four_eyes_kinds: string[]; four_eyes_for_referrals: boolean }>(
+    'SELECT four_eyes_kinds, four_eyes_for_referrals FROM municipality_settings WHERE municipality_id = $1',
+    [municipalityId],
+  );
+  if (!row) return DEFAULT_FOUR_EYES_POLICY;
+  return {
+    kinds: row.four_eyes_kinds.filter((kind): kind is RecordKind => KNOWN_KINDS.has(kind)),
+    forReferrals: row.four_eyes_for_referrals,
+  };
+}
 
 export interface PushInput {
   /** The enrolled tablet the pushing session is signed in on (the route checks the body names it). */
@@ -138,6 +155,12 @@ export class SyncService {
          FROM municipality_settings WHERE municipality_id = $1`,
       [user.municipalityId],
     );
+    const policy = await fourEyesPolicy(this.db, user.municipalityId);
+    // Accounts the organisation marked as one person: the tablet checks "a different person" as the server does.
+    const linked = await this.db.query<{ id: string; person_id: string }>(
+      'SELECT id, person_id FROM staff_accounts WHERE municipality_id = $1 AND person_id IS NOT NULL ORDER BY id',
+      [user.municipalityId],
+    );
     return {
       protocolVersion: SYNC_PROTOCOL_VERSION,
       serverTime: now.toISOString(),
@@ -149,6 +172,11 @@ export class SyncService {
         autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
         maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,
         retentionDaysAfterSync: settings?.retention_days_after_sync ?? DEFAULT_SECURITY_SETTINGS.retentionDaysAfterSync,
+      },
+      fourEyes: {
+        kinds: [...policy.kinds],
+        forReferrals: policy.forReferrals,
+        linkedAccounts: linked.map((row) => ({ accountId: row.id, personId: row.person_id })),
       },
     };
   }
@@ -339,6 +367,7 @@ export class SyncService {
 
     const inserted = new Set<string>();
     if (toInsert.length > 0) {
+      const policy = await fourEyesPolicy(tx, municipalityId);
       const rows = toInsert.map(({ record }) => ({
         id: record.id,
         revision: record.revision,
@@ -349,14 +378,17 @@ export class SyncService {
         createdAt: record.createdAt,
         contentHash: record.contentHash,
         content: record.content,
+        needsSecondCheck: needsSecondCheck(record, policy),
+        authorSignature: record.authorSignature ?? null,
       }));
       // WITH ORDINALITY + ORDER BY: rows get their received_seq in batch order.
       const insertedRows = await tx.query<{ id: string; revision: number }>(
         `INSERT INTO records (municipality_id, id, revision, kind, schema_version, form_version, case_number,
-                              device_id, author_id, device_created_at, received_at, content_hash, content)
+                              device_id, author_id, device_created_at, received_at, content_hash, content,
+                              needs_second_check, author_signature)
          SELECT $2, (r->>'id')::uuid, (r->>'revision')::int, r->>'kind', (r->>'schemaVersion')::int,
                 r->>'formVersion', r->>'caseNumber', $3::uuid, $4, (r->>'createdAt')::timestamptz, now(),
-                r->>'contentHash', r->'content'
+                r->>'contentHash', r->'content', (r->>'needsSecondCheck')::boolean, NULLIF(r->'authorSignature', 'null'::jsonb)
            FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n)
           ORDER BY n
          ON CONFLICT (id, revision) DO NOTHING
@@ -365,6 +397,15 @@ export class SyncService {
       );
       for (const row of insertedRows) inserted.add(key(row.id, row.revision));
       if (insertedRows.length > 0) {
+        // Only the latest revision of a record counts (and can be reviewed): a correction supersedes
+        // what came before it, including its approval. A late lower revision is superseded at once.
+        await tx.query(
+          `UPDATE records r SET superseded = true
+             FROM (SELECT id, max(revision) AS latest FROM records
+                    WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) GROUP BY id) m
+            WHERE r.id = m.id AND r.revision < m.latest AND NOT r.superseded`,
+          [JSON.stringify([...new Set(insertedRows.map((row) => row.id))])],
+        );
         await tx.query(
           `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
            SELECT $1, $2, 'record.received', value FROM jsonb_array_elements_text($3::jsonb)`,

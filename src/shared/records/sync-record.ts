@@ -7,6 +7,7 @@ import { UUID_PATTERN } from '../ids';
 import { CONTENT_HASH_PATTERN } from '../content-hash';
 import { HOME_CONTACT_SCHEMA_VERSION, homeContactContentSchema } from './home-contact';
 import { caseNumberFormatSchema } from './case-number-format';
+import { authorSignatureSchema } from './author-signature';
 import {
   CONSENT_REFUSAL_SCHEMA_VERSION,
   CONSENT_SCHEMA_VERSION,
@@ -33,6 +34,8 @@ const envelopeFields = {
   /** Device clock, advisory only: the server's receivedAt is authoritative. */
   createdAt: z.iso.datetime({ offset: true }),
   contentHash: z.string().regex(CONTENT_HASH_PATTERN, { message: 'invalidContentHash' }),
+  /** Present when the record needs a second check (four-eyes): the author's signature over this revision. */
+  authorSignature: authorSignatureSchema.optional(),
 };
 
 export const homeContactRecordSchema = z.strictObject({

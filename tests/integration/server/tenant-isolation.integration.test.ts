@@ -270,6 +270,30 @@ describeEachDatabase('tenant isolation', ({ db }) => {
         body: async () => ({ deviceId: otherDeviceId, publicKey: await newSigningPublicKey() }),
       },
       'GET /api/staff/keys': {},
+      'POST /api/reviews': {
+        // An approval naming the other municipality's record: judged "not found" here, never applied there.
+        body: (ownDeviceId) =>
+          Promise.resolve({
+            deviceId: ownDeviceId ?? otherDeviceId,
+            reviews: [
+              {
+                id: uuidv7(),
+                recordId: other.recordId,
+                revision: 1,
+                kind: 'homeContact',
+                caseNumber: null,
+                contentHash: 'a'.repeat(64),
+                decision: 'approved',
+                comment: null,
+                signedAt: '2026-11-20T10:00:00.000Z',
+                author: { signerId: other.staff[1]?.id ?? 'x', keyFingerprint: 'b'.repeat(64), signature: 'A'.repeat(86) },
+                reviewer: { signerId: other.staff[0]?.id ?? 'x', keyFingerprint: 'c'.repeat(64), signature: 'A'.repeat(86) },
+              },
+            ],
+          }),
+      },
+      'GET /api/reviews/queue': {},
+      'GET /api/reviews/decisions': {},
       'GET /api/admin/organisations': {},
       'POST /api/admin/organisations': {
         body: () => Promise.resolve({ id: other.organisationIds[1], name: 'Übernahme', kind: 'clinic' }),
@@ -286,7 +310,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
           }),
       },
       'PATCH /api/admin/staff/{id}': {
-        body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'] }),
+        body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'], personId: 'uebernahme' }),
       },
     };
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));

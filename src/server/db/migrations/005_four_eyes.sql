@@ -22,6 +22,9 @@ ALTER TABLE municipality_settings ADD COLUMN four_eyes_for_referrals boolean NOT
 ALTER TABLE records ADD COLUMN superseded boolean NOT NULL DEFAULT false;
 ALTER TABLE records ADD COLUMN needs_second_check boolean NOT NULL DEFAULT false;
 ALTER TABLE records ADD COLUMN approved_at timestamptz;
+-- The author's signature from the envelope ({reviewId, signerId, keyFingerprint, signature}),
+-- verified when the review arrives (the remote approver's tablet verifies it too).
+ALTER TABLE records ADD COLUMN author_signature jsonb;
 ALTER TABLE records ADD COLUMN countable boolean
   GENERATED ALWAYS AS (NOT superseded AND (NOT needs_second_check OR approved_at IS NOT NULL)) STORED;
 CREATE INDEX records_municipality_countable_idx ON records (municipality_id, kind, received_at) WHERE countable;

@@ -10,6 +10,7 @@ import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/f
 import { initI18n } from '../../../../src/client/i18n';
 import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
 import { TEST_PASSPHRASE, unlockedTestStorage } from '../../../fixtures/client-db';
+import { testDeviceConfig } from '../../../fixtures/render-with-services';
 import de from '../../../../locales/de/home-contact.json';
 
 function AutoLockProbe({ minutes, onIdle }: { minutes: number; onIdle: () => void }) {
@@ -43,13 +44,8 @@ describe('lockApp', () => {
   it('seals the half-filled form as a draft, then locks; the draft returns after unlocking', async () => {
     const { storage } = await unlockedTestStorage();
     await storage.device.saveConfig({
-      protocolVersion: 1,
-      serverTime: '2026-11-20T08:00:00.000Z',
-      municipality: { id: 'demo-stadt', name: 'Demo-Stadt' },
+      ...testDeviceConfig(),
       homeSites: [{ id: 'kita-sonnenblume', label: 'Kita Sonnenblume' }, { id: 'grundschule', label: 'Grundschule' }],
-      districts: [],
-    emergencyContacts: [],
-    security: { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 },
     });
     const engine = new SyncEngine({ records: storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => storage.device.deviceId(), isOnline: () => false });
     render(
