@@ -25,13 +25,16 @@ export function requiresFourEyes(kind: RecordKind): boolean {
 }
 
 export function contentMayBeDropped(
-  record: { kind: RecordKind; syncState: string; sentAt?: string | undefined; approved?: boolean },
+  record: { kind: RecordKind; syncState: string; sentAt?: string | undefined; reviewState?: 'awaiting' | 'approved' | 'sentBack' | undefined },
   retentionDays: number,
   now: Date,
 ): boolean {
   if (record.syncState !== 'sent' || record.sentAt === undefined) return false;
   // A consent's scopes decide, offline, what else may be recorded for its case.
   if (KEPT_AFTER_SYNC.has(record.kind)) return false;
-  if (requiresFourEyes(record.kind) && record.approved !== true) return false;
+  // Awaiting the second check, or sent back for correction: the content is still needed here.
+  if (record.reviewState === 'awaiting' || record.reviewState === 'sentBack') return false;
+  // Rows saved before the second check was tracked per record: the default rule decides.
+  if (record.reviewState === undefined && requiresFourEyes(record.kind)) return false;
   return now.getTime() - new Date(record.sentAt).getTime() >= retentionDays * 86_400_000;
 }

@@ -2,11 +2,14 @@
 // state of each entry (not yet sent / sent / rejected with reason).
 import { useTranslation } from 'react-i18next';
 import { RecordList } from '../features/records/RecordList';
+import { useAppServices } from './AppContext';
 
-export type WorkView = 'newHomeContact' | 'consent' | 'withdraw' | 'findCase' | 'mediation' | 'welcomeVisit' | 'screening';
+export type WorkView = 'newHomeContact' | 'consent' | 'withdraw' | 'findCase' | 'mediation' | 'welcomeVisit' | 'screening' | 'reviewQueue';
 
-export function Overview({ onOpen }: { onOpen: (view: WorkView) => void }) {
-  const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit', 'screening']);
+export function Overview({ onOpen, onSecondCheck }: { onOpen: (view: WorkView) => void; onSecondCheck?: (recordId: string) => void }) {
+  const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit', 'screening', 'approval']);
+  const { storage } = useAppServices();
+  const isApprover = storage.vault.unlockedUser?.roles.includes('approver') ?? false;
   return (
     <>
       <section className="card start-actions" aria-labelledby="new-record-title">
@@ -34,8 +37,13 @@ export function Overview({ onOpen }: { onOpen: (view: WorkView) => void }) {
         <button type="button" className="button button--large button--wide" onClick={() => { onOpen('withdraw'); }}>
           {t('consent.withdraw')}
         </button>
+        {isApprover && (
+          <button type="button" className="button button--large button--wide" onClick={() => { onOpen('reviewQueue'); }}>
+            {t('approval:queue.open')}
+          </button>
+        )}
       </section>
-      <RecordList />
+      <RecordList onSecondCheck={onSecondCheck} />
     </>
   );
 }

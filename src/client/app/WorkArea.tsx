@@ -27,6 +27,8 @@ const screens = {
   mediation: preloadable(() => import('../features/mediation/MediationForm').then((m) => m.MediationForm)),
   findCase: preloadable(() => import('../features/consent/FindCaseScreen').then((m) => m.FindCaseScreen)),
   withdraw: preloadable(() => import('../features/consent/WithdrawConsentFlow').then((m) => m.WithdrawConsentFlow)),
+  secondCheck: preloadable(() => import('../features/approval/SecondCheckFlow').then((m) => m.SecondCheckFlow)),
+  reviewQueue: preloadable(() => import('../features/approval/ReviewQueueScreen').then((m) => m.ReviewQueueScreen)),
 };
 const ConsentFlow = screens.consent.Screen;
 const HomeContactForm = screens.homeContact.Screen;
@@ -36,9 +38,11 @@ const WelcomeVisitForm = screens.welcomeVisit.Screen;
 const MediationForm = screens.mediation.Screen;
 const FindCaseScreen = screens.findCase.Screen;
 const WithdrawConsentFlow = screens.withdraw.Screen;
+const SecondCheckFlow = screens.secondCheck.Screen;
+const ReviewQueueScreen = screens.reviewQueue.Screen;
 const PRELOAD_DELAY_MS = 500;
 
-type View = 'overview' | 'renewSession' | WorkView;
+type View = 'overview' | 'renewSession' | 'secondCheck' | WorkView;
 
 /** Forms whose draft, left by a reload, crash, lock or update, reopens them. */
 const DRAFT_FORMS: readonly (readonly [string, WorkView])[] = [
@@ -52,6 +56,7 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   const { storage } = useAppServices();
   const [view, setView] = useState<View>('overview');
   const [caseNumber, setCaseNumber] = useState<string | undefined>(undefined);
+  const [reviewRecordId, setReviewRecordId] = useState<string | undefined>(undefined);
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
   useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES, onIdle);
@@ -118,8 +123,18 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
         <FindCaseScreen onDone={() => { setView('overview'); }} onWithdraw={() => { setView('withdraw'); }} />
       ) : view === 'withdraw' ? (
         <WithdrawConsentFlow onDone={() => { setView('overview'); }} />
+      ) : view === 'secondCheck' && reviewRecordId !== undefined ? (
+        <SecondCheckFlow recordId={reviewRecordId} onDone={() => { setReviewRecordId(undefined); setView('overview'); }} />
+      ) : view === 'reviewQueue' ? (
+        <ReviewQueueScreen onDone={() => { setView('overview'); }} />
       ) : (
-        <Overview onOpen={setView} />
+        <Overview
+          onOpen={setView}
+          onSecondCheck={(recordId) => {
+            setReviewRecordId(recordId);
+            setView('secondCheck');
+          }}
+        />
       )}
       <SyncStatusBar onRenew={() => { setView('renewSession'); }} />
     </>

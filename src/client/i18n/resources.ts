@@ -1,5 +1,6 @@
 // Namespaces and the typed keys: the German source files define what exists,
 // so `t('common:sync.pending')` is checked by the compiler.
+import type approval from '../../../locales/de/approval.json';
 import type cases from '../../../locales/de/cases.json';
 import type common from '../../../locales/de/common.json';
 import type family from '../../../locales/de/family.json';
@@ -13,7 +14,7 @@ import type screening from '../../../locales/de/screening.json';
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -28,6 +29,7 @@ declare module 'i18next' {
       cases: typeof cases;
       family: typeof family;
       screening: typeof screening;
+      approval: typeof approval;
     };
   }
 }

@@ -2,7 +2,7 @@
 // (CONVENTIONS.md 3); each upgrade has a test that seeds the previous version.
 import { Dexie, type Table, type Transaction } from 'dexie';
 import { DATABASE_NAME, SCHEMA_HISTORY, TABLES } from './tables';
-import type { DraftEntry, KeySlot, MetaEntry, OutboxEntry, RecordRow } from './types';
+import type { DraftEntry, KeySlot, MetaEntry, OutboxEntry, RecordRow, ReviewRow } from './types';
 
 type UpgradeRow = Record<string, unknown> & { createdAt?: string; updatedAt?: string; envelope?: { schemaVersion?: number } };
 
@@ -41,6 +41,7 @@ export class LotseDatabase extends Dexie {
   meta!: Table<MetaEntry, string>;
   drafts!: Table<DraftEntry, string>;
   keySlots!: Table<KeySlot, string>;
+  reviews!: Table<ReviewRow, string>;
 
   constructor(name: string = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

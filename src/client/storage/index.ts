@@ -5,11 +5,14 @@ import { LotseDatabase } from './LotseDatabase';
 import { DeviceStore } from './device-store';
 import { DraftStore } from './draft-store';
 import { RecordStore } from './record-store';
+import { ReviewStore } from './review-store';
+import { DEFAULT_FOUR_EYES_POLICY } from '../../domain/four-eyes';
 import { Vault } from './vault';
 
 export interface Storage {
   vault: Vault;
   records: RecordStore;
+  reviews: ReviewStore;
   device: DeviceStore;
   drafts: DraftStore;
   /** Subscribe to changes of the stored data (any table) and of the vault; returns an unsubscribe. */
@@ -28,10 +31,12 @@ export function openStorage(db: LotseDatabase = new LotseDatabase(), options: { 
   // Dexie's global storagemutated fires for this tab's and other tabs' writes alike.
   Dexie.on.storagemutated.subscribe(notify);
   const unsubscribeVault = vault.onChange(notify);
+  const device = new DeviceStore(db, vault);
   return {
     vault,
-    records: new RecordStore(db, vault),
-    device: new DeviceStore(db, vault),
+    records: new RecordStore(db, vault, async () => (await device.config())?.fourEyes ?? DEFAULT_FOUR_EYES_POLICY),
+    reviews: new ReviewStore(db, vault, () => device.config()),
+    device,
     drafts: new DraftStore(db, vault),
     onChange(listener) {
       listeners.add(listener);
@@ -54,4 +59,4 @@ export { LotseDatabase } from './LotseDatabase';
 export { VaultLockedError, type UnlockResult, type SlotSummary, type UnlockedUser } from './vault';
 export type { OutboxItem } from './record-store';
 export type { Enrollment } from './device-store';
-export type { StoredRecord, RecordSyncState, RecordRejection } from './types';
+export type { StoredRecord, RecordSyncState, RecordRejection, ReviewState, ReviewView } from './types';

@@ -11,8 +11,11 @@ import { contentMayBeDropped } from '../../domain/retention';
 import { ConsentMissingError, consentCovers } from '../../domain/consent';
 import type { ConsentContent } from '../../shared/records/consent';
 import type { LotseDatabase } from './LotseDatabase';
-import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, StoredRecord } from './types';
+import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, ReviewRow, ReviewSecret, StoredRecord } from './types';
 import type { Vault } from './vault';
+import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, subjectOf, type FourEyesPolicy } from '../../domain/four-eyes';
+import { authorStatement, keyFingerprint } from '../../shared/four-eyes';
+import { uuidv7 } from '../../shared/ids';
 
 export interface OutboxItem {
   seq: number;
@@ -32,15 +35,36 @@ export class RecordStore {
   constructor(
     private readonly db: LotseDatabase,
     private readonly vault: Vault,
+    /** The municipality's second-check rule (from the cached tablet configuration). */
+    private readonly fourEyesPolicy: () => Promise<FourEyesPolicy> = () => Promise.resolve(DEFAULT_FOUR_EYES_POLICY),
   ) {}
+
+  /**
+   * A record that needs the second check is signed by its author as it is
+   * saved (their unlocked signing key, a fresh review id); any other record
+   * carries no signature.
+   */
+  private async withAuthorSignature(envelope: SyncRecord): Promise<{ envelope: SyncRecord; needsReview: boolean }> {
+    const { authorSignature: _previous, ...unsigned } = envelope;
+    const record = unsigned as SyncRecord;
+    if (!needsSecondCheck(record, await this.fourEyesPolicy())) return { envelope: record, needsReview: false };
+    const owner = this.requireOwner();
+    const slot = await this.vault.slot(owner);
+    if (!slot) throw new Error('no key slot for the unlocked person');
+    const reviewId = uuidv7();
+    const fingerprint = await keyFingerprint(slot.signingPublicKey);
+    const signature = await this.vault.signAsUnlockedUser(authorStatement(subjectOf(record), reviewId, owner, fingerprint));
+    return { envelope: { ...record, authorSignature: { reviewId, signerId: owner, keyFingerprint: fingerprint, signature } }, needsReview: true };
+  }
 
   /**
    * Saves a new record revision for the unlocked person, queues it, and drops
    * the draft it came from. A record naming a case needs a consent on this
    * tablet that covers it (ConsentMissingError otherwise) — the server checks again.
    */
-  async saveRecord(envelope: SyncRecord, options: { draftId?: string; now?: Date } = {}): Promise<void> {
+  async saveRecord(unsigned: SyncRecord, options: { draftId?: string; now?: Date } = {}): Promise<void> {
     const owner = this.requireOwner();
+    const { envelope, needsReview } = await this.withAuthorSignature(unsigned);
     if (envelope.caseNumber !== null && envelope.kind !== 'consent' && envelope.kind !== 'consentWithdrawal') {
       const verdict = consentCovers(envelope.kind, envelope.caseNumber, await this.consentFor(envelope.caseNumber), false);
       if (!verdict.ok) throw new ConsentMissingError(verdict.reason);
@@ -57,6 +81,7 @@ export class RecordStore {
       createdAt: envelope.createdAt,
       updatedAt: now,
       sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, secret),
+      ...(needsReview ? { reviewState: 'awaiting' as const } : {}),
     };
     const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now };
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
@@ -69,7 +94,32 @@ export class RecordStore {
   /** Decrypted records for screens; needs the unlocked vault. */
   async listRecords(limit = 200): Promise<StoredRecord[]> {
     const rows = await this.db.records.orderBy('updatedAt').reverse().limit(limit).toArray();
-    return Promise.all(rows.map((row) => this.view(row)));
+    const reviews = await this.reviewsOf(rows);
+    return Promise.all(rows.map((row) => this.view(row, reviews.get(sealId(row.id, row.revision)))));
+  }
+
+  /** One record as screens see it (with its review), or undefined. */
+  async getRecord(id: string): Promise<StoredRecord | undefined> {
+    const row = await this.db.records.get(id);
+    if (!row) return undefined;
+    const reviews = await this.reviewsOf([row]);
+    return this.view(row, reviews.get(sealId(row.id, row.revision)));
+  }
+
+  /** The latest review row of each listed revision (a rejected one only if nothing newer exists). */
+  private async reviewsOf(rows: readonly RecordRow[]): Promise<Map<string, ReviewRow>> {
+    const wanted = new Set(rows.map((row) => sealId(row.id, row.revision)));
+    const byRevision = new Map<string, ReviewRow>();
+    if (wanted.size === 0) return byRevision;
+    const candidates = await this.db.reviews.where('recordId').anyOf(rows.map((row) => row.id)).toArray();
+    for (const review of candidates.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+      const k = sealId(review.recordId, review.revision);
+      if (!wanted.has(k)) continue;
+      const current = byRevision.get(k);
+      if (current && current.syncState !== 'rejected' && review.syncState === 'rejected') continue;
+      byRevision.set(k, review);
+    }
+    return byRevision;
   }
 
   async countBySyncState(state: RecordRow['syncState']): Promise<number> {
@@ -277,9 +327,10 @@ export class RecordStore {
   async deleteCase(caseNumber: string): Promise<number> {
     const ids = await this.idsOfCase(caseNumber);
     if (ids.length === 0) return 0;
-    await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews], async () => {
       await this.db.records.bulkDelete(ids);
       await this.db.outbox.where('recordId').anyOf(ids).delete();
+      await this.db.reviews.where('recordId').anyOf(ids).delete();
     });
     return ids.length;
   }
@@ -303,9 +354,10 @@ export class RecordStore {
       updatedAt: now.toISOString(),
       sealed: await this.vault.seal('records', sealId(withdrawal.id, withdrawal.revision), withdrawal.schemaVersion, { envelope: withdrawal } satisfies RecordSecret),
     };
-    await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews], async () => {
       await this.db.records.bulkDelete(ids);
       await this.db.outbox.where('recordId').anyOf(ids).delete();
+      await this.db.reviews.where('recordId').anyOf(ids).delete();
       await this.db.records.put(row);
       await this.db.outbox.add({ recordId: row.id, revision: row.revision, ownerId: ANY_OWNER, enqueuedAt: row.updatedAt });
     });
@@ -333,7 +385,7 @@ export class RecordStore {
     return (await this.vault.open('records', sealId(row.id, row.revision), row.schemaVersion, row.sealed)) as RecordSecret;
   }
 
-  private async view(row: RecordRow): Promise<StoredRecord> {
+  private async view(row: RecordRow, review?: ReviewRow): Promise<StoredRecord> {
     const secret = row.sealed ? await this.openRow(row) : null;
     const view: StoredRecord = {
       id: row.id,
@@ -343,9 +395,22 @@ export class RecordStore {
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       envelope: secret?.envelope ?? null,
+      reviewState: row.reviewState ?? 'notRequired',
     };
     if (row.sentAt !== undefined) view.sentAt = row.sentAt;
     if (secret?.rejection) view.rejection = secret.rejection;
+    if (review) {
+      const opened = (await this.vault.open('reviews', review.id, 1, review.sealed)) as ReviewSecret;
+      view.review = {
+        id: review.id,
+        decision: review.decision,
+        comment: opened.submission.comment,
+        reviewerName: opened.reviewerName,
+        decidedAt: opened.submission.signedAt,
+        syncState: review.syncState,
+        ...(opened.rejection ? { rejection: opened.rejection } : {}),
+      };
+    }
     return view;
   }
 }

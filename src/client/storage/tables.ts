@@ -11,6 +11,7 @@ export const TABLES = {
   meta: 'meta',
   drafts: 'drafts',
   keySlots: 'keySlots',
+  reviews: 'reviews',
 } as const;
 
 /** Dexie store specs per version; only ids and non-identifying status fields are indexed. */
@@ -44,6 +45,19 @@ export const SCHEMA_HISTORY = [
       [TABLES.meta]: 'key',
       [TABLES.drafts]: 'formId',
       [TABLES.keySlots]: 'userId',
+    },
+  },
+  {
+    // v4: four-eyes. Reviews (approvals and send-backs) made on this tablet or
+    // pulled for its records; the signed submission and any comment are sealed.
+    version: 4,
+    stores: {
+      [TABLES.records]: 'id, kind, syncState, updatedAt',
+      [TABLES.outbox]: '++seq, recordId, [ownerId+seq]',
+      [TABLES.meta]: 'key',
+      [TABLES.drafts]: 'formId',
+      [TABLES.keySlots]: 'userId',
+      [TABLES.reviews]: 'id, recordId, syncState',
     },
   },
 ] as const;

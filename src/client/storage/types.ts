@@ -4,9 +4,16 @@
 import type { ErrorReason } from '../../shared/protocol';
 import type { RecordKind, SyncRecord } from '../../shared/records/sync-record';
 import type { Sealed } from '../../shared/crypto/aes-gcm';
+import type { ReviewDecision, ReviewSubmission } from '../../shared/four-eyes';
 import type { KdfParams } from '../../shared/crypto/key-derivation';
 
 export type RecordSyncState = 'pending' | 'sent' | 'rejected';
+
+/**
+ * Where a record stands in the second check (four-eyes): not required for it,
+ * awaiting it, approved, or sent back to the author with a comment.
+ */
+export type ReviewState = 'notRequired' | 'awaiting' | 'approved' | 'sentBack';
 
 export interface RecordRejection {
   reason: ErrorReason;
@@ -37,6 +44,8 @@ export interface RecordRow {
   /** Only in rows written before encryption (schema v2); sealed at the first unlock. */
   envelope?: SyncRecord;
   rejection?: RecordRejection;
+  /** Four-eyes state of this revision; absent = no second check required (or a row from before v4). */
+  reviewState?: Exclude<ReviewState, 'notRequired'>;
 }
 
 /** A record as screens see it while the vault is unlocked. */
@@ -51,6 +60,38 @@ export interface StoredRecord {
   rejection?: RecordRejection;
   /** null for a content-free stub. */
   envelope: SyncRecord | null;
+  reviewState: ReviewState;
+  /** The decision on this revision, if any (who, when, the send-back comment). */
+  review?: ReviewView;
+}
+
+export interface ReviewView {
+  id: string;
+  decision: ReviewDecision;
+  comment: string | null;
+  reviewerName: string;
+  decidedAt: string;
+  /** pending: made on this tablet, not yet accepted by the server; rejected: the server refused it. */
+  syncState: RecordSyncState;
+  rejection?: RecordRejection;
+}
+
+/** What the sealed box of a review row holds. */
+export interface ReviewSecret {
+  submission: ReviewSubmission;
+  reviewerName: string;
+  rejection?: RecordRejection;
+}
+
+export interface ReviewRow {
+  /** The review id (the one the author signed). */
+  id: string;
+  recordId: string;
+  revision: number;
+  decision: ReviewDecision;
+  syncState: RecordSyncState;
+  createdAt: string;
+  sealed: Sealed;
 }
 
 export interface OutboxEntry {

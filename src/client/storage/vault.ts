@@ -150,6 +150,42 @@ export class Vault {
 
   /** Offline unlock with the passphrase; wrong attempts are throttled and finally wipe the slot. */
   async unlock(userId: string, passphrase: string, maxAttempts: number): Promise<UnlockResult> {
+    const opened = await this.openSlot(userId, passphrase, maxAttempts);
+    if (opened.kind !== 'opened') return opened;
+    await this.activate(opened.slot, opened.raw, opened.pkcs8);
+    opened.raw.fill(0);
+    opened.pkcs8.fill(0);
+    return { kind: 'unlocked' };
+  }
+
+  /**
+   * A colleague signs on this tablet without taking it over (four-eyes on the
+   * same tablet): their passphrase opens their own signing key just for this
+   * one signature — counted and throttled exactly like an unlock — and the
+   * unlocked person's session stays as it was.
+   */
+  async signWithPassphrase(
+    userId: string,
+    passphrase: string,
+    maxAttempts: number,
+    message: string,
+  ): Promise<Exclude<UnlockResult, { kind: 'unlocked' }> | { kind: 'signed'; signature: string; publicKey: string }> {
+    const opened = await this.openSlot(userId, passphrase, maxAttempts);
+    if (opened.kind !== 'opened') return opened;
+    opened.raw.fill(0);
+    try {
+      const key = await crypto.subtle.importKey('pkcs8', opened.pkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+      return { kind: 'signed', signature: await sign(key, message), publicKey: opened.slot.signingPublicKey };
+    } finally {
+      opened.pkcs8.fill(0);
+    }
+  }
+
+  private async openSlot(
+    userId: string,
+    passphrase: string,
+    maxAttempts: number,
+  ): Promise<Exclude<UnlockResult, { kind: 'unlocked' }> | { kind: 'opened'; slot: KeySlot; raw: Uint8Array<ArrayBuffer>; pkcs8: Uint8Array<ArrayBuffer> }> {
     // Count first, verify second: the attempt is recorded as failed (and the
     // next wait set, or the slot wiped) in one transaction BEFORE the key is
     // derived, so parallel attempts from several tabs cannot share one count.
@@ -184,10 +220,7 @@ export class Vault {
       await this.db.keySlots.put(slot); // the right passphrase on the last attempt: keep the slot after all
     }
     await this.db.keySlots.update(userId, { failedAttempts: 0, nextAttemptAt: null });
-    await this.activate(slot, raw, pkcs8);
-    raw.fill(0);
-    pkcs8.fill(0);
-    return { kind: 'unlocked' };
+    return { kind: 'opened', slot, raw, pkcs8 };
   }
 
   /** Forgets every key in memory. Screens listening to onChange drop decrypted state. */

@@ -23,6 +23,15 @@ import {
   type EnrollDeviceRequest,
   type EnrollDeviceResponse,
 } from '../../shared/staff-api';
+import {
+  reviewDecisionsResponseSchema,
+  reviewQueueResponseSchema,
+  submitReviewsResponseSchema,
+  type ReviewDecisionsResponse,
+  type ReviewQueueResponse,
+  type ReviewSubmission,
+  type SubmitReviewsResponse,
+} from '../../shared/four-eyes';
 
 export class BackendError extends Error {
   override readonly name = 'BackendError';
@@ -96,4 +105,20 @@ export async function enrollSigningKey(token: string, deviceId: string, publicKe
 export async function fetchWithdrawals(token: string, since: string | undefined): Promise<WithdrawalsResponse> {
   const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
   return withdrawalsResponseSchema.parse(await call(`/api/sync/withdrawals${query}`, { method: 'GET', token }));
+}
+
+/** Submits approvals and send-backs made on this tablet; answered per review. */
+export async function submitReviews(token: string, deviceId: string, reviews: readonly ReviewSubmission[]): Promise<SubmitReviewsResponse> {
+  return submitReviewsResponseSchema.parse(await call('/api/reviews', { method: 'POST', token, json: { deviceId, reviews } }));
+}
+
+/** Records of my organisation waiting for my second check (approvers only, online only). */
+export async function fetchReviewQueue(token: string): Promise<ReviewQueueResponse> {
+  return reviewQueueResponseSchema.parse(await call('/api/reviews/queue', { method: 'GET', token }));
+}
+
+/** Decisions on records this tablet sent, from `since` on. */
+export async function fetchReviewDecisions(token: string, since: string | undefined): Promise<ReviewDecisionsResponse> {
+  const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
+  return reviewDecisionsResponseSchema.parse(await call(`/api/reviews/decisions${query}`, { method: 'GET', token }));
 }

@@ -10,6 +10,7 @@ import { HomeContactSummary } from '../home-contact/HomeContactSummary';
 import { MediationSummary } from '../mediation/MediationSummary';
 import { ScreeningSummary } from '../screening/ScreeningSummary';
 import { WelcomeVisitAttemptSummary, WelcomeVisitSummary } from '../welcome-visit/WelcomeVisitSummary';
+import { ReviewStatus } from '../approval/ReviewStatus';
 
 function Summary({ envelope }: { envelope: SyncRecord }) {
   const { t } = useTranslation();
@@ -53,7 +54,7 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
   }
 }
 
-function RecordItem({ row, timeFormat }: { row: StoredRecord; timeFormat: Intl.DateTimeFormat }) {
+function RecordItem({ row, timeFormat, onSecondCheck }: { row: StoredRecord; timeFormat: Intl.DateTimeFormat; onSecondCheck?: ((recordId: string) => void) | undefined }) {
   const { t } = useTranslation();
   return (
     <li className={`record record--${row.syncState}`} data-record-id={row.id} data-record-kind={row.kind} data-sync-state={row.syncState}>
@@ -65,11 +66,12 @@ function RecordItem({ row, timeFormat }: { row: StoredRecord; timeFormat: Intl.D
       {row.syncState === 'rejected' && row.rejection && (
         <p className="record__rejection">{t('record.rejectedReason', { reason: t(`errorReason.${row.rejection.reason}`) })}</p>
       )}
+      <ReviewStatus record={row} onSecondCheck={onSecondCheck} />
     </li>
   );
 }
 
-export function RecordList() {
+export function RecordList({ onSecondCheck }: { onSecondCheck?: ((recordId: string) => void) | undefined } = {}) {
   const { t, i18n } = useTranslation();
   const { storage } = useAppServices();
   const records = useStoredValue(storage, (s) => s.records.listRecords());
@@ -80,7 +82,7 @@ export function RecordList() {
       {records !== undefined && records.length === 0 && <p className="hint">{t('records.empty')}</p>}
       <ul className="record-list" data-testid="record-list">
         {(records ?? []).map((row) => (
-          <RecordItem key={row.id} row={row} timeFormat={timeFormat} />
+          <RecordItem key={row.id} row={row} timeFormat={timeFormat} onSecondCheck={onSecondCheck} />
         ))}
       </ul>
     </section>
