@@ -1,0 +1,162 @@
+// Four-eyes in real Chromium (DESIGN.md §4). Same tablet, offline: the
+// midwife saves a screening; a colleague who may approve takes the tablet,
+// sees exactly what she signs and approves with HER passphrase; back online,
+// record and approval reach the server and the screening counts. Remote: an
+// approver on her own tablet finds a colleague's screening in her
+// organisation's queue, approves it, and the author's tablet shows it approved.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
+import { launchTablet, type BrowserSession } from './support/chromium';
+import { TabletApp } from './pages/TabletApp';
+import { de } from './pages/texts';
+import screening from '../../locales/de/screening.json';
+import approval from '../../locales/de/approval.json';
+import { DEMO_ACCOUNTS } from '../../src/server/db/demo-seed';
+
+const AUTHOR_PASSPHRASE = 'Kreißsaal Moers 2026';
+const APPROVER_PASSPHRASE = 'Zweitprüfung Moers 2026';
+const approverAccount = DEMO_ACCOUNTS.find((a) => a.username === 'approver');
+if (!approverAccount) throw new Error('demo seed changed: no approver');
+
+/** Consent for a screening, then the screening itself (no sign of danger); returns the case number. */
+async function recordScreening(page: Page): Promise<string> {
+  await page.getByRole('button', { name: de.common.consent.start }).click();
+  await page.getByRole('radio', { name: de.common.consent.settings.screening, exact: true }).check();
+  await page.getByRole('button', { name: de.common.consent.handOver }).click();
+  await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
+  await page.getByRole('button', { name: de.consent.agree }).click();
+  await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
+  const caseNumber = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
+  const continueWith = (de.common.consent as { continueWith?: Record<string, string> }).continueWith?.screening;
+  if (continueWith !== undefined && (await page.getByRole('button', { name: continueWith }).count()) > 0) {
+    await page.getByRole('button', { name: continueWith }).click();
+  } else {
+    await page.getByRole('button', { name: de.common.consent.done }).click();
+    await page.getByRole('button', { name: screening.new }).click();
+  }
+  await page.getByRole('heading', { name: screening.new, exact: true }).waitFor();
+  if ((await page.locator('#screening-case-number').count()) === 0) {
+    const input = page.getByLabel(screening.caseNumber);
+    await input.fill(caseNumber);
+    await input.press('Enter');
+  }
+  const choose = (id: string, value: string) => page.locator(`[data-question="${id}"]`).locator(`input[value="${value}"]`).check();
+  await choose('partnerInvolved', 'livesWithUs');
+  await choose('preterm', 'false');
+  await choose('feeding', 'someQuestions');
+  await choose('moodScale', '2');
+  await choose('prenatalCare', 'regular');
+  await choose('careAtHome', 'secured');
+  await choose('parentAgeGroup', 'over21');
+  await choose('supportNetwork', 'several');
+  await choose('languages', 'de');
+  await page.getByRole('button', { name: screening.save }).click();
+  await page.locator('[data-record-kind="screening"]').first().waitFor();
+  return caseNumber;
+}
+
+/** The approver's first sign-in on a tablet where someone else is unlocked; ends with the approver unlocked. */
+async function addApprover(app: TabletApp): Promise<void> {
+  await app.lock();
+  await app.page.getByRole('button', { name: de.common.access.firstSignInLink }).click();
+  await app.firstSignIn(approverAccount ?? { username: '', password: '' }, APPROVER_PASSPHRASE);
+}
+
+const screeningRow = (page: Page, caseNumber: string) => page.locator('[data-record-kind="screening"]', { hasText: caseNumber });
+
+describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
+  const { backend, browser } = setUpBackendAndTablet();
+  let app: TabletApp;
+
+  beforeAll(async () => {
+    app = new TabletApp(await browser().context.newPage());
+    await app.start(backend(), AUTHOR_PASSPHRASE, { offlineReady: true });
+    await addApprover(app);
+    // Back to the midwife.
+    await app.lock();
+    await app.page.getByRole('radio', { name: 'HOME-Partnerin (Demo)' }).check();
+    await app.unlock(AUTHOR_PASSPHRASE);
+    await app.page.getByRole('button', { name: de.homeContact.new }).waitFor();
+  });
+
+  it('approves on the same tablet offline with the colleague’s passphrase; both reach the server once online', async () => {
+    const { page } = app;
+    await browser().context.setOffline(true);
+    await backend().pause();
+
+    const caseNumber = await recordScreening(page);
+    const row = screeningRow(page, caseNumber);
+    expect(await row.locator('[data-review-state]').getAttribute('data-review-state')).toBe('awaiting');
+    await row.getByRole('button', { name: approval.checkHere }).click();
+
+    // What you see is what you sign: the case number and the answers, before any passphrase.
+    const detail = page.getByTestId('record-detail');
+    await detail.waitFor();
+    expect(await detail.textContent()).toContain(caseNumber);
+    expect(await detail.getByTestId('detail-answers').textContent()).toContain('Meist gut, es gibt aber Fragen');
+    await page.getByLabel(`Passphrase von ${approverAccount.displayName}`).fill('nicht ihre Passphrase');
+    await page.getByRole('button', { name: approval.flow.approve }).click();
+    await page.getByRole('alert').filter({ hasText: 'Passphrase falsch' }).waitFor();
+    await page.getByLabel(`Passphrase von ${approverAccount.displayName}`).fill(APPROVER_PASSPHRASE);
+    await page.getByRole('button', { name: approval.flow.approve }).click();
+    await page.getByTestId('second-check-outcome').waitFor();
+    await page.getByRole('button', { name: approval.flow.done }).click();
+
+    // Still the midwife's session; the record shows approved (not yet sent).
+    expect(await row.locator('[data-review-state]').getAttribute('data-review-state')).toBe('approved');
+    expect(await row.textContent()).toContain(approval.state.approved);
+
+    await backend().resume();
+    await browser().context.setOffline(false);
+    const db = backend().db;
+    await expect
+      .poll(async () => (await db.query<{ countable: boolean }>("SELECT countable FROM records WHERE kind = 'screening' AND case_number = $1", [caseNumber]))[0]?.countable, {
+        timeout: 30_000,
+        interval: 250,
+      })
+      .toBe(true);
+    const [review] = await db.query<{ decision: string; reviewer: string; author: string }>(
+      `SELECT v.decision, rv.username AS reviewer, au.username AS author
+         FROM record_reviews v JOIN records r ON r.id = v.record_id AND r.revision = v.revision
+         JOIN staff_accounts rv ON rv.id = v.reviewer_id JOIN staff_accounts au ON au.id = v.author_id
+        WHERE r.case_number = $1`,
+      [caseNumber],
+    );
+    expect(review).toEqual({ decision: 'approved', reviewer: 'approver', author: 'home.partner' });
+  });
+
+  it('approves remotely from the approver’s own tablet; the author’s tablet then shows it approved', async () => {
+    const { page } = app;
+    const caseNumber = await recordScreening(page);
+    const row = screeningRow(page, caseNumber);
+    await expect.poll(() => row.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
+    expect(await row.locator('[data-review-state]').getAttribute('data-review-state')).toBe('awaiting');
+
+    let second: BrowserSession | undefined;
+    try {
+      second = await launchTablet();
+      const other = new TabletApp(await second.context.newPage());
+      await other.open(backend().url);
+      await other.setUp(backend().demo.coordinator, approverAccount, APPROVER_PASSPHRASE);
+      await other.page.getByRole('button', { name: approval.queue.open }).click();
+      const item = other.page.getByTestId('review-queue').locator('li', { hasText: 'HOME-Partnerin (Demo)' }).first();
+      await item.getByRole('button', { name: approval.queue.review }).click();
+      const detail = item.getByTestId('record-detail');
+      await detail.waitFor();
+      expect(await detail.textContent()).toContain(caseNumber);
+      await item.getByRole('button', { name: approval.flow.approve }).click();
+      expect(await item.getByTestId('review-message').textContent()).toBe(approval.queue.submitted);
+    } finally {
+      await second?.close();
+    }
+
+    // The author's tablet learns of it at its next sync cycle (a tap on nothing: the periodic pull, or a save).
+    await page.reload();
+    await page.getByRole('heading', { name: de.common.access.lockedTitle }).waitFor();
+    await page.getByRole('radio', { name: 'HOME-Partnerin (Demo)' }).check();
+    await app.unlock(AUTHOR_PASSPHRASE);
+    await expect.poll(() => screeningRow(page, caseNumber).locator('[data-review-state]').getAttribute('data-review-state'), { timeout: 45_000, interval: 500 }).toBe('approved');
+    expect(await screeningRow(page, caseNumber).textContent()).toContain(approval.approvedBy.replace('{{name}}', approverAccount.displayName));
+  });
+});
