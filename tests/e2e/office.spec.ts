@@ -118,6 +118,18 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     expect(await staffRow.getAttribute('data-active')).toBe('true');
     expect((await apiSignIn(backend().url, { username: 'erika.muster', password: 'ein-langes-startpasswort' })).status).toBe(200);
 
+    // Four-eyes: the admin marks the account as the same person as another one; a malformed id is refused.
+    await staffRow.getByRole('button', { name: office.staff.editRoles }).click();
+    const personField = page.getByLabel(office.staff.edit.personId);
+    await personField.fill('Erika Muster');
+    await page.getByRole('button', { name: office.staff.edit.submit }).click();
+    await page.getByText(office.fieldErrors.invalidPersonId).waitFor();
+    await personField.fill('erika-m');
+    await page.getByRole('button', { name: office.staff.edit.submit }).click();
+    await expect
+      .poll(async () => (await backend().db.query<{ person_id: string | null }>("SELECT person_id FROM staff_accounts WHERE username = 'erika.muster'"))[0]?.person_id, { timeout: 10_000 })
+      .toBe('erika-m');
+
     // Deactivation asks first and says what it does.
     const confirm = await officePage.startDeactivation('erika.muster');
     expect(await confirm.textContent()).toContain(office.staff.confirmDeactivate);

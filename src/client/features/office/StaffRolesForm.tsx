@@ -1,4 +1,6 @@
-// Admin: change one account's roles (PATCH with the shared update schema).
+// Admin: change one account's roles and which person it belongs to (PATCH with
+// the shared update schema). Accounts with the same person id never approve
+// each other's records (four-eyes, src/domain/four-eyes.ts).
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
@@ -9,9 +11,10 @@ import type { OfficeConnection } from './office-api';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
 import { RolesFieldset } from './RolesFieldset';
+import { OfficeField } from './OfficeField';
 
 type RolesForm = z.input<typeof updateStaffRequestSchema>;
-const FIELDS = ['roles'] as const;
+const FIELDS = ['roles', 'personId'] as const;
 
 export function StaffRolesForm({
   api,
@@ -34,7 +37,7 @@ export function StaffRolesForm({
     formState: { errors, isSubmitting },
   } = useForm<RolesForm, unknown, UpdateStaffRequest>({
     resolver: zodResolver(updateStaffRequestSchema),
-    defaultValues: { roles: [...account.roles] },
+    defaultValues: { roles: [...account.roles], personId: account.personId },
   });
 
   useEffect(() => {
@@ -57,6 +60,17 @@ export function StaffRolesForm({
         {t('staff.edit.title', { name: account.displayName })}
       </h3>
       <RolesFieldset registration={register('roles')} error={errors.roles && t(fieldErrorKey(errors.roles.message))} />
+      <OfficeField id="office-staff-person" label={t('staff.edit.personId')} hint={t('staff.edit.personIdHint')} error={errors.personId && t(fieldErrorKey(errors.personId.message))}>
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            {...register('personId', { setValueAs: (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null) })}
+          />
+        )}
+      </OfficeField>
       <FormFailure failure={failure} />
       <div className="actions">
         <button type="submit" className="button button--primary" disabled={isSubmitting}>

@@ -8,6 +8,7 @@ const FIELD_ERROR_KEYS = [
   'tooLong',
   'invalidSlug',
   'invalidUsername',
+  'invalidPersonId',
   'rolesRequired',
   'passwordTooShort',
   'invalidChoice',
