@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // A few property and statistics tests do real work (200,000 case numbers, PBKDF2 at 600,000
+          // iterations): generous on a loaded machine. Speed is measured in `npm run bench`, not here.
+          testTimeout: 30_000,
         },
       },
       {

@@ -132,3 +132,22 @@ export type UpdateStaffRequest = z.infer<typeof updateStaffRequestSchema>;
 
 export const organisationListSchema = z.strictObject({ organisations: z.array(organisationSchema) });
 export const staffListSchema = z.strictObject({ staff: z.array(staffAccountSchema) });
+
+// ── Admin: the municipality's settings ─────────────────────────────────────
+
+/** Kinds that can be put under the second check: anonymous counts have nothing to check. */
+export const CHECKABLE_KINDS = ['screening', 'welcomeVisit', 'homeContact', 'mediation'] as const;
+
+export const municipalitySettingsSchema = z.strictObject({
+  /** Tablets lock after this many minutes without a touch. */
+  autoLockMinutes: z.int({ error: 'invalidNumber' }).min(1, { message: 'outOfRange' }).max(60, { message: 'outOfRange' }),
+  /** Wrong unlocks before a person's key slot is wiped on a tablet. */
+  maxUnlockAttempts: z.int({ error: 'invalidNumber' }).min(3, { message: 'outOfRange' }).max(50, { message: 'outOfRange' }),
+  /** Days a sent (and approved) record's content stays on the tablet. */
+  retentionDaysAfterSync: z.int({ error: 'invalidNumber' }).min(0, { message: 'outOfRange' }).max(30, { message: 'outOfRange' }),
+  /** Record kinds that always need the second check (four-eyes). */
+  fourEyesKinds: z.array(z.enum(CHECKABLE_KINDS, { error: 'invalidChoice' })).refine((kinds) => new Set(kinds).size === kinds.length, { message: 'invalidChoice' }),
+  /** Whether any record that recommends offers needs it too. */
+  fourEyesForReferrals: z.boolean(),
+});
+export type MunicipalitySettings = z.infer<typeof municipalitySettingsSchema>;

@@ -154,6 +154,35 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await page.close();
   });
 
+  it('lets an admin change the municipality’s settings, refusing values out of range', async () => {
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend().url);
+    const admin = demoAccount('admin');
+    await officePage.signIn(admin.username, admin.password);
+    await officePage.openSection('settings');
+    const autoLock = page.getByLabel(office.settings.autoLockMinutes);
+    expect(await autoLock.inputValue()).toBe('5');
+    expect(await page.getByRole('checkbox', { name: office.settings.kinds.screening }).isChecked()).toBe(true);
+
+    await autoLock.fill('0');
+    await page.getByRole('button', { name: office.settings.submit }).click();
+    await page.getByText(office.fieldErrors.outOfRange).waitFor();
+    const stored = async () =>
+      (await backend().db.query<{ auto_lock_minutes: number; four_eyes_kinds: string[] }>("SELECT auto_lock_minutes, four_eyes_kinds FROM municipality_settings WHERE municipality_id = 'demo-stadt'"))[0];
+    expect((await stored())?.auto_lock_minutes ?? 5).toBe(5);
+
+    await autoLock.fill('3');
+    await page.getByRole('checkbox', { name: office.settings.kinds.welcomeVisit }).check();
+    await page.getByRole('button', { name: office.settings.submit }).click();
+    await page.getByRole('status').filter({ hasText: office.settings.saved }).waitFor();
+    expect(await stored()).toEqual({ auto_lock_minutes: 3, four_eyes_kinds: ['screening', 'welcomeVisit'] });
+    expect(await officeViolations(page)).toEqual([]);
+    // Back to the defaults for the other tests.
+    await backend().db.query("UPDATE municipality_settings SET auto_lock_minutes = 5, four_eyes_kinds = ARRAY['screening'] WHERE municipality_id = 'demo-stadt'");
+    await page.close();
+  });
+
   it('tells a fieldworker there are no office functions for their role, and rejects a wrong password', async () => {
     const page = await browser().context.newPage();
     const officePage = new OfficePage(page);

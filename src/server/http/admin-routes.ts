@@ -10,6 +10,7 @@ import {
   staffAccountSchema,
   staffListSchema,
   updateStaffRequestSchema,
+  municipalitySettingsSchema,
 } from '../../shared/staff-api';
 import type { AdminService } from '../services/admin-service';
 import type { AuthService } from '../services/auth-service';
@@ -104,6 +105,35 @@ export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, {
       },
     },
     (request) => admin.updateStaff(requireSession(request).user, request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/admin/settings',
+    {
+      onRequest: admins,
+      schema: {
+        summary: "The municipality's settings: tablet lock, retention and the second-check rule (admin)",
+        tags: ['admin'],
+        security,
+        response: { 200: municipalitySettingsSchema, ...denied },
+      },
+    },
+    (request) => admin.settings(requireSession(request).user),
+  );
+
+  app.put(
+    '/api/admin/settings',
+    {
+      onRequest: admins,
+      schema: {
+        summary: "Replace the municipality's settings (admin); tablets get them at their next configuration pull",
+        tags: ['admin'],
+        security,
+        body: municipalitySettingsSchema,
+        response: { 200: municipalitySettingsSchema, ...writeErrors },
+      },
+    },
+    (request) => admin.updateSettings(requireSession(request).user, request.body),
   );
   done();
 };

@@ -4,10 +4,13 @@
 // a person revokes their sessions, refresh tokens and signing keys everywhere.
 import type { Database } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
-import { ORGANISATION_KINDS } from '../../shared/staff-api';
+import { CHECKABLE_KINDS, ORGANISATION_KINDS } from '../../shared/staff-api';
+import { DEFAULT_SECURITY_SETTINGS } from './sync-service';
+import { DEFAULT_FOUR_EYES_POLICY } from '../../domain/four-eyes';
 import type {
   CreateOrganisationRequest,
   CreateStaffRequest,
+  MunicipalitySettings,
   Organisation,
   OrganisationKind,
   StaffAccount,
@@ -61,11 +64,75 @@ function toStaffAccount(row: StaffRow): StaffAccount {
 
 const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
 
+interface SettingsRow {
+  auto_lock_minutes: number;
+  max_unlock_attempts: number;
+  retention_days_after_sync: number;
+  four_eyes_kinds: string[];
+  four_eyes_for_referrals: boolean;
+}
+
+const SETTINGS_COLUMNS = 'auto_lock_minutes, max_unlock_attempts, retention_days_after_sync, four_eyes_kinds, four_eyes_for_referrals';
+
+function toSettings(row: SettingsRow | undefined): MunicipalitySettings {
+  if (!row) {
+    return {
+      ...DEFAULT_SECURITY_SETTINGS,
+      fourEyesKinds: DEFAULT_FOUR_EYES_POLICY.kinds.filter(isCheckableKind),
+      fourEyesForReferrals: DEFAULT_FOUR_EYES_POLICY.forReferrals,
+    };
+  }
+  return {
+    autoLockMinutes: row.auto_lock_minutes,
+    maxUnlockAttempts: row.max_unlock_attempts,
+    retentionDaysAfterSync: row.retention_days_after_sync,
+    fourEyesKinds: row.four_eyes_kinds.filter(isCheckableKind),
+    fourEyesForReferrals: row.four_eyes_for_referrals,
+  };
+}
+
+function isCheckableKind(kind: string): kind is MunicipalitySettings['fourEyesKinds'][number] {
+  return (CHECKABLE_KINDS as readonly string[]).includes(kind);
+}
+
 export class AdminService {
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date,
   ) {}
+
+  /** The municipality's settings (the defaults while it has none stored). */
+  async settings(admin: SessionUser): Promise<MunicipalitySettings> {
+    const [row] = await this.db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1`, [admin.municipalityId]);
+    return toSettings(row);
+  }
+
+  /** Replaces the settings; tablets get them with their next configuration pull. */
+  async updateSettings(admin: SessionUser, settings: MunicipalitySettings): Promise<MunicipalitySettings> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<SettingsRow>(
+        `INSERT INTO municipality_settings (municipality_id, auto_lock_minutes, max_unlock_attempts, retention_days_after_sync,
+                                            four_eyes_kinds, four_eyes_for_referrals, updated_at)
+         VALUES ($1, $2, $3, $4, $5::text[], $6, $7)
+         ON CONFLICT (municipality_id) DO UPDATE SET
+           auto_lock_minutes = EXCLUDED.auto_lock_minutes, max_unlock_attempts = EXCLUDED.max_unlock_attempts,
+           retention_days_after_sync = EXCLUDED.retention_days_after_sync, four_eyes_kinds = EXCLUDED.four_eyes_kinds,
+           four_eyes_for_referrals = EXCLUDED.four_eyes_for_referrals, updated_at = EXCLUDED.updated_at
+         RETURNING ${SETTINGS_COLUMNS}`,
+        [
+          admin.municipalityId,
+          settings.autoLockMinutes,
+          settings.maxUnlockAttempts,
+          settings.retentionDaysAfterSync,
+          [...settings.fourEyesKinds],
+          settings.fourEyesForReferrals,
+          this.clock(),
+        ],
+      );
+      await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'settings.updated', objectId: admin.municipalityId });
+      return toSettings(row);
+    });
+  }
 
   async listOrganisations(admin: SessionUser): Promise<Organisation[]> {
     const rows = await this.db.query<OrganisationRow>(

@@ -117,6 +117,8 @@ describeEachDatabase('app', ({ kind, db }) => {
         'GET /api/admin/staff',
         'POST /api/admin/staff',
         'PATCH /api/admin/staff/{id}',
+        'GET /api/admin/settings',
+        'PUT /api/admin/settings',
       ].sort(),
     );
     // The push body is documented from the shared zod schema.

@@ -309,6 +309,11 @@ describeEachDatabase('tenant isolation', ({ db }) => {
             password: 'intruder-password-2026',
           }),
       },
+      'GET /api/admin/settings': {},
+      // Settings always belong to the caller's own municipality: there is no id to name another one by.
+      'PUT /api/admin/settings': {
+        body: () => Promise.resolve({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true }),
+      },
       'PATCH /api/admin/staff/{id}': {
         body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'], personId: 'uebernahme' }),
       },

@@ -1,5 +1,5 @@
 // What a signed-in person may do in the office area, by role: admins manage
-// organisations, staff and tablets; coordinators manage tablets; others get a
+// organisations, staff, tablets and the municipality's settings; coordinators manage tablets; others get a
 // clear "nothing here for you". The server checks every route again.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,11 +8,12 @@ import type { OfficeConnection } from './office-api';
 import { DevicesPanel } from './DevicesPanel';
 import { OrganisationsPanel } from './OrganisationsPanel';
 import { StaffPanel } from './StaffPanel';
+import { SettingsPanel } from './SettingsPanel';
 
-export type OfficeSection = 'organisations' | 'staff' | 'tablets';
+export type OfficeSection = 'organisations' | 'staff' | 'tablets' | 'settings';
 
 export function officeSections(roles: readonly Role[]): OfficeSection[] {
-  if (roles.includes('admin')) return ['organisations', 'staff', 'tablets'];
+  if (roles.includes('admin')) return ['organisations', 'staff', 'tablets', 'settings'];
   if (roles.includes('coordinator')) return ['tablets'];
   return [];
 }
@@ -53,6 +54,7 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
       {chosen === 'organisations' && <OrganisationsPanel api={api} />}
       {chosen === 'staff' && <StaffPanel api={api} />}
       {chosen === 'tablets' && <DevicesPanel api={api} />}
+      {chosen === 'settings' && <SettingsPanel api={api} />}
     </>
   );
 }

@@ -22,6 +22,8 @@ import {
   type Organisation,
   type StaffAccount,
   type UpdateStaffRequest,
+  municipalitySettingsSchema,
+  type MunicipalitySettings,
 } from '../../../shared/staff-api';
 
 /** A slow or dead network must not leave a form spinning forever. */
@@ -46,7 +48,7 @@ export class OfficeApiError extends Error {
 }
 
 interface RequestOptions {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   token?: string;
 }
@@ -101,6 +103,8 @@ export interface OfficeConnection {
   updateStaff(id: string, body: UpdateStaffRequest): Promise<StaffAccount>;
   listDevices(): Promise<Device[]>;
   revokeDevice(deviceId: string): Promise<void>;
+  settings(): Promise<MunicipalitySettings>;
+  updateSettings(body: MunicipalitySettings): Promise<MunicipalitySettings>;
   /** Revokes the session on the server; never throws (offline, the token simply expires). */
   signOut(): Promise<void>;
 }
@@ -189,6 +193,12 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
       const payload = await authorised(`/api/devices/${encodeURIComponent(deviceId)}/revoke`, { method: 'POST', body: {} });
       // The answer is either empty (204) or the revoked device.
       if (payload !== undefined) parse(deviceSchema, payload);
+    },
+    async settings() {
+      return parse(municipalitySettingsSchema, await authorised('/api/admin/settings', { method: 'GET' }));
+    },
+    async updateSettings(body) {
+      return parse(municipalitySettingsSchema, await authorised('/api/admin/settings', { method: 'PUT', body }));
     },
     async signOut() {
       if (expired) return;

@@ -13,6 +13,8 @@ const FIELD_ERROR_KEYS = [
   'passwordTooShort',
   'invalidChoice',
   'emptyUpdate',
+  'outOfRange',
+  'invalidNumber',
 ] as const;
 type FieldErrorKey = (typeof FIELD_ERROR_KEYS)[number] | 'invalid';
 

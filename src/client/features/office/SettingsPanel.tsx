@@ -1,0 +1,105 @@
+// Admin: the municipality's settings — how tablets lock, how long sent
+// content stays on them, and which records need the second check
+// (four-eyes). Tablets receive a change at their next configuration pull.
+import { useEffect, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { CHECKABLE_KINDS, municipalitySettingsSchema, type MunicipalitySettings } from '../../../shared/staff-api';
+import type { OfficeConnection } from './office-api';
+import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
+import { FormFailure } from './FormFailure';
+import { LoadFailure } from './LoadFailure';
+import { OfficeField } from './OfficeField';
+import { useOfficeData } from './useOfficeData';
+
+type SettingsForm = z.input<typeof municipalitySettingsSchema>;
+const FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync', 'fourEyesKinds', 'fourEyesForReferrals'] as const;
+const NUMBER_FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync'] as const;
+
+function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: MunicipalitySettings }) {
+  const { t } = useTranslation('office');
+  const [failure, setFailure] = useState<ApiErrorKey | null>(null);
+  const [saved, setSaved] = useState(false);
+  const {
+    register,
+    handleSubmit,
+    reset,
+    setError,
+    formState: { errors, isSubmitting },
+  } = useForm<SettingsForm, unknown, MunicipalitySettings>({
+    resolver: zodResolver(municipalitySettingsSchema),
+    defaultValues: initial,
+  });
+
+  useEffect(() => {
+    reset(initial);
+  }, [initial, reset]);
+
+  const onSubmit = handleSubmit(async (body) => {
+    setFailure(null);
+    setSaved(false);
+    try {
+      reset(await api.updateSettings(body));
+      setSaved(true);
+    } catch (error) {
+      applyServerIssues(error, FIELDS, setError);
+      setFailure(apiErrorKey(error, 'load'));
+    }
+  });
+
+  return (
+    <form className="office-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="office-settings-title">
+      {NUMBER_FIELDS.map((name) => (
+        <OfficeField key={name} id={`office-settings-${name}`} label={t(`settings.${name}`)} hint={t(`settings.${name}Hint`)} error={errors[name] && t(fieldErrorKey(errors[name].message))}>
+          {(control) => <input {...control} type="number" inputMode="numeric" {...register(name, { valueAsNumber: true })} />}
+        </OfficeField>
+      ))}
+      <fieldset className="choice-group">
+        <legend>{t('settings.fourEyesKinds')}</legend>
+        <p className="hint">{t('settings.fourEyesKindsHint')}</p>
+        <div className="choices">
+          {CHECKABLE_KINDS.map((kind) => (
+            <label key={kind} className="choice">
+              <input type="checkbox" value={kind} {...register('fourEyesKinds')} />
+              <span>{t(`settings.kinds.${kind}`)}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="choice">
+        <input type="checkbox" {...register('fourEyesForReferrals')} />
+        <span>{t('settings.fourEyesForReferrals')}</span>
+      </label>
+      <FormFailure failure={failure} />
+      {saved && (
+        <p className="notice" role="status">
+          {t('settings.saved')}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="button button--primary" disabled={isSubmitting}>
+          {t('settings.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsPanel({ api }: { api: OfficeConnection }) {
+  const { t } = useTranslation('office');
+  const { data, reload } = useOfficeData(() => api.settings());
+  return (
+    <section className="card office-panel" aria-labelledby="office-settings-title">
+      <h2 id="office-settings-title">{t('settings.title')}</h2>
+      {data.state === 'loading' && (
+        <p className="loading" role="status">
+          {t('loading')}
+        </p>
+      )}
+      {data.state === 'failed' && <LoadFailure error={data.error} onRetry={reload} />}
+      {data.state === 'loaded' && <SettingsEditor api={api} initial={data.value} />}
+    </section>
+  );
+}

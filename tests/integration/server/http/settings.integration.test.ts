@@ -1,0 +1,69 @@
+// The municipality's settings (admin): tablet lock, retention and which records
+// need the second check. Bad input changes nothing; tablets see the change in
+// their next configuration pull; only admins may read or change them.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { deviceConfigSchema } from '../../../../src/shared/protocol';
+import { municipalitySettingsSchema } from '../../../../src/shared/staff-api';
+import { describeEachDatabase } from '../../helpers/databases';
+import { DEMO_ADMIN, DEMO_COORDINATOR, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
+
+describeEachDatabase('municipality settings', ({ db }) => {
+  let app: FastifyInstance;
+  let adminToken: string;
+
+  const read = async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/admin/settings', headers: bearer(adminToken) });
+    expect(response.statusCode).toBe(200);
+    return municipalitySettingsSchema.parse(response.json());
+  };
+  const put = (body: unknown, token = adminToken) => app.inject({ method: 'PUT', url: '/api/admin/settings', headers: bearer(token), payload: body as object });
+
+  beforeAll(async () => {
+    await seedDemo(db());
+    app = buildTestApp(db());
+    adminToken = (await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password)).token;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('starts from the defaults and stores a change that tablets then receive', async () => {
+    expect(await read()).toEqual({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true });
+    const changed = { autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 2, fourEyesKinds: ['screening', 'welcomeVisit'], fourEyesForReferrals: false };
+    const response = await put(changed);
+    expect(response.statusCode).toBe(200);
+    expect(await read()).toEqual(changed);
+    const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
+    const config = deviceConfigSchema.parse((await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(coordinator.token) })).json());
+    expect(config.security).toEqual({ autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 2 });
+    expect(config.fourEyes).toMatchObject({ kinds: ['screening', 'welcomeVisit'], forReferrals: false });
+    const [audit] = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'settings.updated'`);
+    expect(audit?.n).toBe(1);
+  });
+
+  it('refuses out-of-range values, anonymous kinds and unknown fields, and changes nothing', async () => {
+    const before = await read();
+    const valid = { ...before };
+    for (const bad of [
+      { ...valid, autoLockMinutes: 0 },
+      { ...valid, maxUnlockAttempts: 2 },
+      { ...valid, retentionDaysAfterSync: 31 },
+      { ...valid, fourEyesKinds: ['consentRefusal'] },
+      { ...valid, fourEyesKinds: ['screening', 'screening'] },
+      { ...valid, extra: true },
+      { autoLockMinutes: 5 },
+    ]) {
+      const response = await put(bad);
+      expect(response.statusCode).toBe(400);
+      expect(response.json<{ error: { reason: string } }>().error.reason).toBe('invalidRequest');
+    }
+    expect(await read()).toEqual(before);
+  });
+
+  it('is for admins only', async () => {
+    const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
+    expect((await app.inject({ method: 'GET', url: '/api/admin/settings', headers: bearer(coordinator.token) })).statusCode).toBe(403);
+    expect((await put({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: [], fourEyesForReferrals: false }, coordinator.token)).statusCode).toBe(403);
+  });
+});
