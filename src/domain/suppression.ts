@@ -241,19 +241,19 @@ export function suppressLinked(tables: readonly { table: CountTable; keys: Margi
         }
       }
     });
-    let changed = false;
-    grids.forEach((grid, t) => {
+    let changed = 0;
+    for (const [t, grid] of grids.entries()) {
       for (let i = 0; i < grid.rows; i += 1) {
         for (let j = 0; j < grid.columns; j += 1) {
           const k = marginKey(t, i, j);
           if (k !== undefined && hidden.has(k) && at(grid.marks, i, j) === undefined) {
             suppress(grid, i, j);
-            changed = true;
+            changed += 1;
           }
         }
       }
-    });
-    if (!changed) return grids.map(publish);
+    }
+    if (changed === 0) return grids.map(publish);
   }
 }
 

@@ -64,3 +64,4 @@ export const reportSchema = z.strictObject({
 });
 export type Report = z.infer<typeof reportSchema>;
 export type PublishedIndicatorJson = z.infer<typeof publishedIndicatorSchema>;
+export type PublishedCount = z.infer<typeof publishedCountSchema>;

@@ -108,7 +108,7 @@ export class ReportService {
       params,
     );
     for (const row of contacts) {
-      rows.push({ indicator: 'timeToFirstContact', category: timeToContactBucket(Number(row.days)), district: row.district, month: row.month, n: row.n });
+      rows.push({ indicator: 'timeToFirstContact', category: timeToContactBucket(row.days), district: row.district, month: row.month, n: row.n });
     }
 
     const columns = district !== null ? [district] : [...districts.map((d) => d.id), NO_DISTRICT];

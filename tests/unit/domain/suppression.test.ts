@@ -74,7 +74,7 @@ function derivableUnknowns(grids: { published: PublishedCount[][]; truth: number
   // Unknown v is determined iff the unit vector e_v lies in the row space.
   const determined: string[] = [];
   for (const [k, v] of index) {
-    const unit = Array.from({ length: n }, (_, c) => (c === v ? 1 : 0));
+    const unit: number[] = Array.from({ length: n }, (_, c) => (c === v ? 1 : 0));
     for (const pivot of pivots) {
       const factor = unit[pivot.column] ?? 0;
       if (Math.abs(factor) > 1e-9) for (let c = 0; c < n; c += 1) unit[c] = (unit[c] ?? 0) - factor * (pivot.row[c] ?? 0);
@@ -85,14 +85,14 @@ function derivableUnknowns(grids: { published: PublishedCount[][]; truth: number
 }
 
 function expectHonest(published: PublishedCount[][], truth: number[][]): void {
-  truth.forEach((row, i) =>
-    row.forEach((value, j) => {
+  for (const [i, row] of truth.entries()) {
+    for (const [j, value] of row.entries()) {
       const shown = published[i]?.[j];
       if (value >= 1 && value <= 4) expect(shown).toBe('<5');
       else if (typeof shown === 'number') expect(shown).toBe(value);
       else expect(shown).toBe('x');
-    }),
-  );
+    }
+  }
 }
 
 // Small counts on purpose: many cells of 1–4, some zeros, some large.
