@@ -125,7 +125,8 @@ export function ReportTable({
   total: PublishedCount;
 }) {
   return (
-    <div className="report-table__scroll">
+    // Wide tables scroll sideways: the region can take keyboard focus to be scrolled.
+    <div className="report-table__scroll" role="region" aria-label={caption} tabIndex={0}>
       <table className="report-table">
         <caption>{caption}</caption>
         <thead>
