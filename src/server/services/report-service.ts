@@ -81,29 +81,28 @@ export class ReportService {
       rows.push({ indicator: 'referralUptake', category: row.state, district: row.district, month: row.month, n: row.n });
     }
 
-    // Per case: its first countable screening in the period and its first contact with an offer.
+    // Per case with a contact (few) its first contact, then its first countable screening in the period
+    // looked up by case number (index records_countable_screening_case_idx) — never a scan of all screenings.
     const contacts = await this.db.query<{ district: string; month: string; days: number; n: number }>(
-      `WITH screened AS (
-         SELECT DISTINCT ON (s.case_number) s.case_number,
+      `WITH first_contact AS (
+         SELECT r.case_number, min(c.changed_at) AS at
+           FROM referral_state_changes c
+           JOIN referrals r ON r.id = c.referral_id AND r.municipality_id = c.municipality_id
+          WHERE c.municipality_id = $1 AND c.state IN ('contacted', 'started', 'completed')
+          GROUP BY r.case_number
+       ), screened AS (
+         SELECT DISTINCT ON (s.case_number) s.case_number, f.at,
                 (s.device_created_at AT TIME ZONE '${ZONE}')::date AS day,
                 coalesce(s.content->>'district', '') AS district
-           FROM records s
-          WHERE s.municipality_id = $1 AND s.kind = 'screening' AND s.countable
-            AND s.device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
+           FROM first_contact f
+           JOIN records s ON s.municipality_id = $1 AND s.case_number = f.case_number AND s.kind = 'screening' AND s.countable
+          WHERE s.device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
             AND s.device_created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
             AND ($4::text IS NULL OR s.content->>'district' = $4::text)
           ORDER BY s.case_number, s.device_created_at
-       ), first_contact AS (
-         SELECT r.case_number, min(c.changed_at) AS at
-           FROM referrals r
-           JOIN referral_state_changes c ON c.referral_id = r.id AND c.municipality_id = r.municipality_id
-          WHERE r.municipality_id = $1 AND c.state IN ('contacted', 'started', 'completed')
-            AND r.case_number IN (SELECT case_number FROM screened)
-          GROUP BY r.case_number
        )
-       SELECT s.district, to_char(s.day, 'YYYY-MM') AS month,
-              ((f.at AT TIME ZONE '${ZONE}')::date - s.day) AS days, count(*)::int AS n
-         FROM screened s JOIN first_contact f ON f.case_number = s.case_number
+       SELECT district, to_char(day, 'YYYY-MM') AS month, ((at AT TIME ZONE '${ZONE}')::date - day) AS days, count(*)::int AS n
+         FROM screened
         GROUP BY 1, 2, 3`,
       params,
     );
@@ -170,5 +169,11 @@ export function reportToCsv(report: Report): string {
       records.push(['measure', indicator.id, '', measure, '', value === null ? 'x' : String(value)]);
     }
   }
-  return stringify(records);
+  // Labels come from the municipality's configuration: never let a spreadsheet read one as a formula.
+  return stringify(records.map((record) => record.map(neutraliseFormula)));
+}
+
+/** A cell starting with =, +, -, @, tab or CR gets a leading apostrophe (CSV injection); "<5" and counts are unchanged. */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }

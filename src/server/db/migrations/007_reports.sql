@@ -107,8 +107,9 @@ SELECT r.municipality_id, f.indicator, f.day, f.district, f.category, count(*)
  WHERE r.countable
  GROUP BY 1, 2, 3, 4, 5;
 
--- Time from screening to first contact: a case's countable screening is found by case number.
-CREATE INDEX records_countable_screening_case_idx ON records (municipality_id, case_number)
+-- Time from screening to first contact: a contacted case's countable screening is found by case number,
+-- and the period is checked in the index (only screenings in the period are read from the table).
+CREATE INDEX records_countable_screening_case_idx ON records (municipality_id, case_number, device_created_at)
   WHERE kind = 'screening' AND countable;
 -- Uptake of referrals by the first state change of a kind.
 CREATE INDEX referral_state_changes_state_idx ON referral_state_changes (municipality_id, state, referral_id, changed_at);

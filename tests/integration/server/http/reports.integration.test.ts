@@ -218,6 +218,8 @@ describeEachDatabase('coordinator reports', ({ db }) => {
   });
 
   it('carries no case number in the JSON or the CSV Sachbericht, and the CSV shows suppressed cells', async () => {
+    // A configured label that a spreadsheet would run as a formula is neutralised in the CSV.
+    await db().query("INSERT INTO districts (municipality_id, id, label, sort_order) VALUES ('demo-stadt', 'formel', '=1+1', 99)");
     const json = await report();
     const csv = await app.inject({ method: 'GET', url: `/api/reports/demo-stadt/sachbericht?${PERIOD}&format=csv`, headers: bearer(coordinator) });
     expect(csv.statusCode, csv.body).toBe(200);
@@ -226,6 +228,8 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     expect(csv.body).toContain('<5');
     expect(csv.body).toContain('definition,screening');
     expect(csv.body).toContain('periodFrom,,2026-01-01');
+    expect(csv.body).toContain("'=1+1");
+    expect(csv.body).not.toMatch(/(^|,)=1\+1/m);
     const all = [...Object.values(cases).flat(), pendingCase, supersededCase, withdrawnCase];
     for (const caseNumber of all) {
       expect(json.body).not.toContain(caseNumber);
