@@ -47,8 +47,8 @@ export interface IndicatorDefinition {
    * grand totals, so they are suppressed together.
    */
   population: string;
-  /** The formula, as in docs/INDICATORS.md (for the Sachbericht's definitions). */
-  formula: string;
+  /** The formula, as in docs/INDICATORS.md, in English and German (the Sachbericht's definitions). */
+  formula: { en: string; de: string };
 }
 
 export const INDICATORS: readonly IndicatorDefinition[] = [
@@ -58,8 +58,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: [...SUPPORT_NEED_LEVELS, 'refused'],
     byDistrict: true,
     population: 'screening',
-    formula:
-      'Screenings offered = countable screening records (by support need level; a staff override wins) + consent refusals in the setting "screening". Consented = offered − refused. Reach rate = consented ÷ offered. Day: the tablet date of the screening, the date of the refusal.',
+    formula: {
+      en: 'Screenings offered = countable screening records (by support need level; a staff override wins) + consent refusals in the setting "screening". Consented = offered − refused. Reach rate = consented ÷ offered. Day: the tablet date of the screening, the date of the refusal.',
+      de: 'Angebotene Screenings = zählbare Screening-Datensätze (nach Unterstützungsbedarf; eine Korrektur durch die Fachkraft geht vor) + Ablehnungen im Setting „Screening“. Zugestimmt = angeboten − abgelehnt. Erreichungsquote = zugestimmt ÷ angeboten. Tag: Tablet-Datum des Screenings bzw. Datum der Ablehnung.',
+    },
   },
   {
     id: 'welcomeOutcome',
@@ -67,8 +69,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: WELCOME_OUTCOMES,
     byDistrict: true,
     population: 'welcomeOutcome',
-    formula:
-      'Welcome visits by outcome = countable welcome visit records (visited) + countable visit attempts (nobody at home, declined). Day: the visit date.',
+    formula: {
+      en: 'Welcome visits by outcome = countable welcome visit records (visited) + countable visit attempts (nobody at home, declined). Day: the visit date.',
+      de: 'Willkommensbesuche nach Ergebnis = zählbare Besuchsdatensätze (besucht) + zählbare Besuchsversuche (niemand zu Hause, abgelehnt). Tag: Besuchsdatum.',
+    },
   },
   {
     id: 'homeSite',
@@ -76,7 +80,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: undefined,
     byDistrict: false,
     population: 'homeContact',
-    formula: 'HOME contacts by site = countable HOME contact records per configured foyer site. Day: the contact date.',
+    formula: {
+      en: 'HOME contacts by site = countable HOME contact records per configured foyer site. Day: the contact date.',
+      de: 'HOME-Kontakte nach Standort = zählbare HOME-Kontakte je eingerichtetem Foyer-Standort. Tag: Kontaktdatum.',
+    },
   },
   {
     id: 'homeKind',
@@ -84,7 +91,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: CONTACT_KINDS,
     byDistrict: false,
     population: 'homeContact',
-    formula: 'HOME contacts by kind = countable HOME contact records per kind of contact. Day: the contact date.',
+    formula: {
+      en: 'HOME contacts by kind = countable HOME contact records per kind of contact. Day: the contact date.',
+      de: 'HOME-Kontakte nach Art = zählbare HOME-Kontakte je Kontaktart. Tag: Kontaktdatum.',
+    },
   },
   {
     id: 'homeTopic',
@@ -92,8 +102,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: HOME_TOPICS,
     byDistrict: false,
     population: 'homeTopic',
-    formula:
-      'HOME contacts by topic = countable HOME contact records naming the topic; a contact with several topics counts once per topic, so the topics add up to more than the contacts. Day: the contact date.',
+    formula: {
+      en: 'HOME contacts by topic = countable HOME contact records naming the topic; a contact with several topics counts once per topic, so the topics add up to more than the contacts. Day: the contact date.',
+      de: 'HOME-Kontakte nach Thema = zählbare HOME-Kontakte, die das Thema nennen; ein Kontakt mit mehreren Themen zählt je Thema einmal, die Themen ergeben also mehr als die Kontakte. Tag: Kontaktdatum.',
+    },
   },
   {
     id: 'mediationLanguage',
@@ -101,8 +113,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: SPOKEN_LANGUAGES,
     byDistrict: true,
     population: 'mediationLanguage',
-    formula:
-      'Mediation deployments by language = countable mediation records naming the language; a deployment in several languages counts once per language. Day: the deployment date.',
+    formula: {
+      en: 'Mediation deployments by language = countable mediation records naming the language; a deployment in several languages counts once per language. Day: the deployment date.',
+      de: 'Sprachmittlungen nach Sprache = zählbare Einsätze, die die Sprache nennen; ein Einsatz in mehreren Sprachen zählt je Sprache einmal. Tag: Einsatzdatum.',
+    },
   },
   {
     id: 'referralOfferType',
@@ -110,8 +124,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: OFFER_TYPES,
     byDistrict: true,
     population: 'referral',
-    formula:
-      'Referrals by offer type = referrals made (one per case and offer) of cases not withdrawn, by the offer type at the time of referral. Day: the day the referral was made; district: the case district at referral.',
+    formula: {
+      en: 'Referrals by offer type = referrals made (one per case and offer) of cases not withdrawn, by the offer type at the time of referral. Day: the day the referral was made; district: the case district at referral.',
+      de: 'Vermittlungen nach Angebotsart = Vermittlungen (je Fall und Angebot) von Fällen ohne Widerruf, nach der Angebotsart zum Zeitpunkt der Vermittlung. Tag: Tag der Vermittlung; Sozialraum: der des Falls bei der Vermittlung.',
+    },
   },
   {
     id: 'referralUptake',
@@ -119,8 +135,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: REFERRAL_STATES,
     byDistrict: true,
     population: 'referral',
-    formula:
-      'Referral uptake = the same referrals by their current state (suggested, handed over, contacted, started, completed, declined, no response). Uptake rate = (contacted + started + completed) ÷ referrals.',
+    formula: {
+      en: 'Referral uptake = the same referrals by their current state (suggested, handed over, contacted, started, completed, declined, no response). Uptake rate = (contacted + started + completed) ÷ referrals.',
+      de: 'Inanspruchnahme = dieselben Vermittlungen nach aktuellem Stand (vorgeschlagen, übergeben, Kontakt aufgenommen, begonnen, abgeschlossen, abgelehnt, keine Rückmeldung). Quote = (Kontakt + begonnen + abgeschlossen) ÷ Vermittlungen.',
+    },
   },
   {
     id: 'timeToFirstContact',
@@ -128,8 +146,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     categories: TIME_TO_CONTACT_BUCKETS,
     byDistrict: true,
     population: 'timeToFirstContact',
-    formula:
-      'Time from screening to first contact = for each case with a countable screening in the period and at least one referral that reached "contacted" (or later), the days from the screening day to the earliest such state change, in bands 0–7, 8–14, 15–28, 29 and more days. Cases without contact are not counted here. District: the screening\'s.',
+    formula: {
+      en: 'Time from screening to first contact = for each case with a countable screening in the period and at least one referral that reached "contacted" (or later), the days from the screening day to the earliest such state change, in bands 0–7, 8–14, 15–28, 29 and more days. Cases without contact are not counted here. District: the screening\'s.',
+      de: 'Zeit vom Screening bis zum ersten Kontakt = für jeden Fall mit zählbarem Screening im Zeitraum und mindestens einer Vermittlung, die „Kontakt aufgenommen“ (oder später) erreicht hat: Tage vom Screening-Tag bis zum frühesten solchen Statuswechsel, in den Stufen 0–7, 8–14, 15–28, 29 und mehr Tage. Fälle ohne Kontakt zählen hier nicht. Sozialraum: der des Screenings.',
+    },
   },
 ];
 
@@ -169,7 +189,7 @@ export interface PublishedBreakdown {
 export interface PublishedIndicator {
   id: IndicatorId;
   unit: IndicatorDefinition['unit'];
-  formula: string;
+  formula: { en: string; de: string };
   categories: string[];
   byDistrict: PublishedBreakdown | null;
   byMonth: PublishedBreakdown;

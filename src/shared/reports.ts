@@ -43,7 +43,8 @@ export const INDICATOR_UNITS = ['screeningOffer', 'welcomeVisit', 'homeContact',
 export const publishedIndicatorSchema = z.strictObject({
   id: z.string(),
   unit: z.enum(INDICATOR_UNITS),
-  formula: z.string(),
+  /** The indicator's definition (src/domain/indicators.ts), in English and German. */
+  formula: z.strictObject({ en: z.string(), de: z.string() }),
   categories: z.array(z.string()),
   byDistrict: breakdownSchema.nullable(),
   byMonth: breakdownSchema,

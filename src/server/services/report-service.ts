@@ -145,7 +145,8 @@ export function reportToCsv(report: Report): string {
   const label = (id: string, list: readonly { id: string; label: string }[]): string =>
     id === '' ? '(none)' : (list.find((x) => x.id === id)?.label ?? id);
   for (const indicator of report.indicators) {
-    records.push(['definition', indicator.id, '', '', '', indicator.formula]);
+    records.push(['definition', indicator.id, '', 'de', '', indicator.formula.de]);
+    records.push(['definition', indicator.id, '', 'en', '', indicator.formula.en]);
   }
   for (const indicator of report.indicators) {
     const categoryLabel = (c: string): string => (indicator.id === 'homeSite' ? label(c, report.sites) : c);

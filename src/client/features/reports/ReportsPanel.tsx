@@ -194,14 +194,14 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         {report.district !== null && <p>{t('sachbericht.district', { district: districtLabel(report, report.district) })}</p>}
         <p>{t('sachbericht.generatedAt', { date: new Date(report.generatedAt).toLocaleString(i18n.language) })}</p>
         <h3>{t('sachbericht.countingRule')}</h3>
-        <p>{report.countingRule}</p>
+        <p>{t('countingRule')}</p>
         <p>{t('suppression')}</p>
         <h3>{t('sachbericht.definitions')}</h3>
         <dl className="sachbericht__definitions">
           {report.indicators.map((indicator) => (
             <div key={indicator.id}>
               <dt>{isIndicator(indicator.id) ? t(`indicators.${indicator.id}`) : indicator.id}</dt>
-              <dd>{indicator.formula}</dd>
+              <dd>{i18n.language === 'de' ? indicator.formula.de : indicator.formula.en}</dd>
             </div>
           ))}
         </dl>

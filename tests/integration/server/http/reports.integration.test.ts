@@ -226,7 +226,7 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('attachment');
     expect(csv.body).toContain('<5');
-    expect(csv.body).toContain('definition,screening');
+    expect(csv.body).toContain('definition,screening,,de,,Angebotene Screenings');
     expect(csv.body).toContain('periodFrom,,2026-01-01');
     expect(csv.body).toContain("'=1+1");
     expect(csv.body).not.toMatch(/(^|,)=1\+1/m);
@@ -237,7 +237,7 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     }
     const sachbericht = await app.inject({ method: 'GET', url: `/api/reports/demo-stadt/sachbericht?${PERIOD}`, headers: bearer(coordinator) });
     expect(sachbericht.json<Report>().period).toEqual({ from: '2026-01-01', to: '2026-06-30' });
-    expect(sachbericht.json<Report>().indicators.every((i) => i.formula.length > 20)).toBe(true);
+    expect(sachbericht.json<Report>().indicators.every((i) => i.formula.de.length > 20 && i.formula.en.length > 20)).toBe(true);
   });
 
   it('refuses a period ending before it starts, an unknown district, another municipality and non-coordinators', async () => {

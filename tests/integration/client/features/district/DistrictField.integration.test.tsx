@@ -41,14 +41,14 @@ describe('DistrictField', () => {
     fireEvent.click(screen.getByRole('button', { name: de.attempt.save }));
     await waitFor(() => { expect(done).toHaveLength(1); });
     const [row] = await storage.records.listRecords();
-    expect(row?.envelope.content).toMatchObject({ outcome: 'declined', district: 'hafen' });
+    expect(row?.envelope?.content).toMatchObject({ outcome: 'declined', district: 'hafen' });
 
     cleanup();
     const second = await setup(DISTRICTS);
     fireEvent.click(screen.getByRole('button', { name: de.attempt.save }));
     await waitFor(() => { expect(second.done).toHaveLength(1); });
     const [plain] = await second.storage.records.listRecords();
-    expect(Object.keys(plain?.envelope.content ?? {}).sort()).toEqual(['outcome', 'visitDate']);
+    expect(Object.keys(plain?.envelope?.content ?? {}).sort()).toEqual(['outcome', 'visitDate']);
   });
 
   it('is not shown while the municipality has no districts', async () => {
