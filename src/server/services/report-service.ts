@@ -110,6 +110,12 @@ export class ReportService {
       rows.push({ indicator: 'timeToFirstContact', category: timeToContactBucket(row.days), district: row.district, month: row.month, n: row.n });
     }
 
+    // Who looked at which period's statistics (the period only, no figures).
+    await this.db.query("INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'report.generated', $3)", [
+      municipalityId,
+      user.id,
+      `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
+    ]);
     const columns = district !== null ? [district] : [...districts.map((d) => d.id), NO_DISTRICT];
     const indicators = publishIndicators({ rows, period, districts: columns, sites: sites.map((s) => s.id) });
     return {

@@ -248,6 +248,10 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ error: { issues: [{ path: 'district', message: 'unknownDistrict' }] } });
     const filtered = await okReport(`${PERIOD}&district=nord`);
+    const [audit] = await db().query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.generated' AND object_id = '2026-01-01..2026-06-30/nord'",
+    );
+    expect(audit?.n).toBe(1);
     expect(table(filtered, 'screening', 'byDistrict').indicator.byDistrict?.columns).toEqual(['nord']);
     expect(table(filtered, 'screening', 'byDistrict').cell('offerRecommended', 'nord')).toBe(6);
 
