@@ -58,6 +58,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   ) AS f
 $$;
 
+-- Counter rows are locked in key order (ORDER BY in every statement), so two pushes
+-- counting on the same day, district and category wait for each other instead of deadlocking.
 CREATE FUNCTION report_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -66,9 +68,19 @@ BEGIN
       FROM new_rows r CROSS JOIN LATERAL report_facts(r.kind, r.content, r.device_created_at) f
      WHERE r.countable
      GROUP BY 1, 2, 3, 4, 5
+     ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (municipality_id, indicator, day, district, category)
       DO UPDATE SET n = report_counts.n + EXCLUDED.n;
   ELSE
+    PERFORM 1
+       FROM report_counts c
+       JOIN (SELECT DISTINCT r.municipality_id, f.indicator, f.day, f.district, f.category
+               FROM old_rows r CROSS JOIN LATERAL report_facts(r.kind, r.content, r.device_created_at) f
+              WHERE r.countable) AS k
+         ON c.municipality_id = k.municipality_id AND c.indicator = k.indicator AND c.day = k.day
+        AND c.district = k.district AND c.category = k.category
+      ORDER BY c.municipality_id, c.indicator, c.day, c.district, c.category
+        FOR UPDATE OF c;
     WITH delta AS (
       SELECT r.municipality_id, f.indicator, f.day, f.district, f.category, -count(*) AS d
         FROM old_rows r CROSS JOIN LATERAL report_facts(r.kind, r.content, r.device_created_at) f
@@ -85,6 +97,7 @@ BEGIN
         FROM new_rows r CROSS JOIN LATERAL report_facts(r.kind, r.content, r.device_created_at) f
        WHERE r.countable
        GROUP BY 1, 2, 3, 4, 5
+       ORDER BY 1, 2, 3, 4, 5
       ON CONFLICT (municipality_id, indicator, day, district, category)
         DO UPDATE SET n = report_counts.n + EXCLUDED.n;
     END IF;
