@@ -27,6 +27,7 @@ import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
 import { reviewRoutes } from './http/review-routes';
 import { ReviewService } from './services/review-service';
+import { reportRoutes } from './http/report-routes';
 
 export interface BuildAppOptions {
   db: Database;
@@ -159,6 +160,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });
   void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock) });
   void app.register(reviewRoutes, { auth, reviews: new ReviewService(options.db) });
+  void app.register(reportRoutes, { auth, db: options.db });
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () =>

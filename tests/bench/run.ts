@@ -5,7 +5,8 @@
 // exit code is 0 unless a benchmark could not run at all (then 1).
 //
 //   --records=N        records for figures 1 and 4 (default 10000)
-//   --only=a,b         any of bundle, browser, sync, workflow (default all)
+//   --report-records=N records for figure 7, the half-year report (default 1000000)
+//   --only=a,b         any of bundle, browser, sync, workflow, report (default all)
 //   --json=PATH        also write rows + machine as JSON
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -13,13 +14,15 @@ import { runBrowserBench } from './browser-bench';
 import { runBundleBench } from './bundle-bench';
 import { runSyncBench } from './sync-bench';
 import { runWorkflowBench } from './workflow-bench';
+import { runReportBench } from './report-bench';
 import { fmt, renderTable, type Row } from './table';
 
-const SECTIONS = ['bundle', 'browser', 'sync', 'workflow'] as const;
+const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'report'] as const;
 type Section = (typeof SECTIONS)[number];
 
-function parseArgs(argv: readonly string[]): { records: number; only: Set<Section>; json: string | undefined } {
+function parseArgs(argv: readonly string[]): { records: number; reportRecords: number; only: Set<Section>; json: string | undefined } {
   let records = 10_000;
+  let reportRecords = 1_000_000;
   let only = new Set<Section>(SECTIONS);
   let json: string | undefined;
   for (const arg of argv) {
@@ -27,6 +30,9 @@ function parseArgs(argv: readonly string[]): { records: number; only: Set<Sectio
     if (key === '--records') {
       records = Number(value);
       if (!Number.isInteger(records) || records < 1) throw new Error(`--records needs a positive integer, got ${value}`);
+    } else if (key === '--report-records') {
+      reportRecords = Number(value);
+      if (!Number.isInteger(reportRecords) || reportRecords < 1) throw new Error(`--report-records needs a positive integer, got ${value}`);
     } else if (key === '--only') {
       const wanted = value.split(',').filter(Boolean);
       for (const w of wanted) if (!(SECTIONS as readonly string[]).includes(w)) throw new Error(`--only: unknown section ${w}`);
@@ -34,10 +40,10 @@ function parseArgs(argv: readonly string[]): { records: number; only: Set<Sectio
     } else if (key === '--json') {
       json = value;
     } else {
-      throw new Error(`unknown argument ${arg} (use --records=N, --only=${SECTIONS.join(',')}, --json=PATH)`);
+      throw new Error(`unknown argument ${arg} (use --records=N, --report-records=N, --only=${SECTIONS.join(',')}, --json=PATH)`);
     }
   }
-  return { records, only, json };
+  return { records, reportRecords, only, json };
 }
 
 /** ANSI colour codes (ESC [ … m), built from the code point so no control character sits in a literal. */
@@ -79,6 +85,7 @@ async function main(): Promise<number> {
   });
   await section('sync', () => runSyncBench({ records: args.records, log }));
   await section('workflow', () => runWorkflowBench({ log }));
+  await section('report', () => runReportBench({ records: args.reportRecords, log }));
 
   const machine = {
     date: new Date().toISOString(),

@@ -9,12 +9,14 @@ import type mediation from '../../../locales/de/mediation.json';
 import type welcomeVisit from '../../../locales/de/welcome-visit.json';
 import type office from '../../../locales/de/office.json';
 import type screening from '../../../locales/de/screening.json';
+import type district from '../../../locales/de/district.json';
+import type reports from '../../../locales/de/reports.json';
 
 /**
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval', 'district', 'reports'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -30,6 +32,8 @@ declare module 'i18next' {
       family: typeof family;
       screening: typeof screening;
       approval: typeof approval;
+      district: typeof district;
+      reports: typeof reports;
     };
   }
 }

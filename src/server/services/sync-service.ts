@@ -16,6 +16,7 @@ import type { SyncRecord } from '../../shared/records/sync-record';
 import { SYNC_PROTOCOL_VERSION } from '../../shared/protocol';
 import type { DeviceConfig, PushResponse, PushResult, SessionUser } from '../../shared/protocol';
 import { ApiError, defaultMessage, issuesFromZod } from '../http/errors';
+import { DistrictCheck, UNKNOWN_DISTRICT_ISSUE } from './district-check';
 import { parseCaseNumber } from '../../domain/case-number';
 import { consentCovers } from '../../domain/consent';
 import { isShippedConsentText } from '../../shared/consent-texts';
@@ -184,6 +185,7 @@ export class SyncService {
   async push(user: SessionUser, input: PushInput): Promise<PushOutcome> {
     const results: (PushResult | undefined)[] = new Array<PushResult | undefined>(input.records.length);
     const candidates: Candidate[] = [];
+    const districts = new DistrictCheck(this.db, user.municipalityId);
 
     for (const [index, raw] of input.records.entries()) {
       const parsed = syncRecordSchema.safeParse(raw);
@@ -207,6 +209,10 @@ export class SyncService {
         !(await isShippedConsentText(record.content.textVersion, record.content.language, record.content.textHash))
       ) {
         results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'content.textHash', message: 'unknownConsentText' }]);
+        continue;
+      }
+      if (!(await districts.accepts(record))) {
+        results[index] = rejected(raw, 422, 'invalidRecord', [UNKNOWN_DISTRICT_ISSUE]);
         continue;
       }
       if ((await contentHash(record.content)) !== record.contentHash) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FAMILY_LANGUAGES, SPOKEN_LANGUAGES } from '../languages';
 import { CONTENT_HASH_PATTERN } from '../content-hash';
 import { isoDateSchema } from './home-contact';
+import { districtField } from './district';
 
 export const CONSENT_SCHEMA_VERSION = 1;
 export const CONSENT_REFUSAL_SCHEMA_VERSION = 1;
@@ -42,6 +43,7 @@ export const consentRefusalContentSchema = z.strictObject({
   setting: z.enum(CONSENT_SETTINGS, { error: 'invalidChoice' }),
   /** The day only: a refusal is counted for reach rates and says nothing else. */
   date: isoDateSchema,
+  ...districtField,
 });
 export type ConsentRefusalContent = z.infer<typeof consentRefusalContentSchema>;
 

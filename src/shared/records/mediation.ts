@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SPOKEN_LANGUAGES } from '../languages';
 import { isoDateSchema } from './home-contact';
+import { districtField } from './district';
 
 export const MEDIATION_SCHEMA_VERSION = 1;
 export const MEDIATION_NOTE_MAX_LENGTH = 500;
@@ -38,5 +39,6 @@ export const mediationContentSchema = z.strictObject({
     .refine((t) => new Set(t).size === t.length, { message: 'duplicateTopic' }),
   followUpNeeded: z.boolean(),
   note: z.string().max(MEDIATION_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
+  ...districtField,
 });
 export type MediationContent = z.infer<typeof mediationContentSchema>;

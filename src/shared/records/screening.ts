@@ -4,6 +4,7 @@
 // reason), the questions that signalled acute danger, and the offers suggested.
 import { z } from 'zod';
 import { CONTENT_HASH_PATTERN } from '../content-hash';
+import { districtField } from './district';
 
 export const SCREENING_SCHEMA_VERSION = 1;
 export const SUPPORT_NEED_LEVELS = ['none', 'informationOnly', 'offerRecommended', 'urgent'] as const;
@@ -27,5 +28,6 @@ export const screeningContentSchema = z.strictObject({
     .optional(),
   acuteDanger: z.array(z.string()).max(50),
   suggestedOffers: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)).max(20),
+  ...districtField,
 });
 export type ScreeningContent = z.infer<typeof screeningContentSchema>;

@@ -4,6 +4,7 @@
 // no case, no content beyond the outcome and the day.
 import { z } from 'zod';
 import { isoDateSchema } from './home-contact';
+import { districtField } from './district';
 
 export const WELCOME_VISIT_SCHEMA_VERSION = 1;
 export const WELCOME_VISIT_NOTE_MAX_LENGTH = 500;
@@ -44,6 +45,7 @@ export const welcomeVisitContentSchema = z.strictObject({
   followUpWished: z.boolean(),
   followUpDate: isoDateSchema.optional(),
   note: z.string().max(WELCOME_VISIT_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
+  ...districtField,
 }).refine((v) => v.followUpWished || v.followUpDate === undefined, { message: 'followUpDateWithoutWish', path: ['followUpDate'] });
 export type WelcomeVisitContent = z.infer<typeof welcomeVisitContentSchema>;
 
@@ -51,5 +53,6 @@ export type WelcomeVisitContent = z.infer<typeof welcomeVisitContentSchema>;
 export const welcomeVisitAttemptContentSchema = z.strictObject({
   outcome: z.enum(['nobodyHome', 'declined']),
   visitDate: isoDateSchema,
+  ...districtField,
 });
 export type WelcomeVisitAttemptContent = z.infer<typeof welcomeVisitAttemptContentSchema>;

@@ -314,6 +314,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'PUT /api/admin/settings': {
         body: () => Promise.resolve({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true }),
       },
+      // Reports name the municipality in the path: another one is 403 (compared with the session, nothing looked up).
+      'GET /api/reports/{municipalityId}/indicators': {},
+      'GET /api/reports/{municipalityId}/sachbericht': {},
       'PATCH /api/admin/staff/{id}': {
         body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'], personId: 'uebernahme' }),
       },
@@ -324,6 +327,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     const pathValues: Record<string, string[]> = {
       deviceId: [otherDeviceId],
       id: [other.adminId, ...other.staff.map((s) => s.id)],
+      municipalityId: [other.municipalityId],
     };
     const expand = (path: string): string[] => {
       let urls = [path];
@@ -422,7 +426,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       }
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
-    expect(pathParamRequests).toBe(callers.length * 4);
+    expect(pathParamRequests).toBe(callers.length * 6);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

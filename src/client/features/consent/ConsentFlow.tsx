@@ -15,6 +15,7 @@ import { useStoredValue } from '../../app/useStoredValue';
 import { FamilyCard } from '../family-card/FamilyCard';
 import { FamilyConsentScreen } from './FamilyConsentScreen';
 import { OutcomeCard } from './OutcomeCard';
+import { DistrictField, withDistrict } from '../district/DistrictField';
 
 type Step =
   | { kind: 'setup' }
@@ -36,6 +37,7 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
   const [mediatorPresent, setMediatorPresent] = useState(false);
   const [mediatorLanguage, setMediatorLanguage] = useState<SpokenLanguage>('ar');
   const [failed, setFailed] = useState(false);
+  const [district, setDistrict] = useState<string | undefined>();
 
   const context = async () => ({ deviceId: await storage.device.deviceId(), now: new Date() });
 
@@ -69,7 +71,7 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
   const refuse = async (): Promise<void> => {
     setFailed(false);
     try {
-      await storage.records.saveRecord(await newConsentRefusalRecord({ setting, date: localIsoDate(new Date()) }, await context()));
+      await storage.records.saveRecord(await newConsentRefusalRecord({ setting, date: localIsoDate(new Date()), ...withDistrict(district) }, await context()));
       sync.trigger();
       setStep({ kind: 'refused' });
     } catch {
@@ -142,6 +144,7 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
           ))}
         </div>
       </fieldset>
+      <DistrictField value={district} onChange={setDistrict} />
       <div className="field-row">
         <label className="choice choice--single">
           <input type="checkbox" checked={mediatorPresent} onChange={(e) => { setMediatorPresent(e.target.checked); }} />

@@ -1,7 +1,7 @@
 // What a signed-in person may do in the office area, by role: admins manage
 // organisations, staff, tablets and the municipality's settings; coordinators manage tablets; others get a
 // clear "nothing here for you". The server checks every route again.
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/protocol';
 import type { OfficeConnection } from './office-api';
@@ -10,11 +10,15 @@ import { OrganisationsPanel } from './OrganisationsPanel';
 import { StaffPanel } from './StaffPanel';
 import { SettingsPanel } from './SettingsPanel';
 
-export type OfficeSection = 'organisations' | 'staff' | 'tablets' | 'settings';
+// Reports are a chunk of their own: only coordinators open them, and only online.
+const ReportsPanel = lazy(() => import('../reports/ReportsPanel').then((m) => ({ default: m.ReportsPanel })));
+
+export type OfficeSection = 'organisations' | 'staff' | 'tablets' | 'settings' | 'reports';
 
 export function officeSections(roles: readonly Role[]): OfficeSection[] {
-  if (roles.includes('admin')) return ['organisations', 'staff', 'tablets', 'settings'];
-  if (roles.includes('coordinator')) return ['tablets'];
+  const reports: OfficeSection[] = roles.includes('coordinator') ? ['reports'] : [];
+  if (roles.includes('admin')) return ['organisations', 'staff', 'tablets', 'settings', ...reports];
+  if (roles.includes('coordinator')) return ['tablets', ...reports];
   return [];
 }
 
@@ -55,6 +59,11 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
       {chosen === 'staff' && <StaffPanel api={api} />}
       {chosen === 'tablets' && <DevicesPanel api={api} />}
       {chosen === 'settings' && <SettingsPanel api={api} />}
+      {chosen === 'reports' && (
+        <Suspense fallback={<p className="loading">{t('loading')}</p>}>
+          <ReportsPanel api={api} />
+        </Suspense>
+      )}
     </>
   );
 }

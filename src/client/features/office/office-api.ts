@@ -25,6 +25,7 @@ import {
   municipalitySettingsSchema,
   type MunicipalitySettings,
 } from '../../../shared/staff-api';
+import { reportSchema, type Report, type ReportQuery } from '../../../shared/reports';
 
 /** A slow or dead network must not leave a form spinning forever. */
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -51,9 +52,11 @@ interface RequestOptions {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   token?: string;
+  /** 'text': the answer is returned as text (CSV downloads), not parsed as JSON. */
+  as?: 'text';
 }
 
-async function request(path: string, { method, body, token }: RequestOptions): Promise<unknown> {
+async function request(path: string, { method, body, token, as }: RequestOptions): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -72,6 +75,7 @@ async function request(path: string, { method, body, token }: RequestOptions): P
     throw new OfficeApiError('network', 0);
   }
   if (response.status === 204) return undefined;
+  if (as === 'text' && response.ok) return response.text();
   const payload: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const envelope = errorEnvelopeSchema.safeParse(payload);
@@ -86,6 +90,14 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
   if (!result.success) throw new OfficeApiError('invalidResponse', 200);
   return result.data;
+}
+
+/** A report URL: the query names only the period and a district id, never anything about a family. */
+function reportPath(municipalityId: string, kind: 'indicators' | 'sachbericht', query: ReportQuery & { format?: 'csv' }): string {
+  const params = new URLSearchParams({ from: query.from, to: query.to });
+  if (query.district !== undefined) params.set('district', query.district);
+  if (query.format !== undefined) params.set('format', query.format);
+  return `/api/reports/${encodeURIComponent(municipalityId)}/${kind}?${params.toString()}`;
 }
 
 /** Signs in without a device: the office session is never bound to a tablet. */
@@ -105,6 +117,10 @@ export interface OfficeConnection {
   revokeDevice(deviceId: string): Promise<void>;
   settings(): Promise<MunicipalitySettings>;
   updateSettings(body: MunicipalitySettings): Promise<MunicipalitySettings>;
+  /** Indicators of a period (coordinator, own municipality). */
+  report(query: ReportQuery): Promise<Report>;
+  /** The Sachbericht of a period as CSV text. */
+  sachberichtCsv(query: ReportQuery): Promise<string>;
   /** Revokes the session on the server; never throws (offline, the token simply expires). */
   signOut(): Promise<void>;
 }
@@ -199,6 +215,14 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
     },
     async updateSettings(body) {
       return parse(municipalitySettingsSchema, await authorised('/api/admin/settings', { method: 'PUT', body }));
+    },
+    async report(query) {
+      return parse(reportSchema, await authorised(reportPath(login.user.municipalityId, 'indicators', query), { method: 'GET' }));
+    },
+    async sachberichtCsv(query) {
+      const text = await authorised(reportPath(login.user.municipalityId, 'sachbericht', { ...query, format: 'csv' }), { method: 'GET', as: 'text' });
+      if (typeof text !== 'string') throw new OfficeApiError('invalidResponse', 200);
+      return text;
     },
     async signOut() {
       if (expired) return;

@@ -21,6 +21,7 @@ import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn, visibleAnswers } from './definition';
 import { EmergencyInstruction } from './EmergencyInstruction';
 import { QuestionField } from './QuestionField';
+import { DistrictField, withDistrict } from '../district/DistrictField';
 
 export const SCREENING_DRAFT_ID = 'screening:new';
 
@@ -112,6 +113,7 @@ function ScreeningQuestions({
   const [overrideOn, setOverrideOn] = useState(false);
   const [overrideNeed, setOverrideNeed] = useState<SupportNeed | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
+  const [district, setDistrict] = useState<string | undefined>();
   /** Acute-danger questions whose instruction the staff member has seen and returned from. */
   const [acknowledged, setAcknowledged] = useState<ReadonlySet<string>>(new Set());
   const [instructionAgain, setInstructionAgain] = useState(false);
@@ -225,6 +227,7 @@ function ScreeningQuestions({
       ...(overrideOn && overrideNeed !== null ? { override: { supportNeed: overrideNeed, reason: overrideReason.trim() } } : {}),
       acuteDanger: evaluation.acuteDanger,
       suggestedOffers,
+      ...withDistrict(district),
     };
     const parsed = screeningContentSchema.safeParse(candidate);
     if (!parsed.success) {
@@ -306,6 +309,7 @@ function ScreeningQuestions({
               {t('errors.caseNumberRequired')}
             </p>
           )}
+          <DistrictField value={district} onChange={setDistrict} />
 
           {definition.sections.map((section) => {
             const shown = section.questions.filter((q) => visibleSet.has(q.id));

@@ -26,6 +26,7 @@ import { useFormDraft } from '../../app/useFormDraft';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { WELCOME_OFFER_TYPES } from './offer-types';
+import { DistrictField, withDistrict } from '../district/DistrictField';
 
 export const WELCOME_VISIT_DRAFT_ID = 'welcomeVisit:new';
 
@@ -104,6 +105,7 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
   const [caseMissing, setCaseMissing] = useState(false);
   const [saveProblem, setSaveProblem] = useState<SaveProblem | null>(null);
   const [savingAttempt, setSavingAttempt] = useState(false);
+  const [attemptDistrict, setAttemptDistrict] = useState<string | undefined>();
   // The case number as the autosave and submit callbacks must see it (set with the state).
   const caseRef = useRef<string | null>(caseNumber ?? null);
 
@@ -166,7 +168,7 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
     setSavingAttempt(true);
     await autosave.stop();
     try {
-      const content: WelcomeVisitAttemptContent = { outcome: attempt, visitDate: localIsoDate(new Date()) };
+      const content: WelcomeVisitAttemptContent = { outcome: attempt, visitDate: localIsoDate(new Date()), ...withDistrict(attemptDistrict) };
       // Removes any half-filled visit draft too: the visit did not take place.
       await storage.records.saveRecord(await newWelcomeVisitAttemptRecord(content, await context()), { draftId: WELCOME_VISIT_DRAFT_ID });
       sync.trigger();
@@ -245,6 +247,7 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
       {(outcome === 'nobodyHome' || outcome === 'declined') && (
         <div className="record-form">
           <p className="hint">{t('attempt.hint')}</p>
+          <DistrictField value={attemptDistrict} onChange={setAttemptDistrict} />
           {saveProblem !== null && (
             <p className="form-error" role="alert">
               {t(`errors.${saveProblem}`)}
@@ -298,6 +301,7 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
             </p>
           )}
 
+          <Controller control={control} name="district" render={({ field }) => <DistrictField value={field.value} onChange={field.onChange} />} />
           <div className="field-row">
             <div className="field">
               <label htmlFor="visitDate">{t('fields.visitDate')}</label>

@@ -1,0 +1,280 @@
+// The coordinator's dashboard and the printable half-yearly Sachbericht
+// (online only, a lazy chunk of the office area). Everything shown comes
+// suppressed from the server: "<5" for counts of 1–4, "x" for the cells hidden
+// so that no "<5" can be recomputed. Each chart has its data table beside it.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Report, ReportQuery, PublishedIndicatorJson } from '../../../shared/reports';
+import { LANGUAGE_AUTONYMS, type FamilyLanguage } from '../../../shared/languages';
+import type { OFFER_TYPES } from '../../../shared/offers';
+import type { SUPPORT_NEED_LEVELS } from '../../../shared/records/screening';
+import type { WELCOME_OUTCOMES } from '../../../shared/records/welcome-visit';
+import type { CONTACT_KINDS, HOME_TOPICS } from '../../../shared/records/home-contact';
+import { halfYearOf, INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type TIME_TO_CONTACT_BUCKETS } from '../../../domain/indicators';
+import { localIsoDate } from '../../../domain/home-contact';
+import type { OfficeConnection } from '../office/office-api';
+import { OfficeApiError } from '../office/office-api';
+import { BarChart, LineChart, ReportTable } from './charts';
+import './reports.css';
+
+type Load = { state: 'idle' } | { state: 'loading' } | { state: 'loaded'; report: Report; query: ReportQuery } | { state: 'failed'; problem: Problem };
+type Problem = 'endBeforeStart' | 'tooLong' | 'unknownDistrict' | 'failed';
+
+function problemOf(error: unknown): Problem {
+  if (error instanceof OfficeApiError) {
+    const message = error.issues[0]?.message;
+    if (message === 'endBeforeStart' || message === 'tooLong' || message === 'unknownDistrict') return message;
+  }
+  return 'failed';
+}
+
+export function ReportsPanel({ api }: { api: OfficeConnection }) {
+  const { t, i18n } = useTranslation('reports');
+  const initial = halfYearOf(localIsoDate(new Date()));
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [district, setDistrict] = useState('');
+  const [districtChoices, setDistrictChoices] = useState<{ id: string; label: string }[]>([]);
+  const [load, setLoad] = useState<Load>({ state: 'idle' });
+  const [view, setView] = useState<'dashboard' | 'sachbericht'>('dashboard');
+  const [csvFailed, setCsvFailed] = useState(false);
+
+  const show = async (): Promise<void> => {
+    const query: ReportQuery = { from, to, ...(district === '' ? {} : { district }) };
+    setLoad({ state: 'loading' });
+    try {
+      const report = await api.report(query);
+      if (district === '') setDistrictChoices(report.districts.filter((d) => d.id !== ''));
+      setLoad({ state: 'loaded', report, query });
+    } catch (error) {
+      setLoad({ state: 'failed', problem: problemOf(error) });
+    }
+  };
+
+  const downloadCsv = async (query: ReportQuery): Promise<void> => {
+    setCsvFailed(false);
+    try {
+      const csv = await api.sachberichtCsv(query);
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `sachbericht-${query.from}-${query.to}.csv`;
+      link.click();
+      setTimeout(() => {
+        URL.revokeObjectURL(url);
+      }, 1000);
+    } catch {
+      setCsvFailed(true);
+    }
+  };
+
+  const monthLabel = (month: string): string => {
+    const [year, m] = month.split('-').map(Number);
+    if (!year || !m) return month;
+    return new Intl.DateTimeFormat(i18n.language, { month: 'short', year: 'numeric' }).format(new Date(Date.UTC(year, m - 1, 15)));
+  };
+
+  const categoryLabel = (report: Report, indicator: IndicatorId, category: string): string => {
+    switch (indicator) {
+      case 'screening':
+        return category === 'refused' ? t('categories.refused') : t(`supportNeed.${category as (typeof SUPPORT_NEED_LEVELS)[number]}`, { ns: 'screening' });
+      case 'welcomeOutcome':
+        return t(`outcome.${category as (typeof WELCOME_OUTCOMES)[number]}`, { ns: 'welcome-visit' });
+      case 'homeSite':
+        return report.sites.find((s) => s.id === category)?.label ?? category;
+      case 'homeKind':
+        return t(`contactKind.${category as (typeof CONTACT_KINDS)[number]}`, { ns: 'home-contact' });
+      case 'homeTopic':
+        return t(`topics.${category as (typeof HOME_TOPICS)[number]}`, { ns: 'home-contact' });
+      case 'mediationLanguage':
+        return category in LANGUAGE_AUTONYMS ? LANGUAGE_AUTONYMS[category as FamilyLanguage] : t('categories.otherLanguage');
+      case 'referralOfferType':
+        return t(`categories.offerType.${category as (typeof OFFER_TYPES)[number]}`);
+      case 'referralUptake':
+        return t(`categories.state.${category as (typeof REFERRAL_STATES)[number]}`);
+      case 'timeToFirstContact':
+        return t(`categories.bucket.${category as (typeof TIME_TO_CONTACT_BUCKETS)[number]}`);
+    }
+  };
+  const districtLabel = (report: Report, id: string): string => (id === '' ? t('noDistrict') : (report.districts.find((d) => d.id === id)?.label ?? id));
+  const isIndicator = (id: string): id is IndicatorId => (INDICATOR_IDS as readonly string[]).includes(id);
+
+  const tables = (report: Report, indicator: PublishedIndicatorJson & { id: IndicatorId }, title: string) => {
+    const rows = indicator.categories.map((c) => categoryLabel(report, indicator.id, c));
+    const common = { cornerLabel: t('category'), totalLabel: t('total'), rows };
+    return {
+      byDistrict: indicator.byDistrict ? (
+        <ReportTable
+          {...common}
+          caption={t('table.byDistrict', { title })}
+          columns={indicator.byDistrict.columns.map((c) => districtLabel(report, c))}
+          {...indicator.byDistrict.table}
+        />
+      ) : null,
+      byMonth: <ReportTable {...common} caption={t('table.byMonth', { title })} columns={indicator.byMonth.columns.map(monthLabel)} {...indicator.byMonth.table} />,
+      rows,
+    };
+  };
+
+  const measures = (indicator: PublishedIndicatorJson) => {
+    const entries = Object.entries(indicator.measures).filter(([name]) => name !== 'total');
+    if (entries.length === 0) return null;
+    return (
+      <dl className="report-measures">
+        {entries.map(([name, value]) => (
+          <div key={name}>
+            <dt>{t(`measures.${name as 'offered'}`)}</dt>
+            <dd>{value === null ? t('measures.notPublished') : name.endsWith('Rate') ? `${(value * 100).toFixed(1)} %` : value}</dd>
+          </div>
+        ))}
+      </dl>
+    );
+  };
+
+  const form = (
+    <form
+      className="report-form no-print"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void show();
+      }}
+    >
+      <fieldset>
+        <legend>{t('form.legend')}</legend>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="report-from">{t('form.from')}</label>
+            <input id="report-from" type="date" required value={from} onChange={(e) => { setFrom(e.target.value); }} />
+          </div>
+          <div className="field">
+            <label htmlFor="report-to">{t('form.to')}</label>
+            <input id="report-to" type="date" required value={to} onChange={(e) => { setTo(e.target.value); }} />
+          </div>
+          <div className="field">
+            <label htmlFor="report-district">{t('form.district')}</label>
+            <select id="report-district" value={district} onChange={(e) => { setDistrict(e.target.value); }}>
+              <option value="">{t('form.allDistricts')}</option>
+              {districtChoices.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <button type="submit" className="button button--primary" disabled={load.state === 'loading'}>
+          {t('form.show')}
+        </button>
+      </fieldset>
+    </form>
+  );
+
+  if (load.state === 'loaded' && view === 'sachbericht') {
+    const { report, query } = load;
+    return (
+      <article className="card sachbericht" aria-labelledby="sachbericht-title">
+        <div className="actions no-print">
+          <button type="button" className="button button--primary" onClick={() => { window.print(); }}>
+            {t('sachbericht.print')}
+          </button>
+          <button type="button" className="button" onClick={() => void downloadCsv(query)}>
+            {t('sachbericht.csv')}
+          </button>
+          <button type="button" className="button" onClick={() => { setView('dashboard'); }}>
+            {t('sachbericht.back')}
+          </button>
+        </div>
+        {csvFailed && (
+          <p className="form-error" role="alert">
+            {t('errors.csvFailed')}
+          </p>
+        )}
+        <h2 id="sachbericht-title">{t('sachbericht.title', { municipality: report.municipality.name })}</h2>
+        <p>{t('sachbericht.period', { from: report.period.from, to: report.period.to })}</p>
+        {report.district !== null && <p>{t('sachbericht.district', { district: districtLabel(report, report.district) })}</p>}
+        <p>{t('sachbericht.generatedAt', { date: new Date(report.generatedAt).toLocaleString(i18n.language) })}</p>
+        <h3>{t('sachbericht.countingRule')}</h3>
+        <p>{t('countingRule')}</p>
+        <p>{t('suppression')}</p>
+        <h3>{t('sachbericht.definitions')}</h3>
+        <dl className="sachbericht__definitions">
+          {report.indicators.map((indicator) => (
+            <div key={indicator.id}>
+              <dt>{isIndicator(indicator.id) ? t(`indicators.${indicator.id}`) : indicator.id}</dt>
+              <dd>{i18n.language === 'de' ? indicator.formula.de : indicator.formula.en}</dd>
+            </div>
+          ))}
+        </dl>
+        {report.indicators.map((raw) => {
+          if (!isIndicator(raw.id)) return null;
+          const indicator = { ...raw, id: raw.id };
+          const title = t(`indicators.${indicator.id}`);
+          const parts = tables(report, indicator, title);
+          return (
+            <section key={indicator.id} className="sachbericht__indicator">
+              <h3>{title}</h3>
+              {measures(indicator)}
+              {parts.byDistrict}
+              {parts.byMonth}
+            </section>
+          );
+        })}
+      </article>
+    );
+  }
+
+  return (
+    <section className="card reports" aria-labelledby="reports-title">
+      <h2 id="reports-title">{t('title')}</h2>
+      <p className="hint">{t('intro')}</p>
+      {form}
+      {load.state === 'loading' && <p role="status">{t('loading')}</p>}
+      {load.state === 'failed' && (
+        <p className="form-error" role="alert">
+          {t(`errors.${load.problem}`)}
+        </p>
+      )}
+      {load.state === 'loaded' && (
+        <>
+          <p className="notice">{t('suppression')}</p>
+          <div className="actions">
+            <button type="button" className="button" onClick={() => { setView('sachbericht'); }}>
+              {t('sachbericht.open')}
+            </button>
+            <button type="button" className="button" onClick={() => void downloadCsv(load.query)}>
+              {t('sachbericht.csv')}
+            </button>
+          </div>
+          {csvFailed && (
+            <p className="form-error" role="alert">
+              {t('errors.csvFailed')}
+            </p>
+          )}
+          {load.report.indicators.map((raw) => {
+            if (!isIndicator(raw.id)) return null;
+            const indicator = { ...raw, id: raw.id };
+            const report = load.report;
+            const title = t(`indicators.${indicator.id}`);
+            const parts = tables(report, indicator, title);
+            const totals = parts.rows.map((label, i) => ({ label, value: indicator.byMonth.table.rowTotals[i] ?? 0 }));
+            const months = indicator.byMonth.columns.map((m, j) => ({ label: monthLabel(m), value: indicator.byMonth.table.columnTotals[j] ?? 0 }));
+            return (
+              <section key={indicator.id} className="report-indicator" aria-labelledby={`report-${indicator.id}`} data-indicator={indicator.id}>
+                <h3 id={`report-${indicator.id}`}>{title}</h3>
+                {measures(indicator)}
+                <div className="report-pair">
+                  <BarChart title={t('chart.bar', { title })} items={totals} />
+                  {parts.byDistrict ?? parts.byMonth}
+                </div>
+                <div className="report-pair">
+                  <LineChart title={t('chart.line', { title })} items={months} />
+                  {parts.byMonth}
+                </div>
+              </section>
+            );
+          })}
+        </>
+      )}
+    </section>
+  );
+}

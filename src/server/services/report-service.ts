@@ -1,0 +1,186 @@
+// The coordinator's reports: aggregated counts straight from the database
+// (report_counts, kept by the triggers of 007_reports.sql, and GROUP BY over
+// referrals), turned into suppressed tables by src/domain/indicators.ts. No
+// record is loaded into Node; no case number leaves the database.
+import { stringify } from 'csv-stringify/sync';
+import type { Database } from '../db/database';
+import type { SessionUser } from '../../shared/protocol';
+import type { Report, ReportQuery } from '../../shared/reports';
+import {
+  NO_DISTRICT,
+  periodProblem,
+  publishIndicators,
+  timeToContactBucket,
+  type CountRow,
+} from '../../domain/indicators';
+import { SMALL_CELL } from '../../domain/suppression';
+import { ApiError } from '../http/errors';
+
+/** Days are calendar days in the municipality's time zone (all of Lotse's towns are in Germany). */
+const ZONE = 'Europe/Berlin';
+
+export const COUNTING_RULE =
+  'Only countable records: the latest revision of each record, and only once approved where the municipality requires a second check (four-eyes). Cases whose consent was withdrawn are not counted. No case number or record content is part of a report.';
+
+const SUPPRESSION_RULE = `Counts of ${String(SMALL_CELL.min)}–${String(SMALL_CELL.max)} are shown as "${SMALL_CELL.label}"; further cells and totals are shown as "${SMALL_CELL.complementaryLabel}" so that no "${SMALL_CELL.label}" can be recomputed from row or column totals.`;
+
+export class ReportService {
+  constructor(private readonly db: Database) {}
+
+  async build(user: SessionUser, query: ReportQuery, now: Date = new Date()): Promise<Report> {
+    const period = { from: query.from, to: query.to };
+    const problem = periodProblem(period);
+    if (problem !== undefined) {
+      throw new ApiError(400, 'invalidRequest', problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.', [
+        { path: 'to', message: problem },
+      ]);
+    }
+    const municipalityId = user.municipalityId;
+    const [municipality] = await this.db.query<{ name: string }>('SELECT name FROM municipalities WHERE id = $1', [municipalityId]);
+    const districts = await this.db.query<{ id: string; label: string }>(
+      'SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, label',
+      [municipalityId],
+    );
+    const sites = await this.db.query<{ id: string; label: string }>(
+      'SELECT id, label FROM home_sites WHERE municipality_id = $1 ORDER BY sort_order, label',
+      [municipalityId],
+    );
+    const district = query.district ?? null;
+    if (district !== null && !districts.some((d) => d.id === district)) {
+      throw new ApiError(400, 'invalidRequest', 'The district is not one of your municipality’s districts.', [
+        { path: 'district', message: 'unknownDistrict' },
+      ]);
+    }
+    const params = [municipalityId, period.from, period.to, district];
+    const rows: CountRow[] = [];
+
+    const counts = await this.db.query<{ indicator: CountRow['indicator']; category: string; district: string; month: string; n: number }>(
+      `SELECT indicator, category, district, to_char(day, 'YYYY-MM') AS month, sum(n)::int AS n
+         FROM report_counts
+        WHERE municipality_id = $1 AND day BETWEEN $2::date AND $3::date AND n > 0
+          AND ($4::text IS NULL OR district = $4::text)
+        GROUP BY indicator, category, district, month`,
+      params,
+    );
+    rows.push(...counts);
+
+    const referrals = await this.db.query<{ offer_type: string; state: string; district: string; month: string; n: number }>(
+      `SELECT r.offer_type, r.state, coalesce(r.district, '') AS district,
+              to_char(r.created_at AT TIME ZONE '${ZONE}', 'YYYY-MM') AS month, count(*)::int AS n
+         FROM referrals r
+        WHERE r.municipality_id = $1
+          AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
+          AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
+          AND ($4::text IS NULL OR r.district = $4::text)
+          AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
+        GROUP BY 1, 2, 3, 4`,
+      params,
+    );
+    for (const row of referrals) {
+      rows.push({ indicator: 'referralOfferType', category: row.offer_type, district: row.district, month: row.month, n: row.n });
+      rows.push({ indicator: 'referralUptake', category: row.state, district: row.district, month: row.month, n: row.n });
+    }
+
+    // Per case with a contact (few) its first contact, then its first countable screening in the period
+    // looked up by case number (index records_countable_screening_case_idx) — never a scan of all screenings.
+    const contacts = await this.db.query<{ district: string; month: string; days: number; n: number }>(
+      `WITH first_contact AS (
+         SELECT r.case_number, min(c.changed_at) AS at
+           FROM referral_state_changes c
+           JOIN referrals r ON r.id = c.referral_id AND r.municipality_id = c.municipality_id
+          WHERE c.municipality_id = $1 AND c.state IN ('contacted', 'started', 'completed')
+          GROUP BY r.case_number
+       ), screened AS (
+         SELECT DISTINCT ON (s.case_number) s.case_number, f.at,
+                (s.device_created_at AT TIME ZONE '${ZONE}')::date AS day,
+                coalesce(s.content->>'district', '') AS district
+           FROM first_contact f
+           JOIN records s ON s.municipality_id = $1 AND s.case_number = f.case_number AND s.kind = 'screening' AND s.countable
+          WHERE s.device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
+            AND s.device_created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
+            AND ($4::text IS NULL OR s.content->>'district' = $4::text)
+          ORDER BY s.case_number, s.device_created_at
+       )
+       SELECT district, to_char(day, 'YYYY-MM') AS month, ((at AT TIME ZONE '${ZONE}')::date - day) AS days, count(*)::int AS n
+         FROM screened
+        GROUP BY 1, 2, 3`,
+      params,
+    );
+    for (const row of contacts) {
+      rows.push({ indicator: 'timeToFirstContact', category: timeToContactBucket(row.days), district: row.district, month: row.month, n: row.n });
+    }
+
+    // Who looked at which period's statistics (the period only, no figures).
+    await this.db.query("INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'report.generated', $3)", [
+      municipalityId,
+      user.id,
+      `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
+    ]);
+    const columns = district !== null ? [district] : [...districts.map((d) => d.id), NO_DISTRICT];
+    const indicators = publishIndicators({ rows, period, districts: columns, sites: sites.map((s) => s.id) });
+    return {
+      municipality: { id: municipalityId, name: municipality?.name ?? municipalityId },
+      period,
+      district,
+      generatedAt: now.toISOString(),
+      districts: [...districts.filter((d) => columns.includes(d.id)), ...(columns.includes(NO_DISTRICT) ? [{ id: NO_DISTRICT, label: '' }] : [])],
+      sites,
+      suppression: { smallCell: SMALL_CELL.label, complementary: SMALL_CELL.complementaryLabel, rule: SUPPRESSION_RULE },
+      countingRule: COUNTING_RULE,
+      indicators: indicators.map((i) => ({ ...i, categories: [...i.categories] })),
+    };
+  }
+}
+
+/**
+ * The Sachbericht as CSV (one table, long format): the period and rules first,
+ * then each indicator's definition, then every published count by district and
+ * by month with the totals. Suppressed entries appear as "<5" or "x".
+ */
+export function reportToCsv(report: Report): string {
+  const records: string[][] = [
+    ['section', 'indicator', 'breakdown', 'category', 'column', 'value'],
+    ['meta', '', '', 'municipality', '', report.municipality.name],
+    ['meta', '', '', 'periodFrom', '', report.period.from],
+    ['meta', '', '', 'periodTo', '', report.period.to],
+    ['meta', '', '', 'district', '', report.district ?? ''],
+    ['meta', '', '', 'generatedAt', '', report.generatedAt],
+    ['meta', '', '', 'countingRule', '', report.countingRule],
+    ['meta', '', '', 'suppression', '', report.suppression.rule],
+  ];
+  const label = (id: string, list: readonly { id: string; label: string }[]): string =>
+    id === '' ? '(none)' : (list.find((x) => x.id === id)?.label ?? id);
+  for (const indicator of report.indicators) {
+    records.push(['definition', indicator.id, '', 'de', '', indicator.formula.de]);
+    records.push(['definition', indicator.id, '', 'en', '', indicator.formula.en]);
+  }
+  for (const indicator of report.indicators) {
+    const categoryLabel = (c: string): string => (indicator.id === 'homeSite' ? label(c, report.sites) : c);
+    const breakdowns = [
+      ...(indicator.byDistrict ? [{ name: 'district', columns: indicator.byDistrict.columns.map((c) => label(c, report.districts)), table: indicator.byDistrict.table }] : []),
+      { name: 'month', columns: indicator.byMonth.columns, table: indicator.byMonth.table },
+    ];
+    for (const { name, columns, table } of breakdowns) {
+      indicator.categories.forEach((category, i) => {
+        columns.forEach((column, j) => {
+          records.push(['count', indicator.id, name, categoryLabel(category), column, String(table.cells[i]?.[j] ?? '')]);
+        });
+        records.push(['count', indicator.id, name, categoryLabel(category), 'total', String(table.rowTotals[i] ?? '')]);
+      });
+      columns.forEach((column, j) => {
+        records.push(['count', indicator.id, name, 'total', column, String(table.columnTotals[j] ?? '')]);
+      });
+      records.push(['count', indicator.id, name, 'total', 'total', String(table.total)]);
+    }
+    for (const [measure, value] of Object.entries(indicator.measures)) {
+      records.push(['measure', indicator.id, '', measure, '', value === null ? 'x' : String(value)]);
+    }
+  }
+  // Labels come from the municipality's configuration: never let a spreadsheet read one as a formula.
+  return stringify(records.map((record) => record.map(neutraliseFormula)));
+}
+
+/** A cell starting with =, +, -, @, tab or CR gets a leading apostrophe (CSV injection); "<5" and counts are unchanged. */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}

@@ -1,0 +1,68 @@
+// The coordinator's reports (dashboard and half-yearly Sachbericht): the query
+// and the answer. Only aggregated, suppressed counts — never a case number, a
+// record id or any content of a record (src/domain/indicators.ts defines them).
+import { z } from 'zod';
+import { districtIdSchema } from './records/district';
+
+const isoDay = z.iso.date({ error: 'invalidDate' });
+
+export const reportQuerySchema = z.strictObject({
+  /** First and last day of the period, inclusive. */
+  from: isoDay,
+  to: isoDay,
+  /** Only records naming this district (an id of the municipality's districts). */
+  district: districtIdSchema.optional(),
+});
+export type ReportQuery = z.infer<typeof reportQuerySchema>;
+
+export const sachberichtQuerySchema = reportQuerySchema.extend({
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+export const reportParamsSchema = z.strictObject({
+  municipalityId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidMunicipality' }),
+});
+
+/** A published count: the number, "<5" (1–4) or "x" (hidden so that no "<5" can be recomputed). */
+export const publishedCountSchema = z.union([z.int().min(0), z.literal('<5'), z.literal('x')]);
+
+export const publishedTableSchema = z.strictObject({
+  cells: z.array(z.array(publishedCountSchema)),
+  rowTotals: z.array(publishedCountSchema),
+  columnTotals: z.array(publishedCountSchema),
+  total: publishedCountSchema,
+});
+
+const breakdownSchema = z.strictObject({
+  columns: z.array(z.string()),
+  table: publishedTableSchema,
+});
+
+export const INDICATOR_UNITS = ['screeningOffer', 'welcomeVisit', 'homeContact', 'homeContactTopic', 'mediationLanguage', 'referral', 'screenedCase'] as const;
+
+export const publishedIndicatorSchema = z.strictObject({
+  id: z.string(),
+  unit: z.enum(INDICATOR_UNITS),
+  /** The indicator's definition (src/domain/indicators.ts), in English and German. */
+  formula: z.strictObject({ en: z.string(), de: z.string() }),
+  categories: z.array(z.string()),
+  byDistrict: breakdownSchema.nullable(),
+  byMonth: breakdownSchema,
+  measures: z.record(z.string(), z.number().nullable()),
+});
+
+export const reportSchema = z.strictObject({
+  municipality: z.strictObject({ id: z.string(), name: z.string() }),
+  period: z.strictObject({ from: z.string(), to: z.string() }),
+  district: z.string().nullable(),
+  generatedAt: z.string(),
+  /** Labels of the district columns and HOME sites; '' = records naming no district. */
+  districts: z.array(z.strictObject({ id: z.string(), label: z.string() })),
+  sites: z.array(z.strictObject({ id: z.string(), label: z.string() })),
+  suppression: z.strictObject({ smallCell: z.string(), complementary: z.string(), rule: z.string() }),
+  countingRule: z.string(),
+  indicators: z.array(publishedIndicatorSchema),
+});
+export type Report = z.infer<typeof reportSchema>;
+export type PublishedIndicatorJson = z.infer<typeof publishedIndicatorSchema>;
+export type PublishedCount = z.infer<typeof publishedCountSchema>;
