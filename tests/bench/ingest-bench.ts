@@ -155,9 +155,11 @@ async function runOne(target: Target, options: IngestBenchOptions): Promise<Row[
         {
           method: 'POST',
           path: '/api/sync/push',
-          setupRequest: (request, context: Record<string, unknown>) => {
-            if (context['tablet'] === undefined) context['tablet'] = tabletCounter++ % devices;
-            const tablet = tablets[context['tablet'] as number];
+          setupRequest: (request, connection: object) => {
+            // autocannon's context is per connection: one connection is one tablet.
+            const context = connection as { tablet?: number };
+            context.tablet ??= tabletCounter++ % devices;
+            const tablet = tablets[context.tablet];
             if (!tablet) return request;
             if (tablet.next >= tablet.batches.length) replays++;
             const body = tablet.batches[tablet.next++ % tablet.batches.length];

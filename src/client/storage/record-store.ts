@@ -19,6 +19,8 @@ export interface OutboxItem {
   record: SyncRecord;
 }
 
+const SERVER_CLOCK_OFFSET_KEY = 'serverClockOffsetMs';
+
 const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
 
 /**
@@ -168,6 +170,9 @@ export class RecordStore {
       await this.db.records.bulkPut(changed);
       await this.db.outbox.bulkDelete(done);
     });
+    // The device clock may be days off: retention follows the server's clock (last answer's offset).
+    const offset = Date.parse(serverTime) - Date.now();
+    if (Number.isFinite(offset)) await this.db.meta.put({ key: SERVER_CLOCK_OFFSET_KEY, value: offset });
     return { settled };
   }
 
@@ -190,7 +195,8 @@ export class RecordStore {
    * need no further step on this tablet; a content-free stub stays so the list
    * can still say "sent". Works while locked (it only deletes).
    */
-  async dropSentContent(retentionDays: number, now: Date = new Date()): Promise<number> {
+  async dropSentContent(retentionDays: number, at?: Date): Promise<number> {
+    const now = at ?? (await this.serverNow());
     let dropped = 0;
     await this.db.transaction('rw', this.db.records, async () => {
       await this.db.records
@@ -204,6 +210,13 @@ export class RecordStore {
         });
     });
     return dropped;
+  }
+
+  /** The server's time now, as far as the last push answer tells (the device clock may be days off). */
+  private async serverNow(): Promise<Date> {
+    const entry = await this.db.meta.get(SERVER_CLOCK_OFFSET_KEY);
+    const offset = typeof entry?.value === 'number' ? entry.value : 0;
+    return new Date(Date.now() + offset);
   }
 
   /**

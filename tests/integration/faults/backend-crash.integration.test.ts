@@ -4,20 +4,10 @@
 // directory on disk; a PostgreSQL database of its own). The real client keeps
 // retrying through the fault proxy; afterwards every record is on the server
 // exactly once and the tablet's outbox is empty.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../src/client/storage';
 import { SyncEngine } from '../../../src/client/sync/SyncEngine';
 import { httpTransport } from '../../../src/client/sync/transport';
-import type { Database, DatabaseKind } from '../../../src/server/db/database';
-import { openPglite } from '../../../src/server/db/pglite';
-import { openPostgres } from '../../../src/server/db/postgres';
 import { DEMO_MUNICIPALITY_ID } from '../../../src/server/db/demo-seed';
 import { enrollDeviceResponseSchema } from '../../../src/shared/staff-api';
 import { loginResponseSchema } from '../../../src/shared/protocol';
@@ -25,104 +15,10 @@ import { startFaultProxy, type FaultProxy } from '../../fixtures/fault-proxy';
 import { unlockedTestStorage } from '../../fixtures/client-db';
 import { homeContactRecord } from '../../fixtures/home-contacts';
 import { testDatabaseKinds } from '../../fixtures/test-database';
+import { freePort, killHard, post, prepareBackendDatabase as prepare, startBackendProcess as startChild, stopGently } from '../../fixtures/backend-process';
 import { DEMO_COORDINATOR, DEMO_FIELDWORKER } from '../helpers/test-app';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const RECORDS = 1_500;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => { r(); }));
-  return port;
-}
-
-/** The production entry point (src/server/main.ts) as a child process. */
-async function startChild(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: 'false', STATIC_DIR: join(ROOT, '.tmp/no-static'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`backend did not start: ${output}`)); }, 60_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('Lotse backend on')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`backend exited with ${String(code)}: ${output}`));
-    });
-  });
-  return child;
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => { r(); }));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-async function stopGently(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => { r(); }));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function post(url: string, body: unknown, token?: string): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const json: unknown = await response.json();
-  if (!response.ok) throw new Error(`${url}: ${String(response.status)} ${JSON.stringify(json)}`);
-  return json;
-}
-
-interface Target {
-  env: Record<string, string>;
-  /** Opens the database the children used (after the last child stopped, for PGlite). */
-  open: () => Promise<Database>;
-  cleanUp: () => Promise<void>;
-}
-
-async function prepare(kind: DatabaseKind): Promise<Target> {
-  if (kind === 'pglite') {
-    const dir = await mkdtemp(join(tmpdir(), 'lotse-crash-'));
-    const dataDir = join(dir, 'pglite');
-    // DATABASE_URL empty: the child must not inherit the suite's PostgreSQL.
-    return { env: { DATA_DIR: dataDir, DATABASE_URL: '' }, open: () => openPglite({ dataDir }), cleanUp: () => rm(dir, { recursive: true, force: true }) };
-  }
-  const base = process.env['DATABASE_URL'] ?? '';
-  const name = `lotse_crash_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    open: () => Promise.resolve(openPostgres({ connectionString: url.toString() })),
-    cleanUp: async () => {
-      const dropper = new pg.Client({ connectionString: base });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
 
 describe('backend killed with SIGKILL mid-batch and restarted', () => {
   const cleanups: (() => Promise<void>)[] = [];
