@@ -12,11 +12,12 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { runBrowserBench } from './browser-bench';
 import { runBundleBench } from './bundle-bench';
 import { runIngestBench } from './ingest-bench';
+import { runStartupBench } from './startup-bench';
 import { runSyncBench } from './sync-bench';
 import { runWorkflowBench } from './workflow-bench';
 import { fmt, renderTable, type Row } from './table';
 
-const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'ingest'] as const;
+const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'ingest', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { records: number; only: Set<Section>; json: string | undefined } {
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
   });
   await section('sync', () => runSyncBench({ records: args.records, log }));
   await section('workflow', () => runWorkflowBench({ log }));
+  await section('startup', () => runStartupBench({ runs: 3, stubs: 20_000, log }));
   await section('ingest', () => runIngestBench({ devices: 50, batchesPerDevice: 10, recordsPerBatch: 100, log }));
 
   const machine = {

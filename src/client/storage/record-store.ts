@@ -20,6 +20,7 @@ export interface OutboxItem {
 }
 
 const SERVER_CLOCK_OFFSET_KEY = 'serverClockOffsetMs';
+const LEGACY_SEALED_KEY = 'legacyRowsSealed';
 
 const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
 
@@ -225,9 +226,15 @@ export class RecordStore {
    */
   async sealLegacyRows(): Promise<number> {
     const owner = this.requireOwner();
+    // Runs at every unlock; legacy rows can only come from the v2→v3 upgrade, so once none are
+    // left this never reads the whole table again (20,000 records made every unlock slow).
+    if ((await this.db.meta.get(LEGACY_SEALED_KEY))?.value === true) return 0;
     const legacy = (await this.db.records.toArray()).filter((row) => row.envelope !== undefined);
     const legacyDrafts = (await this.db.drafts.toArray()).filter((d) => d.values !== undefined && d.sealed === undefined);
-    if (legacy.length === 0 && legacyDrafts.length === 0) return 0;
+    if (legacy.length === 0 && legacyDrafts.length === 0) {
+      await this.db.meta.put({ key: LEGACY_SEALED_KEY, value: true });
+      return 0;
+    }
     const sealedRows: RecordRow[] = [];
     for (const row of legacy) {
       const envelope = row.envelope;
