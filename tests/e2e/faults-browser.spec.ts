@@ -88,7 +88,7 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
     await page.addInitScript(() => {
       const w = window as unknown as { lotseDiskFull?: boolean };
       for (const method of ['put', 'add'] as const) {
-        const original = IDBObjectStore.prototype[method];
+        const original = Reflect.get(IDBObjectStore.prototype, method) as (this: IDBObjectStore, ...a: [unknown, IDBValidKey?]) => IDBRequest<IDBValidKey>;
         IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
           if (w.lotseDiskFull === true) throw new DOMException('The current transaction exceeded its quota limitations.', 'QuotaExceededError');
           return original.apply(this, args);

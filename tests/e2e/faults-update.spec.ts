@@ -25,7 +25,7 @@ describe.skipIf(!chromiumPath)('app update with a new database schema while reco
     staticDir = mkdtempSync(join(tmpdir(), 'lotse-dist-'));
     cpSync(join(REPO, 'dist'), staticDir, { recursive: true });
     nextDir = mkdtempSync(join(tmpdir(), 'lotse-next-'));
-    let patched = false;
+    let patched = false as boolean; // set inside the plugin's transform
     await build({
       root: REPO,
       configFile: join(REPO, 'vite.config.ts'),

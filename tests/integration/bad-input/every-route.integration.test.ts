@@ -362,7 +362,7 @@ describeEachDatabase('bad input on every route', ({ db }) => {
     const tablet = callers.find((c) => c.deviceId !== null);
     if (!tablet?.deviceId) throw new Error('no tablet');
     const record = await homeContactRecord(tablet.deviceId, { content: homeContactContent({ note: markup }) });
-    const pushed = await send({ method: 'POST', url: '/api/sync/push', headers: tablet.headers, payload: pushBody(tablet.deviceId, [record]) as object });
+    const pushed = await send({ method: 'POST', url: '/api/sync/push', headers: tablet.headers, payload: pushBody(tablet.deviceId, [record]) });
     expect(pushed.status).toBe(200);
     const [stored] = await db().query<{ note: string }>("SELECT content->>'note' AS note FROM records WHERE id = $1", [record.id]);
     expect(stored?.note).toBe(markup);
