@@ -19,6 +19,7 @@ import { SigningKeyService } from './services/signing-key-service';
 import { SyncService } from './services/sync-service';
 import { OfferService } from './services/offer-service';
 import { ApiError, defaultMessage, registerErrorHandling, sendError } from './http/errors';
+import { registerNulGuard } from './http/nul-guard';
 import { adminRoutes } from './http/admin-routes';
 import { deviceRoutes } from './http/device-routes';
 import { healthRoutes } from './http/health-routes';
@@ -92,6 +93,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('staffSession', null);
   registerErrorHandling(app);
+  registerNulGuard(app);
 
   void app.register(fastifyHelmet, {
     contentSecurityPolicy: {

@@ -31,7 +31,11 @@ export class DraftAutosave {
   async saveNow(values: () => unknown): Promise<void> {
     this.clearTimer();
     if (!this.enabled) return;
-    this.pending = this.pending.then(() => (this.enabled ? this.drafts.save(this.formId, values()) : undefined));
+    // A write that fails (e.g. the disk is full) leaves the previous draft as it was; it must not
+    // poison the chain, or every later save — and stop() before saving the record — would throw too.
+    this.pending = this.pending
+      .then(() => (this.enabled ? this.drafts.save(this.formId, values()) : undefined))
+      .catch(() => undefined);
     await this.pending;
   }
 

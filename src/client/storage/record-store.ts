@@ -22,6 +22,10 @@ export interface OutboxItem {
   record: SyncRecord;
 }
 
+const SERVER_CLOCK_OFFSET_KEY = 'serverClockOffsetMs';
+const LEGACY_SEALED_KEY = 'legacyRowsSealed';
+const SENT_WITH_CONTENT_KEY = 'sentWithContent';
+
 const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
 
 /**
@@ -193,7 +197,7 @@ export class RecordStore {
     }
     let settled = 0;
     // Bulk reads and writes: one round of IndexedDB requests per batch, not per record.
-    await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.meta], async () => {
       const rows = await this.db.records.bulkGet(items.map((item) => item.record.id));
       const changed: RecordRow[] = [];
       const done: number[] = [];
@@ -217,7 +221,11 @@ export class RecordStore {
       });
       await this.db.records.bulkPut(changed);
       await this.db.outbox.bulkDelete(done);
+      await this.noteSentWithContent(changed.filter((row) => row.syncState === 'sent' && row.sealed !== undefined).map((row) => row.id));
     });
+    // The device clock may be days off: retention follows the server's clock (last answer's offset).
+    const offset = Date.parse(serverTime) - Date.now();
+    if (Number.isFinite(offset)) await this.db.meta.put({ key: SERVER_CLOCK_OFFSET_KEY, value: offset });
     return { settled };
   }
 
@@ -240,20 +248,50 @@ export class RecordStore {
    * need no further step on this tablet; a content-free stub stays so the list
    * can still say "sent". Works while locked (it only deletes).
    */
-  async dropSentContent(retentionDays: number, now: Date = new Date()): Promise<number> {
+  async dropSentContent(retentionDays: number, at?: Date): Promise<number> {
+    const now = at ?? (await this.serverNow());
     let dropped = 0;
-    await this.db.transaction('rw', this.db.records, async () => {
-      await this.db.records
-        .where('syncState')
-        .equals('sent')
-        .modify((row) => {
-          if (row.sealed === undefined || !contentMayBeDropped(row, retentionDays, now)) return;
-          delete row.sealed;
-          row.contentRemovedAt = now.toISOString();
-          dropped++;
-        });
+    // Only the sent rows that still hold content are looked at (listed in meta), not every
+    // sent row: months of content-free stubs must not slow each sync and the start-up.
+    await this.db.transaction('rw', [this.db.records, this.db.meta], async () => {
+      const listed = (await this.db.meta.get(SENT_WITH_CONTENT_KEY))?.value;
+      // A tablet from before the list: one full scan builds it.
+      const ids = Array.isArray(listed)
+        ? (listed as string[])
+        : await this.db.records.where('syncState').equals('sent').filter((row) => row.sealed !== undefined).primaryKeys();
+      const rows = await this.db.records.bulkGet(ids);
+      const keep: string[] = [];
+      const changed: RecordRow[] = [];
+      for (const row of rows) {
+        if (row?.syncState !== 'sent' || row.sealed === undefined) continue; // gone, re-saved or already a stub
+        if (!contentMayBeDropped(row, retentionDays, now)) {
+          keep.push(row.id);
+          continue;
+        }
+        delete row.sealed;
+        row.contentRemovedAt = now.toISOString();
+        changed.push(row);
+        dropped++;
+      }
+      await this.db.records.bulkPut(changed);
+      await this.db.meta.put({ key: SENT_WITH_CONTENT_KEY, value: keep });
     });
     return dropped;
+  }
+
+  /** Adds sent rows that hold content to the list dropSentContent works through (if the list exists yet). */
+  private async noteSentWithContent(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const listed = (await this.db.meta.get(SENT_WITH_CONTENT_KEY))?.value;
+    if (!Array.isArray(listed)) return; // the first dropSentContent scans and finds them
+    await this.db.meta.put({ key: SENT_WITH_CONTENT_KEY, value: [...new Set([...(listed as string[]), ...ids])] });
+  }
+
+  /** The server's time now, as far as the last push answer tells (the device clock may be days off). */
+  private async serverNow(): Promise<Date> {
+    const entry = await this.db.meta.get(SERVER_CLOCK_OFFSET_KEY);
+    const offset = typeof entry?.value === 'number' ? entry.value : 0;
+    return new Date(Date.now() + offset);
   }
 
   /**
@@ -262,9 +300,15 @@ export class RecordStore {
    */
   async sealLegacyRows(): Promise<number> {
     const owner = this.requireOwner();
+    // Runs at every unlock; legacy rows can only come from the v2→v3 upgrade, so once none are
+    // left this never reads the whole table again (20,000 records made every unlock slow).
+    if ((await this.db.meta.get(LEGACY_SEALED_KEY))?.value === true) return 0;
     const legacy = (await this.db.records.toArray()).filter((row) => row.envelope !== undefined);
     const legacyDrafts = (await this.db.drafts.toArray()).filter((d) => d.values !== undefined && d.sealed === undefined);
-    if (legacy.length === 0 && legacyDrafts.length === 0) return 0;
+    if (legacy.length === 0 && legacyDrafts.length === 0) {
+      await this.db.meta.put({ key: LEGACY_SEALED_KEY, value: true });
+      return 0;
+    }
     const sealedRows: RecordRow[] = [];
     for (const row of legacy) {
       const envelope = row.envelope;
@@ -285,8 +329,9 @@ export class RecordStore {
         sealed: await this.vault.seal('drafts', `${owner}:${d.formId}`, 1, d.values),
       })),
     );
-    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts, this.db.meta], async () => {
       await this.db.records.bulkPut(sealedRows);
+      await this.noteSentWithContent(sealedRows.filter((row) => row.syncState === 'sent').map((row) => row.id));
       await this.db.outbox.where('ownerId').equals('legacy').modify({ ownerId: owner });
       await this.db.drafts.bulkDelete(legacyDrafts.map((d) => d.formId));
       await this.db.drafts.bulkPut(sealedDrafts);
