@@ -10,6 +10,7 @@ import type { SyncRecord } from '../../shared/records/sync-record';
 import { contentMayBeDropped } from '../../domain/retention';
 import { ConsentMissingError, consentCovers } from '../../domain/consent';
 import type { ConsentContent } from '../../shared/records/consent';
+import { CorrectionRefusedError, isCorrectableKind } from '../../domain/corrections';
 import type { LotseDatabase } from './LotseDatabase';
 import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, StoredRecord } from './types';
 import type { Vault } from './vault';
@@ -64,6 +65,57 @@ export class RecordStore {
       await this.db.outbox.add(entry);
       if (options.draftId !== undefined) await this.db.drafts.delete(`${owner}:${options.draftId}`);
     });
+  }
+
+  /**
+   * Saves a correction: revision n + 1 of a record the unlocked person saved on
+   * this tablet and whose content is still here. Record row, outbox entry and
+   * draft removal happen in ONE transaction. Only the latest revision is sent:
+   * an older revision still waiting in the outbox leaves it (the server takes
+   * revision n + 1 without n). A rejected record becomes pending again.
+   */
+  async saveCorrection(envelope: SyncRecord, options: { draftId?: string; now?: Date } = {}): Promise<void> {
+    const owner = this.requireOwner();
+    const previous = await this.db.records.get(envelope.id);
+    if (!previous) throw new CorrectionRefusedError('recordMissing');
+    if (!isCorrectableKind(previous.kind) || previous.kind !== envelope.kind) throw new CorrectionRefusedError('notCorrectable');
+    if (previous.ownerId !== owner) throw new CorrectionRefusedError('notAuthor');
+    if (!previous.sealed) throw new CorrectionRefusedError('contentRemoved');
+    if (envelope.revision !== previous.revision + 1) throw new CorrectionRefusedError('recordChanged');
+    const { envelope: before } = await this.openRow(previous);
+    if (before.caseNumber !== envelope.caseNumber) throw new CorrectionRefusedError('notCorrectable');
+    if (envelope.caseNumber !== null) {
+      const verdict = consentCovers(envelope.kind, envelope.caseNumber, await this.consentFor(envelope.caseNumber), false);
+      if (!verdict.ok) throw new ConsentMissingError(verdict.reason);
+    }
+    const now = (options.now ?? new Date()).toISOString();
+    const sealed = await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, { envelope } satisfies RecordSecret);
+    const row: RecordRow = {
+      id: envelope.id,
+      kind: envelope.kind,
+      revision: envelope.revision,
+      schemaVersion: envelope.schemaVersion,
+      ownerId: owner,
+      syncState: 'pending',
+      createdAt: previous.createdAt,
+      updatedAt: now,
+      sealed,
+    };
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
+      // Sealing happened outside the transaction: refuse if the row changed meanwhile.
+      const current = await this.db.records.get(envelope.id);
+      if (current?.revision !== previous.revision || current.sealed === undefined) throw new CorrectionRefusedError('recordChanged');
+      await this.db.records.put(row);
+      await this.db.outbox.where('recordId').equals(envelope.id).delete();
+      await this.db.outbox.add({ recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now });
+      if (options.draftId !== undefined) await this.db.drafts.delete(`${owner}:${options.draftId}`);
+    });
+  }
+
+  /** One record as screens see it, or undefined if this tablet does not hold it. */
+  async getRecord(id: string): Promise<StoredRecord | undefined> {
+    const row = await this.db.records.get(id);
+    return row ? this.view(row) : undefined;
   }
 
   /** Decrypted records for screens; needs the unlocked vault. */
@@ -340,6 +392,7 @@ export class RecordStore {
       kind: row.kind,
       revision: row.revision,
       syncState: row.syncState,
+      ownerId: row.ownerId,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       envelope: secret?.envelope ?? null,

@@ -15,7 +15,10 @@ import {
 } from '../../../shared/records/home-contact';
 import { SPOKEN_LANGUAGES } from '../../../shared/languages';
 import { homeContactDefaults } from '../../../domain/home-contact';
-import { newHomeContactRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newHomeContactRecord } from '../../../domain/record-envelope';
+import type { HomeContactRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useFormDraft } from '../../app/useFormDraft';
@@ -26,8 +29,11 @@ import { ConsentMissingError } from '../../../domain/consent';
 export const HOME_CONTACT_DRAFT_ID = 'homeContact:new';
 const NO_SITES: readonly { id: string; label: string }[] = [];
 
-export function HomeContactForm({ onDone }: { onDone: () => void }) {
+/** `correction`: the saved record to correct (the form opens with its content; saving writes its next revision). */
+export function HomeContactForm({ onDone, correction }: { onDone: () => void; correction?: HomeContactRecord | undefined }) {
   const { t } = useTranslation('home-contact');
+  const draftId = correction ? correctionDraftId(correction) : HOME_CONTACT_DRAFT_ID;
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   const sites = config?.homeSites ?? NO_SITES;
@@ -61,13 +67,13 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
         reset({ ...defaults, ...(draft as Partial<HomeContactContent>) });
         return true;
       }
-      reset(defaults);
+      reset(correction ? correction.content : defaults);
       return false;
     },
-    [config, reset],
+    [config, reset, correction],
   );
   const { autosave, started, restored } = useFormDraft({
-    draftId: HOME_CONTACT_DRAFT_ID,
+    draftId,
     form: { subscribe, getValues },
     apply: applyDraft,
     ready: config !== undefined,
@@ -76,19 +82,25 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
   const onSubmit = handleSubmit(async (content) => {
     setSaveFailed(false);
     setCaseProblem(null);
-    if (linkCase && caseNumber === null) {
+    setCorrectionProblem(null);
+    if (!correction && linkCase && caseNumber === null) {
       setCaseProblem('caseNumberMissing');
       return;
     }
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newHomeContactRecord(content, { deviceId: await storage.device.deviceId(), now: new Date() }, linkCase ? caseNumber : null);
-      await storage.records.saveRecord(record, { draftId: HOME_CONTACT_DRAFT_ID });
+      const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, content, context), { draftId });
+      } else {
+        await storage.records.saveRecord(await newHomeContactRecord(content, context, linkCase ? caseNumber : null), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(getValues);
+      if (correction && explainCorrection(error)) return;
       if (error instanceof ConsentMissingError) setCaseProblem(error.reason);
       else setSaveFailed(true);
     }
@@ -110,7 +122,7 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
   return (
     <section className="card" aria-labelledby="home-contact-title">
       <h1 id="home-contact-title">{t('title')}</h1>
-      <p className="hint">{t('intro')}</p>
+      {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
       {restored && (
         <p className="notice" role="status">
           {t('draftRestored')}
@@ -193,18 +205,20 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
           </label>
         </div>
 
-        <CaseLink
-          linked={linkCase}
-          onLinkedChange={(linked) => {
-            setLinkCase(linked);
-            setCaseProblem(null);
-          }}
-          onCaseNumber={(found) => {
-            setCaseNumber(found);
-            setCaseProblem(null);
-          }}
-          problem={caseProblem}
-        />
+        {!correction && (
+          <CaseLink
+            linked={linkCase}
+            onLinkedChange={(linked) => {
+              setLinkCase(linked);
+              setCaseProblem(null);
+            }}
+            onCaseNumber={(found) => {
+              setCaseNumber(found);
+              setCaseProblem(null);
+            }}
+            problem={caseProblem}
+          />
+        )}
 
         <div className="field">
           <label htmlFor="note">{t('fields.note')}</label>

@@ -17,7 +17,10 @@ import {
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
 import { localIsoDate } from '../../../domain/home-contact';
 import { ConsentMissingError } from '../../../domain/consent';
-import { newMediationRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newMediationRecord } from '../../../domain/record-envelope';
+import type { MediationRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useFormDraft } from '../../app/useFormDraft';
@@ -53,8 +56,11 @@ function draftFields(draft: unknown): Partial<MediationContent> | null {
   return Object.fromEntries(Object.entries(draft).filter(([key]) => CONTENT_KEYS.includes(key)));
 }
 
-export function MediationForm({ onDone }: { onDone: () => void }) {
+/** `correction`: the saved record to correct (the form opens with its content; saving writes its next revision). */
+export function MediationForm({ onDone, correction }: { onDone: () => void; correction?: MediationRecord | undefined }) {
   const { t } = useTranslation('mediation');
+  const draftId = correction ? correctionDraftId(correction) : MEDIATION_DRAFT_ID;
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   const sites = config?.homeSites ?? NO_SITES;
@@ -84,13 +90,13 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
     (draft: unknown): boolean => {
       const defaults = mediationDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id));
       const fields = draftFields(draft);
-      reset(fields ? { ...defaults, ...fields } : defaults);
+      reset(fields ? { ...defaults, ...fields } : correction ? { note: '', ...correction.content } : defaults);
       return fields !== null;
     },
-    [config, reset],
+    [config, reset, correction],
   );
   const { autosave, started, restored } = useFormDraft({
-    draftId: MEDIATION_DRAFT_ID,
+    draftId,
     form: { subscribe, getValues },
     apply: applyDraft,
     ready: config !== undefined,
@@ -99,13 +105,14 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
   const onCaseFound = useCallback((found: string | null) => {
     setCaseNumber(found);
     setCaseProblem(null);
-  }, []);
+  }, [setCaseProblem]);
 
   const onSubmit = handleSubmit(async (content) => {
     setSaveFailed(false);
     setCaseProblem(null);
+    setCorrectionProblem(null);
     const linkedCase = linkCase ? caseNumber : null;
-    if (linkCase && linkedCase === null) {
+    if (!correction && linkCase && linkedCase === null) {
       setCaseProblem('caseNumberMissing');
       return;
     }
@@ -113,13 +120,18 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
     const clean: MediationContent = text !== undefined && text.trim() !== '' ? { ...rest, note: text } : rest;
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newMediationRecord(clean, { deviceId: await storage.device.deviceId(), now: new Date() }, linkedCase);
-      await storage.records.saveRecord(record, { draftId: MEDIATION_DRAFT_ID });
+      const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, clean, context), { draftId });
+      } else {
+        await storage.records.saveRecord(await newMediationRecord(clean, context, linkedCase), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(getValues);
+      if (correction && explainCorrection(error)) return;
       if (error instanceof ConsentMissingError) setCaseProblem(error.reason);
       else setSaveFailed(true);
     }
@@ -138,8 +150,8 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
 
   return (
     <section className="card" aria-labelledby="mediation-title">
-      <h1 id="mediation-title">{t('new')}</h1>
-      <p className="hint">{t('intro')}</p>
+      <h1 id="mediation-title">{correction ? t('forms.mediation', { ns: 'records' }) : t('new')}</h1>
+      {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
       {restored && (
         <p className="notice" role="status">
           {t('draftRestored')}
@@ -238,15 +250,17 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
           )}
         />
 
-        <CaseLink
-          linked={linkCase}
-          onLinkedChange={(linked) => {
-            setLinkCase(linked);
-            setCaseProblem(null);
-          }}
-          onCaseNumber={onCaseFound}
-          problem={caseProblem}
-        />
+        {!correction && (
+          <CaseLink
+            linked={linkCase}
+            onLinkedChange={(linked) => {
+              setLinkCase(linked);
+              setCaseProblem(null);
+            }}
+            onCaseNumber={onCaseFound}
+            problem={caseProblem}
+          />
+        )}
 
         <div className="field">
           <label htmlFor="mediation-note">{t('fields.note')}</label>
