@@ -25,6 +25,8 @@ import { healthRoutes } from './http/health-routes';
 import { sessionRoutes } from './http/session-routes';
 import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
+import { questionnaireRoutes } from './http/questionnaire-routes';
+import { QuestionnaireService } from './services/questionnaire-service';
 
 export interface BuildAppOptions {
   db: Database;
@@ -149,6 +151,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
   void app.register(syncRoutes, { auth, sync, offers });
+  void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {
     auth,
     devices: new DeviceService(options.db, clock),

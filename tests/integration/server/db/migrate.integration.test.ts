@@ -45,6 +45,7 @@ describe('validateMigrationFileNames', () => {
     expect(files[3]).toEqual({ version: 4, fileName: '004_offers.sql' });
     expect(files[4]).toEqual({ version: 5, fileName: '005_four_eyes.sql' });
     expect(files[5]).toEqual({ version: 6, fileName: '006_referrals.sql' });
+    expect(files[7]).toEqual({ version: 8, fileName: '008_questionnaires.sql' });
   });
 });
 
