@@ -9,12 +9,13 @@ import type welcomeVisit from '../../../locales/de/welcome-visit.json';
 import type office from '../../../locales/de/office.json';
 import type screening from '../../../locales/de/screening.json';
 import type records from '../../../locales/de/records.json';
+import type questionnaire from '../../../locales/de/questionnaire.json';
 
 /**
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'records'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'records', 'questionnaire'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -30,6 +31,7 @@ declare module 'i18next' {
       family: typeof family;
       screening: typeof screening;
       records: typeof records;
+      questionnaire: typeof questionnaire;
     };
   }
 }

@@ -5,6 +5,7 @@ import { LotseDatabase } from './LotseDatabase';
 import { DeviceStore } from './device-store';
 import { DraftStore } from './draft-store';
 import { RecordStore } from './record-store';
+import { QuestionnaireStore } from './questionnaire-store';
 import { Vault } from './vault';
 
 export interface Storage {
@@ -12,6 +13,8 @@ export interface Storage {
   records: RecordStore;
   device: DeviceStore;
   drafts: DraftStore;
+  /** The municipality's screening questionnaire, keeping the last good one. */
+  questionnaires: QuestionnaireStore;
   /** Subscribe to changes of the stored data (any table) and of the vault; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
   /** Deletes everything this tablet holds (revoked device). */
@@ -33,6 +36,7 @@ export function openStorage(db: LotseDatabase = new LotseDatabase(), options: { 
     records: new RecordStore(db, vault),
     device: new DeviceStore(db, vault),
     drafts: new DraftStore(db, vault),
+    questionnaires: new QuestionnaireStore(db),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -21,6 +21,8 @@ import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn, visibleAnswers } from './definition';
 import { EmergencyInstruction } from './EmergencyInstruction';
 import { QuestionField } from './QuestionField';
+import { QuestionnaireNotice } from './QuestionnaireNotice';
+import type { ReactNode } from 'react';
 
 export const SCREENING_DRAFT_ID = 'screening:new';
 
@@ -50,15 +52,21 @@ function readDraft(raw: unknown): ScreeningDraft | null {
 export function ScreeningForm({
   onDone,
   caseNumber,
-  definition: loaded = DEFAULT_SCREENING,
+  definition,
 }: {
   onDone: () => void;
   caseNumber?: string | undefined;
-  /** The checked questionnaire; the default Fragenkatalog unless a test or a municipality's own is given. */
+  /** The checked questionnaire; unless given (tests), the municipality's last good one or the built-in default. */
   definition?: LoadResult;
 }) {
   const { t, i18n } = useTranslation('screening');
   const language = staffTextLanguage(i18n.language);
+  const { storage } = useAppServices();
+  const current = useStoredValue(storage, (s) => s.questionnaires.current(DEFAULT_SCREENING));
+  const loaded = definition ?? current?.loaded;
+  if (loaded === undefined) return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
+  // A newer definition that failed the check here never blocks the work: a notice, and the last good one.
+  const notice = definition === undefined && current?.refused ? <QuestionnaireNotice refused={current.refused} inUse={loaded} builtIn={current.source === 'default'} /> : null;
 
   if (!loaded.ok) {
     return (
@@ -80,7 +88,7 @@ export function ScreeningForm({
       </section>
     );
   }
-  return <ScreeningQuestions onDone={onDone} caseNumber={caseNumber} loaded={loaded} language={language} />;
+  return <ScreeningQuestions onDone={onDone} caseNumber={caseNumber} loaded={loaded} language={language} notice={notice} />;
 }
 
 function ScreeningQuestions({
@@ -88,11 +96,13 @@ function ScreeningQuestions({
   caseNumber,
   loaded,
   language,
+  notice,
 }: {
   onDone: () => void;
   caseNumber: string | undefined;
   loaded: Extract<LoadResult, { ok: true }>;
   language: 'de' | 'en';
+  notice: ReactNode;
 }) {
   const { definition } = loaded;
   const { t } = useTranslation('screening');
@@ -259,6 +269,7 @@ function ScreeningQuestions({
       <section className="card screening" aria-labelledby="screening-title" inert={showInstruction}>
         <h1 id="screening-title">{t('new')}</h1>
         <p className="hint">{t('intro')}</p>
+        {notice}
         {restored && (
           <p className="notice" role="status">
             {t('draftRestored')}
