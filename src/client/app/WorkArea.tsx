@@ -117,6 +117,8 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       {view === 'correction' && correction !== null ? (
         correction.kind === 'homeContact' ? (
           <HomeContactForm key={correction.id} correction={correction} onDone={backToOverview} />
+        ) : correction.kind === 'welcomeVisit' ? (
+          <WelcomeVisitForm key={correction.id} correction={correction} onDone={backToOverview} />
         ) : (
           <MediationForm key={correction.id} correction={correction} onDone={backToOverview} />
         )

@@ -20,7 +20,10 @@ import {
 } from '../../../shared/records/welcome-visit';
 import { localIsoDate } from '../../../domain/home-contact';
 import { ConsentMissingError } from '../../../domain/consent';
-import { newWelcomeVisitAttemptRecord, newWelcomeVisitRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newWelcomeVisitAttemptRecord, newWelcomeVisitRecord } from '../../../domain/record-envelope';
+import type { WelcomeVisitRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useFormDraft } from '../../app/useFormDraft';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
@@ -95,10 +98,22 @@ function toContent(values: WelcomeVisitContent): WelcomeVisitContent {
   };
 }
 
-export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; caseNumber?: string | undefined }) {
+/** `correction`: a saved visit to correct (its case and outcome stay; saving writes its next revision). */
+export function WelcomeVisitForm({
+  onDone,
+  caseNumber: givenCase,
+  correction,
+}: {
+  onDone: () => void;
+  caseNumber?: string | undefined;
+  correction?: WelcomeVisitRecord | undefined;
+}) {
   const { t } = useTranslation('welcome-visit');
   const { storage, sync } = useAppServices();
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const caseNumber = correction ? correction.caseNumber : givenCase;
+  const draftId = correction ? correctionDraftId(correction) : WELCOME_VISIT_DRAFT_ID;
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
+  const [outcome, setOutcome] = useState<Outcome | null>(correction ? 'visited' : null);
   const [caseNo, setCaseNo] = useState<string | null>(caseNumber ?? null);
   const [lookup, setLookup] = useState(caseNumber === undefined);
   const [caseMissing, setCaseMissing] = useState(false);
@@ -131,7 +146,10 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
       const draft = readDraft(raw);
       // A draft for another family's case is never applied to this case.
       const fits = draft !== null && (caseNumber === undefined || draft.caseNumber === null || draft.caseNumber === caseNumber);
-      if (!draft || !fits) return false;
+      if (!draft || !fits) {
+        if (correction) reset({ ...correction.content });
+        return false;
+      }
       reset({ ...visitDefaults(new Date()), ...draft.values, outcome: 'visited' });
       if (caseNumber === undefined && draft.caseNumber !== null) {
         caseRef.current = draft.caseNumber;
@@ -141,11 +159,11 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
       setOutcome('visited');
       return true;
     },
-    [caseNumber, reset],
+    [caseNumber, reset, correction, setCaseNo, setLookup, setOutcome],
   );
   const draftNow = useCallback((): WelcomeVisitDraft => ({ caseNumber: caseRef.current, values: getValues() }), [getValues]);
   const { autosave, started, restored } = useFormDraft({
-    draftId: WELCOME_VISIT_DRAFT_ID,
+    draftId,
     form: { subscribe, getValues },
     apply: applyDraft,
     snapshot: draftNow,
@@ -182,15 +200,20 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
     const forCase = caseNo;
     if (forCase === null) return;
     setSaveProblem(null);
+    setCorrectionProblem(null);
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newWelcomeVisitRecord(toContent(values), forCase, await context());
-      await storage.records.saveRecord(record, { draftId: WELCOME_VISIT_DRAFT_ID });
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, toContent(values), await context()), { draftId });
+      } else {
+        await storage.records.saveRecord(await newWelcomeVisitRecord(toContent(values), forCase, await context()), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(() => ({ caseNumber: forCase, values: getValues() }));
+      if (correction && explainCorrection(error)) return;
       setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
     }
   });
@@ -214,13 +237,14 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
   return (
     <section className="card" aria-labelledby="welcome-visit-title">
       <h1 id="welcome-visit-title">{t('title')}</h1>
-      <p className="hint">{t('intro')}</p>
+      {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
       {restored && (
         <p className="notice" role="status">
           {t('draftRestored')}
         </p>
       )}
 
+      {!correction && (
       <fieldset className="choice-group welcome-visit__outcome">
         <legend>{t('outcomeLegend')}</legend>
         <div className="choices">
@@ -241,6 +265,7 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
           ))}
         </div>
       </fieldset>
+      )}
 
       {(outcome === 'nobodyHome' || outcome === 'declined') && (
         <div className="record-form">

@@ -11,7 +11,11 @@ import { RecordList } from '../../../../src/client/features/records/RecordList';
 import { WorkNavigationContext, type WorkNavigation } from '../../../../src/client/app/WorkNavigation';
 import { correctionDraftId } from '../../../../src/client/features/records/work-items';
 import { initI18n } from '../../../../src/client/i18n';
-import { newConsentRefusalRecord, newMediationRecord } from '../../../../src/domain/record-envelope';
+import { newConsentRecord, newConsentRefusalRecord, newMediationRecord, newWelcomeVisitRecord } from '../../../../src/domain/record-envelope';
+import { WelcomeVisitForm } from '../../../../src/client/features/welcome-visit/WelcomeVisitForm';
+import { generateCaseNumber } from '../../../../src/domain/case-number';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../src/shared/consent-texts';
+import wv from '../../../../locales/de/welcome-visit.json';
 import { TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 import { TEST_DEVICE_ID, homeContactRecord } from '../../../fixtures/home-contacts';
 import { renderWithServices, testDeviceConfig } from '../../../fixtures/render-with-services';
@@ -143,5 +147,35 @@ describe('correcting in the workflow form', () => {
     const row = await storage.records.getRecord(first.id);
     expect(row).toMatchObject({ revision: 2 });
     expect(row?.envelope?.content).toMatchObject({ followUpNeeded: true, languages: ['ar'] });
+  });
+
+  it('corrects a welcome visit for its case, with the outcome and case fixed', async () => {
+    const { storage } = await unlockedTestStorage();
+    const caseNumber = generateCaseNumber();
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        { scopes: ['documentation'], setting: 'welcomeVisit', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        caseNumber,
+        context,
+      ),
+    );
+    const first = await newWelcomeVisitRecord(
+      { outcome: 'visited', visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: ['feeding'], itemsHandedOver: [], offersRecommended: [], followUpWished: false },
+      caseNumber,
+      context,
+    );
+    await storage.records.saveRecord(first);
+    const done: number[] = [];
+    renderWithServices(storage, <WelcomeVisitForm correction={first} onDone={() => { done.push(1); }} />);
+    expect(await screen.findByTestId('correction-notice')).toBeTruthy();
+    expect(screen.queryByRole('radio', { name: wv.outcome.nobodyHome })).toBeNull();
+    expect(screen.getByLabelText<HTMLInputElement>(wv.fields.caseNumber).value).toBe(caseNumber);
+    expect(screen.getByLabelText<HTMLInputElement>(wv.fields.weekOfLife).value).toBe('3');
+    fireEvent.change(screen.getByLabelText(wv.fields.weekOfLife), { target: { value: '4' } });
+    fireEvent.click(screen.getByRole('button', { name: wv.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const row = await storage.records.getRecord(first.id);
+    expect(row).toMatchObject({ revision: 2, kind: 'welcomeVisit' });
+    expect(row?.envelope).toMatchObject({ caseNumber, content: { weekOfLife: 4, topics: ['feeding'] } });
   });
 });
