@@ -119,6 +119,8 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
           <HomeContactForm key={correction.id} correction={correction} onDone={backToOverview} />
         ) : correction.kind === 'welcomeVisit' ? (
           <WelcomeVisitForm key={correction.id} correction={correction} onDone={backToOverview} />
+        ) : correction.kind === 'screening' ? (
+          <ScreeningForm key={correction.id} correction={correction} onDone={backToOverview} />
         ) : (
           <MediationForm key={correction.id} correction={correction} onDone={backToOverview} />
         )

@@ -6,7 +6,7 @@ import type { StoredRecord } from '../../storage';
 import { ANY_OWNER } from '../../storage/record-store';
 
 /** Record kinds whose workflow form can open a correction (prefilled with the saved content). */
-export const CORRECTION_FORM_KINDS = ['homeContact', 'mediation', 'welcomeVisit'] as const satisfies readonly RecordKind[];
+export const CORRECTION_FORM_KINDS = ['homeContact', 'mediation', 'welcomeVisit', 'screening'] as const satisfies readonly RecordKind[];
 export type CorrectionFormKind = (typeof CORRECTION_FORM_KINDS)[number];
 export type CorrectionTarget = Extract<SyncRecord, { kind: CorrectionFormKind }>;
 

@@ -10,7 +10,10 @@ import { useTranslation } from 'react-i18next';
 import { ConsentMissingError } from '../../../domain/consent';
 import { evaluate, SUPPORT_NEEDS, type AnswerValue, type LoadResult, type SupportNeed } from '../../../domain/questionnaire';
 import { matchOffers, DEFAULT_OFFER_LIMIT } from '../../../domain/offer-matching';
-import { newScreeningRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newScreeningRecord } from '../../../domain/record-envelope';
+import type { ScreeningRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { contentHash } from '../../../shared/content-hash';
 import { SCREENING_NOTE_MAX_LENGTH, screeningContentSchema, type ScreeningContent } from '../../../shared/records/screening';
 import { useAppServices } from '../../app/AppContext';
@@ -53,9 +56,16 @@ export function ScreeningForm({
   onDone,
   caseNumber,
   definition,
+  correction,
 }: {
   onDone: () => void;
   caseNumber?: string | undefined;
+  /**
+   * A saved screening to correct: its case stays, its answers, override and ticked offers are
+   * prefilled, and saving writes its next revision — scored by the definition in use now, which
+   * the revision records (normally the same one).
+   */
+  correction?: ScreeningRecord | undefined;
   /** The checked questionnaire; unless given (tests), the municipality's last good one or the built-in default. */
   definition?: LoadResult;
 }) {
@@ -88,7 +98,16 @@ export function ScreeningForm({
       </section>
     );
   }
-  return <ScreeningQuestions onDone={onDone} caseNumber={caseNumber} loaded={loaded} language={language} notice={notice} />;
+  return (
+    <ScreeningQuestions
+      onDone={onDone}
+      caseNumber={correction ? correction.caseNumber : caseNumber}
+      loaded={loaded}
+      language={language}
+      notice={notice}
+      correction={correction}
+    />
+  );
 }
 
 function ScreeningQuestions({
@@ -97,19 +116,23 @@ function ScreeningQuestions({
   loaded,
   language,
   notice,
+  correction,
 }: {
   onDone: () => void;
   caseNumber: string | undefined;
   loaded: Extract<LoadResult, { ok: true }>;
   language: 'de' | 'en';
   notice: ReactNode;
+  correction: ScreeningRecord | undefined;
 }) {
   const { definition } = loaded;
   const { t } = useTranslation('screening');
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, (s) => s.device.config());
   const catalog = useStoredValue(storage, (s) => s.device.offers());
-  const [autosave] = useState(() => new DraftAutosave(storage.drafts, SCREENING_DRAFT_ID));
+  const draftId = correction ? correctionDraftId(correction) : SCREENING_DRAFT_ID;
+  const [autosave] = useState(() => new DraftAutosave(storage.drafts, draftId));
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
   const [started, setStarted] = useState(false);
   const [restored, setRestored] = useState(false);
   const [answers, setAnswers] = useState<Record<string, AnswerValue>>({});
@@ -164,13 +187,26 @@ function ScreeningQuestions({
           setLookup(false);
         }
         setRestored(true);
+      } else if (correction) {
+        // A correction starts from what was saved; acute danger seen then is not announced again.
+        const saved = correction.content;
+        const savedAnswers = readAnswers(saved.answers);
+        draftRef.current = { caseNumber: correction.caseNumber, answers: savedAnswers };
+        setAnswers(savedAnswers);
+        setAcknowledged(new Set(saved.acuteDanger));
+        setTicked(new Set(saved.suggestedOffers));
+        if (saved.override) {
+          setOverrideOn(true);
+          setOverrideNeed(saved.override.supportNeed);
+          setOverrideReason(saved.override.reason);
+        }
       }
       setStarted(true);
     });
     return () => {
       alive = false;
     };
-  }, [autosave, caseNumber, started]);
+  }, [autosave, caseNumber, started, correction]);
 
   // Flush at once before an app update reloads; no timer outlives the form.
   useEffect(() => {
@@ -220,6 +256,7 @@ function ScreeningQuestions({
   const save = async (): Promise<void> => {
     setAttempted(true);
     setSaveProblem(null);
+    setCorrectionProblem(null);
     const forCase = caseNo;
     if (forCase === null || evaluation.missing.length > 0 || invalidVisible.length > 0 || reasonTooShort || overrideMissing) return;
     setSaving(true);
@@ -244,15 +281,20 @@ function ScreeningQuestions({
     }
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newScreeningRecord(parsed.data, forCase, { deviceId: await storage.device.deviceId(), now: new Date() });
-      await storage.records.saveRecord(record, { draftId: SCREENING_DRAFT_ID });
+      const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, parsed.data, context), { draftId });
+      } else {
+        await storage.records.saveRecord(await newScreeningRecord(parsed.data, forCase, context), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(() => draftRef.current);
-      setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
       setSaving(false);
+      if (correction && explainCorrection(error)) return;
+      setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
     }
   };
 
@@ -268,7 +310,7 @@ function ScreeningQuestions({
     <>
       <section className="card screening" aria-labelledby="screening-title" inert={showInstruction}>
         <h1 id="screening-title">{t('new')}</h1>
-        <p className="hint">{t('intro')}</p>
+        {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
         {notice}
         {restored && (
           <p className="notice" role="status">
