@@ -47,18 +47,7 @@ export class RecordStore {
       if (!verdict.ok) throw new ConsentMissingError(verdict.reason);
     }
     const now = (options.now ?? new Date()).toISOString();
-    const secret: RecordSecret = { envelope };
-    const row: RecordRow = {
-      id: envelope.id,
-      kind: envelope.kind,
-      revision: envelope.revision,
-      schemaVersion: envelope.schemaVersion,
-      ownerId: owner,
-      syncState: 'pending',
-      createdAt: envelope.createdAt,
-      updatedAt: now,
-      sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, secret),
-    };
+    const row = await this.pendingRow(envelope, owner, envelope.createdAt, now);
     const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now };
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
       await this.db.records.put(row);
@@ -89,18 +78,7 @@ export class RecordStore {
       if (!verdict.ok) throw new ConsentMissingError(verdict.reason);
     }
     const now = (options.now ?? new Date()).toISOString();
-    const sealed = await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, { envelope } satisfies RecordSecret);
-    const row: RecordRow = {
-      id: envelope.id,
-      kind: envelope.kind,
-      revision: envelope.revision,
-      schemaVersion: envelope.schemaVersion,
-      ownerId: owner,
-      syncState: 'pending',
-      createdAt: previous.createdAt,
-      updatedAt: now,
-      sealed,
-    };
+    const row = await this.pendingRow(envelope, owner, previous.createdAt, now);
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
       // Sealing happened outside the transaction: refuse if the row changed meanwhile.
       const current = await this.db.records.get(envelope.id);
@@ -372,6 +350,21 @@ export class RecordStore {
       if (envelope.caseNumber === caseNumber && envelope.kind !== 'consentWithdrawal') ids.push(row.id);
     }
     return ids;
+  }
+
+  /** A new revision's row, sealed (outside any transaction: IndexedDB transactions close across crypto awaits). */
+  private async pendingRow(envelope: SyncRecord, ownerId: string, createdAt: string, updatedAt: string): Promise<RecordRow> {
+    return {
+      id: envelope.id,
+      kind: envelope.kind,
+      revision: envelope.revision,
+      schemaVersion: envelope.schemaVersion,
+      ownerId,
+      syncState: 'pending',
+      createdAt,
+      updatedAt,
+      sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, { envelope } satisfies RecordSecret),
+    };
   }
 
   private requireOwner(): string {

@@ -10,8 +10,7 @@ import { ScreeningForm } from '../../../../../src/client/features/screening/Scre
 import { DEFAULT_SCREENING } from '../../../../../src/client/features/screening/definition';
 import { initI18n } from '../../../../../src/client/i18n';
 import { generateCaseNumber } from '../../../../../src/domain/case-number';
-import { newConsentRecord } from '../../../../../src/domain/record-envelope';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
+import { answerRequiredDefault, saveScreeningConsent } from '../../../../fixtures/screening';
 import { contentHash } from '../../../../../src/shared/content-hash';
 import type { PulledQuestionnaire } from '../../../../../src/shared/questionnaire-api';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
@@ -92,14 +91,7 @@ describe('ScreeningForm with the municipality\'s questionnaire', () => {
     await storage.questionnaires.accept(good);
     await storage.questionnaires.accept(await pulled('2026.3', duplicateId));
     const caseNumber = generateCaseNumber();
-    const context = { deviceId: await storage.device.deviceId(), now: new Date() };
-    await storage.records.saveRecord(
-      await newConsentRecord(
-        { scopes: ['documentation'], setting: 'screening', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
-        caseNumber,
-        context,
-      ),
-    );
+    await saveScreeningConsent(storage, caseNumber);
     const done: number[] = [];
     renderWithServices(storage, <ScreeningForm caseNumber={caseNumber} onDone={() => { done.push(1); }} />);
     await screen.findByRole('heading', { name: de.new });
@@ -108,20 +100,7 @@ describe('ScreeningForm with the municipality\'s questionnaire', () => {
     expect(notice.textContent).toContain('2026.3');
     expect(notice.textContent).toContain(q.inUse.municipality.replace('{{id}}', 'musterstadt').replace('{{version}}', '2026.2'));
 
-    const choose = (id: string, value: string): void => {
-      const element = document.querySelector<HTMLInputElement>(`[data-question="${id}"] input[value="${value}"]`);
-      if (!element) throw new Error(`no choice ${id}=${value}`);
-      fireEvent.click(element);
-    };
-    choose('partnerInvolved', 'livesWithUs');
-    choose('preterm', 'false');
-    choose('feeding', 'someQuestions');
-    choose('moodScale', '3');
-    choose('prenatalCare', 'regular');
-    choose('careAtHome', 'secured');
-    choose('parentAgeGroup', 'over21');
-    choose('supportNetwork', 'few');
-    choose('languages', 'de');
+    answerRequiredDefault();
     fireEvent.click(screen.getByRole('button', { name: de.save }));
     await waitFor(() => { expect(done).toHaveLength(1); });
     const record = (await storage.records.listRecords()).find((row) => row.kind === 'screening');

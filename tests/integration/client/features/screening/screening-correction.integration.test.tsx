@@ -7,20 +7,14 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { ScreeningForm } from '../../../../../src/client/features/screening/ScreeningForm';
 import { initI18n } from '../../../../../src/client/i18n';
 import { generateCaseNumber } from '../../../../../src/domain/case-number';
-import { newConsentRecord } from '../../../../../src/domain/record-envelope';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
+import { answerRequiredDefault, chooseAnswer, saveScreeningConsent, screeningChoice } from '../../../../fixtures/screening';
 import type { ScreeningRecord } from '../../../../../src/shared/records/sync-record';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/screening.json';
 
-function choose(id: string, value: string): void {
-  const element = document.querySelector<HTMLInputElement>(`[data-question="${id}"] input[value="${value}"]`);
-  if (!element) throw new Error(`no choice ${id}=${value}`);
-  fireEvent.click(element);
-}
-const checked = (id: string, value: string): boolean =>
-  document.querySelector<HTMLInputElement>(`[data-question="${id}"] input[value="${value}"]`)?.checked === true;
+const choose = chooseAnswer;
+const checked = (id: string, value: string): boolean => screeningChoice(id, value).checked;
 
 beforeAll(async () => {
   await initI18n('de');
@@ -32,26 +26,11 @@ describe('correcting a screening', () => {
     const { storage } = await unlockedTestStorage();
     await storage.device.saveConfig(testDeviceConfig());
     const caseNumber = generateCaseNumber();
-    const context = { deviceId: await storage.device.deviceId(), now: new Date() };
-    await storage.records.saveRecord(
-      await newConsentRecord(
-        { scopes: ['documentation'], setting: 'screening', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
-        caseNumber,
-        context,
-      ),
-    );
+    await saveScreeningConsent(storage, caseNumber);
     const done: number[] = [];
     renderWithServices(storage, <ScreeningForm caseNumber={caseNumber} onDone={() => { done.push(1); }} />);
     await screen.findByRole('heading', { name: de.new });
-    choose('partnerInvolved', 'livesWithUs');
-    choose('preterm', 'false');
-    choose('feeding', 'someQuestions');
-    choose('moodScale', '3');
-    choose('prenatalCare', 'regular');
-    choose('careAtHome', 'secured');
-    choose('parentAgeGroup', 'over21');
-    choose('supportNetwork', 'few');
-    choose('languages', 'de');
+    answerRequiredDefault();
     fireEvent.click(screen.getByRole('button', { name: de.save }));
     await waitFor(() => { expect(done).toHaveLength(1); });
     const saved = (await storage.records.listRecords()).find((row) => row.kind === 'screening')?.envelope as ScreeningRecord;
