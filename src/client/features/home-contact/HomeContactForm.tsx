@@ -22,6 +22,8 @@ import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useFormDraft } from '../../app/useFormDraft';
+import { ChoiceChips } from '../../app/ChoiceChips';
+import { FormActions } from '../../app/FormActions';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 import { ConsentMissingError } from '../../../domain/consent';
@@ -129,19 +131,15 @@ export function HomeContactForm({ onDone, correction }: { onDone: () => void; co
         </p>
       )}
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="record-form">
-        <fieldset className="choice-group" aria-invalid={errors.site ? true : undefined}>
-          <legend>{t('fields.site')}</legend>
+        <ChoiceChips
+          legend={t('fields.site')}
+          type="radio"
+          options={sites.map((site) => ({ value: site.id, label: site.label }))}
+          field={register('site')}
+          error={errorText(errors.site)}
+        >
           {sites.length === 0 && <p className="field__error">{t('noSites')}</p>}
-          <div className="choices">
-            {sites.map((site) => (
-              <label key={site.id} className="choice">
-                <input type="radio" value={site.id} {...register('site')} />
-                <span>{site.label}</span>
-              </label>
-            ))}
-          </div>
-          {errors.site && <p className="field__error">{errorText(errors.site)}</p>}
-        </fieldset>
+        </ChoiceChips>
 
         <div className="field-row">
           <div className="field">
@@ -149,44 +147,29 @@ export function HomeContactForm({ onDone, correction }: { onDone: () => void; co
             <input id="contactDate" type="date" {...register('contactDate')} />
             {errors.contactDate && <p className="field__error">{errorText(errors.contactDate)}</p>}
           </div>
-          <fieldset className="choice-group">
-            <legend>{t('fields.timeSlot')}</legend>
-            <div className="choices">
-              {TIME_SLOTS.map((slot) => (
-                <label key={slot} className="choice">
-                  <input type="radio" value={slot} {...register('timeSlot')} />
-                  <span>{t(`timeSlot.${slot}`)}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <ChoiceChips
+            legend={t('fields.timeSlot')}
+            type="radio"
+            options={TIME_SLOTS.map((slot) => ({ value: slot, label: t(`timeSlot.${slot}`) }))}
+            field={register('timeSlot')}
+          />
         </div>
 
-        <fieldset className="choice-group">
-          <legend>{t('fields.contactKind')}</legend>
-          <div className="choices">
-            {CONTACT_KINDS.map((kind) => (
-              <label key={kind} className="choice">
-                <input type="radio" value={kind} {...register('contactKind')} />
-                <span>{t(`contactKind.${kind}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.contactKind && <p className="field__error">{errorText(errors.contactKind)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.contactKind')}
+          type="radio"
+          options={CONTACT_KINDS.map((kind) => ({ value: kind, label: t(`contactKind.${kind}`) }))}
+          field={register('contactKind')}
+          error={errorText(errors.contactKind)}
+        />
 
-        <fieldset className="choice-group" aria-invalid={errors.topics ? true : undefined}>
-          <legend>{t('fields.topics')}</legend>
-          <div className="choices">
-            {HOME_TOPICS.map((topic) => (
-              <label key={topic} className="choice">
-                <input type="checkbox" value={topic} {...register('topics')} />
-                <span>{t(`topics.${topic}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.topics')}
+          type="checkbox"
+          options={HOME_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+          field={register('topics')}
+          error={errorText(errors.topics)}
+        />
 
         <div className="field-row">
           <div className="field">
@@ -230,25 +213,13 @@ export function HomeContactForm({ onDone, correction }: { onDone: () => void; co
           {errors.note && <p className="field__error">{t('errors.noteTooLong')}</p>}
         </div>
 
-        {saveFailed && (
-          <p className="form-error" role="alert">
-            {t('errors.saveFailed')}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
-            {t('save')}
-          </button>
-          <button
-            type="button"
-            className="button button--large"
-            onClick={() => {
-              void autosave.discard().then(onDone);
-            }}
-          >
-            {t('cancel')}
-          </button>
-        </div>
+        <FormActions
+          saveLabel={t('save')}
+          cancelLabel={t('cancel')}
+          busy={isSubmitting}
+          error={saveFailed ? t('errors.saveFailed') : null}
+          onCancel={() => void autosave.discard().then(onDone)}
+        />
       </form>
     </section>
   );

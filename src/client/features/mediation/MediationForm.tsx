@@ -24,6 +24,8 @@ import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useFormDraft } from '../../app/useFormDraft';
+import { ChoiceChips } from '../../app/ChoiceChips';
+import { FormActions } from '../../app/FormActions';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 
@@ -158,19 +160,15 @@ export function MediationForm({ onDone, correction }: { onDone: () => void; corr
         </p>
       )}
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="record-form">
-        <fieldset className="choice-group" aria-invalid={errors.site ? true : undefined}>
-          <legend>{t('fields.site')}</legend>
+        <ChoiceChips
+          legend={t('fields.site')}
+          type="radio"
+          options={sites.map((site) => ({ value: site.id, label: site.label }))}
+          field={register('site')}
+          error={errorText(errors.site)}
+        >
           {sites.length === 0 && <p className="field__error">{t('noSites')}</p>}
-          <div className="choices">
-            {sites.map((site) => (
-              <label key={site.id} className="choice">
-                <input type="radio" value={site.id} {...register('site')} />
-                <span>{site.label}</span>
-              </label>
-            ))}
-          </div>
-          {errors.site && <p className="field__error">{errorText(errors.site)}</p>}
-        </fieldset>
+        </ChoiceChips>
 
         <div className="field">
           <label htmlFor="mediation-date">{t('fields.date')}</label>
@@ -178,49 +176,33 @@ export function MediationForm({ onDone, correction }: { onDone: () => void; corr
           {errors.date && <p className="field__error">{errorText(errors.date)}</p>}
         </div>
 
-        <fieldset className="choice-group" aria-invalid={errors.languages ? true : undefined}>
-          <legend>{t('fields.languages')}</legend>
-          <div className="choices">
-            {FAMILY_LANGUAGES.map((lang) => (
-              // Each language in its own name and script, marked up so screen readers pronounce it.
-              <label key={lang} className="choice" lang={lang}>
-                <input type="checkbox" value={lang} {...register('languages')} />
-                <span dir={textDirection(lang)}>{LANGUAGE_AUTONYMS[lang]}</span>
-              </label>
-            ))}
-            <label className="choice">
-              <input type="checkbox" value="other" {...register('languages')} />
-              <span>{t('languageOther')}</span>
-            </label>
-          </div>
-          {errors.languages && <p className="field__error">{errorText(errors.languages)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.languages')}
+          type="checkbox"
+          options={[
+            // Each language in its own name and script, marked up so screen readers pronounce it.
+            ...FAMILY_LANGUAGES.map((lang) => ({ value: lang, label: LANGUAGE_AUTONYMS[lang], lang, dir: textDirection(lang) })),
+            { value: 'other', label: t('languageOther') },
+          ]}
+          field={register('languages')}
+          error={errorText(errors.languages)}
+        />
 
-        <fieldset className="choice-group" aria-invalid={errors.with ? true : undefined}>
-          <legend>{t('fields.with')}</legend>
-          <div className="choices">
-            {MEDIATION_WITH.map((who) => (
-              <label key={who} className="choice">
-                <input type="radio" value={who} {...register('with')} />
-                <span>{t(`with.${who}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.with && <p className="field__error">{errorText(errors.with)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.with')}
+          type="radio"
+          options={MEDIATION_WITH.map((who) => ({ value: who, label: t(`with.${who}`) }))}
+          field={register('with')}
+          error={errorText(errors.with)}
+        />
 
-        <fieldset className="choice-group" aria-invalid={errors.topics ? true : undefined}>
-          <legend>{t('fields.topics')}</legend>
-          <div className="choices">
-            {MEDIATION_TOPICS.map((topic) => (
-              <label key={topic} className="choice">
-                <input type="checkbox" value={topic} {...register('topics')} />
-                <span>{t(`topics.${topic}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.topics')}
+          type="checkbox"
+          options={MEDIATION_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+          field={register('topics')}
+          error={errorText(errors.topics)}
+        />
 
         <Controller
           control={control}
@@ -278,25 +260,13 @@ export function MediationForm({ onDone, correction }: { onDone: () => void; corr
           {errors.note && <p className="field__error">{errorText(errors.note)}</p>}
         </div>
 
-        {saveFailed && (
-          <p className="form-error" role="alert">
-            {t('errors.saveFailed')}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
-            {t('save')}
-          </button>
-          <button
-            type="button"
-            className="button button--large"
-            onClick={() => {
-              void autosave.discard().then(onDone);
-            }}
-          >
-            {t('cancel')}
-          </button>
-        </div>
+        <FormActions
+          saveLabel={t('save')}
+          cancelLabel={t('cancel')}
+          busy={isSubmitting}
+          error={saveFailed ? t('errors.saveFailed') : null}
+          onCancel={() => void autosave.discard().then(onDone)}
+        />
       </form>
     </section>
   );

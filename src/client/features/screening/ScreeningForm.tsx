@@ -25,6 +25,7 @@ import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn
 import { EmergencyInstruction } from './EmergencyInstruction';
 import { QuestionField } from './QuestionField';
 import { QuestionnaireNotice } from './QuestionnaireNotice';
+import { FormActions } from '../../app/FormActions';
 import type { ReactNode } from 'react';
 
 export const SCREENING_DRAFT_ID = 'screening:new';
@@ -515,19 +516,13 @@ function ScreeningQuestions({
               </ul>
             </div>
           )}
-          {saveProblem !== null && (
-            <p className="form-error" role="alert">
-              {t(`errors.${saveProblem}`)}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="button button--primary button--large" disabled={saving}>
-              {t('save')}
-            </button>
-            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions
+            saveLabel={t('save')}
+            cancelLabel={t('cancel')}
+            busy={saving}
+            error={saveProblem !== null ? t(`errors.${saveProblem}`) : null}
+            onCancel={() => void autosave.discard().then(onDone)}
+          />
         </form>
       </section>
       {showInstruction && (

@@ -26,6 +26,8 @@ import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNot
 import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useFormDraft } from '../../app/useFormDraft';
+import { ChoiceChips } from '../../app/ChoiceChips';
+import { FormActions } from '../../app/FormActions';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { WELCOME_OFFER_TYPES } from './offer-types';
@@ -270,19 +272,14 @@ export function WelcomeVisitForm({
       {(outcome === 'nobodyHome' || outcome === 'declined') && (
         <div className="record-form">
           <p className="hint">{t('attempt.hint')}</p>
-          {saveProblem !== null && (
-            <p className="form-error" role="alert">
-              {t(`errors.${saveProblem}`)}
-            </p>
-          )}
-          <div className="actions">
-            <button type="button" className="button button--primary button--large" disabled={savingAttempt} onClick={() => void saveAttempt(outcome)}>
-              {t('attempt.save')}
-            </button>
-            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions
+            saveLabel={t('attempt.save')}
+            cancelLabel={t('cancel')}
+            busy={savingAttempt}
+            error={saveProblem !== null ? t(`errors.${saveProblem}`) : null}
+            onSave={() => void saveAttempt(outcome)}
+            onCancel={() => void autosave.discard().then(onDone)}
+          />
         </div>
       )}
 
@@ -383,49 +380,36 @@ export function WelcomeVisitForm({
             )}
           />
 
-          <fieldset className="choice-group">
-            <legend>{t('fields.topics')}</legend>
-            <div className="choices">
-              {WELCOME_TOPICS.map((topic) => (
-                <label key={topic} className="choice">
-                  <input type="checkbox" value={topic} {...register('topics')} />
-                  <span>{t(`topics.${topic}`)}</span>
-                </label>
-              ))}
-            </div>
-            {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
-          </fieldset>
+          <ChoiceChips
+            legend={t('fields.topics')}
+            type="checkbox"
+            options={WELCOME_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+            field={register('topics')}
+            error={errorText(errors.topics)}
+          />
 
-          <fieldset className="choice-group">
-            {/* The municipality's own item list (ids) replaces the defaults once it is configured. */}
-            <legend>{t('fields.itemsHandedOver')}</legend>
-            <div className="choices">
-              {DEFAULT_WELCOME_ITEMS.map((item) => (
-                <label key={item} className="choice">
-                  <input type="checkbox" value={item} {...register('itemsHandedOver')} />
-                  <span>{itemLabel(item)}</span>
-                </label>
-              ))}
-            </div>
-            {errors.itemsHandedOver && <p className="field__error">{errorText(errors.itemsHandedOver)}</p>}
-          </fieldset>
+          {/* The municipality's own item list (ids) replaces the defaults once it is configured. */}
+          <ChoiceChips
+            legend={t('fields.itemsHandedOver')}
+            type="checkbox"
+            options={DEFAULT_WELCOME_ITEMS.map((item) => ({ value: item, label: itemLabel(item) }))}
+            field={register('itemsHandedOver')}
+            error={errorText(errors.itemsHandedOver)}
+          />
 
-          <fieldset className="choice-group" aria-describedby="offers-hint">
-            {/* Offer TYPES for now; the offer catalog comes later (see offer-types.ts). */}
-            <legend>{t('fields.offersRecommended')}</legend>
+          {/* Offer TYPES for now; the offer catalog comes later (see offer-types.ts). */}
+          <ChoiceChips
+            legend={t('fields.offersRecommended')}
+            type="checkbox"
+            options={WELCOME_OFFER_TYPES.map((offer) => ({ value: offer, label: t(`offers.${offer}`) }))}
+            field={register('offersRecommended')}
+            error={errorText(errors.offersRecommended)}
+            describedBy="offers-hint"
+          >
             <p id="offers-hint" className="hint">
               {t('offersHint')}
             </p>
-            <div className="choices">
-              {WELCOME_OFFER_TYPES.map((offer) => (
-                <label key={offer} className="choice">
-                  <input type="checkbox" value={offer} {...register('offersRecommended')} />
-                  <span>{t(`offers.${offer}`)}</span>
-                </label>
-              ))}
-            </div>
-            {errors.offersRecommended && <p className="field__error">{errorText(errors.offersRecommended)}</p>}
-          </fieldset>
+          </ChoiceChips>
 
           <Controller
             control={control}
@@ -471,19 +455,13 @@ export function WelcomeVisitForm({
             {errors.note && <p className="field__error">{errorText(errors.note)}</p>}
           </div>
 
-          {saveProblem !== null && (
-            <p className="form-error" role="alert">
-              {t(`errors.${saveProblem}`)}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
-              {t('save')}
-            </button>
-            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions
+            saveLabel={t('save')}
+            cancelLabel={t('cancel')}
+            busy={isSubmitting}
+            error={saveProblem !== null ? t(`errors.${saveProblem}`) : null}
+            onCancel={() => void autosave.discard().then(onDone)}
+          />
         </form>
       )}
     </section>
