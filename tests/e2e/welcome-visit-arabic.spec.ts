@@ -23,7 +23,7 @@ async function layoutProblems(page: Page, region: Locator): Promise<string[]> {
     for (const element of root.querySelectorAll<HTMLElement>('button, label, h1, h2, p')) {
       const box = element.getBoundingClientRect();
       if (box.width === 0) continue;
-      if (box.left < -1 || box.right > doc.clientWidth + 1) problems.push(`${element.tagName} "${(element.textContent ?? '').slice(0, 20)}" outside the screen`);
+      if (box.left < -1 || box.right > doc.clientWidth + 1) problems.push(`${element.tagName} "${element.textContent.slice(0, 20)}" outside the screen`);
     }
     if (getComputedStyle(root).direction !== 'rtl') problems.push('not laid out right to left');
     return problems;
