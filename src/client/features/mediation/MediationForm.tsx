@@ -24,7 +24,7 @@ import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useFormDraft } from '../../app/useFormDraft';
-import { ChoiceChips } from '../../app/ChoiceChips';
+import { ChoiceChips, YesNoChips } from '../../app/ChoiceChips';
 import { FormActions } from '../../app/FormActions';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
@@ -207,29 +207,7 @@ export function MediationForm({ onDone, correction }: { onDone: () => void; corr
         <Controller
           control={control}
           name="followUpNeeded"
-          render={({ field }) => (
-            <fieldset className="choice-group">
-              <legend>{t('fields.followUpNeeded')}</legend>
-              <div className="choices">
-                {([true, false] as const).map((value) => (
-                  <label key={String(value)} className="choice">
-                    <input
-                      type="radio"
-                      name={field.name}
-                      value={value ? 'yes' : 'no'}
-                      checked={field.value === value}
-                      onChange={() => {
-                        field.onChange(value);
-                      }}
-                      onBlur={field.onBlur}
-                      ref={value ? field.ref : undefined}
-                    />
-                    <span>{value ? t('yes') : t('no')}</span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-          )}
+          render={({ field }) => <YesNoChips legend={t('fields.followUpNeeded')} field={field} yesLabel={t('yes')} noLabel={t('no')} />}
         />
 
         {!correction && (

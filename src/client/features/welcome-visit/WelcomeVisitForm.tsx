@@ -26,7 +26,7 @@ import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNot
 import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useFormDraft } from '../../app/useFormDraft';
-import { ChoiceChips } from '../../app/ChoiceChips';
+import { ChoiceChips, YesNoChips } from '../../app/ChoiceChips';
 import { FormActions } from '../../app/FormActions';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
@@ -357,26 +357,7 @@ export function WelcomeVisitForm({
             control={control}
             name="firstChild"
             render={({ field, fieldState }) => (
-              <fieldset className="choice-group" aria-invalid={fieldState.error ? true : undefined}>
-                <legend>{t('fields.firstChild')}</legend>
-                <div className="choices">
-                  {([true, false] as const).map((answer) => (
-                    <label key={String(answer)} className="choice">
-                      <input
-                        type="radio"
-                        name={field.name}
-                        checked={field.value === answer}
-                        onChange={() => {
-                          field.onChange(answer);
-                        }}
-                        onBlur={field.onBlur}
-                      />
-                      <span>{answer ? t('yes') : t('no')}</span>
-                    </label>
-                  ))}
-                </div>
-                {fieldState.error && <p className="field__error">{errorText(fieldState.error)}</p>}
-              </fieldset>
+              <YesNoChips legend={t('fields.firstChild')} field={field} yesLabel={t('yes')} noLabel={t('no')} error={errorText(fieldState.error)} />
             )}
           />
 
@@ -415,26 +396,15 @@ export function WelcomeVisitForm({
             control={control}
             name="followUpWished"
             render={({ field }) => (
-              <fieldset className="choice-group">
-                <legend>{t('fields.followUpWished')}</legend>
-                <div className="choices">
-                  {([true, false] as const).map((answer) => (
-                    <label key={String(answer)} className="choice">
-                      <input
-                        type="radio"
-                        name={field.name}
-                        checked={field.value === answer}
-                        onChange={() => {
-                          field.onChange(answer);
-                          if (!answer) setValue('followUpDate', undefined);
-                        }}
-                        onBlur={field.onBlur}
-                      />
-                      <span>{answer ? t('yes') : t('no')}</span>
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
+              <YesNoChips
+                legend={t('fields.followUpWished')}
+                field={field}
+                yesLabel={t('yes')}
+                noLabel={t('no')}
+                onAnswer={(answer) => {
+                  if (!answer) setValue('followUpDate', undefined);
+                }}
+              />
             )}
           />
           {followUpWished && (
