@@ -307,9 +307,10 @@ export class RecordStore {
   async deleteCase(caseNumber: string): Promise<number> {
     const ids = await this.idsOfCase(caseNumber);
     if (ids.length === 0) return 0;
-    await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
       await this.db.records.bulkDelete(ids);
       await this.db.outbox.where('recordId').anyOf(ids).delete();
+      await this.deleteCorrectionDrafts(ids);
     });
     return ids.length;
   }
@@ -333,13 +334,22 @@ export class RecordStore {
       updatedAt: now.toISOString(),
       sealed: await this.vault.seal('records', sealId(withdrawal.id, withdrawal.revision), withdrawal.schemaVersion, { envelope: withdrawal } satisfies RecordSecret),
     };
-    await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
       await this.db.records.bulkDelete(ids);
       await this.db.outbox.where('recordId').anyOf(ids).delete();
+      await this.deleteCorrectionDrafts(ids);
       await this.db.records.put(row);
       await this.db.outbox.add({ recordId: row.id, revision: row.revision, ownerId: ANY_OWNER, enqueuedAt: row.updatedAt });
     });
     return ids.length;
+  }
+
+  /** Drafts of corrections of these records, whoever started them (`<owner>:<kind>:correct:<id>`); inside the caller's transaction. */
+  private async deleteCorrectionDrafts(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const suffixes = ids.map((id) => `:correct:${id}`);
+    const keys = (await this.db.drafts.toCollection().primaryKeys()).filter((key) => suffixes.some((suffix) => key.endsWith(suffix)));
+    await this.db.drafts.bulkDelete(keys);
   }
 
   private async idsOfCase(caseNumber: string): Promise<string[]> {

@@ -3,7 +3,9 @@
 // latest revision is sent; only the author corrects, and only while the
 // content is still on the tablet; consents are never corrected.
 import { describe, expect, it } from 'vitest';
-import { correctedRecord, newConsentRefusalRecord } from '../../../../src/domain/record-envelope';
+import { correctedRecord, newConsentRecord, newConsentRefusalRecord } from '../../../../src/domain/record-envelope';
+import { generateCaseNumber } from '../../../../src/domain/case-number';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../src/shared/consent-texts';
 import { CorrectionRefusedError } from '../../../../src/domain/corrections';
 import { correctionDraftId } from '../../../../src/client/features/records/work-items';
 import { contentHash } from '../../../../src/shared/content-hash';
@@ -113,6 +115,31 @@ describe('RecordStore.saveCorrection', () => {
     const competing = await correctedRecord(first, homeContactContent({ topics: ['health'] }), context);
     await expect(storage.records.saveCorrection(competing)).rejects.toMatchObject({ reason: 'recordChanged' });
     expect((await storage.records.getRecord(first.id))?.envelope?.content).toMatchObject({ topics: ['money'] });
+  });
+});
+
+describe('withdrawal', () => {
+  it("deletes the correction drafts of the case's records, and no other draft", async () => {
+    const { storage } = await unlockedTestStorage();
+    const caseNumber = generateCaseNumber();
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        { scopes: ['documentation'], setting: 'homeContact', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        caseNumber,
+        context,
+      ),
+    );
+    const ofCase = { ...(await homeContactRecord()), caseNumber };
+    ofCase.contentHash = await contentHash(ofCase.content);
+    const other = await homeContactRecord({ topics: ['money'] });
+    await storage.records.saveRecord(ofCase);
+    await storage.records.saveRecord(other);
+    await storage.drafts.save(correctionDraftId(ofCase), { topics: ['health'] });
+    await storage.drafts.save(correctionDraftId(other), { topics: ['housing'] });
+
+    expect(await storage.records.deleteCase(caseNumber)).toBe(2);
+    expect(await storage.drafts.load(correctionDraftId(ofCase))).toBeUndefined();
+    expect(await storage.drafts.load(correctionDraftId(other))).toEqual({ topics: ['housing'] });
   });
 });
 
