@@ -23,6 +23,7 @@ import type {
   ConsentRefusalRecord,
   ConsentWithdrawalRecord,
   HomeContactRecord,
+  SyncRecord,
 } from '../shared/records/sync-record';
 
 export const FORM_VERSIONS = {
@@ -86,4 +87,21 @@ export async function newMediationRecord(content: MediationContent, context: Con
 
 export async function newScreeningRecord(content: ScreeningContent, caseNumber: string, context: Context): Promise<ScreeningRecord> {
   return { ...(await envelope('screening', SCREENING_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: SCREENING_SCHEMA_VERSION, caseNumber };
+}
+
+/**
+ * A correction (DESIGN.md §3: complete records are read-only): the same record
+ * id and kind, revision + 1, the new content and its hash. The case stays the
+ * one the record was made for.
+ */
+export async function correctedRecord<R extends SyncRecord>(previous: R, content: R['content'], context: Context): Promise<R> {
+  return {
+    ...previous,
+    formVersion: FORM_VERSIONS[previous.kind],
+    revision: previous.revision + 1,
+    deviceId: context.deviceId,
+    createdAt: context.now.toISOString(),
+    contentHash: await contentHash(content),
+    content,
+  };
 }

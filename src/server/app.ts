@@ -29,6 +29,8 @@ import { syncRoutes } from './http/sync-routes';
 import { reviewRoutes } from './http/review-routes';
 import { ReviewService } from './services/review-service';
 import { reportRoutes } from './http/report-routes';
+import { questionnaireRoutes } from './http/questionnaire-routes';
+import { QuestionnaireService } from './services/questionnaire-service';
 
 export interface BuildAppOptions {
   db: Database;
@@ -154,6 +156,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
   void app.register(syncRoutes, { auth, sync, offers });
+  void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {
     auth,
     devices: new DeviceService(options.db, clock),

@@ -1,7 +1,7 @@
 // Everything a person sees once they unlocked the tablet. It only exists
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { preloadable } from './preloadable';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
 import { useAppServices } from './AppContext';
@@ -11,6 +11,8 @@ import { Overview, type WorkView } from './Overview';
 import { SyncStatusBar } from './SyncStatusBar';
 import { useAutoLock } from './useAutoLock';
 import { useStoredValue } from './useStoredValue';
+import { WorkNavigationContext, type WorkNavigation } from './WorkNavigation';
+import { NEW_RECORD_DRAFTS, canCorrect, parseDraftId, type CorrectionTarget, type NewRecordForm } from '../features/records/work-items';
 
 const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
@@ -42,21 +44,25 @@ const SecondCheckFlow = screens.secondCheck.Screen;
 const ReviewQueueScreen = screens.reviewQueue.Screen;
 const PRELOAD_DELAY_MS = 500;
 
-type View = 'overview' | 'renewSession' | 'secondCheck' | WorkView;
+type View = 'overview' | 'renewSession' | 'secondCheck' | 'correction' | WorkView;
+
+/** The form of each new-record draft. */
+const FORM_VIEWS: Record<NewRecordForm, WorkView> = {
+  homeContact: 'newHomeContact',
+  mediation: 'mediation',
+  welcomeVisit: 'welcomeVisit',
+  screening: 'screening',
+};
 
 /** Forms whose draft, left by a reload, crash, lock or update, reopens them. */
-const DRAFT_FORMS: readonly (readonly [string, WorkView])[] = [
-  ['homeContact:new', 'newHomeContact'],
-  ['mediation:new', 'mediation'],
-  ['welcomeVisit:new', 'welcomeVisit'],
-  ['screening:new', 'screening'],
-];
+const DRAFT_FORMS = (Object.entries(NEW_RECORD_DRAFTS) as [NewRecordForm, string][]).map(([form, draftId]) => [draftId, FORM_VIEWS[form]] as const);
 
 export function WorkArea({ deviceId }: { deviceId: string }) {
   const { storage } = useAppServices();
   const [view, setView] = useState<View>('overview');
   const [caseNumber, setCaseNumber] = useState<string | undefined>(undefined);
   const [reviewRecordId, setReviewRecordId] = useState<string | undefined>(undefined);
+  const [correction, setCorrection] = useState<CorrectionTarget | null>(null);
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
   useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES, onIdle);
@@ -87,9 +93,43 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
     void storage.records.sealLegacyRows().then(() => ensureSigningKeyEnrolled(storage, deviceId));
   }, [storage, deviceId]);
 
+  const navigation = useMemo<WorkNavigation>(() => {
+    const openCorrection = async (recordId: string): Promise<boolean> => {
+      const record = await storage.records.getRecord(recordId);
+      if (!record || !canCorrect(record, storage.vault.unlockedUser?.userId)) return false;
+      setCorrection(record.envelope);
+      setView('correction');
+      return true;
+    };
+    return {
+      openCorrection,
+      async continueDraft(formId) {
+        const draft = parseDraftId(formId, '');
+        if (!draft) return false;
+        if (draft.type === 'correction') return openCorrection(draft.recordId);
+        setView(FORM_VIEWS[draft.form]);
+        return true;
+      },
+    };
+  }, [storage]);
+  const backToOverview = useCallback(() => {
+    setCorrection(null);
+    setView('overview');
+  }, []);
+
   return (
-    <>
-      {view === 'renewSession' ? (
+    <WorkNavigationContext.Provider value={navigation}>
+      {view === 'correction' && correction !== null ? (
+        correction.kind === 'homeContact' ? (
+          <HomeContactForm key={correction.id} correction={correction} onDone={backToOverview} />
+        ) : correction.kind === 'welcomeVisit' ? (
+          <WelcomeVisitForm key={correction.id} correction={correction} onDone={backToOverview} />
+        ) : correction.kind === 'screening' ? (
+          <ScreeningForm key={correction.id} correction={correction} onDone={backToOverview} />
+        ) : (
+          <MediationForm key={correction.id} correction={correction} onDone={backToOverview} />
+        )
+      ) : view === 'renewSession' ? (
         <FirstSignInScreen storage={storage} deviceId={deviceId} mode="renew" onDone={() => { setView('overview'); }} onCancel={() => { setView('overview'); }} />
       ) : view === 'newHomeContact' ? (
         <HomeContactForm onDone={() => { setView('overview'); }} />
@@ -137,6 +177,6 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
         />
       )}
       <SyncStatusBar onRenew={() => { setView('renewSession'); }} />
-    </>
+    </WorkNavigationContext.Provider>
   );
 }

@@ -11,12 +11,14 @@ import type office from '../../../locales/de/office.json';
 import type screening from '../../../locales/de/screening.json';
 import type district from '../../../locales/de/district.json';
 import type reports from '../../../locales/de/reports.json';
+import type records from '../../../locales/de/records.json';
+import type questionnaire from '../../../locales/de/questionnaire.json';
 
 /**
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval', 'district', 'reports'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval', 'district', 'reports', 'records', 'questionnaire'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -34,6 +36,8 @@ declare module 'i18next' {
       approval: typeof approval;
       district: typeof district;
       reports: typeof reports;
+      records: typeof records;
+      questionnaire: typeof questionnaire;
     };
   }
 }

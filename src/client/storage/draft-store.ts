@@ -28,6 +28,17 @@ export class DraftStore {
     await this.db.drafts.put({ formId: key, sealed: await this.vault.seal('drafts', key, 1, values), updatedAt: new Date().toISOString() });
   }
 
+  /** The unlocked person's drafts (form ids and when they last changed), newest first; content stays sealed. */
+  async list(): Promise<{ formId: string; updatedAt: string }[]> {
+    const prefix = this.key('');
+    if (prefix === undefined) return [];
+    const entries = await this.db.drafts.where('formId').startsWith(prefix).toArray();
+    return entries
+      .filter((entry) => entry.sealed !== undefined)
+      .map((entry) => ({ formId: entry.formId.slice(prefix.length), updatedAt: entry.updatedAt }))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
   async discard(formId: string): Promise<void> {
     const key = this.key(formId);
     if (key !== undefined) await this.db.drafts.delete(key);

@@ -7,6 +7,7 @@ import { DraftStore } from './draft-store';
 import { RecordStore } from './record-store';
 import { ReviewStore } from './review-store';
 import { DEFAULT_FOUR_EYES_POLICY } from '../../domain/four-eyes';
+import { QuestionnaireStore } from './questionnaire-store';
 import { Vault } from './vault';
 
 export interface Storage {
@@ -15,6 +16,8 @@ export interface Storage {
   reviews: ReviewStore;
   device: DeviceStore;
   drafts: DraftStore;
+  /** The municipality's screening questionnaire, keeping the last good one. */
+  questionnaires: QuestionnaireStore;
   /** Subscribe to changes of the stored data (any table) and of the vault; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
   /** Deletes everything this tablet holds (revoked device). */
@@ -38,6 +41,7 @@ export function openStorage(db: LotseDatabase = new LotseDatabase(), options: { 
     reviews: new ReviewStore(db, vault, () => device.config()),
     device,
     drafts: new DraftStore(db, vault),
+    questionnaires: new QuestionnaireStore(db),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -10,6 +10,7 @@ import type { SyncRecord } from '../../shared/records/sync-record';
 import { contentMayBeDropped } from '../../domain/retention';
 import { ConsentMissingError, consentCovers } from '../../domain/consent';
 import type { ConsentContent } from '../../shared/records/consent';
+import { CorrectionRefusedError, isCorrectableKind } from '../../domain/corrections';
 import type { LotseDatabase } from './LotseDatabase';
 import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, ReviewRow, ReviewSecret, StoredRecord } from './types';
 import type { Vault } from './vault';
@@ -74,23 +75,47 @@ export class RecordStore {
       if (!verdict.ok) throw new ConsentMissingError(verdict.reason);
     }
     const now = (options.now ?? new Date()).toISOString();
-    const secret: RecordSecret = { envelope };
-    const row: RecordRow = {
-      id: envelope.id,
-      kind: envelope.kind,
-      revision: envelope.revision,
-      schemaVersion: envelope.schemaVersion,
-      ownerId: owner,
-      syncState: 'pending',
-      createdAt: envelope.createdAt,
-      updatedAt: now,
-      sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, secret),
-      ...(needsReview ? { reviewState: 'awaiting' as const } : {}),
-    };
+    const row = await this.pendingRow(envelope, owner, envelope.createdAt, now, needsReview);
     const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now };
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
       await this.db.records.put(row);
       await this.db.outbox.add(entry);
+      if (options.draftId !== undefined) await this.db.drafts.delete(`${owner}:${options.draftId}`);
+    });
+  }
+
+  /**
+   * Saves a correction: revision n + 1 of a record the unlocked person saved on
+   * this tablet and whose content is still here. Record row, outbox entry and
+   * draft removal happen in ONE transaction. Only the latest revision is sent:
+   * an older revision still waiting in the outbox leaves it (the server takes
+   * revision n + 1 without n). A rejected record becomes pending again.
+   */
+  async saveCorrection(unsigned: SyncRecord, options: { draftId?: string; now?: Date } = {}): Promise<void> {
+    const owner = this.requireOwner();
+    // A correction is a new revision: signed afresh, and awaiting a second check again where one is needed.
+    const { envelope, needsReview } = await this.withAuthorSignature(unsigned);
+    const previous = await this.db.records.get(envelope.id);
+    if (!previous) throw new CorrectionRefusedError('recordMissing');
+    if (!isCorrectableKind(previous.kind) || previous.kind !== envelope.kind) throw new CorrectionRefusedError('notCorrectable');
+    if (previous.ownerId !== owner) throw new CorrectionRefusedError('notAuthor');
+    if (!previous.sealed) throw new CorrectionRefusedError('contentRemoved');
+    if (envelope.revision !== previous.revision + 1) throw new CorrectionRefusedError('recordChanged');
+    const { envelope: before } = await this.openRow(previous);
+    if (before.caseNumber !== envelope.caseNumber) throw new CorrectionRefusedError('notCorrectable');
+    if (envelope.caseNumber !== null) {
+      const verdict = consentCovers(envelope.kind, envelope.caseNumber, await this.consentFor(envelope.caseNumber), false);
+      if (!verdict.ok) throw new ConsentMissingError(verdict.reason);
+    }
+    const now = (options.now ?? new Date()).toISOString();
+    const row = await this.pendingRow(envelope, owner, previous.createdAt, now, needsReview);
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
+      // Sealing happened outside the transaction: refuse if the row changed meanwhile.
+      const current = await this.db.records.get(envelope.id);
+      if (current?.revision !== previous.revision || current.sealed === undefined) throw new CorrectionRefusedError('recordChanged');
+      await this.db.records.put(row);
+      await this.db.outbox.where('recordId').equals(envelope.id).delete();
+      await this.db.outbox.add({ recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now });
       if (options.draftId !== undefined) await this.db.drafts.delete(`${owner}:${options.draftId}`);
     });
   }
@@ -372,10 +397,11 @@ export class RecordStore {
   async deleteCase(caseNumber: string): Promise<number> {
     const ids = await this.idsOfCase(caseNumber);
     if (ids.length === 0) return 0;
-    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews, this.db.drafts], async () => {
       await this.db.records.bulkDelete(ids);
       await this.db.outbox.where('recordId').anyOf(ids).delete();
       await this.db.reviews.where('recordId').anyOf(ids).delete();
+      await this.deleteCorrectionDrafts(ids);
     });
     return ids.length;
   }
@@ -399,14 +425,23 @@ export class RecordStore {
       updatedAt: now.toISOString(),
       sealed: await this.vault.seal('records', sealId(withdrawal.id, withdrawal.revision), withdrawal.schemaVersion, { envelope: withdrawal } satisfies RecordSecret),
     };
-    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews], async () => {
+    await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews, this.db.drafts], async () => {
       await this.db.records.bulkDelete(ids);
       await this.db.outbox.where('recordId').anyOf(ids).delete();
       await this.db.reviews.where('recordId').anyOf(ids).delete();
+      await this.deleteCorrectionDrafts(ids);
       await this.db.records.put(row);
       await this.db.outbox.add({ recordId: row.id, revision: row.revision, ownerId: ANY_OWNER, enqueuedAt: row.updatedAt });
     });
     return ids.length;
+  }
+
+  /** Drafts of corrections of these records, whoever started them (`<owner>:<kind>:correct:<id>`); inside the caller's transaction. */
+  private async deleteCorrectionDrafts(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const suffixes = ids.map((id) => `:correct:${id}`);
+    const keys = (await this.db.drafts.toCollection().primaryKeys()).filter((key) => suffixes.some((suffix) => key.endsWith(suffix)));
+    await this.db.drafts.bulkDelete(keys);
   }
 
   private async idsOfCase(caseNumber: string): Promise<string[]> {
@@ -417,6 +452,22 @@ export class RecordStore {
       if (envelope.caseNumber === caseNumber && envelope.kind !== 'consentWithdrawal') ids.push(row.id);
     }
     return ids;
+  }
+
+  /** A new revision's row, sealed (outside any transaction: IndexedDB transactions close across crypto awaits). */
+  private async pendingRow(envelope: SyncRecord, ownerId: string, createdAt: string, updatedAt: string, needsReview: boolean): Promise<RecordRow> {
+    return {
+      ...(needsReview ? { reviewState: 'awaiting' as const } : {}),
+      id: envelope.id,
+      kind: envelope.kind,
+      revision: envelope.revision,
+      schemaVersion: envelope.schemaVersion,
+      ownerId,
+      syncState: 'pending',
+      createdAt,
+      updatedAt,
+      sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, { envelope } satisfies RecordSecret),
+    };
   }
 
   private requireOwner(): string {
@@ -437,6 +488,7 @@ export class RecordStore {
       kind: row.kind,
       revision: row.revision,
       syncState: row.syncState,
+      ownerId: row.ownerId,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       envelope: secret?.envelope ?? null,

@@ -54,6 +54,8 @@ export interface StoredRecord {
   kind: RecordKind;
   revision: number;
   syncState: RecordSyncState;
+  /** The staff member who saved this revision on this tablet ('*' for a withdrawal anyone may send). */
+  ownerId: string;
   createdAt: string;
   updatedAt: string;
   sentAt?: string;

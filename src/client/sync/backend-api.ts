@@ -15,6 +15,7 @@ import {
   withdrawalsResponseSchema,
 } from '../../shared/protocol';
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
+import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '../../shared/questionnaire-api';
 import {
   deviceStatusResponseSchema,
   enrollDeviceResponseSchema,
@@ -88,6 +89,11 @@ export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
 /** The municipality's offer catalogue; only for a session signed in on this enrolled tablet (else 403). */
 export async function fetchOfferCatalog(token: string): Promise<OfferCatalogResponse> {
   return offerCatalogResponseSchema.parse(await call('/api/sync/offers', { method: 'GET', token }));
+}
+
+/** The municipality's active screening questionnaire (null: the built-in default); checked again by the tablet before use. */
+export async function fetchQuestionnaire(token: string): Promise<ActiveQuestionnaireResponse> {
+  return activeQuestionnaireResponseSchema.parse(await call('/api/sync/questionnaire', { method: 'GET', token }));
 }
 
 export async function enrollDevice(token: string, request: EnrollDeviceRequest): Promise<EnrollDeviceResponse> {

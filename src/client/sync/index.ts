@@ -2,7 +2,7 @@
 // a periodic nudge (events can be missed while a tablet sleeps), unlock, the
 // config and offer catalogue pull, silent token renewal, and data minimisation after each send.
 import type { Storage } from '../storage';
-import { BackendError, deviceStatus, fetchDeviceConfig, fetchOfferCatalog, fetchWithdrawals, refreshSession } from './backend-api';
+import { BackendError, deviceStatus, fetchDeviceConfig, fetchOfferCatalog, fetchQuestionnaire, fetchWithdrawals, refreshSession } from './backend-api';
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
 import { syncReviews } from './review-sync';
@@ -114,6 +114,11 @@ export async function refreshConfig(storage: Storage): Promise<void> {
         if ((await storage.device.offers())?.version !== catalog.version) await storage.device.saveOffers(catalog);
       },
       () => undefined, // Likewise: keep the cached catalogue.
+    ),
+    // The screening questionnaire: used only if it passes the check here too (else the last good one stays).
+    fetchQuestionnaire(session.token).then(
+      (answer) => storage.questionnaires.accept(answer.questionnaire),
+      () => undefined,
     ),
   ]).catch(() => undefined); // A failed write keeps the cached copy as well.
 }

@@ -126,6 +126,30 @@ export const DEFAULT_SECURITY_SETTINGS: DeviceConfig['security'] = {
 
 const key = (id: string, revision: number): string => `${id}#${revision}`;
 
+/**
+ * A correction (revision > 1) continues the record it corrects: same kind,
+ * same case, same author as the revisions already stored. Revision n may
+ * arrive without n - 1 (the tablet sends only its latest revision). Returns
+ * the ids of candidates that do not fit (→ revisionConflict).
+ */
+async function foreignCorrections(tx: Queryable, user: SessionUser, candidates: readonly Candidate[]): Promise<Set<number>> {
+  const corrections = candidates.filter(({ record }) => record.revision > 1);
+  if (corrections.length === 0) return new Set();
+  const earlier = await tx.query<{ id: string; kind: string; case_number: string | null; author_id: string }>(
+    `SELECT DISTINCT ON (id) id::text AS id, kind, case_number, author_id FROM records
+      WHERE municipality_id = $2 AND id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
+      ORDER BY id, revision`,
+    [JSON.stringify(corrections.map(({ record }) => record.id)), user.municipalityId],
+  );
+  const byId = new Map(earlier.map((row) => [row.id, row]));
+  const refused = new Set<number>();
+  for (const { index, record } of corrections) {
+    const first = byId.get(record.id);
+    if (first && (first.kind !== record.kind || first.case_number !== record.caseNumber || first.author_id !== user.id)) refused.add(index);
+  }
+  return refused;
+}
+
 export class SyncService {
   constructor(private readonly db: Database) {}
 
@@ -300,6 +324,7 @@ export class SyncService {
       [JSON.stringify(ids), municipalityId],
     );
     const foreignIds = new Set(foreign.map((row) => row.id));
+    const misfits = await foreignCorrections(tx, user, candidates);
     const readBack = async (keys: readonly { id: string; revision: number }[]): Promise<Map<string, StoredRevision>> => {
       if (keys.length === 0) return new Map();
       const rows = await tx.query<StoredRevision>(
@@ -339,6 +364,7 @@ export class SyncService {
       const { index, record } = candidate;
       const k = key(record.id, record.revision);
       if (foreignIds.has(record.id)) continue; // → revisionConflict, revealing nothing about the other tenant
+      if (misfits.has(index)) continue; // → revisionConflict: not a correction of this record by its author
       const stored = alreadyStored.get(k);
       if (stored) {
         // A retry gets the answer of the first push; it was judged then.

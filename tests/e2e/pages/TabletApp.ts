@@ -103,8 +103,14 @@ export class TabletApp {
     await this.page.getByRole('button', { name: de.homeContact.save }).click();
   }
 
+  /** Saved records (drafts are listed separately, see draftItems). */
   recordItems() {
-    return this.page.getByTestId('record-list').locator('li');
+    return this.page.getByTestId('record-list').locator('li[data-record-id]');
+  }
+
+  /** Unfinished forms listed as "draft". */
+  draftItems() {
+    return this.page.getByTestId('record-list').locator('li[data-draft-id]');
   }
 
   syncStatus() {

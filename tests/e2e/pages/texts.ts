@@ -4,6 +4,7 @@ import homeContact from '../../../locales/de/home-contact.json';
 import consentDe from '../../../locales/de/consent.json';
 import consentAr from '../../../locales/ar/consent.json';
 import cases from '../../../locales/de/cases.json';
+import records from '../../../locales/de/records.json';
 
-export const de = { common, homeContact, consent: consentDe, cases };
+export const de = { common, homeContact, consent: consentDe, cases, records };
 export const ar = { consent: consentAr };

@@ -14,6 +14,7 @@ import { uuidv7 } from '../../../src/shared/ids';
 import { createStaffAccount } from '../../../src/server/services/auth-service';
 import type { Database } from '../../../src/server/db/database';
 import { insertOffer } from '../../../src/server/services/offer-service';
+import defaultScreening from '../../../src/domain/default-screening.json';
 import { describeEachDatabase } from '../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -54,6 +55,8 @@ interface OtherTenant {
   offerName: string;
   districtLabel: string;
   emergencyPhone: string;
+  /** Its own active questionnaire definition. */
+  questionnaireId: string;
 }
 
 const LIMITS = { max: 100_000, timeWindowMs: 60_000 };
@@ -154,8 +157,11 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     `Notdienst Zweitstadt ${suffix}`,
     emergencyPhone,
   ]);
+  const questionnaireId = `zweitstadt-${suffix}`;
+  await call(admin.token, '/api/questionnaires', { ...defaultScreening, id: questionnaireId, version: '2026.9' });
   return {
     municipalityId,
+    questionnaireId,
     organisationIds: [organisationId, extraOrganisationId],
     staff: [coordinator, fieldworker],
     adminId,
@@ -192,6 +198,7 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM districts WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM emergency_contacts WHERE municipality_id = $1 ORDER BY label', [m]),
     db.query('SELECT * FROM offers WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT * FROM questionnaire_definitions WHERE municipality_id = $1 ORDER BY definition_id, version', [m]),
     db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
   ]);
   return JSON.stringify(parts);
@@ -260,6 +267,11 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       },
       'GET /api/sync/withdrawals': {},
       'GET /api/sync/offers': {},
+      'GET /api/sync/questionnaire': {},
+      // Always the caller's own municipality; an upload there leaves the other's definition alone.
+      'POST /api/questionnaires': {
+        body: () => Promise.resolve({ ...defaultScreening, id: 'demo-uebernahme', version: '2026.8' }),
+      },
       'POST /api/devices': { body: () => Promise.resolve({ deviceId: otherDeviceId, label: 'Übernahme' }) },
       'GET /api/devices': {},
       'POST /api/devices/{deviceId}/revoke': {},
@@ -359,6 +371,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       other.offerName,
       other.districtLabel,
       other.emergencyPhone,
+      other.questionnaireId,
     ];
 
     // Every kind of user both in a plain browser and signed in on an enrolled Demo-Stadt tablet.

@@ -15,10 +15,15 @@ import {
 } from '../../../shared/records/home-contact';
 import { SPOKEN_LANGUAGES } from '../../../shared/languages';
 import { homeContactDefaults } from '../../../domain/home-contact';
-import { newHomeContactRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newHomeContactRecord } from '../../../domain/record-envelope';
+import type { HomeContactRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useFormDraft } from '../../app/useFormDraft';
+import { ChoiceChips } from '../../app/ChoiceChips';
+import { FormActions } from '../../app/FormActions';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 import { ConsentMissingError } from '../../../domain/consent';
@@ -26,8 +31,11 @@ import { ConsentMissingError } from '../../../domain/consent';
 export const HOME_CONTACT_DRAFT_ID = 'homeContact:new';
 const NO_SITES: readonly { id: string; label: string }[] = [];
 
-export function HomeContactForm({ onDone }: { onDone: () => void }) {
+/** `correction`: the saved record to correct (the form opens with its content; saving writes its next revision). */
+export function HomeContactForm({ onDone, correction }: { onDone: () => void; correction?: HomeContactRecord | undefined }) {
   const { t } = useTranslation('home-contact');
+  const draftId = correction ? correctionDraftId(correction) : HOME_CONTACT_DRAFT_ID;
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   const sites = config?.homeSites ?? NO_SITES;
@@ -61,13 +69,13 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
         reset({ ...defaults, ...(draft as Partial<HomeContactContent>) });
         return true;
       }
-      reset(defaults);
+      reset(correction ? correction.content : defaults);
       return false;
     },
-    [config, reset],
+    [config, reset, correction],
   );
   const { autosave, started, restored } = useFormDraft({
-    draftId: HOME_CONTACT_DRAFT_ID,
+    draftId,
     form: { subscribe, getValues },
     apply: applyDraft,
     ready: config !== undefined,
@@ -76,19 +84,25 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
   const onSubmit = handleSubmit(async (content) => {
     setSaveFailed(false);
     setCaseProblem(null);
-    if (linkCase && caseNumber === null) {
+    setCorrectionProblem(null);
+    if (!correction && linkCase && caseNumber === null) {
       setCaseProblem('caseNumberMissing');
       return;
     }
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newHomeContactRecord(content, { deviceId: await storage.device.deviceId(), now: new Date() }, linkCase ? caseNumber : null);
-      await storage.records.saveRecord(record, { draftId: HOME_CONTACT_DRAFT_ID });
+      const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, content, context), { draftId });
+      } else {
+        await storage.records.saveRecord(await newHomeContactRecord(content, context, linkCase ? caseNumber : null), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(getValues);
+      if (correction && explainCorrection(error)) return;
       if (error instanceof ConsentMissingError) setCaseProblem(error.reason);
       else setSaveFailed(true);
     }
@@ -110,26 +124,22 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
   return (
     <section className="card" aria-labelledby="home-contact-title">
       <h1 id="home-contact-title">{t('title')}</h1>
-      <p className="hint">{t('intro')}</p>
+      {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
       {restored && (
         <p className="notice" role="status">
           {t('draftRestored')}
         </p>
       )}
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="record-form">
-        <fieldset className="choice-group" aria-invalid={errors.site ? true : undefined}>
-          <legend>{t('fields.site')}</legend>
+        <ChoiceChips
+          legend={t('fields.site')}
+          type="radio"
+          options={sites.map((site) => ({ value: site.id, label: site.label }))}
+          field={register('site')}
+          error={errorText(errors.site)}
+        >
           {sites.length === 0 && <p className="field__error">{t('noSites')}</p>}
-          <div className="choices">
-            {sites.map((site) => (
-              <label key={site.id} className="choice">
-                <input type="radio" value={site.id} {...register('site')} />
-                <span>{site.label}</span>
-              </label>
-            ))}
-          </div>
-          {errors.site && <p className="field__error">{errorText(errors.site)}</p>}
-        </fieldset>
+        </ChoiceChips>
 
         <div className="field-row">
           <div className="field">
@@ -137,44 +147,29 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
             <input id="contactDate" type="date" {...register('contactDate')} />
             {errors.contactDate && <p className="field__error">{errorText(errors.contactDate)}</p>}
           </div>
-          <fieldset className="choice-group">
-            <legend>{t('fields.timeSlot')}</legend>
-            <div className="choices">
-              {TIME_SLOTS.map((slot) => (
-                <label key={slot} className="choice">
-                  <input type="radio" value={slot} {...register('timeSlot')} />
-                  <span>{t(`timeSlot.${slot}`)}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <ChoiceChips
+            legend={t('fields.timeSlot')}
+            type="radio"
+            options={TIME_SLOTS.map((slot) => ({ value: slot, label: t(`timeSlot.${slot}`) }))}
+            field={register('timeSlot')}
+          />
         </div>
 
-        <fieldset className="choice-group">
-          <legend>{t('fields.contactKind')}</legend>
-          <div className="choices">
-            {CONTACT_KINDS.map((kind) => (
-              <label key={kind} className="choice">
-                <input type="radio" value={kind} {...register('contactKind')} />
-                <span>{t(`contactKind.${kind}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.contactKind && <p className="field__error">{errorText(errors.contactKind)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.contactKind')}
+          type="radio"
+          options={CONTACT_KINDS.map((kind) => ({ value: kind, label: t(`contactKind.${kind}`) }))}
+          field={register('contactKind')}
+          error={errorText(errors.contactKind)}
+        />
 
-        <fieldset className="choice-group" aria-invalid={errors.topics ? true : undefined}>
-          <legend>{t('fields.topics')}</legend>
-          <div className="choices">
-            {HOME_TOPICS.map((topic) => (
-              <label key={topic} className="choice">
-                <input type="checkbox" value={topic} {...register('topics')} />
-                <span>{t(`topics.${topic}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.topics')}
+          type="checkbox"
+          options={HOME_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+          field={register('topics')}
+          error={errorText(errors.topics)}
+        />
 
         <div className="field-row">
           <div className="field">
@@ -193,18 +188,20 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
           </label>
         </div>
 
-        <CaseLink
-          linked={linkCase}
-          onLinkedChange={(linked) => {
-            setLinkCase(linked);
-            setCaseProblem(null);
-          }}
-          onCaseNumber={(found) => {
-            setCaseNumber(found);
-            setCaseProblem(null);
-          }}
-          problem={caseProblem}
-        />
+        {!correction && (
+          <CaseLink
+            linked={linkCase}
+            onLinkedChange={(linked) => {
+              setLinkCase(linked);
+              setCaseProblem(null);
+            }}
+            onCaseNumber={(found) => {
+              setCaseNumber(found);
+              setCaseProblem(null);
+            }}
+            problem={caseProblem}
+          />
+        )}
 
         <div className="field">
           <label htmlFor="note">{t('fields.note')}</label>
@@ -216,25 +213,13 @@ export function HomeContactForm({ onDone }: { onDone: () => void }) {
           {errors.note && <p className="field__error">{t('errors.noteTooLong')}</p>}
         </div>
 
-        {saveFailed && (
-          <p className="form-error" role="alert">
-            {t('errors.saveFailed')}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
-            {t('save')}
-          </button>
-          <button
-            type="button"
-            className="button button--large"
-            onClick={() => {
-              void autosave.discard().then(onDone);
-            }}
-          >
-            {t('cancel')}
-          </button>
-        </div>
+        <FormActions
+          saveLabel={t('save')}
+          cancelLabel={t('cancel')}
+          busy={isSubmitting}
+          error={saveFailed ? t('errors.saveFailed') : null}
+          onCancel={() => void autosave.discard().then(onDone)}
+        />
       </form>
     </section>
   );

@@ -17,10 +17,15 @@ import {
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
 import { localIsoDate } from '../../../domain/home-contact';
 import { ConsentMissingError } from '../../../domain/consent';
-import { newMediationRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newMediationRecord } from '../../../domain/record-envelope';
+import type { MediationRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useFormDraft } from '../../app/useFormDraft';
+import { ChoiceChips, YesNoChips } from '../../app/ChoiceChips';
+import { FormActions } from '../../app/FormActions';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 
@@ -53,8 +58,11 @@ function draftFields(draft: unknown): Partial<MediationContent> | null {
   return Object.fromEntries(Object.entries(draft).filter(([key]) => CONTENT_KEYS.includes(key)));
 }
 
-export function MediationForm({ onDone }: { onDone: () => void }) {
+/** `correction`: the saved record to correct (the form opens with its content; saving writes its next revision). */
+export function MediationForm({ onDone, correction }: { onDone: () => void; correction?: MediationRecord | undefined }) {
   const { t } = useTranslation('mediation');
+  const draftId = correction ? correctionDraftId(correction) : MEDIATION_DRAFT_ID;
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   const sites = config?.homeSites ?? NO_SITES;
@@ -84,13 +92,13 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
     (draft: unknown): boolean => {
       const defaults = mediationDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id));
       const fields = draftFields(draft);
-      reset(fields ? { ...defaults, ...fields } : defaults);
+      reset(fields ? { ...defaults, ...fields } : correction ? { note: '', ...correction.content } : defaults);
       return fields !== null;
     },
-    [config, reset],
+    [config, reset, correction],
   );
   const { autosave, started, restored } = useFormDraft({
-    draftId: MEDIATION_DRAFT_ID,
+    draftId,
     form: { subscribe, getValues },
     apply: applyDraft,
     ready: config !== undefined,
@@ -99,13 +107,14 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
   const onCaseFound = useCallback((found: string | null) => {
     setCaseNumber(found);
     setCaseProblem(null);
-  }, []);
+  }, [setCaseProblem]);
 
   const onSubmit = handleSubmit(async (content) => {
     setSaveFailed(false);
     setCaseProblem(null);
+    setCorrectionProblem(null);
     const linkedCase = linkCase ? caseNumber : null;
-    if (linkCase && linkedCase === null) {
+    if (!correction && linkCase && linkedCase === null) {
       setCaseProblem('caseNumberMissing');
       return;
     }
@@ -113,13 +122,18 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
     const clean: MediationContent = text !== undefined && text.trim() !== '' ? { ...rest, note: text } : rest;
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newMediationRecord(clean, { deviceId: await storage.device.deviceId(), now: new Date() }, linkedCase);
-      await storage.records.saveRecord(record, { draftId: MEDIATION_DRAFT_ID });
+      const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, clean, context), { draftId });
+      } else {
+        await storage.records.saveRecord(await newMediationRecord(clean, context, linkedCase), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(getValues);
+      if (correction && explainCorrection(error)) return;
       if (error instanceof ConsentMissingError) setCaseProblem(error.reason);
       else setSaveFailed(true);
     }
@@ -138,27 +152,23 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
 
   return (
     <section className="card" aria-labelledby="mediation-title">
-      <h1 id="mediation-title">{t('new')}</h1>
-      <p className="hint">{t('intro')}</p>
+      <h1 id="mediation-title">{correction ? t('forms.mediation', { ns: 'records' }) : t('new')}</h1>
+      {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
       {restored && (
         <p className="notice" role="status">
           {t('draftRestored')}
         </p>
       )}
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="record-form">
-        <fieldset className="choice-group" aria-invalid={errors.site ? true : undefined}>
-          <legend>{t('fields.site')}</legend>
+        <ChoiceChips
+          legend={t('fields.site')}
+          type="radio"
+          options={sites.map((site) => ({ value: site.id, label: site.label }))}
+          field={register('site')}
+          error={errorText(errors.site)}
+        >
           {sites.length === 0 && <p className="field__error">{t('noSites')}</p>}
-          <div className="choices">
-            {sites.map((site) => (
-              <label key={site.id} className="choice">
-                <input type="radio" value={site.id} {...register('site')} />
-                <span>{site.label}</span>
-              </label>
-            ))}
-          </div>
-          {errors.site && <p className="field__error">{errorText(errors.site)}</p>}
-        </fieldset>
+        </ChoiceChips>
 
         <div className="field">
           <label htmlFor="mediation-date">{t('fields.date')}</label>
@@ -166,87 +176,51 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
           {errors.date && <p className="field__error">{errorText(errors.date)}</p>}
         </div>
 
-        <fieldset className="choice-group" aria-invalid={errors.languages ? true : undefined}>
-          <legend>{t('fields.languages')}</legend>
-          <div className="choices">
-            {FAMILY_LANGUAGES.map((lang) => (
-              // Each language in its own name and script, marked up so screen readers pronounce it.
-              <label key={lang} className="choice" lang={lang}>
-                <input type="checkbox" value={lang} {...register('languages')} />
-                <span dir={textDirection(lang)}>{LANGUAGE_AUTONYMS[lang]}</span>
-              </label>
-            ))}
-            <label className="choice">
-              <input type="checkbox" value="other" {...register('languages')} />
-              <span>{t('languageOther')}</span>
-            </label>
-          </div>
-          {errors.languages && <p className="field__error">{errorText(errors.languages)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.languages')}
+          type="checkbox"
+          options={[
+            // Each language in its own name and script, marked up so screen readers pronounce it.
+            ...FAMILY_LANGUAGES.map((lang) => ({ value: lang, label: LANGUAGE_AUTONYMS[lang], lang, dir: textDirection(lang) })),
+            { value: 'other', label: t('languageOther') },
+          ]}
+          field={register('languages')}
+          error={errorText(errors.languages)}
+        />
 
-        <fieldset className="choice-group" aria-invalid={errors.with ? true : undefined}>
-          <legend>{t('fields.with')}</legend>
-          <div className="choices">
-            {MEDIATION_WITH.map((who) => (
-              <label key={who} className="choice">
-                <input type="radio" value={who} {...register('with')} />
-                <span>{t(`with.${who}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.with && <p className="field__error">{errorText(errors.with)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.with')}
+          type="radio"
+          options={MEDIATION_WITH.map((who) => ({ value: who, label: t(`with.${who}`) }))}
+          field={register('with')}
+          error={errorText(errors.with)}
+        />
 
-        <fieldset className="choice-group" aria-invalid={errors.topics ? true : undefined}>
-          <legend>{t('fields.topics')}</legend>
-          <div className="choices">
-            {MEDIATION_TOPICS.map((topic) => (
-              <label key={topic} className="choice">
-                <input type="checkbox" value={topic} {...register('topics')} />
-                <span>{t(`topics.${topic}`)}</span>
-              </label>
-            ))}
-          </div>
-          {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
-        </fieldset>
+        <ChoiceChips
+          legend={t('fields.topics')}
+          type="checkbox"
+          options={MEDIATION_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+          field={register('topics')}
+          error={errorText(errors.topics)}
+        />
 
         <Controller
           control={control}
           name="followUpNeeded"
-          render={({ field }) => (
-            <fieldset className="choice-group">
-              <legend>{t('fields.followUpNeeded')}</legend>
-              <div className="choices">
-                {([true, false] as const).map((value) => (
-                  <label key={String(value)} className="choice">
-                    <input
-                      type="radio"
-                      name={field.name}
-                      value={value ? 'yes' : 'no'}
-                      checked={field.value === value}
-                      onChange={() => {
-                        field.onChange(value);
-                      }}
-                      onBlur={field.onBlur}
-                      ref={value ? field.ref : undefined}
-                    />
-                    <span>{value ? t('yes') : t('no')}</span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-          )}
+          render={({ field }) => <YesNoChips legend={t('fields.followUpNeeded')} field={field} yesLabel={t('yes')} noLabel={t('no')} />}
         />
 
-        <CaseLink
-          linked={linkCase}
-          onLinkedChange={(linked) => {
-            setLinkCase(linked);
-            setCaseProblem(null);
-          }}
-          onCaseNumber={onCaseFound}
-          problem={caseProblem}
-        />
+        {!correction && (
+          <CaseLink
+            linked={linkCase}
+            onLinkedChange={(linked) => {
+              setLinkCase(linked);
+              setCaseProblem(null);
+            }}
+            onCaseNumber={onCaseFound}
+            problem={caseProblem}
+          />
+        )}
 
         <div className="field">
           <label htmlFor="mediation-note">{t('fields.note')}</label>
@@ -264,25 +238,13 @@ export function MediationForm({ onDone }: { onDone: () => void }) {
           {errors.note && <p className="field__error">{errorText(errors.note)}</p>}
         </div>
 
-        {saveFailed && (
-          <p className="form-error" role="alert">
-            {t('errors.saveFailed')}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
-            {t('save')}
-          </button>
-          <button
-            type="button"
-            className="button button--large"
-            onClick={() => {
-              void autosave.discard().then(onDone);
-            }}
-          >
-            {t('cancel')}
-          </button>
-        </div>
+        <FormActions
+          saveLabel={t('save')}
+          cancelLabel={t('cancel')}
+          busy={isSubmitting}
+          error={saveFailed ? t('errors.saveFailed') : null}
+          onCancel={() => void autosave.discard().then(onDone)}
+        />
       </form>
     </section>
   );

@@ -1,11 +1,17 @@
-// Everything recorded on this tablet with its state: not yet sent, sent, or
-// rejected with the server's reason (never silently dropped). Content-free
-// stubs (content removed after sending) are listed without content.
+// Everything recorded on this tablet with its state: unfinished drafts (to
+// continue), not yet sent, sent, or rejected with the server's reason (never
+// silently dropped). Content-free stubs (content removed after sending) are
+// listed without content. A person's own records with content offer "Correct".
+//
+// Each item: main text, then its badges (state; more states go next to it),
+// then its actions (RecordActions; more actions go next to "Correct").
 import { useTranslation } from 'react-i18next';
 import type { StoredRecord } from '../../storage';
 import type { SyncRecord } from '../../../shared/records/sync-record';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
+import { useWorkNavigation } from '../../app/WorkNavigation';
+import { canCorrect, parseDraftId, type DraftItem } from './work-items';
 import { HomeContactSummary } from '../home-contact/HomeContactSummary';
 import { MediationSummary } from '../mediation/MediationSummary';
 import { ScreeningSummary } from '../screening/ScreeningSummary';
@@ -54,15 +60,45 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
   }
 }
 
-function RecordItem({ row, timeFormat, onSecondCheck }: { row: StoredRecord; timeFormat: Intl.DateTimeFormat; onSecondCheck?: ((recordId: string) => void) | undefined }) {
+/** What can be done with a saved record here: correct it (the author, content still on the tablet). */
+function RecordActions({ row, userId }: { row: StoredRecord; userId: string | undefined }) {
+  const { t } = useTranslation('records');
+  const navigation = useWorkNavigation();
+  if (!navigation || !canCorrect(row, userId)) return null;
+  return (
+    <div className="record__actions">
+      <button type="button" className="button" onClick={() => void navigation.openCorrection(row.id)}>
+        {t('actions.correct')}
+      </button>
+    </div>
+  );
+}
+
+function RecordItem({
+  row,
+  userId,
+  timeFormat,
+  onSecondCheck,
+}: {
+  row: StoredRecord;
+  userId: string | undefined;
+  timeFormat: Intl.DateTimeFormat;
+  onSecondCheck?: ((recordId: string) => void) | undefined;
+}) {
   const { t } = useTranslation();
   return (
-    <li className={`record record--${row.syncState}`} data-record-id={row.id} data-record-kind={row.kind} data-sync-state={row.syncState}>
+    <li className={`record record--${row.syncState}`} data-record-id={row.id} data-record-kind={row.kind} data-sync-state={row.syncState} data-revision={row.revision}>
       <div className="record__main">
         {row.envelope ? <Summary envelope={row.envelope} /> : <span className="record__title">{t('record.contentRemoved')}</span>}
-        <span className="record__meta">{t('record.savedAt', { time: timeFormat.format(new Date(row.createdAt)) })}</span>
+        <span className="record__meta">
+          {t('record.savedAt', { time: timeFormat.format(new Date(row.createdAt)) })}
+          {row.revision > 1 && <> · {t('revision', { ns: 'records', revision: row.revision })}</>}
+        </span>
       </div>
-      <span className={`badge badge--${row.syncState}`}>{t(`record.state.${row.syncState}`)}</span>
+      <div className="record__badges">
+        <span className={`badge badge--${row.syncState}`}>{t(`record.state.${row.syncState}`)}</span>
+      </div>
+      <RecordActions row={row} userId={userId} />
       {row.syncState === 'rejected' && row.rejection && (
         <p className="record__rejection">{t('record.rejectedReason', { reason: t(`errorReason.${row.rejection.reason}`) })}</p>
       )}
@@ -71,18 +107,54 @@ function RecordItem({ row, timeFormat, onSecondCheck }: { row: StoredRecord; tim
   );
 }
 
+/** An unfinished form: listed as "draft" until it is saved or cancelled. */
+function DraftListItem({ draft, timeFormat }: { draft: DraftItem; timeFormat: Intl.DateTimeFormat }) {
+  const { t } = useTranslation('records');
+  const navigation = useWorkNavigation();
+  const form = t(`forms.${draft.type === 'new' ? draft.form : draft.kind}`);
+  return (
+    <li className="record record--draft" data-draft-id={draft.formId} data-sync-state="draft">
+      <div className="record__main">
+        <span className="record__title">{draft.type === 'new' ? t('draft.new', { form }) : t('draft.correction', { form })}</span>
+        <span className="record__meta">{t('draft.changedAt', { time: timeFormat.format(new Date(draft.updatedAt)) })}</span>
+      </div>
+      <div className="record__badges">
+        <span className="badge badge--draft">{t('draft.state')}</span>
+      </div>
+      {navigation && (
+        <div className="record__actions">
+          <button type="button" className="button button--primary" onClick={() => void navigation.continueDraft(draft.formId)}>
+            {t('actions.continue')}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
 export function RecordList({ onSecondCheck }: { onSecondCheck?: ((recordId: string) => void) | undefined } = {}) {
   const { t, i18n } = useTranslation();
   const { storage } = useAppServices();
   const records = useStoredValue(storage, (s) => s.records.listRecords());
+  const storedDrafts = useStoredValue(storage, (s) => s.drafts.list());
+  const userId = storage.vault.unlockedUser?.userId;
   const timeFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  // A correction draft is listed only while its record can still be corrected here.
+  const correctable = new Set((records ?? []).filter((row) => canCorrect(row, userId)).map((row) => row.id));
+  const drafts = (storedDrafts ?? [])
+    .map((entry) => parseDraftId(entry.formId, entry.updatedAt))
+    .filter((draft): draft is DraftItem => draft !== undefined && (draft.type === 'new' || correctable.has(draft.recordId)));
+  const empty = records !== undefined && records.length === 0 && drafts.length === 0;
   return (
     <section className="card" aria-labelledby="records-title">
       <h2 id="records-title">{t('records.title')}</h2>
-      {records !== undefined && records.length === 0 && <p className="hint">{t('records.empty')}</p>}
+      {empty && <p className="hint">{t('records.empty')}</p>}
       <ul className="record-list" data-testid="record-list">
+        {drafts.map((draft) => (
+          <DraftListItem key={draft.formId} draft={draft} timeFormat={timeFormat} />
+        ))}
         {(records ?? []).map((row) => (
-          <RecordItem key={row.id} row={row} timeFormat={timeFormat} onSecondCheck={onSecondCheck} />
+          <RecordItem key={row.id} row={row} userId={userId} timeFormat={timeFormat} onSecondCheck={onSecondCheck} />
         ))}
       </ul>
     </section>

@@ -10,7 +10,10 @@ import { useTranslation } from 'react-i18next';
 import { ConsentMissingError } from '../../../domain/consent';
 import { evaluate, SUPPORT_NEEDS, type AnswerValue, type LoadResult, type SupportNeed } from '../../../domain/questionnaire';
 import { matchOffers, DEFAULT_OFFER_LIMIT } from '../../../domain/offer-matching';
-import { newScreeningRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newScreeningRecord } from '../../../domain/record-envelope';
+import type { ScreeningRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { contentHash } from '../../../shared/content-hash';
 import { SCREENING_NOTE_MAX_LENGTH, screeningContentSchema, type ScreeningContent } from '../../../shared/records/screening';
 import { useAppServices } from '../../app/AppContext';
@@ -22,6 +25,9 @@ import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn
 import { EmergencyInstruction } from './EmergencyInstruction';
 import { QuestionField } from './QuestionField';
 import { DistrictField, withDistrict } from '../district/DistrictField';
+import { QuestionnaireNotice } from './QuestionnaireNotice';
+import { FormActions } from '../../app/FormActions';
+import type { ReactNode } from 'react';
 
 export const SCREENING_DRAFT_ID = 'screening:new';
 
@@ -51,15 +57,28 @@ function readDraft(raw: unknown): ScreeningDraft | null {
 export function ScreeningForm({
   onDone,
   caseNumber,
-  definition: loaded = DEFAULT_SCREENING,
+  definition,
+  correction,
 }: {
   onDone: () => void;
   caseNumber?: string | undefined;
-  /** The checked questionnaire; the default Fragenkatalog unless a test or a municipality's own is given. */
+  /**
+   * A saved screening to correct: its case stays, its answers, override and ticked offers are
+   * prefilled, and saving writes its next revision — scored by the definition in use now, which
+   * the revision records (normally the same one).
+   */
+  correction?: ScreeningRecord | undefined;
+  /** The checked questionnaire; unless given (tests), the municipality's last good one or the built-in default. */
   definition?: LoadResult;
 }) {
   const { t, i18n } = useTranslation('screening');
   const language = staffTextLanguage(i18n.language);
+  const { storage } = useAppServices();
+  const current = useStoredValue(storage, (s) => s.questionnaires.current(DEFAULT_SCREENING));
+  const loaded = definition ?? current?.loaded;
+  if (loaded === undefined) return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
+  // A newer definition that failed the check here never blocks the work: a notice, and the last good one.
+  const notice = definition === undefined && current?.refused ? <QuestionnaireNotice refused={current.refused} inUse={loaded} builtIn={current.source === 'default'} /> : null;
 
   if (!loaded.ok) {
     return (
@@ -81,7 +100,16 @@ export function ScreeningForm({
       </section>
     );
   }
-  return <ScreeningQuestions onDone={onDone} caseNumber={caseNumber} loaded={loaded} language={language} />;
+  return (
+    <ScreeningQuestions
+      onDone={onDone}
+      caseNumber={correction ? correction.caseNumber : caseNumber}
+      loaded={loaded}
+      language={language}
+      notice={notice}
+      correction={correction}
+    />
+  );
 }
 
 function ScreeningQuestions({
@@ -89,18 +117,24 @@ function ScreeningQuestions({
   caseNumber,
   loaded,
   language,
+  notice,
+  correction,
 }: {
   onDone: () => void;
   caseNumber: string | undefined;
   loaded: Extract<LoadResult, { ok: true }>;
   language: 'de' | 'en';
+  notice: ReactNode;
+  correction: ScreeningRecord | undefined;
 }) {
   const { definition } = loaded;
   const { t } = useTranslation('screening');
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, (s) => s.device.config());
   const catalog = useStoredValue(storage, (s) => s.device.offers());
-  const [autosave] = useState(() => new DraftAutosave(storage.drafts, SCREENING_DRAFT_ID));
+  const draftId = correction ? correctionDraftId(correction) : SCREENING_DRAFT_ID;
+  const [autosave] = useState(() => new DraftAutosave(storage.drafts, draftId));
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
   const [started, setStarted] = useState(false);
   const [restored, setRestored] = useState(false);
   const [answers, setAnswers] = useState<Record<string, AnswerValue>>({});
@@ -156,13 +190,26 @@ function ScreeningQuestions({
           setLookup(false);
         }
         setRestored(true);
+      } else if (correction) {
+        // A correction starts from what was saved; acute danger seen then is not announced again.
+        const saved = correction.content;
+        const savedAnswers = readAnswers(saved.answers);
+        draftRef.current = { caseNumber: correction.caseNumber, answers: savedAnswers };
+        setAnswers(savedAnswers);
+        setAcknowledged(new Set(saved.acuteDanger));
+        setTicked(new Set(saved.suggestedOffers));
+        if (saved.override) {
+          setOverrideOn(true);
+          setOverrideNeed(saved.override.supportNeed);
+          setOverrideReason(saved.override.reason);
+        }
       }
       setStarted(true);
     });
     return () => {
       alive = false;
     };
-  }, [autosave, caseNumber, started]);
+  }, [autosave, caseNumber, started, correction]);
 
   // Flush at once before an app update reloads; no timer outlives the form.
   useEffect(() => {
@@ -212,6 +259,7 @@ function ScreeningQuestions({
   const save = async (): Promise<void> => {
     setAttempted(true);
     setSaveProblem(null);
+    setCorrectionProblem(null);
     const forCase = caseNo;
     if (forCase === null || evaluation.missing.length > 0 || invalidVisible.length > 0 || reasonTooShort || overrideMissing) return;
     setSaving(true);
@@ -237,15 +285,20 @@ function ScreeningQuestions({
     }
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newScreeningRecord(parsed.data, forCase, { deviceId: await storage.device.deviceId(), now: new Date() });
-      await storage.records.saveRecord(record, { draftId: SCREENING_DRAFT_ID });
+      const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, parsed.data, context), { draftId });
+      } else {
+        await storage.records.saveRecord(await newScreeningRecord(parsed.data, forCase, context), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(() => draftRef.current);
-      setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
       setSaving(false);
+      if (correction && explainCorrection(error)) return;
+      setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
     }
   };
 
@@ -261,7 +314,8 @@ function ScreeningQuestions({
     <>
       <section className="card screening" aria-labelledby="screening-title" inert={showInstruction}>
         <h1 id="screening-title">{t('new')}</h1>
-        <p className="hint">{t('intro')}</p>
+        {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
+        {notice}
         {restored && (
           <p className="notice" role="status">
             {t('draftRestored')}
@@ -466,19 +520,13 @@ function ScreeningQuestions({
               </ul>
             </div>
           )}
-          {saveProblem !== null && (
-            <p className="form-error" role="alert">
-              {t(`errors.${saveProblem}`)}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="button button--primary button--large" disabled={saving}>
-              {t('save')}
-            </button>
-            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions
+            saveLabel={t('save')}
+            cancelLabel={t('cancel')}
+            busy={saving}
+            error={saveProblem !== null ? t(`errors.${saveProblem}`) : null}
+            onCancel={() => void autosave.discard().then(onDone)}
+          />
         </form>
       </section>
       {showInstruction && (

@@ -20,9 +20,14 @@ import {
 } from '../../../shared/records/welcome-visit';
 import { localIsoDate } from '../../../domain/home-contact';
 import { ConsentMissingError } from '../../../domain/consent';
-import { newWelcomeVisitAttemptRecord, newWelcomeVisitRecord } from '../../../domain/record-envelope';
+import { correctedRecord, newWelcomeVisitAttemptRecord, newWelcomeVisitRecord } from '../../../domain/record-envelope';
+import type { WelcomeVisitRecord } from '../../../shared/records/sync-record';
+import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
+import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useFormDraft } from '../../app/useFormDraft';
+import { ChoiceChips, YesNoChips } from '../../app/ChoiceChips';
+import { FormActions } from '../../app/FormActions';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { WELCOME_OFFER_TYPES } from './offer-types';
@@ -96,10 +101,22 @@ function toContent(values: WelcomeVisitContent): WelcomeVisitContent {
   };
 }
 
-export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; caseNumber?: string | undefined }) {
+/** `correction`: a saved visit to correct (its case and outcome stay; saving writes its next revision). */
+export function WelcomeVisitForm({
+  onDone,
+  caseNumber: givenCase,
+  correction,
+}: {
+  onDone: () => void;
+  caseNumber?: string | undefined;
+  correction?: WelcomeVisitRecord | undefined;
+}) {
   const { t } = useTranslation('welcome-visit');
   const { storage, sync } = useAppServices();
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const caseNumber = correction ? correction.caseNumber : givenCase;
+  const draftId = correction ? correctionDraftId(correction) : WELCOME_VISIT_DRAFT_ID;
+  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
+  const [outcome, setOutcome] = useState<Outcome | null>(correction ? 'visited' : null);
   const [caseNo, setCaseNo] = useState<string | null>(caseNumber ?? null);
   const [lookup, setLookup] = useState(caseNumber === undefined);
   const [caseMissing, setCaseMissing] = useState(false);
@@ -133,7 +150,10 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
       const draft = readDraft(raw);
       // A draft for another family's case is never applied to this case.
       const fits = draft !== null && (caseNumber === undefined || draft.caseNumber === null || draft.caseNumber === caseNumber);
-      if (!draft || !fits) return false;
+      if (!draft || !fits) {
+        if (correction) reset({ ...correction.content });
+        return false;
+      }
       reset({ ...visitDefaults(new Date()), ...draft.values, outcome: 'visited' });
       if (caseNumber === undefined && draft.caseNumber !== null) {
         caseRef.current = draft.caseNumber;
@@ -143,11 +163,11 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
       setOutcome('visited');
       return true;
     },
-    [caseNumber, reset],
+    [caseNumber, reset, correction, setCaseNo, setLookup, setOutcome],
   );
   const draftNow = useCallback((): WelcomeVisitDraft => ({ caseNumber: caseRef.current, values: getValues() }), [getValues]);
   const { autosave, started, restored } = useFormDraft({
-    draftId: WELCOME_VISIT_DRAFT_ID,
+    draftId,
     form: { subscribe, getValues },
     apply: applyDraft,
     snapshot: draftNow,
@@ -184,15 +204,20 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
     const forCase = caseNo;
     if (forCase === null) return;
     setSaveProblem(null);
+    setCorrectionProblem(null);
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
-      const record = await newWelcomeVisitRecord(toContent(values), forCase, await context());
-      await storage.records.saveRecord(record, { draftId: WELCOME_VISIT_DRAFT_ID });
+      if (correction) {
+        await storage.records.saveCorrection(await correctedRecord(correction, toContent(values), await context()), { draftId });
+      } else {
+        await storage.records.saveRecord(await newWelcomeVisitRecord(toContent(values), forCase, await context()), { draftId });
+      }
       sync.trigger();
       onDone();
     } catch (error) {
       autosave.resume();
       await autosave.saveNow(() => ({ caseNumber: forCase, values: getValues() }));
+      if (correction && explainCorrection(error)) return;
       setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
     }
   });
@@ -216,13 +241,14 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
   return (
     <section className="card" aria-labelledby="welcome-visit-title">
       <h1 id="welcome-visit-title">{t('title')}</h1>
-      <p className="hint">{t('intro')}</p>
+      {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
       {restored && (
         <p className="notice" role="status">
           {t('draftRestored')}
         </p>
       )}
 
+      {!correction && (
       <fieldset className="choice-group welcome-visit__outcome">
         <legend>{t('outcomeLegend')}</legend>
         <div className="choices">
@@ -243,24 +269,20 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
           ))}
         </div>
       </fieldset>
+      )}
 
       {(outcome === 'nobodyHome' || outcome === 'declined') && (
         <div className="record-form">
           <p className="hint">{t('attempt.hint')}</p>
           <DistrictField value={attemptDistrict} onChange={setAttemptDistrict} />
-          {saveProblem !== null && (
-            <p className="form-error" role="alert">
-              {t(`errors.${saveProblem}`)}
-            </p>
-          )}
-          <div className="actions">
-            <button type="button" className="button button--primary button--large" disabled={savingAttempt} onClick={() => void saveAttempt(outcome)}>
-              {t('attempt.save')}
-            </button>
-            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions
+            saveLabel={t('attempt.save')}
+            cancelLabel={t('cancel')}
+            busy={savingAttempt}
+            error={saveProblem !== null ? t(`errors.${saveProblem}`) : null}
+            onSave={() => void saveAttempt(outcome)}
+            onCancel={() => void autosave.discard().then(onDone)}
+          />
         </div>
       )}
 
@@ -339,97 +361,54 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
             control={control}
             name="firstChild"
             render={({ field, fieldState }) => (
-              <fieldset className="choice-group" aria-invalid={fieldState.error ? true : undefined}>
-                <legend>{t('fields.firstChild')}</legend>
-                <div className="choices">
-                  {([true, false] as const).map((answer) => (
-                    <label key={String(answer)} className="choice">
-                      <input
-                        type="radio"
-                        name={field.name}
-                        checked={field.value === answer}
-                        onChange={() => {
-                          field.onChange(answer);
-                        }}
-                        onBlur={field.onBlur}
-                      />
-                      <span>{answer ? t('yes') : t('no')}</span>
-                    </label>
-                  ))}
-                </div>
-                {fieldState.error && <p className="field__error">{errorText(fieldState.error)}</p>}
-              </fieldset>
+              <YesNoChips legend={t('fields.firstChild')} field={field} yesLabel={t('yes')} noLabel={t('no')} error={errorText(fieldState.error)} />
             )}
           />
 
-          <fieldset className="choice-group">
-            <legend>{t('fields.topics')}</legend>
-            <div className="choices">
-              {WELCOME_TOPICS.map((topic) => (
-                <label key={topic} className="choice">
-                  <input type="checkbox" value={topic} {...register('topics')} />
-                  <span>{t(`topics.${topic}`)}</span>
-                </label>
-              ))}
-            </div>
-            {errors.topics && <p className="field__error">{errorText(errors.topics)}</p>}
-          </fieldset>
+          <ChoiceChips
+            legend={t('fields.topics')}
+            type="checkbox"
+            options={WELCOME_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+            field={register('topics')}
+            error={errorText(errors.topics)}
+          />
 
-          <fieldset className="choice-group">
-            {/* The municipality's own item list (ids) replaces the defaults once it is configured. */}
-            <legend>{t('fields.itemsHandedOver')}</legend>
-            <div className="choices">
-              {DEFAULT_WELCOME_ITEMS.map((item) => (
-                <label key={item} className="choice">
-                  <input type="checkbox" value={item} {...register('itemsHandedOver')} />
-                  <span>{itemLabel(item)}</span>
-                </label>
-              ))}
-            </div>
-            {errors.itemsHandedOver && <p className="field__error">{errorText(errors.itemsHandedOver)}</p>}
-          </fieldset>
+          {/* The municipality's own item list (ids) replaces the defaults once it is configured. */}
+          <ChoiceChips
+            legend={t('fields.itemsHandedOver')}
+            type="checkbox"
+            options={DEFAULT_WELCOME_ITEMS.map((item) => ({ value: item, label: itemLabel(item) }))}
+            field={register('itemsHandedOver')}
+            error={errorText(errors.itemsHandedOver)}
+          />
 
-          <fieldset className="choice-group" aria-describedby="offers-hint">
-            {/* Offer TYPES for now; the offer catalog comes later (see offer-types.ts). */}
-            <legend>{t('fields.offersRecommended')}</legend>
+          {/* Offer TYPES for now; the offer catalog comes later (see offer-types.ts). */}
+          <ChoiceChips
+            legend={t('fields.offersRecommended')}
+            type="checkbox"
+            options={WELCOME_OFFER_TYPES.map((offer) => ({ value: offer, label: t(`offers.${offer}`) }))}
+            field={register('offersRecommended')}
+            error={errorText(errors.offersRecommended)}
+            describedBy="offers-hint"
+          >
             <p id="offers-hint" className="hint">
               {t('offersHint')}
             </p>
-            <div className="choices">
-              {WELCOME_OFFER_TYPES.map((offer) => (
-                <label key={offer} className="choice">
-                  <input type="checkbox" value={offer} {...register('offersRecommended')} />
-                  <span>{t(`offers.${offer}`)}</span>
-                </label>
-              ))}
-            </div>
-            {errors.offersRecommended && <p className="field__error">{errorText(errors.offersRecommended)}</p>}
-          </fieldset>
+          </ChoiceChips>
 
           <Controller
             control={control}
             name="followUpWished"
             render={({ field }) => (
-              <fieldset className="choice-group">
-                <legend>{t('fields.followUpWished')}</legend>
-                <div className="choices">
-                  {([true, false] as const).map((answer) => (
-                    <label key={String(answer)} className="choice">
-                      <input
-                        type="radio"
-                        name={field.name}
-                        checked={field.value === answer}
-                        onChange={() => {
-                          field.onChange(answer);
-                          if (!answer) setValue('followUpDate', undefined);
-                        }}
-                        onBlur={field.onBlur}
-                      />
-                      <span>{answer ? t('yes') : t('no')}</span>
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
+              <YesNoChips
+                legend={t('fields.followUpWished')}
+                field={field}
+                yesLabel={t('yes')}
+                noLabel={t('no')}
+                onAnswer={(answer) => {
+                  if (!answer) setValue('followUpDate', undefined);
+                }}
+              />
             )}
           />
           {followUpWished && (
@@ -450,19 +429,13 @@ export function WelcomeVisitForm({ onDone, caseNumber }: { onDone: () => void; c
             {errors.note && <p className="field__error">{errorText(errors.note)}</p>}
           </div>
 
-          {saveProblem !== null && (
-            <p className="form-error" role="alert">
-              {t(`errors.${saveProblem}`)}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="button button--primary button--large" disabled={isSubmitting}>
-              {t('save')}
-            </button>
-            <button type="button" className="button button--large" onClick={() => void autosave.discard().then(onDone)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions
+            saveLabel={t('save')}
+            cancelLabel={t('cancel')}
+            busy={isSubmitting}
+            error={saveProblem !== null ? t(`errors.${saveProblem}`) : null}
+            onCancel={() => void autosave.discard().then(onDone)}
+          />
         </form>
       )}
     </section>

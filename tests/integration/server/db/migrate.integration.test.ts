@@ -46,6 +46,7 @@ describe('validateMigrationFileNames', () => {
     expect(files[4]).toEqual({ version: 5, fileName: '005_four_eyes.sql' });
     expect(files[5]).toEqual({ version: 6, fileName: '006_referrals.sql' });
     expect(files[6]).toEqual({ version: 7, fileName: '007_reports.sql' });
+    expect(files[7]).toEqual({ version: 8, fileName: '008_questionnaires.sql' });
   });
 });
 

@@ -13,8 +13,6 @@ import { initI18n } from '../../../../../src/client/i18n';
 import type { Storage } from '../../../../../src/client/storage';
 import { generateCaseNumber } from '../../../../../src/domain/case-number';
 import { loadQuestionnaire, type LoadResult } from '../../../../../src/domain/questionnaire';
-import { newConsentRecord } from '../../../../../src/domain/record-envelope';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
 import { contentHash } from '../../../../../src/shared/content-hash';
 import type { Offer } from '../../../../../src/shared/offers';
 import type { DeviceConfig } from '../../../../../src/shared/protocol';
@@ -22,6 +20,7 @@ import type { ScreeningContent } from '../../../../../src/shared/records/screeni
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import definitionJson from '../../../../../src/domain/default-screening.json';
+import { answerRequiredDefault, chooseAnswer, saveScreeningConsent, screeningChoice, screeningQuestion } from '../../../../fixtures/screening';
 import de from '../../../../../locales/de/screening.json';
 
 const CONTACTS: DeviceConfig['emergencyContacts'] = [
@@ -43,57 +42,24 @@ async function setup(props: { caseNumber?: string; consentFor?: string; contacts
   const { storage } = await unlockedTestStorage();
   if (props.offers) await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: props.offers });
   await storage.device.saveConfig(testDeviceConfig({ municipality: { id: 'moers', name: 'Moers' }, emergencyContacts: props.contacts ?? CONTACTS }));
-  if (props.consentFor !== undefined) {
-    const context = { deviceId: await storage.device.deviceId(), now: new Date() };
-    await storage.records.saveRecord(
-      await newConsentRecord(
-        { scopes: ['documentation'], setting: 'screening', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
-        props.consentFor,
-        context,
-      ),
-    );
-  }
+  if (props.consentFor !== undefined) await saveScreeningConsent(storage, props.consentFor);
   const done: number[] = [];
   const { triggers } = renderWithServices(storage, <ScreeningForm caseNumber={props.caseNumber} onDone={() => { done.push(1); }} />);
   await screen.findByRole('heading', { name: de.new });
   return { storage, triggers, done };
 }
 
-function question(id: string): HTMLElement {
-  const element = document.querySelector<HTMLElement>(`[data-question="${id}"]`);
-  if (!element) throw new Error(`question ${id} is not shown`);
-  return element;
-}
+const question = screeningQuestion;
 const shown = (id: string): boolean => document.querySelector(`[data-question="${id}"]`) !== null;
-
-/** Taps a choice by its value: an option id, "true"/"false" for yes/no, a scale step. */
-function input(id: string, value: string): HTMLInputElement {
-  const element = question(id).querySelector<HTMLInputElement>(`input[value="${value}"]`);
-  if (!element) throw new Error(`question ${id} has no choice ${value}`);
-  return element;
-}
-function choose(id: string, value: string): void {
-  fireEvent.click(input(id, value));
-}
-const tick = choose;
+const input = screeningChoice;
+const choose = chooseAnswer;
+const tick = chooseAnswer;
 function type(id: string, value: string): void {
   const field = question(id).querySelector('input, textarea');
   if (!field) throw new Error(`question ${id} has no text field`);
   fireEvent.change(field, { target: { value } });
 }
-
-/** Every required question of the default definition, scoring 4 points (information only). */
-function answerRequired(): void {
-  choose('partnerInvolved', 'livesWithUs');
-  choose('preterm', 'false');
-  choose('feeding', 'someQuestions');
-  choose('moodScale', '3');
-  choose('prenatalCare', 'regular');
-  choose('careAtHome', 'secured');
-  choose('parentAgeGroup', 'over21');
-  choose('supportNetwork', 'few');
-  tick('languages', 'de');
-}
+const answerRequired = answerRequiredDefault;
 
 const lastScreening = async (storage: Storage) => (await storage.records.listRecords()).find((r) => r.kind === 'screening');
 

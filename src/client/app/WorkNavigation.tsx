@@ -1,0 +1,21 @@
+// Opening work from anywhere inside the work area: the record list's
+// "Correct" and "Continue", and (next) the second check's "sent back, please
+// correct". WorkArea provides it; outside it (tests of single screens) it is absent.
+import { createContext, useContext } from 'react';
+
+export interface WorkNavigation {
+  /**
+   * Opens the workflow form of a record this person saved on this tablet,
+   * prefilled with its content (or its correction draft); saving writes the
+   * next revision. Resolves false (and opens nothing) if it cannot be corrected here.
+   */
+  openCorrection: (recordId: string) => Promise<boolean>;
+  /** Opens the form a stored draft belongs to, with the draft restored. */
+  continueDraft: (formId: string) => Promise<boolean>;
+}
+
+export const WorkNavigationContext = createContext<WorkNavigation | null>(null);
+
+export function useWorkNavigation(): WorkNavigation | null {
+  return useContext(WorkNavigationContext);
+}

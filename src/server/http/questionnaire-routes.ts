@@ -1,0 +1,69 @@
+// Municipality-adapted screening questionnaires: coordinators and admins upload
+// a definition for their own municipality (checked by the domain validator);
+// every session of the municipality pulls the active one, like the config.
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { errorEnvelopeSchema } from '../../shared/protocol';
+import {
+  MAX_QUESTIONNAIRE_BYTES,
+  activeQuestionnaireResponseSchema,
+  questionnaireSummarySchema,
+  uploadQuestionnaireRequestSchema,
+} from '../../shared/questionnaire-api';
+import type { AuthService } from '../services/auth-service';
+import type { QuestionnaireService } from '../services/questionnaire-service';
+import { authenticateWith, requireRoles, requireSession } from './auth';
+
+export interface QuestionnaireRoutesOptions {
+  auth: AuthService;
+  questionnaires: QuestionnaireService;
+}
+
+export const questionnaireRoutes: FastifyPluginCallbackZod<QuestionnaireRoutesOptions> = (app, { auth, questionnaires }, done) => {
+  const authenticate = authenticateWith(auth);
+  const security = [{ bearer: [] }];
+
+  app.post(
+    '/api/questionnaires',
+    {
+      bodyLimit: MAX_QUESTIONNAIRE_BYTES,
+      // Always the caller's own municipality (from the session): there is no municipality in the body.
+      onRequest: [authenticate, requireRoles('coordinator', 'admin')],
+      schema: {
+        summary: 'Upload a screening questionnaire definition for the own municipality and make it active (coordinator, admin)',
+        description:
+          'The body is the definition (docs/QUESTIONNAIRE.md). A broken definition is refused with 422 and one issue per problem; ' +
+          'nothing changes. The same id and version with other content is refused with 409 (a version is immutable).',
+        tags: ['questionnaires'],
+        security,
+        body: uploadQuestionnaireRequestSchema,
+        response: {
+          201: questionnaireSummarySchema,
+          400: errorEnvelopeSchema,
+          401: errorEnvelopeSchema,
+          403: errorEnvelopeSchema,
+          409: errorEnvelopeSchema,
+          413: errorEnvelopeSchema,
+          415: errorEnvelopeSchema,
+          422: errorEnvelopeSchema,
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await questionnaires.upload(requireSession(request).user, request.body)),
+  );
+
+  app.get(
+    '/api/sync/questionnaire',
+    {
+      // Like /api/sync/config: any session of the municipality; a definition holds no case or family data.
+      onRequest: authenticate,
+      schema: {
+        summary: "The municipality's active screening questionnaire, or null for the built-in default",
+        tags: ['sync'],
+        security,
+        response: { 200: activeQuestionnaireResponseSchema, 401: errorEnvelopeSchema },
+      },
+    },
+    (request) => questionnaires.active(requireSession(request).user),
+  );
+  done();
+};
