@@ -25,6 +25,9 @@ import { healthRoutes } from './http/health-routes';
 import { sessionRoutes } from './http/session-routes';
 import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
+import { referralRoutes } from './http/referral-routes';
+import { OfferCatalogService } from './services/offer-catalog-service';
+import { ReferralService } from './services/referral-service';
 
 export interface BuildAppOptions {
   db: Database;
@@ -156,6 +159,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });
   void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock) });
+  void app.register(referralRoutes, {
+    auth,
+    catalog: new OfferCatalogService(options.db),
+    referrals: new ReferralService(options.db, clock),
+  });
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () =>

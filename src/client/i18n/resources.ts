@@ -8,12 +8,13 @@ import type mediation from '../../../locales/de/mediation.json';
 import type welcomeVisit from '../../../locales/de/welcome-visit.json';
 import type office from '../../../locales/de/office.json';
 import type screening from '../../../locales/de/screening.json';
+import type referral from '../../../locales/de/referral.json';
 
 /**
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'referral'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -28,6 +29,7 @@ declare module 'i18next' {
       cases: typeof cases;
       family: typeof family;
       screening: typeof screening;
+      referral: typeof referral;
     };
   }
 }

@@ -22,6 +22,7 @@ import { isShippedConsentText } from '../../shared/consent-texts';
 import { CONSENT_SCOPES } from '../../shared/records/consent';
 import type { ConsentScope } from '../../shared/records/consent';
 import type { WithdrawalsResponse } from '../../shared/protocol';
+import { deleteReferralsOfCase, projectReferrals, unknownReferralOffers } from './referral-projection';
 
 export interface PushInput {
   /** The enrolled tablet the pushing session is signed in on (the route checks the body names it). */
@@ -179,6 +180,10 @@ export class SyncService {
         !(await isShippedConsentText(record.content.textVersion, record.content.language, record.content.textHash))
       ) {
         results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'content.textHash', message: 'unknownConsentText' }]);
+        continue;
+      }
+      if ((await unknownReferralOffers(this.db, user.municipalityId, record)).length > 0) {
+        results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'content.offerIds', message: 'unknownOffer' }]);
         continue;
       }
       if ((await contentHash(record.content)) !== record.contentHash) {
@@ -364,6 +369,7 @@ export class SyncService {
         [JSON.stringify(rows), municipalityId, deviceId, user.id],
       );
       for (const row of insertedRows) inserted.add(key(row.id, row.revision));
+      await projectReferrals(tx, user, toInsert.map((c) => c.record).filter((r) => inserted.has(key(r.id, r.revision))));
       if (insertedRows.length > 0) {
         await tx.query(
           `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
@@ -408,6 +414,7 @@ export class SyncService {
         WHERE municipality_id = $1 AND case_number = $2 AND NOT (id = $3::uuid AND revision = $4)`,
       [user.municipalityId, caseNumber, withdrawalId, withdrawalRevision],
     );
+    await deleteReferralsOfCase(tx, user.municipalityId, caseNumber);
     // Withdrawals of one municipality commit one after the other, each stamped after the previous one
     // committed: a tablet pulling with `since` = the last withdrawnAt it saw can never skip one.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', 7345120003))`, [

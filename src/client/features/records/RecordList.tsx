@@ -9,6 +9,7 @@ import { useStoredValue } from '../../app/useStoredValue';
 import { HomeContactSummary } from '../home-contact/HomeContactSummary';
 import { MediationSummary } from '../mediation/MediationSummary';
 import { ScreeningSummary } from '../screening/ScreeningSummary';
+import { ReferralSummary } from '../referral/ReferralSummary';
 import { WelcomeVisitAttemptSummary, WelcomeVisitSummary } from '../welcome-visit/WelcomeVisitSummary';
 
 function Summary({ envelope }: { envelope: SyncRecord }) {
@@ -50,6 +51,8 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
           </bdi>
         </>
       );
+    case 'referral':
+      return <ReferralSummary content={envelope.content} caseNumber={envelope.caseNumber} />;
   }
 }
 
