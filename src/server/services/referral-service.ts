@@ -203,7 +203,7 @@ export class ReferralService {
     const changes = await q.query<{ referral_id: string; state: string; changed_at: unknown }>(
       `SELECT referral_id::text AS referral_id, state, changed_at FROM referral_state_changes
         WHERE municipality_id = $1 AND referral_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))
-        ORDER BY changed_at, id`,
+        ORDER BY id`,
       [municipalityId, JSON.stringify(rows.map((row) => row.id))],
     );
     return rows.map((row) => ({
