@@ -59,7 +59,11 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
         states,
       };
     }),
-  ).filter((row) => !seen.has(row.id) && seen.add(row.id) !== undefined);
+  ).filter((row) => {
+    if (seen.has(row.id)) return false;
+    seen.add(row.id);
+    return true;
+  });
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id,
                             district, created_by, created_at, state, state_changed_at, language, shared_note)

@@ -8,13 +8,20 @@ import type { OfficeConnection } from './office-api';
 import { DevicesPanel } from './DevicesPanel';
 import { OrganisationsPanel } from './OrganisationsPanel';
 import { StaffPanel } from './StaffPanel';
+import { FollowUpPanel } from '../referral/FollowUpPanel';
+import { OfferCatalogPanel } from '../referral/OfferCatalogPanel';
+import { PartnerReferralsPanel } from '../referral/PartnerReferralsPanel';
 
-export type OfficeSection = 'organisations' | 'staff' | 'tablets';
+export type OfficeSection = 'organisations' | 'staff' | 'tablets' | 'offers' | 'followUp' | 'partnerReferrals';
 
 export function officeSections(roles: readonly Role[]): OfficeSection[] {
-  if (roles.includes('admin')) return ['organisations', 'staff', 'tablets'];
-  if (roles.includes('coordinator')) return ['tablets'];
-  return [];
+  const sections: OfficeSection[] = [];
+  if (roles.includes('admin')) sections.push('organisations', 'staff', 'tablets');
+  else if (roles.includes('coordinator')) sections.push('tablets');
+  // Referrals (src/client/features/referral): the catalogue and follow-up for coordinators, uptake for partners.
+  if (roles.includes('coordinator')) sections.push('offers', 'followUp');
+  if (roles.includes('partner')) sections.push('partnerReferrals');
+  return sections;
 }
 
 export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
@@ -53,6 +60,9 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
       {chosen === 'organisations' && <OrganisationsPanel api={api} />}
       {chosen === 'staff' && <StaffPanel api={api} />}
       {chosen === 'tablets' && <DevicesPanel api={api} />}
+      {chosen === 'offers' && <OfferCatalogPanel api={api} />}
+      {chosen === 'followUp' && <FollowUpPanel api={api} />}
+      {chosen === 'partnerReferrals' && <PartnerReferralsPanel api={api} />}
     </>
   );
 }

@@ -46,7 +46,7 @@ export class OfficeApiError extends Error {
 }
 
 interface RequestOptions {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
   token?: string;
 }
@@ -101,6 +101,8 @@ export interface OfficeConnection {
   updateStaff(id: string, body: UpdateStaffRequest): Promise<StaffAccount>;
   listDevices(): Promise<Device[]>;
   revokeDevice(deviceId: string): Promise<void>;
+  /** Any other authorised call, its answer checked against `schema` (feature clients such as referral-api build on it). */
+  call<T>(schema: z.ZodType<T>, path: string, method: RequestOptions['method'], body?: unknown): Promise<T>;
   /** Revokes the session on the server; never throws (offline, the token simply expires). */
   signOut(): Promise<void>;
 }
@@ -167,6 +169,9 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
 
   return {
     user: login.user,
+    async call(schema, path, method, body) {
+      return parse(schema, await authorised(path, body === undefined ? { method } : { method, body }));
+    },
     async listOrganisations() {
       return parse(organisationListSchema, await authorised('/api/admin/organisations', { method: 'GET' })).organisations;
     },
