@@ -14,7 +14,9 @@ import {
 import { WELCOME_VISIT_SCHEMA_VERSION, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '../shared/records/welcome-visit';
 import { MEDIATION_SCHEMA_VERSION, type MediationContent } from '../shared/records/mediation';
 import { SCREENING_SCHEMA_VERSION, type ScreeningContent } from '../shared/records/screening';
+import { REFERRAL_SCHEMA_VERSION, type ReferralContent } from '../shared/records/referral';
 import type {
+  ReferralRecord,
   ScreeningRecord,
   MediationRecord,
   WelcomeVisitAttemptRecord,
@@ -34,6 +36,7 @@ export const FORM_VERSIONS = {
   welcomeVisitAttempt: '1.0',
   mediation: '1.0',
   screening: '1.0',
+  referral: '1.0',
 } as const;
 
 interface Context {
@@ -86,4 +89,8 @@ export async function newMediationRecord(content: MediationContent, context: Con
 
 export async function newScreeningRecord(content: ScreeningContent, caseNumber: string, context: Context): Promise<ScreeningRecord> {
   return { ...(await envelope('screening', SCREENING_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: SCREENING_SCHEMA_VERSION, caseNumber };
+}
+
+export async function newReferralRecord(content: ReferralContent, caseNumber: string, context: Context): Promise<ReferralRecord> {
+  return { ...(await envelope('referral', REFERRAL_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: REFERRAL_SCHEMA_VERSION, caseNumber };
 }

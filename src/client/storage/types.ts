@@ -51,6 +51,8 @@ export interface StoredRecord {
   rejection?: RecordRejection;
   /** null for a content-free stub. */
   envelope: SyncRecord | null;
+  /** Four-eyes state of this revision (filled in by the four-eyes work; undefined until then). */
+  reviewState?: 'notRequired' | 'awaiting' | 'approved' | 'sentBack';
 }
 
 export interface OutboxEntry {
