@@ -27,6 +27,7 @@ const screens = {
   mediation: preloadable(() => import('../features/mediation/MediationForm').then((m) => m.MediationForm)),
   findCase: preloadable(() => import('../features/consent/FindCaseScreen').then((m) => m.FindCaseScreen)),
   withdraw: preloadable(() => import('../features/consent/WithdrawConsentFlow').then((m) => m.WithdrawConsentFlow)),
+  referral: preloadable(() => import('../features/referral/ReferralFlow').then((m) => m.ReferralFlow)),
 };
 const ConsentFlow = screens.consent.Screen;
 const HomeContactForm = screens.homeContact.Screen;
@@ -36,9 +37,10 @@ const WelcomeVisitForm = screens.welcomeVisit.Screen;
 const MediationForm = screens.mediation.Screen;
 const FindCaseScreen = screens.findCase.Screen;
 const WithdrawConsentFlow = screens.withdraw.Screen;
+const ReferralFlow = screens.referral.Screen;
 const PRELOAD_DELAY_MS = 500;
 
-type View = 'overview' | 'renewSession' | WorkView;
+type View = 'overview' | 'renewSession' | 'referral' | WorkView;
 
 /** Forms whose draft, left by a reload, crash, lock or update, reopens them. */
 const DRAFT_FORMS: readonly (readonly [string, WorkView])[] = [
@@ -52,6 +54,7 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   const { storage } = useAppServices();
   const [view, setView] = useState<View>('overview');
   const [caseNumber, setCaseNumber] = useState<string | undefined>(undefined);
+  const [referralSource, setReferralSource] = useState<string | undefined>(undefined);
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
   useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES, onIdle);
@@ -115,7 +118,25 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       ) : view === 'mediation' ? (
         <MediationForm onDone={() => { setView('overview'); }} />
       ) : view === 'findCase' ? (
-        <FindCaseScreen onDone={() => { setView('overview'); }} onWithdraw={() => { setView('withdraw'); }} />
+        <FindCaseScreen
+          onDone={() => { setView('overview'); }}
+          onWithdraw={() => { setView('withdraw'); }}
+          onRefer={(referredCase, sourceRecordId) => {
+            setCaseNumber(referredCase);
+            setReferralSource(sourceRecordId);
+            setView('referral');
+          }}
+        />
+      ) : view === 'referral' && caseNumber !== undefined && referralSource !== undefined ? (
+        <ReferralFlow
+          caseNumber={caseNumber}
+          sourceRecordId={referralSource}
+          onDone={() => {
+            setCaseNumber(undefined);
+            setReferralSource(undefined);
+            setView('overview');
+          }}
+        />
       ) : view === 'withdraw' ? (
         <WithdrawConsentFlow onDone={() => { setView('overview'); }} />
       ) : (
