@@ -5,7 +5,7 @@
 // exit code is 0 unless a benchmark could not run at all (then 1).
 //
 //   --records=N        records for figures 1 and 4 (default 10000)
-//   --only=a,b         any of bundle, browser, sync, workflow (default all)
+//   --only=a,b         any of bundle, browser, sync, workflow, referral (default all)
 //   --json=PATH        also write rows + machine as JSON
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -13,9 +13,10 @@ import { runBrowserBench } from './browser-bench';
 import { runBundleBench } from './bundle-bench';
 import { runSyncBench } from './sync-bench';
 import { runWorkflowBench } from './workflow-bench';
+import { runReferralBench } from './referral-bench';
 import { fmt, renderTable, type Row } from './table';
 
-const SECTIONS = ['bundle', 'browser', 'sync', 'workflow'] as const;
+const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'referral'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { records: number; only: Set<Section>; json: string | undefined } {
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
   });
   await section('sync', () => runSyncBench({ records: args.records, log }));
   await section('workflow', () => runWorkflowBench({ log }));
+  await section('referral', () => runReferralBench({ log }));
 
   const machine = {
     date: new Date().toISOString(),

@@ -40,6 +40,21 @@ function languageOf(value: string): FamilyLanguage {
   return (FAMILY_LANGUAGES as readonly string[]).includes(value) ? (value as FamilyLanguage) : 'de';
 }
 
+function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history'> {
+  return {
+    id: row.id,
+    caseNumber: row.case_number,
+    offerId: row.offer_id,
+    offerName: row.offer_name,
+    organisation: row.organisation,
+    createdAt: toIsoTimestamp(row.created_at),
+    state: stateOf(row.state),
+    stateChangedAt: toIsoTimestamp(row.state_changed_at),
+    language: languageOf(row.language),
+    sharedNote: row.shared_note,
+  };
+}
+
 const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
 
 export class ReferralService {
@@ -50,15 +65,22 @@ export class ReferralService {
 
   /** The partner's referrals for one case: only to offers of the partner's own organisation. */
   async lookupForPartner(user: SessionUser, caseNumber: string): Promise<PartnerReferral[]> {
-    const rows = await this.db.query<ReferralRow>(
-      `SELECT ${PARTNER_COLUMNS}
+    // One round trip: the referrals with their history (the look-up a partner makes for every family at the desk).
+    const rows = await this.db.query<ReferralRow & { history: { state: string; changed_at: string }[] }>(
+      `SELECT ${PARTNER_COLUMNS},
+              (SELECT coalesce(json_agg(json_build_object('state', c.state, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
+                 FROM referral_state_changes c
+                WHERE c.municipality_id = r.municipality_id AND c.referral_id = r.id) AS history
          FROM referrals r
          JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
         WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3
         ORDER BY r.created_at, r.id`,
       [user.municipalityId, caseNumber, user.organisationId],
     );
-    return this.withHistory(this.db, user.municipalityId, rows);
+    return rows.map((row) => ({
+      ...toPartnerReferral(row),
+      history: row.history.map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),
+    }));
   }
 
   /** A partner's uptake mark (contacted, started, completed, declined) on a referral to its own offer. */
@@ -207,16 +229,7 @@ export class ReferralService {
       [municipalityId, JSON.stringify(rows.map((row) => row.id))],
     );
     return rows.map((row) => ({
-      id: row.id,
-      caseNumber: row.case_number,
-      offerId: row.offer_id,
-      offerName: row.offer_name,
-      organisation: row.organisation,
-      createdAt: toIsoTimestamp(row.created_at),
-      state: stateOf(row.state),
-      stateChangedAt: toIsoTimestamp(row.state_changed_at),
-      language: languageOf(row.language),
-      sharedNote: row.shared_note,
+      ...toPartnerReferral(row),
       history: changes
         .filter((change) => change.referral_id === row.id)
         .map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),
