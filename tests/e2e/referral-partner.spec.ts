@@ -89,12 +89,12 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     expect(await item.getByRole('button', { name: referral.partner.mark.completed }).count()).toBe(0);
     await item.getByRole('button', { name: referral.partner.mark.contacted }).click();
     await page.waitForFunction(
-      (text) => document.querySelector('[data-testid="referral-state"]')?.textContent?.includes(text) === true,
+      (text) => (document.querySelector('[data-testid="referral-state"]')?.textContent ?? '').includes(text),
       referral.states.contacted,
     );
     await item.getByRole('button', { name: referral.partner.mark.started }).click();
     await page.waitForFunction(
-      (text) => document.querySelector('[data-testid="referral-state"]')?.textContent?.includes(text) === true,
+      (text) => (document.querySelector('[data-testid="referral-state"]')?.textContent ?? '').includes(text),
       referral.states.started,
     );
 

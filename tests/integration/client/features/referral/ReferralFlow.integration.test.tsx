@@ -117,7 +117,7 @@ describe('referral on the tablet', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(first?.name ?? '') }));
     fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(second?.name ?? '') }));
     fireEvent.change(screen.getByLabelText(de.tablet.note), { target: { value: '  Nachmittags erreichbar  ' } });
-    expect((screen.getByLabelText(de.tablet.language) as HTMLSelectElement).value).toBe('ar'); // the consent's language
+    expect(screen.getByLabelText<HTMLSelectElement>(de.tablet.language).value).toBe('ar'); // the consent's language
     fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
 
     const slip = await screen.findByTestId('referral-slip');
