@@ -67,7 +67,11 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id,
                             district, created_by, created_at, state, state_changed_at, language, shared_note)
-     SELECT (r->>'id')::uuid, $1, r->>'caseNumber', o.id, o.type, (r->>'recordId')::uuid, (r->>'sourceRecordId')::uuid,
+     SELECT (r->>'id')::uuid, $1, r->>'caseNumber', o.id, o.type, (r->>'recordId')::uuid,
+            -- Only a verified reference: a screening or welcome visit of the same case here (NULL otherwise).
+            (SELECT s.id FROM records s
+              WHERE s.id = (r->>'sourceRecordId')::uuid AND s.municipality_id = $1 AND s.case_number = r->>'caseNumber'
+                AND s.kind IN ('screening', 'welcomeVisit') LIMIT 1),
             d.id, $2, now(), r->>'state', now(), r->>'language', r->>'sharedNote'
        FROM jsonb_array_elements($3::jsonb) AS r
        JOIN offers o ON o.municipality_id = $1 AND o.id = r->>'offerId'

@@ -179,7 +179,7 @@ describeEachDatabase('referrals', ({ db }) => {
   });
 
   it('turns a pushed referral record into one referral per offer, handed over, with its history', async () => {
-    const { caseNumber, ids } = await referredCase([PARTNER_OFFER, UNLINKED_OFFER]);
+    const { caseNumber, ids, referral } = await referredCase([PARTNER_OFFER, UNLINKED_OFFER]);
     const rows = await db().query<{ id: string; state: string; offer_type: string; created_by: string; language: string }>(
       'SELECT id::text AS id, state, offer_type, created_by, language FROM referrals WHERE case_number = $1 ORDER BY offer_id',
       [caseNumber],
@@ -188,6 +188,12 @@ describeEachDatabase('referrals', ({ db }) => {
       [ids[1], 'handedOver', 'erziehungsberatung', 'ar'],
       [ids[0], 'handedOver', 'familienhebamme', 'ar'],
     ]);
+    // The source is kept only as a verified reference: the welcome visit of the same case.
+    const sources = await db().query<{ source: string | null }>(
+      'SELECT source_record_id::text AS source FROM referrals WHERE case_number = $1',
+      [caseNumber],
+    );
+    expect(sources.map((row) => row.source)).toEqual([referral.content.sourceRecordId, referral.content.sourceRecordId]);
     const history = await db().query<{ state: string }>(
       'SELECT state FROM referral_state_changes WHERE referral_id = $1 ORDER BY id',
       [ids[0]],
@@ -207,6 +213,22 @@ describeEachDatabase('referrals', ({ db }) => {
     expect([unknownOffer?.status, unknownOffer?.reason, unknownOffer?.issues?.[0]?.message]).toEqual([422, 'invalidRecord', 'unknownOffer']);
     const rows = await db().query('SELECT 1 FROM referrals WHERE case_number = $1', [caseNumber]);
     expect(rows).toHaveLength(0);
+  });
+
+  it('keeps no unverified source reference: another case’s record or an unknown id becomes NULL', async () => {
+    const other = await referredCase();
+    const caseNumber = newCaseNumber();
+    await push([
+      await consentRecord(tablet.deviceId, caseNumber, { content: await consentContent('de', { scopes: ['documentation', 'referral'] }) }),
+    ]);
+    const foreignSource = await referralRecord(tablet.deviceId, caseNumber, { sourceRecordId: other.referral.content.sourceRecordId });
+    const unknownSource = await referralRecord(tablet.deviceId, caseNumber, { offerIds: [UNLINKED_OFFER] });
+    expect((await push([foreignSource, unknownSource])).map((r) => r.outcome)).toEqual(['accepted', 'accepted']);
+    const rows = await db().query<{ source: string | null }>(
+      'SELECT source_record_id::text AS source FROM referrals WHERE case_number = $1',
+      [caseNumber],
+    );
+    expect(rows.map((row) => row.source)).toEqual([null, null]);
   });
 
   it("shows a partner only referrals to its own offers, and nothing recorded about the family", async () => {
