@@ -15,6 +15,7 @@ import {
   withdrawalsResponseSchema,
 } from '../../shared/protocol';
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
+import { tabletReferralStatesSchema, type TabletReferralStates } from '../../shared/referral-api';
 import {
   deviceStatusResponseSchema,
   enrollDeviceResponseSchema,
@@ -79,6 +80,11 @@ export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
 /** The municipality's offer catalogue; only for a session signed in on this enrolled tablet (else 403). */
 export async function fetchOfferCatalog(token: string): Promise<OfferCatalogResponse> {
   return offerCatalogResponseSchema.parse(await call('/api/sync/offers', { method: 'GET', token }));
+}
+
+/** States of the referrals made on this tablet; only for a session signed in on this enrolled tablet (else 403). */
+export async function fetchReferralStates(token: string): Promise<TabletReferralStates> {
+  return tabletReferralStatesSchema.parse(await call('/api/sync/referrals', { method: 'GET', token }));
 }
 
 export async function enrollDevice(token: string, request: EnrollDeviceRequest): Promise<EnrollDeviceResponse> {

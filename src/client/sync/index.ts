@@ -5,6 +5,7 @@ import type { Storage } from '../storage';
 import { BackendError, deviceStatus, fetchDeviceConfig, fetchOfferCatalog, fetchWithdrawals, refreshSession } from './backend-api';
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
+import { pullReferralStates } from './referral-states';
 
 const PERIODIC_NUDGE_MS = 30_000;
 /** Every 5 minutes online the tablet asks whether it was revoked. */
@@ -45,7 +46,7 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
     }
   });
   const unsubscribeEngine = engine.subscribe((status) => {
-    if (status.mode === 'idle') void minimise(storage).then(() => pullWithdrawals(storage));
+    if (status.mode === 'idle') void minimise(storage).then(() => pullWithdrawals(storage)).then(() => pullReferralStates(storage));
   });
   let nudges = 0;
   const nudge = setInterval(() => {

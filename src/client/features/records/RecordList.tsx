@@ -52,7 +52,7 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
         </>
       );
     case 'referral':
-      return <ReferralSummary content={envelope.content} caseNumber={envelope.caseNumber} />;
+      return <ReferralSummary recordId={envelope.id} content={envelope.content} caseNumber={envelope.caseNumber} />;
   }
 }
 

@@ -5,7 +5,7 @@
 // saves a referral record naming only the offers, source, language and the
 // shared note; the slip shows the offers' contacts and the case number in the
 // family's language.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { ReferralFlow } from '../../../../../src/client/features/referral/ReferralFlow';
 import { ReferralSources } from '../../../../../src/client/features/referral/ReferralSources';
@@ -17,7 +17,9 @@ import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared
 import type { ConsentScope } from '../../../../../src/shared/records/consent';
 import { uuidv7 } from '../../../../../src/shared/ids';
 import { DEMO_OFFERS } from '../../../../../src/server/db/demo-offers';
-import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import { testUser, unlockedTestStorage } from '../../../../fixtures/client-db';
+import { pullReferralStates } from '../../../../../src/client/sync/referral-states';
+import { ReferralSummary } from '../../../../../src/client/features/referral/ReferralSummary';
 import { renderWithServices } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/referral.json';
 import arFamily from '../../../../../locales/ar/family.json';
@@ -25,10 +27,13 @@ import arFamily from '../../../../../locales/ar/family.json';
 beforeAll(async () => {
   await initI18n('de');
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 async function consentedCase(scopes: ConsentScope[]) {
-  const { storage } = await unlockedTestStorage();
+  const { storage, db } = await unlockedTestStorage();
   const caseNumber = generateCaseNumber();
   const context = { deviceId: await storage.device.deviceId(), now: new Date() };
   await storage.records.saveRecord(
@@ -39,7 +44,7 @@ async function consentedCase(scopes: ConsentScope[]) {
     ),
   );
   await storage.device.saveOffers({ serverTime: new Date().toISOString(), version: 'v1', offers: DEMO_OFFERS.slice(0, 3) });
-  return { storage, caseNumber };
+  return { storage, db, caseNumber };
 }
 
 function visit(reviewState?: StoredRecord['reviewState']): StoredRecord {
@@ -155,5 +160,43 @@ describe('referral on the tablet', () => {
     fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
     expect(await screen.findByText(de.tablet.problems.saveFailed)).toBeTruthy();
     expect((await storage.records.listRecords()).filter((row) => row.kind === 'referral')).toEqual([]);
+  });
+
+  it('pulls the states of its referrals, keeps them sealed, shows them per offer, and keeps them when a pull fails', async () => {
+    const { storage, db, caseNumber } = await consentedCase(['documentation', 'referral']);
+    await storage.device.saveSession({
+      token: 'access-token',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      refreshToken: 'refresh-token',
+      refreshExpiresAt: '2099-01-01T00:00:00.000Z',
+      user: testUser(),
+    });
+    vi.stubGlobal('navigator', { onLine: true, languages: ['de'] });
+    const recordId = uuidv7();
+    const [offer] = DEMO_OFFERS;
+    const states = {
+      serverTime: new Date().toISOString(),
+      referrals: [{ id: uuidv7(), recordId, caseNumber, offerId: offer?.id ?? '', state: 'contacted', stateChangedAt: new Date().toISOString() }],
+    };
+    const json = (status: number, body: unknown): Response =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const fetchMock = vi.fn((url: string) => Promise.resolve(url === '/api/sync/referrals' ? json(200, states) : json(404, {})));
+    vi.stubGlobal('fetch', fetchMock);
+    await pullReferralStates(storage);
+    expect(fetchMock).toHaveBeenCalledWith('/api/sync/referrals', expect.objectContaining({ method: 'GET' }));
+    expect(await storage.device.referralStates()).toEqual(states.referrals);
+    // Sealed: the stored value does not show the case number.
+    expect(JSON.stringify(await db.meta.get('referralStates'))).not.toContain(caseNumber);
+
+    renderWithServices(
+      storage,
+      <ReferralSummary recordId={recordId} caseNumber={caseNumber} content={{ sourceRecordId: uuidv7(), offerIds: [offer?.id ?? ''], language: 'ar', slipHandedOver: true }} />,
+    );
+    expect(await screen.findByText(`${offer?.name ?? ''}: ${de.states.contacted}`)).toBeTruthy();
+
+    // A refused or failed pull keeps the last states.
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(json(403, { error: { reason: 'forbidden', message: 'tablet only' } }))));
+    await pullReferralStates(storage);
+    expect(await storage.device.referralStates()).toEqual(states.referrals);
   });
 });
