@@ -114,8 +114,12 @@ export class OfferCatalogService {
          FROM offers WHERE municipality_id = $1 ORDER BY name COLLATE "C", id COLLATE "C"`,
       [user.municipalityId],
     );
-    // Rows the shared schema no longer accepts are shown too (the coordinator must be able to fix them).
-    return rows.map(fromRow);
+    // A row the shared schema no longer accepts (say, a type since removed) is left out, as in the tablet's
+    // pull, rather than failing the whole list; a CSV import with the same id replaces it.
+    return rows.flatMap((row) => {
+      const parsed = managedOfferSchema.safeParse(fromRow(row));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   /** Organisations whose staff can confirm uptake (any organisation of the municipality of kind partner). */

@@ -9,6 +9,7 @@ import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '../../../shared/languages';
 import { managedOfferSchema, type ManagedOffer } from '../../../shared/referral-api';
 import { OfficeApiError, type OfficeConnection, type OfficeIssue } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
+import { ConfirmBox } from '../office/ConfirmBox';
 import { FormFailure } from '../office/FormFailure';
 import { LoadFailure } from '../office/LoadFailure';
 import { useOfficeData } from '../office/useOfficeData';
@@ -74,6 +75,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [importIssues, setImportIssues] = useState<OfficeIssue[]>([]);
+  const [removing, setRemoving] = useState<ManagedOffer | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const startEdit = (offer: ManagedOffer | null) => {
@@ -199,6 +201,24 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
         </div>
       )}
 
+      {removing !== null && (
+        <ConfirmBox
+          title={t('catalog.confirmRemoveTitle', { name: removing.name })}
+          confirmLabel={t('catalog.remove')}
+          busy={busy}
+          error={failure === null ? null : t(failure, { ns: 'office' })}
+          onConfirm={() => {
+            void run(() => client.removeOffer(removing.id), t('catalog.removed', { name: removing.name })).then((ok) => {
+              if (ok) setRemoving(null);
+            });
+          }}
+          onCancel={() => {
+            setRemoving(null);
+          }}
+        >
+          {t('catalog.confirmRemove')}
+        </ConfirmBox>
+      )}
       {editing !== null && (
         <form className="office-form" noValidate onSubmit={(event) => void save(event)} aria-labelledby="offer-form-title">
           <h3 id="offer-form-title">{editing === 'new' ? t('catalog.newTitle') : t('catalog.editTitle', { name: draft.name })}</h3>
@@ -376,7 +396,10 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                         className="button button--danger"
                         disabled={busy}
                         aria-label={t('catalog.removeFor', { name: offer.name })}
-                        onClick={() => void run(() => client.removeOffer(offer.id), t('catalog.removed', { name: offer.name }))}
+                        onClick={() => {
+                          setFailure(null);
+                          setRemoving(offer);
+                        }}
                       >
                         {t('catalog.remove')}
                       </button>

@@ -387,6 +387,16 @@ describeEachDatabase('referrals', ({ db }) => {
     expect((await call('PUT', `/api/office/offers/${offer.id}`, token, changes)).statusCode).toBe(200);
     expect((await catalog()).offers.find((o) => o.id === offer.id)?.hours).toBe('Mi 9–11');
     expect((await call('PUT', '/api/office/offers/gibt-es-nicht', token, changes)).statusCode).toBe(404);
+    // A stored row the shared schema no longer accepts does not break the list.
+    await db().query(
+      `INSERT INTO offers (municipality_id, id, name, organisation, type, age_phases, fields, languages)
+       VALUES ($1, 'altes-angebot', 'Altes Angebot', 'Träger', 'abgeschafft', '{baby}', '{health}', '{de}')`,
+      [DEMO_MUNICIPALITY_ID],
+    );
+    const listedResponse = await call('GET', '/api/office/offers', token);
+    expect(listedResponse.statusCode).toBe(200);
+    expect(listedResponse.body).not.toContain('altes-angebot');
+    await db().query("DELETE FROM offers WHERE municipality_id = $1 AND id = 'altes-angebot'", [DEMO_MUNICIPALITY_ID]);
     const listed = managedOfferListSchema.parse((await call('GET', '/api/office/offers', token)).json());
     expect(listed.offers.find((o) => o.id === offer.id)?.partnerOrganisationId).toBe(DEMO_PARTNER_ORGANISATION.id);
 
