@@ -3,7 +3,8 @@
 // municipality's no-response setting, and the tablet's pull of states.
 // A partner sees only referrals to offers whose partner organisation is its
 // own; every query reads `referrals` and `offers` only — never `records`.
-// Every state change goes through the domain's state machine and is audited.
+// Every state change goes through the domain's state machine and is audited, and so is every
+// referral a partner's look-up shows (`referral.viewed`).
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
@@ -77,6 +78,14 @@ export class ReferralService {
         ORDER BY r.created_at, r.id`,
       [user.municipalityId, caseNumber, user.organisationId],
     );
+    if (rows.length > 0) {
+      // Who saw which referral, never the case number or anything else.
+      await this.db.query(
+        `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
+         SELECT $1, $2, 'referral.viewed', value FROM jsonb_array_elements_text($3::jsonb)`,
+        [user.municipalityId, user.id, JSON.stringify(rows.map((row) => row.id))],
+      );
+    }
     return rows.map((row) => ({
       ...toPartnerReferral(row),
       history: row.history.map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),

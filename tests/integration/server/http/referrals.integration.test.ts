@@ -242,6 +242,12 @@ describeEachDatabase('referrals', ({ db }) => {
     for (const forbidden of [SECRET_VISIT_NOTE, 'weekOfLife', 'sleep', 'sourceRecordId', UNLINKED_OFFER, otherOfferId, ids[1], ids[2]]) {
       expect(own.body).not.toContain(forbidden);
     }
+    // The look-up is audited: who saw which referral (the referral id, never the case number).
+    const viewed = await db().query<{ object_id: string }>(
+      "SELECT object_id FROM audit_log WHERE action = 'referral.viewed' AND object_id IN ($1, $2, $3)",
+      [ids[0], ids[1], ids[2]],
+    );
+    expect(viewed.map((row) => row.object_id)).toEqual([ids[0]]);
     const other = await lookup(otherPartnerToken, caseNumber);
     expect(other.referrals.map((r) => r.offerId)).toEqual([otherOfferId]);
     expect(other.body).not.toContain(PARTNER_OFFER);
@@ -291,7 +297,10 @@ describeEachDatabase('referrals', ({ db }) => {
     expect(errorEnvelopeSchema.parse(final.json()).error.issues).toEqual([{ path: 'state', message: 'finalState' }]);
     // A state a partner may never set is refused by the schema.
     expect((await mark(partnerToken, id, 'noResponse')).statusCode).toBe(400);
-    const audit = await db().query<{ action: string }>('SELECT action FROM audit_log WHERE object_id = $1 ORDER BY id', [id]);
+    const audit = await db().query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE object_id = $1 AND action <> 'referral.viewed' ORDER BY id",
+      [id],
+    );
     expect(audit.map((a) => a.action)).toEqual(['referral.contacted', 'referral.started', 'referral.completed']);
   });
 
