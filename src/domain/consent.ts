@@ -14,6 +14,7 @@ const REQUIRED_SCOPE: Record<RecordKind, ConsentScope | null> = {
   welcomeVisitAttempt: null,
   mediation: 'documentation',
   screening: 'documentation',
+  referral: 'referral',
 };
 
 export function requiredScope(kind: RecordKind): ConsentScope | null {

@@ -14,7 +14,9 @@ import {
 import { WELCOME_VISIT_SCHEMA_VERSION, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '../shared/records/welcome-visit';
 import { MEDIATION_SCHEMA_VERSION, type MediationContent } from '../shared/records/mediation';
 import { SCREENING_SCHEMA_VERSION, type ScreeningContent } from '../shared/records/screening';
+import { REFERRAL_SCHEMA_VERSION, type ReferralContent } from '../shared/records/referral';
 import type {
+  ReferralRecord,
   ScreeningRecord,
   MediationRecord,
   WelcomeVisitAttemptRecord,
@@ -35,6 +37,7 @@ export const FORM_VERSIONS = {
   welcomeVisitAttempt: '1.0',
   mediation: '1.0',
   screening: '1.0',
+  referral: '1.0',
 } as const;
 
 interface Context {
@@ -104,4 +107,8 @@ export async function correctedRecord<R extends SyncRecord>(previous: R, content
     contentHash: await contentHash(content),
     content,
   };
+}
+
+export async function newReferralRecord(content: ReferralContent, caseNumber: string, context: Context): Promise<ReferralRecord> {
+  return { ...(await envelope('referral', REFERRAL_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: REFERRAL_SCHEMA_VERSION, caseNumber };
 }

@@ -15,6 +15,8 @@ const FOUR_EYES_BY_DEFAULT: Record<RecordKind, boolean> = {
   // Screenings need a second person's check (four-eyes, DOMAIN.md): their
   // content stays on the tablet until approved.
   screening: true,
+  // Referrals: the lead's four-eyes rule (municipality_settings.four_eyes_for_referrals) decides on the server.
+  referral: false,
 };
 
 /** Kinds whose content stays on the tablet after sync because later records depend on it offline. */

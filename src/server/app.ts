@@ -31,6 +31,9 @@ import { ReviewService } from './services/review-service';
 import { reportRoutes } from './http/report-routes';
 import { questionnaireRoutes } from './http/questionnaire-routes';
 import { QuestionnaireService } from './services/questionnaire-service';
+import { referralRoutes } from './http/referral-routes';
+import { OfferCatalogService } from './services/offer-catalog-service';
+import { ReferralService } from './services/referral-service';
 
 export interface BuildAppOptions {
   db: Database;
@@ -166,6 +169,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock) });
   void app.register(reviewRoutes, { auth, reviews: new ReviewService(options.db) });
   void app.register(reportRoutes, { auth, db: options.db });
+  void app.register(referralRoutes, {
+    auth,
+    catalog: new OfferCatalogService(options.db),
+    referrals: new ReferralService(options.db, clock),
+  });
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () =>

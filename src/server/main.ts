@@ -8,7 +8,7 @@ import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
-import { DEMO_ACCOUNTS, seedDemoData } from './db/demo-seed';
+import { DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT, seedDemoData } from './db/demo-seed';
 
 async function openDatabase(): Promise<Database> {
   const databaseUrl = process.env['DATABASE_URL'];
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       '',
       'First start: seeded the demo municipality "Demo-Stadt". Sign in at',
       `  ${url}`,
-      ...DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(14)} password ${a.password}   (${a.roles.join(', ')})`),
+      ...[...DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT].map((a) => `  ${a.username.padEnd(14)} password ${a.password}   (${a.roles.join(', ')})`),
       '',
     );
   }

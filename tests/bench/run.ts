@@ -6,7 +6,7 @@
 //
 //   --records=N        records for figures 1 and 4 (default 10000)
 //   --report-records=N records for figure 7, the half-year report (default 1000000)
-//   --only=a,b         any of bundle, browser, sync, workflow, report, ingest, startup (default all)
+//   --only=a,b         any of bundle, browser, sync, workflow, report, ingest, startup, referral (default all)
 //   --json=PATH        also write rows + machine as JSON
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -17,9 +17,10 @@ import { runStartupBench } from './startup-bench';
 import { runSyncBench } from './sync-bench';
 import { runWorkflowBench } from './workflow-bench';
 import { runReportBench } from './report-bench';
+import { runReferralBench } from './referral-bench';
 import { fmt, renderTable, type Row } from './table';
 
-const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'report', 'ingest', 'startup'] as const;
+const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'report', 'ingest', 'startup', 'referral'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { records: number; reportRecords: number; only: Set<Section>; json: string | undefined } {
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
   await section('report', () => runReportBench({ records: args.reportRecords, log }));
   await section('startup', () => runStartupBench({ runs: 3, stubs: 20_000, log }));
   await section('ingest', () => runIngestBench({ devices: 50, batchesPerDevice: 10, recordsPerBatch: 100, log }));
+  await section('referral', () => runReferralBench({ log }));
 
   const machine = {
     date: new Date().toISOString(),

@@ -13,7 +13,10 @@ const FAMILY_FILES = ['consent'];
  * Family-facing parts of i18next namespaces: these exist in every family
  * language (the rest of those namespaces is staff-facing: German and English).
  */
-const FAMILY_SECTIONS: readonly { file: string; section: string }[] = [{ file: 'family', section: 'card' }];
+const FAMILY_SECTIONS: readonly { file: string; section: string }[] = [
+  { file: 'family', section: 'card' },
+  { file: 'family', section: 'slip' },
+];
 
 function keys(value: unknown, prefix = ''): string[] {
   if (value && typeof value === 'object') {

@@ -31,6 +31,7 @@ const screens = {
   withdraw: preloadable(() => import('../features/consent/WithdrawConsentFlow').then((m) => m.WithdrawConsentFlow)),
   secondCheck: preloadable(() => import('../features/approval/SecondCheckFlow').then((m) => m.SecondCheckFlow)),
   reviewQueue: preloadable(() => import('../features/approval/ReviewQueueScreen').then((m) => m.ReviewQueueScreen)),
+  referral: preloadable(() => import('../features/referral/ReferralFlow').then((m) => m.ReferralFlow)),
 };
 const ConsentFlow = screens.consent.Screen;
 const HomeContactForm = screens.homeContact.Screen;
@@ -42,9 +43,10 @@ const FindCaseScreen = screens.findCase.Screen;
 const WithdrawConsentFlow = screens.withdraw.Screen;
 const SecondCheckFlow = screens.secondCheck.Screen;
 const ReviewQueueScreen = screens.reviewQueue.Screen;
+const ReferralFlow = screens.referral.Screen;
 const PRELOAD_DELAY_MS = 500;
 
-type View = 'overview' | 'renewSession' | 'secondCheck' | 'correction' | WorkView;
+type View = 'overview' | 'renewSession' | 'secondCheck' | 'correction' | 'referral' | WorkView;
 
 /** The form of each new-record draft. */
 const FORM_VIEWS: Record<NewRecordForm, WorkView> = {
@@ -63,6 +65,7 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   const [caseNumber, setCaseNumber] = useState<string | undefined>(undefined);
   const [reviewRecordId, setReviewRecordId] = useState<string | undefined>(undefined);
   const [correction, setCorrection] = useState<CorrectionTarget | null>(null);
+  const [referralSource, setReferralSource] = useState<string | undefined>(undefined);
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
   useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES, onIdle);
@@ -160,7 +163,25 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       ) : view === 'mediation' ? (
         <MediationForm onDone={() => { setView('overview'); }} />
       ) : view === 'findCase' ? (
-        <FindCaseScreen onDone={() => { setView('overview'); }} onWithdraw={() => { setView('withdraw'); }} />
+        <FindCaseScreen
+          onDone={() => { setView('overview'); }}
+          onWithdraw={() => { setView('withdraw'); }}
+          onRefer={(referredCase, sourceRecordId) => {
+            setCaseNumber(referredCase);
+            setReferralSource(sourceRecordId);
+            setView('referral');
+          }}
+        />
+      ) : view === 'referral' && caseNumber !== undefined && referralSource !== undefined ? (
+        <ReferralFlow
+          caseNumber={caseNumber}
+          sourceRecordId={referralSource}
+          onDone={() => {
+            setCaseNumber(undefined);
+            setReferralSource(undefined);
+            setView('overview');
+          }}
+        />
       ) : view === 'withdraw' ? (
         <WithdrawConsentFlow onDone={() => { setView('overview'); }} />
       ) : view === 'secondCheck' && reviewRecordId !== undefined ? (

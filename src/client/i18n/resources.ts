@@ -13,12 +13,13 @@ import type district from '../../../locales/de/district.json';
 import type reports from '../../../locales/de/reports.json';
 import type records from '../../../locales/de/records.json';
 import type questionnaire from '../../../locales/de/questionnaire.json';
+import type referral from '../../../locales/de/referral.json';
 
 /**
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval', 'district', 'reports', 'records', 'questionnaire'] as const;
+export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval', 'district', 'reports', 'records', 'questionnaire', 'referral'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {
@@ -38,6 +39,7 @@ declare module 'i18next' {
       reports: typeof reports;
       records: typeof records;
       questionnaire: typeof questionnaire;
+      referral: typeof referral;
     };
   }
 }

@@ -6,6 +6,7 @@
 import { uuidv7 } from '../../shared/ids';
 import { deviceConfigSchema, loginResponseSchema, type DeviceConfig, type LoginResponse } from '../../shared/protocol';
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
+import { tabletReferralStatesSchema, type TabletReferralStates } from '../../shared/referral-api';
 import { z } from 'zod';
 import type { Sealed } from '../../shared/crypto/aes-gcm';
 import type { LotseDatabase } from './LotseDatabase';
@@ -17,6 +18,7 @@ const KEYS = {
   enrollment: 'enrollment',
   withdrawalsPulledAt: 'withdrawalsPulledAt',
   offerCatalog: 'offerCatalog',
+  referralStates: 'referralStates',
 } as const;
 
 export const enrollmentSchema = z.strictObject({
@@ -80,6 +82,20 @@ export class DeviceStore {
 
   async saveOffers(catalog: OfferCatalogResponse): Promise<void> {
     await this.db.meta.put({ key: KEYS.offerCatalog, value: catalog });
+  }
+
+  /** States of the referrals made on this tablet, as last pulled; sealed, as they name case numbers. */
+  async referralStates(): Promise<TabletReferralStates['referrals']> {
+    const entry = await this.db.meta.get(KEYS.referralStates);
+    if (!entry || !this.vault.isUnlocked) return [];
+    const parsed = tabletReferralStatesSchema.shape.referrals.safeParse(
+      await this.vault.open('meta', KEYS.referralStates, 1, entry.value as Sealed).catch(() => undefined),
+    );
+    return parsed.success ? parsed.data : [];
+  }
+
+  async saveReferralStates(states: TabletReferralStates['referrals']): Promise<void> {
+    await this.db.meta.put({ key: KEYS.referralStates, value: await this.vault.seal('meta', KEYS.referralStates, 1, states) });
   }
 
   /** Server time of the last withdrawals pull (a timestamp, nothing about a case). */

@@ -16,6 +16,7 @@ import {
 } from '../../shared/protocol';
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
 import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '../../shared/questionnaire-api';
+import { tabletReferralStatesSchema, type TabletReferralStates } from '../../shared/referral-api';
 import {
   deviceStatusResponseSchema,
   enrollDeviceResponseSchema,
@@ -94,6 +95,11 @@ export async function fetchOfferCatalog(token: string): Promise<OfferCatalogResp
 /** The municipality's active screening questionnaire (null: the built-in default); checked again by the tablet before use. */
 export async function fetchQuestionnaire(token: string): Promise<ActiveQuestionnaireResponse> {
   return activeQuestionnaireResponseSchema.parse(await call('/api/sync/questionnaire', { method: 'GET', token }));
+}
+
+/** States of the referrals made on this tablet; only for a session signed in on this enrolled tablet (else 403). */
+export async function fetchReferralStates(token: string): Promise<TabletReferralStates> {
+  return tabletReferralStatesSchema.parse(await call('/api/sync/referrals', { method: 'GET', token }));
 }
 
 export async function enrollDevice(token: string, request: EnrollDeviceRequest): Promise<EnrollDeviceResponse> {

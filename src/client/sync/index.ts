@@ -6,6 +6,7 @@ import { BackendError, deviceStatus, fetchDeviceConfig, fetchOfferCatalog, fetch
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
 import { syncReviews } from './review-sync';
+import { pullReferralStates } from './referral-states';
 
 const PERIODIC_NUDGE_MS = 30_000;
 /** Every 5 minutes online the tablet asks whether it was revoked. */
@@ -46,7 +47,12 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
     }
   });
   const unsubscribeEngine = engine.subscribe((status) => {
-    if (status.mode === 'idle') void minimise(storage).then(() => pullWithdrawals(storage)).then(() => syncReviews(storage));
+    if (status.mode === 'idle') {
+      void minimise(storage)
+        .then(() => pullWithdrawals(storage))
+        .then(() => syncReviews(storage))
+        .then(() => pullReferralStates(storage));
+    }
   });
   let nudges = 0;
   const nudge = setInterval(() => {

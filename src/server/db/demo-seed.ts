@@ -1,4 +1,5 @@
-// Demo data for a fresh instance: one municipality, one HOME project, four
+// Demo data for a fresh instance: one municipality, one HOME project, one
+// partner organisation with its partner account, four
 // accounts with DOCUMENTED DEMO PASSWORDS (fieldworker, coordinator who
 // enrolls tablets, approver, admin), three foyer sites, four districts, the
 // emergency contacts and a fictional offer catalogue (demo-offers.ts). Runs only while
@@ -20,6 +21,18 @@ export const DEMO_ACCOUNTS = [
   { username: 'approver', password: 'demo-approve-2026', displayName: 'Freigabe (Demo)', roles: ['approver'] },
   { username: 'admin', password: 'demo-admin-2026', displayName: 'Verwaltung (Demo)', roles: ['admin'] },
 ] as const;
+
+/** A fictional partner organisation (Familienhebammen, Familienbildung) that confirms uptake by case number. */
+export const DEMO_PARTNER_ORGANISATION = { id: 'fruehe-hilfen-demo', name: 'Frühe Hilfen Demo-Stadt (fiktiv)' } as const;
+/** Its demo account (role partner). Public, documented password. */
+export const DEMO_PARTNER_ACCOUNT = {
+  username: 'partner.fruehehilfen',
+  password: 'demo-partner-2026',
+  displayName: 'Frühe Hilfen (Demo)',
+  roles: ['partner'],
+} as const;
+/** The demo offers whose uptake the demo partner confirms. */
+export const DEMO_PARTNER_OFFER_IDS = ['familienhebammen-demo', 'familienbildung-sued'] as const;
 
 export const DEMO_HOME_SITES = [
   { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
@@ -73,6 +86,25 @@ export async function seedDemoData(db: Database): Promise<boolean> {
       );
     }
     for (const offer of DEMO_OFFERS) await insertOffer(tx, DEMO_MUNICIPALITY_ID, offer);
+    await tx.query('INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)', [
+      DEMO_PARTNER_ORGANISATION.id,
+      DEMO_MUNICIPALITY_ID,
+      DEMO_PARTNER_ORGANISATION.name,
+      'partner',
+    ]);
+    await createStaffAccount(tx, {
+      municipalityId: DEMO_MUNICIPALITY_ID,
+      organisationId: DEMO_PARTNER_ORGANISATION.id,
+      username: DEMO_PARTNER_ACCOUNT.username,
+      displayName: DEMO_PARTNER_ACCOUNT.displayName,
+      password: DEMO_PARTNER_ACCOUNT.password,
+      roles: [...DEMO_PARTNER_ACCOUNT.roles],
+    });
+    await tx.query(
+      `UPDATE offers SET partner_organisation_id = $2
+        WHERE municipality_id = $1 AND id IN (SELECT jsonb_array_elements_text($3::jsonb))`,
+      [DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ORGANISATION.id, JSON.stringify(DEMO_PARTNER_OFFER_IDS)],
+    );
     return true;
   });
 }

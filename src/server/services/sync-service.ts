@@ -40,6 +40,7 @@ export async function fourEyesPolicy(db: Queryable, municipalityId: string): Pro
     forReferrals: row.four_eyes_for_referrals,
   };
 }
+import { deleteReferralsOfCase, projectReferrals, unknownReferralOffers } from './referral-projection';
 
 export interface PushInput {
   /** The enrolled tablet the pushing session is signed in on (the route checks the body names it). */
@@ -239,6 +240,10 @@ export class SyncService {
         results[index] = rejected(raw, 422, 'invalidRecord', [UNKNOWN_DISTRICT_ISSUE]);
         continue;
       }
+      if ((await unknownReferralOffers(this.db, user.municipalityId, record)).length > 0) {
+        results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'content.offerIds', message: 'unknownOffer' }]);
+        continue;
+      }
       if ((await contentHash(record.content)) !== record.contentHash) {
         results[index] = rejected(raw, 422, 'hashMismatch', [{ path: 'contentHash', message: 'hashMismatch' }]);
         continue;
@@ -428,6 +433,7 @@ export class SyncService {
         [JSON.stringify(rows), municipalityId, deviceId, user.id],
       );
       for (const row of insertedRows) inserted.add(key(row.id, row.revision));
+      await projectReferrals(tx, user, toInsert.map((c) => c.record).filter((r) => inserted.has(key(r.id, r.revision))));
       if (insertedRows.length > 0) {
         // Only the latest revision of a record counts (and can be reviewed): a correction supersedes
         // what came before it, including its approval. A late lower revision is superseded at once.
@@ -481,6 +487,7 @@ export class SyncService {
         WHERE municipality_id = $1 AND case_number = $2 AND NOT (id = $3::uuid AND revision = $4)`,
       [user.municipalityId, caseNumber, withdrawalId, withdrawalRevision],
     );
+    await deleteReferralsOfCase(tx, user.municipalityId, caseNumber);
     // Withdrawals of one municipality commit one after the other, each stamped after the previous one
     // committed: a tablet pulling with `since` = the last withdrawnAt it saw can never skip one.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', 7345120003))`, [

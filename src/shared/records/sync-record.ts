@@ -19,9 +19,10 @@ import {
 
 import { MEDIATION_SCHEMA_VERSION, mediationContentSchema } from './mediation';
 import { SCREENING_SCHEMA_VERSION, screeningContentSchema } from './screening';
+import { REFERRAL_SCHEMA_VERSION, referralContentSchema } from './referral';
 import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
 
-export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation', 'screening'] as const;
+export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation', 'screening', 'referral'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const recordIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
@@ -106,6 +107,15 @@ export const screeningRecordSchema = z.strictObject({
   content: screeningContentSchema,
 });
 
+/** A referral of a consented case to one or more offers (src/shared/records/referral.ts). */
+export const referralRecordSchema = z.strictObject({
+  ...envelopeFields,
+  kind: z.literal('referral'),
+  schemaVersion: z.literal(REFERRAL_SCHEMA_VERSION),
+  caseNumber: caseNumberFormatSchema,
+  content: referralContentSchema,
+});
+
 export const syncRecordSchema = z.discriminatedUnion('kind', [
   screeningRecordSchema,
   homeContactRecordSchema,
@@ -115,6 +125,7 @@ export const syncRecordSchema = z.discriminatedUnion('kind', [
   welcomeVisitRecordSchema,
   welcomeVisitAttemptRecordSchema,
   mediationRecordSchema,
+  referralRecordSchema,
 ]);
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 export type HomeContactRecord = z.infer<typeof homeContactRecordSchema>;
@@ -125,3 +136,4 @@ export type WelcomeVisitRecord = z.infer<typeof welcomeVisitRecordSchema>;
 export type WelcomeVisitAttemptRecord = z.infer<typeof welcomeVisitAttemptRecordSchema>;
 export type MediationRecord = z.infer<typeof mediationRecordSchema>;
 export type ScreeningRecord = z.infer<typeof screeningRecordSchema>;
+export type ReferralRecord = z.infer<typeof referralRecordSchema>;

@@ -15,6 +15,7 @@ import { createStaffAccount } from '../../../src/server/services/auth-service';
 import type { Database } from '../../../src/server/db/database';
 import { insertOffer } from '../../../src/server/services/offer-service';
 import defaultScreening from '../../../src/domain/default-screening.json';
+import { DEMO_PARTNER_ACCOUNT } from '../../../src/server/db/demo-seed';
 import { describeEachDatabase } from '../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -57,6 +58,8 @@ interface OtherTenant {
   emergencyPhone: string;
   /** Its own active questionnaire definition. */
   questionnaireId: string;
+  /** A referral of its case to its offer, run by its partner organisation. */
+  referralId: string;
 }
 
 const LIMITS = { max: 100_000, timeWindowMs: 60_000 };
@@ -159,10 +162,29 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
   ]);
   const questionnaireId = `zweitstadt-${suffix}`;
   await call(admin.token, '/api/questionnaires', { ...defaultScreening, id: questionnaireId, version: '2026.9' });
+  const partnerOrganisationId = `b-partner-${suffix}`;
+  await db.query('INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)', [
+    partnerOrganisationId,
+    municipalityId,
+    'Träger B',
+    'partner',
+  ]);
+  await db.query('UPDATE offers SET partner_organisation_id = $1 WHERE municipality_id = $2 AND id = $3', [
+    partnerOrganisationId,
+    municipalityId,
+    offerId,
+  ]);
+  const referralId = uuidv7();
+  await db.query(
+    `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, created_by, state)
+     VALUES ($1, $2, $3, $4, 'familienbildung', $5, $6, 'handedOver')`,
+    [referralId, municipalityId, caseNumber, offerId, uuidv7(), coordinator.id],
+  );
   return {
+    referralId,
     municipalityId,
     questionnaireId,
-    organisationIds: [organisationId, extraOrganisationId],
+    organisationIds: [organisationId, extraOrganisationId, partnerOrganisationId],
     staff: [coordinator, fieldworker],
     adminId,
     usernames: [adminUsername, coordinator.username, fieldworker.username],
@@ -199,6 +221,8 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM emergency_contacts WHERE municipality_id = $1 ORDER BY label', [m]),
     db.query('SELECT * FROM offers WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM questionnaire_definitions WHERE municipality_id = $1 ORDER BY definition_id, version', [m]),
+    db.query('SELECT * FROM referrals WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT * FROM referral_state_changes WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
   ]);
   return JSON.stringify(parts);
@@ -332,6 +356,61 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'PATCH /api/admin/staff/{id}': {
         body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'], personId: 'uebernahme' }),
       },
+      'GET /api/office/offers': {},
+      'POST /api/office/offers': {
+        // The other municipality's offer id and its partner organisation: a new offer here, or 400 — never theirs.
+        body: () =>
+          Promise.resolve({
+            id: other.offerId,
+            name: 'Übernahme',
+            organisation: 'Übernahme',
+            type: 'familienbildung',
+            agePhases: ['baby'],
+            fields: ['education'],
+            districts: [],
+            languages: ['de'],
+            cost: '',
+            address: '',
+            phone: '',
+            hours: '',
+            whatToBring: '',
+            partnerOrganisationId: other.organisationIds[2],
+          }),
+      },
+      'PUT /api/office/offers/{offerId}': {
+        body: () =>
+          Promise.resolve({
+            name: 'Übernahme',
+            organisation: 'Übernahme',
+            type: 'familienbildung',
+            agePhases: ['baby'],
+            fields: ['education'],
+            districts: [],
+            languages: ['de'],
+            cost: '',
+            address: '',
+            phone: '',
+            hours: '',
+            whatToBring: '',
+            partnerOrganisationId: null,
+          }),
+      },
+      'DELETE /api/office/offers/{offerId}': {},
+      'GET /api/office/offers/export': {},
+      'POST /api/office/offers/import': {
+        body: () =>
+          Promise.resolve({
+            csv: `id;name;organisation;type;agePhases;fields;districts;languages;cost;address;phone;hours;whatToBring;partnerOrganisationId\n${other.offerId};Übernahme;Übernahme;familienbildung;baby;education;;de;;;;;;${other.organisationIds[2] ?? ''}`,
+          }),
+      },
+      'GET /api/office/partner-organisations': {},
+      'GET /api/office/referrals/follow-up': {},
+      'POST /api/office/referrals/{referralId}/state': { body: () => Promise.resolve({ state: 'noResponse' }) },
+      'GET /api/office/referral-settings': {},
+      'PUT /api/office/referral-settings': { body: () => Promise.resolve({ noResponseWeeks: 6 }) },
+      'POST /api/partner/referrals/lookup': { body: () => Promise.resolve({ caseNumber: other.caseNumber }) },
+      'POST /api/partner/referrals/{referralId}/state': { body: () => Promise.resolve({ state: 'contacted' }) },
+      'GET /api/sync/referrals': {},
     };
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
     expect(unplanned).toEqual([]);
@@ -340,6 +419,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       deviceId: [otherDeviceId],
       id: [other.adminId, ...other.staff.map((s) => s.id)],
       municipalityId: [other.municipalityId],
+      offerId: [other.offerId],
+      referralId: [other.referralId],
     };
     const expand = (path: string): string[] => {
       let urls = [path];
@@ -372,6 +453,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       other.districtLabel,
       other.emergencyPhone,
       other.questionnaireId,
+      other.referralId,
     ];
 
     // Every kind of user both in a plain browser and signed in on an enrolled Demo-Stadt tablet.
@@ -382,6 +464,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       { name: 'coordinator', account: DEMO_COORDINATOR },
       { name: 'approver', account: DEMO_APPROVER },
       { name: 'fieldworker', account: DEMO_FIELDWORKER },
+      { name: 'partner', account: DEMO_PARTNER_ACCOUNT },
     ];
     const callers: { name: string; account: Credentials | null; tablet: string | null }[] = [
       ...accounts.map((a) => ({ ...a, tablet: null })),
@@ -414,13 +497,13 @@ describeEachDatabase('tenant isolation', ({ db }) => {
           expect(response.statusCode, label).toBeLessThan(500);
           if (method === 'POST' && path === '/api/sync/push') {
             // Only a pushing role signed in on a tablet gets to the records; the rest is refused first.
-            const pushes = caller.tablet !== null && caller.name !== 'admin on tablet';
+            const pushes = caller.tablet !== null && caller.name !== 'admin on tablet' && caller.name !== 'partner on tablet';
             const expected = caller.account === null ? [401] : pushes ? [200, 409, 422] : [403];
             expect(expected, label).toContain(response.statusCode);
           }
           if (method === 'GET' && path === '/api/sync/offers') {
             // Tablet roles on a tablet get their own catalogue; everyone else is refused.
-            const pulls = caller.tablet !== null && caller.name !== 'admin on tablet';
+            const pulls = caller.tablet !== null && caller.name !== 'admin on tablet' && caller.name !== 'partner on tablet';
             const expected = caller.account === null ? [401] : pulls ? [200] : [403];
             expect(expected, label).toContain(response.statusCode);
             if (pulls) expect(response.body, label).toContain('familienhebammen-demo');
@@ -439,7 +522,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       }
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
-    expect(pathParamRequests).toBe(callers.length * 6);
+    // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes
+    expect(pathParamRequests).toBe(callers.length * 10);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

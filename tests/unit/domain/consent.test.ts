@@ -26,6 +26,7 @@ describe('consent rules', () => {
     for (const kind of RECORD_KINDS) {
       const scope = requiredScope(kind);
       if (exempt.has(kind)) expect(scope, kind).toBeNull();
+      else if (kind === 'referral') expect(scope, kind).toBe('referral');
       else expect(scope, kind).toBe('documentation');
     }
   });

@@ -6,8 +6,18 @@ import type { StoredRecord } from '../../storage';
 import { LANGUAGE_AUTONYMS } from '../../../shared/languages';
 import { useAppServices } from '../../app/AppContext';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+import { ReferralSources } from '../referral/ReferralSources';
 
-export function FindCaseScreen({ onDone, onWithdraw }: { onDone: () => void; onWithdraw: () => void }) {
+export function FindCaseScreen({
+  onDone,
+  onWithdraw,
+  onRefer,
+}: {
+  onDone: () => void;
+  onWithdraw: () => void;
+  /** Opens the referral flow from an approved record of the case (src/client/features/referral). */
+  onRefer?: (caseNumber: string, sourceRecordId: string) => void;
+}) {
   const { t, i18n } = useTranslation();
   const { storage } = useAppServices();
   const [found, setFound] = useState<{ caseNumber: string; records: StoredRecord[] } | null>(null);
@@ -44,6 +54,14 @@ export function FindCaseScreen({ onDone, onWithdraw }: { onDone: () => void; onW
                 </dl>
               )}
               <p>{t('consent.recordsForCase', { count: found.records.length })}</p>
+              {onRefer && (
+                <ReferralSources
+                  records={found.records}
+                  onRefer={(sourceRecordId) => {
+                    onRefer(found.caseNumber, sourceRecordId);
+                  }}
+                />
+              )}
             </>
           )}
         </div>

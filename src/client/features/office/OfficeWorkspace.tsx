@@ -9,17 +9,23 @@ import { DevicesPanel } from './DevicesPanel';
 import { OrganisationsPanel } from './OrganisationsPanel';
 import { StaffPanel } from './StaffPanel';
 import { SettingsPanel } from './SettingsPanel';
+import { FollowUpPanel } from '../referral/FollowUpPanel';
+import { OfferCatalogPanel } from '../referral/OfferCatalogPanel';
+import { PartnerReferralsPanel } from '../referral/PartnerReferralsPanel';
 
 // Reports are a chunk of their own: only coordinators open them, and only online.
 const ReportsPanel = lazy(() => import('../reports/ReportsPanel').then((m) => ({ default: m.ReportsPanel })));
 
-export type OfficeSection = 'organisations' | 'staff' | 'tablets' | 'settings' | 'reports';
+export type OfficeSection = 'organisations' | 'staff' | 'tablets' | 'settings' | 'offers' | 'followUp' | 'reports' | 'partnerReferrals';
 
 export function officeSections(roles: readonly Role[]): OfficeSection[] {
-  const reports: OfficeSection[] = roles.includes('coordinator') ? ['reports'] : [];
-  if (roles.includes('admin')) return ['organisations', 'staff', 'tablets', 'settings', ...reports];
-  if (roles.includes('coordinator')) return ['tablets', ...reports];
-  return [];
+  const sections: OfficeSection[] = [];
+  if (roles.includes('admin')) sections.push('organisations', 'staff', 'tablets', 'settings');
+  else if (roles.includes('coordinator')) sections.push('tablets');
+  // Referrals (src/client/features/referral): the catalogue and follow-up for coordinators, uptake for partners.
+  if (roles.includes('coordinator')) sections.push('offers', 'followUp', 'reports');
+  if (roles.includes('partner')) sections.push('partnerReferrals');
+  return sections;
 }
 
 export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
@@ -64,6 +70,9 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
           <ReportsPanel api={api} />
         </Suspense>
       )}
+      {chosen === 'offers' && <OfferCatalogPanel api={api} />}
+      {chosen === 'followUp' && <FollowUpPanel api={api} />}
+      {chosen === 'partnerReferrals' && <PartnerReferralsPanel api={api} />}
     </>
   );
 }

@@ -121,6 +121,8 @@ export interface OfficeConnection {
   report(query: ReportQuery): Promise<Report>;
   /** The Sachbericht of a period as CSV text. */
   sachberichtCsv(query: ReportQuery): Promise<string>;
+  /** Any other authorised call, its answer checked against `schema` (feature clients such as referral-api build on it). */
+  call<T>(schema: z.ZodType<T>, path: string, method: RequestOptions['method'], body?: unknown): Promise<T>;
   /** Revokes the session on the server; never throws (offline, the token simply expires). */
   signOut(): Promise<void>;
 }
@@ -187,6 +189,9 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
 
   return {
     user: login.user,
+    async call(schema, path, method, body) {
+      return parse(schema, await authorised(path, body === undefined ? { method } : { method, body }));
+    },
     async listOrganisations() {
       return parse(organisationListSchema, await authorised('/api/admin/organisations', { method: 'GET' })).organisations;
     },

@@ -15,6 +15,7 @@ import { canCorrect, parseDraftId, type DraftItem } from './work-items';
 import { HomeContactSummary } from '../home-contact/HomeContactSummary';
 import { MediationSummary } from '../mediation/MediationSummary';
 import { ScreeningSummary } from '../screening/ScreeningSummary';
+import { ReferralSummary } from '../referral/ReferralSummary';
 import { WelcomeVisitAttemptSummary, WelcomeVisitSummary } from '../welcome-visit/WelcomeVisitSummary';
 import { ReviewStatus } from '../approval/ReviewStatus';
 
@@ -57,6 +58,8 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
           </bdi>
         </>
       );
+    case 'referral':
+      return <ReferralSummary recordId={envelope.id} content={envelope.content} caseNumber={envelope.caseNumber} />;
   }
 }
 

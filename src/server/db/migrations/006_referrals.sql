@@ -46,3 +46,17 @@ CREATE TABLE referral_state_changes (
 );
 CREATE INDEX referral_state_changes_referral_idx ON referral_state_changes (referral_id, changed_at);
 CREATE INDEX referral_state_changes_municipality_idx ON referral_state_changes (municipality_id, changed_at);
+
+-- What the partner may read besides offer and dates: the language the family
+-- expects to be addressed in, and only a note the family agreed to share.
+ALTER TABLE referrals ADD COLUMN language text NOT NULL DEFAULT 'de' CHECK (language ~ '^[a-z]{2,3}$');
+ALTER TABLE referrals ADD COLUMN shared_note text CHECK (shared_note IS NULL OR length(shared_note) BETWEEN 1 AND 300);
+
+-- A partner's look-up: referrals to the offers of its organisation, by case number.
+CREATE INDEX offers_partner_organisation_idx ON offers (municipality_id, partner_organisation_id)
+  WHERE partner_organisation_id IS NOT NULL;
+
+-- After how many weeks without confirmed uptake a referral appears on the
+-- coordinator's follow-up list (src/domain/referral-state.ts isOverdue).
+ALTER TABLE municipality_settings ADD COLUMN referral_no_response_weeks integer NOT NULL DEFAULT 6
+  CHECK (referral_no_response_weeks BETWEEN 1 AND 52);

@@ -116,7 +116,7 @@ describeEachDatabase('admin routes', ({ db }) => {
       expect(errorEnvelopeSchema.parse(duplicate.json()).error.reason).toBe('conflict');
 
       const list = organisationListSchema.parse((await call(admin.token, 'GET', '/api/admin/organisations')).json());
-      expect(list.organisations.map((o) => o.id).sort()).toEqual(['familienhebammen', 'home-projekt-demo']);
+      expect(list.organisations.map((o) => o.id).sort()).toEqual(['familienhebammen', 'fruehe-hilfen-demo', 'home-projekt-demo']);
     });
 
     it('rejects unknown kinds and bad ids with 400', async () => {

@@ -1,0 +1,136 @@
+// Coordination: referrals without confirmed uptake after the configured weeks
+// (follow-up reminders), marking one "no response", and the weeks setting.
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OfficeConnection } from '../office/office-api';
+import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
+import { FormFailure } from '../office/FormFailure';
+import { LoadFailure } from '../office/LoadFailure';
+import { useOfficeData } from '../office/useOfficeData';
+import { referralOfficeApi } from './referral-office-api';
+
+export function FollowUpPanel({ api }: { api: OfficeConnection }) {
+  const { t, i18n } = useTranslation('referral');
+  const client = useMemo(() => referralOfficeApi(api), [api]);
+  const { data, reload } = useOfficeData(() => client.followUp());
+  const [weeks, setWeeks] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ApiErrorKey | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
+
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    setFailure(null);
+    setNotice(null);
+    try {
+      await action();
+      setNotice(done);
+      reload();
+    } catch (error) {
+      setFailure(apiErrorKey(error, 'load'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const weeksValue = Number.parseInt(weeks, 10);
+  const weeksValid = Number.isInteger(weeksValue) && weeksValue >= 1 && weeksValue <= 52;
+
+  return (
+    <section className="card office-panel" aria-labelledby="follow-up-title" data-testid="follow-up">
+      <h2 id="follow-up-title">{t('followUp.title')}</h2>
+      {data.state === 'loading' && (
+        <p className="loading" role="status">
+          {t('loading')}
+        </p>
+      )}
+      {data.state === 'failed' && <LoadFailure error={data.error} onRetry={reload} />}
+      <FormFailure failure={failure} />
+      <div role="status">{notice !== null && <p className="notice">{notice}</p>}</div>
+      {data.state === 'loaded' && (
+        <>
+          <p className="hint">{t('followUp.intro', { count: data.value.noResponseWeeks })}</p>
+          {data.value.referrals.length === 0 ? (
+            <p className="hint" data-testid="follow-up-empty">
+              {t('followUp.empty')}
+            </p>
+          ) : (
+            <div className="office-table-wrap">
+              <table className="office-table">
+                <caption>{t('followUp.caption')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('followUp.columns.caseNumber')}</th>
+                    <th scope="col">{t('followUp.columns.offer')}</th>
+                    <th scope="col">{t('followUp.columns.since')}</th>
+                    <th scope="col">{t('followUp.columns.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.value.referrals.map((referral) => (
+                    <tr key={referral.id} data-referral-id={referral.id}>
+                      <th scope="row">
+                        <bdi dir="ltr" className="case-number-text">
+                          {referral.caseNumber}
+                        </bdi>
+                      </th>
+                      <td>
+                        {referral.offerName} ({referral.organisation})
+                      </td>
+                      <td>
+                        {t(`states.${referral.state}`)} ·{' '}
+                        <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          className="button"
+                          disabled={busy}
+                          aria-label={t('followUp.markNoResponseFor', { caseNumber: referral.caseNumber, offer: referral.offerName })}
+                          onClick={() => void run(() => client.markNoResponse(referral.id), t('followUp.marked'))}
+                        >
+                          {t('followUp.markNoResponse')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+      <form
+        className="office-form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (weeksValid) void run(() => client.updateSettings({ noResponseWeeks: weeksValue }), t('followUp.settingsSaved'));
+        }}
+      >
+        <div className="field">
+          <label htmlFor="follow-up-weeks">{t('followUp.weeksLabel')}</label>
+          <input
+            id="follow-up-weeks"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={52}
+            value={weeks}
+            aria-invalid={weeks !== '' && !weeksValid ? true : undefined}
+            onChange={(event) => {
+              setWeeks(event.target.value);
+            }}
+          />
+          {weeks !== '' && !weeksValid && <p className="field__error">{t('followUp.weeksInvalid')}</p>}
+        </div>
+        <div className="actions">
+          <button type="submit" className="button button--primary" disabled={busy || !weeksValid}>
+            {t('followUp.saveWeeks')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,416 @@
+// Coordination: the local network's offer catalogue — list, add, change (with
+// the partner organisation that confirms uptake), remove, and CSV import
+// (all or nothing, errors by line) and export. Tablets get every change at
+// their next sync.
+import { useMemo, useRef, useState, type SyntheticEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES } from '../../../shared/offers';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '../../../shared/languages';
+import { managedOfferSchema, type ManagedOffer } from '../../../shared/referral-api';
+import { OfficeApiError, type OfficeConnection, type OfficeIssue } from '../office/office-api';
+import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
+import { ConfirmBox } from '../office/ConfirmBox';
+import { FormFailure } from '../office/FormFailure';
+import { LoadFailure } from '../office/LoadFailure';
+import { useOfficeData } from '../office/useOfficeData';
+import { referralOfficeApi } from './referral-office-api';
+
+const EMPTY: ManagedOffer = {
+  id: '',
+  name: '',
+  organisation: '',
+  type: 'familienbildung',
+  agePhases: [],
+  fields: [],
+  districts: [],
+  languages: ['de'],
+  cost: '',
+  address: '',
+  phone: '',
+  hours: '',
+  whatToBring: '',
+  partnerOrganisationId: null,
+};
+
+const TEXT_FIELDS = ['name', 'organisation', 'cost', 'address', 'phone', 'hours', 'whatToBring'] as const;
+
+function toggle<T>(list: readonly T[], value: T): T[] {
+  return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
+}
+
+const CSV_ERRORS = [
+  'malformedCsv',
+  'emptyCsv',
+  'missingColumn',
+  'unknownColumn',
+  'tooManyLines',
+  'wrongColumnCount',
+  'duplicateOfferId',
+  'unknownDistrict',
+  'unknownOrganisation',
+] as const;
+/** The server's message keys; schema messages (a wrong value in a cell) become "invalid value". */
+function csvErrorKey(message: string): `csvErrors.${(typeof CSV_ERRORS)[number] | 'invalidValue'}` {
+  return `csvErrors.${CSV_ERRORS.find((key) => key === message) ?? 'invalidValue'}`;
+}
+
+/** "line.3.type" → { line: 3, column: "type" }. */
+function csvIssue(issue: OfficeIssue): { line: string; column: string; message: string } {
+  const [, line = '?', ...column] = issue.path.split('.');
+  return { line, column: column.join('.'), message: issue.message };
+}
+
+export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
+  const { t } = useTranslation('referral');
+  const client = useMemo(() => referralOfficeApi(api), [api]);
+  const { data, reload } = useOfficeData(async () => {
+    const [offers, organisations] = await Promise.all([client.listOffers(), client.partnerOrganisations()]);
+    return { offers, organisations };
+  });
+  const [editing, setEditing] = useState<string | null>(null);
+  const [draft, setDraft] = useState<ManagedOffer>(EMPTY);
+  const [districtsText, setDistrictsText] = useState('');
+  const [invalid, setInvalid] = useState<readonly string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ApiErrorKey | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [importIssues, setImportIssues] = useState<OfficeIssue[]>([]);
+  const [removing, setRemoving] = useState<ManagedOffer | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const startEdit = (offer: ManagedOffer | null) => {
+    setDraft(offer ?? EMPTY);
+    setDistrictsText((offer ?? EMPTY).districts.join(', '));
+    setEditing(offer === null ? 'new' : offer.id);
+    setInvalid([]);
+    setFailure(null);
+    setNotice(null);
+  };
+
+  const run = async (action: () => Promise<unknown>, done: string): Promise<boolean> => {
+    setBusy(true);
+    setFailure(null);
+    setNotice(null);
+    try {
+      await action();
+      setNotice(done);
+      reload();
+      return true;
+    } catch (error) {
+      if (error instanceof OfficeApiError) setInvalid(error.issues.map((issue) => issue.path.split('.')[0] ?? ''));
+      setFailure(apiErrorKey(error, 'load'));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    const candidate = {
+      ...draft,
+      districts: districtsText
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    };
+    const parsed = managedOfferSchema.safeParse(candidate);
+    if (!parsed.success) {
+      setInvalid(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')));
+      return;
+    }
+    setInvalid([]);
+    const ok = await run(
+      () => (editing === 'new' ? client.createOffer(parsed.data) : client.updateOffer(parsed.data)),
+      t('catalog.saved', { name: parsed.data.name }),
+    );
+    if (ok) setEditing(null);
+  };
+
+  const importFile = async (file: File) => {
+    setImportIssues([]);
+    const csv = await file.text();
+    setBusy(true);
+    setFailure(null);
+    setNotice(null);
+    try {
+      const result = await client.importCsv(csv);
+      setNotice(t('catalog.imported', { created: result.created, updated: result.updated }));
+      reload();
+    } catch (error) {
+      if (error instanceof OfficeApiError && error.issues.length > 0) setImportIssues([...error.issues]);
+      setFailure(apiErrorKey(error, 'load'));
+    } finally {
+      setBusy(false);
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  const exportCsv = async () => {
+    await run(async () => {
+      const { fileName, csv } = await client.exportCsv();
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.click();
+      URL.revokeObjectURL(url);
+    }, t('catalog.exported'));
+  };
+
+  const fieldError = (name: string) => (invalid.includes(name) ? t('catalog.fieldInvalid') : undefined);
+
+  return (
+    <section className="card office-panel" aria-labelledby="offer-catalog-title" data-testid="offer-catalog">
+      <h2 id="offer-catalog-title">{t('catalog.title')}</h2>
+      <p className="hint">{t('catalog.intro')}</p>
+      <div className="actions">
+        <button type="button" className="button button--primary" onClick={() => { startEdit(null); }}>
+          {t('catalog.add')}
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={() => void exportCsv()}>
+          {t('catalog.export')}
+        </button>
+        <label className="button" htmlFor="offer-csv-import">
+          {t('catalog.import')}
+        </label>
+        <input
+          id="offer-csv-import"
+          ref={fileInput}
+          className="visually-hidden"
+          type="file"
+          accept=".csv,text/csv"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            if (file) void importFile(file);
+          }}
+        />
+      </div>
+      <p className="hint">{t('catalog.csvHint')}</p>
+      <FormFailure failure={failure} />
+      <div role="status">{notice !== null && <p className="notice">{notice}</p>}</div>
+      {importIssues.length > 0 && (
+        <div className="form-error" data-testid="csv-import-errors">
+          <p>{t('catalog.importErrors')}</p>
+          <ul>
+            {importIssues.map((issue, index) => {
+              const { line, column, message } = csvIssue(issue);
+              return <li key={index}>{t('catalog.importError', { line, column: column || '–', message: t(csvErrorKey(message)) })}</li>;
+            })}
+          </ul>
+        </div>
+      )}
+
+      {removing !== null && (
+        <ConfirmBox
+          title={t('catalog.confirmRemoveTitle', { name: removing.name })}
+          confirmLabel={t('catalog.remove')}
+          busy={busy}
+          error={failure === null ? null : t(failure, { ns: 'office' })}
+          onConfirm={() => {
+            void run(() => client.removeOffer(removing.id), t('catalog.removed', { name: removing.name })).then((ok) => {
+              if (ok) setRemoving(null);
+            });
+          }}
+          onCancel={() => {
+            setRemoving(null);
+          }}
+        >
+          {t('catalog.confirmRemove')}
+        </ConfirmBox>
+      )}
+      {editing !== null && (
+        <form className="office-form" noValidate onSubmit={(event) => void save(event)} aria-labelledby="offer-form-title">
+          <h3 id="offer-form-title">{editing === 'new' ? t('catalog.newTitle') : t('catalog.editTitle', { name: draft.name })}</h3>
+          {editing === 'new' && (
+            <div className="field">
+              <label htmlFor="offer-id">{t('catalog.fields.id')}</label>
+              <input
+                id="offer-id"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                value={draft.id}
+                aria-invalid={fieldError('id') ? true : undefined}
+                onChange={(event) => { setDraft({ ...draft, id: event.target.value }); }}
+              />
+              <p className="hint">{t('catalog.idHint')}</p>
+              {fieldError('id') && <p className="field__error">{fieldError('id')}</p>}
+            </div>
+          )}
+          {TEXT_FIELDS.map((name) => (
+            <div className="field" key={name}>
+              <label htmlFor={`offer-${name}`}>{t(`catalog.fields.${name}`)}</label>
+              <input
+                id={`offer-${name}`}
+                autoComplete="off"
+                value={draft[name]}
+                aria-invalid={fieldError(name) ? true : undefined}
+                onChange={(event) => { setDraft({ ...draft, [name]: event.target.value }); }}
+              />
+              {fieldError(name) && <p className="field__error">{fieldError(name)}</p>}
+            </div>
+          ))}
+          <div className="field">
+            <label htmlFor="offer-type">{t('catalog.fields.type')}</label>
+            <select
+              id="offer-type"
+              value={draft.type}
+              onChange={(event) => {
+                const type = OFFER_TYPES.find((candidate) => candidate === event.target.value);
+                if (type) setDraft({ ...draft, type });
+              }}
+            >
+              {OFFER_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {t(`offerTypes.${type}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <fieldset className="field choice-group" aria-invalid={fieldError('agePhases') ? true : undefined}>
+            <legend>{t('catalog.fields.agePhases')}</legend>
+            {AGE_PHASES.map((phase) => (
+              <label key={phase} className="choice">
+                <input
+                  type="checkbox"
+                  checked={draft.agePhases.includes(phase)}
+                  onChange={() => { setDraft({ ...draft, agePhases: toggle(draft.agePhases, phase) }); }}
+                />
+                {t(`agePhases.${phase}`)}
+              </label>
+            ))}
+            {fieldError('agePhases') && <p className="field__error">{t('catalog.chooseOne')}</p>}
+          </fieldset>
+          <fieldset className="field choice-group">
+            <legend>{t('catalog.fields.fields')}</legend>
+            {OFFER_FIELDS.map((field) => (
+              <label key={field} className="choice">
+                <input
+                  type="checkbox"
+                  checked={draft.fields.includes(field)}
+                  onChange={() => { setDraft({ ...draft, fields: toggle(draft.fields, field) }); }}
+                />
+                {t(`offerFields.${field}`)}
+              </label>
+            ))}
+            {fieldError('fields') && <p className="field__error">{t('catalog.chooseOne')}</p>}
+          </fieldset>
+          <fieldset className="field choice-group">
+            <legend>{t('catalog.fields.languages')}</legend>
+            {FAMILY_LANGUAGES.map((language) => (
+              <label key={language} className="choice">
+                <input
+                  type="checkbox"
+                  checked={draft.languages.includes(language)}
+                  onChange={() => { setDraft({ ...draft, languages: toggle(draft.languages, language) }); }}
+                />
+                <bdi lang={language}>{LANGUAGE_AUTONYMS[language]}</bdi>
+              </label>
+            ))}
+            {fieldError('languages') && <p className="field__error">{t('catalog.chooseOne')}</p>}
+          </fieldset>
+          <div className="field">
+            <label htmlFor="offer-districts">{t('catalog.fields.districts')}</label>
+            <input
+              id="offer-districts"
+              autoComplete="off"
+              value={districtsText}
+              aria-invalid={fieldError('districts') ? true : undefined}
+              onChange={(event) => { setDistrictsText(event.target.value); }}
+            />
+            <p className="hint">{t('catalog.districtsHint')}</p>
+            {fieldError('districts') && <p className="field__error">{fieldError('districts')}</p>}
+          </div>
+          <div className="field">
+            <label htmlFor="offer-partner">{t('catalog.fields.partnerOrganisationId')}</label>
+            <select
+              id="offer-partner"
+              value={draft.partnerOrganisationId ?? ''}
+              onChange={(event) => { setDraft({ ...draft, partnerOrganisationId: event.target.value === '' ? null : event.target.value }); }}
+            >
+              <option value="">{t('catalog.noPartner')}</option>
+              {data.state === 'loaded' &&
+                data.value.organisations.map((organisation) => (
+                  <option key={organisation.id} value={organisation.id}>
+                    {organisation.name}
+                  </option>
+                ))}
+            </select>
+          </div>
+          <div className="actions">
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {t('catalog.save')}
+            </button>
+            <button type="button" className="button" onClick={() => { setEditing(null); }}>
+              {t('catalog.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {data.state === 'loading' && (
+        <p className="loading" role="status">
+          {t('loading')}
+        </p>
+      )}
+      {data.state === 'failed' && <LoadFailure error={data.error} onRetry={reload} />}
+      {data.state === 'loaded' && (
+        <div className="office-table-wrap">
+          <table className="office-table" data-testid="offer-catalog-table">
+            <caption>{t('catalog.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('catalog.fields.name')}</th>
+                <th scope="col">{t('catalog.fields.type')}</th>
+                <th scope="col">{t('catalog.fields.partnerOrganisationId')}</th>
+                <th scope="col">{t('catalog.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.value.offers.map((offer) => (
+                <tr key={offer.id} data-offer-id={offer.id}>
+                  <th scope="row">
+                    {offer.name}
+                    <br />
+                    <span className="hint">{offer.organisation}</span>
+                  </th>
+                  <td>{t(`offerTypes.${offer.type}`)}</td>
+                  <td>
+                    {data.value.organisations.find((o) => o.id === offer.partnerOrganisationId)?.name ??
+                      offer.partnerOrganisationId ??
+                      t('catalog.noPartner')}
+                  </td>
+                  <td>
+                    <div className="actions">
+                      <button
+                        type="button"
+                        className="button"
+                        aria-label={t('catalog.editFor', { name: offer.name })}
+                        onClick={() => { startEdit(offer); }}
+                      >
+                        {t('catalog.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="button button--danger"
+                        disabled={busy}
+                        aria-label={t('catalog.removeFor', { name: offer.name })}
+                        onClick={() => {
+                          setFailure(null);
+                          setRemoving(offer);
+                        }}
+                      >
+                        {t('catalog.remove')}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

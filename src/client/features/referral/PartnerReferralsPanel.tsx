@@ -1,0 +1,130 @@
+// Partner view: the family shows its case number card; staff of the partner
+// organisation type or scan the number and see the referrals to their own
+// offers — offer, dates, language, the note the family agreed to share —
+// and mark uptake. Nothing recorded about the family is ever shown here.
+import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+import { nextStates } from '../../../domain/referral-state';
+import { LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
+import type { PartnerReferral } from '../../../shared/referral-api';
+import type { OfficeConnection } from '../office/office-api';
+import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
+import { FormFailure } from '../office/FormFailure';
+import { referralOfficeApi } from './referral-office-api';
+
+type UptakeState = 'contacted' | 'started' | 'completed' | 'declined';
+const isUptakeState = (state: string): state is UptakeState =>
+  state === 'contacted' || state === 'started' || state === 'completed' || state === 'declined';
+
+export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
+  const { t, i18n } = useTranslation('referral');
+  const client = useMemo(() => referralOfficeApi(api), [api]);
+  const [caseNumber, setCaseNumber] = useState<string | null>(null);
+  const [referrals, setReferrals] = useState<PartnerReferral[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ApiErrorKey | null>(null);
+  const [marked, setMarked] = useState<string | null>(null);
+
+  const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
+
+  const lookup = useCallback(
+    async (found: string) => {
+      setCaseNumber(found);
+      setReferrals(null);
+      setFailure(null);
+      setMarked(null);
+      setBusy(true);
+      try {
+        setReferrals(await client.lookup(found));
+      } catch (error) {
+        setFailure(apiErrorKey(error, 'load'));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [client],
+  );
+
+  const mark = async (referral: PartnerReferral, state: UptakeState) => {
+    setBusy(true);
+    setFailure(null);
+    setMarked(null);
+    try {
+      const updated = await client.markUptake(referral.id, state);
+      setReferrals((current) => current?.map((r) => (r.id === updated.id ? updated : r)) ?? null);
+      setMarked(t(`partner.marked`, { offer: updated.offerName, state: t(`states.${state}`) }));
+    } catch (error) {
+      setFailure(apiErrorKey(error, 'load'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card office-panel" aria-labelledby="partner-referrals-title" data-testid="partner-referrals">
+      <h2 id="partner-referrals-title">{t('partner.title')}</h2>
+      <p className="hint">{t('partner.intro')}</p>
+      <CaseNumberInput onFound={(found) => void lookup(found)} />
+      {busy && (
+        <p className="loading" role="status">
+          {t('loading')}
+        </p>
+      )}
+      <FormFailure failure={failure} />
+      <div role="status">{marked !== null && <p className="notice">{marked}</p>}</div>
+      {referrals !== null && caseNumber !== null && referrals.length === 0 && (
+        <p className="hint" data-testid="partner-referrals-none">
+          {t('partner.none')}
+        </p>
+      )}
+      {referrals !== null && referrals.length > 0 && (
+        <ul className="referral-list" aria-label={t('partner.listLabel')}>
+          {referrals.map((referral) => (
+            <li key={referral.id} className="referral-item" data-referral-id={referral.id} data-state={referral.state}>
+              <h3>{referral.offerName}</h3>
+              <dl className="referral-facts">
+                <dt>{t('partner.referredOn')}</dt>
+                <dd>
+                  <time dateTime={referral.createdAt}>{formatDate(referral.createdAt)}</time>
+                </dd>
+                <dt>{t('partner.state')}</dt>
+                <dd data-testid="referral-state">
+                  {t(`states.${referral.state}`)} ·{' '}
+                  <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
+                </dd>
+                <dt>{t('partner.language')}</dt>
+                <dd>
+                  <bdi lang={referral.language} dir={textDirection(referral.language)}>
+                    {LANGUAGE_AUTONYMS[referral.language]}
+                  </bdi>
+                </dd>
+                {referral.sharedNote !== null && (
+                  <>
+                    <dt>{t('partner.sharedNote')}</dt>
+                    <dd>{referral.sharedNote}</dd>
+                  </>
+                )}
+              </dl>
+              <div className="actions">
+                {nextStates(referral.state, 'partner')
+                  .filter(isUptakeState)
+                  .map((state) => (
+                    <button
+                      key={state}
+                      type="button"
+                      className={state === 'declined' ? 'button' : 'button button--primary'}
+                      disabled={busy}
+                      onClick={() => void mark(referral, state)}
+                    >
+                      {t(`partner.mark.${state}`)}
+                    </button>
+                  ))}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

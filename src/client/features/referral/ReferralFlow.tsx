@@ -1,0 +1,178 @@
+// On the tablet, with the family: choose one or more offers from the
+// catalogue (pulled at sync, used offline), save the referral record, and
+// show the referral slip in the family's language (on screen and printed).
+// Nothing about the family is recorded but the case number, the offers, the
+// slip's language and — only if the family agrees — a note for the partner.
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { newReferralRecord } from '../../../domain/record-envelope';
+import { localIsoDate } from '../../../domain/home-contact';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, type FamilyLanguage } from '../../../shared/languages';
+import type { Offer } from '../../../shared/offers';
+import { REFERRAL_NOTE_MAX_LENGTH, MAX_OFFERS_PER_REFERRAL } from '../../../shared/records/referral';
+import { useAppServices } from '../../app/AppContext';
+import { ReferralSlip } from './ReferralSlip';
+
+export interface ReferralFlowProps {
+  caseNumber: string;
+  sourceRecordId: string;
+  onDone: () => void;
+}
+
+export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlowProps) {
+  const { t } = useTranslation('referral');
+  const { storage, sync } = useAppServices();
+  const noteId = useId();
+  const [offers, setOffers] = useState<readonly Offer[] | null>(null);
+  const [language, setLanguage] = useState<FamilyLanguage>('de');
+  const [chosen, setChosen] = useState<readonly string[]>([]);
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<'noOffer' | 'saveFailed' | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<{ offers: Offer[]; issuedOn: string } | null>(null);
+
+  useEffect(() => {
+    const mounted = { current: true };
+    void (async () => {
+      const [catalog, records] = await Promise.all([storage.device.offers(), storage.records.recordsForCase(caseNumber)]);
+      const consent = records.find((record) => record.envelope?.kind === 'consent')?.envelope;
+      if (!mounted.current) return;
+      setOffers([...(catalog?.offers ?? [])].sort((a, b) => a.name.localeCompare(b.name)));
+      if (consent?.kind === 'consent') setLanguage(consent.content.language);
+    })();
+    return () => {
+      mounted.current = false;
+    };
+  }, [storage, caseNumber]);
+
+  const save = async () => {
+    if (chosen.length === 0) {
+      setProblem('noOffer');
+      return;
+    }
+    setProblem(null);
+    setSaving(true);
+    try {
+      const trimmed = note.trim();
+      const record = await newReferralRecord(
+        {
+          sourceRecordId,
+          offerIds: [...chosen],
+          language,
+          slipHandedOver: true,
+          ...(trimmed === '' ? {} : { sharedNote: trimmed }),
+        },
+        caseNumber,
+        { deviceId: await storage.device.deviceId(), now: new Date() },
+      );
+      await storage.records.saveRecord(record);
+      sync.trigger();
+      setSaved({ offers: (offers ?? []).filter((offer) => chosen.includes(offer.id)), issuedOn: localIsoDate(new Date()) });
+    } catch {
+      setProblem('saveFailed');
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (saved !== null) {
+    return (
+      <section className="card" aria-labelledby="referral-slip-screen-title">
+        <h1 id="referral-slip-screen-title">{t('tablet.slipTitle')}</h1>
+        <p className="notice" role="status">
+          {t('tablet.saved')}
+        </p>
+        <ReferralSlip caseNumber={caseNumber} offers={saved.offers} language={language} issuedOn={saved.issuedOn} />
+        <div className="actions">
+          <button type="button" className="button" onClick={() => { window.print(); }}>
+            {t('tablet.print')}
+          </button>
+          <button type="button" className="button button--primary" onClick={onDone}>
+            {t('tablet.done')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="referral-flow-title" data-testid="referral-flow">
+      <h1 id="referral-flow-title">{t('tablet.title')}</h1>
+      <p>
+        <bdi dir="ltr" className="case-number-text">
+          {caseNumber}
+        </bdi>
+      </p>
+      {offers === null ? (
+        <p className="loading" role="status">
+          {t('loading')}
+        </p>
+      ) : offers.length === 0 ? (
+        <p className="notice">{t('tablet.noCatalog')}</p>
+      ) : (
+        <fieldset className="choice-group">
+          <legend>{t('tablet.chooseOffers', { max: MAX_OFFERS_PER_REFERRAL })}</legend>
+          {offers.map((offer) => (
+            <label key={offer.id} className="choice choice--block">
+              <input
+                type="checkbox"
+                checked={chosen.includes(offer.id)}
+                disabled={!chosen.includes(offer.id) && chosen.length >= MAX_OFFERS_PER_REFERRAL}
+                onChange={() => {
+                  setChosen((current) => (current.includes(offer.id) ? current.filter((id) => id !== offer.id) : [...current, offer.id]));
+                }}
+              />
+              <span>
+                <strong>{offer.name}</strong>
+                <br />
+                {offer.organisation} · {t(`offerTypes.${offer.type}`)}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <div className="field">
+        <label htmlFor="referral-language">{t('tablet.language')}</label>
+        <select
+          id="referral-language"
+          value={language}
+          onChange={(event) => {
+            const next = FAMILY_LANGUAGES.find((lang) => lang === event.target.value);
+            if (next) setLanguage(next);
+          }}
+        >
+          {FAMILY_LANGUAGES.map((lang) => (
+            <option key={lang} value={lang} lang={lang}>
+              {LANGUAGE_AUTONYMS[lang]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={noteId}>{t('tablet.note')}</label>
+        <textarea
+          id={noteId}
+          maxLength={REFERRAL_NOTE_MAX_LENGTH}
+          rows={3}
+          value={note}
+          aria-describedby={`${noteId}-hint`}
+          onChange={(event) => {
+            setNote(event.target.value);
+          }}
+        />
+        <p id={`${noteId}-hint`} className="hint">
+          {t('tablet.noteHint')}
+        </p>
+      </div>
+      <div role="alert">{problem !== null && <p className="form-error">{t(`tablet.problems.${problem}`)}</p>}</div>
+      <div className="actions">
+        <button type="button" className="button button--primary" disabled={saving || offers === null} onClick={() => void save()}>
+          {t('tablet.save')}
+        </button>
+        <button type="button" className="button" onClick={onDone}>
+          {t('tablet.cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+// The referral slip (Vermittlungsschein), in the family's language: for each
+// offer its name, provider, address, phone, hours, what to bring — and the
+// case number the partner confirms uptake by. The family holds the key
+// (DOMAIN.md): nothing about the family is printed but its case number.
+// Print CSS (styles.css, "referral slip") prints only the slip.
+import { useId } from 'react';
+import type { Offer } from '../../../shared/offers';
+import { LANGUAGE_AUTONYMS, isFamilyLanguage } from '../../../shared/languages';
+import { useFamilyTexts } from '../family-card/useFamilyTexts';
+
+export interface ReferralSlipProps {
+  caseNumber: string;
+  offers: readonly Offer[];
+  /** The family's language (FAMILY_LANGUAGES); texts fall back to German. */
+  language: string;
+  /** YYYY-MM-DD */
+  issuedOn: string;
+}
+
+export function ReferralSlip({ caseNumber, offers, language, issuedOn }: ReferralSlipProps) {
+  const { t, dir } = useFamilyTexts(language);
+  const titleId = useId();
+  return (
+    <article className="referral-slip" lang={language} dir={dir} aria-labelledby={titleId} data-testid="referral-slip">
+      <h2 id={titleId}>{t('slip.title')}</h2>
+      <p>{t('slip.intro')}</p>
+      <p className="referral-slip__case">
+        {t('slip.caseNumber')}:{' '}
+        <bdi dir="ltr" translate="no" className="case-number-text" data-testid="referral-slip-case-number">
+          {caseNumber}
+        </bdi>
+      </p>
+      {offers.map((offer) => (
+        <section key={offer.id} className="referral-slip__offer" data-offer-id={offer.id}>
+          {/* Offer data is written by the coordinator in German: marked as such for screen readers. */}
+          <h3 lang="de" dir="ltr">
+            {offer.name}
+          </h3>
+          <dl>
+            <dt>{t('slip.organisation')}</dt>
+            <dd lang="de" dir="ltr">
+              {offer.organisation}
+            </dd>
+            {offer.address !== '' && (
+              <>
+                <dt>{t('slip.address')}</dt>
+                <dd lang="de" dir="ltr">
+                  {offer.address}
+                </dd>
+              </>
+            )}
+            {offer.phone !== '' && (
+              <>
+                <dt>{t('slip.phone')}</dt>
+                <dd dir="ltr">
+                  <bdi>{offer.phone}</bdi>
+                </dd>
+              </>
+            )}
+            {offer.hours !== '' && (
+              <>
+                <dt>{t('slip.hours')}</dt>
+                <dd lang="de" dir="ltr">
+                  {offer.hours}
+                </dd>
+              </>
+            )}
+            {offer.whatToBring !== '' && (
+              <>
+                <dt>{t('slip.whatToBring')}</dt>
+                <dd lang="de" dir="ltr">
+                  {offer.whatToBring}
+                </dd>
+              </>
+            )}
+            {offer.cost !== '' && (
+              <>
+                <dt>{t('slip.cost')}</dt>
+                <dd lang="de" dir="ltr">
+                  {offer.cost}
+                </dd>
+              </>
+            )}
+            <dt>{t('slip.languages')}</dt>
+            <dd>
+              {offer.languages
+                .filter(isFamilyLanguage)
+                .map((lang) => LANGUAGE_AUTONYMS[lang])
+                .join(' · ')}
+            </dd>
+          </dl>
+        </section>
+      ))}
+      <p className="referral-slip__date">
+        {t('slip.issuedOn')}: <bdi dir="ltr">{issuedOn}</bdi>
+      </p>
+    </article>
+  );
+}

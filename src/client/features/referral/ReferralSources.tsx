@@ -1,0 +1,38 @@
+// In the case view: the records of the case a referral may start from
+// (screening, welcome visit), each with "Refer" — or why not yet.
+import { useTranslation } from 'react-i18next';
+import type { StoredRecord } from '../../storage';
+import { referralBlocker } from './eligibility';
+
+export function ReferralSources({ records, onRefer }: { records: readonly StoredRecord[]; onRefer: (sourceRecordId: string) => void }) {
+  const { t } = useTranslation('referral');
+  const consent = records.find((record) => record.envelope?.kind === 'consent')?.envelope;
+  const scopes = consent?.kind === 'consent' ? consent.content.scopes : undefined;
+  const sources = records.filter((record) => referralBlocker(record, scopes) !== 'notReferable');
+  if (sources.length === 0) return null;
+  return (
+    <ul className="referral-sources" aria-label={t('tablet.referFrom')}>
+      {sources.map((record) => {
+        const blocker = referralBlocker(record, scopes);
+        return (
+          <li key={record.id} data-record-id={record.id}>
+            <span>{new Date(record.createdAt).toLocaleDateString()}</span>{' '}
+            {blocker === null ? (
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={() => {
+                  onRefer(record.id);
+                }}
+              >
+                {t('tablet.refer')}
+              </button>
+            ) : (
+              <span className="hint">{t(`tablet.blocked.${blocker}`)}</span>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,286 @@
+// Referral routes: the coordinator's offer catalogue (CRUD, CSV import/export),
+// follow-up list and settings (/api/office/…); the partner's look-up by case
+// number and uptake marks (/api/partner/…); the tablet's pull of referral
+// states (/api/sync/referrals). Online only; every route is scoped to the
+// session's municipality, and a partner to its own organisation's offers.
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorEnvelopeSchema } from '../../shared/protocol';
+import {
+  MAX_CSV_BYTES,
+  coordinatorStateRequestSchema,
+  followUpListSchema,
+  managedOfferListSchema,
+  managedOfferSchema,
+  offerCsvExportSchema,
+  offerCsvImportRequestSchema,
+  offerCsvImportResponseSchema,
+  offerIdParamsSchema,
+  partnerLookupRequestSchema,
+  partnerOrganisationListSchema,
+  partnerReferralListSchema,
+  partnerReferralSchema,
+  partnerStateRequestSchema,
+  referralIdParamsSchema,
+  referralSettingsSchema,
+  tabletReferralStatesQuerySchema,
+  tabletReferralStatesSchema,
+  updateOfferRequestSchema,
+} from '../../shared/referral-api';
+import type { AuthService } from '../services/auth-service';
+import type { OfferCatalogService } from '../services/offer-catalog-service';
+import type { ReferralService } from '../services/referral-service';
+import { isValidCaseNumber } from '../services/sync-service';
+import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
+import { ApiError } from './errors';
+
+export interface ReferralRoutesOptions {
+  auth: AuthService;
+  catalog: OfferCatalogService;
+  referrals: ReferralService;
+}
+
+export const REFERRALS_TABLET_ONLY_MESSAGE = 'Referral states only for an enrolled tablet signed in on that tablet.';
+
+export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (app, { auth, catalog, referrals }, done) => {
+  const authenticate = authenticateWith(auth);
+  const coordinators = [authenticate, requireRoles('coordinator')];
+  const partners = [authenticate, requireRoles('partner')];
+  const security = [{ bearer: [] }];
+  const denied = { 401: errorEnvelopeSchema, 403: errorEnvelopeSchema } as const;
+  const writeErrors = { ...denied, 400: errorEnvelopeSchema, 404: errorEnvelopeSchema, 409: errorEnvelopeSchema } as const;
+
+  app.get(
+    '/api/office/offers',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: "The municipality's offer catalogue with partner organisations (coordinator)",
+        tags: ['referrals'],
+        security,
+        response: { 200: managedOfferListSchema, ...denied },
+      },
+    },
+    async (request) => ({ offers: await catalog.list(requireSession(request).user) }),
+  );
+
+  app.post(
+    '/api/office/offers',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'Add an offer to the catalogue (coordinator); tablets get it at their next sync',
+        tags: ['referrals'],
+        security,
+        body: managedOfferSchema,
+        response: { 201: managedOfferSchema, ...writeErrors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await catalog.create(requireSession(request).user, request.body)),
+  );
+
+  app.put(
+    '/api/office/offers/:offerId',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'Change an offer (coordinator); tablets get the change at their next sync',
+        tags: ['referrals'],
+        security,
+        params: offerIdParamsSchema,
+        body: updateOfferRequestSchema,
+        response: { 200: managedOfferSchema, ...writeErrors },
+      },
+    },
+    (request) => catalog.update(requireSession(request).user, request.params.offerId, request.body),
+  );
+
+  app.delete(
+    '/api/office/offers/:offerId',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'Remove an offer nobody was referred to (coordinator); else 409',
+        tags: ['referrals'],
+        security,
+        params: offerIdParamsSchema,
+        response: { 204: z.null(), ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      await catalog.remove(requireSession(request).user, request.params.offerId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/office/offers/export',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'The catalogue as CSV (semicolon-separated, lists comma-separated in a cell) (coordinator)',
+        tags: ['referrals'],
+        security,
+        response: { 200: offerCsvExportSchema, ...denied },
+      },
+    },
+    async (request) => ({ fileName: 'angebote.csv', csv: await catalog.exportCsv(requireSession(request).user) }),
+  );
+
+  app.post(
+    '/api/office/offers/import',
+    {
+      bodyLimit: MAX_CSV_BYTES + 64 * 1024,
+      onRequest: coordinators,
+      schema: {
+        summary: 'Import offers from CSV: creates or replaces the offers named; all or nothing (coordinator)',
+        description: 'Any error → 400 with every error as `line.<n>.<column>`, and nothing is stored.',
+        tags: ['referrals'],
+        security,
+        body: offerCsvImportRequestSchema,
+        response: { 200: offerCsvImportResponseSchema, ...writeErrors },
+      },
+    },
+    (request) => catalog.importCsv(requireSession(request).user, request.body.csv),
+  );
+
+  app.get(
+    '/api/office/partner-organisations',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'Organisations that can confirm uptake of an offer (kind partner) (coordinator)',
+        tags: ['referrals'],
+        security,
+        response: { 200: partnerOrganisationListSchema, ...denied },
+      },
+    },
+    async (request) => ({ organisations: await catalog.partnerOrganisations(requireSession(request).user) }),
+  );
+
+  app.get(
+    '/api/office/referrals/follow-up',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'Referrals without confirmed uptake after the configured weeks, oldest first (coordinator)',
+        tags: ['referrals'],
+        security,
+        response: { 200: followUpListSchema, ...denied },
+      },
+    },
+    (request) => referrals.followUp(requireSession(request).user),
+  );
+
+  app.post(
+    '/api/office/referrals/:referralId/state',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'Mark an overdue referral as "no response" (coordinator)',
+        tags: ['referrals'],
+        security,
+        params: referralIdParamsSchema,
+        body: coordinatorStateRequestSchema,
+        response: { 200: partnerReferralSchema, ...writeErrors },
+      },
+    },
+    (request) => referrals.markAsCoordinator(requireSession(request).user, request.params.referralId, request.body.state),
+  );
+
+  app.get(
+    '/api/office/referral-settings',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'After how many weeks without uptake a referral needs follow-up (coordinator)',
+        tags: ['referrals'],
+        security,
+        response: { 200: referralSettingsSchema, ...denied },
+      },
+    },
+    (request) => referrals.settings(requireSession(request).user),
+  );
+
+  app.put(
+    '/api/office/referral-settings',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'Set the weeks without uptake after which a referral needs follow-up (coordinator)',
+        tags: ['referrals'],
+        security,
+        body: referralSettingsSchema,
+        response: { 200: referralSettingsSchema, ...writeErrors },
+      },
+    },
+    (request) => referrals.updateSettings(requireSession(request).user, request.body),
+  );
+
+  app.post(
+    '/api/partner/referrals/lookup',
+    {
+      onRequest: partners,
+      schema: {
+        summary: "A case's referrals to the partner's own offers, by the case number the family shows (partner)",
+        description:
+          'Only referrals to offers of the signed-in partner organisation; offer, dates, language and the note ' +
+          'the family agreed to share — never anything recorded about the family. The case number travels in ' +
+          'the body, never in the URL.',
+        tags: ['referrals'],
+        security,
+        body: partnerLookupRequestSchema,
+        response: { 200: partnerReferralListSchema, ...writeErrors },
+      },
+    },
+    async (request) => {
+      if (!isValidCaseNumber(request.body.caseNumber)) {
+        throw new ApiError(400, 'invalidRequest', 'This is not a valid case number.', [
+          { path: 'caseNumber', message: 'invalidCaseNumber' },
+        ]);
+      }
+      return { referrals: await referrals.lookupForPartner(requireSession(request).user, request.body.caseNumber) };
+    },
+  );
+
+  app.post(
+    '/api/partner/referrals/:referralId/state',
+    {
+      onRequest: partners,
+      schema: {
+        summary: 'Mark uptake of a referral to an own offer: contacted, started, completed or declined (partner)',
+        description: 'The referral state machine decides (src/domain/referral-state.ts); a refused move → 409.',
+        tags: ['referrals'],
+        security,
+        params: referralIdParamsSchema,
+        body: partnerStateRequestSchema,
+        response: { 200: partnerReferralSchema, ...writeErrors },
+      },
+    },
+    (request) => referrals.markAsPartner(requireSession(request).user, request.params.referralId, request.body.state),
+  );
+
+  app.get(
+    '/api/sync/referrals',
+    {
+      onRequest: [
+        authenticate,
+        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireTabletSession(REFERRALS_TABLET_ONLY_MESSAGE),
+      ],
+      schema: {
+        summary: 'States of the referrals made on this tablet (changed after `since`, if given)',
+        tags: ['sync'],
+        security,
+        querystring: tabletReferralStatesQuerySchema,
+        response: { 200: tabletReferralStatesSchema, 400: errorEnvelopeSchema, ...denied },
+      },
+    },
+    (request) => {
+      const session = requireSession(request);
+      if (session.deviceId === null) throw new ApiError(403, 'forbidden', REFERRALS_TABLET_ONLY_MESSAGE);
+      return referrals.statesForTablet(session.user, session.deviceId, request.query.since);
+    },
+  );
+  done();
+};

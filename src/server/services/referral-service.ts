@@ -1,0 +1,247 @@
+// Referrals after they were made: the partner's look-up by case number and
+// uptake marks, the coordinator's follow-up list and no-response marks, the
+// municipality's no-response setting, and the tablet's pull of states.
+// A partner sees only referrals to offers whose partner organisation is its
+// own; every query reads `referrals` and `offers` only — never `records`.
+// Every state change goes through the domain's state machine and is audited, and so is every
+// referral a partner's look-up shows (`referral.viewed`).
+import type { Database, Queryable } from '../db/database';
+import { toIsoTimestamp } from '../db/database';
+import type { SessionUser } from '../../shared/protocol';
+import type { FollowUpList, PartnerReferral, ReferralSettings, TabletReferralStates } from '../../shared/referral-api';
+import { FAMILY_LANGUAGES } from '../../shared/languages';
+import type { FamilyLanguage } from '../../shared/languages';
+import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralState, overdueBefore } from '../../domain/referral-state';
+import type { ReferralActor, ReferralState } from '../../domain/referral-state';
+import { ApiError, defaultMessage } from '../http/errors';
+import { audit } from './revocation';
+
+interface ReferralRow {
+  id: string;
+  case_number: string;
+  offer_id: string;
+  offer_name: string;
+  organisation: string;
+  created_at: unknown;
+  state: string;
+  state_changed_at: unknown;
+  language: string;
+  shared_note: string | null;
+}
+
+const PARTNER_COLUMNS = `r.id::text AS id, r.case_number, r.offer_id, o.name AS offer_name, o.organisation,
+  r.created_at, r.state, r.state_changed_at, r.language, r.shared_note`;
+
+function stateOf(value: string): ReferralState {
+  if (!isReferralState(value)) throw new Error('unknown referral state in the database');
+  return value;
+}
+
+function languageOf(value: string): FamilyLanguage {
+  return (FAMILY_LANGUAGES as readonly string[]).includes(value) ? (value as FamilyLanguage) : 'de';
+}
+
+function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history'> {
+  return {
+    id: row.id,
+    caseNumber: row.case_number,
+    offerId: row.offer_id,
+    offerName: row.offer_name,
+    organisation: row.organisation,
+    createdAt: toIsoTimestamp(row.created_at),
+    state: stateOf(row.state),
+    stateChangedAt: toIsoTimestamp(row.state_changed_at),
+    language: languageOf(row.language),
+    sharedNote: row.shared_note,
+  };
+}
+
+const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+
+export class ReferralService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** The partner's referrals for one case: only to offers of the partner's own organisation. */
+  async lookupForPartner(user: SessionUser, caseNumber: string): Promise<PartnerReferral[]> {
+    // One round trip: the referrals with their history (the look-up a partner makes for every family at the desk).
+    const rows = await this.db.query<ReferralRow & { history: { state: string; changed_at: string }[] }>(
+      `SELECT ${PARTNER_COLUMNS},
+              (SELECT coalesce(json_agg(json_build_object('state', c.state, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
+                 FROM referral_state_changes c
+                WHERE c.municipality_id = r.municipality_id AND c.referral_id = r.id) AS history
+         FROM referrals r
+         JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
+        WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3
+        ORDER BY r.created_at, r.id`,
+      [user.municipalityId, caseNumber, user.organisationId],
+    );
+    if (rows.length > 0) {
+      // Who saw which referral, never the case number or anything else.
+      await this.db.query(
+        `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
+         SELECT $1, $2, 'referral.viewed', value FROM jsonb_array_elements_text($3::jsonb)`,
+        [user.municipalityId, user.id, JSON.stringify(rows.map((row) => row.id))],
+      );
+    }
+    return rows.map((row) => ({
+      ...toPartnerReferral(row),
+      history: row.history.map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),
+    }));
+  }
+
+  /** A partner's uptake mark (contacted, started, completed, declined) on a referral to its own offer. */
+  async markAsPartner(user: SessionUser, referralId: string, to: ReferralState): Promise<PartnerReferral> {
+    return this.changeState(user, referralId, to, 'partner');
+  }
+
+  /** The coordinator's "no response" mark, only once the referral is overdue. */
+  async markAsCoordinator(user: SessionUser, referralId: string, to: ReferralState): Promise<PartnerReferral> {
+    return this.changeState(user, referralId, to, 'coordinator');
+  }
+
+  async settings(user: SessionUser): Promise<ReferralSettings> {
+    return { noResponseWeeks: await this.noResponseWeeks(this.db, user.municipalityId) };
+  }
+
+  async updateSettings(user: SessionUser, settings: ReferralSettings): Promise<ReferralSettings> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO municipality_settings (municipality_id, referral_no_response_weeks) VALUES ($1, $2)
+         ON CONFLICT (municipality_id) DO UPDATE SET referral_no_response_weeks = EXCLUDED.referral_no_response_weeks,
+           updated_at = now()`,
+        [user.municipalityId, settings.noResponseWeeks],
+      );
+      await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'referral.settingsChanged', objectId: null });
+    });
+    return settings;
+  }
+
+  /** Referrals still awaiting uptake after the configured weeks, oldest first. */
+  async followUp(user: SessionUser): Promise<FollowUpList> {
+    const weeks = await this.noResponseWeeks(this.db, user.municipalityId);
+    const rows = await this.db.query<ReferralRow>(
+      `SELECT ${PARTNER_COLUMNS}
+         FROM referrals r
+         JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
+        WHERE r.municipality_id = $1 AND r.state IN ('suggested', 'handedOver') AND r.state_changed_at <= $2
+        ORDER BY r.state_changed_at, r.id
+        LIMIT 500`,
+      [user.municipalityId, overdueBefore(this.clock(), weeks)],
+    );
+    return {
+      noResponseWeeks: weeks,
+      referrals: rows.map((row) => ({
+        id: row.id,
+        caseNumber: row.case_number,
+        offerId: row.offer_id,
+        offerName: row.offer_name,
+        organisation: row.organisation,
+        state: stateOf(row.state),
+        createdAt: toIsoTimestamp(row.created_at),
+        stateChangedAt: toIsoTimestamp(row.state_changed_at),
+      })),
+    };
+  }
+
+  /** States of the referrals made from this tablet's records (changed after `since`, if given). */
+  async statesForTablet(user: SessionUser, deviceId: string, since: string | undefined): Promise<TabletReferralStates> {
+    const now = this.clock();
+    const rows = await this.db.query<{
+      id: string;
+      record_id: string;
+      case_number: string;
+      offer_id: string;
+      state: string;
+      state_changed_at: unknown;
+    }>(
+      `SELECT r.id::text AS id, r.record_id::text AS record_id, r.case_number, r.offer_id, r.state, r.state_changed_at
+         FROM referrals r
+        WHERE r.municipality_id = $1
+          AND EXISTS (SELECT 1 FROM records rec WHERE rec.id = r.record_id AND rec.municipality_id = $1 AND rec.device_id = $2)
+          AND ($3::timestamptz IS NULL OR r.state_changed_at > $3::timestamptz)
+        ORDER BY r.state_changed_at, r.id
+        LIMIT 2000`,
+      [user.municipalityId, deviceId, since ?? null],
+    );
+    return {
+      serverTime: now.toISOString(),
+      referrals: rows.map((row) => ({
+        id: row.id,
+        recordId: row.record_id,
+        caseNumber: row.case_number,
+        offerId: row.offer_id,
+        state: stateOf(row.state),
+        stateChangedAt: toIsoTimestamp(row.state_changed_at),
+      })),
+    };
+  }
+
+  private async changeState(user: SessionUser, referralId: string, to: ReferralState, actor: ReferralActor): Promise<PartnerReferral> {
+    const now = this.clock();
+    return this.db.transaction(async (tx) => {
+      // The partner finds only referrals to its own organisation's offers: another's answer 404, like a missing one.
+      const [row] = await tx.query<ReferralRow>(
+        `SELECT ${PARTNER_COLUMNS}
+           FROM referrals r
+           JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
+          WHERE r.municipality_id = $1 AND r.id = $2::uuid AND ($3::text IS NULL OR o.partner_organisation_id = $3)
+          FOR UPDATE OF r`,
+        [user.municipalityId, referralId, actor === 'partner' ? user.organisationId : null],
+      );
+      if (!row) throw notFound();
+      const from = stateOf(row.state);
+      const verdict = canTransition(from, to, actor, {
+        stateChangedAt: new Date(toIsoTimestamp(row.state_changed_at)),
+        now,
+        noResponseWeeks: await this.noResponseWeeks(tx, user.municipalityId),
+      });
+      if (!verdict.ok) {
+        throw new ApiError(409, 'conflict', `This referral cannot move from ${from} to ${to}.`, [
+          { path: 'state', message: verdict.reason },
+        ]);
+      }
+      await tx.query('UPDATE referrals SET state = $3, state_changed_at = $4 WHERE municipality_id = $1 AND id = $2::uuid', [
+        user.municipalityId,
+        referralId,
+        to,
+        now,
+      ]);
+      await tx.query(
+        `INSERT INTO referral_state_changes (municipality_id, referral_id, state, changed_at, changed_by)
+         VALUES ($1, $2::uuid, $3, $4, $5)`,
+        [user.municipalityId, referralId, to, now, user.id],
+      );
+      await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: `referral.${to}`, objectId: referralId });
+      const [updated] = await this.withHistory(tx, user.municipalityId, [{ ...row, state: to, state_changed_at: now }]);
+      if (!updated) throw notFound();
+      return updated;
+    });
+  }
+
+  private async noResponseWeeks(q: Queryable, municipalityId: string): Promise<number> {
+    const [row] = await q.query<{ weeks: number }>(
+      'SELECT referral_no_response_weeks AS weeks FROM municipality_settings WHERE municipality_id = $1',
+      [municipalityId],
+    );
+    return row?.weeks ?? DEFAULT_NO_RESPONSE_WEEKS;
+  }
+
+  private async withHistory(q: Queryable, municipalityId: string, rows: readonly ReferralRow[]): Promise<PartnerReferral[]> {
+    if (rows.length === 0) return [];
+    const changes = await q.query<{ referral_id: string; state: string; changed_at: unknown }>(
+      `SELECT referral_id::text AS referral_id, state, changed_at FROM referral_state_changes
+        WHERE municipality_id = $1 AND referral_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))
+        ORDER BY id`,
+      [municipalityId, JSON.stringify(rows.map((row) => row.id))],
+    );
+    return rows.map((row) => ({
+      ...toPartnerReferral(row),
+      history: changes
+        .filter((change) => change.referral_id === row.id)
+        .map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),
+    }));
+  }
+}

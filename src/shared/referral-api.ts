@@ -1,0 +1,106 @@
+// The referral side of the backend API: the coordinator's offer catalogue
+// maintenance (with CSV import/export) and follow-up list, the partner's
+// look-up by case number and uptake marks, and the tablet's pull of referral
+// states. A partner never gets anything about a case but its referrals.
+import { z } from 'zod';
+import { offerSchema } from './offers';
+import { caseNumberFormatSchema } from './records/case-number-format';
+import { FAMILY_LANGUAGES } from './languages';
+import { UUID_PATTERN } from './ids';
+
+/** Kept in sync with src/domain/referral-state.ts REFERRAL_STATES (a unit test checks). */
+export const REFERRAL_STATE_VALUES = ['suggested', 'handedOver', 'contacted', 'started', 'completed', 'declined', 'noResponse'] as const;
+export const PARTNER_STATE_VALUES = ['contacted', 'started', 'completed', 'declined'] as const;
+
+const organisationId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOrganisation' });
+
+/** An offer as the coordinator maintains it: the tablet's offer plus the partner organisation confirming uptake. */
+export const managedOfferSchema = offerSchema.extend({
+  partnerOrganisationId: organisationId.nullable(),
+});
+export type ManagedOffer = z.infer<typeof managedOfferSchema>;
+
+export const managedOfferListSchema = z.strictObject({ offers: z.array(managedOfferSchema) });
+export const updateOfferRequestSchema = managedOfferSchema.omit({ id: true });
+export type UpdateOfferRequest = z.infer<typeof updateOfferRequestSchema>;
+export const offerIdParamsSchema = z.strictObject({ offerId: z.string().min(1).max(100) });
+
+export const partnerOrganisationListSchema = z.strictObject({
+  organisations: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+});
+
+export const MAX_CSV_BYTES = 1024 * 1024;
+export const MAX_CSV_ROWS = 2000;
+export const offerCsvExportSchema = z.strictObject({ fileName: z.string(), csv: z.string() });
+export const offerCsvImportRequestSchema = z.strictObject({ csv: z.string().min(1).max(MAX_CSV_BYTES) });
+export const offerCsvImportResponseSchema = z.strictObject({ created: z.int(), updated: z.int() });
+
+const referralIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
+export const referralIdParamsSchema = z.strictObject({ referralId: referralIdSchema });
+
+export const referralStateChangeSchema = z.strictObject({
+  state: z.enum(REFERRAL_STATE_VALUES),
+  changedAt: z.iso.datetime(),
+});
+
+/** What a partner sees of one referral: offer, dates, language and the note the family agreed to share. Nothing else. */
+export const partnerReferralSchema = z.strictObject({
+  id: z.string(),
+  caseNumber: z.string(),
+  offerId: z.string(),
+  offerName: z.string(),
+  organisation: z.string(),
+  createdAt: z.iso.datetime(),
+  state: z.enum(REFERRAL_STATE_VALUES),
+  stateChangedAt: z.iso.datetime(),
+  language: z.enum(FAMILY_LANGUAGES),
+  sharedNote: z.string().nullable(),
+  history: z.array(referralStateChangeSchema),
+});
+export type PartnerReferral = z.infer<typeof partnerReferralSchema>;
+
+export const partnerLookupRequestSchema = z.strictObject({ caseNumber: caseNumberFormatSchema });
+export const partnerReferralListSchema = z.strictObject({ referrals: z.array(partnerReferralSchema) });
+export const partnerStateRequestSchema = z.strictObject({ state: z.enum(PARTNER_STATE_VALUES) });
+export const coordinatorStateRequestSchema = z.strictObject({ state: z.literal('noResponse') });
+
+export const followUpReferralSchema = z.strictObject({
+  id: z.string(),
+  caseNumber: z.string(),
+  offerId: z.string(),
+  offerName: z.string(),
+  organisation: z.string(),
+  state: z.enum(REFERRAL_STATE_VALUES),
+  createdAt: z.iso.datetime(),
+  stateChangedAt: z.iso.datetime(),
+});
+export type FollowUpReferral = z.infer<typeof followUpReferralSchema>;
+export const followUpListSchema = z.strictObject({
+  noResponseWeeks: z.int(),
+  referrals: z.array(followUpReferralSchema),
+});
+export type FollowUpList = z.infer<typeof followUpListSchema>;
+
+export const referralSettingsSchema = z.strictObject({
+  noResponseWeeks: z.int({ error: 'invalidWeeks' }).min(1, { message: 'invalidWeeks' }).max(52, { message: 'invalidWeeks' }),
+});
+export type ReferralSettings = z.infer<typeof referralSettingsSchema>;
+
+/** The tablet's pull: states of the referrals made on this tablet. */
+export const tabletReferralStatesQuerySchema = z.strictObject({
+  since: z.iso.datetime({ offset: true, message: 'invalidDateTime' }).optional(),
+});
+export const tabletReferralStatesSchema = z.strictObject({
+  serverTime: z.iso.datetime(),
+  referrals: z.array(
+    z.strictObject({
+      id: z.string(),
+      recordId: z.string(),
+      caseNumber: z.string(),
+      offerId: z.string(),
+      state: z.enum(REFERRAL_STATE_VALUES),
+      stateChangedAt: z.iso.datetime(),
+    }),
+  ),
+});
+export type TabletReferralStates = z.infer<typeof tabletReferralStatesSchema>;

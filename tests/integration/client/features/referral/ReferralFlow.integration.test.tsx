@@ -1,0 +1,203 @@
+// @vitest-environment jsdom
+// The tablet's referral flow over a real (fake-indexeddb) tablet database:
+// referral is offered only from an approved (or not-to-be-approved) screening
+// or welcome visit of a case whose consent covers referral; choosing offers
+// saves a referral record naming only the offers, source, language and the
+// shared note; the slip shows the offers' contacts and the case number in the
+// family's language.
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { ReferralFlow } from '../../../../../src/client/features/referral/ReferralFlow';
+import { ReferralSources } from '../../../../../src/client/features/referral/ReferralSources';
+import { initI18n } from '../../../../../src/client/i18n';
+import type { StoredRecord } from '../../../../../src/client/storage';
+import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { newConsentRecord } from '../../../../../src/domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
+import type { ConsentScope } from '../../../../../src/shared/records/consent';
+import { uuidv7 } from '../../../../../src/shared/ids';
+import { DEMO_OFFERS } from '../../../../../src/server/db/demo-offers';
+import { testUser, unlockedTestStorage } from '../../../../fixtures/client-db';
+import { pullReferralStates } from '../../../../../src/client/sync/referral-states';
+import { ReferralSummary } from '../../../../../src/client/features/referral/ReferralSummary';
+import { renderWithServices } from '../../../../fixtures/render-with-services';
+import de from '../../../../../locales/de/referral.json';
+import arFamily from '../../../../../locales/ar/family.json';
+
+beforeAll(async () => {
+  await initI18n('de');
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+async function consentedCase(scopes: ConsentScope[]) {
+  const { storage, db } = await unlockedTestStorage();
+  const caseNumber = generateCaseNumber();
+  const context = { deviceId: await storage.device.deviceId(), now: new Date() };
+  await storage.records.saveRecord(
+    await newConsentRecord(
+      { scopes, setting: 'welcomeVisit', language: 'ar', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('ar'), mediatorPresent: false, givenAt: context.now.toISOString() },
+      caseNumber,
+      context,
+    ),
+  );
+  await storage.device.saveOffers({ serverTime: new Date().toISOString(), version: 'v1', offers: DEMO_OFFERS.slice(0, 3) });
+  return { storage, db, caseNumber };
+}
+
+function visit(reviewState: StoredRecord['reviewState'] = 'notRequired'): StoredRecord {
+  return {
+    id: uuidv7(),
+    kind: 'welcomeVisit',
+    revision: 1,
+    syncState: 'sent',
+    ownerId: 'staff-test-1',
+    createdAt: '2026-11-20T08:00:00.000Z',
+    updatedAt: '2026-11-20T08:00:00.000Z',
+    reviewState,
+    envelope: {
+      id: uuidv7(),
+      revision: 1,
+      kind: 'welcomeVisit',
+      schemaVersion: 1,
+      formVersion: '1.0',
+      deviceId: uuidv7(),
+      createdAt: '2026-11-20T08:00:00.000Z',
+      contentHash: '0'.repeat(64),
+      caseNumber: 'MO-7KQ3-M9XD-2FTR-AR',
+      content: { outcome: 'visited', visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: [], itemsHandedOver: [], offersRecommended: [], followUpWished: false },
+    },
+  };
+}
+
+const consentRow = (scopes: ConsentScope[]): StoredRecord => ({
+  ...visit(),
+  kind: 'consent',
+  envelope: {
+    id: uuidv7(),
+    revision: 1,
+    kind: 'consent',
+    schemaVersion: 1,
+    formVersion: '1.0',
+    deviceId: uuidv7(),
+    createdAt: '2026-11-20T08:00:00.000Z',
+    contentHash: '0'.repeat(64),
+    caseNumber: 'MO-7KQ3-M9XD-2FTR-AR',
+    content: { scopes, setting: 'welcomeVisit', language: 'ar', textVersion: '2026-01', textHash: '0'.repeat(64), mediatorPresent: false, givenAt: '2026-11-20T08:00:00.000Z' },
+  },
+});
+
+describe('referral on the tablet', () => {
+  it('offers "refer" only from an approved or not-to-be-approved record of a case consenting to referral', () => {
+    const refer: string[] = [];
+    const approved = visit('approved');
+    const open = visit(); // no second check required for it
+    const awaiting = visit('awaiting');
+    const sentBack = visit('sentBack');
+    render(<ReferralSources records={[consentRow(['documentation', 'referral']), approved, open, awaiting, sentBack]} onRefer={(id) => refer.push(id)} />);
+    const item = (record: StoredRecord) => within(document.querySelector(`[data-record-id="${record.id}"]`) as HTMLElement);
+    fireEvent.click(item(approved).getByRole('button', { name: de.tablet.refer }));
+    fireEvent.click(item(open).getByRole('button', { name: de.tablet.refer }));
+    expect(item(awaiting).queryByRole('button')).toBeNull();
+    expect(item(awaiting).getByText(de.tablet.blocked.notApproved)).toBeTruthy();
+    expect(item(sentBack).queryByRole('button')).toBeNull();
+    expect(refer).toEqual([approved.id, open.id]);
+    cleanup();
+    render(<ReferralSources records={[consentRow(['documentation']), approved]} onRefer={(id) => refer.push(id)} />);
+    expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.getByText(de.tablet.blocked.noReferralConsent)).toBeTruthy();
+  });
+
+  it('saves a referral record naming only offers, source, language and shared note, and shows the slip in the family language', async () => {
+    const { storage, caseNumber } = await consentedCase(['documentation', 'referral']);
+    const sourceRecordId = uuidv7();
+    const done: number[] = [];
+    const { triggers } = renderWithServices(storage, <ReferralFlow caseNumber={caseNumber} sourceRecordId={sourceRecordId} onDone={() => done.push(1)} />);
+    const [first, second] = DEMO_OFFERS;
+    // Nothing chosen: refused with a message, nothing stored.
+    await screen.findByRole('checkbox', { name: new RegExp(first?.name ?? '') });
+    fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
+    expect(await screen.findByText(de.tablet.problems.noOffer)).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(first?.name ?? '') }));
+    fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(second?.name ?? '') }));
+    fireEvent.change(screen.getByLabelText(de.tablet.note), { target: { value: '  Nachmittags erreichbar  ' } });
+    expect(screen.getByLabelText<HTMLSelectElement>(de.tablet.language).value).toBe('ar'); // the consent's language
+    fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
+
+    const slip = await screen.findByTestId('referral-slip');
+    const referral = (await storage.records.listRecords()).find((row) => row.kind === 'referral')?.envelope;
+    expect(referral?.kind).toBe('referral');
+    expect(referral?.caseNumber).toBe(caseNumber);
+    expect(referral?.content).toEqual({
+      sourceRecordId,
+      offerIds: [first?.id, second?.id],
+      language: 'ar',
+      slipHandedOver: true,
+      sharedNote: 'Nachmittags erreichbar',
+    });
+    expect(triggers.length).toBeGreaterThan(0);
+
+    // The slip: right to left, in Arabic once loaded, with both offers' contacts and the case number.
+    expect(slip.getAttribute('lang')).toBe('ar');
+    expect(slip.getAttribute('dir')).toBe('rtl');
+    await waitFor(() => {
+      expect(slip.textContent).toContain(arFamily.slip.title);
+    });
+    expect(within(slip).getByTestId('referral-slip-case-number').textContent).toBe(caseNumber);
+    for (const offer of [first, second]) {
+      expect(slip.textContent).toContain(offer?.name);
+      expect(slip.textContent).toContain(offer?.phone);
+    }
+    fireEvent.click(screen.getByRole('button', { name: de.tablet.done }));
+    expect(done).toEqual([1]);
+  });
+
+  it('refuses to save a referral when the consent does not cover referral (the record store checks too)', async () => {
+    const { storage, caseNumber } = await consentedCase(['documentation']);
+    renderWithServices(storage, <ReferralFlow caseNumber={caseNumber} sourceRecordId={uuidv7()} onDone={() => undefined} />);
+    fireEvent.click(await screen.findByRole('checkbox', { name: new RegExp(DEMO_OFFERS[0]?.name ?? '') }));
+    fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
+    expect(await screen.findByText(de.tablet.problems.saveFailed)).toBeTruthy();
+    expect((await storage.records.listRecords()).filter((row) => row.kind === 'referral')).toEqual([]);
+  });
+
+  it('pulls the states of its referrals, keeps them sealed, shows them per offer, and keeps them when a pull fails', async () => {
+    const { storage, db, caseNumber } = await consentedCase(['documentation', 'referral']);
+    await storage.device.saveSession({
+      token: 'access-token',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      refreshToken: 'refresh-token',
+      refreshExpiresAt: '2099-01-01T00:00:00.000Z',
+      user: testUser(),
+    });
+    vi.stubGlobal('navigator', { onLine: true, languages: ['de'] });
+    const recordId = uuidv7();
+    const [offer] = DEMO_OFFERS;
+    const states = {
+      serverTime: new Date().toISOString(),
+      referrals: [{ id: uuidv7(), recordId, caseNumber, offerId: offer?.id ?? '', state: 'contacted', stateChangedAt: new Date().toISOString() }],
+    };
+    const json = (status: number, body: unknown): Response =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const fetchMock = vi.fn((url: string) => Promise.resolve(url === '/api/sync/referrals' ? json(200, states) : json(404, {})));
+    vi.stubGlobal('fetch', fetchMock);
+    await pullReferralStates(storage);
+    expect(fetchMock).toHaveBeenCalledWith('/api/sync/referrals', expect.objectContaining({ method: 'GET' }));
+    expect(await storage.device.referralStates()).toEqual(states.referrals);
+    // Sealed: the stored value does not show the case number.
+    expect(JSON.stringify(await db.meta.get('referralStates'))).not.toContain(caseNumber);
+
+    renderWithServices(
+      storage,
+      <ReferralSummary recordId={recordId} caseNumber={caseNumber} content={{ sourceRecordId: uuidv7(), offerIds: [offer?.id ?? ''], language: 'ar', slipHandedOver: true }} />,
+    );
+    expect(await screen.findByText(`${offer?.name ?? ''}: ${de.states.contacted}`)).toBeTruthy();
+
+    // A refused or failed pull keeps the last states.
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(json(403, { error: { reason: 'forbidden', message: 'tablet only' } }))));
+    await pullReferralStates(storage);
+    expect(await storage.device.referralStates()).toEqual(states.referrals);
+  });
+});
