@@ -186,17 +186,17 @@ async function runOne(target: Target, options: IngestBenchOptions): Promise<Row[
     if (accepted !== expected) log(`ingest [${target.kind}]: ${fmt(accepted)} of ${fmt(expected)} records accepted`);
     const rows: Row[] = [
       {
-        figure: `7 ingest, ${String(devices)} tablets pushing ${String(recordsPerBatch)}-record batches [${target.kind}]`,
+        figure: `8 ingest, ${String(devices)} tablets pushing ${String(recordsPerBatch)}-record batches [${target.kind}]`,
         value: fmt(rps, 0),
         unit: 'requests/s',
         goal: errors === 0 && accepted === expected ? `info (all ${fmt(accepted)} records accepted)` : `${String(errors)} failed requests or records, ${fmt(accepted)} accepted`,
       },
-      { figure: `7   same, records [${target.kind}]`, value: fmt(recordsPerSecond, 0), unit: 'records/s', goal: 'info' },
-      { figure: `7   latency p50 [${target.kind}]`, value: fmt(result.latency.p50, 0), unit: 'ms', goal: 'info' },
-      { figure: `7   latency p99 [${target.kind}]`, value: fmt(result.latency.p99, 0), unit: 'ms', goal: 'info' },
-      { figure: `7   requests (${fmt(result.requests.total)}) incl. repeats [${target.kind}]`, value: fmt(replays), unit: 'repeats', goal: 'info (a connection that ran out of own batches repeats one: an idempotent retry)' },
-      { figure: `7 backend peak memory (VmHWM) during the load [${target.kind}]`, value: fmt(peakMiB, 0), unit: 'MiB', ratio: fmt(peakMiB / idleRssMiB, 2), goal: 'info (ratio: ÷ resident set before the load)' },
-      { figure: `7   resident set before the load [${target.kind}]`, value: fmt(idleRssMiB, 0), unit: 'MiB', goal: `info (peak before it, start-up and migrations: ${fmt(idlePeakMiB, 0)} MiB)` },
+      { figure: `8   same, records [${target.kind}]`, value: fmt(recordsPerSecond, 0), unit: 'records/s', goal: 'info' },
+      { figure: `8   latency p50 [${target.kind}]`, value: fmt(result.latency.p50, 0), unit: 'ms', goal: 'info' },
+      { figure: `8   latency p99 [${target.kind}]`, value: fmt(result.latency.p99, 0), unit: 'ms', goal: 'info' },
+      { figure: `8   requests (${fmt(result.requests.total)}) incl. repeats [${target.kind}]`, value: fmt(replays), unit: 'repeats', goal: 'info (a connection that ran out of own batches repeats one: an idempotent retry)' },
+      { figure: `8 backend peak memory (VmHWM) during the load [${target.kind}]`, value: fmt(peakMiB, 0), unit: 'MiB', ratio: fmt(peakMiB / idleRssMiB, 2), goal: 'info (ratio: ÷ resident set before the load)' },
+      { figure: `8   resident set before the load [${target.kind}]`, value: fmt(idleRssMiB, 0), unit: 'MiB', goal: `info (peak before it, start-up and migrations: ${fmt(idlePeakMiB, 0)} MiB)` },
     ];
     return rows;
   } finally {

@@ -122,15 +122,15 @@ export async function runReferralBench(options: ReferralBenchOptions): Promise<R
     const clean = run.non2xx === 0 && run.errors === 0;
     const goal = kind === 'postgres' ? verdict(`p99 ≤ ${String(P99_GOAL_MS)} ms`, run.p99 <= P99_GOAL_MS && clean) : 'info (goal is for PostgreSQL)';
     rows.push({
-      figure: `7 partner look-up by case number, ${String(CONNECTIONS)} concurrent [${kind}]`,
+      figure: `10 partner look-up by case number, ${String(CONNECTIONS)} concurrent [${kind}]`,
       value: fmt(run.requestsPerSecond),
       unit: 'req/s',
       goal: 'info',
     });
-    rows.push({ figure: `7   p99 latency [${kind}]`, value: fmt(run.p99), unit: 'ms', goal });
-    rows.push({ figure: `7   p50 latency [${kind}]`, value: fmt(run.p50), unit: 'ms', goal: 'info' });
+    rows.push({ figure: `10   p99 latency [${kind}]`, value: fmt(run.p99), unit: 'ms', goal });
+    rows.push({ figure: `10   p50 latency [${kind}]`, value: fmt(run.p50), unit: 'ms', goal: 'info' });
     rows.push({
-      figure: `7   failed answers (non-2xx, errors, timeouts) [${kind}]`,
+      figure: `10   failed answers (non-2xx, errors, timeouts) [${kind}]`,
       value: fmt(run.non2xx + run.errors),
       unit: 'requests',
       goal: verdict('0', clean),
@@ -146,6 +146,6 @@ export async function runReferralBench(options: ReferralBenchOptions): Promise<R
       ),
     );
   }
-  rows.push({ figure: `7 (setup) ${fmt(cases)} cases × 2 referrals, ${String(seconds)} s of load`, value: '', unit: '', goal: 'info' });
+  rows.push({ figure: `10 (setup) ${fmt(cases)} cases × 2 referrals, ${String(seconds)} s of load`, value: '', unit: '', goal: 'info' });
   return rows;
 }
