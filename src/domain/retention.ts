@@ -26,17 +26,35 @@ export function requiresFourEyes(kind: RecordKind): boolean {
   return FOUR_EYES_BY_DEFAULT[kind];
 }
 
+/**
+ * Days a sent record that recommends offers keeps its content (counted from its
+ * last change, e.g. the approval) while no referral has been made from it: the
+ * referral is made from the record's case on this tablet, often after a remote
+ * second check, and needs the record (and its case number) for that.
+ */
+export const REFERRAL_WINDOW_DAYS = 14;
+
 export function contentMayBeDropped(
-  record: { kind: RecordKind; syncState: string; sentAt?: string | undefined; reviewState?: 'awaiting' | 'approved' | 'sentBack' | undefined },
+  record: {
+    kind: RecordKind;
+    syncState: string;
+    sentAt?: string | undefined;
+    updatedAt?: string | undefined;
+    reviewState?: 'notRequired' | 'awaiting' | 'approved' | 'sentBack' | undefined;
+    referralPending?: boolean | undefined;
+  },
   retentionDays: number,
   now: Date,
 ): boolean {
   if (record.syncState !== 'sent' || record.sentAt === undefined) return false;
+  if (record.referralPending === true && now.getTime() - new Date(record.updatedAt ?? record.sentAt).getTime() < REFERRAL_WINDOW_DAYS * 86_400_000) {
+    return false;
+  }
   // A consent's scopes decide, offline, what else may be recorded for its case.
   if (KEPT_AFTER_SYNC.has(record.kind)) return false;
   // Awaiting the second check, or sent back for correction: the content is still needed here.
   if (record.reviewState === 'awaiting' || record.reviewState === 'sentBack') return false;
-  // Rows saved before the second check was tracked per record: the default rule decides.
+  // Rows saved before the second check was tracked per record (no state at all): the default rule decides.
   if (record.reviewState === undefined && requiresFourEyes(record.kind)) return false;
   return now.getTime() - new Date(record.sentAt).getTime() >= retentionDays * 86_400_000;
 }

@@ -14,7 +14,7 @@ import { CorrectionRefusedError, isCorrectableKind } from '../../domain/correcti
 import type { LotseDatabase } from './LotseDatabase';
 import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, ReviewRow, ReviewSecret, StoredRecord } from './types';
 import type { Vault } from './vault';
-import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, subjectOf, type FourEyesPolicy } from '../../domain/four-eyes';
+import { DEFAULT_FOUR_EYES_POLICY, createsReferral, needsSecondCheck, subjectOf, type FourEyesPolicy } from '../../domain/four-eyes';
 import { authorStatement, keyFingerprint } from '../../shared/four-eyes';
 import { uuidv7 } from '../../shared/ids';
 
@@ -81,6 +81,14 @@ export class RecordStore {
       await this.db.records.put(row);
       await this.db.outbox.add(entry);
       if (options.draftId !== undefined) await this.db.drafts.delete(`${owner}:${options.draftId}`);
+      // A referral made from a record: that record no longer waits for one.
+      if (envelope.kind === 'referral') {
+        const source = await this.db.records.get(envelope.content.sourceRecordId);
+        if (source?.referralPending) {
+          delete source.referralPending;
+          await this.db.records.put(source);
+        }
+      }
     });
   }
 
@@ -457,7 +465,8 @@ export class RecordStore {
   /** A new revision's row, sealed (outside any transaction: IndexedDB transactions close across crypto awaits). */
   private async pendingRow(envelope: SyncRecord, ownerId: string, createdAt: string, updatedAt: string, needsReview: boolean): Promise<RecordRow> {
     return {
-      ...(needsReview ? { reviewState: 'awaiting' as const } : {}),
+      reviewState: needsReview ? 'awaiting' : 'notRequired',
+      ...(createsReferral(envelope) ? { referralPending: true as const } : {}),
       id: envelope.id,
       kind: envelope.kind,
       revision: envelope.revision,

@@ -44,8 +44,10 @@ export interface RecordRow {
   /** Only in rows written before encryption (schema v2); sealed at the first unlock. */
   envelope?: SyncRecord;
   rejection?: RecordRejection;
-  /** Four-eyes state of this revision; absent = no second check required (or a row from before v4). */
-  reviewState?: Exclude<ReviewState, 'notRequired'>;
+  /** Four-eyes state of this revision; absent only in rows saved before reviews were tracked. */
+  reviewState?: ReviewState;
+  /** The record recommends offers and no referral was made from it yet (keeps its content a while, domain/retention.ts). */
+  referralPending?: true;
 }
 
 /** A record as screens see it while the vault is unlocked. */

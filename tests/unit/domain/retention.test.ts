@@ -24,3 +24,16 @@ describe('contentMayBeDropped', () => {
     expect(contentMayBeDropped({ kind: 'screening', ...sent }, 0, now)).toBe(false);
   });
 });
+
+describe('contentMayBeDropped for records that recommend offers', () => {
+  const recommended = { kind: 'welcomeVisit', ...sent, reviewState: 'approved', referralPending: true } as const;
+
+  it('keeps a record waiting for its referral for two weeks after its last change, then lets it go', () => {
+    expect(contentMayBeDropped({ ...recommended, updatedAt: '2026-11-20T12:00:00Z' }, 0, now)).toBe(false);
+    expect(contentMayBeDropped({ ...recommended, updatedAt: '2026-11-08T11:00:00Z' }, 0, now)).toBe(true);
+  });
+
+  it('drops it at once when the referral was made (the flag is gone)', () => {
+    expect(contentMayBeDropped({ ...recommended, referralPending: undefined, updatedAt: '2026-11-22T11:00:00Z' }, 0, now)).toBe(true);
+  });
+});

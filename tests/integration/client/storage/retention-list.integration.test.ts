@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../../src/client/storage';
 import { unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
+import { testDeviceConfig } from '../../../fixtures/render-with-services';
+import { newConsentRecord, newReferralRecord, newWelcomeVisitRecord } from '../../../../src/domain/record-envelope';
+import { consentContent, newCaseNumber } from '../../helpers/test-app';
 
 const SERVER_TIME = '2026-11-20T09:00:00.000Z';
 let storages: Storage[] = [];
@@ -56,5 +59,31 @@ describe('retention of sent content', () => {
     await saveContacts(storage, 1, 5);
     await sendAll(storage);
     expect(await storage.records.dropSentContent(0, new Date('2026-11-20T12:00:00Z'))).toBe(3);
+  });
+
+  it('keeps a sent welcome visit that recommends offers until a referral is made from it', async () => {
+    const { storage } = await unlockedTestStorage();
+    storages.push(storage);
+    // No second check configured here: only the referral rule keeps the content.
+    await storage.device.saveConfig(testDeviceConfig({ fourEyes: { kinds: [], forReferrals: false, linkedAccounts: [] } }));
+    const caseNumber = newCaseNumber();
+    const context = { deviceId: await storage.device.deviceId(), now: new Date('2026-11-20T08:00:00Z') };
+    await storage.records.saveRecord(await newConsentRecord(await consentContent('de', { setting: 'welcomeVisit', scopes: ['documentation', 'referral'] }), caseNumber, context));
+    const visit = await newWelcomeVisitRecord(
+      { outcome: 'visited', visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: [], itemsHandedOver: [], offersRecommended: ['familienhebamme'], followUpWished: false },
+      caseNumber,
+      context,
+    );
+    await storage.records.saveRecord(visit);
+    await sendAll(storage);
+    const later = new Date('2026-11-21T12:00:00Z');
+    await storage.records.dropSentContent(0, later);
+    expect((await storage.records.getRecord(visit.id))?.envelope).not.toBeNull();
+
+    await storage.records.saveRecord(
+      await newReferralRecord({ sourceRecordId: visit.id, offerIds: ['familienhebammen-demo'], language: 'de', slipHandedOver: true }, caseNumber, context),
+    );
+    await storage.records.dropSentContent(0, later);
+    expect((await storage.records.getRecord(visit.id))?.envelope).toBeNull();
   });
 });
