@@ -96,6 +96,8 @@ export const deviceConfigSchema = z.strictObject({
   homeSites: z.array(siteSchema),
   /** Districts (Sozialräume) for small-area reporting and offer matching. */
   districts: z.array(siteSchema),
+  /** What welcome visitors hand over; empty: the built-in list (src/shared/records/welcome-visit.ts). */
+  welcomeItems: z.array(siteSchema).default([]),
   /**
    * Child protection (§ 8a SGB VIII): whom to phone at once when answers
    * signal acute danger — shown offline, never waiting for sync.

@@ -149,5 +149,14 @@ export const municipalitySettingsSchema = z.strictObject({
   fourEyesKinds: z.array(z.enum(CHECKABLE_KINDS, { error: 'invalidChoice' })).refine((kinds) => new Set(kinds).size === kinds.length, { message: 'invalidChoice' }),
   /** Whether any record that recommends offers needs it too. */
   fourEyesForReferrals: z.boolean(),
+  /**
+   * What welcome visitors hand over, in this order (empty: the built-in list). A PUT without it
+   * leaves the list as it is. An id stays the same as long as its item exists (records name ids).
+   */
+  welcomeItems: z
+    .array(z.strictObject({ id: z.string().regex(/^[a-z][a-zA-Z0-9-]{0,62}$/, { message: 'invalidSlug' }), label: z.string().trim().min(1, { message: 'required' }).max(120, { message: 'tooLong' }) }))
+    .max(20, { message: 'tooMany' })
+    .refine((items) => new Set(items.map((item) => item.id)).size === items.length, { message: 'duplicateItem' })
+    .optional(),
 });
 export type MunicipalitySettings = z.infer<typeof municipalitySettingsSchema>;

@@ -2,7 +2,7 @@
 // the admin's own municipality: another municipality's ids answer 404. Every
 // change is audited (who, what, which object — never passwords). Deactivating
 // a person revokes their sessions, refresh tokens and signing keys everywhere.
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
 import { CHECKABLE_KINDS, ORGANISATION_KINDS } from '../../shared/staff-api';
 import { DEFAULT_SECURITY_SETTINGS } from './sync-service';
@@ -104,7 +104,11 @@ export class AdminService {
   /** The municipality's settings (the defaults while it has none stored). */
   async settings(admin: SessionUser): Promise<MunicipalitySettings> {
     const [row] = await this.db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1`, [admin.municipalityId]);
-    return toSettings(row);
+    return { ...toSettings(row), welcomeItems: await this.welcomeItems(this.db, admin.municipalityId) };
+  }
+
+  private async welcomeItems(q: Queryable, municipalityId: string): Promise<{ id: string; label: string }[]> {
+    return q.query<{ id: string; label: string }>('SELECT id, label FROM welcome_items WHERE municipality_id = $1 ORDER BY sort_order, label', [municipalityId]);
   }
 
   /** Replaces the settings; tablets get them with their next configuration pull. */
@@ -129,8 +133,14 @@ export class AdminService {
           this.clock(),
         ],
       );
+      if (settings.welcomeItems !== undefined) {
+        await tx.query('DELETE FROM welcome_items WHERE municipality_id = $1', [admin.municipalityId]);
+        for (const [index, item] of settings.welcomeItems.entries()) {
+          await tx.query('INSERT INTO welcome_items (municipality_id, id, label, sort_order) VALUES ($1, $2, $3, $4)', [admin.municipalityId, item.id, item.label, index]);
+        }
+      }
       await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'settings.updated', objectId: admin.municipalityId });
-      return toSettings(row);
+      return { ...toSettings(row), welcomeItems: await this.welcomeItems(tx, admin.municipalityId) };
     });
   }
 

@@ -17,6 +17,7 @@ import { SYNC_PROTOCOL_VERSION } from '../../shared/protocol';
 import type { DeviceConfig, PushResponse, PushResult, SessionUser } from '../../shared/protocol';
 import { ApiError, defaultMessage, issuesFromZod } from '../http/errors';
 import { DistrictCheck, UNKNOWN_DISTRICT_ISSUE } from './district-check';
+import { UNKNOWN_WELCOME_ITEM_ISSUE, WelcomeItemCheck } from './welcome-item-check';
 import { parseCaseNumber } from '../../domain/case-number';
 import { consentCovers } from '../../domain/consent';
 import { isShippedConsentText } from '../../shared/consent-texts';
@@ -164,6 +165,10 @@ export class SyncService {
       'SELECT id, label FROM home_sites WHERE municipality_id = $1 ORDER BY sort_order, label',
       [user.municipalityId],
     );
+    const welcomeItems = await this.db.query<{ id: string; label: string }>(
+      'SELECT id, label FROM welcome_items WHERE municipality_id = $1 ORDER BY sort_order, label',
+      [user.municipalityId],
+    );
     const districts = await this.db.query<{ id: string; label: string }>(
       'SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, label',
       [user.municipalityId],
@@ -193,6 +198,7 @@ export class SyncService {
       municipality: { id: municipality.id, name: municipality.name },
       homeSites: sites.map((site) => ({ id: site.id, label: site.label })),
       districts: districts.map((district) => ({ id: district.id, label: district.label })),
+      welcomeItems: welcomeItems.map((item) => ({ id: item.id, label: item.label })),
       emergencyContacts: emergencyContacts.map((contact) => ({ label: contact.label, phone: contact.phone })),
       security: {
         autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
@@ -211,6 +217,7 @@ export class SyncService {
     const results: (PushResult | undefined)[] = new Array<PushResult | undefined>(input.records.length);
     const candidates: Candidate[] = [];
     const districts = new DistrictCheck(this.db, user.municipalityId);
+    const welcomeItems = new WelcomeItemCheck(this.db, user.municipalityId);
 
     for (const [index, raw] of input.records.entries()) {
       const parsed = syncRecordSchema.safeParse(raw);
@@ -238,6 +245,10 @@ export class SyncService {
       }
       if (!(await districts.accepts(record))) {
         results[index] = rejected(raw, 422, 'invalidRecord', [UNKNOWN_DISTRICT_ISSUE]);
+        continue;
+      }
+      if (!(await welcomeItems.accepts(record))) {
+        results[index] = rejected(raw, 422, 'invalidRecord', [UNKNOWN_WELCOME_ITEM_ISSUE]);
         continue;
       }
       if ((await unknownReferralOffers(this.db, user.municipalityId, record)).length > 0) {

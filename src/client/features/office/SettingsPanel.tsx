@@ -17,11 +17,48 @@ import { useOfficeData } from './useOfficeData';
 type SettingsForm = z.input<typeof municipalitySettingsSchema>;
 const FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync', 'fourEyesKinds', 'fourEyesForReferrals'] as const;
 const NUMBER_FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync'] as const;
+const MAX_WELCOME_ITEMS = 20;
+
+type WelcomeItems = NonNullable<MunicipalitySettings['welcomeItems']>;
+
+/** An id for a new item's label: lower-case letters, digits and hyphens, starting with a letter. */
+function itemId(label: string, taken: ReadonlySet<string>): string {
+  const base =
+    label
+      .toLowerCase()
+      .replace(/ä/g, 'ae')
+      .replace(/ö/g, 'oe')
+      .replace(/ü/g, 'ue')
+      .replace(/ß/g, 'ss')
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^[^a-z]+|-+$/g, '')
+      .slice(0, 50) || 'item';
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${String(n)}`;
+  return id;
+}
+
+/** One item per line; an item whose label is unchanged keeps its id (records name ids). */
+export function welcomeItemsFromText(text: string, previous: WelcomeItems): WelcomeItems {
+  const items: WelcomeItems = [];
+  const taken = new Set<string>();
+  for (const line of text.split('\n')) {
+    const label = line.trim();
+    if (label === '' || items.some((item) => item.label === label)) continue;
+    const id = previous.find((item) => item.label === label)?.id ?? itemId(label, new Set([...taken, ...previous.map((item) => item.id)]));
+    taken.add(id);
+    items.push({ id, label });
+  }
+  return items;
+}
 
 function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: MunicipalitySettings }) {
   const { t } = useTranslation('office');
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [saved, setSaved] = useState(false);
+  const [itemsText, setItemsText] = useState((initial.welcomeItems ?? []).map((item) => item.label).join('\n'));
+  const [itemsError, setItemsError] = useState(false);
   const {
     register,
     handleSubmit,
@@ -40,8 +77,14 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
   const onSubmit = handleSubmit(async (body) => {
     setFailure(null);
     setSaved(false);
+    const items = welcomeItemsFromText(itemsText, initial.welcomeItems ?? []);
+    const tooLong = items.length > MAX_WELCOME_ITEMS || items.some((item) => item.label.length > 120);
+    setItemsError(tooLong);
+    if (tooLong) return;
     try {
-      reset(await api.updateSettings(body));
+      const stored = await api.updateSettings({ ...body, welcomeItems: items });
+      reset(stored);
+      setItemsText((stored.welcomeItems ?? []).map((item) => item.label).join('\n'));
       setSaved(true);
     } catch (error) {
       applyServerIssues(error, FIELDS, setError);
@@ -72,6 +115,9 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
         <input type="checkbox" {...register('fourEyesForReferrals')} />
         <span>{t('settings.fourEyesForReferrals')}</span>
       </label>
+      <OfficeField id="office-settings-welcome-items" label={t('settings.welcomeItems')} hint={t('settings.welcomeItemsHint')} error={itemsError ? t('settings.welcomeItemsTooMany') : undefined}>
+        {(control) => <textarea {...control} rows={5} value={itemsText} onChange={(e) => { setItemsText(e.target.value); }} />}
+      </OfficeField>
       <FormFailure failure={failure} />
       {saved && (
         <p className="notice" role="status">

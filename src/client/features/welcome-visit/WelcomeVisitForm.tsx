@@ -9,7 +9,6 @@ import { Controller, useForm, useWatch } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import {
-  DEFAULT_WELCOME_ITEMS,
   WELCOME_OUTCOMES,
   WELCOME_TOPICS,
   WELCOME_VISIT_NOTE_MAX_LENGTH,
@@ -31,6 +30,8 @@ import { FormActions } from '../../app/FormActions';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { PersonalDataHint } from '../family-card/PersonalDataHint';
 import { WELCOME_OFFER_TYPES } from './offer-types';
+import { welcomeItems } from './welcome-items';
+import { useStoredValue } from '../../app/useStoredValue';
 import { DistrictField, withDistrict } from '../district/DistrictField';
 
 export const WELCOME_VISIT_DRAFT_ID = 'welcomeVisit:new';
@@ -113,6 +114,7 @@ export function WelcomeVisitForm({
 }) {
   const { t } = useTranslation('welcome-visit');
   const { storage, sync } = useAppServices();
+  const config = useStoredValue(storage, (s) => s.device.config());
   const caseNumber = correction ? correction.caseNumber : givenCase;
   const draftId = correction ? correctionDraftId(correction) : WELCOME_VISIT_DRAFT_ID;
   const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
@@ -228,8 +230,8 @@ export function WelcomeVisitForm({
     return t(`errors.${(ERROR_KEYS as readonly string[]).includes(key) ? (key as ErrorKey) : 'invalidChoice'}`);
   };
 
-  const itemLabel = (id: string): string =>
-    (DEFAULT_WELCOME_ITEMS as readonly string[]).includes(id) ? t(`items.${id as (typeof DEFAULT_WELCOME_ITEMS)[number]}`) : id;
+  // The municipality's own list (tablet configuration), or the built-in one.
+  const items = welcomeItems(config, t);
 
   if (!started) {
     // Fields appear once the draft (if any) is restored, so no tap can race the restore.
@@ -373,11 +375,10 @@ export function WelcomeVisitForm({
             error={errorText(errors.topics)}
           />
 
-          {/* The municipality's own item list (ids) replaces the defaults once it is configured. */}
           <ChoiceChips
             legend={t('fields.itemsHandedOver')}
             type="checkbox"
-            options={DEFAULT_WELCOME_ITEMS.map((item) => ({ value: item, label: itemLabel(item) }))}
+            options={items.map((item) => ({ value: item.id, label: item.label }))}
             field={register('itemsHandedOver')}
             error={errorText(errors.itemsHandedOver)}
           />

@@ -1,17 +1,18 @@
 // One line about a welcome visit for the record list: week of life, then the
 // topics talked about and the items handed over.
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_WELCOME_ITEMS, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '../../../shared/records/welcome-visit';
-
-type DefaultItem = (typeof DEFAULT_WELCOME_ITEMS)[number];
-const isDefaultItem = (id: string): id is DefaultItem => (DEFAULT_WELCOME_ITEMS as readonly string[]).includes(id);
+import type { WelcomeVisitAttemptContent, WelcomeVisitContent } from '../../../shared/records/welcome-visit';
+import { useAppServices } from '../../app/AppContext';
+import { useStoredValue } from '../../app/useStoredValue';
+import { welcomeItemLabel } from './welcome-items';
 
 export function WelcomeVisitSummary({ content }: { content: WelcomeVisitContent }) {
   const { t } = useTranslation('welcome-visit');
+  const { storage } = useAppServices();
+  const config = useStoredValue(storage, (s) => s.device.config());
   const parts = [
     ...content.topics.map((topic) => t(`topics.${topic}`)),
-    // A municipality's own item ids have no translation here: shown as they are.
-    ...content.itemsHandedOver.map((item) => (isDefaultItem(item) ? t(`items.${item}`) : item)),
+    ...content.itemsHandedOver.map((item) => welcomeItemLabel(item, config, t)),
   ];
   return (
     <>

@@ -47,6 +47,7 @@ describe('validateMigrationFileNames', () => {
     expect(files[5]).toEqual({ version: 6, fileName: '006_referrals.sql' });
     expect(files[6]).toEqual({ version: 7, fileName: '007_reports.sql' });
     expect(files[7]).toEqual({ version: 8, fileName: '008_questionnaires.sql' });
+    expect(files[8]).toEqual({ version: 9, fileName: '009_welcome_items.sql' });
   });
 });
 

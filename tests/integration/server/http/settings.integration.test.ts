@@ -6,7 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deviceConfigSchema } from '../../../../src/shared/protocol';
 import { municipalitySettingsSchema } from '../../../../src/shared/staff-api';
 import { describeEachDatabase } from '../../helpers/databases';
-import { DEMO_ADMIN, DEMO_COORDINATOR, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
+import { DEMO_ADMIN, DEMO_COORDINATOR, bearer, buildTestApp, consentContent, consentRecord, login, newCaseNumber, pushAsTablet, seedDemo, signInOnTablet } from '../../helpers/test-app';
+import { contentHash } from '../../../../src/shared/content-hash';
+import { uuidv7 } from '../../../../src/shared/ids';
 
 describeEachDatabase('municipality settings', ({ db }) => {
   let app: FastifyInstance;
@@ -29,11 +31,11 @@ describeEachDatabase('municipality settings', ({ db }) => {
   });
 
   it('starts from the defaults and stores a change that tablets then receive', async () => {
-    expect(await read()).toEqual({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true });
+    expect(await read()).toEqual({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true, welcomeItems: [] });
     const changed = { autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 2, fourEyesKinds: ['screening', 'welcomeVisit'], fourEyesForReferrals: false };
     const response = await put(changed);
     expect(response.statusCode).toBe(200);
-    expect(await read()).toEqual(changed);
+    expect(await read()).toEqual({ ...changed, welcomeItems: [] });
     const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
     const config = deviceConfigSchema.parse((await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(coordinator.token) })).json());
     expect(config.security).toEqual({ autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 2 });
@@ -57,6 +59,42 @@ describeEachDatabase('municipality settings', ({ db }) => {
       const response = await put(bad);
       expect(response.statusCode).toBe(400);
       expect(response.json<{ error: { reason: string } }>().error.reason).toBe('invalidRequest');
+    }
+    expect(await read()).toEqual(before);
+  });
+
+  it('configures what welcome visitors hand over: tablets get the list, and push accepts only its items', async () => {
+    const before = await read();
+    const items = [
+      { id: 'babyBook', label: 'Babybuch der Stadt' },
+      { id: 'sleepingBag', label: 'Schlafsack' },
+    ];
+    expect((await put({ ...before, welcomeItems: items })).statusCode).toBe(200);
+    expect((await read()).welcomeItems).toEqual(items);
+    // A PUT without the list leaves it as it is.
+    const { welcomeItems: _kept, ...withoutItems } = before;
+    expect((await put(withoutItems)).statusCode).toBe(200);
+    expect((await read()).welcomeItems).toEqual(items);
+
+    const tablet = await signInOnTablet(app, db());
+    const config = deviceConfigSchema.parse((await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(tablet.token) })).json());
+    expect(config.welcomeItems).toEqual(items);
+    const caseNumber = newCaseNumber();
+    const consent = await consentRecord(tablet.deviceId, caseNumber, { content: await consentContent('de', { setting: 'welcomeVisit' }) });
+    const visit = async (itemsHandedOver: string[]) => {
+      const content = { outcome: 'visited' as const, visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: [], itemsHandedOver, offersRecommended: [], followUpWished: false };
+      return { ...(await consentRecord(tablet.deviceId, caseNumber)), id: uuidv7(), kind: 'welcomeVisit' as const, contentHash: await contentHash(content), content };
+    };
+    const response = await pushAsTablet(app, tablet, [consent, await visit(['babyBook']), await visit(['welcomeBag'])]);
+    const results = response.json<{ results: { outcome: string; issues?: { path: string; message: string }[] }[] }>().results;
+    expect(results.map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'rejected']);
+    expect(results[2]?.issues).toEqual([{ path: 'content.itemsHandedOver', message: 'unknownItem' }]);
+  });
+
+  it('refuses malformed welcome items and changes nothing', async () => {
+    const before = await read();
+    for (const welcomeItems of [[{ id: 'Bad Id', label: 'x' }], [{ id: 'a', label: '' }], [{ id: 'a', label: 'x' }, { id: 'a', label: 'y' }]]) {
+      expect((await put({ ...before, welcomeItems })).statusCode).toBe(400);
     }
     expect(await read()).toEqual(before);
   });

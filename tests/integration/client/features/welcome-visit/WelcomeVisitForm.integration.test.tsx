@@ -12,7 +12,7 @@ import { generateCaseNumber } from '../../../../../src/domain/case-number';
 import { newConsentRecord } from '../../../../../src/domain/record-envelope';
 import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
-import { renderWithServices } from '../../../../fixtures/render-with-services';
+import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/welcome-visit.json';
 
 interface Setup {
@@ -21,8 +21,9 @@ interface Setup {
   done: number[];
 }
 
-async function setup(props: { caseNumber?: string; consentFor?: string } = {}): Promise<Setup> {
+async function setup(props: { caseNumber?: string; consentFor?: string; welcomeItems?: { id: string; label: string }[] } = {}): Promise<Setup> {
   const { storage } = await unlockedTestStorage();
+  if (props.welcomeItems !== undefined) await storage.device.saveConfig(testDeviceConfig({ welcomeItems: props.welcomeItems }));
   if (props.consentFor !== undefined) {
     const context = { deviceId: await storage.device.deviceId(), now: new Date() };
     await storage.records.saveRecord(
@@ -94,6 +95,21 @@ describe('WelcomeVisitForm', () => {
     await waitFor(async () => {
       expect(await storage.drafts.load(WELCOME_VISIT_DRAFT_ID)).toMatchObject({ caseNumber, values: { weekOfLife: 5, topics: ['sleep'] } });
     });
+  });
+
+  it('offers the municipality’s own items instead of the built-in ones once configured', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ consentFor: caseNumber, caseNumber, welcomeItems: [{ id: 'babyBook', label: 'Babybuch der Stadt' }] });
+    fireEvent.click(screen.getByRole('radio', { name: de.outcome.visited }));
+    await screen.findByRole('checkbox', { name: 'Babybuch der Stadt' });
+    expect(screen.queryByRole('checkbox', { name: de.items.welcomeBag })).toBeNull();
+    fireEvent.change(screen.getByLabelText(de.fields.weekOfLife), { target: { value: '4' } });
+    answer(de.fields.firstChild, de.yes);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Babybuch der Stadt' }));
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const visit = (await storage.records.listRecords()).find((r) => r.kind === 'welcomeVisit');
+    expect(visit?.envelope?.content).toMatchObject({ itemsHandedOver: ['babyBook'] });
   });
 
   it('saves a visit for a consented case typed from the card, with its content', async () => {
