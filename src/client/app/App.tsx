@@ -12,7 +12,7 @@ import { RevokedScreen } from '../features/access/RevokedScreen';
 import { WelcomeScreen } from '../features/access/WelcomeScreen';
 import { AppContext } from './AppContext';
 import { AppHeader } from './AppHeader';
-import { WorkArea } from './WorkArea';
+import { preloadable } from './preloadable';
 
 const DEVICE_CHECK_TIMEOUT_MS = 4_000;
 
@@ -22,6 +22,13 @@ const DEVICE_CHECK_TIMEOUT_MS = 4_000;
 const EnrolTabletScreen = lazy(() => import('../features/access/EnrolTabletScreen').then((m) => ({ default: m.EnrolTabletScreen })));
 const FirstSignInScreen = lazy(() => import('../features/access/FirstSignInScreen').then((m) => ({ default: m.FirstSignInScreen })));
 const OfficeArea = lazy(() => import('../features/office/OfficeArea').then((m) => ({ default: m.OfficeArea })));
+
+// Everything behind the lock is a chunk of its own: the first screen (welcome or
+// lock) loads less, and the work area is fetched as soon as the app is idle
+// (precached by the service worker, so offline too) — ready before the unlock.
+const workArea = preloadable(() => import('./WorkArea').then((m) => m.WorkArea));
+const WorkArea = workArea.Screen;
+const WORK_AREA_PRELOAD_MS = 300;
 
 type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };
 type Overlay = 'none' | 'enrol' | 'office' | 'firstSignIn';
@@ -34,6 +41,11 @@ export function App({ storage, engine, revoked }: { storage: Storage; engine: Sy
     (fn) => storage.vault.onChange(fn),
     () => storage.vault.isUnlocked,
   );
+
+  useEffect(() => {
+    const timer = setTimeout(() => void workArea.preload().catch(() => undefined), WORK_AREA_PRELOAD_MS);
+    return () => { clearTimeout(timer); };
+  }, []);
 
   // At start: if the backend is reachable and says this tablet was revoked,
   // wipe everything before any screen is shown.
