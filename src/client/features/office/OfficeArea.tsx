@@ -1,6 +1,7 @@
 // The office area for administration and coordination (DESIGN.md §7): online
 // only, with a session of its own that lives in React state — nothing is
 // written to IndexedDB, localStorage or the URL, and leaving the area ends it.
+import './office.css';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginResponse } from '../../../shared/protocol';

@@ -2,6 +2,7 @@
 // organisation type or scan the number and see the referrals to their own
 // offers — offer, dates, language, the note the family agreed to share —
 // and mark uptake. Nothing recorded about the family is ever shown here.
+import './referral.css';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';

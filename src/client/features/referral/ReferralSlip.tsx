@@ -3,6 +3,7 @@
 // case number the partner confirms uptake by. The family holds the key
 // (DOMAIN.md): nothing about the family is printed but its case number.
 // Print CSS (styles.css, "referral slip") prints only the slip.
+import './referral.css';
 import { useId } from 'react';
 import type { Offer } from '../../../shared/offers';
 import { LANGUAGE_AUTONYMS, isFamilyLanguage } from '../../../shared/languages';

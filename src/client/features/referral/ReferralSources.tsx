@@ -1,5 +1,6 @@
 // In the case view: the records of the case a referral may start from
 // (screening, welcome visit), each with "Refer" — or why not yet.
+import './referral.css';
 import { useTranslation } from 'react-i18next';
 import type { StoredRecord } from '../../storage';
 import { referralBlocker } from './eligibility';
