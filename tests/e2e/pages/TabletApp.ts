@@ -51,9 +51,23 @@ export class TabletApp {
     await this.unlockIfLocked(passphrase);
   }
 
+  /**
+   * Taps "lock" and waits for the lock screen. A tap that lands while the header
+   * re-renders (seen once in CI, right after a first sign-in) is repeated, as a
+   * person would tap again.
+   */
   async lock(): Promise<void> {
-    await this.page.getByRole('button', { name: de.common.access.lock }).click();
-    await this.page.getByRole('heading', { name: de.common.access.lockedTitle }).waitFor();
+    const locked = this.page.getByRole('heading', { name: de.common.access.lockedTitle });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.page.getByRole('button', { name: de.common.access.lock }).click();
+      try {
+        await locked.waitFor({ timeout: 5_000 });
+        return;
+      } catch {
+        if (await locked.isVisible()) return;
+      }
+    }
+    await locked.waitFor();
   }
 
   /** After a reload the tablet is locked; unlock when the lock screen shows. */
