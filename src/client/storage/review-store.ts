@@ -17,7 +17,8 @@ const DECISIONS_CURSOR = 'reviewDecisionsPulledAt';
 const REVIEW_SCHEMA = 1;
 const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
 
-function personOf(accountId: string, config: DeviceConfig | undefined): string {
+/** The person behind an account: accounts the organisation linked share a person id (four-eyes). */
+export function personOf(accountId: string, config: DeviceConfig | undefined): string {
   return config?.fourEyes.linkedAccounts.find((link) => link.accountId === accountId)?.personId ?? accountId;
 }
 

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppServices } from '../../app/AppContext';
+import { personOf } from '../../storage';
 import { useStoredValue } from '../../app/useStoredValue';
 import { fetchReviewQueue, submitReviews } from '../../sync/backend-api';
 import { authorStatement, keyFingerprint, REVIEW_COMMENT_MAX_LENGTH, verifyStatement, type ReviewDecision, type ReviewQueueItem } from '../../../shared/four-eyes';
@@ -66,7 +67,7 @@ function ReviewItem({ item, onDecided }: { item: ReviewQueueItem; onDecided: () 
       const fingerprint = await keyFingerprint(slot.signingPublicKey);
       const intent = { record, decision, comment: decision === 'sentBack' ? trimmed : null, reviewerId: me.userId, reviewerFingerprint: fingerprint };
       const submission = submissionFor(intent, await storage.vault.signAsUnlockedUser(await statementFor(intent)), new Date());
-      const personId = config?.fourEyes.linkedAccounts.find((link) => link.accountId === me.userId)?.personId ?? me.userId;
+      const personId = personOf(me.userId, config);
       const verdict = await storage.reviews.verifyRemote(submission, record, item.author.accountId, item.author, {
         accountId: me.userId,
         personId,
