@@ -34,6 +34,8 @@ import { QuestionnaireService } from './services/questionnaire-service';
 import { referralRoutes } from './http/referral-routes';
 import { OfferCatalogService } from './services/offer-catalog-service';
 import { ReferralService } from './services/referral-service';
+import { HANDOVER_PURGE_INTERVAL_MS, HandoverService, purgeExpiredHandovers } from './services/handover-service';
+import { handoverRoutes } from './http/handover-routes';
 
 export interface BuildAppOptions {
   db: Database;
@@ -173,6 +175,24 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     auth,
     catalog: new OfferCatalogService(options.db),
     referrals: new ReferralService(options.db, clock),
+  });
+  void app.register(handoverRoutes, { auth, handovers: new HandoverService(options.db, clock) });
+  // Unopened call-back numbers go after 14 days (reads never show expired ones in between).
+  let purgeTimer: ReturnType<typeof setInterval> | undefined;
+  const purgeHandovers = () => {
+    purgeExpiredHandovers(options.db, clock()).catch((error: unknown) => {
+      app.log.error({ err: error }, 'purging expired warm handovers failed');
+    });
+  };
+  app.addHook('onReady', (hookDone) => {
+    purgeHandovers();
+    purgeTimer = setInterval(purgeHandovers, HANDOVER_PURGE_INTERVAL_MS);
+    purgeTimer.unref();
+    hookDone();
+  });
+  app.addHook('onClose', (_instance, hookDone) => {
+    clearInterval(purgeTimer);
+    hookDone();
   });
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {

@@ -3,6 +3,7 @@
 // matching offers. Organisation contact data only — never a family's.
 import { z } from 'zod';
 import { FAMILY_LANGUAGES } from './languages';
+import { callbackKeysSchema } from './handover-api';
 
 export const OFFER_TYPES = [
   'familienhebamme',
@@ -46,5 +47,7 @@ export const offerCatalogResponseSchema = z.strictObject({
   /** Changes when any offer changes; the tablet keeps the last catalog it got. */
   version: z.string(),
   offers: z.array(offerSchema),
+  /** Per offer, the partner staff keys a call-back number is sealed to (warm handover); none → no call-back. */
+  callbackKeys: callbackKeysSchema.default([]),
 });
 export type OfferCatalogResponse = z.infer<typeof offerCatalogResponseSchema>;

@@ -7,6 +7,7 @@ import { offerSchema } from './offers';
 import { caseNumberFormatSchema } from './records/case-number-format';
 import { FAMILY_LANGUAGES } from './languages';
 import { UUID_PATTERN } from './ids';
+import { partnerCallbackSchema } from './handover-api';
 
 /** Kept in sync with src/domain/referral-state.ts REFERRAL_STATES (a unit test checks). */
 export const REFERRAL_STATE_VALUES = ['suggested', 'handedOver', 'contacted', 'started', 'completed', 'declined', 'noResponse'] as const;
@@ -56,6 +57,8 @@ export const partnerReferralSchema = z.strictObject({
   language: z.enum(FAMILY_LANGUAGES),
   sharedNote: z.string().nullable(),
   history: z.array(referralStateChangeSchema),
+  /** An open call-back request (warm handover): never the number, which only the reveal hands out, once. */
+  callback: partnerCallbackSchema.nullable(),
 });
 export type PartnerReferral = z.infer<typeof partnerReferralSchema>;
 

@@ -2,6 +2,9 @@
 // backend: a referral pushed from a tablet (as the tablet app sends it), the
 // partner signs in to the office area, types the family's case number, sees
 // only the referral to its own offer, and marks "contacted" then "started".
+// Warm handover: the partner sets up a call-back key in the browser, a tablet
+// seals a family's number to it, and the partner opens it once — a wrong
+// passphrase opens and deletes nothing.
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
@@ -9,21 +12,23 @@ import { OfficePage } from './pages/OfficePage';
 import cases from '../../locales/de/cases.json';
 import referral from '../../locales/de/referral.json';
 import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '../../src/server/db/demo-seed';
-import { contentHash } from '../../src/shared/content-hash';
-import { uuidv7 } from '../../src/shared/ids';
+import { sealHandover } from '../../src/shared/crypto/handover-box';
+import { offerCatalogResponseSchema } from '../../src/shared/offers';
 import { SYNC_PROTOCOL_VERSION } from '../../src/shared/protocol';
-import type { ReferralContent } from '../../src/shared/records/referral';
 import { consentContent, consentRecord, enrollTablet, newCaseNumber } from '../integration/helpers/test-app';
+import { referralRecord, welcomeVisitRecord } from '../fixtures/referral-records';
+import type { Locator, Page } from 'playwright-core';
 
 const PARTNER_OFFER = DEMO_OFFERS.find((offer) => offer.id === 'familienhebammen-demo');
 const OTHER_OFFER = DEMO_OFFERS.find((offer) => offer.id === 'erziehungsberatung-demo');
+const HANDOVER_PASSPHRASE = 'Rückruf nur für uns 2026';
+const CALLBACK_PHONE = '0176 4455667';
 
 describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () => {
   const { backend, browser } = setUpBackendAndTablet();
 
-  /** Pushes consent (with the referral scope) and a referral to two offers from an enrolled tablet. */
-  async function referFamily(caseNumber: string): Promise<void> {
-    if (!PARTNER_OFFER || !OTHER_OFFER) throw new Error('demo offers changed');
+  /** Signs in on a newly enrolled tablet as the tablet app does. */
+  async function tabletSession(): Promise<{ deviceId: string; token: string }> {
     const { url, db, demo } = backend();
     const device = await enrollTablet(db, demo.homePartner.username);
     const deviceId = device.device.deviceId;
@@ -34,49 +39,67 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
         body: JSON.stringify({ ...demo.homePartner, deviceId, deviceSecret: device.deviceSecret }),
       })
     ).json()) as { token: string };
-    const content: ReferralContent = {
-      sourceRecordId: uuidv7(),
+    return { deviceId, token: session.token };
+  }
+
+  /**
+   * Pushes consent (with the referral scope), a welcome visit and a referral from it to two offers;
+   * with `callbackPhone`, the number sealed to the partner keys of the tablet's catalogue, as the tablet app does.
+   */
+  async function referFamily(caseNumber: string, callbackPhone?: string): Promise<void> {
+    if (!PARTNER_OFFER || !OTHER_OFFER) throw new Error('demo offers changed');
+    const { url } = backend();
+    const { deviceId, token } = await tabletSession();
+    const visit = await welcomeVisitRecord(deviceId, caseNumber);
+    const referral = await referralRecord(deviceId, caseNumber, {
+      sourceRecordId: visit.id,
       offerIds: [PARTNER_OFFER.id, OTHER_OFFER.id],
       language: 'tr',
-      slipHandedOver: true,
-    };
+      ...(callbackPhone === undefined ? {} : { callbackOfferId: PARTNER_OFFER.id }),
+    });
+    if (callbackPhone !== undefined) {
+      const catalog = offerCatalogResponseSchema.parse(
+        await (await fetch(new URL('/api/sync/offers', url), { headers: { authorization: `Bearer ${token}` } })).json(),
+      );
+      const keys = catalog.callbackKeys.find((entry) => entry.offerId === PARTNER_OFFER.id)?.keys ?? [];
+      const boxes = await sealHandover({ phone: callbackPhone }, { recordId: referral.id, offerId: PARTNER_OFFER.id }, keys);
+      referral.warmHandover = { offerId: PARTNER_OFFER.id, boxes };
+    }
     const records = [
       await consentRecord(deviceId, caseNumber, { content: await consentContent('tr', { scopes: ['documentation', 'referral'] }) }),
-      {
-        id: uuidv7(),
-        revision: 1,
-        kind: 'referral',
-        schemaVersion: 1,
-        formVersion: '2026.1',
-        deviceId,
-        createdAt: new Date().toISOString(),
-        caseNumber,
-        contentHash: await contentHash(content),
-        content,
-      },
+      visit,
+      referral,
     ];
     const pushed = await fetch(new URL('/api/sync/push', url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ protocolVersion: SYNC_PROTOCOL_VERSION, deviceId, records }),
     });
     const body = await pushed.text();
     if (pushed.status !== 200 || body.includes('rejected')) throw new Error(`push failed: ${pushed.status}`);
   }
 
-  it('lets a partner type the case number, see only its own referral and mark uptake', async () => {
-    const caseNumber = newCaseNumber();
-    await referFamily(caseNumber);
+  async function signInAsPartner(): Promise<{ page: Page; panel: Locator }> {
     const page = await browser().context.newPage();
     const officePage = new OfficePage(page);
     await officePage.open(backend().url);
     await officePage.signIn(DEMO_PARTNER_ACCOUNT.username, DEMO_PARTNER_ACCOUNT.password);
     const panel = page.getByTestId('partner-referrals');
     await panel.getByRole('heading', { name: referral.partner.title }).waitFor();
+    return { page, panel };
+  }
 
+  async function lookUp(panel: Locator, caseNumber: string): Promise<void> {
     // Typed as a person would read it off the card: lower case, without hyphens.
     await panel.getByLabel(cases.lookup.label, { exact: true }).fill(caseNumber.replaceAll('-', '').toLowerCase());
     await panel.getByRole('button', { name: cases.lookup.submit }).click();
+  }
+
+  it('lets a partner type the case number, see only its own referral and mark uptake', async () => {
+    const caseNumber = newCaseNumber();
+    await referFamily(caseNumber);
+    const { page, panel } = await signInAsPartner();
+    await lookUp(panel, caseNumber);
     const item = panel.locator('li.referral-item');
     await item.first().waitFor();
     expect(await item.count()).toBe(1);
@@ -109,5 +132,61 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     // The case number never went into a URL.
     expect(page.url()).not.toContain(caseNumber);
     await page.close();
+  });
+
+  it('warm handover: the partner sets up a key in the browser and opens a family’s call-back number once', async () => {
+    const { page, panel } = await signInAsPartner();
+    const keySection = panel.getByTestId('handover-key');
+    await keySection.getByText(referral.partner.handoverKey.missing).waitFor();
+    await keySection.getByLabel(referral.partner.handoverKey.passphrase).fill(HANDOVER_PASSPHRASE);
+    await keySection.getByLabel(referral.partner.handoverKey.repeat).fill(`${HANDOVER_PASSPHRASE}!`);
+    await keySection.getByRole('button', { name: referral.partner.handoverKey.create }).click();
+    await keySection.getByText(referral.partner.handoverKey.mismatch).waitFor();
+    await keySection.getByLabel(referral.partner.handoverKey.repeat).fill(HANDOVER_PASSPHRASE);
+    await keySection.getByRole('button', { name: referral.partner.handoverKey.create }).click();
+    await keySection.getByText(referral.partner.handoverKey.created).waitFor();
+    // The server got the public key and a wrapped blob — never the passphrase.
+    const [stored] = await backend().db.query<{ row: string }>('SELECT row_to_json(k)::text AS row FROM partner_handover_keys k');
+    expect(stored?.row).toBeDefined();
+    expect(stored?.row).not.toContain(HANDOVER_PASSPHRASE);
+
+    // A tablet now seals a family's number to that key and sends the referral.
+    const caseNumber = newCaseNumber();
+    await referFamily(caseNumber, CALLBACK_PHONE);
+    expect(JSON.stringify(await backend().db.query('SELECT * FROM warm_handovers'))).not.toContain('4455667');
+
+    // A fresh page: the key is not unlocked in memory, so the passphrase is asked for.
+    await page.close();
+    const { page: desk, panel: deskPanel } = await signInAsPartner();
+    await lookUp(deskPanel, caseNumber);
+    const request = deskPanel.getByTestId('callback-request');
+    await request.waitFor();
+    expect(await request.textContent()).not.toContain('4455667');
+    expect(await accessibilityViolations(desk, { include: '[data-testid="office-area"]' })).toEqual([]);
+
+    // A wrong passphrase opens nothing and deletes nothing.
+    await request.getByLabel(referral.partner.callback.passphrase).fill('nicht die richtige Passphrase');
+    await request.getByRole('button', { name: referral.partner.callback.open }).click();
+    await request.getByText(referral.partner.callback.wrongPassphrase).waitFor();
+    expect(await backend().db.query('SELECT 1 FROM warm_handovers')).toHaveLength(1);
+
+    await request.getByLabel(referral.partner.callback.passphrase).fill(HANDOVER_PASSPHRASE);
+    await request.getByRole('button', { name: referral.partner.callback.open }).click();
+    const number = deskPanel.getByTestId('callback-number');
+    await number.waitFor();
+    expect(await number.textContent()).toContain(CALLBACK_PHONE);
+    await desk.screenshot({ path: 'test-results/partner-callback-open.png', fullPage: true });
+    // Shown once: gone on the server the moment it was shown.
+    expect(await backend().db.query('SELECT 1 FROM warm_handovers')).toHaveLength(0);
+    await number.getByRole('button', { name: referral.partner.callback.done }).click();
+    expect(await deskPanel.getByTestId('callback-number').count()).toBe(0);
+
+    // Looked up again: no call-back request any more, and the number is nowhere on the page.
+    await lookUp(deskPanel, caseNumber);
+    await deskPanel.locator('li.referral-item').first().waitFor();
+    expect(await deskPanel.getByTestId('callback-request').count()).toBe(0);
+    expect(await desk.content()).not.toContain('4455667');
+    expect(desk.url()).not.toContain(caseNumber);
+    await desk.close();
   });
 });

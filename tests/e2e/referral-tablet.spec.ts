@@ -3,6 +3,9 @@
 // from the case view, "Refer" → offers chosen with the family → the referral
 // slip in the family's language (and printed alone); back online, the
 // referral arrives in the backend as one referral per offer, handed over.
+// The family also asks the partner to call back: the number typed on the
+// tablet is sealed to the partner's key at once — on the tablet and on the
+// server there are only boxes, and the partner's key opens them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
@@ -10,16 +13,38 @@ import { de } from './pages/texts';
 import welcome from '../../locales/de/welcome-visit.json';
 import referral from '../../locales/de/referral.json';
 import trFamily from '../../locales/tr/family.json';
-import { DEMO_OFFERS } from '../../src/server/db/demo-seed';
+import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '../../src/server/db/demo-seed';
+import { createHandoverKey, openHandover, type HandoverBox } from '../../src/shared/crypto/handover-box';
+import { uuidv7 } from '../../src/shared/ids';
 
 const PASSPHRASE = 'Vermittlung mit Karte 7';
+const CALLBACK_PHONE = '0162 9988776';
 const OFFER = DEMO_OFFERS.find((offer) => offer.id === 'familienhebammen-demo');
 
 describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
   const { backend, browser } = setUpBackendAndTablet();
   let app: TabletApp;
 
+  let partnerKey: { keyId: string; privateKey: CryptoKey };
+
   beforeAll(async () => {
+    // The partner organisation has set up a call-back key before the tablet pulls its catalogue.
+    const { url } = backend();
+    const signIn = await fetch(new URL('/api/session', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: DEMO_PARTNER_ACCOUNT.username, password: DEMO_PARTNER_ACCOUNT.password }),
+    });
+    const { token } = (await signIn.json()) as { token: string };
+    const created = await createHandoverKey('Partner-Passphrase 2026');
+    const keyId = uuidv7();
+    const enrolled = await fetch(new URL('/api/partner/handover-key', url), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ keyId, publicKey: created.publicKey, wrapped: created.wrapped }),
+    });
+    if (enrolled.status !== 200) throw new Error(`key enrolment failed: ${String(enrolled.status)}`);
+    partnerKey = { keyId, privateKey: created.privateKey };
     app = new TabletApp(await browser().context.newPage());
     await app.start(backend(), PASSPHRASE);
   });
@@ -77,7 +102,12 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
     const flow = page.getByTestId('referral-flow');
     await flow.getByRole('checkbox', { name: new RegExp(OFFER.name) }).check();
     await flow.getByLabel(referral.tablet.language).selectOption('tr');
+    // The family explicitly asks the Familienhebammen to call back.
+    await flow.getByRole('checkbox', { name: referral.tablet.callback.consent }).check();
+    await flow.getByLabel(/Telefonnummer für den Rückruf/).fill(CALLBACK_PHONE);
+    await page.screenshot({ path: 'test-results/tablet-referral-callback.png', fullPage: true });
     await flow.getByRole('button', { name: referral.tablet.save }).click();
+    await page.getByTestId('callback-saved').waitFor();
 
     const slip = page.getByTestId('referral-slip');
     await slip.waitFor();
@@ -109,5 +139,18 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
       )
       .toEqual([[OFFER.id, 'handedOver', 'tr']]);
     await page.getByRole('button', { name: referral.tablet.done }).click();
+
+    // The call-back request arrived as boxes only: not readable on the server, opened by the partner's key.
+    const [row] = await backend().db.query<{ boxes: HandoverBox[]; record_id: string }>(
+      `SELECT h.boxes, r.record_id::text AS record_id FROM warm_handovers h JOIN referrals r ON r.id = h.referral_id
+        WHERE r.case_number = $1`,
+      [caseNumber],
+    );
+    const [box] = row?.boxes ?? [];
+    if (!row || !box) throw new Error('no call-back request arrived');
+    expect(JSON.stringify(row)).not.toContain('9988776');
+    expect(await openHandover(partnerKey.privateKey, box, { recordId: row.record_id, offerId: OFFER.id })).toEqual({ phone: CALLBACK_PHONE });
+    // Nothing of the number on the tablet: neither in IndexedDB nor in any cache.
+    expect(JSON.stringify(await app.rawIndexedDb())).not.toContain('9988776');
   });
 });

@@ -29,6 +29,13 @@ const SENT_WITH_CONTENT_KEY = 'sentWithContent';
 
 const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
 
+/** The record as kept after the server answered: without the boxes of a call-back number (warm handover). */
+function withoutWarmHandover(record: SyncRecord): SyncRecord {
+  if (record.kind !== 'referral' || record.warmHandover === undefined) return record;
+  const { warmHandover: _sent, ...kept } = record;
+  return kept;
+}
+
 /**
  * Outbox owner of entries any unlocked person may send: a withdrawal is the
  * family's right and must reach the server even if the person who entered it
@@ -218,13 +225,23 @@ export class RecordStore {
       }
     }
     // Seal outside the transaction: IndexedDB transactions close across non-IDB awaits.
-    const sealedRejections = new Map<string, RecordRow['sealed']>();
+    // A call-back number's boxes (warm handover) leave the tablet with the answer: the server has
+    // them (or refused the record), and this tablet could never open them anyway.
+    const resealed = new Map<string, RecordRow['sealed']>();
     for (const item of items) {
       const rejection = rejections.get(item.record.id);
-      if (rejection) {
-        sealedRejections.set(
+      const answered = byKey.has(sealId(item.record.id, item.record.revision));
+      const handover = item.record.kind === 'referral' && item.record.warmHandover !== undefined;
+      if (rejection || (answered && handover)) {
+        const envelope = withoutWarmHandover(item.record);
+        resealed.set(
           item.record.id,
-          await this.vault.seal('records', sealId(item.record.id, item.record.revision), item.record.schemaVersion, { envelope: item.record, rejection } satisfies RecordSecret),
+          await this.vault.seal(
+            'records',
+            sealId(item.record.id, item.record.revision),
+            item.record.schemaVersion,
+            (rejection ? { envelope, rejection } : { envelope }) satisfies RecordSecret,
+          ),
         );
       }
     }
@@ -239,13 +256,13 @@ export class RecordStore {
         if (!result) return; // not answered: stays queued and is retried
         const row = rows[i];
         if (row && row.revision === item.record.revision) {
+          const sealed = resealed.get(item.record.id);
+          if (sealed) row.sealed = sealed;
           if (result.outcome === 'accepted') {
             row.syncState = 'sent';
             row.sentAt = result.receivedAt ?? serverTime;
           } else {
             row.syncState = 'rejected';
-            const sealed = sealedRejections.get(item.record.id);
-            if (sealed) row.sealed = sealed;
           }
           changed.push(row);
         }
@@ -264,7 +281,8 @@ export class RecordStore {
 
   /** Marks one queued record rejected when the server refused the request it was alone in. */
   async rejectItem(item: OutboxItem, rejection: RecordRejection): Promise<void> {
-    const sealed = await this.vault.seal('records', sealId(item.record.id, item.record.revision), item.record.schemaVersion, { envelope: item.record, rejection } satisfies RecordSecret);
+    const envelope = withoutWarmHandover(item.record);
+    const sealed = await this.vault.seal('records', sealId(item.record.id, item.record.revision), item.record.schemaVersion, { envelope, rejection } satisfies RecordSecret);
     await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
       const row = await this.db.records.get(item.record.id);
       if (row && row.revision === item.record.revision) {

@@ -5,6 +5,8 @@ import type { Database, Queryable } from '../db/database';
 import { offerSchema } from '../../shared/offers';
 import type { Offer, OfferCatalogResponse } from '../../shared/offers';
 import type { SessionUser } from '../../shared/protocol';
+import type { CallbackKeys } from '../../shared/handover-api';
+import { callbackKeysFor } from './handover-service';
 
 interface OfferRow {
   id: string;
@@ -58,8 +60,10 @@ export async function insertOffer(db: Queryable, municipalityId: string, offer: 
  * when an offer is added, changed or removed (a max(updated_at) would miss a
  * removal), and is the same for an unchanged catalogue on every server.
  */
-export function catalogVersion(offers: readonly Offer[]): string {
-  return createHash('sha256').update(JSON.stringify(offers)).digest('hex').slice(0, 32);
+export function catalogVersion(offers: readonly Offer[], callbackKeys: CallbackKeys = []): string {
+  const hash = createHash('sha256').update(JSON.stringify(offers));
+  if (callbackKeys.length > 0) hash.update(JSON.stringify(callbackKeys));
+  return hash.digest('hex').slice(0, 32);
 }
 
 export class OfferService {
@@ -98,6 +102,8 @@ export class OfferService {
       });
       if (parsed.success) offers.push(parsed.data);
     }
-    return { serverTime: now.toISOString(), version: catalogVersion(offers), offers };
+    // The partner keys a call-back number is sealed to (warm handover); a new or replaced key changes the version too.
+    const callbackKeys = await callbackKeysFor(this.db, user.municipalityId);
+    return { serverTime: now.toISOString(), version: catalogVersion(offers, callbackKeys), offers, callbackKeys };
   }
 }

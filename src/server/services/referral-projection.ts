@@ -10,6 +10,7 @@ import type { SessionUser } from '../../shared/protocol';
 import type { SyncRecord } from '../../shared/records/sync-record';
 import type { ReferralRecord } from '../../shared/records/sync-record';
 import { initialStates } from '../../domain/referral-state';
+import { HANDOVER_TTL_DAYS } from '../../shared/handover-api';
 
 /**
  * The referral's id: derived from the referral record's id and the offer (a
@@ -36,8 +37,11 @@ export async function unknownReferralOffers(db: Queryable, municipalityId: strin
 /**
  * Creates the referral rows of newly stored referral records (other kinds are
  * ignored). A later revision of the same record adds rows for newly named
- * offers and leaves existing ones (and their states) as they are. An offer
- * removed from the catalogue meanwhile is skipped.
+ * offers and leaves existing ones (and their states) as they are; an offer it
+ * no longer names is withdrawn while the family has not yet taken it up
+ * (suggested or handed over) and kept once a partner has seen the family.
+ * An offer removed from the catalogue meanwhile is skipped. A call-back
+ * request's sealed boxes are stored apart from the record (warm handover).
  */
 export async function projectReferrals(tx: Queryable, user: SessionUser, records: readonly SyncRecord[]): Promise<void> {
   const referrals = records.filter((record): record is ReferralRecord => record.kind === 'referral');
@@ -80,6 +84,8 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
      RETURNING id::text AS id`,
     [user.municipalityId, user.id, JSON.stringify(rows)],
   );
+  await withdrawDroppedOffers(tx, user, referrals);
+  await storeWarmHandovers(tx, user, referrals);
   const created = new Set(inserted.map((row) => row.id));
   const changes = rows
     .filter((row) => created.has(row.id))
@@ -90,6 +96,79 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
      SELECT $1, (c->>'referralId')::uuid, c->>'state', now(), $2
        FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(c, n) ORDER BY n`,
     [user.municipalityId, user.id, JSON.stringify(changes)],
+  );
+}
+
+/**
+ * A revision that no longer names an offer: its referral disappears while
+ * nobody has acted on it, unless a later revision of the record is already
+ * here (a late, older revision changes nothing).
+ */
+async function withdrawDroppedOffers(tx: Queryable, user: SessionUser, records: readonly ReferralRecord[]): Promise<void> {
+  const revised = records.filter((record) => record.revision > 1);
+  if (revised.length === 0) return;
+  const withdrawn = await tx.query<{ id: string }>(
+    `DELETE FROM referrals r
+      USING jsonb_array_elements($2::jsonb) AS x
+      WHERE r.municipality_id = $1 AND r.record_id = (x->>'id')::uuid
+        AND NOT (x->'offerIds' ? r.offer_id)
+        AND r.state IN ('suggested', 'handedOver')
+        AND NOT EXISTS (SELECT 1 FROM records later
+                         WHERE later.id = (x->>'id')::uuid AND later.revision > (x->>'revision')::int)
+      RETURNING r.id::text AS id`,
+    [user.municipalityId, JSON.stringify(revised.map((r) => ({ id: r.id, revision: r.revision, offerIds: r.content.offerIds })))],
+  );
+  if (withdrawn.length === 0) return;
+  await tx.query(
+    `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
+     SELECT $1, $2, 'referral.withdrawnByRevision', value FROM jsonb_array_elements_text($3::jsonb)`,
+    [user.municipalityId, user.id, JSON.stringify(withdrawn.map((row) => row.id))],
+  );
+}
+
+/**
+ * Warm handover: keeps the boxes sealed to keys of active partner staff of the
+ * organisation running the offer (a box for any other key is dropped — the
+ * tablet's key list may be older than a revocation), for 14 days. Only with a
+ * referral's first arrival; nothing of it is in the record.
+ */
+async function storeWarmHandovers(tx: Queryable, user: SessionUser, records: readonly ReferralRecord[]): Promise<void> {
+  const requests = records.flatMap((record) =>
+    record.warmHandover === undefined
+      ? []
+      : [{ referralId: referralId(record.id, record.warmHandover.offerId), boxes: record.warmHandover.boxes }],
+  );
+  if (requests.length === 0) return;
+  const stored = await tx.query<{ id: string }>(
+    `INSERT INTO warm_handovers (referral_id, municipality_id, boxes, created_at, expires_at)
+     SELECT ref.id, $1, b.boxes, now(), now() + make_interval(days => $3::int)
+       FROM jsonb_array_elements($2::jsonb) AS h
+       JOIN referrals ref ON ref.municipality_id = $1 AND ref.id = (h->>'referralId')::uuid
+       JOIN offers o ON o.municipality_id = $1 AND o.id = ref.offer_id
+       CROSS JOIN LATERAL (
+         SELECT jsonb_agg(box ORDER BY n) AS boxes
+           FROM jsonb_array_elements(h->'boxes') WITH ORDINALITY AS e(box, n)
+           JOIN partner_handover_keys k ON k.municipality_id = $1 AND k.key_id = (box->>'keyId')::uuid
+           JOIN staff_accounts s ON s.id = k.staff_id AND s.municipality_id = $1 AND s.active
+                                AND 'partner' = ANY (s.roles) AND s.organisation_id = o.partner_organisation_id
+       ) b
+      WHERE b.boxes IS NOT NULL
+     ON CONFLICT (referral_id) DO NOTHING
+     RETURNING referral_id::text AS id`,
+    [user.municipalityId, JSON.stringify(requests), HANDOVER_TTL_DAYS],
+  );
+  const kept = new Set(stored.map((row) => row.id));
+  // Ids only: which referral got a call-back request, and which one none of whose boxes anyone here can open.
+  await tx.query(
+    `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
+     SELECT $1, $2, x->>'action', x->>'id' FROM jsonb_array_elements($3::jsonb) AS x`,
+    [
+      user.municipalityId,
+      user.id,
+      JSON.stringify(
+        requests.map((r) => ({ id: r.referralId, action: kept.has(r.referralId) ? 'handover.received' : 'handover.undeliverable' })),
+      ),
+    ],
   );
 }
 

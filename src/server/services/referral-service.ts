@@ -29,6 +29,33 @@ interface ReferralRow {
   shared_note: string | null;
 }
 
+interface CallbackJson {
+  expiresAt: string;
+  sealedToYou: boolean;
+}
+
+/**
+ * A partner sees a referral only once the record it came from counts: it
+ * needed no second check, or one of its revisions was approved. A referral
+ * whose source this server could not verify is never shown to a partner.
+ */
+const SOURCE_VERIFIED = `EXISTS (SELECT 1 FROM records s
+   WHERE s.id = r.source_record_id AND s.municipality_id = r.municipality_id
+     AND (NOT s.needs_second_check OR s.approved_at IS NOT NULL))`;
+
+/** The referral's open call-back request (warm handover), if any: until when, and whether sealed to the caller's key. */
+const callbackColumn = (userParam: string, nowParam: string): string => `
+  (SELECT json_build_object('expiresAt', h.expires_at,
+            'sealedToYou', EXISTS (SELECT 1 FROM partner_handover_keys k
+                                    WHERE k.staff_id = ${userParam} AND k.municipality_id = r.municipality_id
+                                      AND h.boxes @> jsonb_build_array(jsonb_build_object('keyId', k.key_id::text))))
+     FROM warm_handovers h
+    WHERE h.referral_id = r.id AND h.municipality_id = r.municipality_id AND h.expires_at > ${nowParam}) AS callback`;
+
+function callbackOf(value: CallbackJson | null): PartnerReferral['callback'] {
+  return value === null ? null : { expiresAt: toIsoTimestamp(value.expiresAt), sealedToYou: value.sealedToYou };
+}
+
 const PARTNER_COLUMNS = `r.id::text AS id, r.case_number, r.offer_id, o.name AS offer_name, o.organisation,
   r.created_at, r.state, r.state_changed_at, r.language, r.shared_note`;
 
@@ -41,7 +68,7 @@ function languageOf(value: string): FamilyLanguage {
   return (FAMILY_LANGUAGES as readonly string[]).includes(value) ? (value as FamilyLanguage) : 'de';
 }
 
-function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history'> {
+function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history' | 'callback'> {
   return {
     id: row.id,
     caseNumber: row.case_number,
@@ -67,16 +94,17 @@ export class ReferralService {
   /** The partner's referrals for one case: only to offers of the partner's own organisation. */
   async lookupForPartner(user: SessionUser, caseNumber: string): Promise<PartnerReferral[]> {
     // One round trip: the referrals with their history (the look-up a partner makes for every family at the desk).
-    const rows = await this.db.query<ReferralRow & { history: { state: string; changed_at: string }[] }>(
+    const rows = await this.db.query<ReferralRow & { history: { state: string; changed_at: string }[]; callback: CallbackJson | null }>(
       `SELECT ${PARTNER_COLUMNS},
               (SELECT coalesce(json_agg(json_build_object('state', c.state, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
                  FROM referral_state_changes c
-                WHERE c.municipality_id = r.municipality_id AND c.referral_id = r.id) AS history
+                WHERE c.municipality_id = r.municipality_id AND c.referral_id = r.id) AS history,
+              ${callbackColumn('$4', '$5')}
          FROM referrals r
          JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
-        WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3
+        WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}
         ORDER BY r.created_at, r.id`,
-      [user.municipalityId, caseNumber, user.organisationId],
+      [user.municipalityId, caseNumber, user.organisationId, user.id, this.clock()],
     );
     if (rows.length > 0) {
       // Who saw which referral, never the case number or anything else.
@@ -89,6 +117,7 @@ export class ReferralService {
     return rows.map((row) => ({
       ...toPartnerReferral(row),
       history: row.history.map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),
+      callback: callbackOf(row.callback),
     }));
   }
 
@@ -183,13 +212,15 @@ export class ReferralService {
     const now = this.clock();
     return this.db.transaction(async (tx) => {
       // The partner finds only referrals to its own organisation's offers: another's answer 404, like a missing one.
-      const [row] = await tx.query<ReferralRow>(
-        `SELECT ${PARTNER_COLUMNS}
+      // A partner cannot mark a referral it cannot see (source not yet verified): 404 as well.
+      const [row] = await tx.query<ReferralRow & { callback: CallbackJson | null }>(
+        `SELECT ${PARTNER_COLUMNS}, ${callbackColumn('$4', '$5')}
            FROM referrals r
            JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
-          WHERE r.municipality_id = $1 AND r.id = $2::uuid AND ($3::text IS NULL OR o.partner_organisation_id = $3)
+          WHERE r.municipality_id = $1 AND r.id = $2::uuid
+            AND ($3::text IS NULL OR (o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}))
           FOR UPDATE OF r`,
-        [user.municipalityId, referralId, actor === 'partner' ? user.organisationId : null],
+        [user.municipalityId, referralId, actor === 'partner' ? user.organisationId : null, user.id, now],
       );
       if (!row) throw notFound();
       const from = stateOf(row.state);
@@ -217,7 +248,7 @@ export class ReferralService {
       await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: `referral.${to}`, objectId: referralId });
       const [updated] = await this.withHistory(tx, user.municipalityId, [{ ...row, state: to, state_changed_at: now }]);
       if (!updated) throw notFound();
-      return updated;
+      return { ...updated, callback: callbackOf(row.callback) };
     });
   }
 
@@ -229,7 +260,7 @@ export class ReferralService {
     return row?.weeks ?? DEFAULT_NO_RESPONSE_WEEKS;
   }
 
-  private async withHistory(q: Queryable, municipalityId: string, rows: readonly ReferralRow[]): Promise<PartnerReferral[]> {
+  private async withHistory(q: Queryable, municipalityId: string, rows: readonly ReferralRow[]): Promise<Omit<PartnerReferral, 'callback'>[]> {
     if (rows.length === 0) return [];
     const changes = await q.query<{ referral_id: string; state: string; changed_at: unknown }>(
       `SELECT referral_id::text AS referral_id, state, changed_at FROM referral_state_changes

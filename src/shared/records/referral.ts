@@ -29,5 +29,14 @@ export const referralContentSchema = z.strictObject({
   district: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional(),
   /** Only what the family agreed the partner may read; shown to the partner as is. */
   sharedNote: z.string().trim().min(1).max(REFERRAL_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
+  /**
+   * The family explicitly asked this offer's partner to call them back and agreed
+   * that its number goes to that partner, sealed (warm handover). The number
+   * itself is never content: it travels beside it (src/shared/handover-api.ts).
+   */
+  callbackOfferId: offerId.optional(),
+}).refine((content) => content.callbackOfferId === undefined || content.offerIds.includes(content.callbackOfferId), {
+  message: 'callbackOfferNotReferred',
+  path: ['callbackOfferId'],
 });
 export type ReferralContent = z.infer<typeof referralContentSchema>;

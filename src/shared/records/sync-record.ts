@@ -20,6 +20,7 @@ import {
 import { MEDIATION_SCHEMA_VERSION, mediationContentSchema } from './mediation';
 import { SCREENING_SCHEMA_VERSION, screeningContentSchema } from './screening';
 import { REFERRAL_SCHEMA_VERSION, referralContentSchema } from './referral';
+import { warmHandoverSchema } from '../handover-api';
 import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
 
 export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation', 'screening', 'referral'] as const;
@@ -114,6 +115,14 @@ export const referralRecordSchema = z.strictObject({
   schemaVersion: z.literal(REFERRAL_SCHEMA_VERSION),
   caseNumber: caseNumberFormatSchema,
   content: referralContentSchema,
+  /**
+   * The call-back number sealed to the partner's keys, only with the record's
+   * first sending; not content (not hashed, never stored with the record).
+   */
+  warmHandover: warmHandoverSchema.optional(),
+}).refine((record) => record.warmHandover === undefined || record.warmHandover.offerId === record.content.callbackOfferId, {
+  message: 'handoverWithoutCallbackConsent',
+  path: ['warmHandover', 'offerId'],
 });
 
 export const syncRecordSchema = z.discriminatedUnion('kind', [

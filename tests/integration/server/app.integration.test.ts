@@ -137,6 +137,9 @@ describeEachDatabase('app', ({ kind, db }) => {
         'POST /api/partner/referrals/lookup',
         'POST /api/partner/referrals/{referralId}/state',
         'GET /api/sync/referrals',
+        'GET /api/partner/handover-key',
+        'PUT /api/partner/handover-key',
+        'POST /api/partner/referrals/{referralId}/callback/open',
       ].sort(),
     );
     // The push body is documented from the shared zod schema.

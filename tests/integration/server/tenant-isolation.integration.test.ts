@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LoginResponse } from '../../../src/shared/protocol';
 import type { EnrollDeviceResponse, SigningKey, StaffAccount } from '../../../src/shared/staff-api';
 import { uuidv7 } from '../../../src/shared/ids';
+import { createHandoverKey } from '../../../src/shared/crypto/handover-box';
 import { createStaffAccount } from '../../../src/server/services/auth-service';
 import type { Database } from '../../../src/server/db/database';
 import { insertOffer } from '../../../src/server/services/offer-service';
@@ -60,6 +61,7 @@ interface OtherTenant {
   questionnaireId: string;
   /** A referral of its case to its offer, run by its partner organisation. */
   referralId: string;
+  handoverCiphertext: string;
 }
 
 const LIMITS = { max: 100_000, timeWindowMs: 60_000 };
@@ -180,7 +182,14 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
      VALUES ($1, $2, $3, $4, 'familienbildung', $5, $6, 'handedOver')`,
     [referralId, municipalityId, caseNumber, offerId, uuidv7(), coordinator.id],
   );
+  // An open call-back request of that referral (warm handover): its box must never leave Zweitstadt.
+  const handoverCiphertext = `zweitstadtBox${suffix.replace(/[^A-Za-z0-9]/g, '')}`;
+  await db.query(
+    `INSERT INTO warm_handovers (referral_id, municipality_id, boxes, expires_at) VALUES ($1, $2, $3::jsonb, now() + interval '14 days')`,
+    [referralId, municipalityId, JSON.stringify([{ keyId: uuidv7(), epk: 'AAAA', iv: 'AAAAAAAAAAAAAAAA', ct: handoverCiphertext }])],
+  );
   return {
+    handoverCiphertext,
     referralId,
     municipalityId,
     questionnaireId,
@@ -223,6 +232,8 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM questionnaire_definitions WHERE municipality_id = $1 ORDER BY definition_id, version', [m]),
     db.query('SELECT * FROM referrals WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM referral_state_changes WHERE municipality_id = $1 ORDER BY id', [m]),
+    db.query('SELECT * FROM warm_handovers WHERE municipality_id = $1 ORDER BY referral_id', [m]),
+    db.query('SELECT * FROM partner_handover_keys WHERE municipality_id = $1 ORDER BY staff_id', [m]),
     db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
   ]);
   return JSON.stringify(parts);
@@ -260,6 +271,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     );
     const otherDeviceId = other.device.device.deviceId;
 
+    const created = await createHandoverKey('zweitstadt-sweep-passphrase');
+    const ownHandoverKey = { keyId: uuidv7(), publicKey: created.publicKey, wrapped: created.wrapped };
     // Every route must be listed here: a new route fails this test until it is thought through.
     const attempts: Record<string, Attempt> = {
       'GET /api/health': {},
@@ -411,6 +424,10 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'POST /api/partner/referrals/lookup': { body: () => Promise.resolve({ caseNumber: other.caseNumber }) },
       'POST /api/partner/referrals/{referralId}/state': { body: () => Promise.resolve({ state: 'contacted' }) },
       'GET /api/sync/referrals': {},
+      'GET /api/partner/handover-key': {},
+      // Always one's own key: there is no id to name another municipality's account by.
+      'PUT /api/partner/handover-key': { body: () => Promise.resolve(ownHandoverKey) },
+      'POST /api/partner/referrals/{referralId}/callback/open': {},
     };
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
     expect(unplanned).toEqual([]);
@@ -454,6 +471,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       other.emergencyPhone,
       other.questionnaireId,
       other.referralId,
+      other.handoverCiphertext,
     ];
 
     // Every kind of user both in a plain browser and signed in on an enrolled Demo-Stadt tablet.
@@ -522,8 +540,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       }
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
-    // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes
-    expect(pathParamRequests).toBe(callers.length * 10);
+    // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes,
+    // open a call-back request
+    expect(pathParamRequests).toBe(callers.length * 11);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

@@ -3,7 +3,7 @@
 // offers — offer, dates, language, the note the family agreed to share —
 // and mark uptake. Nothing recorded about the family is ever shown here.
 import './referral.css';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { nextStates } from '../../../domain/referral-state';
@@ -13,6 +13,7 @@ import type { OfficeConnection } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
 import { referralOfficeApi } from './referral-office-api';
+import { CallbackOpener, HandoverKeySection, type HandoverKeyInfo, type UnlockedKey } from './PartnerCallback';
 
 type UptakeState = 'contacted' | 'started' | 'completed' | 'declined';
 const isUptakeState = (state: string): state is UptakeState =>
@@ -26,6 +27,23 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [marked, setMarked] = useState<string | null>(null);
+  const [keyInfo, setKeyInfo] = useState<HandoverKeyInfo | undefined>(undefined);
+  const [unlocked, setUnlocked] = useState<UnlockedKey | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    client.handoverKey().then(
+      (info) => {
+        if (current) setKeyInfo(info);
+      },
+      (error: unknown) => {
+        if (current) setFailure(apiErrorKey(error, 'load'));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [client]);
 
   const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
 
@@ -107,6 +125,17 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
                   </>
                 )}
               </dl>
+              <CallbackOpener
+                client={client}
+                referral={referral}
+                keyInfo={keyInfo}
+                unlocked={unlocked}
+                onUnlocked={setUnlocked}
+                formatDate={formatDate}
+                onGone={() => {
+                  setReferrals((current) => current?.map((r) => (r.id === referral.id ? { ...r, callback: null } : r)) ?? null);
+                }}
+              />
               <div className="actions">
                 {nextStates(referral.state, 'partner')
                   .filter(isUptakeState)
@@ -126,6 +155,15 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
           ))}
         </ul>
       )}
+      <HandoverKeySection
+        client={client}
+        keyInfo={keyInfo}
+        formatDate={formatDate}
+        onKeyChange={(info, key) => {
+          setKeyInfo(info);
+          setUnlocked(key);
+        }}
+      />
     </section>
   );
 }

@@ -3,6 +3,9 @@
 // show the referral slip in the family's language (on screen and printed).
 // Nothing about the family is recorded but the case number, the offers, the
 // slip's language and — only if the family agrees — a note for the partner.
+// Warm handover: only if the family explicitly asks a partner to call back,
+// the number is sealed at once to that partner's keys (CallbackRequest) and
+// leaves this tablet with the referral; the tablet itself cannot read it.
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { newReferralRecord } from '../../../domain/record-envelope';
@@ -10,8 +13,10 @@ import { localIsoDate } from '../../../domain/home-contact';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, type FamilyLanguage } from '../../../shared/languages';
 import type { Offer } from '../../../shared/offers';
 import { REFERRAL_NOTE_MAX_LENGTH, MAX_OFFERS_PER_REFERRAL } from '../../../shared/records/referral';
+import type { CallbackKeys } from '../../../shared/handover-api';
 import { useAppServices } from '../../app/AppContext';
 import { ReferralSlip } from './ReferralSlip';
+import { CallbackRequest, sealCallback, type CallbackChoice } from './CallbackRequest';
 
 export interface ReferralFlowProps {
   caseNumber: string;
@@ -24,12 +29,14 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
   const { storage, sync } = useAppServices();
   const noteId = useId();
   const [offers, setOffers] = useState<readonly Offer[] | null>(null);
+  const [callbackKeys, setCallbackKeys] = useState<CallbackKeys>([]);
+  const [callback, setCallback] = useState<CallbackChoice | null>(null);
   const [language, setLanguage] = useState<FamilyLanguage>('de');
   const [chosen, setChosen] = useState<readonly string[]>([]);
   const [note, setNote] = useState('');
-  const [problem, setProblem] = useState<'noOffer' | 'saveFailed' | null>(null);
+  const [problem, setProblem] = useState<'noOffer' | 'invalidPhone' | 'saveFailed' | null>(null);
   const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<{ offers: Offer[]; issuedOn: string } | null>(null);
+  const [saved, setSaved] = useState<{ offers: Offer[]; issuedOn: string; callbackFrom: string | null } | null>(null);
 
   useEffect(() => {
     const mounted = { current: true };
@@ -38,6 +45,7 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
       const consent = records.find((record) => record.envelope?.kind === 'consent')?.envelope;
       if (!mounted.current) return;
       setOffers([...(catalog?.offers ?? [])].sort((a, b) => a.name.localeCompare(b.name)));
+      setCallbackKeys(catalog?.callbackKeys ?? []);
       if (consent?.kind === 'consent') setLanguage(consent.content.language);
     })();
     return () => {
@@ -48,6 +56,12 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
   const save = async () => {
     if (chosen.length === 0) {
       setProblem('noOffer');
+      return;
+    }
+    // A call-back only for a chosen offer with keys, and only with a valid number: else nothing is saved.
+    const wanted = callback !== null && chosen.includes(callback.offerId) ? callback : null;
+    if (wanted !== null && !wanted.phoneValid) {
+      setProblem('invalidPhone');
       return;
     }
     setProblem(null);
@@ -61,13 +75,21 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
           language,
           slipHandedOver: true,
           ...(trimmed === '' ? {} : { sharedNote: trimmed }),
+          ...(wanted === null ? {} : { callbackOfferId: wanted.offerId }),
         },
         caseNumber,
         { deviceId: await storage.device.deviceId(), now: new Date() },
       );
-      await storage.records.saveRecord(record);
+      const sealed = wanted === null ? record : { ...record, warmHandover: await sealCallback(wanted, record.id, callbackKeys) };
+      await storage.records.saveRecord(sealed);
+      setCallback(null); // the number leaves memory with the form
       sync.trigger();
-      setSaved({ offers: (offers ?? []).filter((offer) => chosen.includes(offer.id)), issuedOn: localIsoDate(new Date()) });
+      const chosenOffers = (offers ?? []).filter((offer) => chosen.includes(offer.id));
+      setSaved({
+        offers: chosenOffers,
+        issuedOn: localIsoDate(new Date()),
+        callbackFrom: wanted === null ? null : (chosenOffers.find((offer) => offer.id === wanted.offerId)?.organisation ?? null),
+      });
     } catch {
       setProblem('saveFailed');
     } finally {
@@ -82,6 +104,11 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
         <p className="notice" role="status">
           {t('tablet.saved')}
         </p>
+        {saved.callbackFrom !== null && (
+          <p className="notice" data-testid="callback-saved">
+            {t('tablet.callback.saved', { organisation: saved.callbackFrom })}
+          </p>
+        )}
         <ReferralSlip caseNumber={caseNumber} offers={saved.offers} language={language} issuedOn={saved.issuedOn} />
         <div className="actions">
           <button type="button" className="button" onClick={() => { window.print(); }}>
@@ -164,6 +191,15 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
           {t('tablet.noteHint')}
         </p>
       </div>
+      {offers !== null && (
+        <CallbackRequest
+          offers={offers.filter((offer) => chosen.includes(offer.id))}
+          callbackKeys={callbackKeys}
+          value={callback}
+          onChange={setCallback}
+          invalid={problem === 'invalidPhone'}
+        />
+      )}
       <div role="alert">{problem !== null && <p className="form-error">{t(`tablet.problems.${problem}`)}</p>}</div>
       <div className="actions">
         <button type="button" className="button button--primary" disabled={saving || offers === null} onClick={() => void save()}>

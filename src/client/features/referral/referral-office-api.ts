@@ -17,6 +17,7 @@ import {
   type ReferralSettings,
 } from '../../../shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
+import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrolment } from '../../../shared/handover-api';
 
 const offerPath = (id: string) => `/api/office/offers/${encodeURIComponent(id)}`;
 
@@ -39,6 +40,12 @@ export function referralOfficeApi(api: OfficeConnection) {
       (await api.call(partnerReferralListSchema, '/api/partner/referrals/lookup', 'POST', { caseNumber })).referrals,
     markUptake: (id: string, state: 'contacted' | 'started' | 'completed' | 'declined') =>
       api.call(partnerReferralSchema, `/api/partner/referrals/${encodeURIComponent(id)}/state`, 'POST', { state }),
+    handoverKey: async () => (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'GET')).key,
+    setHandoverKey: async (enrolment: HandoverKeyEnrolment) =>
+      (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'PUT', enrolment)).key,
+    /** Shown once: the server deletes the call-back request's boxes with this answer. */
+    openCallback: (id: string) =>
+      api.call(handoverRevealResponseSchema, `/api/partner/referrals/${encodeURIComponent(id)}/callback/open`, 'POST'),
   };
 }
 export type ReferralOfficeApi = ReturnType<typeof referralOfficeApi>;

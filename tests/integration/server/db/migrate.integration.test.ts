@@ -48,6 +48,7 @@ describe('validateMigrationFileNames', () => {
     expect(files[6]).toEqual({ version: 7, fileName: '007_reports.sql' });
     expect(files[7]).toEqual({ version: 8, fileName: '008_questionnaires.sql' });
     expect(files[8]).toEqual({ version: 9, fileName: '009_welcome_items.sql' });
+    expect(files[9]).toEqual({ version: 10, fileName: '010_warm_handovers.sql' });
   });
 });
 
@@ -68,7 +69,7 @@ for (const kind of testDatabaseKinds()) {
       expect((await migrate(db)).applied).toEqual(shipped);
       expect((await migrate(db)).applied).toEqual([]);
       const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows.map((r) => r.version).sort()).toEqual(shipped);
+      expect(rows.map((r) => r.version).sort((a, b) => a - b)).toEqual(shipped);
       const tables = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
       );
@@ -93,6 +94,8 @@ for (const kind of testDatabaseKinds()) {
         'record_reviews',
         'referrals',
         'referral_state_changes',
+        'partner_handover_keys',
+        'warm_handovers',
       ]));
     });
 

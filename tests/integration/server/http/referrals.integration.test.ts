@@ -6,8 +6,6 @@
 // the case's referrals and leaves the tombstone.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { contentHash } from '../../../../src/shared/content-hash';
-import { uuidv7 } from '../../../../src/shared/ids';
 import { offerCatalogResponseSchema } from '../../../../src/shared/offers';
 import { errorEnvelopeSchema, pushResponseSchema } from '../../../../src/shared/protocol';
 import {
@@ -20,8 +18,7 @@ import {
 } from '../../../../src/shared/referral-api';
 import type { ManagedOffer } from '../../../../src/shared/referral-api';
 import type { ReferralContent } from '../../../../src/shared/records/referral';
-import type { ReferralRecord, WelcomeVisitRecord } from '../../../../src/shared/records/sync-record';
-import type { WelcomeVisitContent } from '../../../../src/shared/records/welcome-visit';
+import { PARTNER_OFFER, SECRET_VISIT_NOTE, UNLINKED_OFFER, referralRecord, welcomeVisitRecord } from '../../../fixtures/referral-records';
 import { createStaffAccount } from '../../../../src/server/services/auth-service';
 import {
   DEMO_MUNICIPALITY_ID,
@@ -48,62 +45,7 @@ import {
 import type { TabletSession } from '../../helpers/test-app';
 
 const WEEK = 7 * 86_400_000;
-const PARTNER_OFFER = 'familienhebammen-demo';
-const UNLINKED_OFFER = 'erziehungsberatung-demo';
-const SECRET_VISIT_NOTE = 'Vertraulicher Besuchsvermerk 4711';
 const SHARED_NOTE = 'Bitte nachmittags anrufen lassen';
-
-async function referralRecord(
-  deviceId: string,
-  caseNumber: string,
-  content: Partial<ReferralContent> = {},
-): Promise<ReferralRecord> {
-  const full: ReferralContent = {
-    sourceRecordId: uuidv7(),
-    offerIds: [PARTNER_OFFER],
-    language: 'ar',
-    slipHandedOver: true,
-    ...content,
-  };
-  return {
-    id: uuidv7(),
-    revision: 1,
-    kind: 'referral',
-    schemaVersion: 1,
-    formVersion: '2026.1',
-    deviceId,
-    createdAt: '2026-11-20T09:00:00.000+01:00',
-    caseNumber,
-    contentHash: await contentHash(full),
-    content: full,
-  };
-}
-
-async function welcomeVisitRecord(deviceId: string, caseNumber: string): Promise<WelcomeVisitRecord> {
-  const content: WelcomeVisitContent = {
-    outcome: 'visited',
-    visitDate: '2026-11-20',
-    weekOfLife: 4,
-    firstChild: true,
-    topics: ['sleep'],
-    itemsHandedOver: [],
-    offersRecommended: [],
-    followUpWished: false,
-    note: SECRET_VISIT_NOTE,
-  };
-  return {
-    id: uuidv7(),
-    revision: 1,
-    kind: 'welcomeVisit',
-    schemaVersion: 1,
-    formVersion: '2026.1',
-    deviceId,
-    createdAt: '2026-11-20T08:30:00.000+01:00',
-    caseNumber,
-    contentHash: await contentHash(content),
-    content,
-  };
-}
 
 describeEachDatabase('referrals', ({ db }) => {
   let app: FastifyInstance;
@@ -259,6 +201,52 @@ describeEachDatabase('referrals', ({ db }) => {
     expect(unlinked.statusCode).toBe(404);
     const [row] = await db().query<{ state: string }>('SELECT state FROM referrals WHERE id = $1', [ids[2]]);
     expect(row?.state).toBe('handedOver');
+  });
+
+  it('shows a partner a referral only once the record it came from counts (approved, or needing no second check)', async () => {
+    const caseNumber = newCaseNumber();
+    const consent = await consentRecord(tablet.deviceId, caseNumber, {
+      content: await consentContent('de', { scopes: ['documentation', 'referral'] }),
+    });
+    // A visit that recommends offers needs a second check (the default rule); it is not yet approved.
+    const visit = await welcomeVisitRecord(tablet.deviceId, caseNumber, { offersRecommended: ['familienhebamme'] });
+    const referral = await referralRecord(tablet.deviceId, caseNumber, { sourceRecordId: visit.id });
+    expect((await push([consent, visit, referral])).map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
+    const id = referralId(referral.id, PARTNER_OFFER);
+    partnerToken = await signInPartner();
+    expect((await lookup(partnerToken, caseNumber)).referrals).toEqual([]);
+    expect((await mark(partnerToken, id, 'contacted')).statusCode).toBe(404);
+    // Once the visit is approved (what POST /api/reviews sets), the partner sees the referral and can mark it.
+    await db().query('UPDATE records SET approved_at = now() WHERE id = $1', [visit.id]);
+    expect((await lookup(partnerToken, caseNumber)).referrals.map((r) => r.id)).toEqual([id]);
+    expect((await mark(partnerToken, id, 'contacted')).statusCode).toBe(200);
+  });
+
+  it('withdraws an offer a later revision of the referral no longer names, unless the family was already seen there', async () => {
+    const { caseNumber, referral, ids } = await referredCase([PARTNER_OFFER, otherOfferId]);
+    expect((await mark(otherPartnerToken, ids[1] ?? '', 'contacted')).statusCode).toBe(200);
+    const revised = await referralRecord(
+      tablet.deviceId,
+      caseNumber,
+      { ...referral.content, offerIds: [UNLINKED_OFFER] },
+      { id: referral.id, revision: 2 },
+    );
+    expect((await push([revised])).map((r) => r.outcome)).toEqual(['accepted']);
+    const rows = await db().query<{ offer_id: string; state: string }>(
+      'SELECT offer_id, state FROM referrals WHERE record_id = $1 ORDER BY offer_id',
+      [referral.id],
+    );
+    // The handed-over referral is gone; the one the family took up stays; the newly named one is there.
+    expect(rows.map((r) => [r.offer_id, r.state])).toEqual([
+      [UNLINKED_OFFER, 'handedOver'],
+      [otherOfferId, 'contacted'],
+    ]);
+    partnerToken = await signInPartner();
+    expect((await lookup(partnerToken, caseNumber)).referrals).toEqual([]);
+    const audit = await db().query<{ object_id: string }>("SELECT object_id FROM audit_log WHERE action = 'referral.withdrawnByRevision' AND object_id = $1", [
+      ids[0],
+    ]);
+    expect(audit).toHaveLength(1);
   });
 
   it('lets only partners look up referrals, and refuses an invalid case number', async () => {

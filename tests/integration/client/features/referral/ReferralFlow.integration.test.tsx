@@ -23,6 +23,8 @@ import { ReferralSummary } from '../../../../../src/client/features/referral/Ref
 import { renderWithServices } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/referral.json';
 import arFamily from '../../../../../locales/ar/family.json';
+import type { CallbackKeys } from '../../../../../src/shared/handover-api';
+import { createHandoverKey, openHandover } from '../../../../../src/shared/crypto/handover-box';
 
 beforeAll(async () => {
   await initI18n('de');
@@ -32,7 +34,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-async function consentedCase(scopes: ConsentScope[]) {
+async function consentedCase(scopes: ConsentScope[], callbackKeys: CallbackKeys = []) {
   const { storage, db } = await unlockedTestStorage();
   const caseNumber = generateCaseNumber();
   const context = { deviceId: await storage.device.deviceId(), now: new Date() };
@@ -43,7 +45,7 @@ async function consentedCase(scopes: ConsentScope[]) {
       context,
     ),
   );
-  await storage.device.saveOffers({ serverTime: new Date().toISOString(), version: 'v1', offers: DEMO_OFFERS.slice(0, 3) });
+  await storage.device.saveOffers({ serverTime: new Date().toISOString(), version: 'v1', offers: DEMO_OFFERS.slice(0, 3), callbackKeys });
   return { storage, db, caseNumber };
 }
 
@@ -199,5 +201,49 @@ describe('referral on the tablet', () => {
     vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(json(403, { error: { reason: 'forbidden', message: 'tablet only' } }))));
     await pullReferralStates(storage);
     expect(await storage.device.referralStates()).toEqual(states.referrals);
+  });
+
+  it('seals a call-back number at once to the partner’s keys only with the family’s consent, and drops the boxes once sent', async () => {
+    const [first, second] = DEMO_OFFERS;
+    const partner = await createHandoverKey('partner-passphrase-2026');
+    const keyId = uuidv7();
+    const { storage, caseNumber } = await consentedCase(['documentation', 'referral'], [
+      { offerId: first?.id ?? '', keys: [{ keyId, publicKey: partner.publicKey }] },
+    ]);
+    renderWithServices(storage, <ReferralFlow caseNumber={caseNumber} sourceRecordId={uuidv7()} onDone={() => undefined} />);
+    // An offer whose partner has no key: no call-back, and the section says why.
+    fireEvent.click(await screen.findByRole('checkbox', { name: new RegExp(second?.name ?? '') }));
+    expect(screen.getByText(de.tablet.callback.unavailable)).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(first?.name ?? '') }));
+    // No number field until the family's explicit consent is ticked.
+    expect(screen.queryByRole('textbox', { name: /Telefonnummer/ })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: de.tablet.callback.consent }));
+    const phone = screen.getByLabelText(/Telefonnummer für den Rückruf/);
+    fireEvent.change(phone, { target: { value: 'Frau Y. 0151' } });
+    fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
+    expect(await screen.findByText(de.tablet.problems.invalidPhone)).toBeTruthy();
+    expect((await storage.records.listRecords()).filter((row) => row.kind === 'referral')).toEqual([]);
+
+    fireEvent.change(phone, { target: { value: '0151 2345 6789' } });
+    fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
+    expect(await screen.findByTestId('callback-saved')).toBeTruthy();
+    const row = (await storage.records.listRecords()).find((r) => r.kind === 'referral');
+    const referral = row?.envelope;
+    if (referral?.kind !== 'referral' || referral.warmHandover === undefined) throw new Error('a referral with a call-back expected');
+    // The content names only the consented offer; the number is in no field, only in the box for the partner.
+    expect(referral.content.callbackOfferId).toBe(first?.id);
+    expect(JSON.stringify(referral)).not.toMatch(/2345|6789/);
+    const [box] = referral.warmHandover.boxes;
+    if (!box) throw new Error('one box expected');
+    expect(await openHandover(partner.privateKey, box, { recordId: referral.id, offerId: first?.id ?? '' })).toEqual({ phone: '0151 2345 6789' });
+
+    // Once the server answered, the boxes leave the tablet too.
+    const queued = await storage.records.peekOutbox(10);
+    const item = queued.find((q) => q.record.id === referral.id);
+    if (!item) throw new Error('the referral should be queued');
+    await storage.records.applyPushResults([item], [{ id: referral.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: new Date().toISOString() }], new Date().toISOString());
+    const after = (await storage.records.listRecords()).find((r) => r.id === row?.id)?.envelope;
+    expect(after?.kind).toBe('referral');
+    expect(after && 'warmHandover' in after).toBe(false);
   });
 });

@@ -40,7 +40,7 @@ function offer(id: string, name: string, fields: Offer['fields']): Offer {
 
 async function setup(props: { caseNumber?: string; consentFor?: string; contacts?: DeviceConfig['emergencyContacts']; offers?: Offer[] } = {}): Promise<Setup> {
   const { storage } = await unlockedTestStorage();
-  if (props.offers) await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: props.offers });
+  if (props.offers) await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: props.offers, callbackKeys: [] });
   await storage.device.saveConfig(testDeviceConfig({ municipality: { id: 'moers', name: 'Moers' }, emergencyContacts: props.contacts ?? CONTACTS }));
   if (props.consentFor !== undefined) await saveScreeningConsent(storage, props.consentFor);
   const done: number[] = [];

@@ -1,0 +1,282 @@
+// Warm handover in the partner's browser. HandoverKeySection: a staff member
+// sets up their call-back key once — the key pair is made here, the private
+// key wrapped under a passphrase that never leaves this page; the server gets
+// only the public key and the wrapped blob. CallbackOpener: a family's
+// call-back request is opened once — the passphrase unwraps the key here
+// first (a wrong one opens nothing and deletes nothing), then the server hands
+// over the box and deletes the request, and the number is shown until the
+// call is made. The unwrapped key lives only in this page's memory.
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { HandoverBoxError, createHandoverKey, openHandover, unwrapHandoverKey } from '../../../shared/crypto/handover-box';
+import type { Key } from '../../../shared/crypto/types';
+import { handoverPayloadSchema, type HandoverKeyResponse } from '../../../shared/handover-api';
+import { uuidv7 } from '../../../shared/ids';
+import type { PartnerReferral } from '../../../shared/referral-api';
+import { OfficeApiError } from '../office/office-api';
+import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
+import { FormFailure } from '../office/FormFailure';
+import type { ReferralOfficeApi } from './referral-office-api';
+
+export const MIN_HANDOVER_PASSPHRASE_LENGTH = 12;
+
+export type HandoverKeyInfo = HandoverKeyResponse['key'];
+
+/** The unwrapped key of this page (null until the passphrase was given once). */
+export interface UnlockedKey {
+  keyId: string;
+  privateKey: Key;
+}
+
+interface KeySectionProps {
+  client: ReferralOfficeApi;
+  keyInfo: HandoverKeyInfo | undefined;
+  onKeyChange: (info: HandoverKeyInfo, unlocked: UnlockedKey | null) => void;
+  formatDate: (iso: string) => string;
+}
+
+export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate }: KeySectionProps) {
+  const { t } = useTranslation('referral');
+  const id = useId();
+  const [editing, setEditing] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [problem, setProblem] = useState<'tooShort' | 'mismatch' | null>(null);
+  const [failure, setFailure] = useState<ApiErrorKey | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState(false);
+
+  const create = async () => {
+    if (passphrase.length < MIN_HANDOVER_PASSPHRASE_LENGTH) {
+      setProblem('tooShort');
+      return;
+    }
+    if (passphrase !== repeat) {
+      setProblem('mismatch');
+      return;
+    }
+    setProblem(null);
+    setFailure(null);
+    setBusy(true);
+    try {
+      const made = await createHandoverKey(passphrase);
+      const keyId = uuidv7();
+      const info = await client.setHandoverKey({ keyId, publicKey: made.publicKey, wrapped: made.wrapped });
+      setPassphrase('');
+      setRepeat('');
+      setEditing(false);
+      setCreated(true);
+      onKeyChange(info, { keyId, privateKey: made.privateKey });
+    } catch (error) {
+      setFailure(apiErrorKey(error, 'load'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (keyInfo === undefined) return null; // still loading
+  return (
+    <section className="handover-key" aria-labelledby={`${id}-title`} data-testid="handover-key">
+      <h3 id={`${id}-title`}>{t('partner.handoverKey.title')}</h3>
+      <p className="hint">{t('partner.handoverKey.intro')}</p>
+      <div role="status">
+        {keyInfo === null ? (
+          <p className="notice">{t('partner.handoverKey.missing')}</p>
+        ) : (
+          <p>{t('partner.handoverKey.present', { date: formatDate(keyInfo.createdAt) })}</p>
+        )}
+        {created && <p className="notice">{t('partner.handoverKey.created')}</p>}
+      </div>
+      {keyInfo !== null && !editing ? (
+        <button type="button" className="button" onClick={() => { setEditing(true); setCreated(false); }}>
+          {t('partner.handoverKey.replace')}
+        </button>
+      ) : (
+        <form
+          className="handover-key-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void create();
+          }}
+        >
+          {keyInfo !== null && <p className="hint">{t('partner.handoverKey.replaceWarning')}</p>}
+          <div className="field">
+            <label htmlFor={`${id}-passphrase`}>{t('partner.handoverKey.passphrase')}</label>
+            <input
+              id={`${id}-passphrase`}
+              type="password"
+              autoComplete="new-password"
+              value={passphrase}
+              aria-invalid={problem === 'tooShort'}
+              onChange={(event) => {
+                setPassphrase(event.target.value);
+              }}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-repeat`}>{t('partner.handoverKey.repeat')}</label>
+            <input
+              id={`${id}-repeat`}
+              type="password"
+              autoComplete="new-password"
+              value={repeat}
+              aria-invalid={problem === 'mismatch'}
+              onChange={(event) => {
+                setRepeat(event.target.value);
+              }}
+            />
+          </div>
+          <div role="alert">{problem !== null && <p className="form-error">{t(`partner.handoverKey.${problem}`)}</p>}</div>
+          <FormFailure failure={failure} />
+          <div className="actions">
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {t(keyInfo === null ? 'partner.handoverKey.create' : 'partner.handoverKey.replace')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+interface OpenerProps {
+  client: ReferralOfficeApi;
+  referral: PartnerReferral;
+  keyInfo: HandoverKeyInfo | undefined;
+  unlocked: UnlockedKey | null;
+  onUnlocked: (unlocked: UnlockedKey) => void;
+  /** The request is gone on the server (opened, expired or withdrawn). */
+  onGone: () => void;
+  formatDate: (iso: string) => string;
+}
+
+type OpenProblem = 'wrongPassphrase' | 'gone' | 'notSealedToYou' | 'unreadable';
+
+export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked, onGone, formatDate }: OpenerProps) {
+  const { t } = useTranslation('referral');
+  const id = useId();
+  const [passphrase, setPassphrase] = useState('');
+  const [phone, setPhone] = useState<string | null>(null);
+  const [problem, setProblem] = useState<OpenProblem | null>(null);
+  const [failure, setFailure] = useState<ApiErrorKey | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (phone !== null) {
+    return (
+      <div className="callback callback--open" data-testid="callback-number">
+        <p>
+          {t('partner.callback.number')}:{' '}
+          <a className="callback-phone" href={`tel:${phone.replace(/[^0-9+]/g, '')}`} dir="ltr">
+            {phone}
+          </a>
+        </p>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setPhone(null);
+            onGone();
+          }}
+        >
+          {t('partner.callback.done')}
+        </button>
+      </div>
+    );
+  }
+  if (referral.callback === null) {
+    // Gone on the server meanwhile: say why, if this opener tried.
+    return problem === null ? null : (
+      <p className="form-error" role="alert">
+        {t(`partner.callback.${problem}`)}
+      </p>
+    );
+  }
+
+  const open = async () => {
+    setProblem(null);
+    setFailure(null);
+    setBusy(true);
+    try {
+      // The key first: a wrong passphrase must not cost the family its one showing.
+      let key = unlocked;
+      if (key === null) {
+        if (!keyInfo) return;
+        try {
+          key = { keyId: keyInfo.keyId, privateKey: await unwrapHandoverKey(passphrase, keyInfo.wrapped) };
+        } catch (error) {
+          if (error instanceof HandoverBoxError) {
+            setProblem('wrongPassphrase');
+            return;
+          }
+          throw error;
+        }
+        setPassphrase('');
+        onUnlocked(key);
+      }
+      const answer = await client.openCallback(referral.id);
+      try {
+        const payload = handoverPayloadSchema.parse(
+          await openHandover(key.privateKey, answer.box, { recordId: answer.recordId, offerId: answer.offerId }),
+        );
+        setPhone(payload.phone);
+      } catch {
+        setProblem('unreadable');
+        onGone();
+      }
+    } catch (error) {
+      if (error instanceof OfficeApiError && error.status === 404) {
+        setProblem('gone');
+        onGone();
+      } else if (error instanceof OfficeApiError && error.status === 409) {
+        setProblem('notSealedToYou');
+      } else {
+        setFailure(apiErrorKey(error, 'load'));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="callback" data-testid="callback-request">
+      <p>
+        <strong>{t('partner.callback.requested', { date: formatDate(referral.callback.expiresAt) })}</strong>
+      </p>
+      {!referral.callback.sealedToYou ? (
+        <p className="hint">{t('partner.callback.notForYou')}</p>
+      ) : keyInfo === null || keyInfo === undefined ? (
+        <p className="hint">{t('partner.callback.noKey')}</p>
+      ) : (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void open();
+          }}
+        >
+          {unlocked === null && (
+            <div className="field">
+              <label htmlFor={`${id}-passphrase`}>{t('partner.callback.passphrase')}</label>
+              <input
+                id={`${id}-passphrase`}
+                type="password"
+                autoComplete="current-password"
+                value={passphrase}
+                onChange={(event) => {
+                  setPassphrase(event.target.value);
+                }}
+              />
+            </div>
+          )}
+          <p className="hint">{t('partner.callback.openHint')}</p>
+          <div className="actions">
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {t('partner.callback.open')}
+            </button>
+          </div>
+        </form>
+      )}
+      <div role="alert">{problem !== null && <p className="form-error">{t(`partner.callback.${problem}`)}</p>}</div>
+      <FormFailure failure={failure} />
+    </div>
+  );
+}

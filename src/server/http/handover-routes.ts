@@ -1,0 +1,70 @@
+// Warm handover routes for partner staff (src/server/services/handover-service.ts):
+// their own handover key (public key + the private key wrapped in the
+// browser), and opening a call-back request once. The referral id is in the
+// path; the number never is — it travels only sealed, in the answer body.
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { errorEnvelopeSchema } from '../../shared/protocol';
+import { handoverKeyEnrolmentSchema, handoverKeyResponseSchema, handoverRevealResponseSchema } from '../../shared/handover-api';
+import { referralIdParamsSchema } from '../../shared/referral-api';
+import type { AuthService } from '../services/auth-service';
+import type { HandoverService } from '../services/handover-service';
+import { authenticateWith, requireRoles, requireSession } from './auth';
+
+export interface HandoverRoutesOptions {
+  auth: AuthService;
+  handovers: HandoverService;
+}
+
+export const handoverRoutes: FastifyPluginCallbackZod<HandoverRoutesOptions> = (app, { auth, handovers }, done) => {
+  const partners = [authenticateWith(auth), requireRoles('partner')];
+  const security = [{ bearer: [] }];
+  const denied = { 401: errorEnvelopeSchema, 403: errorEnvelopeSchema } as const;
+
+  app.get(
+    '/api/partner/handover-key',
+    {
+      onRequest: partners,
+      schema: {
+        summary: "One's own handover key: public key and the private key wrapped under a passphrase only the browser knows (partner)",
+        tags: ['referrals'],
+        security,
+        response: { 200: handoverKeyResponseSchema, ...denied },
+      },
+    },
+    (request) => handovers.key(requireSession(request).user),
+  );
+
+  app.put(
+    '/api/partner/handover-key',
+    {
+      onRequest: partners,
+      schema: {
+        summary: "Enrol or replace one's own handover key (partner); tablets seal call-back numbers to it after their next pull",
+        tags: ['referrals'],
+        security,
+        body: handoverKeyEnrolmentSchema,
+        response: { 200: handoverKeyResponseSchema, 400: errorEnvelopeSchema, 409: errorEnvelopeSchema, ...denied },
+      },
+    },
+    (request) => handovers.setKey(requireSession(request).user, request.body),
+  );
+
+  app.post(
+    '/api/partner/referrals/:referralId/callback/open',
+    {
+      onRequest: partners,
+      schema: {
+        summary: 'Open a call-back request once: the box sealed to your key; all its boxes are deleted (partner)',
+        description:
+          '404 for no open request, an expired one (14 days) or another organisation’s referral; ' +
+          '409 when no box is sealed to your current key (nothing is deleted then).',
+        tags: ['referrals'],
+        security,
+        params: referralIdParamsSchema,
+        response: { 200: handoverRevealResponseSchema, 400: errorEnvelopeSchema, 404: errorEnvelopeSchema, 409: errorEnvelopeSchema, ...denied },
+      },
+    },
+    (request) => handovers.reveal(requireSession(request).user, request.params.referralId),
+  );
+  done();
+};

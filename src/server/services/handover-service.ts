@@ -1,0 +1,133 @@
+// Warm handover on the server (src/shared/handover-api.ts): partner staff keep
+// their handover key here (the private key only wrapped under a passphrase this
+// server never sees), tablets get the public keys per offer with the
+// catalogue, and a partner opens a call-back request once — the answer carries
+// the one box sealed to that person's key, and every box of the request is
+// deleted in the same transaction. Unopened boxes are deleted after 14 days.
+// This server can route and delete the boxes; it cannot open one.
+import type { Database, Queryable } from '../db/database';
+import { toIsoTimestamp } from '../db/database';
+import type { SessionUser } from '../../shared/protocol';
+import type { CallbackKeys, HandoverKeyEnrolment, HandoverKeyResponse, HandoverRevealResponse } from '../../shared/handover-api';
+import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '../../shared/handover-api';
+import { HandoverBoxError, importHandoverPublicKey } from '../../shared/crypto/handover-box';
+import { ApiError, defaultMessage } from '../http/errors';
+import { audit, isUniqueViolation } from './revocation';
+
+/** Every hour, expired boxes are deleted (reads never show them anyway). */
+export const HANDOVER_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Deletes the boxes of call-back requests older than 14 days; returns how many requests. */
+export async function purgeExpiredHandovers(db: Queryable, now: Date): Promise<number> {
+  const rows = await db.query<{ referral_id: string }>(
+    'DELETE FROM warm_handovers WHERE expires_at <= $1 RETURNING referral_id::text AS referral_id',
+    [now],
+  );
+  return rows.length;
+}
+
+/** The public keys a tablet seals to, per offer: active partner staff of the organisation running it. */
+export async function callbackKeysFor(db: Queryable, municipalityId: string): Promise<CallbackKeys> {
+  const rows = await db.query<{ offer_id: string; keys: { keyId: string; publicKey: string }[] }>(
+    `SELECT o.id AS offer_id,
+            json_agg(json_build_object('keyId', k.key_id::text, 'publicKey', k.public_key) ORDER BY k.key_id) AS keys
+       FROM offers o
+       JOIN staff_accounts s ON s.municipality_id = o.municipality_id AND s.organisation_id = o.partner_organisation_id
+                            AND s.active AND 'partner' = ANY (s.roles)
+       JOIN partner_handover_keys k ON k.staff_id = s.id AND k.municipality_id = o.municipality_id
+      WHERE o.municipality_id = $1
+      GROUP BY o.id
+      ORDER BY o.id COLLATE "C"`,
+    [municipalityId],
+  );
+  return rows.map((row) => ({ offerId: row.offer_id, keys: row.keys.slice(0, MAX_HANDOVER_RECIPIENTS) }));
+}
+
+const noRequest = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+
+export class HandoverService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async key(user: SessionUser): Promise<HandoverKeyResponse> {
+    const [row] = await this.db.query<{ key_id: string; public_key: string; wrapped_private_key: HandoverKeyEnrolment['wrapped']; created_at: unknown }>(
+      `SELECT key_id::text AS key_id, public_key, wrapped_private_key, created_at
+         FROM partner_handover_keys WHERE staff_id = $1 AND municipality_id = $2`,
+      [user.id, user.municipalityId],
+    );
+    return {
+      key:
+        row === undefined
+          ? null
+          : { keyId: row.key_id, publicKey: row.public_key, wrapped: row.wrapped_private_key, createdAt: toIsoTimestamp(row.created_at) },
+    };
+  }
+
+  /**
+   * Enrols (or replaces) one's own handover key. Call-back requests sealed to
+   * the old key can then be opened only by colleagues whose keys they were
+   * also sealed to; tablets seal to the new key after their next pull.
+   */
+  async setKey(user: SessionUser, enrolment: HandoverKeyEnrolment): Promise<HandoverKeyResponse> {
+    try {
+      await importHandoverPublicKey(enrolment.publicKey);
+    } catch (error) {
+      if (!(error instanceof HandoverBoxError)) throw error;
+      throw new ApiError(400, 'invalidRequest', 'The public key is not an ECDH P-256 key.', [
+        { path: 'publicKey', message: 'invalidKey' },
+      ]);
+    }
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO partner_handover_keys (staff_id, municipality_id, key_id, public_key, wrapped_private_key, created_at)
+           VALUES ($1, $2, $3::uuid, $4, $5::jsonb, $6)
+           ON CONFLICT (staff_id) DO UPDATE SET key_id = EXCLUDED.key_id, public_key = EXCLUDED.public_key,
+             wrapped_private_key = EXCLUDED.wrapped_private_key, created_at = EXCLUDED.created_at`,
+          [user.id, user.municipalityId, enrolment.keyId, enrolment.publicKey, JSON.stringify(enrolment.wrapped), this.clock()],
+        );
+        await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'handover.keySet', objectId: enrolment.keyId });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ApiError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
+      }
+      throw error;
+    }
+    return this.key(user);
+  }
+
+  /**
+   * Hands the caller the box sealed to their key and deletes every box of the
+   * request in the same transaction: shown once. 404 for no (or an expired)
+   * request or another organisation's referral; 409 — nothing deleted — when
+   * none of the boxes is sealed to the caller's current key.
+   */
+  async reveal(user: SessionUser, referralId: string): Promise<HandoverRevealResponse> {
+    const now = this.clock();
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ record_id: string; offer_id: string; boxes: unknown[]; key_id: string | null }>(
+        `SELECT r.record_id::text AS record_id, r.offer_id, h.boxes,
+                (SELECT k.key_id::text FROM partner_handover_keys k WHERE k.staff_id = $4 AND k.municipality_id = $1) AS key_id
+           FROM warm_handovers h
+           JOIN referrals r ON r.id = h.referral_id AND r.municipality_id = h.municipality_id
+           JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
+          WHERE h.municipality_id = $1 AND h.referral_id = $2::uuid AND o.partner_organisation_id = $3 AND h.expires_at > $5
+          FOR UPDATE OF h`,
+        [user.municipalityId, referralId, user.organisationId, user.id, now],
+      );
+      if (!row) throw noRequest();
+      const box = row.boxes.map((candidate) => handoverBoxSchema.safeParse(candidate)).find((parsed) => parsed.success && parsed.data.keyId === row.key_id);
+      if (!box?.success) {
+        throw new ApiError(409, 'conflict', 'This call-back request was not sealed to your current handover key.', [
+          { path: 'key', message: 'notSealedToYourKey' },
+        ]);
+      }
+      await tx.query('DELETE FROM warm_handovers WHERE municipality_id = $1 AND referral_id = $2::uuid', [user.municipalityId, referralId]);
+      await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'handover.opened', objectId: referralId });
+      return { recordId: row.record_id, offerId: row.offer_id, box: box.data };
+    });
+  }
+}

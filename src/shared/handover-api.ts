@@ -1,0 +1,100 @@
+// Warm handover (warme Übergabe): only where a family explicitly asks a partner
+// to call them back, the tablet seals the call-back number to the public keys
+// of that partner's staff (src/shared/crypto/handover-box.ts) and sends the
+// boxes with the referral record — beside its content, never in it. The
+// backend stores the boxes apart from every record, cannot open them, hands
+// them to that partner once and deletes them then, or after 14 days unopened.
+import { z } from 'zod';
+import { UUID_PATTERN } from './ids';
+import { MIN_PBKDF2_ITERATIONS } from './crypto/key-derivation';
+
+/** Unopened boxes are deleted this many days after the referral reached the server. */
+export const HANDOVER_TTL_DAYS = 14;
+/** More staff keys than this per partner organisation are not sealed to (the box list stays small). */
+export const MAX_HANDOVER_RECIPIENTS = 20;
+
+const base64Url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, { message: 'invalidEncoding' });
+const offerId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOffer' });
+const keyId = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
+
+/**
+ * A call-back number as staff type it with the family: digits with the usual
+ * separators, optionally a leading +; 6 to 15 digits.
+ */
+export const callbackPhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()/-]{4,28}[0-9]$/, { message: 'invalidPhone' })
+  .refine((value) => {
+    const digits = value.replace(/[^0-9]/g, '').length;
+    return digits >= 6 && digits <= 15;
+  }, { message: 'invalidPhone' });
+
+/** What is sealed: the number, nothing else about the family. */
+export const handoverPayloadSchema = z.strictObject({ phone: callbackPhoneSchema });
+export type HandoverPayload = z.infer<typeof handoverPayloadSchema>;
+
+export const handoverBoxSchema = z.strictObject({
+  keyId,
+  epk: base64Url(200),
+  iv: base64Url(16),
+  ct: base64Url(400),
+});
+
+/** Sent with a referral record (beside its content): the boxes for the one offer whose partner calls back. */
+export const warmHandoverSchema = z.strictObject({
+  offerId,
+  boxes: z
+    .array(handoverBoxSchema)
+    .min(1)
+    .max(MAX_HANDOVER_RECIPIENTS)
+    .refine((boxes) => new Set(boxes.map((box) => box.keyId)).size === boxes.length, { message: 'duplicateKey' }),
+});
+export type WarmHandover = z.infer<typeof warmHandoverSchema>;
+
+/** The keys a tablet seals to, per offer whose partner organisation has staff with a handover key. */
+export const callbackKeysSchema = z.array(
+  z.strictObject({
+    offerId,
+    keys: z.array(z.strictObject({ keyId, publicKey: base64Url(200) })).min(1).max(MAX_HANDOVER_RECIPIENTS),
+  }),
+);
+export type CallbackKeys = z.infer<typeof callbackKeysSchema>;
+
+const wrappedHandoverKeySchema = z.strictObject({
+  kdf: z.strictObject({
+    name: z.literal('PBKDF2'),
+    hash: z.literal('SHA-256'),
+    iterations: z.int().min(MIN_PBKDF2_ITERATIONS).max(10_000_000),
+    salt: base64Url(64),
+  }),
+  iv: base64Url(16),
+  ct: base64Url(400),
+});
+
+/** A partner staff member's handover key: the public key, and the private key wrapped in the browser. */
+export const handoverKeyEnrolmentSchema = z.strictObject({
+  keyId,
+  publicKey: base64Url(200),
+  wrapped: wrappedHandoverKeySchema,
+});
+export type HandoverKeyEnrolment = z.infer<typeof handoverKeyEnrolmentSchema>;
+
+export const handoverKeyResponseSchema = z.strictObject({
+  key: handoverKeyEnrolmentSchema.extend({ createdAt: z.iso.datetime() }).nullable(),
+});
+export type HandoverKeyResponse = z.infer<typeof handoverKeyResponseSchema>;
+
+/** What a partner's look-up says of a call-back request: until when, and whether it is sealed to the caller's key. */
+export const partnerCallbackSchema = z.strictObject({
+  expiresAt: z.iso.datetime(),
+  sealedToYou: z.boolean(),
+});
+
+/** The one answer that carries a box: after it, the server has deleted all boxes of that referral. */
+export const handoverRevealResponseSchema = z.strictObject({
+  recordId: z.string().regex(UUID_PATTERN),
+  offerId,
+  box: handoverBoxSchema,
+});
+export type HandoverRevealResponse = z.infer<typeof handoverRevealResponseSchema>;
