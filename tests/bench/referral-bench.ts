@@ -2,8 +2,9 @@
 // (POST /api/partner/referrals/lookup) under 100 concurrent requests on
 // loopback, measured with autocannon: requests/s and p99 latency. The backend
 // is buildApp in this process on PGlite and — when DATABASE_URL is set — on
-// PostgreSQL, with a realistic table: CASES cases, each referred to two
-// offers (one of the demo partner's, one not), so every look-up filters.
+// PostgreSQL, with a realistic table: CASES cases, each referred from a
+// welcome visit to two offers (one of the demo partner's, one not), so every
+// look-up filters and checks that the referral's source record counts.
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { buildApp } from '../../src/server/app';
@@ -29,13 +30,25 @@ async function fillReferrals(db: Database, count: number): Promise<string[]> {
   const [creator] = await db.query<{ id: string }>("SELECT id FROM staff_accounts WHERE username = 'home.partner'");
   if (!creator) throw new Error('demo seed changed: no home.partner');
   const caseNumbers = Array.from({ length: count }, () => generateCaseNumber());
-  const rows = caseNumbers.flatMap((caseNumber) =>
-    ['familienhebammen-demo', 'erziehungsberatung-demo'].map((offerId) => ({ id: uuidv7(), caseNumber, offerId, recordId: uuidv7() })),
+  // Each case: the welcome visit it was referred from (needing no second check, so partners see its referrals).
+  const sources = caseNumbers.map((caseNumber) => ({ caseNumber, sourceId: uuidv7() }));
+  const rows = sources.flatMap(({ caseNumber, sourceId }) =>
+    ['familienhebammen-demo', 'erziehungsberatung-demo'].map((offerId) => ({ id: uuidv7(), caseNumber, offerId, recordId: uuidv7(), sourceId })),
   );
+  for (let start = 0; start < sources.length; start += 1000) {
+    await db.query(
+      `INSERT INTO records (municipality_id, id, revision, kind, schema_version, form_version, case_number, device_id, author_id,
+                            device_created_at, content_hash, content)
+       SELECT $1, (s->>'sourceId')::uuid, 1, 'welcomeVisit', 1, 'bench', s->>'caseNumber', $3::uuid, $2, now(), repeat('0', 64),
+              jsonb_build_object('outcome', 'visited')
+         FROM jsonb_array_elements($4::jsonb) AS s`,
+      [DEMO_MUNICIPALITY_ID, creator.id, uuidv7(), JSON.stringify(sources.slice(start, start + 1000))],
+    );
+  }
   for (let start = 0; start < rows.length; start += 1000) {
     await db.query(
-      `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, created_by, state)
-       SELECT (r->>'id')::uuid, $1, r->>'caseNumber', o.id, o.type, (r->>'recordId')::uuid, $2, 'handedOver'
+      `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id, created_by, state)
+       SELECT (r->>'id')::uuid, $1, r->>'caseNumber', o.id, o.type, (r->>'recordId')::uuid, (r->>'sourceId')::uuid, $2, 'handedOver'
          FROM jsonb_array_elements($3::jsonb) AS r JOIN offers o ON o.municipality_id = $1 AND o.id = r->>'offerId'`,
       [DEMO_MUNICIPALITY_ID, creator.id, JSON.stringify(rows.slice(start, start + 1000))],
     );
