@@ -7,15 +7,16 @@
 import { z } from 'zod';
 import { UUID_PATTERN } from './ids';
 import { MIN_PBKDF2_ITERATIONS } from './crypto/key-derivation';
+import { base64UrlSchema, handoverBoxSchema, handoverKeyIdSchema } from './records/referral';
+
+export { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema, warmHandoverSchema, type WarmHandover } from './records/referral';
+export { callbackKeysSchema, type CallbackKeys } from './offers';
 
 /** Unopened boxes are deleted this many days after the referral reached the server. */
 export const HANDOVER_TTL_DAYS = 14;
-/** More staff keys than this per partner organisation are not sealed to (the box list stays small). */
-export const MAX_HANDOVER_RECIPIENTS = 20;
-
-const base64Url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, { message: 'invalidEncoding' });
+const base64Url = base64UrlSchema;
 const offerId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOffer' });
-const keyId = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
+const keyId = handoverKeyIdSchema;
 
 /**
  * A call-back number as staff type it with the family: digits with the usual
@@ -33,33 +34,6 @@ export const callbackPhoneSchema = z
 /** What is sealed: the number, nothing else about the family. */
 export const handoverPayloadSchema = z.strictObject({ phone: callbackPhoneSchema });
 export type HandoverPayload = z.infer<typeof handoverPayloadSchema>;
-
-export const handoverBoxSchema = z.strictObject({
-  keyId,
-  epk: base64Url(200),
-  iv: base64Url(16),
-  ct: base64Url(400),
-});
-
-/** Sent with a referral record (beside its content): the boxes for the one offer whose partner calls back. */
-export const warmHandoverSchema = z.strictObject({
-  offerId,
-  boxes: z
-    .array(handoverBoxSchema)
-    .min(1)
-    .max(MAX_HANDOVER_RECIPIENTS)
-    .refine((boxes) => new Set(boxes.map((box) => box.keyId)).size === boxes.length, { message: 'duplicateKey' }),
-});
-export type WarmHandover = z.infer<typeof warmHandoverSchema>;
-
-/** The keys a tablet seals to, per offer whose partner organisation has staff with a handover key. */
-export const callbackKeysSchema = z.array(
-  z.strictObject({
-    offerId,
-    keys: z.array(z.strictObject({ keyId, publicKey: base64Url(200) })).min(1).max(MAX_HANDOVER_RECIPIENTS),
-  }),
-);
-export type CallbackKeys = z.infer<typeof callbackKeysSchema>;
 
 const wrappedHandoverKeySchema = z.strictObject({
   kdf: z.strictObject({
@@ -84,12 +58,6 @@ export const handoverKeyResponseSchema = z.strictObject({
   key: handoverKeyEnrolmentSchema.extend({ createdAt: z.iso.datetime() }).nullable(),
 });
 export type HandoverKeyResponse = z.infer<typeof handoverKeyResponseSchema>;
-
-/** What a partner's look-up says of a call-back request: until when, and whether it is sealed to the caller's key. */
-export const partnerCallbackSchema = z.strictObject({
-  expiresAt: z.iso.datetime(),
-  sealedToYou: z.boolean(),
-});
 
 /** The one answer that carries a box: after it, the server has deleted all boxes of that referral. */
 export const handoverRevealResponseSchema = z.strictObject({

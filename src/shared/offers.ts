@@ -3,7 +3,7 @@
 // matching offers. Organisation contact data only — never a family's.
 import { z } from 'zod';
 import { FAMILY_LANGUAGES } from './languages';
-import { callbackKeysSchema } from './handover-api';
+import { UUID_PATTERN } from './ids';
 
 export const OFFER_TYPES = [
   'familienhebamme',
@@ -41,6 +41,18 @@ export const offerSchema = z.strictObject({
   whatToBring: z.string().max(240),
 });
 export type Offer = z.infer<typeof offerSchema>;
+
+/** The keys a tablet seals a call-back number to (warm handover), per offer whose partner staff have one. */
+export const callbackKeysSchema = z.array(
+  z.strictObject({
+    offerId: offerSchema.shape.id,
+    keys: z
+      .array(z.strictObject({ keyId: z.string().regex(UUID_PATTERN), publicKey: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/) }))
+      .min(1)
+      .max(20),
+  }),
+);
+export type CallbackKeys = z.infer<typeof callbackKeysSchema>;
 
 export const offerCatalogResponseSchema = z.strictObject({
   serverTime: z.iso.datetime(),

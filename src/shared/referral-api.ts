@@ -7,7 +7,6 @@ import { offerSchema } from './offers';
 import { caseNumberFormatSchema } from './records/case-number-format';
 import { FAMILY_LANGUAGES } from './languages';
 import { UUID_PATTERN } from './ids';
-import { partnerCallbackSchema } from './handover-api';
 
 /** Kept in sync with src/domain/referral-state.ts REFERRAL_STATES (a unit test checks). */
 export const REFERRAL_STATE_VALUES = ['suggested', 'handedOver', 'contacted', 'started', 'completed', 'declined', 'noResponse'] as const;
@@ -42,6 +41,12 @@ export const referralIdParamsSchema = z.strictObject({ referralId: referralIdSch
 export const referralStateChangeSchema = z.strictObject({
   state: z.enum(REFERRAL_STATE_VALUES),
   changedAt: z.iso.datetime(),
+});
+
+/** What a partner's look-up says of a call-back request (warm handover): until when, and whether it is sealed to the caller's key. */
+export const partnerCallbackSchema = z.strictObject({
+  expiresAt: z.iso.datetime(),
+  sealedToYou: z.boolean(),
 });
 
 /** What a partner sees of one referral: offer, dates, language and the note the family agreed to share. Nothing else. */

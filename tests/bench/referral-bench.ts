@@ -40,7 +40,7 @@ async function fillReferrals(db: Database, count: number): Promise<string[]> {
       `INSERT INTO records (municipality_id, id, revision, kind, schema_version, form_version, case_number, device_id, author_id,
                             device_created_at, content_hash, content)
        SELECT $1, (s->>'sourceId')::uuid, 1, 'welcomeVisit', 1, 'bench', s->>'caseNumber', $3::uuid, $2, now(), repeat('0', 64),
-              jsonb_build_object('outcome', 'visited')
+              jsonb_build_object('outcome', 'visited', 'visitDate', to_char(now(), 'YYYY-MM-DD'))
          FROM jsonb_array_elements($4::jsonb) AS s`,
       [DEMO_MUNICIPALITY_ID, creator.id, uuidv7(), JSON.stringify(sources.slice(start, start + 1000))],
     );

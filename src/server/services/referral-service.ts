@@ -93,27 +93,26 @@ export class ReferralService {
 
   /** The partner's referrals for one case: only to offers of the partner's own organisation. */
   async lookupForPartner(user: SessionUser, caseNumber: string): Promise<PartnerReferral[]> {
-    // One round trip: the referrals with their history (the look-up a partner makes for every family at the desk).
+    // One round trip and one commit: the referrals with their history and call-back request, and the
+    // audit entry of who saw which referral (never the case number or anything else) — the look-up a
+    // partner makes for every family at the desk.
     const rows = await this.db.query<ReferralRow & { history: { state: string; changed_at: string }[]; callback: CallbackJson | null }>(
-      `SELECT ${PARTNER_COLUMNS},
-              (SELECT coalesce(json_agg(json_build_object('state', c.state, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
-                 FROM referral_state_changes c
-                WHERE c.municipality_id = r.municipality_id AND c.referral_id = r.id) AS history,
-              ${callbackColumn('$4', '$5')}
-         FROM referrals r
-         JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
-        WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}
-        ORDER BY r.created_at, r.id`,
+      `WITH found AS (
+         SELECT ${PARTNER_COLUMNS},
+                (SELECT coalesce(json_agg(json_build_object('state', c.state, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
+                   FROM referral_state_changes c
+                  WHERE c.municipality_id = r.municipality_id AND c.referral_id = r.id) AS history,
+                ${callbackColumn('$4', '$5')}
+           FROM referrals r
+           JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
+          WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}
+       ), viewed AS (
+         INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
+         SELECT $1, $4, 'referral.viewed', found.id FROM found ORDER BY found.created_at, found.id
+       )
+       SELECT * FROM found ORDER BY created_at, id`,
       [user.municipalityId, caseNumber, user.organisationId, user.id, this.clock()],
     );
-    if (rows.length > 0) {
-      // Who saw which referral, never the case number or anything else.
-      await this.db.query(
-        `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
-         SELECT $1, $2, 'referral.viewed', value FROM jsonb_array_elements_text($3::jsonb)`,
-        [user.municipalityId, user.id, JSON.stringify(rows.map((row) => row.id))],
-      );
-    }
     return rows.map((row) => ({
       ...toPartnerReferral(row),
       history: row.history.map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),

@@ -8,6 +8,8 @@ import { FAMILY_LANGUAGES } from '../languages';
 import { UUID_PATTERN } from '../ids';
 
 export const REFERRAL_SCHEMA_VERSION = 1;
+/** More staff keys than this per partner organisation are not sealed to (the box list stays small). */
+export const MAX_HANDOVER_RECIPIENTS = 20;
 export const REFERRAL_NOTE_MAX_LENGTH = 300;
 export const MAX_OFFERS_PER_REFERRAL = 10;
 
@@ -40,3 +42,26 @@ export const referralContentSchema = z.strictObject({
   path: ['callbackOfferId'],
 });
 export type ReferralContent = z.infer<typeof referralContentSchema>;
+
+// Warm handover (src/shared/handover-api.ts has the partner's side): the boxes
+// a call-back number is sealed in, sent beside the record's content.
+export const base64UrlSchema = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, { message: 'invalidEncoding' });
+export const handoverKeyIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
+
+export const handoverBoxSchema = z.strictObject({
+  keyId: handoverKeyIdSchema,
+  epk: base64UrlSchema(200),
+  iv: base64UrlSchema(16),
+  ct: base64UrlSchema(400),
+});
+
+/** Sent with a referral record (beside its content): the boxes for the one offer whose partner calls back. */
+export const warmHandoverSchema = z.strictObject({
+  offerId,
+  boxes: z
+    .array(handoverBoxSchema)
+    .min(1)
+    .max(MAX_HANDOVER_RECIPIENTS)
+    .refine((boxes) => new Set(boxes.map((box) => box.keyId)).size === boxes.length, { message: 'duplicateKey' }),
+});
+export type WarmHandover = z.infer<typeof warmHandoverSchema>;

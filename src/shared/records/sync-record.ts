@@ -19,8 +19,7 @@ import {
 
 import { MEDIATION_SCHEMA_VERSION, mediationContentSchema } from './mediation';
 import { SCREENING_SCHEMA_VERSION, screeningContentSchema } from './screening';
-import { REFERRAL_SCHEMA_VERSION, referralContentSchema } from './referral';
-import { warmHandoverSchema } from '../handover-api';
+import { REFERRAL_SCHEMA_VERSION, referralContentSchema, warmHandoverSchema } from './referral';
 import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
 
 export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation', 'screening', 'referral'] as const;
