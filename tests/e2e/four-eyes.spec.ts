@@ -106,6 +106,13 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
     // Still the midwife's session; the record shows approved (not yet sent).
     expect(await row.locator('[data-review-state]').getAttribute('data-review-state')).toBe('approved');
     expect(await row.textContent()).toContain(approval.state.approved);
+    // Locked, the tablet says that a second check still waits to be sent (besides the screening).
+    await app.lock();
+    const pendingReview = page.getByTestId('unsynced-reviews');
+    await pendingReview.waitFor();
+    expect(await pendingReview.textContent()).toBe(de.common.access.unsyncedReviews_one.replace('{{count}}', '1'));
+    await page.getByRole('radio', { name: 'HOME-Partnerin (Demo)' }).check();
+    await app.unlock(AUTHOR_PASSPHRASE);
 
     await backend().resume();
     await browser().context.setOffline(false);

@@ -1,5 +1,6 @@
 // How much unsent work is on this tablet and how old the oldest item is —
-// readable while locked (it shows counts and times, never content).
+// readable while locked (it shows counts and times, never content). Second
+// checks made here count too: they wait in their own queue.
 import { useTranslation } from 'react-i18next';
 import type { Storage } from '../../storage';
 import { useStoredValue } from '../../app/useStoredValue';
@@ -8,6 +9,7 @@ import { storageStatus } from '../../storage/persistence';
 export function UnsyncedSummary({ storage }: { storage: Storage }) {
   const { t, i18n } = useTranslation();
   const summary = useStoredValue(storage, (s) => s.records.unsyncedSummary());
+  const reviews = useStoredValue(storage, (s) => s.reviews.countPending());
   const persistence = useStoredValue(storage, () => storageStatus());
   if (!summary) return null;
   const persisted = persistence && (
@@ -15,10 +17,23 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
       {persistence.persisted ? t('access.storagePersisted') : t('access.storageNotPersisted')}
     </p>
   );
-  if (summary.count === 0) {
+  const pendingReviews = (reviews ?? 0) > 0 && (
+    <p className="notice notice--warning" data-testid="unsynced-reviews">
+      {t('access.unsyncedReviews', { count: reviews })}
+    </p>
+  );
+  if (summary.count === 0 && !pendingReviews) {
     return (
       <>
         <p className="notice" data-testid="unsynced-summary">{t('access.nothingUnsynced')}</p>
+        {persisted}
+      </>
+    );
+  }
+  if (summary.count === 0) {
+    return (
+      <>
+        {pendingReviews}
         {persisted}
       </>
     );
@@ -29,6 +44,7 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
       <p className="notice notice--warning" data-testid="unsynced-summary">
         {t('access.unsynced', { count: summary.count, oldest })}
       </p>
+      {pendingReviews}
       {persisted}
     </>
   );
