@@ -9,6 +9,7 @@ import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office } from './pages/OfficePage';
 import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '../../src/server/db/demo-seed';
 import { uuidv7 } from '../../src/shared/ids';
+import defaultScreening from '../../src/domain/default-screening.json';
 
 function demoAccount(username: 'admin' | 'coordinator' | 'home.partner'): { username: string; password: string } {
   const account = DEMO_ACCOUNTS.find((a) => a.username === username);
@@ -180,6 +181,53 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     expect(await officeViolations(page)).toEqual([]);
     // Back to the defaults for the other tests.
     await backend().db.query("UPDATE municipality_settings SET auto_lock_minutes = 5, four_eyes_kinds = ARRAY['screening'] WHERE municipality_id = 'demo-stadt'");
+    await page.close();
+  });
+
+  it('lets an admin replace the screening questionnaire; a broken file is refused with every problem and changes nothing', async () => {
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend().url);
+    const admin = demoAccount('admin');
+    await officePage.signIn(admin.username, admin.password);
+    await officePage.openSection('questionnaire');
+    const panel = page.getByTestId('questionnaire-panel');
+    const activeText = panel.getByTestId('questionnaire-active');
+    await activeText.waitFor();
+    expect(await activeText.textContent()).toContain(defaultScreening.version);
+    const file = panel.getByLabel(office.questionnaire.file);
+    const stored = () => backend().db.query<{ definition_id: string; version: string; active: boolean }>('SELECT definition_id, version, active FROM questionnaire_definitions ORDER BY version');
+    const before = await stored();
+
+    // Not JSON, then JSON with broken content: refused, every problem named, nothing stored.
+    await file.setInputFiles({ name: 'fragebogen.json', mimeType: 'application/json', buffer: Buffer.from('{ "id": ') });
+    await panel.getByText(office.questionnaire.refused.notJson).waitFor();
+    const [firstSection] = defaultScreening.sections;
+    const [firstQuestion] = firstSection?.questions ?? [];
+    if (!firstSection || !firstQuestion) throw new Error('default questionnaire changed');
+    const broken = {
+      ...defaultScreening,
+      version: '2026.8',
+      sections: [{ ...firstSection, questions: [firstQuestion, firstQuestion] }, ...defaultScreening.sections.slice(1)],
+      thresholds: { informationOnly: 9, offerRecommended: 5, urgent: 14 },
+    };
+    await file.setInputFiles({ name: 'fragebogen.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+    const refused = panel.getByTestId('questionnaire-refused');
+    await refused.getByRole('listitem').first().waitFor();
+    expect(await refused.getByRole('listitem').count()).toBeGreaterThanOrEqual(2);
+    expect(await refused.textContent()).toContain(firstQuestion.id);
+    expect(await stored()).toEqual(before);
+    expect(await officeViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/office-questionnaire-refused.png', fullPage: true });
+
+    // A valid new version is taken over and shown as active.
+    const changed = { ...defaultScreening, id: 'moers-screening', version: '2026.9' };
+    await file.setInputFiles({ name: 'fragebogen.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(changed)) });
+    await panel.getByTestId('questionnaire-uploaded').waitFor();
+    await expect.poll(() => activeText.textContent()).toContain('moers-screening');
+    expect(await stored()).toEqual([...before, { definition_id: 'moers-screening', version: '2026.9', active: true }]);
+    // Back to the built-in questionnaire for the other tests.
+    await backend().db.query('DELETE FROM questionnaire_definitions');
     await page.close();
   });
 

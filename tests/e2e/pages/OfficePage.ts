@@ -44,11 +44,11 @@ export class OfficePage {
     return this.root.getByRole('alert');
   }
 
-  section(name: 'organisations' | 'staff' | 'tablets' | 'settings'): Locator {
+  section(name: 'organisations' | 'staff' | 'tablets' | 'settings' | 'questionnaire'): Locator {
     return this.root.getByRole('navigation', { name: office.nav.label }).getByRole('button', { name: office.nav[name], exact: true });
   }
 
-  async openSection(name: 'organisations' | 'staff' | 'tablets' | 'settings'): Promise<void> {
+  async openSection(name: 'organisations' | 'staff' | 'tablets' | 'settings' | 'questionnaire'): Promise<void> {
     await this.section(name).click();
     await this.root.getByRole('heading', { level: 2, name: office[name].title }).waitFor();
   }

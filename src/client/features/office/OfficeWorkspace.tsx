@@ -9,6 +9,7 @@ import { DevicesPanel } from './DevicesPanel';
 import { OrganisationsPanel } from './OrganisationsPanel';
 import { StaffPanel } from './StaffPanel';
 import { SettingsPanel } from './SettingsPanel';
+import { QuestionnairePanel } from './QuestionnairePanel';
 import { FollowUpPanel } from '../referral/FollowUpPanel';
 import { OfferCatalogPanel } from '../referral/OfferCatalogPanel';
 import { PartnerReferralsPanel } from '../referral/PartnerReferralsPanel';
@@ -16,13 +17,23 @@ import { PartnerReferralsPanel } from '../referral/PartnerReferralsPanel';
 // Reports are a chunk of their own: only coordinators open them, and only online.
 const ReportsPanel = lazy(() => import('../reports/ReportsPanel').then((m) => ({ default: m.ReportsPanel })));
 
-export type OfficeSection = 'organisations' | 'staff' | 'tablets' | 'settings' | 'offers' | 'followUp' | 'reports' | 'partnerReferrals';
+export type OfficeSection =
+  | 'organisations'
+  | 'staff'
+  | 'tablets'
+  | 'settings'
+  | 'questionnaire'
+  | 'offers'
+  | 'followUp'
+  | 'reports'
+  | 'partnerReferrals';
 
 export function officeSections(roles: readonly Role[]): OfficeSection[] {
   const sections: OfficeSection[] = [];
   if (roles.includes('admin')) sections.push('organisations', 'staff', 'tablets', 'settings');
   else if (roles.includes('coordinator')) sections.push('tablets');
   // Referrals (src/client/features/referral): the catalogue and follow-up for coordinators, uptake for partners.
+  if (roles.includes('admin') || roles.includes('coordinator')) sections.push('questionnaire');
   if (roles.includes('coordinator')) sections.push('offers', 'followUp', 'reports');
   if (roles.includes('partner')) sections.push('partnerReferrals');
   return sections;
@@ -65,6 +76,7 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
       {chosen === 'staff' && <StaffPanel api={api} />}
       {chosen === 'tablets' && <DevicesPanel api={api} />}
       {chosen === 'settings' && <SettingsPanel api={api} />}
+      {chosen === 'questionnaire' && <QuestionnairePanel api={api} />}
       {chosen === 'reports' && (
         <Suspense fallback={<p className="loading">{t('loading')}</p>}>
           <ReportsPanel api={api} />
