@@ -139,10 +139,9 @@ export const reviewPartySchema = z.strictObject({
 });
 export type ReviewParty = z.infer<typeof reviewPartySchema>;
 
-/** One record waiting for a second check in the approver's organisation, with exactly what will be signed. */
+/** One record waiting for a second check in the approver's organisation, with exactly what will be signed (the author's signature included). */
 export const reviewQueueItemSchema = z.strictObject({
   record: z.record(z.string(), z.unknown()),
-  authorSignature: authorSignatureSchema,
   author: reviewPartySchema,
   receivedAt: z.iso.datetime(),
 });

@@ -21,7 +21,7 @@ import {
 } from '../../shared/four-eyes';
 import { authorSignatureSchema } from '../../shared/records/author-signature';
 import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '../../domain/four-eyes';
-import { RECORD_KINDS, type RecordKind } from '../../shared/records/sync-record';
+import { isRecordKind } from '../../shared/records/sync-record';
 import { defaultMessage, issuesFromZod } from '../http/errors';
 import { audit } from './revocation';
 
@@ -80,8 +80,6 @@ interface Signer {
   keyId: string | undefined;
   publicKey: string | undefined;
 }
-
-const KNOWN_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
 
 async function loadSigner(q: Queryable, municipalityId: string, accountId: string, fingerprint: string): Promise<Signer | undefined> {
   const [account] = await q.query<AccountRow>(
@@ -179,11 +177,11 @@ export class ReviewService {
     const reviewer = await loadSigner(tx, municipalityId, review.reviewer.signerId, review.reviewer.keyFingerprint);
     const verdict = await verifyReview(review, {
       record:
-        stored && KNOWN_KINDS.has(stored.kind)
+        stored && isRecordKind(stored.kind)
           ? {
               recordId: review.recordId,
               revision: stored.revision,
-              kind: stored.kind as RecordKind,
+              kind: stored.kind,
               caseNumber: stored.case_number,
               contentHash: stored.content_hash,
               authorId: stored.author_id,
@@ -291,7 +289,6 @@ export class ReviewService {
           content: row.content,
           authorSignature: signature.data,
         },
-        authorSignature: signature.data,
         author: party(author, signature.data.keyFingerprint),
         receivedAt: toIsoTimestamp(row.received_at),
       });
@@ -319,7 +316,8 @@ export class ReviewService {
     );
     const decisions: ReviewDecisionNotice[] = [];
     for (const row of rows) {
-      if (!KNOWN_KINDS.has(row.kind)) continue;
+      const kind = row.kind;
+      if (!isRecordKind(kind)) continue;
       const author = await this.partyByKey(user.municipalityId, row.author_id, row.author_key_id);
       const reviewer = await this.partyByKey(user.municipalityId, row.reviewer_id, row.reviewer_key_id);
       if (!author || !reviewer) continue;
@@ -328,7 +326,7 @@ export class ReviewService {
           id: row.id,
           recordId: row.record_id,
           revision: row.revision,
-          kind: row.kind as RecordKind,
+          kind,
           caseNumber: row.case_number,
           contentHash: row.content_hash,
           decision: row.decision,

@@ -25,9 +25,7 @@ import { CONSENT_SCOPES } from '../../shared/records/consent';
 import type { ConsentScope } from '../../shared/records/consent';
 import type { WithdrawalsResponse } from '../../shared/protocol';
 import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, type FourEyesPolicy } from '../../domain/four-eyes';
-import { RECORD_KINDS, type RecordKind } from '../../shared/records/sync-record';
-
-const KNOWN_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
+import { isRecordKind } from '../../shared/records/sync-record';
 
 /** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
 export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
@@ -37,7 +35,7 @@ export async function fourEyesPolicy(db: Queryable, municipalityId: string): Pro
   );
   if (!row) return DEFAULT_FOUR_EYES_POLICY;
   return {
-    kinds: row.four_eyes_kinds.filter((kind): kind is RecordKind => KNOWN_KINDS.has(kind)),
+    kinds: row.four_eyes_kinds.filter(isRecordKind),
     forReferrals: row.four_eyes_for_referrals,
   };
 }

@@ -25,6 +25,12 @@ import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcome
 export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation', 'screening', 'referral'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
+const KNOWN_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
+/** A kind this version knows (a database row may carry one from a newer version). */
+export function isRecordKind(kind: string): kind is RecordKind {
+  return KNOWN_KINDS.has(kind);
+}
+
 export const recordIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
 
 const envelopeFields = {

@@ -120,7 +120,7 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     // What you see is what you sign: the queue carries the exact stored revision and the author's signature.
     expect(item?.record['contentHash']).toBe(screening.contentHash);
     expect(item?.record['content']).toEqual(screening.content);
-    expect(item?.authorSignature).toEqual(screening.authorSignature);
+    expect(item?.record['authorSignature']).toEqual(screening.authorSignature);
     expect(item?.author.publicKey).toBe(authorKey.publicKey);
 
     const result = await submitOne(await review(screening, approverKey));
