@@ -20,39 +20,24 @@ const approverAccount = DEMO_ACCOUNTS.find((a) => a.username === 'approver');
 if (!approverAccount) throw new Error('demo seed changed: no approver');
 
 /** Consent for a screening, then the screening itself (no sign of danger); returns the case number. */
-async function recordScreening(page: Page): Promise<string> {
-  await page.getByRole('button', { name: de.common.consent.start }).click();
-  await page.getByRole('radio', { name: de.common.consent.settings.screening, exact: true }).check();
-  await page.getByRole('button', { name: de.common.consent.handOver }).click();
-  await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
-  await page.getByRole('button', { name: de.consent.agree }).click();
-  await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
-  const caseNumber = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
-  const continueWith = (de.common.consent as { continueWith?: Record<string, string> }).continueWith?.screening;
-  if (continueWith !== undefined && (await page.getByRole('button', { name: continueWith }).count()) > 0) {
-    await page.getByRole('button', { name: continueWith }).click();
-  } else {
-    await page.getByRole('button', { name: de.common.consent.done }).click();
-    await page.getByRole('button', { name: screening.new }).click();
+async function recordScreening(app: TabletApp): Promise<string> {
+  const caseNumber = await app.consentForScreening();
+  await app.openScreening(caseNumber);
+  for (const [question, value] of [
+    ['partnerInvolved', 'livesWithUs'],
+    ['preterm', 'false'],
+    ['feeding', 'someQuestions'],
+    ['moodScale', '2'],
+    ['prenatalCare', 'regular'],
+    ['careAtHome', 'secured'],
+    ['parentAgeGroup', 'over21'],
+    ['supportNetwork', 'several'],
+    ['languages', 'de'],
+  ] as const) {
+    await app.answer(question, value);
   }
-  await page.getByRole('heading', { name: screening.new, exact: true }).waitFor();
-  if ((await page.locator('#screening-case-number').count()) === 0) {
-    const input = page.getByLabel(screening.caseNumber);
-    await input.fill(caseNumber);
-    await input.press('Enter');
-  }
-  const choose = (id: string, value: string) => page.locator(`[data-question="${id}"]`).locator(`input[value="${value}"]`).check();
-  await choose('partnerInvolved', 'livesWithUs');
-  await choose('preterm', 'false');
-  await choose('feeding', 'someQuestions');
-  await choose('moodScale', '2');
-  await choose('prenatalCare', 'regular');
-  await choose('careAtHome', 'secured');
-  await choose('parentAgeGroup', 'over21');
-  await choose('supportNetwork', 'several');
-  await choose('languages', 'de');
-  await page.getByRole('button', { name: screening.save }).click();
-  await page.locator('[data-record-kind="screening"]').first().waitFor();
+  await app.page.getByRole('button', { name: screening.save }).click();
+  await app.page.locator('[data-record-kind="screening"]').first().waitFor();
   return caseNumber;
 }
 
@@ -85,7 +70,7 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
     await browser().context.setOffline(true);
     await backend().pause();
 
-    const caseNumber = await recordScreening(page);
+    const caseNumber = await recordScreening(app);
     const row = screeningRow(page, caseNumber);
     expect(await row.locator('[data-review-state]').getAttribute('data-review-state')).toBe('awaiting');
     await row.getByRole('button', { name: approval.checkHere }).click();
@@ -135,7 +120,7 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
 
   it('approves remotely from the approver’s own tablet; the author’s tablet then shows it approved', async () => {
     const { page } = app;
-    const caseNumber = await recordScreening(page);
+    const caseNumber = await recordScreening(app);
     const row = screeningRow(page, caseNumber);
     await expect.poll(() => row.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
     expect(await row.locator('[data-review-state]').getAttribute('data-review-state')).toBe('awaiting');

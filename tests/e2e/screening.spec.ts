@@ -28,34 +28,15 @@ describe.skipIf(!chromiumPath)('birth-clinic screening offline, end to end', () 
     const choose = (id: string, value: string) => question(id).locator(`input[value="${value}"]`).check();
 
     // Consent first, in German, for the screening.
-    await page.getByRole('button', { name: de.common.consent.start }).click();
-    await page.getByRole('radio', { name: de.common.consent.settings.screening, exact: true }).check();
-    await page.getByRole('button', { name: de.common.consent.handOver }).click();
-    await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
-    await page.getByRole('button', { name: de.consent.agree }).click();
-    await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
-    const caseNumber = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
+    const caseNumber = await app.consentForScreening();
 
     // Airplane mode from here on.
     await browser().context.setOffline(true);
     await backend().pause();
 
-    // The consent flow's "continue to the screening" (when wired), else the overview's button.
-    const continueWith = (de.common.consent as { continueWith?: Record<string, string> }).continueWith?.screening;
-    const title = page.getByRole('heading', { name: screening.new, exact: true });
-    if (continueWith !== undefined && (await page.getByRole('button', { name: continueWith }).count()) > 0) {
-      await page.getByRole('button', { name: continueWith }).click();
-    } else {
-      await page.getByRole('button', { name: de.common.consent.done }).click();
-      await page.getByRole('button', { name: screening.new }).click();
-    }
-    await title.waitFor();
+    // The case number typed in lower case, as read off the card, is recognised.
+    await app.openScreening(caseNumber.toLowerCase());
     const fixed = page.locator('#screening-case-number');
-    if ((await fixed.count()) === 0) {
-      const input = page.getByLabel(screening.caseNumber);
-      await input.fill(caseNumber.toLowerCase());
-      await input.press('Enter');
-    }
     expect(await fixed.inputValue()).toBe(caseNumber);
 
     // Skip logic: the week appears only for a preterm birth.

@@ -3,6 +3,7 @@
 import type { Page } from 'playwright-core';
 import type { RunningBackend } from '../support/backend';
 import { de } from './texts';
+import screening from '../../../locales/de/screening.json';
 
 export class TabletApp {
   constructor(readonly page: Page) {}
@@ -94,6 +95,44 @@ export class TabletApp {
       await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     }
     // A reload locks the tablet; callers unlock again where they need to.
+  }
+
+  /** Consent for a birth-clinic screening (documentation only); returns the case number on the family card. */
+  async consentForScreening(): Promise<string> {
+    const { page } = this;
+    await page.getByRole('button', { name: de.common.consent.start }).click();
+    await page.getByRole('radio', { name: de.common.consent.settings.screening, exact: true }).check();
+    await page.getByRole('button', { name: de.common.consent.handOver }).click();
+    await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
+    await page.getByRole('button', { name: de.consent.agree }).click();
+    await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
+    return (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
+  }
+
+  /**
+   * From the end of the consent: the screening form for the case — by the consent's "continue"
+   * (when offered), else from the overview, typing the case number as `typed` if the form asks for it.
+   */
+  async openScreening(typed: string): Promise<void> {
+    const { page } = this;
+    const continueWith = (de.common.consent as { continueWith?: Record<string, string> }).continueWith?.screening;
+    if (continueWith !== undefined && (await page.getByRole('button', { name: continueWith }).count()) > 0) {
+      await page.getByRole('button', { name: continueWith }).click();
+    } else {
+      await page.getByRole('button', { name: de.common.consent.done }).click();
+      await page.getByRole('button', { name: screening.new }).click();
+    }
+    await page.getByRole('heading', { name: screening.new, exact: true }).waitFor();
+    if ((await page.locator('#screening-case-number').count()) === 0) {
+      const input = page.getByLabel(screening.caseNumber);
+      await input.fill(typed);
+      await input.press('Enter');
+    }
+  }
+
+  /** Picks one answer of a screening question by its value. */
+  async answer(questionId: string, value: string): Promise<void> {
+    await this.page.locator(`[data-question="${questionId}"]`).locator(`input[value="${value}"]`).check();
   }
 
   async startHomeContact(): Promise<void> {
