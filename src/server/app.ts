@@ -51,6 +51,8 @@ export interface BuildAppOptions {
   refreshRateLimit?: { max: number; timeWindowMs: number };
   /** Tablet status checks per IP; default 30 per minute. */
   deviceStatusRateLimit?: { max: number; timeWindowMs: number };
+  /** Partner handover key changes per IP (they check the account password); default 10 per minute. */
+  handoverKeyRateLimit?: { max: number; timeWindowMs: number };
   /** The server's time source for token expiry and revocation; tests move it instead of sleeping. */
   clock?: () => Date;
   /** Token lifetimes; default 15 minutes (access) and 7 days (refresh). */
@@ -176,7 +178,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     catalog: new OfferCatalogService(options.db),
     referrals: new ReferralService(options.db, clock),
   });
-  void app.register(handoverRoutes, { auth, handovers: new HandoverService(options.db, clock) });
+  void app.register(handoverRoutes, {
+    auth,
+    handovers: new HandoverService(options.db, clock),
+    keyRateLimit: options.handoverKeyRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+  });
   // Unopened call-back numbers go after 14 days (reads never show expired ones in between).
   let purgeTimer: ReturnType<typeof setInterval> | undefined;
   const purgeHandovers = () => {

@@ -47,17 +47,29 @@ const wrappedHandoverKeySchema = z.strictObject({
 });
 
 /** A partner staff member's handover key: the public key, and the private key wrapped in the browser. */
-export const handoverKeyEnrolmentSchema = z.strictObject({
+export const handoverKeySchema = z.strictObject({
   keyId,
   publicKey: base64Url(200),
   wrapped: wrappedHandoverKeySchema,
 });
+export type HandoverKey = z.infer<typeof handoverKeySchema>;
+
+/**
+ * Enrolling or replacing one's key also asks for the account password: a taken-over session alone
+ * must not be able to put its own key in the way of the next families' numbers.
+ */
+export const handoverKeyEnrolmentSchema = handoverKeySchema.extend({
+  password: z.string().min(1).max(1024),
+});
 export type HandoverKeyEnrolment = z.infer<typeof handoverKeyEnrolmentSchema>;
 
 export const handoverKeyResponseSchema = z.strictObject({
-  key: handoverKeyEnrolmentSchema.extend({ createdAt: z.iso.datetime() }).nullable(),
+  key: handoverKeySchema.extend({ createdAt: z.iso.datetime() }).nullable(),
 });
 export type HandoverKeyResponse = z.infer<typeof handoverKeyResponseSchema>;
+
+/** Opening names the key the browser has unlocked: a box for another (older or newer) key is not handed out. */
+export const handoverOpenRequestSchema = z.strictObject({ keyId });
 
 /** The one answer that carries a box: after it, the server has deleted all boxes of that referral. */
 export const handoverRevealResponseSchema = z.strictObject({

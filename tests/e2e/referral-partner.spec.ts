@@ -143,6 +143,12 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     await keySection.getByRole('button', { name: referral.partner.handoverKey.create }).click();
     await keySection.getByText(referral.partner.handoverKey.mismatch).waitFor();
     await keySection.getByLabel(referral.partner.handoverKey.repeat).fill(HANDOVER_PASSPHRASE);
+    // The sign-in password is asked for again: a wrong one changes nothing.
+    await keySection.getByLabel(referral.partner.handoverKey.password).fill('nicht das Kennwort');
+    await keySection.getByRole('button', { name: referral.partner.handoverKey.create }).click();
+    await keySection.getByText(referral.partner.handoverKey.wrongPassword).waitFor();
+    expect(await backend().db.query('SELECT 1 FROM partner_handover_keys')).toHaveLength(0);
+    await keySection.getByLabel(referral.partner.handoverKey.password).fill(DEMO_PARTNER_ACCOUNT.password);
     await keySection.getByRole('button', { name: referral.partner.handoverKey.create }).click();
     await keySection.getByText(referral.partner.handoverKey.created).waitFor();
     // The server got the public key and a wrapped blob — never the passphrase.
@@ -178,6 +184,10 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     await desk.screenshot({ path: 'test-results/partner-callback-open.png', fullPage: true });
     // Shown once: gone on the server the moment it was shown.
     expect(await backend().db.query('SELECT 1 FROM warm_handovers')).toHaveLength(0);
+    // The next family's look-up does not wipe it before the call is made.
+    await lookUp(deskPanel, newCaseNumber());
+    await deskPanel.getByTestId('partner-referrals-none').waitFor();
+    expect(await number.textContent()).toContain(CALLBACK_PHONE);
     await number.getByRole('button', { name: referral.partner.callback.done }).click();
     expect(await deskPanel.getByTestId('callback-number').count()).toBe(0);
 

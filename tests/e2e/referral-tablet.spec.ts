@@ -41,7 +41,7 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
     const enrolled = await fetch(new URL('/api/partner/handover-key', url), {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ keyId, publicKey: created.publicKey, wrapped: created.wrapped }),
+      body: JSON.stringify({ keyId, publicKey: created.publicKey, wrapped: created.wrapped, password: DEMO_PARTNER_ACCOUNT.password }),
     });
     if (enrolled.status !== 200) throw new Error(`key enrolment failed: ${String(enrolled.status)}`);
     partnerKey = { keyId, privateKey: created.privateKey };

@@ -13,6 +13,8 @@ import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '../../shared/handove
 import { HandoverBoxError, importHandoverPublicKey } from '../../shared/crypto/handover-box';
 import { ApiError, defaultMessage } from '../http/errors';
 import { audit, isUniqueViolation } from './revocation';
+import { verifyPassword } from './auth-service';
+import { SOURCE_VERIFIED } from './referral-service';
 
 /** Every hour, expired boxes are deleted (reads never show them anyway). */
 export const HANDOVER_PURGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -71,6 +73,14 @@ export class HandoverService {
    * also sealed to; tablets seal to the new key after their next pull.
    */
   async setKey(user: SessionUser, enrolment: HandoverKeyEnrolment): Promise<HandoverKeyResponse> {
+    const [account] = await this.db.query<{ password_hash: string }>(
+      'SELECT password_hash FROM staff_accounts WHERE id = $1 AND municipality_id = $2 AND active',
+      [user.id, user.municipalityId],
+    );
+    if (!account || !(await verifyPassword(enrolment.password, account.password_hash))) {
+      await audit(this.db, { municipalityId: user.municipalityId, actorId: user.id, action: 'security.handover.keyPasswordWrong', objectId: null });
+      throw new ApiError(403, 'forbidden', 'The password is wrong; the key was not changed.', [{ path: 'password', message: 'wrongPassword' }]);
+    }
     try {
       await importHandoverPublicKey(enrolment.publicKey);
     } catch (error) {
@@ -79,8 +89,18 @@ export class HandoverService {
         { path: 'publicKey', message: 'invalidKey' },
       ]);
     }
+    const keyIdInUse = () => new ApiError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
     try {
       await this.db.transaction(async (tx) => {
+        const [current] = await tx.query<{ key_id: string; public_key: string }>(
+          'SELECT key_id::text AS key_id, public_key FROM partner_handover_keys WHERE staff_id = $1 AND municipality_id = $2 FOR UPDATE',
+          [user.id, user.municipalityId],
+        );
+        // The same id again: a retry of the same key is fine, another key under an old id never (boxes name ids).
+        if (current?.key_id === enrolment.keyId) {
+          if (current.public_key !== enrolment.publicKey) throw keyIdInUse();
+          return;
+        }
         await tx.query(
           `INSERT INTO partner_handover_keys (staff_id, municipality_id, key_id, public_key, wrapped_private_key, created_at)
            VALUES ($1, $2, $3::uuid, $4, $5::jsonb, $6)
@@ -91,9 +111,7 @@ export class HandoverService {
         await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'handover.keySet', objectId: enrolment.keyId });
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ApiError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
-      }
+      if (isUniqueViolation(error)) throw keyIdInUse();
       throw error;
     }
     return this.key(user);
@@ -102,10 +120,11 @@ export class HandoverService {
   /**
    * Hands the caller the box sealed to their key and deletes every box of the
    * request in the same transaction: shown once. 404 for no (or an expired)
-   * request or another organisation's referral; 409 — nothing deleted — when
-   * none of the boxes is sealed to the caller's current key.
+   * request, another organisation's referral or one partners cannot see yet;
+   * 409 — nothing deleted — when `keyId` (the key the caller's browser has
+   * unlocked) is not the caller's current key, or no box is sealed to it.
    */
-  async reveal(user: SessionUser, referralId: string): Promise<HandoverRevealResponse> {
+  async reveal(user: SessionUser, referralId: string, keyId: string): Promise<HandoverRevealResponse> {
     const now = this.clock();
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<{ record_id: string; offer_id: string; boxes: unknown[]; key_id: string | null }>(
@@ -115,11 +134,17 @@ export class HandoverService {
            JOIN referrals r ON r.id = h.referral_id AND r.municipality_id = h.municipality_id
            JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
           WHERE h.municipality_id = $1 AND h.referral_id = $2::uuid AND o.partner_organisation_id = $3 AND h.expires_at > $5
+            AND ${SOURCE_VERIFIED}
           FOR UPDATE OF h`,
         [user.municipalityId, referralId, user.organisationId, user.id, now],
       );
       if (!row) throw noRequest();
-      const box = row.boxes.map((candidate) => handoverBoxSchema.safeParse(candidate)).find((parsed) => parsed.success && parsed.data.keyId === row.key_id);
+      if (row.key_id !== keyId) {
+        throw new ApiError(409, 'conflict', 'The key this browser unlocked is not your current handover key.', [
+          { path: 'keyId', message: 'notYourCurrentKey' },
+        ]);
+      }
+      const box = row.boxes.map((candidate) => handoverBoxSchema.safeParse(candidate)).find((parsed) => parsed.success && parsed.data.keyId === keyId);
       if (!box?.success) {
         throw new ApiError(409, 'conflict', 'This call-back request was not sealed to your current handover key.', [
           { path: 'key', message: 'notSealedToYourKey' },

@@ -11,6 +11,7 @@ import type { SyncRecord } from '../../shared/records/sync-record';
 import type { ReferralRecord } from '../../shared/records/sync-record';
 import { initialStates } from '../../domain/referral-state';
 import { HANDOVER_TTL_DAYS } from '../../shared/handover-api';
+import { referralIdFromDigest, referralIdName } from '../../shared/referral-id';
 
 /**
  * The referral's id: derived from the referral record's id and the offer (a
@@ -18,9 +19,7 @@ import { HANDOVER_TTL_DAYS } from '../../shared/handover-api';
  * the same rows. A name-based UUID (version 8 layout).
  */
 export function referralId(recordId: string, offerId: string): string {
-  const hex = createHash('sha256').update(`lotse-referral/${recordId}/${offerId}`).digest('hex');
-  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return referralIdFromDigest(createHash('sha256').update(referralIdName(recordId, offerId)).digest('hex'));
 }
 
 /** The offers a referral names that the municipality's catalogue does not hold (→ the record is refused). */
@@ -44,7 +43,17 @@ export async function unknownReferralOffers(db: Queryable, municipalityId: strin
  * request's sealed boxes are stored apart from the record (warm handover).
  */
 export async function projectReferrals(tx: Queryable, user: SessionUser, records: readonly SyncRecord[]): Promise<void> {
-  const referrals = records.filter((record): record is ReferralRecord => record.kind === 'referral');
+  await linkLateSources(tx, user.municipalityId, records);
+  const arrived = records.filter((record): record is ReferralRecord => record.kind === 'referral');
+  if (arrived.length === 0) return;
+  // A revision that arrives after a later one of the same record changes nothing (it would re-add withdrawn offers).
+  const latest = await tx.query<{ id: string; revision: number }>(
+    `SELECT id::text AS id, max(revision) AS revision FROM records
+      WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) GROUP BY id`,
+    [JSON.stringify([...new Set(arrived.map((record) => record.id))])],
+  );
+  const latestRevision = new Map(latest.map((row) => [row.id, Number(row.revision)]));
+  const referrals = arrived.filter((record) => record.revision >= (latestRevision.get(record.id) ?? record.revision));
   if (referrals.length === 0) return;
   const seen = new Set<string>();
   const rows = referrals.flatMap((record) =>
@@ -84,9 +93,9 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
      RETURNING id::text AS id`,
     [user.municipalityId, user.id, JSON.stringify(rows)],
   );
-  await withdrawDroppedOffers(tx, user, referrals);
-  await storeWarmHandovers(tx, user, referrals);
   const created = new Set(inserted.map((row) => row.id));
+  await withdrawDroppedOffers(tx, user, referrals);
+  await storeWarmHandovers(tx, user, referrals, created);
   const changes = rows
     .filter((row) => created.has(row.id))
     .flatMap((row) => row.states.map((state) => ({ referralId: row.id, state })));
@@ -130,11 +139,18 @@ async function withdrawDroppedOffers(tx: Queryable, user: SessionUser, records: 
  * Warm handover: keeps the boxes sealed to keys of active partner staff of the
  * organisation running the offer (a box for any other key is dropped — the
  * tablet's key list may be older than a revocation), for 14 days. Only with a
- * referral's first arrival; nothing of it is in the record.
+ * referral's first arrival (`created`: the referral rows this push made);
+ * nothing of it is in the record.
  */
-async function storeWarmHandovers(tx: Queryable, user: SessionUser, records: readonly ReferralRecord[]): Promise<void> {
+async function storeWarmHandovers(
+  tx: Queryable,
+  user: SessionUser,
+  records: readonly ReferralRecord[],
+  created: ReadonlySet<string>,
+): Promise<void> {
+  // Only with the referral's first arrival: a later revision cannot ask again once a number was opened.
   const requests = records.flatMap((record) =>
-    record.warmHandover === undefined
+    record.warmHandover === undefined || !created.has(referralId(record.id, record.warmHandover.offerId))
       ? []
       : [{ referralId: referralId(record.id, record.warmHandover.offerId), boxes: record.warmHandover.boxes }],
   );
@@ -169,6 +185,28 @@ async function storeWarmHandovers(tx: Queryable, user: SessionUser, records: rea
         requests.map((r) => ({ id: r.referralId, action: kept.has(r.referralId) ? 'handover.received' : 'handover.undeliverable' })),
       ),
     ],
+  );
+}
+
+/**
+ * A referral can arrive before the record it was made from: the tablet sends
+ * each person's records only while that person is signed in, so a colleague's
+ * referral from a not yet sent screening comes first. When that screening or
+ * welcome visit arrives, the referrals naming it (same case) get their verified
+ * source — without it a partner would never see them.
+ */
+async function linkLateSources(tx: Queryable, municipalityId: string, records: readonly SyncRecord[]): Promise<void> {
+  const sources = records
+    .filter((record) => record.kind === 'screening' || record.kind === 'welcomeVisit')
+    .map((record) => ({ id: record.id, caseNumber: record.caseNumber }));
+  if (sources.length === 0) return;
+  await tx.query(
+    `UPDATE referrals r SET source_record_id = (x->>'id')::uuid
+       FROM jsonb_array_elements($2::jsonb) AS x
+      WHERE r.municipality_id = $1 AND r.source_record_id IS NULL AND r.case_number = x->>'caseNumber'
+        AND EXISTS (SELECT 1 FROM records ref
+                     WHERE ref.id = r.record_id AND ref.municipality_id = $1 AND ref.content->>'sourceRecordId' = x->>'id')`,
+    [municipalityId, JSON.stringify(sources)],
   );
 }
 

@@ -39,7 +39,7 @@ interface CallbackJson {
  * needed no second check, or one of its revisions was approved. A referral
  * whose source this server could not verify is never shown to a partner.
  */
-const SOURCE_VERIFIED = `EXISTS (SELECT 1 FROM records s
+export const SOURCE_VERIFIED = `EXISTS (SELECT 1 FROM records s
    WHERE s.id = r.source_record_id AND s.municipality_id = r.municipality_id
      AND (NOT s.needs_second_check OR s.approved_at IS NOT NULL))`;
 

@@ -272,7 +272,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     const otherDeviceId = other.device.device.deviceId;
 
     const created = await createHandoverKey('zweitstadt-sweep-passphrase');
-    const ownHandoverKey = { keyId: uuidv7(), publicKey: created.publicKey, wrapped: created.wrapped };
+    const ownHandoverKey = { keyId: uuidv7(), publicKey: created.publicKey, wrapped: created.wrapped, password: DEMO_PARTNER_ACCOUNT.password };
     // Every route must be listed here: a new route fails this test until it is thought through.
     const attempts: Record<string, Attempt> = {
       'GET /api/health': {},
@@ -427,7 +427,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'GET /api/partner/handover-key': {},
       // Always one's own key: there is no id to name another municipality's account by.
       'PUT /api/partner/handover-key': { body: () => Promise.resolve(ownHandoverKey) },
-      'POST /api/partner/referrals/{referralId}/callback/open': {},
+      'POST /api/partner/referrals/{referralId}/callback/open': { body: () => Promise.resolve({ keyId: uuidv7() }) },
     };
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
     expect(unplanned).toEqual([]);

@@ -5,13 +5,16 @@
 // call-back request is opened once — the passphrase unwraps the key here
 // first (a wrong one opens nothing and deletes nothing), then the server hands
 // over the box and deletes the request, and the number is shown until the
-// call is made. The unwrapped key lives only in this page's memory.
-import { useId, useState } from 'react';
+// call is made (the panel keeps it across look-ups and warns before the page
+// is left). The unwrapped key lives only in this page's memory. The browser
+// checks that the box it got belongs to the referral it opened.
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HandoverBoxError, createHandoverKey, openHandover, unwrapHandoverKey } from '../../../shared/crypto/handover-box';
 import type { Key } from '../../../shared/crypto/types';
 import { handoverPayloadSchema, type HandoverKeyResponse } from '../../../shared/handover-api';
 import { uuidv7 } from '../../../shared/ids';
+import { referralIdFor } from '../../../shared/referral-id';
 import type { PartnerReferral } from '../../../shared/referral-api';
 import { OfficeApiError } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
@@ -41,7 +44,8 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate }:
   const [editing, setEditing] = useState(false);
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [problem, setProblem] = useState<'tooShort' | 'mismatch' | null>(null);
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<'tooShort' | 'mismatch' | 'wrongPassword' | null>(null);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState(false);
@@ -61,15 +65,17 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate }:
     try {
       const made = await createHandoverKey(passphrase);
       const keyId = uuidv7();
-      const info = await client.setHandoverKey({ keyId, publicKey: made.publicKey, wrapped: made.wrapped });
+      const info = await client.setHandoverKey({ keyId, publicKey: made.publicKey, wrapped: made.wrapped, password });
       setPassphrase('');
       setRepeat('');
       setEditing(false);
       setCreated(true);
       onKeyChange(info, { keyId, privateKey: made.privateKey });
     } catch (error) {
-      setFailure(apiErrorKey(error, 'load'));
+      if (error instanceof OfficeApiError && error.status === 403) setProblem('wrongPassword');
+      else setFailure(apiErrorKey(error, 'load'));
     } finally {
+      setPassword('');
       setBusy(false);
     }
   };
@@ -126,6 +132,23 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate }:
               }}
             />
           </div>
+          <div className="field">
+            <label htmlFor={`${id}-password`}>{t('partner.handoverKey.password')}</label>
+            <input
+              id={`${id}-password`}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              aria-invalid={problem === 'wrongPassword'}
+              aria-describedby={`${id}-password-hint`}
+              onChange={(event) => {
+                setPassword(event.target.value);
+              }}
+            />
+            <p id={`${id}-password-hint`} className="hint">
+              {t('partner.handoverKey.passwordHint')}
+            </p>
+          </div>
           <div role="alert">{problem !== null && <p className="form-error">{t(`partner.handoverKey.${problem}`)}</p>}</div>
           <FormFailure failure={failure} />
           <div className="actions">
@@ -145,44 +168,23 @@ interface OpenerProps {
   keyInfo: HandoverKeyInfo | undefined;
   unlocked: UnlockedKey | null;
   onUnlocked: (unlocked: UnlockedKey) => void;
+  /** The number, opened: the panel shows it until the call is made. */
+  onOpened: (phone: string) => void;
   /** The request is gone on the server (opened, expired or withdrawn). */
   onGone: () => void;
   formatDate: (iso: string) => string;
 }
 
-type OpenProblem = 'wrongPassphrase' | 'gone' | 'notSealedToYou' | 'unreadable';
+type OpenProblem = 'wrongPassphrase' | 'gone' | 'notSealedToYou' | 'keyChanged' | 'unreadable';
 
-export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked, onGone, formatDate }: OpenerProps) {
+export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked, onOpened, onGone, formatDate }: OpenerProps) {
   const { t } = useTranslation('referral');
   const id = useId();
   const [passphrase, setPassphrase] = useState('');
-  const [phone, setPhone] = useState<string | null>(null);
   const [problem, setProblem] = useState<OpenProblem | null>(null);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (phone !== null) {
-    return (
-      <div className="callback callback--open" data-testid="callback-number">
-        <p>
-          {t('partner.callback.number')}:{' '}
-          <a className="callback-phone" href={`tel:${phone.replace(/[^0-9+]/g, '')}`} dir="ltr">
-            {phone}
-          </a>
-        </p>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setPhone(null);
-            onGone();
-          }}
-        >
-          {t('partner.callback.done')}
-        </button>
-      </div>
-    );
-  }
   if (referral.callback === null) {
     // Gone on the server meanwhile: say why, if this opener tried.
     return problem === null ? null : (
@@ -198,7 +200,7 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
     setBusy(true);
     try {
       // The key first: a wrong passphrase must not cost the family its one showing.
-      let key = unlocked;
+      let key = unlocked !== null && unlocked.keyId === keyInfo?.keyId ? unlocked : null;
       if (key === null) {
         if (!keyInfo) return;
         try {
@@ -213,12 +215,15 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
         setPassphrase('');
         onUnlocked(key);
       }
-      const answer = await client.openCallback(referral.id);
+      // The server hands out only the box for the key named here, and deletes the request with it.
+      const answer = await client.openCallback(referral.id, key.keyId);
       try {
+        // A box for another referral (a server's mistake) is never shown as this family's number.
+        if ((await referralIdFor(answer.recordId, answer.offerId)) !== referral.id) throw new Error('box of another referral');
         const payload = handoverPayloadSchema.parse(
           await openHandover(key.privateKey, answer.box, { recordId: answer.recordId, offerId: answer.offerId }),
         );
-        setPhone(payload.phone);
+        onOpened(payload.phone);
       } catch {
         setProblem('unreadable');
         onGone();
@@ -228,7 +233,7 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
         setProblem('gone');
         onGone();
       } else if (error instanceof OfficeApiError && error.status === 409) {
-        setProblem('notSealedToYou');
+        setProblem(error.issues.some((issue) => issue.message === 'notYourCurrentKey') ? 'keyChanged' : 'notSealedToYou');
       } else {
         setFailure(apiErrorKey(error, 'load'));
       }
@@ -253,7 +258,7 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
             void open();
           }}
         >
-          {unlocked === null && (
+          {(unlocked === null || unlocked.keyId !== keyInfo.keyId) && (
             <div className="field">
               <label htmlFor={`${id}-passphrase`}>{t('partner.callback.passphrase')}</label>
               <input
@@ -278,5 +283,59 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
       <div role="alert">{problem !== null && <p className="form-error">{t(`partner.callback.${problem}`)}</p>}</div>
       <FormFailure failure={failure} />
     </div>
+  );
+}
+
+export interface OpenedNumber {
+  referralId: string;
+  offerName: string;
+  phone: string;
+}
+
+/**
+ * The numbers opened on this page, until the call is made: kept across
+ * look-ups (each was shown once and is gone on the server), and the browser
+ * asks before the page is left while any is still here.
+ */
+export function OpenedNumbers({ numbers, onDone }: { numbers: readonly OpenedNumber[]; onDone: (referralId: string) => void }) {
+  const { t } = useTranslation('referral');
+  const id = useId();
+  useEffect(() => {
+    if (numbers.length === 0) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+    };
+  }, [numbers.length]);
+  if (numbers.length === 0) return null;
+  return (
+    <section className="callback callback--open" aria-labelledby={`${id}-title`} data-testid="callback-numbers">
+      <h3 id={`${id}-title`}>{t('partner.callback.openedTitle')}</h3>
+      <p className="hint">{t('partner.callback.openedHint')}</p>
+      <ul className="callback-numbers">
+        {numbers.map((entry) => (
+          <li key={entry.referralId} data-testid="callback-number">
+            <p>
+              {entry.offerName} · {t('partner.callback.number')}:{' '}
+              <a className="callback-phone" href={`tel:${entry.phone.replace(/[^0-9+]/g, '')}`} dir="ltr">
+                {entry.phone}
+              </a>
+            </p>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                onDone(entry.referralId);
+              }}
+            >
+              {t('partner.callback.done')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

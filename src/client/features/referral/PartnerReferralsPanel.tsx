@@ -13,7 +13,7 @@ import type { OfficeConnection } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
 import { referralOfficeApi } from './referral-office-api';
-import { CallbackOpener, HandoverKeySection, type HandoverKeyInfo, type UnlockedKey } from './PartnerCallback';
+import { CallbackOpener, HandoverKeySection, OpenedNumbers, type HandoverKeyInfo, type OpenedNumber, type UnlockedKey } from './PartnerCallback';
 
 type UptakeState = 'contacted' | 'started' | 'completed' | 'declined';
 const isUptakeState = (state: string): state is UptakeState =>
@@ -29,6 +29,7 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
   const [marked, setMarked] = useState<string | null>(null);
   const [keyInfo, setKeyInfo] = useState<HandoverKeyInfo | undefined>(undefined);
   const [unlocked, setUnlocked] = useState<UnlockedKey | null>(null);
+  const [opened, setOpened] = useState<OpenedNumber[]>([]);
 
   useEffect(() => {
     let current = true;
@@ -84,6 +85,12 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
     <section className="card office-panel" aria-labelledby="partner-referrals-title" data-testid="partner-referrals">
       <h2 id="partner-referrals-title">{t('partner.title')}</h2>
       <p className="hint">{t('partner.intro')}</p>
+      <OpenedNumbers
+        numbers={opened}
+        onDone={(referralId) => {
+          setOpened((current) => current.filter((entry) => entry.referralId !== referralId));
+        }}
+      />
       <CaseNumberInput onFound={(found) => void lookup(found)} />
       {busy && (
         <p className="loading" role="status">
@@ -132,6 +139,10 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
                 unlocked={unlocked}
                 onUnlocked={setUnlocked}
                 formatDate={formatDate}
+                onOpened={(phone) => {
+                  setOpened((current) => [...current, { referralId: referral.id, offerName: referral.offerName, phone }]);
+                  setReferrals((current) => current?.map((r) => (r.id === referral.id ? { ...r, callback: null } : r)) ?? null);
+                }}
                 onGone={() => {
                   setReferrals((current) => current?.map((r) => (r.id === referral.id ? { ...r, callback: null } : r)) ?? null);
                 }}

@@ -44,8 +44,8 @@ export function referralOfficeApi(api: OfficeConnection) {
     setHandoverKey: async (enrolment: HandoverKeyEnrolment) =>
       (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'PUT', enrolment)).key,
     /** Shown once: the server deletes the call-back request's boxes with this answer. */
-    openCallback: (id: string) =>
-      api.call(handoverRevealResponseSchema, `/api/partner/referrals/${encodeURIComponent(id)}/callback/open`, 'POST'),
+    openCallback: (id: string, keyId: string) =>
+      api.call(handoverRevealResponseSchema, `/api/partner/referrals/${encodeURIComponent(id)}/callback/open`, 'POST', { keyId }),
   };
 }
 export type ReferralOfficeApi = ReturnType<typeof referralOfficeApi>;

@@ -243,6 +243,14 @@ describeEachDatabase('referrals', ({ db }) => {
     ]);
     partnerToken = await signInPartner();
     expect((await lookup(partnerToken, caseNumber)).referrals).toEqual([]);
+    // A revision 1 retried late (after revision 2) changes nothing: the withdrawn offer does not come back.
+    const [late] = await push([referral]);
+    expect(late?.outcome).toBe('accepted');
+    const lateRevision = await referralRecord(tablet.deviceId, caseNumber, { ...referral.content, offerIds: [PARTNER_OFFER, UNLINKED_OFFER] }, { id: referral.id, revision: 3 });
+    const newest = await referralRecord(tablet.deviceId, caseNumber, { ...referral.content, offerIds: [UNLINKED_OFFER] }, { id: referral.id, revision: 4 });
+    expect((await push([newest])).map((r) => r.outcome)).toEqual(['accepted']);
+    expect((await push([lateRevision])).map((r) => r.outcome)).toEqual(['accepted']);
+    expect((await lookup(partnerToken, caseNumber)).referrals).toEqual([]);
     const audit = await db().query<{ object_id: string }>("SELECT object_id FROM audit_log WHERE action = 'referral.withdrawnByRevision' AND object_id = $1", [
       ids[0],
     ]);

@@ -15,6 +15,7 @@ import { partnerReferralListSchema } from '../../../../src/shared/referral-api';
 import { createStaffAccount } from '../../../../src/server/services/auth-service';
 import { purgeExpiredHandovers } from '../../../../src/server/services/handover-service';
 import { referralId } from '../../../../src/server/services/referral-projection';
+import { referralIdFor } from '../../../../src/shared/referral-id';
 import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, DEMO_PARTNER_ORGANISATION } from '../../../../src/server/db/demo-seed';
 import { PARTNER_OFFER, UNLINKED_OFFER, referralRecord, welcomeVisitRecord } from '../../../fixtures/referral-records';
 import { describeEachDatabase } from '../../helpers/databases';
@@ -48,14 +49,28 @@ describeEachDatabase('warm handover', ({ db }) => {
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object) =>
     app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
   const signIn = async (username: string, password: string) => (await login(app, username, password)).token;
-  const partner = () => signIn(DEMO_PARTNER_ACCOUNT.username, DEMO_PARTNER_ACCOUNT.password);
-  const colleague = () => signIn(COLLEAGUE.username, COLLEAGUE.password);
+  const passwords: Record<string, string> = {};
+  const partner = async () => {
+    const token = await signIn(DEMO_PARTNER_ACCOUNT.username, DEMO_PARTNER_ACCOUNT.password);
+    passwords[token] = DEMO_PARTNER_ACCOUNT.password;
+    return token;
+  };
+  const colleague = async () => {
+    const token = await signIn(COLLEAGUE.username, COLLEAGUE.password);
+    passwords[token] = COLLEAGUE.password;
+    return token;
+  };
 
   /** What a partner's browser does: make a key pair, wrap the private key under the passphrase, enrol the public key. */
   const enrolKey = async (token: string, passphrase: string) => {
     const created = await createHandoverKey(passphrase);
     const keyId = uuidv7();
-    const response = await call('PUT', '/api/partner/handover-key', token, { keyId, publicKey: created.publicKey, wrapped: created.wrapped });
+    const response = await call('PUT', '/api/partner/handover-key', token, {
+      keyId,
+      publicKey: created.publicKey,
+      wrapped: created.wrapped,
+      password: passwords[token] ?? '',
+    });
     expect(response.statusCode, response.body).toBe(200);
     return { keyId, publicKey: created.publicKey };
   };
@@ -78,7 +93,12 @@ describeEachDatabase('warm handover', ({ db }) => {
     expect(response.statusCode, response.body).toBe(200);
     return partnerReferralListSchema.parse(response.json()).referrals;
   };
-  const open = (token: string, id: string) => call('POST', `/api/partner/referrals/${id}/callback/open`, token);
+  /** Opens with the caller's current key (as the browser does after unlocking it), or with `keyId`. */
+  const open = async (token: string, id: string, keyId?: string) => {
+    const answer = await call('GET', '/api/partner/handover-key', token);
+    const current = answer.statusCode === 200 ? handoverKeyResponseSchema.parse(answer.json()).key : null;
+    return call('POST', `/api/partner/referrals/${id}/callback/open`, token, { keyId: keyId ?? current?.keyId ?? uuidv7() });
+  };
 
   /** A consented case with a welcome visit, referred to the partner's offer with a call-back request sealed to `keys`. */
   const referWithCallback = async (keys: readonly HandoverRecipientKey[], phone = PHONE) => {
@@ -142,19 +162,35 @@ describeEachDatabase('warm handover', ({ db }) => {
   it('refuses a key that is not an ECDH P-256 key, a weak key derivation, and roles other than partner', async () => {
     const token = await partner();
     const created = await createHandoverKey('noch-eine-passphrase-1');
-    const notAKey = await call('PUT', '/api/partner/handover-key', token, { keyId: uuidv7(), publicKey: 'AAAAAAAA', wrapped: created.wrapped });
+    const password = DEMO_PARTNER_ACCOUNT.password;
+    const notAKey = await call('PUT', '/api/partner/handover-key', token, { keyId: uuidv7(), publicKey: 'AAAAAAAA', wrapped: created.wrapped, password });
     expect(notAKey.statusCode).toBe(400);
     expect(errorEnvelopeSchema.parse(notAKey.json()).error.issues).toEqual([{ path: 'publicKey', message: 'invalidKey' }]);
     const weak = await call('PUT', '/api/partner/handover-key', token, {
       keyId: uuidv7(),
       publicKey: created.publicKey,
       wrapped: { ...created.wrapped, kdf: { ...created.wrapped.kdf, iterations: 1000 } },
+      password,
     });
     expect(weak.statusCode).toBe(400);
+    // A taken-over session alone cannot put its key in: the account password is asked for (and audited when wrong).
+    const wrongPassword = await call('PUT', '/api/partner/handover-key', token, {
+      keyId: uuidv7(),
+      publicKey: created.publicKey,
+      wrapped: created.wrapped,
+      password: 'nicht-das-kennwort',
+    });
+    expect(wrongPassword.statusCode).toBe(403);
+    expect(errorEnvelopeSchema.parse(wrongPassword.json()).error.issues).toEqual([{ path: 'password', message: 'wrongPassword' }]);
+    // Another key under the current key's id (boxes name key ids): refused.
+    const [current] = partnerKeys(await catalog());
+    const reused = await call('PUT', '/api/partner/handover-key', token, { keyId: current?.keyId, publicKey: created.publicKey, wrapped: created.wrapped, password });
+    expect(reused.statusCode).toBe(409);
     const coordinator = await signIn(DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
-    expect((await call('PUT', '/api/partner/handover-key', coordinator, { keyId: uuidv7(), publicKey: created.publicKey, wrapped: created.wrapped })).statusCode).toBe(
-      403,
-    );
+    expect(
+      (await call('PUT', '/api/partner/handover-key', coordinator, { keyId: uuidv7(), publicKey: created.publicKey, wrapped: created.wrapped, password: DEMO_COORDINATOR.password }))
+        .statusCode,
+    ).toBe(403);
     // Nothing changed: the enrolled key is still the first one.
     expect(partnerKeys(await catalog())).toHaveLength(1);
   });
@@ -216,6 +252,7 @@ describeEachDatabase('warm handover', ({ db }) => {
 
   it('refuses (and keeps) a box not sealed to the caller’s current key', async () => {
     const keys = partnerKeys(await catalog());
+    const partnerKeyId = handoverKeyResponseSchema.parse((await call('GET', '/api/partner/handover-key', await partner())).json()).key?.keyId;
     const { caseNumber, id } = await referWithCallback(keys);
     // The colleague makes a new key after the number was sealed: her old box is not hers any more.
     const colleagueToken = await colleague();
@@ -225,9 +262,54 @@ describeEachDatabase('warm handover', ({ db }) => {
     expect(refused.statusCode).toBe(409);
     expect(errorEnvelopeSchema.parse(refused.json()).error.issues).toEqual([{ path: 'key', message: 'notSealedToYourKey' }]);
     expect(await db().query('SELECT 1 FROM warm_handovers WHERE referral_id = $1', [id])).toHaveLength(1);
+    // A browser still holding the colleague's old key names it: refused, nothing deleted.
+    const [oldKey] = keys.filter((key) => key.keyId !== partnerKeyId);
+    const stale = await open(colleagueToken, id, oldKey?.keyId);
+    expect(stale.statusCode).toBe(409);
+    expect(errorEnvelopeSchema.parse(stale.json()).error.issues).toEqual([{ path: 'keyId', message: 'notYourCurrentKey' }]);
+    expect(await db().query('SELECT 1 FROM warm_handovers WHERE referral_id = $1', [id])).toHaveLength(1);
     // The partner, whose key it was sealed to, still can.
     const token = await partner();
     expect(await openWith(token, PASSPHRASE, (await open(token, id)).json())).toEqual({ phone: PHONE });
+  });
+
+  it('shows a referral that arrived before the record it was made from once that record arrives, with its call-back', async () => {
+    const keys = partnerKeys(await catalog());
+    const caseNumber = newCaseNumber();
+    const consent = await consentRecord(tablet.deviceId, caseNumber, { content: await consentContent('de', { scopes: ['documentation', 'referral'] }) });
+    const visit = await welcomeVisitRecord(tablet.deviceId, caseNumber);
+    const referral = await referralRecord(tablet.deviceId, caseNumber, { sourceRecordId: visit.id, callbackOfferId: PARTNER_OFFER });
+    const boxes = await sealHandover({ phone: PHONE }, { recordId: referral.id, offerId: PARTNER_OFFER }, keys);
+    // The colleague's referral first (its author's visit is still queued on the tablet) …
+    const first = await pushAsTablet(app, tablet, [consent, { ...referral, warmHandover: { offerId: PARTNER_OFFER, boxes } }]);
+    expect(pushResponseSchema.parse(first.json()).results.map((r) => r.outcome)).toEqual(['accepted', 'accepted']);
+    const token = await partner();
+    expect(await lookup(token, caseNumber)).toEqual([]);
+    // … then the visit: now the partner sees the referral and its call-back request.
+    const second = await pushAsTablet(app, tablet, [visit]);
+    expect(pushResponseSchema.parse(second.json()).results.map((r) => r.outcome)).toEqual(['accepted']);
+    const [shown] = await lookup(token, caseNumber);
+    expect(shown?.id).toBe(referralId(referral.id, PARTNER_OFFER));
+    expect(shown?.callback?.sealedToYou).toBe(true);
+  });
+
+  it('takes a call-back request only with the referral’s first arrival, not from a later revision', async () => {
+    const keys = partnerKeys(await catalog());
+    const { caseNumber, referral, id } = await referWithCallback(keys);
+    const token = await partner();
+    expect((await open(token, id)).statusCode).toBe(200);
+    const revision = await referralRecord(tablet.deviceId, caseNumber, { ...referral.content }, { id: referral.id, revision: 2 });
+    const boxes = await sealHandover({ phone: '0151 1111111' }, { recordId: referral.id, offerId: PARTNER_OFFER }, keys);
+    const pushed = await pushAsTablet(app, tablet, [{ ...revision, warmHandover: { offerId: PARTNER_OFFER, boxes } }]);
+    expect(pushResponseSchema.parse(pushed.json()).results.map((r) => r.outcome)).toEqual(['accepted']);
+    expect(await db().query('SELECT 1 FROM warm_handovers WHERE referral_id = $1', [id])).toHaveLength(0);
+    expect((await lookup(token, caseNumber))[0]?.callback).toBeNull();
+  });
+
+  it('derives the same referral id in the browser as on the server (the partner checks the box it got)', async () => {
+    const recordId = uuidv7();
+    expect(await referralIdFor(recordId, PARTNER_OFFER)).toBe(referralId(recordId, PARTNER_OFFER));
+    expect(await referralIdFor(recordId, UNLINKED_OFFER)).not.toBe(referralId(recordId, PARTNER_OFFER));
   });
 
   it('deletes the boxes with the case’s referrals when consent is withdrawn', async () => {
