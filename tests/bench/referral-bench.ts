@@ -1,18 +1,18 @@
 // Figure 7: a partner organisation's referral look-up by case number
 // (POST /api/partner/referrals/lookup) under 100 concurrent requests on
 // loopback, measured with autocannon: requests/s and p99 latency. The backend
-// is buildApp in this process on PGlite and — when DATABASE_URL is set — on
-// PostgreSQL, with a realistic table: CASES cases, each referred from a
+// is the production entry point in a process of its own (so the load
+// generator does not share its event loop), on PGlite and — when DATABASE_URL
+// is set — on PostgreSQL, with a realistic table: CASES cases, each referred from a
 // welcome visit to two offers (one of the demo partner's, one not), so every
 // look-up filters and checks that the referral's source record counts.
-import type { AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { buildApp } from '../../src/server/app';
 import type { Database, DatabaseKind } from '../../src/server/db/database';
 import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, seedDemoData } from '../../src/server/db/demo-seed';
 import { generateCaseNumber } from '../../src/domain/case-number';
 import { uuidv7 } from '../../src/shared/ids';
-import { openTestDatabase } from '../fixtures/test-database';
+import { freePort, prepareBackendDatabase, startBackendProcess, stopGently } from '../fixtures/backend-process';
 import { fmt, skippedRow, verdict, type Row } from './table';
 
 export interface ReferralBenchOptions {
@@ -70,14 +70,25 @@ interface LookupRun {
 }
 
 async function runOnce(kind: DatabaseKind, cases: number, seconds: number, log: (m: string) => void): Promise<LookupRun> {
-  const db = await openTestDatabase({ kind });
-  const app = buildApp({ db, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+  const database = await prepareBackendDatabase(kind);
+  let child: ChildProcess | undefined;
   try {
-    await seedDemoData(db);
+    // The first start creates, migrates and seeds the database; then the table is filled (PGlite has one
+    // user at a time, so the backend is stopped meanwhile) and the backend started again for the load.
+    const port = await freePort();
+    child = await startBackendProcess(port, database.env);
+    await stopGently(child);
     log(`referral lookup [${kind}]: filling ${fmt(cases)} cases × 2 referrals (not timed)`);
-    const caseNumbers = await fillReferrals(db, cases);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+    const db = await database.open();
+    let caseNumbers: string[];
+    try {
+      await seedDemoData(db);
+      caseNumbers = await fillReferrals(db, cases);
+    } finally {
+      await db.close();
+    }
+    child = await startBackendProcess(port, database.env);
+    const url = `http://127.0.0.1:${String(port)}`;
     const signIn = await fetch(`${url}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -120,8 +131,8 @@ async function runOnce(kind: DatabaseKind, cases: number, seconds: number, log: 
       errors: result.errors + result.timeouts,
     };
   } finally {
-    await app.close();
-    await db.close();
+    if (child) await stopGently(child);
+    await database.cleanUp();
   }
 }
 
@@ -152,7 +163,7 @@ export async function runReferralBench(options: ReferralBenchOptions): Promise<R
   if (!process.env['DATABASE_URL']) {
     rows.push(
       skippedRow(
-        `7 partner look-up by case number, ${String(CONNECTIONS)} concurrent [postgres]`,
+        `10 partner look-up by case number, ${String(CONNECTIONS)} concurrent [postgres]`,
         'ms',
         'skipped: DATABASE_URL not set',
         `p99 ≤ ${String(P99_GOAL_MS)} ms`,
