@@ -52,7 +52,7 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) GROUP BY id`,
     [JSON.stringify([...new Set(arrived.map((record) => record.id))])],
   );
-  const latestRevision = new Map(latest.map((row) => [row.id, Number(row.revision)]));
+  const latestRevision = new Map(latest.map((row) => [row.id, row.revision]));
   const referrals = arrived.filter((record) => record.revision >= (latestRevision.get(record.id) ?? record.revision));
   if (referrals.length === 0) return;
   const seen = new Set<string>();

@@ -1,5 +1,6 @@
 // One line about a referral for the record list: how many offers, the case,
-// and — once pulled from the backend — how far each offer was taken up.
+// whether the family asked for a call-back (never the number: the tablet cannot
+// read it), and — once pulled from the backend — how far each offer was taken up.
 import { useTranslation } from 'react-i18next';
 import type { ReferralContent } from '../../../shared/records/referral';
 import { useAppServices } from '../../app/AppContext';
@@ -17,6 +18,11 @@ export function ReferralSummary({ recordId, content, caseNumber }: { recordId: s
       <bdi dir="ltr" className="case-number-text record__meta">
         {caseNumber}
       </bdi>
+      {content.callbackOfferId !== undefined && (
+        <span className="record__meta" data-testid="referral-callback">
+          {t('tablet.callback.requestedFrom', { offer: offerName(content.callbackOfferId) })}
+        </span>
+      )}
       {mine.length > 0 && (
         <ul className="record__meta referral-states" aria-label={t('tablet.statesLabel')}>
           {mine.map((state) => (

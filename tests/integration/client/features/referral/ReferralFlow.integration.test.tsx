@@ -237,6 +237,14 @@ describe('referral on the tablet', () => {
     if (!box) throw new Error('one box expected');
     expect(await openHandover(partner.privateKey, box, { recordId: referral.id, offerId: first?.id ?? '' })).toEqual({ phone: '0151 2345 6789' });
 
+    // The record list says a call-back was asked for, and from whom — never the number.
+    cleanup();
+    renderWithServices(storage, <ReferralSummary recordId={referral.id} caseNumber={caseNumber} content={referral.content} />);
+    const callbackLine = await screen.findByTestId('referral-callback');
+    await waitFor(() => {
+      expect(callbackLine.textContent).toBe(de.tablet.callback.requestedFrom.replace('{{offer}}', first?.name ?? ''));
+    });
+
     // Once the server answered, the boxes leave the tablet too.
     const queued = await storage.records.peekOutbox(10);
     const item = queued.find((q) => q.record.id === referral.id);
