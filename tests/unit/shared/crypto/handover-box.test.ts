@@ -70,7 +70,7 @@ describe('warm handover boxes', () => {
     expect(unwrapped.extractable).toBe(false);
     expect(await openHandover(unwrapped, box, binding)).toEqual({ phone: '+49 2841 123456' });
     // The enrolment the browser sends passes the shared schema (and so the server's validation).
-    expect(handoverKeyEnrolmentSchema.safeParse({ keyId: KEY_A, publicKey: a.publicKey, wrapped: a.wrapped }).success).toBe(true);
+    expect(handoverKeyEnrolmentSchema.safeParse({ keyId: KEY_A, publicKey: a.publicKey, wrapped: a.wrapped, password: 'kennwort' }).success).toBe(true);
   });
 
   it('refuses to seal to no key or to a key that is not ECDH P-256', async () => {
