@@ -31,6 +31,40 @@ export interface UnlockedKey {
   privateKey: Key;
 }
 
+/** A password or passphrase field with its label (and hint): never autofilled into anything but itself. */
+function SecretField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+  invalid: boolean;
+  autoComplete: 'new-password' | 'current-password';
+}) {
+  const { id, label, hint, value, onChange, invalid, autoComplete } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="password"
+        autoComplete={autoComplete}
+        value={value}
+        aria-invalid={invalid}
+        {...(hint === undefined ? {} : { 'aria-describedby': `${id}-hint` })}
+        onChange={(event) => {
+          onChange(event.target.value);
+        }}
+      />
+      {hint !== undefined && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
 interface KeySectionProps {
   client: ReferralOfficeApi;
   keyInfo: HandoverKeyInfo | undefined;
@@ -106,49 +140,31 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate }:
           }}
         >
           {keyInfo !== null && <p className="hint">{t('partner.handoverKey.replaceWarning')}</p>}
-          <div className="field">
-            <label htmlFor={`${id}-passphrase`}>{t('partner.handoverKey.passphrase')}</label>
-            <input
-              id={`${id}-passphrase`}
-              type="password"
-              autoComplete="new-password"
-              value={passphrase}
-              aria-invalid={problem === 'tooShort'}
-              onChange={(event) => {
-                setPassphrase(event.target.value);
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-repeat`}>{t('partner.handoverKey.repeat')}</label>
-            <input
-              id={`${id}-repeat`}
-              type="password"
-              autoComplete="new-password"
-              value={repeat}
-              aria-invalid={problem === 'mismatch'}
-              onChange={(event) => {
-                setRepeat(event.target.value);
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-password`}>{t('partner.handoverKey.password')}</label>
-            <input
-              id={`${id}-password`}
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              aria-invalid={problem === 'wrongPassword'}
-              aria-describedby={`${id}-password-hint`}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-            <p id={`${id}-password-hint`} className="hint">
-              {t('partner.handoverKey.passwordHint')}
-            </p>
-          </div>
+          <SecretField
+            id={`${id}-passphrase`}
+            label={t('partner.handoverKey.passphrase')}
+            value={passphrase}
+            onChange={setPassphrase}
+            invalid={problem === 'tooShort'}
+            autoComplete="new-password"
+          />
+          <SecretField
+            id={`${id}-repeat`}
+            label={t('partner.handoverKey.repeat')}
+            value={repeat}
+            onChange={setRepeat}
+            invalid={problem === 'mismatch'}
+            autoComplete="new-password"
+          />
+          <SecretField
+            id={`${id}-password`}
+            label={t('partner.handoverKey.password')}
+            hint={t('partner.handoverKey.passwordHint')}
+            value={password}
+            onChange={setPassword}
+            invalid={problem === 'wrongPassword'}
+            autoComplete="current-password"
+          />
           <div role="alert">{problem !== null && <p className="form-error">{t(`partner.handoverKey.${problem}`)}</p>}</div>
           <FormFailure failure={failure} />
           <div className="actions">
@@ -259,18 +275,14 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
           }}
         >
           {(unlocked === null || unlocked.keyId !== keyInfo.keyId) && (
-            <div className="field">
-              <label htmlFor={`${id}-passphrase`}>{t('partner.callback.passphrase')}</label>
-              <input
-                id={`${id}-passphrase`}
-                type="password"
-                autoComplete="current-password"
-                value={passphrase}
-                onChange={(event) => {
-                  setPassphrase(event.target.value);
-                }}
-              />
-            </div>
+            <SecretField
+              id={`${id}-passphrase`}
+              label={t('partner.callback.passphrase')}
+              value={passphrase}
+              onChange={setPassphrase}
+              invalid={problem === 'wrongPassphrase'}
+              autoComplete="current-password"
+            />
           )}
           <p className="hint">{t('partner.callback.openHint')}</p>
           <div className="actions">
