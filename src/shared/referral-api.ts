@@ -26,7 +26,14 @@ export type UpdateOfferRequest = z.infer<typeof updateOfferRequestSchema>;
 export const offerIdParamsSchema = z.strictObject({ offerId: z.string().min(1).max(100) });
 
 export const partnerOrganisationListSchema = z.strictObject({
-  organisations: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  organisations: z.array(
+    z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      /** Active staff with a call-back key (warm handover): 0 → tablets offer no call-back for its offers. */
+      callbackKeys: z.int().min(0),
+    }),
+  ),
 });
 
 export const MAX_CSV_BYTES = 1024 * 1024;

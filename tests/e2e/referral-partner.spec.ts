@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
-import { OfficePage } from './pages/OfficePage';
+import { OfficePage, office as officeTexts } from './pages/OfficePage';
 import cases from '../../locales/de/cases.json';
 import referral from '../../locales/de/referral.json';
 import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '../../src/server/db/demo-seed';
@@ -198,5 +198,17 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     expect(await desk.content()).not.toContain('4455667');
     expect(desk.url()).not.toContain(caseNumber);
     await desk.close();
+
+    // The coordinator's catalogue now says a call-back is possible for the partner's offer.
+    const office = await browser().context.newPage();
+    const officePage = new OfficePage(office);
+    await officePage.open(backend().url);
+    await officePage.signIn(backend().demo.coordinator.username, backend().demo.coordinator.password);
+    await office.getByRole('navigation', { name: officeTexts.nav.label }).getByRole('button', { name: officeTexts.nav.offers, exact: true }).click();
+    const row = office.getByTestId('offer-catalog-table').locator(`[data-offer-id="${PARTNER_OFFER?.id ?? ''}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('offer-callback').textContent()).toBe(referral.catalog.callbackPossible);
+    await office.screenshot({ path: 'test-results/coordinator-offers-callback.png', fullPage: true });
+    await office.close();
   });
 });

@@ -123,9 +123,15 @@ export class OfferCatalogService {
   }
 
   /** Organisations whose staff can confirm uptake (any organisation of the municipality of kind partner). */
-  async partnerOrganisations(user: SessionUser): Promise<{ id: string; name: string }[]> {
-    return this.db.query<{ id: string; name: string }>(
-      `SELECT id, name FROM organisations WHERE municipality_id = $1 AND kind = 'partner' ORDER BY name, id`,
+  async partnerOrganisations(user: SessionUser): Promise<{ id: string; name: string; callbackKeys: number }[]> {
+    // With how many active staff have a call-back key: the coordinator sees where a warm handover is possible.
+    return this.db.query<{ id: string; name: string; callbackKeys: number }>(
+      `SELECT o.id, o.name,
+              (SELECT count(*)::int FROM partner_handover_keys k
+                 JOIN staff_accounts s ON s.id = k.staff_id AND s.municipality_id = k.municipality_id
+                WHERE k.municipality_id = o.municipality_id AND s.organisation_id = o.id AND s.active
+                  AND 'partner' = ANY (s.roles)) AS "callbackKeys"
+         FROM organisations o WHERE o.municipality_id = $1 AND o.kind = 'partner' ORDER BY o.name, o.id`,
       [user.municipalityId],
     );
   }

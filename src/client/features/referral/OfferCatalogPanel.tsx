@@ -380,6 +380,16 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                     {data.value.organisations.find((o) => o.id === offer.partnerOrganisationId)?.name ??
                       offer.partnerOrganisationId ??
                       t('catalog.noPartner')}
+                    {offer.partnerOrganisationId !== null && (
+                      <>
+                        <br />
+                        <span className="hint" data-testid="offer-callback">
+                          {(data.value.organisations.find((o) => o.id === offer.partnerOrganisationId)?.callbackKeys ?? 0) > 0
+                            ? t('catalog.callbackPossible')
+                            : t('catalog.callbackNotPossible')}
+                        </span>
+                      </>
+                    )}
                   </td>
                   <td>
                     <div className="actions">

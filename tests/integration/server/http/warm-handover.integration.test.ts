@@ -11,7 +11,7 @@ import { HANDOVER_TTL_DAYS, handoverKeyResponseSchema, handoverRevealResponseSch
 import { uuidv7 } from '../../../../src/shared/ids';
 import { offerCatalogResponseSchema } from '../../../../src/shared/offers';
 import { errorEnvelopeSchema, pushResponseSchema } from '../../../../src/shared/protocol';
-import { partnerReferralListSchema } from '../../../../src/shared/referral-api';
+import { partnerOrganisationListSchema, partnerReferralListSchema } from '../../../../src/shared/referral-api';
 import { createStaffAccount } from '../../../../src/server/services/auth-service';
 import { purgeExpiredHandovers } from '../../../../src/server/services/handover-service';
 import { referralId } from '../../../../src/server/services/referral-projection';
@@ -147,9 +147,17 @@ describeEachDatabase('warm handover', ({ db }) => {
   it('offers a call-back for an offer only once its partner has enrolled a key; a key change reaches tablets', async () => {
     const before = await catalog();
     expect(before.callbackKeys).toEqual([]);
+    // The coordinator sees, per partner organisation, whether a call-back is possible.
+    const coordinator = await signIn(DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
+    const keysOfPartner = async () =>
+      partnerOrganisationListSchema
+        .parse((await call('GET', '/api/office/partner-organisations', coordinator)).json())
+        .organisations.find((o) => o.id === DEMO_PARTNER_ORGANISATION.id)?.callbackKeys;
+    expect(await keysOfPartner()).toBe(0);
     const token = await partner();
     expect(handoverKeyResponseSchema.parse((await call('GET', '/api/partner/handover-key', token)).json()).key).toBeNull();
     const key = await enrolKey(token, PASSPHRASE);
+    expect(await keysOfPartner()).toBe(1);
     const after = await catalog();
     expect(after.version).not.toBe(before.version);
     expect(after.callbackKeys).toContainEqual({ offerId: PARTNER_OFFER, keys: [key] });
