@@ -7,16 +7,13 @@
 import { z } from 'zod';
 import { UUID_PATTERN } from './ids';
 import { MIN_PBKDF2_ITERATIONS } from './crypto/key-derivation';
-import { base64UrlSchema, handoverBoxSchema, handoverKeyIdSchema } from './records/referral';
+import { base64UrlSchema, handoverBoxSchema, handoverKeyIdSchema, offerIdSchema } from './records/referral';
 
 export { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema, warmHandoverSchema, type WarmHandover } from './records/referral';
 export { callbackKeysSchema, type CallbackKeys } from './offers';
 
 /** Unopened boxes are deleted this many days after the referral reached the server. */
 export const HANDOVER_TTL_DAYS = 14;
-const base64Url = base64UrlSchema;
-const offerId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOffer' });
-const keyId = handoverKeyIdSchema;
 
 /**
  * A call-back number as staff type it with the family: digits with the usual
@@ -40,16 +37,16 @@ const wrappedHandoverKeySchema = z.strictObject({
     name: z.literal('PBKDF2'),
     hash: z.literal('SHA-256'),
     iterations: z.int().min(MIN_PBKDF2_ITERATIONS).max(10_000_000),
-    salt: base64Url(64),
+    salt: base64UrlSchema(64),
   }),
-  iv: base64Url(16),
-  ct: base64Url(400),
+  iv: base64UrlSchema(16),
+  ct: base64UrlSchema(400),
 });
 
 /** A partner staff member's handover key: the public key, and the private key wrapped in the browser. */
 export const handoverKeySchema = z.strictObject({
-  keyId,
-  publicKey: base64Url(200),
+  keyId: handoverKeyIdSchema,
+  publicKey: base64UrlSchema(200),
   wrapped: wrappedHandoverKeySchema,
 });
 export type HandoverKey = z.infer<typeof handoverKeySchema>;
@@ -69,12 +66,12 @@ export const handoverKeyResponseSchema = z.strictObject({
 export type HandoverKeyResponse = z.infer<typeof handoverKeyResponseSchema>;
 
 /** Opening names the key the browser has unlocked: a box for another (older or newer) key is not handed out. */
-export const handoverOpenRequestSchema = z.strictObject({ keyId });
+export const handoverOpenRequestSchema = z.strictObject({ keyId: handoverKeyIdSchema });
 
 /** The one answer that carries a box: after it, the server has deleted all boxes of that referral. */
 export const handoverRevealResponseSchema = z.strictObject({
   recordId: z.string().regex(UUID_PATTERN),
-  offerId,
+  offerId: offerIdSchema,
   box: handoverBoxSchema,
 });
 export type HandoverRevealResponse = z.infer<typeof handoverRevealResponseSchema>;

@@ -12,21 +12,9 @@ import type { ManagedOffer, UpdateOfferRequest } from '../../shared/referral-api
 import { ApiError, defaultMessage, issuesFromZod } from '../http/errors';
 import type { Issue } from '../http/errors';
 import { audit } from './revocation';
+import { offerFields, type OfferRow } from './offer-service';
 
-interface ManagedOfferRow {
-  id: string;
-  name: string;
-  organisation: string;
-  type: string;
-  age_phases: string[];
-  fields: string[];
-  districts: string[];
-  languages: string[];
-  cost: string;
-  address: string;
-  phone: string;
-  hours: string;
-  what_to_bring: string;
+interface ManagedOfferRow extends OfferRow {
   partner_organisation_id: string | null;
 }
 
@@ -52,23 +40,8 @@ const LIST_COLUMNS: ReadonlySet<CsvColumn> = new Set(['agePhases', 'fields', 'di
 
 const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
 
-function fromRow(row: ManagedOfferRow): ManagedOffer {
-  return {
-    id: row.id,
-    name: row.name,
-    organisation: row.organisation,
-    type: row.type as ManagedOffer['type'],
-    agePhases: row.age_phases as ManagedOffer['agePhases'],
-    fields: row.fields as ManagedOffer['fields'],
-    districts: row.districts,
-    languages: row.languages as ManagedOffer['languages'],
-    cost: row.cost,
-    address: row.address,
-    phone: row.phone,
-    hours: row.hours,
-    whatToBring: row.what_to_bring,
-    partnerOrganisationId: row.partner_organisation_id,
-  };
+function fromRow(row: ManagedOfferRow): Record<keyof ManagedOffer, unknown> {
+  return { ...offerFields(row), partnerOrganisationId: row.partner_organisation_id };
 }
 
 async function upsert(tx: Queryable, municipalityId: string, offer: ManagedOffer): Promise<boolean> {

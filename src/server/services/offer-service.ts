@@ -8,7 +8,8 @@ import type { SessionUser } from '../../shared/protocol';
 import type { CallbackKeys } from '../../shared/handover-api';
 import { callbackKeysFor } from './handover-service';
 
-interface OfferRow {
+/** An `offers` row as the tablet's catalogue reads it. */
+export interface OfferRow {
   id: string;
   name: string;
   organisation: string;
@@ -22,6 +23,25 @@ interface OfferRow {
   phone: string;
   hours: string;
   what_to_bring: string;
+}
+
+/** A row's fields under the shared schema's names, not yet checked (callers parse them). */
+export function offerFields(row: OfferRow): Record<keyof Offer, unknown> {
+  return {
+    id: row.id,
+    name: row.name,
+    organisation: row.organisation,
+    type: row.type,
+    agePhases: row.age_phases,
+    fields: row.fields,
+    districts: row.districts,
+    languages: row.languages,
+    cost: row.cost,
+    address: row.address,
+    phone: row.phone,
+    hours: row.hours,
+    whatToBring: row.what_to_bring,
+  };
 }
 
 /** Inserts (or replaces) one offer of a municipality; `updated_at` becomes now. */
@@ -85,21 +105,7 @@ export class OfferService {
     );
     const offers: Offer[] = [];
     for (const row of rows) {
-      const parsed = offerSchema.safeParse({
-        id: row.id,
-        name: row.name,
-        organisation: row.organisation,
-        type: row.type,
-        agePhases: row.age_phases,
-        fields: row.fields,
-        districts: row.districts,
-        languages: row.languages,
-        cost: row.cost,
-        address: row.address,
-        phone: row.phone,
-        hours: row.hours,
-        whatToBring: row.what_to_bring,
-      });
+      const parsed = offerSchema.safeParse(offerFields(row));
       if (parsed.success) offers.push(parsed.data);
     }
     // The partner keys a call-back number is sealed to (warm handover); a new or replaced key changes the version too.

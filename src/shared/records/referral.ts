@@ -13,13 +13,13 @@ export const MAX_HANDOVER_RECIPIENTS = 20;
 export const REFERRAL_NOTE_MAX_LENGTH = 300;
 export const MAX_OFFERS_PER_REFERRAL = 10;
 
-const offerId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOffer' });
+export const offerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOffer' });
 
 export const referralContentSchema = z.strictObject({
   /** The approved record of the case the referral came from (screening or welcome visit). */
   sourceRecordId: z.string().regex(UUID_PATTERN, { message: 'invalidId' }),
   offerIds: z
-    .array(offerId)
+    .array(offerIdSchema)
     .min(1, { message: 'offerRequired' })
     .max(MAX_OFFERS_PER_REFERRAL)
     .refine((ids) => new Set(ids).size === ids.length, { message: 'duplicateOffer' }),
@@ -36,7 +36,7 @@ export const referralContentSchema = z.strictObject({
    * that its number goes to that partner, sealed (warm handover). The number
    * itself is never content: it travels beside it (src/shared/handover-api.ts).
    */
-  callbackOfferId: offerId.optional(),
+  callbackOfferId: offerIdSchema.optional(),
 }).refine((content) => content.callbackOfferId === undefined || content.offerIds.includes(content.callbackOfferId), {
   message: 'callbackOfferNotReferred',
   path: ['callbackOfferId'],
@@ -57,7 +57,7 @@ export const handoverBoxSchema = z.strictObject({
 
 /** Sent with a referral record (beside its content): the boxes for the one offer whose partner calls back. */
 export const warmHandoverSchema = z.strictObject({
-  offerId,
+  offerId: offerIdSchema,
   boxes: z
     .array(handoverBoxSchema)
     .min(1)
