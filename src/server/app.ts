@@ -18,7 +18,8 @@ import { DeviceService } from './services/device-service';
 import { SigningKeyService } from './services/signing-key-service';
 import { SyncService } from './services/sync-service';
 import { OfferService } from './services/offer-service';
-import { ApiError, defaultMessage, registerErrorHandling, sendError } from './http/errors';
+import { registerErrorHandling, sendError } from './http/errors';
+import { ServiceError, defaultMessage } from './services/service-error';
 import { registerNulGuard } from './http/nul-guard';
 import { adminRoutes } from './http/admin-routes';
 import { deviceRoutes } from './http/device-routes';
@@ -127,7 +128,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   void app.register(fastifyRateLimit, {
     global: false,
-    errorResponseBuilder: () => new ApiError(429, 'rateLimited', defaultMessage('rateLimited')),
+    errorResponseBuilder: () => new ServiceError(429, 'rateLimited', defaultMessage('rateLimited')),
   });
   void app.register(fastifySwagger, {
     openapi: {
@@ -225,7 +226,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       void reply.header('Cache-Control', 'no-cache').sendFile('index.html', staticRoot);
       return;
     }
-    sendError(reply, new ApiError(404, 'notFound', defaultMessage('notFound')));
+    sendError(reply, new ServiceError(404, 'notFound', defaultMessage('notFound')));
   });
 
   return app;

@@ -32,7 +32,7 @@ import type { OfferCatalogService } from '../services/offer-catalog-service';
 import type { ReferralService } from '../services/referral-service';
 import { isValidCaseNumber } from '../services/sync-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 export interface ReferralRoutesOptions {
   auth: AuthService;
@@ -235,7 +235,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     },
     async (request) => {
       if (!isValidCaseNumber(request.body.caseNumber)) {
-        throw new ApiError(400, 'invalidRequest', 'This is not a valid case number.', [
+        throw new ServiceError(400, 'invalidRequest', 'This is not a valid case number.', [
           { path: 'caseNumber', message: 'invalidCaseNumber' },
         ]);
       }
@@ -278,7 +278,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     },
     (request) => {
       const session = requireSession(request);
-      if (session.deviceId === null) throw new ApiError(403, 'forbidden', REFERRALS_TABLET_ONLY_MESSAGE);
+      if (session.deviceId === null) throw new ServiceError(403, 'forbidden', REFERRALS_TABLET_ONLY_MESSAGE);
       return referrals.statesForTablet(session.user, session.deviceId, request.query.since);
     },
   );

@@ -9,7 +9,7 @@ import type { AuthService } from '../services/auth-service';
 import { ReportService, reportToCsv } from '../services/report-service';
 import type { Database } from '../db/database';
 import { authenticateWith, requireRoles, requireSession } from './auth';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 export interface ReportRoutesOptions {
   auth: AuthService;
@@ -26,7 +26,7 @@ function requireOwnMunicipality(request: FastifyRequest): Promise<void> {
   const named = (request.params as { municipalityId?: unknown }).municipalityId;
   if (named !== session.user.municipalityId) {
     return Promise.reject(
-      new ApiError(403, 'forbidden', 'Reports are only available for your own municipality.', [
+      new ServiceError(403, 'forbidden', 'Reports are only available for your own municipality.', [
         { path: 'municipalityId', message: 'notYourMunicipality' },
       ]),
     );

@@ -14,7 +14,7 @@ import {
 import type { AuthService } from '../services/auth-service';
 import type { ReviewService } from '../services/review-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 export const REVIEWS_TABLET_ONLY_MESSAGE = 'Reviews only from an enrolled tablet signed in on that tablet.';
 
@@ -53,7 +53,7 @@ export const reviewRoutes: FastifyPluginCallbackZod<ReviewRoutesOptions> = (app,
     async (request) => {
       const session = requireSession(request);
       if (session.deviceId === null || session.deviceId !== request.body.deviceId) {
-        throw new ApiError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
+        throw new ServiceError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
       }
       return reviews.submit(session.user, request.body.reviews);
     },
@@ -87,7 +87,7 @@ export const reviewRoutes: FastifyPluginCallbackZod<ReviewRoutesOptions> = (app,
     },
     (request) => {
       const session = requireSession(request);
-      if (session.deviceId === null) throw new ApiError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
+      if (session.deviceId === null) throw new ServiceError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
       return reviews.decisions(session.user, session.deviceId, request.query.since);
     },
   );

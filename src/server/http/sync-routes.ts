@@ -16,7 +16,7 @@ import type { AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
 import type { OfferService } from '../services/offer-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ApiError, defaultMessage } from './errors';
+import { ServiceError, defaultMessage } from '../services/service-error';
 
 export const withdrawalsQuerySchema = z.strictObject({
   /** Only withdrawals after this instant (exclusive); all if absent. */
@@ -38,13 +38,13 @@ export interface SyncRoutesOptions {
  * Checked before schema validation: an old tablet's body may no longer match
  * today's schema, and it must still learn that it needs an update.
  */
-export function protocolVersionError(body: unknown): ApiError | null {
+export function protocolVersionError(body: unknown): ServiceError | null {
   if (typeof body !== 'object' || body === null || !('protocolVersion' in body)) return null;
   const version = body.protocolVersion;
   if (typeof version !== 'number' || !Number.isInteger(version)) return null;
-  if (version < SYNC_PROTOCOL_VERSION) return new ApiError(426, 'clientTooOld', defaultMessage('clientTooOld'));
+  if (version < SYNC_PROTOCOL_VERSION) return new ServiceError(426, 'clientTooOld', defaultMessage('clientTooOld'));
   if (version > SYNC_PROTOCOL_VERSION) {
-    return new ApiError(400, 'invalidRequest', 'Unknown protocol version.', [
+    return new ServiceError(400, 'invalidRequest', 'Unknown protocol version.', [
       { path: 'protocolVersion', message: 'unsupportedProtocolVersion' },
     ]);
   }
@@ -117,7 +117,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // The tablet named in the body must be the one this session is signed in on; another
       // tablet's id, even an enrolled one of the same municipality, is refused before anything is judged.
       if (session.deviceId === null || session.deviceId !== request.body.deviceId) {
-        throw new ApiError(403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+        throw new ServiceError(403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
       }
       const outcome = await sync.push(session.user, { deviceId: session.deviceId, records: request.body.records });
       return reply.code(outcome.httpStatus).send(outcome.response);

@@ -16,7 +16,7 @@ import type {
   StaffAccount,
   UpdateStaffRequest,
 } from '../../shared/staff-api';
-import { ApiError, defaultMessage } from '../http/errors';
+import { ServiceError, defaultMessage } from './service-error';
 import { createStaffAccount, toRoles } from './auth-service';
 import { audit, isUniqueViolation, revokeAccountCredentials } from './revocation';
 
@@ -62,7 +62,7 @@ function toStaffAccount(row: StaffRow): StaffAccount {
   };
 }
 
-const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+const notFound = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
 interface SettingsRow {
   auto_lock_minutes: number;
@@ -160,7 +160,7 @@ export class AdminService {
          RETURNING id, municipality_id, name, kind`,
         [request.id, admin.municipalityId, request.name, request.kind],
       );
-      if (!row) throw new ApiError(409, 'conflict', 'An organisation with this id already exists.');
+      if (!row) throw new ServiceError(409, 'conflict', 'An organisation with this id already exists.');
       await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'organisation.created', objectId: row.id });
       return toOrganisation(row);
     });
@@ -183,7 +183,7 @@ export class AdminService {
         );
         if (!organisation) throw notFound();
         const [taken] = await tx.query('SELECT 1 FROM staff_accounts WHERE username = $1', [request.username]);
-        if (taken) throw new ApiError(409, 'conflict', 'This username is taken.');
+        if (taken) throw new ServiceError(409, 'conflict', 'This username is taken.');
         const id = await createStaffAccount(tx, {
           municipalityId: admin.municipalityId,
           organisationId: request.organisationId,
@@ -199,7 +199,7 @@ export class AdminService {
       });
     } catch (error) {
       // The same username created twice at once.
-      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'This username is taken.');
+      if (isUniqueViolation(error)) throw new ServiceError(409, 'conflict', 'This username is taken.');
       throw error;
     }
   }
@@ -213,9 +213,9 @@ export class AdminService {
       );
       if (!current) throw notFound();
       if (current.id === admin.id) {
-        if (request.active === false) throw new ApiError(409, 'conflict', 'You cannot deactivate your own account.');
+        if (request.active === false) throw new ServiceError(409, 'conflict', 'You cannot deactivate your own account.');
         if (request.roles !== undefined && !request.roles.includes('admin')) {
-          throw new ApiError(409, 'conflict', 'You cannot remove your own admin role.');
+          throw new ServiceError(409, 'conflict', 'You cannot remove your own admin role.');
         }
       }
       const [row] = await tx.query<StaffRow>(

@@ -16,7 +16,7 @@ export interface DeviceStatusAnswer {
   /** Deactivated people who signed in on this tablet; empty unless the status is 'active'. */
   deactivatedAccountIds: string[];
 }
-import { ApiError, defaultMessage } from '../http/errors';
+import { ServiceError, defaultMessage } from './service-error';
 import { audit, revokeDeviceCredentials } from './revocation';
 
 interface DeviceRow {
@@ -76,7 +76,7 @@ export class DeviceService {
           now,
         ],
       );
-      if (!row) throw new ApiError(409, 'conflict', 'This tablet is already enrolled.');
+      if (!row) throw new ServiceError(409, 'conflict', 'This tablet is already enrolled.');
       await audit(tx, {
         municipalityId: user.municipalityId,
         actorId: user.id,
@@ -103,7 +103,7 @@ export class DeviceService {
         'SELECT revoked_at FROM devices WHERE id = $1 AND municipality_id = $2 FOR UPDATE',
         [deviceId, user.municipalityId],
       );
-      if (!row) throw new ApiError(404, 'notFound', defaultMessage('notFound'));
+      if (!row) throw new ServiceError(404, 'notFound', defaultMessage('notFound'));
       if (row.revoked_at === null) {
         await tx.query(
           'UPDATE devices SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND municipality_id = $2',

@@ -11,7 +11,7 @@ import type { SessionUser } from '../../shared/protocol';
 import type { CallbackKeys, HandoverKeyEnrolment, HandoverKeyResponse, HandoverRevealResponse } from '../../shared/handover-api';
 import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '../../shared/handover-api';
 import { HandoverBoxError, importHandoverPublicKey } from '../../shared/crypto/handover-box';
-import { ApiError, defaultMessage } from '../http/errors';
+import { ServiceError, defaultMessage } from './service-error';
 import { audit, isUniqueViolation } from './revocation';
 import { verifyPassword } from './auth-service';
 import { SOURCE_VERIFIED } from './referral-service';
@@ -45,7 +45,7 @@ export async function callbackKeysFor(db: Queryable, municipalityId: string): Pr
   return rows.map((row) => ({ offerId: row.offer_id, keys: row.keys.slice(0, MAX_HANDOVER_RECIPIENTS) }));
 }
 
-const noRequest = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+const noRequest = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
 export class HandoverService {
   constructor(
@@ -79,17 +79,17 @@ export class HandoverService {
     );
     if (!account || !(await verifyPassword(enrolment.password, account.password_hash))) {
       await audit(this.db, { municipalityId: user.municipalityId, actorId: user.id, action: 'security.handover.keyPasswordWrong', objectId: null });
-      throw new ApiError(403, 'forbidden', 'The password is wrong; the key was not changed.', [{ path: 'password', message: 'wrongPassword' }]);
+      throw new ServiceError(403, 'forbidden', 'The password is wrong; the key was not changed.', [{ path: 'password', message: 'wrongPassword' }]);
     }
     try {
       await importHandoverPublicKey(enrolment.publicKey);
     } catch (error) {
       if (!(error instanceof HandoverBoxError)) throw error;
-      throw new ApiError(400, 'invalidRequest', 'The public key is not an ECDH P-256 key.', [
+      throw new ServiceError(400, 'invalidRequest', 'The public key is not an ECDH P-256 key.', [
         { path: 'publicKey', message: 'invalidKey' },
       ]);
     }
-    const keyIdInUse = () => new ApiError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
+    const keyIdInUse = () => new ServiceError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
     try {
       await this.db.transaction(async (tx) => {
         const [current] = await tx.query<{ key_id: string; public_key: string }>(
@@ -140,13 +140,13 @@ export class HandoverService {
       );
       if (!row) throw noRequest();
       if (row.key_id !== keyId) {
-        throw new ApiError(409, 'conflict', 'The key this browser unlocked is not your current handover key.', [
+        throw new ServiceError(409, 'conflict', 'The key this browser unlocked is not your current handover key.', [
           { path: 'keyId', message: 'notYourCurrentKey' },
         ]);
       }
       const box = row.boxes.map((candidate) => handoverBoxSchema.safeParse(candidate)).find((parsed) => parsed.success && parsed.data.keyId === keyId);
       if (!box?.success) {
-        throw new ApiError(409, 'conflict', 'This call-back request was not sealed to your current handover key.', [
+        throw new ServiceError(409, 'conflict', 'This call-back request was not sealed to your current handover key.', [
           { path: 'key', message: 'notSealedToYourKey' },
         ]);
       }

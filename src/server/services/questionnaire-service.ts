@@ -8,7 +8,7 @@ import { loadQuestionnaire } from '../../domain/questionnaire';
 import { contentHash } from '../../shared/content-hash';
 import type { SessionUser } from '../../shared/protocol';
 import type { ActiveQuestionnaireResponse, QuestionnaireSummary } from '../../shared/questionnaire-api';
-import { ApiError } from '../http/errors';
+import { ServiceError } from './service-error';
 import { audit } from './revocation';
 
 export const QUESTIONNAIRE_INVALID_MESSAGE = 'The questionnaire definition is invalid; nothing was changed.';
@@ -22,7 +22,7 @@ export class QuestionnaireService {
   async upload(user: SessionUser, raw: unknown): Promise<QuestionnaireSummary> {
     const loaded = loadQuestionnaire(raw);
     if (!loaded.ok) {
-      throw new ApiError(
+      throw new ServiceError(
         422,
         'invalidRequest',
         QUESTIONNAIRE_INVALID_MESSAGE,
@@ -38,7 +38,7 @@ export class QuestionnaireService {
         'SELECT definition_hash FROM questionnaire_definitions WHERE municipality_id = $1 AND definition_id = $2 AND version = $3',
         [user.municipalityId, definition.id, definition.version],
       );
-      if (existing && existing.definition_hash !== hash) throw new ApiError(409, 'conflict', QUESTIONNAIRE_VERSION_TAKEN_MESSAGE);
+      if (existing && existing.definition_hash !== hash) throw new ServiceError(409, 'conflict', QUESTIONNAIRE_VERSION_TAKEN_MESSAGE);
       await tx.query('UPDATE questionnaire_definitions SET active = false WHERE municipality_id = $1 AND active', [user.municipalityId]);
       const [row] = await tx.query<{ uploaded_at: unknown }>(
         `INSERT INTO questionnaire_definitions (municipality_id, definition_id, version, definition_hash, definition, uploaded_by, active)

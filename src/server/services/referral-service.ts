@@ -13,7 +13,7 @@ import { FAMILY_LANGUAGES } from '../../shared/languages';
 import type { FamilyLanguage } from '../../shared/languages';
 import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralState, overdueBefore } from '../../domain/referral-state';
 import type { ReferralActor, ReferralState } from '../../domain/referral-state';
-import { ApiError, defaultMessage } from '../http/errors';
+import { ServiceError, defaultMessage } from './service-error';
 import { audit } from './revocation';
 
 interface ReferralRow {
@@ -83,7 +83,7 @@ function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history' | 
   };
 }
 
-const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+const notFound = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
 export class ReferralService {
   constructor(
@@ -229,7 +229,7 @@ export class ReferralService {
         noResponseWeeks: await this.noResponseWeeks(tx, user.municipalityId),
       });
       if (!verdict.ok) {
-        throw new ApiError(409, 'conflict', `This referral cannot move from ${from} to ${to}.`, [
+        throw new ServiceError(409, 'conflict', `This referral cannot move from ${from} to ${to}.`, [
           { path: 'state', message: verdict.reason },
         ]);
       }

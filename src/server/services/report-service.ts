@@ -14,7 +14,7 @@ import {
   type CountRow,
 } from '../../domain/indicators';
 import { SMALL_CELL } from '../../domain/suppression';
-import { ApiError } from '../http/errors';
+import { ServiceError } from './service-error';
 
 /** Days are calendar days in the municipality's time zone (all of Lotse's towns are in Germany). */
 const ZONE = 'Europe/Berlin';
@@ -31,7 +31,7 @@ export class ReportService {
     const period = { from: query.from, to: query.to };
     const problem = periodProblem(period);
     if (problem !== undefined) {
-      throw new ApiError(400, 'invalidRequest', problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.', [
+      throw new ServiceError(400, 'invalidRequest', problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.', [
         { path: 'to', message: problem },
       ]);
     }
@@ -47,7 +47,7 @@ export class ReportService {
     );
     const district = query.district ?? null;
     if (district !== null && !districts.some((d) => d.id === district)) {
-      throw new ApiError(400, 'invalidRequest', 'The district is not one of your municipality’s districts.', [
+      throw new ServiceError(400, 'invalidRequest', 'The district is not one of your municipality’s districts.', [
         { path: 'district', message: 'unknownDistrict' },
       ]);
     }

@@ -22,7 +22,7 @@ import {
 import { authorSignatureSchema } from '../../shared/records/author-signature';
 import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '../../domain/four-eyes';
 import { isRecordKind } from '../../shared/records/sync-record';
-import { defaultMessage, issuesFromZod } from '../http/errors';
+import { defaultMessage, issuesFromZod } from './service-error';
 import { audit } from './revocation';
 
 const STATUS_BY_REASON: Record<ReviewRejectionReason, ReviewResult['status']> = {
