@@ -18,7 +18,9 @@ import type {
 } from '../../shared/staff-api';
 import { ServiceError, defaultMessage } from './service-error';
 import { createStaffAccount, toRoles } from './auth-service';
-import { audit, isUniqueViolation, revokeAccountCredentials } from './revocation';
+import { audit } from './audit';
+import { isUniqueViolation } from '../db/sql-errors';
+import { revokeAccountCredentials } from './revocation';
 
 interface OrganisationRow {
   id: string;

@@ -11,7 +11,8 @@ import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { ROLES } from '../../shared/protocol';
 import type { LoginResponse, Role, SessionUser } from '../../shared/protocol';
-import { audit, revokeFamily } from './revocation';
+import { audit } from './audit';
+import { revokeFamily } from './revocation';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;

@@ -17,7 +17,8 @@ export interface DeviceStatusAnswer {
   deactivatedAccountIds: string[];
 }
 import { ServiceError, defaultMessage } from './service-error';
-import { audit, revokeDeviceCredentials } from './revocation';
+import { audit } from './audit';
+import { revokeDeviceCredentials } from './revocation';
 
 interface DeviceRow {
   id: string;

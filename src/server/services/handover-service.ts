@@ -12,7 +12,8 @@ import type { CallbackKeys, HandoverKeyEnrolment, HandoverKeyResponse, HandoverR
 import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '../../shared/handover-api';
 import { HandoverBoxError, importHandoverPublicKey } from '../../shared/crypto/handover-box';
 import { ServiceError, defaultMessage } from './service-error';
-import { audit, isUniqueViolation } from './revocation';
+import { audit } from './audit';
+import { isUniqueViolation } from '../db/sql-errors';
 import { verifyPassword } from './auth-service';
 import { SOURCE_VERIFIED } from './referral-service';
 

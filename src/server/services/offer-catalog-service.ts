@@ -11,7 +11,7 @@ import { managedOfferSchema, MAX_CSV_ROWS } from '../../shared/referral-api';
 import type { ManagedOffer, UpdateOfferRequest } from '../../shared/referral-api';
 import { ServiceError, defaultMessage, issuesFromZod } from './service-error';
 import type { Issue } from './service-error';
-import { audit } from './revocation';
+import { audit } from './audit';
 import { offerFields, type OfferRow } from './offer-service';
 
 interface ManagedOfferRow extends OfferRow {

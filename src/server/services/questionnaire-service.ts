@@ -9,7 +9,8 @@ import { contentHash } from '../../shared/content-hash';
 import type { SessionUser } from '../../shared/protocol';
 import type { ActiveQuestionnaireResponse, QuestionnaireSummary } from '../../shared/questionnaire-api';
 import { ServiceError } from './service-error';
-import { audit } from './revocation';
+import { audit } from './audit';
+import { QUESTIONNAIRE_LOCK_SEED } from '../db/advisory-locks';
 
 export const QUESTIONNAIRE_INVALID_MESSAGE = 'The questionnaire definition is invalid; nothing was changed.';
 export const QUESTIONNAIRE_VERSION_TAKEN_MESSAGE =
@@ -33,7 +34,7 @@ export class QuestionnaireService {
     const hash = await contentHash(definition);
     return this.db.transaction(async (tx) => {
       // One upload per municipality at a time: the active flag moves atomically.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/questionnaire', 7345120008))`, [user.municipalityId]);
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/questionnaire', ${QUESTIONNAIRE_LOCK_SEED}))`, [user.municipalityId]);
       const [existing] = await tx.query<{ definition_hash: string }>(
         'SELECT definition_hash FROM questionnaire_definitions WHERE municipality_id = $1 AND definition_id = $2 AND version = $3',
         [user.municipalityId, definition.id, definition.version],

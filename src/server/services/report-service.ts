@@ -15,6 +15,7 @@ import {
 } from '../../domain/indicators';
 import { SMALL_CELL } from '../../domain/suppression';
 import { ServiceError } from './service-error';
+import { audit } from './audit';
 
 /** Days are calendar days in the municipality's time zone (all of Lotse's towns are in Germany). */
 const ZONE = 'Europe/Berlin';
@@ -111,11 +112,12 @@ export class ReportService {
     }
 
     // Who looked at which period's statistics (the period only, no figures).
-    await this.db.query("INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'report.generated', $3)", [
+    await audit(this.db, {
       municipalityId,
-      user.id,
-      `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
-    ]);
+      actorId: user.id,
+      action: 'report.generated',
+      objectId: `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
+    });
     const columns = district !== null ? [district] : [...districts.map((d) => d.id), NO_DISTRICT];
     const indicators = publishIndicators({ rows, period, districts: columns, sites: sites.map((s) => s.id) });
     return {

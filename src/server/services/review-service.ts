@@ -23,7 +23,7 @@ import { authorSignatureSchema } from '../../shared/records/author-signature';
 import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '../../domain/four-eyes';
 import { isRecordKind } from '../../shared/records/sync-record';
 import { defaultMessage, issuesFromZod } from './service-error';
-import { audit } from './revocation';
+import { audit } from './audit';
 
 const STATUS_BY_REASON: Record<ReviewRejectionReason, ReviewResult['status']> = {
   reviewIdUsed: 409,

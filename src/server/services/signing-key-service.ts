@@ -9,7 +9,8 @@ import type { SessionUser } from '../../shared/protocol';
 import type { SigningKey } from '../../shared/staff-api';
 import { exportPublicKey, importPublicKey } from '../../shared/crypto/signing';
 import { ServiceError, defaultMessage } from './service-error';
-import { audit, isUniqueViolation } from './revocation';
+import { audit } from './audit';
+import { isUniqueViolation } from '../db/sql-errors';
 
 interface SigningKeyRow {
   id: string;

@@ -10,6 +10,8 @@
 // the case, leaves a content-free tombstone, and refuses the case from then on.
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
+import { CASE_LOCK_SEED, WITHDRAWALS_LOCK_SEED } from '../db/advisory-locks';
+import { audit, auditEach } from './audit';
 import { contentHash } from '../../shared/content-hash';
 import { syncRecordSchema } from '../../shared/records/sync-record';
 import type { SyncRecord } from '../../shared/records/sync-record';
@@ -314,7 +316,7 @@ export class SyncService {
       // Serialise batches touching the same case, so a withdrawal can never race a record of its case.
       await tx.query(
         `SELECT pg_advisory_xact_lock(k) FROM (
-           SELECT hashtextextended($1 || '/' || value, 7345120002) AS k
+           SELECT hashtextextended($1 || '/' || value, ${CASE_LOCK_SEED}) AS k
              FROM jsonb_array_elements_text($2::jsonb) ORDER BY value) AS keys`,
         [municipalityId, JSON.stringify(caseNumbers)],
       );
@@ -428,11 +430,7 @@ export class SyncService {
             WHERE r.id = m.id AND r.revision < m.latest AND NOT r.superseded`,
           [JSON.stringify([...new Set(insertedRows.map((row) => row.id))])],
         );
-        await tx.query(
-          `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
-           SELECT $1, $2, 'record.received', value FROM jsonb_array_elements_text($3::jsonb)`,
-          [municipalityId, user.id, JSON.stringify(insertedRows.map((row) => row.id))],
-        );
+        await auditEach(tx, { municipalityId, actorId: user.id }, insertedRows.map((row) => ({ action: 'record.received', objectId: row.id })));
       }
 
       // Read back before any withdrawal deletes: what this batch accepted stays accepted in the answer.
@@ -474,7 +472,7 @@ export class SyncService {
     await deleteReferralsOfCase(tx, user.municipalityId, caseNumber);
     // Withdrawals of one municipality commit one after the other, each stamped after the previous one
     // committed: a tablet pulling with `since` = the last withdrawnAt it saw can never skip one.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', 7345120003))`, [
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', ${WITHDRAWALS_LOCK_SEED}))`, [
       user.municipalityId,
     ]);
     await tx.query(
@@ -483,10 +481,7 @@ export class SyncService {
        ON CONFLICT (municipality_id, case_number) DO NOTHING`,
       [user.municipalityId, caseNumber, withdrawalId],
     );
-    await tx.query(
-      `INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'case.withdrawn', $3)`,
-      [user.municipalityId, user.id, withdrawalId],
-    );
+    await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'case.withdrawn', objectId: withdrawalId });
   }
 }
 
