@@ -27,10 +27,10 @@ import {
   tabletReferralStatesSchema,
   updateOfferRequestSchema,
 } from '../../shared/referral-api';
-import type { AuthService } from '../services/auth-service';
+import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { OfferCatalogService } from '../services/offer-catalog-service';
 import type { ReferralService } from '../services/referral-service';
-import { isValidCaseNumber } from '../services/sync-service';
+import { isCanonicalCaseNumber } from '../../domain/case-number';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
 import { ServiceError } from '../services/service-error';
 
@@ -234,7 +234,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
       },
     },
     async (request) => {
-      if (!isValidCaseNumber(request.body.caseNumber)) {
+      if (!isCanonicalCaseNumber(request.body.caseNumber)) {
         throw new ServiceError(400, 'invalidRequest', 'This is not a valid case number.', [
           { path: 'caseNumber', message: 'invalidCaseNumber' },
         ]);
@@ -265,7 +265,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     {
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(REFERRALS_TABLET_ONLY_MESSAGE),
       ],
       schema: {

@@ -11,7 +11,7 @@ import {
   submitReviewsRequestSchema,
   submitReviewsResponseSchema,
 } from '../../shared/four-eyes';
-import type { AuthService } from '../services/auth-service';
+import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { ReviewService } from '../services/review-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
 import { ServiceError } from '../services/service-error';
@@ -30,7 +30,7 @@ export interface ReviewRoutesOptions {
 
 export const reviewRoutes: FastifyPluginCallbackZod<ReviewRoutesOptions> = (app, { auth, reviews }, done) => {
   const authenticate = authenticateWith(auth);
-  const tabletStaff = [authenticate, requireRoles('fieldworker', 'approver', 'coordinator'), requireTabletSession(REVIEWS_TABLET_ONLY_MESSAGE)];
+  const tabletStaff = [authenticate, requireRoles(...TABLET_ROLES), requireTabletSession(REVIEWS_TABLET_ONLY_MESSAGE)];
 
   app.post(
     '/api/reviews',

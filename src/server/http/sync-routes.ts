@@ -12,8 +12,9 @@ import {
   withdrawalsResponseSchema,
 } from '../../shared/protocol';
 import { offerCatalogResponseSchema } from '../../shared/offers';
-import type { AuthService } from '../services/auth-service';
+import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
+import type { ConfigService } from '../services/config-service';
 import type { OfferService } from '../services/offer-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
 import { ServiceError, defaultMessage } from '../services/service-error';
@@ -31,6 +32,7 @@ export const OFFERS_TABLET_ONLY_MESSAGE = 'The offer catalogue only for an enrol
 export interface SyncRoutesOptions {
   auth: AuthService;
   sync: SyncService;
+  config: ConfigService;
   offers: OfferService;
 }
 
@@ -57,7 +59,7 @@ function rejectOldClients(request: FastifyRequest, _reply: FastifyReply, done: H
   else done();
 }
 
-export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { auth, sync, offers }, done) => {
+export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { auth, sync, config, offers }, done) => {
   const authenticate = authenticateWith(auth);
 
   app.get(
@@ -75,7 +77,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
         response: { 200: deviceConfigSchema, 401: errorEnvelopeSchema },
       },
     },
-    (request) => sync.deviceConfig(requireSession(request).user),
+    (request) => config.deviceConfig(requireSession(request).user),
   );
 
   app.post(
@@ -87,7 +89,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // in a plain browser cannot push (403 before the body is read).
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(PUSH_TABLET_ONLY_MESSAGE),
       ],
       preValidation: rejectOldClients,
@@ -129,7 +131,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // Tablets only, like push: the office does not use it, and a case number list is not for any browser.
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(WITHDRAWALS_TABLET_ONLY_MESSAGE),
       ],
       schema: {
@@ -152,7 +154,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // It holds organisation contact data only, never a family's.
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(OFFERS_TABLET_ONLY_MESSAGE),
       ],
       schema: {

@@ -5,7 +5,7 @@
 import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
 import { CHECKABLE_KINDS, ORGANISATION_KINDS } from '../../shared/staff-api';
-import { DEFAULT_SECURITY_SETTINGS } from './sync-service';
+import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
 import { DEFAULT_FOUR_EYES_POLICY } from '../../domain/four-eyes';
 import type {
   CreateOrganisationRequest,
@@ -17,7 +17,8 @@ import type {
   UpdateStaffRequest,
 } from '../../shared/staff-api';
 import { ServiceError, defaultMessage } from './service-error';
-import { createStaffAccount, toRoles } from './auth-service';
+import { toRoles } from './auth-service';
+import { createStaffAccount } from './staff-accounts';
 import { audit } from './audit';
 import { isUniqueViolation } from '../db/sql-errors';
 import { revokeAccountCredentials } from './revocation';

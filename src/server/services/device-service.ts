@@ -5,7 +5,8 @@
 // tokens and signing keys at once; the tablet wipes itself at its next contact.
 // The status check also names the deactivated people who ever signed in on the
 // tablet, so it deletes their key slots and their offline access ends.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashToken, sha256 } from './secret-hash';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
@@ -42,10 +43,6 @@ function toDevice(row: DeviceRow): Device {
   };
 }
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
 /** Compared against when the device is unknown, so both paths cost the same. */
 const DECOY_HASH = sha256(randomBytes(32).toString('base64url'));
 
@@ -71,7 +68,7 @@ export class DeviceService {
           user.municipalityId,
           user.organisationId,
           request.label,
-          sha256(deviceSecret).toString('hex'),
+          hashToken(deviceSecret),
           deviceEscrowKey,
           user.id,
           now,

@@ -17,10 +17,7 @@ import { isUniqueViolation } from '../db/sql-errors';
 import { verifyPassword } from './auth-service';
 import { SOURCE_VERIFIED } from './referral-service';
 
-/** Every hour, expired boxes are deleted (reads never show them anyway). */
-export const HANDOVER_PURGE_INTERVAL_MS = 60 * 60 * 1000;
-
-/** Deletes the boxes of call-back requests older than 14 days; returns how many requests. */
+/** Deletes the boxes of call-back requests older than 14 days; returns how many requests (jobs/handover-purge.ts). */
 export async function purgeExpiredHandovers(db: Queryable, now: Date): Promise<number> {
   const rows = await db.query<{ referral_id: string }>(
     'DELETE FROM warm_handovers WHERE expires_at <= $1 RETURNING referral_id::text AS referral_id',

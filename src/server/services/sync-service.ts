@@ -15,33 +15,20 @@ import { audit, auditEach } from './audit';
 import { contentHash } from '../../shared/content-hash';
 import { syncRecordSchema } from '../../shared/records/sync-record';
 import type { SyncRecord } from '../../shared/records/sync-record';
-import { SYNC_PROTOCOL_VERSION } from '../../shared/protocol';
-import type { DeviceConfig, PushResponse, PushResult, SessionUser } from '../../shared/protocol';
+import type { PushResponse, PushResult, SessionUser } from '../../shared/protocol';
 import { ServiceError, defaultMessage, issuesFromZod } from './service-error';
 import { DistrictCheck, UNKNOWN_DISTRICT_ISSUE } from './district-check';
 import { UNKNOWN_WELCOME_ITEM_ISSUE, WelcomeItemCheck } from './welcome-item-check';
-import { parseCaseNumber } from '../../domain/case-number';
+import { isCanonicalCaseNumber } from '../../domain/case-number';
 import { judgePush, type FirstRevision, type PushCandidate } from '../../domain/push-verdict';
 import { revisionKey } from '../../shared/records/revision-key';
 import { isShippedConsentText } from '../../shared/consent-texts';
 import { CONSENT_SCOPES } from '../../shared/records/consent';
 import type { ConsentScope } from '../../shared/records/consent';
 import type { WithdrawalsResponse } from '../../shared/protocol';
-import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, type FourEyesPolicy } from '../../domain/four-eyes';
-import { isRecordKind } from '../../shared/records/sync-record';
+import { needsSecondCheck } from '../../domain/four-eyes';
+import { fourEyesPolicy } from './config-service';
 
-/** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
-export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
-  const [row] = await db.query<{ four_eyes_kinds: string[]; four_eyes_for_referrals: boolean }>(
-    'SELECT four_eyes_kinds, four_eyes_for_referrals FROM municipality_settings WHERE municipality_id = $1',
-    [municipalityId],
-  );
-  if (!row) return DEFAULT_FOUR_EYES_POLICY;
-  return {
-    kinds: row.four_eyes_kinds.filter(isRecordKind),
-    forReferrals: row.four_eyes_for_referrals,
-  };
-}
 import { deleteReferralsOfCase, projectReferrals, unknownReferralOffers } from './referral-projection';
 
 export interface PushInput {
@@ -80,12 +67,6 @@ async function lockActiveDevice(tx: Queryable, deviceId: string, municipalityId:
   if (rows[0]?.revoked !== false) throw new ServiceError(401, 'unauthorized', defaultMessage('unauthorized'));
 }
 
-/** Canonical form with a fitting check symbol: what the family's card shows, exactly. */
-export function isValidCaseNumber(caseNumber: string): boolean {
-  const parsed = parseCaseNumber(caseNumber);
-  return parsed.ok && parsed.caseNumber === caseNumber;
-}
-
 const KNOWN_SCOPES: ReadonlySet<string> = new Set(CONSENT_SCOPES);
 
 function storedScopes(value: unknown): ConsentScope[] {
@@ -115,13 +96,6 @@ function rejected(
   };
 }
 
-/** Used while a municipality has no row in municipality_settings (same as the column defaults). */
-export const DEFAULT_SECURITY_SETTINGS: DeviceConfig['security'] = {
-  autoLockMinutes: 5,
-  maxUnlockAttempts: 10,
-  retentionDaysAfterSync: 0,
-};
-
 /**
  * The first stored revision of every corrected record of the batch (revision > 1),
  * in this municipality: `judgePush` checks that a correction continues it.
@@ -145,64 +119,6 @@ async function firstRevisionsOfCorrections(
 export class SyncService {
   constructor(private readonly db: Database) {}
 
-  async deviceConfig(user: SessionUser, now: Date = new Date()): Promise<DeviceConfig> {
-    const [municipality] = await this.db.query<{ id: string; name: string }>(
-      'SELECT id, name FROM municipalities WHERE id = $1',
-      [user.municipalityId],
-    );
-    if (!municipality) throw new Error('session municipality does not exist');
-    const sites = await this.db.query<{ id: string; label: string }>(
-      'SELECT id, label FROM home_sites WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const welcomeItems = await this.db.query<{ id: string; label: string }>(
-      'SELECT id, label FROM welcome_items WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const districts = await this.db.query<{ id: string; label: string }>(
-      'SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const emergencyContacts = await this.db.query<{ label: string; phone: string }>(
-      'SELECT label, phone FROM emergency_contacts WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const [settings] = await this.db.query<{
-      auto_lock_minutes: number;
-      max_unlock_attempts: number;
-      retention_days_after_sync: number;
-    }>(
-      `SELECT auto_lock_minutes, max_unlock_attempts, retention_days_after_sync
-         FROM municipality_settings WHERE municipality_id = $1`,
-      [user.municipalityId],
-    );
-    const policy = await fourEyesPolicy(this.db, user.municipalityId);
-    // Accounts the organisation marked as one person: the tablet checks "a different person" as the server does.
-    const linked = await this.db.query<{ id: string; person_id: string }>(
-      'SELECT id, person_id FROM staff_accounts WHERE municipality_id = $1 AND person_id IS NOT NULL ORDER BY id',
-      [user.municipalityId],
-    );
-    return {
-      protocolVersion: SYNC_PROTOCOL_VERSION,
-      serverTime: now.toISOString(),
-      municipality: { id: municipality.id, name: municipality.name },
-      homeSites: sites.map((site) => ({ id: site.id, label: site.label })),
-      districts: districts.map((district) => ({ id: district.id, label: district.label })),
-      welcomeItems: welcomeItems.map((item) => ({ id: item.id, label: item.label })),
-      emergencyContacts: emergencyContacts.map((contact) => ({ label: contact.label, phone: contact.phone })),
-      security: {
-        autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
-        maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,
-        retentionDaysAfterSync: settings?.retention_days_after_sync ?? DEFAULT_SECURITY_SETTINGS.retentionDaysAfterSync,
-      },
-      fourEyes: {
-        kinds: [...policy.kinds],
-        forReferrals: policy.forReferrals,
-        linkedAccounts: linked.map((row) => ({ accountId: row.id, personId: row.person_id })),
-      },
-    };
-  }
-
   async push(user: SessionUser, input: PushInput): Promise<PushOutcome> {
     const results: (PushResult | undefined)[] = new Array<PushResult | undefined>(input.records.length);
     const candidates: PushCandidate[] = [];
@@ -222,7 +138,7 @@ export class SyncService {
         ]);
         continue;
       }
-      if (record.caseNumber !== null && !isValidCaseNumber(record.caseNumber)) {
+      if (record.caseNumber !== null && !isCanonicalCaseNumber(record.caseNumber)) {
         results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'caseNumber', message: 'invalidCaseNumber' }]);
         continue;
       }

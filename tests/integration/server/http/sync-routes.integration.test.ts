@@ -20,7 +20,7 @@ import {
 } from '../../../../src/server/http/sync-routes';
 import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from '../../../../src/server/db/demo-seed';
 import { insertOffer } from '../../../../src/server/services/offer-service';
-import { createStaffAccount } from '../../../../src/server/services/auth-service';
+import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
