@@ -8,6 +8,8 @@
 // earlier in the same batch; records are judged in batch order) covers it. A
 // consent must quote a shipped consent text. A withdrawal deletes every row of
 // the case, leaves a content-free tombstone, and refuses the case from then on.
+// The decision is the pure judgePush (src/domain/push-verdict.ts); this service
+// gathers its facts under the locks, then inserts, reads back and withdraws.
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { CASE_LOCK_SEED, WITHDRAWALS_LOCK_SEED } from '../db/advisory-locks';
