@@ -78,6 +78,16 @@ export default tseslint.config(
     },
   },
   {
+    // Services are called by routes, jobs and the seed alike: they throw ServiceError, never lean on http/.
+    files: ['src/server/services/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/client/**', 'react', 'react-*', 'dexie'], message: 'The server never imports client code (DESIGN.md §2).' },
+        { group: ['../http', '../http/*', '**/server/http/**'], message: 'Services never import from http/ (throw ServiceError from ./service-error).' },
+      ] }],
+    },
+  },
+  {
     files: ['tests/**', 'scripts/**', '*.config.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: { 'no-console': 'off' },

@@ -17,8 +17,10 @@ import { AuthService } from './services/auth-service';
 import { DeviceService } from './services/device-service';
 import { SigningKeyService } from './services/signing-key-service';
 import { SyncService } from './services/sync-service';
+import { ConfigService } from './services/config-service';
 import { OfferService } from './services/offer-service';
-import { ApiError, defaultMessage, registerErrorHandling, sendError } from './http/errors';
+import { registerErrorHandling, sendError } from './http/errors';
+import { ServiceError, defaultMessage } from './services/service-error';
 import { registerNulGuard } from './http/nul-guard';
 import { adminRoutes } from './http/admin-routes';
 import { deviceRoutes } from './http/device-routes';
@@ -29,12 +31,14 @@ import { syncRoutes } from './http/sync-routes';
 import { reviewRoutes } from './http/review-routes';
 import { ReviewService } from './services/review-service';
 import { reportRoutes } from './http/report-routes';
+import { ReportService } from './services/report-service';
 import { questionnaireRoutes } from './http/questionnaire-routes';
 import { QuestionnaireService } from './services/questionnaire-service';
 import { referralRoutes } from './http/referral-routes';
 import { OfferCatalogService } from './services/offer-catalog-service';
 import { ReferralService } from './services/referral-service';
-import { HANDOVER_PURGE_INTERVAL_MS, HandoverService, purgeExpiredHandovers } from './services/handover-service';
+import { HandoverService } from './services/handover-service';
+import { scheduleHandoverPurge } from './jobs/handover-purge';
 import { handoverRoutes } from './http/handover-routes';
 
 export interface BuildAppOptions {
@@ -127,7 +131,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   void app.register(fastifyRateLimit, {
     global: false,
-    errorResponseBuilder: () => new ApiError(429, 'rateLimited', defaultMessage('rateLimited')),
+    errorResponseBuilder: () => new ServiceError(429, 'rateLimited', defaultMessage('rateLimited')),
   });
   void app.register(fastifySwagger, {
     openapi: {
@@ -162,7 +166,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
-  void app.register(syncRoutes, { auth, sync, offers });
+  void app.register(syncRoutes, { auth, sync, config: new ConfigService(options.db), offers });
   void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {
     auth,
@@ -172,7 +176,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });
   void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock) });
   void app.register(reviewRoutes, { auth, reviews: new ReviewService(options.db) });
-  void app.register(reportRoutes, { auth, db: options.db });
+  void app.register(reportRoutes, { auth, reports: new ReportService(options.db) });
   void app.register(referralRoutes, {
     auth,
     catalog: new OfferCatalogService(options.db),
@@ -183,23 +187,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     handovers: new HandoverService(options.db, clock),
     keyRateLimit: options.handoverKeyRateLimit ?? { max: 10, timeWindowMs: 60_000 },
   });
-  // Unopened call-back numbers go after 14 days (reads never show expired ones in between).
-  let purgeTimer: ReturnType<typeof setInterval> | undefined;
-  const purgeHandovers = () => {
-    purgeExpiredHandovers(options.db, clock()).catch((error: unknown) => {
-      app.log.error({ err: error }, 'purging expired warm handovers failed');
-    });
-  };
-  app.addHook('onReady', (hookDone) => {
-    purgeHandovers();
-    purgeTimer = setInterval(purgeHandovers, HANDOVER_PURGE_INTERVAL_MS);
-    purgeTimer.unref();
-    hookDone();
-  });
-  app.addHook('onClose', (_instance, hookDone) => {
-    clearInterval(purgeTimer);
-    hookDone();
-  });
+  scheduleHandoverPurge(app, options.db, clock);
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () =>
@@ -225,7 +213,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       void reply.header('Cache-Control', 'no-cache').sendFile('index.html', staticRoot);
       return;
     }
-    sendError(reply, new ApiError(404, 'notFound', defaultMessage('notFound')));
+    sendError(reply, new ServiceError(404, 'notFound', defaultMessage('notFound')));
   });
 
   return app;

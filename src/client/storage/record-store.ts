@@ -7,6 +7,7 @@
 //   and schema version, so a sealed box cannot be moved to another row.
 import type { PushResult } from '../../shared/protocol';
 import type { SyncRecord } from '../../shared/records/sync-record';
+import { revisionKey } from '../../shared/records/revision-key';
 import { contentMayBeDropped } from '../../domain/retention';
 import { ConsentMissingError, consentCovers } from '../../domain/consent';
 import type { ConsentContent } from '../../shared/records/consent';
@@ -27,7 +28,7 @@ const SERVER_CLOCK_OFFSET_KEY = 'serverClockOffsetMs';
 const LEGACY_SEALED_KEY = 'legacyRowsSealed';
 const SENT_WITH_CONTENT_KEY = 'sentWithContent';
 
-const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
+const sealId = revisionKey;
 
 /** The record as kept after the server answered: without the boxes of a call-back number (warm handover). */
 function withoutWarmHandover(record: SyncRecord): SyncRecord {

@@ -12,10 +12,11 @@ import type { DeviceConfig } from '../../shared/protocol';
 import { keyFingerprint, type ReviewDecisionNotice, type ReviewParty, type ReviewResult, type ReviewSubmission } from '../../shared/four-eyes';
 import { subjectOf, verifyReview, type ReviewVerdict, type SignerFacts } from '../../domain/four-eyes';
 import type { SyncRecord } from '../../shared/records/sync-record';
+import { revisionKey } from '../../shared/records/revision-key';
 
 const DECISIONS_CURSOR = 'reviewDecisionsPulledAt';
 const REVIEW_SCHEMA = 1;
-const sealId = (id: string, revision: number): string => `${id}#${String(revision)}`;
+const sealId = revisionKey;
 
 /** The person behind an account: accounts the organisation linked share a person id (four-eyes). */
 export function personOf(accountId: string, config: DeviceConfig | undefined): string {

@@ -5,7 +5,7 @@
 // emergency contacts and a fictional offer catalogue (demo-offers.ts). Runs only while
 // no municipality exists, so a real deployment is never touched.
 import type { Database } from './database';
-import { createStaffAccount } from '../services/auth-service';
+import { createStaffAccount } from '../services/staff-accounts';
 import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from './demo-offers';
 import { insertOffer } from '../services/offer-service';
 

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database';
+import { MIGRATION_LOCK } from './advisory-locks';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -68,7 +69,7 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
   const migrations = await loadMigrations(dir);
   return db.transaction(async (tx) => {
     // Two instances starting at once must not both apply a migration.
-    await tx.query('SELECT pg_advisory_xact_lock(7345120001)');
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       file_name  text NOT NULL,

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../shared/protocol';
 import type { AuthService, StaffSession } from '../services/auth-service';
-import { ApiError, defaultMessage } from './errors';
+import { ServiceError, defaultMessage } from '../services/service-error';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,13 +22,13 @@ export function authenticateWith(auth: AuthService) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request);
     const session = token === null ? null : await auth.authenticate(token);
-    if (!session) throw new ApiError(401, 'unauthorized', defaultMessage('unauthorized'));
+    if (!session) throw new ServiceError(401, 'unauthorized', defaultMessage('unauthorized'));
     request.staffSession = session;
   };
 }
 
 export function requireSession(request: FastifyRequest): StaffSession {
-  if (!request.staffSession) throw new ApiError(401, 'unauthorized', defaultMessage('unauthorized'));
+  if (!request.staffSession) throw new ServiceError(401, 'unauthorized', defaultMessage('unauthorized'));
   return request.staffSession;
 }
 
@@ -39,8 +39,8 @@ export function requireSession(request: FastifyRequest): StaffSession {
 export function requireRoles(...roles: readonly Role[]) {
   return (request: FastifyRequest): Promise<void> => {
     const roleHeld = request.staffSession?.user.roles.some((role) => roles.includes(role)) ?? false;
-    if (request.staffSession === null) return Promise.reject(new ApiError(401, 'unauthorized', defaultMessage('unauthorized')));
-    if (!roleHeld) return Promise.reject(new ApiError(403, 'forbidden', defaultMessage('forbidden')));
+    if (request.staffSession === null) return Promise.reject(new ServiceError(401, 'unauthorized', defaultMessage('unauthorized')));
+    if (!roleHeld) return Promise.reject(new ServiceError(403, 'forbidden', defaultMessage('forbidden')));
     return Promise.resolve();
   };
 }
@@ -55,8 +55,8 @@ export function requireRoles(...roles: readonly Role[]) {
 export function requireTabletSession(message: string) {
   return (request: FastifyRequest): Promise<void> => {
     const session = request.staffSession;
-    if (session === null) return Promise.reject(new ApiError(401, 'unauthorized', defaultMessage('unauthorized')));
-    if (session.deviceId === null) return Promise.reject(new ApiError(403, 'forbidden', message));
+    if (session === null) return Promise.reject(new ServiceError(401, 'unauthorized', defaultMessage('unauthorized')));
+    if (session.deviceId === null) return Promise.reject(new ServiceError(403, 'forbidden', message));
     return Promise.resolve();
   };
 }

@@ -2,7 +2,7 @@
 // the database and fail there with a 500. Refuse it up front, for every route,
 // as a 400 with a reason (no legitimate input contains a NUL character).
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 function containsNul(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
@@ -15,7 +15,7 @@ function containsNul(value: unknown, depth = 0): boolean {
 export function registerNulGuard(app: FastifyInstance): void {
   app.addHook('preValidation', (request, _reply, done) => {
     if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
-      done(new ApiError(400, 'invalidRequest', 'Text must not contain NUL characters.'));
+      done(new ServiceError(400, 'invalidRequest', 'Text must not contain NUL characters.'));
       return;
     }
     done();

@@ -27,12 +27,12 @@ import {
   tabletReferralStatesSchema,
   updateOfferRequestSchema,
 } from '../../shared/referral-api';
-import type { AuthService } from '../services/auth-service';
+import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { OfferCatalogService } from '../services/offer-catalog-service';
 import type { ReferralService } from '../services/referral-service';
-import { isValidCaseNumber } from '../services/sync-service';
+import { isCanonicalCaseNumber } from '../../domain/case-number';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 export interface ReferralRoutesOptions {
   auth: AuthService;
@@ -234,8 +234,8 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
       },
     },
     async (request) => {
-      if (!isValidCaseNumber(request.body.caseNumber)) {
-        throw new ApiError(400, 'invalidRequest', 'This is not a valid case number.', [
+      if (!isCanonicalCaseNumber(request.body.caseNumber)) {
+        throw new ServiceError(400, 'invalidRequest', 'This is not a valid case number.', [
           { path: 'caseNumber', message: 'invalidCaseNumber' },
         ]);
       }
@@ -265,7 +265,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     {
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(REFERRALS_TABLET_ONLY_MESSAGE),
       ],
       schema: {
@@ -278,7 +278,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     },
     (request) => {
       const session = requireSession(request);
-      if (session.deviceId === null) throw new ApiError(403, 'forbidden', REFERRALS_TABLET_ONLY_MESSAGE);
+      if (session.deviceId === null) throw new ServiceError(403, 'forbidden', REFERRALS_TABLET_ONLY_MESSAGE);
       return referrals.statesForTablet(session.user, session.deviceId, request.query.since);
     },
   );

@@ -6,14 +6,13 @@ import { z } from 'zod';
 import { errorEnvelopeSchema } from '../../shared/protocol';
 import { reportParamsSchema, reportQuerySchema, reportSchema, sachberichtQuerySchema } from '../../shared/reports';
 import type { AuthService } from '../services/auth-service';
-import { ReportService, reportToCsv } from '../services/report-service';
-import type { Database } from '../db/database';
+import { reportToCsv, type ReportService } from '../services/report-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 export interface ReportRoutesOptions {
   auth: AuthService;
-  db: Database;
+  reports: ReportService;
 }
 
 /**
@@ -26,7 +25,7 @@ function requireOwnMunicipality(request: FastifyRequest): Promise<void> {
   const named = (request.params as { municipalityId?: unknown }).municipalityId;
   if (named !== session.user.municipalityId) {
     return Promise.reject(
-      new ApiError(403, 'forbidden', 'Reports are only available for your own municipality.', [
+      new ServiceError(403, 'forbidden', 'Reports are only available for your own municipality.', [
         { path: 'municipalityId', message: 'notYourMunicipality' },
       ]),
     );
@@ -34,8 +33,7 @@ function requireOwnMunicipality(request: FastifyRequest): Promise<void> {
   return Promise.resolve();
 }
 
-export const reportRoutes: FastifyPluginCallbackZod<ReportRoutesOptions> = (app, { auth, db }, done) => {
-  const reports = new ReportService(db);
+export const reportRoutes: FastifyPluginCallbackZod<ReportRoutesOptions> = (app, { auth, reports }, done) => {
   const guards = [authenticateWith(auth), requireRoles('coordinator'), requireOwnMunicipality];
   const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema } as const;
 

@@ -11,10 +11,10 @@ import {
   submitReviewsRequestSchema,
   submitReviewsResponseSchema,
 } from '../../shared/four-eyes';
-import type { AuthService } from '../services/auth-service';
+import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { ReviewService } from '../services/review-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 export const REVIEWS_TABLET_ONLY_MESSAGE = 'Reviews only from an enrolled tablet signed in on that tablet.';
 
@@ -30,7 +30,7 @@ export interface ReviewRoutesOptions {
 
 export const reviewRoutes: FastifyPluginCallbackZod<ReviewRoutesOptions> = (app, { auth, reviews }, done) => {
   const authenticate = authenticateWith(auth);
-  const tabletStaff = [authenticate, requireRoles('fieldworker', 'approver', 'coordinator'), requireTabletSession(REVIEWS_TABLET_ONLY_MESSAGE)];
+  const tabletStaff = [authenticate, requireRoles(...TABLET_ROLES), requireTabletSession(REVIEWS_TABLET_ONLY_MESSAGE)];
 
   app.post(
     '/api/reviews',
@@ -53,7 +53,7 @@ export const reviewRoutes: FastifyPluginCallbackZod<ReviewRoutesOptions> = (app,
     async (request) => {
       const session = requireSession(request);
       if (session.deviceId === null || session.deviceId !== request.body.deviceId) {
-        throw new ApiError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
+        throw new ServiceError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
       }
       return reviews.submit(session.user, request.body.reviews);
     },
@@ -87,7 +87,7 @@ export const reviewRoutes: FastifyPluginCallbackZod<ReviewRoutesOptions> = (app,
     },
     (request) => {
       const session = requireSession(request);
-      if (session.deviceId === null) throw new ApiError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
+      if (session.deviceId === null) throw new ServiceError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
       return reviews.decisions(session.user, session.deviceId, request.query.since);
     },
   );

@@ -12,7 +12,7 @@ import {
 import type { AuthOutcome, AuthService } from '../services/auth-service';
 import type { LoginResponse } from '../../shared/protocol';
 import { authenticateWith, requireSession } from './auth';
-import { ApiError, defaultMessage } from './errors';
+import { ServiceError, defaultMessage } from '../services/service-error';
 
 export interface SessionRoutesOptions {
   auth: AuthService;
@@ -23,8 +23,8 @@ export interface SessionRoutesOptions {
 function responseOf(outcome: AuthOutcome, unauthorizedMessage: string): LoginResponse {
   if (outcome.ok) return outcome.response;
   // The tablet wipes itself on deviceRevoked.
-  if (outcome.reason === 'deviceRevoked') throw new ApiError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
-  throw new ApiError(401, 'unauthorized', unauthorizedMessage);
+  if (outcome.reason === 'deviceRevoked') throw new ServiceError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
+  throw new ServiceError(401, 'unauthorized', unauthorizedMessage);
 }
 
 function loginRateLimitKey(request: FastifyRequest): string {

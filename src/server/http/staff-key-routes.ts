@@ -6,11 +6,10 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorEnvelopeSchema } from '../../shared/protocol';
 import { enrollSigningKeyRequestSchema, signingKeySchema } from '../../shared/staff-api';
-import { TABLET_ROLES } from '../services/auth-service';
-import type { AuthService } from '../services/auth-service';
+import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SigningKeyService } from '../services/signing-key-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ApiError } from './errors';
+import { ServiceError } from '../services/service-error';
 
 const ON_TABLET_ONLY = 'Signing keys only from the tablet this session is signed in on.';
 
@@ -48,7 +47,7 @@ export const staffKeyRoutes: FastifyPluginCallbackZod<StaffKeyRoutesOptions> = (
     },
     async (request, reply) => {
       const session = requireSession(request);
-      if (request.body.deviceId !== session.deviceId) throw new ApiError(403, 'forbidden', ON_TABLET_ONLY);
+      if (request.body.deviceId !== session.deviceId) throw new ServiceError(403, 'forbidden', ON_TABLET_ONLY);
       const key = await keys.enroll(session.user, request.body);
       return reply.code(201).send(key);
     },

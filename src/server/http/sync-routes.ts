@@ -12,11 +12,12 @@ import {
   withdrawalsResponseSchema,
 } from '../../shared/protocol';
 import { offerCatalogResponseSchema } from '../../shared/offers';
-import type { AuthService } from '../services/auth-service';
+import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
+import type { ConfigService } from '../services/config-service';
 import type { OfferService } from '../services/offer-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ApiError, defaultMessage } from './errors';
+import { ServiceError, defaultMessage } from '../services/service-error';
 
 export const withdrawalsQuerySchema = z.strictObject({
   /** Only withdrawals after this instant (exclusive); all if absent. */
@@ -31,6 +32,7 @@ export const OFFERS_TABLET_ONLY_MESSAGE = 'The offer catalogue only for an enrol
 export interface SyncRoutesOptions {
   auth: AuthService;
   sync: SyncService;
+  config: ConfigService;
   offers: OfferService;
 }
 
@@ -38,13 +40,13 @@ export interface SyncRoutesOptions {
  * Checked before schema validation: an old tablet's body may no longer match
  * today's schema, and it must still learn that it needs an update.
  */
-export function protocolVersionError(body: unknown): ApiError | null {
+export function protocolVersionError(body: unknown): ServiceError | null {
   if (typeof body !== 'object' || body === null || !('protocolVersion' in body)) return null;
   const version = body.protocolVersion;
   if (typeof version !== 'number' || !Number.isInteger(version)) return null;
-  if (version < SYNC_PROTOCOL_VERSION) return new ApiError(426, 'clientTooOld', defaultMessage('clientTooOld'));
+  if (version < SYNC_PROTOCOL_VERSION) return new ServiceError(426, 'clientTooOld', defaultMessage('clientTooOld'));
   if (version > SYNC_PROTOCOL_VERSION) {
-    return new ApiError(400, 'invalidRequest', 'Unknown protocol version.', [
+    return new ServiceError(400, 'invalidRequest', 'Unknown protocol version.', [
       { path: 'protocolVersion', message: 'unsupportedProtocolVersion' },
     ]);
   }
@@ -57,7 +59,7 @@ function rejectOldClients(request: FastifyRequest, _reply: FastifyReply, done: H
   else done();
 }
 
-export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { auth, sync, offers }, done) => {
+export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { auth, sync, config, offers }, done) => {
   const authenticate = authenticateWith(auth);
 
   app.get(
@@ -75,7 +77,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
         response: { 200: deviceConfigSchema, 401: errorEnvelopeSchema },
       },
     },
-    (request) => sync.deviceConfig(requireSession(request).user),
+    (request) => config.deviceConfig(requireSession(request).user),
   );
 
   app.post(
@@ -87,7 +89,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // in a plain browser cannot push (403 before the body is read).
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(PUSH_TABLET_ONLY_MESSAGE),
       ],
       preValidation: rejectOldClients,
@@ -117,7 +119,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // The tablet named in the body must be the one this session is signed in on; another
       // tablet's id, even an enrolled one of the same municipality, is refused before anything is judged.
       if (session.deviceId === null || session.deviceId !== request.body.deviceId) {
-        throw new ApiError(403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+        throw new ServiceError(403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
       }
       const outcome = await sync.push(session.user, { deviceId: session.deviceId, records: request.body.records });
       return reply.code(outcome.httpStatus).send(outcome.response);
@@ -129,7 +131,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // Tablets only, like push: the office does not use it, and a case number list is not for any browser.
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(WITHDRAWALS_TABLET_ONLY_MESSAGE),
       ],
       schema: {
@@ -152,7 +154,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // It holds organisation contact data only, never a family's.
       onRequest: [
         authenticate,
-        requireRoles('fieldworker', 'approver', 'coordinator'),
+        requireRoles(...TABLET_ROLES),
         requireTabletSession(OFFERS_TABLET_ONLY_MESSAGE),
       ],
       schema: {

@@ -5,7 +5,7 @@
 import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
 import { CHECKABLE_KINDS, ORGANISATION_KINDS } from '../../shared/staff-api';
-import { DEFAULT_SECURITY_SETTINGS } from './sync-service';
+import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
 import { DEFAULT_FOUR_EYES_POLICY } from '../../domain/four-eyes';
 import type {
   CreateOrganisationRequest,
@@ -16,9 +16,12 @@ import type {
   StaffAccount,
   UpdateStaffRequest,
 } from '../../shared/staff-api';
-import { ApiError, defaultMessage } from '../http/errors';
-import { createStaffAccount, toRoles } from './auth-service';
-import { audit, isUniqueViolation, revokeAccountCredentials } from './revocation';
+import { ServiceError, defaultMessage } from './service-error';
+import { toRoles } from './auth-service';
+import { createStaffAccount } from './staff-accounts';
+import { audit } from './audit';
+import { isUniqueViolation } from '../db/sql-errors';
+import { revokeAccountCredentials } from './revocation';
 
 interface OrganisationRow {
   id: string;
@@ -62,7 +65,7 @@ function toStaffAccount(row: StaffRow): StaffAccount {
   };
 }
 
-const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+const notFound = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
 interface SettingsRow {
   auto_lock_minutes: number;
@@ -160,7 +163,7 @@ export class AdminService {
          RETURNING id, municipality_id, name, kind`,
         [request.id, admin.municipalityId, request.name, request.kind],
       );
-      if (!row) throw new ApiError(409, 'conflict', 'An organisation with this id already exists.');
+      if (!row) throw new ServiceError(409, 'conflict', 'An organisation with this id already exists.');
       await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'organisation.created', objectId: row.id });
       return toOrganisation(row);
     });
@@ -183,7 +186,7 @@ export class AdminService {
         );
         if (!organisation) throw notFound();
         const [taken] = await tx.query('SELECT 1 FROM staff_accounts WHERE username = $1', [request.username]);
-        if (taken) throw new ApiError(409, 'conflict', 'This username is taken.');
+        if (taken) throw new ServiceError(409, 'conflict', 'This username is taken.');
         const id = await createStaffAccount(tx, {
           municipalityId: admin.municipalityId,
           organisationId: request.organisationId,
@@ -199,7 +202,7 @@ export class AdminService {
       });
     } catch (error) {
       // The same username created twice at once.
-      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'This username is taken.');
+      if (isUniqueViolation(error)) throw new ServiceError(409, 'conflict', 'This username is taken.');
       throw error;
     }
   }
@@ -213,9 +216,9 @@ export class AdminService {
       );
       if (!current) throw notFound();
       if (current.id === admin.id) {
-        if (request.active === false) throw new ApiError(409, 'conflict', 'You cannot deactivate your own account.');
+        if (request.active === false) throw new ServiceError(409, 'conflict', 'You cannot deactivate your own account.');
         if (request.roles !== undefined && !request.roles.includes('admin')) {
-          throw new ApiError(409, 'conflict', 'You cannot remove your own admin role.');
+          throw new ServiceError(409, 'conflict', 'You cannot remove your own admin role.');
         }
       }
       const [row] = await tx.query<StaffRow>(

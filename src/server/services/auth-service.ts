@@ -5,13 +5,15 @@
 // to an enrolled tablet — only with proof of the tablet's secret, and only for
 // the roles that work with case data on tablets; a revoked tablet or a
 // deactivated account ends them at once.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { ROLES } from '../../shared/protocol';
 import type { LoginResponse, Role, SessionUser } from '../../shared/protocol';
-import { audit, revokeFamily } from './revocation';
+import { audit } from './audit';
+import { revokeFamily } from './revocation';
+import { hashToken, sha256 } from './secret-hash';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -38,10 +40,6 @@ let decoyHash: Promise<string> | undefined;
 function decoy(): Promise<string> {
   decoyHash ??= hashPassword(randomBytes(32).toString('base64url'));
   return decoyHash;
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 /** 32 random bytes, base64url: 43 characters. */
@@ -116,10 +114,6 @@ async function lookUpDevice(q: Queryable, deviceId: string, municipalityId: stri
   if (!row) return { state: 'none' };
   if (row.revoked_at !== null) return { state: 'revoked' };
   return { state: 'active', device: { id: row.id, escrowKey: row.escrow_key } };
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 /** Compared against when the tablet is unknown or no secret was sent, so every path costs the same. */
@@ -374,31 +368,4 @@ export class AuthService {
       });
     });
   }
-}
-
-export interface NewStaffAccount {
-  municipalityId: string;
-  organisationId: string;
-  username: string;
-  displayName: string;
-  password: string;
-  roles: Role[];
-}
-
-export async function createStaffAccount(db: Pick<Database, 'query'>, account: NewStaffAccount): Promise<string> {
-  const id = randomUUID();
-  await db.query(
-    `INSERT INTO staff_accounts (id, municipality_id, organisation_id, username, display_name, password_hash, roles)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      id,
-      account.municipalityId,
-      account.organisationId,
-      account.username,
-      account.displayName,
-      await hashPassword(account.password),
-      account.roles,
-    ],
-  );
-  return id;
 }

@@ -5,7 +5,8 @@
 // tokens and signing keys at once; the tablet wipes itself at its next contact.
 // The status check also names the deactivated people who ever signed in on the
 // tablet, so it deletes their key slots and their offline access ends.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashToken, sha256 } from './secret-hash';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
@@ -16,8 +17,9 @@ export interface DeviceStatusAnswer {
   /** Deactivated people who signed in on this tablet; empty unless the status is 'active'. */
   deactivatedAccountIds: string[];
 }
-import { ApiError, defaultMessage } from '../http/errors';
-import { audit, revokeDeviceCredentials } from './revocation';
+import { ServiceError, defaultMessage } from './service-error';
+import { audit } from './audit';
+import { revokeDeviceCredentials } from './revocation';
 
 interface DeviceRow {
   id: string;
@@ -39,10 +41,6 @@ function toDevice(row: DeviceRow): Device {
     enrolledAt: toIsoTimestamp(row.enrolled_at),
     revokedAt: row.revoked_at === null ? null : toIsoTimestamp(row.revoked_at),
   };
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 /** Compared against when the device is unknown, so both paths cost the same. */
@@ -70,13 +68,13 @@ export class DeviceService {
           user.municipalityId,
           user.organisationId,
           request.label,
-          sha256(deviceSecret).toString('hex'),
+          hashToken(deviceSecret),
           deviceEscrowKey,
           user.id,
           now,
         ],
       );
-      if (!row) throw new ApiError(409, 'conflict', 'This tablet is already enrolled.');
+      if (!row) throw new ServiceError(409, 'conflict', 'This tablet is already enrolled.');
       await audit(tx, {
         municipalityId: user.municipalityId,
         actorId: user.id,
@@ -103,7 +101,7 @@ export class DeviceService {
         'SELECT revoked_at FROM devices WHERE id = $1 AND municipality_id = $2 FOR UPDATE',
         [deviceId, user.municipalityId],
       );
-      if (!row) throw new ApiError(404, 'notFound', defaultMessage('notFound'));
+      if (!row) throw new ServiceError(404, 'notFound', defaultMessage('notFound'));
       if (row.revoked_at === null) {
         await tx.query(
           'UPDATE devices SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND municipality_id = $2',

@@ -11,15 +11,13 @@ import type { SessionUser } from '../../shared/protocol';
 import type { CallbackKeys, HandoverKeyEnrolment, HandoverKeyResponse, HandoverRevealResponse } from '../../shared/handover-api';
 import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '../../shared/handover-api';
 import { HandoverBoxError, importHandoverPublicKey } from '../../shared/crypto/handover-box';
-import { ApiError, defaultMessage } from '../http/errors';
-import { audit, isUniqueViolation } from './revocation';
+import { ServiceError, defaultMessage } from './service-error';
+import { audit } from './audit';
+import { isUniqueViolation } from '../db/sql-errors';
 import { verifyPassword } from './auth-service';
 import { SOURCE_VERIFIED } from './referral-service';
 
-/** Every hour, expired boxes are deleted (reads never show them anyway). */
-export const HANDOVER_PURGE_INTERVAL_MS = 60 * 60 * 1000;
-
-/** Deletes the boxes of call-back requests older than 14 days; returns how many requests. */
+/** Deletes the boxes of call-back requests older than 14 days; returns how many requests (jobs/handover-purge.ts). */
 export async function purgeExpiredHandovers(db: Queryable, now: Date): Promise<number> {
   const rows = await db.query<{ referral_id: string }>(
     'DELETE FROM warm_handovers WHERE expires_at <= $1 RETURNING referral_id::text AS referral_id',
@@ -45,7 +43,7 @@ export async function callbackKeysFor(db: Queryable, municipalityId: string): Pr
   return rows.map((row) => ({ offerId: row.offer_id, keys: row.keys.slice(0, MAX_HANDOVER_RECIPIENTS) }));
 }
 
-const noRequest = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+const noRequest = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
 export class HandoverService {
   constructor(
@@ -79,17 +77,17 @@ export class HandoverService {
     );
     if (!account || !(await verifyPassword(enrolment.password, account.password_hash))) {
       await audit(this.db, { municipalityId: user.municipalityId, actorId: user.id, action: 'security.handover.keyPasswordWrong', objectId: null });
-      throw new ApiError(403, 'forbidden', 'The password is wrong; the key was not changed.', [{ path: 'password', message: 'wrongPassword' }]);
+      throw new ServiceError(403, 'forbidden', 'The password is wrong; the key was not changed.', [{ path: 'password', message: 'wrongPassword' }]);
     }
     try {
       await importHandoverPublicKey(enrolment.publicKey);
     } catch (error) {
       if (!(error instanceof HandoverBoxError)) throw error;
-      throw new ApiError(400, 'invalidRequest', 'The public key is not an ECDH P-256 key.', [
+      throw new ServiceError(400, 'invalidRequest', 'The public key is not an ECDH P-256 key.', [
         { path: 'publicKey', message: 'invalidKey' },
       ]);
     }
-    const keyIdInUse = () => new ApiError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
+    const keyIdInUse = () => new ServiceError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
     try {
       await this.db.transaction(async (tx) => {
         const [current] = await tx.query<{ key_id: string; public_key: string }>(
@@ -140,13 +138,13 @@ export class HandoverService {
       );
       if (!row) throw noRequest();
       if (row.key_id !== keyId) {
-        throw new ApiError(409, 'conflict', 'The key this browser unlocked is not your current handover key.', [
+        throw new ServiceError(409, 'conflict', 'The key this browser unlocked is not your current handover key.', [
           { path: 'keyId', message: 'notYourCurrentKey' },
         ]);
       }
       const box = row.boxes.map((candidate) => handoverBoxSchema.safeParse(candidate)).find((parsed) => parsed.success && parsed.data.keyId === keyId);
       if (!box?.success) {
-        throw new ApiError(409, 'conflict', 'This call-back request was not sealed to your current handover key.', [
+        throw new ServiceError(409, 'conflict', 'This call-back request was not sealed to your current handover key.', [
           { path: 'key', message: 'notSealedToYourKey' },
         ]);
       }

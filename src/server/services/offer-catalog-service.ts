@@ -9,9 +9,9 @@ import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
 import { managedOfferSchema, MAX_CSV_ROWS } from '../../shared/referral-api';
 import type { ManagedOffer, UpdateOfferRequest } from '../../shared/referral-api';
-import { ApiError, defaultMessage, issuesFromZod } from '../http/errors';
-import type { Issue } from '../http/errors';
-import { audit } from './revocation';
+import { ServiceError, defaultMessage, issuesFromZod } from './service-error';
+import type { Issue } from './service-error';
+import { audit } from './audit';
 import { offerFields, type OfferRow } from './offer-service';
 
 interface ManagedOfferRow extends OfferRow {
@@ -38,7 +38,7 @@ export const OFFER_CSV_COLUMNS = [
 type CsvColumn = (typeof OFFER_CSV_COLUMNS)[number];
 const LIST_COLUMNS: ReadonlySet<CsvColumn> = new Set(['agePhases', 'fields', 'districts', 'languages']);
 
-const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+const notFound = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
 function fromRow(row: ManagedOfferRow): Record<keyof ManagedOffer, unknown> {
   return { ...offerFields(row), partnerOrganisationId: row.partner_organisation_id };
@@ -113,7 +113,7 @@ export class OfferCatalogService {
     return this.db.transaction(async (tx) => {
       const existing = await tx.query('SELECT 1 FROM offers WHERE municipality_id = $1 AND id = $2', [user.municipalityId, offer.id]);
       if (existing.length > 0) {
-        throw new ApiError(409, 'conflict', 'An offer with this id exists already.', [{ path: 'id', message: 'offerExists' }]);
+        throw new ServiceError(409, 'conflict', 'An offer with this id exists already.', [{ path: 'id', message: 'offerExists' }]);
       }
       await this.checkReferences(tx, user.municipalityId, [offer], (issue) => issue);
       await upsert(tx, user.municipalityId, offer);
@@ -150,7 +150,7 @@ export class OfferCatalogService {
         offerId,
       ]);
       if (used.length > 0) {
-        throw new ApiError(409, 'conflict', 'Families were referred to this offer; change it instead of removing it.', [
+        throw new ServiceError(409, 'conflict', 'Families were referred to this offer; change it instead of removing it.', [
           { path: 'offerId', message: 'offerHasReferrals' },
         ]);
       }
@@ -189,7 +189,7 @@ export class OfferCatalogService {
         }));
       }
       if (issues.length > 0) {
-        throw new ApiError(400, 'invalidRequest', 'The CSV file has errors; nothing was imported.', issues.slice(0, 50));
+        throw new ServiceError(400, 'invalidRequest', 'The CSV file has errors; nothing was imported.', issues.slice(0, 50));
       }
       let created = 0;
       for (const { offer } of offers) {
@@ -224,7 +224,7 @@ export class OfferCatalogService {
         issues.push(locate({ path: 'partnerOrganisationId', message: 'unknownOrganisation' }, index));
       }
     }
-    if (issues.length > 0) throw new ApiError(400, 'invalidRequest', 'Unknown district or organisation.', issues.slice(0, 50));
+    if (issues.length > 0) throw new ServiceError(400, 'invalidRequest', 'Unknown district or organisation.', issues.slice(0, 50));
   }
 }
 

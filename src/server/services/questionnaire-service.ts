@@ -8,8 +8,9 @@ import { loadQuestionnaire } from '../../domain/questionnaire';
 import { contentHash } from '../../shared/content-hash';
 import type { SessionUser } from '../../shared/protocol';
 import type { ActiveQuestionnaireResponse, QuestionnaireSummary } from '../../shared/questionnaire-api';
-import { ApiError } from '../http/errors';
-import { audit } from './revocation';
+import { ServiceError } from './service-error';
+import { audit } from './audit';
+import { QUESTIONNAIRE_LOCK_SEED } from '../db/advisory-locks';
 
 export const QUESTIONNAIRE_INVALID_MESSAGE = 'The questionnaire definition is invalid; nothing was changed.';
 export const QUESTIONNAIRE_VERSION_TAKEN_MESSAGE =
@@ -22,7 +23,7 @@ export class QuestionnaireService {
   async upload(user: SessionUser, raw: unknown): Promise<QuestionnaireSummary> {
     const loaded = loadQuestionnaire(raw);
     if (!loaded.ok) {
-      throw new ApiError(
+      throw new ServiceError(
         422,
         'invalidRequest',
         QUESTIONNAIRE_INVALID_MESSAGE,
@@ -33,12 +34,12 @@ export class QuestionnaireService {
     const hash = await contentHash(definition);
     return this.db.transaction(async (tx) => {
       // One upload per municipality at a time: the active flag moves atomically.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/questionnaire', 7345120008))`, [user.municipalityId]);
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/questionnaire', ${QUESTIONNAIRE_LOCK_SEED}))`, [user.municipalityId]);
       const [existing] = await tx.query<{ definition_hash: string }>(
         'SELECT definition_hash FROM questionnaire_definitions WHERE municipality_id = $1 AND definition_id = $2 AND version = $3',
         [user.municipalityId, definition.id, definition.version],
       );
-      if (existing && existing.definition_hash !== hash) throw new ApiError(409, 'conflict', QUESTIONNAIRE_VERSION_TAKEN_MESSAGE);
+      if (existing && existing.definition_hash !== hash) throw new ServiceError(409, 'conflict', QUESTIONNAIRE_VERSION_TAKEN_MESSAGE);
       await tx.query('UPDATE questionnaire_definitions SET active = false WHERE municipality_id = $1 AND active', [user.municipalityId]);
       const [row] = await tx.query<{ uploaded_at: unknown }>(
         `INSERT INTO questionnaire_definitions (municipality_id, definition_id, version, definition_hash, definition, uploaded_by, active)

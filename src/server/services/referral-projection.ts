@@ -6,6 +6,7 @@
 // ON DELETE CASCADE) in the withdrawal's transaction.
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database';
+import { auditEach } from './audit';
 import type { SessionUser } from '../../shared/protocol';
 import type { SyncRecord } from '../../shared/records/sync-record';
 import type { ReferralRecord } from '../../shared/records/sync-record';
@@ -128,10 +129,10 @@ async function withdrawDroppedOffers(tx: Queryable, user: SessionUser, records: 
     [user.municipalityId, JSON.stringify(revised.map((r) => ({ id: r.id, revision: r.revision, offerIds: r.content.offerIds })))],
   );
   if (withdrawn.length === 0) return;
-  await tx.query(
-    `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
-     SELECT $1, $2, 'referral.withdrawnByRevision', value FROM jsonb_array_elements_text($3::jsonb)`,
-    [user.municipalityId, user.id, JSON.stringify(withdrawn.map((row) => row.id))],
+  await auditEach(
+    tx,
+    { municipalityId: user.municipalityId, actorId: user.id },
+    withdrawn.map((row) => ({ action: 'referral.withdrawnByRevision', objectId: row.id })),
   );
 }
 
@@ -175,16 +176,10 @@ async function storeWarmHandovers(
   );
   const kept = new Set(stored.map((row) => row.id));
   // Ids only: which referral got a call-back request, and which one none of whose boxes anyone here can open.
-  await tx.query(
-    `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
-     SELECT $1, $2, x->>'action', x->>'id' FROM jsonb_array_elements($3::jsonb) AS x`,
-    [
-      user.municipalityId,
-      user.id,
-      JSON.stringify(
-        requests.map((r) => ({ id: r.referralId, action: kept.has(r.referralId) ? 'handover.received' : 'handover.undeliverable' })),
-      ),
-    ],
+  await auditEach(
+    tx,
+    { municipalityId: user.municipalityId, actorId: user.id },
+    requests.map((r) => ({ action: kept.has(r.referralId) ? 'handover.received' : 'handover.undeliverable', objectId: r.referralId })),
   );
 }
 

@@ -13,8 +13,8 @@ import { FAMILY_LANGUAGES } from '../../shared/languages';
 import type { FamilyLanguage } from '../../shared/languages';
 import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralState, overdueBefore } from '../../domain/referral-state';
 import type { ReferralActor, ReferralState } from '../../domain/referral-state';
-import { ApiError, defaultMessage } from '../http/errors';
-import { audit } from './revocation';
+import { ServiceError, defaultMessage } from './service-error';
+import { audit, auditInsertSql } from './audit';
 
 interface ReferralRow {
   id: string;
@@ -83,7 +83,7 @@ function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history' | 
   };
 }
 
-const notFound = (): ApiError => new ApiError(404, 'notFound', defaultMessage('notFound'));
+const notFound = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
 export class ReferralService {
   constructor(
@@ -107,8 +107,7 @@ export class ReferralService {
            JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
           WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}
        ), viewed AS (
-         INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
-         SELECT $1, $4, 'referral.viewed', found.id FROM found ORDER BY found.created_at, found.id
+         ${auditInsertSql({ municipalityId: '$1', actorId: '$4', action: 'referral.viewed', objectId: 'found.id', from: 'found ORDER BY found.created_at, found.id' })}
        )
        SELECT * FROM found ORDER BY created_at, id`,
       [user.municipalityId, caseNumber, user.organisationId, user.id, this.clock()],
@@ -229,7 +228,7 @@ export class ReferralService {
         noResponseWeeks: await this.noResponseWeeks(tx, user.municipalityId),
       });
       if (!verdict.ok) {
-        throw new ApiError(409, 'conflict', `This referral cannot move from ${from} to ${to}.`, [
+        throw new ServiceError(409, 'conflict', `This referral cannot move from ${from} to ${to}.`, [
           { path: 'state', message: verdict.reason },
         ]);
       }

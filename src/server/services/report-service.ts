@@ -14,7 +14,8 @@ import {
   type CountRow,
 } from '../../domain/indicators';
 import { SMALL_CELL } from '../../domain/suppression';
-import { ApiError } from '../http/errors';
+import { ServiceError } from './service-error';
+import { audit } from './audit';
 
 /** Days are calendar days in the municipality's time zone (all of Lotse's towns are in Germany). */
 const ZONE = 'Europe/Berlin';
@@ -31,7 +32,7 @@ export class ReportService {
     const period = { from: query.from, to: query.to };
     const problem = periodProblem(period);
     if (problem !== undefined) {
-      throw new ApiError(400, 'invalidRequest', problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.', [
+      throw new ServiceError(400, 'invalidRequest', problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.', [
         { path: 'to', message: problem },
       ]);
     }
@@ -47,7 +48,7 @@ export class ReportService {
     );
     const district = query.district ?? null;
     if (district !== null && !districts.some((d) => d.id === district)) {
-      throw new ApiError(400, 'invalidRequest', 'The district is not one of your municipality’s districts.', [
+      throw new ServiceError(400, 'invalidRequest', 'The district is not one of your municipality’s districts.', [
         { path: 'district', message: 'unknownDistrict' },
       ]);
     }
@@ -111,11 +112,12 @@ export class ReportService {
     }
 
     // Who looked at which period's statistics (the period only, no figures).
-    await this.db.query("INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'report.generated', $3)", [
+    await audit(this.db, {
       municipalityId,
-      user.id,
-      `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
-    ]);
+      actorId: user.id,
+      action: 'report.generated',
+      objectId: `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
+    });
     const columns = district !== null ? [district] : [...districts.map((d) => d.id), NO_DISTRICT];
     const indicators = publishIndicators({ rows, period, districts: columns, sites: sites.map((s) => s.id) });
     return {

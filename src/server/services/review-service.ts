@@ -22,8 +22,8 @@ import {
 import { authorSignatureSchema } from '../../shared/records/author-signature';
 import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '../../domain/four-eyes';
 import { isRecordKind } from '../../shared/records/sync-record';
-import { defaultMessage, issuesFromZod } from '../http/errors';
-import { audit } from './revocation';
+import { defaultMessage, issuesFromZod } from './service-error';
+import { audit } from './audit';
 
 const STATUS_BY_REASON: Record<ReviewRejectionReason, ReviewResult['status']> = {
   reviewIdUsed: 409,

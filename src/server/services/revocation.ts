@@ -36,21 +36,3 @@ export async function revokeFamily(tx: Queryable, familyId: string, now: Date): 
     now,
   ]);
 }
-
-/** Appends to the audit log: who, what, which object. Never content, never secrets. */
-export async function audit(
-  q: Queryable,
-  entry: { municipalityId: string; actorId: string | null; action: string; objectId: string | null },
-): Promise<void> {
-  await q.query('INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, $3, $4)', [
-    entry.municipalityId,
-    entry.actorId,
-    entry.action,
-    entry.objectId,
-  ]);
-}
-
-/** A unique-constraint violation (SQLSTATE 23505) from node-postgres or PGlite. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
-}

@@ -8,8 +8,9 @@ import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
 import type { SigningKey } from '../../shared/staff-api';
 import { exportPublicKey, importPublicKey } from '../../shared/crypto/signing';
-import { ApiError, defaultMessage } from '../http/errors';
-import { audit, isUniqueViolation } from './revocation';
+import { ServiceError, defaultMessage } from './service-error';
+import { audit } from './audit';
+import { isUniqueViolation } from '../db/sql-errors';
 
 interface SigningKeyRow {
   id: string;
@@ -51,7 +52,7 @@ export class SigningKeyService {
   async enroll(user: SessionUser, request: { deviceId: string; publicKey: string }): Promise<SigningKey> {
     const publicKey = await canonicalP256Key(request.publicKey);
     if (publicKey === null) {
-      throw new ApiError(400, 'invalidRequest', 'The public key is not an ECDSA P-256 key.', [
+      throw new ServiceError(400, 'invalidRequest', 'The public key is not an ECDSA P-256 key.', [
         { path: 'publicKey', message: 'invalidPublicKey' },
       ]);
     }
@@ -62,8 +63,8 @@ export class SigningKeyService {
           'SELECT revoked_at FROM devices WHERE id = $1 AND municipality_id = $2 FOR UPDATE',
           [request.deviceId, user.municipalityId],
         );
-        if (!device) throw new ApiError(404, 'notFound', defaultMessage('notFound'));
-        if (device.revoked_at !== null) throw new ApiError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
+        if (!device) throw new ServiceError(404, 'notFound', defaultMessage('notFound'));
+        if (device.revoked_at !== null) throw new ServiceError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
         await tx.query(
           `UPDATE signing_keys SET revoked_at = $4
             WHERE account_id = $1 AND device_id = $2 AND municipality_id = $3 AND revoked_at IS NULL`,
@@ -86,7 +87,7 @@ export class SigningKeyService {
       });
     } catch (error) {
       // Two enrollments for the same person and tablet at once: one wins.
-      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', defaultMessage('conflict'));
+      if (isUniqueViolation(error)) throw new ServiceError(409, 'conflict', defaultMessage('conflict'));
       throw error;
     }
   }

@@ -8,37 +8,29 @@
 // earlier in the same batch; records are judged in batch order) covers it. A
 // consent must quote a shipped consent text. A withdrawal deletes every row of
 // the case, leaves a content-free tombstone, and refuses the case from then on.
+// The decision is the pure judgePush (src/domain/push-verdict.ts); this service
+// gathers its facts under the locks, then inserts, reads back and withdraws.
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
+import { CASE_LOCK_SEED, WITHDRAWALS_LOCK_SEED } from '../db/advisory-locks';
+import { audit, auditEach } from './audit';
 import { contentHash } from '../../shared/content-hash';
 import { syncRecordSchema } from '../../shared/records/sync-record';
 import type { SyncRecord } from '../../shared/records/sync-record';
-import { SYNC_PROTOCOL_VERSION } from '../../shared/protocol';
-import type { DeviceConfig, PushResponse, PushResult, SessionUser } from '../../shared/protocol';
-import { ApiError, defaultMessage, issuesFromZod } from '../http/errors';
+import type { PushResponse, PushResult, SessionUser } from '../../shared/protocol';
+import { ServiceError, defaultMessage, issuesFromZod } from './service-error';
 import { DistrictCheck, UNKNOWN_DISTRICT_ISSUE } from './district-check';
 import { UNKNOWN_WELCOME_ITEM_ISSUE, WelcomeItemCheck } from './welcome-item-check';
-import { parseCaseNumber } from '../../domain/case-number';
-import { consentCovers } from '../../domain/consent';
+import { isCanonicalCaseNumber } from '../../domain/case-number';
+import { judgePush, type FirstRevision, type PushCandidate } from '../../domain/push-verdict';
+import { revisionKey } from '../../shared/records/revision-key';
 import { isShippedConsentText } from '../../shared/consent-texts';
 import { CONSENT_SCOPES } from '../../shared/records/consent';
 import type { ConsentScope } from '../../shared/records/consent';
 import type { WithdrawalsResponse } from '../../shared/protocol';
-import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, type FourEyesPolicy } from '../../domain/four-eyes';
-import { isRecordKind } from '../../shared/records/sync-record';
+import { needsSecondCheck } from '../../domain/four-eyes';
+import { fourEyesPolicy } from './config-service';
 
-/** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
-export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
-  const [row] = await db.query<{ four_eyes_kinds: string[]; four_eyes_for_referrals: boolean }>(
-    'SELECT four_eyes_kinds, four_eyes_for_referrals FROM municipality_settings WHERE municipality_id = $1',
-    [municipalityId],
-  );
-  if (!row) return DEFAULT_FOUR_EYES_POLICY;
-  return {
-    kinds: row.four_eyes_kinds.filter(isRecordKind),
-    forReferrals: row.four_eyes_for_referrals,
-  };
-}
 import { deleteReferralsOfCase, projectReferrals, unknownReferralOffers } from './referral-projection';
 
 export interface PushInput {
@@ -51,11 +43,6 @@ export interface PushOutcome {
   /** 200 if anything was accepted; 409 if everything was a conflict; else 422. */
   httpStatus: 200 | 409 | 422;
   response: PushResponse;
-}
-
-interface Candidate {
-  index: number;
-  record: SyncRecord;
 }
 
 interface StoredRevision {
@@ -79,13 +66,7 @@ async function lockActiveDevice(tx: Queryable, deviceId: string, municipalityId:
     'SELECT revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1 AND municipality_id = $2 FOR SHARE',
     [deviceId, municipalityId],
   );
-  if (rows[0]?.revoked !== false) throw new ApiError(401, 'unauthorized', defaultMessage('unauthorized'));
-}
-
-/** Canonical form with a fitting check symbol: what the family's card shows, exactly. */
-export function isValidCaseNumber(caseNumber: string): boolean {
-  const parsed = parseCaseNumber(caseNumber);
-  return parsed.ok && parsed.caseNumber === caseNumber;
+  if (rows[0]?.revoked !== false) throw new ServiceError(401, 'unauthorized', defaultMessage('unauthorized'));
 }
 
 const KNOWN_SCOPES: ReadonlySet<string> = new Set(CONSENT_SCOPES);
@@ -117,103 +98,32 @@ function rejected(
   };
 }
 
-/** Used while a municipality has no row in municipality_settings (same as the column defaults). */
-export const DEFAULT_SECURITY_SETTINGS: DeviceConfig['security'] = {
-  autoLockMinutes: 5,
-  maxUnlockAttempts: 10,
-  retentionDaysAfterSync: 0,
-};
-
-const key = (id: string, revision: number): string => `${id}#${revision}`;
-
 /**
- * A correction (revision > 1) continues the record it corrects: same kind,
- * same case, same author as the revisions already stored. Revision n may
- * arrive without n - 1 (the tablet sends only its latest revision). Returns
- * the ids of candidates that do not fit (→ revisionConflict).
+ * The first stored revision of every corrected record of the batch (revision > 1),
+ * in this municipality: `judgePush` checks that a correction continues it.
  */
-async function foreignCorrections(tx: Queryable, user: SessionUser, candidates: readonly Candidate[]): Promise<Set<number>> {
+async function firstRevisionsOfCorrections(
+  tx: Queryable,
+  municipalityId: string,
+  candidates: readonly PushCandidate[],
+): Promise<Map<string, FirstRevision>> {
   const corrections = candidates.filter(({ record }) => record.revision > 1);
-  if (corrections.length === 0) return new Set();
-  const earlier = await tx.query<{ id: string; kind: string; case_number: string | null; author_id: string }>(
+  if (corrections.length === 0) return new Map();
+  const rows = await tx.query<{ id: string; kind: string; case_number: string | null; author_id: string }>(
     `SELECT DISTINCT ON (id) id::text AS id, kind, case_number, author_id FROM records
       WHERE municipality_id = $2 AND id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
       ORDER BY id, revision`,
-    [JSON.stringify(corrections.map(({ record }) => record.id)), user.municipalityId],
+    [JSON.stringify(corrections.map(({ record }) => record.id)), municipalityId],
   );
-  const byId = new Map(earlier.map((row) => [row.id, row]));
-  const refused = new Set<number>();
-  for (const { index, record } of corrections) {
-    const first = byId.get(record.id);
-    if (first && (first.kind !== record.kind || first.case_number !== record.caseNumber || first.author_id !== user.id)) refused.add(index);
-  }
-  return refused;
+  return new Map(rows.map((row) => [row.id, { kind: row.kind, caseNumber: row.case_number, authorId: row.author_id }]));
 }
 
 export class SyncService {
   constructor(private readonly db: Database) {}
 
-  async deviceConfig(user: SessionUser, now: Date = new Date()): Promise<DeviceConfig> {
-    const [municipality] = await this.db.query<{ id: string; name: string }>(
-      'SELECT id, name FROM municipalities WHERE id = $1',
-      [user.municipalityId],
-    );
-    if (!municipality) throw new Error('session municipality does not exist');
-    const sites = await this.db.query<{ id: string; label: string }>(
-      'SELECT id, label FROM home_sites WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const welcomeItems = await this.db.query<{ id: string; label: string }>(
-      'SELECT id, label FROM welcome_items WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const districts = await this.db.query<{ id: string; label: string }>(
-      'SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const emergencyContacts = await this.db.query<{ label: string; phone: string }>(
-      'SELECT label, phone FROM emergency_contacts WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
-    const [settings] = await this.db.query<{
-      auto_lock_minutes: number;
-      max_unlock_attempts: number;
-      retention_days_after_sync: number;
-    }>(
-      `SELECT auto_lock_minutes, max_unlock_attempts, retention_days_after_sync
-         FROM municipality_settings WHERE municipality_id = $1`,
-      [user.municipalityId],
-    );
-    const policy = await fourEyesPolicy(this.db, user.municipalityId);
-    // Accounts the organisation marked as one person: the tablet checks "a different person" as the server does.
-    const linked = await this.db.query<{ id: string; person_id: string }>(
-      'SELECT id, person_id FROM staff_accounts WHERE municipality_id = $1 AND person_id IS NOT NULL ORDER BY id',
-      [user.municipalityId],
-    );
-    return {
-      protocolVersion: SYNC_PROTOCOL_VERSION,
-      serverTime: now.toISOString(),
-      municipality: { id: municipality.id, name: municipality.name },
-      homeSites: sites.map((site) => ({ id: site.id, label: site.label })),
-      districts: districts.map((district) => ({ id: district.id, label: district.label })),
-      welcomeItems: welcomeItems.map((item) => ({ id: item.id, label: item.label })),
-      emergencyContacts: emergencyContacts.map((contact) => ({ label: contact.label, phone: contact.phone })),
-      security: {
-        autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
-        maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,
-        retentionDaysAfterSync: settings?.retention_days_after_sync ?? DEFAULT_SECURITY_SETTINGS.retentionDaysAfterSync,
-      },
-      fourEyes: {
-        kinds: [...policy.kinds],
-        forReferrals: policy.forReferrals,
-        linkedAccounts: linked.map((row) => ({ accountId: row.id, personId: row.person_id })),
-      },
-    };
-  }
-
   async push(user: SessionUser, input: PushInput): Promise<PushOutcome> {
     const results: (PushResult | undefined)[] = new Array<PushResult | undefined>(input.records.length);
-    const candidates: Candidate[] = [];
+    const candidates: PushCandidate[] = [];
     const districts = new DistrictCheck(this.db, user.municipalityId);
     const welcomeItems = new WelcomeItemCheck(this.db, user.municipalityId);
 
@@ -230,7 +140,7 @@ export class SyncService {
         ]);
         continue;
       }
-      if (record.caseNumber !== null && !isValidCaseNumber(record.caseNumber)) {
+      if (record.caseNumber !== null && !isCanonicalCaseNumber(record.caseNumber)) {
         results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'caseNumber', message: 'invalidCaseNumber' }]);
         continue;
       }
@@ -303,7 +213,7 @@ export class SyncService {
     tx: Queryable,
     user: SessionUser,
     deviceId: string,
-    candidates: readonly Candidate[],
+    candidates: readonly PushCandidate[],
   ): Promise<Map<number, PushResult>> {
     const municipalityId = user.municipalityId;
     const answers = new Map<number, PushResult>();
@@ -324,7 +234,7 @@ export class SyncService {
       // Serialise batches touching the same case, so a withdrawal can never race a record of its case.
       await tx.query(
         `SELECT pg_advisory_xact_lock(k) FROM (
-           SELECT hashtextextended($1 || '/' || value, 7345120002) AS k
+           SELECT hashtextextended($1 || '/' || value, ${CASE_LOCK_SEED}) AS k
              FROM jsonb_array_elements_text($2::jsonb) ORDER BY value) AS keys`,
         [municipalityId, JSON.stringify(caseNumbers)],
       );
@@ -337,8 +247,6 @@ export class SyncService {
         WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND municipality_id <> $2`,
       [JSON.stringify(ids), municipalityId],
     );
-    const foreignIds = new Set(foreign.map((row) => row.id));
-    const misfits = await foreignCorrections(tx, user, candidates);
     const readBack = async (keys: readonly { id: string; revision: number }[]): Promise<Map<string, StoredRevision>> => {
       if (keys.length === 0) return new Map();
       const rows = await tx.query<StoredRevision>(
@@ -347,12 +255,12 @@ export class SyncService {
            JOIN jsonb_to_recordset($1::jsonb) AS k(id uuid, revision int) ON r.id = k.id AND r.revision = k.revision`,
         [JSON.stringify(keys)],
       );
-      return new Map(rows.map((row) => [key(row.id, row.revision), row]));
+      return new Map(rows.map((row) => [revisionKey(row.id, row.revision), row]));
     };
     const alreadyStored = await readBack(candidates.map(({ record }) => ({ id: record.id, revision: record.revision })));
 
     // The state of every case named in the batch: withdrawn or not, and its latest consent.
-    const withdrawn = new Set<string>();
+    const withdrawnCases = new Set<string>();
     const latestConsent = new Map<string, { scopes: ConsentScope[] }>();
     if (caseNumbers.length > 0) {
       const tombstones = await tx.query<{ case_number: string }>(
@@ -360,7 +268,7 @@ export class SyncService {
           WHERE municipality_id = $1 AND case_number IN (SELECT jsonb_array_elements_text($2::jsonb))`,
         [municipalityId, JSON.stringify(caseNumbers)],
       );
-      for (const row of tombstones) withdrawn.add(row.case_number);
+      for (const row of tombstones) withdrawnCases.add(row.case_number);
       const consents = await tx.query<{ case_number: string; scopes: unknown }>(
         `SELECT DISTINCT ON (case_number) case_number, content->'scopes' AS scopes
            FROM records
@@ -372,43 +280,30 @@ export class SyncService {
       for (const row of consents) latestConsent.set(row.case_number, { scopes: storedScopes(row.scopes) });
     }
 
-    const toInsert: Candidate[] = [];
-    const pendingHash = new Map<string, string>();
-    for (const candidate of candidates) {
+    const verdicts = judgePush(candidates, {
+      authorId: user.id,
+      foreignIds: new Set(foreign.map((row) => row.id)),
+      firstRevisions: await firstRevisionsOfCorrections(tx, municipalityId, candidates),
+      storedRevisions: new Map(
+        [...alreadyStored].map(([k, row]) => [k, { ownMunicipality: row.municipality_id === municipalityId, contentHash: row.content_hash }]),
+      ),
+      latestConsent,
+      withdrawnCases,
+    });
+    const toInsert: PushCandidate[] = [];
+    for (const [position, verdict] of verdicts.entries()) {
+      const candidate = candidates[position];
+      if (!candidate) throw new Error('push verdict without candidate');
       const { index, record } = candidate;
-      const k = key(record.id, record.revision);
-      if (foreignIds.has(record.id)) continue; // → revisionConflict, revealing nothing about the other tenant
-      if (misfits.has(index)) continue; // → revisionConflict: not a correction of this record by its author
-      const stored = alreadyStored.get(k);
-      if (stored) {
-        // A retry gets the answer of the first push; it was judged then.
-        if (stored.municipality_id === municipalityId && stored.content_hash === record.contentHash) {
-          accept(index, record, stored);
-        }
-        continue;
+      if (verdict.verdict === 'store') toInsert.push(candidate);
+      if (verdict.verdict === 'replay') {
+        const stored = alreadyStored.get(revisionKey(record.id, record.revision));
+        if (stored) accept(index, record, stored);
       }
-      const pending = pendingHash.get(k);
-      if (pending !== undefined) {
-        // The same revision twice in one batch: the second shares the first's fate (read back below).
-        if (pending === record.contentHash) toInsert.push(candidate);
-        continue;
+      // A revisionConflict stays unanswered here: push() answers it from the raw record.
+      if (verdict.verdict === 'reject' && verdict.reason !== 'revisionConflict') {
+        answers.set(index, rejected({ id: record.id, revision: record.revision }, verdict.status, verdict.reason));
       }
-      const caseNumber = record.caseNumber;
-      const verdict = consentCovers(
-        record.kind,
-        caseNumber,
-        caseNumber === null ? undefined : latestConsent.get(caseNumber),
-        caseNumber !== null && withdrawn.has(caseNumber),
-      );
-      if (!verdict.ok) {
-        const raw = { id: record.id, revision: record.revision };
-        answers.set(index, rejected(raw, verdict.reason === 'caseWithdrawn' ? 409 : 422, verdict.reason));
-        continue;
-      }
-      pendingHash.set(k, record.contentHash);
-      toInsert.push(candidate);
-      if (record.kind === 'consent') latestConsent.set(record.caseNumber, { scopes: record.content.scopes });
-      if (record.kind === 'consentWithdrawal') withdrawn.add(record.caseNumber);
     }
 
     const inserted = new Set<string>();
@@ -441,8 +336,8 @@ export class SyncService {
          RETURNING id::text AS id, revision`,
         [JSON.stringify(rows), municipalityId, deviceId, user.id],
       );
-      for (const row of insertedRows) inserted.add(key(row.id, row.revision));
-      await projectReferrals(tx, user, toInsert.map((c) => c.record).filter((r) => inserted.has(key(r.id, r.revision))));
+      for (const row of insertedRows) inserted.add(revisionKey(row.id, row.revision));
+      await projectReferrals(tx, user, toInsert.map((c) => c.record).filter((r) => inserted.has(revisionKey(r.id, r.revision))));
       if (insertedRows.length > 0) {
         // Only the latest revision of a record counts (and can be reviewed): a correction supersedes
         // what came before it, including its approval. A late lower revision is superseded at once.
@@ -453,17 +348,13 @@ export class SyncService {
             WHERE r.id = m.id AND r.revision < m.latest AND NOT r.superseded`,
           [JSON.stringify([...new Set(insertedRows.map((row) => row.id))])],
         );
-        await tx.query(
-          `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
-           SELECT $1, $2, 'record.received', value FROM jsonb_array_elements_text($3::jsonb)`,
-          [municipalityId, user.id, JSON.stringify(insertedRows.map((row) => row.id))],
-        );
+        await auditEach(tx, { municipalityId, actorId: user.id }, insertedRows.map((row) => ({ action: 'record.received', objectId: row.id })));
       }
 
       // Read back before any withdrawal deletes: what this batch accepted stays accepted in the answer.
       const stored = await readBack(toInsert.map(({ record }) => ({ id: record.id, revision: record.revision })));
       for (const { index, record } of toInsert) {
-        const row = stored.get(key(record.id, record.revision));
+        const row = stored.get(revisionKey(record.id, record.revision));
         // Different content (a concurrent push of the same revision) → revisionConflict.
         if (row && row.municipality_id === municipalityId && row.content_hash === record.contentHash) {
           accept(index, record, row);
@@ -472,8 +363,8 @@ export class SyncService {
     }
 
     for (const { record } of toInsert) {
-      if (record.kind !== 'consentWithdrawal' || !inserted.has(key(record.id, record.revision))) continue;
-      inserted.delete(key(record.id, record.revision)); // once, even if the batch repeats it
+      if (record.kind !== 'consentWithdrawal' || !inserted.has(revisionKey(record.id, record.revision))) continue;
+      inserted.delete(revisionKey(record.id, record.revision)); // once, even if the batch repeats it
       await this.withdraw(tx, user, record.caseNumber, record.id, record.revision);
     }
     return answers;
@@ -499,7 +390,7 @@ export class SyncService {
     await deleteReferralsOfCase(tx, user.municipalityId, caseNumber);
     // Withdrawals of one municipality commit one after the other, each stamped after the previous one
     // committed: a tablet pulling with `since` = the last withdrawnAt it saw can never skip one.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', 7345120003))`, [
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', ${WITHDRAWALS_LOCK_SEED}))`, [
       user.municipalityId,
     ]);
     await tx.query(
@@ -508,10 +399,7 @@ export class SyncService {
        ON CONFLICT (municipality_id, case_number) DO NOTHING`,
       [user.municipalityId, caseNumber, withdrawalId],
     );
-    await tx.query(
-      `INSERT INTO audit_log (municipality_id, actor_id, action, object_id) VALUES ($1, $2, 'case.withdrawn', $3)`,
-      [user.municipalityId, user.id, withdrawalId],
-    );
+    await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'case.withdrawn', objectId: withdrawalId });
   }
 }
 

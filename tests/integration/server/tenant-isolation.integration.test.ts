@@ -12,7 +12,7 @@ import type { LoginResponse } from '../../../src/shared/protocol';
 import type { EnrollDeviceResponse, SigningKey, StaffAccount } from '../../../src/shared/staff-api';
 import { uuidv7 } from '../../../src/shared/ids';
 import { createHandoverKey } from '../../../src/shared/crypto/handover-box';
-import { createStaffAccount } from '../../../src/server/services/auth-service';
+import { createStaffAccount } from '../../../src/server/services/staff-accounts';
 import type { Database } from '../../../src/server/db/database';
 import { insertOffer } from '../../../src/server/services/offer-service';
 import defaultScreening from '../../../src/domain/default-screening.json';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema, pushResponseSchema, withdrawalsResponseSchema } from '../../../../src/shared/protocol';
 import type { PushResponse, PushResult, Role } from '../../../../src/shared/protocol';
 import { FAMILY_LANGUAGES } from '../../../../src/shared/languages';
-import { createStaffAccount } from '../../../../src/server/services/auth-service';
+import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {

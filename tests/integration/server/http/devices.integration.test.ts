@@ -14,7 +14,8 @@ import {
 import type { DeviceStatus, EnrollDeviceResponse, SigningKey } from '../../../../src/shared/staff-api';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { toBase64Url } from '../../../../src/shared/crypto/bytes';
-import { createStaffAccount, hashToken } from '../../../../src/server/services/auth-service';
+import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
+import { hashToken } from '../../../../src/server/services/secret-hash';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,

@@ -19,7 +19,7 @@ import {
 import type { ManagedOffer } from '../../../../src/shared/referral-api';
 import type { ReferralContent } from '../../../../src/shared/records/referral';
 import { PARTNER_OFFER, SECRET_VISIT_NOTE, UNLINKED_OFFER, referralRecord, welcomeVisitRecord } from '../../../fixtures/referral-records';
-import { createStaffAccount } from '../../../../src/server/services/auth-service';
+import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
 import {
   DEMO_MUNICIPALITY_ID,
   DEMO_PARTNER_ACCOUNT,

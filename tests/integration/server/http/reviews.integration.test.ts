@@ -5,7 +5,7 @@
 // that fails if the rule is removed.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createStaffAccount } from '../../../../src/server/services/auth-service';
+import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
 import { DEMO_ORGANISATION_ID } from '../../../../src/server/db/demo-seed';
 import {
   reviewDecisionsResponseSchema,

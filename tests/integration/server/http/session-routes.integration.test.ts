@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { errorEnvelopeSchema, loginResponseSchema, sessionUserSchema } from '../../../../src/shared/protocol';
-import { hashToken } from '../../../../src/server/services/auth-service';
+import { hashToken } from '../../../../src/server/services/secret-hash';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_FIELDWORKER, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
 

@@ -20,7 +20,7 @@ import {
 } from '../../../../src/server/http/sync-routes';
 import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from '../../../../src/server/db/demo-seed';
 import { insertOffer } from '../../../../src/server/services/offer-service';
-import { createStaffAccount } from '../../../../src/server/services/auth-service';
+import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
@@ -44,7 +44,7 @@ import {
 } from '../../helpers/test-app';
 import type { TabletSession } from '../../helpers/test-app';
 import { SyncService } from '../../../../src/server/services/sync-service';
-import { ApiError } from '../../../../src/server/http/errors';
+import { ServiceError } from '../../../../src/server/services/service-error';
 
 describeEachDatabase('sync routes', ({ db }) => {
   let app: FastifyInstance;
@@ -568,7 +568,7 @@ describeEachDatabase('sync routes', ({ db }) => {
       const record = await homeContactRecord(tabletId);
       const sync = new SyncService(db());
       const refused = sync.push(user, { deviceId: tabletId, records: [record] });
-      await expect(refused).rejects.toBeInstanceOf(ApiError);
+      await expect(refused).rejects.toBeInstanceOf(ServiceError);
       await expect(refused).rejects.toMatchObject({ statusCode: 401, reason: 'unauthorized' });
       // An unknown tablet is refused alike.
       const unknownId = uuidv7();

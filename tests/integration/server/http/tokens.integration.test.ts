@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { errorEnvelopeSchema, loginResponseSchema } from '../../../../src/shared/protocol';
 import type { LoginResponse } from '../../../../src/shared/protocol';
-import { hashToken } from '../../../../src/server/services/auth-service';
+import { hashToken } from '../../../../src/server/services/secret-hash';
 import { describeEachDatabase } from '../../helpers/databases';
 import { bearer, buildTestApp, login, seedDemo, testClock } from '../../helpers/test-app';
 
