@@ -4,11 +4,14 @@
 // 005_four_eyes.sql) because a report over a million rows must answer in a
 // second; tests/integration/server/db/report-facts.integration.test.ts pushes
 // every record kind and fails when the SQL and these functions disagree.
-import type { SyncRecord } from '../shared/records/sync-record';
-import { isoDateInZone, REPORT_TIME_ZONE } from './dates';
+// Referrals are counted from their own rows (report-service.ts): one per case
+// and offer, by the offer's type at referral time and by its current state.
+import type { ReferralRecord, SyncRecord } from '../shared/records/sync-record';
+import { isoDateInZone, monthOfIsoDate, REPORT_TIME_ZONE } from './dates';
 import { needsSecondCheck, type FourEyesPolicy } from './four-eyes';
-import { NO_DISTRICT, type IndicatorId } from './indicators';
+import { NO_DISTRICT, type CountRow, type IndicatorId } from './indicators';
 import { effectiveSupportNeed } from './questionnaire';
+import { initialStates, type ReferralState } from './referral-state';
 
 /** One count a record adds: to `indicator`, on `day` (YYYY-MM-DD), in `district` ('' = none named), under `category`. */
 export interface ReportFact {
@@ -94,17 +97,7 @@ export interface StoredRevision {
 
 /** Adds up the facts of countable stored revisions into report_counts rows (sorted, zero rows left out). */
 export function reportCounts(revisions: readonly StoredRevision[]): ReportCount[] {
-  const counts = new Map<string, ReportCount>();
-  for (const { record, policy, state } of revisions) {
-    if (!isCountable(record, policy, state)) continue;
-    for (const fact of reportFacts(record)) {
-      const key = [fact.indicator, fact.day, fact.district, fact.category].join('\u0000');
-      const row = counts.get(key);
-      if (row) row.n += 1;
-      else counts.set(key, { ...fact, n: 1 });
-    }
-  }
-  return [...counts.values()].sort(compareCounts);
+  return countFacts(revisions.filter(({ record, policy, state }) => isCountable(record, policy, state)).flatMap(({ record }) => reportFacts(record)));
 }
 
 /** Order of report_counts rows: indicator, day, district, category (code-point order, as `ORDER BY … COLLATE "C"`). */
@@ -113,4 +106,57 @@ export function compareCounts(a: ReportFact, b: ReportFact): number {
     if (a[key] !== b[key]) return a[key] < b[key] ? -1 : 1;
   }
   return 0;
+}
+
+/** A referral as the report sees it: one row per case and offer (the `referrals` table), while the case is not withdrawn. */
+export interface ReferralForReport {
+  offerType: string;
+  state: ReferralState;
+  /** The district the referral record named; null when none. */
+  district: string | null;
+  /** When the server made the referral (server time is authoritative). */
+  createdAt: Date;
+}
+
+/** The referrals a referral record makes when it first arrives: one per named offer, in its first state. */
+export function referralsMadeBy(record: ReferralRecord, offerTypeOf: (offerId: string) => string, createdAt: Date): ReferralForReport[] {
+  const states = initialStates(record.content.slipHandedOver);
+  const state = states[states.length - 1] ?? 'suggested';
+  return [...new Set(record.content.offerIds)].map((offerId) => ({ offerType: offerTypeOf(offerId), state, district: record.content.district ?? null, createdAt }));
+}
+
+/** What one referral counts for: its offer type and its current state, on the day it was made. */
+export function referralReportFacts(referral: ReferralForReport): ReportFact[] {
+  const day = isoDateInZone(referral.createdAt, REPORT_TIME_ZONE);
+  const district = referral.district ?? NO_DISTRICT;
+  return [
+    { indicator: 'referralOfferType', day, district, category: referral.offerType },
+    { indicator: 'referralUptake', day, district, category: referral.state },
+  ];
+}
+
+/** Counts of days in a period (YYYY-MM-DD, inclusive) added up by month: the rows a report publishes from. */
+export function countRowsByMonth(counts: readonly ReportCount[], period: { from: string; to: string }): CountRow[] {
+  const rows = new Map<string, CountRow>();
+  for (const count of counts) {
+    if (count.day < period.from || count.day > period.to) continue;
+    const month = monthOfIsoDate(count.day);
+    const key = [count.indicator, count.category, count.district, month].join('\u0000');
+    const row = rows.get(key);
+    if (row) row.n += count.n;
+    else rows.set(key, { indicator: count.indicator, category: count.category, district: count.district, month, n: count.n });
+  }
+  return [...rows.values()];
+}
+
+/** Adds up facts into counts (sorted). */
+export function countFacts(facts: readonly ReportFact[]): ReportCount[] {
+  const counts = new Map<string, ReportCount>();
+  for (const fact of facts) {
+    const key = [fact.indicator, fact.day, fact.district, fact.category].join('\u0000');
+    const row = counts.get(key);
+    if (row) row.n += 1;
+    else counts.set(key, { ...fact, n: 1 });
+  }
+  return [...counts.values()].sort(compareCounts);
 }

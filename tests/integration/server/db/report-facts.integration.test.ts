@@ -6,17 +6,32 @@
 // revisions the server holds. A rule changed on one side only fails here.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { compareCounts, reportCounts, type ReportCount, type StoredRevision } from '../../../../src/domain/report-facts';
+import {
+  compareCounts,
+  countFacts,
+  countRowsByMonth,
+  referralReportFacts,
+  referralsMadeBy,
+  reportCounts,
+  type ReferralForReport,
+  type ReportCount,
+  type StoredRevision,
+} from '../../../../src/domain/report-facts';
+import { NO_DISTRICT, periodProblem, publishIndicators, type PeriodInput } from '../../../../src/domain/indicators';
+import { isoDateInZone } from '../../../../src/domain/dates';
+import { DEMO_DISTRICTS, DEMO_HOME_SITES, DEMO_OFFERS } from '../../../../src/server/db/demo-seed';
+import type { Report } from '../../../../src/shared/reports';
 import { DEFAULT_FOUR_EYES_POLICY, type FourEyesPolicy } from '../../../../src/domain/four-eyes';
 import { contentHash } from '../../../../src/shared/content-hash';
 import { uuidv7 } from '../../../../src/shared/ids';
 import { submitReviewsResponseSchema } from '../../../../src/shared/four-eyes';
 import type { MediationContent } from '../../../../src/shared/records/mediation';
-import type { MediationRecord, SyncRecord, WelcomeVisitAttemptRecord } from '../../../../src/shared/records/sync-record';
+import type { MediationRecord, ReferralRecord, SyncRecord, WelcomeVisitAttemptRecord } from '../../../../src/shared/records/sync-record';
 import type { WelcomeVisitAttemptContent } from '../../../../src/shared/records/welcome-visit';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_APPROVER,
+  DEMO_COORDINATOR,
   DEMO_FIELDWORKER,
   bearer,
   buildTestApp,
@@ -26,6 +41,7 @@ import {
   consentWithdrawalRecord,
   homeContactContent,
   homeContactRecord,
+  login,
   newCaseNumber,
   pushAsTablet,
   seedDemo,
@@ -87,6 +103,8 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
   /** What the server holds, as the domain sees it: every stored revision, its four-eyes rule and state. */
   let held: StoredRevision[] = [];
   let policy: FourEyesPolicy = DEFAULT_FOUR_EYES_POLICY;
+  /** The referrals the server made, by case (a withdrawal removes them from the report). */
+  let referrals: { caseNumber: string; referral: ReferralForReport }[] = [];
 
   const setPolicy = async (next: FourEyesPolicy): Promise<void> => {
     await db().query(
@@ -138,6 +156,42 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     await push([await consentWithdrawalRecord(author.deviceId, caseNumber)]);
     // A withdrawal deletes the case's records on the server (a content-free tombstone stays).
     held = held.filter((stored) => stored.record.caseNumber !== caseNumber);
+    referrals = referrals.filter((made) => made.caseNumber !== caseNumber);
+  };
+
+  const offerType = (offerId: string): string => {
+    const offer = DEMO_OFFERS.find((o) => o.id === offerId);
+    if (!offer) throw new Error(`no demo offer ${offerId}`);
+    return offer.type;
+  };
+
+  /** Pushes a referral record; the server makes its referrals now (server time decides their day). */
+  const pushReferral = async (record: ReferralRecord): Promise<void> => {
+    const madeAt = new Date();
+    await push([record]);
+    for (const referral of referralsMadeBy(record, offerType, madeAt)) referrals.push({ caseNumber: record.caseNumber, referral });
+  };
+
+  /** The whole published report (record counts and referrals, suppressed), as the domain defines it and as the API answers it. */
+  const expectPublishedParity = async (): Promise<void> => {
+    const today = isoDateInZone(new Date());
+    const wide: PeriodInput = { from: '2026-11-01', to: today };
+    const period = periodProblem(wide) === undefined ? wide : { from: `${today.slice(0, 7)}-01`, to: today };
+    const counts = [...reportCounts(held), ...countFacts(referrals.flatMap(({ referral }) => referralReportFacts(referral)))];
+    const expected = publishIndicators({
+      rows: countRowsByMonth(counts, period),
+      period,
+      districts: [...DEMO_DISTRICTS.map((d) => d.id), NO_DISTRICT],
+      sites: DEMO_HOME_SITES.map((site) => site.id),
+    });
+    const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/reports/${MUNICIPALITY}/indicators?from=${period.from}&to=${period.to}`,
+      headers: bearer(coordinator.token),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json<Report>().indicators).toEqual(JSON.parse(JSON.stringify(expected)));
   };
 
   /** A case with a consent covering documentation, referral and statistics, pushed. */
@@ -270,7 +324,7 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     await expectParity();
     await approve(recommending);
     await expectParity();
-    await push([await referralRecord(author.deviceId, caseNumber, { sourceRecordId: recommending.id, district: 'sued' })]);
+    await pushReferral(await referralRecord(author.deviceId, caseNumber, { sourceRecordId: recommending.id, district: 'sued' }));
     expect((await expectParity()).filter((c) => c.indicator === 'welcomeOutcome')).toEqual([
       { indicator: 'welcomeOutcome', day: '2026-11-03', district: '', category: 'declined', n: 1 },
       { indicator: 'welcomeOutcome', day: '2026-11-03', district: 'sued', category: 'nobodyHome', n: 1 },
@@ -287,5 +341,18 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     const after = await expectParity();
     expect(after.some((c) => c.district === 'hafen')).toBe(false);
     expect(after.length).toBeLessThan(before.length);
+  });
+
+  it('publishes exactly the report the domain defines, referrals included, before and after the referred case is withdrawn', async () => {
+    const caseNumber = await consentedCase();
+    const visit = await signAsAuthor(await welcomeVisitRecord(author.deviceId, caseNumber, { offersRecommended: [PARTNER_OFFER] }), authorKey);
+    await push([visit]);
+    await approve(visit);
+    await pushReferral(await referralRecord(author.deviceId, caseNumber, { sourceRecordId: visit.id, offerIds: [PARTNER_OFFER, 'erziehungsberatung-demo'], slipHandedOver: false }));
+    expect(referrals.filter((made) => made.caseNumber === caseNumber)).toHaveLength(2);
+    await expectPublishedParity();
+    await withdraw(caseNumber);
+    await expectParity();
+    await expectPublishedParity();
   });
 });
