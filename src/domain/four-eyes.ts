@@ -11,6 +11,7 @@
 //   - author and reviewer are different PEOPLE (not merely accounts or keys);
 //   - the reviewer is an active approver of the author's organisation.
 import type { SyncRecord, RecordKind } from '../shared/records/sync-record';
+import { isReferralSourceKind, recommendedOffers } from './referral-sources';
 import { authorStatement, reviewerStatement, verifyStatement, type ReviewSubmission, type SignedSubject } from '../shared/four-eyes';
 
 export interface FourEyesPolicy {
@@ -26,16 +27,9 @@ export const DEFAULT_FOUR_EYES_POLICY: FourEyesPolicy = { kinds: ['screening'], 
 /** Anonymous counts have no case: nothing about a family to check, and nothing to refer. */
 const NEVER_CHECKED: ReadonlySet<RecordKind> = new Set(['consentRefusal', 'consentWithdrawal', 'welcomeVisitAttempt']);
 
-/** Records that recommend offers to the family start a referral. */
+/** Records that recommend offers to the family start a referral (./referral-sources.ts says which kinds can). */
 export function createsReferral(record: SyncRecord): boolean {
-  switch (record.kind) {
-    case 'welcomeVisit':
-      return record.content.offersRecommended.length > 0;
-    case 'screening':
-      return record.content.suggestedOffers.length > 0;
-    default:
-      return false;
-  }
+  return isReferralSourceKind(record.kind) && recommendedOffers(record).length > 0;
 }
 
 export function needsSecondCheck(record: SyncRecord, policy: FourEyesPolicy): boolean {

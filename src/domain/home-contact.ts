@@ -2,6 +2,10 @@
 // clock, so the common case is logged with a handful of taps.
 import type { HomeContactContent } from '../shared/records/home-contact';
 import { TIME_SLOTS } from '../shared/records/home-contact';
+import { localIsoDate } from './dates';
+
+// Kept until the client forms import it from ./dates (they are being rewritten in parallel).
+export { localIsoDate };
 
 export type TimeSlot = (typeof TIME_SLOTS)[number];
 
@@ -10,14 +14,6 @@ export function timeSlotAt(hour: number): TimeSlot {
   if (hour < 10) return 'dropOff';
   if (hour >= 14) return 'pickUp';
   return 'daytime';
-}
-
-/** Local calendar date as YYYY-MM-DD (the tablet's day, not UTC's). */
-export function localIsoDate(date: Date): string {
-  const y = String(date.getFullYear()).padStart(4, '0');
-  const m = String(date.getMonth() + 1).padStart(2, '0');
-  const d = String(date.getDate()).padStart(2, '0');
-  return `${y}-${m}-${d}`;
 }
 
 /** A fresh form: today, the current slot, the one site if there is only one. */

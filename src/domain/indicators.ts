@@ -14,9 +14,11 @@ import { CONTACT_KINDS, HOME_TOPICS } from '../shared/records/home-contact';
 import { SPOKEN_LANGUAGES } from '../shared/languages';
 import { OFFER_TYPES } from '../shared/offers';
 import { suppressLinked, publishedNumber } from './suppression';
+import { REFERRAL_STATES } from './referral-state';
 import type { MarginKeys, PublishedCount, PublishedTable } from './suppression';
 
-export const REFERRAL_STATES = ['suggested', 'handedOver', 'contacted', 'started', 'completed', 'declined', 'noResponse'] as const;
+/** The referral states are the state machine's (one list, ./referral-state.ts). */
+export { REFERRAL_STATES };
 /** Days from a case's screening to the first contact with an offer it was referred to. */
 export const TIME_TO_CONTACT_BUCKETS = ['days0to7', 'days8to14', 'days15to28', 'days29plus'] as const;
 export const TIME_TO_CONTACT_BUCKET_UPPER_DAYS = [7, 14, 28, Infinity] as const;

@@ -5,14 +5,20 @@
 //
 // loadQuestionnaire() refuses a broken definition with messages that name the
 // problem; callers keep the last good definition. evaluate() applies skip
-// logic, required rules and scoring to a set of answers.
+// logic, required rules and scoring to a set of answers; effectiveSupportNeed()
+// and visibleAnswers() are the rules a stored screening follows (form, server
+// and the report's parity test all use these).
 import { z } from 'zod';
+import { OFFER_FIELDS } from '../shared/offers';
+import { OVERRIDE_REASON_MIN_LENGTH, SUPPORT_NEED_LEVELS, type SupportNeedLevel } from '../shared/records/screening';
 
 export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number', 'note'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
-export const SUPPORT_NEEDS = ['none', 'informationOnly', 'offerRecommended', 'urgent'] as const;
-export type SupportNeed = (typeof SUPPORT_NEEDS)[number];
+/** The support-need levels (one list, defined with the record schema in shared/records/screening.ts). */
+export const SUPPORT_NEEDS = SUPPORT_NEED_LEVELS;
+export type SupportNeed = SupportNeedLevel;
+export { OVERRIDE_REASON_MIN_LENGTH };
 
 const id = z.string().regex(/^[a-z][a-zA-Z0-9-]{0,63}$/, { message: 'an id is a lower-case letter followed by letters, digits or hyphens' });
 /** Texts per language; German is required (source language). */
@@ -62,7 +68,7 @@ const questionSchema = z.strictObject({
   /** number: allowed range. */
   range: z.strictObject({ min: z.number(), max: z.number() }).optional(),
   /** Offer catalog fields a "yes"/chosen answer points to (matching offers). */
-  offerFields: z.array(z.enum(['health', 'youthWelfare', 'education', 'social'])).optional(),
+  offerFields: z.array(z.enum(OFFER_FIELDS)).optional(),
 });
 export type Question = z.infer<typeof questionSchema>;
 
@@ -164,11 +170,32 @@ export interface Evaluation {
   offerFields: string[];
 }
 
-function answered(value: AnswerValue | undefined): boolean {
+/** Whether a value counts as an answer: blank text and empty lists do not (scoring, required rules and storing agree). */
+export function isAnswered(value: AnswerValue | undefined): value is AnswerValue {
   if (value === undefined) return false;
   if (typeof value === 'string') return value.trim().length > 0;
   if (Array.isArray(value)) return value.length > 0;
   return true;
+}
+
+/** The answers to the visible questions only, notes trimmed: what a screening record stores. */
+export function visibleAnswers(answers: Answers, visible: readonly string[]): Record<string, AnswerValue> {
+  const result: Record<string, AnswerValue> = {};
+  for (const id of visible) {
+    const value = answers[id];
+    if (!isAnswered(value)) continue;
+    result[id] = typeof value === 'string' ? value.trim() : value;
+  }
+  return result;
+}
+
+/**
+ * The support need that applies: a staff member's override wins over the
+ * computed one. What the form shows and what the report counts (the SQL's
+ * coalesce in report_facts is the fast path of this rule).
+ */
+export function effectiveSupportNeed(screening: { supportNeed: SupportNeed; override?: { supportNeed: SupportNeed } | null | undefined }): SupportNeed {
+  return screening.override?.supportNeed ?? screening.supportNeed;
 }
 
 /** Applies skip logic, required rules and scoring. Answers to hidden questions do not count. */
@@ -184,7 +211,7 @@ export function evaluate(definition: QuestionnaireDefinition, answers: Answers):
     visible.push(question.id);
     const value = answers[question.id];
     shownAnswers[question.id] = value;
-    if (!answered(value)) {
+    if (!isAnswered(value)) {
       if (question.required) missing.push(question.id);
       continue;
     }

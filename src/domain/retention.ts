@@ -2,28 +2,20 @@
 // acknowledged a record and its four-eyes step (where required) is done, the
 // tablet keeps only a content-free stub after the configured retention.
 import type { RecordKind } from '../shared/records/sync-record';
-
-/** Record kinds that need a second person's approval by default (four-eyes issue; per municipality later). */
-const FOUR_EYES_BY_DEFAULT: Record<RecordKind, boolean> = {
-  homeContact: false,
-  consent: false,
-  consentRefusal: false,
-  consentWithdrawal: false,
-  welcomeVisit: false,
-  welcomeVisitAttempt: false,
-  mediation: false,
-  // Screenings need a second person's check (four-eyes, DOMAIN.md): their
-  // content stays on the tablet until approved.
-  screening: true,
-  // Referrals: the lead's four-eyes rule (municipality_settings.four_eyes_for_referrals) decides on the server.
-  referral: false,
-};
+import { DEFAULT_FOUR_EYES_POLICY } from './four-eyes';
 
 /** Kinds whose content stays on the tablet after sync because later records depend on it offline. */
 const KEPT_AFTER_SYNC: ReadonlySet<RecordKind> = new Set(['consent']);
 
+/**
+ * Whether a kind needs the second check under the default rule. It serves only
+ * rows saved before the second check was tracked per record (no reviewState):
+ * for every newer row the stored reviewState, decided by the municipality's own
+ * rule, answers instead. Those old rows were saved when the default rule's kinds
+ * (screenings) were the only ones checked, so the kind list is what applies.
+ */
 export function requiresFourEyes(kind: RecordKind): boolean {
-  return FOUR_EYES_BY_DEFAULT[kind];
+  return DEFAULT_FOUR_EYES_POLICY.kinds.includes(kind);
 }
 
 /**

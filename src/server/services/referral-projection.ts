@@ -11,6 +11,7 @@ import type { SessionUser } from '../../shared/protocol';
 import type { SyncRecord } from '../../shared/records/sync-record';
 import type { ReferralRecord } from '../../shared/records/sync-record';
 import { initialStates } from '../../domain/referral-state';
+import { isReferralSourceKind } from '../../domain/referral-sources';
 import { HANDOVER_TTL_DAYS } from '../../shared/handover-api';
 import { referralIdFromDigest, referralIdName } from '../../shared/referral-id';
 
@@ -192,7 +193,7 @@ async function storeWarmHandovers(
  */
 async function linkLateSources(tx: Queryable, municipalityId: string, records: readonly SyncRecord[]): Promise<void> {
   const sources = records
-    .filter((record) => record.kind === 'screening' || record.kind === 'welcomeVisit')
+    .filter((record) => isReferralSourceKind(record.kind))
     .map((record) => ({ id: record.id, caseNumber: record.caseNumber }));
   if (sources.length === 0) return;
   await tx.query(

@@ -7,7 +7,11 @@ import { CONTENT_HASH_PATTERN } from '../content-hash';
 import { districtField } from './district';
 
 export const SCREENING_SCHEMA_VERSION = 1;
+/** The support-need levels, lowest first: the ONE list (questionnaire scoring, the form, report categories). */
 export const SUPPORT_NEED_LEVELS = ['none', 'informationOnly', 'offerRecommended', 'urgent'] as const;
+export type SupportNeedLevel = (typeof SUPPORT_NEED_LEVELS)[number];
+/** Shortest reason a staff member must give for overriding the computed support need (trimmed characters). */
+export const OVERRIDE_REASON_MIN_LENGTH = 5;
 export const SCREENING_NOTE_MAX_LENGTH = 500;
 
 const answerValue = z.union([z.boolean(), z.string().max(SCREENING_NOTE_MAX_LENGTH), z.array(z.string().max(64)).max(30), z.number()]);
@@ -23,7 +27,7 @@ export const screeningContentSchema = z.strictObject({
   override: z
     .strictObject({
       supportNeed: z.enum(SUPPORT_NEED_LEVELS),
-      reason: z.string().trim().min(5, { message: 'overrideReasonRequired' }).max(SCREENING_NOTE_MAX_LENGTH),
+      reason: z.string().trim().min(OVERRIDE_REASON_MIN_LENGTH, { message: 'overrideReasonRequired' }).max(SCREENING_NOTE_MAX_LENGTH),
     })
     .optional(),
   acuteDanger: z.array(z.string()).max(50),

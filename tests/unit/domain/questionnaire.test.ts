@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, loadQuestionnaire, type QuestionnaireDefinition } from '../../../src/domain/questionnaire';
+import {
+  effectiveSupportNeed,
+  evaluate,
+  isAnswered,
+  loadQuestionnaire,
+  SUPPORT_NEEDS,
+  visibleAnswers,
+  type QuestionnaireDefinition,
+} from '../../../src/domain/questionnaire';
+import { SUPPORT_NEED_LEVELS } from '../../../src/shared/records/screening';
 
 function definition(overrides: Partial<QuestionnaireDefinition> = {}): unknown {
   return {
@@ -121,5 +130,25 @@ describe('evaluating answers', () => {
   it('points to the offer fields of the answers that scored', () => {
     expect(evaluate(loaded(), { preterm: true, pretermWeeks: 30, support: 'little' }).offerFields).toEqual(['health', 'social']);
     expect(evaluate(loaded(), { preterm: false, support: 'good' }).offerFields).toEqual([]);
+  });
+});
+
+describe('the rules a stored screening follows', () => {
+  it('lets a staff override win over the computed support need', () => {
+    expect(effectiveSupportNeed({ supportNeed: 'none' })).toBe('none');
+    expect(effectiveSupportNeed({ supportNeed: 'none', override: { supportNeed: 'urgent' } })).toBe('urgent');
+    expect(effectiveSupportNeed({ supportNeed: 'urgent', override: { supportNeed: 'informationOnly' } })).toBe('informationOnly');
+  });
+
+  it('counts blank text and empty lists as unanswered, and stores only visible answers, trimmed', () => {
+    expect(isAnswered('  ')).toBe(false);
+    expect(isAnswered([])).toBe(false);
+    expect(isAnswered(false)).toBe(true);
+    expect(isAnswered(0)).toBe(true);
+    expect(visibleAnswers({ a: ' note ', b: true, c: '', d: ['x'] }, ['a', 'c', 'd'])).toEqual({ a: 'note', d: ['x'] });
+  });
+
+  it('has one list of support-need levels, shared with the record schema', () => {
+    expect(SUPPORT_NEEDS).toBe(SUPPORT_NEED_LEVELS);
   });
 });

@@ -1,7 +1,9 @@
 // Data minimisation waits for the second check: the content of a sent record
 // leaves the tablet only once nothing more is to be done with it here.
 import { describe, expect, it } from 'vitest';
-import { contentMayBeDropped } from '../../../src/domain/retention';
+import { contentMayBeDropped, requiresFourEyes } from '../../../src/domain/retention';
+import { DEFAULT_FOUR_EYES_POLICY } from '../../../src/domain/four-eyes';
+import { RECORD_KINDS } from '../../../src/shared/records/sync-record';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const sent = { syncState: 'sent', sentAt: '2026-11-22T11:00:00Z' } as const;
@@ -35,5 +37,12 @@ describe('contentMayBeDropped for records that recommend offers', () => {
 
   it('drops it at once when the referral was made (the flag is gone)', () => {
     expect(contentMayBeDropped({ ...recommended, referralPending: undefined, updatedAt: '2026-11-22T11:00:00Z' }, 0, now)).toBe(true);
+  });
+});
+
+describe('requiresFourEyes (rows saved before reviews were tracked)', () => {
+  it('follows the default four-eyes rule’s kinds: screenings only', () => {
+    expect(RECORD_KINDS.filter(requiresFourEyes)).toEqual(DEFAULT_FOUR_EYES_POLICY.kinds);
+    expect(RECORD_KINDS.filter(requiresFourEyes)).toEqual(['screening']);
   });
 });

@@ -1,14 +1,15 @@
-// May staff make a referral from this record? Only from a screening or a
-// welcome visit of a case whose consent covers referral, and only once the
+// May staff make a referral from this record? Only from a record of a referral
+// source kind (src/domain/referral-sources.ts: screening, welcome visit) of a case whose consent covers referral, and only once the
 // record is approved (four-eyes, src/domain/four-eyes.ts) or needs no second check.
 import type { StoredRecord } from '../../storage';
 import type { ConsentScope } from '../../../shared/records/consent';
+import { isReferralSourceKind } from '../../../domain/referral-sources';
 
 export type ReferralBlocker = 'notReferable' | 'notApproved' | 'noReferralConsent';
 
 export function referralBlocker(record: StoredRecord, consentScopes: readonly ConsentScope[] | undefined): ReferralBlocker | null {
   const kind = record.envelope?.kind;
-  if (record.envelope === null || (kind !== 'screening' && kind !== 'welcomeVisit')) return 'notReferable';
+  if (record.envelope === null || !isReferralSourceKind(kind)) return 'notReferable';
   const review = record.reviewState;
   if (review !== 'approved' && review !== 'notRequired') return 'notApproved';
   if (!consentScopes?.includes('referral')) return 'noReferralConsent';

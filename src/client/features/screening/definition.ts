@@ -2,7 +2,10 @@
 // checked once by loadQuestionnaire (a broken definition is never half-used),
 // and the helpers that show its texts in the staff language.
 import defaultScreening from '../../../domain/default-screening.json';
-import { loadQuestionnaire, type AnswerValue, type Answers, type LoadResult, type Question, type QuestionnaireDefinition } from '../../../domain/questionnaire';
+import { loadQuestionnaire, type AnswerValue, type LoadResult, type Question, type QuestionnaireDefinition } from '../../../domain/questionnaire';
+
+// The answer rules live in the domain; re-exported until the screening form imports them from there.
+export { isAnswered, visibleAnswers } from '../../../domain/questionnaire';
 
 /** The default definition, checked at module load (cheap; never throws). */
 export const DEFAULT_SCREENING: LoadResult = loadQuestionnaire(defaultScreening);
@@ -21,25 +24,6 @@ export function textIn(text: Readonly<Record<string, string>>, language: StaffTe
 
 export function allQuestions(definition: QuestionnaireDefinition): Question[] {
   return definition.sections.flatMap((section) => section.questions);
-}
-
-/** Whether a value counts as an answer (the engine's rule: blank text and empty lists do not). */
-export function isAnswered(value: AnswerValue | undefined): value is AnswerValue {
-  if (value === undefined) return false;
-  if (typeof value === 'string') return value.trim().length > 0;
-  if (Array.isArray(value)) return value.length > 0;
-  return true;
-}
-
-/** The answers to the visible questions only, notes trimmed: what a record stores. */
-export function visibleAnswers(answers: Answers, visible: readonly string[]): Record<string, AnswerValue> {
-  const result: Record<string, AnswerValue> = {};
-  for (const id of visible) {
-    const value = answers[id];
-    if (!isAnswered(value)) continue;
-    result[id] = typeof value === 'string' ? value.trim() : value;
-  }
-  return result;
 }
 
 /** Reads answers from a stored draft, keeping only values of an answer's shape. */
