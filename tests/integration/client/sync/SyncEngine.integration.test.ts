@@ -4,8 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../../src/client/storage';
 import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
-import type { PushOutcome, PushTransport } from '../../../../src/client/sync/transport';
-import type { PushRequest, PushResult } from '../../../../src/shared/protocol';
+import type { PushTransport } from '../../../../src/client/sync/transport';
+import { RequestError } from '../../../../src/client/http/request';
+import type { ErrorReason, PushRequest, PushResponse, PushResult } from '../../../../src/shared/protocol';
 import type { SyncRecord } from '../../../../src/shared/records/sync-record';
 import { openTestStorage, TEST_PASSPHRASE, unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
@@ -28,34 +29,45 @@ function accept(record: Record<string, unknown>): PushResult {
   return { id: record.id as string, revision: record.revision as number, outcome: 'accepted', status: 200, receivedAt: SERVER_TIME };
 }
 
+/** A push step: the server's per-record answer, or (thrown) a RequestError. */
+type Step = (request: PushRequest) => PushResponse;
+
 /** A transport that answers each push with the next scripted behaviour and records what it was sent. */
-function scripted(...steps: ((request: PushRequest) => PushOutcome)[]): PushTransport & { requests: PushRequest[] } {
+function scripted(...steps: Step[]): PushTransport & { requests: PushRequest[] } {
   const requests: PushRequest[] = [];
   return {
     requests,
     push(request) {
       requests.push(request);
       const step = steps.shift() ?? acceptAll;
-      return Promise.resolve(step(request));
+      return Promise.resolve().then(() => step(request));
     },
   };
 }
 
-const acceptAll = (request: PushRequest): PushOutcome => ({
-  kind: 'answered',
-  status: 200,
-  response: { serverTime: SERVER_TIME, results: request.records.map(accept) },
-});
+const acceptAll = (request: PushRequest): PushResponse => ({ serverTime: SERVER_TIME, results: request.records.map(accept) });
+
+/** A failed request: with the API's error envelope when a reason is given, else a bare status (a proxy's page). */
+function refused(status: number, reason?: ErrorReason, message = 'refused'): RequestError {
+  return reason === undefined
+    ? new RequestError(status === 429 ? 'rateLimited' : 'internal', { status })
+    : new RequestError(reason, { status, envelope: { reason, message } });
+}
+
+const failWith = (error: RequestError): Step => () => {
+  throw error;
+};
 
 interface ManualTimers {
-  setTimer: (fn: () => void, ms: number) => unknown;
+  setTimer: (fn: () => Promise<unknown>, ms: number) => unknown;
   clearTimer: (h: unknown) => void;
   delays: number[];
-  fire: () => void;
+  /** Runs the pending retry; resolves when the round it started has finished. */
+  fire: () => Promise<unknown>;
 }
 
 function manualTimers(): ManualTimers {
-  let pending: (() => void) | undefined;
+  let pending: (() => Promise<unknown>) | undefined;
   const delays: number[] = [];
   return {
     delays,
@@ -67,10 +79,10 @@ function manualTimers(): ManualTimers {
     clearTimer() {
       pending = undefined;
     },
-    fire() {
+    async fire() {
       const fn = pending;
       pending = undefined;
-      fn?.();
+      await fn?.();
     },
   };
 }
@@ -102,8 +114,7 @@ describe('SyncEngine', () => {
     const [record] = await saveContacts(storage, 1);
     const transport = scripted(acceptAll);
     const engine = engineFor(storage, transport);
-    engine.start();
-    const status = await engine.drain();
+    const status = await engine.start();
     expect(status.mode).toBe('idle');
     expect(transport.requests).toHaveLength(1);
     expect(transport.requests[0]?.records[0]).toEqual(record);
@@ -118,12 +129,10 @@ describe('SyncEngine', () => {
     let online = false;
     const transport = scripted(acceptAll);
     const engine = engineFor(storage, transport, { isOnline: () => online });
-    engine.start();
-    expect((await engine.drain()).mode).toBe('offline');
+    expect((await engine.start()).mode).toBe('offline');
     expect(transport.requests).toHaveLength(0);
     online = true;
-    engine.trigger({ resetBackoff: true });
-    expect((await engine.drain()).mode).toBe('idle');
+    expect((await engine.syncNow({ resetBackoff: true })).mode).toBe('idle');
     expect(await storage.records.countBySyncState('sent')).toBe(2);
   });
 
@@ -132,20 +141,15 @@ describe('SyncEngine', () => {
     const records = await saveContacts(storage, 3);
     const bad = records[1];
     const transport = scripted((request) => ({
-      kind: 'answered',
-      status: 200,
-      response: {
-        serverTime: SERVER_TIME,
-        results: request.records.map((r) =>
-          r.id === bad?.id
-            ? { id: r.id as string, revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'site unknown', issues: [{ path: 'content.site', message: 'unknown site' }] }
-            : accept(r),
-        ),
-      },
+      serverTime: SERVER_TIME,
+      results: request.records.map((r) =>
+        r.id === bad?.id
+          ? { id: r.id as string, revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'site unknown', issues: [{ path: 'content.site', message: 'unknown site' }] }
+          : accept(r),
+      ),
     }));
     const engine = engineFor(storage, transport);
-    engine.start();
-    await engine.drain();
+    await engine.start();
     const rows = await storage.records.listRecords();
     expect(rows.filter((r) => r.syncState === 'sent')).toHaveLength(2);
     const rejected = rows.find((r) => r.id === bad?.id);
@@ -158,20 +162,17 @@ describe('SyncEngine', () => {
     const records = await saveContacts(storage, 3);
     const timers = manualTimers();
     const transport = scripted(
-      () => ({ kind: 'failed', status: 503, error: undefined }),
-      () => ({ kind: 'network' }),
-      () => ({ kind: 'failed', status: 500, error: { reason: 'internal', message: 'boom' } }),
+      failWith(refused(503)),
+      failWith(new RequestError('network')),
+      failWith(refused(500, 'internal', 'boom')),
       acceptAll,
     );
     const engine = engineFor(storage, transport, { ...timers, backoff: { baseMs: 1000, maxMs: 60_000 } });
-    engine.start();
-    expect((await engine.drain()).mode).toBe('error');
-    timers.fire();
-    await engine.drain();
-    timers.fire();
-    await engine.drain();
-    timers.fire();
-    expect((await engine.drain()).mode).toBe('idle');
+    expect((await engine.start()).mode).toBe('error');
+    await timers.fire();
+    await timers.fire();
+    await timers.fire();
+    expect(engine.current.mode).toBe('idle');
     expect(timers.delays).toEqual([750, 1500, 3000]); // random 0.5 → ¾ of base·2ⁿ
     expect(transport.requests).toHaveLength(4);
     for (const request of transport.requests) {
@@ -183,35 +184,30 @@ describe('SyncEngine', () => {
   it('pauses on 401 without losing anything, and resumes after a new sign-in', async () => {
     const storage = await newStorage();
     await saveContacts(storage, 2);
-    const transport = scripted(() => ({ kind: 'failed', status: 401, error: { reason: 'unauthorized', message: 'expired' } }), acceptAll);
+    const transport = scripted(failWith(refused(401, 'unauthorized', 'expired')), acceptAll);
     const engine = engineFor(storage, transport);
-    engine.start();
-    const paused = await engine.drain();
+    const paused = await engine.start();
     expect(paused).toMatchObject({ mode: 'paused', pauseReason: 'unauthorized' });
-    engine.trigger(); // ordinary nudges do not hammer the server while paused
-    await engine.drain();
+    await engine.syncNow(); // ordinary nudges do not hammer the server while paused
     expect(transport.requests).toHaveLength(1);
     expect(await storage.records.countOutbox()).toBe(2);
-    engine.trigger({ resetBackoff: true }); // signed in again
-    expect((await engine.drain()).mode).toBe('idle');
+    expect((await engine.syncNow({ resetBackoff: true })).mode).toBe('idle'); // signed in again
     expect(await storage.records.countBySyncState('sent')).toBe(2);
   });
 
   it('pauses with clientTooOld on 426 so the app can offer its update', async () => {
     const storage = await newStorage();
     await saveContacts(storage, 1);
-    const engine = engineFor(storage, scripted(() => ({ kind: 'failed', status: 426, error: { reason: 'clientTooOld', message: 'update' } })));
-    engine.start();
-    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'clientTooOld' });
+    const engine = engineFor(storage, scripted(failWith(refused(426, 'clientTooOld', 'update'))));
+    expect(await engine.start()).toMatchObject({ mode: 'paused', pauseReason: 'clientTooOld' });
     expect(await storage.records.countOutbox()).toBe(1);
   });
 
   it('pauses on a 403 for the whole request and rejects nothing: the queue waits for the coordinator', async () => {
     const storage = await newStorage();
     await saveContacts(storage, 3);
-    const engine = engineFor(storage, scripted(() => ({ kind: 'failed', status: 403, error: { reason: 'forbidden', message: 'not a tablet session' } })));
-    engine.start();
-    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'refused' });
+    const engine = engineFor(storage, scripted(failWith(refused(403, 'forbidden', 'not a tablet session'))));
+    expect(await engine.start()).toMatchObject({ mode: 'paused', pauseReason: 'refused' });
     expect(await storage.records.countOutbox()).toBe(3);
     expect(await storage.records.countBySyncState('rejected')).toBe(0);
   });
@@ -223,14 +219,12 @@ describe('SyncEngine', () => {
       push: () => {
         storage.vault.lock(); // locked while the request was in flight
         return Promise.resolve({
-          kind: 'answered',
-          status: 422,
-          response: { serverTime: SERVER_TIME, results: [{ id: record?.id ?? '', revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'x' }] },
+          serverTime: SERVER_TIME,
+          results: [{ id: record?.id ?? '', revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'x' }],
         });
       },
     }, { isLocked: () => !storage.vault.isUnlocked });
-    engine.start();
-    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'locked' });
+    expect(await engine.start()).toMatchObject({ mode: 'paused', pauseReason: 'locked' });
     expect(await storage.records.countOutbox()).toBe(1); // nothing lost: retried after the next unlock
   });
 
@@ -243,14 +237,13 @@ describe('SyncEngine', () => {
       push(request) {
         this.requests.push(request);
         if (request.records.some((r) => r.id === poison)) {
-          return Promise.resolve({ kind: 'failed', status: 413, error: { reason: 'payloadTooLarge', message: 'too large' } });
+          return Promise.reject(refused(413, 'payloadTooLarge', 'too large'));
         }
         return Promise.resolve(acceptAll(request));
       },
     };
     const engine = engineFor(storage, transport);
-    engine.start();
-    expect((await engine.drain()).mode).toBe('idle');
+    expect((await engine.start()).mode).toBe('idle');
     const rows = await storage.records.listRecords();
     expect(rows.find((r) => r.id === poison)).toMatchObject({ syncState: 'rejected', rejection: { reason: 'payloadTooLarge' } });
     expect(rows.filter((r) => r.syncState === 'sent')).toHaveLength(3);
@@ -259,9 +252,8 @@ describe('SyncEngine', () => {
   it('resumes after a reload: a new engine over the same database sends what the old one could not', async () => {
     const { storage: before, idb, db } = await unlockedTestStorage('resume-test');
     await saveContacts(before, 2);
-    const failing = engineFor(before, scripted(() => ({ kind: 'network' })), manualTimers());
-    failing.start();
-    await failing.drain();
+    const failing = engineFor(before, scripted(failWith(new RequestError('network'))), manualTimers());
+    await failing.start();
     failing.stop();
     before.close();
     db.close();
@@ -270,12 +262,10 @@ describe('SyncEngine', () => {
     storages.push(after);
     const transport = scripted(acceptAll);
     const engine = engineFor(after, transport, { isLocked: () => !after.vault.isUnlocked });
-    engine.start();
-    expect(await engine.drain()).toMatchObject({ mode: 'paused', pauseReason: 'locked' }); // nothing leaves a locked tablet
+    expect(await engine.start()).toMatchObject({ mode: 'paused', pauseReason: 'locked' }); // nothing leaves a locked tablet
     expect(transport.requests).toHaveLength(0);
     expect((await after.vault.unlock('staff-test-1', TEST_PASSPHRASE, 10)).kind).toBe('unlocked');
-    engine.trigger({ resetBackoff: true });
-    expect((await engine.drain()).mode).toBe('idle');
+    expect((await engine.syncNow({ resetBackoff: true })).mode).toBe('idle');
     expect(await after.records.countBySyncState('sent')).toBe(2);
   });
 });
