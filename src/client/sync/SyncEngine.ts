@@ -248,8 +248,12 @@ export class SyncEngine {
   private async pullDue(): Promise<void> {
     const due = (this.deps.pulls ?? []).filter((pull) => pull.when === 'afterEverySend' || this.requestedPulls.has(pull.name));
     if (due.length === 0) return;
-    // Backing off after a failed round: the retry timer (or a person) starts the next one.
-    if (this.pullRetryAt !== undefined && this.now() < this.pullRetryAt) return;
+    // Backing off after a failed round: the retry waits for its time (this run
+    // may have been a nudge that cancelled the timer, so it is set again).
+    if (this.pullRetryAt !== undefined && this.now() < this.pullRetryAt) {
+      this.schedule(this.pullRetryAt - this.now());
+      return;
+    }
     if (this.deps.hasSession !== undefined && !(await this.deps.hasSession())) return;
     let first: PullFailure | undefined;
     for (const pull of due) {

@@ -1,14 +1,17 @@
 // The sync engine over a real (fake-indexeddb) tablet database and a scripted
 // transport: what is accepted becomes "sent", what is refused becomes
 // "rejected" with its reason, failures back off and retry, nothing is lost.
-import { afterEach, describe, expect, it } from 'vitest';
+// The pulls run in the same loop: a failed one is visible in the status and retried.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../../../src/client/storage';
-import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
+import { SyncEngine, type Pull } from '../../../../src/client/sync/SyncEngine';
+import { syncReviews } from '../../../../src/client/sync/review-sync';
+import type { PullFailure } from '../../../../src/client/sync/pull-failure';
 import type { PushTransport } from '../../../../src/client/sync/transport';
 import { RequestError } from '../../../../src/client/http/request';
 import type { ErrorReason, PushRequest, PushResponse, PushResult } from '../../../../src/shared/protocol';
 import type { SyncRecord } from '../../../../src/shared/records/sync-record';
-import { openTestStorage, TEST_PASSPHRASE, unlockedTestStorage } from '../../../fixtures/client-db';
+import { openTestStorage, TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 
 const SERVER_TIME = '2026-11-20T09:00:00.000Z';
@@ -23,6 +26,7 @@ async function newStorage(): Promise<Storage> {
 afterEach(() => {
   for (const s of storages) s.close();
   storages = [];
+  vi.unstubAllGlobals();
 });
 
 function accept(record: Record<string, unknown>): PushResult {
@@ -267,5 +271,167 @@ describe('SyncEngine', () => {
     expect((await after.vault.unlock('staff-test-1', TEST_PASSPHRASE, 10)).kind).toBe('unlocked');
     expect((await engine.syncNow({ resetBackoff: true })).mode).toBe('idle');
     expect(await after.records.countBySyncState('sent')).toBe(2);
+  });
+});
+
+/** A pull that answers with the next scripted outcome (undefined: success) and counts its runs. */
+function scriptedPull(name: Pull['name'], when: Pull['when'], ...outcomes: (PullFailure | undefined)[]): Pull & { runs: number } {
+  const pull = {
+    name,
+    when,
+    runs: 0,
+    run: () => {
+      pull.runs += 1;
+      return Promise.resolve(outcomes.shift());
+    },
+  };
+  return pull;
+}
+
+async function signedIn(storage: Storage): Promise<void> {
+  await storage.device.saveSession({
+    token: 'access-token',
+    expiresAt: '2099-01-01T00:00:00.000Z',
+    refreshToken: 'refresh-token',
+    refreshExpiresAt: '2099-01-01T00:00:00.000Z',
+    user: testUser(),
+  });
+}
+
+const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+describe('SyncEngine pulls', () => {
+  it('shows a failed decisions pull as pullError, retries it with backoff, and clears it with lastPulledAt once it succeeds', async () => {
+    const storage = await newStorage();
+    await signedIn(storage);
+    const answers = [
+      () => Promise.resolve(json(503, { error: { reason: 'internal', message: 'down' } })),
+      () => Promise.resolve(json(200, { serverTime: SERVER_TIME, decisions: [] })),
+    ];
+    const fetchMock = vi.fn(() => answers.shift()?.() ?? Promise.reject(new TypeError('no more answers')));
+    vi.stubGlobal('fetch', fetchMock);
+    const timers = manualTimers();
+    let now = 1_000_000;
+    const engine = engineFor(storage, scripted(), {
+      ...timers,
+      now: () => now,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      hasSession: () => Promise.resolve(true),
+      pulls: [{ name: 'reviews', when: 'afterEverySend', run: () => syncReviews(storage) }],
+    });
+    const failed = await engine.start();
+    // The push side is fine (nothing to send); the approval has not arrived, and the status says why.
+    expect(failed).toMatchObject({ mode: 'idle', pullError: { pull: 'reviews', reason: 'internal', status: 503 } });
+    expect(failed.lastPulledAt).toBeUndefined();
+    expect(fetchMock).toHaveBeenCalledWith('/api/reviews/decisions', expect.objectContaining({ method: 'GET' }));
+    expect(timers.delays).toEqual([750]);
+
+    // A nudge before the retry is due does not pull again.
+    now += 100;
+    await engine.syncNow();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    now += 1_000;
+    await timers.fire();
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(engine.current.pullError).toBeUndefined();
+    expect(engine.current).toMatchObject({ mode: 'idle', lastPulledAt: now });
+  });
+
+  it('grows the delay while a pull keeps failing and keeps the last success time through failures', async () => {
+    const storage = await newStorage();
+    const timers = manualTimers();
+    let now = 5_000;
+    const network: PullFailure = { pull: 'withdrawals', reason: 'network', status: 0 };
+    const pull = scriptedPull('withdrawals', 'afterEverySend', undefined, network, network, undefined);
+    const engine = engineFor(storage, scripted(), { ...timers, now: () => now, backoff: { baseMs: 1000, maxMs: 60_000 }, pulls: [pull] });
+    expect(await engine.start()).toMatchObject({ mode: 'idle', lastPulledAt: 5_000 });
+    now = 6_000;
+    expect(await engine.syncNow()).toMatchObject({ lastPulledAt: 5_000, pullError: network });
+    now = 7_000;
+    await timers.fire();
+    expect(engine.current).toMatchObject({ lastPulledAt: 5_000, pullError: network });
+    now = 10_000;
+    await timers.fire();
+    expect(timers.delays).toEqual([750, 1500]);
+    expect(engine.current).toMatchObject({ lastPulledAt: 10_000 });
+    expect(engine.current.pullError).toBeUndefined();
+    expect(pull.runs).toBe(4);
+  });
+
+  it('runs the on-connect pulls at start and when asked, the others after every send, and a failed one until it succeeds', async () => {
+    const storage = await newStorage();
+    const config = scriptedPull('config', 'onConnect', undefined, { pull: 'config', reason: 'timeout', status: 0 }, undefined);
+    const states = scriptedPull('referralStates', 'afterEverySend');
+    const timers = manualTimers();
+    let now = 0;
+    const engine = engineFor(storage, scripted(), { ...timers, now: () => now, pulls: [config, states] });
+    await engine.start();
+    await engine.syncNow();
+    expect([config.runs, states.runs]).toEqual([1, 2]);
+    await engine.syncNow({ pullAll: true });
+    expect(engine.current.pullError).toEqual({ pull: 'config', reason: 'timeout', status: 0 });
+    now = 60_000;
+    await timers.fire(); // retried although nobody asked again
+    expect([config.runs, states.runs]).toEqual([3, 4]);
+    expect(engine.current.pullError).toBeUndefined();
+    await engine.syncNow();
+    expect([config.runs, states.runs]).toEqual([3, 5]);
+  });
+
+  it('pulls only after the outbox is empty, and waits while locked, offline or signed out', async () => {
+    const storage = await newStorage();
+    await saveContacts(storage, 2);
+    const pull = scriptedPull('withdrawals', 'afterEverySend');
+    let online = false;
+    let session = true;
+    const transport = scripted();
+    const order: string[] = [];
+    const engine = engineFor(storage, {
+      push: (request) => {
+        order.push('push');
+        return transport.push(request);
+      },
+    }, {
+      isOnline: () => online,
+      isLocked: () => !storage.vault.isUnlocked,
+      hasSession: () => Promise.resolve(session),
+      pulls: [{ ...pull, run: () => { order.push('pull'); return pull.run(); } }],
+    });
+    expect((await engine.start()).mode).toBe('offline');
+    expect(pull.runs).toBe(0);
+
+    storage.vault.lock();
+    online = true;
+    expect(await engine.syncNow({ resetBackoff: true })).toMatchObject({ mode: 'paused', pauseReason: 'locked' });
+    expect(pull.runs).toBe(0);
+    expect(order).toEqual([]);
+
+    expect((await storage.vault.unlock('staff-test-1', TEST_PASSPHRASE, 10)).kind).toBe('unlocked');
+    session = false;
+    expect((await engine.syncNow({ resetBackoff: true })).mode).toBe('idle');
+    expect(order).toEqual(['push']); // sent, but nobody signed in: nothing to pull
+    session = true;
+    const status = await engine.syncNow();
+    expect(order).toEqual(['push', 'pull']);
+    expect(status.lastPulledAt).toBeTypeOf('number');
+  });
+
+  it('renews the session once when a pull meets a 401, then pulls again', async () => {
+    const storage = await newStorage();
+    const pull = scriptedPull('offers', 'onConnect', { pull: 'offers', reason: 'unauthorized', status: 401 }, undefined);
+    let renewals = 0;
+    const engine = engineFor(storage, scripted(), {
+      pulls: [pull],
+      refreshSession: () => {
+        renewals += 1;
+        return Promise.resolve(true);
+      },
+    });
+    const status = await engine.start();
+    expect(renewals).toBe(1);
+    expect(pull.runs).toBe(2);
+    expect(status.pullError).toBeUndefined();
+    expect(status.lastPulledAt).toBeTypeOf('number');
   });
 });
