@@ -88,8 +88,7 @@ async function runOnce(kind: DatabaseKind, count: number, log: (m: string) => vo
     });
     log(`sync [${kind}]: pushing`);
     const t0 = performance.now();
-    engine.start();
-    const status = await engine.drain();
+    const status = await engine.start();
     const ms = performance.now() - t0;
     engine.stop();
 

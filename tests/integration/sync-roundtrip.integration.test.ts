@@ -47,8 +47,7 @@ describeEachDatabase('sync round trip', ({ db }) => {
       isOnline: () => true,
       batchSize: 2, // several batches
     });
-    engine.start();
-    expect((await engine.drain()).mode).toBe('idle');
+    expect((await engine.start()).mode).toBe('idle');
 
     for (const record of good) expect(await countRecords(db(), [record.id])).toBe(1);
     expect(await countRecords(db(), [tampered.id])).toBe(0);
@@ -60,8 +59,7 @@ describeEachDatabase('sync round trip', ({ db }) => {
     const first = good[0];
     if (!first) throw new Error('no record');
     await storage.records.saveRecord(first);
-    engine.trigger();
-    expect((await engine.drain()).mode).toBe('idle');
+    expect((await engine.syncNow()).mode).toBe('idle');
     expect(await countRecords(db(), [first.id])).toBe(1);
     storage.close();
   });

@@ -1,30 +1,72 @@
-// Always visible: is the tablet online, how much is not yet sent, and what the
-// sync engine is doing — so nobody wonders whether a contact "went through".
+// Always visible: is the tablet online, how much is not yet sent, what the
+// sync engine is doing, and whether what the tablet shows is current (the
+// time of the last pull, or which pull failed) — so nobody wonders whether a
+// contact "went through" or why an approval has not arrived. One calm line.
 import { useTranslation } from 'react-i18next';
+import type { PullFailure } from '../sync/pull-failure';
+import type { SyncStatus } from '../sync/SyncEngine';
 import { useSyncStatus } from '../sync/useSyncStatus';
 import { useOnline } from '../sync/useOnline';
 import { useAppServices } from './AppContext';
 import { useStoredValue } from './useStoredValue';
 
+/** Why a pull failed, in the few words a person can act on. */
+function pullProblem(reason: PullFailure['reason']): 'unreachable' | 'signIn' | 'notAllowed' | 'outdated' | 'tablet' | 'server' {
+  switch (reason) {
+    case 'network':
+    case 'timeout':
+      return 'unreachable';
+    case 'unauthorized':
+      return 'signIn';
+    case 'forbidden':
+    case 'deviceRevoked':
+      return 'notAllowed';
+    case 'clientTooOld':
+      return 'outdated';
+    case 'storage':
+    case 'locked':
+      return 'tablet';
+    default:
+      return 'server';
+  }
+}
+
 export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { storage, sync } = useAppServices();
   const status = useSyncStatus(sync);
   const online = useOnline();
   const pending = useStoredValue(storage, (s) => s.records.countOutbox()) ?? 0;
 
-  const modeText =
-    status.mode === 'paused' ? t(`sync.mode.${status.pauseReason ?? 'unauthorized'}`) : t(`sync.mode.${status.mode}`);
+  const modeText = (s: SyncStatus): string => {
+    if (s.mode === 'paused') return t(`sync.mode.${s.pauseReason ?? 'unauthorized'}`);
+    // Idle with entries left: what this person can send is sent, the rest are a colleague's.
+    if (s.mode === 'idle' && pending > 0) return t('sync.mode.idleOthersPending');
+    return t(`sync.mode.${s.mode}`);
+  };
+  const pullText = (s: SyncStatus): string | null => {
+    if (s.pullError !== undefined && s.mode === 'idle') {
+      return t('sync.pull.failed', { what: t(`sync.pull.what.${s.pullError.pull}`), why: t(`sync.pull.why.${pullProblem(s.pullError.reason)}`) });
+    }
+    if (s.lastPulledAt === undefined) return null;
+    const pulled = new Date(s.lastPulledAt);
+    const today = pulled.toDateString() === new Date().toDateString();
+    const time = new Intl.DateTimeFormat(i18n.language, today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }).format(pulled);
+    return t('sync.pull.lastPulled', { time });
+  };
+  const pulled = pullText(status);
+  const signInNeeded = (status.mode === 'paused' && status.pauseReason === 'unauthorized') || status.pullError?.reason === 'unauthorized';
 
   return (
-    <footer className="sync-bar" data-sync-mode={status.mode}>
+    <footer className="sync-bar" data-sync-mode={status.mode} {...(status.pullError === undefined ? {} : { 'data-pull-error': status.pullError.pull })}>
       <span className={`network-dot network-dot--${online ? 'online' : 'offline'}`} aria-hidden="true" />
       <span className="sync-bar__network">{online ? t('network.online') : t('network.offline')}</span>
       <span className="sync-bar__mode" role="status" aria-live="polite" data-testid="sync-status">
         {pending > 0 ? `${t('sync.pending', { count: pending })} · ` : ''}
-        {modeText}
+        {modeText(status)}
+        {pulled === null ? '' : ` · ${pulled}`}
       </span>
-      {status.mode === 'paused' && status.pauseReason === 'unauthorized' ? (
+      {signInNeeded ? (
         <button type="button" className="button" onClick={onRenew}>
           {t('auth.submit')}
         </button>

@@ -13,7 +13,3 @@ export function registerFormFlush(flush: Flush): () => void {
 export async function flushOpenForms(): Promise<void> {
   await Promise.all([...flushers].map((flush) => flush()));
 }
-
-export function hasOpenForms(): boolean {
-  return flushers.size > 0;
-}

@@ -1,12 +1,13 @@
 // Wires the sync engine to the browser and the vault: online/offline events,
 // a periodic nudge (events can be missed while a tablet sleeps), unlock, the
-// config and offer catalogue pull, silent token renewal, and data minimisation after each send.
+// pulls and data minimisation (both run by the engine, after each send), silent
+// token renewal, and the device revocation check.
 import type { Storage } from '../storage';
-import { BackendError, deviceStatus, fetchDeviceConfig, fetchOfferCatalog, fetchQuestionnaire, fetchWithdrawals, refreshSession } from './backend-api';
+import { RequestError } from '../http/request';
+import { deviceStatus, refreshSession } from './backend-api';
+import { tabletPulls } from './pulls';
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
-import { syncReviews } from './review-sync';
-import { pullReferralStates } from './referral-states';
 
 const PERIODIC_NUDGE_MS = 30_000;
 /** Every 5 minutes online the tablet asks whether it was revoked. */
@@ -21,6 +22,9 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
     isOnline: () => navigator.onLine,
     isLocked: () => !storage.vault.isUnlocked,
     refreshSession: () => renewSession(storage, hooks.onDeviceRevoked),
+    hasSession: async () => (await storage.device.session()) !== undefined,
+    afterSend: () => minimise(storage),
+    pulls: tabletPulls(storage),
   });
   const revokedCheck = (): void => {
     void checkDevice(storage).then((status) => {
@@ -28,8 +32,7 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
     });
   };
   const onOnline = (): void => {
-    engine.trigger({ resetBackoff: engine.current.pauseReason !== 'unauthorized' });
-    void refreshConfig(storage);
+    engine.trigger({ resetBackoff: engine.current.pauseReason !== 'unauthorized', pullAll: true });
     revokedCheck();
   };
   const onOffline = (): void => {
@@ -40,18 +43,9 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
   const unsubscribeVault = storage.vault.onChange(() => {
     if (storage.vault.isUnlocked) {
       revokedCheck(); // a tablet revoked while it sat locked and online is wiped at once
-      engine.trigger({ resetBackoff: true });
-      void refreshConfig(storage);
+      engine.trigger({ resetBackoff: true, pullAll: true });
     } else {
       engine.trigger();
-    }
-  });
-  const unsubscribeEngine = engine.subscribe((status) => {
-    if (status.mode === 'idle') {
-      void minimise(storage)
-        .then(() => pullWithdrawals(storage))
-        .then(() => syncReviews(storage))
-        .then(() => pullReferralStates(storage));
     }
   });
   let nudges = 0;
@@ -59,14 +53,13 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
     if (engine.current.mode === 'idle' || engine.current.mode === 'offline') engine.trigger();
     if (++nudges % DEVICE_CHECK_EVERY_NUDGES === 0 && navigator.onLine) revokedCheck();
   }, PERIODIC_NUDGE_MS);
-  engine.start();
+  void engine.start();
   return {
     engine,
     dispose() {
       engine.stop();
       clearInterval(nudge);
       unsubscribeVault();
-      unsubscribeEngine();
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
     },
@@ -77,56 +70,6 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
 async function minimise(storage: Storage): Promise<void> {
   const retention = (await storage.device.config())?.security.retentionDaysAfterSync ?? DEFAULT_RETENTION_DAYS;
   await storage.records.dropSentContent(retention);
-}
-
-/**
- * Applies consent withdrawals made on other tablets or in the office: the
- * case's content is deleted here too. Needs the vault unlocked (to find the
- * case's sealed records); otherwise it waits for the next pull.
- */
-export async function pullWithdrawals(storage: Storage): Promise<void> {
-  const session = await storage.device.session();
-  if (!session || !navigator.onLine || !storage.vault.isUnlocked) return;
-  try {
-    const response = await fetchWithdrawals(session.token, await storage.device.withdrawalsPulledAt());
-    for (const { caseNumber } of response.withdrawals) await storage.records.deleteCase(caseNumber);
-    // The cursor is the newest withdrawal actually seen (database time), never
-    // this server's clock: a withdrawal committed just after the query, or a
-    // clock running ahead of the database, must not be skipped.
-    const newest = response.withdrawals.at(-1)?.withdrawnAt;
-    if (newest !== undefined) await storage.device.saveWithdrawalsPulledAt(newest);
-  } catch {
-    // Offline or expired: the next pull catches up (the server lists all since the last one).
-  }
-}
-
-/**
- * Pulls the municipality's configuration and its offer catalogue; each is
- * replaced only by a valid answer, so offline (or on any failure) the cached
- * copies stay in use. The two pulls are independent: the catalogue needs a
- * session signed in on this tablet, the config does not.
- */
-export async function refreshConfig(storage: Storage): Promise<void> {
-  const session = await storage.device.session();
-  if (!session || !navigator.onLine) return;
-  await Promise.all([
-    fetchDeviceConfig(session.token).then(
-      (config) => storage.device.saveConfig(config),
-      () => undefined, // Offline, expired or server unreachable: keep the cached configuration.
-    ),
-    fetchOfferCatalog(session.token).then(
-      async (catalog) => {
-        // An unchanged catalogue is not written again (no needless change notifications).
-        if ((await storage.device.offers())?.version !== catalog.version) await storage.device.saveOffers(catalog);
-      },
-      () => undefined, // Likewise: keep the cached catalogue.
-    ),
-    // The screening questionnaire: used only if it passes the check here too (else the last good one stays).
-    fetchQuestionnaire(session.token).then(
-      (answer) => storage.questionnaires.accept(answer.questionnaire),
-      () => undefined,
-    ),
-  ]).catch(() => undefined); // A failed write keeps the cached copy as well.
 }
 
 /** Uses the sealed refresh token to get a new access token without asking for the password. */
@@ -142,7 +85,7 @@ async function renewSession(storage: Storage, onDeviceRevoked: () => void): Prom
     await storage.device.saveSession(renewed);
     return true;
   } catch (error) {
-    if (error instanceof BackendError && error.reason === 'deviceRevoked') onDeviceRevoked();
+    if (error instanceof RequestError && error.reason === 'deviceRevoked') onDeviceRevoked();
     return false;
   }
 }
@@ -161,5 +104,7 @@ export async function checkDevice(storage: Storage): Promise<'active' | 'revoked
   }
 }
 
+export { refreshConfig, pullWithdrawals } from './pulls';
 export { SyncEngine } from './SyncEngine';
 export type { SyncStatus, SyncMode } from './SyncEngine';
+export type { PullFailure, PullName } from './pull-failure';

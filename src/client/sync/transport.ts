@@ -1,54 +1,33 @@
-// How the engine reaches the backend. The HTTP implementation is the only
-// place the sync code calls fetch; tests substitute their own transport.
-import {
-  errorEnvelopeSchema,
-  pushResponseSchema,
-  type ErrorEnvelope,
-  type PushRequest,
-  type PushResponse,
-} from '../../shared/protocol';
+// How the engine pushes records: one batch per request through the client's one
+// request function (http/request.ts). A push answers record by record, also with
+// 409/422 when nothing was accepted; every other failure is a RequestError that
+// the engine sorts into retry, renew, pause or reject. Tests substitute their own transport.
+import { pushResponseSchema, type PushRequest, type PushResponse } from '../../shared/protocol';
+import { request } from '../http/request';
 
-export type PushOutcome =
-  | { kind: 'answered'; status: number; response: PushResponse }
-  | { kind: 'failed'; status: number; error: ErrorEnvelope['error'] | undefined }
-  | { kind: 'network' };
+/**
+ * A batch of up to MAX_PUSH_BATCH records may take a while on a weak mobile
+ * connection; a push cut off by the clock is simply sent again (pushes are idempotent).
+ */
+export const PUSH_TIMEOUT_MS = 60_000;
 
 export interface PushTransport {
-  push(request: PushRequest): Promise<PushOutcome>;
+  /** The server's answer per record; throws RequestError when there is none. */
+  push(batch: PushRequest): Promise<PushResponse>;
 }
 
 export function httpTransport(options: { baseUrl?: string; token: () => Promise<string | undefined> }): PushTransport {
-  const baseUrl = options.baseUrl ?? '';
   return {
-    async push(request) {
-      const token = await options.token();
-      let response: Response;
-      try {
-        response = await fetch(`${baseUrl}/api/sync/push`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-          },
-          body: JSON.stringify(request),
-          cache: 'no-store',
-          credentials: 'omit',
-        });
-      } catch {
-        return { kind: 'network' };
-      }
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch {
-        // A cut body or a proxy's HTML page: the answer is unknown, so retry.
-        return response.status >= 500 || response.ok ? { kind: 'network' } : { kind: 'failed', status: response.status, error: undefined };
-      }
-      const answered = pushResponseSchema.safeParse(body);
-      if (answered.success) return { kind: 'answered', status: response.status, response: answered.data };
-      if (response.ok) return { kind: 'network' };
-      const envelope = errorEnvelopeSchema.safeParse(body);
-      return { kind: 'failed', status: response.status, error: envelope.success ? envelope.data.error : undefined };
+    async push(batch) {
+      return request('/api/sync/push', {
+        method: 'POST',
+        answer: pushResponseSchema,
+        answerOnErrorStatus: true,
+        body: batch,
+        token: await options.token(),
+        timeoutMs: PUSH_TIMEOUT_MS,
+        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      });
     },
   };
 }

@@ -85,7 +85,7 @@ describe('backend killed with SIGKILL mid-batch and restarted', () => {
         backoff: { baseMs: 20, maxMs: 200 },
         batchSize: 500,
       });
-      engine.start();
+      void engine.start();
       const deadline = Date.now() + 90_000;
       while (!(engine.current.mode === 'idle' && (await storage.records.countOutbox()) === 0)) {
         if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(engine.current)}`);

@@ -51,11 +51,10 @@ describe('device clock days off', () => {
       backoff: { baseMs: 10, maxMs: 50 },
     });
     const sync = async (): Promise<void> => {
-      engine.trigger({ resetBackoff: true });
-      const status = await engine.drain();
+      const status = await engine.syncNow({ resetBackoff: true });
       expect(status.mode).toBe('idle');
     };
-    engine.start();
+    void engine.start();
 
     // Ten days ahead: a contact saved "in the future" is sent.
     vi.useFakeTimers({ toFake: ['Date'], now: realNow() + 10 * DAY, shouldAdvanceTime: true });

@@ -31,11 +31,15 @@ interface Tablet {
   device: EnrollDeviceResponse;
 }
 
-/** Waits until the engine is idle with an empty outbox (retries run on their own timers). */
-async function settle(engine: SyncEngine, storage: Storage, timeoutMs = 30_000): Promise<SyncStatus> {
+/**
+ * Waits until the engine is idle with an empty outbox (retries run on their own
+ * timers), after `round` (a sync asked for just now) has finished.
+ */
+async function settle(engine: SyncEngine, storage: Storage, timeoutMs = 30_000, round?: Promise<SyncStatus>): Promise<SyncStatus> {
+  await round;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await engine.drain();
+    const status = engine.current;
     if (status.mode === 'idle' && (await storage.records.countOutbox()) === 0) return status;
     if (status.mode === 'paused') return status;
     if (Date.now() > deadline) throw new Error(`sync did not settle: ${JSON.stringify(status)}, outbox ${String(await storage.records.countOutbox())}`);
@@ -114,7 +118,7 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     const records = await save(t, 3);
     proxy.plan({ kind: 'dropAfterCommit' });
     const engine = engineFor(t);
-    engine.start();
+    void engine.start();
     expect((await settle(engine, t.storage)).mode).toBe('idle');
 
     const [lost, retried] = proxy.log;
@@ -138,7 +142,7 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     const [original] = await save(t, 1);
     if (!original) throw new Error('no record');
     const engine = engineFor(t);
-    engine.start();
+    void engine.start();
     await settle(engine, t.storage);
     const before = await rowsOf(db, [original.id]);
 
@@ -168,8 +172,8 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     };
     const tabA = engineFor(t);
     const tabB = engineFor(t);
-    tabA.start();
-    tabB.start();
+    void tabA.start();
+    void tabB.start();
     await Promise.all([settle(tabA, t.storage), settle(tabB, t.storage)]);
 
     expect(maxInFlight).toBe(2);
@@ -190,7 +194,7 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     await t.storage.records.saveRecord(invalid);
     await t.storage.records.saveRecord(valid);
     const engine = engineFor(t, { batchSize: 10 });
-    engine.start();
+    void engine.start();
     expect((await settle(engine, t.storage)).mode).toBe('idle');
     const after = await save(t, 2, 100);
     engine.trigger();
@@ -223,10 +227,10 @@ describeEachDatabase('sync under network faults', ({ db }) => {
       batchSize: 3,
       setTimer: (fn, ms) => {
         delays.push(ms);
-        return setTimeout(fn, ms);
+        return setTimeout(() => void fn(), ms);
       },
     });
-    engine.start();
+    void engine.start();
     expect((await settle(engine, t.storage)).mode).toBe('idle');
 
     // Four failures in a row, then one answered push, then a failure again (reset to the first step).
@@ -277,7 +281,7 @@ describeEachDatabase('sync under network faults', ({ db }) => {
       }
     };
     const engine = engineFor(t, { batchSize: 2, refreshSession });
-    engine.start();
+    void engine.start();
     expect((await settle(engine, t.storage)).mode).toBe('idle');
     expect(renewals).toBe(1);
     expect(proxy.log.map((e) => e.upstreamStatus)).toEqual([200, 401, 200, 200]);
@@ -287,14 +291,13 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     const later = await save(t, 3, 200);
     clock.advance(2 * 60_000);
     const stuck = engineFor(t, { batchSize: 2, refreshSession: () => Promise.resolve(false) });
-    stuck.start();
+    void stuck.start();
     const paused = await settle(stuck, t.storage);
     expect(paused).toMatchObject({ mode: 'paused', pauseReason: 'unauthorized' });
     expect(await t.storage.records.countOutbox()).toBe(3);
     expect(await countRecords(db(), later.map((r) => r.id))).toBe(0);
     t.token = (await loginOnTablet(app, t.device)).token;
-    stuck.trigger({ resetBackoff: true });
-    expect((await settle(stuck, t.storage)).mode).toBe('idle');
+    expect((await settle(stuck, t.storage, undefined, stuck.syncNow({ resetBackoff: true }))).mode).toBe('idle');
     expect(await countRecords(db(), later.map((r) => r.id))).toBe(3);
   });
 
@@ -318,7 +321,7 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     proxy.fallback = (i) =>
       i % 5 === 4 ? { kind: 'dropAfterCommit' } : i % 7 === 6 ? { kind: 'status', status: 503 } : i % 11 === 10 ? { kind: 'reset' } : { kind: 'pass' };
     const engines = tablets.map((t) => engineFor(t, { batchSize: 100 }));
-    for (const e of engines) e.start();
+    for (const e of engines) void e.start();
     const statuses = await Promise.all(engines.map((e, i) => settle(e, (tablets[i] as Tablet).storage, 120_000)));
     expect(statuses.map((s) => s.mode)).toEqual(Array.from({ length: DEVICES }, () => 'idle'));
 

@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginResponse } from '../../../shared/protocol';
-import { BackendError, enrollDevice, signOut } from '../../sync/backend-api';
+import { enrollDevice, signOut } from '../../sync/backend-api';
+import { RequestError } from '../../http/request';
 import type { Storage } from '../../storage';
 import { requestPersistentStorage } from '../../storage/persistence';
 import { StaffSignInForm } from './StaffSignInForm';
@@ -36,8 +37,8 @@ export function EnrolTabletScreen({ storage, onEnrolled, onCancel }: { storage: 
       void requestPersistentStorage();
       onEnrolled();
     } catch (e) {
-      if (e instanceof BackendError && e.status === 409) await storage.device.renewDeviceId(); // answer lost earlier: retry with a fresh id
-      setError(e instanceof BackendError && e.status === 403 ? 'forbidden' : 'failed');
+      if (e instanceof RequestError && e.status === 409) await storage.device.renewDeviceId(); // answer lost earlier: retry with a fresh id
+      setError(e instanceof RequestError && e.status === 403 ? 'forbidden' : 'failed');
     } finally {
       await signOut(session.token).catch(() => undefined);
     }

@@ -6,7 +6,8 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import { loginRequestSchema, type LoginRequest, type LoginResponse } from '../../../shared/protocol';
-import { BackendError, signIn } from '../../sync/backend-api';
+import { signIn } from '../../sync/backend-api';
+import { RequestError } from '../../http/request';
 import { useAppServices } from '../../app/AppContext';
 
 type SignInError = 'unauthorized' | 'rateLimited' | 'network' | 'deviceRevoked' | 'other';
@@ -42,7 +43,7 @@ export function StaffSignInForm({
       });
       await onSignedIn(response);
     } catch (e) {
-      const reason = e instanceof BackendError ? e.reason : 'other';
+      const reason = e instanceof RequestError ? (e.reason === 'timeout' ? 'network' : e.reason) : 'other';
       if (reason === 'deviceRevoked') reportDeviceRevoked?.();
       setError(reason === 'unauthorized' || reason === 'rateLimited' || reason === 'network' || reason === 'deviceRevoked' ? reason : 'other');
     }

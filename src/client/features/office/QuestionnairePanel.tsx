@@ -14,7 +14,8 @@ import {
   questionnaireSummarySchema,
   type QuestionnaireSummary,
 } from '../../../shared/questionnaire-api';
-import { OfficeApiError, type OfficeConnection } from './office-api';
+import type { OfficeConnection } from './office-api';
+import { RequestError } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
@@ -75,9 +76,9 @@ export function QuestionnairePanel({ api }: { api: OfficeConnection }) {
       setUploaded(await api.call(questionnaireSummarySchema, '/api/questionnaires', 'POST', definition));
       active.reload();
     } catch (error) {
-      if (error instanceof OfficeApiError && error.status === 422) {
+      if (error instanceof RequestError && error.status === 422) {
         setRefusal({ kind: 'invalid', problems: error.issues.map((issue) => issue.message) });
-      } else if (error instanceof OfficeApiError && error.status === 409) {
+      } else if (error instanceof RequestError && error.status === 409) {
         setRefusal({ kind: 'versionTaken' });
       } else {
         setFailure(apiErrorKey(error, 'load'));

@@ -1,14 +1,10 @@
-// The office area's HTTP client. Online only: nothing is cached or stored in the
-// browser; tokens live in this closure (React state holds the connection) and
-// every response is checked against the shared contract before it is shown.
-import type { z } from 'zod';
-import {
-  errorEnvelopeSchema,
-  loginResponseSchema,
-  type ErrorReason,
-  type LoginResponse,
-  type SessionUser,
-} from '../../../shared/protocol';
+// The office area's connection to the backend, on the client's one request
+// function (http/request.ts, 20 s timeout, RequestError). Online only: nothing
+// is cached or stored in the browser; tokens live in this closure (React state
+// holds the connection) and every response is checked against the shared
+// contract before it is shown.
+import { z } from 'zod';
+import { loginResponseSchema, type LoginResponse, type SessionUser } from '../../../shared/protocol';
 import {
   deviceListSchema,
   deviceSchema,
@@ -26,71 +22,10 @@ import {
   type MunicipalitySettings,
 } from '../../../shared/staff-api';
 import { reportSchema, type Report, type ReportQuery } from '../../../shared/reports';
+import { RequestError, request, requestText, type HttpMethod } from '../../http/request';
 
-/** A slow or dead network must not leave a form spinning forever. */
-const REQUEST_TIMEOUT_MS = 20_000;
-
-export type OfficeErrorReason = ErrorReason | 'network' | 'invalidResponse';
-
-export interface OfficeIssue {
-  path: string;
-  message: string;
-}
-
-export class OfficeApiError extends Error {
-  override readonly name = 'OfficeApiError';
-  constructor(
-    readonly reason: OfficeErrorReason,
-    readonly status: number,
-    readonly issues: readonly OfficeIssue[] = [],
-  ) {
-    super(reason);
-  }
-}
-
-interface RequestOptions {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  body?: unknown;
-  token?: string;
-  /** 'text': the answer is returned as text (CSV downloads), not parsed as JSON. */
-  as?: 'text';
-}
-
-async function request(path: string, { method, body, token, as }: RequestOptions): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      cache: 'no-store',
-      credentials: 'omit',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      headers: {
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new OfficeApiError('network', 0);
-  }
-  if (response.status === 204) return undefined;
-  if (as === 'text' && response.ok) return response.text();
-  const payload: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const envelope = errorEnvelopeSchema.safeParse(payload);
-    if (!envelope.success) throw new OfficeApiError(response.status === 429 ? 'rateLimited' : 'internal', response.status);
-    const { reason, issues } = envelope.data.error;
-    throw new OfficeApiError(reason, response.status, issues ?? []);
-  }
-  return payload;
-}
-
-function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
-  const result = schema.safeParse(payload);
-  if (!result.success) throw new OfficeApiError('invalidResponse', 200);
-  return result.data;
-}
+/** One authorised call: a JSON answer checked against `answer`, or (`answer: 'text'`) a text download. */
+type Call<T> = { method: HttpMethod; body?: unknown } & ({ answer: z.ZodType<T> } | { answer: 'text' });
 
 /** A report URL: the query names only the period and a district id, never anything about a family. */
 function reportPath(municipalityId: string, kind: 'indicators' | 'sachbericht', query: ReportQuery & { format?: 'csv' }): string {
@@ -103,7 +38,7 @@ function reportPath(municipalityId: string, kind: 'indicators' | 'sachbericht', 
 /** Signs in without a device: the office session is never bound to a tablet. */
 export async function signInToOffice(credentials: { username: string; password: string }): Promise<LoginResponse> {
   const body = { username: credentials.username, password: credentials.password };
-  return parse(loginResponseSchema, await request('/api/session', { method: 'POST', body }));
+  return request('/api/session', { method: 'POST', answer: loginResponseSchema, body });
 }
 
 export interface OfficeConnection {
@@ -122,7 +57,7 @@ export interface OfficeConnection {
   /** The Sachbericht of a period as CSV text. */
   sachberichtCsv(query: ReportQuery): Promise<string>;
   /** Any other authorised call, its answer checked against `schema` (feature clients such as referral-api build on it). */
-  call<T>(schema: z.ZodType<T>, path: string, method: RequestOptions['method'], body?: unknown): Promise<T>;
+  call<T>(schema: z.ZodType<T>, path: string, method: HttpMethod, body?: unknown): Promise<T>;
   /** Revokes the session on the server; never throws (offline, the token simply expires). */
   signOut(): Promise<void>;
 }
@@ -145,22 +80,21 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
       refreshToken = null;
       onExpired();
     }
-    throw new OfficeApiError('unauthorized', 401);
+    throw new RequestError('unauthorized', { status: 401 });
   };
 
   const refresh = (): Promise<boolean> => {
     const current = refreshToken;
     if (current === null) return Promise.resolve(false);
-    refreshing ??= request('/api/session/refresh', { method: 'POST', body: { refreshToken: current } })
-      .then((payload) => {
-        const renewed = parse(loginResponseSchema, payload);
+    refreshing ??= request('/api/session/refresh', { method: 'POST', answer: loginResponseSchema, body: { refreshToken: current } })
+      .then((renewed) => {
         token = renewed.token;
         refreshToken = renewed.refreshToken;
         return true;
       })
       .catch((error: unknown) => {
         // Offline is not expiry: the refresh token stays for the next try.
-        if (error instanceof OfficeApiError && error.reason === 'network') throw error;
+        if (error instanceof RequestError && (error.reason === 'network' || error.reason === 'timeout')) throw error;
         return false;
       })
       .finally(() => {
@@ -169,71 +103,76 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
     return refreshing;
   };
 
-  const authorised = async (path: string, options: Omit<RequestOptions, 'token'>): Promise<unknown> => {
+  const send = <T>(path: string, call: Call<T>, bearer: string): Promise<T | string> =>
+    call.answer === 'text'
+      ? requestText(path, { method: call.method, token: bearer })
+      : request(path, { method: call.method, answer: call.answer, token: bearer, ...(call.body === undefined ? {} : { body: call.body }) });
+
+  async function authorised<T>(path: string, call: { method: HttpMethod; body?: unknown; answer: z.ZodType<T> }): Promise<T>;
+  async function authorised(path: string, call: { method: HttpMethod; answer: 'text' }): Promise<string>;
+  async function authorised<T>(path: string, call: Call<T>): Promise<T | string> {
     if (expired) expire();
     const usedToken = token;
     try {
-      return await request(path, { ...options, token: usedToken });
+      return await send(path, call, usedToken);
     } catch (error) {
-      if (!(error instanceof OfficeApiError) || error.status !== 401) throw error;
+      if (!(error instanceof RequestError) || error.status !== 401) throw error;
     }
     // Another call may have refreshed while this one was under way.
     if (token === usedToken && !(await refresh())) expire();
     try {
-      return await request(path, { ...options, token });
+      return await send(path, call, token);
     } catch (error) {
-      if (error instanceof OfficeApiError && error.status === 401) expire();
+      if (error instanceof RequestError && error.status === 401) expire();
       throw error;
     }
-  };
+  }
 
   return {
     user: login.user,
     async call(schema, path, method, body) {
-      return parse(schema, await authorised(path, body === undefined ? { method } : { method, body }));
+      return authorised(path, body === undefined ? { method, answer: schema } : { method, body, answer: schema });
     },
     async listOrganisations() {
-      return parse(organisationListSchema, await authorised('/api/admin/organisations', { method: 'GET' })).organisations;
+      return (await authorised('/api/admin/organisations', { method: 'GET', answer: organisationListSchema })).organisations;
     },
     async createOrganisation(body) {
-      return parse(organisationSchema, await authorised('/api/admin/organisations', { method: 'POST', body }));
+      return authorised('/api/admin/organisations', { method: 'POST', body, answer: organisationSchema });
     },
     async listStaff() {
-      return parse(staffListSchema, await authorised('/api/admin/staff', { method: 'GET' })).staff;
+      return (await authorised('/api/admin/staff', { method: 'GET', answer: staffListSchema })).staff;
     },
     async createStaff(body) {
-      return parse(staffAccountSchema, await authorised('/api/admin/staff', { method: 'POST', body }));
+      return authorised('/api/admin/staff', { method: 'POST', body, answer: staffAccountSchema });
     },
     async updateStaff(id, body) {
-      return parse(staffAccountSchema, await authorised(`/api/admin/staff/${encodeURIComponent(id)}`, { method: 'PATCH', body }));
+      return authorised(`/api/admin/staff/${encodeURIComponent(id)}`, { method: 'PATCH', body, answer: staffAccountSchema });
     },
     async listDevices() {
-      return parse(deviceListSchema, await authorised('/api/devices', { method: 'GET' })).devices;
+      return (await authorised('/api/devices', { method: 'GET', answer: deviceListSchema })).devices;
     },
     async revokeDevice(deviceId) {
-      const payload = await authorised(`/api/devices/${encodeURIComponent(deviceId)}/revoke`, { method: 'POST', body: {} });
       // The answer is either empty (204) or the revoked device.
-      if (payload !== undefined) parse(deviceSchema, payload);
+      await authorised(`/api/devices/${encodeURIComponent(deviceId)}/revoke`, { method: 'POST', body: {}, answer: deviceSchema.optional() });
     },
     async settings() {
-      return parse(municipalitySettingsSchema, await authorised('/api/admin/settings', { method: 'GET' }));
+      return authorised('/api/admin/settings', { method: 'GET', answer: municipalitySettingsSchema });
     },
     async updateSettings(body) {
-      return parse(municipalitySettingsSchema, await authorised('/api/admin/settings', { method: 'PUT', body }));
+      return authorised('/api/admin/settings', { method: 'PUT', body, answer: municipalitySettingsSchema });
     },
     async report(query) {
-      return parse(reportSchema, await authorised(reportPath(login.user.municipalityId, 'indicators', query), { method: 'GET' }));
+      return authorised(reportPath(login.user.municipalityId, 'indicators', query), { method: 'GET', answer: reportSchema });
     },
     async sachberichtCsv(query) {
-      const text = await authorised(reportPath(login.user.municipalityId, 'sachbericht', { ...query, format: 'csv' }), { method: 'GET', as: 'text' });
-      if (typeof text !== 'string') throw new OfficeApiError('invalidResponse', 200);
-      return text;
+      return authorised(reportPath(login.user.municipalityId, 'sachbericht', { ...query, format: 'csv' }), { method: 'GET', answer: 'text' });
     },
     async signOut() {
       if (expired) return;
       expired = true;
       refreshToken = null;
-      await request('/api/session', { method: 'DELETE', token }).catch(() => undefined);
+      // Never throws: offline, the token simply expires.
+      await request('/api/session', { method: 'DELETE', answer: z.unknown(), token }).catch(() => undefined);
     },
   };
 }

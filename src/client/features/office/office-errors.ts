@@ -1,7 +1,7 @@
 // Turns API failures and zod message keys into keys of the 'office' namespace.
 // Typed unions, so a missing translation is a compile error, not a blank line.
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
-import { OfficeApiError } from './office-api';
+import { RequestError } from '../../http/request';
 
 const FIELD_ERROR_KEYS = [
   'required',
@@ -42,7 +42,7 @@ export type ApiErrorKey = `apiErrors.${
   | 'other'}`;
 
 export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
-  if (!(error instanceof OfficeApiError)) return 'apiErrors.other';
+  if (!(error instanceof RequestError)) return 'apiErrors.other';
   switch (error.reason) {
     case 'network':
     case 'rateLimited':
@@ -50,6 +50,9 @@ export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
     case 'notFound':
     case 'invalidResponse':
       return `apiErrors.${error.reason}`;
+    case 'timeout':
+      // No answer in time reads to a person like no network.
+      return 'apiErrors.network';
     case 'unauthorized':
       // Outside the sign-in form a 401 has already sent the person back to it.
       return action === 'signIn' ? 'apiErrors.unauthorized' : 'apiErrors.other';
@@ -72,7 +75,7 @@ export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
  * schema uses; mark those fields so the message appears next to them.
  */
 export function applyServerIssues<T extends FieldValues>(error: unknown, fields: readonly Path<T>[], setError: UseFormSetError<T>): void {
-  if (!(error instanceof OfficeApiError)) return;
+  if (!(error instanceof RequestError)) return;
   for (const issue of error.issues) {
     const field = fields.find((f) => f === issue.path || issue.path.startsWith(`${f}.`) || issue.path.startsWith(`/${f}`));
     if (field !== undefined) setError(field, { type: 'server', message: issue.message });

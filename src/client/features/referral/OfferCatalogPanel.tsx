@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES } from '../../../shared/offers';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '../../../shared/languages';
 import { managedOfferSchema, type ManagedOffer } from '../../../shared/referral-api';
-import { OfficeApiError, type OfficeConnection, type OfficeIssue } from '../office/office-api';
+import type { OfficeConnection } from '../office/office-api';
+import { RequestError, type RequestIssue } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { ConfirmBox } from '../office/ConfirmBox';
 import { FormFailure } from '../office/FormFailure';
@@ -55,7 +56,7 @@ function csvErrorKey(message: string): `csvErrors.${(typeof CSV_ERRORS)[number] 
 }
 
 /** "line.3.type" → { line: 3, column: "type" }. */
-function csvIssue(issue: OfficeIssue): { line: string; column: string; message: string } {
+function csvIssue(issue: RequestIssue): { line: string; column: string; message: string } {
   const [, line = '?', ...column] = issue.path.split('.');
   return { line, column: column.join('.'), message: issue.message };
 }
@@ -74,7 +75,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [importIssues, setImportIssues] = useState<OfficeIssue[]>([]);
+  const [importIssues, setImportIssues] = useState<RequestIssue[]>([]);
   const [removing, setRemoving] = useState<ManagedOffer | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -97,7 +98,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
       reload();
       return true;
     } catch (error) {
-      if (error instanceof OfficeApiError) setInvalid(error.issues.map((issue) => issue.path.split('.')[0] ?? ''));
+      if (error instanceof RequestError) setInvalid(error.issues.map((issue) => issue.path.split('.')[0] ?? ''));
       setFailure(apiErrorKey(error, 'load'));
       return false;
     } finally {
@@ -138,7 +139,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
       setNotice(t('catalog.imported', { created: result.created, updated: result.updated }));
       reload();
     } catch (error) {
-      if (error instanceof OfficeApiError && error.issues.length > 0) setImportIssues([...error.issues]);
+      if (error instanceof RequestError && error.issues.length > 0) setImportIssues([...error.issues]);
       setFailure(apiErrorKey(error, 'load'));
     } finally {
       setBusy(false);

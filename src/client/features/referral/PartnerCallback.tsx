@@ -16,10 +16,9 @@ import { handoverPayloadSchema, type HandoverKeyResponse } from '../../../shared
 import { uuidv7 } from '../../../shared/ids';
 import { referralIdFor } from '../../../shared/referral-id';
 import type { PartnerReferral } from '../../../shared/referral-api';
-import { OfficeApiError } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
-import type { ReferralOfficeApi } from './referral-office-api';
+import { callbackRefusal, handoverKeyRefusal, type ReferralOfficeApi } from './referral-office-api';
 
 export const MIN_HANDOVER_PASSPHRASE_LENGTH = 12;
 
@@ -106,7 +105,8 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate }:
       setCreated(true);
       onKeyChange(info, { keyId, privateKey: made.privateKey });
     } catch (error) {
-      if (error instanceof OfficeApiError && error.status === 403) setProblem('wrongPassword');
+      const refusal = handoverKeyRefusal(error);
+      if (refusal !== undefined) setProblem(refusal);
       else setFailure(apiErrorKey(error, 'load'));
     } finally {
       setPassword('');
@@ -245,14 +245,10 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
         onGone();
       }
     } catch (error) {
-      if (error instanceof OfficeApiError && error.status === 404) {
-        setProblem('gone');
-        onGone();
-      } else if (error instanceof OfficeApiError && error.status === 409) {
-        setProblem(error.issues.some((issue) => issue.message === 'notYourCurrentKey') ? 'keyChanged' : 'notSealedToYou');
-      } else {
-        setFailure(apiErrorKey(error, 'load'));
-      }
+      const refusal = callbackRefusal(error);
+      if (refusal === undefined) setFailure(apiErrorKey(error, 'load'));
+      else setProblem(refusal);
+      if (refusal === 'gone') onGone();
     } finally {
       setBusy(false);
     }

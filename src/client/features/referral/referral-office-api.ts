@@ -18,6 +18,7 @@ import {
 } from '../../../shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
 import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrolment } from '../../../shared/handover-api';
+import { RequestError } from '../../http/request';
 
 const offerPath = (id: string) => `/api/office/offers/${encodeURIComponent(id)}`;
 
@@ -49,3 +50,20 @@ export function referralOfficeApi(api: OfficeConnection) {
   };
 }
 export type ReferralOfficeApi = ReturnType<typeof referralOfficeApi>;
+
+/** Why setting up the call-back key was refused: 403 means the account password given with it was wrong. */
+export function handoverKeyRefusal(error: unknown): 'wrongPassword' | undefined {
+  return error instanceof RequestError && error.status === 403 ? 'wrongPassword' : undefined;
+}
+
+/**
+ * Why opening a call-back request was refused: 404, it is gone (opened,
+ * withdrawn or expired); 409, it is sealed to another key of this person
+ * (keyChanged) or not to this person at all.
+ */
+export function callbackRefusal(error: unknown): 'gone' | 'keyChanged' | 'notSealedToYou' | undefined {
+  if (!(error instanceof RequestError)) return undefined;
+  if (error.status === 404) return 'gone';
+  if (error.status === 409) return error.issues.some((issue) => issue.message === 'notYourCurrentKey') ? 'keyChanged' : 'notSealedToYou';
+  return undefined;
+}

@@ -13,7 +13,7 @@ import type { CONTACT_KINDS, HOME_TOPICS } from '../../../shared/records/home-co
 import { halfYearOf, INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type TIME_TO_CONTACT_BUCKETS } from '../../../domain/indicators';
 import { localIsoDate } from '../../../domain/home-contact';
 import type { OfficeConnection } from '../office/office-api';
-import { OfficeApiError } from '../office/office-api';
+import { RequestError } from '../../http/request';
 import { BarChart, LineChart, ReportTable } from './charts';
 import './reports.css';
 
@@ -21,7 +21,7 @@ type Load = { state: 'idle' } | { state: 'loading' } | { state: 'loaded'; report
 type Problem = 'endBeforeStart' | 'tooLong' | 'unknownDistrict' | 'failed';
 
 function problemOf(error: unknown): Problem {
-  if (error instanceof OfficeApiError) {
+  if (error instanceof RequestError) {
     const message = error.issues[0]?.message;
     if (message === 'endBeforeStart' || message === 'tooLong' || message === 'unknownDistrict') return message;
   }

@@ -9,6 +9,7 @@ import { AppContext } from '../../../../src/client/app/AppContext';
 import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/features/home-contact/HomeContactForm';
 import { initI18n } from '../../../../src/client/i18n';
 import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
+import { RequestError } from '../../../../src/client/http/request';
 import { TEST_PASSPHRASE, unlockedTestStorage } from '../../../fixtures/client-db';
 import { testDeviceConfig } from '../../../fixtures/render-with-services';
 import de from '../../../../locales/de/home-contact.json';
@@ -47,7 +48,7 @@ describe('lockApp', () => {
       ...testDeviceConfig(),
       homeSites: [{ id: 'kita-sonnenblume', label: 'Kita Sonnenblume' }, { id: 'grundschule', label: 'Grundschule' }],
     });
-    const engine = new SyncEngine({ records: storage.records, transport: { push: () => Promise.resolve({ kind: 'network' }) }, deviceId: () => storage.device.deviceId(), isOnline: () => false });
+    const engine = new SyncEngine({ records: storage.records, transport: { push: () => Promise.reject(new RequestError('network')) }, deviceId: () => storage.device.deviceId(), isOnline: () => false });
     render(
       <AppContext.Provider value={{ storage, sync: engine }}>
         <HomeContactForm onDone={() => undefined} />

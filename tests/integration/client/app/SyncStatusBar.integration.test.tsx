@@ -1,0 +1,104 @@
+// @vitest-environment jsdom
+// The sync status bar over a real tablet database and a real engine: it never
+// says "everything sent" while entries wait, it names a failed pull and why,
+// and it shows when the tablet last pulled.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { AppContext } from '../../../../src/client/app/AppContext';
+import { SyncStatusBar } from '../../../../src/client/app/SyncStatusBar';
+import { initI18n } from '../../../../src/client/i18n';
+import type { Storage } from '../../../../src/client/storage';
+import { SyncEngine, type Pull } from '../../../../src/client/sync/SyncEngine';
+import type { PullFailure } from '../../../../src/client/sync/pull-failure';
+import type { PushRequest } from '../../../../src/shared/protocol';
+import { unlockedTestStorage } from '../../../fixtures/client-db';
+import { homeContactRecord } from '../../../fixtures/home-contacts';
+import common from '../../../../locales/de/common.json';
+
+const storages: Storage[] = [];
+
+beforeAll(async () => {
+  await initI18n('de');
+});
+afterEach(() => {
+  cleanup();
+  for (const s of storages.splice(0)) s.close();
+});
+
+const acceptAll = {
+  push: (request: PushRequest) =>
+    Promise.resolve({
+      serverTime: '2026-11-20T09:00:00.000Z',
+      results: request.records.map((r) => ({ id: r.id as string, revision: r.revision as number, outcome: 'accepted' as const, status: 200 as const })),
+    }),
+};
+
+function pullOnce(outcome: PullFailure | undefined): Pull {
+  return { name: 'reviews', when: 'afterEverySend', run: () => Promise.resolve(outcome) };
+}
+
+async function showBar(options: { pulls?: Pull[]; othersWaiting?: boolean } = {}): Promise<{ storage: Storage; sync: SyncEngine }> {
+  const { storage } = await unlockedTestStorage();
+  storages.push(storage);
+  await storage.records.saveRecord(await homeContactRecord({ topics: ['health'] }));
+  const sync = new SyncEngine({
+    // A colleague's entry is not this person's to send: the engine sees an empty queue.
+    records:
+      options.othersWaiting === true
+        ? {
+            peekOutbox: () => Promise.resolve([]),
+            applyPushResults: (...args) => storage.records.applyPushResults(...args),
+            rejectItem: (...args) => storage.records.rejectItem(...args),
+          }
+        : storage.records,
+    transport: acceptAll,
+    deviceId: () => storage.device.deviceId(),
+    isOnline: () => true,
+    pulls: options.pulls ?? [],
+  });
+  render(
+    <AppContext.Provider value={{ storage, sync }}>
+      <SyncStatusBar onRenew={() => undefined} />
+    </AppContext.Provider>,
+  );
+  await sync.start();
+  return { storage, sync };
+}
+
+describe('SyncStatusBar', () => {
+  it('says everything is sent only when nothing waits', async () => {
+    await showBar();
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toBe(common.sync.mode.idle);
+    });
+  });
+
+  it('does not say "everything sent" while a colleague’s entries wait', async () => {
+    await showBar({ othersWaiting: true });
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toBe(
+        `${common.sync.pending_one.replace('{{count}}', '1')} · ${common.sync.mode.idleOthersPending}`,
+      );
+    });
+  });
+
+  it('names the pull that failed and why, so a missing approval is explained', async () => {
+    await showBar({ pulls: [pullOnce({ pull: 'reviews', reason: 'timeout', status: 0 })] });
+    const expected = common.sync.pull.failed
+      .replace('{{what}}', common.sync.pull.what.reviews)
+      .replace('{{why}}', common.sync.pull.why.unreachable);
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toBe(`${common.sync.mode.idle} · ${expected}`);
+    });
+  });
+
+  it('shows the time of the last successful pull', async () => {
+    const { sync } = await showBar({ pulls: [pullOnce(undefined)] });
+    const pulledAt = sync.current.lastPulledAt;
+    expect(pulledAt).toBeTypeOf('number');
+    const time = new Intl.DateTimeFormat('de', { timeStyle: 'short' }).format(new Date(pulledAt ?? 0));
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toBe(`${common.sync.mode.idle} · ${common.sync.pull.lastPulled.replace('{{time}}', time)}`);
+    });
+  });
+});
