@@ -6,7 +6,11 @@
 //   11b the same under a mobile profile (CDP: 4× CPU, 150 ms RTT, 1.6 Mbps down);
 //   11c the installed app's browser restarted offline → first screen usable
 //       (Lotse: an enrolled tablet's lock screen; floor: its form);
-//   11d bytes on the wire until the first screen is usable on the first visit.
+//   11d bytes on the wire until the first screen is usable on the first visit;
+//   11e "a 60-question screening adds ≤ 25 %": Lotse only — a test definition of 6
+//       and one of 60 yes/no questions uploaded through the questionnaire route,
+//       each pulled by a freshly enrolled tablet; timed from the consent's
+//       "continue to screening" tap to the first frame showing every question.
 // Lotse is `vite build` (vite.config.ts) into a temporary directory, served by
 // the backend in-process; the floor is built in a temporary copy (npm ci there
 // when the floor has no node_modules: the shared folder is read-only) and served
@@ -36,12 +40,13 @@ const GOALS = { cold: 1.3, mobile: 1.5, offline: 1.2 };
 interface Target { kind: 'button'; text: string }
 interface FieldTarget { kind: 'selector'; selector: string }
 type ReadyTarget = Target | FieldTarget;
+const CONTINUE_TO_SCREENING = common.consent.continueWith.screening;
 const LOTSE_WELCOME: ReadyTarget = { kind: 'button', text: common.access.enrolTitle };
 const LOTSE_LOCK: ReadyTarget = { kind: 'selector', selector: 'input[type="password"]' };
 const FLOOR_FORM: ReadyTarget = { kind: 'selector', selector: 'form[data-ready] input' };
 
 declare global {
-  interface Window { benchReadyAt?: number }
+  interface Window { benchReadyAt?: number; benchScreening?: { tap?: number; shown?: number } }
 }
 
 /** Installed before the app's scripts: performance.now() of the first frame in which the target is usable. */
@@ -218,6 +223,78 @@ async function serveFloor(dir: string): Promise<{ url: string; stop: () => void 
   throw new Error('vite preview of the floor did not start within 30 s');
 }
 
+/** A valid test definition of `count` yes/no questions in sections of six (docs/QUESTIONNAIRE.md). */
+function testDefinition(count: number, version: string): Record<string, unknown> {
+  const sections: { id: string; title: { de: string }; questions: Record<string, unknown>[] }[] = [];
+  for (let i = 1; i <= count; i++) {
+    if ((i - 1) % 6 === 0) sections.push({ id: `part${String(sections.length + 1)}`, title: { de: `Teil ${String(sections.length + 1)}` }, questions: [] });
+    sections.at(-1)?.questions.push({ id: `q${String(i)}`, type: 'yesNo', label: { de: `Testfrage ${String(i)} von ${String(count)}: trifft das zu?` }, weightYes: 1 });
+  }
+  return { id: 'bench-screening', version, title: { de: `Test-Screening (${String(count)} Fragen)` }, sections, thresholds: { informationOnly: 1, offerRecommended: 3, urgent: 5 } };
+}
+
+async function uploadDefinition(backend: RunningBackend, definition: Record<string, unknown>): Promise<void> {
+  const signIn = await fetch(new URL('/api/session', backend.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: backend.demo.coordinator.username, password: backend.demo.coordinator.password }),
+  });
+  if (!signIn.ok) throw new Error(`coordinator sign-in failed: ${String(signIn.status)}`);
+  const { token } = (await signIn.json()) as { token: string };
+  const upload = await fetch(new URL('/api/questionnaires', backend.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(definition),
+  });
+  if (upload.status !== 201) throw new Error(`questionnaire upload failed: ${String(upload.status)} ${await upload.text()}`);
+}
+
+/** Installed before the app's scripts: the "continue to screening" tap and the first frame that shows the last question. */
+function screeningProbe(texts: { continueLabel: string; lastQuestion: string }): void {
+  const marks: { tap?: number; shown?: number } = {};
+  window.benchScreening = marks;
+  document.addEventListener(
+    'click',
+    (event) => {
+      const button = (event.target as Element | null)?.closest('button');
+      if (button?.textContent.includes(texts.continueLabel) === true) marks.tap = event.timeStamp;
+    },
+    true,
+  );
+  const check = (): void => {
+    if (marks.tap !== undefined && marks.shown === undefined) {
+      const form = document.querySelector('form');
+      const radio = form?.querySelector<HTMLInputElement>('input[type="radio"]');
+      if (form?.textContent.includes(texts.lastQuestion) === true && radio && !radio.disabled) marks.shown = performance.now();
+    }
+    if (marks.shown === undefined) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+/** A fresh tablet pulls the active definition; consent, then "continue to screening" → every question shown. */
+async function screeningOpens(backend: RunningBackend, count: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'lotse-bench-floor-screening-'));
+  const context = await launch(dir);
+  try {
+    const page = await firstPage(context);
+    await page.addInitScript('globalThis.__name ??= (fn) => fn'); // tsx (esbuild keepNames) wraps inner functions in __name()
+    await page.addInitScript(screeningProbe, { continueLabel: CONTINUE_TO_SCREENING, lastQuestion: `Testfrage ${String(count)} von ${String(count)}` });
+    const app = new TabletApp(page);
+    await app.start(backend, PASSPHRASE, { offlineReady: true });
+    await app.consentForScreening();
+    await page.getByRole('button', { name: CONTINUE_TO_SCREENING }).click();
+    await page.waitForFunction(() => window.benchScreening?.shown !== undefined, undefined, { timeout: 60_000 });
+    const { tap, shown } = await page.evaluate(() => ({ tap: window.benchScreening?.tap ?? Number.NaN, shown: window.benchScreening?.shown ?? Number.NaN }));
+    const questions = await page.locator('form').getByText(/^Testfrage \d+ von/).count();
+    if (questions !== count) throw new Error(`expected the ${String(count)}-question test definition on the tablet, found ${String(questions)} questions`);
+    return shown - tap;
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function ratioRow(figure: string, lotse: number[], floor: number[], goal: number | undefined, unit = 'ms'): Row[] {
   const a = median(lotse);
   const b = median(floor);
@@ -277,12 +354,29 @@ export async function runFloorBench(options: { runs: number; log: (m: string) =>
         }),
       );
     }
-    log(`floor: all runs (ms, bytes) ${JSON.stringify(measured)}`);
+    const screening = { small: [] as number[], large: [] as number[] };
+    for (let i = 0; i < runs; i++) {
+      log(`floor: run ${String(i + 1)}/${String(runs)} — screening of 6 and of 60 questions`);
+      await uploadDefinition(running, testDefinition(6, `2026.${String(2 * i + 1)}`));
+      screening.small.push(await screeningOpens(running, 6));
+      await uploadDefinition(running, testDefinition(60, `2026.${String(2 * i + 2)}`));
+      screening.large.push(await screeningOpens(running, 60));
+    }
+    log(`floor: all runs (ms, bytes) ${JSON.stringify({ ...measured, screening })}`);
+    const added = median(screening.large) / median(screening.small) - 1;
     return [
       ...ratioRow(`11a first visit → first screen usable, median of ${String(runs)}`, measured.cold.lotse, measured.cold.floor, GOALS.cold),
       ...ratioRow('11b same, mobile profile (4× CPU, 150 ms RTT, 1.6 Mbps)', measured.mobile.lotse, measured.mobile.floor, GOALS.mobile),
       ...ratioRow('11c installed app restarted offline → first screen usable', measured.offline.lotse, measured.offline.floor, GOALS.offline),
       ...ratioRow('11d bytes on the wire, first visit until usable', measured.bytes.lotse, measured.bytes.floor, undefined, 'kB'),
+      { figure: `11e "continue to screening" → form usable, 6 questions, median of ${String(runs)}`, value: fmt(median(screening.small)), unit: 'ms', goal: `info (runs: ${screening.small.map((v) => fmt(v)).join(' / ')})` },
+      {
+        figure: '11e   same, 60 questions',
+        value: fmt(median(screening.large)),
+        unit: 'ms',
+        ratio: fmt(median(screening.large) / median(screening.small), 2),
+        goal: `${verdict('adds ≤ 25 %', added <= 0.25)} (runs: ${screening.large.map((v) => fmt(v)).join(' / ')})`,
+      },
     ];
   } finally {
     floor?.stop();
