@@ -1,9 +1,12 @@
 // Build of the tablet PWA. The service worker precaches the app shell and every
 // locale chunk, never touches /api (no record content in Cache Storage), and
 // only activates a new version when the user taps "update" (registerType: prompt).
+// Every text asset also gets a .br and a .gz beside it, which the backend serves as is.
+import { constants as zlib } from 'node:zlib';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 const backend = process.env.LOTSE_BACKEND ?? 'http://localhost:8080';
 
@@ -42,6 +45,17 @@ export default defineConfig({
         clientsClaim: false,
         skipWaiting: false,
       },
+    }),
+    // Compressed once at build time at the highest levels (the backend then spends no CPU per
+    // request); the service worker's precache globs do not match .br/.gz, so it stores the plain files.
+    compression({
+      include: /\.(html|css|js|mjs|json|svg|webmanifest)$/,
+      threshold: 1024,
+      algorithms: [
+        defineAlgorithm('brotliCompress', { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY } }),
+        defineAlgorithm('gzip', { level: 9 }),
+      ],
+      logLevel: 'silent',
     }),
   ],
   server: {

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyCompress from '@fastify/compress';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -129,6 +130,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
   });
+  // Before @fastify/static, so its hook sees every reply: API answers above 1 kB and the few
+  // build files without a precompressed twin (sw.js, workbox) are compressed per request; files
+  // with a .br/.gz twin already carry Content-Encoding and pass untouched. Request bodies are
+  // not decompressed: a compressed push could otherwise slip past the body limit.
+  void app.register(fastifyCompress, { global: true, threshold: 1024, globalDecompression: false });
   void app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: () => new ServiceError(429, 'rateLimited', defaultMessage('rateLimited')),
@@ -200,6 +206,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   if (staticRoot !== undefined) {
     void app.register(fastifyStatic, {
       root: staticRoot,
+      // The build writes a .br and a .gz beside each text asset (vite.config.ts); they are sent
+      // with Content-Encoding and Vary: Accept-Encoding to browsers that accept them.
+      preCompressed: true,
       cacheControl: false,
       setHeaders: staticCacheControl,
     });

@@ -6,7 +6,8 @@
 //
 //   --records=N        records for figures 1 and 4 (default 10000)
 //   --report-records=N records for figure 7, the half-year report (default 1000000)
-//   --only=a,b         any of bundle, browser, sync, workflow, report, ingest, startup, referral (default all)
+//   --only=a,b         any of bundle, browser, sync, workflow, report, ingest, startup, referral, floor (default all)
+//   a bare section name (`npm run bench -- floor`) is the same as --only=floor
 //   --json=PATH        also write rows + machine as JSON
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -18,9 +19,10 @@ import { runSyncBench } from './sync-bench';
 import { runWorkflowBench } from './workflow-bench';
 import { runReportBench } from './report-bench';
 import { runReferralBench } from './referral-bench';
+import { runFloorBench } from './floor-bench';
 import { fmt, renderTable, type Row } from './table';
 
-const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'report', 'ingest', 'startup', 'referral'] as const;
+const SECTIONS = ['bundle', 'browser', 'sync', 'workflow', 'report', 'ingest', 'startup', 'referral', 'floor'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { records: number; reportRecords: number; only: Set<Section>; json: string | undefined } {
@@ -28,7 +30,12 @@ function parseArgs(argv: readonly string[]): { records: number; reportRecords: n
   let reportRecords = 1_000_000;
   let only = new Set<Section>(SECTIONS);
   let json: string | undefined;
+  const named: Section[] = [];
   for (const arg of argv) {
+    if ((SECTIONS as readonly string[]).includes(arg)) {
+      named.push(arg as Section);
+      continue;
+    }
     const [key, value = ''] = arg.split('=', 2);
     if (key === '--records') {
       records = Number(value);
@@ -46,6 +53,7 @@ function parseArgs(argv: readonly string[]): { records: number; reportRecords: n
       throw new Error(`unknown argument ${arg} (use --records=N, --report-records=N, --only=${SECTIONS.join(',')}, --json=PATH)`);
     }
   }
+  if (named.length > 0) only = new Set(named);
   return { records, reportRecords, only, json };
 }
 
@@ -92,6 +100,7 @@ async function main(): Promise<number> {
   await section('startup', () => runStartupBench({ runs: 3, stubs: 20_000, log }));
   await section('ingest', () => runIngestBench({ devices: 50, batchesPerDevice: 10, recordsPerBatch: 100, log }));
   await section('referral', () => runReferralBench({ log }));
+  await section('floor', () => runFloorBench({ runs: 3, log }));
 
   const machine = {
     date: new Date().toISOString(),

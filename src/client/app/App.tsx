@@ -33,9 +33,11 @@ const WORK_AREA_PRELOAD_MS = 300;
 type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };
 type Overlay = 'none' | 'enrol' | 'office' | 'firstSignIn';
 
-export function App({ storage, engine, revoked }: { storage: Storage; engine: SyncEngine; revoked: { subscribe: (fn: () => void) => () => void; report: () => void } }) {
+export function App({ storage, engine, revoked, onFirstScreen }: { storage: Storage; engine: SyncEngine; revoked: { subscribe: (fn: () => void) => () => void; report: () => void }; /** Once the first screen (not "loading") is shown: start-up work that can wait, waits for it. */ onFirstScreen?: () => void }) {
   const { t } = useTranslation();
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
+  const firstScreenShown = phase.kind !== 'starting';
+  useEffect(() => { if (firstScreenShown) onFirstScreen?.(); }, [firstScreenShown, onFirstScreen]);
   const [overlay, setOverlay] = useState<Overlay>('none');
   const unlocked = useSyncExternalStore(
     (fn) => storage.vault.onChange(fn),

@@ -1,6 +1,8 @@
 // i18next for the staff UI. German is the source language; every locale file
 // in /locales/<lang>/<namespace>.json becomes its own lazily loaded chunk,
-// which the service worker precaches, so every language works offline.
+// which the service worker precaches, so every language works offline. The app
+// starts with the first screen's texts in the active language only; the rest
+// (other namespaces, the German fallback) follows after the first frame.
 import i18next, { type i18n, type Resource } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { RTL_LANGUAGES, STAFF_LANGUAGES, type StaffLanguage } from '../../shared/languages';
@@ -8,10 +10,13 @@ import { NAMESPACES, type Namespace } from './resources';
 
 const loaders = import.meta.glob<{ default: Record<string, unknown> }>('../../../locales/*/*.json');
 
-async function loadLanguage(lang: string): Promise<Resource[string]> {
+/** What the welcome and lock screens (and the header around them) show. */
+export const FIRST_SCREEN_NAMESPACES: readonly Namespace[] = ['common', 'office'];
+
+async function loadLanguage(lang: string, namespaces: readonly Namespace[] = NAMESPACES): Promise<Resource[string]> {
   const bundle: Record<string, Record<string, unknown>> = {};
   await Promise.all(
-    NAMESPACES.map(async (ns: Namespace) => {
+    namespaces.map(async (ns: Namespace) => {
       const load = loaders[`../../../locales/${lang}/${ns}.json`];
       if (load) bundle[ns] = (await load()).default;
     }),
@@ -31,25 +36,47 @@ export function preferredStaffLanguage(): StaffLanguage {
   return 'de';
 }
 
-export async function initI18n(language: StaffLanguage = preferredStaffLanguage()): Promise<i18n> {
-  const resources: Resource = { de: await loadLanguage('de') };
-  if (language !== 'de') resources[language] = await loadLanguage(language);
+/**
+ * Without `namespaces` every namespace of the language and of German (the
+ * fallback) is loaded before this resolves. With them, only those namespaces of
+ * the active language: the app's start calls `loadRemainingTexts` after its first frame.
+ */
+export async function initI18n(language: StaffLanguage = preferredStaffLanguage(), options: { namespaces?: readonly Namespace[] } = {}): Promise<i18n> {
+  const namespaces = options.namespaces ?? NAMESPACES;
+  const resources: Resource = { [language]: await loadLanguage(language, namespaces) };
+  if (language !== 'de' && options.namespaces === undefined) resources['de'] = await loadLanguage('de');
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'de',
-    ns: [...NAMESPACES],
+    ns: [...namespaces],
     defaultNS: 'common',
     resources,
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
+    // Texts that arrive after a screen rendered (loadRemainingTexts) re-render it.
+    react: { bindI18nStore: 'added' },
   });
   applyDocumentLanguage(language);
   return i18next;
 }
 
+/** Loads every namespace not loaded yet, of the active language and of German (the fallback). */
+export async function loadRemainingTexts(): Promise<void> {
+  const languages = [...new Set([i18next.language, 'de'])];
+  const bundles = await Promise.all(
+    languages.map(async (lang) => [lang, await loadLanguage(lang, NAMESPACES.filter((ns) => !i18next.hasResourceBundle(lang, ns)))] as const),
+  );
+  for (const [lang, bundle] of bundles) {
+    for (const [ns, resources] of Object.entries(bundle as Record<string, object>)) {
+      i18next.addResourceBundle(lang, ns, resources, true, true);
+    }
+  }
+}
+
 export async function changeStaffLanguage(language: StaffLanguage): Promise<void> {
-  if (!i18next.hasResourceBundle(language, 'common')) {
-    const bundle = await loadLanguage(language);
+  const missing = NAMESPACES.filter((ns) => !i18next.hasResourceBundle(language, ns));
+  if (missing.length > 0) {
+    const bundle = await loadLanguage(language, missing);
     for (const [ns, resources] of Object.entries(bundle as Record<string, object>)) {
       i18next.addResourceBundle(language, ns, resources, true, true);
     }

@@ -14,7 +14,14 @@ const PERIODIC_NUDGE_MS = 30_000;
 const DEVICE_CHECK_EVERY_NUDGES = 10;
 const DEFAULT_RETENTION_DAYS = 0;
 
-export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void }): { engine: SyncEngine; dispose: () => void } {
+export function startSync(
+  storage: Storage,
+  hooks: {
+    onDeviceRevoked: () => void;
+    /** Calls `begin` (the first push, then data minimisation and the pulls) when the app's first screen is up; default at once. */
+    deferStart?: (begin: () => void) => void;
+  },
+): { engine: SyncEngine; dispose: () => void } {
   const engine = new SyncEngine({
     records: storage.records,
     transport: httpTransport({ token: async () => (await storage.device.session())?.token }),
@@ -48,15 +55,22 @@ export function startSync(storage: Storage, hooks: { onDeviceRevoked: () => void
       engine.trigger();
     }
   });
+  let disposed = false;
+  const begin = (): void => {
+    if (disposed) return;
+    void engine.start();
+  };
   let nudges = 0;
   const nudge = setInterval(() => {
     if (engine.current.mode === 'idle' || engine.current.mode === 'offline') engine.trigger();
     if (++nudges % DEVICE_CHECK_EVERY_NUDGES === 0 && navigator.onLine) revokedCheck();
   }, PERIODIC_NUDGE_MS);
-  void engine.start();
+  if (hooks.deferStart) hooks.deferStart(begin);
+  else begin();
   return {
     engine,
     dispose() {
+      disposed = true;
       engine.stop();
       clearInterval(nudge);
       unsubscribeVault();
