@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     `Lotse backend on ${url} (database: ${db.kind}${applied.length > 0 ? `, applied migrations ${applied.join(', ')}` : ''})`,
     ...httpsLines,
   ];
+  if (!https && host === '127.0.0.1') lines.push('Reachable from this computer only; for a tablet in the local network: npm run start:https (README).');
   if (!existsSync(`${staticDir}/index.html`)) lines.push(`No built PWA in ${staticDir}: API only (run npm run build).`);
   if (seeded) {
     lines.push(
