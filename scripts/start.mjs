@@ -2,6 +2,8 @@
 // `npm start`: builds the PWA when the build is missing or older than its
 // sources, then starts the referral backend (embedded PGlite in ./data unless
 // DATABASE_URL is set) serving the app and /api on http://localhost:8080.
+// `--https` (npm run start:https, or HTTPS=1): HTTPS with a local certificate in
+// ./data/tls, reachable from a tablet in the local network (README).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +33,7 @@ if (needsBuild) {
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'server', 'main.ts')], {
   cwd: root,
   stdio: 'inherit',
-  env: { STATIC_DIR: join(root, 'dist'), ...process.env },
+  env: { STATIC_DIR: join(root, 'dist'), ...process.env, ...(process.argv.includes('--https') ? { HTTPS: '1' } : {}) },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => server.kill(signal));

@@ -9,6 +9,7 @@ import { migrate } from './db/migrate';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT, seedDemoData } from './db/demo-seed';
+import { serveLocalHttps } from './ops/https-server';
 
 async function openDatabase(): Promise<Database> {
   const databaseUrl = process.env['DATABASE_URL'];
@@ -26,7 +27,10 @@ function parsePort(value: string | undefined): number {
 
 async function main(): Promise<void> {
   const port = parsePort(process.env['PORT']);
-  const host = process.env['HOST'] ?? '0.0.0.0';
+  const https = process.env['HTTPS'] === '1' || process.env['HTTPS'] === 'true';
+  // Loopback unless told otherwise: in production nginx in front is the only way in
+  // (docs/DEPLOYMENT.md). The HTTPS trial listens on this machine's addresses for a tablet.
+  const host = process.env['HOST'] ?? (https ? '0.0.0.0' : '127.0.0.1');
   const staticDir = resolve(process.env['STATIC_DIR'] ?? './dist');
 
   const db = await openDatabase();
@@ -40,10 +44,12 @@ async function main(): Promise<void> {
     ...(existsSync(`${staticDir}/index.html`) ? { staticDir } : {}),
   });
 
+  let closeHttps: () => Promise<void> = () => Promise.resolve();
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');
     app
       .close()
+      .then(() => closeHttps())
       .then(() => db.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
@@ -54,12 +60,22 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 
-  await app.listen({ port, host });
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  const url = `http://${shownHost}:${port}/`;
+  let url = `http://${shownHost}:${port}/`;
+  const httpsLines: string[] = [];
+  if (https) {
+    const served = await serveLocalHttps(app, { port, host, tlsDir: resolve(process.env['TLS_DIR'] ?? './data/tls') });
+    closeHttps = served.close;
+    url = served.url;
+    httpsLines.push(...served.lines);
+  } else {
+    await app.listen({ port, host });
+  }
   const lines = [
     `Lotse backend on ${url} (database: ${db.kind}${applied.length > 0 ? `, applied migrations ${applied.join(', ')}` : ''})`,
+    ...httpsLines,
   ];
+  if (!https && host === '127.0.0.1') lines.push('Reachable from this computer only; for a tablet in the local network: npm run start:https (README).');
   if (!existsSync(`${staticDir}/index.html`)) lines.push(`No built PWA in ${staticDir}: API only (run npm run build).`);
   if (seeded) {
     lines.push(

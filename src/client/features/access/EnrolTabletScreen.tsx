@@ -8,12 +8,14 @@ import { enrollDevice, signOut } from '../../sync/backend-api';
 import { RequestError } from '../../http/request';
 import type { Storage } from '../../storage';
 import { requestPersistentStorage } from '../../storage/persistence';
+import { needsSecureConnection } from '../../app/secure-context';
+import { SecureConnectionNotice } from './SecureConnectionNotice';
 import { StaffSignInForm } from './StaffSignInForm';
 
 export function EnrolTabletScreen({ storage, onEnrolled, onCancel }: { storage: Storage; onEnrolled: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [label, setLabel] = useState('');
-  const [error, setError] = useState<'label' | 'forbidden' | 'failed' | null>(null);
+  const [error, setError] = useState<'label' | 'forbidden' | 'failed' | 'insecure' | null>(null);
 
   const enrol = async (session: LoginResponse): Promise<void> => {
     setError(null);
@@ -38,7 +40,8 @@ export function EnrolTabletScreen({ storage, onEnrolled, onCancel }: { storage: 
       onEnrolled();
     } catch (e) {
       if (e instanceof RequestError && e.status === 409) await storage.device.renewDeviceId(); // answer lost earlier: retry with a fresh id
-      setError(e instanceof RequestError && e.status === 403 ? 'forbidden' : 'failed');
+      // Without a secure origin the vault cannot create its key: say that, not "try again".
+      setError(e instanceof RequestError && e.status === 403 ? 'forbidden' : needsSecureConnection() ? 'insecure' : 'failed');
     } finally {
       await signOut(session.token).catch(() => undefined);
     }
@@ -47,7 +50,7 @@ export function EnrolTabletScreen({ storage, onEnrolled, onCancel }: { storage: 
   return (
     <section className="card narrow" aria-labelledby="enrol-title">
       <h1 id="enrol-title">{t('access.enrolTitle')}</h1>
-      <p>{t('access.enrolIntro')}</p>
+      {needsSecureConnection() ? <SecureConnectionNotice /> : <p>{t('access.enrolIntro')}</p>}
       <StaffSignInForm submitLabel={t('access.enrolSubmit')} onSignedIn={enrol}>
         <div className="field">
           <label htmlFor="tablet-label">{t('access.tabletLabel')}</label>

@@ -1,17 +1,23 @@
 // A tablet that is not enrolled yet: a coordinator enrolls it, or someone uses
-// the online-only office area (administration) in this browser.
+// the online-only office area (administration) in this browser. Opened over plain
+// HTTP from another machine it cannot be enrolled, and says what is needed instead.
 import { useTranslation } from 'react-i18next';
+import { needsSecureConnection } from '../../app/secure-context';
+import { SecureConnectionNotice } from './SecureConnectionNotice';
 
 export function WelcomeScreen({ onEnrol, onOffice }: { onEnrol: () => void; onOffice: () => void }) {
   const { t } = useTranslation(['common', 'office']);
+  const insecure = needsSecureConnection();
   return (
     <section className="card narrow" aria-labelledby="welcome-title">
       <h1 id="welcome-title">{t('access.welcomeTitle')}</h1>
-      <p>{t('access.welcomeText')}</p>
+      {insecure ? <SecureConnectionNotice /> : <p>{t('access.welcomeText')}</p>}
       <div className="actions actions--stacked">
-        <button type="button" className="button button--primary button--large" onClick={onEnrol}>
-          {t('access.enrolTitle')}
-        </button>
+        {!insecure && (
+          <button type="button" className="button button--primary button--large" onClick={onEnrol}>
+            {t('access.enrolTitle')}
+          </button>
+        )}
         <button type="button" className="button button--large" onClick={onOffice}>
           {t('office:openOffice')}
         </button>
