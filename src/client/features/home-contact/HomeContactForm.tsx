@@ -21,10 +21,10 @@ import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNot
 import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
-import { useFormDraft } from '../../app/useFormDraft';
-import { ChoiceChips } from '../../app/ChoiceChips';
-import { FormActions } from '../../app/FormActions';
-import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { useFormDraft } from '../../forms/useFormDraft';
+import { ChoiceChips } from '../../forms/ChoiceChips';
+import { FormActions } from '../../forms/FormActions';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 import { ConsentMissingError } from '../../../domain/consent';
 

@@ -23,10 +23,11 @@ import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNot
 import { correctionDraftId } from '../records/work-items';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
-import { useFormDraft } from '../../app/useFormDraft';
-import { ChoiceChips, YesNoChips } from '../../app/ChoiceChips';
-import { FormActions } from '../../app/FormActions';
-import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { useFormDraft } from '../../forms/useFormDraft';
+import { ChoiceChips } from '../../forms/ChoiceChips';
+import { YesNoChips } from '../../forms/YesNoChips';
+import { FormActions } from '../../forms/FormActions';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 
 export const MEDIATION_DRAFT_ID = 'mediation:new';

@@ -2,7 +2,7 @@
 // then autosaves every change (debounced) and flushes it before an app update reloads.
 import { useEffect, useState } from 'react';
 import type { FieldValues, UseFormReturn } from 'react-hook-form';
-import { useAppServices } from './AppContext';
+import { useAppServices } from '../app/AppContext';
 import { DraftAutosave } from './DraftAutosave';
 
 interface FormDraftOptions<T extends FieldValues> {
