@@ -4,7 +4,10 @@
 // is valid, a valid save writes record + outbox, and a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../../src/client/features/home-contact/HomeContactForm';
+import { HomeContactForm } from '../../../../../src/client/features/home-contact/HomeContactForm';
+import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
+
+const HOME_CONTACT_DRAFT_ID = WORKFLOWS.homeContact.newDraftId;
 import { initI18n } from '../../../../../src/client/i18n';
 import type { Storage } from '../../../../../src/client/storage';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';

@@ -6,7 +6,8 @@
 // number stays); a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { MediationForm, MEDIATION_DRAFT_ID } from '../../../../../src/client/features/mediation/MediationForm';
+import { MediationForm } from '../../../../../src/client/features/mediation/MediationForm';
+import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
 import { MediationSummary } from '../../../../../src/client/features/mediation/MediationSummary';
 import { initI18n } from '../../../../../src/client/i18n';
 import type { Storage } from '../../../../../src/client/storage';
@@ -15,6 +16,8 @@ import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/mediation.json';
 import cases from '../../../../../locales/de/cases.json';
+
+const MEDIATION_DRAFT_ID = WORKFLOWS.mediation.newDraftId;
 
 const SITES = [
   { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
