@@ -147,7 +147,9 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
   // What the autosave callbacks must see between renders (set together with the state).
   const caseRef = useRef<string | null>(boundCase ?? null);
   const latest = useRef({ draft, values });
-  latest.current = { draft, values };
+  useEffect(() => {
+    latest.current = { draft, values };
+  }, [draft, values]);
   const snapshot = useCallback(() => latest.current.draft.write(caseRef.current, latest.current.values()), []);
 
   useEffect(() => {
@@ -214,6 +216,8 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
     }
   };
 
+  // As any workflow's kind: the content handed to `save` is typed per kind by the caller.
+  const kind: WorkflowKind = workflow.kind;
   const save: RecordForm<K>['save'] = async (prepared) => {
     setAttempted(true);
     setProblem(null);
@@ -223,8 +227,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
       return;
     }
     setSaving(true);
-    // Typed per kind by the caller; as any workflow's content from here on.
-    const content = (typeof prepared === 'function' ? await prepared() : prepared) as WorkflowContent<WorkflowKind> | null;
+    const content = typeof prepared === 'function' ? await prepared() : prepared;
     if (content === null) {
       setSaving(false);
       setProblem({ kind: 'saveFailed' });
@@ -232,7 +235,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
     }
     await commit(async (context) => {
       if (target) await storage.records.saveCorrection(await correctedRecord(target, content, context), { draftId });
-      else await storage.records.saveRecord(await newRecord(workflow.kind as WorkflowKind, content, recordCase, context), { draftId });
+      else await storage.records.saveRecord(await newRecord(kind, content, recordCase, context), { draftId });
     }, true);
   };
 

@@ -1,6 +1,6 @@
 // The record form lifecycle for a form whose values live in react-hook-form,
 // validated with the record kind's shared zod schema (the one the server uses).
-import { useCallback, useEffect, useMemo, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useForm, type DefaultValues, type FieldValues, type UseFormReturn } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { z } from 'zod';
@@ -28,7 +28,7 @@ export interface RhfRecordFormOptions<K extends WorkflowKind, V extends FieldVal
 
 export function useRhfRecordForm<K extends WorkflowKind, V extends FieldValues>(
   options: RhfRecordFormOptions<K, V>,
-): { values: UseFormReturn<V>; form: RecordForm<K>; onSubmit: (event?: FormEvent) => Promise<void> } {
+): { values: UseFormReturn<V>; form: RecordForm<K>; onSubmit: ReturnType<UseFormReturn<V>['handleSubmit']> } {
   const { workflow, props, schema, defaults, fromRecord, toContent, ready = true, onRestored } = options;
   const values = useForm<V>({
     // The resolver's input and output types are the schema's; V is what the fields hold while typing.
@@ -36,8 +36,8 @@ export function useRhfRecordForm<K extends WorkflowKind, V extends FieldValues>(
     defaultValues: defaults(),
   });
   const { reset, getValues, subscribe, handleSubmit } = values;
-  const keys = Object.keys(schema.shape);
-  const draft = useMemo(() => options.draft ?? valuesDraft<V>(keys), [options.draft, keys.join()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const given = options.draft;
+  const draft = useMemo(() => given ?? valuesDraft<V>(Object.keys(schema.shape)), [given, schema]);
 
   const form = useRecordForm<K, Partial<V>>({
     workflow,
@@ -50,7 +50,8 @@ export function useRhfRecordForm<K extends WorkflowKind, V extends FieldValues>(
     apply: useCallback(
       (start) => {
         if (start.from === 'draft') {
-          reset({ ...defaults(), ...start.values } as DefaultValues<V>);
+          // A draft's values over today's defaults (keys a draft lacks keep their default).
+          reset(Object.assign({}, defaults(), start.values));
           onRestored?.();
         } else reset(start.from === 'correction' ? fromRecord(start.record) : defaults());
       },

@@ -2,7 +2,7 @@
 // notice or intro, "draft restored", the case (looked up, or linked when the
 // record may be anonymous), the district when the registry asks for it, the
 // note with the personal-data hint, and save/cancel with the save problem.
-import type { FormEvent, ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { FormActions } from '../../forms/FormActions';
@@ -64,7 +64,7 @@ export function RecordFormShell<K extends WorkflowKind>({
   formClassName?: string;
   /** While a full-screen instruction is over the form. */
   inert?: boolean;
-  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  onSubmit: NonNullable<ComponentProps<'form'>['onSubmit']>;
   /** Label of the case number (a case is required). */
   caseLabel?: string;
   /** Id of the read-only case number once a case is picked. */
