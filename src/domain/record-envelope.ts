@@ -25,6 +25,7 @@ import type {
   ConsentRefusalRecord,
   ConsentWithdrawalRecord,
   HomeContactRecord,
+  RecordKind,
   SyncRecord,
 } from '../shared/records/sync-record';
 
@@ -40,12 +41,12 @@ export const FORM_VERSIONS = {
   referral: '1.0',
 } as const;
 
-interface Context {
+export interface RecordContext {
   deviceId: string;
   now: Date;
 }
 
-async function envelope<K extends keyof typeof FORM_VERSIONS, C>(kind: K, schemaVersion: number, caseNumber: string | null, content: C, context: Context) {
+async function envelope<K extends keyof typeof FORM_VERSIONS, C>(kind: K, schemaVersion: number, caseNumber: string | null, content: C, context: RecordContext) {
   return {
     id: uuidv7(context.now.getTime()),
     kind,
@@ -60,36 +61,60 @@ async function envelope<K extends keyof typeof FORM_VERSIONS, C>(kind: K, schema
   };
 }
 
-export async function newHomeContactRecord(content: HomeContactContent, context: Context, caseNumber: string | null = null): Promise<HomeContactRecord> {
-  return { ...(await envelope('homeContact', HOME_CONTACT_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: HOME_CONTACT_SCHEMA_VERSION };
+/** The content schema version each kind is written with (the server reads older ones too). */
+const SCHEMA_VERSIONS = {
+  homeContact: HOME_CONTACT_SCHEMA_VERSION,
+  consent: CONSENT_SCHEMA_VERSION,
+  consentRefusal: CONSENT_REFUSAL_SCHEMA_VERSION,
+  consentWithdrawal: CONSENT_WITHDRAWAL_SCHEMA_VERSION,
+  welcomeVisit: WELCOME_VISIT_SCHEMA_VERSION,
+  welcomeVisitAttempt: WELCOME_VISIT_SCHEMA_VERSION,
+  mediation: MEDIATION_SCHEMA_VERSION,
+  screening: SCREENING_SCHEMA_VERSION,
+  referral: REFERRAL_SCHEMA_VERSION,
+} as const satisfies Record<RecordKind, number>;
+
+type RecordOf<K extends RecordKind> = Extract<SyncRecord, { kind: K }>;
+
+/**
+ * The first revision of a record of any kind. The record schemas decide which
+ * kinds must name a case; the typed helpers below say it in their signatures.
+ */
+export async function newRecord<K extends RecordKind>(kind: K, content: RecordOf<K>['content'], caseNumber: string | null, context: RecordContext): Promise<RecordOf<K>> {
+  // The envelope has exactly the fields of every kind's record; the kind ties content and schema version together.
+  return (await envelope(kind, SCHEMA_VERSIONS[kind], caseNumber, content, context)) as unknown as RecordOf<K>;
 }
 
-export async function newConsentRecord(content: ConsentContent, caseNumber: string, context: Context): Promise<ConsentRecord> {
-  return { ...(await envelope('consent', CONSENT_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: CONSENT_SCHEMA_VERSION, caseNumber };
+export function newHomeContactRecord(content: HomeContactContent, context: RecordContext, caseNumber: string | null = null): Promise<HomeContactRecord> {
+  return newRecord('homeContact', content, caseNumber, context);
 }
 
-export async function newConsentRefusalRecord(content: ConsentRefusalContent, context: Context): Promise<ConsentRefusalRecord> {
-  return { ...(await envelope('consentRefusal', CONSENT_REFUSAL_SCHEMA_VERSION, null, content, context)), schemaVersion: CONSENT_REFUSAL_SCHEMA_VERSION, caseNumber: null };
+export function newConsentRecord(content: ConsentContent, caseNumber: string, context: RecordContext): Promise<ConsentRecord> {
+  return newRecord('consent', content, caseNumber, context);
 }
 
-export async function newConsentWithdrawalRecord(content: ConsentWithdrawalContent, caseNumber: string, context: Context): Promise<ConsentWithdrawalRecord> {
-  return { ...(await envelope('consentWithdrawal', CONSENT_WITHDRAWAL_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: CONSENT_WITHDRAWAL_SCHEMA_VERSION, caseNumber };
+export function newConsentRefusalRecord(content: ConsentRefusalContent, context: RecordContext): Promise<ConsentRefusalRecord> {
+  return newRecord('consentRefusal', content, null, context);
 }
 
-export async function newWelcomeVisitRecord(content: WelcomeVisitContent, caseNumber: string, context: Context): Promise<WelcomeVisitRecord> {
-  return { ...(await envelope('welcomeVisit', WELCOME_VISIT_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: WELCOME_VISIT_SCHEMA_VERSION, caseNumber };
+export function newConsentWithdrawalRecord(content: ConsentWithdrawalContent, caseNumber: string, context: RecordContext): Promise<ConsentWithdrawalRecord> {
+  return newRecord('consentWithdrawal', content, caseNumber, context);
 }
 
-export async function newWelcomeVisitAttemptRecord(content: WelcomeVisitAttemptContent, context: Context): Promise<WelcomeVisitAttemptRecord> {
-  return { ...(await envelope('welcomeVisitAttempt', WELCOME_VISIT_SCHEMA_VERSION, null, content, context)), schemaVersion: WELCOME_VISIT_SCHEMA_VERSION, caseNumber: null };
+export function newWelcomeVisitRecord(content: WelcomeVisitContent, caseNumber: string, context: RecordContext): Promise<WelcomeVisitRecord> {
+  return newRecord('welcomeVisit', content, caseNumber, context);
 }
 
-export async function newMediationRecord(content: MediationContent, context: Context, caseNumber: string | null = null): Promise<MediationRecord> {
-  return { ...(await envelope('mediation', MEDIATION_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: MEDIATION_SCHEMA_VERSION };
+export function newWelcomeVisitAttemptRecord(content: WelcomeVisitAttemptContent, context: RecordContext): Promise<WelcomeVisitAttemptRecord> {
+  return newRecord('welcomeVisitAttempt', content, null, context);
 }
 
-export async function newScreeningRecord(content: ScreeningContent, caseNumber: string, context: Context): Promise<ScreeningRecord> {
-  return { ...(await envelope('screening', SCREENING_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: SCREENING_SCHEMA_VERSION, caseNumber };
+export function newMediationRecord(content: MediationContent, context: RecordContext, caseNumber: string | null = null): Promise<MediationRecord> {
+  return newRecord('mediation', content, caseNumber, context);
+}
+
+export function newScreeningRecord(content: ScreeningContent, caseNumber: string, context: RecordContext): Promise<ScreeningRecord> {
+  return newRecord('screening', content, caseNumber, context);
 }
 
 /**
@@ -97,7 +122,7 @@ export async function newScreeningRecord(content: ScreeningContent, caseNumber: 
  * id and kind, revision + 1, the new content and its hash. The case stays the
  * one the record was made for.
  */
-export async function correctedRecord<R extends SyncRecord>(previous: R, content: R['content'], context: Context): Promise<R> {
+export async function correctedRecord<R extends SyncRecord>(previous: R, content: R['content'], context: RecordContext): Promise<R> {
   return {
     ...previous,
     formVersion: FORM_VERSIONS[previous.kind],
@@ -109,6 +134,6 @@ export async function correctedRecord<R extends SyncRecord>(previous: R, content
   };
 }
 
-export async function newReferralRecord(content: ReferralContent, caseNumber: string, context: Context): Promise<ReferralRecord> {
-  return { ...(await envelope('referral', REFERRAL_SCHEMA_VERSION, caseNumber, content, context)), schemaVersion: REFERRAL_SCHEMA_VERSION, caseNumber };
+export function newReferralRecord(content: ReferralContent, caseNumber: string, context: RecordContext): Promise<ReferralRecord> {
+  return newRecord('referral', content, caseNumber, context);
 }

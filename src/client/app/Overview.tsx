@@ -2,43 +2,49 @@
 // state of each entry (not yet sent / sent / rejected with reason).
 import { useTranslation } from 'react-i18next';
 import { RecordList } from '../features/records/RecordList';
+import { workflowsFor, type WorkflowKind } from '../features/workflows/registry';
 import { useAppServices } from './AppContext';
 
-export type WorkView = 'newHomeContact' | 'consent' | 'withdraw' | 'findCase' | 'mediation' | 'welcomeVisit' | 'screening' | 'reviewQueue';
+/** What the overview's buttons open. */
+export type OverviewChoice =
+  | { kind: 'form'; workflow: WorkflowKind }
+  | { kind: 'consent' }
+  | { kind: 'findCase' }
+  | { kind: 'withdraw' }
+  | { kind: 'reviewQueue' };
 
-export function Overview({ onOpen, onSecondCheck }: { onOpen: (view: WorkView) => void; onSecondCheck?: (recordId: string) => void }) {
+export function Overview({ onOpen, onSecondCheck }: { onOpen: (choice: OverviewChoice) => void; onSecondCheck?: (recordId: string) => void }) {
   const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit', 'screening', 'approval']);
   const { storage } = useAppServices();
-  const isApprover = storage.vault.unlockedUser?.roles.includes('approver') ?? false;
+  const roles = storage.vault.unlockedUser?.roles ?? [];
+  const isApprover = roles.includes('approver');
   return (
     <>
       <section className="card start-actions" aria-labelledby="new-record-title">
         <h1 id="new-record-title" className="visually-hidden">
           {t('app.name')}
         </h1>
-        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('consent'); }}>
+        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen({ kind: 'consent' }); }}>
           {t('consent.start')}
         </button>
-        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('newHomeContact'); }}>
-          {t('home-contact:new')}
-        </button>
-        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('screening'); }}>
-          {t('screening:new')}
-        </button>
-        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('welcomeVisit'); }}>
-          {t('welcome-visit:new')}
-        </button>
-        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen('mediation'); }}>
-          {t('mediation:new')}
-        </button>
-        <button type="button" className="button button--large button--wide" onClick={() => { onOpen('findCase'); }}>
+        {workflowsFor(roles).map((workflow) => (
+          <button
+            key={workflow.kind}
+            type="button"
+            className="button button--primary button--large button--wide"
+            onClick={() => { onOpen({ kind: 'form', workflow: workflow.kind }); }}
+          >
+            {t(workflow.overviewLabel)}
+          </button>
+        ))}
+        <button type="button" className="button button--large button--wide" onClick={() => { onOpen({ kind: 'findCase' }); }}>
           {t('consent.find')}
         </button>
-        <button type="button" className="button button--large button--wide" onClick={() => { onOpen('withdraw'); }}>
+        <button type="button" className="button button--large button--wide" onClick={() => { onOpen({ kind: 'withdraw' }); }}>
           {t('consent.withdraw')}
         </button>
         {isApprover && (
-          <button type="button" className="button button--large button--wide" onClick={() => { onOpen('reviewQueue'); }}>
+          <button type="button" className="button button--large button--wide" onClick={() => { onOpen({ kind: 'reviewQueue' }); }}>
             {t('approval:queue.open')}
           </button>
         )}

@@ -14,7 +14,7 @@ import { authorStatement, keyFingerprint, REVIEW_COMMENT_MAX_LENGTH, verifyState
 import { syncRecordSchema, type SyncRecord } from '../../../shared/records/sync-record';
 import { contentHash } from '../../../shared/content-hash';
 import { subjectOf } from '../../../domain/four-eyes';
-import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { RecordDetail } from './RecordDetail';
 import { statementFor, submissionFor } from './review-signing';
 

@@ -10,7 +10,7 @@ import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import type { StoredRecord } from '../../storage';
 import { keyFingerprint, REVIEW_COMMENT_MAX_LENGTH, type ReviewDecision } from '../../../shared/four-eyes';
-import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { RecordDetail } from './RecordDetail';
 import { statementFor, submissionFor } from './review-signing';
 

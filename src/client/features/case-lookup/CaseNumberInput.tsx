@@ -12,7 +12,7 @@ export interface CaseNumberInputProps {
   /** Called with the canonical case number once one is typed or scanned correctly. */
   onFound: (caseNumber: string) => void;
   /** A label other than "Fallnummer", if the screen needs one. */
-  label?: string;
+  label?: string | undefined;
 }
 
 export function CaseNumberInput({ onFound, label }: CaseNumberInputProps) {

@@ -12,18 +12,38 @@ import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useWorkNavigation } from '../../app/WorkNavigation';
 import { canCorrect, parseDraftId, type DraftItem } from './work-items';
-import { HomeContactSummary } from '../home-contact/HomeContactSummary';
-import { MediationSummary } from '../mediation/MediationSummary';
-import { ScreeningSummary } from '../screening/ScreeningSummary';
 import { ReferralSummary } from '../referral/ReferralSummary';
-import { WelcomeVisitAttemptSummary, WelcomeVisitSummary } from '../welcome-visit/WelcomeVisitSummary';
+import { WelcomeVisitAttemptSummary } from '../welcome-visit/WelcomeVisitSummary';
+import { WORKFLOWS, type WorkflowRecord } from '../workflows/registry';
+import type { ComponentType } from 'react';
 import { ReviewStatus } from '../approval/ReviewStatus';
+
+/** A workflow's record by its registry summary (with its case when the workflow is about one). */
+function WorkflowSummary({ record }: { record: WorkflowRecord }) {
+  const { t } = useTranslation();
+  const workflow = WORKFLOWS[record.kind];
+  // The registry pairs each kind with the summary of its own content.
+  const Summary = workflow.Summary as ComponentType<{ content: WorkflowRecord['content'] }>;
+  return (
+    <>
+      <Summary content={record.content} />
+      {workflow.caseLink === 'required' && (
+        <bdi dir="ltr" className="case-number-text record__meta">
+          {t('consent.caseNumberLabel', { caseNumber: record.caseNumber ?? '' })}
+        </bdi>
+      )}
+    </>
+  );
+}
 
 function Summary({ envelope }: { envelope: SyncRecord }) {
   const { t } = useTranslation();
   switch (envelope.kind) {
     case 'homeContact':
-      return <HomeContactSummary content={envelope.content} />;
+    case 'mediation':
+    case 'welcomeVisit':
+    case 'screening':
+      return <WorkflowSummary record={envelope} />;
     case 'consent':
     case 'consentWithdrawal':
       return (
@@ -36,28 +56,8 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
       );
     case 'consentRefusal':
       return <span className="record__title">{t('consent.kinds.consentRefusal')}</span>;
-    case 'mediation':
-      return <MediationSummary content={envelope.content} />;
-    case 'welcomeVisit':
-      return (
-        <>
-          <WelcomeVisitSummary content={envelope.content} />
-          <bdi dir="ltr" className="case-number-text record__meta">
-            {t('consent.caseNumberLabel', { caseNumber: envelope.caseNumber })}
-          </bdi>
-        </>
-      );
     case 'welcomeVisitAttempt':
       return <WelcomeVisitAttemptSummary content={envelope.content} />;
-    case 'screening':
-      return (
-        <>
-          <ScreeningSummary content={envelope.content} />
-          <bdi dir="ltr" className="case-number-text record__meta">
-            {t('consent.caseNumberLabel', { caseNumber: envelope.caseNumber })}
-          </bdi>
-        </>
-      );
     case 'referral':
       return <ReferralSummary recordId={envelope.id} content={envelope.content} caseNumber={envelope.caseNumber} />;
   }

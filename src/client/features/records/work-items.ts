@@ -1,44 +1,31 @@
 // What the record list offers besides saved records: unfinished drafts (of a
 // new record or of a correction) and the "Correct" action. Draft ids name
 // their form, so a draft can be listed and continued without opening it.
-import type { RecordKind, SyncRecord } from '../../../shared/records/sync-record';
+import { CORRECTION_MARK, correctionDraftId } from '../../forms/draft-ids';
 import type { StoredRecord } from '../../storage';
 import { ANY_OWNER } from '../../storage/record-store';
+import { WORKFLOWS, WORKFLOW_KINDS, isWorkflowKind, type WorkflowKind, type WorkflowRecord } from '../workflows/registry';
 
 /** Record kinds whose workflow form can open a correction (prefilled with the saved content). */
-export const CORRECTION_FORM_KINDS = ['homeContact', 'mediation', 'welcomeVisit', 'screening'] as const satisfies readonly RecordKind[];
-export type CorrectionFormKind = (typeof CORRECTION_FORM_KINDS)[number];
-export type CorrectionTarget = Extract<SyncRecord, { kind: CorrectionFormKind }>;
+export type CorrectionFormKind = WorkflowKind;
+export type CorrectionTarget = WorkflowRecord;
+export type NewRecordForm = WorkflowKind;
 
-/** Forms of new records and the draft id each autosaves under. */
-export const NEW_RECORD_DRAFTS = {
-  homeContact: 'homeContact:new',
-  mediation: 'mediation:new',
-  welcomeVisit: 'welcomeVisit:new',
-  screening: 'screening:new',
-} as const;
-export type NewRecordForm = keyof typeof NEW_RECORD_DRAFTS;
-
-const CORRECTION_MARK = ':correct:';
-
-/** Each correction autosaves under its own id, per record: two corrections never share a draft. */
-export function correctionDraftId(record: Pick<SyncRecord, 'kind' | 'id'>): string {
-  return `${record.kind}${CORRECTION_MARK}${record.id}`;
-}
+export { correctionDraftId };
 
 export type DraftItem =
   | { type: 'new'; form: NewRecordForm; formId: string; updatedAt: string }
   | { type: 'correction'; kind: CorrectionFormKind; recordId: string; formId: string; updatedAt: string };
 
+/** A kind is corrected on a form when it has one (registry) and may be corrected at all (domain rule). */
 function isCorrectionFormKind(kind: string): kind is CorrectionFormKind {
-  return (CORRECTION_FORM_KINDS as readonly string[]).includes(kind);
+  return isWorkflowKind(kind) && WORKFLOWS[kind].correctable;
 }
 
 /** Reads a stored draft id; undefined for ids no form of this version writes. */
 export function parseDraftId(formId: string, updatedAt: string): DraftItem | undefined {
-  for (const [form, id] of Object.entries(NEW_RECORD_DRAFTS) as [NewRecordForm, string][]) {
-    if (id === formId) return { type: 'new', form, formId, updatedAt };
-  }
+  const form = WORKFLOW_KINDS.find((kind) => WORKFLOWS[kind].newDraftId === formId);
+  if (form !== undefined) return { type: 'new', form, formId, updatedAt };
   const at = formId.indexOf(CORRECTION_MARK);
   if (at <= 0) return undefined;
   const kind = formId.slice(0, at);

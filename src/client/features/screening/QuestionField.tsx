@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnswerValue, Question } from '../../../domain/questionnaire';
 import { SCREENING_NOTE_MAX_LENGTH } from '../../../shared/records/screening';
-import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { textIn, type StaffTextLanguage } from './definition';
 
 export interface QuestionFieldProps {

@@ -4,42 +4,32 @@
 // it section by section in the staff language, applies its skip rules live,
 // evaluates the answers as they come and — the moment an answer signals acute
 // danger — shows the child-protection instruction full screen, offline.
-// The draft (case number and answers) autosaves sealed on every change.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// The draft (case number and answers), the case, the district and saving are
+// the shared record form's (features/workflows); the answers stay in this
+// form's own state, driven by the definition.
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ConsentMissingError } from '../../../domain/consent';
 import { evaluate, SUPPORT_NEEDS, type AnswerValue, type LoadResult, type SupportNeed } from '../../../domain/questionnaire';
 import { matchOffers, DEFAULT_OFFER_LIMIT } from '../../../domain/offer-matching';
-import { correctedRecord, newScreeningRecord } from '../../../domain/record-envelope';
-import type { ScreeningRecord } from '../../../shared/records/sync-record';
-import { CorrectionNotice, useCorrectionProblem } from '../records/CorrectionNotice';
-import { correctionDraftId } from '../records/work-items';
 import { contentHash } from '../../../shared/content-hash';
 import { SCREENING_NOTE_MAX_LENGTH, screeningContentSchema, type ScreeningContent } from '../../../shared/records/screening';
 import { useAppServices } from '../../app/AppContext';
-import { DraftAutosave } from '../../app/DraftAutosave';
 import { useStoredValue } from '../../app/useStoredValue';
-import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
-import { PersonalDataHint } from '../family-card/PersonalDataHint';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { caseDraft, useRecordForm, type FormStart } from '../../forms/useRecordForm';
+import { RecordFormShell } from '../workflows/RecordFormShell';
+import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
 import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn, visibleAnswers } from './definition';
 import { EmergencyInstruction } from './EmergencyInstruction';
 import { QuestionField } from './QuestionField';
-import { DistrictField, withDistrict } from '../district/DistrictField';
+import { withDistrict } from '../district/DistrictField';
 import { QuestionnaireNotice } from './QuestionnaireNotice';
-import { FormActions } from '../../app/FormActions';
 import type { ReactNode } from 'react';
-
-export const SCREENING_DRAFT_ID = 'screening:new';
 
 const OVERRIDE_REASON_MIN = 5;
 
-type SaveProblem = 'consentMissing' | 'caseWithdrawn' | 'saveFailed';
-
-/** What the draft holds: the case number (if one was entered) and the answers, hidden ones included. */
-interface ScreeningDraft {
-  caseNumber: string | null;
-  answers: Record<string, AnswerValue>;
-}
+/** The draft: the case number (if one was entered) and the answers, hidden ones included. */
+const DRAFT = caseDraft('answers', readAnswers);
 
 /** The family's language for ranking offers: a language other than German if one was named. */
 function familyLanguageOf(value: AnswerValue | undefined): string | undefined {
@@ -47,30 +37,19 @@ function familyLanguageOf(value: AnswerValue | undefined): string | undefined {
   return value.find((language) => language !== 'de' && language !== 'other') ?? (value.includes('de') ? 'de' : undefined);
 }
 
-function readDraft(raw: unknown): ScreeningDraft | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const { caseNumber, answers } = raw as { caseNumber?: unknown; answers?: unknown };
-  if (!answers || typeof answers !== 'object') return null;
-  return { caseNumber: typeof caseNumber === 'string' ? caseNumber : null, answers: readAnswers(answers) };
-}
-
+/**
+ * `correction`: a saved screening to correct: its case stays, its answers, override and ticked offers
+ * are prefilled, and saving writes its next revision — scored by the definition in use now, which
+ * the revision records (normally the same one).
+ */
 export function ScreeningForm({
-  onDone,
-  caseNumber,
   definition,
-  correction,
-}: {
-  onDone: () => void;
-  caseNumber?: string | undefined;
-  /**
-   * A saved screening to correct: its case stays, its answers, override and ticked offers are
-   * prefilled, and saving writes its next revision — scored by the definition in use now, which
-   * the revision records (normally the same one).
-   */
-  correction?: ScreeningRecord | undefined;
+  ...props
+}: WorkflowFormProps<'screening'> & {
   /** The checked questionnaire; unless given (tests), the municipality's last good one or the built-in default. */
   definition?: LoadResult;
 }) {
+  const { onDone } = props;
   const { t, i18n } = useTranslation('screening');
   const language = staffTextLanguage(i18n.language);
   const { storage } = useAppServices();
@@ -100,50 +79,27 @@ export function ScreeningForm({
       </section>
     );
   }
-  return (
-    <ScreeningQuestions
-      onDone={onDone}
-      caseNumber={correction ? correction.caseNumber : caseNumber}
-      loaded={loaded}
-      language={language}
-      notice={notice}
-      correction={correction}
-    />
-  );
+  return <ScreeningQuestions props={props} loaded={loaded} language={language} notice={notice} />;
 }
 
 function ScreeningQuestions({
-  onDone,
-  caseNumber,
+  props,
   loaded,
   language,
   notice,
-  correction,
 }: {
-  onDone: () => void;
-  caseNumber: string | undefined;
+  props: WorkflowFormProps<'screening'>;
   loaded: Extract<LoadResult, { ok: true }>;
   language: 'de' | 'en';
   notice: ReactNode;
-  correction: ScreeningRecord | undefined;
 }) {
   const { definition } = loaded;
   const { t } = useTranslation('screening');
-  const { storage, sync } = useAppServices();
+  const { storage } = useAppServices();
   const config = useStoredValue(storage, (s) => s.device.config());
   const catalog = useStoredValue(storage, (s) => s.device.offers());
-  const draftId = correction ? correctionDraftId(correction) : SCREENING_DRAFT_ID;
-  const [autosave] = useState(() => new DraftAutosave(storage.drafts, draftId));
-  const [correctionProblem, setCorrectionProblem, explainCorrection] = useCorrectionProblem();
-  const [started, setStarted] = useState(false);
-  const [restored, setRestored] = useState(false);
   const [answers, setAnswers] = useState<Record<string, AnswerValue>>({});
   const [invalidNumbers, setInvalidNumbers] = useState<ReadonlySet<string>>(new Set());
-  const [caseNo, setCaseNo] = useState<string | null>(caseNumber ?? null);
-  const [lookup, setLookup] = useState(caseNumber === undefined);
-  const [attempted, setAttempted] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveProblem, setSaveProblem] = useState<SaveProblem | null>(null);
   const [overrideOn, setOverrideOn] = useState(false);
   const [overrideNeed, setOverrideNeed] = useState<SupportNeed | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
@@ -153,8 +109,39 @@ function ScreeningQuestions({
   const [instructionAgain, setInstructionAgain] = useState(false);
   /** Offer ids the staff member ticked among the suggestions. */
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
-  // What the autosave callbacks must see (set together with the state).
-  const draftRef = useRef<ScreeningDraft>({ caseNumber: caseNumber ?? null, answers: {} });
+  // The answers as the autosave must see them between renders (set together with the state).
+  const answersRef = useRef<Record<string, AnswerValue>>({});
+
+  // A draft's answers, or a correction's saved answers — acute danger seen then is not announced again.
+  const apply = useCallback((start: FormStart<'screening', Record<string, AnswerValue>>) => {
+    if (start.from === 'draft') {
+      answersRef.current = start.values;
+      setAnswers(start.values);
+    } else if (start.from === 'correction') {
+      const saved = start.record.content;
+      const savedAnswers = readAnswers(saved.answers);
+      answersRef.current = savedAnswers;
+      setAnswers(savedAnswers);
+      setAcknowledged(new Set(saved.acuteDanger));
+      setTicked(new Set(saved.suggestedOffers));
+      if (saved.override) {
+        setOverrideOn(true);
+        setOverrideNeed(saved.override.supportNeed);
+        setOverrideReason(saved.override.reason);
+      }
+    }
+  }, []);
+  const values = useCallback(() => answersRef.current, []);
+  const form = useRecordForm({
+    workflow: WORKFLOWS.screening,
+    onDone: props.onDone,
+    caseNumber: props.caseNumber,
+    correction: props.correction,
+    draft: DRAFT,
+    values,
+    apply,
+  });
+  const { started, attempted } = form;
 
   const evaluation = useMemo(() => evaluate(definition, answers), [definition, answers]);
   const questions = useMemo(() => new Map(allQuestions(definition).map((q) => [q.id, q])), [definition]);
@@ -172,64 +159,12 @@ function ScreeningQuestions({
     return question ? textIn(question.label, language) : id;
   };
 
-  // Restore a draft once, or start empty.
-  useEffect(() => {
-    if (started) return;
-    let alive = true;
-    void autosave.restore().then((raw) => {
-      if (!alive) return;
-      const draft = readDraft(raw);
-      // A draft for another family's case is never applied to this case.
-      const fits = draft !== null && (caseNumber === undefined || draft.caseNumber === null || draft.caseNumber === caseNumber);
-      if (draft && fits) {
-        const forCase = caseNumber ?? draft.caseNumber;
-        draftRef.current = { caseNumber: forCase, answers: draft.answers };
-        setAnswers(draft.answers);
-        if (caseNumber === undefined && draft.caseNumber !== null) {
-          setCaseNo(draft.caseNumber);
-          setLookup(false);
-        }
-        setRestored(true);
-      } else if (correction) {
-        // A correction starts from what was saved; acute danger seen then is not announced again.
-        const saved = correction.content;
-        const savedAnswers = readAnswers(saved.answers);
-        draftRef.current = { caseNumber: correction.caseNumber, answers: savedAnswers };
-        setAnswers(savedAnswers);
-        setAcknowledged(new Set(saved.acuteDanger));
-        setTicked(new Set(saved.suggestedOffers));
-        if (saved.override) {
-          setOverrideOn(true);
-          setOverrideNeed(saved.override.supportNeed);
-          setOverrideReason(saved.override.reason);
-        }
-      }
-      setStarted(true);
-    });
-    return () => {
-      alive = false;
-    };
-  }, [autosave, caseNumber, started, correction]);
-
-  // Flush at once before an app update reloads; no timer outlives the form.
-  useEffect(() => {
-    const unguard = autosave.guard(() => draftRef.current);
-    return () => {
-      unguard();
-      autosave.dispose();
-    };
-  }, [autosave]);
-
-  const changed = (next: ScreeningDraft): void => {
-    draftRef.current = next;
-    autosave.schedule(() => draftRef.current);
-  };
-
   const answer = (id: string, value: AnswerValue | undefined, invalid = false): void => {
     // The ref is the source of truth between renders: two quick taps both count.
-    const next = Object.fromEntries(Object.entries(draftRef.current.answers).filter(([key]) => key !== id));
+    const next = Object.fromEntries(Object.entries(answersRef.current).filter(([key]) => key !== id));
     if (value !== undefined) next[id] = value;
-    changed({ ...draftRef.current, answers: next });
+    answersRef.current = next;
+    form.changed();
     setAnswers(next);
     setInvalidNumbers((current) => {
       if (current.has(id) === invalid) return current;
@@ -238,13 +173,7 @@ function ScreeningQuestions({
       else next.delete(id);
       return next;
     });
-    setSaveProblem(null);
-  };
-
-  const chooseCase = (found: string | null): void => {
-    setCaseNo(found);
-    setSaveProblem(null);
-    changed({ ...draftRef.current, caseNumber: found });
+    form.clearProblem();
   };
 
   // The instruction appears the moment an answer signals acute danger not yet acknowledged.
@@ -256,289 +185,219 @@ function ScreeningQuestions({
   const reasonTooShort = overrideOn && overrideReason.trim().length < OVERRIDE_REASON_MIN;
   const overrideMissing = overrideOn && overrideNeed === null;
 
-  const save = async (): Promise<void> => {
-    setAttempted(true);
-    setSaveProblem(null);
-    setCorrectionProblem(null);
-    const forCase = caseNo;
-    if (forCase === null || evaluation.missing.length > 0 || invalidVisible.length > 0 || reasonTooShort || overrideMissing) return;
-    setSaving(true);
+  const save = (): void => {
+    form.attempt();
+    if (form.case.caseNumber === null || evaluation.missing.length > 0 || invalidVisible.length > 0 || reasonTooShort || overrideMissing) return;
     // Only offers still suggested for the current answers count as ticked.
     const suggestedOffers = suggestions.map((offer) => offer.id).filter((id) => ticked.has(id));
-    const candidate: ScreeningContent = {
-      definitionId: definition.id,
-      definitionVersion: definition.version,
-      definitionHash: await contentHash(definition),
-      answers: visibleAnswers(answers, evaluation.visible),
-      score: evaluation.score,
-      supportNeed: evaluation.supportNeed,
-      ...(overrideOn && overrideNeed !== null ? { override: { supportNeed: overrideNeed, reason: overrideReason.trim() } } : {}),
-      acuteDanger: evaluation.acuteDanger,
-      suggestedOffers,
-      ...withDistrict(district),
-    };
-    const parsed = screeningContentSchema.safeParse(candidate);
-    if (!parsed.success) {
-      setSaveProblem('saveFailed');
-      setSaving(false);
-      return;
-    }
-    await autosave.stop(); // no autosave may outlive the draft becoming a record
-    try {
-      const context = { deviceId: await storage.device.deviceId(), now: new Date() };
-      if (correction) {
-        await storage.records.saveCorrection(await correctedRecord(correction, parsed.data, context), { draftId });
-      } else {
-        await storage.records.saveRecord(await newScreeningRecord(parsed.data, forCase, context), { draftId });
-      }
-      sync.trigger();
-      onDone();
-    } catch (error) {
-      autosave.resume();
-      await autosave.saveNow(() => draftRef.current);
-      setSaving(false);
-      if (correction && explainCorrection(error)) return;
-      setSaveProblem(error instanceof ConsentMissingError ? error.reason : 'saveFailed');
-    }
+    void form.save(async () => {
+      const candidate: ScreeningContent = {
+        definitionId: definition.id,
+        definitionVersion: definition.version,
+        definitionHash: await contentHash(definition),
+        answers: visibleAnswers(answers, evaluation.visible),
+        score: evaluation.score,
+        supportNeed: evaluation.supportNeed,
+        ...(overrideOn && overrideNeed !== null ? { override: { supportNeed: overrideNeed, reason: overrideReason.trim() } } : {}),
+        acuteDanger: evaluation.acuteDanger,
+        suggestedOffers,
+        ...withDistrict(district),
+      };
+      const parsed = screeningContentSchema.safeParse(candidate);
+      return parsed.success ? parsed.data : null;
+    });
   };
-
-  if (!started) {
-    // Questions appear once the draft (if any) is restored, so no tap can race the restore.
-    return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
-  }
 
   const missingSet = new Set(attempted ? evaluation.missing : []);
   const shownNeed = overrideOn && overrideNeed !== null ? overrideNeed : evaluation.supportNeed;
 
   return (
-    <>
-      <section className="card screening" aria-labelledby="screening-title" inert={showInstruction}>
-        <h1 id="screening-title">{t('new')}</h1>
-        {correction ? <CorrectionNotice record={correction} problem={correctionProblem} /> : <p className="hint">{t('intro')}</p>}
-        {notice}
-        {restored && (
-          <p className="notice" role="status">
-            {t('draftRestored')}
-          </p>
-        )}
-
-        <form
-          noValidate
-          className="record-form screening__form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
-          {lookup ? (
-            <CaseNumberInput
-              label={t('caseNumber')}
-              onFound={(found) => {
-                chooseCase(found);
-                setLookup(false);
-              }}
-            />
-          ) : (
-            <div className="field">
-              <label htmlFor="screening-case-number">{t('caseNumber')}</label>
-              <div className="case-lookup__row">
-                <input id="screening-case-number" className="case-lookup__input" type="text" dir="ltr" readOnly value={caseNo ?? ''} />
-                {caseNumber === undefined && (
-                  <button
-                    type="button"
-                    className="button"
-                    onClick={() => {
-                      chooseCase(null);
-                      setLookup(true);
+    <RecordFormShell
+      form={form}
+      ns="screening"
+      title={t('new')}
+      titleId="screening-title"
+      className="card screening"
+      formClassName="record-form screening__form"
+      inert={showInstruction}
+      notice={notice}
+      onSubmit={(event) => {
+        event.preventDefault();
+        save();
+      }}
+      caseLabel={t('caseNumber')}
+      caseInputId="screening-case-number"
+      district={{ value: district, onChange: setDistrict }}
+      beforeActions={
+        attempted &&
+        evaluation.missing.length > 0 && (
+          <div className="form-error" role="alert">
+            <p>{t('errors.missingRequired')}</p>
+            <ul className="screening__missing">
+              {evaluation.missing.map((id) => (
+                <li key={id}>
+                  <a
+                    href={`#screening-${id}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      const target = document.querySelector<HTMLElement>(`[data-question="${id}"] input, [data-question="${id}"] textarea`);
+                      target?.focus();
                     }}
                   >
-                    {t('changeCaseNumber')}
-                  </button>
-                )}
-              </div>
-            </div>
-          )}
-          {attempted && caseNo === null && (
-            <p className="field__error" role="alert">
-              {t('errors.caseNumberRequired')}
-            </p>
-          )}
-          <DistrictField value={district} onChange={setDistrict} />
+                    {labelOf(id)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )
+      }
+      after={
+        showInstruction && (
+          <EmergencyInstruction
+            contacts={config?.emergencyContacts ?? []}
+            questions={evaluation.acuteDanger.map(labelOf)}
+            onReturn={() => {
+              setAcknowledged(new Set(evaluation.acuteDanger));
+              setInstructionAgain(false);
+            }}
+          />
+        )
+      }
+    >
+      {definition.sections.map((section) => {
+        const shown = section.questions.filter((q) => visibleSet.has(q.id));
+        if (shown.length === 0) return null;
+        return (
+          <section key={section.id} className="screening__section" aria-labelledby={`screening-section-${section.id}`}>
+            <h2 id={`screening-section-${section.id}`}>{textIn(section.title, language)}</h2>
+            {shown.map((question) => (
+              <QuestionField
+                key={question.id}
+                question={question}
+                value={answers[question.id]}
+                language={language}
+                missing={missingSet.has(question.id)}
+                onChange={(value, invalid) => {
+                  answer(question.id, value, invalid);
+                }}
+              />
+            ))}
+          </section>
+        );
+      })}
 
-          {definition.sections.map((section) => {
-            const shown = section.questions.filter((q) => visibleSet.has(q.id));
-            if (shown.length === 0) return null;
-            return (
-              <section key={section.id} className="screening__section" aria-labelledby={`screening-section-${section.id}`}>
-                <h2 id={`screening-section-${section.id}`}>{textIn(section.title, language)}</h2>
-                {shown.map((question) => (
-                  <QuestionField
-                    key={question.id}
-                    question={question}
-                    value={answers[question.id]}
-                    language={language}
-                    missing={missingSet.has(question.id)}
-                    onChange={(value, invalid) => {
-                      answer(question.id, value, invalid);
-                    }}
-                  />
-                ))}
-              </section>
-            );
-          })}
+      <aside className="screening__evaluation" aria-labelledby="screening-evaluation-title">
+        <h2 id="screening-evaluation-title">{t('evaluation.title')}</h2>
+        <dl className="case-facts">
+          <dt>{t('evaluation.score')}</dt>
+          <dd data-testid="screening-score">{evaluation.score}</dd>
+          <dt>{t('evaluation.supportNeed')}</dt>
+          <dd data-testid="screening-support-need" data-support-need={shownNeed} className={`screening__need screening__need--${shownNeed}`}>
+            {t(`supportNeed.${shownNeed}`)}
+          </dd>
+        </dl>
+        {evaluation.missing.length > 0 && <p className="hint">{t('evaluation.openRequired', { count: evaluation.missing.length })}</p>}
+        {evaluation.acuteDanger.length > 0 && (
+          <div className="screening__danger">
+            <p>{t('evaluation.acuteDanger')}</p>
+            <button
+              type="button"
+              className="button button--danger"
+              onClick={() => {
+                setInstructionAgain(true);
+              }}
+            >
+              {t('evaluation.showInstruction')}
+            </button>
+          </div>
+        )}
+      </aside>
 
-          <aside className="screening__evaluation" aria-labelledby="screening-evaluation-title">
-            <h2 id="screening-evaluation-title">{t('evaluation.title')}</h2>
-            <dl className="case-facts">
-              <dt>{t('evaluation.score')}</dt>
-              <dd data-testid="screening-score">{evaluation.score}</dd>
-              <dt>{t('evaluation.supportNeed')}</dt>
-              <dd data-testid="screening-support-need" data-support-need={shownNeed} className={`screening__need screening__need--${shownNeed}`}>
-                {t(`supportNeed.${shownNeed}`)}
-              </dd>
-            </dl>
-            {evaluation.missing.length > 0 && <p className="hint">{t('evaluation.openRequired', { count: evaluation.missing.length })}</p>}
-            {evaluation.acuteDanger.length > 0 && (
-              <div className="screening__danger">
-                <p>{t('evaluation.acuteDanger')}</p>
-                <button
-                  type="button"
-                  className="button button--danger"
-                  onClick={() => {
-                    setInstructionAgain(true);
+      {suggestions.length > 0 && (
+        <fieldset className="choice-group screening__offers" aria-describedby="screening-offers-hint">
+          <legend>{t('offers.legend')}</legend>
+          <p id="screening-offers-hint" className="hint">
+            {t('offers.hint')}
+          </p>
+          <div className="choices screening__offer-list">
+            {suggestions.map((offer) => (
+              <label key={offer.id} className="choice choice--block screening__offer">
+                <input
+                  type="checkbox"
+                  value={offer.id}
+                  checked={ticked.has(offer.id)}
+                  onChange={(event) => {
+                    const next = new Set(ticked);
+                    if (event.target.checked) next.add(offer.id);
+                    else next.delete(offer.id);
+                    setTicked(next);
                   }}
-                >
-                  {t('evaluation.showInstruction')}
-                </button>
-              </div>
-            )}
-          </aside>
+                />
+                <span>
+                  <span className="screening__offer-name">{offer.name}</span>{' '}
+                  <span className="screening__offer-organisation">{offer.organisation}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
 
-          {suggestions.length > 0 && (
-            <fieldset className="choice-group screening__offers" aria-describedby="screening-offers-hint">
-              <legend>{t('offers.legend')}</legend>
-              <p id="screening-offers-hint" className="hint">
-                {t('offers.hint')}
-              </p>
-              <div className="choices screening__offer-list">
-                {suggestions.map((offer) => (
-                  <label key={offer.id} className="choice choice--block screening__offer">
+      <fieldset className="choice-group screening__override">
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={overrideOn}
+            onChange={(event) => {
+              setOverrideOn(event.target.checked);
+            }}
+          />
+          <span>{t('override.toggle')}</span>
+        </label>
+        {overrideOn && (
+          <>
+            <fieldset className="choice-group">
+              <legend>{t('override.level')}</legend>
+              <div className="choices">
+                {SUPPORT_NEEDS.map((need) => (
+                  <label key={need} className="choice">
                     <input
-                      type="checkbox"
-                      value={offer.id}
-                      checked={ticked.has(offer.id)}
-                      onChange={(event) => {
-                        const next = new Set(ticked);
-                        if (event.target.checked) next.add(offer.id);
-                        else next.delete(offer.id);
-                        setTicked(next);
+                      type="radio"
+                      name="screening-override"
+                      checked={overrideNeed === need}
+                      onChange={() => {
+                        setOverrideNeed(need);
                       }}
                     />
-                    <span>
-                      <span className="screening__offer-name">{offer.name}</span>{' '}
-                      <span className="screening__offer-organisation">{offer.organisation}</span>
-                    </span>
+                    <span>{t(`supportNeed.${need}`)}</span>
                   </label>
                 ))}
               </div>
+              {attempted && overrideMissing && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
             </fieldset>
-          )}
-
-          <fieldset className="choice-group screening__override">
-            <label className="choice">
-              <input
-                type="checkbox"
-                checked={overrideOn}
+            <div className="field">
+              <label htmlFor="screening-override-reason">{t('override.reason')}</label>
+              <textarea
+                id="screening-override-reason"
+                rows={2}
+                maxLength={SCREENING_NOTE_MAX_LENGTH}
+                value={overrideReason}
+                aria-describedby="screening-override-reason-hint"
+                aria-invalid={attempted && reasonTooShort ? true : undefined}
                 onChange={(event) => {
-                  setOverrideOn(event.target.checked);
+                  setOverrideReason(event.target.value);
                 }}
               />
-              <span>{t('override.toggle')}</span>
-            </label>
-            {overrideOn && (
-              <>
-                <fieldset className="choice-group">
-                  <legend>{t('override.level')}</legend>
-                  <div className="choices">
-                    {SUPPORT_NEEDS.map((need) => (
-                      <label key={need} className="choice">
-                        <input
-                          type="radio"
-                          name="screening-override"
-                          checked={overrideNeed === need}
-                          onChange={() => {
-                            setOverrideNeed(need);
-                          }}
-                        />
-                        <span>{t(`supportNeed.${need}`)}</span>
-                      </label>
-                    ))}
-                  </div>
-                  {attempted && overrideMissing && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
-                </fieldset>
-                <div className="field">
-                  <label htmlFor="screening-override-reason">{t('override.reason')}</label>
-                  <textarea
-                    id="screening-override-reason"
-                    rows={2}
-                    maxLength={SCREENING_NOTE_MAX_LENGTH}
-                    value={overrideReason}
-                    aria-describedby="screening-override-reason-hint"
-                    aria-invalid={attempted && reasonTooShort ? true : undefined}
-                    onChange={(event) => {
-                      setOverrideReason(event.target.value);
-                    }}
-                  />
-                  <p id="screening-override-reason-hint" className="hint">
-                    {t('override.reasonHint')}
-                  </p>
-                  <PersonalDataHint text={overrideReason} />
-                  {attempted && reasonTooShort && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
-                </div>
-              </>
-            )}
-          </fieldset>
-
-          {attempted && evaluation.missing.length > 0 && (
-            <div className="form-error" role="alert">
-              <p>{t('errors.missingRequired')}</p>
-              <ul className="screening__missing">
-                {evaluation.missing.map((id) => (
-                  <li key={id}>
-                    <a
-                      href={`#screening-${id}`}
-                      onClick={(event) => {
-                        event.preventDefault();
-                        const target = document.querySelector<HTMLElement>(`[data-question="${id}"] input, [data-question="${id}"] textarea`);
-                        target?.focus();
-                      }}
-                    >
-                      {labelOf(id)}
-                    </a>
-                  </li>
-                ))}
-              </ul>
+              <p id="screening-override-reason-hint" className="hint">
+                {t('override.reasonHint')}
+              </p>
+              <PersonalDataHint text={overrideReason} />
+              {attempted && reasonTooShort && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
             </div>
-          )}
-          <FormActions
-            saveLabel={t('save')}
-            cancelLabel={t('cancel')}
-            busy={saving}
-            error={saveProblem !== null ? t(`errors.${saveProblem}`) : null}
-            onCancel={() => void autosave.discard().then(onDone)}
-          />
-        </form>
-      </section>
-      {showInstruction && (
-        <EmergencyInstruction
-          contacts={config?.emergencyContacts ?? []}
-          questions={evaluation.acuteDanger.map(labelOf)}
-          onReturn={() => {
-            setAcknowledged(new Set(evaluation.acuteDanger));
-            setInstructionAgain(false);
-          }}
-        />
-      )}
-    </>
+          </>
+        )}
+      </fieldset>
+    </RecordFormShell>
   );
 }

@@ -6,7 +6,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { useAutoLock } from '../../../../src/client/app/useAutoLock';
 import { lockApp } from '../../../../src/client/app/lock';
 import { AppContext } from '../../../../src/client/app/AppContext';
-import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/features/home-contact/HomeContactForm';
+import { HomeContactForm } from '../../../../src/client/features/home-contact/HomeContactForm';
+import { WORKFLOWS } from '../../../../src/client/features/workflows/registry';
+
+const HOME_CONTACT_DRAFT_ID = WORKFLOWS.homeContact.newDraftId;
 import { initI18n } from '../../../../src/client/i18n';
 import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
 import { RequestError } from '../../../../src/client/http/request';

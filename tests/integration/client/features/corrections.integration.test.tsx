@@ -5,7 +5,10 @@
 // revision 2, keeps a draft per record, and cancelling drops only that draft.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/features/home-contact/HomeContactForm';
+import { HomeContactForm } from '../../../../src/client/features/home-contact/HomeContactForm';
+import { WORKFLOWS } from '../../../../src/client/features/workflows/registry';
+
+const HOME_CONTACT_DRAFT_ID = WORKFLOWS.homeContact.newDraftId;
 import { MediationForm } from '../../../../src/client/features/mediation/MediationForm';
 import { RecordList } from '../../../../src/client/features/records/RecordList';
 import { WorkNavigationContext, type WorkNavigation } from '../../../../src/client/app/WorkNavigation';

@@ -7,7 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { encode } from 'uqr';
 import { initI18n } from '../../../../../src/client/i18n';
 import { FamilyCard } from '../../../../../src/client/features/family-card/FamilyCard';
-import { PersonalDataHint } from '../../../../../src/client/features/family-card/PersonalDataHint';
+import { PersonalDataHint } from '../../../../../src/client/forms/PersonalDataHint';
 import { CaseNumberInput } from '../../../../../src/client/features/case-lookup/CaseNumberInput';
 import { checkSymbolFor, formatCaseNumber } from '../../../../../src/domain/case-number';
 import de from '../../../../../locales/de/family.json';

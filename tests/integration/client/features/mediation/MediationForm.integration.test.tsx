@@ -3,10 +3,11 @@
 // the shared schema's errors appear translated and nothing is stored until the
 // form is valid; a valid deployment writes record + outbox without a case; a
 // case link without a covering consent is refused with a clear message (the
-// number stays); a draft survives a remount.
+// number stays); the family's district is asked and saved; a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { MediationForm, MEDIATION_DRAFT_ID } from '../../../../../src/client/features/mediation/MediationForm';
+import { MediationForm } from '../../../../../src/client/features/mediation/MediationForm';
+import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
 import { MediationSummary } from '../../../../../src/client/features/mediation/MediationSummary';
 import { initI18n } from '../../../../../src/client/i18n';
 import type { Storage } from '../../../../../src/client/storage';
@@ -15,6 +16,9 @@ import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/mediation.json';
 import cases from '../../../../../locales/de/cases.json';
+import district from '../../../../../locales/de/district.json';
+
+const MEDIATION_DRAFT_ID = WORKFLOWS.mediation.newDraftId;
 
 const SITES = [
   { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
@@ -25,9 +29,14 @@ function mount(storage: Storage, onDone: () => void): { triggers: number[] } {
   return renderWithServices(storage, <MediationForm onDone={onDone} />);
 }
 
-async function setup(sites = SITES): Promise<{ storage: Storage; triggers: number[]; done: number[] }> {
+const DISTRICTS = [
+  { id: 'hiltrup', label: 'Hiltrup' },
+  { id: 'kinderhaus', label: 'Kinderhaus' },
+];
+
+async function setup(sites = SITES, districts: typeof DISTRICTS = []): Promise<{ storage: Storage; triggers: number[]; done: number[] }> {
   const { storage } = await unlockedTestStorage();
-  await storage.device.saveConfig(testDeviceConfig({ homeSites: sites }));
+  await storage.device.saveConfig(testDeviceConfig({ homeSites: sites, districts }));
   const done: number[] = [];
   const { triggers } = mount(storage, () => { done.push(1); });
   await screen.findByRole('heading', { name: de.new });
@@ -99,6 +108,27 @@ describe('MediationForm', () => {
     renderWithServices(storage, <MediationSummary content={content} />);
     expect(await screen.findByText(`Kita Regenbogen · ${de.with.parents}`)).toBeTruthy();
     expect(screen.getByText('فارسی').getAttribute('lang')).toBe('fa');
+  });
+
+  it('asks for the family\'s district (reports count mediation by district) and saves the chosen one', async () => {
+    const { storage, done } = await setup(SITES, DISTRICTS);
+    fillValidDeployment();
+    fireEvent.change(await screen.findByLabelText(district.label), { target: { value: 'kinderhaus' } });
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const [row] = await storage.records.listRecords();
+    expect(row?.envelope?.kind).toBe('mediation');
+    expect(row?.envelope?.content).toMatchObject({ site: 'kita-regenbogen', district: 'kinderhaus' });
+  });
+
+  it('leaves the district out when it is not stated', async () => {
+    const { storage, done } = await setup(SITES, DISTRICTS);
+    fillValidDeployment();
+    expect((await screen.findByLabelText<HTMLSelectElement>(district.label)).value).toBe('');
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => { expect(done).toHaveLength(1); });
+    const [row] = await storage.records.listRecords();
+    expect(row?.envelope?.content).not.toHaveProperty('district');
   });
 
   it('refuses a case link without consent on this tablet, says so, keeps the number and stores nothing', async () => {

@@ -7,7 +7,8 @@
 // need, and an override without a reason is refused.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { ScreeningForm, SCREENING_DRAFT_ID } from '../../../../../src/client/features/screening/ScreeningForm';
+import { ScreeningForm } from '../../../../../src/client/features/screening/ScreeningForm';
+import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
 import { ScreeningSummary } from '../../../../../src/client/features/screening/ScreeningSummary';
 import { initI18n } from '../../../../../src/client/i18n';
 import type { Storage } from '../../../../../src/client/storage';
@@ -22,6 +23,8 @@ import { renderWithServices, testDeviceConfig } from '../../../../fixtures/rende
 import definitionJson from '../../../../../src/domain/default-screening.json';
 import { answerRequiredDefault, chooseAnswer, saveScreeningConsent, screeningChoice, screeningQuestion } from '../../../../fixtures/screening';
 import de from '../../../../../locales/de/screening.json';
+
+const SCREENING_DRAFT_ID = WORKFLOWS.screening.newDraftId;
 
 const CONTACTS: DeviceConfig['emergencyContacts'] = [
   { label: 'Jugendamt Moers, ASD (Bereitschaft)', phone: '02841 201-0' },

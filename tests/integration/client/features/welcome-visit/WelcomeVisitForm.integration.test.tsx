@@ -5,7 +5,8 @@
 // schema's errors appear translated, and a week outside 1–8 warns but saves.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { WelcomeVisitForm, WELCOME_VISIT_DRAFT_ID } from '../../../../../src/client/features/welcome-visit/WelcomeVisitForm';
+import { WelcomeVisitForm } from '../../../../../src/client/features/welcome-visit/WelcomeVisitForm';
+import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
 import { initI18n } from '../../../../../src/client/i18n';
 import type { Storage } from '../../../../../src/client/storage';
 import { generateCaseNumber } from '../../../../../src/domain/case-number';
@@ -14,6 +15,8 @@ import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/welcome-visit.json';
+
+const WELCOME_VISIT_DRAFT_ID = WORKFLOWS.welcomeVisit.newDraftId;
 
 interface Setup {
   storage: Storage;

@@ -4,16 +4,19 @@
 // is valid, a valid save writes record + outbox, and a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { HomeContactForm, HOME_CONTACT_DRAFT_ID } from '../../../../src/client/features/home-contact/HomeContactForm';
-import { initI18n } from '../../../../src/client/i18n';
-import type { Storage } from '../../../../src/client/storage';
-import { unlockedTestStorage } from '../../../fixtures/client-db';
-import { renderWithServices, testDeviceConfig } from '../../../fixtures/render-with-services';
-import de from '../../../../locales/de/home-contact.json';
-import cases from '../../../../locales/de/cases.json';
-import { generateCaseNumber } from '../../../../src/domain/case-number';
-import { newConsentRecord } from '../../../../src/domain/record-envelope';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../src/shared/consent-texts';
+import { HomeContactForm } from '../../../../../src/client/features/home-contact/HomeContactForm';
+import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
+
+const HOME_CONTACT_DRAFT_ID = WORKFLOWS.homeContact.newDraftId;
+import { initI18n } from '../../../../../src/client/i18n';
+import type { Storage } from '../../../../../src/client/storage';
+import { unlockedTestStorage } from '../../../../fixtures/client-db';
+import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
+import de from '../../../../../locales/de/home-contact.json';
+import cases from '../../../../../locales/de/cases.json';
+import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { newConsentRecord } from '../../../../../src/domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
 
 const SITES = [
   { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },

@@ -1,0 +1,173 @@
+// The frame of every workflow form around its own fields: title, correction
+// notice or intro, "draft restored", the case (looked up, or linked when the
+// record may be anonymous), the district when the registry asks for it, the
+// note with the personal-data hint, and save/cancel with the save problem.
+import type { ComponentProps, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { UseFormRegisterReturn } from 'react-hook-form';
+import { FormActions } from '../../forms/FormActions';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import type { WorkflowNamespace } from '../../forms/schema-messages';
+import type { RecordForm } from '../../forms/useRecordForm';
+import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
+import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+import { DistrictField } from '../district/DistrictField';
+import { CorrectionNotice } from '../records/CorrectionNotice';
+import type { WorkflowKind } from './registry';
+
+export interface DistrictBinding {
+  value: string | undefined;
+  onChange: (district: string | undefined) => void;
+}
+
+export interface NoteBinding {
+  /** Id of the textarea (its hint is `<id>-hint`). */
+  id: string;
+  maxLength: number;
+  field: UseFormRegisterReturn;
+  /** The text as typed, for the personal-data hint. */
+  text: string;
+  error: string | null;
+}
+
+export function RecordFormShell<K extends WorkflowKind>({
+  form,
+  ns,
+  title,
+  titleId,
+  notice,
+  lead,
+  showForm = true,
+  className = 'card',
+  formClassName = 'record-form',
+  inert,
+  onSubmit,
+  caseLabel,
+  caseInputId,
+  district,
+  note,
+  beforeActions,
+  after,
+  children,
+}: {
+  form: RecordForm<K>;
+  /** The workflow's namespace: intro, draftRestored, save, cancel, noteHint, fields.note, changeCaseNumber, errors.*. */
+  ns: WorkflowNamespace;
+  title: string;
+  titleId: string;
+  /** Shown under the intro (e.g. a questionnaire that could not be used). */
+  notice?: ReactNode;
+  /** Before the form (e.g. the welcome visit's outcome question). */
+  lead?: ReactNode;
+  showForm?: boolean;
+  className?: string;
+  formClassName?: string;
+  /** While a full-screen instruction is over the form. */
+  inert?: boolean;
+  onSubmit: NonNullable<ComponentProps<'form'>['onSubmit']>;
+  /** Label of the case number (a case is required). */
+  caseLabel?: string;
+  /** Id of the read-only case number once a case is picked. */
+  caseInputId?: string;
+  district?: DistrictBinding;
+  note?: NoteBinding;
+  /** Between the fields and the buttons (e.g. the list of unanswered questions). */
+  beforeActions?: ReactNode;
+  /** After the form's card (e.g. the acute-danger instruction). */
+  after?: ReactNode;
+  children: ReactNode;
+}) {
+  const { t: typed } = useTranslation(ns);
+  // The namespace is the workflow's; every workflow namespace has these keys (see the JSDoc of `ns`).
+  const t = typed as unknown as (key: string) => string;
+  const { workflow, correction, problem, case: picked } = form;
+
+  if (!form.started) {
+    // Fields appear once the draft (if any) is restored, so no tap can race the restore.
+    return <p className="loading">{typed('app.loading', { ns: 'common' })}</p>;
+  }
+
+  const actionError =
+    problem?.kind === 'saveFailed'
+      ? t('errors.saveFailed')
+      : problem?.kind === 'consent' && workflow.caseLink === 'required'
+        ? t(`errors.${problem.reason}`)
+        : null;
+  const linkProblem: CaseLinkProblem | null =
+    problem?.kind === 'caseNumberMissing' ? 'caseNumberMissing' : problem?.kind === 'consent' ? problem.reason : null;
+  const districtField = workflow.district && district ? <DistrictField value={district.value} onChange={district.onChange} /> : null;
+
+  return (
+    <>
+      <section className={className} aria-labelledby={titleId} inert={inert}>
+        <h1 id={titleId}>{title}</h1>
+        {correction ? (
+          <CorrectionNotice record={correction} problem={problem?.kind === 'correction' ? problem.reason : null} />
+        ) : (
+          <p className="hint">{t('intro')}</p>
+        )}
+        {notice}
+        {form.restored && (
+          <p className="notice" role="status">
+            {t('draftRestored')}
+          </p>
+        )}
+        {lead}
+        {showForm && (
+          <form onSubmit={onSubmit} noValidate className={formClassName}>
+            {workflow.caseLink === 'required' && (
+              <>
+                {picked.lookup ? (
+                  <CaseNumberInput label={caseLabel} onFound={form.chooseCase} />
+                ) : (
+                  <div className="field">
+                    <label htmlFor={caseInputId}>{caseLabel}</label>
+                    <div className="case-lookup__row">
+                      <input id={caseInputId} className="case-lookup__input" type="text" dir="ltr" readOnly value={picked.caseNumber ?? ''} />
+                      {!picked.fixed && (
+                        <button type="button" className="button" onClick={form.changeCase}>
+                          {t('changeCaseNumber')}
+                        </button>
+                      )}
+                    </div>
+                  </div>
+                )}
+                {form.attempted && picked.caseNumber === null && (
+                  <p className="field__error" role="alert">
+                    {t('errors.caseNumberRequired')}
+                  </p>
+                )}
+                {districtField}
+              </>
+            )}
+
+            {children}
+
+            {workflow.caseLink === 'optional' && (
+              <>
+                {districtField}
+                {!correction && <CaseLink linked={picked.linked} onLinkedChange={form.setLinked} onCaseNumber={form.chooseCase} problem={linkProblem} />}
+              </>
+            )}
+
+            {note && (
+              <div className="field">
+                <label htmlFor={note.id}>{t('fields.note')}</label>
+                <textarea id={note.id} rows={3} maxLength={note.maxLength} aria-describedby={`${note.id}-hint`} {...note.field} />
+                <p id={`${note.id}-hint`} className="hint">
+                  {t('noteHint')}
+                </p>
+                <PersonalDataHint text={note.text} />
+                {note.error !== null && <p className="field__error">{note.error}</p>}
+              </div>
+            )}
+
+            {beforeActions}
+            <FormActions saveLabel={t('save')} cancelLabel={t('cancel')} busy={form.saving} error={actionError} onCancel={form.cancel} />
+          </form>
+        )}
+      </section>
+      {after}
+    </>
+  );
+}
