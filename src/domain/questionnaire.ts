@@ -15,8 +15,7 @@ import { OVERRIDE_REASON_MIN_LENGTH, SUPPORT_NEED_LEVELS, type SupportNeedLevel 
 export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number', 'note'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
-/** The support-need levels (one list, defined with the record schema in shared/records/screening.ts). */
-export const SUPPORT_NEEDS = SUPPORT_NEED_LEVELS;
+/** A support-need level (the one list, SUPPORT_NEED_LEVELS, is defined with the record schema in shared/records/screening.ts). */
 export type SupportNeed = SupportNeedLevel;
 export { OVERRIDE_REASON_MIN_LENGTH };
 

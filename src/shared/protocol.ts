@@ -141,6 +141,8 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const ROLES = ['fieldworker', 'approver', 'coordinator', 'partner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+/** Roles that record or approve on a tablet: only they get a key slot and may push, pull and review. */
+export const TABLET_ROLES = ['fieldworker', 'approver', 'coordinator'] as const satisfies readonly Role[];
 
 export const sessionUserSchema = z.strictObject({
   id: z.string(),

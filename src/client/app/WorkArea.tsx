@@ -2,6 +2,7 @@
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
 import { preloadable } from './preloadable';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
 import { useAppServices } from './AppContext';
@@ -15,7 +16,6 @@ import { canCorrect, parseDraftId, type CorrectionTarget } from '../features/rec
 import { WORKFLOWS, WORKFLOW_KINDS, type WorkflowFormProps, type WorkflowKind } from '../features/workflows/registry';
 import type { ComponentType } from 'react';
 
-const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
 // Each screen is its own chunk (a fast first screen); all of them are fetched
 // once the work area is idle, so the first tap on a workflow does not wait for
@@ -69,7 +69,7 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   const [view, setView] = useState<View>(OVERVIEW);
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
-  useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES, onIdle);
+  useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes, onIdle);
 
   // A draft is left behind only by a reload, a crash, a lock or an app update
   // (saving and cancelling both remove it): reopen its form so the work continues.

@@ -2,6 +2,7 @@
 // a periodic nudge (events can be missed while a tablet sleeps), unlock, the
 // pulls and data minimisation (both run by the engine, after each send), silent
 // token renewal, and the device revocation check.
+import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
 import type { Storage } from '../storage';
 import { RequestError } from '../http/request';
 import { deviceStatus, refreshSession } from './backend-api';
@@ -12,7 +13,6 @@ import { httpTransport } from './transport';
 const PERIODIC_NUDGE_MS = 30_000;
 /** Every 5 minutes online the tablet asks whether it was revoked. */
 const DEVICE_CHECK_EVERY_NUDGES = 10;
-const DEFAULT_RETENTION_DAYS = 0;
 
 export function startSync(
   storage: Storage,
@@ -82,7 +82,7 @@ export function startSync(
 
 /** Drops the content of sent records once the municipality's retention has passed. */
 async function minimise(storage: Storage): Promise<void> {
-  const retention = (await storage.device.config())?.security.retentionDaysAfterSync ?? DEFAULT_RETENTION_DAYS;
+  const retention = (await storage.device.config())?.security.retentionDaysAfterSync ?? DEFAULT_SECURITY_SETTINGS.retentionDaysAfterSync;
   await storage.records.dropSentContent(retention);
 }
 

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import { ROLES } from '../../shared/protocol';
+import { ROLES, TABLET_ROLES } from '../../shared/protocol';
 import type { LoginResponse, Role, SessionUser } from '../../shared/protocol';
 import { audit } from './audit';
 import { revokeFamily } from './revocation';
@@ -67,8 +67,8 @@ interface AccountRow {
 
 type UserRow = Omit<AccountRow, 'password_hash' | 'active'>;
 
-/** The roles that work with case data on a tablet: only they get a bound session and the escrow key. */
-export const TABLET_ROLES = ['fieldworker', 'approver', 'coordinator'] as const satisfies readonly Role[];
+/** The roles that work with case data on a tablet (one list, shared/protocol.ts): only they get a bound session and the escrow key. */
+export { TABLET_ROLES };
 
 export function holdsTabletRole(roles: readonly string[]): boolean {
   return roles.some((role) => (TABLET_ROLES as readonly string[]).includes(role));

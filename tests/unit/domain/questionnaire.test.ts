@@ -4,11 +4,9 @@ import {
   evaluate,
   isAnswered,
   loadQuestionnaire,
-  SUPPORT_NEEDS,
   visibleAnswers,
   type QuestionnaireDefinition,
 } from '../../../src/domain/questionnaire';
-import { SUPPORT_NEED_LEVELS } from '../../../src/shared/records/screening';
 
 function definition(overrides: Partial<QuestionnaireDefinition> = {}): unknown {
   return {
@@ -148,7 +146,4 @@ describe('the rules a stored screening follows', () => {
     expect(visibleAnswers({ a: ' note ', b: true, c: '', d: ['x'] }, ['a', 'c', 'd'])).toEqual({ a: 'note', d: ['x'] });
   });
 
-  it('has one list of support-need levels, shared with the record schema', () => {
-    expect(SUPPORT_NEEDS).toBe(SUPPORT_NEED_LEVELS);
-  });
 });

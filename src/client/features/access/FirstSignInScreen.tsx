@@ -3,15 +3,13 @@
 // enrolls the public key with the backend. Also renews an expired session.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LoginResponse } from '../../../shared/protocol';
+import { TABLET_ROLES, type LoginResponse } from '../../../shared/protocol';
 import { refreshConfig } from '../../sync';
 import { ensureSigningKeyEnrolled } from '../../sync/signing-key-enrollment';
 import type { Storage } from '../../storage';
 import { requestPersistentStorage } from '../../storage/persistence';
 import { SetPassphraseForm } from './SetPassphraseForm';
 
-/** Roles that record or approve on a tablet; only they get a key slot. */
-const TABLET_ROLES: ReadonlySet<string> = new Set(['fieldworker', 'approver', 'coordinator']);
 import { StaffSignInForm } from './StaffSignInForm';
 
 export function FirstSignInScreen({
@@ -44,7 +42,7 @@ export function FirstSignInScreen({
       onDone();
       return;
     }
-    if (!response.user.roles.some((role) => TABLET_ROLES.has(role))) {
+    if (!response.user.roles.some((role) => (TABLET_ROLES as readonly string[]).includes(role))) {
       setProblem('roleNotForTablet'); // partners and administrators work in the office area, never on case data here
       return;
     }

@@ -8,7 +8,7 @@ import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../shared/consent-t
 import { CONSENT_SETTINGS, type ConsentScope, type ConsentSetting } from '../../../shared/records/consent';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, SPOKEN_LANGUAGES, isFamilyLanguage, type FamilyLanguage, type SpokenLanguage } from '../../../shared/languages';
 import { generateCaseNumber } from '../../../domain/case-number';
-import { localIsoDate } from '../../../domain/home-contact';
+import { localIsoDate } from '../../../domain/dates';
 import { newConsentRecord, newConsentRefusalRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';

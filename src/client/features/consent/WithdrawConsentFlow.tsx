@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_TEXTS } from '../../../shared/consent-texts';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, isFamilyLanguage, textDirection, type FamilyLanguage } from '../../../shared/languages';
-import { localIsoDate } from '../../../domain/home-contact';
+import { localIsoDate } from '../../../domain/dates';
 import { newConsentWithdrawalRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';

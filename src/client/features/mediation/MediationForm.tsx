@@ -15,7 +15,7 @@ import {
   type MediationContent,
 } from '../../../shared/records/mediation';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
-import { localIsoDate } from '../../../domain/home-contact';
+import { localIsoDate } from '../../../domain/dates';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { ChoiceChips } from '../../forms/ChoiceChips';

@@ -11,7 +11,7 @@ import type { SUPPORT_NEED_LEVELS } from '../../../shared/records/screening';
 import type { WELCOME_OUTCOMES } from '../../../shared/records/welcome-visit';
 import type { CONTACT_KINDS, HOME_TOPICS } from '../../../shared/records/home-contact';
 import { halfYearOf, INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type TIME_TO_CONTACT_BUCKETS } from '../../../domain/indicators';
-import { localIsoDate } from '../../../domain/home-contact';
+import { localIsoDate } from '../../../domain/dates';
 import type { OfficeConnection } from '../office/office-api';
 import { RequestError } from '../../http/request';
 import { BarChart, LineChart, ReportTable } from './charts';

@@ -9,24 +9,23 @@
 // form's own state, driven by the definition.
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { evaluate, SUPPORT_NEEDS, type AnswerValue, type LoadResult, type SupportNeed } from '../../../domain/questionnaire';
+import { effectiveSupportNeed, evaluate, visibleAnswers, type AnswerValue, type LoadResult, type SupportNeed } from '../../../domain/questionnaire';
 import { matchOffers, DEFAULT_OFFER_LIMIT } from '../../../domain/offer-matching';
 import { contentHash } from '../../../shared/content-hash';
-import { SCREENING_NOTE_MAX_LENGTH, screeningContentSchema, type ScreeningContent } from '../../../shared/records/screening';
+import { OVERRIDE_REASON_MIN_LENGTH, SCREENING_NOTE_MAX_LENGTH, SUPPORT_NEED_LEVELS, screeningContentSchema, type ScreeningContent } from '../../../shared/records/screening';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { caseDraft, useRecordForm, type FormStart } from '../../forms/useRecordForm';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
-import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn, visibleAnswers } from './definition';
+import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn } from './definition';
 import { EmergencyInstruction } from './EmergencyInstruction';
 import { QuestionField } from './QuestionField';
 import { withDistrict } from '../district/DistrictField';
 import { QuestionnaireNotice } from './QuestionnaireNotice';
 import type { ReactNode } from 'react';
 
-const OVERRIDE_REASON_MIN = 5;
 
 /** The draft: the case number (if one was entered) and the answers, hidden ones included. */
 const DRAFT = caseDraft('answers', readAnswers);
@@ -182,7 +181,7 @@ function ScreeningQuestions({
 
   const visibleSet = new Set(evaluation.visible);
   const invalidVisible = [...invalidNumbers].filter((id) => visibleSet.has(id));
-  const reasonTooShort = overrideOn && overrideReason.trim().length < OVERRIDE_REASON_MIN;
+  const reasonTooShort = overrideOn && overrideReason.trim().length < OVERRIDE_REASON_MIN_LENGTH;
   const overrideMissing = overrideOn && overrideNeed === null;
 
   const save = (): void => {
@@ -209,7 +208,7 @@ function ScreeningQuestions({
   };
 
   const missingSet = new Set(attempted ? evaluation.missing : []);
-  const shownNeed = overrideOn && overrideNeed !== null ? overrideNeed : evaluation.supportNeed;
+  const shownNeed = effectiveSupportNeed({ supportNeed: evaluation.supportNeed, override: overrideOn && overrideNeed !== null ? { supportNeed: overrideNeed } : null });
 
   return (
     <RecordFormShell
@@ -360,7 +359,7 @@ function ScreeningQuestions({
             <fieldset className="choice-group">
               <legend>{t('override.level')}</legend>
               <div className="choices">
-                {SUPPORT_NEEDS.map((need) => (
+                {SUPPORT_NEED_LEVELS.map((need) => (
                   <label key={need} className="choice">
                     <input
                       type="radio"

@@ -4,9 +4,6 @@
 import defaultScreening from '../../../domain/default-screening.json';
 import { loadQuestionnaire, type AnswerValue, type LoadResult, type Question, type QuestionnaireDefinition } from '../../../domain/questionnaire';
 
-// The answer rules live in the domain; re-exported until the screening form imports them from there.
-export { isAnswered, visibleAnswers } from '../../../domain/questionnaire';
-
 /** The default definition, checked at module load (cheap; never throws). */
 export const DEFAULT_SCREENING: LoadResult = loadQuestionnaire(defaultScreening);
 

@@ -15,7 +15,7 @@ import {
   welcomeVisitContentSchema,
   type WelcomeVisitContent,
 } from '../../../shared/records/welcome-visit';
-import { localIsoDate } from '../../../domain/home-contact';
+import { localIsoDate } from '../../../domain/dates';
 import { newWelcomeVisitAttemptRecord } from '../../../domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';

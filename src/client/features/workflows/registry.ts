@@ -3,7 +3,7 @@
 // form lifecycle (forms/useRecordForm) and the work area read it. A new
 // workflow = one entry here + one content schema (shared/records) + one field list.
 import type { ComponentType } from 'react';
-import type { Role } from '../../../shared/protocol';
+import { TABLET_ROLES, type Role } from '../../../shared/protocol';
 import type { SyncRecord } from '../../../shared/records/sync-record';
 import { isCorrectableKind } from '../../../domain/corrections';
 import type { WorkflowNamespace } from '../../forms/schema-messages';
@@ -26,9 +26,6 @@ export interface WorkflowFormProps<K extends WorkflowKind> {
   /** A saved record to correct: the form opens with its content; saving writes its next revision. */
   correction?: WorkflowRecord<K> | undefined;
 }
-
-/** Roles that work on a tablet; the municipality's configuration may narrow a workflow to some of them. */
-export const TABLET_ROLES = ['fieldworker', 'approver', 'coordinator'] as const satisfies readonly Role[];
 
 export interface Workflow<K extends WorkflowKind> {
   kind: K;
