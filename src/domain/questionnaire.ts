@@ -10,7 +10,7 @@
 // and the report's parity test all use these).
 import { z } from 'zod';
 import { OFFER_FIELDS } from '../shared/offers';
-import { OVERRIDE_REASON_MIN_LENGTH, SUPPORT_NEED_LEVELS, type SupportNeedLevel } from '../shared/records/screening';
+import { OVERRIDE_REASON_MIN_LENGTH, type SupportNeedLevel } from '../shared/records/screening';
 
 export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number', 'note'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
