@@ -15,6 +15,7 @@ import { SYNC_PROTOCOL_VERSION } from '../shared/protocol';
 import type { Database } from './db/database';
 import { AdminService } from './services/admin-service';
 import { AuthService } from './services/auth-service';
+import type { SignInLimitPolicy } from './services/sign-in-limits';
 import { DeviceService } from './services/device-service';
 import { SigningKeyService } from './services/signing-key-service';
 import { SyncService } from './services/sync-service';
@@ -48,8 +49,10 @@ export interface BuildAppOptions {
   staticDir?: string;
   /** Request logging (pino to stdout); off by default, e.g. in tests. */
   logger?: boolean;
-  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (rate limiting). */
-  trustProxy?: boolean;
+  /** Behind reverse proxies: how many hops (or which proxy addresses) to believe in X-Forwarded-For. Never `true`. */
+  trustProxy?: number | string[] | false;
+  /** Sign-in limits kept in the database (per account, per client address); defaults in services/sign-in-limits.ts. */
+  signInLimits?: SignInLimitPolicy;
   /** Login attempts per IP + username; default 10 per minute. */
   loginRateLimit?: { max: number; timeWindowMs: number };
   /** Refresh attempts per IP; default 60 per minute. */
@@ -85,10 +88,16 @@ function staticCacheControl(reply: FastifyReply, filePath: string): void {
   }
 }
 
+/** A hop count becomes proxy-addr's "trust the n nearest hops" (Fastify's types take it only as a function). */
+function trustProxySetting(trust: number | string[] | false | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust ?? false;
+}
+
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: trustProxySetting(options.trustProxy),
     logger: options.logger
       ? {
           level: process.env['LOG_LEVEL'] ?? 'info',
@@ -122,7 +131,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
         manifestSrc: ["'self'"],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
-        baseUri: ["'self'"],
+        baseUri: ["'none'"],
         formAction: ["'self'"],
       },
     },
@@ -163,6 +172,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     clock,
     ...(options.tokenTtl?.accessMs === undefined ? {} : { accessTokenTtlMs: options.tokenTtl.accessMs }),
     ...(options.tokenTtl?.refreshMs === undefined ? {} : { refreshTokenTtlMs: options.tokenTtl.refreshMs }),
+    ...(options.signInLimits === undefined ? {} : { signInLimits: options.signInLimits }),
   });
   const sync = new SyncService(options.db);
   const offers = new OfferService(options.db);

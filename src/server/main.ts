@@ -19,6 +19,34 @@ async function openDatabase(): Promise<Database> {
   return openPglite({ dataDir });
 }
 
+/**
+ * Which proxies to believe about the client address (X-Forwarded-For): a hop
+ * count or a list of proxy addresses. A bare `TRUST_PROXY=true` would believe
+ * any address a client writes into the header, which defeats the sign-in limits.
+ */
+function parseTrustProxy(env: NodeJS.ProcessEnv): number | string[] | false {
+  if (env['TRUST_PROXY'] !== undefined && env['TRUST_PROXY'] !== 'false') {
+    throw new Error(
+      'TRUST_PROXY is no longer read: set TRUST_PROXY_HOPS=<number of proxies in front> or ' +
+        'TRUST_PROXY_ADDRESSES=<comma-separated proxy addresses or CIDRs> instead.',
+    );
+  }
+  const hops = env['TRUST_PROXY_HOPS'];
+  const addresses = env['TRUST_PROXY_ADDRESSES'];
+  if (hops !== undefined && addresses !== undefined) throw new Error('Set TRUST_PROXY_HOPS or TRUST_PROXY_ADDRESSES, not both.');
+  if (hops !== undefined) {
+    const count = Number(hops);
+    if (!Number.isInteger(count) || count < 1 || count > 10) throw new Error(`TRUST_PROXY_HOPS must be a whole number 1–10: ${hops}`);
+    return count;
+  }
+  if (addresses !== undefined) {
+    const list = addresses.split(',').map((address) => address.trim()).filter((address) => address !== '');
+    if (list.length === 0) throw new Error('TRUST_PROXY_ADDRESSES is empty.');
+    return list;
+  }
+  return false;
+}
+
 function parsePort(value: string | undefined): number {
   const port = Number(value ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT is not a port number: ${value ?? ''}`);
@@ -27,6 +55,7 @@ function parsePort(value: string | undefined): number {
 
 async function main(): Promise<void> {
   const port = parsePort(process.env['PORT']);
+  const trustProxy = parseTrustProxy(process.env);
   const https = process.env['HTTPS'] === '1' || process.env['HTTPS'] === 'true';
   // Loopback unless told otherwise: in production nginx in front is the only way in
   // (docs/DEPLOYMENT.md). The HTTPS trial listens on this machine's addresses for a tablet.
@@ -40,7 +69,7 @@ async function main(): Promise<void> {
   const app = buildApp({
     db,
     logger: process.env['LOG_REQUESTS'] !== 'false',
-    trustProxy: process.env['TRUST_PROXY'] === 'true',
+    trustProxy,
     ...(existsSync(`${staticDir}/index.html`) ? { staticDir } : {}),
   });
 

@@ -107,6 +107,24 @@ export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, {
     (request) => admin.updateStaff(requireSession(request).user, request.params.id, request.body),
   );
 
+  app.post(
+    '/api/admin/staff/:id/unlock-sign-in',
+    {
+      onRequest: admins,
+      schema: {
+        summary: 'Lift the sign-in lock and delays of an account after too many failed sign-ins (admin)',
+        tags: ['admin'],
+        security,
+        params: z.strictObject({ id: z.string().min(1).max(100) }),
+        response: { 204: z.undefined(), ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      await admin.unlockSignIn(requireSession(request).user, request.params.id, auth.limits);
+      return reply.code(204).send();
+    },
+  );
+
   app.get(
     '/api/admin/settings',
     {

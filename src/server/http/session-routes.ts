@@ -1,5 +1,5 @@
-// Sign in (rate-limited per IP + username), refresh (rotating), who am I, sign out.
-import type { FastifyRequest } from 'fastify';
+// Sign in (limited per account and client address in the database, plus per IP + username in memory), refresh (rotating), who am I, sign out.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -20,8 +20,13 @@ export interface SessionRoutesOptions {
   refreshRateLimit: { max: number; timeWindowMs: number };
 }
 
-function responseOf(outcome: AuthOutcome, unauthorizedMessage: string): LoginResponse {
+function responseOf(outcome: AuthOutcome, unauthorizedMessage: string, reply: FastifyReply): LoginResponse {
   if (outcome.ok) return outcome.response;
+  if (outcome.reason === 'rateLimited') {
+    // A locked account has no time to wait for: an admin must unlock it.
+    if (outcome.retryAfterSeconds !== null) void reply.header('Retry-After', String(outcome.retryAfterSeconds));
+    throw new ServiceError(429, 'rateLimited', defaultMessage('rateLimited'));
+  }
   // The tablet wipes itself on deviceRevoked.
   if (outcome.reason === 'deviceRevoked') throw new ServiceError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
   throw new ServiceError(401, 'unauthorized', unauthorizedMessage);
@@ -69,10 +74,14 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { username, password, deviceId, deviceSecret } = request.body;
       // One message for unknown user, inactive account, wrong password and a missing or wrong tablet proof.
-      return responseOf(await auth.login(username, password, deviceId, deviceSecret), 'Username or password is wrong.');
+      return responseOf(
+        await auth.login(username, password, deviceId, deviceSecret, request.ip),
+        'Username or password is wrong.',
+        reply,
+      );
     },
   );
 
@@ -96,9 +105,9 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { refreshToken, deviceId, deviceSecret } = request.body;
-      return responseOf(await auth.refresh(refreshToken, deviceId, deviceSecret), defaultMessage('unauthorized'));
+      return responseOf(await auth.refresh(refreshToken, deviceId, deviceSecret), defaultMessage('unauthorized'), reply);
     },
   );
 

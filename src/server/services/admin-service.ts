@@ -22,6 +22,7 @@ import { createStaffAccount } from './staff-accounts';
 import { audit } from './audit';
 import { isUniqueViolation } from '../db/sql-errors';
 import { revokeAccountCredentials } from './revocation';
+import type { SignInLimits } from './sign-in-limits';
 
 interface OrganisationRow {
   id: string;
@@ -205,6 +206,22 @@ export class AdminService {
       if (isUniqueViolation(error)) throw new ServiceError(409, 'conflict', 'This username is taken.');
       throw error;
     }
+  }
+
+  /**
+   * Lifts the sign-in lock and delays of an account of the admin's municipality
+   * (one of another municipality is 404, like an unknown one); audited either way.
+   */
+  async unlockSignIn(admin: SessionUser, staffId: string, limits: SignInLimits): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [account] = await tx.query<{ id: string }>('SELECT id FROM staff_accounts WHERE id = $1 AND municipality_id = $2', [
+        staffId,
+        admin.municipalityId,
+      ]);
+      if (!account) throw notFound();
+      await limits.unlockAccount(tx, account.id);
+      await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'session.accountUnlocked', objectId: account.id });
+    });
   }
 
   async updateStaff(admin: SessionUser, staffId: string, request: UpdateStaffRequest): Promise<StaffAccount> {

@@ -14,6 +14,12 @@ export type AuditAction =
   | 'session.refreshTokenReused'
   | 'session.refusedDeviceProof'
   | 'session.refusedRevokedDevice'
+  // sign-in limits (object: the client address)
+  | 'session.signInFailed'
+  | 'session.accountLocked'
+  | 'session.refusedAccountLocked'
+  | 'session.refusedThrottled'
+  | 'session.accountUnlocked'
   | 'device.enrolled'
   | 'device.revoked'
   | 'signingKey.enrolled'

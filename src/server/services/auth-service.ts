@@ -14,6 +14,8 @@ import type { LoginResponse, Role, SessionUser } from '../../shared/protocol';
 import { audit } from './audit';
 import { revokeFamily } from './revocation';
 import { hashToken, sha256 } from './secret-hash';
+import { SignInLimits } from './sign-in-limits';
+import type { SignInLimitPolicy } from './sign-in-limits';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -89,13 +91,19 @@ function toSessionUser(row: UserRow): SessionUser {
 }
 
 export type AuthFailure = 'unauthorized' | 'deviceRevoked';
-export type AuthOutcome = { ok: true; response: LoginResponse } | { ok: false; reason: AuthFailure };
+export type AuthOutcome =
+  | { ok: true; response: LoginResponse }
+  | { ok: false; reason: AuthFailure }
+  /** Refused by the sign-in limits before the password was even checked. */
+  | { ok: false; reason: 'rateLimited'; retryAfterSeconds: number | null };
 
 export interface AuthServiceOptions {
   /** The time source (tests move it forward instead of sleeping). */
   clock?: () => Date;
   accessTokenTtlMs?: number;
   refreshTokenTtlMs?: number;
+  /** Sign-in throttling (per account, per client address); defaults in sign-in-limits.ts. */
+  signInLimits?: SignInLimitPolicy;
 }
 
 interface BoundDevice {
@@ -151,6 +159,7 @@ export class AuthService {
   private readonly clock: () => Date;
   private readonly accessTtlMs: number;
   private readonly refreshTtlMs: number;
+  readonly limits: SignInLimits;
 
   constructor(
     private readonly db: Database,
@@ -159,6 +168,7 @@ export class AuthService {
     this.clock = options.clock ?? (() => new Date());
     this.accessTtlMs = options.accessTokenTtlMs ?? ACCESS_TOKEN_TTL_MS;
     this.refreshTtlMs = options.refreshTokenTtlMs ?? REFRESH_TOKEN_TTL_MS;
+    this.limits = new SignInLimits(options.signInLimits);
   }
 
   now(): Date {
@@ -175,19 +185,51 @@ export class AuthService {
    * only for accounts holding a tablet role; partner- or admin-only accounts get
    * an unbound session without the key.
    */
-  async login(username: string, password: string, deviceId?: string, deviceSecret?: string): Promise<AuthOutcome> {
+  async login(
+    username: string,
+    password: string,
+    deviceId?: string,
+    deviceSecret?: string,
+    clientAddress = 'unknown',
+  ): Promise<AuthOutcome> {
     const [account] = await this.db.query<AccountRow>(
       `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active
          FROM staff_accounts WHERE username = $1`,
       [username],
     );
+    // The limits are asked first: a locked or delayed account is refused even with the right password.
+    const refusal = await this.limits.refusal(this.db, account?.id ?? null, clientAddress, this.clock());
+    if (refusal) {
+      if (account) {
+        await audit(this.db, {
+          municipalityId: account.municipality_id,
+          actorId: account.id,
+          action: refusal.refused === 'accountLocked' ? 'session.refusedAccountLocked' : 'session.refusedThrottled',
+          objectId: clientAddress,
+        });
+      }
+      return { ok: false, reason: 'rateLimited', retryAfterSeconds: refusal.refused === 'accountLocked' ? null : refusal.retryAfterSeconds };
+    }
     // Always run one argon2 verification, so an unknown user costs the same time as a wrong password;
     // and always check the tablet's proof when one is named, so a right password with a wrong
     // secret costs the same as a wrong password.
     const passwordOk = await verifyPassword(password, account?.password_hash ?? (await decoy()));
     const deviceOk =
       deviceId === undefined || (await provesDevice(this.db, deviceId, deviceSecret, account?.municipality_id ?? null));
-    if (!account || !account.active || !passwordOk) return { ok: false, reason: 'unauthorized' };
+    if (!account || !account.active || !passwordOk) {
+      const { locked } = await this.limits.recordFailure(this.db, account?.id ?? null, clientAddress, this.clock());
+      if (account) {
+        // Unknown usernames have no municipality to file them under; the address count still sees them.
+        await audit(this.db, {
+          municipalityId: account.municipality_id,
+          actorId: account.id,
+          action: locked ? 'session.accountLocked' : 'session.signInFailed',
+          objectId: clientAddress,
+        });
+      }
+      return { ok: false, reason: 'unauthorized' };
+    }
+    await this.limits.recordSuccess(this.db, account.id);
     if (!deviceOk) {
       // Right password, no proof of the tablet: worth an admin's attention (a stolen password?).
       await audit(this.db, {

@@ -48,7 +48,7 @@ describeEachDatabase('app', ({ kind, db }) => {
         "manifest-src 'self'",
         "frame-ancestors 'none'",
         "object-src 'none'",
-        "base-uri 'self'",
+        "base-uri 'none'",
         "form-action 'self'",
       ]) {
         expect(csp).toContain(directive);
@@ -117,6 +117,7 @@ describeEachDatabase('app', ({ kind, db }) => {
         'GET /api/admin/staff',
         'POST /api/admin/staff',
         'PATCH /api/admin/staff/{id}',
+        'POST /api/admin/staff/{id}/unlock-sign-in',
         'GET /api/admin/settings',
         'POST /api/questionnaires',
         'GET /api/sync/questionnaire',

@@ -369,6 +369,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'PATCH /api/admin/staff/{id}': {
         body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'], personId: 'uebernahme' }),
       },
+      // Another municipality's account: 404 like an unknown one, and its lock stays.
+      'POST /api/admin/staff/{id}/unlock-sign-in': {},
       'GET /api/office/offers': {},
       'POST /api/office/offers': {
         // The other municipality's offer id and its partner organisation: a new offer here, or 400 — never theirs.
@@ -541,8 +543,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
     // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes,
-    // open a call-back request
-    expect(pathParamRequests).toBe(callers.length * 11);
+    // open a call-back request, unlock the sign-in of the same 3 staff accounts
+    expect(pathParamRequests).toBe(callers.length * 14);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

@@ -3,15 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { errorEnvelopeSchema, loginResponseSchema, sessionUserSchema } from '../../../../src/shared/protocol';
 import { hashToken } from '../../../../src/server/services/secret-hash';
+import { DEFAULT_SIGN_IN_LIMITS } from '../../../../src/server/services/sign-in-limits';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_FIELDWORKER, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
+
+const LENIENT_SIGN_IN_LIMITS = { ...DEFAULT_SIGN_IN_LIMITS, accountDelayAfter: 1000, accountLockAfter: 1000 };
 
 describeEachDatabase('session routes', ({ db }) => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
     await seedDemo(db());
-    app = buildTestApp(db());
+    // The timing tests below fail sign-ins on purpose; the database limits have their own test file.
+    app = buildTestApp(db(), { signInLimits: LENIENT_SIGN_IN_LIMITS });
     await app.ready();
   });
   afterAll(async () => {
@@ -133,7 +137,8 @@ describeEachDatabase('session routes', ({ db }) => {
   });
 
   it('rate-limits sign-in attempts per IP and username with 429 rateLimited', async () => {
-    const limited = buildTestApp(db());
+    // This test is about the in-memory per-route limiter: the database limits (their own test file) are set out of its way.
+    const limited = buildTestApp(db(), { signInLimits: LENIENT_SIGN_IN_LIMITS });
     try {
       const attempt = (username: string, password = 'wrong-password') =>
         limited.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
