@@ -79,7 +79,7 @@ describe.skipIf(!available && !nginxRequired())('TLS proxy (deploy/nginx/lotse.c
   beforeAll(async () => {
     if (!available) throw new Error('nginx or openssl missing, and this run requires them (REQUIRE_NGINX / CI / REQUIRE_BROWSER)');
     db = await openTestDatabase();
-    app = buildTestApp(db, { trustProxy: true });
+    app = buildTestApp(db, { trustProxy: 1 }); // nginx is the one trusted hop, as in deploy/lotse.env.example
     // Which client address the backend sees, to prove the proxy's X-Forwarded-For cannot be forged.
     app.get('/api/test/client-ip', (request) => ({ ip: request.ip }));
     await app.listen({ port: 0, host: '127.0.0.1' });
