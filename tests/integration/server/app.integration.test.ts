@@ -118,6 +118,8 @@ describeEachDatabase('app', ({ kind, db }) => {
         'POST /api/admin/staff',
         'PATCH /api/admin/staff/{id}',
         'GET /api/admin/settings',
+        'GET /api/admin/audit/export',
+        'GET /api/admin/audit/verification',
         'POST /api/questionnaires',
         'GET /api/sync/questionnaire',
         'GET /api/reports/{municipalityId}/indicators',
