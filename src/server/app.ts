@@ -190,7 +190,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
   });
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });
-  void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock) });
+  void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock), db: options.db });
   void app.register(reviewRoutes, { auth, reviews: new ReviewService(options.db) });
   void app.register(reportRoutes, { auth, reports: new ReportService(options.db) });
   void app.register(referralRoutes, {

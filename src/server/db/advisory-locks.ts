@@ -12,3 +12,5 @@ export const CASE_LOCK_SEED = 7345120002;
 export const WITHDRAWALS_LOCK_SEED = 7345120003;
 /** Seed: one lock per municipality for a questionnaire upload (services/questionnaire-service.ts). */
 export const QUESTIONNAIRE_LOCK_SEED = 7345120008;
+/** Seed: one lock per municipality for appending to the audit hash chain (migration 012, in SQL). */
+export const AUDIT_CHAIN_LOCK_SEED = 7345120012;

@@ -1,4 +1,5 @@
-// Organisations and staff accounts of the admin's own municipality (role admin).
+// Organisations and staff accounts of the admin's own municipality (role admin),
+// and the municipality's audit hash chain: its export and its verification.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorEnvelopeSchema } from '../../shared/protocol';
@@ -12,16 +13,30 @@ import {
   updateStaffRequestSchema,
   municipalitySettingsSchema,
 } from '../../shared/staff-api';
+import type { Queryable } from '../db/database';
 import type { AdminService } from '../services/admin-service';
+import { audit, readAuditChain, verifyAuditChain } from '../services/audit';
 import type { AuthService } from '../services/auth-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';
 
 export interface AdminRoutesOptions {
   auth: AuthService;
   admin: AdminService;
+  /** The audit log is read straight from the chain (services/audit.ts). */
+  db: Queryable;
 }
 
-export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, { auth, admin }, done) => {
+const auditChainVerdictSchema = z.union([
+  z.strictObject({ intact: z.literal(true), entries: z.number().int(), lastHash: z.string() }),
+  z.strictObject({
+    intact: z.literal(false),
+    entries: z.number().int(),
+    firstBrokenSeq: z.number().int(),
+    problem: z.enum(['missingEntry', 'prevHashMismatch', 'rowHashMismatch']),
+  }),
+]);
+
+export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, { auth, admin, db }, done) => {
   const admins = [authenticateWith(auth), requireRoles('admin')];
   const security = [{ bearer: [] }];
   const denied = { 401: errorEnvelopeSchema, 403: errorEnvelopeSchema } as const;
@@ -152,6 +167,50 @@ export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, {
       },
     },
     (request) => admin.updateSettings(requireSession(request).user, request.body),
+  );
+
+  app.get(
+    '/api/admin/audit/export',
+    {
+      onRequest: admins,
+      schema: {
+        summary: "The municipality's audit log as JSON Lines with each entry's hashes, oldest first, for a separate log store (admin)",
+        tags: ['admin'],
+        security,
+        response: { 200: z.string().describe('application/x-ndjson: one AuditChainEntry per line'), ...denied },
+      },
+    },
+    async (request, reply) => {
+      const user = requireSession(request).user;
+      // Recorded first, so the export carries its own entry and the chain's new head.
+      await audit(db, { municipalityId: user.municipalityId, actorId: user.id, action: 'audit.exported', objectId: null });
+      // Read in pages but answered as one body: the route's typed reply takes a string.
+      const lines: string[] = [];
+      for await (const entry of readAuditChain(db, user.municipalityId)) lines.push(`${JSON.stringify(entry)}\n`);
+      return reply
+        .type('application/x-ndjson; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="audit-${user.municipalityId}.jsonl"`)
+        .send(lines.join(''));
+    },
+  );
+
+  app.get(
+    '/api/admin/audit/verification',
+    {
+      onRequest: admins,
+      schema: {
+        summary: "Checks the municipality's audit hash chain and names the first link that does not hold (admin)",
+        tags: ['admin'],
+        security,
+        response: { 200: auditChainVerdictSchema, ...denied },
+      },
+    },
+    async (request) => {
+      const user = requireSession(request).user;
+      const verdict = await verifyAuditChain(db, user.municipalityId);
+      await audit(db, { municipalityId: user.municipalityId, actorId: user.id, action: 'audit.verified', objectId: null });
+      return verdict;
+    },
   );
   done();
 };

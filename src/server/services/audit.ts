@@ -1,6 +1,7 @@
 // The one door to the append-only audit log: who did what to which object —
 // never content, never secrets, never a case number. Every action the server
 // records is listed in AuditAction, so a new one is a reviewed change here.
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database';
 import type { ReviewRejectionReason } from '../../domain/four-eyes';
 import type { ReferralState } from '../../domain/referral-state';
@@ -53,7 +54,10 @@ export type AuditAction =
   | 'handover.received'
   | 'handover.undeliverable'
   | 'handover.opened'
-  | 'security.handover.keyPasswordWrong';
+  | 'security.handover.keyPasswordWrong'
+  // the audit log itself
+  | 'audit.exported'
+  | 'audit.verified';
 
 export interface AuditEntry {
   municipalityId: string;
@@ -99,4 +103,118 @@ export function auditInsertSql(parts: { municipalityId: string; actorId: string;
   const action = `'${parts.action.replaceAll("'", "''")}'`;
   return `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
          SELECT ${parts.municipalityId}, ${parts.actorId}, ${action}, ${parts.objectId} FROM ${parts.from}`;
+}
+
+// ---------------------------------------------------------------------------
+// The hash chain (migration 012): the database links every row to the one before
+// it, per municipality. What follows reads the chain back and checks it, so an
+// edited or deleted entry is found here or, from the JSON Lines export, by a
+// separate log store that never trusted this database.
+
+/** One chained entry as exported: exactly the fields the row hash covers, plus the hashes. */
+export interface AuditChainEntry {
+  seq: number;
+  municipalityId: string;
+  actorId: string | null;
+  action: string;
+  objectId: string | null;
+  /** UTC with microseconds, as hashed (the column's full precision). */
+  at: string;
+  prevHash: string;
+  rowHash: string;
+}
+
+/** prev_hash of a municipality's first entry. */
+export const AUDIT_CHAIN_GENESIS = '0'.repeat(64);
+
+/**
+ * The serialisation the row hash covers, byte for byte as audit_chain_canonical() in
+ * migration 012 builds it: "<octets>:<value>" per field, "-" for null, joined by "|".
+ */
+export function auditChainCanonical(entry: Omit<AuditChainEntry, 'rowHash'>): string {
+  const fields = [String(entry.seq), entry.municipalityId, entry.actorId, entry.action, entry.objectId, entry.at, entry.prevHash];
+  return fields.map((field) => (field === null ? '-' : `${Buffer.byteLength(field, 'utf8')}:${field}`)).join('|');
+}
+
+export function auditChainHash(entry: Omit<AuditChainEntry, 'rowHash'>): string {
+  return createHash('sha256').update(auditChainCanonical(entry), 'utf8').digest('hex');
+}
+
+/** Why a link does not hold: a gap in the numbering (a deleted entry), a wrong back-link, or content that no longer matches its hash (an edit). */
+export type AuditChainBreak = 'missingEntry' | 'prevHashMismatch' | 'rowHashMismatch';
+
+export type AuditChainVerdict =
+  | { intact: true; entries: number; lastHash: string }
+  | { intact: false; entries: number; firstBrokenSeq: number; problem: AuditChainBreak };
+
+/**
+ * Checks entries in chain order, one at a time (so an export of any size streams
+ * through it); the verdict names the first link that does not hold. A deleted last
+ * entry leaves no gap: comparing lastHash with a copy kept elsewhere finds it.
+ */
+export class AuditChainVerifier {
+  private entries = 0;
+  private lastHash = AUDIT_CHAIN_GENESIS;
+  private broken: { firstBrokenSeq: number; problem: AuditChainBreak } | null = null;
+
+  add(entry: AuditChainEntry): void {
+    this.entries += 1;
+    if (this.broken) return;
+    const expectedSeq = this.entries;
+    if (entry.seq !== expectedSeq) this.broken = { firstBrokenSeq: expectedSeq, problem: 'missingEntry' };
+    else if (entry.prevHash !== this.lastHash) this.broken = { firstBrokenSeq: entry.seq, problem: 'prevHashMismatch' };
+    else if (auditChainHash(entry) !== entry.rowHash) this.broken = { firstBrokenSeq: entry.seq, problem: 'rowHashMismatch' };
+    else this.lastHash = entry.rowHash;
+  }
+
+  verdict(): AuditChainVerdict {
+    return this.broken ? { intact: false, entries: this.entries, ...this.broken } : { intact: true, entries: this.entries, lastHash: this.lastHash };
+  }
+}
+
+interface AuditChainRow {
+  seq: string;
+  municipality_id: string;
+  actor_id: string | null;
+  action: string;
+  object_id: string | null;
+  at: string;
+  prev_hash: string;
+  row_hash: string;
+}
+
+/** Reads a municipality's chain in order, in pages, so an export never holds the whole log in memory. */
+export async function* readAuditChain(q: Queryable, municipalityId: string, pageSize = 1000): AsyncGenerator<AuditChainEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await q.query<AuditChainRow>(
+      `SELECT chain_seq::text AS seq, municipality_id, actor_id, action, object_id,
+              to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, prev_hash, row_hash
+         FROM audit_log WHERE municipality_id = $1 AND chain_seq > $2
+        ORDER BY chain_seq LIMIT $3`,
+      [municipalityId, after, pageSize],
+    );
+    for (const row of rows) {
+      yield {
+        seq: Number(row.seq),
+        municipalityId: row.municipality_id,
+        actorId: row.actor_id,
+        action: row.action,
+        objectId: row.object_id,
+        at: row.at,
+        prevHash: row.prev_hash,
+        rowHash: row.row_hash,
+      };
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = Number(last.seq);
+  }
+}
+
+/** Verifies a municipality's chain as the database holds it now. */
+export async function verifyAuditChain(q: Queryable, municipalityId: string): Promise<AuditChainVerdict> {
+  const verifier = new AuditChainVerifier();
+  for await (const entry of readAuditChain(q, municipalityId)) verifier.add(entry);
+  return verifier.verdict();
 }

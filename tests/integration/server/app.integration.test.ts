@@ -119,6 +119,8 @@ describeEachDatabase('app', ({ kind, db }) => {
         'PATCH /api/admin/staff/{id}',
         'POST /api/admin/staff/{id}/unlock-sign-in',
         'GET /api/admin/settings',
+        'GET /api/admin/audit/export',
+        'GET /api/admin/audit/verification',
         'POST /api/questionnaires',
         'GET /api/sync/questionnaire',
         'GET /api/reports/{municipalityId}/indicators',

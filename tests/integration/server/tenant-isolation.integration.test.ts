@@ -359,6 +359,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
           }),
       },
       'GET /api/admin/settings': {},
+      // The caller's own municipality's chain only: there is no id to name another one by.
+      'GET /api/admin/audit/export': {},
+      'GET /api/admin/audit/verification': {},
       // Settings always belong to the caller's own municipality: there is no id to name another one by.
       'PUT /api/admin/settings': {
         body: () => Promise.resolve({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true }),
