@@ -6,11 +6,13 @@ import { constants as zlib } from 'node:zlib';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { LAYER_ALIASES } from './layer-aliases';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 const backend = process.env.LOTSE_BACKEND ?? 'http://localhost:8080';
 
 export default defineConfig({
+  resolve: { alias: LAYER_ALIASES },
   plugins: [
     react(),
     VitePWA({

@@ -2,12 +2,14 @@
 // fake-indexeddb, server on PGlite and PostgreSQL), e2e (built PWA in Chromium).
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { LAYER_ALIASES } from './layer-aliases';
 
 export default defineConfig({
   test: {
     projects: [
       {
         plugins: [react()],
+        resolve: { alias: LAYER_ALIASES },
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.{ts,tsx}'],
@@ -18,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: LAYER_ALIASES },
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.integration.test.{ts,tsx}'],
@@ -29,6 +32,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: LAYER_ALIASES },
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.spec.ts'],

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createServer } from 'vite';
+import { LAYER_ALIASES } from '../../layer-aliases';
 import { chromiumPath, launchChromium, type BrowserSession } from '../e2e/support/chromium';
 import type { BrowserBenchApi } from './workload';
 import { fmt, median, percentile, skippedRow, verdict, type Row } from './table';
@@ -64,6 +65,7 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
   const vite = await createServer({
     root: REPO,
     configFile: false,
+    resolve: { alias: LAYER_ALIASES },
     logLevel: 'warn',
     clearScreen: false,
     appType: 'mpa',
