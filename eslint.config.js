@@ -8,7 +8,7 @@ import globals from 'globals';
 
 const pureLayerImports = [
   { group: ['react', 'react-*', 'react/*', 'dexie', 'dexie/*', 'node:*', 'fs', 'path', 'http', 'https', 'pg', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'src/shared and src/domain must stay pure (DESIGN.md §2).' },
-  { group: ['**/client/**', '**/server/**'], message: 'src/shared and src/domain never import client or server code.' },
+  { group: ['**/client/**', '**/server/**', '@client/*', '@server/*'], message: 'src/shared and src/domain never import client or server code.' },
 ];
 // Node's crypto module by its exact name (a pattern would also catch src/shared/crypto/*): WebCrypto is global.
 const pureLayerPaths = [{ name: 'crypto', message: 'src/shared and src/domain must stay pure (DESIGN.md §2): use the global WebCrypto.' }];
@@ -54,7 +54,7 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/server/**', 'node:*', 'pg', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'The client never imports server code (DESIGN.md §2).' },
+        { group: ['**/server/**', '@server/*', 'node:*', 'pg', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'The client never imports server code (DESIGN.md §2).' },
       ] }],
     },
   },
@@ -63,7 +63,7 @@ export default tseslint.config(
     ignores: ['src/client/storage/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/server/**', 'node:*', 'pg', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'The client never imports server code (DESIGN.md §2).' },
+        { group: ['**/server/**', '@server/*', 'node:*', 'pg', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'The client never imports server code (DESIGN.md §2).' },
         { group: ['dexie', 'dexie/*'], message: 'Only src/client/storage imports Dexie (CONVENTIONS.md 3).' },
       ] }],
     },
@@ -73,7 +73,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/client/**', 'react', 'react-*', 'dexie'], message: 'The server never imports client code (DESIGN.md §2).' },
+        { group: ['**/client/**', '@client/*', 'react', 'react-*', 'dexie'], message: 'The server never imports client code (DESIGN.md §2).' },
       ] }],
     },
   },
@@ -82,8 +82,8 @@ export default tseslint.config(
     files: ['src/server/services/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/client/**', 'react', 'react-*', 'dexie'], message: 'The server never imports client code (DESIGN.md §2).' },
-        { group: ['../http', '../http/*', '**/server/http/**'], message: 'Services never import from http/ (throw ServiceError from ./service-error).' },
+        { group: ['**/client/**', '@client/*', 'react', 'react-*', 'dexie'], message: 'The server never imports client code (DESIGN.md §2).' },
+        { group: ['../http', '../http/*', '**/server/http/**', '@server/http/*'], message: 'Services never import from http/ (throw ServiceError from ./service-error).' },
       ] }],
     },
   },
