@@ -23,9 +23,21 @@ async function fillContact(app: TabletApp, site: string, note: string): Promise<
   await app.page.getByLabel(de.homeContact.fields.note).fill(note);
 }
 
-/** Waits until the autosaved draft is in IndexedDB. */
+/**
+ * Waits until the one draft in IndexedDB was written after the last field was filled: the
+ * autosave is debounced, so a draft written earlier (after the site was chosen) lacks the note.
+ */
 async function draftSaved(app: TabletApp): Promise<void> {
-  await expect.poll(async () => ((await app.rawIndexedDb()).drafts ?? []).length, { timeout: 10_000 }).toBe(1);
+  const filledAt = await app.page.evaluate(() => new Date().toISOString());
+  await expect
+    .poll(
+      async () => {
+        const drafts = ((await app.rawIndexedDb()).drafts ?? []) as { updatedAt?: string }[];
+        return drafts.length === 1 && (drafts[0]?.updatedAt ?? '') > filledAt;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
 }
 
 describe.skipIf(!chromiumPath)('browser faults', () => {
