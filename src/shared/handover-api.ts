@@ -30,7 +30,6 @@ export const callbackPhoneSchema = z
 
 /** What is sealed: the number, nothing else about the family. */
 export const handoverPayloadSchema = z.strictObject({ phone: callbackPhoneSchema });
-export type HandoverPayload = z.infer<typeof handoverPayloadSchema>;
 
 const wrappedHandoverKeySchema = z.strictObject({
   kdf: z.strictObject({
@@ -49,7 +48,6 @@ export const handoverKeySchema = z.strictObject({
   publicKey: base64UrlSchema(200),
   wrapped: wrappedHandoverKeySchema,
 });
-export type HandoverKey = z.infer<typeof handoverKeySchema>;
 
 /**
  * Enrolling or replacing one's key also asks for the account password: a taken-over session alone

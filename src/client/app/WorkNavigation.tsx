@@ -1,6 +1,6 @@
 // Opening work from anywhere inside the work area: the record list's
-// "Correct" and "Continue", and (next) the second check's "sent back, please
-// correct". WorkArea provides it; outside it (tests of single screens) it is absent.
+// "Correct" and "Continue". WorkArea provides it; outside it (tests of single
+// screens) it is absent.
 import { createContext, useContext } from 'react';
 
 export interface WorkNavigation {
