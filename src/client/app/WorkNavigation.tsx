@@ -11,7 +11,7 @@ export interface WorkNavigation {
    */
   openCorrection: (recordId: string) => Promise<boolean>;
   /** Opens the form a stored draft belongs to, with the draft restored. */
-  continueDraft: (formId: string) => Promise<boolean>;
+  continueDraft: (draftId: string) => Promise<boolean>;
 }
 
 export const WorkNavigationContext = createContext<WorkNavigation | null>(null);
