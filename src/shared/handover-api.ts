@@ -53,10 +53,10 @@ export const handoverKeySchema = z.strictObject({
  * Enrolling or replacing one's key also asks for the account password: a taken-over session alone
  * must not be able to put its own key in the way of the next families' numbers.
  */
-export const handoverKeyEnrolmentSchema = handoverKeySchema.extend({
+export const handoverKeyEnrollmentSchema = handoverKeySchema.extend({
   password: z.string().min(1).max(1024),
 });
-export type HandoverKeyEnrolment = z.infer<typeof handoverKeyEnrolmentSchema>;
+export type HandoverKeyEnrollment = z.infer<typeof handoverKeyEnrollmentSchema>;
 
 export const handoverKeyResponseSchema = z.strictObject({
   key: handoverKeySchema.extend({ createdAt: z.iso.datetime() }).nullable(),
