@@ -1,7 +1,8 @@
-// The monitoring indicators — the ONE place they are defined (docs/INDICATORS.md
-// gives each formula in prose). The server counts in SQL (migration
-// 007_reports.sql report_facts for record-based indicators, report-service for
-// referrals); this module turns those counts into published, suppressed tables.
+// The monitoring indicators: their metadata and publication (docs/INDICATORS.md
+// gives each formula in prose). Which field of which kind counts is decided where
+// the server counts, in SQL (migration 007_reports.sql report_facts for
+// record-based indicators, report-service for referrals); this module turns those
+// counts into published, suppressed tables.
 //
 // Every indicator is a count of units by category, cross-tabulated by district
 // (Sozialraum) where the records name one, and by calendar month. Only countable

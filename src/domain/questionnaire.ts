@@ -13,7 +13,6 @@ import { OFFER_FIELDS } from '../shared/offers';
 import { OVERRIDE_REASON_MIN_LENGTH, type SupportNeedLevel } from '../shared/records/screening';
 
 export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number', 'note'] as const;
-export type QuestionType = (typeof QUESTION_TYPES)[number];
 
 /** A support-need level (the one list, SUPPORT_NEED_LEVELS, is defined with the record schema in shared/records/screening.ts). */
 export type SupportNeed = SupportNeedLevel;

@@ -17,12 +17,9 @@ export type ReferralState = (typeof REFERRAL_STATES)[number];
 
 /** The states a partner organisation may set (the buttons of the partner view). */
 export const PARTNER_TARGET_STATES = ['contacted', 'started', 'completed', 'declined'] as const satisfies readonly ReferralState[];
-export type PartnerTargetState = (typeof PARTNER_TARGET_STATES)[number];
 
 /** Default for municipalities without a setting: no uptake confirmed within 6 weeks → follow up. */
 export const DEFAULT_NO_RESPONSE_WEEKS = 6;
-export const MIN_NO_RESPONSE_WEEKS = 1;
-export const MAX_NO_RESPONSE_WEEKS = 52;
 
 const WEEK_MS = 7 * 86_400_000;
 

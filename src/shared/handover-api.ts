@@ -30,7 +30,6 @@ export const callbackPhoneSchema = z
 
 /** What is sealed: the number, nothing else about the family. */
 export const handoverPayloadSchema = z.strictObject({ phone: callbackPhoneSchema });
-export type HandoverPayload = z.infer<typeof handoverPayloadSchema>;
 
 const wrappedHandoverKeySchema = z.strictObject({
   kdf: z.strictObject({
@@ -49,16 +48,15 @@ export const handoverKeySchema = z.strictObject({
   publicKey: base64UrlSchema(200),
   wrapped: wrappedHandoverKeySchema,
 });
-export type HandoverKey = z.infer<typeof handoverKeySchema>;
 
 /**
  * Enrolling or replacing one's key also asks for the account password: a taken-over session alone
  * must not be able to put its own key in the way of the next families' numbers.
  */
-export const handoverKeyEnrolmentSchema = handoverKeySchema.extend({
+export const handoverKeyEnrollmentSchema = handoverKeySchema.extend({
   password: z.string().min(1).max(1024),
 });
-export type HandoverKeyEnrolment = z.infer<typeof handoverKeyEnrolmentSchema>;
+export type HandoverKeyEnrollment = z.infer<typeof handoverKeyEnrollmentSchema>;
 
 export const handoverKeyResponseSchema = z.strictObject({
   key: handoverKeySchema.extend({ createdAt: z.iso.datetime() }).nullable(),

@@ -89,7 +89,6 @@ export const followUpReferralSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   stateChangedAt: z.iso.datetime(),
 });
-export type FollowUpReferral = z.infer<typeof followUpReferralSchema>;
 export const followUpListSchema = z.strictObject({
   noResponseWeeks: z.int(),
   referrals: z.array(followUpReferralSchema),

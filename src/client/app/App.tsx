@@ -19,7 +19,7 @@ const DEVICE_CHECK_TIMEOUT_MS = 4_000;
 // The online-only office area is loaded on demand: tablets rarely need it,
 // and the first screen should come up fast. The chunk is precached all the same.
 // Enrollment and first sign-in happen once per tablet and person.
-const EnrolTabletScreen = lazy(() => import('../features/access/EnrolTabletScreen').then((m) => ({ default: m.EnrolTabletScreen })));
+const EnrollTabletScreen = lazy(() => import('../features/access/EnrollTabletScreen').then((m) => ({ default: m.EnrollTabletScreen })));
 const FirstSignInScreen = lazy(() => import('../features/access/FirstSignInScreen').then((m) => ({ default: m.FirstSignInScreen })));
 const OfficeArea = lazy(() => import('../features/office/OfficeArea').then((m) => ({ default: m.OfficeArea })));
 
@@ -31,7 +31,7 @@ const WorkArea = workArea.Screen;
 const WORK_AREA_PRELOAD_MS = 300;
 
 type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };
-type Overlay = 'none' | 'enrol' | 'office' | 'firstSignIn';
+type Overlay = 'none' | 'enroll' | 'office' | 'firstSignIn';
 
 export function App({ storage, engine, revoked, onFirstScreen }: { storage: Storage; engine: SyncEngine; revoked: { subscribe: (fn: () => void) => () => void; report: () => void }; /** Once the first screen (not "loading") is shown: start-up work that can wait, waits for it. */ onFirstScreen?: () => void }) {
   const { t } = useTranslation();
@@ -86,9 +86,9 @@ export function App({ storage, engine, revoked, onFirstScreen }: { storage: Stor
     if (phase.kind === 'revoked') return <RevokedScreen onRestart={() => { window.location.reload(); }} />;
     if (overlay === 'office') return <OfficeArea onExit={() => { setOverlay('none'); }} />;
     if (phase.deviceId === null) {
-      if (overlay === 'enrol') {
+      if (overlay === 'enroll') {
         return (
-          <EnrolTabletScreen
+          <EnrollTabletScreen
             storage={storage}
             onCancel={() => { setOverlay('none'); }}
             onEnrolled={() => {
@@ -100,7 +100,7 @@ export function App({ storage, engine, revoked, onFirstScreen }: { storage: Stor
           />
         );
       }
-      return <WelcomeScreen onEnrol={() => { setOverlay('enrol'); }} onOffice={() => { setOverlay('office'); }} />;
+      return <WelcomeScreen onEnroll={() => { setOverlay('enroll'); }} onOffice={() => { setOverlay('office'); }} />;
     }
     if (!unlocked) {
       if (overlay === 'firstSignIn') {

@@ -106,8 +106,8 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
     };
     return {
       openCorrection,
-      async continueDraft(formId) {
-        const draft = parseDraftId(formId, '');
+      async continueDraft(draftId) {
+        const draft = parseDraftId(draftId, '');
         if (!draft) return false;
         if (draft.type === 'correction') return openCorrection(draft.recordId);
         setView({ kind: 'form', workflow: draft.form });

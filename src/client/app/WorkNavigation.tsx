@@ -1,6 +1,6 @@
 // Opening work from anywhere inside the work area: the record list's
-// "Correct" and "Continue", and (next) the second check's "sent back, please
-// correct". WorkArea provides it; outside it (tests of single screens) it is absent.
+// "Correct" and "Continue". WorkArea provides it; outside it (tests of single
+// screens) it is absent.
 import { createContext, useContext } from 'react';
 
 export interface WorkNavigation {
@@ -11,7 +11,7 @@ export interface WorkNavigation {
    */
   openCorrection: (recordId: string) => Promise<boolean>;
   /** Opens the form a stored draft belongs to, with the draft restored. */
-  continueDraft: (formId: string) => Promise<boolean>;
+  continueDraft: (draftId: string) => Promise<boolean>;
 }
 
 export const WorkNavigationContext = createContext<WorkNavigation | null>(null);

@@ -11,13 +11,13 @@ export class DraftAutosave {
 
   constructor(
     private readonly drafts: DraftStore,
-    readonly formId: string,
+    readonly draftId: string,
     private readonly delayMs = 250,
   ) {}
 
   /** Loads the stored draft (if any) and starts autosaving. */
   async restore(): Promise<unknown> {
-    const draft = await this.drafts.load(this.formId);
+    const draft = await this.drafts.load(this.draftId);
     this.enabled = true;
     return draft;
   }
@@ -34,7 +34,7 @@ export class DraftAutosave {
     // A write that fails (e.g. the disk is full) leaves the previous draft as it was; it must not
     // poison the chain, or every later save — and stop() before saving the record — would throw too.
     this.pending = this.pending
-      .then(() => (this.enabled ? this.drafts.save(this.formId, values()) : undefined))
+      .then(() => (this.enabled ? this.drafts.save(this.draftId, values()) : undefined))
       .catch(() => undefined);
     await this.pending;
   }
@@ -58,7 +58,7 @@ export class DraftAutosave {
 
   async discard(): Promise<void> {
     await this.stop();
-    await this.drafts.discard(this.formId);
+    await this.drafts.discard(this.draftId);
   }
 
   dispose(): void {

@@ -20,7 +20,6 @@ const refusedSchema = z.strictObject({
   refusedAt: z.string(),
 });
 export type RefusedQuestionnaire = z.infer<typeof refusedSchema>;
-export type LoadedQuestionnaire = Extract<LoadResult, { ok: true }>;
 
 export interface CurrentQuestionnaire {
   loaded: LoadResult;

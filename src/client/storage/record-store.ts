@@ -217,7 +217,8 @@ export class RecordStore {
    * never silently dropped — and both leave the outbox so the queue moves on.
    */
   async applyPushResults(items: OutboxItem[], results: PushResult[], serverTime: string): Promise<{ settled: number }> {
-    const byKey = new Map(results.map((r) => [`${r.id ?? ''}#${String(r.revision ?? '')}`, r]));
+    // A result without id or revision matches no item (as before: its key is no revision key).
+    const byKey = new Map(results.map((r) => [r.id === null || r.revision === null ? '' : revisionKey(r.id, r.revision), r]));
     const rejections = new Map<string, RecordRejection>();
     for (const item of items) {
       const result = byKey.get(sealId(item.record.id, item.record.revision));

@@ -113,7 +113,7 @@ export interface MetaEntry {
 }
 
 export interface DraftEntry {
-  /** `${ownerId}:${formId}` — each person's drafts are their own. */
+  /** `${ownerId}:${draftId}` — each person's drafts are their own. The property keeps its stored name (the key path). */
   formId: string;
   sealed?: Sealed;
   updatedAt: string;

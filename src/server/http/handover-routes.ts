@@ -5,7 +5,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { errorEnvelopeSchema } from '../../shared/protocol';
 import {
-  handoverKeyEnrolmentSchema,
+  handoverKeyEnrollmentSchema,
   handoverKeyResponseSchema,
   handoverOpenRequestSchema,
   handoverRevealResponseSchema,
@@ -52,7 +52,7 @@ export const handoverRoutes: FastifyPluginCallbackZod<HandoverRoutesOptions> = (
         description: 'Needs the account password again (403 if wrong, audited). Reusing the current key id for another key is 409.',
         tags: ['referrals'],
         security,
-        body: handoverKeyEnrolmentSchema,
+        body: handoverKeyEnrollmentSchema,
         response: { 200: handoverKeyResponseSchema, 400: errorEnvelopeSchema, 409: errorEnvelopeSchema, 429: errorEnvelopeSchema, ...denied },
       },
     },

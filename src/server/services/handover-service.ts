@@ -8,7 +8,7 @@
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '../../shared/protocol';
-import type { CallbackKeys, HandoverKeyEnrolment, HandoverKeyResponse, HandoverRevealResponse } from '../../shared/handover-api';
+import type { CallbackKeys, HandoverKeyEnrollment, HandoverKeyResponse, HandoverRevealResponse } from '../../shared/handover-api';
 import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '../../shared/handover-api';
 import { HandoverBoxError, importHandoverPublicKey } from '../../shared/crypto/handover-box';
 import { ServiceError, defaultMessage } from './service-error';
@@ -52,7 +52,7 @@ export class HandoverService {
   ) {}
 
   async key(user: SessionUser): Promise<HandoverKeyResponse> {
-    const [row] = await this.db.query<{ key_id: string; public_key: string; wrapped_private_key: HandoverKeyEnrolment['wrapped']; created_at: unknown }>(
+    const [row] = await this.db.query<{ key_id: string; public_key: string; wrapped_private_key: HandoverKeyEnrollment['wrapped']; created_at: unknown }>(
       `SELECT key_id::text AS key_id, public_key, wrapped_private_key, created_at
          FROM partner_handover_keys WHERE staff_id = $1 AND municipality_id = $2`,
       [user.id, user.municipalityId],
@@ -70,17 +70,17 @@ export class HandoverService {
    * the old key can then be opened only by colleagues whose keys they were
    * also sealed to; tablets seal to the new key after their next pull.
    */
-  async setKey(user: SessionUser, enrolment: HandoverKeyEnrolment): Promise<HandoverKeyResponse> {
+  async setKey(user: SessionUser, enrollment: HandoverKeyEnrollment): Promise<HandoverKeyResponse> {
     const [account] = await this.db.query<{ password_hash: string }>(
       'SELECT password_hash FROM staff_accounts WHERE id = $1 AND municipality_id = $2 AND active',
       [user.id, user.municipalityId],
     );
-    if (!account || !(await verifyPassword(enrolment.password, account.password_hash))) {
+    if (!account || !(await verifyPassword(enrollment.password, account.password_hash))) {
       await audit(this.db, { municipalityId: user.municipalityId, actorId: user.id, action: 'security.handover.keyPasswordWrong', objectId: null });
       throw new ServiceError(403, 'forbidden', 'The password is wrong; the key was not changed.', [{ path: 'password', message: 'wrongPassword' }]);
     }
     try {
-      await importHandoverPublicKey(enrolment.publicKey);
+      await importHandoverPublicKey(enrollment.publicKey);
     } catch (error) {
       if (!(error instanceof HandoverBoxError)) throw error;
       throw new ServiceError(400, 'invalidRequest', 'The public key is not an ECDH P-256 key.', [
@@ -95,8 +95,8 @@ export class HandoverService {
           [user.id, user.municipalityId],
         );
         // The same id again: a retry of the same key is fine, another key under an old id never (boxes name ids).
-        if (current?.key_id === enrolment.keyId) {
-          if (current.public_key !== enrolment.publicKey) throw keyIdInUse();
+        if (current?.key_id === enrollment.keyId) {
+          if (current.public_key !== enrollment.publicKey) throw keyIdInUse();
           return;
         }
         await tx.query(
@@ -104,9 +104,9 @@ export class HandoverService {
            VALUES ($1, $2, $3::uuid, $4, $5::jsonb, $6)
            ON CONFLICT (staff_id) DO UPDATE SET key_id = EXCLUDED.key_id, public_key = EXCLUDED.public_key,
              wrapped_private_key = EXCLUDED.wrapped_private_key, created_at = EXCLUDED.created_at`,
-          [user.id, user.municipalityId, enrolment.keyId, enrolment.publicKey, JSON.stringify(enrolment.wrapped), this.clock()],
+          [user.id, user.municipalityId, enrollment.keyId, enrollment.publicKey, JSON.stringify(enrollment.wrapped), this.clock()],
         );
-        await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'handover.keySet', objectId: enrolment.keyId });
+        await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'handover.keySet', objectId: enrollment.keyId });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw keyIdInUse();

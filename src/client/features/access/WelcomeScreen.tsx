@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { needsSecureConnection } from '../../app/secure-context';
 import { SecureConnectionNotice } from './SecureConnectionNotice';
 
-export function WelcomeScreen({ onEnrol, onOffice }: { onEnrol: () => void; onOffice: () => void }) {
+export function WelcomeScreen({ onEnroll, onOffice }: { onEnroll: () => void; onOffice: () => void }) {
   const { t } = useTranslation(['common', 'office']);
   const insecure = needsSecureConnection();
   return (
@@ -14,7 +14,7 @@ export function WelcomeScreen({ onEnrol, onOffice }: { onEnrol: () => void; onOf
       {insecure ? <SecureConnectionNotice /> : <p>{t('access.welcomeText')}</p>}
       <div className="actions actions--stacked">
         {!insecure && (
-          <button type="button" className="button button--primary button--large" onClick={onEnrol}>
+          <button type="button" className="button button--primary button--large" onClick={onEnroll}>
             {t('access.enrolTitle')}
           </button>
         )}

@@ -14,25 +14,21 @@ import {
 } from '../../../shared/records/home-contact';
 import { SPOKEN_LANGUAGES } from '../../../shared/languages';
 import { homeContactDefaults } from '../../../domain/home-contact';
-import { useAppServices } from '../../app/AppContext';
-import { useStoredValue } from '../../app/useStoredValue';
 import { ChoiceChips } from '../../forms/ChoiceChips';
+import { chipOptions } from '../../forms/chip-options';
 import { SiteChips } from '../../forms/SiteChips';
+import { useHomeSites } from '../../forms/useHomeSites';
 import { useRhfRecordForm } from '../../forms/useRhfRecordForm';
 import { useSchemaMessages } from '../../forms/schema-messages';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
 
-const NO_SITES: readonly { id: string; label: string }[] = [];
-
 export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
   const { t } = useTranslation('home-contact');
-  const { storage } = useAppServices();
-  const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
-  const sites = config?.homeSites ?? NO_SITES;
+  const { loaded, sites, siteIds } = useHomeSites();
   const errorText = useSchemaMessages('home-contact');
   // Today's defaults, with the site preselected when there is only one.
-  const defaults = useCallback(() => homeContactDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id)), [config]);
+  const defaults = useCallback(() => homeContactDefaults(new Date(), siteIds), [siteIds]);
   const fromRecord = useCallback((record: { content: HomeContactContent }) => record.content, []);
   const toContent = useCallback((content: HomeContactContent) => content, []);
   const {
@@ -50,7 +46,7 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
     defaults,
     fromRecord,
     toContent,
-    ready: config !== undefined,
+    ready: loaded,
   });
   const note = useWatch({ control, name: 'note' }) ?? '';
 
@@ -74,7 +70,7 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
         <ChoiceChips
           legend={t('fields.timeSlot')}
           type="radio"
-          options={TIME_SLOTS.map((slot) => ({ value: slot, label: t(`timeSlot.${slot}`) }))}
+          options={chipOptions(TIME_SLOTS, (slot) => t(`timeSlot.${slot}`))}
           field={register('timeSlot')}
         />
       </div>
@@ -82,7 +78,7 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
       <ChoiceChips
         legend={t('fields.contactKind')}
         type="radio"
-        options={CONTACT_KINDS.map((kind) => ({ value: kind, label: t(`contactKind.${kind}`) }))}
+        options={chipOptions(CONTACT_KINDS, (kind) => t(`contactKind.${kind}`))}
         field={register('contactKind')}
         error={errorText(errors.contactKind)}
       />
@@ -90,7 +86,7 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
       <ChoiceChips
         legend={t('fields.topics')}
         type="checkbox"
-        options={HOME_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+        options={chipOptions(HOME_TOPICS, (topic) => t(`topics.${topic}`))}
         field={register('topics')}
         error={errorText(errors.topics)}
       />

@@ -16,18 +16,16 @@ import {
 } from '../../../shared/records/mediation';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
 import { localIsoDate } from '../../../domain/dates';
-import { useAppServices } from '../../app/AppContext';
-import { useStoredValue } from '../../app/useStoredValue';
 import { ChoiceChips } from '../../forms/ChoiceChips';
+import { chipOptions } from '../../forms/chip-options';
 import { SiteChips } from '../../forms/SiteChips';
+import { useHomeSites } from '../../forms/useHomeSites';
 import { YesNoChips } from '../../forms/YesNoChips';
 import { useRhfRecordForm } from '../../forms/useRhfRecordForm';
 import { useSchemaMessages } from '../../forms/schema-messages';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { withDistrict } from '../district/DistrictField';
 import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
-
-const NO_SITES: readonly { id: string; label: string }[] = [];
 
 /** A fresh form: today, no follow-up, the one Kita if there is only one. */
 export function mediationDefaults(now: Date, siteIds: readonly string[]): Partial<MediationContent> {
@@ -54,11 +52,9 @@ function fromRecord(record: { content: MediationContent }): Partial<MediationCon
 
 export function MediationForm(props: WorkflowFormProps<'mediation'>) {
   const { t } = useTranslation('mediation');
-  const { storage } = useAppServices();
-  const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
-  const sites = config?.homeSites ?? NO_SITES;
+  const { loaded, sites, siteIds } = useHomeSites();
   const errorText = useSchemaMessages('mediation');
-  const defaults = useCallback(() => mediationDefaults(new Date(), (config?.homeSites ?? []).map((s) => s.id)), [config]);
+  const defaults = useCallback(() => mediationDefaults(new Date(), siteIds), [siteIds]);
   const {
     values: {
       register,
@@ -74,7 +70,7 @@ export function MediationForm(props: WorkflowFormProps<'mediation'>) {
     defaults,
     fromRecord,
     toContent,
-    ready: config !== undefined,
+    ready: loaded,
   });
   const note = useWatch({ control, name: 'note' }) ?? '';
   const { field: district } = useController({ control, name: 'district' });
@@ -112,7 +108,7 @@ export function MediationForm(props: WorkflowFormProps<'mediation'>) {
       <ChoiceChips
         legend={t('fields.with')}
         type="radio"
-        options={MEDIATION_WITH.map((who) => ({ value: who, label: t(`with.${who}`) }))}
+        options={chipOptions(MEDIATION_WITH, (who) => t(`with.${who}`))}
         field={register('with')}
         error={errorText(errors.with)}
       />
@@ -120,7 +116,7 @@ export function MediationForm(props: WorkflowFormProps<'mediation'>) {
       <ChoiceChips
         legend={t('fields.topics')}
         type="checkbox"
-        options={MEDIATION_TOPICS.map((topic) => ({ value: topic, label: t(`topics.${topic}`) }))}
+        options={chipOptions(MEDIATION_TOPICS, (topic) => t(`topics.${topic}`))}
         field={register('topics')}
         error={errorText(errors.topics)}
       />

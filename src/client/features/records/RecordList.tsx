@@ -116,7 +116,7 @@ function DraftListItem({ draft, timeFormat }: { draft: DraftItem; timeFormat: In
   const navigation = useWorkNavigation();
   const form = t(`forms.${draft.type === 'new' ? draft.form : draft.kind}`);
   return (
-    <li className="record record--draft" data-draft-id={draft.formId} data-sync-state="draft">
+    <li className="record record--draft" data-draft-id={draft.draftId} data-sync-state="draft">
       <div className="record__main">
         <span className="record__title">{draft.type === 'new' ? t('draft.new', { form }) : t('draft.correction', { form })}</span>
         <span className="record__meta">{t('draft.changedAt', { time: timeFormat.format(new Date(draft.updatedAt)) })}</span>
@@ -126,7 +126,7 @@ function DraftListItem({ draft, timeFormat }: { draft: DraftItem; timeFormat: In
       </div>
       {navigation && (
         <div className="record__actions">
-          <button type="button" className="button button--primary" onClick={() => void navigation.continueDraft(draft.formId)}>
+          <button type="button" className="button button--primary" onClick={() => void navigation.continueDraft(draft.draftId)}>
             {t('actions.continue')}
           </button>
         </div>
@@ -145,7 +145,7 @@ export function RecordList({ onSecondCheck }: { onSecondCheck?: ((recordId: stri
   // A correction draft is listed only while its record can still be corrected here.
   const correctable = new Set((records ?? []).filter((row) => canCorrect(row, userId)).map((row) => row.id));
   const drafts = (storedDrafts ?? [])
-    .map((entry) => parseDraftId(entry.formId, entry.updatedAt))
+    .map((entry) => parseDraftId(entry.draftId, entry.updatedAt))
     .filter((draft): draft is DraftItem => draft !== undefined && (draft.type === 'new' || correctable.has(draft.recordId)));
   const empty = records !== undefined && records.length === 0 && drafts.length === 0;
   return (
@@ -154,7 +154,7 @@ export function RecordList({ onSecondCheck }: { onSecondCheck?: ((recordId: stri
       {empty && <p className="hint">{t('records.empty')}</p>}
       <ul className="record-list" data-testid="record-list">
         {drafts.map((draft) => (
-          <DraftListItem key={draft.formId} draft={draft} timeFormat={timeFormat} />
+          <DraftListItem key={draft.draftId} draft={draft} timeFormat={timeFormat} />
         ))}
         {(records ?? []).map((row) => (
           <RecordItem key={row.id} row={row} userId={userId} timeFormat={timeFormat} onSecondCheck={onSecondCheck} />

@@ -14,8 +14,8 @@ export type NewRecordForm = WorkflowKind;
 export { correctionDraftId };
 
 export type DraftItem =
-  | { type: 'new'; form: NewRecordForm; formId: string; updatedAt: string }
-  | { type: 'correction'; kind: CorrectionFormKind; recordId: string; formId: string; updatedAt: string };
+  | { type: 'new'; form: NewRecordForm; draftId: string; updatedAt: string }
+  | { type: 'correction'; kind: CorrectionFormKind; recordId: string; draftId: string; updatedAt: string };
 
 /** A kind is corrected on a form when it has one (registry) and may be corrected at all (domain rule). */
 function isCorrectionFormKind(kind: string): kind is CorrectionFormKind {
@@ -23,15 +23,15 @@ function isCorrectionFormKind(kind: string): kind is CorrectionFormKind {
 }
 
 /** Reads a stored draft id; undefined for ids no form of this version writes. */
-export function parseDraftId(formId: string, updatedAt: string): DraftItem | undefined {
-  const form = WORKFLOW_KINDS.find((kind) => WORKFLOWS[kind].newDraftId === formId);
-  if (form !== undefined) return { type: 'new', form, formId, updatedAt };
-  const at = formId.indexOf(CORRECTION_MARK);
+export function parseDraftId(draftId: string, updatedAt: string): DraftItem | undefined {
+  const form = WORKFLOW_KINDS.find((kind) => WORKFLOWS[kind].newDraftId === draftId);
+  if (form !== undefined) return { type: 'new', form, draftId, updatedAt };
+  const at = draftId.indexOf(CORRECTION_MARK);
   if (at <= 0) return undefined;
-  const kind = formId.slice(0, at);
-  const recordId = formId.slice(at + CORRECTION_MARK.length);
+  const kind = draftId.slice(0, at);
+  const recordId = draftId.slice(at + CORRECTION_MARK.length);
   if (!isCorrectionFormKind(kind) || recordId === '') return undefined;
-  return { type: 'correction', kind, recordId, formId, updatedAt };
+  return { type: 'correction', kind, recordId, draftId, updatedAt };
 }
 
 /**

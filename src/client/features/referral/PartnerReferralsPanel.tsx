@@ -13,7 +13,10 @@ import type { OfficeConnection } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
 import { referralOfficeApi } from './referral-office-api';
-import { CallbackOpener, HandoverKeySection, OpenedNumbers, type HandoverKeyInfo, type OpenedNumber, type UnlockedKey } from './PartnerCallback';
+import { CallbackOpener } from './CallbackOpener';
+import { HandoverKeySection } from './HandoverKeySection';
+import { OpenedNumbers, type OpenedNumber } from './OpenedNumbers';
+import type { HandoverKeyInfo, UnlockedKey } from './handover-key';
 
 type UptakeState = 'contacted' | 'started' | 'completed' | 'declined';
 const isUptakeState = (state: string): state is UptakeState =>

@@ -17,7 +17,7 @@ import {
   type ReferralSettings,
 } from '../../../shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
-import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrolment } from '../../../shared/handover-api';
+import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrollment } from '../../../shared/handover-api';
 import { RequestError } from '../../http/request';
 
 const offerPath = (id: string) => `/api/office/offers/${encodeURIComponent(id)}`;
@@ -42,8 +42,8 @@ export function referralOfficeApi(api: OfficeConnection) {
     markUptake: (id: string, state: 'contacted' | 'started' | 'completed' | 'declined') =>
       api.call(partnerReferralSchema, `/api/partner/referrals/${encodeURIComponent(id)}/state`, 'POST', { state }),
     handoverKey: async () => (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'GET')).key,
-    setHandoverKey: async (enrolment: HandoverKeyEnrolment) =>
-      (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'PUT', enrolment)).key,
+    setHandoverKey: async (enrollment: HandoverKeyEnrollment) =>
+      (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'PUT', enrollment)).key,
     /** Shown once: the server deletes the call-back request's boxes with this answer. */
     openCallback: (id: string, keyId: string) =>
       api.call(handoverRevealResponseSchema, `/api/partner/referrals/${encodeURIComponent(id)}/callback/open`, 'POST', { keyId }),

@@ -1,7 +1,7 @@
-// Offer TYPES a welcome visit can recommend, for now a small fixed set with
-// ids. The municipality's offer catalog (concrete offers, providers, contacts)
-// comes later: then these choices come from the catalog and the ids stored in
-// `offersRecommended` become catalog ids (the schema already allows both).
+// Offer TYPES a welcome visit can recommend: a small fixed set of ids. The named
+// offers of the municipality's catalog (features/referral, shared/offers.ts) are
+// chosen in the referral that may follow; its schema accepts
+// catalog ids too.
 export const WELCOME_OFFER_TYPES = [
   'familienhebamme',
   'familienbildung',
@@ -11,7 +11,3 @@ export const WELCOME_OFFER_TYPES = [
   'migrationsdienst',
 ] as const;
 export type WelcomeOfferType = (typeof WELCOME_OFFER_TYPES)[number];
-
-export function isWelcomeOfferType(id: string): id is WelcomeOfferType {
-  return (WELCOME_OFFER_TYPES as readonly string[]).includes(id);
-}

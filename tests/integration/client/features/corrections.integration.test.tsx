@@ -45,8 +45,8 @@ function recordingNavigation(): WorkNavigation & { calls: string[] } {
       calls.push(`correct:${id}`);
       return Promise.resolve(true);
     },
-    continueDraft: (formId) => {
-      calls.push(`continue:${formId}`);
+    continueDraft: (draftId) => {
+      calls.push(`continue:${draftId}`);
       return Promise.resolve(true);
     },
   };

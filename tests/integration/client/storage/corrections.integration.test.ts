@@ -151,6 +151,6 @@ describe('DraftStore.list', () => {
     await storage.vault.createSlot(testUser({ id: 'staff-test-2', displayName: 'Zweite Fachkraft' }), TEST_PASSPHRASE, escrowKey);
     expect(await storage.drafts.list()).toEqual([]);
     await storage.drafts.save('mediation:new', { languages: [] });
-    expect((await storage.drafts.list()).map((d) => d.formId)).toEqual(['mediation:new']);
+    expect((await storage.drafts.list()).map((d) => d.draftId)).toEqual(['mediation:new']);
   });
 });

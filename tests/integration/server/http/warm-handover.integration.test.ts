@@ -62,7 +62,7 @@ describeEachDatabase('warm handover', ({ db }) => {
   };
 
   /** What a partner's browser does: make a key pair, wrap the private key under the passphrase, enrol the public key. */
-  const enrolKey = async (token: string, passphrase: string) => {
+  const enrollKey = async (token: string, passphrase: string) => {
     const created = await createHandoverKey(passphrase);
     const keyId = uuidv7();
     const response = await call('PUT', '/api/partner/handover-key', token, {
@@ -156,7 +156,7 @@ describeEachDatabase('warm handover', ({ db }) => {
     expect(await keysOfPartner()).toBe(0);
     const token = await partner();
     expect(handoverKeyResponseSchema.parse((await call('GET', '/api/partner/handover-key', token)).json()).key).toBeNull();
-    const key = await enrolKey(token, PASSPHRASE);
+    const key = await enrollKey(token, PASSPHRASE);
     expect(await keysOfPartner()).toBe(1);
     const after = await catalog();
     expect(after.version).not.toBe(before.version);
@@ -205,7 +205,7 @@ describeEachDatabase('warm handover', ({ db }) => {
 
   it('stores only boxes the server cannot open, apart from the record; the partner opens its box once, then all are gone', async () => {
     const own = partnerKeys(await catalog());
-    const colleagueKey = await enrolKey(await colleague(), COLLEAGUE.passphrase);
+    const colleagueKey = await enrollKey(await colleague(), COLLEAGUE.passphrase);
     const stranger = await createHandoverKey('fremder-schluessel-2026');
     // Sealed to the partner, the colleague, and a key nobody here enrolled (dropped by the server).
     const { caseNumber, referral, id } = await referWithCallback([...own, colleagueKey, { keyId: uuidv7(), publicKey: stranger.publicKey }]);
@@ -264,7 +264,7 @@ describeEachDatabase('warm handover', ({ db }) => {
     const { caseNumber, id } = await referWithCallback(keys);
     // The colleague makes a new key after the number was sealed: her old box is not hers any more.
     const colleagueToken = await colleague();
-    await enrolKey(colleagueToken, 'neue-kollegin-passphrase-2026');
+    await enrollKey(colleagueToken, 'neue-kollegin-passphrase-2026');
     expect((await lookup(colleagueToken, caseNumber))[0]?.callback?.sealedToYou).toBe(false);
     const refused = await open(colleagueToken, id);
     expect(refused.statusCode).toBe(409);

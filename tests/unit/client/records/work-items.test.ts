@@ -33,10 +33,10 @@ describe('canCorrect', () => {
 
 describe('draft ids', () => {
   it('reads new-record drafts and per-record correction drafts back', async () => {
-    expect(parseDraftId('homeContact:new', 't')).toEqual({ type: 'new', form: 'homeContact', formId: 'homeContact:new', updatedAt: 't' });
+    expect(parseDraftId('homeContact:new', 't')).toEqual({ type: 'new', form: 'homeContact', draftId: 'homeContact:new', updatedAt: 't' });
     const record = await homeContactRecord();
     const id = correctionDraftId(record);
-    expect(parseDraftId(id, 't')).toEqual({ type: 'correction', kind: 'homeContact', recordId: record.id, formId: id, updatedAt: 't' });
+    expect(parseDraftId(id, 't')).toEqual({ type: 'correction', kind: 'homeContact', recordId: record.id, draftId: id, updatedAt: 't' });
     expect(correctionDraftId(await homeContactRecord({ topics: ['money'] }))).not.toBe(id);
   });
 

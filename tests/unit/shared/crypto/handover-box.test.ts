@@ -9,7 +9,7 @@ import {
   unwrapHandoverKey,
 } from '../../../../src/shared/crypto/handover-box';
 import { MIN_PBKDF2_ITERATIONS } from '../../../../src/shared/crypto/key-derivation';
-import { callbackPhoneSchema, handoverKeyEnrolmentSchema, warmHandoverSchema } from '../../../../src/shared/handover-api';
+import { callbackPhoneSchema, handoverKeyEnrollmentSchema, warmHandoverSchema } from '../../../../src/shared/handover-api';
 import { generateCaseNumber } from '../../../../src/domain/case-number';
 import { referralRecordSchema } from '../../../../src/shared/records/sync-record';
 
@@ -70,7 +70,7 @@ describe('warm handover boxes', () => {
     expect(unwrapped.extractable).toBe(false);
     expect(await openHandover(unwrapped, box, binding)).toEqual({ phone: '+49 2841 123456' });
     // The enrolment the browser sends passes the shared schema (and so the server's validation).
-    expect(handoverKeyEnrolmentSchema.safeParse({ keyId: KEY_A, publicKey: a.publicKey, wrapped: a.wrapped, password: 'kennwort' }).success).toBe(true);
+    expect(handoverKeyEnrollmentSchema.safeParse({ keyId: KEY_A, publicKey: a.publicKey, wrapped: a.wrapped, password: 'kennwort' }).success).toBe(true);
   });
 
   it('refuses to seal to no key or to a key that is not ECDH P-256', async () => {

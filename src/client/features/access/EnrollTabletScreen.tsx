@@ -12,7 +12,7 @@ import { needsSecureConnection } from '../../app/secure-context';
 import { SecureConnectionNotice } from './SecureConnectionNotice';
 import { StaffSignInForm } from './StaffSignInForm';
 
-export function EnrolTabletScreen({ storage, onEnrolled, onCancel }: { storage: Storage; onEnrolled: () => void; onCancel: () => void }) {
+export function EnrollTabletScreen({ storage, onEnrolled, onCancel }: { storage: Storage; onEnrolled: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [label, setLabel] = useState('');
   const [error, setError] = useState<'label' | 'forbidden' | 'failed' | 'insecure' | null>(null);
