@@ -73,8 +73,14 @@ export default defineConfig({
             // The vault and the crypto primitives it shares with lazily loaded screens (four-eyes,
             // warm handover) load together on the first screen: one file instead of four.
             // The sync protocol's schemas, which the first screen and most lazy screens share.
-            { name: 'protocol', test: /[\\/]src[\\/]shared[\\/](protocol|offers|referral-api|staff-api|records[\\/]case-number-format)\.ts$/ },
-            { name: 'vault', test: /[\\/]src[\\/](client[\\/]storage[\\/]vault|shared[\\/]crypto[\\/](bytes|key-derivation|aes-gcm|types))\.ts$/ },
+            {
+              name: 'protocol',
+              test: /[\\/]src[\\/]shared[\\/](protocol|offers|referral-api|staff-api|records[\\/]case-number-format)\.ts$/,
+            },
+            {
+              name: 'vault',
+              test: /[\\/]src[\\/](client[\\/]storage[\\/]vault|shared[\\/]crypto[\\/](bytes|key-derivation|aes-gcm|types))\.ts$/,
+            },
           ],
         },
       },

@@ -36,7 +36,9 @@ try {
 // npm prints the failed request as JSON ({ message, statusCode | code }) instead of a report.
 if (report.error || report.statusCode || (report.message && !report.metadata)) {
   const status = report.statusCode ?? report.error?.code ?? report.code;
-  notAnswered(status ? `${String(status)}: ${String(report.message ?? report.error?.summary ?? '')}`.trim() : String(report.message ?? 'error'));
+  notAnswered(
+    status ? `${String(status)}: ${String(report.message ?? report.error?.summary ?? '')}`.trim() : String(report.message ?? 'error'),
+  );
 }
 
 const counts = report.metadata?.vulnerabilities;

@@ -30,7 +30,7 @@
 // one municipality with 100,000 families → 1.4e-10. No coordination is needed.
 import { z } from 'zod';
 // The canonical (stored, printed, QR-encoded) shape is part of the transport contract.
-import { CASE_NUMBER_PATTERN } from '../shared/records/case-number-format';
+import { CASE_NUMBER_PATTERN } from '@shared/records/case-number-format';
 
 export { CASE_NUMBER_PATTERN };
 
@@ -151,6 +151,4 @@ export function caseNumberParts(caseNumber: string): { prefix: string | null; gr
 }
 
 /** Canonical form only: records store exactly what was printed on the card. */
-export const caseNumberSchema = z
-  .string({ error: 'invalidCaseNumber' })
-  .refine(isCanonicalCaseNumber, { message: 'invalidCaseNumber' });
+export const caseNumberSchema = z.string({ error: 'invalidCaseNumber' }).refine(isCanonicalCaseNumber, { message: 'invalidCaseNumber' });

@@ -1,8 +1,8 @@
 // Consent rules (DESIGN.md §3): nothing about a family is recorded unless a
 // consent covers it. Used on the tablet before saving and on the server
 // before accepting, so neither can hold a record the other would refuse.
-import type { ConsentContent, ConsentScope } from '../shared/records/consent';
-import type { RecordKind } from '../shared/records/sync-record';
+import type { ConsentContent, ConsentScope } from '@shared/records/consent';
+import type { RecordKind } from '@shared/records/sync-record';
 
 /** Which consent scope a record kind needs when it names a case. */
 const REQUIRED_SCOPE: Record<RecordKind, ConsentScope | null> = {

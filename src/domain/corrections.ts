@@ -1,9 +1,15 @@
 // Which records can be corrected (DESIGN.md §3: a correction is a new revision
 // of the same record). A consent is withdrawn, never corrected; a refusal and a
 // withdrawal are facts about the family's decision, not the staff member's work.
-import type { RecordKind } from '../shared/records/sync-record';
+import type { RecordKind } from '@shared/records/sync-record';
 
-export const CORRECTABLE_KINDS = ['homeContact', 'mediation', 'welcomeVisit', 'welcomeVisitAttempt', 'screening'] as const satisfies readonly RecordKind[];
+export const CORRECTABLE_KINDS = [
+  'homeContact',
+  'mediation',
+  'welcomeVisit',
+  'welcomeVisitAttempt',
+  'screening',
+] as const satisfies readonly RecordKind[];
 export type CorrectableKind = (typeof CORRECTABLE_KINDS)[number];
 
 export function isCorrectableKind(kind: RecordKind): kind is CorrectableKind {

@@ -10,9 +10,9 @@
 //   - both signatures verify;
 //   - author and reviewer are different PEOPLE (not merely accounts or keys);
 //   - the reviewer is an active approver of the author's organisation.
-import type { SyncRecord, RecordKind } from '../shared/records/sync-record';
+import type { SyncRecord, RecordKind } from '@shared/records/sync-record';
 import { isReferralSourceKind, recommendedOffers } from './referral-sources';
-import { authorStatement, reviewerStatement, verifyStatement, type ReviewSubmission, type SignedSubject } from '../shared/four-eyes';
+import { authorStatement, reviewerStatement, verifyStatement, type ReviewSubmission, type SignedSubject } from '@shared/four-eyes';
 
 export interface FourEyesPolicy {
   /** Record kinds that always need the second check. */
@@ -40,7 +40,13 @@ export function needsSecondCheck(record: SyncRecord, policy: FourEyesPolicy): bo
 }
 
 export function subjectOf(record: SyncRecord): SignedSubject {
-  return { recordId: record.id, revision: record.revision, kind: record.kind, caseNumber: record.caseNumber, contentHash: record.contentHash };
+  return {
+    recordId: record.id,
+    revision: record.revision,
+    kind: record.kind,
+    caseNumber: record.caseNumber,
+    contentHash: record.contentHash,
+  };
 }
 
 /** What the verifier knows about one signer's account and the key their signature names. */
@@ -89,7 +95,13 @@ export type ReviewVerdict =
 const refuse = (reason: ReviewRejectionReason, securityEvent = false): ReviewVerdict => ({ ok: false, reason, securityEvent });
 
 function sameSubject(a: SignedSubject, b: SignedSubject): boolean {
-  return a.recordId === b.recordId && a.revision === b.revision && a.kind === b.kind && a.caseNumber === b.caseNumber && a.contentHash === b.contentHash;
+  return (
+    a.recordId === b.recordId &&
+    a.revision === b.revision &&
+    a.kind === b.kind &&
+    a.caseNumber === b.caseNumber &&
+    a.contentHash === b.contentHash
+  );
 }
 
 export async function verifyReview(review: ReviewSubmission, facts: ReviewFacts): Promise<ReviewVerdict> {
@@ -107,7 +119,8 @@ export async function verifyReview(review: ReviewSubmission, facts: ReviewFacts)
   };
   if (!sameSubject(subject, record)) return refuse('hashMismatch', true);
   const { author, reviewer } = facts;
-  if (review.author.signerId !== record.authorId || !author || author.accountId !== record.authorId) return refuse('invalidSignature', true);
+  if (review.author.signerId !== record.authorId || !author || author.accountId !== record.authorId)
+    return refuse('invalidSignature', true);
   if (!reviewer || reviewer.accountId !== review.reviewer.signerId) return refuse('unknownKey');
   if (!author.key || !reviewer.key) return refuse('unknownKey');
   if (author.key.revoked || reviewer.key.revoked) return refuse('keyRevoked');
@@ -128,7 +141,8 @@ export async function verifyReview(review: ReviewSubmission, facts: ReviewFacts)
   );
   if (!authorOk || !reviewerOk) return refuse('invalidSignature', true);
   if (author.personId === reviewer.personId || author.accountId === reviewer.accountId) return refuse('selfApproval', true);
-  if (!reviewer.active || !reviewer.roles.includes('approver') || reviewer.organisationId !== author.organisationId) return refuse('notApprover');
+  if (!reviewer.active || !reviewer.roles.includes('approver') || reviewer.organisationId !== author.organisationId)
+    return refuse('notApprover');
   if (facts.alreadyDecided) return refuse('alreadyReviewed');
   return { ok: true };
 }

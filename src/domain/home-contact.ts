@@ -1,7 +1,7 @@
 // Rules of the HOME contact (Mönchengladbach foyers): the time slot follows the
 // clock, so the common case is logged with a handful of taps.
-import type { HomeContactContent } from '../shared/records/home-contact';
-import { TIME_SLOTS } from '../shared/records/home-contact';
+import type { HomeContactContent } from '@shared/records/home-contact';
+import { TIME_SLOTS } from '@shared/records/home-contact';
 import { localIsoDate } from './dates';
 
 // Kept until the client forms import it from ./dates (they are being rewritten in parallel).

@@ -9,11 +9,11 @@
 // records (latest revision, approved where a second check is required) count,
 // withdrawn cases are gone from the records, and every published table goes
 // through small-cell suppression (./suppression.ts).
-import { SUPPORT_NEED_LEVELS } from '../shared/records/screening';
-import { WELCOME_OUTCOMES } from '../shared/records/welcome-visit';
-import { CONTACT_KINDS, HOME_TOPICS } from '../shared/records/home-contact';
-import { SPOKEN_LANGUAGES } from '../shared/languages';
-import { OFFER_TYPES } from '../shared/offers';
+import { SUPPORT_NEED_LEVELS } from '@shared/records/screening';
+import { WELCOME_OUTCOMES } from '@shared/records/welcome-visit';
+import { CONTACT_KINDS, HOME_TOPICS } from '@shared/records/home-contact';
+import { SPOKEN_LANGUAGES } from '@shared/languages';
+import { OFFER_TYPES } from '@shared/offers';
 import { suppressLinked, publishedNumber } from './suppression';
 import { REFERRAL_STATES } from './referral-state';
 import type { MarginKeys, PublishedCount, PublishedTable } from './suppression';
@@ -230,7 +230,12 @@ export function halfYearOf(day: string): PeriodInput {
   return Number(day.slice(5, 7)) <= 6 ? { from: `${year}-01-01`, to: `${year}-06-30` } : { from: `${year}-07-01`, to: `${year}-12-31` };
 }
 
-function crossTab(rows: readonly CountRow[], categories: readonly string[], columns: readonly string[], columnOf: (row: CountRow) => string): number[][] {
+function crossTab(
+  rows: readonly CountRow[],
+  categories: readonly string[],
+  columns: readonly string[],
+  columnOf: (row: CountRow) => string,
+): number[][] {
   const rowIndex = new Map(categories.map((c, i) => [c, i]));
   const columnIndex = new Map(columns.map((c, j) => [c, j]));
   const cells = categories.map(() => columns.map(() => 0));
@@ -293,7 +298,11 @@ export function publishIndicators(input: {
     const byDistrict = definition.byDistrict
       ? {
           table: { cells: crossTab(rows, categories, input.districts, (row) => row.district) },
-          keys: { rows: rowKeys, columns: input.districts.map((d) => `${definition.population}:district:${d}`), total } satisfies MarginKeys,
+          keys: {
+            rows: rowKeys,
+            columns: input.districts.map((d) => `${definition.population}:district:${d}`),
+            total,
+          } satisfies MarginKeys,
         }
       : undefined;
     return { definition, categories, byMonth, byDistrict };

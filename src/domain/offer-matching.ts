@@ -8,7 +8,7 @@
 //   4. shares more of the needed fields,
 //   5. by name (then id), so equal offers always come in the same order.
 // A criterion the need leaves open (no district, language or age phase) ranks nothing.
-import type { AGE_PHASES, Offer } from '../shared/offers';
+import type { AGE_PHASES, Offer } from '@shared/offers';
 
 export type AgePhase = (typeof AGE_PHASES)[number];
 

@@ -23,9 +23,11 @@ const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L
 // --- phone ------------------------------------------------------------------
 // +49 …, 0049 …, (02841) …, 0171 …: digit runs separated by at most three of
 // space, slash, hyphen (each run must follow a separator, so the split is unique).
-const PHONE = /(?<![\p{L}\p{N}+/.,:])(?:(?:\+|00)\d{1,3}[ \-/]{0,3}(?:\(0\)[ \-/]{0,3})?|\(0\d{1,5}\)[ \-/]{0,3}|(?=0))\d+(?:[ \-/]{1,3}\d+)*/gu;
+const PHONE =
+  /(?<![\p{L}\p{N}+/.,:])(?:(?:\+|00)\d{1,3}[ \-/]{0,3}(?:\(0\)[ \-/]{0,3})?|\(0\d{1,5}\)[ \-/]{0,3}|(?=0))\d+(?:[ \-/]{1,3}\d+)*/gu;
 // A labelled number may omit the area code: "Tel. 12 34 56", "Handy: 1234567".
-const LABELLED_PHONE = /(?<![\p{L}])(?:Tel(?:efon)?|Handy|Mobil|Phone|Tél(?:éphone)?|Telefon(?:u|em)?|Тел(?:ефон)?|تلفن|هاتف)\.?:?[ \t]{0,3}(\+?\d+(?:[ \-/]{1,3}\d+)*)/giu;
+const LABELLED_PHONE =
+  /(?<![\p{L}])(?:Tel(?:efon)?|Handy|Mobil|Phone|Tél(?:éphone)?|Telefon(?:u|em)?|Тел(?:ефон)?|تلفن|هاتف)\.?:?[ \t]{0,3}(\+?\d+(?:[ \-/]{1,3}\d+)*)/giu;
 const MIN_PHONE_DIGITS = 6;
 const MAX_PHONE_DIGITS = 17;
 
@@ -39,45 +41,130 @@ const NUMERIC_DATE = new RegExp(
   'gu',
 );
 const MONTH_NAMES = [
-  'Januar', 'Jänner', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember',
-  'January', 'February', 'March', 'May', 'June', 'July', 'October', 'December',
-  'Jan', 'Feb', 'Mär', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Okt', 'Oct', 'Nov', 'Dez', 'Dec',
+  'Januar',
+  'Jänner',
+  'Februar',
+  'März',
+  'April',
+  'Mai',
+  'Juni',
+  'Juli',
+  'August',
+  'September',
+  'Oktober',
+  'November',
+  'Dezember',
+  'January',
+  'February',
+  'March',
+  'May',
+  'June',
+  'July',
+  'October',
+  'December',
+  'Jan',
+  'Feb',
+  'Mär',
+  'Mar',
+  'Apr',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Sept',
+  'Okt',
+  'Oct',
+  'Nov',
+  'Dez',
+  'Dec',
 ].sort((a, b) => b.length - a.length);
-const WORD_DATE = new RegExp(
-  `(?<![\\p{N}.])${DAY}\\.?[ ]{1,2}(?:${MONTH_NAMES.join('|')})\\.?[ ]{1,2}(?:19|20)\\d{2}(?!\\p{N})`,
-  'gu',
-);
+const WORD_DATE = new RegExp(`(?<![\\p{N}.])${DAY}\\.?[ ]{1,2}(?:${MONTH_NAMES.join('|')})\\.?[ ]{1,2}(?:19|20)\\d{2}(?!\\p{N})`, 'gu');
 
 // --- street addresses -----------------------------------------------------------
 // "Hauptstraße 12", "Bahnhofstr.12a", "Friedrich-Ebert-Allee 3", "Lange Straße 5",
 // "Am Rosenweg 3". Group 1: letters glued before the street word ("Haupt").
-const STREET = /(?<![\p{L}\p{N}-])((?:\p{L}+-)*\p{L}*?)(straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|pfad|steig|wall|graben)[ ]{0,2}(\d{1,4}(?:[ ]?[a-zA-Z])?)(?![\p{L}\p{N}]|[.,:]\p{N}|[ ]?(?:km|m|min|Min|h|Std|Uhr|mal|Mal)\b)/giu;
+const STREET =
+  /(?<![\p{L}\p{N}-])((?:\p{L}+-)*\p{L}*?)(straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|pfad|steig|wall|graben)[ ]{0,2}(\d{1,4}(?:[ ]?[a-zA-Z])?)(?![\p{L}\p{N}]|[.,:]\p{N}|[ ]?(?:km|m|min|Min|h|Std|Uhr|mal|Mal)\b)/giu;
 /** Words before a stand-alone "Weg 2"/"Platz 3" that show it is no street name. */
-const NOT_A_STREET_NAME = new Set(['der', 'die', 'das', 'den', 'dem', 'des', 'ein', 'eine', 'einen', 'einem', 'kein', 'keine', 'jeder', 'jede', 'dieser', 'diese', 'diesen', 'ihr', 'ihre', 'sein', 'seine', 'unser', 'unsere', 'mein', 'meine', 'am', 'auf', 'im', 'vom', 'zum', 'über', 'kita', 'kindergarten', 'schule', 'familienzentrum']);
+const NOT_A_STREET_NAME = new Set([
+  'der',
+  'die',
+  'das',
+  'den',
+  'dem',
+  'des',
+  'ein',
+  'eine',
+  'einen',
+  'einem',
+  'kein',
+  'keine',
+  'jeder',
+  'jede',
+  'dieser',
+  'diese',
+  'diesen',
+  'ihr',
+  'ihre',
+  'sein',
+  'seine',
+  'unser',
+  'unsere',
+  'mein',
+  'meine',
+  'am',
+  'auf',
+  'im',
+  'vom',
+  'zum',
+  'über',
+  'kita',
+  'kindergarten',
+  'schule',
+  'familienzentrum',
+]);
 
 // --- names after a salutation ---------------------------------------------------
 // A capitalised word in any cased script (Latin incl. Polish/Turkish letters, Cyrillic).
 const CASED_NAME = "\\p{Lu}[\\p{Ll}\\p{M}'’]+(?:-\\p{Lu}[\\p{Ll}\\p{M}'’]+)?";
-const PARTICLE = "(?:(?:von|van|de|del|della|di|du|le|la|zu|al|el|ten|ter)[ ](?:(?:der|den)[ ])?)?";
+const PARTICLE = '(?:(?:von|van|de|del|della|di|du|le|la|zu|al|el|ten|ter)[ ](?:(?:der|den)[ ])?)?';
 const ACADEMIC = '(?:(?:Dr|Prof|Dipl)\\.[ ]?(?:med\\.[ ]?)?)?';
 const LATIN_SALUTATIONS = [
-  'Herrn?', 'Frau', 'Familie', 'Fam\\.', // German
-  'Mr\\.?', 'Mrs\\.?', 'Ms\\.?', 'Miss', 'Mx\\.?', // English
-  'M\\.', 'Mme\\.?', 'Mlle\\.?', 'Madame', 'Mademoiselle', 'Monsieur', // French
+  'Herrn?',
+  'Frau',
+  'Familie',
+  'Fam\\.', // German
+  'Mr\\.?',
+  'Mrs\\.?',
+  'Ms\\.?',
+  'Miss',
+  'Mx\\.?', // English
+  'M\\.',
+  'Mme\\.?',
+  'Mlle\\.?',
+  'Madame',
+  'Mademoiselle',
+  'Monsieur', // French
   '[Pp]an(?:i|ią|em|a|u|ie|owie|stwo|stwa)?', // Polish
   'Bay(?:an)?', // Turkish
 ].join('|');
 const CYRILLIC_SALUTATIONS = [
-  '[Гг]осподин(?:а|у|ом|е)?', '[Гг]оспож(?:а|и|е|у|ой)', '[Гг]-(?:н|жа|же|жи)', // Russian
+  '[Гг]осподин(?:а|у|ом|е)?',
+  '[Гг]оспож(?:а|и|е|у|ой)',
+  '[Гг]-(?:н|жа|же|жи)', // Russian
   '[Пп]ан(?:и|і|а|у|ові|ом|е)?', // Ukrainian and Russian use of пан/пани/пані
-  '[Сс]емь(?:я|и|ю|ей)', '[Рр]один(?:а|и|у|ою)', // family
+  '[Сс]емь(?:я|и|ю|ей)',
+  '[Рр]один(?:а|и|у|ою)', // family
 ].join('|');
 const SALUTATION_NAME = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:${LATIN_SALUTATIONS}|${CYRILLIC_SALUTATIONS})[ ]{1,2}${ACADEMIC}${PARTICLE}${CASED_NAME}`,
   'gu',
 );
 // Turkish puts the title after the given name: "Ayşe Hanım", "Mehmet Bey".
-const TURKISH_TITLE_AFTER = new RegExp(`(?<![\\p{L}\\p{N}])${CASED_NAME}[ ]{1,2}(?:Bey|Hanım|Hanim|Beyefendi|Hanımefendi)(?![\\p{L}])`, 'gu');
+const TURKISH_TITLE_AFTER = new RegExp(
+  `(?<![\\p{L}\\p{N}])${CASED_NAME}[ ]{1,2}(?:Bey|Hanım|Hanim|Beyefendi|Hanımefendi)(?![\\p{L}])`,
+  'gu',
+);
 // Arabic and Persian have no capitals: the word after the title is taken as the name.
 // A leading و/ف/ب/ل ("and", "for" …) may be glued to the title.
 const ARABIC_WORD = '[\\p{Script=Arabic}\\u200C]+';
@@ -87,10 +174,46 @@ const ARABIC_SALUTATION_NAME = new RegExp(
 );
 /** Common nouns that follow "Frau"/"Familie" in ordinary notes ("Familie Anschluss gesucht"). */
 const NOT_A_NAME = new Set([
-  'Kind', 'Kinder', 'Mutter', 'Vater', 'Eltern', 'Hilfe', 'Unterstützung', 'Beratung', 'Sorgen', 'Kontakt', 'Interesse', 'Termin',
-  'Bedarf', 'Zeit', 'Angebot', 'Angebote', 'Kita', 'Platz', 'Fragen', 'Anschluss', 'Ruhe', 'Geld', 'Arbeit', 'Wohnung', 'Sprache',
-  'Deutsch', 'Hebamme', 'Ärztin', 'Arzt', 'Doktor', 'Dolmetscherin', 'Kulturmittlerin', 'Bescheid', 'Lust', 'Angst', 'Mut',
-  'Thank', 'The', 'This', 'Kitas',
+  'Kind',
+  'Kinder',
+  'Mutter',
+  'Vater',
+  'Eltern',
+  'Hilfe',
+  'Unterstützung',
+  'Beratung',
+  'Sorgen',
+  'Kontakt',
+  'Interesse',
+  'Termin',
+  'Bedarf',
+  'Zeit',
+  'Angebot',
+  'Angebote',
+  'Kita',
+  'Platz',
+  'Fragen',
+  'Anschluss',
+  'Ruhe',
+  'Geld',
+  'Arbeit',
+  'Wohnung',
+  'Sprache',
+  'Deutsch',
+  'Hebamme',
+  'Ärztin',
+  'Arzt',
+  'Doktor',
+  'Dolmetscherin',
+  'Kulturmittlerin',
+  'Bescheid',
+  'Lust',
+  'Angst',
+  'Mut',
+  'Thank',
+  'The',
+  'This',
+  'Kitas',
 ]);
 
 function nameAfterSalutationIsOrdinaryWord(match: string): boolean {

@@ -3,9 +3,9 @@
 // are stored, which are answered from an earlier push, which are refused and why.
 // The sync service gathers the facts (under its locks), then inserts what this accepts.
 import { consentCovers } from './consent';
-import type { ConsentScope } from '../shared/records/consent';
-import type { SyncRecord } from '../shared/records/sync-record';
-import { revisionKey } from '../shared/records/revision-key';
+import type { ConsentScope } from '@shared/records/consent';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { revisionKey } from '@shared/records/revision-key';
 
 /** A record that passed the checks that need no stored facts (schema, hash, case number, …). */
 export interface PushCandidate {
@@ -45,9 +45,7 @@ export interface StoredPushFacts {
 }
 
 export type PushRejection =
-  | { reason: 'revisionConflict'; status: 409 }
-  | { reason: 'caseWithdrawn'; status: 409 }
-  | { reason: 'consentMissing'; status: 422 };
+  { reason: 'revisionConflict'; status: 409 } | { reason: 'caseWithdrawn'; status: 409 } | { reason: 'consentMissing'; status: 422 };
 
 /**
  * - `store`: insert it (a repeat of a revision stored earlier in the same batch shares that one's fate);
@@ -55,9 +53,7 @@ export type PushRejection =
  * - `reject`: write nothing for it.
  */
 export type PushVerdict =
-  | { index: number; verdict: 'store' }
-  | { index: number; verdict: 'replay' }
-  | ({ index: number; verdict: 'reject' } & PushRejection);
+  { index: number; verdict: 'store' } | { index: number; verdict: 'replay' } | ({ index: number; verdict: 'reject' } & PushRejection);
 
 const conflict = (index: number): PushVerdict => ({ index, verdict: 'reject', reason: 'revisionConflict', status: 409 });
 

@@ -9,8 +9,8 @@
 // and visibleAnswers() are the rules a stored screening follows (form, server
 // and the report's parity test all use these).
 import { z } from 'zod';
-import { OFFER_FIELDS } from '../shared/offers';
-import { OVERRIDE_REASON_MIN_LENGTH, type SupportNeedLevel } from '../shared/records/screening';
+import { OFFER_FIELDS } from '@shared/offers';
+import { OVERRIDE_REASON_MIN_LENGTH, type SupportNeedLevel } from '@shared/records/screening';
 
 export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number', 'note'] as const;
 
@@ -18,9 +18,13 @@ export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number',
 export type SupportNeed = SupportNeedLevel;
 export { OVERRIDE_REASON_MIN_LENGTH };
 
-const id = z.string().regex(/^[a-z][a-zA-Z0-9-]{0,63}$/, { message: 'an id is a lower-case letter followed by letters, digits or hyphens' });
+const id = z
+  .string()
+  .regex(/^[a-z][a-zA-Z0-9-]{0,63}$/, { message: 'an id is a lower-case letter followed by letters, digits or hyphens' });
 /** Texts per language; German is required (source language). */
-const text = z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(1).max(500)).refine((t) => 'de' in t, { message: 'German text (de) is required' });
+const text = z
+  .record(z.string().regex(/^[a-z]{2}$/), z.string().min(1).max(500))
+  .refine((t) => 'de' in t, { message: 'German text (de) is required' });
 const weight = z.number().min(0).max(100);
 
 export type Condition =
@@ -62,7 +66,9 @@ const questionSchema = z.strictObject({
   acuteDangerIfYes: z.boolean().optional(),
   options: z.array(optionSchema).min(2).max(20).optional(),
   /** scale: min..max; weightPerStep adds (value - min) × weight. */
-  scale: z.strictObject({ min: z.int(), max: z.int(), minLabel: text.optional(), maxLabel: text.optional(), weightPerStep: weight.optional() }).optional(),
+  scale: z
+    .strictObject({ min: z.int(), max: z.int(), minLabel: text.optional(), maxLabel: text.optional(), weightPerStep: weight.optional() })
+    .optional(),
   /** number: allowed range. */
   range: z.strictObject({ min: z.number(), max: z.number() }).optional(),
   /** Offer catalog fields a "yes"/chosen answer points to (matching offers). */
@@ -96,7 +102,8 @@ export function maximumScore(definition: QuestionnaireDefinition): number {
     if (question.type === 'yesNo') total += question.weightYes ?? 0;
     if (question.type === 'single') total += Math.max(0, ...(question.options ?? []).map((o) => o.weight ?? 0));
     if (question.type === 'multiple') total += (question.options ?? []).reduce((sum, o) => sum + (o.weight ?? 0), 0);
-    if (question.type === 'scale' && question.scale) total += (question.scale.max - question.scale.min) * (question.scale.weightPerStep ?? 0);
+    if (question.type === 'scale' && question.scale)
+      total += (question.scale.max - question.scale.min) * (question.scale.weightPerStep ?? 0);
   }
   return total;
 }
@@ -115,7 +122,8 @@ export function loadQuestionnaire(input: unknown): LoadResult {
       if (seen.has(question.id)) problems.push(`duplicate question id "${question.id}"`);
       for (const referenced of question.showIf ? conditionQuestions(question.showIf) : []) {
         if (referenced === question.id) problems.push(`question "${question.id}": skip rule refers to the question itself`);
-        else if (!seen.has(referenced)) problems.push(`question "${question.id}": skip rule refers to "${referenced}", which is not an earlier question`);
+        else if (!seen.has(referenced))
+          problems.push(`question "${question.id}": skip rule refers to "${referenced}", which is not an earlier question`);
       }
       const needsOptions = question.type === 'single' || question.type === 'multiple';
       if (needsOptions && !question.options) problems.push(`question "${question.id}": a ${question.type} question needs options`);
@@ -137,7 +145,8 @@ export function loadQuestionnaire(input: unknown): LoadResult {
   }
   const ceiling = maximumScore(definition);
   for (const [name, value] of Object.entries(definition.thresholds)) {
-    if (value > ceiling) problems.push(`threshold ${name} (${String(value)}) is out of range: no answers can reach it (maximum score ${String(ceiling)})`);
+    if (value > ceiling)
+      problems.push(`threshold ${name} (${String(value)}) is out of range: no answers can reach it (maximum score ${String(ceiling)})`);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, definition };
 }
@@ -192,7 +201,10 @@ export function visibleAnswers(answers: Answers, visible: readonly string[]): Re
  * computed one. What the form shows and what the report counts (the SQL's
  * coalesce in report_facts is the fast path of this rule).
  */
-export function effectiveSupportNeed(screening: { supportNeed: SupportNeed; override?: { supportNeed: SupportNeed } | null | undefined }): SupportNeed {
+export function effectiveSupportNeed(screening: {
+  supportNeed: SupportNeed;
+  override?: { supportNeed: SupportNeed } | null | undefined;
+}): SupportNeed {
   return screening.override?.supportNeed ?? screening.supportNeed;
 }
 
@@ -237,6 +249,12 @@ export function evaluate(definition: QuestionnaireDefinition, answers: Answers):
   }
   const { informationOnly, offerRecommended, urgent } = definition.thresholds;
   const supportNeed: SupportNeed =
-    acuteDanger.length > 0 || score >= urgent ? 'urgent' : score >= offerRecommended ? 'offerRecommended' : score >= informationOnly ? 'informationOnly' : 'none';
+    acuteDanger.length > 0 || score >= urgent
+      ? 'urgent'
+      : score >= offerRecommended
+        ? 'offerRecommended'
+        : score >= informationOnly
+          ? 'informationOnly'
+          : 'none';
   return { visible, missing, score, supportNeed, acuteDanger, offerFields: [...offerFields].sort() };
 }

@@ -1,8 +1,8 @@
 // Builds the envelope of a new record revision: id, revision, device, time,
 // and the content hash the server will recompute and compare.
-import { contentHash } from '../shared/content-hash';
-import { uuidv7 } from '../shared/ids';
-import { HOME_CONTACT_SCHEMA_VERSION, type HomeContactContent } from '../shared/records/home-contact';
+import { contentHash } from '@shared/content-hash';
+import { uuidv7 } from '@shared/ids';
+import { HOME_CONTACT_SCHEMA_VERSION, type HomeContactContent } from '@shared/records/home-contact';
 import {
   CONSENT_REFUSAL_SCHEMA_VERSION,
   CONSENT_SCHEMA_VERSION,
@@ -10,11 +10,11 @@ import {
   type ConsentContent,
   type ConsentRefusalContent,
   type ConsentWithdrawalContent,
-} from '../shared/records/consent';
-import { WELCOME_VISIT_SCHEMA_VERSION, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '../shared/records/welcome-visit';
-import { MEDIATION_SCHEMA_VERSION, type MediationContent } from '../shared/records/mediation';
-import { SCREENING_SCHEMA_VERSION, type ScreeningContent } from '../shared/records/screening';
-import { REFERRAL_SCHEMA_VERSION, type ReferralContent } from '../shared/records/referral';
+} from '@shared/records/consent';
+import { WELCOME_VISIT_SCHEMA_VERSION, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '@shared/records/welcome-visit';
+import { MEDIATION_SCHEMA_VERSION, type MediationContent } from '@shared/records/mediation';
+import { SCREENING_SCHEMA_VERSION, type ScreeningContent } from '@shared/records/screening';
+import { REFERRAL_SCHEMA_VERSION, type ReferralContent } from '@shared/records/referral';
 import type {
   ReferralRecord,
   ScreeningRecord,
@@ -27,7 +27,7 @@ import type {
   HomeContactRecord,
   RecordKind,
   SyncRecord,
-} from '../shared/records/sync-record';
+} from '@shared/records/sync-record';
 
 export const FORM_VERSIONS = {
   homeContact: '1.1',
@@ -46,7 +46,13 @@ export interface RecordContext {
   now: Date;
 }
 
-async function envelope<K extends keyof typeof FORM_VERSIONS, C>(kind: K, schemaVersion: number, caseNumber: string | null, content: C, context: RecordContext) {
+async function envelope<K extends keyof typeof FORM_VERSIONS, C>(
+  kind: K,
+  schemaVersion: number,
+  caseNumber: string | null,
+  content: C,
+  context: RecordContext,
+) {
   return {
     id: uuidv7(context.now.getTime()),
     kind,
@@ -80,12 +86,21 @@ type RecordOf<K extends RecordKind> = Extract<SyncRecord, { kind: K }>;
  * The first revision of a record of any kind. The record schemas decide which
  * kinds must name a case; the typed helpers below say it in their signatures.
  */
-export async function newRecord<K extends RecordKind>(kind: K, content: RecordOf<K>['content'], caseNumber: string | null, context: RecordContext): Promise<RecordOf<K>> {
+export async function newRecord<K extends RecordKind>(
+  kind: K,
+  content: RecordOf<K>['content'],
+  caseNumber: string | null,
+  context: RecordContext,
+): Promise<RecordOf<K>> {
   // The envelope has exactly the fields of every kind's record; the kind ties content and schema version together.
   return (await envelope(kind, SCHEMA_VERSIONS[kind], caseNumber, content, context)) as unknown as RecordOf<K>;
 }
 
-export function newHomeContactRecord(content: HomeContactContent, context: RecordContext, caseNumber: string | null = null): Promise<HomeContactRecord> {
+export function newHomeContactRecord(
+  content: HomeContactContent,
+  context: RecordContext,
+  caseNumber: string | null = null,
+): Promise<HomeContactRecord> {
   return newRecord('homeContact', content, caseNumber, context);
 }
 
@@ -97,19 +112,34 @@ export function newConsentRefusalRecord(content: ConsentRefusalContent, context:
   return newRecord('consentRefusal', content, null, context);
 }
 
-export function newConsentWithdrawalRecord(content: ConsentWithdrawalContent, caseNumber: string, context: RecordContext): Promise<ConsentWithdrawalRecord> {
+export function newConsentWithdrawalRecord(
+  content: ConsentWithdrawalContent,
+  caseNumber: string,
+  context: RecordContext,
+): Promise<ConsentWithdrawalRecord> {
   return newRecord('consentWithdrawal', content, caseNumber, context);
 }
 
-export function newWelcomeVisitRecord(content: WelcomeVisitContent, caseNumber: string, context: RecordContext): Promise<WelcomeVisitRecord> {
+export function newWelcomeVisitRecord(
+  content: WelcomeVisitContent,
+  caseNumber: string,
+  context: RecordContext,
+): Promise<WelcomeVisitRecord> {
   return newRecord('welcomeVisit', content, caseNumber, context);
 }
 
-export function newWelcomeVisitAttemptRecord(content: WelcomeVisitAttemptContent, context: RecordContext): Promise<WelcomeVisitAttemptRecord> {
+export function newWelcomeVisitAttemptRecord(
+  content: WelcomeVisitAttemptContent,
+  context: RecordContext,
+): Promise<WelcomeVisitAttemptRecord> {
   return newRecord('welcomeVisitAttempt', content, null, context);
 }
 
-export function newMediationRecord(content: MediationContent, context: RecordContext, caseNumber: string | null = null): Promise<MediationRecord> {
+export function newMediationRecord(
+  content: MediationContent,
+  context: RecordContext,
+  caseNumber: string | null = null,
+): Promise<MediationRecord> {
   return newRecord('mediation', content, caseNumber, context);
 }
 

@@ -1,7 +1,7 @@
 // Which records a referral can start from, the one home of that rule: the
 // tablet's referral screen, the four-eyes rule ("records that recommend offers")
 // and the server's linking of a referral to its source record all ask here.
-import type { RecordKind, SyncRecord } from '../shared/records/sync-record';
+import type { RecordKind, SyncRecord } from '@shared/records/sync-record';
 
 /** Record kinds a referral can be made from: the ones that recommend offers to a family. */
 export const REFERRAL_SOURCE_KINDS = ['screening', 'welcomeVisit'] as const satisfies readonly RecordKind[];

@@ -10,7 +10,7 @@
 //     also from noResponse, because a family may come late;
 //   - the coordinator marks noResponse, and only once the referral is overdue.
 // Completed and declined are final. The server enforces this on every change.
-import type { Role } from '../shared/protocol';
+import type { Role } from '@shared/protocol';
 
 export const REFERRAL_STATES = ['suggested', 'handedOver', 'contacted', 'started', 'completed', 'declined', 'noResponse'] as const;
 export type ReferralState = (typeof REFERRAL_STATES)[number];

@@ -6,7 +6,7 @@
 // every record kind and fails when the SQL and these functions disagree.
 // Referrals are counted from their own rows (report-service.ts): one per case
 // and offer, by the offer's type at referral time and by its current state.
-import type { ReferralRecord, SyncRecord } from '../shared/records/sync-record';
+import type { ReferralRecord, SyncRecord } from '@shared/records/sync-record';
 import { isoDateInZone, monthOfIsoDate, REPORT_TIME_ZONE } from './dates';
 import { needsSecondCheck, type FourEyesPolicy } from './four-eyes';
 import { NO_DISTRICT, type CountRow, type IndicatorId } from './indicators';
@@ -62,7 +62,14 @@ export function reportFacts(record: SyncRecord): ReportFact[] {
         : [];
     case 'welcomeVisit':
     case 'welcomeVisitAttempt':
-      return [{ indicator: 'welcomeOutcome', day: record.content.visitDate, district: districtOf(record.content), category: record.content.outcome }];
+      return [
+        {
+          indicator: 'welcomeOutcome',
+          day: record.content.visitDate,
+          district: districtOf(record.content),
+          category: record.content.outcome,
+        },
+      ];
     case 'homeContact': {
       // HOME contacts report by foyer site, never by district.
       const day = record.content.contactDate;
@@ -73,9 +80,12 @@ export function reportFacts(record: SyncRecord): ReportFact[] {
       ];
     }
     case 'mediation':
-      return record.content.languages.map(
-        (language): ReportFact => ({ indicator: 'mediationLanguage', day: record.content.date, district: districtOf(record.content), category: language }),
-      );
+      return record.content.languages.map((language): ReportFact => ({
+        indicator: 'mediationLanguage',
+        day: record.content.date,
+        district: districtOf(record.content),
+        category: language,
+      }));
     case 'consent':
     case 'consentWithdrawal':
     case 'referral':
@@ -97,7 +107,9 @@ export interface StoredRevision {
 
 /** Adds up the facts of countable stored revisions into report_counts rows (sorted, zero rows left out). */
 export function reportCounts(revisions: readonly StoredRevision[]): ReportCount[] {
-  return countFacts(revisions.filter(({ record, policy, state }) => isCountable(record, policy, state)).flatMap(({ record }) => reportFacts(record)));
+  return countFacts(
+    revisions.filter(({ record, policy, state }) => isCountable(record, policy, state)).flatMap(({ record }) => reportFacts(record)),
+  );
 }
 
 /** Order of report_counts rows: indicator, day, district, category (code-point order, as `ORDER BY … COLLATE "C"`). */
@@ -122,7 +134,12 @@ export interface ReferralForReport {
 export function referralsMadeBy(record: ReferralRecord, offerTypeOf: (offerId: string) => string, createdAt: Date): ReferralForReport[] {
   const states = initialStates(record.content.slipHandedOver);
   const state = states[states.length - 1] ?? 'suggested';
-  return [...new Set(record.content.offerIds)].map((offerId) => ({ offerType: offerTypeOf(offerId), state, district: record.content.district ?? null, createdAt }));
+  return [...new Set(record.content.offerIds)].map((offerId) => ({
+    offerType: offerTypeOf(offerId),
+    state,
+    district: record.content.district ?? null,
+    createdAt,
+  }));
 }
 
 /** What one referral counts for: its offer type and its current state, on the day it was made. */

@@ -1,7 +1,7 @@
 // Data minimisation on the tablet (DESIGN.md §4): once the backend has
 // acknowledged a record and its four-eyes step (where required) is done, the
 // tablet keeps only a content-free stub after the configured retention.
-import type { RecordKind } from '../shared/records/sync-record';
+import type { RecordKind } from '@shared/records/sync-record';
 import { DEFAULT_FOUR_EYES_POLICY } from './four-eyes';
 
 /** Kinds whose content stays on the tablet after sync because later records depend on it offline. */
@@ -39,7 +39,10 @@ export function contentMayBeDropped(
   now: Date,
 ): boolean {
   if (record.syncState !== 'sent' || record.sentAt === undefined) return false;
-  if (record.referralPending === true && now.getTime() - new Date(record.updatedAt ?? record.sentAt).getTime() < REFERRAL_WINDOW_DAYS * 86_400_000) {
+  if (
+    record.referralPending === true &&
+    now.getTime() - new Date(record.updatedAt ?? record.sentAt).getTime() < REFERRAL_WINDOW_DAYS * 86_400_000
+  ) {
     return false;
   }
   // A consent's scopes decide, offline, what else may be recorded for its case.

@@ -109,7 +109,10 @@ function fixLonelyLine(grid: Grid): boolean {
   for (let i = 0; i < grid.rows; i += 1) {
     const suppressed = grid.marks[i]?.filter((m) => m !== undefined).length ?? 0;
     if (suppressed === 1) {
-      const pick = cheapest(grid, Array.from({ length: grid.columns }, (_, j) => [i, j] as const));
+      const pick = cheapest(
+        grid,
+        Array.from({ length: grid.columns }, (_, j) => [i, j] as const),
+      );
       if (pick) {
         suppress(grid, pick[0], pick[1]);
         return true;
@@ -120,7 +123,10 @@ function fixLonelyLine(grid: Grid): boolean {
     let suppressed = 0;
     for (let i = 0; i < grid.rows; i += 1) if (at(grid.marks, i, j) !== undefined) suppressed += 1;
     if (suppressed === 1) {
-      const pick = cheapest(grid, Array.from({ length: grid.rows }, (_, i) => [i, j] as const));
+      const pick = cheapest(
+        grid,
+        Array.from({ length: grid.rows }, (_, i) => [i, j] as const),
+      );
       if (pick) {
         suppress(grid, pick[0], pick[1]);
         return true;
@@ -131,7 +137,12 @@ function fixLonelyLine(grid: Grid): boolean {
 }
 
 /** Rows and columns reachable from a row or column over suppressed entries, without entry (skipI, skipJ). */
-function reachable(grid: Grid, start: readonly ['r' | 'c', number], skipI: number, skipJ: number): { rows: Set<number>; columns: Set<number> } {
+function reachable(
+  grid: Grid,
+  start: readonly ['r' | 'c', number],
+  skipI: number,
+  skipJ: number,
+): { rows: Set<number>; columns: Set<number> } {
   const rows = new Set<number>();
   const columns = new Set<number>();
   (start[0] === 'r' ? rows : columns).add(start[1]);

@@ -14,18 +14,14 @@ export function unlockDelayMs(failures: number): number {
   return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (failures - FREE_ATTEMPTS - 1));
 }
 
-export type UnlockVerdict =
-  | { kind: 'allowed' }
-  | { kind: 'throttled'; retryAt: number };
+export type UnlockVerdict = { kind: 'allowed' } | { kind: 'throttled'; retryAt: number };
 
 export function mayAttemptUnlock(slot: { nextAttemptAt: number | null }, now: number): UnlockVerdict {
   if (slot.nextAttemptAt !== null && slot.nextAttemptAt > now) return { kind: 'throttled', retryAt: slot.nextAttemptAt };
   return { kind: 'allowed' };
 }
 
-export type FailedUnlockOutcome =
-  | { kind: 'wrong'; failures: number; remaining: number; nextAttemptAt: number | null }
-  | { kind: 'wipe' };
+export type FailedUnlockOutcome = { kind: 'wrong'; failures: number; remaining: number; nextAttemptAt: number | null } | { kind: 'wipe' };
 
 export function afterFailedUnlock(previousFailures: number, maxAttempts: number, now: number): FailedUnlockOutcome {
   const failures = previousFailures + 1;

@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { SYNC_PROTOCOL_VERSION } from '../shared/protocol';
+import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import type { Database } from './db/database';
 import { AdminService } from './services/admin-service';
 import { AuthService } from './services/auth-service';
@@ -206,9 +206,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   scheduleHandoverPurge(app, options.db, clock);
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
-    instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () =>
-      instance.swagger(),
-    );
+    instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () => instance.swagger());
     done();
   });
 

@@ -40,7 +40,10 @@ function parseTrustProxy(env: NodeJS.ProcessEnv): number | string[] | false {
     return count;
   }
   if (addresses !== undefined) {
-    const list = addresses.split(',').map((address) => address.trim()).filter((address) => address !== '');
+    const list = addresses
+      .split(',')
+      .map((address) => address.trim())
+      .filter((address) => address !== '');
     if (list.length === 0) throw new Error('TRUST_PROXY_ADDRESSES is empty.');
     return list;
   }
@@ -104,7 +107,8 @@ async function main(): Promise<void> {
     `Lotse backend on ${url} (database: ${db.kind}${applied.length > 0 ? `, applied migrations ${applied.join(', ')}` : ''})`,
     ...httpsLines,
   ];
-  if (!https && host === '127.0.0.1') lines.push('Reachable from this computer only; for a tablet in the local network: npm run start:https (README).');
+  if (!https && host === '127.0.0.1')
+    lines.push('Reachable from this computer only; for a tablet in the local network: npm run start:https (README).');
   if (!existsSync(`${staticDir}/index.html`)) lines.push(`No built PWA in ${staticDir}: API only (run npm run build).`);
   if (seeded) {
     lines.push(

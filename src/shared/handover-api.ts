@@ -23,10 +23,13 @@ export const callbackPhoneSchema = z
   .string()
   .trim()
   .regex(/^\+?[0-9][0-9 ()/-]{4,28}[0-9]$/, { message: 'invalidPhone' })
-  .refine((value) => {
-    const digits = value.replace(/[^0-9]/g, '').length;
-    return digits >= 6 && digits <= 15;
-  }, { message: 'invalidPhone' });
+  .refine(
+    (value) => {
+      const digits = value.replace(/[^0-9]/g, '').length;
+      return digits >= 6 && digits <= 15;
+    },
+    { message: 'invalidPhone' },
+  );
 
 /** What is sealed: the number, nothing else about the family. */
 export const handoverPayloadSchema = z.strictObject({ phone: callbackPhoneSchema });

@@ -47,7 +47,16 @@ export const callbackKeysSchema = z.array(
   z.strictObject({
     offerId: offerSchema.shape.id,
     keys: z
-      .array(z.strictObject({ keyId: z.string().regex(UUID_PATTERN), publicKey: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/) }))
+      .array(
+        z.strictObject({
+          keyId: z.string().regex(UUID_PATTERN),
+          publicKey: z
+            .string()
+            .min(1)
+            .max(200)
+            .regex(/^[A-Za-z0-9_-]+$/),
+        }),
+      )
       .min(1)
       .max(20),
   }),

@@ -112,11 +112,12 @@ export const deviceConfigSchema = z.strictObject({
     retentionDaysAfterSync: z.int().min(0).max(30),
   }),
   /** Which records need the second check (src/domain/four-eyes.ts), and accounts marked as one person. */
-  fourEyes: z.strictObject({
-    kinds: z.array(z.enum(RECORD_KINDS)),
-    forReferrals: z.boolean(),
-    linkedAccounts: z.array(z.strictObject({ accountId: z.string(), personId: z.string() })),
-  })
+  fourEyes: z
+    .strictObject({
+      kinds: z.array(z.enum(RECORD_KINDS)),
+      forReferrals: z.boolean(),
+      linkedAccounts: z.array(z.strictObject({ accountId: z.string(), personId: z.string() })),
+    })
     // A configuration cached before this field existed: the default rule (screenings and referrals).
     .default({ kinds: ['screening'], forReferrals: true, linkedAccounts: [] }),
 });
@@ -135,7 +136,10 @@ export const loginRequestSchema = z.strictObject({
   /** The enrolled tablet signing in; binds the session to it and yields its escrow key. */
   deviceId: recordIdSchema.optional(),
   /** Proof that the request comes from that tablet (its enrollment secret); required with deviceId. */
-  deviceSecret: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).optional(),
+  deviceSecret: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/)
+    .optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -173,7 +177,10 @@ export type LoginResponse = z.infer<typeof loginResponseSchema>;
 export const refreshRequestSchema = z.strictObject({
   refreshToken: z.string().min(1).max(200),
   deviceId: recordIdSchema.optional(),
-  deviceSecret: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).optional(),
+  deviceSecret: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/)
+    .optional(),
 });
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 

@@ -38,7 +38,15 @@ const breakdownSchema = z.strictObject({
   table: publishedTableSchema,
 });
 
-export const INDICATOR_UNITS = ['screeningOffer', 'welcomeVisit', 'homeContact', 'homeContactTopic', 'mediationLanguage', 'referral', 'screenedCase'] as const;
+export const INDICATOR_UNITS = [
+  'screeningOffer',
+  'welcomeVisit',
+  'homeContact',
+  'homeContactTopic',
+  'mediationLanguage',
+  'referral',
+  'screenedCase',
+] as const;
 
 export const publishedIndicatorSchema = z.strictObject({
   id: z.string(),

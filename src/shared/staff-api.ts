@@ -10,7 +10,10 @@ export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidSlug' });
 const label = z.string().trim().min(1, { message: 'required' }).max(120, { message: 'tooLong' });
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/).max(4096);
+const base64url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .max(4096);
 
 // ── Devices ────────────────────────────────────────────────────────────────
 
@@ -125,7 +128,11 @@ export const updateStaffRequestSchema = z
     /** false deactivates: sessions, refresh tokens and signing keys are revoked everywhere. */
     active: z.boolean().optional(),
     /** Marks accounts of the same human being (e.g. two jobs, two accounts); null clears it. */
-    personId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'invalidPersonId' }).nullable().optional(),
+    personId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'invalidPersonId' })
+      .nullable()
+      .optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'emptyUpdate' });
 export type UpdateStaffRequest = z.infer<typeof updateStaffRequestSchema>;
@@ -146,7 +153,9 @@ export const municipalitySettingsSchema = z.strictObject({
   /** Days a sent (and approved) record's content stays on the tablet. */
   retentionDaysAfterSync: z.int({ error: 'invalidNumber' }).min(0, { message: 'outOfRange' }).max(30, { message: 'outOfRange' }),
   /** Record kinds that always need the second check (four-eyes). */
-  fourEyesKinds: z.array(z.enum(CHECKABLE_KINDS, { error: 'invalidChoice' })).refine((kinds) => new Set(kinds).size === kinds.length, { message: 'invalidChoice' }),
+  fourEyesKinds: z
+    .array(z.enum(CHECKABLE_KINDS, { error: 'invalidChoice' }))
+    .refine((kinds) => new Set(kinds).size === kinds.length, { message: 'invalidChoice' }),
   /** Whether any record that recommends offers needs it too. */
   fourEyesForReferrals: z.boolean(),
   /**
@@ -154,7 +163,12 @@ export const municipalitySettingsSchema = z.strictObject({
    * leaves the list as it is. An id stays the same as long as its item exists (records name ids).
    */
   welcomeItems: z
-    .array(z.strictObject({ id: z.string().regex(/^[a-z][a-zA-Z0-9-]{0,62}$/, { message: 'invalidSlug' }), label: z.string().trim().min(1, { message: 'required' }).max(120, { message: 'tooLong' }) }))
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-zA-Z0-9-]{0,62}$/, { message: 'invalidSlug' }),
+        label: z.string().trim().min(1, { message: 'required' }).max(120, { message: 'tooLong' }),
+      }),
+    )
     .max(20, { message: 'tooMany' })
     .refine((items) => new Set(items.map((item) => item.id)).size === items.length, { message: 'duplicateItem' })
     .optional(),

@@ -25,7 +25,10 @@ export interface BrowserBenchResult {
   chromiumVersion: string | undefined;
 }
 
-type Call = <K extends keyof BrowserBenchApi>(name: K, ...args: Parameters<BrowserBenchApi[K]>) => Promise<Awaited<ReturnType<BrowserBenchApi[K]>>>;
+type Call = <K extends keyof BrowserBenchApi>(
+  name: K,
+  ...args: Parameters<BrowserBenchApi[K]>
+) => Promise<Awaited<ReturnType<BrowserBenchApi[K]>>>;
 
 function caller(page: Page): Call {
   return (name, ...args) =>
@@ -46,7 +49,8 @@ interface Timed {
 }
 const perSecond = (t: Timed): number => (t.count * 1000) / t.ms;
 /** Records per second over all runs together. */
-const rate = (runs: readonly Timed[]): number => perSecond({ count: runs.reduce((s, r) => s + r.count, 0), ms: runs.reduce((s, r) => s + r.ms, 0) });
+const rate = (runs: readonly Timed[]): number =>
+  perSecond({ count: runs.reduce((s, r) => s + r.count, 0), ms: runs.reduce((s, r) => s + r.ms, 0) });
 const rates = (runs: readonly Timed[]): string => runs.map((r) => fmt(perSecond(r))).join(' / ');
 
 export async function runBrowserBench(options: BrowserBenchOptions): Promise<BrowserBenchResult> {
@@ -93,7 +97,8 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
     });
     await page.goto(new URL('tests/bench/browser/index.html', base).href);
     await page.waitForFunction(() => window.lotseBench !== undefined, undefined, { timeout: 60_000 });
-    if (!(await page.evaluate(() => window.crossOriginIsolated))) options.log('browser: page is not cross-origin isolated (timer resolution 100 µs)');
+    if (!(await page.evaluate(() => window.crossOriginIsolated)))
+      options.log('browser: page is not cross-origin isolated (timer resolution 100 µs)');
     const cdp = await context.newCDPSession(page);
     const { product } = (await cdp.send('Browser.getVersion')) as { product: string };
     const chromiumVersion = product.replace(/^[^/]*\//, '');
@@ -121,8 +126,20 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
     const plainRate = rate(plain);
     const encRate = rate(enc);
     const ratio = encRate / plainRate;
-    rows.push({ figure: `1 saveRecord, encrypted (${fmt(n)} × 1 record/tx, ×2)`, value: fmt(encRate), unit: 'records/s', ratio: fmt(ratio, 2), goal: verdict('≥ 0.50 of unencrypted', ratio >= 0.5) });
-    rows.push({ figure: `1 same saves, unencrypted baseline (JSON, ×2)`, value: fmt(plainRate), unit: 'records/s', ratio: '1.00', goal: 'baseline' });
+    rows.push({
+      figure: `1 saveRecord, encrypted (${fmt(n)} × 1 record/tx, ×2)`,
+      value: fmt(encRate),
+      unit: 'records/s',
+      ratio: fmt(ratio, 2),
+      goal: verdict('≥ 0.50 of unencrypted', ratio >= 0.5),
+    });
+    rows.push({
+      figure: `1 same saves, unencrypted baseline (JSON, ×2)`,
+      value: fmt(plainRate),
+      unit: 'records/s',
+      ratio: '1.00',
+      goal: 'baseline',
+    });
 
     options.log(`browser: bulk variant, ${fmt(n)} records in transactions of ${fmt(options.bulkChunk)}, order ABBA`);
     const bulkPlain: Timed[] = [];
@@ -134,22 +151,59 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
     options.log(`browser: bulk records/s plain ${rates(bulkPlain)}, encrypted ${rates(bulkEnc)}`);
     const bulkPlainRate = rate(bulkPlain);
     const bulkEncRate = rate(bulkEnc);
-    rows.push({ figure: `1b bulk save, encrypted (${fmt(options.bulkChunk)} records/tx, ×2)`, value: fmt(bulkEncRate), unit: 'records/s', ratio: fmt(bulkEncRate / bulkPlainRate, 2), goal: 'info (bench-only path)' });
-    rows.push({ figure: `1b bulk save, unencrypted baseline (×2)`, value: fmt(bulkPlainRate), unit: 'records/s', ratio: '1.00', goal: 'baseline' });
+    rows.push({
+      figure: `1b bulk save, encrypted (${fmt(options.bulkChunk)} records/tx, ×2)`,
+      value: fmt(bulkEncRate),
+      unit: 'records/s',
+      ratio: fmt(bulkEncRate / bulkPlainRate, 2),
+      goal: 'info (bench-only path)',
+    });
+    rows.push({
+      figure: `1b bulk save, unencrypted baseline (×2)`,
+      value: fmt(bulkPlainRate),
+      unit: 'records/s',
+      ratio: '1.00',
+      goal: 'baseline',
+    });
 
     options.log(`browser: ${String(options.slotRuns)} × createSlot, ${String(options.unlockRuns)} × unlock (PBKDF2-SHA-256 600k)`);
     const slots = await call('keySlots', options.slotRuns, options.unlockRuns, 3);
     if (slots.iterations < 600_000) throw new Error(`key slot uses ${String(slots.iterations)} PBKDF2 iterations`);
     const unlockMedian = median(slots.unlockMs);
-    rows.push({ figure: `2 vault unlock (PBKDF2 ${fmt(slots.iterations)}), median of ${String(slots.unlockMs.length)}`, value: fmt(unlockMedian), unit: 'ms', goal: verdict('≤ 1,000 ms', unlockMedian <= 1000) });
-    rows.push({ figure: `2 createSlot, median of ${String(slots.createSlotMs.length)}`, value: fmt(median(slots.createSlotMs)), unit: 'ms', goal: 'info' });
-    rows.push({ figure: `2 of which PBKDF2 derive alone, median of ${String(slots.pbkdf2Ms.length)}`, value: fmt(median(slots.pbkdf2Ms)), unit: 'ms', goal: 'info' });
+    rows.push({
+      figure: `2 vault unlock (PBKDF2 ${fmt(slots.iterations)}), median of ${String(slots.unlockMs.length)}`,
+      value: fmt(unlockMedian),
+      unit: 'ms',
+      goal: verdict('≤ 1,000 ms', unlockMedian <= 1000),
+    });
+    rows.push({
+      figure: `2 createSlot, median of ${String(slots.createSlotMs.length)}`,
+      value: fmt(median(slots.createSlotMs)),
+      unit: 'ms',
+      goal: 'info',
+    });
+    rows.push({
+      figure: `2 of which PBKDF2 derive alone, median of ${String(slots.pbkdf2Ms.length)}`,
+      value: fmt(median(slots.pbkdf2Ms)),
+      unit: 'ms',
+      goal: 'info',
+    });
 
     options.log(`browser: latency of ${String(options.latencySaves)} single saves`);
     const latency = await call('saveLatency', options.latencySaves, 20);
     const p95 = percentile(latency.saveMs, 95);
-    rows.push({ figure: `3 one saveRecord, p50 (${String(latency.saveMs.length)} saves)`, value: fmt(percentile(latency.saveMs, 50), 1), unit: 'ms', goal: 'info' });
-    rows.push({ figure: `3 one saveRecord, p95 (${String(latency.saveMs.length)} saves)`, value: fmt(p95, 1), unit: 'ms', goal: verdict('< 10 ms', p95 < 10) });
+    rows.push({
+      figure: `3 one saveRecord, p50 (${String(latency.saveMs.length)} saves)`,
+      value: fmt(percentile(latency.saveMs, 50), 1),
+      unit: 'ms',
+      goal: 'info',
+    });
+    rows.push({
+      figure: `3 one saveRecord, p95 (${String(latency.saveMs.length)} saves)`,
+      value: fmt(p95, 1),
+      unit: 'ms',
+      goal: verdict('< 10 ms', p95 < 10),
+    });
     rows.push({ figure: '3 of which vault.seal alone, p50', value: fmt(percentile(latency.sealMs, 50), 2), unit: 'ms', goal: 'info' });
 
     await call('cleanup');

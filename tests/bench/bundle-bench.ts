@@ -88,8 +88,15 @@ export async function runBundleBench(options: { log: (message: string) => void }
         unit: 'kB',
         goal: verdict('≤ 175 kB', load.gzip <= GOAL_GZIP_BYTES),
       },
-      { figure: '5   same, uncompressed (as served without a compressing proxy)', value: fmt(load.raw / 1000, 1), unit: 'kB', goal: 'info' },
-      ...(largest ? [{ figure: `5   largest: ${posix.basename(largest.path)}`, value: fmt(largest.gzip / 1000, 1), unit: 'kB gz', goal: 'info' }] : []),
+      {
+        figure: '5   same, uncompressed (as served without a compressing proxy)',
+        value: fmt(load.raw / 1000, 1),
+        unit: 'kB',
+        goal: 'info',
+      },
+      ...(largest
+        ? [{ figure: `5   largest: ${posix.basename(largest.path)}`, value: fmt(largest.gzip / 1000, 1), unit: 'kB gz', goal: 'info' }]
+        : []),
     ];
   } finally {
     rmSync(outDir, { recursive: true, force: true });

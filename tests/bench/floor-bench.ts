@@ -32,13 +32,28 @@ import { fmt, median, skippedRow, verdict, type Row } from './table';
 const REPO = resolve(import.meta.dirname, '../..');
 const FLOOR_SOURCE = resolve(process.env['BENCH_FLOOR_DIR'] ?? join(REPO, '../shared/bench-floor'));
 const PASSPHRASE = 'Bench Floor 2026';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 const MOBILE = { cpuSlowdown: 4, latencyMs: 150, downBitsPerSecond: 1_600_000, upBitsPerSecond: 750_000 };
 const GOALS = { cold: 1.3, mobile: 1.5, offline: 1.2 };
 
 /** What "the first screen is usable" means for each app: an enabled element, found in an animation frame. */
-interface Target { kind: 'button'; text: string }
-interface FieldTarget { kind: 'selector'; selector: string }
+interface Target {
+  kind: 'button';
+  text: string;
+}
+interface FieldTarget {
+  kind: 'selector';
+  selector: string;
+}
 type ReadyTarget = Target | FieldTarget;
 const CONTINUE_TO_SCREENING = common.consent.continueWith.screening;
 const LOTSE_WELCOME: ReadyTarget = { kind: 'button', text: common.access.enrolTitle };
@@ -46,7 +61,10 @@ const LOTSE_LOCK: ReadyTarget = { kind: 'selector', selector: 'input[type="passw
 const FLOOR_FORM: ReadyTarget = { kind: 'selector', selector: 'form[data-ready] input' };
 
 declare global {
-  interface Window { benchReadyAt?: number; benchScreening?: { tap?: number; shown?: number } }
+  interface Window {
+    benchReadyAt?: number;
+    benchScreening?: { tap?: number; shown?: number };
+  }
 }
 
 /** Installed before the app's scripts: performance.now() of the first frame in which the target is usable. */
@@ -190,27 +208,37 @@ function buildFloor(log: (m: string) => void): string {
       symlinkSync(join(FLOOR_SOURCE, 'node_modules'), join(dir, 'node_modules'), 'dir');
     } else {
       log(`floor: npm ci in ${dir} (once per floor version)`);
-      const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+      const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       if (ci.status !== 0) throw new Error(`npm ci for the floor failed (${String(ci.status)})`);
     }
   }
   log('floor: vite build');
-  const built = spawnSync(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  const built = spawnSync(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (built.status !== 0) throw new Error(`the floor's vite build failed (${String(built.status)})`);
   return dir;
 }
 
 async function serveFloor(dir: string): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    cwd: dir,
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(dir, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    {
+      cwd: dir,
+      stdio: 'ignore',
+    },
+  );
   const url = `http://127.0.0.1:${String(port)}/`;
   const stop = (): void => {
     child.kill('SIGTERM');
   };
-  for (const started = Date.now(); Date.now() - started < 30_000; ) {
+  for (const started = Date.now(); Date.now() - started < 30_000;) {
     if (child.exitCode !== null) throw new Error(`vite preview of the floor exited (${String(child.exitCode)})`);
     try {
       if ((await fetch(url)).ok) return { url, stop };
@@ -227,10 +255,22 @@ async function serveFloor(dir: string): Promise<{ url: string; stop: () => void 
 function testDefinition(count: number, version: string): Record<string, unknown> {
   const sections: { id: string; title: { de: string }; questions: Record<string, unknown>[] }[] = [];
   for (let i = 1; i <= count; i++) {
-    if ((i - 1) % 6 === 0) sections.push({ id: `part${String(sections.length + 1)}`, title: { de: `Teil ${String(sections.length + 1)}` }, questions: [] });
-    sections.at(-1)?.questions.push({ id: `q${String(i)}`, type: 'yesNo', label: { de: `Testfrage ${String(i)} von ${String(count)}: trifft das zu?` }, weightYes: 1 });
+    if ((i - 1) % 6 === 0)
+      sections.push({ id: `part${String(sections.length + 1)}`, title: { de: `Teil ${String(sections.length + 1)}` }, questions: [] });
+    sections.at(-1)?.questions.push({
+      id: `q${String(i)}`,
+      type: 'yesNo',
+      label: { de: `Testfrage ${String(i)} von ${String(count)}: trifft das zu?` },
+      weightYes: 1,
+    });
   }
-  return { id: 'bench-screening', version, title: { de: `Test-Screening (${String(count)} Fragen)` }, sections, thresholds: { informationOnly: 1, offerRecommended: 3, urgent: 5 } };
+  return {
+    id: 'bench-screening',
+    version,
+    title: { de: `Test-Screening (${String(count)} Fragen)` },
+    sections,
+    thresholds: { informationOnly: 1, offerRecommended: 3, urgent: 5 },
+  };
 }
 
 async function uploadDefinition(backend: RunningBackend, definition: Record<string, unknown>): Promise<void> {
@@ -279,15 +319,25 @@ async function screeningOpens(backend: RunningBackend, count: number): Promise<n
   try {
     const page = await firstPage(context);
     await page.addInitScript('globalThis.__name ??= (fn) => fn'); // tsx (esbuild keepNames) wraps inner functions in __name()
-    await page.addInitScript(screeningProbe, { continueLabel: CONTINUE_TO_SCREENING, lastQuestion: `Testfrage ${String(count)} von ${String(count)}` });
+    await page.addInitScript(screeningProbe, {
+      continueLabel: CONTINUE_TO_SCREENING,
+      lastQuestion: `Testfrage ${String(count)} von ${String(count)}`,
+    });
     const app = new TabletApp(page);
     await app.start(backend, PASSPHRASE, { offlineReady: true });
     await app.consentForScreening();
     await page.getByRole('button', { name: CONTINUE_TO_SCREENING }).click();
     await page.waitForFunction(() => window.benchScreening?.shown !== undefined, undefined, { timeout: 60_000 });
-    const { tap, shown } = await page.evaluate(() => ({ tap: window.benchScreening?.tap ?? Number.NaN, shown: window.benchScreening?.shown ?? Number.NaN }));
-    const questions = await page.locator('form').getByText(/^Testfrage \d+ von/).count();
-    if (questions !== count) throw new Error(`expected the ${String(count)}-question test definition on the tablet, found ${String(questions)} questions`);
+    const { tap, shown } = await page.evaluate(() => ({
+      tap: window.benchScreening?.tap ?? Number.NaN,
+      shown: window.benchScreening?.shown ?? Number.NaN,
+    }));
+    const questions = await page
+      .locator('form')
+      .getByText(/^Testfrage \d+ von/)
+      .count();
+    if (questions !== count)
+      throw new Error(`expected the ${String(count)}-question test definition on the tablet, found ${String(questions)} questions`);
     return shown - tap;
   } finally {
     await context.close();
@@ -302,7 +352,13 @@ function ratioRow(figure: string, lotse: number[], floor: number[], goal: number
   const spread = (values: number[]): string => values.map((v) => fmt(unit === 'kB' ? v / 1000 : v, unit === 'kB' ? 1 : 0)).join(' / ');
   const show = (v: number): string => fmt(unit === 'kB' ? v / 1000 : v, unit === 'kB' ? 1 : 0);
   return [
-    { figure: `${figure} — Lotse`, value: show(a), unit, ratio: fmt(ratio, 2), goal: goal === undefined ? 'info (ratio: Lotse ÷ floor)' : verdict(`ratio ≤ ${String(goal)}×`, ratio <= goal) },
+    {
+      figure: `${figure} — Lotse`,
+      value: show(a),
+      unit,
+      ratio: fmt(ratio, 2),
+      goal: goal === undefined ? 'info (ratio: Lotse ÷ floor)' : verdict(`ratio ≤ ${String(goal)}×`, ratio <= goal),
+    },
     { figure: `${figure} — floor`, value: show(b), unit, goal: `info (runs: Lotse ${spread(lotse)}; floor ${spread(floor)})` },
   ];
 }
@@ -367,9 +423,19 @@ export async function runFloorBench(options: { runs: number; log: (m: string) =>
     return [
       ...ratioRow(`11a first visit → first screen usable, median of ${String(runs)}`, measured.cold.lotse, measured.cold.floor, GOALS.cold),
       ...ratioRow('11b same, mobile profile (4× CPU, 150 ms RTT, 1.6 Mbps)', measured.mobile.lotse, measured.mobile.floor, GOALS.mobile),
-      ...ratioRow('11c installed app restarted offline → first screen usable', measured.offline.lotse, measured.offline.floor, GOALS.offline),
+      ...ratioRow(
+        '11c installed app restarted offline → first screen usable',
+        measured.offline.lotse,
+        measured.offline.floor,
+        GOALS.offline,
+      ),
       ...ratioRow('11d bytes on the wire, first visit until usable', measured.bytes.lotse, measured.bytes.floor, undefined, 'kB'),
-      { figure: `11e "continue to screening" → form usable, 6 questions, median of ${String(runs)}`, value: fmt(median(screening.small)), unit: 'ms', goal: `info (runs: ${screening.small.map((v) => fmt(v)).join(' / ')})` },
+      {
+        figure: `11e "continue to screening" → form usable, 6 questions, median of ${String(runs)}`,
+        value: fmt(median(screening.small)),
+        unit: 'ms',
+        goal: `info (runs: ${screening.small.map((v) => fmt(v)).join(' / ')})`,
+      },
       {
         figure: '11e   same, 60 questions',
         value: fmt(median(screening.large)),

@@ -17,9 +17,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { DEMO_ACCOUNTS } from '../../src/server/db/demo-seed';
-import { uuidv7 } from '../../src/shared/ids';
-import { SYNC_PROTOCOL_VERSION } from '../../src/shared/protocol';
+import { DEMO_ACCOUNTS } from '@server/db/demo-seed';
+import { uuidv7 } from '@shared/ids';
+import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import { buildHomeContacts } from './workload';
 import { fmt, type Row } from './table';
 
@@ -36,7 +36,11 @@ async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => { r(); }));
+  await new Promise<void>((r) =>
+    server.close(() => {
+      r();
+    }),
+  );
   return port;
 }
 
@@ -52,8 +56,12 @@ async function startBackendProcess(port: number, env: Record<string, string>): P
       output += chunk.toString();
       if (output.includes('Lotse backend on')) ready();
     });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.once('exit', (code) => { fail(new Error(`backend exited with ${String(code)}: ${output}`)); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      fail(new Error(`backend exited with ${String(code)}: ${output}`));
+    });
   });
   return child;
 }
@@ -84,7 +92,14 @@ interface Target {
 async function targets(): Promise<Target[]> {
   const dir = mkdtempSync(join(tmpdir(), 'lotse-ingest-'));
   const out: Target[] = [
-    { kind: 'pglite', env: { DATA_DIR: join(dir, 'pglite'), DATABASE_URL: '' }, cleanUp: () => { rmSync(dir, { recursive: true, force: true }); return Promise.resolve(); } },
+    {
+      kind: 'pglite',
+      env: { DATA_DIR: join(dir, 'pglite'), DATABASE_URL: '' },
+      cleanUp: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+    },
   ];
   const base = process.env['DATABASE_URL'];
   if (base) {
@@ -118,20 +133,40 @@ async function runOne(target: Target, options: IngestBenchOptions): Promise<Row[
   try {
     const [, coordinator, , admin] = DEMO_ACCOUNTS;
     const adminToken = (await call<{ token: string }>(base, '/api/session', { username: admin.username, password: admin.password })).token;
-    const coordinatorToken = (await call<{ token: string }>(base, '/api/session', { username: coordinator.username, password: coordinator.password })).token;
-    log(`ingest [${target.kind}]: ${String(devices)} people and tablets, ${fmt(devices * batchesPerDevice * recordsPerBatch)} records to build`);
+    const coordinatorToken = (
+      await call<{ token: string }>(base, '/api/session', { username: coordinator.username, password: coordinator.password })
+    ).token;
+    log(
+      `ingest [${target.kind}]: ${String(devices)} people and tablets, ${fmt(devices * batchesPerDevice * recordsPerBatch)} records to build`,
+    );
     const tablets: { token: string; batches: string[]; next: number }[] = [];
     for (let d = 0; d < devices; d++) {
       const username = `bench.${String(d)}.${randomBytes(3).toString('hex')}`;
       const password = `bench-${randomBytes(8).toString('hex')}`;
-      await call(base, '/api/admin/staff', { username, displayName: `Bench ${String(d)}`, organisationId: 'home-projekt-demo', roles: ['fieldworker'], password }, adminToken);
+      await call(
+        base,
+        '/api/admin/staff',
+        { username, displayName: `Bench ${String(d)}`, organisationId: 'home-projekt-demo', roles: ['fieldworker'], password },
+        adminToken,
+      );
       const deviceId = uuidv7();
-      const { deviceSecret } = await call<{ deviceSecret: string }>(base, '/api/devices', { deviceId, label: `Bench ${String(d)}` }, coordinatorToken);
+      const { deviceSecret } = await call<{ deviceSecret: string }>(
+        base,
+        '/api/devices',
+        { deviceId, label: `Bench ${String(d)}` },
+        coordinatorToken,
+      );
       const { token } = await call<{ token: string }>(base, '/api/session', { username, password, deviceId, deviceSecret });
       const records = await buildHomeContacts(batchesPerDevice * recordsPerBatch, deviceId);
       const batches: string[] = [];
       for (let b = 0; b < batchesPerDevice; b++) {
-        batches.push(JSON.stringify({ protocolVersion: SYNC_PROTOCOL_VERSION, deviceId, records: records.slice(b * recordsPerBatch, (b + 1) * recordsPerBatch) }));
+        batches.push(
+          JSON.stringify({
+            protocolVersion: SYNC_PROTOCOL_VERSION,
+            deviceId,
+            records: records.slice(b * recordsPerBatch, (b + 1) * recordsPerBatch),
+          }),
+        );
       }
       tablets.push({ token, batches, next: 0 });
     }
@@ -143,7 +178,9 @@ async function runOne(target: Target, options: IngestBenchOptions): Promise<Row[
     let notAccepted = 0;
     let tabletCounter = 0;
     let replays = 0;
-    log(`ingest [${target.kind}]: ${String(devices)} connections × ${String(batchesPerDevice)} pushes of ${String(recordsPerBatch)} records`);
+    log(
+      `ingest [${target.kind}]: ${String(devices)} connections × ${String(batchesPerDevice)} pushes of ${String(recordsPerBatch)} records`,
+    );
     const result = await autocannon({
       url: base,
       connections: devices,
@@ -180,7 +217,7 @@ async function runOne(target: Target, options: IngestBenchOptions): Promise<Row[
     const peakMiB = memoryKiB(pid, 'VmHWM') / 1024;
     const seconds = result.duration;
     const rps = result.requests.total / seconds;
-    const recordsPerSecond = (rps * recordsPerBatch);
+    const recordsPerSecond = rps * recordsPerBatch;
     const errors = result.non2xx + result.errors + result.timeouts + notAccepted;
     const expected = devices * batchesPerDevice * recordsPerBatch;
     if (accepted !== expected) log(`ingest [${target.kind}]: ${fmt(accepted)} of ${fmt(expected)} records accepted`);
@@ -189,18 +226,41 @@ async function runOne(target: Target, options: IngestBenchOptions): Promise<Row[
         figure: `8 ingest, ${String(devices)} tablets pushing ${String(recordsPerBatch)}-record batches [${target.kind}]`,
         value: fmt(rps, 0),
         unit: 'requests/s',
-        goal: errors === 0 && accepted === expected ? `info (all ${fmt(accepted)} records accepted)` : `${String(errors)} failed requests or records, ${fmt(accepted)} accepted`,
+        goal:
+          errors === 0 && accepted === expected
+            ? `info (all ${fmt(accepted)} records accepted)`
+            : `${String(errors)} failed requests or records, ${fmt(accepted)} accepted`,
       },
       { figure: `8   same, records [${target.kind}]`, value: fmt(recordsPerSecond, 0), unit: 'records/s', goal: 'info' },
       { figure: `8   latency p50 [${target.kind}]`, value: fmt(result.latency.p50, 0), unit: 'ms', goal: 'info' },
       { figure: `8   latency p99 [${target.kind}]`, value: fmt(result.latency.p99, 0), unit: 'ms', goal: 'info' },
-      { figure: `8   requests (${fmt(result.requests.total)}) incl. repeats [${target.kind}]`, value: fmt(replays), unit: 'repeats', goal: 'info (a connection that ran out of own batches repeats one: an idempotent retry)' },
-      { figure: `8 backend peak memory (VmHWM) during the load [${target.kind}]`, value: fmt(peakMiB, 0), unit: 'MiB', ratio: fmt(peakMiB / idleRssMiB, 2), goal: 'info (ratio: ÷ resident set before the load)' },
-      { figure: `8   resident set before the load [${target.kind}]`, value: fmt(idleRssMiB, 0), unit: 'MiB', goal: `info (peak before it, start-up and migrations: ${fmt(idlePeakMiB, 0)} MiB)` },
+      {
+        figure: `8   requests (${fmt(result.requests.total)}) incl. repeats [${target.kind}]`,
+        value: fmt(replays),
+        unit: 'repeats',
+        goal: 'info (a connection that ran out of own batches repeats one: an idempotent retry)',
+      },
+      {
+        figure: `8 backend peak memory (VmHWM) during the load [${target.kind}]`,
+        value: fmt(peakMiB, 0),
+        unit: 'MiB',
+        ratio: fmt(peakMiB / idleRssMiB, 2),
+        goal: 'info (ratio: ÷ resident set before the load)',
+      },
+      {
+        figure: `8   resident set before the load [${target.kind}]`,
+        value: fmt(idleRssMiB, 0),
+        unit: 'MiB',
+        goal: `info (peak before it, start-up and migrations: ${fmt(idlePeakMiB, 0)} MiB)`,
+      },
     ];
     return rows;
   } finally {
-    const exited = new Promise<void>((r) => child.once('exit', () => { r(); }));
+    const exited = new Promise<void>((r) =>
+      child.once('exit', () => {
+        r();
+      }),
+    );
     child.kill('SIGTERM');
     await exited;
   }

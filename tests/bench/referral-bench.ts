@@ -8,10 +8,10 @@
 // look-up filters and checks that the referral's source record counts.
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import type { Database, DatabaseKind } from '../../src/server/db/database';
-import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, seedDemoData } from '../../src/server/db/demo-seed';
-import { generateCaseNumber } from '../../src/domain/case-number';
-import { uuidv7 } from '../../src/shared/ids';
+import type { Database, DatabaseKind } from '@server/db/database';
+import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, seedDemoData } from '@server/db/demo-seed';
+import { generateCaseNumber } from '@domain/case-number';
+import { uuidv7 } from '@shared/ids';
 import { freePort, prepareBackendDatabase, startBackendProcess, stopGently } from '../fixtures/backend-process';
 import { fmt, skippedRow, verdict, type Row } from './table';
 
@@ -33,7 +33,13 @@ async function fillReferrals(db: Database, count: number): Promise<string[]> {
   // Each case: the welcome visit it was referred from (needing no second check, so partners see its referrals).
   const sources = caseNumbers.map((caseNumber) => ({ caseNumber, sourceId: uuidv7() }));
   const rows = sources.flatMap(({ caseNumber, sourceId }) =>
-    ['familienhebammen-demo', 'erziehungsberatung-demo'].map((offerId) => ({ id: uuidv7(), caseNumber, offerId, recordId: uuidv7(), sourceId })),
+    ['familienhebammen-demo', 'erziehungsberatung-demo'].map((offerId) => ({
+      id: uuidv7(),
+      caseNumber,
+      offerId,
+      recordId: uuidv7(),
+      sourceId,
+    })),
   );
   for (let start = 0; start < sources.length; start += 1000) {
     await db.query(
@@ -144,7 +150,8 @@ export async function runReferralBench(options: ReferralBenchOptions): Promise<R
   for (const kind of kinds) {
     const run = await runOnce(kind, cases, seconds, options.log);
     const clean = run.non2xx === 0 && run.errors === 0;
-    const goal = kind === 'postgres' ? verdict(`p99 ≤ ${String(P99_GOAL_MS)} ms`, run.p99 <= P99_GOAL_MS && clean) : 'info (goal is for PostgreSQL)';
+    const goal =
+      kind === 'postgres' ? verdict(`p99 ≤ ${String(P99_GOAL_MS)} ms`, run.p99 <= P99_GOAL_MS && clean) : 'info (goal is for PostgreSQL)';
     rows.push({
       figure: `10 partner look-up by case number, ${String(CONNECTIONS)} concurrent [${kind}]`,
       value: fmt(run.requestsPerSecond),

@@ -3,10 +3,10 @@
 // PostgreSQL — goal under 1 s — and on PGlite. Timed: ReportService.build for
 // 1 Jan – 30 Jun 2026 (every query and the suppression) plus the CSV, median of
 // five runs after one warm-up.
-import type { DatabaseKind } from '../../src/server/db/database';
-import { seedDemoData } from '../../src/server/db/demo-seed';
-import { ReportService, reportToCsv } from '../../src/server/services/report-service';
-import type { SessionUser } from '../../src/shared/protocol';
+import type { DatabaseKind } from '@server/db/database';
+import { seedDemoData } from '@server/db/demo-seed';
+import { ReportService, reportToCsv } from '@server/services/report-service';
+import type { SessionUser } from '@shared/protocol';
 import { openTestDatabase } from '../fixtures/test-database';
 import { generateReportData } from './report-data';
 import { fmt, median, skippedRow, verdict, type Row } from './table';
@@ -18,7 +18,11 @@ export interface ReportBenchOptions {
 
 const HALF_YEAR = { from: '2026-01-01', to: '2026-06-30' };
 
-async function runOnce(kind: DatabaseKind, records: number, log: (m: string) => void): Promise<{ generateMs: number; reportMs: number; referrals: number }> {
+async function runOnce(
+  kind: DatabaseKind,
+  records: number,
+  log: (m: string) => void,
+): Promise<{ generateMs: number; reportMs: number; referrals: number }> {
   const db = await openTestDatabase({ kind });
   try {
     await seedDemoData(db);
@@ -30,7 +34,13 @@ async function runOnce(kind: DatabaseKind, records: number, log: (m: string) => 
       "SELECT id, municipality_id FROM staff_accounts WHERE username = 'coordinator'",
     );
     if (!coordinator) throw new Error('no coordinator');
-    const user: SessionUser = { id: coordinator.id, municipalityId: coordinator.municipality_id, displayName: 'Koordination', roles: ['coordinator'], organisationId: '' };
+    const user: SessionUser = {
+      id: coordinator.id,
+      municipalityId: coordinator.municipality_id,
+      displayName: 'Koordination',
+      roles: ['coordinator'],
+      organisationId: '',
+    };
     const reports = new ReportService(db);
     const times: number[] = [];
     for (let run = 0; run < 6; run += 1) {

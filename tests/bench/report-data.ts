@@ -3,7 +3,7 @@
 // generated inside the database with generate_series (no record passes through
 // Node). The triggers of 007_reports.sql aggregate each chunk as it lands.
 // Used by report-bench.ts (`npm run bench -- --only=report --report-records=N`).
-import type { Database } from '../../src/server/db/database';
+import type { Database } from '@server/db/database';
 
 /** Rows per INSERT: big enough to be fast, small enough for PGlite's memory. */
 const CHUNK = 100_000;
@@ -69,7 +69,11 @@ SELECT r.municipality_id, r.id, 'contacted', r.created_at + ((abs(hashtext(r.cas
   FROM referrals r
  WHERE r.municipality_id = $1 AND r.case_number LIKE 'BENCH-%' AND r.state IN ('contacted', 'started', 'completed')`;
 
-export async function generateReportData(db: Database, records: number, log: (message: string) => void = () => undefined): Promise<GeneratedData> {
+export async function generateReportData(
+  db: Database,
+  records: number,
+  log: (message: string) => void = () => undefined,
+): Promise<GeneratedData> {
   const started = performance.now();
   const [author] = await db.query<{ id: string; municipality_id: string }>(
     "SELECT id, municipality_id FROM staff_accounts WHERE username = 'coordinator'",

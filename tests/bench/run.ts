@@ -63,7 +63,11 @@ const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 /** An error message for a table cell: no colour codes, no line breaks, at most 160 characters. */
 function oneLine(message: string): string {
   const plain = message.replace(ANSI_COLOUR, '').replace(/[│╭╰─]+/g, ' ');
-  const text = plain.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const text = plain
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }
 

@@ -28,12 +28,28 @@ import { fmt, median, skippedRow, verdict, type Row } from './table';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const PASSPHRASE = 'Bench Startup 2026';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 const TEXTS = { enrol: common.access.enrolTitle, unlock: common.access.unlock, newHome: homeContact.new };
 
-interface Ready { welcome?: number; lock?: number; overview?: number; unlockTap?: number }
+interface Ready {
+  welcome?: number;
+  lock?: number;
+  overview?: number;
+  unlockTap?: number;
+}
 declare global {
-  interface Window { lotseReady?: Ready }
+  interface Window {
+    lotseReady?: Ready;
+  }
 }
 
 /** Installed before the app's scripts: marks the first frame in which each screen is usable. */
@@ -41,7 +57,9 @@ function probe(texts: typeof TEXTS): void {
   const ready: Ready = {};
   window.lotseReady = ready;
   const buttonWith = (text: string): boolean =>
-    Array.from(document.querySelectorAll('button')).some((b) => !b.disabled && (b.textContent.includes(text) || b.getAttribute('aria-label') === text));
+    Array.from(document.querySelectorAll('button')).some(
+      (b) => !b.disabled && (b.textContent.includes(text) || b.getAttribute('aria-label') === text),
+    );
   document.addEventListener(
     'click',
     (event) => {
@@ -89,7 +107,12 @@ async function firstVisit(url: string, mobile: boolean): Promise<number> {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
       await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 });
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 150,
+        downloadThroughput: 1_600_000 / 8,
+        uploadThroughput: 750_000 / 8,
+      });
     }
     await page.goto(url, { waitUntil: 'commit' });
     return await readyAt(page, 'welcome');
@@ -123,12 +146,18 @@ async function addStubs(page: Page, count: number): Promise<number> {
   return page.evaluate(async (n) => {
     const db = await new Promise<IDBDatabase>((ok, fail) => {
       const request = indexedDB.open('lotse');
-      request.onsuccess = () => { ok(request.result); };
-      request.onerror = () => { fail(new Error('open failed')); };
+      request.onsuccess = () => {
+        ok(request.result);
+      };
+      request.onerror = () => {
+        fail(new Error('open failed'));
+      };
     });
     const rows = await new Promise<Record<string, unknown>[]>((ok) => {
       const request = db.transaction('records', 'readonly').objectStore('records').getAll();
-      request.onsuccess = () => { ok(request.result as Record<string, unknown>[]); };
+      request.onsuccess = () => {
+        ok(request.result as Record<string, unknown>[]);
+      };
     });
     const stub = rows.find((r) => r['sealed'] === undefined && r['syncState'] === 'sent');
     if (!stub) throw new Error('no content-free stub to clone');
@@ -141,13 +170,19 @@ async function addStubs(page: Page, count: number): Promise<number> {
           const at = new Date(base - (i + 1) * 60_000).toISOString();
           store.put({ ...stub, id: crypto.randomUUID(), updatedAt: at, sentAt: at, contentRemovedAt: at });
         }
-        tx.oncomplete = () => { ok(); };
-        tx.onerror = () => { fail(new Error('write failed')); };
+        tx.oncomplete = () => {
+          ok();
+        };
+        tx.onerror = () => {
+          fail(new Error('write failed'));
+        };
       });
     }
     const total = await new Promise<number>((ok) => {
       const request = db.transaction('records', 'readonly').objectStore('records').count();
-      request.onsuccess = () => { ok(request.result); };
+      request.onsuccess = () => {
+        ok(request.result);
+      };
     });
     db.close();
     return total;
@@ -218,14 +253,44 @@ export async function runStartupBench(options: { runs: number; stubs: number; lo
     const openSmall = median(small.map((s) => s.unlockToOverview));
     const openLarge = median(large.map((s) => s.unlockToOverview));
     log(`startup: first visit ${cold.map((v) => fmt(v)).join(' / ')} ms; mobile ${mobile.map((v) => fmt(v)).join(' / ')} ms`);
-    log(`startup: offline lock ${small.map((s) => fmt(s.lock)).join(' / ')} → ${large.map((s) => fmt(s.lock)).join(' / ')} ms; unlock→overview ${small.map((s) => fmt(s.unlockToOverview)).join(' / ')} → ${large.map((s) => fmt(s.unlockToOverview)).join(' / ')} ms`);
+    log(
+      `startup: offline lock ${small.map((s) => fmt(s.lock)).join(' / ')} → ${large.map((s) => fmt(s.lock)).join(' / ')} ms; unlock→overview ${small.map((s) => fmt(s.unlockToOverview)).join(' / ')} → ${large.map((s) => fmt(s.unlockToOverview)).join(' / ')} ms`,
+    );
     return [
-      { figure: `9a first visit → welcome screen usable, median of ${String(runs)}`, value: fmt(coldMs), unit: 'ms', goal: verdict('≤ 800 ms cold', coldMs <= 800) },
-      { figure: '9b same, mobile profile (4× CPU, 150 ms RTT, 1.6 Mbps)', value: fmt(mobileMs), unit: 'ms', ratio: fmt(mobileMs / coldMs, 1), goal: verdict('≤ 3,100 ms', mobileMs <= 3100) },
-      { figure: '9c restart offline (service worker) → lock screen, 1 record', value: fmt(lockSmall), unit: 'ms', goal: verdict('≤ 300 ms offline', lockSmall <= 300) },
-      { figure: `9c   same, ${fmt(stubs + 1)} records on the tablet`, value: fmt(lockLarge), unit: 'ms', ratio: fmt(lockLarge / lockSmall, 2), goal: verdict('not slower (ratio ≤ 1.25)', lockLarge / lockSmall <= 1.25) },
+      {
+        figure: `9a first visit → welcome screen usable, median of ${String(runs)}`,
+        value: fmt(coldMs),
+        unit: 'ms',
+        goal: verdict('≤ 800 ms cold', coldMs <= 800),
+      },
+      {
+        figure: '9b same, mobile profile (4× CPU, 150 ms RTT, 1.6 Mbps)',
+        value: fmt(mobileMs),
+        unit: 'ms',
+        ratio: fmt(mobileMs / coldMs, 1),
+        goal: verdict('≤ 3,100 ms', mobileMs <= 3100),
+      },
+      {
+        figure: '9c restart offline (service worker) → lock screen, 1 record',
+        value: fmt(lockSmall),
+        unit: 'ms',
+        goal: verdict('≤ 300 ms offline', lockSmall <= 300),
+      },
+      {
+        figure: `9c   same, ${fmt(stubs + 1)} records on the tablet`,
+        value: fmt(lockLarge),
+        unit: 'ms',
+        ratio: fmt(lockLarge / lockSmall, 2),
+        goal: verdict('not slower (ratio ≤ 1.25)', lockLarge / lockSmall <= 1.25),
+      },
       { figure: '9c unlock tap → overview, 1 record (incl. PBKDF2)', value: fmt(openSmall), unit: 'ms', goal: 'info' },
-      { figure: `9c   same, ${fmt(stubs + 1)} records on the tablet`, value: fmt(openLarge), unit: 'ms', ratio: fmt(openLarge / openSmall, 2), goal: verdict('not slower (ratio ≤ 1.25)', openLarge / openSmall <= 1.25) },
+      {
+        figure: `9c   same, ${fmt(stubs + 1)} records on the tablet`,
+        value: fmt(openLarge),
+        unit: 'ms',
+        ratio: fmt(openLarge / openSmall, 2),
+        goal: verdict('not slower (ratio ≤ 1.25)', openLarge / openSmall <= 1.25),
+      },
     ];
   } finally {
     await backend?.stop();

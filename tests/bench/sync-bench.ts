@@ -4,12 +4,12 @@
 // backend is buildApp in the same process on a loopback port, on PGlite and —
 // when DATABASE_URL is set — on PostgreSQL (a schema of its own).
 import type { AddressInfo } from 'node:net';
-import { SyncEngine } from '../../src/client/sync/SyncEngine';
-import { httpTransport, type PushTransport } from '../../src/client/sync/transport';
-import { buildApp } from '../../src/server/app';
-import type { DatabaseKind } from '../../src/server/db/database';
-import { DEMO_ACCOUNTS, seedDemoData } from '../../src/server/db/demo-seed';
-import type { LoginResponse } from '../../src/shared/protocol';
+import { SyncEngine } from '@client/sync/SyncEngine';
+import { httpTransport, type PushTransport } from '@client/sync/transport';
+import { buildApp } from '@server/app';
+import type { DatabaseKind } from '@server/db/database';
+import { DEMO_ACCOUNTS, seedDemoData } from '@server/db/demo-seed';
+import type { LoginResponse } from '@shared/protocol';
 import { unlockedTestStorage } from '../fixtures/client-db';
 import { openTestDatabase } from '../fixtures/test-database';
 import { fmt, skippedRow, verdict, type Row } from './table';
@@ -125,9 +125,17 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<Row[]> {
     });
   }
   if (!results.has('postgres')) {
-    rows.push(skippedRow(`4 sync ${fmt(n)} records → backend [postgres]`, 'records/s', 'skipped: DATABASE_URL not set', `${fmt(n)} in ≤ 5 s`));
+    rows.push(
+      skippedRow(`4 sync ${fmt(n)} records → backend [postgres]`, 'records/s', 'skipped: DATABASE_URL not set', `${fmt(n)} in ≤ 5 s`),
+    );
   }
   const pglite = results.get('pglite');
-  if (pglite) rows.push({ figure: `4 (setup) queueing ${fmt(n)} saves in fake-indexeddb`, value: fmt(pglite.fillMs / 1000, 1), unit: 's', goal: 'info, not a tablet figure' });
+  if (pglite)
+    rows.push({
+      figure: `4 (setup) queueing ${fmt(n)} saves in fake-indexeddb`,
+      value: fmt(pglite.fillMs / 1000, 1),
+      unit: 's',
+      goal: 'info, not a tablet figure',
+    });
   return rows;
 }

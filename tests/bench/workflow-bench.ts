@@ -129,10 +129,15 @@ class Recorder {
       return;
     }
     this.taps += 1;
-    const handle = await this.page.waitForFunction(() => window.lotseWorkflow?.result ?? null, undefined, { timeout: 20_000 }).catch(async (error: unknown) => {
-      const seen = await this.page.evaluate(() => ({ installed: window.lotseWorkflow !== undefined, text: document.body.textContent.slice(0, 300) }));
-      throw new Error(`${label}: no result (${JSON.stringify(seen)}): ${String(error)}`);
-    });
+    const handle = await this.page
+      .waitForFunction(() => window.lotseWorkflow?.result ?? null, undefined, { timeout: 20_000 })
+      .catch(async (error: unknown) => {
+        const seen = await this.page.evaluate(() => ({
+          installed: window.lotseWorkflow !== undefined,
+          text: document.body.textContent.slice(0, 300),
+        }));
+        throw new Error(`${label}: no result (${JSON.stringify(seen)}): ${String(error)}`);
+      });
     const result = (await handle.jsonValue()) as { ms: number } | { error: string };
     if ('error' in result) throw new Error(`${label}: ${result.error}`);
     this.steps.push({ label, ms: result.ms });
@@ -151,15 +156,28 @@ function latencyRows(prefix: string, steps: readonly Step[]): Row[] {
   const slowest = steps.find((s) => s.ms === max)?.label ?? '';
   return [
     { figure: `${prefix} step latency p50 (${String(ms.length)} steps)`, value: fmt(percentile(ms, 50), 1), unit: 'ms', goal: 'info' },
-    { figure: `${prefix} step latency p95`, value: fmt(percentile(ms, 95), 1), unit: 'ms', goal: verdict(`≤ ${String(STEP_GOAL_MS)} ms`, percentile(ms, 95) <= STEP_GOAL_MS) },
-    { figure: `${prefix} step latency max (${slowest})`, value: fmt(max, 1), unit: 'ms', goal: verdict(`every step ≤ ${String(STEP_GOAL_MS)} ms`, max <= STEP_GOAL_MS) },
+    {
+      figure: `${prefix} step latency p95`,
+      value: fmt(percentile(ms, 95), 1),
+      unit: 'ms',
+      goal: verdict(`≤ ${String(STEP_GOAL_MS)} ms`, percentile(ms, 95) <= STEP_GOAL_MS),
+    },
+    {
+      figure: `${prefix} step latency max (${slowest})`,
+      value: fmt(max, 1),
+      unit: 'ms',
+      goal: verdict(`every step ≤ ${String(STEP_GOAL_MS)} ms`, max <= STEP_GOAL_MS),
+    },
   ];
 }
 
 async function homeContact(app: TabletApp, backend: RunningBackend, saved: number): Promise<Recorder> {
   const { page } = app;
   const r = new Recorder(page);
-  await r.tap('new HOME contact', page.getByRole('button', { name: de.homeContact.new }), { kind: 'selector', selector: '#home-contact-title' });
+  await r.tap('new HOME contact', page.getByRole('button', { name: de.homeContact.new }), {
+    kind: 'selector',
+    selector: '#home-contact-title',
+  });
   await r.tap('site', page.getByRole('radio', { name: backend.demo.siteLabel }), { kind: 'checked' }, 'check');
   await r.tap('topic', page.getByRole('checkbox', { name: de.homeContact.topics.health }), { kind: 'checked' }, 'check');
   await r.tap('topic', page.getByRole('checkbox', { name: de.homeContact.topics.money }), { kind: 'checked' }, 'check');
@@ -178,7 +196,10 @@ async function fullScreening(app: TabletApp): Promise<Recorder> {
   const consent = de.common.consent;
   await r.tap('consent: start', page.getByRole('button', { name: consent.start }), { kind: 'text', text: consent.handOver });
   await r.tap('consent: setting', page.getByRole('radio', { name: consent.settings.screening, exact: true }), { kind: 'checked' }, 'check');
-  await r.tap('consent: hand over', page.getByRole('button', { name: consent.handOver }), { kind: 'text', text: de.consent.scopes.documentation });
+  await r.tap('consent: hand over', page.getByRole('button', { name: consent.handOver }), {
+    kind: 'text',
+    text: de.consent.scopes.documentation,
+  });
   await r.tap('consent: scope', page.getByRole('checkbox', { name: de.consent.scopes.documentation }), { kind: 'checked' }, 'check');
   await r.tap('consent: agree', page.getByRole('button', { name: de.consent.agree }), { kind: 'text', text: consent.agreedTitle });
   const toScreening = { kind: 'selector', selector: '[data-question]' } as const;
@@ -189,7 +210,8 @@ async function fullScreening(app: TabletApp): Promise<Recorder> {
     await r.tap('consent: done', page.getByRole('button', { name: consent.done }), { kind: 'text', text: screening.new });
     await r.tap('new screening', page.getByRole('button', { name: screening.new }), toScreening);
   }
-  if ((await page.locator('#screening-case-number').count()) === 0) throw new Error('the screening did not take the case number from the consent');
+  if ((await page.locator('#screening-case-number').count()) === 0)
+    throw new Error('the screening did not take the case number from the consent');
 
   const answers: [question: string, value: string][] = [
     ['motherHealthProblem', 'false'],
@@ -221,11 +243,14 @@ async function fullScreening(app: TabletApp): Promise<Recorder> {
     if (question === 'financialHardship') await r.fill(page.locator('[data-question="otherChildren"] input'), '1');
   }
   // Every visible question is answered (skip logic hides the rest).
-  const unanswered = await page.locator('fieldset[data-question]').evaluateAll((sets) =>
-    sets.filter((s) => s.querySelector('input:checked') === null).map((s) => s.getAttribute('data-question')),
-  );
+  const unanswered = await page
+    .locator('fieldset[data-question]')
+    .evaluateAll((sets) => sets.filter((s) => s.querySelector('input:checked') === null).map((s) => s.getAttribute('data-question')));
   if (unanswered.length > 0) throw new Error(`screening: unanswered visible questions ${unanswered.join(', ')}`);
-  await r.tap('save screening', page.getByRole('button', { name: screening.save }), { kind: 'selector', selector: '[data-record-kind="screening"]' });
+  await r.tap('save screening', page.getByRole('button', { name: screening.save }), {
+    kind: 'selector',
+    selector: '[data-record-kind="screening"]',
+  });
   return r;
 }
 
@@ -260,13 +285,25 @@ export async function runWorkflowBench(options: { log: (message: string) => void
     const homeSteps = homes.flatMap((h) => h.steps);
     const firstOpen = homes[0]?.steps[0]?.ms ?? Number.NaN;
     options.log(`workflow: HOME steps ${homeSteps.map((s) => `${s.label} ${fmt(s.ms, 1)}`).join(', ')}`);
-    options.log(`workflow: preselected, no tap needed: HOME ${homes[0]?.skipped.join(', ') || 'none'}; screening ${scr.skipped.join(', ') || 'none'}`);
+    options.log(
+      `workflow: preselected, no tap needed: HOME ${homes[0]?.skipped.join(', ') || 'none'}; screening ${scr.skipped.join(', ') || 'none'}`,
+    );
     options.log(`workflow: screening steps ${scr.steps.map((s) => `${s.label} ${fmt(s.ms, 1)}`).join(', ')}`);
     return [
-      { figure: '6 HOME contact, taps overview → saved row', value: fmt(homeTaps), unit: 'taps', goal: verdict(`≤ ${String(HOME_TAP_GOAL)}`, homeTaps <= HOME_TAP_GOAL) },
+      {
+        figure: '6 HOME contact, taps overview → saved row',
+        value: fmt(homeTaps),
+        unit: 'taps',
+        goal: verdict(`≤ ${String(HOME_TAP_GOAL)}`, homeTaps <= HOME_TAP_GOAL),
+      },
       ...latencyRows(`6 HOME contact (×${String(HOME_RUNS)})`, homeSteps),
       { figure: '6   of which first "new HOME contact" (lazy chunk)', value: fmt(firstOpen, 1), unit: 'ms', goal: 'info' },
-      { figure: `6 screening incl. consent, taps (${String(scr.steps.length)} timed + ${String(scr.taps - scr.steps.length)} field)`, value: fmt(scr.taps), unit: 'taps', goal: 'info' },
+      {
+        figure: `6 screening incl. consent, taps (${String(scr.steps.length)} timed + ${String(scr.taps - scr.steps.length)} field)`,
+        value: fmt(scr.taps),
+        unit: 'taps',
+        goal: 'info',
+      },
       ...latencyRows('6 screening', scr.steps),
     ];
   } finally {

@@ -1,7 +1,7 @@
 // The benchmark workload, shared by the browser entry (Chromium) and the Node
 // sync bench: HOME contacts built like tests/fixtures/home-contacts.ts, each
 // with a short free-text note of ~200 characters (the form allows 500).
-import type { HomeContactRecord } from '../../src/shared/records/sync-record';
+import type { HomeContactRecord } from '@shared/records/sync-record';
 import { homeContactRecord } from '../fixtures/home-contacts';
 
 const NOTE_TEXT =
@@ -45,7 +45,11 @@ export interface BrowserBenchApi {
   bulkEncrypted(count: number, chunk: number): Promise<{ count: number; ms: number }>;
   bulkPlain(count: number, chunk: number): Promise<{ count: number; ms: number }>;
   /** createSlot (×slots) and unlock (×unlocks) timings in ms, plus the bare PBKDF2 derivation (×kdfRuns). */
-  keySlots(slots: number, unlocks: number, kdfRuns: number): Promise<{ createSlotMs: number[]; unlockMs: number[]; pbkdf2Ms: number[]; iterations: number }>;
+  keySlots(
+    slots: number,
+    unlocks: number,
+    kdfRuns: number,
+  ): Promise<{ createSlotMs: number[]; unlockMs: number[]; pbkdf2Ms: number[]; iterations: number }>;
   /** Per-save latency in ms of `count` saveRecord calls after `warmup` untimed ones, and of vault.seal alone. */
   saveLatency(count: number, warmup: number): Promise<{ saveMs: number[]; sealMs: number[] }>;
   /** Deletes the bench databases this page created. */

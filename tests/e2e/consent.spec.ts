@@ -55,9 +55,16 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     const item = page.locator('[data-record-kind="consent"]').first();
     await item.waitFor();
     await expect.poll(() => item.getAttribute('data-sync-state'), { timeout: 20_000 }).toBe('sent');
-    const [row] = await backend().db.query<{ content: Record<string, unknown>; case_number: string }>("SELECT content, case_number FROM records WHERE kind = 'consent'");
+    const [row] = await backend().db.query<{ content: Record<string, unknown>; case_number: string }>(
+      "SELECT content, case_number FROM records WHERE kind = 'consent'",
+    );
     expect(row?.case_number).toBe(caseNumber);
-    expect(row?.content).toMatchObject({ language: 'ar', scopes: ['documentation', 'statistics'], mediatorPresent: true, textVersion: ar.consent.version });
+    expect(row?.content).toMatchObject({
+      language: 'ar',
+      scopes: ['documentation', 'statistics'],
+      mediatorPresent: true,
+      textVersion: ar.consent.version,
+    });
   });
 
   it('records a refusal with one tap as an anonymous count only', async () => {
@@ -69,7 +76,9 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     await page.getByRole('button', { name: de.common.consent.done }).click();
     const item = page.locator('[data-record-kind="consentRefusal"]').first();
     await expect.poll(() => item.getAttribute('data-sync-state'), { timeout: 20_000 }).toBe('sent');
-    const rows = await backend().db.query<{ content: Record<string, unknown>; case_number: string | null }>("SELECT content, case_number FROM records WHERE kind = 'consentRefusal'");
+    const rows = await backend().db.query<{ content: Record<string, unknown>; case_number: string | null }>(
+      "SELECT content, case_number FROM records WHERE kind = 'consentRefusal'",
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]?.case_number).toBeNull();
     expect(Object.keys(rows[0]?.content ?? {}).sort()).toEqual(['date', 'setting']);

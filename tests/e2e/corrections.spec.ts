@@ -67,7 +67,9 @@ describe.skipIf(!chromiumPath)('correcting a HOME contact offline, end to end', 
     // Network back: revision 2 arrives without a tap.
     await backend().resume();
     await browser().context.setOffline(false);
-    await expect.poll(async () => app.recordItems().first().getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
+    await expect
+      .poll(async () => app.recordItems().first().getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 })
+      .toBe('sent');
     const rows = (await backend().records(recordId)).sort((a, b) => Number(a['revision']) - Number(b['revision']));
     expect(rows.map((row) => row['revision'])).toEqual([1, 2]);
     expect(rows[1]?.['content']).toMatchObject({ topics: ['health', 'money'] });

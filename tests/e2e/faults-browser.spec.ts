@@ -13,8 +13,13 @@ import { de } from './pages/texts';
 const PASSPHRASE = 'Foyer am Morgen 7';
 const MARKUP = '<img src=x onerror="window.lotsePwned=1"><script>window.lotsePwned=2</script>Termin & "Kita"';
 
-interface RawRecord { id: string; syncState: string }
-interface RawOutbox { recordId: string }
+interface RawRecord {
+  id: string;
+  syncState: string;
+}
+interface RawOutbox {
+  recordId: string;
+}
 
 async function fillContact(app: TabletApp, site: string, note: string): Promise<void> {
   await app.startHomeContact();
@@ -60,9 +65,10 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
       const w = window as unknown as { lotseCreatedImages: number };
       w.lotseCreatedImages = 0;
       new MutationObserver((mutations) => {
-        for (const m of mutations) for (const n of Array.from(m.addedNodes)) {
-          if (n instanceof Element && (n.tagName === 'IMG' || n.querySelector('img[src="x"], script:not([src])'))) w.lotseCreatedImages++;
-        }
+        for (const m of mutations)
+          for (const n of Array.from(m.addedNodes)) {
+            if (n instanceof Element && (n.tagName === 'IMG' || n.querySelector('img[src="x"], script:not([src])'))) w.lotseCreatedImages++;
+          }
       }).observe(document, { childList: true, subtree: true });
     });
     const app = new TabletApp(page);
@@ -100,9 +106,13 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
     await page.addInitScript(() => {
       const w = window as unknown as { lotseDiskFull?: boolean };
       for (const method of ['put', 'add'] as const) {
-        const original = Reflect.get(IDBObjectStore.prototype, method) as (this: IDBObjectStore, ...a: [unknown, IDBValidKey?]) => IDBRequest<IDBValidKey>;
+        const original = Reflect.get(IDBObjectStore.prototype, method) as (
+          this: IDBObjectStore,
+          ...a: [unknown, IDBValidKey?]
+        ) => IDBRequest<IDBValidKey>;
         IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
-          if (w.lotseDiskFull === true) throw new DOMException('The current transaction exceeded its quota limitations.', 'QuotaExceededError');
+          if (w.lotseDiskFull === true)
+            throw new DOMException('The current transaction exceeded its quota limitations.', 'QuotaExceededError');
           return original.apply(this, args);
         };
       }
@@ -112,7 +122,9 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
     await fillContact(app, backend().demo.siteLabel, 'Vorheriger Entwurf');
     await draftSaved(app);
 
-    await page.evaluate(() => { (window as unknown as { lotseDiskFull: boolean }).lotseDiskFull = true; });
+    await page.evaluate(() => {
+      (window as unknown as { lotseDiskFull: boolean }).lotseDiskFull = true;
+    });
     await app.save();
     const alert = page.getByRole('alert').filter({ hasText: de.homeContact.errors.saveFailed });
     await alert.waitFor({ timeout: 10_000 });
@@ -191,11 +203,18 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
           // A draft may reopen the form instead of the overview: unlock is all that is needed.
           await app.unlock(PASSPHRASE);
         });
-        await app.page.getByRole('button', { name: de.homeContact.new }).or(app.page.getByRole('heading', { name: de.homeContact.title })).first().waitFor();
+        await app.page
+          .getByRole('button', { name: de.homeContact.new })
+          .or(app.page.getByRole('heading', { name: de.homeContact.title }))
+          .first()
+          .waitFor();
         const raw = await app.rawIndexedDb();
         const records = (raw.records ?? []) as RawRecord[];
         const outbox = (raw.outbox ?? []) as RawOutbox[];
-        const pending = records.filter((r) => r.syncState === 'pending').map((r) => r.id).sort();
+        const pending = records
+          .filter((r) => r.syncState === 'pending')
+          .map((r) => r.id)
+          .sort();
         expect(outbox.map((o) => o.recordId).sort(), `after a kill ${String(delay)} ms after save`).toEqual(pending);
         // An interrupted save left its draft: leave the form so the next round starts fresh.
         if (await app.page.getByRole('heading', { name: de.homeContact.title }).isVisible()) {

@@ -12,7 +12,7 @@ import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 import screening from '../../locales/de/screening.json';
 import approval from '../../locales/de/approval.json';
-import { DEMO_ACCOUNTS } from '../../src/server/db/demo-seed';
+import { DEMO_ACCOUNTS } from '@server/db/demo-seed';
 
 const AUTHOR_PASSPHRASE = 'Kreißsaal Moers 2026';
 const APPROVER_PASSPHRASE = 'Zweitprüfung Moers 2026';
@@ -103,10 +103,18 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
     await browser().context.setOffline(false);
     const db = backend().db;
     await expect
-      .poll(async () => (await db.query<{ countable: boolean }>("SELECT countable FROM records WHERE kind = 'screening' AND case_number = $1", [caseNumber]))[0]?.countable, {
-        timeout: 30_000,
-        interval: 250,
-      })
+      .poll(
+        async () =>
+          (
+            await db.query<{ countable: boolean }>("SELECT countable FROM records WHERE kind = 'screening' AND case_number = $1", [
+              caseNumber,
+            ])
+          )[0]?.countable,
+        {
+          timeout: 30_000,
+          interval: 250,
+        },
+      )
       .toBe(true);
     const [review] = await db.query<{ decision: string; reviewer: string; author: string }>(
       `SELECT v.decision, rv.username AS reviewer, au.username AS author
@@ -148,7 +156,14 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
     await page.getByRole('heading', { name: de.common.access.lockedTitle }).waitFor();
     await page.getByRole('radio', { name: 'HOME-Partnerin (Demo)' }).check();
     await app.unlock(AUTHOR_PASSPHRASE);
-    await expect.poll(() => screeningRow(page, caseNumber).locator('[data-review-state]').getAttribute('data-review-state'), { timeout: 45_000, interval: 500 }).toBe('approved');
-    expect(await screeningRow(page, caseNumber).textContent()).toContain(approval.approvedBy.replace('{{name}}', approverAccount.displayName));
+    await expect
+      .poll(() => screeningRow(page, caseNumber).locator('[data-review-state]').getAttribute('data-review-state'), {
+        timeout: 45_000,
+        interval: 500,
+      })
+      .toBe('approved');
+    expect(await screeningRow(page, caseNumber).textContent()).toContain(
+      approval.approvedBy.replace('{{name}}', approverAccount.displayName),
+    );
   });
 });

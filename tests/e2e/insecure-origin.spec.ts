@@ -19,7 +19,17 @@ describe.skipIf(!chromiumPath)('an insecure origin', () => {
     browser = await launchChromium('lotse-e2e-insecure-', {
       locale: 'de-DE',
       serviceWorkers: 'allow',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+        `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`,
+      ],
     });
   });
 
@@ -35,7 +45,9 @@ describe.skipIf(!chromiumPath)('an insecure origin', () => {
     url.hostname = LAN_NAME;
     await page.goto(url.toString());
     // The premise: this origin really is insecure for Chromium.
-    expect(await page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle, sw: 'serviceWorker' in navigator }))).toEqual({
+    expect(
+      await page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle, sw: 'serviceWorker' in navigator })),
+    ).toEqual({
       secure: false,
       subtle: 'undefined',
       sw: false,

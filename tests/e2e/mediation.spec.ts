@@ -35,7 +35,9 @@ describe.skipIf(!chromiumPath)('mediation deployment offline, end to end', () =>
     await page.getByRole('button', { name: mediation.save }).click();
     await page.getByText(mediation.errors.languagesRequired).waitFor();
     await page.getByText(mediation.errors.topicsRequired).waitFor();
-    expect(await accessibilityViolations(page, { include: 'section[aria-labelledby="mediation-title"]', impacts: ['serious', 'critical'] })).toEqual([]);
+    expect(
+      await accessibilityViolations(page, { include: 'section[aria-labelledby="mediation-title"]', impacts: ['serious', 'critical'] }),
+    ).toEqual([]);
 
     await page.getByRole('radio', { name: backend().demo.siteLabel }).check();
     await page.getByRole('checkbox', { name: 'العربية' }).check();

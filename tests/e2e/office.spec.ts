@@ -7,9 +7,9 @@ import type { Page } from 'playwright-core';
 import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office } from './pages/OfficePage';
-import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '../../src/server/db/demo-seed';
-import { uuidv7 } from '../../src/shared/ids';
-import defaultScreening from '../../src/domain/default-screening.json';
+import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
+import { uuidv7 } from '@shared/ids';
+import defaultScreening from '@domain/default-screening.json';
 
 function demoAccount(username: 'admin' | 'coordinator' | 'home.partner'): { username: string; password: string } {
   const account = DEMO_ACCOUNTS.find((a) => a.username === username);
@@ -42,14 +42,22 @@ async function browserStorageDump(page: Page): Promise<string> {
       const name = info.name;
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(name);
-        request.onsuccess = () => { resolve(request.result); };
-        request.onerror = () => { reject(new Error('open failed')); };
+        request.onsuccess = () => {
+          resolve(request.result);
+        };
+        request.onerror = () => {
+          reject(new Error('open failed'));
+        };
       });
       for (const store of Array.from(db.objectStoreNames)) {
         out[`${name}/${store}`] = await new Promise<unknown[]>((resolve, reject) => {
           const request = db.transaction(store, 'readonly').objectStore(store).getAll();
-          request.onsuccess = () => { resolve(request.result as unknown[]); };
-          request.onerror = () => { reject(new Error('read failed')); };
+          request.onsuccess = () => {
+            resolve(request.result as unknown[]);
+          };
+          request.onerror = () => {
+            reject(new Error('read failed'));
+          };
         });
       }
       db.close();
@@ -128,7 +136,13 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await personField.fill('erika-m');
     await page.getByRole('button', { name: office.staff.edit.submit }).click();
     await expect
-      .poll(async () => (await backend().db.query<{ person_id: string | null }>("SELECT person_id FROM staff_accounts WHERE username = 'erika.muster'"))[0]?.person_id, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            await backend().db.query<{ person_id: string | null }>("SELECT person_id FROM staff_accounts WHERE username = 'erika.muster'")
+          )[0]?.person_id,
+        { timeout: 10_000 },
+      )
       .toBe('erika-m');
 
     // Deactivation asks first and says what it does.
@@ -170,7 +184,11 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await page.getByRole('button', { name: office.settings.submit }).click();
     await page.getByText(office.fieldErrors.outOfRange).waitFor();
     const stored = async () =>
-      (await backend().db.query<{ auto_lock_minutes: number; four_eyes_kinds: string[] }>("SELECT auto_lock_minutes, four_eyes_kinds FROM municipality_settings WHERE municipality_id = 'demo-stadt'"))[0];
+      (
+        await backend().db.query<{ auto_lock_minutes: number; four_eyes_kinds: string[] }>(
+          "SELECT auto_lock_minutes, four_eyes_kinds FROM municipality_settings WHERE municipality_id = 'demo-stadt'",
+        )
+      )[0];
     expect((await stored())?.auto_lock_minutes ?? 5).toBe(5);
 
     await autoLock.fill('3');
@@ -180,7 +198,9 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     expect(await stored()).toEqual({ auto_lock_minutes: 3, four_eyes_kinds: ['screening', 'welcomeVisit'] });
     expect(await officeViolations(page)).toEqual([]);
     // Back to the defaults for the other tests.
-    await backend().db.query("UPDATE municipality_settings SET auto_lock_minutes = 5, four_eyes_kinds = ARRAY['screening'] WHERE municipality_id = 'demo-stadt'");
+    await backend().db.query(
+      "UPDATE municipality_settings SET auto_lock_minutes = 5, four_eyes_kinds = ARRAY['screening'] WHERE municipality_id = 'demo-stadt'",
+    );
     await page.close();
   });
 
@@ -196,7 +216,10 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await activeText.waitFor();
     expect(await activeText.textContent()).toContain(defaultScreening.version);
     const file = panel.getByLabel(office.questionnaire.file);
-    const stored = () => backend().db.query<{ definition_id: string; version: string; active: boolean }>('SELECT definition_id, version, active FROM questionnaire_definitions ORDER BY version');
+    const stored = () =>
+      backend().db.query<{ definition_id: string; version: string; active: boolean }>(
+        'SELECT definition_id, version, active FROM questionnaire_definitions ORDER BY version',
+      );
     const before = await stored();
 
     // Not JSON, then JSON with broken content: refused, every problem named, nothing stored.
@@ -268,7 +291,11 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     page.on('response', (response) => {
       if (new URL(response.url()).pathname === '/api/session/refresh') refreshes.push(response.status());
     });
-    const unauthorized = { status: 401, contentType: 'application/json', body: JSON.stringify({ error: { reason: 'unauthorized', message: 'expired' } }) };
+    const unauthorized = {
+      status: 401,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { reason: 'unauthorized', message: 'expired' } }),
+    };
     let expireOnce = true;
     await page.route('**/api/admin/organisations', async (route) => {
       if (expireOnce) {

@@ -11,10 +11,10 @@ import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office as officeTexts } from './pages/OfficePage';
 import cases from '../../locales/de/cases.json';
 import referral from '../../locales/de/referral.json';
-import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '../../src/server/db/demo-seed';
-import { sealHandover } from '../../src/shared/crypto/handover-box';
-import { offerCatalogResponseSchema } from '../../src/shared/offers';
-import { SYNC_PROTOCOL_VERSION } from '../../src/shared/protocol';
+import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
+import { sealHandover } from '@shared/crypto/handover-box';
+import { offerCatalogResponseSchema } from '@shared/offers';
+import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import { consentContent, consentRecord, enrollTablet, newCaseNumber } from '../integration/helpers/test-app';
 import { referralRecord, welcomeVisitRecord } from '../fixtures/referral-records';
 import type { Locator, Page } from 'playwright-core';
@@ -204,7 +204,10 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     const officePage = new OfficePage(office);
     await officePage.open(backend().url);
     await officePage.signIn(backend().demo.coordinator.username, backend().demo.coordinator.password);
-    await office.getByRole('navigation', { name: officeTexts.nav.label }).getByRole('button', { name: officeTexts.nav.offers, exact: true }).click();
+    await office
+      .getByRole('navigation', { name: officeTexts.nav.label })
+      .getByRole('button', { name: officeTexts.nav.offers, exact: true })
+      .click();
     const row = office.getByTestId('offer-catalog-table').locator(`[data-offer-id="${PARTNER_OFFER?.id ?? ''}"]`);
     await row.waitFor();
     expect(await row.getByTestId('offer-callback').textContent()).toBe(referral.catalog.callbackPossible);

@@ -13,9 +13,9 @@ import { de } from './pages/texts';
 import welcome from '../../locales/de/welcome-visit.json';
 import referral from '../../locales/de/referral.json';
 import trFamily from '../../locales/tr/family.json';
-import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '../../src/server/db/demo-seed';
-import { createHandoverKey, openHandover, type HandoverBox } from '../../src/shared/crypto/handover-box';
-import { uuidv7 } from '../../src/shared/ids';
+import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
+import { createHandoverKey, openHandover, type HandoverBox } from '@shared/crypto/handover-box';
+import { uuidv7 } from '@shared/ids';
 
 const PASSPHRASE = 'Vermittlung mit Karte 7';
 const CALLBACK_PHONE = '0162 9988776';
@@ -64,7 +64,10 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
     const caseNumber = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
     // The catalogue was pulled while online (the referral flow uses it offline).
     await expect
-      .poll(async () => JSON.stringify((await app.rawIndexedDb())['meta'] ?? []).includes('"offerCatalog"'), { timeout: 30_000, interval: 250 })
+      .poll(async () => JSON.stringify((await app.rawIndexedDb())['meta'] ?? []).includes('"offerCatalog"'), {
+        timeout: 30_000,
+        interval: 250,
+      })
       .toBe(true);
 
     // A home visit without network from here on.
@@ -149,7 +152,9 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
     const [box] = row?.boxes ?? [];
     if (!row || !box) throw new Error('no call-back request arrived');
     expect(JSON.stringify(row)).not.toContain('9988776');
-    expect(await openHandover(partnerKey.privateKey, box, { recordId: row.record_id, offerId: OFFER.id })).toEqual({ phone: CALLBACK_PHONE });
+    expect(await openHandover(partnerKey.privateKey, box, { recordId: row.record_id, offerId: OFFER.id })).toEqual({
+      phone: CALLBACK_PHONE,
+    });
     // Nothing of the number on the tablet: neither in IndexedDB nor in any cache.
     expect(JSON.stringify(await app.rawIndexedDb())).not.toContain('9988776');
   });

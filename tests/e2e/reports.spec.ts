@@ -6,8 +6,8 @@ import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office } from './pages/OfficePage';
 import reports from '../../locales/de/reports.json';
-import { halfYearOf } from '../../src/domain/indicators';
-import { localIsoDate } from '../../src/domain/home-contact';
+import { halfYearOf } from '@domain/indicators';
+import { localIsoDate } from '@domain/home-contact';
 
 describe.skipIf(!chromiumPath)('coordinator reports, end to end', () => {
   const { backend, browser } = setUpBackendAndTablet();
@@ -26,7 +26,14 @@ describe.skipIf(!chromiumPath)('coordinator reports, end to end', () => {
            FROM generate_series(1, $6) AS g`,
         [backend().demo.municipalityId, kind, day, JSON.stringify(content), caseNumbers, count],
       );
-    const home = { contactDate: day, timeSlot: 'dropOff', contactKind: 'shortTalk', topics: ['health'], language: 'de', mediatorPresent: false };
+    const home = {
+      contactDate: day,
+      timeSlot: 'dropOff',
+      contactKind: 'shortTalk',
+      topics: ['health'],
+      language: 'de',
+      mediatorPresent: false,
+    };
     await insert('homeContact', { ...home, site: 'kita-sonnenblume' }, 12, false);
     await insert('homeContact', { ...home, site: 'familienzentrum-nord' }, 3, false);
     const screening = { supportNeed: 'offerRecommended', score: 3, answers: {}, acuteDanger: [], suggestedOffers: [] };
@@ -37,7 +44,10 @@ describe.skipIf(!chromiumPath)('coordinator reports, end to end', () => {
     const officePage = new OfficePage(page);
     await officePage.open(backend().url);
     await officePage.signIn(backend().demo.coordinator.username, backend().demo.coordinator.password);
-    await officePage.root.getByRole('navigation', { name: office.nav.label }).getByRole('button', { name: office.nav.reports, exact: true }).click();
+    await officePage.root
+      .getByRole('navigation', { name: office.nav.label })
+      .getByRole('button', { name: office.nav.reports, exact: true })
+      .click();
     await officePage.root.getByRole('heading', { level: 2, name: reports.title }).waitFor();
     await officePage.root.getByRole('button', { name: reports.form.show }).click();
 

@@ -9,7 +9,7 @@ import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 import screening from '../../locales/de/screening.json';
-import { DEMO_EMERGENCY_CONTACTS } from '../../src/server/db/demo-offers';
+import { DEMO_EMERGENCY_CONTACTS } from '@server/db/demo-offers';
 
 const PASSPHRASE = 'Kreißsaal Moers 2026';
 
@@ -77,7 +77,9 @@ describe.skipIf(!chromiumPath)('birth-clinic screening offline, end to end', () 
     await expect.poll(() => row.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
     expect(await row.textContent()).toContain(de.common.record.state.sent);
 
-    const [stored] = await backend().db.query<{ case_number: string; content: Record<string, unknown> }>("SELECT case_number, content FROM records WHERE kind = 'screening'");
+    const [stored] = await backend().db.query<{ case_number: string; content: Record<string, unknown> }>(
+      "SELECT case_number, content FROM records WHERE kind = 'screening'",
+    );
     expect(stored?.case_number).toBe(caseNumber);
     expect(stored?.content).toMatchObject({
       definitionId: 'birth-clinic-screening',

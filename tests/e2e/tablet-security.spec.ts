@@ -43,7 +43,8 @@ describe.skipIf(!chromiumPath)('shared-tablet security', () => {
     // (Site labels do appear: in the municipality's configuration, which holds no case data.)
     const elsewhere = await page.evaluate(async (marker) => {
       const found: string[] = [];
-      const webStorage = (store: Storage): string => JSON.stringify(Array.from({ length: store.length }, (_, i) => [store.key(i), store.getItem(store.key(i) ?? '')]));
+      const webStorage = (store: Storage): string =>
+        JSON.stringify(Array.from({ length: store.length }, (_, i) => [store.key(i), store.getItem(store.key(i) ?? '')]));
       if (webStorage(localStorage).includes(marker)) found.push('localStorage');
       if (webStorage(sessionStorage).includes(marker)) found.push('sessionStorage');
       for (const name of await caches.keys()) {

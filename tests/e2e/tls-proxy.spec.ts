@@ -27,7 +27,17 @@ describe.skipIf(!chromiumPath || (!proxyAvailable && !nginxRequired()))('the app
     browser = await launchChromium('lotse-e2e-tls-', {
       locale: 'de-DE',
       serviceWorkers: 'allow',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--ignore-certificate-errors'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+        '--ignore-certificate-errors',
+      ],
     });
   });
 
@@ -45,7 +55,9 @@ describe.skipIf(!chromiumPath || (!proxyAvailable && !nginxRequired()))('the app
     const headers = first?.headers() ?? {};
     expect(headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
     expect(headers['content-security-policy']).toContain("script-src 'self'");
-    expect(await page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle, sw: 'serviceWorker' in navigator }))).toEqual({
+    expect(
+      await page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle, sw: 'serviceWorker' in navigator })),
+    ).toEqual({
       secure: true,
       subtle: 'object',
       sw: true,

@@ -54,7 +54,9 @@ describe.skipIf(!chromiumPath)('app update', () => {
     expect(await page.getByRole('checkbox', { name: de.homeContact.topics.schoolEntry }).isChecked()).toBe(true);
 
     await prompt.getByRole('button', { name: de.common.update.apply }).click();
-    await page.waitForFunction(() => (window as unknown as { lotseTestMarker?: number }).lotseTestMarker === undefined, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (window as unknown as { lotseTestMarker?: number }).lotseTestMarker === undefined, undefined, {
+      timeout: 20_000,
+    });
 
     // After the reload (the tablet is locked again) the form reopens with what was entered.
     await app.unlock(PASSPHRASE);

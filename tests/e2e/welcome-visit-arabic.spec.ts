@@ -19,11 +19,13 @@ async function layoutProblems(page: Page, region: Locator): Promise<string[]> {
   return region.evaluate((root) => {
     const problems: string[] = [];
     const doc = document.documentElement;
-    if (doc.scrollWidth > doc.clientWidth + 1) problems.push(`page scrolls sideways (${String(doc.scrollWidth)} > ${String(doc.clientWidth)})`);
+    if (doc.scrollWidth > doc.clientWidth + 1)
+      problems.push(`page scrolls sideways (${String(doc.scrollWidth)} > ${String(doc.clientWidth)})`);
     for (const element of root.querySelectorAll<HTMLElement>('button, label, h1, h2, p')) {
       const box = element.getBoundingClientRect();
       if (box.width === 0) continue;
-      if (box.left < -1 || box.right > doc.clientWidth + 1) problems.push(`${element.tagName} "${element.textContent.slice(0, 20)}" outside the screen`);
+      if (box.left < -1 || box.right > doc.clientWidth + 1)
+        problems.push(`${element.tagName} "${element.textContent.slice(0, 20)}" outside the screen`);
     }
     if (getComputedStyle(root).direction !== 'rtl') problems.push('not laid out right to left');
     return problems;

@@ -8,12 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openTestStorage } from '../fixtures/client-db';
 import { screeningContent } from '../fixtures/four-eyes';
-import { newConsentRecord, newScreeningRecord } from '../../src/domain/record-envelope';
-import { deviceConfigSchema, pushResponseSchema, type LoginResponse, type SessionUser } from '../../src/shared/protocol';
-import { keyFingerprint, reviewDecisionsResponseSchema, submitReviewsResponseSchema, type ReviewSubmission } from '../../src/shared/four-eyes';
-import type { Storage } from '../../src/client/storage';
-import type { SyncRecord } from '../../src/shared/records/sync-record';
-import { statementFor, submissionFor } from '../../src/client/features/approval/review-signing';
+import { newConsentRecord, newScreeningRecord } from '@domain/record-envelope';
+import { deviceConfigSchema, pushResponseSchema, type LoginResponse, type SessionUser } from '@shared/protocol';
+import { keyFingerprint, reviewDecisionsResponseSchema, submitReviewsResponseSchema, type ReviewSubmission } from '@shared/four-eyes';
+import type { Storage } from '@client/storage';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { statementFor, submissionFor } from '@client/features/approval/review-signing';
 import { describeEachDatabase } from './helpers/databases';
 import {
   DEMO_APPROVER,
@@ -40,13 +40,26 @@ describeEachDatabase('four-eyes round trip', ({ db }) => {
 
   const push = async (): Promise<void> => {
     const items = await storage.records.peekOutbox(50);
-    const response = await app.inject({ method: 'POST', url: '/api/sync/push', headers: bearer(authorSession.token), payload: pushBody(deviceId, items.map((i) => i.record)) });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: bearer(authorSession.token),
+      payload: pushBody(
+        deviceId,
+        items.map((i) => i.record),
+      ),
+    });
     const body = pushResponseSchema.parse(response.json());
     await storage.records.applyPushResults(items, body.results, body.serverTime);
   };
   const sendReviews = async (): Promise<void> => {
     const pending = await storage.reviews.pendingReviews();
-    const response = await app.inject({ method: 'POST', url: '/api/reviews', headers: bearer(authorSession.token), payload: { deviceId, reviews: pending } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/reviews',
+      headers: bearer(authorSession.token),
+      payload: { deviceId, reviews: pending },
+    });
     await storage.reviews.applyResults(submitReviewsResponseSchema.parse(response.json()).results);
   };
   const intentOf = async (record: SyncRecord, reviewerId: string, decision: 'approved' | 'sentBack', comment: string | null = null) => {
@@ -54,7 +67,13 @@ describeEachDatabase('four-eyes round trip', ({ db }) => {
     if (!slot) throw new Error('no slot');
     return { record, decision, comment, reviewerId, reviewerFingerprint: await keyFingerprint(slot.signingPublicKey) };
   };
-  const signedBy = async (record: SyncRecord, reviewerId: string, passphrase: string, decision: 'approved' | 'sentBack' = 'approved', comment: string | null = null): Promise<ReviewSubmission> => {
+  const signedBy = async (
+    record: SyncRecord,
+    reviewerId: string,
+    passphrase: string,
+    decision: 'approved' | 'sentBack' = 'approved',
+    comment: string | null = null,
+  ): Promise<ReviewSubmission> => {
     const intent = await intentOf(record, reviewerId, decision, comment);
     const signed = await storage.vault.signWithPassphrase(reviewerId, passphrase, 10, await statementFor(intent));
     if (signed.kind !== 'signed') throw new Error(`not signed: ${signed.kind}`);
@@ -63,7 +82,9 @@ describeEachDatabase('four-eyes round trip', ({ db }) => {
   const saveScreening = async (): Promise<SyncRecord> => {
     const caseNumber = newCaseNumber();
     const now = new Date();
-    await storage.records.saveRecord(await newConsentRecord(await consentContent('de', { setting: 'screening' }), caseNumber, { deviceId, now }));
+    await storage.records.saveRecord(
+      await newConsentRecord(await consentContent('de', { setting: 'screening' }), caseNumber, { deviceId, now }),
+    );
     const screening = await newScreeningRecord(screeningContent(), caseNumber, { deviceId, now });
     await storage.records.saveRecord(screening);
     const stored = (await storage.records.listRecords()).find((r) => r.id === screening.id);
@@ -84,8 +105,16 @@ describeEachDatabase('four-eyes round trip', ({ db }) => {
     const approverKey = await storage.vault.createSlot(approver, APPROVER_PASSPHRASE, tablet.deviceEscrowKey);
     authorSession = await loginOnTablet(app, tablet, DEMO_FIELDWORKER);
     const authorKey = await storage.vault.createSlot(authorSession.user, AUTHOR_PASSPHRASE, tablet.deviceEscrowKey);
-    for (const [session, key] of [[approverSession, approverKey], [authorSession, authorKey]] as const) {
-      const enrolled = await app.inject({ method: 'POST', url: '/api/staff/keys', headers: bearer(session.token), payload: { deviceId, publicKey: key.signingPublicKey } });
+    for (const [session, key] of [
+      [approverSession, approverKey],
+      [authorSession, authorKey],
+    ] as const) {
+      const enrolled = await app.inject({
+        method: 'POST',
+        url: '/api/staff/keys',
+        headers: bearer(session.token),
+        payload: { deviceId, publicKey: key.signingPublicKey },
+      });
       expect(enrolled.statusCode).toBe(201);
     }
     const config = await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(authorSession.token) });
@@ -105,7 +134,12 @@ describeEachDatabase('four-eyes round trip', ({ db }) => {
     await push();
 
     // A wrong passphrase signs nothing and is counted like a wrong unlock.
-    const wrong = await storage.vault.signWithPassphrase(approver.id, 'falsch falsch falsch', 10, await statementFor(await intentOf(screening, approver.id, 'approved')));
+    const wrong = await storage.vault.signWithPassphrase(
+      approver.id,
+      'falsch falsch falsch',
+      10,
+      await statementFor(await intentOf(screening, approver.id, 'approved')),
+    );
     expect(wrong).toMatchObject({ kind: 'wrong', remaining: 9 });
     // The author cannot be the second person: refused on the tablet, before anything is stored.
     const selfReview = await signedBy(screening, authorSession.user.id, AUTHOR_PASSPHRASE);
@@ -116,7 +150,10 @@ describeEachDatabase('four-eyes round trip', ({ db }) => {
     await storage.reviews.saveLocalReview(approval, approver.displayName);
     expect(storage.vault.unlockedUser?.userId).toBe(authorSession.user.id); // the author's session stayed
     const shown = await storage.records.getRecord(screening.id);
-    expect(shown).toMatchObject({ reviewState: 'approved', review: { decision: 'approved', reviewerName: approver.displayName, syncState: 'pending' } });
+    expect(shown).toMatchObject({
+      reviewState: 'approved',
+      review: { decision: 'approved', reviewerName: approver.displayName, syncState: 'pending' },
+    });
 
     await sendReviews();
     expect((await storage.records.getRecord(screening.id))?.review?.syncState).toBe('sent');
@@ -136,10 +173,17 @@ describeEachDatabase('four-eyes round trip', ({ db }) => {
 
     // The approver decides remotely (from their own tablet): submitted straight to the server.
     const sendBack = await signedBy(screening, approver.id, APPROVER_PASSPHRASE, 'sentBack', 'Bitte Punktwert erklären.');
-    const answer = await app.inject({ method: 'POST', url: '/api/reviews', headers: bearer(authorSession.token), payload: { deviceId, reviews: [sendBack] } });
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/api/reviews',
+      headers: bearer(authorSession.token),
+      payload: { deviceId, reviews: [sendBack] },
+    });
     expect(submitReviewsResponseSchema.parse(answer.json()).results[0]?.outcome).toBe('accepted');
 
-    const decisions = reviewDecisionsResponseSchema.parse((await app.inject({ method: 'GET', url: '/api/reviews/decisions', headers: bearer(authorSession.token) })).json());
+    const decisions = reviewDecisionsResponseSchema.parse(
+      (await app.inject({ method: 'GET', url: '/api/reviews/decisions', headers: bearer(authorSession.token) })).json(),
+    );
     const notice = decisions.decisions.find((d) => d.review.id === sendBack.id);
     if (!notice) throw new Error('decision not listed');
     // A notice whose signature was tampered with on the way is not applied.

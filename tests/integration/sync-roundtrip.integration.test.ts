@@ -3,9 +3,9 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SyncEngine } from '../../src/client/sync/SyncEngine';
-import { httpTransport } from '../../src/client/sync/transport';
-import type { HomeContactRecord } from '../../src/shared/records/sync-record';
+import { SyncEngine } from '@client/sync/SyncEngine';
+import { httpTransport } from '@client/sync/transport';
+import type { HomeContactRecord } from '@shared/records/sync-record';
 import { unlockedTestStorage } from '../fixtures/client-db';
 import { homeContactRecord } from '../fixtures/home-contacts';
 import { describeEachDatabase } from './helpers/databases';

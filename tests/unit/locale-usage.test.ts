@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NAMESPACES } from '../../src/client/i18n/resources';
+import { NAMESPACES } from '@client/i18n/resources';
 
 const root = join(import.meta.dirname, '../..');
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
@@ -25,7 +25,9 @@ function keys(value: unknown, prefix = ''): string[] {
   return [prefix];
 }
 
-const source = sourceFiles(join(root, 'src/client')).map((f) => readFileSync(f, 'utf8')).join('\n');
+const source = sourceFiles(join(root, 'src/client'))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
 const literals = new Set([...source.matchAll(/['"`]([A-Za-z0-9_.:-]+)['"`]/g)].map((m) => m[1] ?? ''));
 const templatePrefixes = [...source.matchAll(/`([A-Za-z0-9_.:-]*)\$\{/g)].map((m) => m[1] ?? '').filter((p) => p.length > 0);
 

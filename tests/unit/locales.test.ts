@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NAMESPACES } from '../../src/client/i18n/resources';
-import { FAMILY_LANGUAGES, STAFF_LANGUAGES } from '../../src/shared/languages';
+import { NAMESPACES } from '@client/i18n/resources';
+import { FAMILY_LANGUAGES, STAFF_LANGUAGES } from '@shared/languages';
 
 const root = join(import.meta.dirname, '../../locales');
 /** Family-facing texts outside i18next namespaces (hashed, see src/shared/consent-texts.ts). */
@@ -46,7 +46,9 @@ function expectSameKeys(lang: string, file: string, section?: string): void {
 describe('locales', () => {
   it('has a file for every namespace and no stray files in staff languages', () => {
     for (const lang of STAFF_LANGUAGES) {
-      const files = readdirSync(join(root, lang)).filter((f) => f.endsWith('.json')).sort();
+      const files = readdirSync(join(root, lang))
+        .filter((f) => f.endsWith('.json'))
+        .sort();
       expect(files).toEqual([...NAMESPACES, ...FAMILY_FILES].map((ns) => `${ns}.json`).sort());
     }
   });

@@ -33,11 +33,23 @@ const WORK_AREA_PRELOAD_MS = 300;
 type Phase = { kind: 'starting' } | { kind: 'revoked' } | { kind: 'ready'; deviceId: string | null };
 type Overlay = 'none' | 'enroll' | 'office' | 'firstSignIn';
 
-export function App({ storage, engine, revoked, onFirstScreen }: { storage: Storage; engine: SyncEngine; revoked: { subscribe: (fn: () => void) => () => void; report: () => void }; /** Once the first screen (not "loading") is shown: start-up work that can wait, waits for it. */ onFirstScreen?: () => void }) {
+export function App({
+  storage,
+  engine,
+  revoked,
+  onFirstScreen,
+}: {
+  storage: Storage;
+  engine: SyncEngine;
+  revoked: { subscribe: (fn: () => void) => () => void; report: () => void };
+  /** Once the first screen (not "loading") is shown: start-up work that can wait, waits for it. */ onFirstScreen?: () => void;
+}) {
   const { t } = useTranslation();
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
   const firstScreenShown = phase.kind !== 'starting';
-  useEffect(() => { if (firstScreenShown) onFirstScreen?.(); }, [firstScreenShown, onFirstScreen]);
+  useEffect(() => {
+    if (firstScreenShown) onFirstScreen?.();
+  }, [firstScreenShown, onFirstScreen]);
   const [overlay, setOverlay] = useState<Overlay>('none');
   const unlocked = useSyncExternalStore(
     (fn) => storage.vault.onChange(fn),
@@ -46,7 +58,9 @@ export function App({ storage, engine, revoked, onFirstScreen }: { storage: Stor
 
   useEffect(() => {
     const timer = setTimeout(() => void workArea.preload().catch(() => undefined), WORK_AREA_PRELOAD_MS);
-    return () => { clearTimeout(timer); };
+    return () => {
+      clearTimeout(timer);
+    };
   }, []);
 
   // At start: if the backend is reachable and says this tablet was revoked,
@@ -56,7 +70,11 @@ export function App({ storage, engine, revoked, onFirstScreen }: { storage: Stor
     const start = async (): Promise<void> => {
       const status = await Promise.race([
         checkDevice(storage),
-        new Promise<'unreachable'>((resolve) => setTimeout(() => { resolve('unreachable'); }, DEVICE_CHECK_TIMEOUT_MS)),
+        new Promise<'unreachable'>((resolve) =>
+          setTimeout(() => {
+            resolve('unreachable');
+          }, DEVICE_CHECK_TIMEOUT_MS),
+        ),
       ]);
       if (status === 'revoked') {
         await storage.wipe();
@@ -76,21 +94,39 @@ export function App({ storage, engine, revoked, onFirstScreen }: { storage: Stor
   useEffect(
     () =>
       revoked.subscribe(() => {
-        void storage.wipe().then(() => { setPhase({ kind: 'revoked' }); });
+        void storage.wipe().then(() => {
+          setPhase({ kind: 'revoked' });
+        });
       }),
     [revoked, storage],
   );
 
   const body = (): React.ReactNode => {
     if (phase.kind === 'starting') return <p className="loading">{t('app.loading')}</p>;
-    if (phase.kind === 'revoked') return <RevokedScreen onRestart={() => { window.location.reload(); }} />;
-    if (overlay === 'office') return <OfficeArea onExit={() => { setOverlay('none'); }} />;
+    if (phase.kind === 'revoked')
+      return (
+        <RevokedScreen
+          onRestart={() => {
+            window.location.reload();
+          }}
+        />
+      );
+    if (overlay === 'office')
+      return (
+        <OfficeArea
+          onExit={() => {
+            setOverlay('none');
+          }}
+        />
+      );
     if (phase.deviceId === null) {
       if (overlay === 'enroll') {
         return (
           <EnrollTabletScreen
             storage={storage}
-            onCancel={() => { setOverlay('none'); }}
+            onCancel={() => {
+              setOverlay('none');
+            }}
             onEnrolled={() => {
               void storage.device.enrollment().then((e) => {
                 setPhase({ kind: 'ready', deviceId: e?.deviceId ?? null });
@@ -100,13 +136,44 @@ export function App({ storage, engine, revoked, onFirstScreen }: { storage: Stor
           />
         );
       }
-      return <WelcomeScreen onEnroll={() => { setOverlay('enroll'); }} onOffice={() => { setOverlay('office'); }} />;
+      return (
+        <WelcomeScreen
+          onEnroll={() => {
+            setOverlay('enroll');
+          }}
+          onOffice={() => {
+            setOverlay('office');
+          }}
+        />
+      );
     }
     if (!unlocked) {
       if (overlay === 'firstSignIn') {
-        return <FirstSignInScreen storage={storage} deviceId={phase.deviceId} mode="first" onDone={() => { setOverlay('none'); }} onCancel={() => { setOverlay('none'); }} />;
+        return (
+          <FirstSignInScreen
+            storage={storage}
+            deviceId={phase.deviceId}
+            mode="first"
+            onDone={() => {
+              setOverlay('none');
+            }}
+            onCancel={() => {
+              setOverlay('none');
+            }}
+          />
+        );
       }
-      return <LockScreen storage={storage} onFirstSignIn={() => { setOverlay('firstSignIn'); }} onOffice={() => { setOverlay('office'); }} />;
+      return (
+        <LockScreen
+          storage={storage}
+          onFirstSignIn={() => {
+            setOverlay('firstSignIn');
+          }}
+          onOffice={() => {
+            setOverlay('office');
+          }}
+        />
+      );
     }
     return <WorkArea deviceId={phase.deviceId} />;
   };

@@ -2,7 +2,7 @@
 // "lock" and "switch person". Switching warns while entries are unsent.
 import { useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { STAFF_LANGUAGES } from '../../shared/languages';
+import { STAFF_LANGUAGES } from '@shared/languages';
 import { changeStaffLanguage, isStaffLanguage } from '../i18n';
 import { useAppServices } from './AppContext';
 import { lockApp } from './lock';
@@ -97,7 +97,13 @@ export function AppHeader() {
             >
               {confirm.action === 'switch' ? t('access.switchPerson') : t('access.signOut')}
             </button>
-            <button type="button" className="button" onClick={() => { setConfirm(null); }}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setConfirm(null);
+              }}
+            >
               {t('access.stay')}
             </button>
           </div>

@@ -7,13 +7,15 @@ import { useAppServices } from './AppContext';
 
 /** What the overview's buttons open. */
 export type OverviewChoice =
-  | { kind: 'form'; workflow: WorkflowKind }
-  | { kind: 'consent' }
-  | { kind: 'findCase' }
-  | { kind: 'withdraw' }
-  | { kind: 'reviewQueue' };
+  { kind: 'form'; workflow: WorkflowKind } | { kind: 'consent' } | { kind: 'findCase' } | { kind: 'withdraw' } | { kind: 'reviewQueue' };
 
-export function Overview({ onOpen, onSecondCheck }: { onOpen: (choice: OverviewChoice) => void; onSecondCheck?: (recordId: string) => void }) {
+export function Overview({
+  onOpen,
+  onSecondCheck,
+}: {
+  onOpen: (choice: OverviewChoice) => void;
+  onSecondCheck?: (recordId: string) => void;
+}) {
   const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit', 'screening', 'approval']);
   const { storage } = useAppServices();
   const roles = storage.vault.unlockedUser?.roles ?? [];
@@ -24,7 +26,13 @@ export function Overview({ onOpen, onSecondCheck }: { onOpen: (choice: OverviewC
         <h1 id="new-record-title" className="visually-hidden">
           {t('app.name')}
         </h1>
-        <button type="button" className="button button--primary button--large button--wide" onClick={() => { onOpen({ kind: 'consent' }); }}>
+        <button
+          type="button"
+          className="button button--primary button--large button--wide"
+          onClick={() => {
+            onOpen({ kind: 'consent' });
+          }}
+        >
           {t('consent.start')}
         </button>
         {workflowsFor(roles).map((workflow) => (
@@ -32,19 +40,39 @@ export function Overview({ onOpen, onSecondCheck }: { onOpen: (choice: OverviewC
             key={workflow.kind}
             type="button"
             className="button button--primary button--large button--wide"
-            onClick={() => { onOpen({ kind: 'form', workflow: workflow.kind }); }}
+            onClick={() => {
+              onOpen({ kind: 'form', workflow: workflow.kind });
+            }}
           >
             {t(workflow.overviewLabel)}
           </button>
         ))}
-        <button type="button" className="button button--large button--wide" onClick={() => { onOpen({ kind: 'findCase' }); }}>
+        <button
+          type="button"
+          className="button button--large button--wide"
+          onClick={() => {
+            onOpen({ kind: 'findCase' });
+          }}
+        >
           {t('consent.find')}
         </button>
-        <button type="button" className="button button--large button--wide" onClick={() => { onOpen({ kind: 'withdraw' }); }}>
+        <button
+          type="button"
+          className="button button--large button--wide"
+          onClick={() => {
+            onOpen({ kind: 'withdraw' });
+          }}
+        >
           {t('consent.withdraw')}
         </button>
         {isApprover && (
-          <button type="button" className="button button--large button--wide" onClick={() => { onOpen({ kind: 'reviewQueue' }); }}>
+          <button
+            type="button"
+            className="button button--large button--wide"
+            onClick={() => {
+              onOpen({ kind: 'reviewQueue' });
+            }}
+          >
             {t('approval:queue.open')}
           </button>
         )}

@@ -46,19 +46,28 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
   };
   const pullText = (s: SyncStatus): string | null => {
     if (s.pullError !== undefined && s.mode === 'idle') {
-      return t('sync.pull.failed', { what: t(`sync.pull.what.${s.pullError.pull}`), why: t(`sync.pull.why.${pullProblem(s.pullError.reason)}`) });
+      return t('sync.pull.failed', {
+        what: t(`sync.pull.what.${s.pullError.pull}`),
+        why: t(`sync.pull.why.${pullProblem(s.pullError.reason)}`),
+      });
     }
     if (s.lastPulledAt === undefined) return null;
     const pulled = new Date(s.lastPulledAt);
     const today = pulled.toDateString() === new Date().toDateString();
-    const time = new Intl.DateTimeFormat(i18n.language, today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }).format(pulled);
+    const time = new Intl.DateTimeFormat(i18n.language, today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }).format(
+      pulled,
+    );
     return t('sync.pull.lastPulled', { time });
   };
   const pulled = pullText(status);
   const signInNeeded = (status.mode === 'paused' && status.pauseReason === 'unauthorized') || status.pullError?.reason === 'unauthorized';
 
   return (
-    <footer className="sync-bar" data-sync-mode={status.mode} {...(status.pullError === undefined ? {} : { 'data-pull-error': status.pullError.pull })}>
+    <footer
+      className="sync-bar"
+      data-sync-mode={status.mode}
+      {...(status.pullError === undefined ? {} : { 'data-pull-error': status.pullError.pull })}
+    >
       <span className={`network-dot network-dot--${online ? 'online' : 'offline'}`} aria-hidden="true" />
       <span className="sync-bar__network">{online ? t('network.online') : t('network.offline')}</span>
       <span className="sync-bar__mode" role="status" aria-live="polite" data-testid="sync-status">
@@ -71,7 +80,13 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
           {t('auth.submit')}
         </button>
       ) : pending > 0 && online && status.mode !== 'pushing' ? (
-        <button type="button" className="button" onClick={() => { sync.trigger({ resetBackoff: true }); }}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            sync.trigger({ resetBackoff: true });
+          }}
+        >
           {t('sync.sendNow')}
         </button>
       ) : null}

@@ -2,7 +2,7 @@
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
+import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import { preloadable } from './preloadable';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
 import { useAppServices } from './AppContext';
@@ -15,7 +15,6 @@ import { WorkNavigationContext, type WorkNavigation } from './WorkNavigation';
 import { canCorrect, parseDraftId, type CorrectionTarget } from '../features/records/work-items';
 import { WORKFLOWS, WORKFLOW_KINDS, type WorkflowFormProps, type WorkflowKind } from '../features/workflows/registry';
 import type { ComponentType } from 'react';
-
 
 // Each screen is its own chunk (a fast first screen); all of them are fetched
 // once the work area is idle, so the first tap on a workflow does not wait for
@@ -38,10 +37,12 @@ const ReviewQueueScreen = screens.reviewQueue.Screen;
 const ReferralFlow = screens.referral.Screen;
 
 /** Every workflow's form, from the registry; the props are the registry's for that kind. */
-const forms = Object.fromEntries(WORKFLOW_KINDS.map((kind) => [kind, preloadable(WORKFLOWS[kind].loadForm as () => Promise<ComponentType<WorkflowFormProps<WorkflowKind>>>)])) as Record<
-  WorkflowKind,
-  ReturnType<typeof preloadable<WorkflowFormProps<WorkflowKind>>>
->;
+const forms = Object.fromEntries(
+  WORKFLOW_KINDS.map((kind) => [
+    kind,
+    preloadable(WORKFLOWS[kind].loadForm as () => Promise<ComponentType<WorkflowFormProps<WorkflowKind>>>),
+  ]),
+) as Record<WorkflowKind, ReturnType<typeof preloadable<WorkflowFormProps<WorkflowKind>>>>;
 const PRELOAD_DELAY_MS = 500;
 
 /** What the work area shows: one screen, with exactly what that screen needs. */
@@ -88,7 +89,9 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
     const timer = setTimeout(() => {
       for (const screen of [...Object.values(screens), ...Object.values(forms)]) void screen.preload().catch(() => undefined);
     }, PRELOAD_DELAY_MS);
-    return () => { clearTimeout(timer); };
+    return () => {
+      clearTimeout(timer);
+    };
   }, []);
 
   // Housekeeping after unlock: seal rows from before encryption, finish a
@@ -122,7 +125,11 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   return (
     <WorkNavigationContext.Provider value={navigation}>
       <Screen view={view} deviceId={deviceId} setView={setView} onDone={backToOverview} />
-      <SyncStatusBar onRenew={() => { setView({ kind: 'renewSession' }); }} />
+      <SyncStatusBar
+        onRenew={() => {
+          setView({ kind: 'renewSession' });
+        }}
+      />
     </WorkNavigationContext.Provider>
   );
 }
@@ -149,8 +156,12 @@ function Screen({ view, deviceId, setView, onDone }: { view: View; deviceId: str
       return (
         <FindCaseScreen
           onDone={onDone}
-          onWithdraw={() => { setView({ kind: 'withdraw' }); }}
-          onRefer={(caseNumber, sourceRecordId) => { setView({ kind: 'referral', caseNumber, sourceRecordId }); }}
+          onWithdraw={() => {
+            setView({ kind: 'withdraw' });
+          }}
+          onRefer={(caseNumber, sourceRecordId) => {
+            setView({ kind: 'referral', caseNumber, sourceRecordId });
+          }}
         />
       );
     case 'referral':
@@ -162,6 +173,15 @@ function Screen({ view, deviceId, setView, onDone }: { view: View; deviceId: str
     case 'reviewQueue':
       return <ReviewQueueScreen onDone={onDone} />;
     case 'overview':
-      return <Overview onOpen={(choice: OverviewChoice) => { setView(choice); }} onSecondCheck={(recordId) => { setView({ kind: 'secondCheck', recordId }); }} />;
+      return (
+        <Overview
+          onOpen={(choice: OverviewChoice) => {
+            setView(choice);
+          }}
+          onSecondCheck={(recordId) => {
+            setView({ kind: 'secondCheck', recordId });
+          }}
+        />
+      );
   }
 }

@@ -4,11 +4,13 @@
 // in the local network), the app must say so instead of failing later.
 export type InsecureReason = 'notSecureContext' | 'noWebCrypto' | 'noServiceWorker';
 
-export function insecureContextReasons(scope: {
-  isSecureContext?: boolean;
-  crypto?: { subtle?: unknown };
-  navigator?: { serviceWorker?: unknown };
-} = globalThis): InsecureReason[] {
+export function insecureContextReasons(
+  scope: {
+    isSecureContext?: boolean;
+    crypto?: { subtle?: unknown };
+    navigator?: { serviceWorker?: unknown };
+  } = globalThis,
+): InsecureReason[] {
   const reasons: InsecureReason[] = [];
   if (scope.isSecureContext === false) reasons.push('notSecureContext');
   if (scope.crypto?.subtle === undefined) reasons.push('noWebCrypto');

@@ -37,7 +37,11 @@ export function ChoiceChips({
 }) {
   const invalid = error !== null && error !== undefined;
   return (
-    <fieldset className={className ? `choice-group ${className}` : 'choice-group'} aria-invalid={invalid ? true : undefined} aria-describedby={describedBy}>
+    <fieldset
+      className={className ? `choice-group ${className}` : 'choice-group'}
+      aria-invalid={invalid ? true : undefined}
+      aria-describedby={describedBy}
+    >
       <legend>{legend}</legend>
       {children}
       <div className="choices">

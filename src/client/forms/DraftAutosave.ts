@@ -33,9 +33,7 @@ export class DraftAutosave {
     if (!this.enabled) return;
     // A write that fails (e.g. the disk is full) leaves the previous draft as it was; it must not
     // poison the chain, or every later save — and stop() before saving the record — would throw too.
-    this.pending = this.pending
-      .then(() => (this.enabled ? this.drafts.save(this.draftId, values()) : undefined))
-      .catch(() => undefined);
+    this.pending = this.pending.then(() => (this.enabled ? this.drafts.save(this.draftId, values()) : undefined)).catch(() => undefined);
     await this.pending;
   }
 

@@ -2,7 +2,7 @@
 // locates a family (DESIGN.md §3). It never blocks saving: people decide.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { detectPersonalData } from '../../domain/personal-data-detector';
+import { detectPersonalData } from '@domain/personal-data-detector';
 
 const MAX_EXCERPT = 40;
 

@@ -18,7 +18,13 @@ export function SiteChips({
   noSites: string;
 }) {
   return (
-    <ChoiceChips legend={legend} type="radio" options={sites.map((site) => ({ value: site.id, label: site.label }))} field={field} error={error}>
+    <ChoiceChips
+      legend={legend}
+      type="radio"
+      options={sites.map((site) => ({ value: site.id, label: site.label }))}
+      field={field}
+      error={error}
+    >
       {sites.length === 0 && <p className="field__error">{noSites}</p>}
     </ChoiceChips>
   );

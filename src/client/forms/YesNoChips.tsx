@@ -12,7 +12,13 @@ export function YesNoChips({
   onAnswer,
 }: {
   legend: ReactNode;
-  field: { name: string; value: unknown; onChange: (value: boolean) => void; onBlur: () => void; ref: (element: HTMLInputElement | null) => void };
+  field: {
+    name: string;
+    value: unknown;
+    onChange: (value: boolean) => void;
+    onBlur: () => void;
+    ref: (element: HTMLInputElement | null) => void;
+  };
   yesLabel: string;
   noLabel: string;
   error?: string | null | undefined;

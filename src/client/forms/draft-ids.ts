@@ -1,6 +1,6 @@
 // How a draft's id names its form: a new record's draft is one per workflow
 // (`<kind>:new`, in the workflow registry), a correction's is one per record.
-import type { SyncRecord } from '../../shared/records/sync-record';
+import type { SyncRecord } from '@shared/records/sync-record';
 
 export const CORRECTION_MARK = ':correct:';
 

@@ -4,10 +4,10 @@
 // update, pick the case, then save a new record or a correction, nudge the sync
 // engine and close — or keep the draft and say what went wrong.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ConsentMissingError } from '../../domain/consent';
-import { CorrectionRefusedError, type CorrectionRefusal } from '../../domain/corrections';
-import { correctedRecord, newRecord, type RecordContext } from '../../domain/record-envelope';
-import type { SyncRecord } from '../../shared/records/sync-record';
+import { ConsentMissingError } from '@domain/consent';
+import { CorrectionRefusedError, type CorrectionRefusal } from '@domain/corrections';
+import { correctedRecord, newRecord, type RecordContext } from '@domain/record-envelope';
+import type { SyncRecord } from '@shared/records/sync-record';
 import { useAppServices } from '../app/AppContext';
 // Types only: the registry (features/workflows) hands its entry in, so forms/ needs no feature code at run time.
 import type { Workflow, WorkflowContent, WorkflowKind, WorkflowRecord } from '../features/workflows/registry';
@@ -61,7 +61,8 @@ export function caseDraft<V>(field: string, readValues: (raw: object) => V): Dra
 }
 
 /** Where the form's first values come from. */
-export type FormStart<K extends WorkflowKind, V> = { from: 'draft'; values: V } | { from: 'correction'; record: WorkflowRecord<K> } | { from: 'fresh' };
+export type FormStart<K extends WorkflowKind, V> =
+  { from: 'draft'; values: V } | { from: 'correction'; record: WorkflowRecord<K> } | { from: 'fresh' };
 
 export interface RecordFormOptions<K extends WorkflowKind, V> {
   workflow: Workflow<K>;
@@ -122,7 +123,8 @@ export interface RecordForm<K extends WorkflowKind> {
 }
 
 function problemOf(error: unknown, correcting: boolean): SaveProblem {
-  if (correcting && (error instanceof CorrectionRefusedError || error instanceof ConsentMissingError)) return { kind: 'correction', reason: error.reason };
+  if (correcting && (error instanceof CorrectionRefusedError || error instanceof ConsentMissingError))
+    return { kind: 'correction', reason: error.reason };
   if (error instanceof ConsentMissingError) return { kind: 'consent', reason: error.reason };
   return { kind: 'saveFailed' };
 }

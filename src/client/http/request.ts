@@ -2,7 +2,7 @@
 // every call, no cache, no cookies, the answer checked against the shared
 // contract, and every failure as one RequestError with a typed reason.
 import type { z } from 'zod';
-import { errorEnvelopeSchema, type ErrorEnvelope, type ErrorReason } from '../../shared/protocol';
+import { errorEnvelopeSchema, type ErrorEnvelope, type ErrorReason } from '@shared/protocol';
 
 /** A slow or dead network must not leave a form spinning, or a sync run hanging, forever. */
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -112,7 +112,10 @@ export async function request<T>(path: string, options: RequestOptions<T>): Prom
 }
 
 /** Like `request`, for answers that are text (CSV downloads). */
-export async function requestText(path: string, options: { method: HttpMethod; token?: string | undefined; timeoutMs?: number }): Promise<string> {
+export async function requestText(
+  path: string,
+  options: { method: HttpMethod; token?: string | undefined; timeoutMs?: number },
+): Promise<string> {
   const response = await send(path, options);
   if (response.ok) {
     try {

@@ -5,7 +5,7 @@
 // (other namespaces, the German fallback) follows after the first frame.
 import i18next, { type i18n, type Resource } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { RTL_LANGUAGES, STAFF_LANGUAGES, type StaffLanguage } from '../../shared/languages';
+import { RTL_LANGUAGES, STAFF_LANGUAGES, type StaffLanguage } from '@shared/languages';
 import { NAMESPACES, type Namespace } from './resources';
 
 const loaders = import.meta.glob<{ default: Record<string, unknown> }>('../../../locales/*/*.json');
@@ -41,7 +41,10 @@ export function preferredStaffLanguage(): StaffLanguage {
  * fallback) is loaded before this resolves. With them, only those namespaces of
  * the active language: the app's start calls `loadRemainingTexts` after its first frame.
  */
-export async function initI18n(language: StaffLanguage = preferredStaffLanguage(), options: { namespaces?: readonly Namespace[] } = {}): Promise<i18n> {
+export async function initI18n(
+  language: StaffLanguage = preferredStaffLanguage(),
+  options: { namespaces?: readonly Namespace[] } = {},
+): Promise<i18n> {
   const namespaces = options.namespaces ?? NAMESPACES;
   const resources: Resource = { [language]: await loadLanguage(language, namespaces) };
   if (language !== 'de' && options.namespaces === undefined) resources['de'] = await loadLanguage('de');
@@ -64,7 +67,16 @@ export async function initI18n(language: StaffLanguage = preferredStaffLanguage(
 export async function loadRemainingTexts(): Promise<void> {
   const languages = [...new Set([i18next.language, 'de'])];
   const bundles = await Promise.all(
-    languages.map(async (lang) => [lang, await loadLanguage(lang, NAMESPACES.filter((ns) => !i18next.hasResourceBundle(lang, ns)))] as const),
+    languages.map(
+      async (lang) =>
+        [
+          lang,
+          await loadLanguage(
+            lang,
+            NAMESPACES.filter((ns) => !i18next.hasResourceBundle(lang, ns)),
+          ),
+        ] as const,
+    ),
   );
   for (const [lang, bundle] of bundles) {
     for (const [ns, resources] of Object.entries(bundle as Record<string, object>)) {

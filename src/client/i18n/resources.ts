@@ -19,7 +19,22 @@ import type referral from '../../../locales/de/referral.json';
  * `family` holds only family-facing texts (in every family language); the
  * others are staff-facing (German and English).
  */
-export const NAMESPACES = ['common', 'home-contact', 'welcome-visit', 'mediation', 'office', 'cases', 'family', 'screening', 'approval', 'district', 'reports', 'records', 'questionnaire', 'referral'] as const;
+export const NAMESPACES = [
+  'common',
+  'home-contact',
+  'welcome-visit',
+  'mediation',
+  'office',
+  'cases',
+  'family',
+  'screening',
+  'approval',
+  'district',
+  'reports',
+  'records',
+  'questionnaire',
+  'referral',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 declare module 'i18next' {

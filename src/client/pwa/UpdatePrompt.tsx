@@ -41,7 +41,13 @@ export function UpdatePrompt() {
           >
             {t('update.apply')}
           </button>
-          <button type="button" className="button" onClick={() => { setNeedRefresh(false); }}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setNeedRefresh(false);
+            }}
+          >
             {t('update.later')}
           </button>
         </div>
@@ -52,7 +58,13 @@ export function UpdatePrompt() {
     return (
       <div className="banner" role="status" data-testid="offline-ready">
         <p>{t('update.offlineReady')}</p>
-        <button type="button" className="button" onClick={() => { setOfflineReady(false); }}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setOfflineReady(false);
+          }}
+        >
           {t('update.dismiss')}
         </button>
       </div>

@@ -3,12 +3,12 @@
 // configuration and the network's offer catalogue (a public directory of
 // organisations) — none of it about a family. Sealed: each person's session
 // tokens, so a copied browser profile yields no usable sign-in.
-import { uuidv7 } from '../../shared/ids';
-import { deviceConfigSchema, loginResponseSchema, type DeviceConfig, type LoginResponse } from '../../shared/protocol';
-import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
-import { tabletReferralStatesSchema, type TabletReferralStates } from '../../shared/referral-api';
+import { uuidv7 } from '@shared/ids';
+import { deviceConfigSchema, loginResponseSchema, type DeviceConfig, type LoginResponse } from '@shared/protocol';
+import { offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
+import { tabletReferralStatesSchema, type TabletReferralStates } from '@shared/referral-api';
 import { z } from 'zod';
-import type { Sealed } from '../../shared/crypto/aes-gcm';
+import type { Sealed } from '@shared/crypto/aes-gcm';
 import type { LotseDatabase } from './LotseDatabase';
 import type { Vault } from './vault';
 

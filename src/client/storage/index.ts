@@ -7,7 +7,7 @@ import { DraftStore } from './draft-store';
 import { RecordStore } from './record-store';
 import { ReviewStore } from './review-store';
 export { personOf } from './review-store';
-import { DEFAULT_FOUR_EYES_POLICY } from '../../domain/four-eyes';
+import { DEFAULT_FOUR_EYES_POLICY } from '@domain/four-eyes';
 import { QuestionnaireStore } from './questionnaire-store';
 import { Vault } from './vault';
 

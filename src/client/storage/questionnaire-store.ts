@@ -5,9 +5,9 @@
 // built-in default) stays in use and the refusal is kept for a notice.
 // In clear in `meta`: a definition holds no case or family data.
 import { z } from 'zod';
-import { loadQuestionnaire, type LoadResult } from '../../domain/questionnaire';
-import { contentHash } from '../../shared/content-hash';
-import { activeQuestionnaireResponseSchema, type PulledQuestionnaire } from '../../shared/questionnaire-api';
+import { loadQuestionnaire, type LoadResult } from '@domain/questionnaire';
+import { contentHash } from '@shared/content-hash';
+import { activeQuestionnaireResponseSchema, type PulledQuestionnaire } from '@shared/questionnaire-api';
 import type { LotseDatabase } from './LotseDatabase';
 
 const KEYS = { lastGood: 'questionnaire.lastGood', refused: 'questionnaire.refused' } as const;
@@ -36,7 +36,8 @@ async function check(pulled: PulledQuestionnaire): Promise<string[]> {
   const loaded = loadQuestionnaire(pulled.definition);
   if (!loaded.ok) return loaded.problems;
   if ((await contentHash(loaded.definition)) !== pulled.definitionHash) return ['the definition does not match its stated hash'];
-  if (loaded.definition.id !== pulled.definitionId || loaded.definition.version !== pulled.version) return ['id or version differ from the definition'];
+  if (loaded.definition.id !== pulled.definitionId || loaded.definition.version !== pulled.version)
+    return ['id or version differ from the definition'];
   return [];
 }
 
@@ -51,7 +52,12 @@ export class QuestionnaireStore {
     }
     const problems = await check(pulled);
     if (problems.length > 0) {
-      const refused: RefusedQuestionnaire = { definitionId: pulled.definitionId, version: pulled.version, problems, refusedAt: now.toISOString() };
+      const refused: RefusedQuestionnaire = {
+        definitionId: pulled.definitionId,
+        version: pulled.version,
+        problems,
+        refusedAt: now.toISOString(),
+      };
       const previous = refusedSchema.safeParse((await this.db.meta.get(KEYS.refused))?.value);
       const same = previous.success && previous.data.definitionId === refused.definitionId && previous.data.version === refused.version;
       if (!same) await this.db.meta.put({ key: KEYS.refused, value: refused });
@@ -76,7 +82,12 @@ export class QuestionnaireStore {
       const loaded = loadQuestionnaire(stored.definition);
       if (loaded.ok) return { loaded, source: 'municipality', refused };
       // Cached by an older app whose format this one no longer accepts: the default, with a notice.
-      refused ??= { definitionId: stored.definitionId, version: stored.version, problems: loaded.problems, refusedAt: new Date().toISOString() };
+      refused ??= {
+        definitionId: stored.definitionId,
+        version: stored.version,
+        problems: loaded.problems,
+        refusedAt: new Date().toISOString(),
+      };
     }
     return { loaded: builtIn, source: 'default', refused };
   }

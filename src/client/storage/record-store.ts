@@ -5,19 +5,19 @@
 // - encryption at rest (DESIGN.md §4): content is sealed with the vault's data
 //   key before it reaches IndexedDB; the AAD binds it to table, id, revision
 //   and schema version, so a sealed box cannot be moved to another row.
-import type { PushResult } from '../../shared/protocol';
-import type { SyncRecord } from '../../shared/records/sync-record';
-import { revisionKey } from '../../shared/records/revision-key';
-import { contentMayBeDropped } from '../../domain/retention';
-import { ConsentMissingError, consentCovers } from '../../domain/consent';
-import type { ConsentContent } from '../../shared/records/consent';
-import { CorrectionRefusedError, isCorrectableKind } from '../../domain/corrections';
+import type { PushResult } from '@shared/protocol';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { revisionKey } from '@shared/records/revision-key';
+import { contentMayBeDropped } from '@domain/retention';
+import { ConsentMissingError, consentCovers } from '@domain/consent';
+import type { ConsentContent } from '@shared/records/consent';
+import { CorrectionRefusedError, isCorrectableKind } from '@domain/corrections';
 import type { LotseDatabase } from './LotseDatabase';
 import type { OutboxEntry, RecordRejection, RecordRow, RecordSecret, ReviewRow, ReviewSecret, StoredRecord } from './types';
 import type { Vault } from './vault';
-import { DEFAULT_FOUR_EYES_POLICY, createsReferral, needsSecondCheck, subjectOf, type FourEyesPolicy } from '../../domain/four-eyes';
-import { authorStatement, keyFingerprint } from '../../shared/four-eyes';
-import { uuidv7 } from '../../shared/ids';
+import { DEFAULT_FOUR_EYES_POLICY, createsReferral, needsSecondCheck, subjectOf, type FourEyesPolicy } from '@domain/four-eyes';
+import { authorStatement, keyFingerprint } from '@shared/four-eyes';
+import { uuidv7 } from '@shared/ids';
 
 export interface OutboxItem {
   seq: number;
@@ -67,7 +67,10 @@ export class RecordStore {
     const reviewId = uuidv7();
     const fingerprint = await keyFingerprint(slot.signingPublicKey);
     const signature = await this.vault.signAsUnlockedUser(authorStatement(subjectOf(record), reviewId, owner, fingerprint));
-    return { envelope: { ...record, authorSignature: { reviewId, signerId: owner, keyFingerprint: fingerprint, signature } }, needsReview: true };
+    return {
+      envelope: { ...record, authorSignature: { reviewId, signerId: owner, keyFingerprint: fingerprint, signature } },
+      needsReview: true,
+    };
   }
 
   /**
@@ -156,7 +159,10 @@ export class RecordStore {
     const wanted = new Set(rows.map((row) => sealId(row.id, row.revision)));
     const byRevision = new Map<string, ReviewRow>();
     if (wanted.size === 0) return byRevision;
-    const candidates = await this.db.reviews.where('recordId').anyOf(rows.map((row) => row.id)).toArray();
+    const candidates = await this.db.reviews
+      .where('recordId')
+      .anyOf(rows.map((row) => row.id))
+      .toArray();
     for (const review of candidates.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
       const k = sealId(review.recordId, review.revision);
       if (!wanted.has(k)) continue;
@@ -223,7 +229,11 @@ export class RecordStore {
     for (const item of items) {
       const result = byKey.get(sealId(item.record.id, item.record.revision));
       if (result?.outcome === 'rejected') {
-        rejections.set(item.record.id, { reason: result.reason ?? 'invalidRecord', message: result.message ?? '', issues: result.issues ?? [] });
+        rejections.set(item.record.id, {
+          reason: result.reason ?? 'invalidRecord',
+          message: result.message ?? '',
+          issues: result.issues ?? [],
+        });
       }
     }
     // Seal outside the transaction: IndexedDB transactions close across non-IDB awaits.
@@ -284,7 +294,10 @@ export class RecordStore {
   /** Marks one queued record rejected when the server refused the request it was alone in. */
   async rejectItem(item: OutboxItem, rejection: RecordRejection): Promise<void> {
     const envelope = withoutWarmHandover(item.record);
-    const sealed = await this.vault.seal('records', sealId(item.record.id, item.record.revision), item.record.schemaVersion, { envelope, rejection } satisfies RecordSecret);
+    const sealed = await this.vault.seal('records', sealId(item.record.id, item.record.revision), item.record.schemaVersion, {
+      envelope,
+      rejection,
+    } satisfies RecordSecret);
     await this.db.transaction('rw', [this.db.records, this.db.outbox], async () => {
       const row = await this.db.records.get(item.record.id);
       if (row && row.revision === item.record.revision) {
@@ -311,7 +324,11 @@ export class RecordStore {
       // A tablet from before the list: one full scan builds it.
       const ids = Array.isArray(listed)
         ? (listed as string[])
-        : await this.db.records.where('syncState').equals('sent').filter((row) => row.sealed !== undefined).primaryKeys();
+        : await this.db.records
+            .where('syncState')
+            .equals('sent')
+            .filter((row) => row.sealed !== undefined)
+            .primaryKeys();
       const rows = await this.db.records.bulkGet(ids);
       const keep: string[] = [];
       const changed: RecordRow[] = [];
@@ -451,7 +468,9 @@ export class RecordStore {
       syncState: 'pending',
       createdAt: withdrawal.createdAt,
       updatedAt: now.toISOString(),
-      sealed: await this.vault.seal('records', sealId(withdrawal.id, withdrawal.revision), withdrawal.schemaVersion, { envelope: withdrawal } satisfies RecordSecret),
+      sealed: await this.vault.seal('records', sealId(withdrawal.id, withdrawal.revision), withdrawal.schemaVersion, {
+        envelope: withdrawal,
+      } satisfies RecordSecret),
     };
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews, this.db.drafts], async () => {
       await this.db.records.bulkDelete(ids);
@@ -483,7 +502,13 @@ export class RecordStore {
   }
 
   /** A new revision's row, sealed (outside any transaction: IndexedDB transactions close across crypto awaits). */
-  private async pendingRow(envelope: SyncRecord, ownerId: string, createdAt: string, updatedAt: string, needsReview: boolean): Promise<RecordRow> {
+  private async pendingRow(
+    envelope: SyncRecord,
+    ownerId: string,
+    createdAt: string,
+    updatedAt: string,
+    needsReview: boolean,
+  ): Promise<RecordRow> {
     return {
       reviewState: needsReview ? 'awaiting' : 'notRequired',
       ...(createsReferral(envelope) ? { referralPending: true as const } : {}),
@@ -495,7 +520,9 @@ export class RecordStore {
       syncState: 'pending',
       createdAt,
       updatedAt,
-      sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, { envelope } satisfies RecordSecret),
+      sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, {
+        envelope,
+      } satisfies RecordSecret),
     };
   }
 

@@ -8,11 +8,11 @@
 import type { LotseDatabase } from './LotseDatabase';
 import type { Vault } from './vault';
 import type { KeySlot, RecordRejection, RecordRow, RecordSecret, ReviewRow, ReviewSecret } from './types';
-import type { DeviceConfig } from '../../shared/protocol';
-import { keyFingerprint, type ReviewDecisionNotice, type ReviewParty, type ReviewResult, type ReviewSubmission } from '../../shared/four-eyes';
-import { subjectOf, verifyReview, type ReviewVerdict, type SignerFacts } from '../../domain/four-eyes';
-import type { SyncRecord } from '../../shared/records/sync-record';
-import { revisionKey } from '../../shared/records/revision-key';
+import type { DeviceConfig } from '@shared/protocol';
+import { keyFingerprint, type ReviewDecisionNotice, type ReviewParty, type ReviewResult, type ReviewSubmission } from '@shared/four-eyes';
+import { subjectOf, verifyReview, type ReviewVerdict, type SignerFacts } from '@domain/four-eyes';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { revisionKey } from '@shared/records/revision-key';
 
 const DECISIONS_CURSOR = 'reviewDecisionsPulledAt';
 const REVIEW_SCHEMA = 1;
@@ -23,7 +23,12 @@ export function personOf(accountId: string, config: DeviceConfig | undefined): s
   return config?.fourEyes.linkedAccounts.find((link) => link.accountId === accountId)?.personId ?? accountId;
 }
 
-async function slotFacts(slot: KeySlot | undefined, accountId: string, fingerprint: string, config: DeviceConfig | undefined): Promise<SignerFacts | undefined> {
+async function slotFacts(
+  slot: KeySlot | undefined,
+  accountId: string,
+  fingerprint: string,
+  config: DeviceConfig | undefined,
+): Promise<SignerFacts | undefined> {
   if (!slot) return undefined;
   const keyMatches = (await keyFingerprint(slot.signingPublicKey)) === fingerprint;
   return {
@@ -64,8 +69,18 @@ export class ReviewStore {
     const { idUsed, decided } = await this.decidedHere(submission.recordId, submission.revision, submission.id);
     return verifyReview(submission, {
       record: current ? { ...subjectOf(current.envelope), authorId: current.row.ownerId, latestRevision: current.row.revision } : undefined,
-      author: await slotFacts(await this.vault.slot(submission.author.signerId), submission.author.signerId, submission.author.keyFingerprint, config),
-      reviewer: await slotFacts(await this.vault.slot(submission.reviewer.signerId), submission.reviewer.signerId, submission.reviewer.keyFingerprint, config),
+      author: await slotFacts(
+        await this.vault.slot(submission.author.signerId),
+        submission.author.signerId,
+        submission.author.keyFingerprint,
+        config,
+      ),
+      reviewer: await slotFacts(
+        await this.vault.slot(submission.reviewer.signerId),
+        submission.reviewer.signerId,
+        submission.reviewer.keyFingerprint,
+        config,
+      ),
       reviewIdUsed: idUsed,
       alreadyDecided: decided,
     });
@@ -78,7 +93,13 @@ export class ReviewStore {
    * must be different people; the reviewer's role and organisation are the
    * server's word (the tablet has no directory of other people's roles).
    */
-  async verifyRemote(submission: ReviewSubmission, record: SyncRecord, authorId: string, author: ReviewParty, reviewer: ReviewParty & { organisationId: string }): Promise<ReviewVerdict> {
+  async verifyRemote(
+    submission: ReviewSubmission,
+    record: SyncRecord,
+    authorId: string,
+    author: ReviewParty,
+    reviewer: ReviewParty & { organisationId: string },
+  ): Promise<ReviewVerdict> {
     // A key counts only if it really has the fingerprint the signature names.
     const facts = async (party: ReviewParty, fingerprint: string, roles: string[]): Promise<SignerFacts> => ({
       accountId: party.accountId,
@@ -149,7 +170,11 @@ export class ReviewStore {
       }
       if (result.reason === 'notFound') continue;
       const secret = (await this.vault.open('reviews', row.id, REVIEW_SCHEMA, row.sealed)) as ReviewSecret;
-      const rejection: RecordRejection = { reason: result.reason ?? 'invalidRequest', message: result.message ?? '', issues: result.issues ?? [] };
+      const rejection: RecordRejection = {
+        reason: result.reason ?? 'invalidRequest',
+        message: result.message ?? '',
+        issues: result.issues ?? [],
+      };
       const sealed = await this.vault.seal('reviews', row.id, REVIEW_SCHEMA, { ...secret, rejection } satisfies ReviewSecret);
       await this.db.transaction('rw', [this.db.records, this.db.reviews], async () => {
         await this.db.reviews.put({ ...row, syncState: 'rejected', sealed });
@@ -176,14 +201,25 @@ export class ReviewStore {
       organisationId: (await this.vault.slot(current.row.ownerId))?.organisationId ?? '',
     });
     if (!verdict.ok) return false;
-    const sealed = await this.vault.seal('reviews', review.id, REVIEW_SCHEMA, { submission: review, reviewerName: notice.reviewer.displayName } satisfies ReviewSecret);
+    const sealed = await this.vault.seal('reviews', review.id, REVIEW_SCHEMA, {
+      submission: review,
+      reviewerName: notice.reviewer.displayName,
+    } satisfies ReviewSecret);
     await this.db.transaction('rw', [this.db.records, this.db.reviews], async () => {
       const row = await this.db.records.get(review.recordId);
       if (!row || row.revision !== review.revision) return;
       row.reviewState = review.decision === 'approved' ? 'approved' : 'sentBack';
       row.updatedAt = now.toISOString();
       await this.db.records.put(row);
-      await this.db.reviews.put({ id: review.id, recordId: review.recordId, revision: review.revision, decision: review.decision, syncState: 'sent', createdAt: notice.receivedAt, sealed });
+      await this.db.reviews.put({
+        id: review.id,
+        recordId: review.recordId,
+        revision: review.revision,
+        decision: review.decision,
+        syncState: 'sent',
+        createdAt: notice.receivedAt,
+        sealed,
+      });
     });
     return true;
   }

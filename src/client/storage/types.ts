@@ -1,11 +1,11 @@
 // Row shapes of the tablet database. Content lives only inside `sealed`
 // (AES-256-GCM, see vault.ts); what is outside is a random id or a
 // non-identifying status field needed to list, order and send records.
-import type { ErrorReason } from '../../shared/protocol';
-import type { RecordKind, SyncRecord } from '../../shared/records/sync-record';
-import type { Sealed } from '../../shared/crypto/aes-gcm';
-import type { ReviewDecision, ReviewSubmission } from '../../shared/four-eyes';
-import type { KdfParams } from '../../shared/crypto/key-derivation';
+import type { ErrorReason } from '@shared/protocol';
+import type { RecordKind, SyncRecord } from '@shared/records/sync-record';
+import type { Sealed } from '@shared/crypto/aes-gcm';
+import type { ReviewDecision, ReviewSubmission } from '@shared/four-eyes';
+import type { KdfParams } from '@shared/crypto/key-derivation';
 
 export type RecordSyncState = 'pending' | 'sent' | 'rejected';
 

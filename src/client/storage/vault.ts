@@ -7,13 +7,13 @@
 // holds and hands to signed-in staff of the tablet's municipality. While
 // unlocked, the data key and the person's signing key are non-extractable
 // CryptoKeys in memory; lock() drops them.
-import { generateDataKey, openBytes, openJson, sealBytes, sealJson, aadFor, DecryptionError, type Sealed } from '../../shared/crypto/aes-gcm';
-import { fromBase64Url } from '../../shared/crypto/bytes';
-import { deriveKeyEncryptionKey, newKdfParams } from '../../shared/crypto/key-derivation';
-import { exportPublicKey, generateSigningKeyPair, sign } from '../../shared/crypto/signing';
-import type { Key } from '../../shared/crypto/types';
-import type { SessionUser } from '../../shared/protocol';
-import { afterFailedUnlock, mayAttemptUnlock } from '../../domain/unlock-policy';
+import { generateDataKey, openBytes, openJson, sealBytes, sealJson, aadFor, DecryptionError, type Sealed } from '@shared/crypto/aes-gcm';
+import { fromBase64Url } from '@shared/crypto/bytes';
+import { deriveKeyEncryptionKey, newKdfParams } from '@shared/crypto/key-derivation';
+import { exportPublicKey, generateSigningKeyPair, sign } from '@shared/crypto/signing';
+import type { Key } from '@shared/crypto/types';
+import type { SessionUser } from '@shared/protocol';
+import { afterFailedUnlock, mayAttemptUnlock } from '@domain/unlock-policy';
 import type { LotseDatabase } from './LotseDatabase';
 import type { KeySlot } from './types';
 
@@ -59,7 +59,11 @@ async function importEscrowKey(escrowKey: string): Promise<Key> {
   return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
-const slotContext = (userId: string, part: 'dataKey' | 'signingKey') => ({ table: 'keySlots', id: `${userId}#${part}`, schemaVersion: SLOT_SCHEMA });
+const slotContext = (userId: string, part: 'dataKey' | 'signingKey') => ({
+  table: 'keySlots',
+  id: `${userId}#${part}`,
+  schemaVersion: SLOT_SCHEMA,
+});
 const escrowContext = { table: 'meta', id: ESCROW_META_KEY, schemaVersion: SLOT_SCHEMA };
 
 export class Vault {
@@ -185,7 +189,10 @@ export class Vault {
     userId: string,
     passphrase: string,
     maxAttempts: number,
-  ): Promise<Exclude<UnlockResult, { kind: 'unlocked' }> | { kind: 'opened'; slot: KeySlot; raw: Uint8Array<ArrayBuffer>; pkcs8: Uint8Array<ArrayBuffer> }> {
+  ): Promise<
+    | Exclude<UnlockResult, { kind: 'unlocked' }>
+    | { kind: 'opened'; slot: KeySlot; raw: Uint8Array<ArrayBuffer>; pkcs8: Uint8Array<ArrayBuffer> }
+  > {
     // Count first, verify second: the attempt is recorded as failed (and the
     // next wait set, or the slot wiped) in one transaction BEFORE the key is
     // derived, so parallel attempts from several tabs cannot share one count.

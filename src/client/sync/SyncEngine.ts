@@ -13,7 +13,7 @@
 //         │                └─► push batches until the outbox is empty ─► idle
 //         │                         └─ failure ─► error / paused, retry timer
 //         └──────────────────────────► after-send step ─► due pulls ─► lastPulledAt | pullError + retry timer
-import { SYNC_PROTOCOL_VERSION, MAX_PUSH_BATCH, type PushResponse } from '../../shared/protocol';
+import { SYNC_PROTOCOL_VERSION, MAX_PUSH_BATCH, type PushResponse } from '@shared/protocol';
 import type { OutboxItem, RecordStore } from '../storage/record-store';
 import { VaultLockedError } from '../storage/vault';
 import { RequestError } from '../http/request';
@@ -118,7 +118,11 @@ export class SyncEngine {
         setTimeout(() => {
           void fn();
         }, ms));
-    this.clearTimer = deps.clearTimer ?? ((h) => { clearTimeout(h as ReturnType<typeof setTimeout>); });
+    this.clearTimer =
+      deps.clearTimer ??
+      ((h) => {
+        clearTimeout(h as ReturnType<typeof setTimeout>);
+      });
   }
 
   get current(): SyncStatus {

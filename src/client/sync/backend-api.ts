@@ -14,10 +14,10 @@ import {
   type RefreshRequest,
   type WithdrawalsResponse,
   withdrawalsResponseSchema,
-} from '../../shared/protocol';
-import { offerCatalogResponseSchema, type OfferCatalogResponse } from '../../shared/offers';
-import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '../../shared/questionnaire-api';
-import { tabletReferralStatesSchema, type TabletReferralStates } from '../../shared/referral-api';
+} from '@shared/protocol';
+import { offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
+import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '@shared/questionnaire-api';
+import { tabletReferralStatesSchema, type TabletReferralStates } from '@shared/referral-api';
 import {
   deviceStatusResponseSchema,
   enrollDeviceResponseSchema,
@@ -25,7 +25,7 @@ import {
   type DeviceStatus,
   type EnrollDeviceRequest,
   type EnrollDeviceResponse,
-} from '../../shared/staff-api';
+} from '@shared/staff-api';
 import {
   reviewDecisionsResponseSchema,
   reviewQueueResponseSchema,
@@ -34,7 +34,7 @@ import {
   type ReviewQueueResponse,
   type ReviewSubmission,
   type SubmitReviewsResponse,
-} from '../../shared/four-eyes';
+} from '@shared/four-eyes';
 import { request } from '../http/request';
 
 export async function signIn(credentials: LoginRequest): Promise<LoginResponse> {
@@ -72,7 +72,10 @@ export async function enrollDevice(token: string, enrollment: EnrollDeviceReques
   return request('/api/devices', { method: 'POST', answer: enrollDeviceResponseSchema, token, body: enrollment });
 }
 
-export async function deviceStatus(deviceId: string, deviceSecret: string): Promise<{ status: DeviceStatus; deactivatedAccountIds: string[] }> {
+export async function deviceStatus(
+  deviceId: string,
+  deviceSecret: string,
+): Promise<{ status: DeviceStatus; deactivatedAccountIds: string[] }> {
   return request('/api/devices/status', { method: 'POST', answer: deviceStatusResponseSchema, body: { deviceId, deviceSecret } });
 }
 

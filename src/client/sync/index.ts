@@ -2,7 +2,7 @@
 // a periodic nudge (events can be missed while a tablet sleeps), unlock, the
 // pulls and data minimisation (both run by the engine, after each send), silent
 // token renewal, and the device revocation check.
-import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
+import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import type { Storage } from '../storage';
 import { RequestError } from '../http/request';
 import { deviceStatus, refreshSession } from './backend-api';

@@ -2,7 +2,7 @@
 // request function (http/request.ts). A push answers record by record, also with
 // 409/422 when nothing was accepted; every other failure is a RequestError that
 // the engine sorts into retry, renew, pause or reject. Tests substitute their own transport.
-import { pushResponseSchema, type PushRequest, type PushResponse } from '../../shared/protocol';
+import { pushResponseSchema, type PushRequest, type PushResponse } from '@shared/protocol';
 import { request } from '../http/request';
 
 /**

@@ -2,7 +2,7 @@
 // here is FICTIONAL: organisations, addresses ("Demo-Straße …") and phone
 // numbers ("0000 …") exist nowhere. Only 110 and 112 are real — the
 // nationwide police and ambulance numbers, valid everywhere in Germany.
-import type { Offer } from '../../shared/offers';
+import type { Offer } from '@shared/offers';
 
 export const DEMO_DISTRICTS = [
   { id: 'nord', label: 'Nord' },

@@ -80,10 +80,12 @@ export async function seedDemoData(db: Database): Promise<boolean> {
       ]);
     }
     for (const [index, contact] of DEMO_EMERGENCY_CONTACTS.entries()) {
-      await tx.query(
-        'INSERT INTO emergency_contacts (municipality_id, label, phone, sort_order) VALUES ($1, $2, $3, $4)',
-        [DEMO_MUNICIPALITY_ID, contact.label, contact.phone, index],
-      );
+      await tx.query('INSERT INTO emergency_contacts (municipality_id, label, phone, sort_order) VALUES ($1, $2, $3, $4)', [
+        DEMO_MUNICIPALITY_ID,
+        contact.label,
+        contact.phone,
+        index,
+      ]);
     }
     for (const offer of DEMO_OFFERS) await insertOffer(tx, DEMO_MUNICIPALITY_ID, offer);
     await tx.query('INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)', [

@@ -2,7 +2,7 @@
 // and the municipality's audit hash chain: its export and its verification.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
+import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   createOrganisationRequestSchema,
   createStaffRequestSchema,
@@ -12,7 +12,7 @@ import {
   staffListSchema,
   updateStaffRequestSchema,
   municipalitySettingsSchema,
-} from '../../shared/staff-api';
+} from '@shared/staff-api';
 import type { Queryable } from '../db/database';
 import type { AdminService } from '../services/admin-service';
 import { audit, readAuditChain, verifyAuditChain } from '../services/audit';

@@ -1,6 +1,6 @@
 // Bearer-token authentication for routes that need a signed-in staff member.
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '../../shared/protocol';
+import type { Role } from '@shared/protocol';
 import type { AuthService, StaffSession } from '../services/auth-service';
 import { ServiceError, defaultMessage } from '../services/service-error';
 

@@ -3,15 +3,15 @@
 // (which also names the deactivated people whose key slots the tablet deletes).
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
-import { recordIdSchema } from '../../shared/records/sync-record';
+import { errorEnvelopeSchema } from '@shared/protocol';
+import { recordIdSchema } from '@shared/records/sync-record';
 import {
   deviceListSchema,
   deviceStatusRequestSchema,
   deviceStatusResponseSchema,
   enrollDeviceRequestSchema,
   enrollDeviceResponseSchema,
-} from '../../shared/staff-api';
+} from '@shared/staff-api';
 import type { AuthService } from '../services/auth-service';
 import type { DeviceService } from '../services/device-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';
@@ -63,7 +63,7 @@ export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app,
     {
       onRequest: managers,
       schema: {
-        summary: "Revoke a tablet: its sessions, refresh tokens and signing keys end at once",
+        summary: 'Revoke a tablet: its sessions, refresh tokens and signing keys end at once',
         tags: ['devices'],
         security: [{ bearer: [] }],
         params: z.strictObject({ deviceId: recordIdSchema }),

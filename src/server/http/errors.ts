@@ -3,7 +3,7 @@
 // only our own bugs become 500, and those are logged without request bodies.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { ErrorEnvelope, ErrorReason } from '../../shared/protocol';
+import type { ErrorEnvelope, ErrorReason } from '@shared/protocol';
 import { ServiceError, defaultMessage, type Issue } from '../services/service-error';
 
 export function errorEnvelope(reason: ErrorReason, message: string, issues?: Issue[]): ErrorEnvelope {

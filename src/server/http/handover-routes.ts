@@ -3,14 +3,14 @@
 // browser), and opening a call-back request once. The referral id is in the
 // path; the number never is — it travels only sealed, in the answer body.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
+import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   handoverKeyEnrollmentSchema,
   handoverKeyResponseSchema,
   handoverOpenRequestSchema,
   handoverRevealResponseSchema,
-} from '../../shared/handover-api';
-import { referralIdParamsSchema } from '../../shared/referral-api';
+} from '@shared/handover-api';
+import { referralIdParamsSchema } from '@shared/referral-api';
 import type { AuthService } from '../services/auth-service';
 import type { HandoverService } from '../services/handover-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';
@@ -53,7 +53,13 @@ export const handoverRoutes: FastifyPluginCallbackZod<HandoverRoutesOptions> = (
         tags: ['referrals'],
         security,
         body: handoverKeyEnrollmentSchema,
-        response: { 200: handoverKeyResponseSchema, 400: errorEnvelopeSchema, 409: errorEnvelopeSchema, 429: errorEnvelopeSchema, ...denied },
+        response: {
+          200: handoverKeyResponseSchema,
+          400: errorEnvelopeSchema,
+          409: errorEnvelopeSchema,
+          429: errorEnvelopeSchema,
+          ...denied,
+        },
       },
     },
     (request) => handovers.setKey(requireSession(request).user, request.body),
@@ -72,7 +78,13 @@ export const handoverRoutes: FastifyPluginCallbackZod<HandoverRoutesOptions> = (
         security,
         params: referralIdParamsSchema,
         body: handoverOpenRequestSchema,
-        response: { 200: handoverRevealResponseSchema, 400: errorEnvelopeSchema, 404: errorEnvelopeSchema, 409: errorEnvelopeSchema, ...denied },
+        response: {
+          200: handoverRevealResponseSchema,
+          400: errorEnvelopeSchema,
+          404: errorEnvelopeSchema,
+          409: errorEnvelopeSchema,
+          ...denied,
+        },
       },
     },
     (request) => handovers.reveal(requireSession(request).user, request.params.referralId, request.body.keyId),

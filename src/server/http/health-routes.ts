@@ -1,6 +1,6 @@
 // Liveness plus which database this instance runs on.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { SYNC_PROTOCOL_VERSION, healthResponseSchema } from '../../shared/protocol';
+import { SYNC_PROTOCOL_VERSION, healthResponseSchema } from '@shared/protocol';
 import type { Database } from '../db/database';
 
 export const healthRoutes: FastifyPluginCallbackZod<{ db: Database }> = (app, { db }, done) => {

@@ -2,13 +2,13 @@
 // a definition for their own municipality (checked by the domain validator);
 // every session of the municipality pulls the active one, like the config.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
+import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   MAX_QUESTIONNAIRE_BYTES,
   activeQuestionnaireResponseSchema,
   questionnaireSummarySchema,
   uploadQuestionnaireRequestSchema,
-} from '../../shared/questionnaire-api';
+} from '@shared/questionnaire-api';
 import type { AuthService } from '../services/auth-service';
 import type { QuestionnaireService } from '../services/questionnaire-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';

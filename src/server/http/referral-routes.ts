@@ -5,7 +5,7 @@
 // session's municipality, and a partner to its own organisation's offers.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
+import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   MAX_CSV_BYTES,
   coordinatorStateRequestSchema,
@@ -26,11 +26,11 @@ import {
   tabletReferralStatesQuerySchema,
   tabletReferralStatesSchema,
   updateOfferRequestSchema,
-} from '../../shared/referral-api';
+} from '@shared/referral-api';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { OfferCatalogService } from '../services/offer-catalog-service';
 import type { ReferralService } from '../services/referral-service';
-import { isCanonicalCaseNumber } from '../../domain/case-number';
+import { isCanonicalCaseNumber } from '@domain/case-number';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
 import { ServiceError } from '../services/service-error';
 
@@ -263,11 +263,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
   app.get(
     '/api/sync/referrals',
     {
-      onRequest: [
-        authenticate,
-        requireRoles(...TABLET_ROLES),
-        requireTabletSession(REFERRALS_TABLET_ONLY_MESSAGE),
-      ],
+      onRequest: [authenticate, requireRoles(...TABLET_ROLES), requireTabletSession(REFERRALS_TABLET_ONLY_MESSAGE)],
       schema: {
         summary: 'States of the referrals made on this tablet (changed after `since`, if given)',
         tags: ['sync'],

@@ -3,8 +3,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
-import { reportParamsSchema, reportQuerySchema, reportSchema, sachberichtQuerySchema } from '../../shared/reports';
+import { errorEnvelopeSchema } from '@shared/protocol';
+import { reportParamsSchema, reportQuerySchema, reportSchema, sachberichtQuerySchema } from '@shared/reports';
 import type { AuthService } from '../services/auth-service';
 import { reportToCsv, type ReportService } from '../services/report-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';
@@ -58,7 +58,8 @@ export const reportRoutes: FastifyPluginCallbackZod<ReportRoutesOptions> = (app,
     {
       onRequest: guards,
       schema: {
-        summary: 'The half-yearly report (Sachbericht) with period, definitions and suppressed counts, as JSON or CSV (coordinator, own municipality)',
+        summary:
+          'The half-yearly report (Sachbericht) with period, definitions and suppressed counts, as JSON or CSV (coordinator, own municipality)',
         tags: ['reports'],
         security: [{ bearer: [] }],
         params: reportParamsSchema,

@@ -4,13 +4,13 @@
 // enrolled tablets, and the queue carries record content.
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
+import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   reviewDecisionsResponseSchema,
   reviewQueueResponseSchema,
   submitReviewsRequestSchema,
   submitReviewsResponseSchema,
-} from '../../shared/four-eyes';
+} from '@shared/four-eyes';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { ReviewService } from '../services/review-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';

@@ -2,15 +2,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  errorEnvelopeSchema,
-  loginRequestSchema,
-  loginResponseSchema,
-  refreshRequestSchema,
-  sessionUserSchema,
-} from '../../shared/protocol';
+import { errorEnvelopeSchema, loginRequestSchema, loginResponseSchema, refreshRequestSchema, sessionUserSchema } from '@shared/protocol';
 import type { AuthOutcome, AuthService } from '../services/auth-service';
-import type { LoginResponse } from '../../shared/protocol';
+import type { LoginResponse } from '@shared/protocol';
 import { authenticateWith, requireSession } from './auth';
 import { ServiceError, defaultMessage } from '../services/service-error';
 
@@ -77,11 +71,7 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
     async (request, reply) => {
       const { username, password, deviceId, deviceSecret } = request.body;
       // One message for unknown user, inactive account, wrong password and a missing or wrong tablet proof.
-      return responseOf(
-        await auth.login(username, password, deviceId, deviceSecret, request.ip),
-        'Username or password is wrong.',
-        reply,
-      );
+      return responseOf(await auth.login(username, password, deviceId, deviceSecret, request.ip), 'Username or password is wrong.', reply);
     },
   );
 

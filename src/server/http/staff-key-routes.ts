@@ -4,8 +4,8 @@
 // the municipality's public keys. Partner- and admin-only sessions get 403.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorEnvelopeSchema } from '../../shared/protocol';
-import { enrollSigningKeyRequestSchema, signingKeySchema } from '../../shared/staff-api';
+import { errorEnvelopeSchema } from '@shared/protocol';
+import { enrollSigningKeyRequestSchema, signingKeySchema } from '@shared/staff-api';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SigningKeyService } from '../services/signing-key-service';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';

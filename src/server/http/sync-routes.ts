@@ -10,8 +10,8 @@ import {
   pushRequestSchema,
   pushResponseSchema,
   withdrawalsResponseSchema,
-} from '../../shared/protocol';
-import { offerCatalogResponseSchema } from '../../shared/offers';
+} from '@shared/protocol';
+import { offerCatalogResponseSchema } from '@shared/offers';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
 import type { ConfigService } from '../services/config-service';
@@ -87,11 +87,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // Only people who write records push them; partner- or admin-only accounts get 403.
       // And only from the enrolled tablet the session is signed in on: a stolen password
       // in a plain browser cannot push (403 before the body is read).
-      onRequest: [
-        authenticate,
-        requireRoles(...TABLET_ROLES),
-        requireTabletSession(PUSH_TABLET_ONLY_MESSAGE),
-      ],
+      onRequest: [authenticate, requireRoles(...TABLET_ROLES), requireTabletSession(PUSH_TABLET_ONLY_MESSAGE)],
       preValidation: rejectOldClients,
       schema: {
         summary: 'Push a batch of records; idempotent by record id + revision',
@@ -129,11 +125,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
     '/api/sync/withdrawals',
     {
       // Tablets only, like push: the office does not use it, and a case number list is not for any browser.
-      onRequest: [
-        authenticate,
-        requireRoles(...TABLET_ROLES),
-        requireTabletSession(WITHDRAWALS_TABLET_ONLY_MESSAGE),
-      ],
+      onRequest: [authenticate, requireRoles(...TABLET_ROLES), requireTabletSession(WITHDRAWALS_TABLET_ONLY_MESSAGE)],
       schema: {
         summary: 'Cases of the municipality whose consent was withdrawn (tablets delete their content)',
         description:
@@ -152,11 +144,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
     {
       // Tablets only, like the withdrawals: the catalogue is what the tablet suggests offline.
       // It holds organisation contact data only, never a family's.
-      onRequest: [
-        authenticate,
-        requireRoles(...TABLET_ROLES),
-        requireTabletSession(OFFERS_TABLET_ONLY_MESSAGE),
-      ],
+      onRequest: [authenticate, requireRoles(...TABLET_ROLES), requireTabletSession(OFFERS_TABLET_ONLY_MESSAGE)],
       schema: {
         summary: 'The municipality’s offer catalogue (Angebote), for offline matching on the tablet',
         description:

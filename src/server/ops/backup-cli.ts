@@ -35,7 +35,9 @@ async function backup(args: string[]): Promise<void> {
   if (newKeyFile !== undefined) {
     const keyId = option(args, '--key-id') ?? `backup-${new Date().toISOString().slice(0, 10)}`;
     const key = await addBackupKey(resolve(newKeyFile), keyId);
-    process.stdout.write(`New backup key "${key.keyId}" is now the first line of ${newKeyFile} (mode 0600). Keep a copy off this machine.\n`);
+    process.stdout.write(
+      `New backup key "${key.keyId}" is now the first line of ${newKeyFile} (mode 0600). Keep a copy off this machine.\n`,
+    );
     return;
   }
   const url = databaseUrl();
@@ -43,11 +45,16 @@ async function backup(args: string[]): Promise<void> {
   if (!key) throw new Error('no backup key');
   const now = new Date();
   const target = resolve(option(args, '--out') ?? process.env['BACKUP_DIR'] ?? './backups');
-  const isDirectory = await stat(target).then((s) => s.isDirectory(), () => !target.endsWith('.lotsebak'));
+  const isDirectory = await stat(target).then(
+    (s) => s.isDirectory(),
+    () => !target.endsWith('.lotsebak'),
+  );
   if (isDirectory) await mkdir(target, { recursive: true, mode: 0o700 });
   const path = isDirectory ? join(target, `lotse-${libpqConnection(url).databaseName}-${timestamp(now)}.lotsebak`) : target;
   const result = await backupPostgres({ databaseUrl: url, key, path, now });
-  process.stdout.write(`Backup written: ${result.path} (${String(result.bytes)} bytes, key "${result.header.keyId}", ${result.header.createdAt})\n`);
+  process.stdout.write(
+    `Backup written: ${result.path} (${String(result.bytes)} bytes, key "${result.header.keyId}", ${result.header.createdAt})\n`,
+  );
 }
 
 async function restore(args: string[]): Promise<void> {
@@ -60,7 +67,9 @@ async function restore(args: string[]): Promise<void> {
     return;
   }
   const header = await restorePostgres({ databaseUrl: databaseUrl(), keys, path: resolve(file) });
-  process.stdout.write(`Restored the backup made ${header.createdAt} (key "${header.keyId}") into ${libpqConnection(databaseUrl()).databaseName}.\n`);
+  process.stdout.write(
+    `Restored the backup made ${header.createdAt} (key "${header.keyId}") into ${libpqConnection(databaseUrl()).databaseName}.\n`,
+  );
 }
 
 async function main(): Promise<void> {

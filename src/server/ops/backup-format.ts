@@ -162,14 +162,24 @@ export class BackupDecryptStream extends Transform {
     if (this.buffered.length < end) return false;
     let parsed: Partial<Record<keyof BackupHeader, unknown>>;
     try {
-      parsed = JSON.parse(this.buffered.subarray(BACKUP_MAGIC.length + 4, end).toString('utf8')) as Partial<Record<keyof BackupHeader, unknown>>;
+      parsed = JSON.parse(this.buffered.subarray(BACKUP_MAGIC.length + 4, end).toString('utf8')) as Partial<
+        Record<keyof BackupHeader, unknown>
+      >;
     } catch {
       throw new BackupFormatError('notABackup', 'The backup header is damaged (not readable).');
     }
     if (parsed.format !== 'lotse-backup' || parsed.version !== BACKUP_FORMAT_VERSION || parsed.cipher !== 'AES-256-GCM') {
-      throw new BackupFormatError('unsupportedVersion', `Backup format ${String(parsed.format)} v${String(parsed.version)} is not supported by this version of Lotse.`);
+      throw new BackupFormatError(
+        'unsupportedVersion',
+        `Backup format ${String(parsed.format)} v${String(parsed.version)} is not supported by this version of Lotse.`,
+      );
     }
-    if (typeof parsed.keyId !== 'string' || typeof parsed.salt !== 'string' || typeof parsed.createdAt !== 'string' || typeof parsed.content !== 'string') {
+    if (
+      typeof parsed.keyId !== 'string' ||
+      typeof parsed.salt !== 'string' ||
+      typeof parsed.createdAt !== 'string' ||
+      typeof parsed.content !== 'string'
+    ) {
       throw new BackupFormatError('notABackup', 'The backup header is damaged (fields missing).');
     }
     const header = parsed as BackupHeader;
@@ -179,7 +189,10 @@ export class BackupDecryptStream extends Transform {
     const key = this.keys.find((k) => k.keyId === header.keyId);
     if (!key) {
       const known = this.keys.map((k) => `"${k.keyId}"`).join(', ') || 'none';
-      throw new BackupFormatError('unknownKey', `This backup was made with backup key "${header.keyId}"; the key file holds ${known}. Use the key file that holds "${header.keyId}".`);
+      throw new BackupFormatError(
+        'unknownKey',
+        `This backup was made with backup key "${header.keyId}"; the key file holds ${known}. Use the key file that holds "${header.keyId}".`,
+      );
     }
     this.key = fileKey(key, Buffer.from(header.salt, 'base64'));
     this.aadBase = createHash('sha256').update(this.buffered.subarray(0, end)).digest();
@@ -195,7 +208,8 @@ export class BackupDecryptStream extends Transform {
     if (this.buffered.length < 4) return false;
     if (this.finished) throw new BackupFormatError('trailingData', 'The backup file has data after its last frame: it was changed.');
     const length = this.buffered.readUInt32BE(0);
-    if (length > header.frameSize) throw new BackupFormatError('authenticationFailed', 'The backup file was changed or damaged (frame length).');
+    if (length > header.frameSize)
+      throw new BackupFormatError('authenticationFailed', 'The backup file was changed or damaged (frame length).');
     const end = 4 + length + TAG_BYTES;
     if (this.buffered.length < end) return false;
     const body = this.buffered.subarray(4, 4 + length);

@@ -36,7 +36,13 @@ function runTool(command: string, args: string[], env: Record<string, string>, s
   });
   const done = new Promise<void>((resolve, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === 'ENOENT' ? `${command} not found: install the PostgreSQL client tools (apt-get install postgresql-client)` : error.message));
+      reject(
+        new Error(
+          error.code === 'ENOENT'
+            ? `${command} not found: install the PostgreSQL client tools (apt-get install postgresql-client)`
+            : error.message,
+        ),
+      );
     });
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();
@@ -58,7 +64,11 @@ export async function backupPostgres(options: { databaseUrl: string; key: Backup
   const connection = libpqConnection(options.databaseUrl);
   const header = newBackupHeader(options.key, DUMP_CONTENT, options.now);
   const partial = `${options.path}.partial`;
-  const { child, run } = runTool('pg_dump', ['--format=custom', '--no-password', `--dbname=${connection.dbname}`], connection.env, ['ignore', 'pipe', 'pipe']);
+  const { child, run } = runTool('pg_dump', ['--format=custom', '--no-password', `--dbname=${connection.dbname}`], connection.env, [
+    'ignore',
+    'pipe',
+    'pipe',
+  ]);
   if (!child.stdout) throw new Error('pg_dump: no output stream');
   try {
     await Promise.all([
@@ -79,8 +89,14 @@ export async function verifyBackup(path: string, keys: readonly BackupKey[]): Pr
   let header: BackupHeader | undefined;
   await pipeline(
     createReadStream(path),
-    new BackupDecryptStream(keys, (h) => { header = h; }),
-    new Writable({ write: (_chunk, _encoding, done) => { done(); } }),
+    new BackupDecryptStream(keys, (h) => {
+      header = h;
+    }),
+    new Writable({
+      write: (_chunk, _encoding, done) => {
+        done();
+      },
+    }),
   );
   if (!header) throw new Error('backup without header');
   return header;

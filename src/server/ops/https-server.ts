@@ -16,7 +16,11 @@ export async function listenHttps(
   const server = createServer({ key: options.key, cert: options.cert, minVersion: 'TLSv1.2' }, (request, response) => {
     if (caDer && request.method === 'GET' && request.url === LOCAL_CA_PATH) {
       // DER with this type: Android and iPadOS offer to install it as a CA certificate.
-      response.writeHead(200, { 'content-type': 'application/x-x509-ca-cert', 'content-disposition': 'attachment; filename="lotse-local-ca.crt"', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': 'application/x-x509-ca-cert',
+        'content-disposition': 'attachment; filename="lotse-local-ca.crt"',
+        'cache-control': 'no-store',
+      });
       response.end(caDer);
       return;
     }
@@ -26,7 +30,10 @@ export async function listenHttps(
   server.keepAliveTimeout = 72_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => { server.off('error', reject); resolve(); });
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -35,7 +42,9 @@ export async function listenHttps(
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
@@ -63,7 +72,9 @@ export async function serveLocalHttps(
   const lines = [
     `HTTPS (local trial; certificate in ${options.tlsDir}, valid for ${tls.names.join(', ')})`,
     ...hosts.map((h) => `  on a tablet in this network: https://${h}:${String(listening.port)}/`),
-    ...hosts.slice(0, 1).map((h) => `  trust it once first (README "HTTPS on a tablet"): https://${h}:${String(listening.port)}${LOCAL_CA_PATH}`),
+    ...hosts
+      .slice(0, 1)
+      .map((h) => `  trust it once first (README "HTTPS on a tablet"): https://${h}:${String(listening.port)}${LOCAL_CA_PATH}`),
     `  certificate authority SHA-256: ${tls.caFingerprint}`,
   ];
   return { url: `https://localhost:${String(listening.port)}/`, close: listening.close, lines };

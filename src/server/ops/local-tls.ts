@@ -38,7 +38,9 @@ export function lanAddresses(): string[] {
 function openssl(args: string[], cwd: string): void {
   const result = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
   if (result.error) {
-    throw new Error('HTTPS mode needs the openssl command (Debian/Ubuntu: apt-get install openssl; macOS has it; Windows: it comes with Git for Windows).');
+    throw new Error(
+      'HTTPS mode needs the openssl command (Debian/Ubuntu: apt-get install openssl; macOS has it; Windows: it comes with Git for Windows).',
+    );
   }
   if (result.status !== 0) throw new Error(`openssl ${args[0] ?? ''} failed: ${result.stderr.trim()}`);
 }
@@ -51,10 +53,26 @@ async function makeAuthority(dir: string): Promise<void> {
   const subject = `/CN=Lotse local test CA (${hostname().replace(/[/=]/g, '-')})/O=Lotse trial`;
   openssl(
     [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-sha256', '-days', '825',
-      '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-subj', subject,
-      '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-sha256',
+      '-days',
+      '825',
+      '-keyout',
+      'ca-key.pem',
+      '-out',
+      'ca.pem',
+      '-subj',
+      subject,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ],
     dir,
   );
@@ -72,9 +90,46 @@ async function makeServerCertificate(dir: string, names: string[]): Promise<void
       `subjectAltName=${alt}`,
     ].join('\n'),
   );
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server-key.pem', '-out', 'server.csr', '-subj', '/CN=Lotse (local trial)'], dir);
+  openssl(
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'server-key.pem',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=Lotse (local trial)',
+    ],
+    dir,
+  );
   // 397 days: the longest validity Apple devices accept for a server certificate.
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '397', '-sha256', '-extfile', 'server.ext', '-out', 'server.pem'], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      '397',
+      '-sha256',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.pem',
+    ],
+    dir,
+  );
   await chmod(join(dir, 'server-key.pem'), 0o600);
   await rm(join(dir, 'server.csr'), { force: true });
   await writeFile(join(dir, 'names.json'), `${JSON.stringify(names)}\n`);
@@ -88,7 +143,9 @@ async function makeServerCertificate(dir: string, names: string[]): Promise<void
 export async function ensureLocalTls(dir: string, addresses: string[] = lanAddresses()): Promise<LocalTls> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const host = hostname();
-  const names = [...new Set(['localhost', host, `${host}.local`, '127.0.0.1', '::1', ...addresses].filter((n) => /^[A-Za-z0-9.:-]+$/.test(n)))];
+  const names = [
+    ...new Set(['localhost', host, `${host}.local`, '127.0.0.1', '::1', ...addresses].filter((n) => /^[A-Za-z0-9.:-]+$/.test(n))),
+  ];
   if (!existsSync(join(dir, 'ca.pem')) || !existsSync(join(dir, 'ca-key.pem'))) {
     await makeAuthority(dir);
     await rm(join(dir, 'server.pem'), { force: true });

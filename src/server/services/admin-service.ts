@@ -3,10 +3,10 @@
 // change is audited (who, what, which object — never passwords). Deactivating
 // a person revokes their sessions, refresh tokens and signing keys everywhere.
 import type { Database, Queryable } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
-import { CHECKABLE_KINDS, ORGANISATION_KINDS } from '../../shared/staff-api';
-import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
-import { DEFAULT_FOUR_EYES_POLICY } from '../../domain/four-eyes';
+import type { SessionUser } from '@shared/protocol';
+import { CHECKABLE_KINDS, ORGANISATION_KINDS } from '@shared/staff-api';
+import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
+import { DEFAULT_FOUR_EYES_POLICY } from '@domain/four-eyes';
 import type {
   CreateOrganisationRequest,
   CreateStaffRequest,
@@ -15,7 +15,7 @@ import type {
   OrganisationKind,
   StaffAccount,
   UpdateStaffRequest,
-} from '../../shared/staff-api';
+} from '@shared/staff-api';
 import { ServiceError, defaultMessage } from './service-error';
 import { toRoles } from './auth-service';
 import { createStaffAccount } from './staff-accounts';
@@ -107,12 +107,17 @@ export class AdminService {
 
   /** The municipality's settings (the defaults while it has none stored). */
   async settings(admin: SessionUser): Promise<MunicipalitySettings> {
-    const [row] = await this.db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1`, [admin.municipalityId]);
+    const [row] = await this.db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1`, [
+      admin.municipalityId,
+    ]);
     return { ...toSettings(row), welcomeItems: await this.welcomeItems(this.db, admin.municipalityId) };
   }
 
   private async welcomeItems(q: Queryable, municipalityId: string): Promise<{ id: string; label: string }[]> {
-    return q.query<{ id: string; label: string }>('SELECT id, label FROM welcome_items WHERE municipality_id = $1 ORDER BY sort_order, label', [municipalityId]);
+    return q.query<{ id: string; label: string }>(
+      'SELECT id, label FROM welcome_items WHERE municipality_id = $1 ORDER BY sort_order, label',
+      [municipalityId],
+    );
   }
 
   /** Replaces the settings; tablets get them with their next configuration pull. */
@@ -140,10 +145,20 @@ export class AdminService {
       if (settings.welcomeItems !== undefined) {
         await tx.query('DELETE FROM welcome_items WHERE municipality_id = $1', [admin.municipalityId]);
         for (const [index, item] of settings.welcomeItems.entries()) {
-          await tx.query('INSERT INTO welcome_items (municipality_id, id, label, sort_order) VALUES ($1, $2, $3, $4)', [admin.municipalityId, item.id, item.label, index]);
+          await tx.query('INSERT INTO welcome_items (municipality_id, id, label, sort_order) VALUES ($1, $2, $3, $4)', [
+            admin.municipalityId,
+            item.id,
+            item.label,
+            index,
+          ]);
         }
       }
-      await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'settings.updated', objectId: admin.municipalityId });
+      await audit(tx, {
+        municipalityId: admin.municipalityId,
+        actorId: admin.id,
+        action: 'settings.updated',
+        objectId: admin.municipalityId,
+      });
       return { ...toSettings(row), welcomeItems: await this.welcomeItems(tx, admin.municipalityId) };
     });
   }
@@ -171,20 +186,19 @@ export class AdminService {
   }
 
   async listStaff(admin: SessionUser): Promise<StaffAccount[]> {
-    const rows = await this.db.query<StaffRow>(
-      `SELECT ${STAFF_COLUMNS} FROM staff_accounts WHERE municipality_id = $1 ORDER BY username`,
-      [admin.municipalityId],
-    );
+    const rows = await this.db.query<StaffRow>(`SELECT ${STAFF_COLUMNS} FROM staff_accounts WHERE municipality_id = $1 ORDER BY username`, [
+      admin.municipalityId,
+    ]);
     return rows.map(toStaffAccount);
   }
 
   async createStaff(admin: SessionUser, request: CreateStaffRequest): Promise<StaffAccount> {
     try {
       return await this.db.transaction(async (tx) => {
-        const [organisation] = await tx.query(
-          'SELECT 1 FROM organisations WHERE id = $1 AND municipality_id = $2',
-          [request.organisationId, admin.municipalityId],
-        );
+        const [organisation] = await tx.query('SELECT 1 FROM organisations WHERE id = $1 AND municipality_id = $2', [
+          request.organisationId,
+          admin.municipalityId,
+        ]);
         if (!organisation) throw notFound();
         const [taken] = await tx.query('SELECT 1 FROM staff_accounts WHERE username = $1', [request.username]);
         if (taken) throw new ServiceError(409, 'conflict', 'This username is taken.');

@@ -3,9 +3,9 @@
 // records is listed in AuditAction, so a new one is a reviewed change here.
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database';
-import type { ReviewRejectionReason } from '../../domain/four-eyes';
-import type { ReferralState } from '../../domain/referral-state';
-import type { ReviewDecision } from '../../shared/four-eyes';
+import type { ReviewRejectionReason } from '@domain/four-eyes';
+import type { ReferralState } from '@domain/referral-state';
+import type { ReviewDecision } from '@shared/four-eyes';
 
 export type AuditAction =
   // sessions and tablets
@@ -99,7 +99,13 @@ export async function auditEach(
  * of `from`. The arguments are SQL expressions of the caller's statement (its
  * parameters, its CTE's columns); the action is a literal from AuditAction.
  */
-export function auditInsertSql(parts: { municipalityId: string; actorId: string; action: AuditAction; objectId: string; from: string }): string {
+export function auditInsertSql(parts: {
+  municipalityId: string;
+  actorId: string;
+  action: AuditAction;
+  objectId: string;
+  from: string;
+}): string {
   const action = `'${parts.action.replaceAll("'", "''")}'`;
   return `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
          SELECT ${parts.municipalityId}, ${parts.actorId}, ${action}, ${parts.objectId} FROM ${parts.from}`;
@@ -168,7 +174,9 @@ export class AuditChainVerifier {
   }
 
   verdict(): AuditChainVerdict {
-    return this.broken ? { intact: false, entries: this.entries, ...this.broken } : { intact: true, entries: this.entries, lastHash: this.lastHash };
+    return this.broken
+      ? { intact: false, entries: this.entries, ...this.broken }
+      : { intact: true, entries: this.entries, lastHash: this.lastHash };
   }
 }
 

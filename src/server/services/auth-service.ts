@@ -9,8 +9,8 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import { ROLES, TABLET_ROLES } from '../../shared/protocol';
-import type { LoginResponse, Role, SessionUser } from '../../shared/protocol';
+import { ROLES, TABLET_ROLES } from '@shared/protocol';
+import type { LoginResponse, Role, SessionUser } from '@shared/protocol';
 import { audit } from './audit';
 import { revokeFamily } from './revocation';
 import { hashToken, sha256 } from './secret-hash';
@@ -144,10 +144,7 @@ async function provesDevice(
     [deviceId],
   );
   const stored = row ? Buffer.from(row.secret_hash, 'hex') : DECOY_SECRET_HASH;
-  const matches = timingSafeEqual(
-    sha256(deviceSecret ?? ''),
-    stored.length === DECOY_SECRET_HASH.length ? stored : DECOY_SECRET_HASH,
-  );
+  const matches = timingSafeEqual(sha256(deviceSecret ?? ''), stored.length === DECOY_SECRET_HASH.length ? stored : DECOY_SECRET_HASH);
   return row !== undefined && deviceSecret !== undefined && matches && row.municipality_id === municipalityId;
 }
 
@@ -208,14 +205,17 @@ export class AuthService {
           objectId: clientAddress,
         });
       }
-      return { ok: false, reason: 'rateLimited', retryAfterSeconds: refusal.refused === 'accountLocked' ? null : refusal.retryAfterSeconds };
+      return {
+        ok: false,
+        reason: 'rateLimited',
+        retryAfterSeconds: refusal.refused === 'accountLocked' ? null : refusal.retryAfterSeconds,
+      };
     }
     // Always run one argon2 verification, so an unknown user costs the same time as a wrong password;
     // and always check the tablet's proof when one is named, so a right password with a wrong
     // secret costs the same as a wrong password.
     const passwordOk = await verifyPassword(password, account?.password_hash ?? (await decoy()));
-    const deviceOk =
-      deviceId === undefined || (await provesDevice(this.db, deviceId, deviceSecret, account?.municipality_id ?? null));
+    const deviceOk = deviceId === undefined || (await provesDevice(this.db, deviceId, deviceSecret, account?.municipality_id ?? null));
     if (!account || !account.active || !passwordOk) {
       const { locked } = await this.limits.recordFailure(this.db, account?.id ?? null, clientAddress, this.clock());
       if (account) {
@@ -243,8 +243,7 @@ export class AuthService {
 
     const now = this.clock();
     return this.db.transaction(async (tx): Promise<AuthOutcome> => {
-      const lookup: DeviceLookup =
-        deviceId === undefined ? { state: 'none' } : await lookUpDevice(tx, deviceId, account.municipality_id);
+      const lookup: DeviceLookup = deviceId === undefined ? { state: 'none' } : await lookUpDevice(tx, deviceId, account.municipality_id);
       if (lookup.state === 'revoked') {
         await audit(tx, {
           municipalityId: account.municipality_id,
@@ -312,8 +311,7 @@ export class AuthService {
         // An unbound sign-in stays unbound: naming a tablet here never binds it.
         if (deviceId !== undefined) return { ok: false, reason: 'unauthorized' };
       } else {
-        const proven =
-          deviceId === row.device_id && (await provesDevice(tx, row.device_id, deviceSecret, row.municipality_id));
+        const proven = deviceId === row.device_id && (await provesDevice(tx, row.device_id, deviceSecret, row.municipality_id));
         if (!proven) {
           await revokeFamily(tx, row.family_id, now);
           await audit(tx, { ...entry, action: 'session.refusedDeviceProof' });
@@ -336,13 +334,7 @@ export class AuthService {
     });
   }
 
-  private async issue(
-    tx: Queryable,
-    user: SessionUser,
-    familyId: string,
-    device: BoundDevice | null,
-    now: Date,
-  ): Promise<LoginResponse> {
+  private async issue(tx: Queryable, user: SessionUser, familyId: string, device: BoundDevice | null, now: Date): Promise<LoginResponse> {
     const token = newToken();
     const refreshToken = newToken();
     const expiresAt = new Date(now.getTime() + this.accessTtlMs);
@@ -371,9 +363,7 @@ export class AuthService {
   async authenticate(token: string): Promise<StaffSession | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     const tokenHash = hashToken(token);
-    const [row] = await this.db.query<
-      UserRow & { expires_at: unknown; device_id: string | null; family_id: string | null }
-    >(
+    const [row] = await this.db.query<UserRow & { expires_at: unknown; device_id: string | null; family_id: string | null }>(
       `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, s.expires_at,
               s.device_id::text AS device_id, s.family_id::text AS family_id
          FROM sessions s
@@ -397,10 +387,7 @@ export class AuthService {
   async logout(session: StaffSession): Promise<void> {
     const now = this.clock();
     await this.db.transaction(async (tx) => {
-      await tx.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [
-        session.tokenHash,
-        now,
-      ]);
+      await tx.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [session.tokenHash, now]);
       if (session.familyId !== null) await revokeFamily(tx, session.familyId, now);
       await audit(tx, {
         municipalityId: session.user.municipalityId,

@@ -3,11 +3,11 @@
 // contacts, lock settings and the second-check rule. No case data: any session
 // of the municipality may read it, bound to a tablet or not.
 import type { Database, Queryable } from '../db/database';
-import { SYNC_PROTOCOL_VERSION } from '../../shared/protocol';
-import type { DeviceConfig, SessionUser } from '../../shared/protocol';
-import { DEFAULT_SECURITY_SETTINGS } from '../../shared/security-defaults';
-import { DEFAULT_FOUR_EYES_POLICY, type FourEyesPolicy } from '../../domain/four-eyes';
-import { isRecordKind } from '../../shared/records/sync-record';
+import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
+import type { DeviceConfig, SessionUser } from '@shared/protocol';
+import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
+import { DEFAULT_FOUR_EYES_POLICY, type FourEyesPolicy } from '@domain/four-eyes';
+import { isRecordKind } from '@shared/records/sync-record';
 
 /** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
 export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
@@ -26,10 +26,9 @@ export class ConfigService {
   constructor(private readonly db: Database) {}
 
   async deviceConfig(user: SessionUser, now: Date = new Date()): Promise<DeviceConfig> {
-    const [municipality] = await this.db.query<{ id: string; name: string }>(
-      'SELECT id, name FROM municipalities WHERE id = $1',
-      [user.municipalityId],
-    );
+    const [municipality] = await this.db.query<{ id: string; name: string }>('SELECT id, name FROM municipalities WHERE id = $1', [
+      user.municipalityId,
+    ]);
     if (!municipality) throw new Error('session municipality does not exist');
     const sites = await this.db.query<{ id: string; label: string }>(
       'SELECT id, label FROM home_sites WHERE municipality_id = $1 ORDER BY sort_order, label',

@@ -9,8 +9,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashToken, sha256 } from './secret-hash';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
-import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse } from '../../shared/staff-api';
+import type { SessionUser } from '@shared/protocol';
+import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse } from '@shared/staff-api';
 
 export interface DeviceStatusAnswer {
   status: DeviceStatus;
@@ -63,16 +63,7 @@ export class DeviceService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO NOTHING
          RETURNING ${DEVICE_COLUMNS}`,
-        [
-          request.deviceId,
-          user.municipalityId,
-          user.organisationId,
-          request.label,
-          hashToken(deviceSecret),
-          deviceEscrowKey,
-          user.id,
-          now,
-        ],
+        [request.deviceId, user.municipalityId, user.organisationId, request.label, hashToken(deviceSecret), deviceEscrowKey, user.id, now],
       );
       if (!row) throw new ServiceError(409, 'conflict', 'This tablet is already enrolled.');
       await audit(tx, {
@@ -103,10 +94,12 @@ export class DeviceService {
       );
       if (!row) throw new ServiceError(404, 'notFound', defaultMessage('notFound'));
       if (row.revoked_at === null) {
-        await tx.query(
-          'UPDATE devices SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND municipality_id = $2',
-          [deviceId, user.municipalityId, now, user.id],
-        );
+        await tx.query('UPDATE devices SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND municipality_id = $2', [
+          deviceId,
+          user.municipalityId,
+          now,
+          user.id,
+        ]);
       }
       // Also on a repeat: anything bound to the tablet in between is ended too.
       await revokeDeviceCredentials(tx, deviceId, now);

@@ -2,7 +2,7 @@
 // configured (districts table): reports must never count under an unknown id.
 // The municipality's districts are read once per push, and only if a record names one.
 import type { Queryable } from '../db/database';
-import type { SyncRecord } from '../../shared/records/sync-record';
+import type { SyncRecord } from '@shared/records/sync-record';
 
 export const UNKNOWN_DISTRICT_ISSUE = { path: 'content.district', message: 'unknownDistrict' } as const;
 

@@ -7,10 +7,10 @@
 // This server can route and delete the boxes; it cannot open one.
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
-import type { CallbackKeys, HandoverKeyEnrollment, HandoverKeyResponse, HandoverRevealResponse } from '../../shared/handover-api';
-import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '../../shared/handover-api';
-import { HandoverBoxError, importHandoverPublicKey } from '../../shared/crypto/handover-box';
+import type { SessionUser } from '@shared/protocol';
+import type { CallbackKeys, HandoverKeyEnrollment, HandoverKeyResponse, HandoverRevealResponse } from '@shared/handover-api';
+import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '@shared/handover-api';
+import { HandoverBoxError, importHandoverPublicKey } from '@shared/crypto/handover-box';
 import { ServiceError, defaultMessage } from './service-error';
 import { audit } from './audit';
 import { isUniqueViolation } from '../db/sql-errors';
@@ -52,7 +52,12 @@ export class HandoverService {
   ) {}
 
   async key(user: SessionUser): Promise<HandoverKeyResponse> {
-    const [row] = await this.db.query<{ key_id: string; public_key: string; wrapped_private_key: HandoverKeyEnrollment['wrapped']; created_at: unknown }>(
+    const [row] = await this.db.query<{
+      key_id: string;
+      public_key: string;
+      wrapped_private_key: HandoverKeyEnrollment['wrapped'];
+      created_at: unknown;
+    }>(
       `SELECT key_id::text AS key_id, public_key, wrapped_private_key, created_at
          FROM partner_handover_keys WHERE staff_id = $1 AND municipality_id = $2`,
       [user.id, user.municipalityId],
@@ -76,8 +81,15 @@ export class HandoverService {
       [user.id, user.municipalityId],
     );
     if (!account || !(await verifyPassword(enrollment.password, account.password_hash))) {
-      await audit(this.db, { municipalityId: user.municipalityId, actorId: user.id, action: 'security.handover.keyPasswordWrong', objectId: null });
-      throw new ServiceError(403, 'forbidden', 'The password is wrong; the key was not changed.', [{ path: 'password', message: 'wrongPassword' }]);
+      await audit(this.db, {
+        municipalityId: user.municipalityId,
+        actorId: user.id,
+        action: 'security.handover.keyPasswordWrong',
+        objectId: null,
+      });
+      throw new ServiceError(403, 'forbidden', 'The password is wrong; the key was not changed.', [
+        { path: 'password', message: 'wrongPassword' },
+      ]);
     }
     try {
       await importHandoverPublicKey(enrollment.publicKey);
@@ -87,7 +99,8 @@ export class HandoverService {
         { path: 'publicKey', message: 'invalidKey' },
       ]);
     }
-    const keyIdInUse = () => new ServiceError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
+    const keyIdInUse = () =>
+      new ServiceError(409, 'conflict', 'This key id is already in use.', [{ path: 'keyId', message: 'keyIdInUse' }]);
     try {
       await this.db.transaction(async (tx) => {
         const [current] = await tx.query<{ key_id: string; public_key: string }>(
@@ -142,7 +155,9 @@ export class HandoverService {
           { path: 'keyId', message: 'notYourCurrentKey' },
         ]);
       }
-      const box = row.boxes.map((candidate) => handoverBoxSchema.safeParse(candidate)).find((parsed) => parsed.success && parsed.data.keyId === keyId);
+      const box = row.boxes
+        .map((candidate) => handoverBoxSchema.safeParse(candidate))
+        .find((parsed) => parsed.success && parsed.data.keyId === keyId);
       if (!box?.success) {
         throw new ServiceError(409, 'conflict', 'This call-back request was not sealed to your current handover key.', [
           { path: 'key', message: 'notSealedToYourKey' },

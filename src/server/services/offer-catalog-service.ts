@@ -6,9 +6,9 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Database, Queryable } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
-import { managedOfferSchema, MAX_CSV_ROWS } from '../../shared/referral-api';
-import type { ManagedOffer, UpdateOfferRequest } from '../../shared/referral-api';
+import type { SessionUser } from '@shared/protocol';
+import { managedOfferSchema, MAX_CSV_ROWS } from '@shared/referral-api';
+import type { ManagedOffer, UpdateOfferRequest } from '@shared/referral-api';
 import { ServiceError, defaultMessage, issuesFromZod } from './service-error';
 import type { Issue } from './service-error';
 import { audit } from './audit';
@@ -183,10 +183,15 @@ export class OfferCatalogService {
     const { offers, issues } = parseOfferCsv(csv);
     return this.db.transaction(async (tx) => {
       if (issues.length === 0) {
-        await this.checkReferences(tx, user.municipalityId, offers.map((o) => o.offer), (issue, index) => ({
-          path: `line.${offers[index]?.line ?? 0}.${issue.path}`,
-          message: issue.message,
-        }));
+        await this.checkReferences(
+          tx,
+          user.municipalityId,
+          offers.map((o) => o.offer),
+          (issue, index) => ({
+            path: `line.${offers[index]?.line ?? 0}.${issue.path}`,
+            message: issue.message,
+          }),
+        );
       }
       if (issues.length > 0) {
         throw new ServiceError(400, 'invalidRequest', 'The CSV file has errors; nothing was imported.', issues.slice(0, 50));
@@ -211,9 +216,7 @@ export class OfferCatalogService {
       (await tx.query<{ id: string }>('SELECT id FROM districts WHERE municipality_id = $1', [municipalityId])).map((r) => r.id),
     );
     const organisations = new Set(
-      (await tx.query<{ id: string }>('SELECT id FROM organisations WHERE municipality_id = $1', [municipalityId])).map(
-        (r) => r.id,
-      ),
+      (await tx.query<{ id: string }>('SELECT id FROM organisations WHERE municipality_id = $1', [municipalityId])).map((r) => r.id),
     );
     const issues: Issue[] = [];
     for (const [index, offer] of offers.entries()) {
@@ -277,7 +280,13 @@ export function parseOfferCsv(csv: string): ParsedCsv {
     for (const [index, column] of columns.entries()) {
       const cell = record[index] ?? '';
       if (LIST_COLUMNS.has(column as CsvColumn)) {
-        raw[column] = cell === '' ? [] : cell.split(',').map((part) => part.trim()).filter((part) => part !== '');
+        raw[column] =
+          cell === ''
+            ? []
+            : cell
+                .split(',')
+                .map((part) => part.trim())
+                .filter((part) => part !== '');
       } else if (column === 'partnerOrganisationId') {
         raw[column] = cell === '' ? null : cell;
       } else {

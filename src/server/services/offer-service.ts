@@ -2,10 +2,10 @@
 // pulls to suggest offers offline. Organisation data only — never a family's.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
-import { offerSchema } from '../../shared/offers';
-import type { Offer, OfferCatalogResponse } from '../../shared/offers';
-import type { SessionUser } from '../../shared/protocol';
-import type { CallbackKeys } from '../../shared/handover-api';
+import { offerSchema } from '@shared/offers';
+import type { Offer, OfferCatalogResponse } from '@shared/offers';
+import type { SessionUser } from '@shared/protocol';
+import type { CallbackKeys } from '@shared/handover-api';
 import { callbackKeysFor } from './handover-service';
 
 /** An `offers` row as the tablet's catalogue reads it. */

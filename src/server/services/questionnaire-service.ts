@@ -4,10 +4,10 @@
 // municipality's active definition. A version is immutable. Organisation data only.
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import { loadQuestionnaire } from '../../domain/questionnaire';
-import { contentHash } from '../../shared/content-hash';
-import type { SessionUser } from '../../shared/protocol';
-import type { ActiveQuestionnaireResponse, QuestionnaireSummary } from '../../shared/questionnaire-api';
+import { loadQuestionnaire } from '@domain/questionnaire';
+import { contentHash } from '@shared/content-hash';
+import type { SessionUser } from '@shared/protocol';
+import type { ActiveQuestionnaireResponse, QuestionnaireSummary } from '@shared/questionnaire-api';
 import { ServiceError } from './service-error';
 import { audit } from './audit';
 import { QUESTIONNAIRE_LOCK_SEED } from '../db/advisory-locks';
@@ -34,7 +34,9 @@ export class QuestionnaireService {
     const hash = await contentHash(definition);
     return this.db.transaction(async (tx) => {
       // One upload per municipality at a time: the active flag moves atomically.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/questionnaire', ${QUESTIONNAIRE_LOCK_SEED}))`, [user.municipalityId]);
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/questionnaire', ${QUESTIONNAIRE_LOCK_SEED}))`, [
+        user.municipalityId,
+      ]);
       const [existing] = await tx.query<{ definition_hash: string }>(
         'SELECT definition_hash FROM questionnaire_definitions WHERE municipality_id = $1 AND definition_id = $2 AND version = $3',
         [user.municipalityId, definition.id, definition.version],
@@ -48,8 +50,18 @@ export class QuestionnaireService {
          RETURNING uploaded_at`,
         [user.municipalityId, definition.id, definition.version, hash, JSON.stringify(definition), user.id],
       );
-      await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'questionnaire.activated', objectId: `${definition.id}@${definition.version}` });
-      return { definitionId: definition.id, version: definition.version, definitionHash: hash, uploadedAt: toIsoTimestamp(row?.uploaded_at) };
+      await audit(tx, {
+        municipalityId: user.municipalityId,
+        actorId: user.id,
+        action: 'questionnaire.activated',
+        objectId: `${definition.id}@${definition.version}`,
+      });
+      return {
+        definitionId: definition.id,
+        version: definition.version,
+        definitionHash: hash,
+        uploadedAt: toIsoTimestamp(row?.uploaded_at),
+      };
     });
   }
 

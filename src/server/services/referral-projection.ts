@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database';
 import { auditEach } from './audit';
-import type { SessionUser } from '../../shared/protocol';
-import type { SyncRecord } from '../../shared/records/sync-record';
-import type { ReferralRecord } from '../../shared/records/sync-record';
-import { initialStates } from '../../domain/referral-state';
-import { isReferralSourceKind } from '../../domain/referral-sources';
-import { HANDOVER_TTL_DAYS } from '../../shared/handover-api';
-import { referralIdFromDigest, referralIdName } from '../../shared/referral-id';
+import type { SessionUser } from '@shared/protocol';
+import type { SyncRecord } from '@shared/records/sync-record';
+import type { ReferralRecord } from '@shared/records/sync-record';
+import { initialStates } from '@domain/referral-state';
+import { isReferralSourceKind } from '@domain/referral-sources';
+import { HANDOVER_TTL_DAYS } from '@shared/handover-api';
+import { referralIdFromDigest, referralIdName } from '@shared/referral-id';
 
 /**
  * The referral's id: derived from the referral record's id and the offer (a
@@ -58,27 +58,29 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
   const referrals = arrived.filter((record) => record.revision >= (latestRevision.get(record.id) ?? record.revision));
   if (referrals.length === 0) return;
   const seen = new Set<string>();
-  const rows = referrals.flatMap((record) =>
-    record.content.offerIds.map((offerId) => {
-      const states = initialStates(record.content.slipHandedOver);
-      return {
-        id: referralId(record.id, offerId),
-        caseNumber: record.caseNumber,
-        offerId,
-        recordId: record.id,
-        sourceRecordId: record.content.sourceRecordId,
-        district: record.content.district ?? null,
-        language: record.content.language,
-        sharedNote: record.content.sharedNote ?? null,
-        state: states[states.length - 1],
-        states,
-      };
-    }),
-  ).filter((row) => {
-    if (seen.has(row.id)) return false;
-    seen.add(row.id);
-    return true;
-  });
+  const rows = referrals
+    .flatMap((record) =>
+      record.content.offerIds.map((offerId) => {
+        const states = initialStates(record.content.slipHandedOver);
+        return {
+          id: referralId(record.id, offerId),
+          caseNumber: record.caseNumber,
+          offerId,
+          recordId: record.id,
+          sourceRecordId: record.content.sourceRecordId,
+          district: record.content.district ?? null,
+          language: record.content.language,
+          sharedNote: record.content.sharedNote ?? null,
+          state: states[states.length - 1],
+          states,
+        };
+      }),
+    )
+    .filter((row) => {
+      if (seen.has(row.id)) return false;
+      seen.add(row.id);
+      return true;
+    });
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id,
                             district, created_by, created_at, state, state_changed_at, language, shared_note)
@@ -98,9 +100,7 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
   const created = new Set(inserted.map((row) => row.id));
   await withdrawDroppedOffers(tx, user, referrals);
   await storeWarmHandovers(tx, user, referrals, created);
-  const changes = rows
-    .filter((row) => created.has(row.id))
-    .flatMap((row) => row.states.map((state) => ({ referralId: row.id, state })));
+  const changes = rows.filter((row) => created.has(row.id)).flatMap((row) => row.states.map((state) => ({ referralId: row.id, state })));
   if (changes.length === 0) return;
   await tx.query(
     `INSERT INTO referral_state_changes (municipality_id, referral_id, state, changed_at, changed_by)

@@ -7,12 +7,12 @@
 // referral a partner's look-up shows (`referral.viewed`).
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
-import type { FollowUpList, PartnerReferral, ReferralSettings, TabletReferralStates } from '../../shared/referral-api';
-import { FAMILY_LANGUAGES } from '../../shared/languages';
-import type { FamilyLanguage } from '../../shared/languages';
-import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralState, overdueBefore } from '../../domain/referral-state';
-import type { ReferralActor, ReferralState } from '../../domain/referral-state';
+import type { SessionUser } from '@shared/protocol';
+import type { FollowUpList, PartnerReferral, ReferralSettings, TabletReferralStates } from '@shared/referral-api';
+import { FAMILY_LANGUAGES } from '@shared/languages';
+import type { FamilyLanguage } from '@shared/languages';
+import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralState, overdueBefore } from '@domain/referral-state';
+import type { ReferralActor, ReferralState } from '@domain/referral-state';
 import { ServiceError, defaultMessage } from './service-error';
 import { audit, auditInsertSql } from './audit';
 
@@ -258,7 +258,11 @@ export class ReferralService {
     return row?.weeks ?? DEFAULT_NO_RESPONSE_WEEKS;
   }
 
-  private async withHistory(q: Queryable, municipalityId: string, rows: readonly ReferralRow[]): Promise<Omit<PartnerReferral, 'callback'>[]> {
+  private async withHistory(
+    q: Queryable,
+    municipalityId: string,
+    rows: readonly ReferralRow[],
+  ): Promise<Omit<PartnerReferral, 'callback'>[]> {
     if (rows.length === 0) return [];
     const changes = await q.query<{ referral_id: string; state: string; changed_at: unknown }>(
       `SELECT referral_id::text AS referral_id, state, changed_at FROM referral_state_changes

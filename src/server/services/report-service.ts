@@ -4,16 +4,10 @@
 // record is loaded into Node; no case number leaves the database.
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
-import type { Report, ReportQuery } from '../../shared/reports';
-import {
-  NO_DISTRICT,
-  periodProblem,
-  publishIndicators,
-  timeToContactBucket,
-  type CountRow,
-} from '../../domain/indicators';
-import { SMALL_CELL } from '../../domain/suppression';
+import type { SessionUser } from '@shared/protocol';
+import type { Report, ReportQuery } from '@shared/reports';
+import { NO_DISTRICT, periodProblem, publishIndicators, timeToContactBucket, type CountRow } from '@domain/indicators';
+import { SMALL_CELL } from '@domain/suppression';
 import { ServiceError } from './service-error';
 import { audit } from './audit';
 
@@ -32,9 +26,12 @@ export class ReportService {
     const period = { from: query.from, to: query.to };
     const problem = periodProblem(period);
     if (problem !== undefined) {
-      throw new ServiceError(400, 'invalidRequest', problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.', [
-        { path: 'to', message: problem },
-      ]);
+      throw new ServiceError(
+        400,
+        'invalidRequest',
+        problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.',
+        [{ path: 'to', message: problem }],
+      );
     }
     const municipalityId = user.municipalityId;
     const [municipality] = await this.db.query<{ name: string }>('SELECT name FROM municipalities WHERE id = $1', [municipalityId]);
@@ -108,7 +105,13 @@ export class ReportService {
       params,
     );
     for (const row of contacts) {
-      rows.push({ indicator: 'timeToFirstContact', category: timeToContactBucket(row.days), district: row.district, month: row.month, n: row.n });
+      rows.push({
+        indicator: 'timeToFirstContact',
+        category: timeToContactBucket(row.days),
+        district: row.district,
+        month: row.month,
+        n: row.n,
+      });
     }
 
     // Who looked at which period's statistics (the period only, no figures).
@@ -125,7 +128,10 @@ export class ReportService {
       period,
       district,
       generatedAt: now.toISOString(),
-      districts: [...districts.filter((d) => columns.includes(d.id)), ...(columns.includes(NO_DISTRICT) ? [{ id: NO_DISTRICT, label: '' }] : [])],
+      districts: [
+        ...districts.filter((d) => columns.includes(d.id)),
+        ...(columns.includes(NO_DISTRICT) ? [{ id: NO_DISTRICT, label: '' }] : []),
+      ],
       sites,
       suppression: { smallCell: SMALL_CELL.label, complementary: SMALL_CELL.complementaryLabel, rule: SUPPRESSION_RULE },
       countingRule: COUNTING_RULE,
@@ -159,7 +165,15 @@ export function reportToCsv(report: Report): string {
   for (const indicator of report.indicators) {
     const categoryLabel = (c: string): string => (indicator.id === 'homeSite' ? label(c, report.sites) : c);
     const breakdowns = [
-      ...(indicator.byDistrict ? [{ name: 'district', columns: indicator.byDistrict.columns.map((c) => label(c, report.districts)), table: indicator.byDistrict.table }] : []),
+      ...(indicator.byDistrict
+        ? [
+            {
+              name: 'district',
+              columns: indicator.byDistrict.columns.map((c) => label(c, report.districts)),
+              table: indicator.byDistrict.table,
+            },
+          ]
+        : []),
       { name: 'month', columns: indicator.byMonth.columns, table: indicator.byMonth.table },
     ];
     for (const { name, columns, table } of breakdowns) {

@@ -9,7 +9,7 @@
 // when; never content).
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
+import type { SessionUser } from '@shared/protocol';
 import {
   keyFingerprint,
   reviewSubmissionSchema,
@@ -18,10 +18,10 @@ import {
   type ReviewQueueItem,
   type ReviewResult,
   type ReviewSubmission,
-} from '../../shared/four-eyes';
-import { authorSignatureSchema } from '../../shared/records/author-signature';
-import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '../../domain/four-eyes';
-import { isRecordKind } from '../../shared/records/sync-record';
+} from '@shared/four-eyes';
+import { authorSignatureSchema } from '@shared/records/author-signature';
+import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '@domain/four-eyes';
+import { isRecordKind } from '@shared/records/sync-record';
 import { defaultMessage, issuesFromZod } from './service-error';
 import { audit } from './audit';
 
@@ -142,7 +142,14 @@ export class ReviewService {
       const parsed = reviewSubmissionSchema.safeParse(raw);
       if (!parsed.success) {
         const id = typeof raw['id'] === 'string' && raw['id'].length <= 64 ? raw['id'] : null;
-        results.push({ id, outcome: 'rejected', status: 422, reason: 'invalidRequest', message: defaultMessage('invalidRequest'), issues: issuesFromZod(parsed.error.issues) });
+        results.push({
+          id,
+          outcome: 'rejected',
+          status: 422,
+          reason: 'invalidRequest',
+          message: defaultMessage('invalidRequest'),
+          issues: issuesFromZod(parsed.error.issues),
+        });
         continue;
       }
       results.push(await this.db.transaction((tx) => this.judge(tx, user, parsed.data)));
@@ -153,7 +160,13 @@ export class ReviewService {
   private async judge(tx: Queryable, user: SessionUser, review: ReviewSubmission): Promise<ReviewResult> {
     const municipalityId = user.municipalityId;
     // Lock every revision of the record: reviews of one record are judged one after the other.
-    const revisions = await tx.query<{ revision: number; kind: string; case_number: string | null; content_hash: string; author_id: string }>(
+    const revisions = await tx.query<{
+      revision: number;
+      kind: string;
+      case_number: string | null;
+      content_hash: string;
+      author_id: string;
+    }>(
       `SELECT revision, kind, case_number, content_hash, author_id FROM records
         WHERE id = $1 AND municipality_id = $2 ORDER BY revision FOR UPDATE`,
       [review.recordId, municipalityId],
@@ -199,7 +212,13 @@ export class ReviewService {
         await audit(tx, { municipalityId, actorId: user.id, action: `security.review.${verdict.reason}`, objectId: review.id });
       }
       await audit(tx, { municipalityId, actorId, action: `review.rejected.${verdict.reason}`, objectId: review.recordId });
-      return { id: review.id, outcome: 'rejected', status: STATUS_BY_REASON[verdict.reason], reason: verdict.reason, message: defaultMessage(verdict.reason) };
+      return {
+        id: review.id,
+        outcome: 'rejected',
+        status: STATUS_BY_REASON[verdict.reason],
+        reason: verdict.reason,
+        message: defaultMessage(verdict.reason),
+      };
     }
     if (!author?.keyId || !reviewer?.keyId) throw new Error('verified review without keys');
     const [row] = await tx.query<{ received_at: unknown }>(
@@ -226,7 +245,11 @@ export class ReviewService {
     );
     if (!row) throw new Error('review insert returned nothing');
     if (review.decision === 'approved') {
-      await tx.query('UPDATE records SET approved_at = $3 WHERE id = $1 AND revision = $2', [review.recordId, review.revision, row.received_at]);
+      await tx.query('UPDATE records SET approved_at = $3 WHERE id = $1 AND revision = $2', [
+        review.recordId,
+        review.revision,
+        row.received_at,
+      ]);
     }
     await audit(tx, { municipalityId, actorId, action: `review.${review.decision}`, objectId: review.recordId });
     return { id: review.id, outcome: 'accepted', status: 200, receivedAt: toIsoTimestamp(row.received_at) };
@@ -300,7 +323,11 @@ export class ReviewService {
    * Decisions on records the tablet sent (approved, or sent back with what to
    * correct), oldest first, from `since` on (inclusive: applying one twice is harmless).
    */
-  async decisions(user: SessionUser, deviceId: string, since: string | undefined): Promise<{ serverTime: string; decisions: ReviewDecisionNotice[] }> {
+  async decisions(
+    user: SessionUser,
+    deviceId: string,
+    since: string | undefined,
+  ): Promise<{ serverTime: string; decisions: ReviewDecisionNotice[] }> {
     const rows = await this.db.query<ReviewRow & { kind: string; case_number: string | null }>(
       `SELECT v.id::text AS id, v.record_id::text AS record_id, v.revision, v.content_hash, v.decision, v.comment,
               v.author_id, v.author_key_id::text AS author_key_id, v.author_signature,

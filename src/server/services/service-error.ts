@@ -2,7 +2,7 @@
 // a typed reason from the shared contract, the status it answers with and a
 // message without any submitted value. http/errors.ts turns it into the one
 // error envelope; services never import from http/.
-import type { ErrorReason } from '../../shared/protocol';
+import type { ErrorReason } from '@shared/protocol';
 
 export interface Issue {
   path: string;

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import type { SessionUser } from '../../shared/protocol';
-import type { SigningKey } from '../../shared/staff-api';
-import { exportPublicKey, importPublicKey } from '../../shared/crypto/signing';
+import type { SessionUser } from '@shared/protocol';
+import type { SigningKey } from '@shared/staff-api';
+import { exportPublicKey, importPublicKey } from '@shared/crypto/signing';
 import { ServiceError, defaultMessage } from './service-error';
 import { audit } from './audit';
 import { isUniqueViolation } from '../db/sql-errors';

@@ -2,7 +2,7 @@
 // people the same way, with the password stored only as an argon2id hash.
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database';
-import type { Role } from '../../shared/protocol';
+import type { Role } from '@shared/protocol';
 import { hashPassword } from './auth-service';
 
 export interface NewStaffAccount {

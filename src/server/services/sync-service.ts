@@ -14,21 +14,21 @@ import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { CASE_LOCK_SEED, WITHDRAWALS_LOCK_SEED } from '../db/advisory-locks';
 import { audit, auditEach } from './audit';
-import { contentHash } from '../../shared/content-hash';
-import { syncRecordSchema } from '../../shared/records/sync-record';
-import type { SyncRecord } from '../../shared/records/sync-record';
-import type { PushResponse, PushResult, SessionUser } from '../../shared/protocol';
+import { contentHash } from '@shared/content-hash';
+import { syncRecordSchema } from '@shared/records/sync-record';
+import type { SyncRecord } from '@shared/records/sync-record';
+import type { PushResponse, PushResult, SessionUser } from '@shared/protocol';
 import { ServiceError, defaultMessage, issuesFromZod } from './service-error';
 import { DistrictCheck, UNKNOWN_DISTRICT_ISSUE } from './district-check';
 import { UNKNOWN_WELCOME_ITEM_ISSUE, WelcomeItemCheck } from './welcome-item-check';
-import { isCanonicalCaseNumber } from '../../domain/case-number';
-import { judgePush, type FirstRevision, type PushCandidate } from '../../domain/push-verdict';
-import { revisionKey } from '../../shared/records/revision-key';
-import { isShippedConsentText } from '../../shared/consent-texts';
-import { CONSENT_SCOPES } from '../../shared/records/consent';
-import type { ConsentScope } from '../../shared/records/consent';
-import type { WithdrawalsResponse } from '../../shared/protocol';
-import { needsSecondCheck } from '../../domain/four-eyes';
+import { isCanonicalCaseNumber } from '@domain/case-number';
+import { judgePush, type FirstRevision, type PushCandidate } from '@domain/push-verdict';
+import { revisionKey } from '@shared/records/revision-key';
+import { isShippedConsentText } from '@shared/consent-texts';
+import { CONSENT_SCOPES } from '@shared/records/consent';
+import type { ConsentScope } from '@shared/records/consent';
+import type { WithdrawalsResponse } from '@shared/protocol';
+import { needsSecondCheck } from '@domain/four-eyes';
 import { fourEyesPolicy } from './config-service';
 
 import { deleteReferralsOfCase, projectReferrals, unknownReferralOffers } from './referral-projection';
@@ -82,12 +82,7 @@ function readableId(raw: Record<string, unknown>): { id: string | null; revision
   return { id, revision };
 }
 
-function rejected(
-  raw: Record<string, unknown>,
-  status: 409 | 422,
-  reason: RejectionReason,
-  issues?: PushResult['issues'],
-): PushResult {
+function rejected(raw: Record<string, unknown>, status: 409 | 422, reason: RejectionReason, issues?: PushResult['issues']): PushResult {
   return {
     ...readableId(raw),
     outcome: 'rejected',
@@ -135,9 +130,7 @@ export class SyncService {
       }
       const record = parsed.data;
       if (record.deviceId !== input.deviceId) {
-        results[index] = rejected(raw, 422, 'invalidRecord', [
-          { path: 'deviceId', message: 'deviceIdMismatch' },
-        ]);
+        results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'deviceId', message: 'deviceIdMismatch' }]);
         continue;
       }
       if (record.caseNumber !== null && !isCanonicalCaseNumber(record.caseNumber)) {
@@ -227,9 +220,7 @@ export class SyncService {
       });
     };
 
-    const caseNumbers = [
-      ...new Set(candidates.flatMap(({ record }) => (record.caseNumber === null ? [] : [record.caseNumber]))),
-    ].sort();
+    const caseNumbers = [...new Set(candidates.flatMap(({ record }) => (record.caseNumber === null ? [] : [record.caseNumber])))].sort();
     if (caseNumbers.length > 0) {
       // Serialise batches touching the same case, so a withdrawal can never race a record of its case.
       await tx.query(
@@ -285,7 +276,10 @@ export class SyncService {
       foreignIds: new Set(foreign.map((row) => row.id)),
       firstRevisions: await firstRevisionsOfCorrections(tx, municipalityId, candidates),
       storedRevisions: new Map(
-        [...alreadyStored].map(([k, row]) => [k, { ownMunicipality: row.municipality_id === municipalityId, contentHash: row.content_hash }]),
+        [...alreadyStored].map(([k, row]) => [
+          k,
+          { ownMunicipality: row.municipality_id === municipalityId, contentHash: row.content_hash },
+        ]),
       ),
       latestConsent,
       withdrawnCases,
@@ -337,7 +331,11 @@ export class SyncService {
         [JSON.stringify(rows), municipalityId, deviceId, user.id],
       );
       for (const row of insertedRows) inserted.add(revisionKey(row.id, row.revision));
-      await projectReferrals(tx, user, toInsert.map((c) => c.record).filter((r) => inserted.has(revisionKey(r.id, r.revision))));
+      await projectReferrals(
+        tx,
+        user,
+        toInsert.map((c) => c.record).filter((r) => inserted.has(revisionKey(r.id, r.revision))),
+      );
       if (insertedRows.length > 0) {
         // Only the latest revision of a record counts (and can be reviewed): a correction supersedes
         // what came before it, including its approval. A late lower revision is superseded at once.
@@ -348,7 +346,11 @@ export class SyncService {
             WHERE r.id = m.id AND r.revision < m.latest AND NOT r.superseded`,
           [JSON.stringify([...new Set(insertedRows.map((row) => row.id))])],
         );
-        await auditEach(tx, { municipalityId, actorId: user.id }, insertedRows.map((row) => ({ action: 'record.received', objectId: row.id })));
+        await auditEach(
+          tx,
+          { municipalityId, actorId: user.id },
+          insertedRows.map((row) => ({ action: 'record.received', objectId: row.id })),
+        );
       }
 
       // Read back before any withdrawal deletes: what this batch accepted stays accepted in the answer.
@@ -390,9 +392,7 @@ export class SyncService {
     await deleteReferralsOfCase(tx, user.municipalityId, caseNumber);
     // Withdrawals of one municipality commit one after the other, each stamped after the previous one
     // committed: a tablet pulling with `since` = the last withdrawnAt it saw can never skip one.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', ${WITHDRAWALS_LOCK_SEED}))`, [
-      user.municipalityId,
-    ]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', ${WITHDRAWALS_LOCK_SEED}))`, [user.municipalityId]);
     await tx.query(
       `INSERT INTO case_tombstones (municipality_id, case_number, withdrawn_at, withdrawal_record_id)
        VALUES ($1, $2, clock_timestamp(), $3::uuid)

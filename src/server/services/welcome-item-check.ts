@@ -2,8 +2,8 @@
 // over (its configured welcome_items, or the built-in list while it has none).
 // Read once per push, and only if a record names items.
 import type { Queryable } from '../db/database';
-import type { SyncRecord } from '../../shared/records/sync-record';
-import { DEFAULT_WELCOME_ITEMS } from '../../shared/records/welcome-visit';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { DEFAULT_WELCOME_ITEMS } from '@shared/records/welcome-visit';
 
 export const UNKNOWN_WELCOME_ITEM_ISSUE = { path: 'content.itemsHandedOver', message: 'unknownItem' } as const;
 

@@ -54,13 +54,10 @@ function aad(binding: HandoverBinding, keyId: string): Uint8Array<ArrayBuffer> {
 async function boxKey(privateKey: Key, publicKey: Key, salt: Uint8Array<ArrayBuffer>): Promise<Key> {
   const secret = await crypto.subtle.deriveBits({ name: 'ECDH', public: publicKey }, privateKey, 256);
   const hkdf = await crypto.subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey']);
-  return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt, info: HKDF_INFO },
-    hkdf,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
+  return crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info: HKDF_INFO }, hkdf, { name: 'AES-GCM', length: 256 }, false, [
+    'encrypt',
+    'decrypt',
+  ]);
 }
 
 /** Imports a recipient's public key; throws HandoverBoxError for anything but an ECDH P-256 SPKI. */
@@ -122,11 +119,15 @@ export async function createHandoverKey(
   const kek = await deriveKeyEncryptionKey(passphrase, kdf);
   const iv = randomBytes(12);
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
-  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8('lotse|handover-key'), tagLength: 128 }, kek, pkcs8));
+  const ct = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8('lotse|handover-key'), tagLength: 128 }, kek, pkcs8),
+  );
   pkcs8.fill(0);
   const publicKey = toBase64Url(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)));
   // Handed back non-extractable: this session can open boxes, nothing can export the key again.
-  const privateKey = await crypto.subtle.importKey('jwk', await crypto.subtle.exportKey('jwk', pair.privateKey), ECDH, false, ['deriveBits']);
+  const privateKey = await crypto.subtle.importKey('jwk', await crypto.subtle.exportKey('jwk', pair.privateKey), ECDH, false, [
+    'deriveBits',
+  ]);
   return { publicKey, wrapped: { kdf, iv: toBase64Url(iv), ct: toBase64Url(ct) }, privateKey };
 }
 

@@ -4,6 +4,7 @@
 // the tablet and on the server; here only the canonical shape is checked.
 import { z } from 'zod';
 
-export const CASE_NUMBER_PATTERN = /^(?:[A-Z]{2,4}-)?[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z][0-9A-HJKMNP-TV-Z*~$=U]$/;
+export const CASE_NUMBER_PATTERN =
+  /^(?:[A-Z]{2,4}-)?[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z][0-9A-HJKMNP-TV-Z*~$=U]$/;
 
 export const caseNumberFormatSchema = z.string().regex(CASE_NUMBER_PATTERN, { message: 'invalidCaseNumber' });

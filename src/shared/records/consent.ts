@@ -36,7 +36,10 @@ export const consentContentSchema = z
     /** When the family agreed, by the tablet's clock (advisory). */
     givenAt: z.iso.datetime({ offset: true }),
   })
-  .refine((c) => c.mediatorPresent || c.mediatorLanguage === undefined, { message: 'mediatorLanguageWithoutMediator', path: ['mediatorLanguage'] });
+  .refine((c) => c.mediatorPresent || c.mediatorLanguage === undefined, {
+    message: 'mediatorLanguageWithoutMediator',
+    path: ['mediatorLanguage'],
+  });
 export type ConsentContent = z.infer<typeof consentContentSchema>;
 
 export const consentRefusalContentSchema = z.strictObject({

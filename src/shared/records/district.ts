@@ -4,9 +4,7 @@
 // Optional: a family may not want to say, and older records have none.
 import { z } from 'zod';
 
-export const districtIdSchema = z
-  .string({ error: 'invalidDistrict' })
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidDistrict' });
+export const districtIdSchema = z.string({ error: 'invalidDistrict' }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidDistrict' });
 
 /** Spread into a content schema: `{ ...districtField, … }`. */
 export const districtField = { district: districtIdSchema.optional() };

@@ -29,21 +29,20 @@ const choice = { error: 'invalidChoice' } as const;
 export const siteIdSchema = z.string({ error: 'invalidSiteId' }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidSiteId' });
 export const isoDateSchema = z.iso.date({ error: 'invalidDate' });
 
-export const homeContactContentSchema = z
-  .strictObject({
-    site: siteIdSchema,
-    contactDate: isoDateSchema,
-    timeSlot: z.enum(TIME_SLOTS, choice),
-    contactKind: z.enum(CONTACT_KINDS, choice),
-    topics: z
-      .array(z.enum(HOME_TOPICS, choice), { error: 'topicsRequired' })
-      .min(1, { message: 'topicsRequired' })
-      .max(HOME_TOPICS.length)
-      .refine((topics) => new Set(topics).size === topics.length, { message: 'duplicateTopic' }),
-    language: z.enum(SPOKEN_LANGUAGES, choice),
-    mediatorPresent: z.boolean(choice),
-    /** Short free-text note. Never names, addresses, phone numbers (the form says so). */
-    note: z.string().max(HOME_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
-  });
+export const homeContactContentSchema = z.strictObject({
+  site: siteIdSchema,
+  contactDate: isoDateSchema,
+  timeSlot: z.enum(TIME_SLOTS, choice),
+  contactKind: z.enum(CONTACT_KINDS, choice),
+  topics: z
+    .array(z.enum(HOME_TOPICS, choice), { error: 'topicsRequired' })
+    .min(1, { message: 'topicsRequired' })
+    .max(HOME_TOPICS.length)
+    .refine((topics) => new Set(topics).size === topics.length, { message: 'duplicateTopic' }),
+  language: z.enum(SPOKEN_LANGUAGES, choice),
+  mediatorPresent: z.boolean(choice),
+  /** Short free-text note. Never names, addresses, phone numbers (the form says so). */
+  note: z.string().max(HOME_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
+});
 
 export type HomeContactContent = z.infer<typeof homeContactContentSchema>;

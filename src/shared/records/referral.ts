@@ -15,37 +15,47 @@ export const MAX_OFFERS_PER_REFERRAL = 10;
 
 export const offerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOffer' });
 
-export const referralContentSchema = z.strictObject({
-  /** The approved record of the case the referral came from (screening or welcome visit). */
-  sourceRecordId: z.string().regex(UUID_PATTERN, { message: 'invalidId' }),
-  offerIds: z
-    .array(offerIdSchema)
-    .min(1, { message: 'offerRequired' })
-    .max(MAX_OFFERS_PER_REFERRAL)
-    .refine((ids) => new Set(ids).size === ids.length, { message: 'duplicateOffer' }),
-  /** The language the slip was printed in, and the partner should expect. */
-  language: z.enum(FAMILY_LANGUAGES, { error: 'unknownLanguage' }),
-  /** Did the family take the slip (handed over), or only hear of the offer (suggested)? */
-  slipHandedOver: z.boolean(),
-  /** Residence district (Sozialraum) id for small-area reports, if known. */
-  district: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional(),
-  /** Only what the family agreed the partner may read; shown to the partner as is. */
-  sharedNote: z.string().trim().min(1).max(REFERRAL_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
-  /**
-   * The family explicitly asked this offer's partner to call them back and agreed
-   * that its number goes to that partner, sealed (warm handover). The number
-   * itself is never content: it travels beside it (src/shared/handover-api.ts).
-   */
-  callbackOfferId: offerIdSchema.optional(),
-}).refine((content) => content.callbackOfferId === undefined || content.offerIds.includes(content.callbackOfferId), {
-  message: 'callbackOfferNotReferred',
-  path: ['callbackOfferId'],
-});
+export const referralContentSchema = z
+  .strictObject({
+    /** The approved record of the case the referral came from (screening or welcome visit). */
+    sourceRecordId: z.string().regex(UUID_PATTERN, { message: 'invalidId' }),
+    offerIds: z
+      .array(offerIdSchema)
+      .min(1, { message: 'offerRequired' })
+      .max(MAX_OFFERS_PER_REFERRAL)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'duplicateOffer' }),
+    /** The language the slip was printed in, and the partner should expect. */
+    language: z.enum(FAMILY_LANGUAGES, { error: 'unknownLanguage' }),
+    /** Did the family take the slip (handed over), or only hear of the offer (suggested)? */
+    slipHandedOver: z.boolean(),
+    /** Residence district (Sozialraum) id for small-area reports, if known. */
+    district: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .optional(),
+    /** Only what the family agreed the partner may read; shown to the partner as is. */
+    sharedNote: z.string().trim().min(1).max(REFERRAL_NOTE_MAX_LENGTH, { message: 'noteTooLong' }).optional(),
+    /**
+     * The family explicitly asked this offer's partner to call them back and agreed
+     * that its number goes to that partner, sealed (warm handover). The number
+     * itself is never content: it travels beside it (src/shared/handover-api.ts).
+     */
+    callbackOfferId: offerIdSchema.optional(),
+  })
+  .refine((content) => content.callbackOfferId === undefined || content.offerIds.includes(content.callbackOfferId), {
+    message: 'callbackOfferNotReferred',
+    path: ['callbackOfferId'],
+  });
 export type ReferralContent = z.infer<typeof referralContentSchema>;
 
 // Warm handover (src/shared/handover-api.ts has the partner's side): the boxes
 // a call-back number is sealed in, sent beside the record's content.
-export const base64UrlSchema = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, { message: 'invalidEncoding' });
+export const base64UrlSchema = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, { message: 'invalidEncoding' });
 export const handoverKeyIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
 
 export const handoverBoxSchema = z.strictObject({

@@ -22,7 +22,17 @@ import { SCREENING_SCHEMA_VERSION, screeningContentSchema } from './screening';
 import { REFERRAL_SCHEMA_VERSION, referralContentSchema, warmHandoverSchema } from './referral';
 import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
 
-export const RECORD_KINDS = ['homeContact', 'consent', 'consentRefusal', 'consentWithdrawal', 'welcomeVisit', 'welcomeVisitAttempt', 'mediation', 'screening', 'referral'] as const;
+export const RECORD_KINDS = [
+  'homeContact',
+  'consent',
+  'consentRefusal',
+  'consentWithdrawal',
+  'welcomeVisit',
+  'welcomeVisitAttempt',
+  'mediation',
+  'screening',
+  'referral',
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 const KNOWN_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
@@ -114,21 +124,23 @@ export const screeningRecordSchema = z.strictObject({
 });
 
 /** A referral of a consented case to one or more offers (src/shared/records/referral.ts). */
-export const referralRecordSchema = z.strictObject({
-  ...envelopeFields,
-  kind: z.literal('referral'),
-  schemaVersion: z.literal(REFERRAL_SCHEMA_VERSION),
-  caseNumber: caseNumberFormatSchema,
-  content: referralContentSchema,
-  /**
-   * The call-back number sealed to the partner's keys, only with the record's
-   * first sending; not content (not hashed, never stored with the record).
-   */
-  warmHandover: warmHandoverSchema.optional(),
-}).refine((record) => record.warmHandover === undefined || record.warmHandover.offerId === record.content.callbackOfferId, {
-  message: 'handoverWithoutCallbackConsent',
-  path: ['warmHandover', 'offerId'],
-});
+export const referralRecordSchema = z
+  .strictObject({
+    ...envelopeFields,
+    kind: z.literal('referral'),
+    schemaVersion: z.literal(REFERRAL_SCHEMA_VERSION),
+    caseNumber: caseNumberFormatSchema,
+    content: referralContentSchema,
+    /**
+     * The call-back number sealed to the partner's keys, only with the record's
+     * first sending; not content (not hashed, never stored with the record).
+     */
+    warmHandover: warmHandoverSchema.optional(),
+  })
+  .refine((record) => record.warmHandover === undefined || record.warmHandover.offerId === record.content.callbackOfferId, {
+    message: 'handoverWithoutCallbackConsent',
+    path: ['warmHandover', 'offerId'],
+  });
 
 export const syncRecordSchema = z.discriminatedUnion('kind', [
   screeningRecordSchema,

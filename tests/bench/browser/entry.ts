@@ -3,13 +3,13 @@
 // Every timing is taken here with performance.now(), so the DevTools
 // protocol round trips of the driver are not part of any figure.
 import { Dexie } from 'dexie';
-import { LotseDatabase, openStorage, type Storage } from '../../../src/client/storage';
-import type { RecordRow, RecordSecret } from '../../../src/client/storage/types';
-import { randomBytes, toBase64Url } from '../../../src/shared/crypto/bytes';
-import { deriveKeyEncryptionKey, newKdfParams } from '../../../src/shared/crypto/key-derivation';
-import type { SessionUser } from '../../../src/shared/protocol';
-import type { HomeContactRecord } from '../../../src/shared/records/sync-record';
-import { uuidv7 } from '../../../src/shared/ids';
+import { LotseDatabase, openStorage, type Storage } from '@client/storage';
+import type { RecordRow, RecordSecret } from '@client/storage/types';
+import { randomBytes, toBase64Url } from '@shared/crypto/bytes';
+import { deriveKeyEncryptionKey, newKdfParams } from '@shared/crypto/key-derivation';
+import type { SessionUser } from '@shared/protocol';
+import type { HomeContactRecord } from '@shared/records/sync-record';
+import { uuidv7 } from '@shared/ids';
 import { BENCH_PASSPHRASE, buildHomeContacts, type BrowserBenchApi } from '../workload';
 import { PlainDatabase, bulkPutWithOutbox, bulkSavePlain, outboxEntry, recordRowFields, savePlainRecord } from './plain-db';
 
@@ -63,7 +63,9 @@ const api: BrowserBenchApi = {
     for (const record of records) await storage.records.saveRecord(record);
     const ms = performance.now() - t0;
     if ((await storage.records.countOutbox()) !== count) throw new Error('encrypted save lost records');
-    await drop(() => { storage.close(); }, db.name);
+    await drop(() => {
+      storage.close();
+    }, db.name);
     return { count, ms };
   },
 
@@ -75,7 +77,9 @@ const api: BrowserBenchApi = {
     for (const record of records) await savePlainRecord(db, record, 'bench-fieldworker');
     const ms = performance.now() - t0;
     if ((await db.outbox.count()) !== count) throw new Error('plain save lost records');
-    await drop(() => { db.close(); }, db.name);
+    await drop(() => {
+      db.close();
+    }, db.name);
     return { count, ms };
   },
 
@@ -89,21 +93,21 @@ const api: BrowserBenchApi = {
       // Same row as saveRecord writes; sealing happens before the transaction
       // (IndexedDB transactions do not survive awaits on WebCrypto).
       const rows = await Promise.all(
-        slice.map(
-          async (envelope): Promise<RecordRow> => ({
-            ...recordRowFields(envelope, ownerId, now),
-            sealed: await storage.vault.seal('records', `${envelope.id}#${String(envelope.revision)}`, envelope.schemaVersion, {
-              envelope,
-            } satisfies RecordSecret),
-          }),
-        ),
+        slice.map(async (envelope): Promise<RecordRow> => ({
+          ...recordRowFields(envelope, ownerId, now),
+          sealed: await storage.vault.seal('records', `${envelope.id}#${String(envelope.revision)}`, envelope.schemaVersion, {
+            envelope,
+          } satisfies RecordSecret),
+        })),
       );
       const entries = slice.map((e) => outboxEntry(e, ownerId, now));
       await bulkPutWithOutbox(db, rows, entries);
     }
     const ms = performance.now() - t0;
     if ((await storage.records.countOutbox()) !== count) throw new Error('bulk encrypted save lost records');
-    await drop(() => { storage.close(); }, db.name);
+    await drop(() => {
+      storage.close();
+    }, db.name);
     return { count, ms };
   },
 
@@ -117,7 +121,9 @@ const api: BrowserBenchApi = {
     }
     const ms = performance.now() - t0;
     if ((await db.outbox.count()) !== count) throw new Error('bulk plain save lost records');
-    await drop(() => { db.close(); }, db.name);
+    await drop(() => {
+      db.close();
+    }, db.name);
     return { count, ms };
   },
 

@@ -4,9 +4,9 @@
 // except that the content is stored as a JSON string instead of a sealed box.
 // Its row fields, outbox entries and bulk write also serve entry.ts's sealed bulk save.
 import { Dexie, type Table } from 'dexie';
-import { SCHEMA_HISTORY } from '../../../src/client/storage/tables';
-import type { OutboxEntry, RecordRow, RecordSecret } from '../../../src/client/storage/types';
-import type { SyncRecord } from '../../../src/shared/records/sync-record';
+import { SCHEMA_HISTORY } from '@client/storage/tables';
+import type { OutboxEntry, RecordRow, RecordSecret } from '@client/storage/types';
+import type { SyncRecord } from '@shared/records/sync-record';
 
 export type PlainRecordRow = Omit<RecordRow, 'sealed'> & { json: string };
 

@@ -2,8 +2,8 @@
 // only). Texts come from the German locale file, so tests follow the wording.
 import type { Locator, Page } from 'playwright-core';
 import office from '../../../locales/de/office.json';
-import type { OrganisationKind } from '../../../src/shared/staff-api';
-import type { Role } from '../../../src/shared/protocol';
+import type { OrganisationKind } from '@shared/staff-api';
+import type { Role } from '@shared/protocol';
 
 export { office };
 
@@ -123,7 +123,10 @@ export class OfficePage {
   }
 
   tabletRow(label: string): Locator {
-    return this.root.getByTestId('office-tablets').getByRole('row').filter({ has: this.page.getByRole('rowheader', { name: label, exact: true }) });
+    return this.root
+      .getByTestId('office-tablets')
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('rowheader', { name: label, exact: true }) });
   }
 
   async revokeTablet(label: string): Promise<Locator> {

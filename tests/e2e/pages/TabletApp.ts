@@ -34,7 +34,11 @@ export class TabletApp {
   }
 
   /** Enrol + first sign-in: the usual start of a test. */
-  async setUp(coordinator: { username: string; password: string }, user: { username: string; password: string }, passphrase: string): Promise<void> {
+  async setUp(
+    coordinator: { username: string; password: string },
+    user: { username: string; password: string },
+    passphrase: string,
+  ): Promise<void> {
     await this.enrol(coordinator);
     await this.firstSignIn(user, passphrase);
   }
@@ -175,15 +179,23 @@ export class TabletApp {
     return this.page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open('lotse');
-        request.onsuccess = () => { resolve(request.result); };
-        request.onerror = () => { reject(new Error('open failed')); };
+        request.onsuccess = () => {
+          resolve(request.result);
+        };
+        request.onerror = () => {
+          reject(new Error('open failed'));
+        };
       });
       const out: Record<string, unknown[]> = {};
       for (const name of Array.from(db.objectStoreNames)) {
         out[name] = await new Promise<unknown[]>((resolve, reject) => {
           const request = db.transaction(name, 'readonly').objectStore(name).getAll();
-          request.onsuccess = () => { resolve(request.result as unknown[]); };
-          request.onerror = () => { reject(new Error('read failed')); };
+          request.onsuccess = () => {
+            resolve(request.result as unknown[]);
+          };
+          request.onerror = () => {
+            reject(new Error('read failed'));
+          };
         });
       }
       db.close();

@@ -15,9 +15,16 @@ export async function accessibilityViolations(
   await page.evaluate(axeSource); // evaluated via the DevTools protocol, so the page's CSP does not block it
   return page.evaluate(
     async ({ include, impacts }) => {
-      const axe = (window as unknown as {
-        axe: { run: (context: unknown, options: unknown) => Promise<{ passes: unknown[]; violations: { id: string; impact: string | null; nodes: { html: string }[] }[] }> };
-      }).axe;
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              context: unknown,
+              options: unknown,
+            ) => Promise<{ passes: unknown[]; violations: { id: string; impact: string | null; nodes: { html: string }[] }[] }>;
+          };
+        }
+      ).axe;
       const result = await axe.run(include === undefined ? document : { include: [[include]] }, {
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] },
       });

@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../../src/server/app';
-import { DEMO_ACCOUNTS, DEMO_HOME_SITES, DEMO_MUNICIPALITY_ID, seedDemoData } from '../../../src/server/db/demo-seed';
-import type { Database } from '../../../src/server/db/database';
+import { buildApp } from '@server/app';
+import { DEMO_ACCOUNTS, DEMO_HOME_SITES, DEMO_MUNICIPALITY_ID, seedDemoData } from '@server/db/demo-seed';
+import type { Database } from '@server/db/database';
 import { openTestDatabase, testDatabaseKinds } from '../../fixtures/test-database';
 
 export interface RunningBackend {
@@ -50,12 +50,16 @@ export async function startBackend(options: { staticDir?: string | undefined } =
   const site = DEMO_HOME_SITES[0];
   if (!homePartner || !coordinator) throw new Error('demo seed changed: no home.partner or site');
 
-  let app: FastifyInstance | undefined = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, logger: process.env['E2E_LOG'] === '1' });
+  let app: FastifyInstance | undefined = buildApp({
+    db,
+    staticDir,
+    loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+    logger: process.env['E2E_LOG'] === '1',
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
 
-  const records = async (id: string): Promise<Record<string, unknown>[]> =>
-    db.query('SELECT * FROM records WHERE id = $1', [id]);
+  const records = async (id: string): Promise<Record<string, unknown>[]> => db.query('SELECT * FROM records WHERE id = $1', [id]);
 
   return {
     url: `http://127.0.0.1:${String(port)}/`,

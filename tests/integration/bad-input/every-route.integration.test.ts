@@ -11,8 +11,8 @@
 // sweep's job (tests/integration/server/tenant-isolation.integration.test.ts).
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Database } from '../../../src/server/db/database';
-import { uuidv7 } from '../../../src/shared/ids';
+import type { Database } from '@server/db/database';
+import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -107,7 +107,8 @@ function setAt(value: Json, path: (string | number)[], replacement: Json): Json 
   if (path.length === 0) return replacement;
   const [head, ...rest] = path;
   if (Array.isArray(value)) return value.map((v, i) => (i === head ? setAt(v, rest, replacement) : v));
-  if (value !== null && typeof value === 'object' && typeof head === 'string') return { ...value, [head]: setAt(value[head] ?? null, rest, replacement) };
+  if (value !== null && typeof value === 'object' && typeof head === 'string')
+    return { ...value, [head]: setAt(value[head] ?? null, rest, replacement) };
   return value;
 }
 
@@ -122,7 +123,10 @@ async function fingerprint(db: Database): Promise<Record<string, string>> {
       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
   );
   const sql = tables
-    .map(({ table_name: table }) => `SELECT '${table}' AS t, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x`)
+    .map(
+      ({ table_name: table }) =>
+        `SELECT '${table}' AS t, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x`,
+    )
     .join(' UNION ALL ');
   const rows = await db.query<{ t: string; n: number; h: string }>(sql);
   return Object.fromEntries(rows.map((r) => [r.t, `${String(r.n)}:${r.h}`]));
@@ -148,7 +152,12 @@ describeEachDatabase('bad input on every route', ({ db }) => {
     const tablet = await signInOnTablet(app, db());
     ownDeviceId = tablet.deviceId;
     // One stored record, so an injection that emptied or dropped the table would show.
-    const pushed = await app.inject({ method: 'POST', url: '/api/sync/push', headers: bearer(tablet.token), payload: pushBody(ownDeviceId, [await homeContactRecord(ownDeviceId)]) });
+    const pushed = await app.inject({
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: bearer(tablet.token),
+      payload: pushBody(ownDeviceId, [await homeContactRecord(ownDeviceId)]),
+    });
     if (pushed.statusCode !== 200) throw new Error(`seed push failed: ${pushed.body}`);
     const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
     const admin = await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password);
@@ -159,7 +168,10 @@ describeEachDatabase('bad input on every route', ({ db }) => {
       { name: 'admin', headers: bearer(admin.token), deviceId: null },
     );
     const document = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
-      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> }; parameters?: { in: string; name: string }[] }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> }; parameters?: { in: string; name: string }[] }>
+      >;
     }>();
     operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
@@ -197,7 +209,13 @@ describeEachDatabase('bad input on every route', ({ db }) => {
       case 'POST /api/admin/organisations':
         return { id: `org-${unique}`, name: 'Familienzentrum Nord', kind: 'partner' };
       case 'POST /api/admin/staff':
-        return { username: `staff.${unique}`, displayName: 'Neue Fachkraft', organisationId: 'home-projekt-demo', roles: ['fieldworker'], password: `lang-genug-${unique}-passwort` };
+        return {
+          username: `staff.${unique}`,
+          displayName: 'Neue Fachkraft',
+          organisationId: 'home-projekt-demo',
+          roles: ['fieldworker'],
+          password: `lang-genug-${unique}-passwort`,
+        };
       case 'PATCH /api/admin/staff/{id}':
         return { displayName: 'Umbenannt' };
       default:
@@ -261,8 +279,12 @@ describeEachDatabase('bad input on every route', ({ db }) => {
         if (op.body && base !== null && typeof base === 'object' && !Array.isArray(base)) {
           bodies.push({ what: 'unknown field', payload: JSON.stringify({ ...base, municipalityId: 'other-town', isAdmin: true }) });
           for (const [prop, value] of Object.entries(base)) {
-            for (const wrong of wrongTypeOf(value)) bodies.push({ what: `wrong type for ${prop}`, payload: JSON.stringify({ ...base, [prop]: wrong }) });
-            bodies.push({ what: `deep nesting in ${prop}`, payload: JSON.stringify({ ...base, [prop]: 0 }).replace(/:0([,}])/, `:${nested(5_000)}$1`) });
+            for (const wrong of wrongTypeOf(value))
+              bodies.push({ what: `wrong type for ${prop}`, payload: JSON.stringify({ ...base, [prop]: wrong }) });
+            bodies.push({
+              what: `deep nesting in ${prop}`,
+              payload: JSON.stringify({ ...base, [prop]: 0 }).replace(/:0([,}])/, `:${nested(5_000)}$1`),
+            });
           }
         }
         // A GET carries no body; every other route gets them all, whether it takes a body or not.
@@ -299,7 +321,12 @@ describeEachDatabase('bad input on every route', ({ db }) => {
       // the malformed-body test above already covers every caller, refused ones included.
       const admitted: typeof callers = [];
       for (const caller of callers) {
-        const probe = await send({ method: op.method, url: url(op), headers: caller.headers, ...(op.body ? { payload: (await validBody(op)) as object } : {}) });
+        const probe = await send({
+          method: op.method,
+          url: url(op),
+          headers: caller.headers,
+          ...(op.body ? { payload: (await validBody(op)) as object } : {}),
+        });
         if (probe.status !== 401 && probe.status !== 403) admitted.push(caller);
       }
       for (const caller of admitted.length > 0 ? admitted : callers.slice(0, 1)) {
@@ -307,10 +334,24 @@ describeEachDatabase('bad input on every route', ({ db }) => {
         const variants: { where: string; injected: string; request: () => Promise<InjectOptions> }[] = [];
         for (const injected of INJECTIONS) {
           for (const name of op.pathParams) {
-            variants.push({ where: `path ${name}`, injected, request: async () => ({ method: op.method, url: url(op, (n) => (n === name ? injected : uuidv7())), headers: caller.headers, ...(op.body ? { payload: (await validBody(op)) as object } : {}) }) });
+            variants.push({
+              where: `path ${name}`,
+              injected,
+              request: async () => ({
+                method: op.method,
+                url: url(op, (n) => (n === name ? injected : uuidv7())),
+                headers: caller.headers,
+                ...(op.body ? { payload: (await validBody(op)) as object } : {}),
+              }),
+            });
           }
           for (const name of op.queryParams) {
-            variants.push({ where: `query ${name}`, injected, request: () => Promise.resolve({ method: op.method, url: `${url(op)}?${name}=${encodeURIComponent(injected)}`, headers: caller.headers }) });
+            variants.push({
+              where: `query ${name}`,
+              injected,
+              request: () =>
+                Promise.resolve({ method: op.method, url: `${url(op)}?${name}=${encodeURIComponent(injected)}`, headers: caller.headers }),
+            });
           }
           if (op.body) {
             const base = await validBody(op);
@@ -318,7 +359,12 @@ describeEachDatabase('bad input on every route', ({ db }) => {
               variants.push({
                 where: `body ${path.join('.')}`,
                 injected,
-                request: async () => ({ method: op.method, url: url(op), headers: caller.headers, payload: setAt(await validBody(op), path, injected) as object }),
+                request: async () => ({
+                  method: op.method,
+                  url: url(op),
+                  headers: caller.headers,
+                  payload: setAt(await validBody(op), path, injected) as object,
+                }),
               });
             }
           }
@@ -356,7 +402,12 @@ describeEachDatabase('bad input on every route', ({ db }) => {
     if (!admin) throw new Error('no admin');
     const markup = '<img src=x onerror="window.pwned=1">Familienzentrum & "Nord"';
     const id = `org-${uuidv7().slice(-8)}`;
-    const created = await send({ method: 'POST', url: '/api/admin/organisations', headers: admin.headers, payload: { id, name: markup, kind: 'partner' } });
+    const created = await send({
+      method: 'POST',
+      url: '/api/admin/organisations',
+      headers: admin.headers,
+      payload: { id, name: markup, kind: 'partner' },
+    });
     expect(created.status).toBe(201);
     const [row] = await db().query<{ name: string }>('SELECT name FROM organisations WHERE id = $1', [id]);
     expect(row?.name).toBe(markup);
@@ -369,7 +420,12 @@ describeEachDatabase('bad input on every route', ({ db }) => {
     const tablet = callers.find((c) => c.deviceId !== null);
     if (!tablet?.deviceId) throw new Error('no tablet');
     const record = await homeContactRecord(tablet.deviceId, { content: homeContactContent({ note: markup }) });
-    const pushed = await send({ method: 'POST', url: '/api/sync/push', headers: tablet.headers, payload: pushBody(tablet.deviceId, [record]) });
+    const pushed = await send({
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: tablet.headers,
+      payload: pushBody(tablet.deviceId, [record]),
+    });
     expect(pushed.status).toBe(200);
     const [stored] = await db().query<{ note: string }>("SELECT content->>'note' AS note FROM records WHERE id = $1", [record.id]);
     expect(stored?.note).toBe(markup);

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../../../src/server/db/database';
+import type { Database } from '@server/db/database';
 import { buildTestApp } from '../helpers/test-app';
 import { openTestDatabase } from '../../fixtures/test-database';
 import { findNginx, findOpenssl, makeSelfSignedCertificate, nginxRequired, startTlsProxy, type TlsProxy } from '../../fixtures/nginx-proxy';
@@ -23,7 +23,12 @@ if (!available && !nginxRequired()) {
 }
 
 /** What the shipped configuration allows for TLS 1.2 (OpenSSL names); the RSA test certificate can use the RSA ones. */
-const LISTED_TLS12 = ['ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES128-GCM-SHA256'];
+const LISTED_TLS12 = [
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+];
 const LISTED_TLS13 = ['TLS_AES_256_GCM_SHA384', 'TLS_AES_128_GCM_SHA256'];
 
 type Handshake = { ok: true; protocol: string | null; cipher: string } | { ok: false; code: string };
@@ -62,8 +67,12 @@ function get(url: string, ca: string, headers: Record<string, string> = {}): Pro
     const req = send(url, { ca, headers, agent: false, servername: 'localhost' }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => { done({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body }); });
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => {
+        done({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body });
+      });
     });
     req.once('error', fail);
     req.end();
@@ -111,7 +120,9 @@ describe.skipIf(!available && !nginxRequired())('TLS proxy (deploy/nginx/lotse.c
       if (!openssl) throw new Error('openssl missing');
       makeSelfSignedCertificate(openssl, dir);
       const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-      control = createServer({ key: readFileSync(join(dir, 'key.pem')), cert, minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0' }, (s) => s.end());
+      control = createServer({ key: readFileSync(join(dir, 'key.pem')), cert, minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0' }, (s) =>
+        s.end(),
+      );
       await new Promise<void>((r) => control?.listen(0, '127.0.0.1', r));
       const controlPort = (control.address() as AddressInfo).port;
       for (const version of ['TLSv1', 'TLSv1.1'] as const) {
@@ -151,7 +162,13 @@ describe.skipIf(!available && !nginxRequired())('TLS proxy (deploy/nginx/lotse.c
     expect(accepted12.sort()).toEqual(LISTED_TLS12.filter((s) => s.includes('-RSA-')).sort());
 
     const accepted13: string[] = [];
-    for (const suite of ['TLS_AES_256_GCM_SHA384', 'TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256']) {
+    for (const suite of [
+      'TLS_AES_256_GCM_SHA384',
+      'TLS_AES_128_GCM_SHA256',
+      'TLS_CHACHA20_POLY1305_SHA256',
+      'TLS_AES_128_CCM_SHA256',
+      'TLS_AES_128_CCM_8_SHA256',
+    ]) {
       const result = await handshake(port(), ca, { minVersion: 'TLSv1.3', ciphers: suite });
       if (result.ok) accepted13.push(result.cipher);
     }

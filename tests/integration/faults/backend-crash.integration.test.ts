@@ -5,17 +5,24 @@
 // retrying through the fault proxy; afterwards every record is on the server
 // exactly once and the tablet's outbox is empty.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../../../src/client/storage';
-import { SyncEngine } from '../../../src/client/sync/SyncEngine';
-import { httpTransport } from '../../../src/client/sync/transport';
-import { DEMO_MUNICIPALITY_ID } from '../../../src/server/db/demo-seed';
-import { enrollDeviceResponseSchema } from '../../../src/shared/staff-api';
-import { loginResponseSchema } from '../../../src/shared/protocol';
+import type { Storage } from '@client/storage';
+import { SyncEngine } from '@client/sync/SyncEngine';
+import { httpTransport } from '@client/sync/transport';
+import { DEMO_MUNICIPALITY_ID } from '@server/db/demo-seed';
+import { enrollDeviceResponseSchema } from '@shared/staff-api';
+import { loginResponseSchema } from '@shared/protocol';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/fault-proxy';
 import { unlockedTestStorage } from '../../fixtures/client-db';
 import { homeContactRecord } from '../../fixtures/home-contacts';
 import { testDatabaseKinds } from '../../fixtures/test-database';
-import { freePort, killHard, post, prepareBackendDatabase as prepare, startBackendProcess as startChild, stopGently } from '../../fixtures/backend-process';
+import {
+  freePort,
+  killHard,
+  post,
+  prepareBackendDatabase as prepare,
+  startBackendProcess as startChild,
+  stopGently,
+} from '../../fixtures/backend-process';
 import { DEMO_COORDINATOR, DEMO_FIELDWORKER } from '../helpers/test-app';
 
 const RECORDS = 1_500;
@@ -38,12 +45,24 @@ describe('backend killed with SIGKILL mid-batch and restarted', () => {
       // A tablet enrolled by the coordinator, the fieldworker signed in on it.
       const { storage } = await unlockedTestStorage();
       const s: Storage = storage;
-      cleanups.push(() => { s.close(); return Promise.resolve(); });
+      cleanups.push(() => {
+        s.close();
+        return Promise.resolve();
+      });
       const deviceId = await storage.device.deviceId();
-      const coordinator = loginResponseSchema.parse(await post(`${api}/api/session`, { username: DEMO_COORDINATOR.username, password: DEMO_COORDINATOR.password }));
-      const enrolled = enrollDeviceResponseSchema.parse(await post(`${api}/api/devices`, { deviceId, label: 'Crash-Tablet' }, coordinator.token));
+      const coordinator = loginResponseSchema.parse(
+        await post(`${api}/api/session`, { username: DEMO_COORDINATOR.username, password: DEMO_COORDINATOR.password }),
+      );
+      const enrolled = enrollDeviceResponseSchema.parse(
+        await post(`${api}/api/devices`, { deviceId, label: 'Crash-Tablet' }, coordinator.token),
+      );
       const session = loginResponseSchema.parse(
-        await post(`${api}/api/session`, { username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId, deviceSecret: enrolled.deviceSecret }),
+        await post(`${api}/api/session`, {
+          username: DEMO_FIELDWORKER.username,
+          password: DEMO_FIELDWORKER.password,
+          deviceId,
+          deviceSecret: enrolled.deviceSecret,
+        }),
       );
 
       const ids: string[] = [];

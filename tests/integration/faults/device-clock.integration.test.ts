@@ -5,11 +5,11 @@
 // the server's clock as the push answers tell it, not the device's.
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Storage } from '../../../src/client/storage';
-import { SyncEngine } from '../../../src/client/sync/SyncEngine';
-import { httpTransport } from '../../../src/client/sync/transport';
-import { loginResponseSchema } from '../../../src/shared/protocol';
-import { enrollDeviceResponseSchema } from '../../../src/shared/staff-api';
+import type { Storage } from '@client/storage';
+import { SyncEngine } from '@client/sync/SyncEngine';
+import { httpTransport } from '@client/sync/transport';
+import { loginResponseSchema } from '@shared/protocol';
+import { enrollDeviceResponseSchema } from '@shared/staff-api';
 import { unlockedTestStorage } from '../../fixtures/client-db';
 import { homeContactRecord } from '../../fixtures/home-contacts';
 import { freePort, post, prepareBackendDatabase, startBackendProcess, stopGently } from '../../fixtures/backend-process';
@@ -36,12 +36,24 @@ describe('device clock days off', () => {
 
     const { storage } = await unlockedTestStorage();
     const s: Storage = storage;
-    cleanups.push(() => { s.close(); return Promise.resolve(); });
+    cleanups.push(() => {
+      s.close();
+      return Promise.resolve();
+    });
     const deviceId = await storage.device.deviceId();
-    const coordinator = loginResponseSchema.parse(await post(`${api}/api/session`, { username: DEMO_COORDINATOR.username, password: DEMO_COORDINATOR.password }));
-    const enrolled = enrollDeviceResponseSchema.parse(await post(`${api}/api/devices`, { deviceId, label: 'Uhr-Tablet' }, coordinator.token));
+    const coordinator = loginResponseSchema.parse(
+      await post(`${api}/api/session`, { username: DEMO_COORDINATOR.username, password: DEMO_COORDINATOR.password }),
+    );
+    const enrolled = enrollDeviceResponseSchema.parse(
+      await post(`${api}/api/devices`, { deviceId, label: 'Uhr-Tablet' }, coordinator.token),
+    );
     const session = loginResponseSchema.parse(
-      await post(`${api}/api/session`, { username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId, deviceSecret: enrolled.deviceSecret }),
+      await post(`${api}/api/session`, {
+        username: DEMO_FIELDWORKER.username,
+        password: DEMO_FIELDWORKER.password,
+        deviceId,
+        deviceSecret: enrolled.deviceSecret,
+      }),
     );
     const engine = new SyncEngine({
       records: storage.records,
@@ -92,7 +104,9 @@ describe('device clock days off', () => {
       );
       expect(rows.map((r) => r.id)).toEqual([ahead.id, behind.id]);
       // The device's own times are kept as what they are (device_created_at), ten days off either way.
-      expect(new Date(rows[0]?.device_created_at ?? 0).getTime()).toBeGreaterThan(new Date(rows[1]?.device_created_at ?? 0).getTime() + 15 * DAY);
+      expect(new Date(rows[0]?.device_created_at ?? 0).getTime()).toBeGreaterThan(
+        new Date(rows[1]?.device_created_at ?? 0).getTime() + 15 * DAY,
+      );
       for (const row of rows) expect(Math.abs(new Date(row.received_at).getTime() - realNow())).toBeLessThan(120_000);
     } finally {
       await db.close();

@@ -6,13 +6,13 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { Storage } from '../../../src/client/storage';
-import { SyncEngine, type SyncStatus } from '../../../src/client/sync/SyncEngine';
-import { httpTransport } from '../../../src/client/sync/transport';
-import { loginResponseSchema, type PushResponse } from '../../../src/shared/protocol';
-import type { SyncRecord } from '../../../src/shared/records/sync-record';
-import { contentHash } from '../../../src/shared/content-hash';
-import type { EnrollDeviceResponse } from '../../../src/shared/staff-api';
+import type { Storage } from '@client/storage';
+import { SyncEngine, type SyncStatus } from '@client/sync/SyncEngine';
+import { httpTransport } from '@client/sync/transport';
+import { loginResponseSchema, type PushResponse } from '@shared/protocol';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { contentHash } from '@shared/content-hash';
+import type { EnrollDeviceResponse } from '@shared/staff-api';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/fault-proxy';
 import { unlockedTestStorage } from '../../fixtures/client-db';
 import { homeContactRecord } from '../../fixtures/home-contacts';
@@ -42,12 +42,13 @@ async function settle(engine: SyncEngine, storage: Storage, timeoutMs = 30_000, 
     const status = engine.current;
     if (status.mode === 'idle' && (await storage.records.countOutbox()) === 0) return status;
     if (status.mode === 'paused') return status;
-    if (Date.now() > deadline) throw new Error(`sync did not settle: ${JSON.stringify(status)}, outbox ${String(await storage.records.countOutbox())}`);
+    if (Date.now() > deadline)
+      throw new Error(`sync did not settle: ${JSON.stringify(status)}, outbox ${String(await storage.records.countOutbox())}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-async function rowsOf(db: () => import('../../../src/server/db/database').Database, ids: readonly string[]) {
+async function rowsOf(db: () => import('@server/db/database').Database, ids: readonly string[]) {
   return db().query<{ id: string; revision: number; content_hash: string; received_at: Date | string }>(
     'SELECT id::text AS id, revision, content_hash, received_at FROM records WHERE id::text IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY id',
     [JSON.stringify(ids)],
@@ -106,7 +107,10 @@ describeEachDatabase('sync under network faults', ({ db }) => {
   async function save(t: Tablet, n: number, start = 0): Promise<SyncRecord[]> {
     const out: SyncRecord[] = [];
     for (let i = 0; i < n; i++) {
-      const record = await homeContactRecord({ topics: ['health'] }, { deviceId: t.deviceId, now: new Date(Date.UTC(2026, 10, 20, 8, 0, start + i)) });
+      const record = await homeContactRecord(
+        { topics: ['health'] },
+        { deviceId: t.deviceId, now: new Date(Date.UTC(2026, 10, 20, 8, 0, start + i)) },
+      );
       await t.storage.records.saveRecord(record);
       out.push(record);
     }
@@ -127,7 +131,10 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     expect(retried).toMatchObject({ fault: 'pass', upstreamStatus: 200, delivered: true });
     // The server committed the first time; the retry is answered identically (receivedAt included).
     expect((retried?.upstreamBody as PushResponse).results).toEqual((lost?.upstreamBody as PushResponse).results);
-    const rows = await rowsOf(db, records.map((r) => r.id));
+    const rows = await rowsOf(
+      db,
+      records.map((r) => r.id),
+    );
     expect(rows).toHaveLength(3);
     const local = await t.storage.records.listRecords();
     for (const row of rows) {
@@ -179,7 +186,12 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     expect(maxInFlight).toBe(2);
     const [first, second] = proxy.log;
     expect(first?.requestBody).toEqual(second?.requestBody);
-    expect(await countRecords(db(), records.map((r) => r.id))).toBe(6);
+    expect(
+      await countRecords(
+        db(),
+        records.map((r) => r.id),
+      ),
+    ).toBe(6);
     expect(await t.storage.records.countBySyncState('sent')).toBe(6);
   });
 
@@ -248,8 +260,16 @@ describeEachDatabase('sync under network faults', ({ db }) => {
       for (const r of (entry.requestBody as { records: SyncRecord[] }).records) if (!firstArrival.includes(r.id)) firstArrival.push(r.id);
     }
     expect(firstArrival).toEqual(records.map((r) => r.id));
-    expect(await countRecords(db(), records.map((r) => r.id))).toBe(8);
-    const rows = await rowsOf(db, records.map((r) => r.id));
+    expect(
+      await countRecords(
+        db(),
+        records.map((r) => r.id),
+      ),
+    ).toBe(8);
+    const rows = await rowsOf(
+      db,
+      records.map((r) => r.id),
+    );
     const byId = new Map(rows.map((r) => [r.id, new Date(r.received_at).getTime()]));
     const received = records.map((r) => byId.get(r.id) ?? Number.NaN);
     expect(received).toEqual([...received].sort((a, b) => a - b));
@@ -285,7 +305,12 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     expect((await settle(engine, t.storage)).mode).toBe('idle');
     expect(renewals).toBe(1);
     expect(proxy.log.map((e) => e.upstreamStatus)).toEqual([200, 401, 200, 200]);
-    expect(await countRecords(db(), records.map((r) => r.id))).toBe(6);
+    expect(
+      await countRecords(
+        db(),
+        records.map((r) => r.id),
+      ),
+    ).toBe(6);
 
     // And when renewal is impossible too: paused, nothing lost, resumes after a new sign-in.
     const later = await save(t, 3, 200);
@@ -295,10 +320,20 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     const paused = await settle(stuck, t.storage);
     expect(paused).toMatchObject({ mode: 'paused', pauseReason: 'unauthorized' });
     expect(await t.storage.records.countOutbox()).toBe(3);
-    expect(await countRecords(db(), later.map((r) => r.id))).toBe(0);
+    expect(
+      await countRecords(
+        db(),
+        later.map((r) => r.id),
+      ),
+    ).toBe(0);
     t.token = (await loginOnTablet(app, t.device)).token;
     expect((await settle(stuck, t.storage, undefined, stuck.syncNow({ resetBackoff: true }))).mode).toBe('idle');
-    expect(await countRecords(db(), later.map((r) => r.id))).toBe(3);
+    expect(
+      await countRecords(
+        db(),
+        later.map((r) => r.id),
+      ),
+    ).toBe(3);
   });
 
   it('12: 1,000 records queued on each of 20 tablets, all online at once, through a flaky network → every record exactly once', async () => {
@@ -310,7 +345,10 @@ describeEachDatabase('sync under network faults', ({ db }) => {
       tablets.map(async (t, d) => {
         const ids: string[] = [];
         for (let i = 0; i < PER_DEVICE; i++) {
-          const record = await homeContactRecord({ topics: i % 2 ? ['health'] : ['money'] }, { deviceId: t.deviceId, now: new Date(Date.UTC(2026, 10, 1) + d * 10_000_000 + i * 1000) });
+          const record = await homeContactRecord(
+            { topics: i % 2 ? ['health'] : ['money'] },
+            { deviceId: t.deviceId, now: new Date(Date.UTC(2026, 10, 1) + d * 10_000_000 + i * 1000) },
+          );
           await t.storage.records.saveRecord(record);
           ids.push(record.id);
         }
@@ -319,7 +357,13 @@ describeEachDatabase('sync under network faults', ({ db }) => {
     );
     // Every 5th push loses its answer after the commit, every 7th meets a 503, every 11th a reset.
     proxy.fallback = (i) =>
-      i % 5 === 4 ? { kind: 'dropAfterCommit' } : i % 7 === 6 ? { kind: 'status', status: 503 } : i % 11 === 10 ? { kind: 'reset' } : { kind: 'pass' };
+      i % 5 === 4
+        ? { kind: 'dropAfterCommit' }
+        : i % 7 === 6
+          ? { kind: 'status', status: 503 }
+          : i % 11 === 10
+            ? { kind: 'reset' }
+            : { kind: 'pass' };
     const engines = tablets.map((t) => engineFor(t, { batchSize: 100 }));
     for (const e of engines) void e.start();
     const statuses = await Promise.all(engines.map((e, i) => settle(e, (tablets[i] as Tablet).storage, 120_000)));

@@ -1,7 +1,7 @@
 // Runs a suite once per database backend (PGlite always, PostgreSQL when
 // DATABASE_URL is set), each with a database of its own for the whole suite.
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Database, DatabaseKind } from '../../../src/server/db/database';
+import type { Database, DatabaseKind } from '@server/db/database';
 import { openTestDatabase, testDatabaseKinds } from '../../fixtures/test-database';
 
 export interface DatabaseContext {

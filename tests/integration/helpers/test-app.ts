@@ -1,30 +1,25 @@
 // In-process app + signed-in staff + valid records, for the server suites.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../../../src/server/db/database';
-import type { BuildAppOptions } from '../../../src/server/app';
-import { buildApp } from '../../../src/server/app';
-import { DEMO_ACCOUNTS, seedDemoData } from '../../../src/server/db/demo-seed';
-import { toRoles } from '../../../src/server/services/auth-service';
-import { createStaffAccount } from '../../../src/server/services/staff-accounts';
-import { DeviceService } from '../../../src/server/services/device-service';
-import { contentHash } from '../../../src/shared/content-hash';
-import { uuidv7 } from '../../../src/shared/ids';
-import type { HomeContactContent } from '../../../src/shared/records/home-contact';
-import type {
-  ConsentRecord,
-  ConsentRefusalRecord,
-  ConsentWithdrawalRecord,
-  HomeContactRecord,
-} from '../../../src/shared/records/sync-record';
-import type { ConsentContent, ConsentRefusalContent } from '../../../src/shared/records/consent';
-import type { FamilyLanguage } from '../../../src/shared/languages';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../src/shared/consent-texts';
-import { generateCaseNumber } from '../../../src/domain/case-number';
-import { SYNC_PROTOCOL_VERSION } from '../../../src/shared/protocol';
-import type { LoginResponse, SessionUser } from '../../../src/shared/protocol';
-import type { EnrollDeviceResponse } from '../../../src/shared/staff-api';
-import { exportPublicKey, generateSigningKeyPair } from '../../../src/shared/crypto/signing';
+import type { Database } from '@server/db/database';
+import type { BuildAppOptions } from '@server/app';
+import { buildApp } from '@server/app';
+import { DEMO_ACCOUNTS, seedDemoData } from '@server/db/demo-seed';
+import { toRoles } from '@server/services/auth-service';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import { DeviceService } from '@server/services/device-service';
+import { contentHash } from '@shared/content-hash';
+import { uuidv7 } from '@shared/ids';
+import type { HomeContactContent } from '@shared/records/home-contact';
+import type { ConsentRecord, ConsentRefusalRecord, ConsentWithdrawalRecord, HomeContactRecord } from '@shared/records/sync-record';
+import type { ConsentContent, ConsentRefusalContent } from '@shared/records/consent';
+import type { FamilyLanguage } from '@shared/languages';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
+import { generateCaseNumber } from '@domain/case-number';
+import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
+import type { LoginResponse, SessionUser } from '@shared/protocol';
+import type { EnrollDeviceResponse } from '@shared/staff-api';
+import { exportPublicKey, generateSigningKeyPair } from '@shared/crypto/signing';
 
 export const DEMO_FIELDWORKER = DEMO_ACCOUNTS[0];
 export const DEMO_COORDINATOR = DEMO_ACCOUNTS[1];
@@ -124,10 +119,7 @@ export function newCaseNumber(prefix?: string): string {
 }
 
 /** Consent content quoting the shipped text of `language` (its real version and hash). */
-export async function consentContent(
-  language: FamilyLanguage = 'de',
-  overrides: Partial<ConsentContent> = {},
-): Promise<ConsentContent> {
+export async function consentContent(language: FamilyLanguage = 'de', overrides: Partial<ConsentContent> = {}): Promise<ConsentContent> {
   return {
     scopes: ['documentation', 'statistics'],
     setting: 'homeContact',
@@ -224,11 +216,7 @@ export function testClock(start: number = Date.now()): { now: () => Date; advanc
 }
 
 /** Enrolls a fresh tablet with a coordinator's or admin's token. */
-export async function enrollDevice(
-  app: FastifyInstance,
-  token: string,
-  label = 'Tablet (Test)',
-): Promise<EnrollDeviceResponse> {
+export async function enrollDevice(app: FastifyInstance, token: string, label = 'Tablet (Test)'): Promise<EnrollDeviceResponse> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/devices',

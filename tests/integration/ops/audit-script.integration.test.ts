@@ -26,7 +26,9 @@ function runAudit(answer: unknown, exitCode: number, env: Record<string, string>
 const counts = (high: number, critical: number) => ({ info: 0, low: 1, moderate: 2, high, critical, total: 3 + high + critical });
 
 describe.skipIf(process.platform === 'win32')('npm run audit', () => {
-  afterAll(() => { rmSync(stubDir, { recursive: true, force: true }); });
+  afterAll(() => {
+    rmSync(stubDir, { recursive: true, force: true });
+  });
 
   const unanswered = {
     message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
@@ -49,7 +51,11 @@ describe.skipIf(process.platform === 'win32')('npm run audit', () => {
 
   it('fails on a high or critical advisory in a runtime dependency and names it', () => {
     const run = runAudit(
-      { auditReportVersion: 2, vulnerabilities: { 'some-lib': { name: 'some-lib', severity: 'high', fixAvailable: true } }, metadata: { vulnerabilities: counts(1, 0) } },
+      {
+        auditReportVersion: 2,
+        vulnerabilities: { 'some-lib': { name: 'some-lib', severity: 'high', fixAvailable: true } },
+        metadata: { vulnerabilities: counts(1, 0) },
+      },
       1,
     );
     expect(run.status).toBe(1);

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { BackupDecryptStream, BackupEncryptStream, BackupFormatError, newBackupHeader } from '../../../src/server/ops/backup-format';
-import { newBackupKey, parseBackupKeys, type BackupKey } from '../../../src/server/ops/backup-key';
+import { BackupDecryptStream, BackupEncryptStream, BackupFormatError, newBackupHeader } from '@server/ops/backup-format';
+import { newBackupKey, parseBackupKeys, type BackupKey } from '@server/ops/backup-key';
 
 const FRAME = 4096;
 
@@ -19,7 +19,16 @@ function pieces(data: Buffer, size = 1000): Readable {
 
 async function collect(source: Readable, transform: NodeJS.ReadWriteStream): Promise<Buffer> {
   const out: Buffer[] = [];
-  await pipeline(source, transform, new Writable({ write(chunk: Buffer, _e, done) { out.push(chunk); done(); } }));
+  await pipeline(
+    source,
+    transform,
+    new Writable({
+      write(chunk: Buffer, _e, done) {
+        out.push(chunk);
+        done();
+      },
+    }),
+  );
   return Buffer.concat(out);
 }
 
@@ -77,8 +86,29 @@ describe('encrypted backup format', () => {
     const head = file.subarray(0, headerLength);
     const last = file.subarray(headerLength + 4 * frame);
     expect((await refusal(Buffer.concat([head, ...frames]), [key])).reason).toBe('truncated');
-    expect((await refusal(Buffer.concat([head, frames[0] ?? Buffer.alloc(0), frames[2] ?? Buffer.alloc(0), frames[3] ?? Buffer.alloc(0), last]), [key])).reason).toBe('authenticationFailed');
-    expect((await refusal(Buffer.concat([head, frames[1] ?? Buffer.alloc(0), frames[0] ?? Buffer.alloc(0), frames[2] ?? Buffer.alloc(0), frames[3] ?? Buffer.alloc(0), last]), [key])).reason).toBe('authenticationFailed');
+    expect(
+      (
+        await refusal(
+          Buffer.concat([head, frames[0] ?? Buffer.alloc(0), frames[2] ?? Buffer.alloc(0), frames[3] ?? Buffer.alloc(0), last]),
+          [key],
+        )
+      ).reason,
+    ).toBe('authenticationFailed');
+    expect(
+      (
+        await refusal(
+          Buffer.concat([
+            head,
+            frames[1] ?? Buffer.alloc(0),
+            frames[0] ?? Buffer.alloc(0),
+            frames[2] ?? Buffer.alloc(0),
+            frames[3] ?? Buffer.alloc(0),
+            last,
+          ]),
+          [key],
+        )
+      ).reason,
+    ).toBe('authenticationFailed');
     expect((await refusal(Buffer.concat([file, Buffer.from([0, 0, 0, 0])]), [key])).reason).toBe('trailingData');
     expect((await refusal(file.subarray(0, 10), [key])).reason).toBe('truncated');
   });

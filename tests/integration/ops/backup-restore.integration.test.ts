@@ -12,13 +12,13 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/server/db/database';
-import { migrate } from '../../../src/server/db/migrate';
-import { openPostgres } from '../../../src/server/db/postgres';
-import { seedDemoData } from '../../../src/server/db/demo-seed';
-import { restorePostgres, verifyBackup } from '../../../src/server/ops/backup';
-import { BackupFormatError } from '../../../src/server/ops/backup-format';
-import { loadBackupKeys, newBackupKey } from '../../../src/server/ops/backup-key';
+import type { Database } from '@server/db/database';
+import { migrate } from '@server/db/migrate';
+import { openPostgres } from '@server/db/postgres';
+import { seedDemoData } from '@server/db/demo-seed';
+import { restorePostgres, verifyBackup } from '@server/ops/backup';
+import { BackupFormatError } from '@server/ops/backup-format';
+import { loadBackupKeys, newBackupKey } from '@server/ops/backup-key';
 import {
   DEMO_COORDINATOR,
   bearer,
@@ -62,9 +62,15 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.once('exit', (code) => { done({ code, stdout, stderr }); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once('exit', (code) => {
+      done({ code, stdout, stderr });
+    });
   });
 }
 
@@ -83,7 +89,9 @@ async function snapshot(db: Database): Promise<Snapshot> {
     const rows = await db.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM "${name}" t`);
     result.tables[name] = rows.map((r) => r.row).sort();
   }
-  const sequences = await db.query<{ name: string }>("SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1");
+  const sequences = await db.query<{ name: string }>(
+    "SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1",
+  );
   for (const { name } of sequences) {
     const [position] = await db.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM "${name}"`);
     result.sequences[name] = `${position?.last_value ?? ''}/${String(position?.is_called)}`;
@@ -106,7 +114,11 @@ describe.skipIf(!baseUrl)('backup and restore drill [postgres]', () => {
 
   const report = async (target: FastifyInstance): Promise<string> => {
     const coordinator = await login(target, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
-    const answer = await target.inject({ method: 'GET', url: '/api/reports/demo-stadt/indicators?from=2026-01-01&to=2026-12-31', headers: bearer(coordinator.token) });
+    const answer = await target.inject({
+      method: 'GET',
+      url: '/api/reports/demo-stadt/indicators?from=2026-01-01&to=2026-12-31',
+      headers: bearer(coordinator.token),
+    });
     expect(answer.statusCode, answer.body).toBe(200);
     // Everything but the moment it was made.
     const { generatedAt: _generatedAt, ...counts } = answer.json<Record<string, unknown>>();
@@ -126,9 +138,12 @@ describe.skipIf(!baseUrl)('backup and restore drill [postgres]', () => {
     for (let k = 0; k < 3; k += 1) {
       const caseNumber = newCaseNumber();
       records.push(await consentRecord(tablet.deviceId, caseNumber));
-      records.push(await homeContactRecord(tablet.deviceId, { caseNumber, content: homeContactContent({ contactDate: '2026-03-0' + String(k + 1) }) }));
+      records.push(
+        await homeContactRecord(tablet.deviceId, { caseNumber, content: homeContactContent({ contactDate: '2026-03-0' + String(k + 1) }) }),
+      );
     }
-    for (let k = 0; k < 6; k += 1) records.push(await homeContactRecord(tablet.deviceId, { content: homeContactContent({ contactDate: '2026-02-10' }) }));
+    for (let k = 0; k < 6; k += 1)
+      records.push(await homeContactRecord(tablet.deviceId, { content: homeContactContent({ contactDate: '2026-02-10' }) }));
     const pushed = await pushAsTablet(app, tablet, records);
     expect(pushed.statusCode, pushed.body).toBe(200);
     expect(pushed.body).not.toContain('rejected');

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureLocalTls } from '../../../src/server/ops/local-tls';
-import { LOCAL_CA_PATH } from '../../../src/server/ops/https-server';
+import { ensureLocalTls } from '@server/ops/local-tls';
+import { LOCAL_CA_PATH } from '@server/ops/https-server';
 import { findOpenssl } from '../../fixtures/nginx-proxy';
 import { freePort, prepareBackendDatabase, startBackendProcess, stopGently, type BackendDatabase } from '../../fixtures/backend-process';
 
@@ -20,7 +20,9 @@ function fetchTls(url: string, ca: string): Promise<{ status: number; body: Buff
     get(url, { ca, servername: 'localhost', agent: false }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => { done({ status: res.statusCode ?? 0, body: Buffer.concat(parts), type: res.headers['content-type'] }); });
+      res.on('end', () => {
+        done({ status: res.statusCode ?? 0, body: Buffer.concat(parts), type: res.headers['content-type'] });
+      });
     }).once('error', fail);
   });
 }
@@ -76,13 +78,30 @@ describe.skipIf(!findOpenssl())('HTTPS trial mode', () => {
     expect(new X509Certificate(download.body).fingerprint256).toBe(tls.caFingerprint);
 
     // Plain HTTP on the same port gets no app.
-    const plain = await fetch(`http://127.0.0.1:${String(port)}/api/health`).then((r) => r.status, () => 'refused');
+    const plain = await fetch(`http://127.0.0.1:${String(port)}/api/health`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
     expect(plain).not.toBe(200);
     // Nor does an old protocol.
     const old = await new Promise<string>((done) => {
-      const socket = connect({ host: '127.0.0.1', port, ca: tls.caCert, servername: 'localhost', minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'ALL:@SECLEVEL=0' });
-      socket.once('secureConnect', () => { socket.destroy(); done('connected'); });
-      socket.once('error', () => { socket.destroy(); done('refused'); });
+      const socket = connect({
+        host: '127.0.0.1',
+        port,
+        ca: tls.caCert,
+        servername: 'localhost',
+        minVersion: 'TLSv1.1',
+        maxVersion: 'TLSv1.1',
+        ciphers: 'ALL:@SECLEVEL=0',
+      });
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        done('connected');
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        done('refused');
+      });
     });
     expect(old).toBe('refused');
   });

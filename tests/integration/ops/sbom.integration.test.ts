@@ -21,7 +21,10 @@ describe('SBOM', () => {
     const bom = JSON.parse(readFileSync(join(ROOT, 'sbom/lotse.cdx.json'), 'utf8')) as Bom;
     expect(bom.bomFormat).toBe('CycloneDX');
     expect(Number(bom.specVersion)).toBeGreaterThanOrEqual(1.4);
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const names = new Set(bom.components.map((c) => c.name));
     for (const dependency of Object.keys(pkg.dependencies)) expect(names, dependency).toContain(dependency);
     for (const tool of ['vitest', 'eslint', 'vite', 'playwright-core']) expect(names.has(tool), tool).toBe(false);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { errorEnvelopeSchema, healthResponseSchema } from '../../../src/shared/protocol';
+import { errorEnvelopeSchema, healthResponseSchema } from '@shared/protocol';
 import { describeEachDatabase } from '../helpers/databases';
 import { buildTestApp } from '../helpers/test-app';
 

@@ -8,15 +8,15 @@
 // other municipality's rows must be exactly as before.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LoginResponse } from '../../../src/shared/protocol';
-import type { EnrollDeviceResponse, SigningKey, StaffAccount } from '../../../src/shared/staff-api';
-import { uuidv7 } from '../../../src/shared/ids';
-import { createHandoverKey } from '../../../src/shared/crypto/handover-box';
-import { createStaffAccount } from '../../../src/server/services/staff-accounts';
-import type { Database } from '../../../src/server/db/database';
-import { insertOffer } from '../../../src/server/services/offer-service';
-import defaultScreening from '../../../src/domain/default-screening.json';
-import { DEMO_PARTNER_ACCOUNT } from '../../../src/server/db/demo-seed';
+import type { LoginResponse } from '@shared/protocol';
+import type { EnrollDeviceResponse, SigningKey, StaffAccount } from '@shared/staff-api';
+import { uuidv7 } from '@shared/ids';
+import { createHandoverKey } from '@shared/crypto/handover-box';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import type { Database } from '@server/db/database';
+import { insertOffer } from '@server/services/offer-service';
+import defaultScreening from '@domain/default-screening.json';
+import { DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
 import { describeEachDatabase } from '../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -272,14 +272,18 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     const otherDeviceId = other.device.device.deviceId;
 
     const created = await createHandoverKey('zweitstadt-sweep-passphrase');
-    const ownHandoverKey = { keyId: uuidv7(), publicKey: created.publicKey, wrapped: created.wrapped, password: DEMO_PARTNER_ACCOUNT.password };
+    const ownHandoverKey = {
+      keyId: uuidv7(),
+      publicKey: created.publicKey,
+      wrapped: created.wrapped,
+      password: DEMO_PARTNER_ACCOUNT.password,
+    };
     // Every route must be listed here: a new route fails this test until it is thought through.
     const attempts: Record<string, Attempt> = {
       'GET /api/health': {},
       'GET /api/openapi.json': {},
       'POST /api/session': {
-        body: () =>
-          Promise.resolve({ username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId: otherDeviceId }),
+        body: () => Promise.resolve({ username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId: otherDeviceId }),
       },
       'GET /api/session': {},
       'DELETE /api/session': {},
@@ -364,7 +368,14 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'GET /api/admin/audit/verification': {},
       // Settings always belong to the caller's own municipality: there is no id to name another one by.
       'PUT /api/admin/settings': {
-        body: () => Promise.resolve({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true }),
+        body: () =>
+          Promise.resolve({
+            autoLockMinutes: 5,
+            maxUnlockAttempts: 10,
+            retentionDaysAfterSync: 0,
+            fourEyesKinds: ['screening'],
+            fourEyesForReferrals: true,
+          }),
       },
       // Reports name the municipality in the path: another one is 403 (compared with the session, nothing looked up).
       'GET /api/reports/{municipalityId}/indicators': {},

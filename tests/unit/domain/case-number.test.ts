@@ -13,7 +13,7 @@ import {
   formatCaseNumber,
   generateCaseNumber,
   parseCaseNumber,
-} from '../../../src/domain/case-number';
+} from '@domain/case-number';
 
 const prefixArb = fc.option(fc.stringMatching(/^[A-Z]{2,4}$/), { nil: undefined });
 /** Case numbers built from fast-check's data (shrinkable), with the real check symbol. */
@@ -174,7 +174,14 @@ describe('caseNumberSchema and caseNumberParts', () => {
     const data = '7KQ3M9XD2FTRA';
     const canonical = formatCaseNumber(data + checkSymbolFor(data), 'MO');
     expect(caseNumberSchema.safeParse(canonical).success).toBe(true);
-    for (const other of [canonical.toLowerCase(), canonical.replaceAll('-', ''), ` ${canonical}`, canonical.slice(0, -1), `${canonical.slice(0, -1)}${canonical.endsWith('0') ? '1' : '0'}`, 42]) {
+    for (const other of [
+      canonical.toLowerCase(),
+      canonical.replaceAll('-', ''),
+      ` ${canonical}`,
+      canonical.slice(0, -1),
+      `${canonical.slice(0, -1)}${canonical.endsWith('0') ? '1' : '0'}`,
+      42,
+    ]) {
       const result = caseNumberSchema.safeParse(other);
       expect(result.success, String(other)).toBe(false);
       expect(result.error?.issues[0]?.message).toBe('invalidCaseNumber');

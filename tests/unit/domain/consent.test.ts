@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consentCovers, requiredScope } from '../../../src/domain/consent';
-import { RECORD_KINDS } from '../../../src/shared/records/sync-record';
+import { consentCovers, requiredScope } from '@domain/consent';
+import { RECORD_KINDS } from '@shared/records/sync-record';
 
 const CASE = 'MO-7KQ3-M9XD-2FTR-AR';
 
@@ -11,7 +11,10 @@ describe('consent rules', () => {
 
   it('refuses a record for a case without a consent, or whose consent lacks the scope', () => {
     expect(consentCovers('homeContact', CASE, undefined, false)).toEqual({ ok: false, reason: 'consentMissing' });
-    expect(consentCovers('homeContact', CASE, { scopes: ['statistics', 'referral'] }, false)).toEqual({ ok: false, reason: 'consentMissing' });
+    expect(consentCovers('homeContact', CASE, { scopes: ['statistics', 'referral'] }, false)).toEqual({
+      ok: false,
+      reason: 'consentMissing',
+    });
     expect(consentCovers('homeContact', CASE, { scopes: ['documentation'] }, false)).toEqual({ ok: true });
   });
 

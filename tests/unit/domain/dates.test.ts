@@ -1,8 +1,8 @@
 // Calendar days: the tablet's own day for forms, the Berlin day for reports —
 // an instant late in the evening UTC is already tomorrow in Germany.
 import { describe, expect, it } from 'vitest';
-import { isoDateInZone, localIsoDate, monthOfIsoDate } from '../../../src/domain/dates';
-import { localIsoDate as reExported } from '../../../src/domain/home-contact';
+import { isoDateInZone, localIsoDate, monthOfIsoDate } from '@domain/dates';
+import { localIsoDate as reExported } from '@domain/home-contact';
 
 describe('calendar dates', () => {
   it('gives the local day, padded', () => {

@@ -2,7 +2,7 @@
 // loads, speaks German and English, and typical answer combinations land on the
 // support need and the offer fields a practitioner would expect.
 import { describe, expect, it } from 'vitest';
-import defaultScreening from '../../../src/domain/default-screening.json';
+import defaultScreening from '@domain/default-screening.json';
 import {
   QUESTION_TYPES,
   evaluate,
@@ -11,7 +11,7 @@ import {
   type Condition,
   type Question,
   type QuestionnaireDefinition,
-} from '../../../src/domain/questionnaire';
+} from '@domain/questionnaire';
 
 function loaded(): QuestionnaireDefinition {
   const result = loadQuestionnaire(defaultScreening);
@@ -74,7 +74,16 @@ describe('the default screening definition', () => {
   });
 
   it('has about 25 to 35 questions in the agreed sections', () => {
-    expect(definition.sections.map((s) => s.id)).toEqual(['mother', 'partner', 'child', 'mood', 'pregnancy', 'overload', 'social', 'language']);
+    expect(definition.sections.map((s) => s.id)).toEqual([
+      'mother',
+      'partner',
+      'child',
+      'mood',
+      'pregnancy',
+      'overload',
+      'social',
+      'language',
+    ]);
     expect(questions.length).toBeGreaterThanOrEqual(25);
     expect(questions.length).toBeLessThanOrEqual(35);
   });
@@ -132,7 +141,13 @@ describe('support need of typical answer combinations', () => {
   it('recommends an offer for several social concerns', () => {
     const result = evaluate(
       definition,
-      withAnswers({ partnerInvolved: 'noPartner', singleParent: true, supportNetwork: 'hardlyAnyone', financialHardship: true, financialKind: ['benefits'] }),
+      withAnswers({
+        partnerInvolved: 'noPartner',
+        singleParent: true,
+        supportNetwork: 'hardlyAnyone',
+        financialHardship: true,
+        financialKind: ['benefits'],
+      }),
     );
     expect(result).toMatchObject({ score: 7, supportNeed: 'offerRecommended', offerFields: ['education', 'social', 'youthWelfare'] });
   });
@@ -145,13 +160,25 @@ describe('support need of typical answer combinations', () => {
   it('recommends an offer, not urgency, for a preterm baby with a tired, low mother', () => {
     const result = evaluate(
       definition,
-      withAnswers({ preterm: true, pretermWeek: 33, specialCareAtHome: true, feeding: 'difficult', moodScale: 3, strain: ['exhausted'], prenatalCare: 'lateStart' }),
+      withAnswers({
+        preterm: true,
+        pretermWeek: 33,
+        specialCareAtHome: true,
+        feeding: 'difficult',
+        moodScale: 3,
+        strain: ['exhausted'],
+        prenatalCare: 'lateStart',
+      }),
     );
     expect(result).toMatchObject({ score: 11, supportNeed: 'offerRecommended' });
   });
 
   it('recommends an offer when one heavy concern stands alone (no home)', () => {
-    expect(evaluate(definition, withAnswers({ housing: 'noHome' }))).toMatchObject({ score: 5, supportNeed: 'offerRecommended', offerFields: ['social'] });
+    expect(evaluate(definition, withAnswers({ housing: 'noHome' }))).toMatchObject({
+      score: 5,
+      supportNeed: 'offerRecommended',
+      offerFields: ['social'],
+    });
   });
 
   it('is urgent for a heavy combination, without any acute danger', () => {
@@ -227,15 +254,30 @@ describe('skip rules', () => {
   // [question, answers under which it is hidden, answers under which it is shown]
   const cases: [string, Answers[], Answers[]][] = [
     ['motherHealthKind', [{ motherHealthProblem: false }, {}], [{ motherHealthProblem: true }]],
-    ['partnerHealthProblem', [{ partnerInvolved: 'noPartner' }, { partnerInvolved: 'notInvolved' }], [{ partnerInvolved: 'livesWithUs' }, { partnerInvolved: 'involvedApart' }]],
+    [
+      'partnerHealthProblem',
+      [{ partnerInvolved: 'noPartner' }, { partnerInvolved: 'notInvolved' }],
+      [{ partnerInvolved: 'livesWithUs' }, { partnerInvolved: 'involvedApart' }],
+    ],
     [
       'partnerHealthKind',
-      [{ partnerInvolved: 'livesWithUs', partnerHealthProblem: false }, { partnerInvolved: 'noPartner', partnerHealthProblem: true }],
+      [
+        { partnerInvolved: 'livesWithUs', partnerHealthProblem: false },
+        { partnerInvolved: 'noPartner', partnerHealthProblem: true },
+      ],
       [{ partnerInvolved: 'involvedApart', partnerHealthProblem: true }],
     ],
     ['pretermWeek', [{ preterm: false }], [{ preterm: true }]],
-    ['specialCareAtHome', [{ preterm: false, childIllness: false, childDisability: false }], [{ preterm: true }, { childIllness: true }, { childDisability: true }]],
-    ['moodTalkWanted', [{ moodScale: 3, moodEarlier: false }, { moodScale: 1 }], [{ moodScale: 4 }, { moodScale: 5 }, { moodScale: 2, moodEarlier: true }]],
+    [
+      'specialCareAtHome',
+      [{ preterm: false, childIllness: false, childDisability: false }],
+      [{ preterm: true }, { childIllness: true }, { childDisability: true }],
+    ],
+    [
+      'moodTalkWanted',
+      [{ moodScale: 3, moodEarlier: false }, { moodScale: 1 }],
+      [{ moodScale: 4 }, { moodScale: 5 }, { moodScale: 2, moodEarlier: true }],
+    ],
     ['singleParent', [{ partnerInvolved: 'livesWithUs' }], [{ partnerInvolved: 'involvedApart' }, { partnerInvolved: 'noPartner' }, {}]],
     ['financialKind', [{ financialHardship: false }], [{ financialHardship: true }]],
     ['languageOther', [{ languages: ['de', 'ar'] }], [{ languages: ['other'] }, { languages: ['de', 'other'] }]],
@@ -243,13 +285,24 @@ describe('skip rules', () => {
     [
       'interpreterWanted',
       // A comfort answer left over from before German was added is hidden, so it does not count.
-      [{ languages: ['ar'], germanComfort: 'well' }, { languages: ['ar', 'de'], germanComfort: 'hardly' }],
-      [{ languages: ['ar'], germanComfort: 'partly' }, { languages: ['fa'], germanComfort: 'hardly' }],
+      [
+        { languages: ['ar'], germanComfort: 'well' },
+        { languages: ['ar', 'de'], germanComfort: 'hardly' },
+      ],
+      [
+        { languages: ['ar'], germanComfort: 'partly' },
+        { languages: ['fa'], germanComfort: 'hardly' },
+      ],
     ],
   ];
 
   it('covers every skip rule of the definition', () => {
-    expect(cases.map(([id]) => id).sort()).toEqual(questions.filter((q) => q.showIf).map((q) => q.id).sort());
+    expect(cases.map(([id]) => id).sort()).toEqual(
+      questions
+        .filter((q) => q.showIf)
+        .map((q) => q.id)
+        .sort(),
+    );
   });
 
   it.each(cases)('%s is hidden when its condition is false and shown when it is true', (id, hidden, shown) => {
@@ -309,7 +362,10 @@ describe('offer fields', () => {
 
   it('gives every question that can score at least one offer field', () => {
     const canScore = (q: Question): boolean =>
-      (q.weightYes ?? 0) > 0 || q.acuteDangerIfYes === true || (q.scale?.weightPerStep ?? 0) > 0 || (q.options ?? []).some((o) => (o.weight ?? 0) > 0 || o.acuteDanger);
+      (q.weightYes ?? 0) > 0 ||
+      q.acuteDangerIfYes === true ||
+      (q.scale?.weightPerStep ?? 0) > 0 ||
+      (q.options ?? []).some((o) => (o.weight ?? 0) > 0 || o.acuteDanger);
     expect(questions.filter((q) => canScore(q) && !q.offerFields?.length).map((q) => q.id)).toEqual([]);
   });
 });

@@ -2,11 +2,11 @@
 // compute, and which records need the second check. Each rule is exercised
 // alone: the test fails if the rule is removed.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, subjectOf, verifyReview, type ReviewFacts, type SignerFacts } from '../../../src/domain/four-eyes';
+import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, subjectOf, verifyReview, type ReviewFacts, type SignerFacts } from '@domain/four-eyes';
 import { newSigner, review, screeningContent, screeningRecord, signAsAuthor, type TestSigner } from '../../fixtures/four-eyes';
 import { homeContactRecord } from '../../fixtures/home-contacts';
-import type { ReviewSubmission } from '../../../src/shared/four-eyes';
-import type { SyncRecord } from '../../../src/shared/records/sync-record';
+import type { ReviewSubmission } from '@shared/four-eyes';
+import type { SyncRecord } from '@shared/records/sync-record';
 
 const DEVICE = '0193a4d0-0000-7000-8000-000000000001';
 const CASE = 'MO-ABCD-EFGH-JKMN-P';
@@ -75,7 +75,9 @@ describe('verifyReview', () => {
 
   it('refuses revoked and unknown keys', async () => {
     const { submission, facts, reviewer, author } = await scenario();
-    expect(await reasonOf(submission, { ...facts, reviewer: signer(reviewer, { key: { publicKey: reviewer.publicKey, revoked: true } }) })).toBe('keyRevoked');
+    expect(
+      await reasonOf(submission, { ...facts, reviewer: signer(reviewer, { key: { publicKey: reviewer.publicKey, revoked: true } }) }),
+    ).toBe('keyRevoked');
     expect(await reasonOf(submission, { ...facts, author: signer(author, { key: undefined }) })).toBe('unknownKey');
   });
 
@@ -85,8 +87,12 @@ describe('verifyReview', () => {
     // The stored revision has other content than what was signed.
     expect(await reasonOf(submission, { ...facts, record: { ...stored, contentHash: changedContent.contentHash } })).toBe('hashMismatch');
     expect(await reasonOf({ ...submission, decision: 'sentBack', comment: 'x' }, facts)).toBe('invalidSignature');
-    expect(await reasonOf({ ...submission, reviewer: { ...submission.reviewer, signature: submission.author.signature } }, facts)).toBe('invalidSignature');
-    expect(await reasonOf({ ...submission, author: { ...submission.author, signature: submission.reviewer.signature } }, facts)).toBe('invalidSignature');
+    expect(await reasonOf({ ...submission, reviewer: { ...submission.reviewer, signature: submission.author.signature } }, facts)).toBe(
+      'invalidSignature',
+    );
+    expect(await reasonOf({ ...submission, author: { ...submission.author, signature: submission.reviewer.signature } }, facts)).toBe(
+      'invalidSignature',
+    );
   });
 
   it('refuses a stale revision, a used review id and a second decision', async () => {
@@ -104,7 +110,8 @@ describe('verifyReview', () => {
 });
 
 describe('needsSecondCheck', () => {
-  const withOffers = async (offers: string[]): Promise<SyncRecord> => screeningRecord(DEVICE, CASE, { content: screeningContent({ suggestedOffers: offers }) });
+  const withOffers = async (offers: string[]): Promise<SyncRecord> =>
+    screeningRecord(DEVICE, CASE, { content: screeningContent({ suggestedOffers: offers }) });
 
   it('checks screenings by default, and records that create a referral', async () => {
     expect(needsSecondCheck(await withOffers([]), DEFAULT_FOUR_EYES_POLICY)).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { homeContactDefaults, localIsoDate, timeSlotAt } from '../../../src/domain/home-contact';
+import { homeContactDefaults, localIsoDate, timeSlotAt } from '@domain/home-contact';
 
 describe('HOME contact rules', () => {
   it('derives the foyer time slot from the hour', () => {

@@ -8,7 +8,7 @@ import {
   publishIndicators,
   timeToContactBucket,
   type CountRow,
-} from '../../../src/domain/indicators';
+} from '@domain/indicators';
 
 const PERIOD = { from: '2026-01-01', to: '2026-03-31' };
 
@@ -36,7 +36,15 @@ describe('indicator definitions', () => {
 
   it('puts days to first contact into bands (the upper bound belongs to the band)', () => {
     expect([-1, 0, 7, 8, 14, 15, 28, 29, 400].map(timeToContactBucket)).toEqual([
-      'days0to7', 'days0to7', 'days0to7', 'days8to14', 'days8to14', 'days15to28', 'days15to28', 'days29plus', 'days29plus',
+      'days0to7',
+      'days0to7',
+      'days0to7',
+      'days8to14',
+      'days8to14',
+      'days15to28',
+      'days15to28',
+      'days29plus',
+      'days29plus',
     ]);
   });
 });

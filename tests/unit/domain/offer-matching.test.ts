@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { matchOffers, servesDistrict } from '../../../src/domain/offer-matching';
-import { offerSchema } from '../../../src/shared/offers';
-import type { Offer } from '../../../src/shared/offers';
-import { DEMO_OFFERS } from '../../../src/server/db/demo-offers';
+import { matchOffers, servesDistrict } from '@domain/offer-matching';
+import { offerSchema } from '@shared/offers';
+import type { Offer } from '@shared/offers';
+import { DEMO_OFFERS } from '@server/db/demo-offers';
 
 function offer(id: string, overrides: Partial<Offer> = {}): Offer {
   return offerSchema.parse({
@@ -58,10 +58,7 @@ describe('matchOffers', () => {
       offer('german', { name: 'A', agePhases: ['kita'], fields: ['education', 'social'] }),
       offer('arabic', { name: 'B', languages: ['de', 'ar'] }),
     ];
-    expect(ids(matchOffers(offers, { fields: ['education', 'social'], language: 'ar', agePhase: 'kita' }))).toEqual([
-      'arabic',
-      'german',
-    ]);
+    expect(ids(matchOffers(offers, { fields: ['education', 'social'], language: 'ar', agePhase: 'kita' }))).toEqual(['arabic', 'german']);
   });
 
   it('then ranks offers for the child’s age phase first', () => {
@@ -69,22 +66,21 @@ describe('matchOffers', () => {
       offer('school', { name: 'A', agePhases: ['school'], fields: ['education', 'social'] }),
       offer('pregnancy', { name: 'B', agePhases: ['pregnancy', 'baby'] }),
     ];
-    expect(ids(matchOffers(offers, { fields: ['education', 'social'], agePhase: 'pregnancy' }))).toEqual([
-      'pregnancy',
-      'school',
-    ]);
+    expect(ids(matchOffers(offers, { fields: ['education', 'social'], agePhase: 'pregnancy' }))).toEqual(['pregnancy', 'school']);
   });
 
   it('then ranks offers sharing more needed fields first', () => {
-    const offers = [
-      offer('one', { name: 'A', fields: ['education'] }),
-      offer('two', { name: 'B', fields: ['education', 'health'] }),
-    ];
+    const offers = [offer('one', { name: 'A', fields: ['education'] }), offer('two', { name: 'B', fields: ['education', 'health'] })];
     expect(ids(matchOffers(offers, { fields: ['education', 'health'] }))).toEqual(['two', 'one']);
   });
 
   it('orders equal offers by name (German collation), then id, whatever the input order', () => {
-    const offers = [offer('z', { name: 'Zentrum' }), offer('u', { name: 'Übergang' }), offer('b2', { name: 'Beratung' }), offer('b1', { name: 'Beratung' })];
+    const offers = [
+      offer('z', { name: 'Zentrum' }),
+      offer('u', { name: 'Übergang' }),
+      offer('b2', { name: 'Beratung' }),
+      offer('b1', { name: 'Beratung' }),
+    ];
     const expected = ['b1', 'b2', 'u', 'z'];
     expect(ids(matchOffers(offers, { fields: ['education'] }))).toEqual(expected);
     expect(ids(matchOffers([...offers].reverse(), { fields: ['education'] }))).toEqual(expected);

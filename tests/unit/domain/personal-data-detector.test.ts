@@ -3,7 +3,7 @@
 // fieldwork notes stay quiet; hostile long input does not hang the form.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { detectPersonalData, type PersonalDataKind } from '../../../src/domain/personal-data-detector';
+import { detectPersonalData, type PersonalDataKind } from '@domain/personal-data-detector';
 
 /** The flagged pieces of text with their kinds. */
 function flagged(text: string): [PersonalDataKind, string][] {
@@ -179,16 +179,22 @@ describe('detectPersonalData: robustness', () => {
 
   it('returns in-bounds, ordered, non-overlapping spans for any text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('Frau ', 'Müller', ' ', '0', '1', '.', '-', '/', '@', 'a', 'straße ', '+49', 'السيد', '\n') , maxLength: 60 }), (text) => {
-        const findings = detectPersonalData(text);
-        let previousEnd = 0;
-        for (const f of findings) {
-          expect(f.start).toBeGreaterThanOrEqual(previousEnd);
-          expect(f.end).toBeGreaterThan(f.start);
-          expect(f.end).toBeLessThanOrEqual(text.length);
-          previousEnd = f.end;
-        }
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('Frau ', 'Müller', ' ', '0', '1', '.', '-', '/', '@', 'a', 'straße ', '+49', 'السيد', '\n'),
+          maxLength: 60,
+        }),
+        (text) => {
+          const findings = detectPersonalData(text);
+          let previousEnd = 0;
+          for (const f of findings) {
+            expect(f.start).toBeGreaterThanOrEqual(previousEnd);
+            expect(f.end).toBeGreaterThan(f.start);
+            expect(f.end).toBeLessThanOrEqual(text.length);
+            previousEnd = f.end;
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

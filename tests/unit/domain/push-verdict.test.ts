@@ -1,8 +1,8 @@
 // The push verdict without a database: every rule of judgePush on hand-made facts.
 import { describe, expect, it } from 'vitest';
-import { correctionFits, judgePush, type PushCandidate, type StoredPushFacts } from '../../../src/domain/push-verdict';
-import type { ConsentRecord, ConsentWithdrawalRecord, HomeContactRecord, SyncRecord } from '../../../src/shared/records/sync-record';
-import { revisionKey } from '../../../src/shared/records/revision-key';
+import { correctionFits, judgePush, type PushCandidate, type StoredPushFacts } from '@domain/push-verdict';
+import type { ConsentRecord, ConsentWithdrawalRecord, HomeContactRecord, SyncRecord } from '@shared/records/sync-record';
+import { revisionKey } from '@shared/records/revision-key';
 
 const CASE = 'MO-7KQ3-M9XD-2FTR-AR';
 const OTHER_CASE = '7KQ3-M9XD-2FTR-AS';
@@ -132,9 +132,12 @@ describe('push verdict', () => {
     });
 
     it('stores what came before a withdrawal in the same batch and refuses what comes after it', () => {
-      expect(
-        verdictsOf(batch(consent(CASE, ['documentation']), homeContact(CASE), withdrawal(CASE), homeContact(CASE)), facts()),
-      ).toEqual(['store', 'store', 'store', 'caseWithdrawn/409']);
+      expect(verdictsOf(batch(consent(CASE, ['documentation']), homeContact(CASE), withdrawal(CASE), homeContact(CASE)), facts())).toEqual([
+        'store',
+        'store',
+        'store',
+        'caseWithdrawn/409',
+      ]);
     });
 
     it('leaves other cases alone', () => {

@@ -6,7 +6,7 @@ import {
   loadQuestionnaire,
   visibleAnswers,
   type QuestionnaireDefinition,
-} from '../../../src/domain/questionnaire';
+} from '@domain/questionnaire';
 
 function definition(overrides: Partial<QuestionnaireDefinition> = {}): unknown {
   return {
@@ -19,7 +19,14 @@ function definition(overrides: Partial<QuestionnaireDefinition> = {}): unknown {
         title: { de: 'Kind' },
         questions: [
           { id: 'preterm', type: 'yesNo', label: { de: 'Frühgeburt?' }, required: true, weightYes: 2, offerFields: ['health'] },
-          { id: 'pretermWeeks', type: 'number', label: { de: 'Woche' }, showIf: { question: 'preterm', equals: true }, required: true, range: { min: 22, max: 37 } },
+          {
+            id: 'pretermWeeks',
+            type: 'number',
+            label: { de: 'Woche' },
+            showIf: { question: 'preterm', equals: true },
+            required: true,
+            range: { min: 22, max: 37 },
+          },
         ],
       },
       {
@@ -73,7 +80,10 @@ describe('loading a questionnaire definition', () => {
     const sections = (broken as { sections: { questions: Record<string, unknown>[] }[] }).sections;
     (sections[0]?.questions[0] ?? {}).showIf = { question: 'support', equals: 'none' };
     const result = loadQuestionnaire(broken);
-    expect(result).toEqual({ ok: false, problems: ['question "preterm": skip rule refers to "support", which is not an earlier question'] });
+    expect(result).toEqual({
+      ok: false,
+      problems: ['question "preterm": skip rule refers to "support", which is not an earlier question'],
+    });
   });
 
   it('refuses a duplicate question id', () => {
@@ -115,7 +125,10 @@ describe('evaluating answers', () => {
     const d = loaded();
     expect(evaluate(d, { preterm: false, support: 'good' }).supportNeed).toBe('none');
     expect(evaluate(d, { preterm: true, pretermWeeks: 34 })).toMatchObject({ score: 2, supportNeed: 'informationOnly' });
-    expect(evaluate(d, { preterm: true, pretermWeeks: 34, hardship: ['money', 'housing'], mood: 2 })).toMatchObject({ score: 5, supportNeed: 'offerRecommended' });
+    expect(evaluate(d, { preterm: true, pretermWeeks: 34, hardship: ['money', 'housing'], mood: 2 })).toMatchObject({
+      score: 5,
+      supportNeed: 'offerRecommended',
+    });
     expect(evaluate(d, { preterm: true, pretermWeeks: 34, support: 'none', mood: 5 })).toMatchObject({ score: 10, supportNeed: 'urgent' });
   });
 
@@ -145,5 +158,4 @@ describe('the rules a stored screening follows', () => {
     expect(isAnswered(0)).toBe(true);
     expect(visibleAnswers({ a: ' note ', b: true, c: '', d: ['x'] }, ['a', 'c', 'd'])).toEqual({ a: 'note', d: ['x'] });
   });
-
 });

@@ -1,9 +1,9 @@
 // Which records a referral can start from: one list, asked by the tablet's
 // referral screen, the four-eyes rule and the server's source linking.
 import { describe, expect, it } from 'vitest';
-import { isReferralSourceKind, recommendedOffers, REFERRAL_SOURCE_KINDS } from '../../../src/domain/referral-sources';
-import { createsReferral } from '../../../src/domain/four-eyes';
-import { RECORD_KINDS } from '../../../src/shared/records/sync-record';
+import { isReferralSourceKind, recommendedOffers, REFERRAL_SOURCE_KINDS } from '@domain/referral-sources';
+import { createsReferral } from '@domain/four-eyes';
+import { RECORD_KINDS } from '@shared/records/sync-record';
 import { screeningContent, screeningRecord } from '../../fixtures/four-eyes';
 import { welcomeVisitRecord } from '../../fixtures/referral-records';
 import { homeContactRecord, TEST_DEVICE_ID } from '../../fixtures/home-contacts';

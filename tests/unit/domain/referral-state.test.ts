@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  REFERRAL_STATES,
-  actorForRoles,
-  canTransition,
-  isOverdue,
-  nextStates,
-} from '../../../src/domain/referral-state';
-import type { ReferralActor, ReferralState } from '../../../src/domain/referral-state';
+import { REFERRAL_STATES, actorForRoles, canTransition, isOverdue, nextStates } from '@domain/referral-state';
+import type { ReferralActor, ReferralState } from '@domain/referral-state';
 
 const WEEK = 7 * 86_400_000;
 const ACTORS: readonly ReferralActor[] = ['tablet', 'partner', 'coordinator'];

@@ -2,19 +2,34 @@
 // which day and in which district, and which stored revisions count at all.
 // (The database's own counting is held to this by the report parity test.)
 import { describe, expect, it } from 'vitest';
-import { isCountable, reportCounts, reportFacts } from '../../../src/domain/report-facts';
-import { DEFAULT_FOUR_EYES_POLICY } from '../../../src/domain/four-eyes';
-import { contentHash } from '../../../src/shared/content-hash';
-import type { MediationRecord, ConsentRefusalRecord } from '../../../src/shared/records/sync-record';
-import type { ConsentRefusalContent } from '../../../src/shared/records/consent';
+import { isCountable, reportCounts, reportFacts } from '@domain/report-facts';
+import { DEFAULT_FOUR_EYES_POLICY } from '@domain/four-eyes';
+import { contentHash } from '@shared/content-hash';
+import type { MediationRecord, ConsentRefusalRecord } from '@shared/records/sync-record';
+import type { ConsentRefusalContent } from '@shared/records/consent';
 import { screeningContent, screeningRecord } from '../../fixtures/four-eyes';
 import { homeContactRecord, TEST_DEVICE_ID } from '../../fixtures/home-contacts';
 import { referralRecord, welcomeVisitRecord } from '../../fixtures/referral-records';
 
-const envelope = { id: '0192a000-0000-7000-8000-000000000001', revision: 1, schemaVersion: 1, formVersion: '2026.1', deviceId: TEST_DEVICE_ID, createdAt: '2026-11-18T10:00:00.000+01:00' } as const;
+const envelope = {
+  id: '0192a000-0000-7000-8000-000000000001',
+  revision: 1,
+  schemaVersion: 1,
+  formVersion: '2026.1',
+  deviceId: TEST_DEVICE_ID,
+  createdAt: '2026-11-18T10:00:00.000+01:00',
+} as const;
 
 async function mediation(district: string | undefined): Promise<MediationRecord> {
-  const content = { site: 'kita-a', date: '2026-11-18', languages: ['ar', 'tr'] as ('ar' | 'tr')[], with: 'parents' as const, topics: ['health' as const], followUpNeeded: false, ...(district === undefined ? {} : { district }) };
+  const content = {
+    site: 'kita-a',
+    date: '2026-11-18',
+    languages: ['ar', 'tr'] as ('ar' | 'tr')[],
+    with: 'parents' as const,
+    topics: ['health' as const],
+    followUpNeeded: false,
+    ...(district === undefined ? {} : { district }),
+  };
   return { ...envelope, kind: 'mediation', caseNumber: null, contentHash: await contentHash(content), content };
 }
 
@@ -25,10 +40,18 @@ async function refusal(content: ConsentRefusalContent): Promise<ConsentRefusalRe
 describe('reportFacts', () => {
   it('counts a screening under its effective support need (the override wins) on its Berlin day', async () => {
     const record = await screeningRecord(TEST_DEVICE_ID, 'C', {
-      content: screeningContent({ supportNeed: 'none', override: { supportNeed: 'urgent', reason: 'Eindruck im Gespräch' }, district: 'nord' }),
+      content: screeningContent({
+        supportNeed: 'none',
+        override: { supportNeed: 'urgent', reason: 'Eindruck im Gespräch' },
+        district: 'nord',
+      }),
     });
-    expect(reportFacts({ ...record, createdAt: '2026-11-20T23:30:00.000Z' })).toEqual([{ indicator: 'screening', day: '2026-11-21', district: 'nord', category: 'urgent' }]);
-    expect(reportFacts(await screeningRecord(TEST_DEVICE_ID, 'C'))).toEqual([{ indicator: 'screening', day: '2026-11-20', district: '', category: 'none' }]);
+    expect(reportFacts({ ...record, createdAt: '2026-11-20T23:30:00.000Z' })).toEqual([
+      { indicator: 'screening', day: '2026-11-21', district: 'nord', category: 'urgent' },
+    ]);
+    expect(reportFacts(await screeningRecord(TEST_DEVICE_ID, 'C'))).toEqual([
+      { indicator: 'screening', day: '2026-11-20', district: '', category: 'none' },
+    ]);
   });
 
   it('counts refusals only in the screening setting', async () => {

@@ -1,9 +1,9 @@
 // Data minimisation waits for the second check: the content of a sent record
 // leaves the tablet only once nothing more is to be done with it here.
 import { describe, expect, it } from 'vitest';
-import { contentMayBeDropped, requiresFourEyes } from '../../../src/domain/retention';
-import { DEFAULT_FOUR_EYES_POLICY } from '../../../src/domain/four-eyes';
-import { RECORD_KINDS } from '../../../src/shared/records/sync-record';
+import { contentMayBeDropped, requiresFourEyes } from '@domain/retention';
+import { DEFAULT_FOUR_EYES_POLICY } from '@domain/four-eyes';
+import { RECORD_KINDS } from '@shared/records/sync-record';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const sent = { syncState: 'sent', sentAt: '2026-11-22T11:00:00Z' } as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { suppressLinked, suppressTable } from '../../../src/domain/suppression';
-import type { PublishedCount, PublishedTable } from '../../../src/domain/suppression';
+import { suppressLinked, suppressTable } from '@domain/suppression';
+import type { PublishedCount, PublishedTable } from '@domain/suppression';
 
 /** The extended grid (cells, row totals as last column, column totals as last row). */
 function extendedTruth(cells: number[][]): number[][] {
@@ -103,13 +103,33 @@ const matrix = fc
 
 describe('small-cell suppression', () => {
   it('shows 1–4 as "<5", keeps 0 and counts of 5 or more, and hides the partner cells', () => {
-    const table = suppressTable({ cells: [[3, 10, 12], [20, 30, 40]] });
+    const table = suppressTable({
+      cells: [
+        [3, 10, 12],
+        [20, 30, 40],
+      ],
+    });
     expect(table.cells[0]?.[0]).toBe('<5');
     // Row 0 would give the 3 back as 25 − 10 − 12: the smallest other cell of row and column is hidden too.
     expect(table.cells[0]?.[1]).toBe('x');
     expect(table.cells[1]?.[0]).toBe('x');
     expect(table.total).toBe(115);
-    expect(suppressTable({ cells: [[0, 7], [8, 9]] })).toEqual({ cells: [[0, 7], [8, 9]], rowTotals: [7, 17], columnTotals: [8, 16], total: 24 });
+    expect(
+      suppressTable({
+        cells: [
+          [0, 7],
+          [8, 9],
+        ],
+      }),
+    ).toEqual({
+      cells: [
+        [0, 7],
+        [8, 9],
+      ],
+      rowTotals: [7, 17],
+      columnTotals: [8, 16],
+      total: 24,
+    });
   });
 
   it('property: no suppressed value can be derived from the published cells and totals', () => {
@@ -128,7 +148,16 @@ describe('small-cell suppression', () => {
     const pair = matrix.chain((byDistrict) =>
       fc.integer({ min: 1, max: 5 }).chain((months) =>
         fc
-          .tuple(...byDistrict.map((row) => fc.array(fc.nat(), { minLength: months, maxLength: months }).map((weights) => spread(row.reduce((a, b) => a + b, 0), weights))))
+          .tuple(
+            ...byDistrict.map((row) =>
+              fc.array(fc.nat(), { minLength: months, maxLength: months }).map((weights) =>
+                spread(
+                  row.reduce((a, b) => a + b, 0),
+                  weights,
+                ),
+              ),
+            ),
+          )
           .map((byMonth) => ({ byDistrict, byMonth })),
       ),
     );
@@ -146,13 +175,15 @@ describe('small-cell suppression', () => {
         const pb = extendedPublished(b);
         expectHonest(pa, truthA);
         expectHonest(pb, truthB);
-        const shared = (t: string, grid: number[][]) => (i: number, j: number): string => {
-          const lastRow = grid.length - 1;
-          const lastColumn = (grid[0]?.length ?? 1) - 1;
-          if (i === lastRow && j === lastColumn) return 'all';
-          if (j === lastColumn) return `category-${i}`;
-          return `${t}:${i}/${j}`;
-        };
+        const shared =
+          (t: string, grid: number[][]) =>
+          (i: number, j: number): string => {
+            const lastRow = grid.length - 1;
+            const lastColumn = (grid[0]?.length ?? 1) - 1;
+            if (i === lastRow && j === lastColumn) return 'all';
+            if (j === lastColumn) return `category-${i}`;
+            return `${t}:${i}/${j}`;
+          };
         expect(
           derivableUnknowns([
             { published: pa, truth: truthA, key: shared('a', truthA) },

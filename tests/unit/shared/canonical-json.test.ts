@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, CanonicalJsonError } from '../../../src/shared/canonical-json';
-import { contentHash } from '../../../src/shared/content-hash';
+import { canonicalJson, CanonicalJsonError } from '@shared/canonical-json';
+import { contentHash } from '@shared/content-hash';
 
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 
@@ -9,7 +9,8 @@ function shuffleKeys(value: unknown, seed: number): unknown {
   if (Array.isArray(value)) return value.map((v) => shuffleKeys(v, seed));
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    const rotated = entries.length === 0 ? entries : [...entries.slice(seed % entries.length), ...entries.slice(0, seed % entries.length)].reverse();
+    const rotated =
+      entries.length === 0 ? entries : [...entries.slice(seed % entries.length), ...entries.slice(0, seed % entries.length)].reverse();
     return Object.fromEntries(rotated.map(([k, v]) => [k, shuffleKeys(v, seed + 1)]));
   }
   return value;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONSENT_TEXTS, CONSENT_TEXT_VERSION, consentTextHash, isShippedConsentText } from '../../../src/shared/consent-texts';
-import { FAMILY_LANGUAGES } from '../../../src/shared/languages';
-import { consentContentSchema } from '../../../src/shared/records/consent';
+import { CONSENT_TEXTS, CONSENT_TEXT_VERSION, consentTextHash, isShippedConsentText } from '@shared/consent-texts';
+import { FAMILY_LANGUAGES } from '@shared/languages';
+import { consentContentSchema } from '@shared/records/consent';
 
 describe('shipped consent texts', () => {
   it('exist in every family language, all of the same version, each with its own hash', async () => {
@@ -20,7 +20,13 @@ describe('shipped consent texts', () => {
     expect(await isShippedConsentText(CONSENT_TEXT_VERSION, 'ar', de)).toBe(false);
     expect(await isShippedConsentText('2025-01', 'de', de)).toBe(false);
     expect(await isShippedConsentText(CONSENT_TEXT_VERSION, 'xx', de)).toBe(false);
-    expect(await isShippedConsentText(CONSENT_TEXT_VERSION, 'de', de.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).toBe(false);
+    expect(
+      await isShippedConsentText(
+        CONSENT_TEXT_VERSION,
+        'de',
+        de.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      ),
+    ).toBe(false);
   });
 
   it('the consent schema refuses no scope, an unknown language and a mediator language without a mediator', async () => {

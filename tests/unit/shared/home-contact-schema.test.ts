@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { homeContactContentSchema } from '../../../src/shared/records/home-contact';
-import { syncRecordSchema } from '../../../src/shared/records/sync-record';
+import { homeContactContentSchema } from '@shared/records/home-contact';
+import { syncRecordSchema } from '@shared/records/sync-record';
 import { homeContactContent, homeContactRecord } from '../../fixtures/home-contacts';
 
 describe('HOME contact schema (shared by form and server)', () => {

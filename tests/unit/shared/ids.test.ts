@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UUID_PATTERN, uuidv7 } from '../../../src/shared/ids';
+import { UUID_PATTERN, uuidv7 } from '@shared/ids';
 
 describe('uuidv7', () => {
   it('has the RFC 9562 version-7 layout', () => {

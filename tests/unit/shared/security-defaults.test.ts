@@ -2,7 +2,7 @@
 // defaults of municipality_settings, which a landed migration fixed for good.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SECURITY_SETTINGS } from '../../../src/shared/security-defaults';
+import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 
 const MIGRATION = new URL('../../../src/server/db/migrations/002_security.sql', import.meta.url);
 

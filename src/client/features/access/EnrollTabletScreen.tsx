@@ -3,7 +3,7 @@
 // until the first person sets a passphrase). The coordinator's session is not kept.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LoginResponse } from '../../../shared/protocol';
+import type { LoginResponse } from '@shared/protocol';
 import { enrollDevice, signOut } from '../../sync/backend-api';
 import { RequestError } from '../../http/request';
 import type { Storage } from '../../storage';
@@ -54,7 +54,15 @@ export function EnrollTabletScreen({ storage, onEnrolled, onCancel }: { storage:
       <StaffSignInForm submitLabel={t('access.enrolSubmit')} onSignedIn={enrol}>
         <div className="field">
           <label htmlFor="tablet-label">{t('access.tabletLabel')}</label>
-          <input id="tablet-label" value={label} maxLength={120} onChange={(e) => { setLabel(e.target.value); }} aria-describedby="tablet-label-hint" />
+          <input
+            id="tablet-label"
+            value={label}
+            maxLength={120}
+            onChange={(e) => {
+              setLabel(e.target.value);
+            }}
+            aria-describedby="tablet-label-hint"
+          />
           <p id="tablet-label-hint" className="hint">
             {t('access.tabletLabelHint')}
           </p>

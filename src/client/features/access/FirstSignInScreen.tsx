@@ -3,7 +3,7 @@
 // enrolls the public key with the backend. Also renews an expired session.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TABLET_ROLES, type LoginResponse } from '../../../shared/protocol';
+import { TABLET_ROLES, type LoginResponse } from '@shared/protocol';
 import { refreshConfig } from '../../sync';
 import { ensureSigningKeyEnrolled } from '../../sync/signing-key-enrollment';
 import type { Storage } from '../../storage';
@@ -70,7 +70,9 @@ export function FirstSignInScreen({
 
   return (
     <section className="card narrow" aria-labelledby="first-sign-in-title">
-      <h1 id="first-sign-in-title">{mode === 'renew' ? t('auth.renewTitle') : pending ? t('access.passphraseTitle') : t('access.firstSignInTitle')}</h1>
+      <h1 id="first-sign-in-title">
+        {mode === 'renew' ? t('auth.renewTitle') : pending ? t('access.passphraseTitle') : t('access.firstSignInTitle')}
+      </h1>
       {pending ? (
         <SetPassphraseForm onChosen={choosePassphrase} />
       ) : (

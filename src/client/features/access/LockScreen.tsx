@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SlotSummary, Storage } from '../../storage';
-import { DEFAULT_MAX_UNLOCK_ATTEMPTS } from '../../../domain/unlock-policy';
+import { DEFAULT_MAX_UNLOCK_ATTEMPTS } from '@domain/unlock-policy';
 import { useStoredValue } from '../../app/useStoredValue';
 import { UnsyncedSummary } from './UnsyncedSummary';
 
@@ -27,8 +27,12 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
   const selected: SlotSummary | undefined = slots?.find((s) => s.userId === chosen) ?? (slots?.length === 1 ? slots[0] : undefined);
 
   useEffect(() => {
-    const timer = setInterval(() => { setNow(Date.now()); }, 1000);
-    return () => { clearInterval(timer); };
+    const timer = setInterval(() => {
+      setNow(Date.now());
+    }, 1000);
+    return () => {
+      clearInterval(timer);
+    };
   }, []);
 
   const retryAt = feedback && 'retryAt' in feedback ? feedback.retryAt : (selected?.nextAttemptAt ?? null);
@@ -88,7 +92,15 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
           {slots?.length === 1 && <p className="lock-person">{selected.displayName}</p>}
           <div className="field">
             <label htmlFor="passphrase">{t('access.passphrase')}</label>
-            <input id="passphrase" type="password" autoComplete="current-password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); }} />
+            <input
+              id="passphrase"
+              type="password"
+              autoComplete="current-password"
+              value={passphrase}
+              onChange={(e) => {
+                setPassphrase(e.target.value);
+              }}
+            />
           </div>
           {feedback?.kind === 'wrong' && (
             <p className="form-error" role="alert">
@@ -107,11 +119,18 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
           )}
           {waitSeconds > 0 && (
             <p className="form-error" role="status">
-              {t('access.throttled', { seconds: waitSeconds, time: new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' }).format(retryAt ?? now) })}
+              {t('access.throttled', {
+                seconds: waitSeconds,
+                time: new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' }).format(retryAt ?? now),
+              })}
             </p>
           )}
           <div className="actions">
-            <button type="submit" className="button button--primary button--large" disabled={busy || waitSeconds > 0 || passphrase.length === 0}>
+            <button
+              type="submit"
+              className="button button--primary button--large"
+              disabled={busy || waitSeconds > 0 || passphrase.length === 0}
+            >
               {busy ? t('access.working') : t('access.unlock')}
             </button>
           </div>

@@ -2,7 +2,7 @@
 // It never leaves the tablet; it derives the key that wraps the data key.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkNewPassphrase, MIN_PASSPHRASE_LENGTH, type PassphraseProblem } from '../../../domain/unlock-policy';
+import { checkNewPassphrase, MIN_PASSPHRASE_LENGTH, type PassphraseProblem } from '@domain/unlock-policy';
 
 export function SetPassphraseForm({ onChosen }: { onChosen: (passphrase: string) => Promise<void> }) {
   const { t } = useTranslation();
@@ -32,11 +32,27 @@ export function SetPassphraseForm({ onChosen }: { onChosen: (passphrase: string)
       <p className="hint">{t('access.passphraseHint', { min: MIN_PASSPHRASE_LENGTH })}</p>
       <div className="field">
         <label htmlFor="new-passphrase">{t('access.newPassphrase')}</label>
-        <input id="new-passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); }} />
+        <input
+          id="new-passphrase"
+          type="password"
+          autoComplete="new-password"
+          value={passphrase}
+          onChange={(e) => {
+            setPassphrase(e.target.value);
+          }}
+        />
       </div>
       <div className="field">
         <label htmlFor="repeat-passphrase">{t('access.repeatPassphrase')}</label>
-        <input id="repeat-passphrase" type="password" autoComplete="new-password" value={repeated} onChange={(e) => { setRepeated(e.target.value); }} />
+        <input
+          id="repeat-passphrase"
+          type="password"
+          autoComplete="new-password"
+          value={repeated}
+          onChange={(e) => {
+            setRepeated(e.target.value);
+          }}
+        />
       </div>
       {problem && (
         <p className="form-error" role="alert">

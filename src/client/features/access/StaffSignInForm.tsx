@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
-import { loginRequestSchema, type LoginRequest, type LoginResponse } from '../../../shared/protocol';
+import { loginRequestSchema, type LoginRequest, type LoginResponse } from '@shared/protocol';
 import { signIn } from '../../sync/backend-api';
 import { RequestError } from '../../http/request';
 import { useAppServices } from '../../app/AppContext';
@@ -45,7 +45,9 @@ export function StaffSignInForm({
     } catch (e) {
       const reason = e instanceof RequestError ? (e.reason === 'timeout' ? 'network' : e.reason) : 'other';
       if (reason === 'deviceRevoked') reportDeviceRevoked?.();
-      setError(reason === 'unauthorized' || reason === 'rateLimited' || reason === 'network' || reason === 'deviceRevoked' ? reason : 'other');
+      setError(
+        reason === 'unauthorized' || reason === 'rateLimited' || reason === 'network' || reason === 'deviceRevoked' ? reason : 'other',
+      );
     }
   });
 
@@ -53,12 +55,25 @@ export function StaffSignInForm({
     <form onSubmit={(e) => void onSubmit(e)} noValidate>
       <div className="field">
         <label htmlFor="username">{t('auth.username')}</label>
-        <input id="username" autoComplete="username" autoCapitalize="none" spellCheck={false} aria-invalid={errors.username ? true : undefined} {...register('username')} />
+        <input
+          id="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          aria-invalid={errors.username ? true : undefined}
+          {...register('username')}
+        />
         {errors.username && <p className="field__error">{t('auth.errors.required')}</p>}
       </div>
       <div className="field">
         <label htmlFor="password">{t('auth.password')}</label>
-        <input id="password" type="password" autoComplete="current-password" aria-invalid={errors.password ? true : undefined} {...register('password')} />
+        <input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={errors.password ? true : undefined}
+          {...register('password')}
+        />
         {errors.password && <p className="field__error">{t('auth.errors.required')}</p>}
       </div>
       {children}

@@ -25,7 +25,9 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
   if (summary.count === 0 && !pendingReviews) {
     return (
       <>
-        <p className="notice" data-testid="unsynced-summary">{t('access.nothingUnsynced')}</p>
+        <p className="notice" data-testid="unsynced-summary">
+          {t('access.nothingUnsynced')}
+        </p>
         {persisted}
       </>
     );
@@ -38,7 +40,10 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
       </>
     );
   }
-  const oldest = summary.oldestEnqueuedAt === null ? '' : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(summary.oldestEnqueuedAt));
+  const oldest =
+    summary.oldestEnqueuedAt === null
+      ? ''
+      : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(summary.oldestEnqueuedAt));
   return (
     <>
       <p className="notice notice--warning" data-testid="unsynced-summary">

@@ -4,10 +4,10 @@
 // support need and any override, signs of danger, suggested offers) — and
 // the content checksum the signature is bound to. Free text is shown as text.
 import { useTranslation } from 'react-i18next';
-import type { SyncRecord } from '../../../shared/records/sync-record';
-import type { ScreeningContent } from '../../../shared/records/screening';
+import type { SyncRecord } from '@shared/records/sync-record';
+import type { ScreeningContent } from '@shared/records/screening';
 import { DEFAULT_SCREENING, allQuestions, staffTextLanguage, textIn } from '../screening/definition';
-import type { Question } from '../../../domain/questionnaire';
+import type { Question } from '@domain/questionnaire';
 
 type Value = unknown;
 
@@ -16,7 +16,8 @@ function useFormat() {
   return (value: Value): string => {
     if (value === null || value === undefined) return '—';
     if (typeof value === 'boolean') return value ? t('detail.yes') : t('detail.no');
-    if (Array.isArray(value)) return value.length === 0 ? t('detail.none') : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
+    if (Array.isArray(value))
+      return value.length === 0 ? t('detail.none') : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
     if (typeof value === 'object') return JSON.stringify(value);
     return typeof value === 'string' ? value : JSON.stringify(value);
   };
@@ -37,7 +38,12 @@ function ScreeningDetail({ content }: { content: ScreeningContent }) {
   const language = staffTextLanguage(i18n.language);
   const definition = DEFAULT_SCREENING.ok ? DEFAULT_SCREENING.definition : undefined;
   // Labels only from the very definition the screening used; otherwise the question ids.
-  const questions = new Map((definition && definition.id === content.definitionId && definition.version === content.definitionVersion ? allQuestions(definition) : []).map((q) => [q.id, q]));
+  const questions = new Map(
+    (definition && definition.id === content.definitionId && definition.version === content.definitionVersion
+      ? allQuestions(definition)
+      : []
+    ).map((q) => [q.id, q]),
+  );
   return (
     <>
       <h3>{t('approval:detail.answers')}</h3>
@@ -75,7 +81,11 @@ function ScreeningDetail({ content }: { content: ScreeningContent }) {
         )}
         <div className="record-detail__row">
           <dt>{t('approval:detail.acuteDanger')}</dt>
-          <dd>{content.acuteDanger.length === 0 ? t('approval:detail.none') : content.acuteDanger.map((id) => (questions.get(id) ? textIn(questions.get(id)?.label ?? {}, language) : id)).join(', ')}</dd>
+          <dd>
+            {content.acuteDanger.length === 0
+              ? t('approval:detail.none')
+              : content.acuteDanger.map((id) => (questions.get(id) ? textIn(questions.get(id)?.label ?? {}, language) : id)).join(', ')}
+          </dd>
         </div>
         <div className="record-detail__row">
           <dt>{t('approval:detail.suggestedOffers')}</dt>
@@ -142,7 +152,10 @@ export function RecordDetail({ record, authorName }: { record: SyncRecord; autho
       </dl>
       {record.kind === 'screening' ? <ScreeningDetail content={record.content} /> : <GenericDetail content={record.content} />}
       <p className="hint">
-        {t('detail.fingerprint')}: <bdi dir="ltr" className="mono">{record.contentHash.slice(0, 16)}</bdi>
+        {t('detail.fingerprint')}:{' '}
+        <bdi dir="ltr" className="mono">
+          {record.contentHash.slice(0, 16)}
+        </bdi>
       </p>
     </section>
   );

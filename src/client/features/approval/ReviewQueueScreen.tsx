@@ -10,10 +10,17 @@ import { useAppServices } from '../../app/AppContext';
 import { personOf } from '../../storage';
 import { useStoredValue } from '../../app/useStoredValue';
 import { fetchReviewQueue, submitReviews } from '../../sync/backend-api';
-import { authorStatement, keyFingerprint, REVIEW_COMMENT_MAX_LENGTH, verifyStatement, type ReviewDecision, type ReviewQueueItem } from '../../../shared/four-eyes';
-import { syncRecordSchema, type SyncRecord } from '../../../shared/records/sync-record';
-import { contentHash } from '../../../shared/content-hash';
-import { subjectOf } from '../../../domain/four-eyes';
+import {
+  authorStatement,
+  keyFingerprint,
+  REVIEW_COMMENT_MAX_LENGTH,
+  verifyStatement,
+  type ReviewDecision,
+  type ReviewQueueItem,
+} from '@shared/four-eyes';
+import { syncRecordSchema, type SyncRecord } from '@shared/records/sync-record';
+import { contentHash } from '@shared/content-hash';
+import { subjectOf } from '@domain/four-eyes';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { RecordDetail } from './RecordDetail';
 import { statementFor, submissionFor } from './review-signing';
@@ -27,8 +34,13 @@ async function verifiedRecord(item: ReviewQueueItem): Promise<SyncRecord | null>
   const record = parsed.data;
   const signature = record.authorSignature;
   if (!signature || (await contentHash(record.content)) !== record.contentHash) return null;
-  if ((await keyFingerprint(item.author.publicKey)) !== signature.keyFingerprint || signature.signerId !== item.author.accountId) return null;
-  const ok = await verifyStatement(item.author.publicKey, authorStatement(subjectOf(record), signature.reviewId, signature.signerId, signature.keyFingerprint), signature.signature);
+  if ((await keyFingerprint(item.author.publicKey)) !== signature.keyFingerprint || signature.signerId !== item.author.accountId)
+    return null;
+  const ok = await verifyStatement(
+    item.author.publicKey,
+    authorStatement(subjectOf(record), signature.reviewId, signature.signerId, signature.keyFingerprint),
+    signature.signature,
+  );
   return ok ? record : null;
 }
 
@@ -65,7 +77,13 @@ function ReviewItem({ item, onDecided }: { item: ReviewQueueItem; onDecided: () 
       const slot = await storage.vault.slot(me.userId);
       if (!slot) return;
       const fingerprint = await keyFingerprint(slot.signingPublicKey);
-      const intent = { record, decision, comment: decision === 'sentBack' ? trimmed : null, reviewerId: me.userId, reviewerFingerprint: fingerprint };
+      const intent = {
+        record,
+        decision,
+        comment: decision === 'sentBack' ? trimmed : null,
+        reviewerId: me.userId,
+        reviewerFingerprint: fingerprint,
+      };
       const submission = submissionFor(intent, await storage.vault.signAsUnlockedUser(await statementFor(intent)), new Date());
       const personId = personOf(me.userId, config);
       const verdict = await storage.reviews.verifyRemote(submission, record, item.author.accountId, item.author, {
@@ -108,7 +126,15 @@ function ReviewItem({ item, onDecided }: { item: ReviewQueueItem; onDecided: () 
       <RecordDetail record={record} authorName={item.author.displayName} />
       <div className="field">
         <label htmlFor={`comment-${record.id}`}>{t('flow.comment')}</label>
-        <textarea id={`comment-${record.id}`} rows={3} maxLength={REVIEW_COMMENT_MAX_LENGTH} value={comment} onChange={(e) => { setComment(e.target.value); }} />
+        <textarea
+          id={`comment-${record.id}`}
+          rows={3}
+          maxLength={REVIEW_COMMENT_MAX_LENGTH}
+          value={comment}
+          onChange={(e) => {
+            setComment(e.target.value);
+          }}
+        />
         <p className="hint">{t('flow.commentHint')}</p>
         <PersonalDataHint text={comment} />
       </div>
@@ -182,12 +208,20 @@ export function ReviewQueueScreen({ onDone }: { onDone: () => void }) {
               <li key={id} className="record" data-record-id={id}>
                 <div className="record__main">
                   <span className="record__title">{t(`kinds.${kind as 'screening'}`)}</span>
-                  <span className="record__meta">{t('queue.by', { name: item.author.displayName, time: time.format(new Date(item.receivedAt)) })}</span>
+                  <span className="record__meta">
+                    {t('queue.by', { name: item.author.displayName, time: time.format(new Date(item.receivedAt)) })}
+                  </span>
                 </div>
                 {open === id ? (
                   <ReviewItem item={item} onDecided={() => undefined} />
                 ) : (
-                  <button type="button" className="button" onClick={() => { setOpen(id); }}>
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => {
+                      setOpen(id);
+                    }}
+                  >
                     {t('queue.review')}
                   </button>
                 )}

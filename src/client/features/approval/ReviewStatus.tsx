@@ -4,14 +4,22 @@
 import { useTranslation } from 'react-i18next';
 import type { StoredRecord } from '../../storage';
 
-export function ReviewStatus({ record, onSecondCheck }: { record: StoredRecord; onSecondCheck?: ((recordId: string) => void) | undefined }) {
+export function ReviewStatus({
+  record,
+  onSecondCheck,
+}: {
+  record: StoredRecord;
+  onSecondCheck?: ((recordId: string) => void) | undefined;
+}) {
   const { t } = useTranslation(['approval', 'common']);
   if (record.reviewState === 'notRequired') return null;
   const review = record.review;
   return (
     <div className="record__review" data-review-state={record.reviewState}>
       <span className={`badge badge--review-${record.reviewState}`}>{t(`state.${record.reviewState}`)}</span>
-      {review?.decision === 'approved' && record.reviewState === 'approved' && <span className="record__meta">{t('approvedBy', { name: review.reviewerName })}</span>}
+      {review?.decision === 'approved' && record.reviewState === 'approved' && (
+        <span className="record__meta">{t('approvedBy', { name: review.reviewerName })}</span>
+      )}
       {review?.decision === 'sentBack' && record.reviewState === 'sentBack' && (
         <p className="record__comment">
           {t('sentBackBy', { name: review.reviewerName })} <q>{review.comment}</q>
@@ -22,7 +30,13 @@ export function ReviewStatus({ record, onSecondCheck }: { record: StoredRecord; 
         <p className="record__rejection">{t('reviewRejected', { reason: t(`common:errorReason.${review.rejection.reason}`) })}</p>
       )}
       {record.reviewState === 'awaiting' && record.envelope !== null && onSecondCheck && (
-        <button type="button" className="button" onClick={() => { onSecondCheck(record.id); }}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            onSecondCheck(record.id);
+          }}
+        >
           {t('checkHere')}
         </button>
       )}

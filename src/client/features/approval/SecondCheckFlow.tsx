@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import type { StoredRecord } from '../../storage';
-import { keyFingerprint, REVIEW_COMMENT_MAX_LENGTH, type ReviewDecision } from '../../../shared/four-eyes';
+import { keyFingerprint, REVIEW_COMMENT_MAX_LENGTH, type ReviewDecision } from '@shared/four-eyes';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { RecordDetail } from './RecordDetail';
 import { statementFor, submissionFor } from './review-signing';
@@ -166,7 +166,9 @@ export function SecondCheckFlow({ recordId, onDone }: { recordId: string; onDone
                       value={person.userId}
                       checked={reviewerId === person.userId}
                       disabled={!person.enrolled}
-                      onChange={() => { setReviewerId(person.userId); }}
+                      onChange={() => {
+                        setReviewerId(person.userId);
+                      }}
                     />
                     <span>
                       {person.displayName} {!person.enrolled && t('flow.keyNotEnrolled')}
@@ -182,7 +184,9 @@ export function SecondCheckFlow({ recordId, onDone }: { recordId: string; onDone
                     type="password"
                     autoComplete="off"
                     value={passphrase}
-                    onChange={(e) => { setPassphrase(e.target.value); }}
+                    onChange={(e) => {
+                      setPassphrase(e.target.value);
+                    }}
                   />
                 </div>
               )}
@@ -194,7 +198,9 @@ export function SecondCheckFlow({ recordId, onDone }: { recordId: string; onDone
                   maxLength={REVIEW_COMMENT_MAX_LENGTH}
                   value={comment}
                   aria-describedby="review-comment-hint review-comment-check"
-                  onChange={(e) => { setComment(e.target.value); }}
+                  onChange={(e) => {
+                    setComment(e.target.value);
+                  }}
                 />
                 <p className="hint" id="review-comment-hint">
                   {t('flow.commentHint')}
@@ -210,10 +216,19 @@ export function SecondCheckFlow({ recordId, onDone }: { recordId: string; onDone
                 <button type="button" className="button button--large" onClick={onDone}>
                   {t('flow.cancel')}
                 </button>
-                <button type="button" className="button button--large" disabled={busy || !chosen || passphrase.length === 0} onClick={() => void decide('sentBack')}>
+                <button
+                  type="button"
+                  className="button button--large"
+                  disabled={busy || !chosen || passphrase.length === 0}
+                  onClick={() => void decide('sentBack')}
+                >
                   {t('flow.sendBack')}
                 </button>
-                <button type="submit" className="button button--primary button--large" disabled={busy || !chosen || passphrase.length === 0}>
+                <button
+                  type="submit"
+                  className="button button--primary button--large"
+                  disabled={busy || !chosen || passphrase.length === 0}
+                >
                   {t('flow.approve')}
                 </button>
               </div>

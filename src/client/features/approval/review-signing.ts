@@ -1,8 +1,8 @@
 // Builds the second person's statement and the submission exactly as the
 // server will check them (src/shared/four-eyes.ts, src/domain/four-eyes.ts).
-import { reviewerStatement, type ReviewDecision, type ReviewSubmission } from '../../../shared/four-eyes';
-import type { SyncRecord } from '../../../shared/records/sync-record';
-import { subjectOf } from '../../../domain/four-eyes';
+import { reviewerStatement, type ReviewDecision, type ReviewSubmission } from '@shared/four-eyes';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { subjectOf } from '@domain/four-eyes';
 
 export interface ReviewIntent {
   record: SyncRecord;

@@ -3,7 +3,7 @@
 // the card's QR code where the browser can read QR codes.
 import { useCallback, useId, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { parseCaseNumber, type CaseNumberProblem } from '../../../domain/case-number';
+import { parseCaseNumber, type CaseNumberProblem } from '@domain/case-number';
 import { useQrScanner } from './useQrScanner';
 
 type Message = CaseNumberProblem | 'scanNotCaseNumber' | 'cameraUnavailable' | 'scanUnsupported';
@@ -32,7 +32,13 @@ export function CaseNumberInput({ onFound, label }: CaseNumberInputProps) {
     [onFound],
   );
 
-  const { videoRef, state: scanState, start: startScan, stop: stopScan, supported: canScan } = useQrScanner(
+  const {
+    videoRef,
+    state: scanState,
+    start: startScan,
+    stop: stopScan,
+    supported: canScan,
+  } = useQrScanner(
     useCallback(
       (raw: string) => {
         const parsed = parseCaseNumber(raw);
@@ -112,11 +118,7 @@ export function CaseNumberInput({ onFound, label }: CaseNumberInputProps) {
         </p>
         <div id={`${id}-message`} role="status">
           {shownProblem !== null && <p className="field__error">{t(`lookup.errors.${shownProblem}`)}</p>}
-          {found !== null && shownProblem === null && (
-            <p className="case-lookup__found">
-              {t('lookup.found', { caseNumber: found })}
-            </p>
-          )}
+          {found !== null && shownProblem === null && <p className="case-lookup__found">{t('lookup.found', { caseNumber: found })}</p>}
         </div>
       </div>
       {canScan && (

@@ -4,12 +4,19 @@
 // card) or an anonymous refusal count — nothing else is stored.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../shared/consent-texts';
-import { CONSENT_SETTINGS, type ConsentScope, type ConsentSetting } from '../../../shared/records/consent';
-import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, SPOKEN_LANGUAGES, isFamilyLanguage, type FamilyLanguage, type SpokenLanguage } from '../../../shared/languages';
-import { generateCaseNumber } from '../../../domain/case-number';
-import { localIsoDate } from '../../../domain/dates';
-import { newConsentRecord, newConsentRefusalRecord } from '../../../domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
+import { CONSENT_SETTINGS, type ConsentScope, type ConsentSetting } from '@shared/records/consent';
+import {
+  FAMILY_LANGUAGES,
+  LANGUAGE_AUTONYMS,
+  SPOKEN_LANGUAGES,
+  isFamilyLanguage,
+  type FamilyLanguage,
+  type SpokenLanguage,
+} from '@shared/languages';
+import { generateCaseNumber } from '@domain/case-number';
+import { localIsoDate } from '@domain/dates';
+import { newConsentRecord, newConsentRefusalRecord } from '@domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { FamilyCard } from '../family-card/FamilyCard';
@@ -17,11 +24,7 @@ import { FamilyConsentScreen } from './FamilyConsentScreen';
 import { OutcomeCard } from './OutcomeCard';
 import { DistrictField, withDistrict } from '../district/DistrictField';
 
-type Step =
-  | { kind: 'setup' }
-  | { kind: 'family' }
-  | { kind: 'agreed'; caseNumber: string; issuedOn: string }
-  | { kind: 'refused' };
+type Step = { kind: 'setup' } | { kind: 'family' } | { kind: 'agreed'; caseNumber: string; issuedOn: string } | { kind: 'refused' };
 
 /** Workflows that continue right after consent, with the new case number. */
 export type ContinueWith = (caseNumber: string, setting: ConsentSetting) => void;
@@ -71,7 +74,9 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
   const refuse = async (): Promise<void> => {
     setFailed(false);
     try {
-      await storage.records.saveRecord(await newConsentRefusalRecord({ setting, date: localIsoDate(new Date()), ...withDistrict(district) }, await context()));
+      await storage.records.saveRecord(
+        await newConsentRefusalRecord({ setting, date: localIsoDate(new Date()), ...withDistrict(district) }, await context()),
+      );
       sync.trigger();
       setStep({ kind: 'refused' });
     } catch {
@@ -95,10 +100,21 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
   if (step.kind === 'agreed') {
     return (
       <OutcomeCard title={t('consent.agreedTitle')} text={t('consent.agreedText')} onDone={onDone}>
-        <FamilyCard caseNumber={step.caseNumber} issuedOn={step.issuedOn} language={language} municipalityContact={config?.municipality.name ?? ''} />
+        <FamilyCard
+          caseNumber={step.caseNumber}
+          issuedOn={step.issuedOn}
+          language={language}
+          municipalityContact={config?.municipality.name ?? ''}
+        />
         {onContinue && CONTINUES.has(setting) && (
           <div className="actions">
-            <button type="button" className="button button--primary button--large" onClick={() => { onContinue(step.caseNumber, setting); }}>
+            <button
+              type="button"
+              className="button button--primary button--large"
+              onClick={() => {
+                onContinue(step.caseNumber, setting);
+              }}
+            >
               {t(`consent.continueWith.${setting as 'welcomeVisit' | 'screening'}`)}
             </button>
           </div>
@@ -138,7 +154,14 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
         <div className="choices">
           {CONSENT_SETTINGS.map((value) => (
             <label key={value} className="choice">
-              <input type="radio" name="consent-setting" checked={setting === value} onChange={() => { setSetting(value); }} />
+              <input
+                type="radio"
+                name="consent-setting"
+                checked={setting === value}
+                onChange={() => {
+                  setSetting(value);
+                }}
+              />
               <span>{t(`consent.settings.${value}`)}</span>
             </label>
           ))}
@@ -147,13 +170,25 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
       <DistrictField value={district} onChange={setDistrict} />
       <div className="field-row">
         <label className="choice choice--single">
-          <input type="checkbox" checked={mediatorPresent} onChange={(e) => { setMediatorPresent(e.target.checked); }} />
+          <input
+            type="checkbox"
+            checked={mediatorPresent}
+            onChange={(e) => {
+              setMediatorPresent(e.target.checked);
+            }}
+          />
           <span>{t('consent.mediatorPresent')}</span>
         </label>
         {mediatorPresent && (
           <div className="field">
             <label htmlFor="mediator-language">{t('consent.mediatorLanguage')}</label>
-            <select id="mediator-language" value={mediatorLanguage} onChange={(e) => { setMediatorLanguage(e.target.value as SpokenLanguage); }}>
+            <select
+              id="mediator-language"
+              value={mediatorLanguage}
+              onChange={(e) => {
+                setMediatorLanguage(e.target.value as SpokenLanguage);
+              }}
+            >
               {SPOKEN_LANGUAGES.map((lang) => (
                 <option key={lang} value={lang}>
                   {lang === 'other' ? t('consent.otherLanguage') : LANGUAGE_AUTONYMS[lang]}
@@ -164,7 +199,13 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
         )}
       </div>
       <div className="actions">
-        <button type="button" className="button button--primary button--large" onClick={() => { setStep({ kind: 'family' }); }}>
+        <button
+          type="button"
+          className="button button--primary button--large"
+          onClick={() => {
+            setStep({ kind: 'family' });
+          }}
+        >
           {t('consent.handOver')}
         </button>
         <button type="button" className="button button--large" onClick={onDone}>

@@ -2,9 +2,9 @@
 // large and plain (right-to-left for Arabic and Persian), the scopes to choose,
 // and two clear answers. Refusing is one tap.
 import { useState } from 'react';
-import { CONSENT_TEXTS } from '../../../shared/consent-texts';
-import { CONSENT_SCOPES, type ConsentScope } from '../../../shared/records/consent';
-import { textDirection, type FamilyLanguage } from '../../../shared/languages';
+import { CONSENT_TEXTS } from '@shared/consent-texts';
+import { CONSENT_SCOPES, type ConsentScope } from '@shared/records/consent';
+import { textDirection, type FamilyLanguage } from '@shared/languages';
 
 export function FamilyConsentScreen({
   language,
@@ -20,7 +20,13 @@ export function FamilyConsentScreen({
   const [nudge, setNudge] = useState(false);
 
   return (
-    <section className="card family-consent" lang={language} dir={textDirection(language)} aria-labelledby="family-consent-title" data-testid="family-consent">
+    <section
+      className="card family-consent"
+      lang={language}
+      dir={textDirection(language)}
+      aria-labelledby="family-consent-title"
+      data-testid="family-consent"
+    >
       <h1 id="family-consent-title">{text.title}</h1>
       {text.intro.map((paragraph) => (
         <p key={paragraph}>{paragraph}</p>

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StoredRecord } from '../../storage';
-import { LANGUAGE_AUTONYMS } from '../../../shared/languages';
+import { LANGUAGE_AUTONYMS } from '@shared/languages';
 import { useAppServices } from '../../app/AppContext';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 import { ReferralSources } from '../referral/ReferralSources';
@@ -29,7 +29,9 @@ export function FindCaseScreen({
       <h1 id="find-case-title">{t('consent.findTitle')}</h1>
       <CaseNumberInput
         onFound={(caseNumber) => {
-          void storage.records.recordsForCase(caseNumber).then((records) => { setFound({ caseNumber, records }); });
+          void storage.records.recordsForCase(caseNumber).then((records) => {
+            setFound({ caseNumber, records });
+          });
         }}
       />
       {found && (

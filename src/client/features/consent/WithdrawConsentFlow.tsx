@@ -4,14 +4,15 @@
 // leaving only a content-free tombstone. The family gets a printable confirmation.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONSENT_TEXTS } from '../../../shared/consent-texts';
-import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, isFamilyLanguage, textDirection, type FamilyLanguage } from '../../../shared/languages';
-import { localIsoDate } from '../../../domain/dates';
-import { newConsentWithdrawalRecord } from '../../../domain/record-envelope';
+import { CONSENT_TEXTS } from '@shared/consent-texts';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, isFamilyLanguage, textDirection, type FamilyLanguage } from '@shared/languages';
+import { localIsoDate } from '@domain/dates';
+import { newConsentWithdrawalRecord } from '@domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
 
-type Step = { kind: 'find' } | { kind: 'confirm'; caseNumber: string } | { kind: 'done'; caseNumber: string; date: string; deleted: number };
+type Step =
+  { kind: 'find' } | { kind: 'confirm'; caseNumber: string } | { kind: 'done'; caseNumber: string; date: string; deleted: number };
 
 export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
@@ -26,7 +27,10 @@ export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
       const consent = await storage.records.consentFor(caseNumber);
       if (consent) setLanguage(consent.language);
       const now = new Date();
-      const record = await newConsentWithdrawalRecord({ withdrawnAt: now.toISOString() }, caseNumber, { deviceId: await storage.device.deviceId(), now });
+      const record = await newConsentWithdrawalRecord({ withdrawnAt: now.toISOString() }, caseNumber, {
+        deviceId: await storage.device.deviceId(),
+        now,
+      });
       const deleted = await storage.records.withdrawCase(record, now);
       sync.trigger();
       setStep({ kind: 'done', caseNumber, date: localIsoDate(now), deleted });
@@ -42,7 +46,12 @@ export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
         <p className="notice" role="status">
           {t('consent.withdrawnStaff', { count: step.deleted })}
         </p>
-        <div className="printable withdrawal-confirmation" lang={language} dir={textDirection(language)} data-testid="withdrawal-confirmation">
+        <div
+          className="printable withdrawal-confirmation"
+          lang={language}
+          dir={textDirection(language)}
+          data-testid="withdrawal-confirmation"
+        >
           <h1 id="withdrawn-title">{text.title}</h1>
           <p>{text.text}</p>
           <dl>
@@ -60,7 +69,13 @@ export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
         </div>
         <div className="field">
           <label htmlFor="confirmation-language">{t('consent.familyLanguage')}</label>
-          <select id="confirmation-language" value={language} onChange={(e) => { if (isFamilyLanguage(e.target.value)) setLanguage(e.target.value); }}>
+          <select
+            id="confirmation-language"
+            value={language}
+            onChange={(e) => {
+              if (isFamilyLanguage(e.target.value)) setLanguage(e.target.value);
+            }}
+          >
             {FAMILY_LANGUAGES.map((lang) => (
               <option key={lang} value={lang} lang={lang}>
                 {LANGUAGE_AUTONYMS[lang]}
@@ -69,7 +84,13 @@ export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
           </select>
         </div>
         <div className="actions">
-          <button type="button" className="button button--large" onClick={() => { window.print(); }}>
+          <button
+            type="button"
+            className="button button--large"
+            onClick={() => {
+              window.print();
+            }}
+          >
             {t('consent.print')}
           </button>
           <button type="button" className="button button--primary button--large" onClick={onDone}>
@@ -85,17 +106,30 @@ export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
       <h1 id="withdraw-title">{t('consent.withdrawTitle')}</h1>
       <p className="hint">{t('consent.withdrawIntro')}</p>
       {step.kind === 'find' ? (
-        <CaseNumberInput onFound={(caseNumber) => { setStep({ kind: 'confirm', caseNumber }); }} />
+        <CaseNumberInput
+          onFound={(caseNumber) => {
+            setStep({ kind: 'confirm', caseNumber });
+          }}
+        />
       ) : (
         <div className="banner banner--warning" role="alertdialog" aria-labelledby="withdraw-confirm">
           <p id="withdraw-confirm">
-            {t('consent.withdrawConfirm')} <bdi dir="ltr" className="case-number-text">{step.caseNumber}</bdi>
+            {t('consent.withdrawConfirm')}{' '}
+            <bdi dir="ltr" className="case-number-text">
+              {step.caseNumber}
+            </bdi>
           </p>
           <div className="banner__actions">
             <button type="button" className="button button--danger button--large" onClick={() => void withdraw(step.caseNumber)}>
               {t('consent.withdrawNow')}
             </button>
-            <button type="button" className="button button--large" onClick={() => { setStep({ kind: 'find' }); }}>
+            <button
+              type="button"
+              className="button button--large"
+              onClick={() => {
+                setStep({ kind: 'find' });
+              }}
+            >
               {t('app.back')}
             </button>
           </div>

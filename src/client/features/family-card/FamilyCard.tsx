@@ -4,7 +4,7 @@
 // Print CSS (styles.css, "family card") prints only this card, black on white.
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { caseNumberParts } from '../../../domain/case-number';
+import { caseNumberParts } from '@domain/case-number';
 import { QrCodeSvg } from './QrCodeSvg';
 import { useFamilyTexts } from './useFamilyTexts';
 

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { RTL_LANGUAGES } from '../../../shared/languages';
+import { RTL_LANGUAGES } from '@shared/languages';
 
 const loaders = import.meta.glob<{ default: Record<string, unknown> }>('../../../../locales/*/family.json');
 

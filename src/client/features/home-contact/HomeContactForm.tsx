@@ -11,9 +11,9 @@ import {
   TIME_SLOTS,
   homeContactContentSchema,
   type HomeContactContent,
-} from '../../../shared/records/home-contact';
-import { SPOKEN_LANGUAGES } from '../../../shared/languages';
-import { homeContactDefaults } from '../../../domain/home-contact';
+} from '@shared/records/home-contact';
+import { SPOKEN_LANGUAGES } from '@shared/languages';
+import { homeContactDefaults } from '@domain/home-contact';
 import { ChoiceChips } from '../../forms/ChoiceChips';
 import { chipOptions } from '../../forms/chip-options';
 import { SiteChips } from '../../forms/SiteChips';

@@ -1,6 +1,6 @@
 // One line about a HOME contact for the record list.
 import { useTranslation } from 'react-i18next';
-import type { HomeContactContent } from '../../../shared/records/home-contact';
+import type { HomeContactContent } from '@shared/records/home-contact';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 

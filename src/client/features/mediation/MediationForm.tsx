@@ -13,9 +13,9 @@ import {
   MEDIATION_WITH,
   mediationContentSchema,
   type MediationContent,
-} from '../../../shared/records/mediation';
-import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
-import { localIsoDate } from '../../../domain/dates';
+} from '@shared/records/mediation';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '@shared/languages';
+import { localIsoDate } from '@domain/dates';
 import { ChoiceChips } from '../../forms/ChoiceChips';
 import { chipOptions } from '../../forms/chip-options';
 import { SiteChips } from '../../forms/SiteChips';
@@ -83,7 +83,13 @@ export function MediationForm(props: WorkflowFormProps<'mediation'>) {
       titleId="mediation-title"
       onSubmit={(event) => void onSubmit(event)}
       district={{ value: district.value, onChange: district.onChange }}
-      note={{ id: 'mediation-note', maxLength: MEDIATION_NOTE_MAX_LENGTH, field: register('note'), text: note, error: errorText(errors.note) }}
+      note={{
+        id: 'mediation-note',
+        maxLength: MEDIATION_NOTE_MAX_LENGTH,
+        field: register('note'),
+        text: note,
+        error: errorText(errors.note),
+      }}
     >
       <SiteChips legend={t('fields.site')} sites={sites} field={register('site')} error={errorText(errors.site)} noSites={t('noSites')} />
 

@@ -2,8 +2,8 @@
 // and the languages, each in its own name and marked with its language.
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MediationContent } from '../../../shared/records/mediation';
-import { LANGUAGE_AUTONYMS, isFamilyLanguage, textDirection } from '../../../shared/languages';
+import type { MediationContent } from '@shared/records/mediation';
+import { LANGUAGE_AUTONYMS, isFamilyLanguage, textDirection } from '@shared/languages';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 

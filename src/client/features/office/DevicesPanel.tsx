@@ -2,7 +2,7 @@
 // (a lost or stolen tablet wipes its data at its next contact with the server).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Device, Organisation } from '../../../shared/staff-api';
+import type { Device, Organisation } from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { ConfirmBox } from './ConfirmBox';
@@ -27,8 +27,7 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [revokedLabel, setRevokedLabel] = useState<string | null>(null);
 
-  const formatDate = (iso: string): string =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
+  const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
 
   const revoke = async (device: Device): Promise<void> => {
     setBusy(true);

@@ -4,7 +4,7 @@
 import './office.css';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LoginResponse } from '../../../shared/protocol';
+import type { LoginResponse } from '@shared/protocol';
 import { connectOffice, type OfficeConnection } from './office-api';
 import { OfficeSignIn } from './OfficeSignIn';
 import { OfficeWorkspace } from './OfficeWorkspace';

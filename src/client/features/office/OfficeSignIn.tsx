@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
-import { loginRequestSchema, type LoginRequest, type LoginResponse } from '../../../shared/protocol';
+import { loginRequestSchema, type LoginRequest, type LoginResponse } from '@shared/protocol';
 import { signInToOffice } from './office-api';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';

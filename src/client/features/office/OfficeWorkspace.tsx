@@ -3,7 +3,7 @@
 // clear "nothing here for you". The server checks every route again.
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../../shared/protocol';
+import type { Role } from '@shared/protocol';
 import type { OfficeConnection } from './office-api';
 import { DevicesPanel } from './DevicesPanel';
 import { OrganisationsPanel } from './OrganisationsPanel';
@@ -18,15 +18,7 @@ import { PartnerReferralsPanel } from '../referral/PartnerReferralsPanel';
 const ReportsPanel = lazy(() => import('../reports/ReportsPanel').then((m) => ({ default: m.ReportsPanel })));
 
 export type OfficeSection =
-  | 'organisations'
-  | 'staff'
-  | 'tablets'
-  | 'settings'
-  | 'questionnaire'
-  | 'offers'
-  | 'followUp'
-  | 'reports'
-  | 'partnerReferrals';
+  'organisations' | 'staff' | 'tablets' | 'settings' | 'questionnaire' | 'offers' | 'followUp' | 'reports' | 'partnerReferrals';
 
 export function officeSections(roles: readonly Role[]): OfficeSection[] {
   const sections: OfficeSection[] = [];

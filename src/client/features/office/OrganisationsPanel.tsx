@@ -5,7 +5,7 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { ORGANISATION_KINDS, createOrganisationRequestSchema, type CreateOrganisationRequest } from '../../../shared/staff-api';
+import { ORGANISATION_KINDS, createOrganisationRequestSchema, type CreateOrganisationRequest } from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
@@ -94,7 +94,11 @@ export function OrganisationsPanel({ api }: { api: OfficeConnection }) {
           >
             {(control) => <input {...control} autoComplete="off" {...register('name')} />}
           </OfficeField>
-          <OfficeField id="office-organisation-kind" label={t('organisations.create.kind')} error={errors.kind && t('fieldErrors.invalidChoice')}>
+          <OfficeField
+            id="office-organisation-kind"
+            label={t('organisations.create.kind')}
+            error={errors.kind && t('fieldErrors.invalidChoice')}
+          >
             {(control) => (
               <select {...control} {...register('kind')}>
                 <option value="">{t('choose')}</option>

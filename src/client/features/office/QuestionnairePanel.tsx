@@ -7,13 +7,13 @@
 // sync. A definition holds questions and scoring only, never case data.
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import defaultScreening from '../../../domain/default-screening.json';
+import defaultScreening from '@domain/default-screening.json';
 import {
   MAX_QUESTIONNAIRE_BYTES,
   activeQuestionnaireResponseSchema,
   questionnaireSummarySchema,
   type QuestionnaireSummary,
-} from '../../../shared/questionnaire-api';
+} from '@shared/questionnaire-api';
 import type { OfficeConnection } from './office-api';
 import { RequestError } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';

@@ -1,7 +1,7 @@
 // The role checkboxes of a staff account, as the create and the edit form show them.
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { ROLES } from '../../../shared/protocol';
+import { ROLES } from '@shared/protocol';
 
 export function RolesFieldset({
   registration,

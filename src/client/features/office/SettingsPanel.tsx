@@ -6,7 +6,7 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { CHECKABLE_KINDS, municipalitySettingsSchema, type MunicipalitySettings } from '../../../shared/staff-api';
+import { CHECKABLE_KINDS, municipalitySettingsSchema, type MunicipalitySettings } from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
@@ -95,7 +95,13 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
   return (
     <form className="office-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="office-settings-title">
       {NUMBER_FIELDS.map((name) => (
-        <OfficeField key={name} id={`office-settings-${name}`} label={t(`settings.${name}`)} hint={t(`settings.${name}Hint`)} error={errors[name] && t(fieldErrorKey(errors[name].message))}>
+        <OfficeField
+          key={name}
+          id={`office-settings-${name}`}
+          label={t(`settings.${name}`)}
+          hint={t(`settings.${name}Hint`)}
+          error={errors[name] && t(fieldErrorKey(errors[name].message))}
+        >
           {(control) => <input {...control} type="number" inputMode="numeric" {...register(name, { valueAsNumber: true })} />}
         </OfficeField>
       ))}
@@ -115,8 +121,22 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
         <input type="checkbox" {...register('fourEyesForReferrals')} />
         <span>{t('settings.fourEyesForReferrals')}</span>
       </label>
-      <OfficeField id="office-settings-welcome-items" label={t('settings.welcomeItems')} hint={t('settings.welcomeItemsHint')} error={itemsError ? t('settings.welcomeItemsTooMany') : undefined}>
-        {(control) => <textarea {...control} rows={5} value={itemsText} onChange={(e) => { setItemsText(e.target.value); }} />}
+      <OfficeField
+        id="office-settings-welcome-items"
+        label={t('settings.welcomeItems')}
+        hint={t('settings.welcomeItemsHint')}
+        error={itemsError ? t('settings.welcomeItemsTooMany') : undefined}
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            rows={5}
+            value={itemsText}
+            onChange={(e) => {
+              setItemsText(e.target.value);
+            }}
+          />
+        )}
       </OfficeField>
       <FormFailure failure={failure} />
       {saved && (

@@ -11,7 +11,7 @@ import {
   type CreateStaffRequest,
   type Organisation,
   type StaffAccount,
-} from '../../../shared/staff-api';
+} from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';

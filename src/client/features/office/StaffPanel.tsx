@@ -2,7 +2,7 @@
 // deactivate (which revokes sessions and signing keys everywhere) and reactivate.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Organisation, StaffAccount } from '../../../shared/staff-api';
+import type { Organisation, StaffAccount } from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { ConfirmBox } from './ConfirmBox';

@@ -6,7 +6,7 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { updateStaffRequestSchema, type StaffAccount, type UpdateStaffRequest } from '../../../shared/staff-api';
+import { updateStaffRequestSchema, type StaffAccount, type UpdateStaffRequest } from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
@@ -55,19 +55,31 @@ export function StaffRolesForm({
   });
 
   return (
-    <form className="office-form office-form--inset" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="office-staff-roles-title">
+    <form
+      className="office-form office-form--inset"
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+      aria-labelledby="office-staff-roles-title"
+    >
       <h3 id="office-staff-roles-title" ref={heading} tabIndex={-1}>
         {t('staff.edit.title', { name: account.displayName })}
       </h3>
       <RolesFieldset registration={register('roles')} error={errors.roles && t(fieldErrorKey(errors.roles.message))} />
-      <OfficeField id="office-staff-person" label={t('staff.edit.personId')} hint={t('staff.edit.personIdHint')} error={errors.personId && t(fieldErrorKey(errors.personId.message))}>
+      <OfficeField
+        id="office-staff-person"
+        label={t('staff.edit.personId')}
+        hint={t('staff.edit.personIdHint')}
+        error={errors.personId && t(fieldErrorKey(errors.personId.message))}
+      >
         {(control) => (
           <input
             {...control}
             type="text"
             autoComplete="off"
             spellCheck={false}
-            {...register('personId', { setValueAs: (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null) })}
+            {...register('personId', {
+              setValueAs: (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null),
+            })}
           />
         )}
       </OfficeField>

@@ -4,7 +4,7 @@
 // holds the connection) and every response is checked against the shared
 // contract before it is shown.
 import { z } from 'zod';
-import { loginResponseSchema, type LoginResponse, type SessionUser } from '../../../shared/protocol';
+import { loginResponseSchema, type LoginResponse, type SessionUser } from '@shared/protocol';
 import {
   deviceListSchema,
   deviceSchema,
@@ -20,8 +20,8 @@ import {
   type UpdateStaffRequest,
   municipalitySettingsSchema,
   type MunicipalitySettings,
-} from '../../../shared/staff-api';
-import { reportSchema, type Report, type ReportQuery } from '../../../shared/reports';
+} from '@shared/staff-api';
+import { reportSchema, type Report, type ReportQuery } from '@shared/reports';
 import { RequestError, request, requestText, type HttpMethod } from '../../http/request';
 
 /** One authorised call: a JSON answer checked against `answer`, or (`answer: 'text'`) a text download. */
@@ -153,7 +153,11 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
     },
     async revokeDevice(deviceId) {
       // The answer is either empty (204) or the revoked device.
-      await authorised(`/api/devices/${encodeURIComponent(deviceId)}/revoke`, { method: 'POST', body: {}, answer: deviceSchema.optional() });
+      await authorised(`/api/devices/${encodeURIComponent(deviceId)}/revoke`, {
+        method: 'POST',
+        body: {},
+        answer: deviceSchema.optional(),
+      });
     },
     async settings() {
       return authorised('/api/admin/settings', { method: 'GET', answer: municipalitySettingsSchema });
@@ -165,7 +169,10 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
       return authorised(reportPath(login.user.municipalityId, 'indicators', query), { method: 'GET', answer: reportSchema });
     },
     async sachberichtCsv(query) {
-      return authorised(reportPath(login.user.municipalityId, 'sachbericht', { ...query, format: 'csv' }), { method: 'GET', answer: 'text' });
+      return authorised(reportPath(login.user.municipalityId, 'sachbericht', { ...query, format: 'csv' }), {
+        method: 'GET',
+        answer: 'text',
+      });
     },
     async signOut() {
       if (expired) return;

@@ -2,10 +2,7 @@
 // changes. Nothing is cached: leaving the panel drops the data.
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-export type OfficeData<T> =
-  | { state: 'loading' }
-  | { state: 'loaded'; value: T }
-  | { state: 'failed'; error: unknown };
+export type OfficeData<T> = { state: 'loading' } | { state: 'loaded'; value: T } | { state: 'failed'; error: unknown };
 
 export function useOfficeData<T>(load: () => Promise<T>): { data: OfficeData<T>; reload: () => void } {
   const [data, setData] = useState<OfficeData<T>>({ state: 'loading' });

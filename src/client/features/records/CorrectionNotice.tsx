@@ -2,12 +2,18 @@
 // is being corrected, that saving sends a new revision, and why a correction
 // could not be saved (the draft stays).
 import { useTranslation } from 'react-i18next';
-import type { CorrectionRefusal } from '../../../domain/corrections';
-import type { SyncRecord } from '../../../shared/records/sync-record';
+import type { CorrectionRefusal } from '@domain/corrections';
+import type { SyncRecord } from '@shared/records/sync-record';
 
 export type CorrectionProblem = CorrectionRefusal | 'consentMissing' | 'caseWithdrawn';
 
-export function CorrectionNotice({ record, problem }: { record: Pick<SyncRecord, 'revision' | 'caseNumber'>; problem: CorrectionProblem | null }) {
+export function CorrectionNotice({
+  record,
+  problem,
+}: {
+  record: Pick<SyncRecord, 'revision' | 'caseNumber'>;
+  problem: CorrectionProblem | null;
+}) {
   const { t } = useTranslation('records');
   return (
     <>

@@ -7,7 +7,7 @@
 // then its actions (RecordActions; more actions go next to "Correct").
 import { useTranslation } from 'react-i18next';
 import type { StoredRecord } from '../../storage';
-import type { SyncRecord } from '../../../shared/records/sync-record';
+import type { SyncRecord } from '@shared/records/sync-record';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useWorkNavigation } from '../../app/WorkNavigation';
@@ -90,7 +90,13 @@ function RecordItem({
 }) {
   const { t } = useTranslation();
   return (
-    <li className={`record record--${row.syncState}`} data-record-id={row.id} data-record-kind={row.kind} data-sync-state={row.syncState} data-revision={row.revision}>
+    <li
+      className={`record record--${row.syncState}`}
+      data-record-id={row.id}
+      data-record-kind={row.kind}
+      data-sync-state={row.syncState}
+      data-revision={row.revision}
+    >
       <div className="record__main">
         {row.envelope ? <Summary envelope={row.envelope} /> : <span className="record__title">{t('record.contentRemoved')}</span>}
         <span className="record__meta">

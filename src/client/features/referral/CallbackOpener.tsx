@@ -7,10 +7,10 @@
 // belongs to the referral it opened.
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { HandoverBoxError, openHandover, unwrapHandoverKey } from '../../../shared/crypto/handover-box';
-import { handoverPayloadSchema } from '../../../shared/handover-api';
-import { referralIdFor } from '../../../shared/referral-id';
-import type { PartnerReferral } from '../../../shared/referral-api';
+import { HandoverBoxError, openHandover, unwrapHandoverKey } from '@shared/crypto/handover-box';
+import { handoverPayloadSchema } from '@shared/handover-api';
+import { referralIdFor } from '@shared/referral-id';
+import type { PartnerReferral } from '@shared/referral-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
 import { callbackRefusal, type ReferralOfficeApi } from './referral-office-api';

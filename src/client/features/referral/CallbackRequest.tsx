@@ -6,9 +6,9 @@
 // partner has no handover key cannot take a call-back; the section says so.
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { sealHandover } from '../../../shared/crypto/handover-box';
-import { callbackPhoneSchema, handoverPayloadSchema, type CallbackKeys, type WarmHandover } from '../../../shared/handover-api';
-import type { Offer } from '../../../shared/offers';
+import { sealHandover } from '@shared/crypto/handover-box';
+import { callbackPhoneSchema, handoverPayloadSchema, type CallbackKeys, type WarmHandover } from '@shared/handover-api';
+import type { Offer } from '@shared/offers';
 
 export interface CallbackChoice {
   offerId: string;

@@ -4,8 +4,8 @@
 // the wrapped blob.
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { createHandoverKey } from '../../../shared/crypto/handover-box';
-import { uuidv7 } from '../../../shared/ids';
+import { createHandoverKey } from '@shared/crypto/handover-box';
+import { uuidv7 } from '@shared/ids';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
 import { handoverKeyRefusal, type ReferralOfficeApi } from './referral-office-api';
@@ -75,7 +75,14 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate }:
         {created && <p className="notice">{t('partner.handoverKey.created')}</p>}
       </div>
       {keyInfo !== null && !editing ? (
-        <button type="button" className="button" onClick={() => { setEditing(true); setCreated(false); }}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setEditing(true);
+            setCreated(false);
+          }}
+        >
           {t('partner.handoverKey.replace')}
         </button>
       ) : (

@@ -4,9 +4,9 @@
 // their next sync.
 import { useMemo, useRef, useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES } from '../../../shared/offers';
-import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '../../../shared/languages';
-import { managedOfferSchema, type ManagedOffer } from '../../../shared/referral-api';
+import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES } from '@shared/offers';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '@shared/languages';
+import { managedOfferSchema, type ManagedOffer } from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
 import { RequestError, type RequestIssue } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
@@ -166,7 +166,13 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
       <h2 id="offer-catalog-title">{t('catalog.title')}</h2>
       <p className="hint">{t('catalog.intro')}</p>
       <div className="actions">
-        <button type="button" className="button button--primary" onClick={() => { startEdit(null); }}>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => {
+            startEdit(null);
+          }}
+        >
           {t('catalog.add')}
         </button>
         <button type="button" className="button" disabled={busy} onClick={() => void exportCsv()}>
@@ -233,7 +239,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                 spellCheck={false}
                 value={draft.id}
                 aria-invalid={fieldError('id') ? true : undefined}
-                onChange={(event) => { setDraft({ ...draft, id: event.target.value }); }}
+                onChange={(event) => {
+                  setDraft({ ...draft, id: event.target.value });
+                }}
               />
               <p className="hint">{t('catalog.idHint')}</p>
               {fieldError('id') && <p className="field__error">{fieldError('id')}</p>}
@@ -247,7 +255,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                 autoComplete="off"
                 value={draft[name]}
                 aria-invalid={fieldError(name) ? true : undefined}
-                onChange={(event) => { setDraft({ ...draft, [name]: event.target.value }); }}
+                onChange={(event) => {
+                  setDraft({ ...draft, [name]: event.target.value });
+                }}
               />
               {fieldError(name) && <p className="field__error">{fieldError(name)}</p>}
             </div>
@@ -276,7 +286,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                 <input
                   type="checkbox"
                   checked={draft.agePhases.includes(phase)}
-                  onChange={() => { setDraft({ ...draft, agePhases: toggle(draft.agePhases, phase) }); }}
+                  onChange={() => {
+                    setDraft({ ...draft, agePhases: toggle(draft.agePhases, phase) });
+                  }}
                 />
                 {t(`agePhases.${phase}`)}
               </label>
@@ -290,7 +302,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                 <input
                   type="checkbox"
                   checked={draft.fields.includes(field)}
-                  onChange={() => { setDraft({ ...draft, fields: toggle(draft.fields, field) }); }}
+                  onChange={() => {
+                    setDraft({ ...draft, fields: toggle(draft.fields, field) });
+                  }}
                 />
                 {t(`offerFields.${field}`)}
               </label>
@@ -304,7 +318,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                 <input
                   type="checkbox"
                   checked={draft.languages.includes(language)}
-                  onChange={() => { setDraft({ ...draft, languages: toggle(draft.languages, language) }); }}
+                  onChange={() => {
+                    setDraft({ ...draft, languages: toggle(draft.languages, language) });
+                  }}
                 />
                 <bdi lang={language}>{LANGUAGE_AUTONYMS[language]}</bdi>
               </label>
@@ -318,7 +334,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
               autoComplete="off"
               value={districtsText}
               aria-invalid={fieldError('districts') ? true : undefined}
-              onChange={(event) => { setDistrictsText(event.target.value); }}
+              onChange={(event) => {
+                setDistrictsText(event.target.value);
+              }}
             />
             <p className="hint">{t('catalog.districtsHint')}</p>
             {fieldError('districts') && <p className="field__error">{fieldError('districts')}</p>}
@@ -328,7 +346,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
             <select
               id="offer-partner"
               value={draft.partnerOrganisationId ?? ''}
-              onChange={(event) => { setDraft({ ...draft, partnerOrganisationId: event.target.value === '' ? null : event.target.value }); }}
+              onChange={(event) => {
+                setDraft({ ...draft, partnerOrganisationId: event.target.value === '' ? null : event.target.value });
+              }}
             >
               <option value="">{t('catalog.noPartner')}</option>
               {data.state === 'loaded' &&
@@ -343,7 +363,13 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
             <button type="submit" className="button button--primary" disabled={busy}>
               {t('catalog.save')}
             </button>
-            <button type="button" className="button" onClick={() => { setEditing(null); }}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setEditing(null);
+              }}
+            >
               {t('catalog.cancel')}
             </button>
           </div>
@@ -398,7 +424,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                         type="button"
                         className="button"
                         aria-label={t('catalog.editFor', { name: offer.name })}
-                        onClick={() => { startEdit(offer); }}
+                        onClick={() => {
+                          startEdit(offer);
+                        }}
                       >
                         {t('catalog.edit')}
                       </button>

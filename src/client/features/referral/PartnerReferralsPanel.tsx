@@ -6,9 +6,9 @@ import './referral.css';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
-import { nextStates } from '../../../domain/referral-state';
-import { LANGUAGE_AUTONYMS, textDirection } from '../../../shared/languages';
-import type { PartnerReferral } from '../../../shared/referral-api';
+import { nextStates } from '@domain/referral-state';
+import { LANGUAGE_AUTONYMS, textDirection } from '@shared/languages';
+import type { PartnerReferral } from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
@@ -119,8 +119,7 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
                 </dd>
                 <dt>{t('partner.state')}</dt>
                 <dd data-testid="referral-state">
-                  {t(`states.${referral.state}`)} ·{' '}
-                  <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
+                  {t(`states.${referral.state}`)} · <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
                 </dd>
                 <dt>{t('partner.language')}</dt>
                 <dd>

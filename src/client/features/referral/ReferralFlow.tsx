@@ -8,12 +8,12 @@
 // leaves this tablet with the referral; the tablet itself cannot read it.
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { newReferralRecord } from '../../../domain/record-envelope';
-import { localIsoDate } from '../../../domain/home-contact';
-import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, type FamilyLanguage } from '../../../shared/languages';
-import type { Offer } from '../../../shared/offers';
-import { REFERRAL_NOTE_MAX_LENGTH, MAX_OFFERS_PER_REFERRAL } from '../../../shared/records/referral';
-import type { CallbackKeys } from '../../../shared/handover-api';
+import { newReferralRecord } from '@domain/record-envelope';
+import { localIsoDate } from '@domain/home-contact';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, type FamilyLanguage } from '@shared/languages';
+import type { Offer } from '@shared/offers';
+import { REFERRAL_NOTE_MAX_LENGTH, MAX_OFFERS_PER_REFERRAL } from '@shared/records/referral';
+import type { CallbackKeys } from '@shared/handover-api';
 import { useAppServices } from '../../app/AppContext';
 import { ReferralSlip } from './ReferralSlip';
 import { CallbackRequest, sealCallback, type CallbackChoice } from './CallbackRequest';
@@ -111,7 +111,13 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
         )}
         <ReferralSlip caseNumber={caseNumber} offers={saved.offers} language={language} issuedOn={saved.issuedOn} />
         <div className="actions">
-          <button type="button" className="button" onClick={() => { window.print(); }}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              window.print();
+            }}
+          >
             {t('tablet.print')}
           </button>
           <button type="button" className="button button--primary" onClick={onDone}>

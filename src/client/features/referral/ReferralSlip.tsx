@@ -5,8 +5,8 @@
 // Print CSS (styles.css, "referral slip") prints only the slip.
 import './referral.css';
 import { useId } from 'react';
-import type { Offer } from '../../../shared/offers';
-import { LANGUAGE_AUTONYMS, isFamilyLanguage } from '../../../shared/languages';
+import type { Offer } from '@shared/offers';
+import { LANGUAGE_AUTONYMS, isFamilyLanguage } from '@shared/languages';
 import { useFamilyTexts } from '../family-card/useFamilyTexts';
 
 export interface ReferralSlipProps {

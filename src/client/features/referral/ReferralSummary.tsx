@@ -2,7 +2,7 @@
 // whether the family asked for a call-back (never the number: the tablet cannot
 // read it), and — once pulled from the backend — how far each offer was taken up.
 import { useTranslation } from 'react-i18next';
-import type { ReferralContent } from '../../../shared/records/referral';
+import type { ReferralContent } from '@shared/records/referral';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 

@@ -2,8 +2,8 @@
 // source kind (src/domain/referral-sources.ts: screening, welcome visit) of a case whose consent covers referral, and only once the
 // record is approved (four-eyes, src/domain/four-eyes.ts) or needs no second check.
 import type { StoredRecord } from '../../storage';
-import type { ConsentScope } from '../../../shared/records/consent';
-import { isReferralSourceKind } from '../../../domain/referral-sources';
+import type { ConsentScope } from '@shared/records/consent';
+import { isReferralSourceKind } from '@domain/referral-sources';
 
 export type ReferralBlocker = 'notReferable' | 'notApproved' | 'noReferralConsent';
 

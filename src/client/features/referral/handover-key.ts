@@ -1,7 +1,7 @@
 // What the partner's warm-handover components share: the passphrase rule, the
 // key as the server describes it, and the key unwrapped in this page's memory.
-import type { Key } from '../../../shared/crypto/types';
-import type { HandoverKeyResponse } from '../../../shared/handover-api';
+import type { Key } from '@shared/crypto/types';
+import type { HandoverKeyResponse } from '@shared/handover-api';
 
 export const MIN_HANDOVER_PASSPHRASE_LENGTH = 12;
 

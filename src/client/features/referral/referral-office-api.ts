@@ -15,9 +15,9 @@ import {
   type ManagedOffer,
   type PartnerReferral,
   type ReferralSettings,
-} from '../../../shared/referral-api';
+} from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
-import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrollment } from '../../../shared/handover-api';
+import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrollment } from '@shared/handover-api';
 import { RequestError } from '../../http/request';
 
 const offerPath = (id: string) => `/api/office/offers/${encodeURIComponent(id)}`;
@@ -35,8 +35,7 @@ export function referralOfficeApi(api: OfficeConnection) {
     followUp: (): Promise<FollowUpList> => api.call(followUpListSchema, '/api/office/referrals/follow-up', 'GET'),
     markNoResponse: (id: string) =>
       api.call(partnerReferralSchema, `/api/office/referrals/${encodeURIComponent(id)}/state`, 'POST', { state: 'noResponse' }),
-    updateSettings: (settings: ReferralSettings) =>
-      api.call(referralSettingsSchema, '/api/office/referral-settings', 'PUT', settings),
+    updateSettings: (settings: ReferralSettings) => api.call(referralSettingsSchema, '/api/office/referral-settings', 'PUT', settings),
     lookup: async (caseNumber: string): Promise<PartnerReferral[]> =>
       (await api.call(partnerReferralListSchema, '/api/partner/referrals/lookup', 'POST', { caseNumber })).referrals,
     markUptake: (id: string, state: 'contacted' | 'started' | 'completed' | 'declined') =>

@@ -4,20 +4,24 @@
 // so that no "<5" can be recomputed. Each chart has its data table beside it.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Report, ReportQuery, PublishedIndicatorJson } from '../../../shared/reports';
-import { LANGUAGE_AUTONYMS, type FamilyLanguage } from '../../../shared/languages';
-import type { OFFER_TYPES } from '../../../shared/offers';
-import type { SUPPORT_NEED_LEVELS } from '../../../shared/records/screening';
-import type { WELCOME_OUTCOMES } from '../../../shared/records/welcome-visit';
-import type { CONTACT_KINDS, HOME_TOPICS } from '../../../shared/records/home-contact';
-import { halfYearOf, INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type TIME_TO_CONTACT_BUCKETS } from '../../../domain/indicators';
-import { localIsoDate } from '../../../domain/dates';
+import type { Report, ReportQuery, PublishedIndicatorJson } from '@shared/reports';
+import { LANGUAGE_AUTONYMS, type FamilyLanguage } from '@shared/languages';
+import type { OFFER_TYPES } from '@shared/offers';
+import type { SUPPORT_NEED_LEVELS } from '@shared/records/screening';
+import type { WELCOME_OUTCOMES } from '@shared/records/welcome-visit';
+import type { CONTACT_KINDS, HOME_TOPICS } from '@shared/records/home-contact';
+import { halfYearOf, INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type TIME_TO_CONTACT_BUCKETS } from '@domain/indicators';
+import { localIsoDate } from '@domain/dates';
 import type { OfficeConnection } from '../office/office-api';
 import { RequestError } from '../../http/request';
 import { BarChart, LineChart, ReportTable } from './charts';
 import './reports.css';
 
-type Load = { state: 'idle' } | { state: 'loading' } | { state: 'loaded'; report: Report; query: ReportQuery } | { state: 'failed'; problem: Problem };
+type Load =
+  | { state: 'idle' }
+  | { state: 'loading' }
+  | { state: 'loaded'; report: Report; query: ReportQuery }
+  | { state: 'failed'; problem: Problem };
 type Problem = 'endBeforeStart' | 'tooLong' | 'unknownDistrict' | 'failed';
 
 function problemOf(error: unknown): Problem {
@@ -77,7 +81,9 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
   const categoryLabel = (report: Report, indicator: IndicatorId, category: string): string => {
     switch (indicator) {
       case 'screening':
-        return category === 'refused' ? t('categories.refused') : t(`supportNeed.${category as (typeof SUPPORT_NEED_LEVELS)[number]}`, { ns: 'screening' });
+        return category === 'refused'
+          ? t('categories.refused')
+          : t(`supportNeed.${category as (typeof SUPPORT_NEED_LEVELS)[number]}`, { ns: 'screening' });
       case 'welcomeOutcome':
         return t(`outcome.${category as (typeof WELCOME_OUTCOMES)[number]}`, { ns: 'welcome-visit' });
       case 'homeSite':
@@ -96,7 +102,8 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         return t(`categories.bucket.${category as (typeof TIME_TO_CONTACT_BUCKETS)[number]}`);
     }
   };
-  const districtLabel = (report: Report, id: string): string => (id === '' ? t('noDistrict') : (report.districts.find((d) => d.id === id)?.label ?? id));
+  const districtLabel = (report: Report, id: string): string =>
+    id === '' ? t('noDistrict') : (report.districts.find((d) => d.id === id)?.label ?? id);
   const isIndicator = (id: string): id is IndicatorId => (INDICATOR_IDS as readonly string[]).includes(id);
 
   const tables = (report: Report, indicator: PublishedIndicatorJson & { id: IndicatorId }, title: string) => {
@@ -111,7 +118,14 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
           {...indicator.byDistrict.table}
         />
       ) : null,
-      byMonth: <ReportTable {...common} caption={t('table.byMonth', { title })} columns={indicator.byMonth.columns.map(monthLabel)} {...indicator.byMonth.table} />,
+      byMonth: (
+        <ReportTable
+          {...common}
+          caption={t('table.byMonth', { title })}
+          columns={indicator.byMonth.columns.map(monthLabel)}
+          {...indicator.byMonth.table}
+        />
+      ),
       rows,
     };
   };
@@ -144,15 +158,37 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         <div className="field-row">
           <div className="field">
             <label htmlFor="report-from">{t('form.from')}</label>
-            <input id="report-from" type="date" required value={from} onChange={(e) => { setFrom(e.target.value); }} />
+            <input
+              id="report-from"
+              type="date"
+              required
+              value={from}
+              onChange={(e) => {
+                setFrom(e.target.value);
+              }}
+            />
           </div>
           <div className="field">
             <label htmlFor="report-to">{t('form.to')}</label>
-            <input id="report-to" type="date" required value={to} onChange={(e) => { setTo(e.target.value); }} />
+            <input
+              id="report-to"
+              type="date"
+              required
+              value={to}
+              onChange={(e) => {
+                setTo(e.target.value);
+              }}
+            />
           </div>
           <div className="field">
             <label htmlFor="report-district">{t('form.district')}</label>
-            <select id="report-district" value={district} onChange={(e) => { setDistrict(e.target.value); }}>
+            <select
+              id="report-district"
+              value={district}
+              onChange={(e) => {
+                setDistrict(e.target.value);
+              }}
+            >
               <option value="">{t('form.allDistricts')}</option>
               {districtChoices.map((d) => (
                 <option key={d.id} value={d.id}>
@@ -174,13 +210,25 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
     return (
       <article className="card sachbericht" aria-labelledby="sachbericht-title">
         <div className="actions no-print">
-          <button type="button" className="button button--primary" onClick={() => { window.print(); }}>
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => {
+              window.print();
+            }}
+          >
             {t('sachbericht.print')}
           </button>
           <button type="button" className="button" onClick={() => void downloadCsv(query)}>
             {t('sachbericht.csv')}
           </button>
-          <button type="button" className="button" onClick={() => { setView('dashboard'); }}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setView('dashboard');
+            }}
+          >
             {t('sachbericht.back')}
           </button>
         </div>
@@ -238,7 +286,13 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         <>
           <p className="notice">{t('suppression')}</p>
           <div className="actions">
-            <button type="button" className="button" onClick={() => { setView('sachbericht'); }}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setView('sachbericht');
+              }}
+            >
               {t('sachbericht.open')}
             </button>
             <button type="button" className="button" onClick={() => void downloadCsv(load.query)}>
@@ -257,9 +311,17 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
             const title = t(`indicators.${indicator.id}`);
             const parts = tables(report, indicator, title);
             const totals = parts.rows.map((label, i) => ({ label, value: indicator.byMonth.table.rowTotals[i] ?? 0 }));
-            const months = indicator.byMonth.columns.map((m, j) => ({ label: monthLabel(m), value: indicator.byMonth.table.columnTotals[j] ?? 0 }));
+            const months = indicator.byMonth.columns.map((m, j) => ({
+              label: monthLabel(m),
+              value: indicator.byMonth.table.columnTotals[j] ?? 0,
+            }));
             return (
-              <section key={indicator.id} className="report-indicator" aria-labelledby={`report-${indicator.id}`} data-indicator={indicator.id}>
+              <section
+                key={indicator.id}
+                className="report-indicator"
+                aria-labelledby={`report-${indicator.id}`}
+                data-indicator={indicator.id}
+              >
                 <h3 id={`report-${indicator.id}`}>{title}</h3>
                 {measures(indicator)}
                 <div className="report-pair">

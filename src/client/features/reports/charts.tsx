@@ -4,7 +4,7 @@
 // drawn hollow and dashed with their "<5" / "x" label, and every chart has a data
 // table beside it (ReportTable).
 import { useId } from 'react';
-import type { PublishedCount } from '../../../shared/reports';
+import type { PublishedCount } from '@shared/reports';
 
 export interface ChartItem {
   label: string;
@@ -22,7 +22,13 @@ export function BarChart({ title, items }: { title: string; items: readonly Char
   const barSpace = 320;
   const height = items.length * rowHeight + 8;
   return (
-    <svg className="report-chart" role="img" aria-labelledby={id} viewBox={`0 0 ${String(labelWidth + barSpace + 60)} ${String(height)}`} data-chart="bar">
+    <svg
+      className="report-chart"
+      role="img"
+      aria-labelledby={id}
+      viewBox={`0 0 ${String(labelWidth + barSpace + 60)} ${String(height)}`}
+      data-chart="bar"
+    >
       <title id={id}>{title}</title>
       {items.map((item, index) => {
         const y = index * rowHeight + 4;
@@ -89,7 +95,12 @@ export function LineChart({ title, items }: { title: string; items: readonly Cha
         const cy = hidden ? height - bottom : y(numeric(item.value));
         return (
           <g key={item.label}>
-            <circle cx={x(index)} cy={cy} r={5} className={hidden ? 'report-chart__point report-chart__point--hidden' : 'report-chart__point'} />
+            <circle
+              cx={x(index)}
+              cy={cy}
+              r={5}
+              className={hidden ? 'report-chart__point report-chart__point--hidden' : 'report-chart__point'}
+            />
             <text x={x(index)} y={cy - 9} textAnchor="middle" className="report-chart__value">
               {shown(item.value)}
             </text>

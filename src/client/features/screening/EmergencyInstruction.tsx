@@ -4,7 +4,7 @@
 // behind it is inert until the staff member returns.
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DeviceConfig } from '../../../shared/protocol';
+import type { DeviceConfig } from '@shared/protocol';
 
 /** Keeps the digits and a leading plus: what a tel: link dials. */
 export function telHref(phone: string): string {

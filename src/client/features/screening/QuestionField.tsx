@@ -4,8 +4,8 @@
 // personal-data hint. Texts come from the definition, in the staff language.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnswerValue, Question } from '../../../domain/questionnaire';
-import { SCREENING_NOTE_MAX_LENGTH } from '../../../shared/records/screening';
+import type { AnswerValue, Question } from '@domain/questionnaire';
+import { SCREENING_NOTE_MAX_LENGTH } from '@shared/records/screening';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { textIn, type StaffTextLanguage } from './definition';
 
@@ -29,12 +29,7 @@ export function QuestionField({ question, value, language, onChange, missing }: 
   const id = `screening-${question.id}`;
   const hintId = question.hint ? `${id}-hint` : undefined;
   const label = textIn(question.label, language);
-  const required = question.required === true && (
-    <span className="screening__required">
-      {' '}
-      ({t('required')})
-    </span>
-  );
+  const required = question.required === true && <span className="screening__required"> ({t('required')})</span>;
   const hint = question.hint && (
     <p id={hintId} className="hint">
       {textIn(question.hint, language)}
@@ -110,11 +105,25 @@ export function QuestionField({ question, value, language, onChange, missing }: 
   let kind: 'radio' | 'checkbox' = 'radio';
   if (question.type === 'yesNo') {
     for (const answer of [true, false]) {
-      choices.push({ key: String(answer), label: answer ? t('yes') : t('no'), checked: value === answer, toggle: () => { onChange(answer); } });
+      choices.push({
+        key: String(answer),
+        label: answer ? t('yes') : t('no'),
+        checked: value === answer,
+        toggle: () => {
+          onChange(answer);
+        },
+      });
     }
   } else if (question.type === 'single') {
     for (const option of question.options ?? []) {
-      choices.push({ key: option.id, label: textIn(option.label, language), checked: value === option.id, toggle: () => { onChange(option.id); } });
+      choices.push({
+        key: option.id,
+        label: textIn(option.label, language),
+        checked: value === option.id,
+        toggle: () => {
+          onChange(option.id);
+        },
+      });
     }
   } else if (question.type === 'multiple') {
     kind = 'checkbox';
@@ -134,12 +143,22 @@ export function QuestionField({ question, value, language, onChange, missing }: 
     }
   } else if (question.scale) {
     for (let step = question.scale.min; step <= question.scale.max; step += 1) {
-      choices.push({ key: String(step), label: String(step), checked: value === step, toggle: () => { onChange(step); } });
+      choices.push({
+        key: String(step),
+        label: String(step),
+        checked: value === step,
+        toggle: () => {
+          onChange(step);
+        },
+      });
     }
   }
 
   const inputs = choices.map((choice) => (
-    <label key={choice.key} className={`choice${question.type === 'yesNo' ? ' screening__yes-no' : ''}${question.type === 'scale' ? ' screening__step' : ''}`}>
+    <label
+      key={choice.key}
+      className={`choice${question.type === 'yesNo' ? ' screening__yes-no' : ''}${question.type === 'scale' ? ' screening__step' : ''}`}
+    >
       <input type={kind} name={id} value={choice.key} checked={choice.checked} onChange={choice.toggle} />
       <span>{choice.label}</span>
     </label>

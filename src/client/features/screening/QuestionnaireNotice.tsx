@@ -2,12 +2,13 @@
 // questionnaire could not be used on this tablet (it failed the check here),
 // so the last good one — or the built-in default — is in use. The work goes on.
 import { useTranslation } from 'react-i18next';
-import type { LoadResult } from '../../../domain/questionnaire';
+import type { LoadResult } from '@domain/questionnaire';
 import type { RefusedQuestionnaire } from '../../storage/questionnaire-store';
 
 export function QuestionnaireNotice({ refused, inUse, builtIn }: { refused: RefusedQuestionnaire; inUse: LoadResult; builtIn: boolean }) {
   const { t } = useTranslation('questionnaire');
-  const current = inUse.ok && !builtIn ? t('inUse.municipality', { id: inUse.definition.id, version: inUse.definition.version }) : t('inUse.builtIn');
+  const current =
+    inUse.ok && !builtIn ? t('inUse.municipality', { id: inUse.definition.id, version: inUse.definition.version }) : t('inUse.builtIn');
   return (
     <div className="notice" role="status" data-testid="questionnaire-notice">
       <p>{t('refused', { id: refused.definitionId, version: refused.version, current })}</p>

@@ -9,10 +9,16 @@
 // form's own state, driven by the definition.
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { effectiveSupportNeed, evaluate, visibleAnswers, type AnswerValue, type LoadResult, type SupportNeed } from '../../../domain/questionnaire';
-import { matchOffers, DEFAULT_OFFER_LIMIT } from '../../../domain/offer-matching';
-import { contentHash } from '../../../shared/content-hash';
-import { OVERRIDE_REASON_MIN_LENGTH, SCREENING_NOTE_MAX_LENGTH, SUPPORT_NEED_LEVELS, screeningContentSchema, type ScreeningContent } from '../../../shared/records/screening';
+import { effectiveSupportNeed, evaluate, visibleAnswers, type AnswerValue, type LoadResult, type SupportNeed } from '@domain/questionnaire';
+import { matchOffers, DEFAULT_OFFER_LIMIT } from '@domain/offer-matching';
+import { contentHash } from '@shared/content-hash';
+import {
+  OVERRIDE_REASON_MIN_LENGTH,
+  SCREENING_NOTE_MAX_LENGTH,
+  SUPPORT_NEED_LEVELS,
+  screeningContentSchema,
+  type ScreeningContent,
+} from '@shared/records/screening';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
@@ -25,7 +31,6 @@ import { QuestionField } from './QuestionField';
 import { withDistrict } from '../district/DistrictField';
 import { QuestionnaireNotice } from './QuestionnaireNotice';
 import type { ReactNode } from 'react';
-
 
 /** The draft: the case number (if one was entered) and the answers, hidden ones included. */
 const DRAFT = caseDraft('answers', readAnswers);
@@ -56,7 +61,10 @@ export function ScreeningForm({
   const loaded = definition ?? current?.loaded;
   if (loaded === undefined) return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
   // A newer definition that failed the check here never blocks the work: a notice, and the last good one.
-  const notice = definition === undefined && current?.refused ? <QuestionnaireNotice refused={current.refused} inUse={loaded} builtIn={current.source === 'default'} /> : null;
+  const notice =
+    definition === undefined && current?.refused ? (
+      <QuestionnaireNotice refused={current.refused} inUse={loaded} builtIn={current.source === 'default'} />
+    ) : null;
 
   if (!loaded.ok) {
     return (
@@ -186,7 +194,8 @@ function ScreeningQuestions({
 
   const save = (): void => {
     form.attempt();
-    if (form.case.caseNumber === null || evaluation.missing.length > 0 || invalidVisible.length > 0 || reasonTooShort || overrideMissing) return;
+    if (form.case.caseNumber === null || evaluation.missing.length > 0 || invalidVisible.length > 0 || reasonTooShort || overrideMissing)
+      return;
     // Only offers still suggested for the current answers count as ticked.
     const suggestedOffers = suggestions.map((offer) => offer.id).filter((id) => ticked.has(id));
     void form.save(async () => {
@@ -208,7 +217,10 @@ function ScreeningQuestions({
   };
 
   const missingSet = new Set(attempted ? evaluation.missing : []);
-  const shownNeed = effectiveSupportNeed({ supportNeed: evaluation.supportNeed, override: overrideOn && overrideNeed !== null ? { supportNeed: overrideNeed } : null });
+  const shownNeed = effectiveSupportNeed({
+    supportNeed: evaluation.supportNeed,
+    override: overrideOn && overrideNeed !== null ? { supportNeed: overrideNeed } : null,
+  });
 
   return (
     <RecordFormShell
@@ -292,7 +304,11 @@ function ScreeningQuestions({
           <dt>{t('evaluation.score')}</dt>
           <dd data-testid="screening-score">{evaluation.score}</dd>
           <dt>{t('evaluation.supportNeed')}</dt>
-          <dd data-testid="screening-support-need" data-support-need={shownNeed} className={`screening__need screening__need--${shownNeed}`}>
+          <dd
+            data-testid="screening-support-need"
+            data-support-need={shownNeed}
+            className={`screening__need screening__need--${shownNeed}`}
+          >
             {t(`supportNeed.${shownNeed}`)}
           </dd>
         </dl>

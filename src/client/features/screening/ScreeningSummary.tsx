@@ -2,7 +2,7 @@
 // applies (the staff member's override, if any), the score, and whether acute
 // danger was reported.
 import { useTranslation } from 'react-i18next';
-import type { ScreeningContent } from '../../../shared/records/screening';
+import type { ScreeningContent } from '@shared/records/screening';
 
 export function ScreeningSummary({ content }: { content: ScreeningContent }) {
   const { t } = useTranslation('screening');

@@ -1,8 +1,8 @@
 // The screening questionnaire this tablet uses: the default Fragenkatalog,
 // checked once by loadQuestionnaire (a broken definition is never half-used),
 // and the helpers that show its texts in the staff language.
-import defaultScreening from '../../../domain/default-screening.json';
-import { loadQuestionnaire, type AnswerValue, type LoadResult, type Question, type QuestionnaireDefinition } from '../../../domain/questionnaire';
+import defaultScreening from '@domain/default-screening.json';
+import { loadQuestionnaire, type AnswerValue, type LoadResult, type Question, type QuestionnaireDefinition } from '@domain/questionnaire';
 
 /** The default definition, checked at module load (cheap; never throws). */
 export const DEFAULT_SCREENING: LoadResult = loadQuestionnaire(defaultScreening);
@@ -28,7 +28,8 @@ export function readAnswers(raw: unknown): Record<string, AnswerValue> {
   const result: Record<string, AnswerValue> = {};
   if (!raw || typeof raw !== 'object') return result;
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) result[key] = value;
+    if (typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))
+      result[key] = value;
     else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) result[key] = value;
   }
   return result;

@@ -14,9 +14,9 @@ import {
   WELCOME_WEEK_WINDOW,
   welcomeVisitContentSchema,
   type WelcomeVisitContent,
-} from '../../../shared/records/welcome-visit';
-import { localIsoDate } from '../../../domain/dates';
-import { newWelcomeVisitAttemptRecord } from '../../../domain/record-envelope';
+} from '@shared/records/welcome-visit';
+import { localIsoDate } from '@domain/dates';
+import { newWelcomeVisitAttemptRecord } from '@domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { ChoiceChips } from '../../forms/ChoiceChips';
@@ -100,7 +100,8 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
 
   // The municipality's own list (tablet configuration), or the built-in one.
   const items = welcomeItems(config, t);
-  const weekOutside = typeof week === 'number' && Number.isInteger(week) && (week < WELCOME_WEEK_WINDOW.from || week > WELCOME_WEEK_WINDOW.to);
+  const weekOutside =
+    typeof week === 'number' && Number.isInteger(week) && (week < WELCOME_WEEK_WINDOW.from || week > WELCOME_WEEK_WINDOW.to);
 
   const lead = (
     <>
@@ -163,7 +164,13 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
       caseLabel={t('fields.caseNumber')}
       caseInputId="welcome-case-number"
       district={{ value: district.value, onChange: district.onChange }}
-      note={{ id: 'welcome-note', maxLength: WELCOME_VISIT_NOTE_MAX_LENGTH, field: register('note'), text: note, error: errorText(errors.note) }}
+      note={{
+        id: 'welcome-note',
+        maxLength: WELCOME_VISIT_NOTE_MAX_LENGTH,
+        field: register('note'),
+        text: note,
+        error: errorText(errors.note),
+      }}
     >
       <div className="field-row">
         <div className="field">
@@ -202,7 +209,13 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
         control={control}
         name="firstChild"
         render={({ field, fieldState }) => (
-          <YesNoChips legend={t('fields.firstChild')} field={field} yesLabel={t('yes')} noLabel={t('no')} error={errorText(fieldState.error)} />
+          <YesNoChips
+            legend={t('fields.firstChild')}
+            field={field}
+            yesLabel={t('yes')}
+            noLabel={t('no')}
+            error={errorText(fieldState.error)}
+          />
         )}
       />
 
@@ -254,7 +267,11 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
       {followUpWished && (
         <div className="field">
           <label htmlFor="followUpDate">{t('fields.followUpDate')}</label>
-          <input id="followUpDate" type="date" {...register('followUpDate', { setValueAs: (v: unknown) => (v === '' || v === null ? undefined : v) })} />
+          <input
+            id="followUpDate"
+            type="date"
+            {...register('followUpDate', { setValueAs: (v: unknown) => (v === '' || v === null ? undefined : v) })}
+          />
           {errors.followUpDate && <p className="field__error">{errorText(errors.followUpDate)}</p>}
         </div>
       )}

@@ -1,7 +1,7 @@
 // One line about a welcome visit for the record list: week of life, then the
 // topics talked about and the items handed over.
 import { useTranslation } from 'react-i18next';
-import type { WelcomeVisitAttemptContent, WelcomeVisitContent } from '../../../shared/records/welcome-visit';
+import type { WelcomeVisitAttemptContent, WelcomeVisitContent } from '@shared/records/welcome-visit';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { welcomeItemLabel } from './welcome-items';

@@ -1,8 +1,8 @@
 // What welcome visitors hand over: the municipality's own list from the tablet
 // configuration, or the built-in one (translated) while it has none.
 import type { TFunction } from 'i18next';
-import type { DeviceConfig } from '../../../shared/protocol';
-import { DEFAULT_WELCOME_ITEMS } from '../../../shared/records/welcome-visit';
+import type { DeviceConfig } from '@shared/protocol';
+import { DEFAULT_WELCOME_ITEMS } from '@shared/records/welcome-visit';
 
 type DefaultItem = (typeof DEFAULT_WELCOME_ITEMS)[number];
 const isDefaultItem = (id: string): id is DefaultItem => (DEFAULT_WELCOME_ITEMS as readonly string[]).includes(id);

@@ -123,7 +123,14 @@ export function RecordFormShell<K extends WorkflowKind>({
                   <div className="field">
                     <label htmlFor={caseInputId}>{caseLabel}</label>
                     <div className="case-lookup__row">
-                      <input id={caseInputId} className="case-lookup__input" type="text" dir="ltr" readOnly value={picked.caseNumber ?? ''} />
+                      <input
+                        id={caseInputId}
+                        className="case-lookup__input"
+                        type="text"
+                        dir="ltr"
+                        readOnly
+                        value={picked.caseNumber ?? ''}
+                      />
                       {!picked.fixed && (
                         <button type="button" className="button" onClick={form.changeCase}>
                           {t('changeCaseNumber')}
@@ -146,7 +153,9 @@ export function RecordFormShell<K extends WorkflowKind>({
             {workflow.caseLink === 'optional' && (
               <>
                 {districtField}
-                {!correction && <CaseLink linked={picked.linked} onLinkedChange={form.setLinked} onCaseNumber={form.chooseCase} problem={linkProblem} />}
+                {!correction && (
+                  <CaseLink linked={picked.linked} onLinkedChange={form.setLinked} onCaseNumber={form.chooseCase} problem={linkProblem} />
+                )}
               </>
             )}
 

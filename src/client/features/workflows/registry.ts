@@ -3,9 +3,9 @@
 // form lifecycle (forms/useRecordForm) and the work area read it. A new
 // workflow = one entry here + one content schema (shared/records) + one field list.
 import type { ComponentType } from 'react';
-import { TABLET_ROLES, type Role } from '../../../shared/protocol';
-import type { SyncRecord } from '../../../shared/records/sync-record';
-import { isCorrectableKind } from '../../../domain/corrections';
+import { TABLET_ROLES, type Role } from '@shared/protocol';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { isCorrectableKind } from '@domain/corrections';
 import type { WorkflowNamespace } from '../../forms/schema-messages';
 import { HomeContactSummary } from '../home-contact/HomeContactSummary';
 import { MediationSummary } from '../mediation/MediationSummary';

@@ -4,13 +4,13 @@
 // and it shows when the tablet last pulled.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
-import { AppContext } from '../../../../src/client/app/AppContext';
-import { SyncStatusBar } from '../../../../src/client/app/SyncStatusBar';
-import { initI18n } from '../../../../src/client/i18n';
-import type { Storage } from '../../../../src/client/storage';
-import { SyncEngine, type Pull } from '../../../../src/client/sync/SyncEngine';
-import type { PullFailure } from '../../../../src/client/sync/pull-failure';
-import type { PushRequest } from '../../../../src/shared/protocol';
+import { AppContext } from '@client/app/AppContext';
+import { SyncStatusBar } from '@client/app/SyncStatusBar';
+import { initI18n } from '@client/i18n';
+import type { Storage } from '@client/storage';
+import { SyncEngine, type Pull } from '@client/sync/SyncEngine';
+import type { PullFailure } from '@client/sync/pull-failure';
+import type { PushRequest } from '@shared/protocol';
 import { unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 import common from '../../../../locales/de/common.json';
@@ -29,7 +29,12 @@ const acceptAll = {
   push: (request: PushRequest) =>
     Promise.resolve({
       serverTime: '2026-11-20T09:00:00.000Z',
-      results: request.records.map((r) => ({ id: r.id as string, revision: r.revision as number, outcome: 'accepted' as const, status: 200 as const })),
+      results: request.records.map((r) => ({
+        id: r.id as string,
+        revision: r.revision as number,
+        outcome: 'accepted' as const,
+        status: 200 as const,
+      })),
     }),
 };
 
@@ -98,7 +103,9 @@ describe('SyncStatusBar', () => {
     expect(pulledAt).toBeTypeOf('number');
     const time = new Intl.DateTimeFormat('de', { timeStyle: 'short' }).format(new Date(pulledAt ?? 0));
     await waitFor(() => {
-      expect(screen.getByTestId('sync-status').textContent).toBe(`${common.sync.mode.idle} · ${common.sync.pull.lastPulled.replace('{{time}}', time)}`);
+      expect(screen.getByTestId('sync-status').textContent).toBe(
+        `${common.sync.mode.idle} · ${common.sync.pull.lastPulled.replace('{{time}}', time)}`,
+      );
     });
   });
 });

@@ -3,16 +3,16 @@
 // the open form's draft (nothing typed is lost), then forgets the keys.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { useAutoLock } from '../../../../src/client/app/useAutoLock';
-import { lockApp } from '../../../../src/client/app/lock';
-import { AppContext } from '../../../../src/client/app/AppContext';
-import { HomeContactForm } from '../../../../src/client/features/home-contact/HomeContactForm';
-import { WORKFLOWS } from '../../../../src/client/features/workflows/registry';
+import { useAutoLock } from '@client/app/useAutoLock';
+import { lockApp } from '@client/app/lock';
+import { AppContext } from '@client/app/AppContext';
+import { HomeContactForm } from '@client/features/home-contact/HomeContactForm';
+import { WORKFLOWS } from '@client/features/workflows/registry';
 
 const HOME_CONTACT_DRAFT_ID = WORKFLOWS.homeContact.newDraftId;
-import { initI18n } from '../../../../src/client/i18n';
-import { SyncEngine } from '../../../../src/client/sync/SyncEngine';
-import { RequestError } from '../../../../src/client/http/request';
+import { initI18n } from '@client/i18n';
+import { SyncEngine } from '@client/sync/SyncEngine';
+import { RequestError } from '@client/http/request';
 import { TEST_PASSPHRASE, unlockedTestStorage } from '../../../fixtures/client-db';
 import { testDeviceConfig } from '../../../fixtures/render-with-services';
 import de from '../../../../locales/de/home-contact.json';
@@ -35,11 +35,17 @@ describe('auto-lock', () => {
     vi.useFakeTimers();
     const onIdle = vi.fn();
     render(<AutoLockProbe minutes={5} onIdle={onIdle} />);
-    act(() => { vi.advanceTimersByTime(4 * 60_000); });
+    act(() => {
+      vi.advanceTimersByTime(4 * 60_000);
+    });
     fireEvent.pointerDown(window);
-    act(() => { vi.advanceTimersByTime(4 * 60_000); });
+    act(() => {
+      vi.advanceTimersByTime(4 * 60_000);
+    });
     expect(onIdle).not.toHaveBeenCalled();
-    act(() => { vi.advanceTimersByTime(60_000 + 1); });
+    act(() => {
+      vi.advanceTimersByTime(60_000 + 1);
+    });
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 });
@@ -49,9 +55,17 @@ describe('lockApp', () => {
     const { storage } = await unlockedTestStorage();
     await storage.device.saveConfig({
       ...testDeviceConfig(),
-      homeSites: [{ id: 'kita-sonnenblume', label: 'Kita Sonnenblume' }, { id: 'grundschule', label: 'Grundschule' }],
+      homeSites: [
+        { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
+        { id: 'grundschule', label: 'Grundschule' },
+      ],
     });
-    const engine = new SyncEngine({ records: storage.records, transport: { push: () => Promise.reject(new RequestError('network')) }, deviceId: () => storage.device.deviceId(), isOnline: () => false });
+    const engine = new SyncEngine({
+      records: storage.records,
+      transport: { push: () => Promise.reject(new RequestError('network')) },
+      deviceId: () => storage.device.deviceId(),
+      isOnline: () => false,
+    });
     render(
       <AppContext.Provider value={{ storage, sync: engine }}>
         <HomeContactForm onDone={() => undefined} />

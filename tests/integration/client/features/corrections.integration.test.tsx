@@ -5,19 +5,19 @@
 // revision 2, keeps a draft per record, and cancelling drops only that draft.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { HomeContactForm } from '../../../../src/client/features/home-contact/HomeContactForm';
-import { WORKFLOWS } from '../../../../src/client/features/workflows/registry';
+import { HomeContactForm } from '@client/features/home-contact/HomeContactForm';
+import { WORKFLOWS } from '@client/features/workflows/registry';
 
 const HOME_CONTACT_DRAFT_ID = WORKFLOWS.homeContact.newDraftId;
-import { MediationForm } from '../../../../src/client/features/mediation/MediationForm';
-import { RecordList } from '../../../../src/client/features/records/RecordList';
-import { WorkNavigationContext, type WorkNavigation } from '../../../../src/client/app/WorkNavigation';
-import { correctionDraftId } from '../../../../src/client/features/records/work-items';
-import { initI18n } from '../../../../src/client/i18n';
-import { newConsentRecord, newConsentRefusalRecord, newMediationRecord, newWelcomeVisitRecord } from '../../../../src/domain/record-envelope';
-import { WelcomeVisitForm } from '../../../../src/client/features/welcome-visit/WelcomeVisitForm';
-import { generateCaseNumber } from '../../../../src/domain/case-number';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../src/shared/consent-texts';
+import { MediationForm } from '@client/features/mediation/MediationForm';
+import { RecordList } from '@client/features/records/RecordList';
+import { WorkNavigationContext, type WorkNavigation } from '@client/app/WorkNavigation';
+import { correctionDraftId } from '@client/features/records/work-items';
+import { initI18n } from '@client/i18n';
+import { newConsentRecord, newConsentRefusalRecord, newMediationRecord, newWelcomeVisitRecord } from '@domain/record-envelope';
+import { WelcomeVisitForm } from '@client/features/welcome-visit/WelcomeVisitForm';
+import { generateCaseNumber } from '@domain/case-number';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
 import wv from '../../../../locales/de/welcome-visit.json';
 import { TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 import { TEST_DEVICE_ID, homeContactRecord } from '../../../fixtures/home-contacts';
@@ -53,7 +53,7 @@ function recordingNavigation(): WorkNavigation & { calls: string[] } {
 }
 
 describe('record list', () => {
-  it('offers Correct for own records with content, not for consent kinds or other people\'s records', async () => {
+  it("offers Correct for own records with content, not for consent kinds or other people's records", async () => {
     const { storage, escrowKey } = await unlockedTestStorage();
     const own = await homeContactRecord();
     await storage.records.saveRecord(own);
@@ -64,9 +64,16 @@ describe('record list', () => {
     await storage.records.saveRecord(theirs);
 
     const navigation = recordingNavigation();
-    renderWithServices(storage, <WorkNavigationContext.Provider value={navigation}><RecordList /></WorkNavigationContext.Provider>);
+    renderWithServices(
+      storage,
+      <WorkNavigationContext.Provider value={navigation}>
+        <RecordList />
+      </WorkNavigationContext.Provider>,
+    );
     const list = await screen.findByTestId('record-list');
-    await waitFor(() => { expect(list.querySelectorAll('[data-record-id]')).toHaveLength(3); });
+    await waitFor(() => {
+      expect(list.querySelectorAll('[data-record-id]')).toHaveLength(3);
+    });
     const correctButtons = within(list).getAllByRole('button', { name: rec.actions.correct });
     expect(correctButtons).toHaveLength(1);
     const item = correctButtons[0]?.closest('[data-record-id]');
@@ -79,7 +86,12 @@ describe('record list', () => {
     const { storage } = await unlockedTestStorage();
     await storage.drafts.save(HOME_CONTACT_DRAFT_ID, { topics: ['health'] });
     const navigation = recordingNavigation();
-    renderWithServices(storage, <WorkNavigationContext.Provider value={navigation}><RecordList /></WorkNavigationContext.Provider>);
+    renderWithServices(
+      storage,
+      <WorkNavigationContext.Provider value={navigation}>
+        <RecordList />
+      </WorkNavigationContext.Provider>,
+    );
     const draft = await screen.findByText(rec.draft.new.replace('{{form}}', rec.forms.homeContact));
     const item = draft.closest('li');
     expect(item?.getAttribute('data-sync-state')).toBe('draft');
@@ -95,13 +107,23 @@ describe('correcting in the workflow form', () => {
     const first = await homeContactRecord({ site: 'familienzentrum-nord', topics: ['childcare'] });
     await storage.records.saveRecord(first);
     const done: number[] = [];
-    renderWithServices(storage, <HomeContactForm correction={first} onDone={() => { done.push(1); }} />);
+    renderWithServices(
+      storage,
+      <HomeContactForm
+        correction={first}
+        onDone={() => {
+          done.push(1);
+        }}
+      />,
+    );
     expect(await screen.findByTestId('correction-notice')).toBeTruthy();
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Familienzentrum Nord' }).checked).toBe(true);
     expect(screen.getByRole<HTMLInputElement>('checkbox', { name: hc.topics.childcare }).checked).toBe(true);
     fireEvent.click(screen.getByRole('checkbox', { name: hc.topics.health }));
     fireEvent.click(screen.getByRole('button', { name: hc.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const row = await storage.records.getRecord(first.id);
     expect(row).toMatchObject({ revision: 2, syncState: 'pending' });
     expect(row?.envelope?.content).toMatchObject({ topics: ['childcare', 'health'], site: 'familienzentrum-nord' });
@@ -122,11 +144,21 @@ describe('correcting in the workflow form', () => {
     cleanup();
 
     const done: number[] = [];
-    renderWithServices(storage, <HomeContactForm correction={first} onDone={() => { done.push(1); }} />);
+    renderWithServices(
+      storage,
+      <HomeContactForm
+        correction={first}
+        onDone={() => {
+          done.push(1);
+        }}
+      />,
+    );
     expect(await screen.findByText(hc.draftRestored)).toBeTruthy();
     expect(screen.getByRole<HTMLInputElement>('checkbox', { name: hc.topics.money }).checked).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: hc.cancel }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     expect(await storage.drafts.load(correctionDraftId(first))).toBeUndefined();
     expect(await storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toEqual({ topics: ['housing'] });
     expect((await storage.records.getRecord(first.id))?.revision).toBe(1);
@@ -141,12 +173,22 @@ describe('correcting in the workflow form', () => {
     );
     await storage.records.saveRecord(first);
     const done: number[] = [];
-    renderWithServices(storage, <MediationForm correction={first} onDone={() => { done.push(1); }} />);
+    renderWithServices(
+      storage,
+      <MediationForm
+        correction={first}
+        onDone={() => {
+          done.push(1);
+        }}
+      />,
+    );
     expect(await screen.findByTestId('correction-notice')).toBeTruthy();
     expect(screen.getByRole<HTMLInputElement>('checkbox', { name: med.topics.conflict }).checked).toBe(true);
     fireEvent.click(screen.getByRole('radio', { name: med.yes }));
     fireEvent.click(screen.getByRole('button', { name: med.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const row = await storage.records.getRecord(first.id);
     expect(row).toMatchObject({ revision: 2 });
     expect(row?.envelope?.content).toMatchObject({ followUpNeeded: true, languages: ['ar'] });
@@ -157,26 +199,53 @@ describe('correcting in the workflow form', () => {
     const caseNumber = generateCaseNumber();
     await storage.records.saveRecord(
       await newConsentRecord(
-        { scopes: ['documentation'], setting: 'welcomeVisit', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        {
+          scopes: ['documentation'],
+          setting: 'welcomeVisit',
+          language: 'de',
+          textVersion: CONSENT_TEXT_VERSION,
+          textHash: await consentTextHash('de'),
+          mediatorPresent: false,
+          givenAt: context.now.toISOString(),
+        },
         caseNumber,
         context,
       ),
     );
     const first = await newWelcomeVisitRecord(
-      { outcome: 'visited', visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: ['feeding'], itemsHandedOver: [], offersRecommended: [], followUpWished: false },
+      {
+        outcome: 'visited',
+        visitDate: '2026-11-20',
+        weekOfLife: 3,
+        firstChild: true,
+        topics: ['feeding'],
+        itemsHandedOver: [],
+        offersRecommended: [],
+        followUpWished: false,
+      },
       caseNumber,
       context,
     );
     await storage.records.saveRecord(first);
     const done: number[] = [];
-    renderWithServices(storage, <WelcomeVisitForm correction={first} onDone={() => { done.push(1); }} />);
+    renderWithServices(
+      storage,
+      <WelcomeVisitForm
+        correction={first}
+        onDone={() => {
+          done.push(1);
+        }}
+      />,
+    );
     expect(await screen.findByTestId('correction-notice')).toBeTruthy();
     expect(screen.queryByRole('radio', { name: wv.outcome.nobodyHome })).toBeNull();
     expect(screen.getByLabelText<HTMLInputElement>(wv.fields.caseNumber).value).toBe(caseNumber);
     expect(screen.getByLabelText<HTMLInputElement>(wv.fields.weekOfLife).value).toBe('3');
     fireEvent.change(screen.getByLabelText(wv.fields.weekOfLife), { target: { value: '4' } });
     fireEvent.click(screen.getByRole('button', { name: wv.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const row = await storage.records.getRecord(first.id);
     expect(row).toMatchObject({ revision: 2, kind: 'welcomeVisit' });
     expect(row?.envelope).toMatchObject({ caseNumber, content: { weekOfLife: 4, topics: ['feeding'] } });

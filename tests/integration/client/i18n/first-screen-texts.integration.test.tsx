@@ -6,8 +6,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { useTranslation } from 'react-i18next';
 import i18next from 'i18next';
-import { FIRST_SCREEN_NAMESPACES, initI18n, loadRemainingTexts } from '../../../../src/client/i18n';
-import { NAMESPACES } from '../../../../src/client/i18n/resources';
+import { FIRST_SCREEN_NAMESPACES, initI18n, loadRemainingTexts } from '@client/i18n';
+import { NAMESPACES } from '@client/i18n/resources';
 import enCommon from '../../../../locales/en/common.json';
 import enScreening from '../../../../locales/en/screening.json';
 

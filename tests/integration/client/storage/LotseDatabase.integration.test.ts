@@ -3,9 +3,9 @@
 // outbox, and encryption at rest as seen in the raw stored rows.
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { LotseDatabase } from '../../../../src/client/storage/LotseDatabase';
-import { openStorage } from '../../../../src/client/storage';
-import { SCHEMA_HISTORY, TABLES, CURRENT_SCHEMA_VERSION } from '../../../../src/client/storage/tables';
+import { LotseDatabase } from '@client/storage/LotseDatabase';
+import { openStorage } from '@client/storage';
+import { SCHEMA_HISTORY, TABLES, CURRENT_SCHEMA_VERSION } from '@client/storage/tables';
 import { freshIndexedDb, openTestStorage, TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 
@@ -23,7 +23,8 @@ async function seedVersion(version: 1 | 2, idb: ReturnType<typeof freshIndexedDb
     envelope: record,
   });
   await old.table(TABLES.outbox).add({ recordId: record.id, revision: 1, enqueuedAt: record.createdAt });
-  if (version === 2) await old.table(TABLES.drafts).put({ formId: 'homeContact:new', values: { topics: ['money'] }, updatedAt: record.createdAt });
+  if (version === 2)
+    await old.table(TABLES.drafts).put({ formId: 'homeContact:new', values: { topics: ['money'] }, updatedAt: record.createdAt });
   old.close();
   return record;
 }
@@ -168,7 +169,7 @@ describe('encryption at rest', () => {
     const tabs = Array.from({ length: 4 }, () => openStorage(new LotseDatabase('parallel-unlock', idb), { now: () => now }));
     const results = await Promise.all(tabs.map((tab, i) => tab.vault.unlock('staff-test-1', `wrong ${String(i)}`, 10)));
     expect(results.every((r) => r.kind === 'wrong' || r.kind === 'throttled')).toBe(true);
-    const [slot] = await tabs[0]?.vault.listSlots() ?? [];
+    const [slot] = (await tabs[0]?.vault.listSlots()) ?? [];
     expect(slot?.failedAttempts).toBe(results.filter((r) => r.kind === 'wrong').length);
     expect(slot?.failedAttempts).toBeGreaterThanOrEqual(3); // each attempt was counted before its key derivation
     for (const tab of tabs) tab.close();
@@ -193,7 +194,9 @@ describe('encryption at rest', () => {
     const { storage, escrowKey } = await unlockedTestStorage();
     await storage.records.saveRecord(await homeContactRecord());
     storage.vault.lock();
-    await expect(storage.vault.createSlot(testUser({ id: 'staff-2', displayName: 'Zweite' }), 'another passphrase', 'B'.repeat(43))).rejects.toThrow();
+    await expect(
+      storage.vault.createSlot(testUser({ id: 'staff-2', displayName: 'Zweite' }), 'another passphrase', 'B'.repeat(43)),
+    ).rejects.toThrow();
     await storage.vault.createSlot(testUser({ id: 'staff-2', displayName: 'Zweite' }), 'another passphrase', escrowKey);
     expect((await storage.records.listRecords())[0]?.envelope).not.toBeNull(); // same tablet data key
     expect((await storage.vault.listSlots()).map((s) => s.displayName)).toEqual(['Test Fachkraft', 'Zweite']);
@@ -202,24 +205,36 @@ describe('encryption at rest', () => {
 
   it('withdraws a case in one step: its records and queue entries go, the withdrawal is queued for anyone to send', async () => {
     const { storage, db, escrowKey } = await unlockedTestStorage();
-    const { newConsentRecord, newConsentWithdrawalRecord } = await import('../../../../src/domain/record-envelope');
-    const { consentTextHash, CONSENT_TEXT_VERSION } = await import('../../../../src/shared/consent-texts');
-    const { generateCaseNumber } = await import('../../../../src/domain/case-number');
+    const { newConsentRecord, newConsentWithdrawalRecord } = await import('@domain/record-envelope');
+    const { consentTextHash, CONSENT_TEXT_VERSION } = await import('@shared/consent-texts');
+    const { generateCaseNumber } = await import('@domain/case-number');
     const caseNumber = generateCaseNumber();
     const context = { deviceId: await storage.device.deviceId(), now: new Date('2026-11-20T09:00:00Z') };
     await storage.records.saveRecord(
       await newConsentRecord(
-        { scopes: ['documentation'], setting: 'homeContact', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        {
+          scopes: ['documentation'],
+          setting: 'homeContact',
+          language: 'de',
+          textVersion: CONSENT_TEXT_VERSION,
+          textHash: await consentTextHash('de'),
+          mediatorPresent: false,
+          givenAt: context.now.toISOString(),
+        },
         caseNumber,
         context,
       ),
     );
-    await storage.records.saveRecord(await homeContactRecord({ topics: ['health'] }, { deviceId: context.deviceId }).then((r) => ({ ...r, caseNumber })));
+    await storage.records.saveRecord(
+      await homeContactRecord({ topics: ['health'] }, { deviceId: context.deviceId }).then((r) => ({ ...r, caseNumber })),
+    );
     const other = await homeContactRecord({ topics: ['money'] });
     await storage.records.saveRecord(other);
     expect(await db.outbox.count()).toBe(3);
 
-    const deleted = await storage.records.withdrawCase(await newConsentWithdrawalRecord({ withdrawnAt: context.now.toISOString() }, caseNumber, context));
+    const deleted = await storage.records.withdrawCase(
+      await newConsentWithdrawalRecord({ withdrawnAt: context.now.toISOString() }, caseNumber, context),
+    );
     expect(deleted).toBe(2);
     const kinds = (await storage.records.listRecords()).map((r) => r.envelope?.kind).sort();
     expect(kinds).toEqual(['consentWithdrawal', 'homeContact']);
@@ -238,7 +253,11 @@ describe('encryption at rest', () => {
     const record = await homeContactRecord({ topics: ['leisure'] });
     await storage.records.saveRecord(record);
     const items = await storage.records.peekOutbox(10);
-    await storage.records.applyPushResults(items, [{ id: record.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T09:00:00.000Z' }], '2026-11-20T09:00:00.000Z');
+    await storage.records.applyPushResults(
+      items,
+      [{ id: record.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T09:00:00.000Z' }],
+      '2026-11-20T09:00:00.000Z',
+    );
     expect(await storage.records.dropSentContent(1, new Date('2026-11-20T12:00:00Z'))).toBe(0); // retention 1 day not over
     expect(await storage.records.dropSentContent(0, new Date('2026-11-20T12:00:00Z'))).toBe(1);
     const row = await db.records.get(record.id);

@@ -3,12 +3,12 @@
 // latest revision is sent; only the author corrects, and only while the
 // content is still on the tablet; consents are never corrected.
 import { describe, expect, it } from 'vitest';
-import { correctedRecord, newConsentRecord, newConsentRefusalRecord } from '../../../../src/domain/record-envelope';
-import { generateCaseNumber } from '../../../../src/domain/case-number';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../src/shared/consent-texts';
-import { CorrectionRefusedError } from '../../../../src/domain/corrections';
-import { correctionDraftId } from '../../../../src/client/features/records/work-items';
-import { contentHash } from '../../../../src/shared/content-hash';
+import { correctedRecord, newConsentRecord, newConsentRefusalRecord } from '@domain/record-envelope';
+import { generateCaseNumber } from '@domain/case-number';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
+import { CorrectionRefusedError } from '@domain/corrections';
+import { correctionDraftId } from '@client/features/records/work-items';
+import { contentHash } from '@shared/content-hash';
 import { TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 import { TEST_DEVICE_ID, homeContactContent, homeContactRecord } from '../../../fixtures/home-contacts';
 
@@ -40,7 +40,11 @@ describe('RecordStore.saveCorrection', () => {
     await storage.records.saveRecord(first);
     const [sent] = await storage.records.peekOutbox(10);
     if (!sent) throw new Error('nothing queued');
-    await storage.records.applyPushResults([sent], [{ id: first.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T08:16:00.000Z' }], '2026-11-20T08:16:00.000Z');
+    await storage.records.applyPushResults(
+      [sent],
+      [{ id: first.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T08:16:00.000Z' }],
+      '2026-11-20T08:16:00.000Z',
+    );
     const draftId = correctionDraftId(first);
     await storage.drafts.save(draftId, { topics: ['money'] });
 
@@ -71,7 +75,11 @@ describe('RecordStore.saveCorrection', () => {
     await storage.records.saveRecord(first);
     const inFlight = await storage.records.peekOutbox(10);
     await storage.records.saveCorrection(await correctedRecord(first, homeContactContent({ topics: ['money'] }), context));
-    await storage.records.applyPushResults(inFlight, [{ id: first.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T08:16:00.000Z' }], '2026-11-20T08:16:00.000Z');
+    await storage.records.applyPushResults(
+      inFlight,
+      [{ id: first.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T08:16:00.000Z' }],
+      '2026-11-20T08:16:00.000Z',
+    );
     expect(await storage.records.getRecord(first.id)).toMatchObject({ revision: 2, syncState: 'pending' });
     expect((await storage.records.peekOutbox(10)).map((entry) => entry.record.revision)).toEqual([2]);
   });
@@ -93,9 +101,15 @@ describe('RecordStore.saveCorrection', () => {
     const first = await homeContactRecord();
     await storage.records.saveRecord(first);
     const queued = await storage.records.peekOutbox(10);
-    await storage.records.applyPushResults(queued, [{ id: first.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T08:16:00.000Z' }], '2026-11-20T08:16:00.000Z');
+    await storage.records.applyPushResults(
+      queued,
+      [{ id: first.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: '2026-11-20T08:16:00.000Z' }],
+      '2026-11-20T08:16:00.000Z',
+    );
     expect(await storage.records.dropSentContent(0, new Date('2026-12-01T00:00:00Z'))).toBe(1);
-    await expect(storage.records.saveCorrection(await correctedRecord(first, homeContactContent(), context))).rejects.toBeInstanceOf(CorrectionRefusedError);
+    await expect(storage.records.saveCorrection(await correctedRecord(first, homeContactContent(), context))).rejects.toBeInstanceOf(
+      CorrectionRefusedError,
+    );
     expect(await storage.records.countOutbox()).toBe(0);
   });
 
@@ -103,7 +117,9 @@ describe('RecordStore.saveCorrection', () => {
     const { storage } = await unlockedTestStorage();
     const refusal = await newConsentRefusalRecord({ setting: 'homeContact', date: '2026-11-20' }, context);
     await storage.records.saveRecord(refusal);
-    await expect(storage.records.saveCorrection(await correctedRecord(refusal, refusal.content, context))).rejects.toMatchObject({ reason: 'notCorrectable' });
+    await expect(storage.records.saveCorrection(await correctedRecord(refusal, refusal.content, context))).rejects.toMatchObject({
+      reason: 'notCorrectable',
+    });
   });
 
   it('refuses a stale correction (revision 2 again after revision 2 was saved)', async () => {
@@ -124,7 +140,15 @@ describe('withdrawal', () => {
     const caseNumber = generateCaseNumber();
     await storage.records.saveRecord(
       await newConsentRecord(
-        { scopes: ['documentation'], setting: 'homeContact', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        {
+          scopes: ['documentation'],
+          setting: 'homeContact',
+          language: 'de',
+          textVersion: CONSENT_TEXT_VERSION,
+          textHash: await consentTextHash('de'),
+          mediatorPresent: false,
+          givenAt: context.now.toISOString(),
+        },
         caseNumber,
         context,
       ),

@@ -1,10 +1,10 @@
 // The offer catalogue on the tablet: stored in clear (a public directory of
 // organisations, no family data), validated on read, and kept when a pull fails.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { offerCatalogResponseSchema } from '../../../../src/shared/offers';
-import type { Offer, OfferCatalogResponse } from '../../../../src/shared/offers';
-import { refreshConfig } from '../../../../src/client/sync';
-import { DEMO_OFFERS } from '../../../../src/server/db/demo-offers';
+import { offerCatalogResponseSchema } from '@shared/offers';
+import type { Offer, OfferCatalogResponse } from '@shared/offers';
+import { refreshConfig } from '@client/sync';
+import { DEMO_OFFERS } from '@server/db/demo-offers';
 import { openTestStorage, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 
 function catalog(version: string, offers: readonly Offer[] = DEMO_OFFERS.slice(0, 3)): OfferCatalogResponse {
@@ -57,9 +57,7 @@ describe('DeviceStore offers', () => {
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     const fetchMock = vi.fn((url: string) =>
       Promise.resolve(
-        url === '/api/sync/offers'
-          ? json(200, fresh)
-          : json(500, { error: { reason: 'internal', message: 'down' } }), // the config pull fails on its own
+        url === '/api/sync/offers' ? json(200, fresh) : json(500, { error: { reason: 'internal', message: 'down' } }), // the config pull fails on its own
       ),
     );
     vi.stubGlobal('fetch', fetchMock);

@@ -3,11 +3,11 @@
 // every sync; a record sent after the list exists is still dropped in time,
 // and a tablet from before the list builds it with one scan.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../../../../src/client/storage';
+import type { Storage } from '@client/storage';
 import { unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 import { testDeviceConfig } from '../../../fixtures/render-with-services';
-import { newConsentRecord, newReferralRecord, newWelcomeVisitRecord } from '../../../../src/domain/record-envelope';
+import { newConsentRecord, newReferralRecord, newWelcomeVisitRecord } from '@domain/record-envelope';
 import { consentContent, newCaseNumber } from '../../helpers/test-app';
 
 const SERVER_TIME = '2026-11-20T09:00:00.000Z';
@@ -21,13 +21,20 @@ async function sendAll(storage: Storage): Promise<void> {
   const items = await storage.records.peekOutbox(500);
   await storage.records.applyPushResults(
     items,
-    items.map((i) => ({ id: i.record.id, revision: i.record.revision, outcome: 'accepted' as const, status: 200, receivedAt: SERVER_TIME })),
+    items.map((i) => ({
+      id: i.record.id,
+      revision: i.record.revision,
+      outcome: 'accepted' as const,
+      status: 200,
+      receivedAt: SERVER_TIME,
+    })),
     SERVER_TIME,
   );
 }
 
 async function saveContacts(storage: Storage, n: number, minute: number): Promise<void> {
-  for (let i = 0; i < n; i++) await storage.records.saveRecord(await homeContactRecord({}, { now: new Date(Date.UTC(2026, 10, 20, 8, minute + i)) }));
+  for (let i = 0; i < n; i++)
+    await storage.records.saveRecord(await homeContactRecord({}, { now: new Date(Date.UTC(2026, 10, 20, 8, minute + i)) }));
 }
 
 describe('retention of sent content', () => {
@@ -68,9 +75,24 @@ describe('retention of sent content', () => {
     await storage.device.saveConfig(testDeviceConfig({ fourEyes: { kinds: [], forReferrals: false, linkedAccounts: [] } }));
     const caseNumber = newCaseNumber();
     const context = { deviceId: await storage.device.deviceId(), now: new Date('2026-11-20T08:00:00Z') };
-    await storage.records.saveRecord(await newConsentRecord(await consentContent('de', { setting: 'welcomeVisit', scopes: ['documentation', 'referral'] }), caseNumber, context));
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        await consentContent('de', { setting: 'welcomeVisit', scopes: ['documentation', 'referral'] }),
+        caseNumber,
+        context,
+      ),
+    );
     const visit = await newWelcomeVisitRecord(
-      { outcome: 'visited', visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: [], itemsHandedOver: [], offersRecommended: ['familienhebamme'], followUpWished: false },
+      {
+        outcome: 'visited',
+        visitDate: '2026-11-20',
+        weekOfLife: 3,
+        firstChild: true,
+        topics: [],
+        itemsHandedOver: [],
+        offersRecommended: ['familienhebamme'],
+        followUpWished: false,
+      },
       caseNumber,
       context,
     );
@@ -81,7 +103,11 @@ describe('retention of sent content', () => {
     expect((await storage.records.getRecord(visit.id))?.envelope).not.toBeNull();
 
     await storage.records.saveRecord(
-      await newReferralRecord({ sourceRecordId: visit.id, offerIds: ['familienhebammen-demo'], language: 'de', slipHandedOver: true }, caseNumber, context),
+      await newReferralRecord(
+        { sourceRecordId: visit.id, offerIds: ['familienhebammen-demo'], language: 'de', slipHandedOver: true },
+        caseNumber,
+        context,
+      ),
     );
     await storage.records.dropSentContent(0, later);
     expect((await storage.records.getRecord(visit.id))?.envelope).toBeNull();

@@ -3,14 +3,14 @@
 // "rejected" with its reason, failures back off and retry, nothing is lost.
 // The pulls run in the same loop: a failed one is visible in the status and retried.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Storage } from '../../../../src/client/storage';
-import { SyncEngine, type Pull } from '../../../../src/client/sync/SyncEngine';
-import { syncReviews } from '../../../../src/client/sync/review-sync';
-import type { PullFailure } from '../../../../src/client/sync/pull-failure';
-import type { PushTransport } from '../../../../src/client/sync/transport';
-import { RequestError } from '../../../../src/client/http/request';
-import type { ErrorReason, PushRequest, PushResponse, PushResult } from '../../../../src/shared/protocol';
-import type { SyncRecord } from '../../../../src/shared/records/sync-record';
+import type { Storage } from '@client/storage';
+import { SyncEngine, type Pull } from '@client/sync/SyncEngine';
+import { syncReviews } from '@client/sync/review-sync';
+import type { PullFailure } from '@client/sync/pull-failure';
+import type { PushTransport } from '@client/sync/transport';
+import { RequestError } from '@client/http/request';
+import type { ErrorReason, PushRequest, PushResponse, PushResult } from '@shared/protocol';
+import type { SyncRecord } from '@shared/records/sync-record';
 import { openTestStorage, TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 
@@ -58,9 +58,11 @@ function refused(status: number, reason?: ErrorReason, message = 'refused'): Req
     : new RequestError(reason, { status, envelope: { reason, message } });
 }
 
-const failWith = (error: RequestError): Step => () => {
-  throw error;
-};
+const failWith =
+  (error: RequestError): Step =>
+  () => {
+    throw error;
+  };
 
 interface ManualTimers {
   setTimer: (fn: () => Promise<unknown>, ms: number) => unknown;
@@ -91,7 +93,11 @@ function manualTimers(): ManualTimers {
   };
 }
 
-function engineFor(storage: Storage, transport: PushTransport, extra: Partial<ConstructorParameters<typeof SyncEngine>[0]> = {}): SyncEngine {
+function engineFor(
+  storage: Storage,
+  transport: PushTransport,
+  extra: Partial<ConstructorParameters<typeof SyncEngine>[0]> = {},
+): SyncEngine {
   return new SyncEngine({
     records: storage.records,
     transport,
@@ -148,7 +154,15 @@ describe('SyncEngine', () => {
       serverTime: SERVER_TIME,
       results: request.records.map((r) =>
         r.id === bad?.id
-          ? { id: r.id as string, revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'site unknown', issues: [{ path: 'content.site', message: 'unknown site' }] }
+          ? {
+              id: r.id as string,
+              revision: 1,
+              outcome: 'rejected',
+              status: 422,
+              reason: 'invalidRecord',
+              message: 'site unknown',
+              issues: [{ path: 'content.site', message: 'unknown site' }],
+            }
           : accept(r),
       ),
     }));
@@ -219,15 +233,19 @@ describe('SyncEngine', () => {
   it('pauses instead of hanging when the tablet is locked in the middle of a batch', async () => {
     const storage = await newStorage();
     const [record] = await saveContacts(storage, 1);
-    const engine = engineFor(storage, {
-      push: () => {
-        storage.vault.lock(); // locked while the request was in flight
-        return Promise.resolve({
-          serverTime: SERVER_TIME,
-          results: [{ id: record?.id ?? '', revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'x' }],
-        });
+    const engine = engineFor(
+      storage,
+      {
+        push: () => {
+          storage.vault.lock(); // locked while the request was in flight
+          return Promise.resolve({
+            serverTime: SERVER_TIME,
+            results: [{ id: record?.id ?? '', revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'x' }],
+          });
+        },
       },
-    }, { isLocked: () => !storage.vault.isUnlocked });
+      { isLocked: () => !storage.vault.isUnlocked },
+    );
     expect(await engine.start()).toMatchObject({ mode: 'paused', pauseReason: 'locked' });
     expect(await storage.records.countOutbox()).toBe(1); // nothing lost: retried after the next unlock
   });
@@ -298,7 +316,8 @@ async function signedIn(storage: Storage): Promise<void> {
   });
 }
 
-const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('SyncEngine pulls', () => {
   it('shows a failed decisions pull as pullError, retries it with backoff, and clears it with lastPulledAt once it succeeds', async () => {
@@ -387,17 +406,29 @@ describe('SyncEngine pulls', () => {
     let session = true;
     const transport = scripted();
     const order: string[] = [];
-    const engine = engineFor(storage, {
-      push: (request) => {
-        order.push('push');
-        return transport.push(request);
+    const engine = engineFor(
+      storage,
+      {
+        push: (request) => {
+          order.push('push');
+          return transport.push(request);
+        },
       },
-    }, {
-      isOnline: () => online,
-      isLocked: () => !storage.vault.isUnlocked,
-      hasSession: () => Promise.resolve(session),
-      pulls: [{ ...pull, run: () => { order.push('pull'); return pull.run(); } }],
-    });
+      {
+        isOnline: () => online,
+        isLocked: () => !storage.vault.isUnlocked,
+        hasSession: () => Promise.resolve(session),
+        pulls: [
+          {
+            ...pull,
+            run: () => {
+              order.push('pull');
+              return pull.run();
+            },
+          },
+        ],
+      },
+    );
     expect((await engine.start()).mode).toBe('offline');
     expect(pull.runs).toBe(0);
 

@@ -3,8 +3,8 @@
 // data minimisation, no pulls — until the app calls `begin` (after its first
 // screen); without it everything starts at once, as before.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Storage } from '../../../../src/client/storage';
-import { startSync } from '../../../../src/client/sync';
+import type { Storage } from '@client/storage';
+import { startSync } from '@client/sync';
 import { unlockedTestStorage } from '../../../fixtures/client-db';
 
 const cleanups: (() => void)[] = [];
@@ -22,7 +22,9 @@ async function tabletStorage(): Promise<{ storage: Storage; minimised: ReturnTyp
     minimised();
     return drop(...args);
   });
-  cleanups.push(() => { storage.close(); });
+  cleanups.push(() => {
+    storage.close();
+  });
   return { storage, minimised };
 }
 
@@ -33,7 +35,12 @@ describe('startSync', () => {
   it('waits for begin before the first push and the data minimisation', async () => {
     const { storage, minimised } = await tabletStorage();
     let begin: (() => void) | undefined;
-    const { engine, dispose } = startSync(storage, { onDeviceRevoked: () => undefined, deferStart: (fn) => { begin = fn; } });
+    const { engine, dispose } = startSync(storage, {
+      onDeviceRevoked: () => undefined,
+      deferStart: (fn) => {
+        begin = fn;
+      },
+    });
     cleanups.push(dispose);
     await settle();
     expect(minimised).not.toHaveBeenCalled();
@@ -42,20 +49,29 @@ describe('startSync', () => {
     expect(minimised).not.toHaveBeenCalled();
     expect(begin).toBeDefined();
     begin?.();
-    await vi.waitFor(() => { expect(minimised).toHaveBeenCalled(); });
+    await vi.waitFor(() => {
+      expect(minimised).toHaveBeenCalled();
+    });
   });
 
   it('starts at once without deferStart', async () => {
     const { storage, minimised } = await tabletStorage();
     const { dispose } = startSync(storage, { onDeviceRevoked: () => undefined });
     cleanups.push(dispose);
-    await vi.waitFor(() => { expect(minimised).toHaveBeenCalled(); });
+    await vi.waitFor(() => {
+      expect(minimised).toHaveBeenCalled();
+    });
   });
 
   it('never starts when disposed before begin', async () => {
     const { storage, minimised } = await tabletStorage();
     let begin: (() => void) | undefined;
-    const { dispose } = startSync(storage, { onDeviceRevoked: () => undefined, deferStart: (fn) => { begin = fn; } });
+    const { dispose } = startSync(storage, {
+      onDeviceRevoked: () => undefined,
+      deferStart: (fn) => {
+        begin = fn;
+      },
+    });
     cleanups.push(dispose);
     dispose();
     begin?.();

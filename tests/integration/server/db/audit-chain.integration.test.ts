@@ -3,17 +3,10 @@
 // chain holds under concurrent appends, and the admin export can be checked alone.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoginResponse } from '../../../../src/shared/protocol';
-import { uuidv7 } from '../../../../src/shared/ids';
-import {
-  AUDIT_CHAIN_GENESIS,
-  AuditChainVerifier,
-  audit,
-  auditChainHash,
-  auditEach,
-  verifyAuditChain,
-} from '../../../../src/server/services/audit';
-import type { AuditChainEntry } from '../../../../src/server/services/audit';
+import type { LoginResponse } from '@shared/protocol';
+import { uuidv7 } from '@shared/ids';
+import { AUDIT_CHAIN_GENESIS, AuditChainVerifier, audit, auditChainHash, auditEach, verifyAuditChain } from '@server/services/audit';
+import type { AuditChainEntry } from '@server/services/audit';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_ADMIN, DEMO_COORDINATOR, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
 
@@ -46,7 +39,9 @@ describeEachDatabase('audit hash chain', ({ db }) => {
     );
     expect(rows.map((r) => Number(r.chain_seq))).toEqual([1, 2, 3, 4, 5]);
     expect(rows[0]?.prev_hash).toBe(AUDIT_CHAIN_GENESIS);
-    rows.slice(1).forEach((row, i) => { expect(row.prev_hash).toBe(rows[i]?.row_hash); });
+    rows.slice(1).forEach((row, i) => {
+      expect(row.prev_hash).toBe(rows[i]?.row_hash);
+    });
     // The TypeScript serialisation agrees with the database's, multi-byte text included.
     expect(await verifyAuditChain(db(), municipalityId)).toEqual({ intact: true, entries: 5, lastHash: rows[4]?.row_hash });
   });
@@ -55,7 +50,12 @@ describeEachDatabase('audit hash chain', ({ db }) => {
     const municipalityId = freshMunicipality();
     await appendSome(municipalityId, 4);
     await tamper("UPDATE audit_log SET actor_id = 'someone-else' WHERE municipality_id = $1 AND chain_seq = 2", [municipalityId]);
-    expect(await verifyAuditChain(db(), municipalityId)).toEqual({ intact: false, entries: 4, firstBrokenSeq: 2, problem: 'rowHashMismatch' });
+    expect(await verifyAuditChain(db(), municipalityId)).toEqual({
+      intact: false,
+      entries: 4,
+      firstBrokenSeq: 2,
+      problem: 'rowHashMismatch',
+    });
   });
 
   it('finds an edit whose row hash was recomputed, at the next link', async () => {
@@ -67,7 +67,12 @@ describeEachDatabase('audit hash chain', ({ db }) => {
         WHERE municipality_id = $1 AND chain_seq = 2`,
       [municipalityId],
     );
-    expect(await verifyAuditChain(db(), municipalityId)).toEqual({ intact: false, entries: 4, firstBrokenSeq: 3, problem: 'prevHashMismatch' });
+    expect(await verifyAuditChain(db(), municipalityId)).toEqual({
+      intact: false,
+      entries: 4,
+      firstBrokenSeq: 3,
+      problem: 'prevHashMismatch',
+    });
   });
 
   it('finds a deleted entry', async () => {
@@ -114,18 +119,25 @@ describeEachDatabase('audit hash chain', ({ db }) => {
       const response = await app.inject({ method: 'GET', url: '/api/admin/audit/export', headers: bearer(admin.token) });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
-      const entries = response.body.trimEnd().split('\n').map((line) => JSON.parse(line) as AuditChainEntry);
+      const entries = response.body
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as AuditChainEntry);
       expect(entries.length).toBeGreaterThan(1);
       expect(entries.every((e) => e.municipalityId === admin.user.municipalityId)).toBe(true);
       // The export records itself: its own entry is the newest.
       expect(entries.at(-1)).toMatchObject({ action: 'audit.exported', actorId: admin.user.id });
       const verifier = new AuditChainVerifier();
-      entries.forEach((entry) => { verifier.add(entry); });
+      entries.forEach((entry) => {
+        verifier.add(entry);
+      });
       expect(verifier.verdict()).toMatchObject({ intact: true, entries: entries.length });
       // Changing one exported field breaks the copy too.
       const edited = entries.map((e, i) => (i === 1 ? { ...e, objectId: 'other' } : e));
       const second = new AuditChainVerifier();
-      edited.forEach((entry) => { second.add(entry); });
+      edited.forEach((entry) => {
+        second.add(entry);
+      });
       expect(second.verdict()).toMatchObject({ intact: false, firstBrokenSeq: 2, problem: 'rowHashMismatch' });
       expect(auditChainHash(entries[0] as AuditChainEntry)).toBe(entries[0]?.rowHash);
     });
@@ -135,7 +147,9 @@ describeEachDatabase('audit hash chain', ({ db }) => {
       const before = await app.inject({ method: 'GET', url, headers: bearer(admin.token) });
       expect(before.statusCode).toBe(200);
       expect(before.json()).toMatchObject({ intact: true });
-      await tamper("UPDATE audit_log SET object_id = 'rewritten' WHERE municipality_id = $1 AND chain_seq = 1", [admin.user.municipalityId]);
+      await tamper("UPDATE audit_log SET object_id = 'rewritten' WHERE municipality_id = $1 AND chain_seq = 1", [
+        admin.user.municipalityId,
+      ]);
       const after = await app.inject({ method: 'GET', url, headers: bearer(admin.token) });
       expect(after.json()).toMatchObject({ intact: false, firstBrokenSeq: 1, problem: 'rowHashMismatch' });
     });

@@ -3,14 +3,9 @@ import { cp, mkdtemp, readdir, rm, writeFile, appendFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../../src/server/db/database';
-import {
-  MIGRATIONS_DIR,
-  MigrationError,
-  migrate,
-  validateMigrationFileNames,
-} from '../../../../src/server/db/migrate';
-import { openPglite } from '../../../../src/server/db/pglite';
+import type { Database } from '@server/db/database';
+import { MIGRATIONS_DIR, MigrationError, migrate, validateMigrationFileNames } from '@server/db/migrate';
+import { openPglite } from '@server/db/pglite';
 import { openTestDatabase, testDatabaseKinds } from '../../../fixtures/test-database';
 
 /** The versions shipped in the migrations folder, and the file-name prefix of the next one. */
@@ -26,9 +21,7 @@ describe('validateMigrationFileNames', () => {
   });
 
   it('rejects two migrations with the same number', () => {
-    expect(() => validateMigrationFileNames(['001_init.sql', '002_a.sql', '002_b.sql'])).toThrow(
-      /duplicate migration number 2/,
-    );
+    expect(() => validateMigrationFileNames(['001_init.sql', '002_a.sql', '002_b.sql'])).toThrow(/duplicate migration number 2/);
   });
 
   it('rejects gaps and badly named files', () => {
@@ -74,29 +67,31 @@ for (const kind of testDatabaseKinds()) {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
       );
       // Later migrations add tables; these must always be there.
-      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining([
-        'audit_log',
-        'case_tombstones',
-        'devices',
-        'districts',
-        'emergency_contacts',
-        'home_sites',
-        'municipalities',
-        'municipality_settings',
-        'offers',
-        'organisations',
-        'records',
-        'refresh_tokens',
-        'schema_migrations',
-        'sessions',
-        'signing_keys',
-        'staff_accounts',
-        'record_reviews',
-        'referrals',
-        'referral_state_changes',
-        'partner_handover_keys',
-        'warm_handovers',
-      ]));
+      expect(tables.map((t) => t.table_name)).toEqual(
+        expect.arrayContaining([
+          'audit_log',
+          'case_tombstones',
+          'devices',
+          'districts',
+          'emergency_contacts',
+          'home_sites',
+          'municipalities',
+          'municipality_settings',
+          'offers',
+          'organisations',
+          'records',
+          'refresh_tokens',
+          'schema_migrations',
+          'sessions',
+          'signing_keys',
+          'staff_accounts',
+          'record_reviews',
+          'referrals',
+          'referral_state_changes',
+          'partner_handover_keys',
+          'warm_handovers',
+        ]),
+      );
     });
 
     it('applies a new migration file and records it', async () => {

@@ -16,18 +16,18 @@ import {
   type ReferralForReport,
   type ReportCount,
   type StoredRevision,
-} from '../../../../src/domain/report-facts';
-import { NO_DISTRICT, periodProblem, publishIndicators, type PeriodInput } from '../../../../src/domain/indicators';
-import { isoDateInZone } from '../../../../src/domain/dates';
-import { DEMO_DISTRICTS, DEMO_HOME_SITES, DEMO_OFFERS } from '../../../../src/server/db/demo-seed';
-import type { Report } from '../../../../src/shared/reports';
-import { DEFAULT_FOUR_EYES_POLICY, type FourEyesPolicy } from '../../../../src/domain/four-eyes';
-import { contentHash } from '../../../../src/shared/content-hash';
-import { uuidv7 } from '../../../../src/shared/ids';
-import { submitReviewsResponseSchema } from '../../../../src/shared/four-eyes';
-import type { MediationContent } from '../../../../src/shared/records/mediation';
-import type { MediationRecord, ReferralRecord, SyncRecord, WelcomeVisitAttemptRecord } from '../../../../src/shared/records/sync-record';
-import type { WelcomeVisitAttemptContent } from '../../../../src/shared/records/welcome-visit';
+} from '@domain/report-facts';
+import { NO_DISTRICT, periodProblem, publishIndicators, type PeriodInput } from '@domain/indicators';
+import { isoDateInZone } from '@domain/dates';
+import { DEMO_DISTRICTS, DEMO_HOME_SITES, DEMO_OFFERS } from '@server/db/demo-seed';
+import type { Report } from '@shared/reports';
+import { DEFAULT_FOUR_EYES_POLICY, type FourEyesPolicy } from '@domain/four-eyes';
+import { contentHash } from '@shared/content-hash';
+import { uuidv7 } from '@shared/ids';
+import { submitReviewsResponseSchema } from '@shared/four-eyes';
+import type { MediationContent } from '@shared/records/mediation';
+import type { MediationRecord, ReferralRecord, SyncRecord, WelcomeVisitAttemptRecord } from '@shared/records/sync-record';
+import type { WelcomeVisitAttemptContent } from '@shared/records/welcome-visit';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_APPROVER,
@@ -55,7 +55,11 @@ const MUNICIPALITY = 'demo-stadt';
 /** No second check for anything: what a municipality may configure instead of the default. */
 const NO_SECOND_CHECK: FourEyesPolicy = { kinds: [], forReferrals: false };
 
-async function mediationRecord(deviceId: string, caseNumber: string | null, content: Partial<MediationContent> = {}): Promise<MediationRecord> {
+async function mediationRecord(
+  deviceId: string,
+  caseNumber: string | null,
+  content: Partial<MediationContent> = {},
+): Promise<MediationRecord> {
   const full: MediationContent = {
     site: 'kita-sonnenblume',
     date: '2026-11-18',
@@ -135,7 +139,8 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json<{ results: { outcome: string }[] }>().results.map((r) => r.outcome)).toEqual(records.map(() => 'accepted'));
     for (const record of records) {
-      for (const earlier of held) if (earlier.record.id === record.id && earlier.record.revision < record.revision) earlier.state.superseded = true;
+      for (const earlier of held)
+        if (earlier.record.id === record.id && earlier.record.revision < record.revision) earlier.state.superseded = true;
       held.push({ record, policy, state: { superseded: false, approved: false } });
     }
   };
@@ -149,7 +154,8 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     });
     expect(response.statusCode, response.body).toBe(200);
     expect(submitReviewsResponseSchema.parse(response.json()).results.map((r) => r.outcome)).toEqual(['accepted']);
-    for (const stored of held) if (stored.record.id === record.id && stored.record.revision === record.revision) stored.state.approved = true;
+    for (const stored of held)
+      if (stored.record.id === record.id && stored.record.revision === record.revision) stored.state.approved = true;
   };
 
   const withdraw = async (caseNumber: string): Promise<void> => {
@@ -239,8 +245,12 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
       await consentRefusalRecord(author.deviceId, { content: { setting: 'homeContact', date: '2026-11-02', district: 'nord' } }),
       await visitAttemptRecord(author.deviceId, { outcome: 'nobodyHome', visitDate: '2026-11-03', district: 'sued' }),
       await visitAttemptRecord(author.deviceId, { outcome: 'declined', visitDate: '2026-11-03' }),
-      await homeContactRecord(author.deviceId, { content: homeContactContent({ contactDate: '2026-11-04', topics: ['childcare', 'health', 'languageSupport'] }) }),
-      await homeContactRecord(author.deviceId, { content: homeContactContent({ site: 'familienzentrum-nord', contactKind: 'counselling', topics: ['other'] }) }),
+      await homeContactRecord(author.deviceId, {
+        content: homeContactContent({ contactDate: '2026-11-04', topics: ['childcare', 'health', 'languageSupport'] }),
+      }),
+      await homeContactRecord(author.deviceId, {
+        content: homeContactContent({ site: 'familienzentrum-nord', contactKind: 'counselling', topics: ['other'] }),
+      }),
     ]);
     const counts = await expectParity();
     expect(counts.filter((c) => c.indicator === 'screening').map((c) => c.category)).toEqual(['refused', 'refused']);
@@ -249,13 +259,19 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
   it('counts a case’s HOME contact and mediation by the district the mediation names, consent and withdrawal counting nothing', async () => {
     const caseNumber = await consentedCase();
     await push([
-      await homeContactRecord(author.deviceId, { caseNumber, content: homeContactContent({ contactDate: '2026-11-05', topics: ['health'] }) }),
+      await homeContactRecord(author.deviceId, {
+        caseNumber,
+        content: homeContactContent({ contactDate: '2026-11-05', topics: ['health'] }),
+      }),
       await mediationRecord(author.deviceId, caseNumber, { district: 'hafen', languages: ['ar', 'fa'] }),
       await mediationRecord(author.deviceId, null, { date: '2026-11-19', languages: ['uk'] }),
     ]);
     const counts = await expectParity();
     // The mediation names a district, so it is counted there, not under "not stated".
-    expect(counts.filter((c) => c.indicator === 'mediationLanguage' && c.district === 'hafen').map((c) => c.category)).toEqual(['ar', 'fa']);
+    expect(counts.filter((c) => c.indicator === 'mediationLanguage' && c.district === 'hafen').map((c) => c.category)).toEqual([
+      'ar',
+      'fa',
+    ]);
   });
 
   it('counts a screening only once approved, under the staff override where there is one, on its Berlin day', async () => {
@@ -269,7 +285,12 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     const overridden = await signAsAuthor(
       {
         ...(await screeningRecord(author.deviceId, await consentedCase(), {
-          content: screeningContent({ score: 1, supportNeed: 'none', override: { supportNeed: 'urgent', reason: 'Eindruck im Gespräch' }, district: 'nord' }),
+          content: screeningContent({
+            score: 1,
+            supportNeed: 'none',
+            override: { supportNeed: 'urgent', reason: 'Eindruck im Gespräch' },
+            district: 'nord',
+          }),
         })),
         createdAt: '2026-11-20T23:30:00.000Z',
       },
@@ -296,7 +317,13 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     await push([corrected]);
     await expectParity();
     await approve(corrected);
-    expect(await expectParity()).toContainEqual({ indicator: 'screening', day: '2026-11-20', district: 'mitte', category: 'offerRecommended', n: 1 });
+    expect(await expectParity()).toContainEqual({
+      indicator: 'screening',
+      day: '2026-11-20',
+      district: 'mitte',
+      category: 'offerRecommended',
+      n: 1,
+    });
   });
 
   it('counts a screening at once where the municipality asks for no second check', async () => {
@@ -307,7 +334,13 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
           content: screeningContent({ supportNeed: 'offerRecommended', suggestedOffers: [PARTNER_OFFER], district: 'sued' }),
         }),
       ]);
-      expect(await expectParity()).toContainEqual({ indicator: 'screening', day: '2026-11-20', district: 'sued', category: 'offerRecommended', n: 1 });
+      expect(await expectParity()).toContainEqual({
+        indicator: 'screening',
+        day: '2026-11-20',
+        district: 'sued',
+        category: 'offerRecommended',
+        n: 1,
+      });
     } finally {
       await setPolicy(DEFAULT_FOUR_EYES_POLICY);
     }
@@ -345,10 +378,19 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
 
   it('publishes exactly the report the domain defines, referrals included, before and after the referred case is withdrawn', async () => {
     const caseNumber = await consentedCase();
-    const visit = await signAsAuthor(await welcomeVisitRecord(author.deviceId, caseNumber, { offersRecommended: [PARTNER_OFFER] }), authorKey);
+    const visit = await signAsAuthor(
+      await welcomeVisitRecord(author.deviceId, caseNumber, { offersRecommended: [PARTNER_OFFER] }),
+      authorKey,
+    );
     await push([visit]);
     await approve(visit);
-    await pushReferral(await referralRecord(author.deviceId, caseNumber, { sourceRecordId: visit.id, offerIds: [PARTNER_OFFER, 'erziehungsberatung-demo'], slipHandedOver: false }));
+    await pushReferral(
+      await referralRecord(author.deviceId, caseNumber, {
+        sourceRecordId: visit.id,
+        offerIds: [PARTNER_OFFER, 'erziehungsberatung-demo'],
+        slipHandedOver: false,
+      }),
+    );
     expect(referrals.filter((made) => made.caseNumber === caseNumber)).toHaveLength(2);
     await expectPublishedParity();
     await withdraw(caseNumber);

@@ -2,17 +2,11 @@
 // duplicates 409, no self-lockout, deactivation revokes every credential, audited.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema } from '../../../../src/shared/protocol';
-import type { LoginResponse } from '../../../../src/shared/protocol';
-import {
-  organisationListSchema,
-  organisationSchema,
-  signingKeySchema,
-  staffAccountSchema,
-  staffListSchema,
-} from '../../../../src/shared/staff-api';
-import type { StaffAccount } from '../../../../src/shared/staff-api';
-import { uuidv7 } from '../../../../src/shared/ids';
+import { errorEnvelopeSchema } from '@shared/protocol';
+import type { LoginResponse } from '@shared/protocol';
+import { organisationListSchema, organisationSchema, signingKeySchema, staffAccountSchema, staffListSchema } from '@shared/staff-api';
+import type { StaffAccount } from '@shared/staff-api';
+import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -73,7 +67,17 @@ describeEachDatabase('admin routes', ({ db }) => {
       ['GET', '/api/admin/organisations', undefined],
       ['POST', '/api/admin/organisations', { id: 'nope-org', name: 'Nein', kind: 'clinic' }],
       ['GET', '/api/admin/staff', undefined],
-      ['POST', '/api/admin/staff', { username: 'nope.user', displayName: 'N', organisationId: 'home-projekt-demo', roles: ['admin'], password: 'long-enough-password' }],
+      [
+        'POST',
+        '/api/admin/staff',
+        {
+          username: 'nope.user',
+          displayName: 'N',
+          organisationId: 'home-projekt-demo',
+          roles: ['admin'],
+          password: 'long-enough-password',
+        },
+      ],
       ['PATCH', `/api/admin/staff/${admin.user.id}`, { active: false }],
     ] as const;
     for (const { token } of others) {
@@ -141,9 +145,7 @@ describeEachDatabase('admin routes', ({ db }) => {
         roles: ['fieldworker', 'approver'],
         active: true,
       });
-      const [row] = await db().query<{ password_hash: string }>('SELECT password_hash FROM staff_accounts WHERE id = $1', [
-        account.id,
-      ]);
+      const [row] = await db().query<{ password_hash: string }>('SELECT password_hash FROM staff_accounts WHERE id = $1', [account.id]);
       expect(row?.password_hash).toMatch(/^\$argon2id\$/);
       expect((await login(app, account.username, password)).user.id).toBe(account.id);
       expect(await auditCount('staff.created', account.id)).toBe(1);
@@ -273,10 +275,9 @@ describeEachDatabase('admin routes', ({ db }) => {
         expect(response.statusCode).toBe(409);
         expect(errorEnvelopeSchema.parse(response.json()).error.reason).toBe('conflict');
       }
-      const [row] = await db().query<{ roles: string[]; active: boolean }>(
-        'SELECT roles, active FROM staff_accounts WHERE id = $1',
-        [admin.user.id],
-      );
+      const [row] = await db().query<{ roles: string[]; active: boolean }>('SELECT roles, active FROM staff_accounts WHERE id = $1', [
+        admin.user.id,
+      ]);
       expect(row).toEqual({ roles: ['admin'], active: true });
       // Renaming oneself and keeping the admin role is fine.
       const ok = await call(admin.token, 'PATCH', `/api/admin/staff/${admin.user.id}`, { roles: ['admin', 'coordinator'] });

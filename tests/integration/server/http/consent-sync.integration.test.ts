@@ -5,11 +5,11 @@
 // municipality.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema, pushResponseSchema, withdrawalsResponseSchema } from '../../../../src/shared/protocol';
-import type { PushResponse, PushResult, Role } from '../../../../src/shared/protocol';
-import { FAMILY_LANGUAGES } from '../../../../src/shared/languages';
-import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
-import { uuidv7 } from '../../../../src/shared/ids';
+import { errorEnvelopeSchema, pushResponseSchema, withdrawalsResponseSchema } from '@shared/protocol';
+import type { PushResponse, PushResult, Role } from '@shared/protocol';
+import { FAMILY_LANGUAGES } from '@shared/languages';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   bearer,
@@ -77,9 +77,7 @@ describeEachDatabase('consent in sync', ({ db }) => {
     it('accepts a consent quoting the shipped text in every one of the nine family languages', async () => {
       expect(FAMILY_LANGUAGES).toHaveLength(9);
       const records = await Promise.all(
-        FAMILY_LANGUAGES.map(async (language) =>
-          consentRecord(deviceId, newCaseNumber(), { content: await consentContent(language) }),
-        ),
+        FAMILY_LANGUAGES.map(async (language) => consentRecord(deviceId, newCaseNumber(), { content: await consentContent(language) })),
       );
       const { status, body } = await push(records);
       expect(status).toBe(200);
@@ -89,9 +87,7 @@ describeEachDatabase('consent in sync', ({ db }) => {
           WHERE id::text IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY received_seq`,
         [JSON.stringify(records.map((r) => r.id))],
       );
-      expect(rows).toEqual(
-        records.map((r) => ({ case_number: r.caseNumber, kind: 'consent', language: r.content.language })),
-      );
+      expect(rows).toEqual(records.map((r) => ({ case_number: r.caseNumber, kind: 'consent', language: r.content.language })));
     });
 
     it('accepts a consent with a municipality prefix on the case number', async () => {
@@ -137,7 +133,12 @@ describeEachDatabase('consent in sync', ({ db }) => {
       expect(issues[6]).toEqual([{ path: 'caseNumber', message: 'invalidCaseNumber' }]);
       expect(issues[7]).toEqual([{ path: 'caseNumber', message: 'invalidCaseNumber' }]);
       expect(await countAllRecords(db())).toBe(before);
-      expect(await countRecords(db(), all.map((r) => r.id))).toBe(0);
+      expect(
+        await countRecords(
+          db(),
+          all.map((r) => r.id),
+        ),
+      ).toBe(0);
     });
   });
 
@@ -217,9 +218,7 @@ describeEachDatabase('consent in sync', ({ db }) => {
         [200, 'accepted'],
         [422, 'consentMissing'],
       ]);
-      expect(outcomes((await push([await homeContactRecord(deviceId, { caseNumber })])).body.results)).toEqual([
-        [422, 'consentMissing'],
-      ]);
+      expect(outcomes((await push([await homeContactRecord(deviceId, { caseNumber })])).body.results)).toEqual([[422, 'consentMissing']]);
       // Revision 3 grants it again, in the same batch as the contact.
       const widened = await consentRecord(deviceId, caseNumber, { id: first.id, revision: 3 });
       const accepted = await homeContactRecord(deviceId, { caseNumber });
@@ -289,21 +288,11 @@ describeEachDatabase('consent in sync', ({ db }) => {
       const [stored] = await db().query<{ content: unknown }>('SELECT content FROM records WHERE id = $1', [withdrawal.id]);
       expect(stored?.content).toEqual({ withdrawnAt: withdrawal.content.withdrawnAt });
       expect(await countRecords(db(), [consent.id, ...contacts.map((c) => c.id)])).toBe(0);
-      expect(await db().query('SELECT * FROM records WHERE case_number = $1 ORDER BY id, revision', [untouched])).toEqual(
-        untouchedBefore,
-      );
+      expect(await db().query('SELECT * FROM records WHERE case_number = $1 ORDER BY id, revision', [untouched])).toEqual(untouchedBefore);
 
-      const tombstones = await db().query(
-        'SELECT * FROM case_tombstones WHERE case_number = $1',
-        [caseNumber],
-      );
+      const tombstones = await db().query('SELECT * FROM case_tombstones WHERE case_number = $1', [caseNumber]);
       expect(tombstones).toHaveLength(1);
-      expect(Object.keys(tombstones[0] ?? {}).sort()).toEqual([
-        'case_number',
-        'municipality_id',
-        'withdrawal_record_id',
-        'withdrawn_at',
-      ]);
+      expect(Object.keys(tombstones[0] ?? {}).sort()).toEqual(['case_number', 'municipality_id', 'withdrawal_record_id', 'withdrawn_at']);
       expect(tombstones[0]).toMatchObject({ municipality_id: 'demo-stadt', case_number: caseNumber, withdrawal_record_id: withdrawal.id });
       const audit = await db().query<{ action: string; object_id: string }>(
         `SELECT action, object_id FROM audit_log WHERE action = 'case.withdrawn' AND object_id = $1`,
@@ -316,9 +305,9 @@ describeEachDatabase('consent in sync', ({ db }) => {
       expect(again.status).toBe(200);
       expect(again.body.results).toEqual(first.body.results);
       expect(await db().query('SELECT 1 FROM case_tombstones WHERE case_number = $1', [caseNumber])).toHaveLength(1);
-      expect(
-        await db().query(`SELECT 1 FROM audit_log WHERE action = 'case.withdrawn' AND object_id = $1`, [withdrawal.id]),
-      ).toHaveLength(1);
+      expect(await db().query(`SELECT 1 FROM audit_log WHERE action = 'case.withdrawn' AND object_id = $1`, [withdrawal.id])).toHaveLength(
+        1,
+      );
 
       // Anything later for the case: 409 caseWithdrawn, nothing written.
       const later = [
@@ -366,7 +355,12 @@ describeEachDatabase('consent in sync', ({ db }) => {
       const theirs = [await consentRecord(otherDevice, caseNumber), await homeContactRecord(otherDevice, { caseNumber })];
       expect((await pushAs(otherToken, otherDevice, theirs)).status).toBe(200);
       expect((await push([await consentWithdrawalRecord(deviceId, caseNumber)])).status).toBe(200);
-      expect(await countRecords(db(), theirs.map((r) => r.id))).toBe(2);
+      expect(
+        await countRecords(
+          db(),
+          theirs.map((r) => r.id),
+        ),
+      ).toBe(2);
       expect((await pushAs(otherToken, otherDevice, [await homeContactRecord(otherDevice, { caseNumber })])).status).toBe(200);
 
       // Nor does another municipality's tombstone show here: no consent is missing, not caseWithdrawn.
@@ -476,9 +470,7 @@ describeEachDatabase('consent in sync', ({ db }) => {
     it('never keeps a record of a case whose withdrawal is pushed at the same time', async () => {
       const caseNumber = newCaseNumber();
       expect((await push([await consentRecord(deviceId, caseNumber)])).status).toBe(200);
-      const contacts = await Promise.all(
-        Array.from({ length: 6 }, () => homeContactRecord(deviceId, { caseNumber })),
-      );
+      const contacts = await Promise.all(Array.from({ length: 6 }, () => homeContactRecord(deviceId, { caseNumber })));
       const withdrawal = await consentWithdrawalRecord(deviceId, caseNumber);
       const responses = await Promise.all([
         ...contacts.slice(0, 3).map((c) => push([c])),

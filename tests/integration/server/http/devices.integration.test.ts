@@ -4,18 +4,13 @@
 // roles, signing keys (read by tablet roles, enrolled only on the bound tablet).
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema, loginResponseSchema } from '../../../../src/shared/protocol';
-import {
-  deviceListSchema,
-  deviceStatusResponseSchema,
-  enrollDeviceResponseSchema,
-  signingKeySchema,
-} from '../../../../src/shared/staff-api';
-import type { DeviceStatus, EnrollDeviceResponse, SigningKey } from '../../../../src/shared/staff-api';
-import { uuidv7 } from '../../../../src/shared/ids';
-import { toBase64Url } from '../../../../src/shared/crypto/bytes';
-import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
-import { hashToken } from '../../../../src/server/services/secret-hash';
+import { errorEnvelopeSchema, loginResponseSchema } from '@shared/protocol';
+import { deviceListSchema, deviceStatusResponseSchema, enrollDeviceResponseSchema, signingKeySchema } from '@shared/staff-api';
+import type { DeviceStatus, EnrollDeviceResponse, SigningKey } from '@shared/staff-api';
+import { uuidv7 } from '@shared/ids';
+import { toBase64Url } from '@shared/crypto/bytes';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import { hashToken } from '@server/services/secret-hash';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -285,10 +280,9 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
       for (const account of [await newAccount(['partner']), await newAccount(['admin']), DEMO_ADMIN]) {
         const session = await loginOnTablet(app, device, account);
         expect(session.deviceEscrowKey).toBeUndefined();
-        const [row] = await db().query<{ device_id: string | null }>(
-          'SELECT device_id FROM sessions WHERE token_hash = $1',
-          [hashToken(session.token)],
-        );
+        const [row] = await db().query<{ device_id: string | null }>('SELECT device_id FROM sessions WHERE token_hash = $1', [
+          hashToken(session.token),
+        ]);
         expect(row?.device_id).toBeNull();
         // Nor later, on refresh.
         const refreshed = await refresh({ refreshToken: session.refreshToken });
@@ -352,9 +346,7 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
       const answer = await statusAnswer(tablet.device.deviceId, tablet.deviceSecret);
       expect(answer.status).toBe('active');
       expect([...answer.deactivatedAccountIds].sort()).toEqual([signedIn.id, keyOnly.id].sort());
-      expect((await statusAnswer(elsewhere.device.deviceId, elsewhere.deviceSecret)).deactivatedAccountIds).toEqual([
-        onlyElsewhere.id,
-      ]);
+      expect((await statusAnswer(elsewhere.device.deviceId, elsewhere.deviceSecret)).deactivatedAccountIds).toEqual([onlyElsewhere.id]);
       // Nothing for a wrong secret, and nothing once the tablet is revoked (it wipes itself anyway).
       expect(await statusAnswer(tablet.device.deviceId, toBase64Url(new Uint8Array(32)))).toEqual({
         status: 'unknown',
@@ -476,9 +468,7 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
       const approver = await login(app, DEMO_APPROVER.username, DEMO_APPROVER.password);
       const list = await app.inject({ method: 'GET', url: '/api/staff/keys', headers: bearer(approver.token) });
       expect(list.statusCode).toBe(200);
-      const keys = new Map(
-        list.json<{ keys: SigningKey[] }>().keys.map((k) => [k.keyId, signingKeySchema.parse(k)] as const),
-      );
+      const keys = new Map(list.json<{ keys: SigningKey[] }>().keys.map((k) => [k.keyId, signingKeySchema.parse(k)] as const));
       expect(keys.get(firstBody.keyId)?.revokedAt).not.toBeNull();
       expect(keys.get(secondBody.keyId)?.revokedAt).toBeNull();
       const active = [...keys.values()].filter(

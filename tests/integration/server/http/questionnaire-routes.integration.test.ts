@@ -4,10 +4,10 @@
 // version is immutable; fieldworkers cannot upload; another municipality sees nothing.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import defaultScreening from '../../../../src/domain/default-screening.json';
-import { contentHash } from '../../../../src/shared/content-hash';
-import { errorEnvelopeSchema } from '../../../../src/shared/protocol';
-import { activeQuestionnaireResponseSchema, questionnaireSummarySchema } from '../../../../src/shared/questionnaire-api';
+import defaultScreening from '@domain/default-screening.json';
+import { contentHash } from '@shared/content-hash';
+import { errorEnvelopeSchema } from '@shared/protocol';
+import { activeQuestionnaireResponseSchema, questionnaireSummarySchema } from '@shared/questionnaire-api';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_ADMIN, DEMO_COORDINATOR, bearer, buildTestApp, login, seedDemo, seedOtherMunicipality } from '../../helpers/test-app';
 
@@ -34,13 +34,15 @@ describeEachDatabase('questionnaire routes', ({ db }) => {
   const upload = (token: string, body: unknown) =>
     app.inject({ method: 'POST', url: '/api/questionnaires', headers: bearer(token), payload: body as object });
   const pull = async (token: string) =>
-    activeQuestionnaireResponseSchema.parse((await app.inject({ method: 'GET', url: '/api/sync/questionnaire', headers: bearer(token) })).json());
+    activeQuestionnaireResponseSchema.parse(
+      (await app.inject({ method: 'GET', url: '/api/sync/questionnaire', headers: bearer(token) })).json(),
+    );
 
   it('answers null before any upload: tablets use the built-in default', async () => {
     expect(await pull(fieldworker)).toEqual({ questionnaire: null });
   });
 
-  it('activates a coordinator\'s definition, which every session of the municipality pulls with its hash', async () => {
+  it("activates a coordinator's definition, which every session of the municipality pulls with its hash", async () => {
     const definition = adapted('2026.2');
     const response = await upload(coordinator, definition);
     expect(response.statusCode).toBe(201);
@@ -88,7 +90,7 @@ describeEachDatabase('questionnaire routes', ({ db }) => {
   });
 
   describe('another municipality', () => {
-    it('neither sees nor replaces this municipality\'s definition', async () => {
+    it("neither sees nor replaces this municipality's definition", async () => {
       const other = await seedOtherMunicipality(db());
       const otherToken = (await login(app, other.username, other.password)).token;
       expect(await pull(otherToken)).toEqual({ questionnaire: null });

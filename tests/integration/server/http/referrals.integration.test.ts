@@ -6,8 +6,8 @@
 // the case's referrals and leaves the tombstone.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { offerCatalogResponseSchema } from '../../../../src/shared/offers';
-import { errorEnvelopeSchema, pushResponseSchema } from '../../../../src/shared/protocol';
+import { offerCatalogResponseSchema } from '@shared/offers';
+import { errorEnvelopeSchema, pushResponseSchema } from '@shared/protocol';
 import {
   followUpListSchema,
   managedOfferListSchema,
@@ -15,17 +15,13 @@ import {
   partnerReferralListSchema,
   partnerReferralSchema,
   tabletReferralStatesSchema,
-} from '../../../../src/shared/referral-api';
-import type { ManagedOffer } from '../../../../src/shared/referral-api';
-import type { ReferralContent } from '../../../../src/shared/records/referral';
+} from '@shared/referral-api';
+import type { ManagedOffer } from '@shared/referral-api';
+import type { ReferralContent } from '@shared/records/referral';
 import { PARTNER_OFFER, SECRET_VISIT_NOTE, UNLINKED_OFFER, referralRecord, welcomeVisitRecord } from '../../../fixtures/referral-records';
-import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
-import {
-  DEMO_MUNICIPALITY_ID,
-  DEMO_PARTNER_ACCOUNT,
-  DEMO_PARTNER_ORGANISATION,
-} from '../../../../src/server/db/demo-seed';
-import { referralId } from '../../../../src/server/services/referral-projection';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, DEMO_PARTNER_ORGANISATION } from '@server/db/demo-seed';
+import { referralId } from '@server/services/referral-projection';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_COORDINATOR,
@@ -99,9 +95,10 @@ describeEachDatabase('referrals', ({ db }) => {
     tablet = await signInOnTablet(app, db());
     partnerToken = await signInPartner();
     // A second partner organisation running the debt counselling offer.
-    await db().query("INSERT INTO organisations (id, municipality_id, name, kind) VALUES ('sozialberatung-demo', $1, 'Sozialberatung', 'partner')", [
-      DEMO_MUNICIPALITY_ID,
-    ]);
+    await db().query(
+      "INSERT INTO organisations (id, municipality_id, name, kind) VALUES ('sozialberatung-demo', $1, 'Sozialberatung', 'partner')",
+      [DEMO_MUNICIPALITY_ID],
+    );
     await db().query("UPDATE offers SET partner_organisation_id = 'sozialberatung-demo' WHERE municipality_id = $1 AND id = $2", [
       DEMO_MUNICIPALITY_ID,
       otherOfferId,
@@ -136,10 +133,9 @@ describeEachDatabase('referrals', ({ db }) => {
       [caseNumber],
     );
     expect(sources.map((row) => row.source)).toEqual([referral.content.sourceRecordId, referral.content.sourceRecordId]);
-    const history = await db().query<{ state: string }>(
-      'SELECT state FROM referral_state_changes WHERE referral_id = $1 ORDER BY id',
-      [ids[0]],
-    );
+    const history = await db().query<{ state: string }>('SELECT state FROM referral_state_changes WHERE referral_id = $1 ORDER BY id', [
+      ids[0],
+    ]);
     expect(history.map((h) => h.state)).toEqual(['suggested', 'handedOver']);
     // A retry of the same push creates nothing twice.
     const again = await db().query<{ n: number }>('SELECT count(*)::int AS n FROM referral_state_changes WHERE referral_id = $1', [ids[0]]);
@@ -152,7 +148,11 @@ describeEachDatabase('referrals', ({ db }) => {
     const [noScope] = await push([await referralRecord(tablet.deviceId, caseNumber)]);
     expect([noScope?.status, noScope?.reason]).toEqual([422, 'consentMissing']);
     const [unknownOffer] = await push([await referralRecord(tablet.deviceId, caseNumber, { offerIds: ['gibt-es-nicht'] })]);
-    expect([unknownOffer?.status, unknownOffer?.reason, unknownOffer?.issues?.[0]?.message]).toEqual([422, 'invalidRecord', 'unknownOffer']);
+    expect([unknownOffer?.status, unknownOffer?.reason, unknownOffer?.issues?.[0]?.message]).toEqual([
+      422,
+      'invalidRecord',
+      'unknownOffer',
+    ]);
     const rows = await db().query('SELECT 1 FROM referrals WHERE case_number = $1', [caseNumber]);
     expect(rows).toHaveLength(0);
   });
@@ -173,7 +173,7 @@ describeEachDatabase('referrals', ({ db }) => {
     expect(rows.map((row) => row.source)).toEqual([null, null]);
   });
 
-  it("shows a partner only referrals to its own offers, and nothing recorded about the family", async () => {
+  it('shows a partner only referrals to its own offers, and nothing recorded about the family', async () => {
     const { caseNumber, ids } = await referredCase([PARTNER_OFFER, UNLINKED_OFFER, otherOfferId], { sharedNote: SHARED_NOTE });
     const own = await lookup(partnerToken, caseNumber);
     expect(own.referrals.map((r) => [r.id, r.offerId, r.state, r.language, r.sharedNote])).toEqual([
@@ -246,14 +246,25 @@ describeEachDatabase('referrals', ({ db }) => {
     // A revision 1 retried late (after revision 2) changes nothing: the withdrawn offer does not come back.
     const [late] = await push([referral]);
     expect(late?.outcome).toBe('accepted');
-    const lateRevision = await referralRecord(tablet.deviceId, caseNumber, { ...referral.content, offerIds: [PARTNER_OFFER, UNLINKED_OFFER] }, { id: referral.id, revision: 3 });
-    const newest = await referralRecord(tablet.deviceId, caseNumber, { ...referral.content, offerIds: [UNLINKED_OFFER] }, { id: referral.id, revision: 4 });
+    const lateRevision = await referralRecord(
+      tablet.deviceId,
+      caseNumber,
+      { ...referral.content, offerIds: [PARTNER_OFFER, UNLINKED_OFFER] },
+      { id: referral.id, revision: 3 },
+    );
+    const newest = await referralRecord(
+      tablet.deviceId,
+      caseNumber,
+      { ...referral.content, offerIds: [UNLINKED_OFFER] },
+      { id: referral.id, revision: 4 },
+    );
     expect((await push([newest])).map((r) => r.outcome)).toEqual(['accepted']);
     expect((await push([lateRevision])).map((r) => r.outcome)).toEqual(['accepted']);
     expect((await lookup(partnerToken, caseNumber)).referrals).toEqual([]);
-    const audit = await db().query<{ object_id: string }>("SELECT object_id FROM audit_log WHERE action = 'referral.withdrawnByRevision' AND object_id = $1", [
-      ids[0],
-    ]);
+    const audit = await db().query<{ object_id: string }>(
+      "SELECT object_id FROM audit_log WHERE action = 'referral.withdrawnByRevision' AND object_id = $1",
+      [ids[0]],
+    );
     expect(audit).toHaveLength(1);
   });
 
@@ -424,9 +435,11 @@ describeEachDatabase('referrals', ({ db }) => {
 
   it('refuses a malformed CSV with line-level errors and imports nothing of it', async () => {
     const token = await coordinatorToken();
-    const snapshot = async () => JSON.stringify(await db().query('SELECT * FROM offers WHERE municipality_id = $1 ORDER BY id', [DEMO_MUNICIPALITY_ID]));
+    const snapshot = async () =>
+      JSON.stringify(await db().query('SELECT * FROM offers WHERE municipality_id = $1 ORDER BY id', [DEMO_MUNICIPALITY_ID]));
     const before = await snapshot();
-    const header = 'id;name;organisation;type;agePhases;fields;districts;languages;cost;address;phone;hours;whatToBring;partnerOrganisationId';
+    const header =
+      'id;name;organisation;type;agePhases;fields;districts;languages;cost;address;phone;hours;whatToBring;partnerOrganisationId';
     const good = 'neues-angebot;Neues Angebot;Träger;familienbildung;baby;education;;de,tr;;;;;;';
     const badType = 'zweites-angebot;Zweites;Träger;zauberei;baby;education;;de;;;;;;';
     const short = 'drittes-angebot;Drittes;Träger';

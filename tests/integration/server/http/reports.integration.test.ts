@@ -3,11 +3,11 @@
 // refused, and neither the JSON nor the CSV carries a case number.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { contentHash } from '../../../../src/shared/content-hash';
-import { uuidv7 } from '../../../../src/shared/ids';
-import type { Report } from '../../../../src/shared/reports';
-import type { ScreeningContent } from '../../../../src/shared/records/screening';
-import type { SUPPORT_NEED_LEVELS } from '../../../../src/shared/records/screening';
+import { contentHash } from '@shared/content-hash';
+import { uuidv7 } from '@shared/ids';
+import type { Report } from '@shared/reports';
+import type { ScreeningContent } from '@shared/records/screening';
+import type { SUPPORT_NEED_LEVELS } from '@shared/records/screening';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_COORDINATOR,
@@ -119,9 +119,12 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     for (let k = 0; k < 5; k += 1) {
       records.push(await consentRefusalRecord(device, { content: { setting: 'screening', date: '2026-03-11', district: 'nord' } }));
     }
-    for (let k = 0; k < 6; k += 1) records.push(await homeContactRecord(device, { content: homeContactContent({ contactDate: '2026-02-10' }) }));
+    for (let k = 0; k < 6; k += 1)
+      records.push(await homeContactRecord(device, { content: homeContactContent({ contactDate: '2026-02-10' }) }));
     for (let k = 0; k < 2; k += 1) {
-      records.push(await homeContactRecord(device, { content: homeContactContent({ site: 'familienzentrum-nord', contactDate: '2026-03-03' }) }));
+      records.push(
+        await homeContactRecord(device, { content: homeContactContent({ site: 'familienzentrum-nord', contactDate: '2026-03-03' }) }),
+      );
     }
     // Outside the period: never counted.
     records.push(await homeContactRecord(device, { content: homeContactContent({ contactDate: '2026-07-01' }) }));
@@ -134,7 +137,9 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     const pushed = await pushAsTablet(app, tablet, records);
     expect(pushed.statusCode, pushed.body).toBe(200);
     expect(pushed.body).not.toContain('rejected');
-    await db().query(`UPDATE municipality_settings SET four_eyes_kinds = ARRAY['screening'], four_eyes_for_referrals = true WHERE municipality_id = 'demo-stadt'`);
+    await db().query(
+      `UPDATE municipality_settings SET four_eyes_kinds = ARRAY['screening'], four_eyes_for_referrals = true WHERE municipality_id = 'demo-stadt'`,
+    );
 
     // Four-eyes inputs as the push code maintains them: one screening waits for its second check, one is superseded.
     await db().query('UPDATE records SET needs_second_check = true WHERE id = $1', [pendingId.id]);
@@ -156,7 +161,8 @@ describeEachDatabase('coordinator reports', ({ db }) => {
         );
       }
     };
-    for (const caseNumber of cases['nordOffer']?.slice(0, 5) ?? []) await referral(caseNumber, 'contacted', '2026-03-15T10:00:00+01:00', 'nord');
+    for (const caseNumber of cases['nordOffer']?.slice(0, 5) ?? [])
+      await referral(caseNumber, 'contacted', '2026-03-15T10:00:00+01:00', 'nord');
     await referral(withdrawnCase, 'contacted', '2026-03-20T10:00:00+01:00', 'sued');
   });
   afterAll(async () => {
@@ -228,7 +234,11 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     // A configured label that a spreadsheet would run as a formula is neutralised in the CSV.
     await db().query("INSERT INTO districts (municipality_id, id, label, sort_order) VALUES ('demo-stadt', 'formel', '=1+1', 99)");
     const json = await report();
-    const csv = await app.inject({ method: 'GET', url: `/api/reports/demo-stadt/sachbericht?${PERIOD}&format=csv`, headers: bearer(coordinator) });
+    const csv = await app.inject({
+      method: 'GET',
+      url: `/api/reports/demo-stadt/sachbericht?${PERIOD}&format=csv`,
+      headers: bearer(coordinator),
+    });
     expect(csv.statusCode, csv.body).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('attachment');
@@ -242,7 +252,11 @@ describeEachDatabase('coordinator reports', ({ db }) => {
       expect(json.body).not.toContain(caseNumber);
       expect(csv.body).not.toContain(caseNumber);
     }
-    const sachbericht = await app.inject({ method: 'GET', url: `/api/reports/demo-stadt/sachbericht?${PERIOD}`, headers: bearer(coordinator) });
+    const sachbericht = await app.inject({
+      method: 'GET',
+      url: `/api/reports/demo-stadt/sachbericht?${PERIOD}`,
+      headers: bearer(coordinator),
+    });
     expect(sachbericht.json<Report>().period).toEqual({ from: '2026-01-01', to: '2026-06-30' });
     expect(sachbericht.json<Report>().indicators.every((i) => i.formula.de.length > 20 && i.formula.en.length > 20)).toBe(true);
   });
@@ -265,7 +279,9 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     const other = await seedOtherMunicipality(db());
     const foreign = await report(PERIOD, other.municipalityId);
     expect(foreign.statusCode).toBe(403);
-    expect(foreign.json()).toMatchObject({ error: { reason: 'forbidden', issues: [{ path: 'municipalityId', message: 'notYourMunicipality' }] } });
+    expect(foreign.json()).toMatchObject({
+      error: { reason: 'forbidden', issues: [{ path: 'municipalityId', message: 'notYourMunicipality' }] },
+    });
     const nonexistent = await report(PERIOD, 'nowhere');
     expect(nonexistent.statusCode).toBe(403);
     const fieldworker = await report(PERIOD, 'demo-stadt', tablet.token);
@@ -276,14 +292,18 @@ describeEachDatabase('coordinator reports', ({ db }) => {
 
   it('refuses a pushed record naming a district the municipality does not have', async () => {
     const record = await screeningRecord(tablet.deviceId, cases['nordOffer']?.[0] ?? '', 'none', 'atlantis');
-    const refusal = await consentRefusalRecord(tablet.deviceId, { content: { setting: 'screening', date: '2026-03-11', district: 'atlantis' } });
+    const refusal = await consentRefusalRecord(tablet.deviceId, {
+      content: { setting: 'screening', date: '2026-03-11', district: 'atlantis' },
+    });
     const response = await pushAsTablet(app, tablet, [record, refusal]);
     expect(response.statusCode).toBe(422);
     const results = response.json<{ results: { outcome: string; issues?: unknown[] }[] }>().results;
     for (const result of results) {
       expect(result).toMatchObject({ outcome: 'rejected', issues: [{ path: 'content.district', message: 'unknownDistrict' }] });
     }
-    const [stored] = await db().query<{ n: number }>('SELECT count(*)::int AS n FROM records WHERE id = ANY($1::uuid[])', [[record.id, refusal.id]]);
+    const [stored] = await db().query<{ n: number }>('SELECT count(*)::int AS n FROM records WHERE id = ANY($1::uuid[])', [
+      [record.id, refusal.id],
+    ]);
     expect(stored?.n).toBe(0);
   });
 });

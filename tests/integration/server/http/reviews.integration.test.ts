@@ -5,16 +5,16 @@
 // that fails if the rule is removed.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
-import { DEMO_ORGANISATION_ID } from '../../../../src/server/db/demo-seed';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import { DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
 import {
   reviewDecisionsResponseSchema,
   reviewQueueResponseSchema,
   submitReviewsResponseSchema,
   type ReviewSubmission,
-} from '../../../../src/shared/four-eyes';
-import type { SyncRecord } from '../../../../src/shared/records/sync-record';
-import { uuidv7 } from '../../../../src/shared/ids';
+} from '@shared/four-eyes';
+import type { SyncRecord } from '@shared/records/sync-record';
+import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -33,7 +33,15 @@ import {
   type Credentials,
   type TabletSession,
 } from '../../helpers/test-app';
-import { flipCharacter, newSigner, review, screeningContent, screeningRecord, signAsAuthor, type TestSigner } from '../../../fixtures/four-eyes';
+import {
+  flipCharacter,
+  newSigner,
+  review,
+  screeningContent,
+  screeningRecord,
+  signAsAuthor,
+  type TestSigner,
+} from '../../../fixtures/four-eyes';
 
 describeEachDatabase('four-eyes reviews', ({ db }) => {
   let app: FastifyInstance;
@@ -85,12 +93,16 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     return row;
   };
   const auditActions = async (objectId: string): Promise<string[]> =>
-    (await db().query<{ action: string }>('SELECT action FROM audit_log WHERE object_id = $1 ORDER BY id', [objectId])).map((r) => r.action);
+    (await db().query<{ action: string }>('SELECT action FROM audit_log WHERE object_id = $1 ORDER BY id', [objectId])).map(
+      (r) => r.action,
+    );
 
   /** A consented case and an author-signed screening of it, pushed from the author's tablet. */
   const pushedScreening = async (): Promise<SyncRecord> => {
     const caseNumber = newCaseNumber();
-    const consent = await consentRecord(author.deviceId, caseNumber, { content: await consentContent('de', { setting: 'screening', scopes: ['documentation', 'referral'] }) });
+    const consent = await consentRecord(author.deviceId, caseNumber, {
+      content: await consentContent('de', { setting: 'screening', scopes: ['documentation', 'referral'] }),
+    });
     const screening = await signAsAuthor(await screeningRecord(author.deviceId, caseNumber), authorKey);
     const response = await pushAsTablet(app, author, [consent, screening]);
     expect(response.statusCode).toBe(200);
@@ -129,7 +141,9 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     expect(await auditActions(screening.id)).toContain('review.approved');
 
     // It left the queue, and the author's tablet learns of the approval.
-    const after = reviewQueueResponseSchema.parse((await app.inject({ method: 'GET', url: '/api/reviews/queue', headers: bearer(approver.token) })).json());
+    const after = reviewQueueResponseSchema.parse(
+      (await app.inject({ method: 'GET', url: '/api/reviews/queue', headers: bearer(approver.token) })).json(),
+    );
     expect(after.items.some((i) => i.record['id'] === screening.id)).toBe(false);
     const decisions = reviewDecisionsResponseSchema.parse(
       (await app.inject({ method: 'GET', url: '/api/reviews/decisions', headers: bearer(author.token) })).json(),
@@ -192,18 +206,27 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     // The admin links both accounts to one person (PATCH /api/admin/staff/:id, audited).
     const admin = await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password);
     for (const id of [authorKey.accountId, secondKey.accountId]) {
-      const patch = await app.inject({ method: 'PATCH', url: `/api/admin/staff/${id}`, headers: bearer(admin.token), payload: { personId: 'person-anna' } });
+      const patch = await app.inject({
+        method: 'PATCH',
+        url: `/api/admin/staff/${id}`,
+        headers: bearer(admin.token),
+        payload: { personId: 'person-anna' },
+      });
       expect(patch.statusCode).toBe(200);
       expect(patch.json<{ personId: string }>().personId).toBe('person-anna');
     }
     try {
       // The queue does not even offer it to her…
-      const queue = reviewQueueResponseSchema.parse((await app.inject({ method: 'GET', url: '/api/reviews/queue', headers: bearer(secondSession.token) })).json());
+      const queue = reviewQueueResponseSchema.parse(
+        (await app.inject({ method: 'GET', url: '/api/reviews/queue', headers: bearer(secondSession.token) })).json(),
+      );
       expect(queue.items.some((i) => i.record['id'] === screening.id)).toBe(false);
       // …and the server refuses it when submitted anyway.
       expect(await submitOne(approval, secondSession)).toMatchObject({ outcome: 'rejected', reason: 'selfApproval' });
     } finally {
-      await db().query('UPDATE staff_accounts SET person_id = NULL WHERE id = ANY($1::text[])', [[authorKey.accountId, secondKey.accountId]]);
+      await db().query('UPDATE staff_accounts SET person_id = NULL WHERE id = ANY($1::text[])', [
+        [authorKey.accountId, secondKey.accountId],
+      ]);
     }
     // Unlinked, the very same signed approval is fine: the rule (not the signature) refused it.
     expect(await submitOne(approval, secondSession)).toMatchObject({ outcome: 'accepted' });
@@ -214,13 +237,21 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     const approval = await review(screening, approverKey);
     const tamperedHash = { ...approval, contentHash: flipCharacter(approval.contentHash, 10).replace(/[^0-9a-f]/g, '0') };
     const tamperedComment = { ...approval, decision: 'sentBack' as const, comment: 'geändert' };
-    const tamperedSignature = { ...approval, reviewer: { ...approval.reviewer, signature: flipCharacter(approval.reviewer.signature, 20) } };
+    const tamperedSignature = {
+      ...approval,
+      reviewer: { ...approval.reviewer, signature: flipCharacter(approval.reviewer.signature, 20) },
+    };
     const tamperedAuthor = { ...approval, author: { ...approval.author, signature: flipCharacter(approval.author.signature, 5) } };
     const results = await submit(approver, [tamperedHash, tamperedComment, tamperedSignature, tamperedAuthor]);
     expect(results.map((r) => r.reason)).toEqual(['hashMismatch', 'invalidSignature', 'invalidSignature', 'invalidSignature']);
     expect(await recordState(screening.id, 1)).toMatchObject({ approved: false });
     const securityEvents = (await auditActions(approval.id)).filter((a) => a.startsWith('security.'));
-    expect(securityEvents).toEqual(['security.review.hashMismatch', 'security.review.invalidSignature', 'security.review.invalidSignature', 'security.review.invalidSignature']);
+    expect(securityEvents).toEqual([
+      'security.review.hashMismatch',
+      'security.review.invalidSignature',
+      'security.review.invalidSignature',
+      'security.review.invalidSignature',
+    ]);
     // The untouched approval still goes through: nothing was used up by the forgeries.
     expect(await submitOne(approval)).toMatchObject({ outcome: 'accepted' });
   });
@@ -231,7 +262,10 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     expect(await submitOne(approvalOfFirst)).toMatchObject({ outcome: 'accepted' });
 
     const content = screeningContent({ supportNeed: 'informationOnly', score: 2 });
-    const second = await signAsAuthor(await screeningRecord(author.deviceId, screening.caseNumber ?? '', { id: screening.id, revision: 2, content }), authorKey);
+    const second = await signAsAuthor(
+      await screeningRecord(author.deviceId, screening.caseNumber ?? '', { id: screening.id, revision: 2, content }),
+      authorKey,
+    );
     expect((await pushAsTablet(app, author, [second])).statusCode).toBe(200);
     expect(await recordState(screening.id, 1)).toMatchObject({ superseded: true, countable: false });
     expect(await recordState(screening.id, 2)).toMatchObject({ needs_second_check: true, approved: false, countable: false });
@@ -250,7 +284,9 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
 
   it('refuses an approver from another organisation, and a person without the approver role', async () => {
     const screening = await pushedScreening();
-    await db().query(`INSERT INTO organisations (id, municipality_id, name, kind) VALUES ('klinik-demo', 'demo-stadt', 'Klinik Demo', 'clinic') ON CONFLICT DO NOTHING`);
+    await db().query(
+      `INSERT INTO organisations (id, municipality_id, name, kind) VALUES ('klinik-demo', 'demo-stadt', 'Klinik Demo', 'clinic') ON CONFLICT DO NOTHING`,
+    );
     const foreign: Credentials = { username: `klinik.${uuidv7().slice(-8)}`, password: 'klinik-approver-password' };
     await createStaffAccount(db(), {
       municipalityId: 'demo-stadt',
@@ -262,7 +298,11 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     });
     const foreignSession = await signInOnTablet(app, db(), foreign);
     const foreignKey = await enrollKey(foreignSession, foreign.username);
-    expect(await submitOne(await review(screening, foreignKey), foreignSession)).toMatchObject({ outcome: 'rejected', status: 403, reason: 'notApprover' });
+    expect(await submitOne(await review(screening, foreignKey), foreignSession)).toMatchObject({
+      outcome: 'rejected',
+      status: 403,
+      reason: 'notApprover',
+    });
 
     const colleague: Credentials = { username: `kollegin.${uuidv7().slice(-8)}`, password: 'kollegin-password-1' };
     await createStaffAccount(db(), {
@@ -302,7 +342,9 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     );
     expect(decisions.decisions.find((d) => d.review.id === sendBack.id)?.review.comment).toBe('Bitte die Unterstützungsstufe begründen.');
     // Nothing of it reaches the audit log but who, what and when.
-    const [audit] = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action LIKE '%Unterstützung%' OR object_id LIKE '%Unterstützung%'`);
+    const [audit] = await db().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action LIKE '%Unterstützung%' OR object_id LIKE '%Unterstützung%'`,
+    );
     expect(audit?.n).toBe(0);
   });
 
@@ -323,7 +365,9 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
       const config = await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(author.token) });
       expect(config.json<{ fourEyes: unknown }>().fourEyes).toEqual({ kinds: [], forReferrals: false, linkedAccounts: [] });
     } finally {
-      await db().query(`UPDATE municipality_settings SET four_eyes_kinds = ARRAY['screening'], four_eyes_for_referrals = true WHERE municipality_id = 'demo-stadt'`);
+      await db().query(
+        `UPDATE municipality_settings SET four_eyes_kinds = ARRAY['screening'], four_eyes_for_referrals = true WHERE municipality_id = 'demo-stadt'`,
+      );
     }
   });
 
@@ -332,7 +376,12 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     expect(queueAsAuthor.statusCode).toBe(403);
     const plainBrowser = await login(app, DEMO_APPROVER.username, DEMO_APPROVER.password);
     expect((await app.inject({ method: 'GET', url: '/api/reviews/queue', headers: bearer(plainBrowser.token) })).statusCode).toBe(403);
-    const post = await app.inject({ method: 'POST', url: '/api/reviews', headers: bearer(plainBrowser.token), payload: { deviceId: approver.deviceId, reviews: [{}] } });
+    const post = await app.inject({
+      method: 'POST',
+      url: '/api/reviews',
+      headers: bearer(plainBrowser.token),
+      payload: { deviceId: approver.deviceId, reviews: [{}] },
+    });
     expect(post.statusCode).toBe(403);
   });
 });

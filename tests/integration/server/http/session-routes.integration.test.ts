@@ -1,9 +1,9 @@
 // Sign in, who-am-I, sign out; one answer for unknown user and wrong password; rate limit.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { errorEnvelopeSchema, loginResponseSchema, sessionUserSchema } from '../../../../src/shared/protocol';
-import { hashToken } from '../../../../src/server/services/secret-hash';
-import { DEFAULT_SIGN_IN_LIMITS } from '../../../../src/server/services/sign-in-limits';
+import { errorEnvelopeSchema, loginResponseSchema, sessionUserSchema } from '@shared/protocol';
+import { hashToken } from '@server/services/secret-hash';
+import { DEFAULT_SIGN_IN_LIMITS } from '@server/services/sign-in-limits';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_FIELDWORKER, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
 
@@ -115,9 +115,7 @@ describeEachDatabase('session routes', ({ db }) => {
 
   it('rejects missing, malformed, unknown and expired tokens', async () => {
     const { token } = await login(app);
-    await db().query(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = $1`, [
-      hashToken(token),
-    ]);
+    await db().query(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = $1`, [hashToken(token)]);
     for (const headers of [{}, { authorization: 'Bearer' }, { authorization: 'Basic abc' }, bearer('x'.repeat(43)), bearer(token)]) {
       const response = await app.inject({ method: 'GET', url: '/api/session', headers });
       expect(response.statusCode).toBe(401);

@@ -3,12 +3,24 @@
 // their next configuration pull; only admins may read or change them.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deviceConfigSchema } from '../../../../src/shared/protocol';
-import { municipalitySettingsSchema } from '../../../../src/shared/staff-api';
+import { deviceConfigSchema } from '@shared/protocol';
+import { municipalitySettingsSchema } from '@shared/staff-api';
 import { describeEachDatabase } from '../../helpers/databases';
-import { DEMO_ADMIN, DEMO_COORDINATOR, bearer, buildTestApp, consentContent, consentRecord, login, newCaseNumber, pushAsTablet, seedDemo, signInOnTablet } from '../../helpers/test-app';
-import { contentHash } from '../../../../src/shared/content-hash';
-import { uuidv7 } from '../../../../src/shared/ids';
+import {
+  DEMO_ADMIN,
+  DEMO_COORDINATOR,
+  bearer,
+  buildTestApp,
+  consentContent,
+  consentRecord,
+  login,
+  newCaseNumber,
+  pushAsTablet,
+  seedDemo,
+  signInOnTablet,
+} from '../../helpers/test-app';
+import { contentHash } from '@shared/content-hash';
+import { uuidv7 } from '@shared/ids';
 
 describeEachDatabase('municipality settings', ({ db }) => {
   let app: FastifyInstance;
@@ -19,7 +31,8 @@ describeEachDatabase('municipality settings', ({ db }) => {
     expect(response.statusCode).toBe(200);
     return municipalitySettingsSchema.parse(response.json());
   };
-  const put = (body: unknown, token = adminToken) => app.inject({ method: 'PUT', url: '/api/admin/settings', headers: bearer(token), payload: body as object });
+  const put = (body: unknown, token = adminToken) =>
+    app.inject({ method: 'PUT', url: '/api/admin/settings', headers: bearer(token), payload: body as object });
 
   beforeAll(async () => {
     await seedDemo(db());
@@ -31,13 +44,28 @@ describeEachDatabase('municipality settings', ({ db }) => {
   });
 
   it('starts from the defaults and stores a change that tablets then receive', async () => {
-    expect(await read()).toEqual({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: ['screening'], fourEyesForReferrals: true, welcomeItems: [] });
-    const changed = { autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 2, fourEyesKinds: ['screening', 'welcomeVisit'], fourEyesForReferrals: false };
+    expect(await read()).toEqual({
+      autoLockMinutes: 5,
+      maxUnlockAttempts: 10,
+      retentionDaysAfterSync: 0,
+      fourEyesKinds: ['screening'],
+      fourEyesForReferrals: true,
+      welcomeItems: [],
+    });
+    const changed = {
+      autoLockMinutes: 3,
+      maxUnlockAttempts: 6,
+      retentionDaysAfterSync: 2,
+      fourEyesKinds: ['screening', 'welcomeVisit'],
+      fourEyesForReferrals: false,
+    };
     const response = await put(changed);
     expect(response.statusCode).toBe(200);
     expect(await read()).toEqual({ ...changed, welcomeItems: [] });
     const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
-    const config = deviceConfigSchema.parse((await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(coordinator.token) })).json());
+    const config = deviceConfigSchema.parse(
+      (await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(coordinator.token) })).json(),
+    );
     expect(config.security).toEqual({ autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 2 });
     expect(config.fourEyes).toMatchObject({ kinds: ['screening', 'welcomeVisit'], forReferrals: false });
     const [audit] = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'settings.updated'`);
@@ -77,13 +105,30 @@ describeEachDatabase('municipality settings', ({ db }) => {
     expect((await read()).welcomeItems).toEqual(items);
 
     const tablet = await signInOnTablet(app, db());
-    const config = deviceConfigSchema.parse((await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(tablet.token) })).json());
+    const config = deviceConfigSchema.parse(
+      (await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(tablet.token) })).json(),
+    );
     expect(config.welcomeItems).toEqual(items);
     const caseNumber = newCaseNumber();
     const consent = await consentRecord(tablet.deviceId, caseNumber, { content: await consentContent('de', { setting: 'welcomeVisit' }) });
     const visit = async (itemsHandedOver: string[]) => {
-      const content = { outcome: 'visited' as const, visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: [], itemsHandedOver, offersRecommended: [], followUpWished: false };
-      return { ...(await consentRecord(tablet.deviceId, caseNumber)), id: uuidv7(), kind: 'welcomeVisit' as const, contentHash: await contentHash(content), content };
+      const content = {
+        outcome: 'visited' as const,
+        visitDate: '2026-11-20',
+        weekOfLife: 3,
+        firstChild: true,
+        topics: [],
+        itemsHandedOver,
+        offersRecommended: [],
+        followUpWished: false,
+      };
+      return {
+        ...(await consentRecord(tablet.deviceId, caseNumber)),
+        id: uuidv7(),
+        kind: 'welcomeVisit' as const,
+        contentHash: await contentHash(content),
+        content,
+      };
     };
     const response = await pushAsTablet(app, tablet, [consent, await visit(['babyBook']), await visit(['welcomeBag'])]);
     const results = response.json<{ results: { outcome: string; issues?: { path: string; message: string }[] }[] }>().results;
@@ -93,7 +138,14 @@ describeEachDatabase('municipality settings', ({ db }) => {
 
   it('refuses malformed welcome items and changes nothing', async () => {
     const before = await read();
-    for (const welcomeItems of [[{ id: 'Bad Id', label: 'x' }], [{ id: 'a', label: '' }], [{ id: 'a', label: 'x' }, { id: 'a', label: 'y' }]]) {
+    for (const welcomeItems of [
+      [{ id: 'Bad Id', label: 'x' }],
+      [{ id: 'a', label: '' }],
+      [
+        { id: 'a', label: 'x' },
+        { id: 'a', label: 'y' },
+      ],
+    ]) {
       expect((await put({ ...before, welcomeItems })).statusCode).toBe(400);
     }
     expect(await read()).toEqual(before);
@@ -102,6 +154,13 @@ describeEachDatabase('municipality settings', ({ db }) => {
   it('is for admins only', async () => {
     const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
     expect((await app.inject({ method: 'GET', url: '/api/admin/settings', headers: bearer(coordinator.token) })).statusCode).toBe(403);
-    expect((await put({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: [], fourEyesForReferrals: false }, coordinator.token)).statusCode).toBe(403);
+    expect(
+      (
+        await put(
+          { autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0, fourEyesKinds: [], fourEyesForReferrals: false },
+          coordinator.token,
+        )
+      ).statusCode,
+    ).toBe(403);
   });
 });

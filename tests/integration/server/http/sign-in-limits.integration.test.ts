@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashPassword } from '../../../../src/server/services/auth-service';
-import { DEFAULT_SIGN_IN_LIMITS } from '../../../../src/server/services/sign-in-limits';
+import { hashPassword } from '@server/services/auth-service';
+import { DEFAULT_SIGN_IN_LIMITS } from '@server/services/sign-in-limits';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_ADMIN, DEMO_FIELDWORKER, bearer, buildTestApp, login, seedDemo, testClock } from '../../helpers/test-app';
 

@@ -9,19 +9,15 @@ import {
   errorEnvelopeSchema,
   pushResponseSchema,
   withdrawalsResponseSchema,
-} from '../../../../src/shared/protocol';
-import { offerCatalogResponseSchema } from '../../../../src/shared/offers';
-import type { Offer } from '../../../../src/shared/offers';
-import type { PushResponse, Role, SessionUser } from '../../../../src/shared/protocol';
-import {
-  OFFERS_TABLET_ONLY_MESSAGE,
-  PUSH_TABLET_ONLY_MESSAGE,
-  WITHDRAWALS_TABLET_ONLY_MESSAGE,
-} from '../../../../src/server/http/sync-routes';
-import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from '../../../../src/server/db/demo-seed';
-import { insertOffer } from '../../../../src/server/services/offer-service';
-import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
-import { uuidv7 } from '../../../../src/shared/ids';
+} from '@shared/protocol';
+import { offerCatalogResponseSchema } from '@shared/offers';
+import type { Offer } from '@shared/offers';
+import type { PushResponse, Role, SessionUser } from '@shared/protocol';
+import { OFFERS_TABLET_ONLY_MESSAGE, PUSH_TABLET_ONLY_MESSAGE, WITHDRAWALS_TABLET_ONLY_MESSAGE } from '@server/http/sync-routes';
+import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from '@server/db/demo-seed';
+import { insertOffer } from '@server/services/offer-service';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -43,8 +39,8 @@ import {
   signInOnTablet,
 } from '../../helpers/test-app';
 import type { TabletSession } from '../../helpers/test-app';
-import { SyncService } from '../../../../src/server/services/sync-service';
-import { ServiceError } from '../../../../src/server/services/service-error';
+import { SyncService } from '@server/services/sync-service';
+import { ServiceError } from '@server/services/service-error';
 
 describeEachDatabase('sync routes', ({ db }) => {
   let app: FastifyInstance;
@@ -84,11 +80,7 @@ describeEachDatabase('sync routes', ({ db }) => {
       const config = deviceConfigSchema.parse(response.json());
       expect(config.protocolVersion).toBe(SYNC_PROTOCOL_VERSION);
       expect(config.municipality).toEqual({ id: 'demo-stadt', name: 'Demo-Stadt' });
-      expect(config.homeSites.map((s) => s.label)).toEqual([
-        'Kita Sonnenblume',
-        'Familienzentrum Nord',
-        'Grundschule am Park',
-      ]);
+      expect(config.homeSites.map((s) => s.label)).toEqual(['Kita Sonnenblume', 'Familienzentrum Nord', 'Grundschule am Park']);
       expect(config.security).toEqual({ autoLockMinutes: 5, maxUnlockAttempts: 10, retentionDaysAfterSync: 0 });
     });
 
@@ -213,10 +205,9 @@ describeEachDatabase('sync routes', ({ db }) => {
           content: record.content,
         },
       ]);
-      const audit = await db().query<{ action: string; actor_id: string }>(
-        'SELECT action, actor_id FROM audit_log WHERE object_id = $1',
-        [record.id],
-      );
+      const audit = await db().query<{ action: string; actor_id: string }>('SELECT action, actor_id FROM audit_log WHERE object_id = $1', [
+        record.id,
+      ]);
       expect(audit).toEqual([{ action: 'record.received', actor_id: accountId }]);
     });
 
@@ -229,7 +220,12 @@ describeEachDatabase('sync routes', ({ db }) => {
       expect(second.statusCode).toBe(200);
       const strip = (r: PushResponse) => r.results;
       expect(strip(second.json<PushResponse>())).toEqual(strip(first.json<PushResponse>()));
-      expect(await countRecords(db(), records.map((r) => r.id))).toBe(2);
+      expect(
+        await countRecords(
+          db(),
+          records.map((r) => r.id),
+        ),
+      ).toBe(2);
       const audit = await db().query('SELECT 1 FROM audit_log WHERE object_id = $1', [records[0]?.id]);
       expect(audit).toHaveLength(1);
     });
@@ -245,7 +241,12 @@ describeEachDatabase('sync routes', ({ db }) => {
       const [a, b, c] = responses.map((r) => r.json<PushResponse>().results);
       expect(b).toEqual(a);
       expect(c).toEqual(a);
-      expect(await countRecords(db(), records.map((r) => r.id))).toBe(2);
+      expect(
+        await countRecords(
+          db(),
+          records.map((r) => r.id),
+        ),
+      ).toBe(2);
     });
 
     it('stores a new revision of a known record as its own row', async () => {
@@ -274,10 +275,9 @@ describeEachDatabase('sync routes', ({ db }) => {
         expect.objectContaining({ id: original.id, revision: 1, outcome: 'rejected', status: 409, reason: 'revisionConflict' }),
       ]);
       expect(body.results[0]?.receivedAt).toBeUndefined();
-      const rows = await db().query<{ content_hash: string; content: unknown }>(
-        'SELECT content_hash, content FROM records WHERE id = $1',
-        [original.id],
-      );
+      const rows = await db().query<{ content_hash: string; content: unknown }>('SELECT content_hash, content FROM records WHERE id = $1', [
+        original.id,
+      ]);
       expect(rows).toEqual([{ content_hash: original.contentHash, content: original.content }]);
     });
 
@@ -360,11 +360,7 @@ describeEachDatabase('sync routes', ({ db }) => {
     });
 
     it('426 clientTooOld for an older protocol version, even if the body shape changed since', async () => {
-      await expectNothingWritten(
-        () => pushJson({ protocolVersion: SYNC_PROTOCOL_VERSION - 1, deviceId, batch: [] }),
-        426,
-        'clientTooOld',
-      );
+      await expectNothingWritten(() => pushJson({ protocolVersion: SYNC_PROTOCOL_VERSION - 1, deviceId, batch: [] }), 426, 'clientTooOld');
     });
 
     it('400 invalidRequest for a protocol version newer than the server', async () => {
@@ -377,7 +373,11 @@ describeEachDatabase('sync routes', ({ db }) => {
     });
 
     it('400 malformedJson for broken JSON', async () => {
-      await expectNothingWritten(() => push('{"protocolVersion": 1, "records": [', { 'content-type': 'application/json' }), 400, 'malformedJson');
+      await expectNothingWritten(
+        () => push('{"protocolVersion": 1, "records": [', { 'content-type': 'application/json' }),
+        400,
+        'malformedJson',
+      );
       await expectNothingWritten(() => push('', { 'content-type': 'application/json' }), 400, 'malformedJson');
     });
 
@@ -431,11 +431,7 @@ describeEachDatabase('sync routes', ({ db }) => {
     it('413 payloadTooLarge above the push body limit', async () => {
       const record = await homeContactRecord(deviceId);
       const padding = 'x'.repeat(MAX_PUSH_BODY_BYTES);
-      await expectNothingWritten(
-        () => pushJson({ ...pushBody(deviceId, [record]), padding }),
-        413,
-        'payloadTooLarge',
-      );
+      await expectNothingWritten(() => pushJson({ ...pushBody(deviceId, [record]), padding }), 413, 'payloadTooLarge');
     });
 
     it('survives 10,000 levels of nesting, top level and inside a record', async () => {
@@ -459,21 +455,12 @@ describeEachDatabase('sync routes', ({ db }) => {
       const record = await homeContactRecord(deviceId);
       const json = JSON.stringify(pushBody(deviceId, [record]));
       await expectNothingWritten(() => push(json, { 'content-type': 'text/plain' }), 415, 'unsupportedMediaType');
-      await expectNothingWritten(
-        () => push(json, { 'content-type': 'application/x-www-form-urlencoded' }),
-        415,
-        'unsupportedMediaType',
-      );
+      await expectNothingWritten(() => push(json, { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupportedMediaType');
     });
   });
 
   describe('tablet binding (push and withdrawals only from an enrolled tablet signed in on it)', () => {
-    const expectRefused = (
-      response: { statusCode: number; body: string },
-      status: number,
-      reason: string,
-      message?: string,
-    ) => {
+    const expectRefused = (response: { statusCode: number; body: string }, status: number, reason: string, message?: string) => {
       expect(response.statusCode).toBe(status);
       const { error } = errorEnvelopeSchema.parse(JSON.parse(response.body));
       expect(error.reason).toBe(reason);
@@ -505,7 +492,12 @@ describeEachDatabase('sync routes', ({ db }) => {
         // Naming an enrolled tablet of the municipality (the fieldworker's own), a made-up one, or theirs.
         for (const named of [deviceId, uuidv7(), theirTablet.device.deviceId]) {
           const record = await homeContactRecord(named);
-          expectRefused(await pushAsTablet(app, { token: session.token, deviceId: named }, [record]), 403, 'forbidden', PUSH_TABLET_ONLY_MESSAGE);
+          expectRefused(
+            await pushAsTablet(app, { token: session.token, deviceId: named }, [record]),
+            403,
+            'forbidden',
+            PUSH_TABLET_ONLY_MESSAGE,
+          );
           expect(await countRecords(db(), [record.id])).toBe(0);
         }
       }
@@ -627,8 +619,7 @@ describeEachDatabase('sync routes', ({ db }) => {
   });
 
   describe('offer catalogue', () => {
-    const pull = (sessionToken: string) =>
-      app.inject({ method: 'GET', url: '/api/sync/offers', headers: bearer(sessionToken) });
+    const pull = (sessionToken: string) => app.inject({ method: 'GET', url: '/api/sync/offers', headers: bearer(sessionToken) });
     const extraOffer = (id: string, overrides: Partial<Offer> = {}): Offer => ({
       id,
       name: `Testangebot ${id}`,

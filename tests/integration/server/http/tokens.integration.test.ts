@@ -2,9 +2,9 @@
 // sign-out ending the whole sign-in. Time moves by an injected clock.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { errorEnvelopeSchema, loginResponseSchema } from '../../../../src/shared/protocol';
-import type { LoginResponse } from '../../../../src/shared/protocol';
-import { hashToken } from '../../../../src/server/services/secret-hash';
+import { errorEnvelopeSchema, loginResponseSchema } from '@shared/protocol';
+import type { LoginResponse } from '@shared/protocol';
+import { hashToken } from '@server/services/secret-hash';
 import { describeEachDatabase } from '../../helpers/databases';
 import { bearer, buildTestApp, login, seedDemo, testClock } from '../../helpers/test-app';
 
@@ -26,9 +26,7 @@ describeEachDatabase('access and refresh tokens', ({ db }) => {
     return loginResponseSchema.parse(response.json());
   };
   const revokedAt = async (table: 'sessions' | 'refresh_tokens', token: string): Promise<unknown> => {
-    const [row] = await db().query<{ revoked_at: unknown }>(`SELECT revoked_at FROM ${table} WHERE token_hash = $1`, [
-      hashToken(token),
-    ]);
+    const [row] = await db().query<{ revoked_at: unknown }>(`SELECT revoked_at FROM ${table} WHERE token_hash = $1`, [hashToken(token)]);
     if (!row) throw new Error('token row missing');
     return row.revoked_at;
   };
@@ -66,9 +64,7 @@ describeEachDatabase('access and refresh tokens', ({ db }) => {
       const session = await login(short);
       expect(Date.parse(session.expiresAt) - clock.now().getTime()).toBe(1_000);
       clock.advance(1_001);
-      expect((await short.inject({ method: 'GET', url: '/api/session', headers: bearer(session.token) })).statusCode).toBe(
-        401,
-      );
+      expect((await short.inject({ method: 'GET', url: '/api/session', headers: bearer(session.token) })).statusCode).toBe(401);
     } finally {
       await short.close();
     }

@@ -5,18 +5,18 @@
 // deletes all boxes then, after 14 days, or with the case's referrals.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHandoverKey, openHandover, sealHandover, unwrapHandoverKey } from '../../../../src/shared/crypto/handover-box';
-import type { HandoverRecipientKey } from '../../../../src/shared/crypto/handover-box';
-import { HANDOVER_TTL_DAYS, handoverKeyResponseSchema, handoverRevealResponseSchema } from '../../../../src/shared/handover-api';
-import { uuidv7 } from '../../../../src/shared/ids';
-import { offerCatalogResponseSchema } from '../../../../src/shared/offers';
-import { errorEnvelopeSchema, pushResponseSchema } from '../../../../src/shared/protocol';
-import { partnerOrganisationListSchema, partnerReferralListSchema } from '../../../../src/shared/referral-api';
-import { createStaffAccount } from '../../../../src/server/services/staff-accounts';
-import { purgeExpiredHandovers } from '../../../../src/server/services/handover-service';
-import { referralId } from '../../../../src/server/services/referral-projection';
-import { referralIdFor } from '../../../../src/shared/referral-id';
-import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, DEMO_PARTNER_ORGANISATION } from '../../../../src/server/db/demo-seed';
+import { createHandoverKey, openHandover, sealHandover, unwrapHandoverKey } from '@shared/crypto/handover-box';
+import type { HandoverRecipientKey } from '@shared/crypto/handover-box';
+import { HANDOVER_TTL_DAYS, handoverKeyResponseSchema, handoverRevealResponseSchema } from '@shared/handover-api';
+import { uuidv7 } from '@shared/ids';
+import { offerCatalogResponseSchema } from '@shared/offers';
+import { errorEnvelopeSchema, pushResponseSchema } from '@shared/protocol';
+import { partnerOrganisationListSchema, partnerReferralListSchema } from '@shared/referral-api';
+import { createStaffAccount } from '@server/services/staff-accounts';
+import { purgeExpiredHandovers } from '@server/services/handover-service';
+import { referralId } from '@server/services/referral-projection';
+import { referralIdFor } from '@shared/referral-id';
+import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, DEMO_PARTNER_ORGANISATION } from '@server/db/demo-seed';
 import { PARTNER_OFFER, UNLINKED_OFFER, referralRecord, welcomeVisitRecord } from '../../../fixtures/referral-records';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
@@ -83,7 +83,10 @@ describeEachDatabase('warm handover', ({ db }) => {
     return openHandover(privateKey, box, { recordId, offerId });
   };
   const catalog = async () => {
-    tablet = { ...tablet, ...(await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password, tablet.deviceId, tablet.device.deviceSecret)) };
+    tablet = {
+      ...tablet,
+      ...(await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password, tablet.deviceId, tablet.device.deviceSecret)),
+    };
     return offerCatalogResponseSchema.parse((await call('GET', '/api/sync/offers', tablet.token)).json());
   };
   const partnerKeys = (answer: { callbackKeys: { offerId: string; keys: HandoverRecipientKey[] }[] }) =>
@@ -103,7 +106,9 @@ describeEachDatabase('warm handover', ({ db }) => {
   /** A consented case with a welcome visit, referred to the partner's offer with a call-back request sealed to `keys`. */
   const referWithCallback = async (keys: readonly HandoverRecipientKey[], phone = PHONE) => {
     const caseNumber = newCaseNumber();
-    const consent = await consentRecord(tablet.deviceId, caseNumber, { content: await consentContent('tr', { scopes: ['documentation', 'referral'] }) });
+    const consent = await consentRecord(tablet.deviceId, caseNumber, {
+      content: await consentContent('tr', { scopes: ['documentation', 'referral'] }),
+    });
     const visit = await welcomeVisitRecord(tablet.deviceId, caseNumber);
     const referral = await referralRecord(tablet.deviceId, caseNumber, {
       sourceRecordId: visit.id,
@@ -171,7 +176,12 @@ describeEachDatabase('warm handover', ({ db }) => {
     const token = await partner();
     const created = await createHandoverKey('noch-eine-passphrase-1');
     const password = DEMO_PARTNER_ACCOUNT.password;
-    const notAKey = await call('PUT', '/api/partner/handover-key', token, { keyId: uuidv7(), publicKey: 'AAAAAAAA', wrapped: created.wrapped, password });
+    const notAKey = await call('PUT', '/api/partner/handover-key', token, {
+      keyId: uuidv7(),
+      publicKey: 'AAAAAAAA',
+      wrapped: created.wrapped,
+      password,
+    });
     expect(notAKey.statusCode).toBe(400);
     expect(errorEnvelopeSchema.parse(notAKey.json()).error.issues).toEqual([{ path: 'publicKey', message: 'invalidKey' }]);
     const weak = await call('PUT', '/api/partner/handover-key', token, {
@@ -192,12 +202,23 @@ describeEachDatabase('warm handover', ({ db }) => {
     expect(errorEnvelopeSchema.parse(wrongPassword.json()).error.issues).toEqual([{ path: 'password', message: 'wrongPassword' }]);
     // Another key under the current key's id (boxes name key ids): refused.
     const [current] = partnerKeys(await catalog());
-    const reused = await call('PUT', '/api/partner/handover-key', token, { keyId: current?.keyId, publicKey: created.publicKey, wrapped: created.wrapped, password });
+    const reused = await call('PUT', '/api/partner/handover-key', token, {
+      keyId: current?.keyId,
+      publicKey: created.publicKey,
+      wrapped: created.wrapped,
+      password,
+    });
     expect(reused.statusCode).toBe(409);
     const coordinator = await signIn(DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
     expect(
-      (await call('PUT', '/api/partner/handover-key', coordinator, { keyId: uuidv7(), publicKey: created.publicKey, wrapped: created.wrapped, password: DEMO_COORDINATOR.password }))
-        .statusCode,
+      (
+        await call('PUT', '/api/partner/handover-key', coordinator, {
+          keyId: uuidv7(),
+          publicKey: created.publicKey,
+          wrapped: created.wrapped,
+          password: DEMO_COORDINATOR.password,
+        })
+      ).statusCode,
     ).toBe(403);
     // Nothing changed: the enrolled key is still the first one.
     expect(partnerKeys(await catalog())).toHaveLength(1);
@@ -208,7 +229,11 @@ describeEachDatabase('warm handover', ({ db }) => {
     const colleagueKey = await enrollKey(await colleague(), COLLEAGUE.passphrase);
     const stranger = await createHandoverKey('fremder-schluessel-2026');
     // Sealed to the partner, the colleague, and a key nobody here enrolled (dropped by the server).
-    const { caseNumber, referral, id } = await referWithCallback([...own, colleagueKey, { keyId: uuidv7(), publicKey: stranger.publicKey }]);
+    const { caseNumber, referral, id } = await referWithCallback([
+      ...own,
+      colleagueKey,
+      { keyId: uuidv7(), publicKey: stranger.publicKey },
+    ]);
 
     // Nowhere in the database in the clear; the record itself carries neither number nor boxes.
     const dump = await everything();
@@ -231,7 +256,9 @@ describeEachDatabase('warm handover', ({ db }) => {
 
     // Not for a coordinator, nor another partner organisation (like a missing one).
     expect((await open(await signIn(DEMO_COORDINATOR.username, DEMO_COORDINATOR.password), id)).statusCode).toBe(403);
-    await db().query("INSERT INTO organisations (id, municipality_id, name, kind) VALUES ('andere-beratung', $1, 'Andere', 'partner')", [DEMO_MUNICIPALITY_ID]);
+    await db().query("INSERT INTO organisations (id, municipality_id, name, kind) VALUES ('andere-beratung', $1, 'Andere', 'partner')", [
+      DEMO_MUNICIPALITY_ID,
+    ]);
     await createStaffAccount(db(), {
       municipalityId: DEMO_MUNICIPALITY_ID,
       organisationId: 'andere-beratung',
@@ -254,13 +281,17 @@ describeEachDatabase('warm handover', ({ db }) => {
     expect((await open(token, id)).statusCode).toBe(404);
     expect((await open(await colleague(), id)).statusCode).toBe(404);
     expect((await lookup(token, caseNumber))[0]?.callback).toBeNull();
-    const audit = await db().query<{ action: string }>("SELECT action FROM audit_log WHERE object_id = $1 AND action LIKE 'handover.%' ORDER BY id", [id]);
+    const audit = await db().query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE object_id = $1 AND action LIKE 'handover.%' ORDER BY id",
+      [id],
+    );
     expect(audit.map((a) => a.action)).toEqual(['handover.received', 'handover.opened']);
   });
 
   it('refuses (and keeps) a box not sealed to the caller’s current key', async () => {
     const keys = partnerKeys(await catalog());
-    const partnerKeyId = handoverKeyResponseSchema.parse((await call('GET', '/api/partner/handover-key', await partner())).json()).key?.keyId;
+    const partnerKeyId = handoverKeyResponseSchema.parse((await call('GET', '/api/partner/handover-key', await partner())).json()).key
+      ?.keyId;
     const { caseNumber, id } = await referWithCallback(keys);
     // The colleague makes a new key after the number was sealed: her old box is not hers any more.
     const colleagueToken = await colleague();
@@ -284,7 +315,9 @@ describeEachDatabase('warm handover', ({ db }) => {
   it('shows a referral that arrived before the record it was made from once that record arrives, with its call-back', async () => {
     const keys = partnerKeys(await catalog());
     const caseNumber = newCaseNumber();
-    const consent = await consentRecord(tablet.deviceId, caseNumber, { content: await consentContent('de', { scopes: ['documentation', 'referral'] }) });
+    const consent = await consentRecord(tablet.deviceId, caseNumber, {
+      content: await consentContent('de', { scopes: ['documentation', 'referral'] }),
+    });
     const visit = await welcomeVisitRecord(tablet.deviceId, caseNumber);
     const referral = await referralRecord(tablet.deviceId, caseNumber, { sourceRecordId: visit.id, callbackOfferId: PARTNER_OFFER });
     const boxes = await sealHandover({ phone: PHONE }, { recordId: referral.id, offerId: PARTNER_OFFER }, keys);

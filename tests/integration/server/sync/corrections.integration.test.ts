@@ -4,8 +4,8 @@
 // as a revision conflict and nothing is stored.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushResponseSchema } from '../../../../src/shared/protocol';
-import { contentHash } from '../../../../src/shared/content-hash';
+import { pushResponseSchema } from '@shared/protocol';
+import { contentHash } from '@shared/content-hash';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_APPROVER,
@@ -36,32 +36,51 @@ describeEachDatabase('corrections', ({ db }) => {
   });
 
   const revisions = async (id: string) =>
-    db().query<{ revision: number; content_hash: string }>('SELECT revision, content_hash FROM records WHERE id = $1 ORDER BY revision', [id]);
+    db().query<{ revision: number; content_hash: string }>('SELECT revision, content_hash FROM records WHERE id = $1 ORDER BY revision', [
+      id,
+    ]);
 
   it('accepts revision 2 whose revision 1 never reached the server', async () => {
     const first = await homeContactRecord(author.deviceId);
-    const second = await homeContactRecord(author.deviceId, { id: first.id, revision: 2, content: homeContactContent({ topics: ['money'] }) });
+    const second = await homeContactRecord(author.deviceId, {
+      id: first.id,
+      revision: 2,
+      content: homeContactContent({ topics: ['money'] }),
+    });
     const response = await pushAsTablet(app, author, [second]);
     expect(response.statusCode).toBe(200);
     expect(pushResponseSchema.parse(response.json()).results[0]).toMatchObject({ id: first.id, revision: 2, outcome: 'accepted' });
     expect(await revisions(first.id)).toEqual([{ revision: 2, content_hash: second.contentHash }]);
   });
 
-  it('accepts the author\'s revision 2 after revision 1, keeping both', async () => {
+  it("accepts the author's revision 2 after revision 1, keeping both", async () => {
     const first = await homeContactRecord(author.deviceId);
     expect((await pushAsTablet(app, author, [first])).statusCode).toBe(200);
-    const second = await homeContactRecord(author.deviceId, { id: first.id, revision: 2, content: homeContactContent({ mediatorPresent: true }) });
+    const second = await homeContactRecord(author.deviceId, {
+      id: first.id,
+      revision: 2,
+      content: homeContactContent({ mediatorPresent: true }),
+    });
     expect((await pushAsTablet(app, author, [second])).statusCode).toBe(200);
     expect((await revisions(first.id)).map((row) => row.revision)).toEqual([1, 2]);
   });
 
-  it('refuses a correction of someone else\'s record with 409 revisionConflict, storing nothing', async () => {
+  it("refuses a correction of someone else's record with 409 revisionConflict, storing nothing", async () => {
     const first = await homeContactRecord(author.deviceId);
     expect((await pushAsTablet(app, author, [first])).statusCode).toBe(200);
-    const hijack = await homeContactRecord(other.deviceId, { id: first.id, revision: 2, content: homeContactContent({ topics: ['money'] }) });
+    const hijack = await homeContactRecord(other.deviceId, {
+      id: first.id,
+      revision: 2,
+      content: homeContactContent({ topics: ['money'] }),
+    });
     const response = await pushAsTablet(app, other, [hijack]);
     expect(response.statusCode).toBe(409);
-    expect(pushResponseSchema.parse(response.json()).results[0]).toMatchObject({ id: first.id, revision: 2, outcome: 'rejected', reason: 'revisionConflict' });
+    expect(pushResponseSchema.parse(response.json()).results[0]).toMatchObject({
+      id: first.id,
+      revision: 2,
+      outcome: 'rejected',
+      reason: 'revisionConflict',
+    });
     expect(await countRecords(db(), [first.id])).toBe(1);
   });
 
@@ -83,7 +102,11 @@ describeEachDatabase('corrections', ({ db }) => {
   describe('retry', () => {
     it('answers a retried correction like the first push', async () => {
       const first = await homeContactRecord(author.deviceId);
-      const second = await homeContactRecord(author.deviceId, { id: first.id, revision: 2, content: homeContactContent({ topics: ['money'] }) });
+      const second = await homeContactRecord(author.deviceId, {
+        id: first.id,
+        revision: 2,
+        content: homeContactContent({ topics: ['money'] }),
+      });
       const once = pushResponseSchema.parse((await pushAsTablet(app, author, [first, second])).json());
       const again = pushResponseSchema.parse((await pushAsTablet(app, author, [second])).json());
       expect(again.results[0]?.receivedAt).toBe(once.results[1]?.receivedAt);

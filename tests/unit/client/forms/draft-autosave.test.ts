@@ -2,8 +2,8 @@
 // does not poison later saves: stop() before saving the record must not throw,
 // and once there is room again the next draft is written.
 import { describe, expect, it } from 'vitest';
-import { DraftAutosave } from '../../../../src/client/forms/DraftAutosave';
-import type { DraftStore } from '../../../../src/client/storage/draft-store';
+import { DraftAutosave } from '@client/forms/DraftAutosave';
+import type { DraftStore } from '@client/storage/draft-store';
 
 function drafts(failFirst: number): { store: DraftStore; saved: unknown[] } {
   const saved: unknown[] = [];

@@ -3,8 +3,8 @@
 // even with an error status.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { RequestError, request, requestText } from '../../../../src/client/http/request';
-import { pushResponseSchema } from '../../../../src/shared/protocol';
+import { RequestError, request, requestText } from '@client/http/request';
+import { pushResponseSchema } from '@shared/protocol';
 
 const answerSchema = z.strictObject({ ok: z.literal(true) });
 
@@ -56,20 +56,36 @@ describe('request', () => {
   });
 
   it('says "invalidResponse" for a success that is not JSON or not the API’s answer', async () => {
-    stubFetch(() => Promise.resolve(new Response('<html>captive portal</html>', { status: 200, headers: { 'content-type': 'text/html' } })));
-    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({ reason: 'invalidResponse', status: 200 });
+    stubFetch(() =>
+      Promise.resolve(new Response('<html>captive portal</html>', { status: 200, headers: { 'content-type': 'text/html' } })),
+    );
+    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({
+      reason: 'invalidResponse',
+      status: 200,
+    });
     stubFetch(() => Promise.resolve(Response.json({ ok: 'yes' })));
-    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({ reason: 'invalidResponse', status: 200 });
+    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({
+      reason: 'invalidResponse',
+      status: 200,
+    });
   });
 
   it('carries the reason, message and issues of the error envelope, and the status', async () => {
     stubFetch(() =>
       Promise.resolve(
-        Response.json({ error: { reason: 'invalidRequest', message: 'check the fields', issues: [{ path: 'slug', message: 'invalidSlug' }] } }, { status: 400 }),
+        Response.json(
+          { error: { reason: 'invalidRequest', message: 'check the fields', issues: [{ path: 'slug', message: 'invalidSlug' }] } },
+          { status: 400 },
+        ),
       ),
     );
     const error = await failureOf(request('/api/x', { method: 'POST', answer: answerSchema, body: {} }));
-    expect(error).toMatchObject({ reason: 'invalidRequest', status: 400, message: 'check the fields', issues: [{ path: 'slug', message: 'invalidSlug' }] });
+    expect(error).toMatchObject({
+      reason: 'invalidRequest',
+      status: 400,
+      message: 'check the fields',
+      issues: [{ path: 'slug', message: 'invalidSlug' }],
+    });
     expect(error.envelope?.reason).toBe('invalidRequest');
   });
 
@@ -78,15 +94,25 @@ describe('request', () => {
     const gateway = await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }));
     expect(gateway).toMatchObject({ reason: 'internal', status: 502, envelope: undefined });
     stubFetch(() => Promise.resolve(new Response('slow down', { status: 429 })));
-    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({ reason: 'rateLimited', status: 429 });
+    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({
+      reason: 'rateLimited',
+      status: 429,
+    });
   });
 
   it('takes a per-record push answer with an error status when asked to', async () => {
-    const answer = { serverTime: '2026-11-20T09:00:00.000Z', results: [{ id: 'a', revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'x' }] };
+    const answer = {
+      serverTime: '2026-11-20T09:00:00.000Z',
+      results: [{ id: 'a', revision: 1, outcome: 'rejected', status: 422, reason: 'invalidRecord', message: 'x' }],
+    };
     stubFetch(() => Promise.resolve(Response.json(answer, { status: 422 })));
-    expect(await request('/api/sync/push', { method: 'POST', answer: pushResponseSchema, answerOnErrorStatus: true, body: {} })).toEqual(answer);
+    expect(await request('/api/sync/push', { method: 'POST', answer: pushResponseSchema, answerOnErrorStatus: true, body: {} })).toEqual(
+      answer,
+    );
     stubFetch(() => Promise.resolve(Response.json(answer, { status: 422 })));
-    expect(await failureOf(request('/api/sync/push', { method: 'POST', answer: pushResponseSchema, body: {} }))).toMatchObject({ status: 422 });
+    expect(await failureOf(request('/api/sync/push', { method: 'POST', answer: pushResponseSchema, body: {} }))).toMatchObject({
+      status: 422,
+    });
   });
 
   it('returns nothing for 204 and text for downloads', async () => {

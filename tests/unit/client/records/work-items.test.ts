@@ -1,17 +1,28 @@
 // Which records offer "Correct", and how draft ids name their form: a
 // correction draft is per record; unknown ids (from another app version) are ignored.
 import { describe, expect, it } from 'vitest';
-import { canCorrect, correctionDraftId, parseDraftId } from '../../../../src/client/features/records/work-items';
-import type { StoredRecord } from '../../../../src/client/storage';
-import { ANY_OWNER } from '../../../../src/client/storage/record-store';
+import { canCorrect, correctionDraftId, parseDraftId } from '@client/features/records/work-items';
+import type { StoredRecord } from '@client/storage';
+import { ANY_OWNER } from '@client/storage/record-store';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
-import { newConsentRefusalRecord } from '../../../../src/domain/record-envelope';
+import { newConsentRefusalRecord } from '@domain/record-envelope';
 
 const context = { deviceId: '01900000-0000-7000-8000-000000000001', now: new Date('2026-11-20T08:00:00Z') };
 
 async function stored(overrides: Partial<StoredRecord> = {}): Promise<StoredRecord> {
   const envelope = await homeContactRecord();
-  return { id: envelope.id, kind: envelope.kind, revision: 1, syncState: 'sent', ownerId: 'me', createdAt: envelope.createdAt, updatedAt: envelope.createdAt, envelope, reviewState: 'notRequired', ...overrides };
+  return {
+    id: envelope.id,
+    kind: envelope.kind,
+    revision: 1,
+    syncState: 'sent',
+    ownerId: 'me',
+    createdAt: envelope.createdAt,
+    updatedAt: envelope.createdAt,
+    envelope,
+    reviewState: 'notRequired',
+    ...overrides,
+  };
 }
 
 describe('canCorrect', () => {

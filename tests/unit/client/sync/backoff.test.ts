@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffDelay } from '../../../../src/client/sync/backoff';
+import { backoffDelay } from '@client/sync/backoff';
 
 const policy = { baseMs: 1_000, maxMs: 60_000 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecryptionError, generateDataKey, openJson, sealJson, type Sealed } from '../../../../src/shared/crypto/aes-gcm';
-import { fromBase64Url, toBase64Url } from '../../../../src/shared/crypto/bytes';
+import { DecryptionError, generateDataKey, openJson, sealJson, type Sealed } from '@shared/crypto/aes-gcm';
+import { fromBase64Url, toBase64Url } from '@shared/crypto/bytes';
 
 const context = { table: 'records', id: '01890000-0000-7000-8000-000000000001', schemaVersion: 1 };
 

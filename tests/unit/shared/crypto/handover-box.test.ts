@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, toBase64Url } from '../../../../src/shared/crypto/bytes';
+import { fromBase64Url, toBase64Url } from '@shared/crypto/bytes';
 import {
   HandoverBoxError,
   createHandoverKey,
@@ -7,11 +7,11 @@ import {
   openHandover,
   sealHandover,
   unwrapHandoverKey,
-} from '../../../../src/shared/crypto/handover-box';
-import { MIN_PBKDF2_ITERATIONS } from '../../../../src/shared/crypto/key-derivation';
-import { callbackPhoneSchema, handoverKeyEnrollmentSchema, warmHandoverSchema } from '../../../../src/shared/handover-api';
-import { generateCaseNumber } from '../../../../src/domain/case-number';
-import { referralRecordSchema } from '../../../../src/shared/records/sync-record';
+} from '@shared/crypto/handover-box';
+import { MIN_PBKDF2_ITERATIONS } from '@shared/crypto/key-derivation';
+import { callbackPhoneSchema, handoverKeyEnrollmentSchema, warmHandoverSchema } from '@shared/handover-api';
+import { generateCaseNumber } from '@domain/case-number';
+import { referralRecordSchema } from '@shared/records/sync-record';
 
 const binding = { recordId: '01890000-0000-7000-8000-000000000001', offerId: 'familienhebamme-nord' };
 const KEY_A = '01890000-0000-7000-8000-00000000000a';
@@ -70,7 +70,9 @@ describe('warm handover boxes', () => {
     expect(unwrapped.extractable).toBe(false);
     expect(await openHandover(unwrapped, box, binding)).toEqual({ phone: '+49 2841 123456' });
     // The enrolment the browser sends passes the shared schema (and so the server's validation).
-    expect(handoverKeyEnrollmentSchema.safeParse({ keyId: KEY_A, publicKey: a.publicKey, wrapped: a.wrapped, password: 'kennwort' }).success).toBe(true);
+    expect(
+      handoverKeyEnrollmentSchema.safeParse({ keyId: KEY_A, publicKey: a.publicKey, wrapped: a.wrapped, password: 'kennwort' }).success,
+    ).toBe(true);
   });
 
   it('refuses to seal to no key or to a key that is not ECDH P-256', async () => {
@@ -84,9 +86,12 @@ describe('call-back numbers and the referral record', () => {
     expect(callbackPhoneSchema.safeParse(phone).success).toBe(true);
   });
 
-  it.each(['', '12345', 'Frau Yilmaz 0151', '0151 2345678 ab 18 Uhr', '+49 1234567890123456', 'mail@example.org'])('refuses %j', (phone) => {
-    expect(callbackPhoneSchema.safeParse(phone).success).toBe(false);
-  });
+  it.each(['', '12345', 'Frau Yilmaz 0151', '0151 2345678 ab 18 Uhr', '+49 1234567890123456', 'mail@example.org'])(
+    'refuses %j',
+    (phone) => {
+      expect(callbackPhoneSchema.safeParse(phone).success).toBe(false);
+    },
+  );
 
   it('a record carries boxes only for the offer the family agreed to a call-back from', async () => {
     const a = await partnerKey();
@@ -118,8 +123,9 @@ describe('call-back numbers and the referral record', () => {
     const { callbackOfferId: _omitted, ...withoutConsent } = record.content;
     expect(referralRecordSchema.safeParse({ ...record, content: withoutConsent }).success).toBe(false);
     // A call-back from an offer the family was not referred to: refused.
-    expect(referralRecordSchema.safeParse({ ...record, content: { ...record.content, callbackOfferId: 'asd' }, warmHandover: undefined }).success).toBe(
-      false,
-    );
+    expect(
+      referralRecordSchema.safeParse({ ...record, content: { ...record.content, callbackOfferId: 'asd' }, warmHandover: undefined })
+        .success,
+    ).toBe(false);
   });
 });

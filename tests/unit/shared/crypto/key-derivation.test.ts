@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveKeyEncryptionKey, MIN_PBKDF2_ITERATIONS, newKdfParams } from '../../../../src/shared/crypto/key-derivation';
-import { DecryptionError, openJson, sealJson } from '../../../../src/shared/crypto/aes-gcm';
+import { deriveKeyEncryptionKey, MIN_PBKDF2_ITERATIONS, newKdfParams } from '@shared/crypto/key-derivation';
+import { DecryptionError, openJson, sealJson } from '@shared/crypto/aes-gcm';
 
 const context = { table: 'keySlots', id: 'user-1', schemaVersion: 1 };
 
@@ -15,7 +15,11 @@ describe('passphrase key derivation', () => {
     const kek = await deriveKeyEncryptionKey('Korrekt Pferd Batterie', params);
     const sealed = await sealJson(kek, { secret: 1 }, context);
     expect(await openJson(await deriveKeyEncryptionKey('Korrekt Pferd Batterie', params), sealed, context)).toEqual({ secret: 1 });
-    await expect(openJson(await deriveKeyEncryptionKey('Korrekt Pferd Batteri', params), sealed, context)).rejects.toBeInstanceOf(DecryptionError);
-    await expect(openJson(await deriveKeyEncryptionKey('Korrekt Pferd Batterie', newKdfParams()), sealed, context)).rejects.toBeInstanceOf(DecryptionError); // other salt
+    await expect(openJson(await deriveKeyEncryptionKey('Korrekt Pferd Batteri', params), sealed, context)).rejects.toBeInstanceOf(
+      DecryptionError,
+    );
+    await expect(openJson(await deriveKeyEncryptionKey('Korrekt Pferd Batterie', newKdfParams()), sealed, context)).rejects.toBeInstanceOf(
+      DecryptionError,
+    ); // other salt
   });
 });

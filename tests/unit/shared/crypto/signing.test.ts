@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportPublicKey, generateSigningKeyPair, importPublicKey, sign, verify } from '../../../../src/shared/crypto/signing';
-import { fromBase64Url, toBase64Url } from '../../../../src/shared/crypto/bytes';
+import { exportPublicKey, generateSigningKeyPair, importPublicKey, sign, verify } from '@shared/crypto/signing';
+import { fromBase64Url, toBase64Url } from '@shared/crypto/bytes';
 
 describe('ECDSA P-256 signatures (IEEE P1363)', () => {
   it('verifies a signature with the exported public key, 64 raw bytes', async () => {

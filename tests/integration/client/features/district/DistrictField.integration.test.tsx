@@ -5,8 +5,8 @@
 // the field is not shown at all.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { WelcomeVisitForm } from '../../../../../src/client/features/welcome-visit/WelcomeVisitForm';
-import { initI18n } from '../../../../../src/client/i18n';
+import { WelcomeVisitForm } from '@client/features/welcome-visit/WelcomeVisitForm';
+import { initI18n } from '@client/i18n';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/welcome-visit.json';
@@ -21,7 +21,14 @@ async function setup(districts: typeof DISTRICTS) {
   const { storage } = await unlockedTestStorage();
   await storage.device.saveConfig(testDeviceConfig({ districts }));
   const done: number[] = [];
-  renderWithServices(storage, <WelcomeVisitForm onDone={() => { done.push(1); }} />);
+  renderWithServices(
+    storage,
+    <WelcomeVisitForm
+      onDone={() => {
+        done.push(1);
+      }}
+    />,
+  );
   await screen.findByRole('radio', { name: de.outcome.declined });
   fireEvent.click(screen.getByRole('radio', { name: de.outcome.declined }));
   return { storage, done };
@@ -39,14 +46,18 @@ describe('DistrictField', () => {
     expect([...(select as HTMLSelectElement).options].map((o) => o.textContent)).toEqual([district.notStated, 'Nord', 'Hafen']);
     fireEvent.change(select, { target: { value: 'hafen' } });
     fireEvent.click(screen.getByRole('button', { name: de.attempt.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const [row] = await storage.records.listRecords();
     expect(row?.envelope?.content).toMatchObject({ outcome: 'declined', district: 'hafen' });
 
     cleanup();
     const second = await setup(DISTRICTS);
     fireEvent.click(screen.getByRole('button', { name: de.attempt.save }));
-    await waitFor(() => { expect(second.done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(second.done).toHaveLength(1);
+    });
     const [plain] = await second.storage.records.listRecords();
     expect(Object.keys(plain?.envelope?.content ?? {}).sort()).toEqual(['outcome', 'visitDate']);
   });

@@ -5,11 +5,11 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { encode } from 'uqr';
-import { initI18n } from '../../../../../src/client/i18n';
-import { FamilyCard } from '../../../../../src/client/features/family-card/FamilyCard';
-import { PersonalDataHint } from '../../../../../src/client/forms/PersonalDataHint';
-import { CaseNumberInput } from '../../../../../src/client/features/case-lookup/CaseNumberInput';
-import { checkSymbolFor, formatCaseNumber } from '../../../../../src/domain/case-number';
+import { initI18n } from '@client/i18n';
+import { FamilyCard } from '@client/features/family-card/FamilyCard';
+import { PersonalDataHint } from '@client/forms/PersonalDataHint';
+import { CaseNumberInput } from '@client/features/case-lookup/CaseNumberInput';
+import { checkSymbolFor, formatCaseNumber } from '@domain/case-number';
 import de from '../../../../../locales/de/family.json';
 import en from '../../../../../locales/en/family.json';
 import ar from '../../../../../locales/ar/family.json';
@@ -158,7 +158,12 @@ describe('CaseNumberInput', () => {
     render(<CaseNumberInput onFound={(n) => found.push(n)} />);
     fireEvent.click(screen.getByRole('button', { name: staff.lookup.scan }));
 
-    await waitFor(() => { expect(found).toEqual([CASE_NUMBER]); }, { timeout: 3000 });
+    await waitFor(
+      () => {
+        expect(found).toEqual([CASE_NUMBER]);
+      },
+      { timeout: 3000 },
+    );
     expect(getUserMedia).toHaveBeenCalledWith({ video: { facingMode: 'environment' }, audio: false });
     expect(stopTrack).toHaveBeenCalled();
     expect(screen.getByRole('button', { name: staff.lookup.scan })).toBeTruthy(); // back to idle
@@ -175,7 +180,9 @@ describe('PersonalDataHint', () => {
 
     rerender(<PersonalDataHint text="Frau Müller, Tel. 0171 1234567" />);
     expect(region.textContent).toContain(staff.personalData.title);
-    const items = within(region).getAllByRole('listitem').map((li) => li.textContent);
+    const items = within(region)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(items).toEqual([
       `${staff.personalData.kind.nameAfterSalutation}: „Frau Müller“`,
       `${staff.personalData.kind.phone}: „0171 1234567“`,

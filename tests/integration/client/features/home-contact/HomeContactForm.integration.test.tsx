@@ -4,19 +4,19 @@
 // is valid, a valid save writes record + outbox, and a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { HomeContactForm } from '../../../../../src/client/features/home-contact/HomeContactForm';
-import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
+import { HomeContactForm } from '@client/features/home-contact/HomeContactForm';
+import { WORKFLOWS } from '@client/features/workflows/registry';
 
 const HOME_CONTACT_DRAFT_ID = WORKFLOWS.homeContact.newDraftId;
-import { initI18n } from '../../../../../src/client/i18n';
-import type { Storage } from '../../../../../src/client/storage';
+import { initI18n } from '@client/i18n';
+import type { Storage } from '@client/storage';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/home-contact.json';
 import cases from '../../../../../locales/de/cases.json';
-import { generateCaseNumber } from '../../../../../src/domain/case-number';
-import { newConsentRecord } from '../../../../../src/domain/record-envelope';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
+import { generateCaseNumber } from '@domain/case-number';
+import { newConsentRecord } from '@domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
 
 const SITES = [
   { id: 'kita-sonnenblume', label: 'Kita Sonnenblume' },
@@ -27,7 +27,14 @@ async function setup(): Promise<{ storage: Storage; triggers: number[]; done: nu
   const { storage } = await unlockedTestStorage();
   await storage.device.saveConfig(testDeviceConfig({ homeSites: SITES }));
   const done: number[] = [];
-  const { triggers } = renderWithServices(storage, <HomeContactForm onDone={() => { done.push(1); }} />);
+  const { triggers } = renderWithServices(
+    storage,
+    <HomeContactForm
+      onDone={() => {
+        done.push(1);
+      }}
+    />,
+  );
   await screen.findByRole('radio', { name: 'Kita Sonnenblume' });
   return { storage, triggers, done };
 }
@@ -53,7 +60,9 @@ describe('HomeContactForm', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: de.topics.parenting }));
     fireEvent.click(screen.getByRole('radio', { name: de.contactKind.counselling }));
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const [row] = await storage.records.listRecords();
     expect(row?.envelope?.content).toMatchObject({ site: 'familienzentrum-nord', topics: ['parenting'], contactKind: 'counselling' });
     expect(row?.syncState).toBe('pending');
@@ -92,13 +101,23 @@ describe('HomeContactForm', () => {
     const now = new Date();
     await storage.records.saveRecord(
       await newConsentRecord(
-        { scopes: ['documentation'], setting: 'homeContact', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: now.toISOString() },
+        {
+          scopes: ['documentation'],
+          setting: 'homeContact',
+          language: 'de',
+          textVersion: CONSENT_TEXT_VERSION,
+          textHash: await consentTextHash('de'),
+          mediatorPresent: false,
+          givenAt: now.toISOString(),
+        },
         caseNumber,
         { deviceId: await storage.device.deviceId(), now },
       ),
     );
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const saved = (await storage.records.listRecords()).find((r) => r.envelope?.kind === 'homeContact');
     expect(saved?.envelope?.caseNumber).toBe(caseNumber);
   });

@@ -6,12 +6,12 @@
 // number stays); the family's district is asked and saved; a draft survives a remount.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { MediationForm } from '../../../../../src/client/features/mediation/MediationForm';
-import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
-import { MediationSummary } from '../../../../../src/client/features/mediation/MediationSummary';
-import { initI18n } from '../../../../../src/client/i18n';
-import type { Storage } from '../../../../../src/client/storage';
-import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { MediationForm } from '@client/features/mediation/MediationForm';
+import { WORKFLOWS } from '@client/features/workflows/registry';
+import { MediationSummary } from '@client/features/mediation/MediationSummary';
+import { initI18n } from '@client/i18n';
+import type { Storage } from '@client/storage';
+import { generateCaseNumber } from '@domain/case-number';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/mediation.json';
@@ -38,7 +38,9 @@ async function setup(sites = SITES, districts: typeof DISTRICTS = []): Promise<{
   const { storage } = await unlockedTestStorage();
   await storage.device.saveConfig(testDeviceConfig({ homeSites: sites, districts }));
   const done: number[] = [];
-  const { triggers } = mount(storage, () => { done.push(1); });
+  const { triggers } = mount(storage, () => {
+    done.push(1);
+  });
   await screen.findByRole('heading', { name: de.new });
   return { storage, triggers, done };
 }
@@ -84,7 +86,9 @@ describe('MediationForm', () => {
     fillValidDeployment();
     fireEvent.click(screen.getByRole('radio', { name: de.yes }));
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const [row] = await storage.records.listRecords();
     expect(row?.kind).toBe('mediation');
     expect(row?.syncState).toBe('pending');
@@ -110,12 +114,14 @@ describe('MediationForm', () => {
     expect(screen.getByText('فارسی').getAttribute('lang')).toBe('fa');
   });
 
-  it('asks for the family\'s district (reports count mediation by district) and saves the chosen one', async () => {
+  it("asks for the family's district (reports count mediation by district) and saves the chosen one", async () => {
     const { storage, done } = await setup(SITES, DISTRICTS);
     fillValidDeployment();
     fireEvent.change(await screen.findByLabelText(district.label), { target: { value: 'kinderhaus' } });
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const [row] = await storage.records.listRecords();
     expect(row?.envelope?.kind).toBe('mediation');
     expect(row?.envelope?.content).toMatchObject({ site: 'kita-regenbogen', district: 'kinderhaus' });
@@ -126,7 +132,9 @@ describe('MediationForm', () => {
     fillValidDeployment();
     expect((await screen.findByLabelText<HTMLSelectElement>(district.label)).value).toBe('');
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const [row] = await storage.records.listRecords();
     expect(row?.envelope?.content).not.toHaveProperty('district');
   });

@@ -7,24 +7,24 @@
 // family's language.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { ReferralFlow } from '../../../../../src/client/features/referral/ReferralFlow';
-import { ReferralSources } from '../../../../../src/client/features/referral/ReferralSources';
-import { initI18n } from '../../../../../src/client/i18n';
-import type { StoredRecord } from '../../../../../src/client/storage';
-import { generateCaseNumber } from '../../../../../src/domain/case-number';
-import { newConsentRecord } from '../../../../../src/domain/record-envelope';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
-import type { ConsentScope } from '../../../../../src/shared/records/consent';
-import { uuidv7 } from '../../../../../src/shared/ids';
-import { DEMO_OFFERS } from '../../../../../src/server/db/demo-offers';
+import { ReferralFlow } from '@client/features/referral/ReferralFlow';
+import { ReferralSources } from '@client/features/referral/ReferralSources';
+import { initI18n } from '@client/i18n';
+import type { StoredRecord } from '@client/storage';
+import { generateCaseNumber } from '@domain/case-number';
+import { newConsentRecord } from '@domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
+import type { ConsentScope } from '@shared/records/consent';
+import { uuidv7 } from '@shared/ids';
+import { DEMO_OFFERS } from '@server/db/demo-offers';
 import { testUser, unlockedTestStorage } from '../../../../fixtures/client-db';
-import { pullReferralStates } from '../../../../../src/client/sync/referral-states';
-import { ReferralSummary } from '../../../../../src/client/features/referral/ReferralSummary';
+import { pullReferralStates } from '@client/sync/referral-states';
+import { ReferralSummary } from '@client/features/referral/ReferralSummary';
 import { renderWithServices } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/referral.json';
 import arFamily from '../../../../../locales/ar/family.json';
-import type { CallbackKeys } from '../../../../../src/shared/handover-api';
-import { createHandoverKey, openHandover } from '../../../../../src/shared/crypto/handover-box';
+import type { CallbackKeys } from '@shared/handover-api';
+import { createHandoverKey, openHandover } from '@shared/crypto/handover-box';
 
 beforeAll(async () => {
   await initI18n('de');
@@ -40,7 +40,15 @@ async function consentedCase(scopes: ConsentScope[], callbackKeys: CallbackKeys 
   const context = { deviceId: await storage.device.deviceId(), now: new Date() };
   await storage.records.saveRecord(
     await newConsentRecord(
-      { scopes, setting: 'welcomeVisit', language: 'ar', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('ar'), mediatorPresent: false, givenAt: context.now.toISOString() },
+      {
+        scopes,
+        setting: 'welcomeVisit',
+        language: 'ar',
+        textVersion: CONSENT_TEXT_VERSION,
+        textHash: await consentTextHash('ar'),
+        mediatorPresent: false,
+        givenAt: context.now.toISOString(),
+      },
       caseNumber,
       context,
     ),
@@ -69,7 +77,16 @@ function visit(reviewState: StoredRecord['reviewState'] = 'notRequired'): Stored
       createdAt: '2026-11-20T08:00:00.000Z',
       contentHash: '0'.repeat(64),
       caseNumber: 'MO-7KQ3-M9XD-2FTR-AR',
-      content: { outcome: 'visited', visitDate: '2026-11-20', weekOfLife: 3, firstChild: true, topics: [], itemsHandedOver: [], offersRecommended: [], followUpWished: false },
+      content: {
+        outcome: 'visited',
+        visitDate: '2026-11-20',
+        weekOfLife: 3,
+        firstChild: true,
+        topics: [],
+        itemsHandedOver: [],
+        offersRecommended: [],
+        followUpWished: false,
+      },
     },
   };
 }
@@ -87,7 +104,15 @@ const consentRow = (scopes: ConsentScope[]): StoredRecord => ({
     createdAt: '2026-11-20T08:00:00.000Z',
     contentHash: '0'.repeat(64),
     caseNumber: 'MO-7KQ3-M9XD-2FTR-AR',
-    content: { scopes, setting: 'welcomeVisit', language: 'ar', textVersion: '2026-01', textHash: '0'.repeat(64), mediatorPresent: false, givenAt: '2026-11-20T08:00:00.000Z' },
+    content: {
+      scopes,
+      setting: 'welcomeVisit',
+      language: 'ar',
+      textVersion: '2026-01',
+      textHash: '0'.repeat(64),
+      mediatorPresent: false,
+      givenAt: '2026-11-20T08:00:00.000Z',
+    },
   },
 });
 
@@ -98,7 +123,12 @@ describe('referral on the tablet', () => {
     const open = visit(); // no second check required for it
     const awaiting = visit('awaiting');
     const sentBack = visit('sentBack');
-    render(<ReferralSources records={[consentRow(['documentation', 'referral']), approved, open, awaiting, sentBack]} onRefer={(id) => refer.push(id)} />);
+    render(
+      <ReferralSources
+        records={[consentRow(['documentation', 'referral']), approved, open, awaiting, sentBack]}
+        onRefer={(id) => refer.push(id)}
+      />,
+    );
     const item = (record: StoredRecord) => within(document.querySelector(`[data-record-id="${record.id}"]`) as HTMLElement);
     fireEvent.click(item(approved).getByRole('button', { name: de.tablet.refer }));
     fireEvent.click(item(open).getByRole('button', { name: de.tablet.refer }));
@@ -116,7 +146,10 @@ describe('referral on the tablet', () => {
     const { storage, caseNumber } = await consentedCase(['documentation', 'referral']);
     const sourceRecordId = uuidv7();
     const done: number[] = [];
-    const { triggers } = renderWithServices(storage, <ReferralFlow caseNumber={caseNumber} sourceRecordId={sourceRecordId} onDone={() => done.push(1)} />);
+    const { triggers } = renderWithServices(
+      storage,
+      <ReferralFlow caseNumber={caseNumber} sourceRecordId={sourceRecordId} onDone={() => done.push(1)} />,
+    );
     const [first, second] = DEMO_OFFERS;
     // Nothing chosen: refused with a message, nothing stored.
     await screen.findByRole('checkbox', { name: new RegExp(first?.name ?? '') });
@@ -179,7 +212,9 @@ describe('referral on the tablet', () => {
     const [offer] = DEMO_OFFERS;
     const states = {
       serverTime: new Date().toISOString(),
-      referrals: [{ id: uuidv7(), recordId, caseNumber, offerId: offer?.id ?? '', state: 'contacted', stateChangedAt: new Date().toISOString() }],
+      referrals: [
+        { id: uuidv7(), recordId, caseNumber, offerId: offer?.id ?? '', state: 'contacted', stateChangedAt: new Date().toISOString() },
+      ],
     };
     const json = (status: number, body: unknown): Response =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -193,12 +228,19 @@ describe('referral on the tablet', () => {
 
     renderWithServices(
       storage,
-      <ReferralSummary recordId={recordId} caseNumber={caseNumber} content={{ sourceRecordId: uuidv7(), offerIds: [offer?.id ?? ''], language: 'ar', slipHandedOver: true }} />,
+      <ReferralSummary
+        recordId={recordId}
+        caseNumber={caseNumber}
+        content={{ sourceRecordId: uuidv7(), offerIds: [offer?.id ?? ''], language: 'ar', slipHandedOver: true }}
+      />,
     );
     expect(await screen.findByText(`${offer?.name ?? ''}: ${de.states.contacted}`)).toBeTruthy();
 
     // A refused or failed pull keeps the last states.
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(json(403, { error: { reason: 'forbidden', message: 'tablet only' } }))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(json(403, { error: { reason: 'forbidden', message: 'tablet only' } }))),
+    );
     await pullReferralStates(storage);
     expect(await storage.device.referralStates()).toEqual(states.referrals);
   });
@@ -207,9 +249,10 @@ describe('referral on the tablet', () => {
     const [first, second] = DEMO_OFFERS;
     const partner = await createHandoverKey('partner-passphrase-2026');
     const keyId = uuidv7();
-    const { storage, caseNumber } = await consentedCase(['documentation', 'referral'], [
-      { offerId: first?.id ?? '', keys: [{ keyId, publicKey: partner.publicKey }] },
-    ]);
+    const { storage, caseNumber } = await consentedCase(
+      ['documentation', 'referral'],
+      [{ offerId: first?.id ?? '', keys: [{ keyId, publicKey: partner.publicKey }] }],
+    );
     renderWithServices(storage, <ReferralFlow caseNumber={caseNumber} sourceRecordId={uuidv7()} onDone={() => undefined} />);
     // An offer whose partner has no key: no call-back, and the section says why.
     fireEvent.click(await screen.findByRole('checkbox', { name: new RegExp(second?.name ?? '') }));
@@ -235,7 +278,9 @@ describe('referral on the tablet', () => {
     expect(JSON.stringify(referral)).not.toMatch(/2345|6789/);
     const [box] = referral.warmHandover.boxes;
     if (!box) throw new Error('one box expected');
-    expect(await openHandover(partner.privateKey, box, { recordId: referral.id, offerId: first?.id ?? '' })).toEqual({ phone: '0151 2345 6789' });
+    expect(await openHandover(partner.privateKey, box, { recordId: referral.id, offerId: first?.id ?? '' })).toEqual({
+      phone: '0151 2345 6789',
+    });
 
     // The record list says a call-back was asked for, and from whom — never the number.
     cleanup();
@@ -249,7 +294,11 @@ describe('referral on the tablet', () => {
     const queued = await storage.records.peekOutbox(10);
     const item = queued.find((q) => q.record.id === referral.id);
     if (!item) throw new Error('the referral should be queued');
-    await storage.records.applyPushResults([item], [{ id: referral.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: new Date().toISOString() }], new Date().toISOString());
+    await storage.records.applyPushResults(
+      [item],
+      [{ id: referral.id, revision: 1, outcome: 'accepted', status: 200, receivedAt: new Date().toISOString() }],
+      new Date().toISOString(),
+    );
     const after = (await storage.records.listRecords()).find((r) => r.id === row?.id)?.envelope;
     expect(after?.kind).toBe('referral');
     expect(after && 'warmHandover' in after).toBe(false);

@@ -7,21 +7,27 @@
 // need, and an override without a reason is refused.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { ScreeningForm } from '../../../../../src/client/features/screening/ScreeningForm';
-import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
-import { ScreeningSummary } from '../../../../../src/client/features/screening/ScreeningSummary';
-import { initI18n } from '../../../../../src/client/i18n';
-import type { Storage } from '../../../../../src/client/storage';
-import { generateCaseNumber } from '../../../../../src/domain/case-number';
-import { loadQuestionnaire, type LoadResult } from '../../../../../src/domain/questionnaire';
-import { contentHash } from '../../../../../src/shared/content-hash';
-import type { Offer } from '../../../../../src/shared/offers';
-import type { DeviceConfig } from '../../../../../src/shared/protocol';
-import type { ScreeningContent } from '../../../../../src/shared/records/screening';
+import { ScreeningForm } from '@client/features/screening/ScreeningForm';
+import { WORKFLOWS } from '@client/features/workflows/registry';
+import { ScreeningSummary } from '@client/features/screening/ScreeningSummary';
+import { initI18n } from '@client/i18n';
+import type { Storage } from '@client/storage';
+import { generateCaseNumber } from '@domain/case-number';
+import { loadQuestionnaire, type LoadResult } from '@domain/questionnaire';
+import { contentHash } from '@shared/content-hash';
+import type { Offer } from '@shared/offers';
+import type { DeviceConfig } from '@shared/protocol';
+import type { ScreeningContent } from '@shared/records/screening';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
-import definitionJson from '../../../../../src/domain/default-screening.json';
-import { answerRequiredDefault, chooseAnswer, saveScreeningConsent, screeningChoice, screeningQuestion } from '../../../../fixtures/screening';
+import definitionJson from '@domain/default-screening.json';
+import {
+  answerRequiredDefault,
+  chooseAnswer,
+  saveScreeningConsent,
+  screeningChoice,
+  screeningQuestion,
+} from '../../../../fixtures/screening';
 import de from '../../../../../locales/de/screening.json';
 
 const SCREENING_DRAFT_ID = WORKFLOWS.screening.newDraftId;
@@ -38,16 +44,43 @@ interface Setup {
 }
 
 function offer(id: string, name: string, fields: Offer['fields']): Offer {
-  return { id, name, organisation: `Träger ${name}`, type: 'familienhebamme', agePhases: ['baby'], fields, districts: [], languages: ['de'], cost: '', address: '', phone: '', hours: '', whatToBring: '' };
+  return {
+    id,
+    name,
+    organisation: `Träger ${name}`,
+    type: 'familienhebamme',
+    agePhases: ['baby'],
+    fields,
+    districts: [],
+    languages: ['de'],
+    cost: '',
+    address: '',
+    phone: '',
+    hours: '',
+    whatToBring: '',
+  };
 }
 
-async function setup(props: { caseNumber?: string; consentFor?: string; contacts?: DeviceConfig['emergencyContacts']; offers?: Offer[] } = {}): Promise<Setup> {
+async function setup(
+  props: { caseNumber?: string; consentFor?: string; contacts?: DeviceConfig['emergencyContacts']; offers?: Offer[] } = {},
+): Promise<Setup> {
   const { storage } = await unlockedTestStorage();
-  if (props.offers) await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: props.offers, callbackKeys: [] });
-  await storage.device.saveConfig(testDeviceConfig({ municipality: { id: 'moers', name: 'Moers' }, emergencyContacts: props.contacts ?? CONTACTS }));
+  if (props.offers)
+    await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: props.offers, callbackKeys: [] });
+  await storage.device.saveConfig(
+    testDeviceConfig({ municipality: { id: 'moers', name: 'Moers' }, emergencyContacts: props.contacts ?? CONTACTS }),
+  );
   if (props.consentFor !== undefined) await saveScreeningConsent(storage, props.consentFor);
   const done: number[] = [];
-  const { triggers } = renderWithServices(storage, <ScreeningForm caseNumber={props.caseNumber} onDone={() => { done.push(1); }} />);
+  const { triggers } = renderWithServices(
+    storage,
+    <ScreeningForm
+      caseNumber={props.caseNumber}
+      onDone={() => {
+        done.push(1);
+      }}
+    />,
+  );
   await screen.findByRole('heading', { name: de.new });
   return { storage, triggers, done };
 }
@@ -106,7 +139,9 @@ describe('ScreeningForm', () => {
     expect(screen.queryByRole('alertdialog')).toBeNull();
     choose('careAtHome', 'nobodyCanCare');
     const dialog = await screen.findByRole('alertdialog', { name: de.emergency.title });
-    await waitFor(() => { expect(document.activeElement).toBe(dialog); });
+    await waitFor(() => {
+      expect(document.activeElement).toBe(dialog);
+    });
     const links = within(dialog).getAllByRole('link');
     expect(links.map((a) => a.getAttribute('href'))).toEqual(['tel:028412010', 'tel:+498001234567']);
     expect(links[0]?.textContent).toContain('Jugendamt Moers, ASD (Bereitschaft)');
@@ -142,7 +177,9 @@ describe('ScreeningForm', () => {
     });
 
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const record = await lastScreening(storage);
     expect(record?.envelope?.caseNumber).toBe(caseNumber);
     const content = record?.envelope?.content as ScreeningContent;
@@ -182,13 +219,23 @@ describe('ScreeningForm', () => {
     choose('safetyAtHome', 'threatened');
     fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: de.emergency.back }));
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
-    expect((await lastScreening(storage))?.envelope?.content).toMatchObject({ supportNeed: 'urgent', acuteDanger: ['safetyAtHome'], score: 14 });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
+    expect((await lastScreening(storage))?.envelope?.content).toMatchObject({
+      supportNeed: 'urgent',
+      acuteDanger: ['safetyAtHome'],
+      score: 14,
+    });
   });
 
   it('suggests matching offers from the cached catalogue and stores the ticked ones', async () => {
     const caseNumber = generateCaseNumber();
-    const offers = [offer('familienhebamme-moers', 'Familienhebamme', ['health']), offer('elterncafe', 'Elterncafé', ['social']), offer('schuldnerberatung', 'Schuldnerberatung', ['social'])];
+    const offers = [
+      offer('familienhebamme-moers', 'Familienhebamme', ['health']),
+      offer('elterncafe', 'Elterncafé', ['social']),
+      offer('schuldnerberatung', 'Schuldnerberatung', ['social']),
+    ];
     const { storage, done } = await setup({ caseNumber, consentFor: caseNumber, offers });
     expect(screen.queryByRole('group', { name: de.offers.legend })).toBeNull(); // nothing points to an offer yet
     answerRequired(); // feeding/moodScale: health; supportNetwork: social, education
@@ -197,7 +244,9 @@ describe('ScreeningForm', () => {
     expect(within(group).getByText('Träger Familienhebamme')).toBeTruthy();
     fireEvent.click(within(group).getByRole('checkbox', { name: /^Familienhebamme/ }));
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     expect((await lastScreening(storage))?.envelope?.content).toMatchObject({ suggestedOffers: ['familienhebamme-moers'] });
   });
 
@@ -206,7 +255,9 @@ describe('ScreeningForm', () => {
     const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
     answerRequired();
     fireEvent.click(screen.getByRole('checkbox', { name: de.override.toggle }));
-    fireEvent.click(within(screen.getByRole('group', { name: de.override.level })).getByRole('radio', { name: de.supportNeed.offerRecommended }));
+    fireEvent.click(
+      within(screen.getByRole('group', { name: de.override.level })).getByRole('radio', { name: de.supportNeed.offerRecommended }),
+    );
     fireEvent.change(screen.getByLabelText(de.override.reason), { target: { value: ' ab ' } });
     fireEvent.click(screen.getByRole('button', { name: de.save }));
     expect(await screen.findByText(de.errors.overrideReasonRequired)).toBeTruthy();
@@ -215,7 +266,9 @@ describe('ScreeningForm', () => {
 
     fireEvent.change(screen.getByLabelText(de.override.reason), { target: { value: 'Mutter wirkt sehr erschöpft' } });
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     expect((await lastScreening(storage))?.envelope?.content).toMatchObject({
       supportNeed: 'informationOnly',
       override: { supportNeed: 'offerRecommended', reason: 'Mutter wirkt sehr erschöpft' },

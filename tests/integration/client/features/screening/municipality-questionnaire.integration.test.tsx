@@ -6,22 +6,26 @@
 // the definition (id, version, hash) it was asked by.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { ScreeningForm } from '../../../../../src/client/features/screening/ScreeningForm';
-import { DEFAULT_SCREENING } from '../../../../../src/client/features/screening/definition';
-import { initI18n } from '../../../../../src/client/i18n';
-import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { ScreeningForm } from '@client/features/screening/ScreeningForm';
+import { DEFAULT_SCREENING } from '@client/features/screening/definition';
+import { initI18n } from '@client/i18n';
+import { generateCaseNumber } from '@domain/case-number';
 import { answerRequiredDefault, saveScreeningConsent } from '../../../../fixtures/screening';
-import { contentHash } from '../../../../../src/shared/content-hash';
-import type { PulledQuestionnaire } from '../../../../../src/shared/questionnaire-api';
+import { contentHash } from '@shared/content-hash';
+import type { PulledQuestionnaire } from '@shared/questionnaire-api';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
-import defaultScreening from '../../../../../src/domain/default-screening.json';
+import defaultScreening from '@domain/default-screening.json';
 import de from '../../../../../locales/de/screening.json';
 import q from '../../../../../locales/de/questionnaire.json';
 
 const ADAPTED_LABEL = 'Hat die Mutter zurzeit Beschwerden? (Musterstadt)';
 
-async function pulled(version: string, change: (definition: typeof defaultScreening) => void = () => undefined, hash?: string): Promise<PulledQuestionnaire> {
+async function pulled(
+  version: string,
+  change: (definition: typeof defaultScreening) => void = () => undefined,
+  hash?: string,
+): Promise<PulledQuestionnaire> {
   const definition = structuredClone(defaultScreening);
   definition.id = 'musterstadt';
   definition.version = version;
@@ -83,7 +87,7 @@ describe('QuestionnaireStore', () => {
   });
 });
 
-describe('ScreeningForm with the municipality\'s questionnaire', () => {
+describe("ScreeningForm with the municipality's questionnaire", () => {
   it('asks the last good definition after a broken pull, says so without blocking, and records which definition it used', async () => {
     const { storage } = await unlockedTestStorage();
     await storage.device.saveConfig(testDeviceConfig());
@@ -93,7 +97,15 @@ describe('ScreeningForm with the municipality\'s questionnaire', () => {
     const caseNumber = generateCaseNumber();
     await saveScreeningConsent(storage, caseNumber);
     const done: number[] = [];
-    renderWithServices(storage, <ScreeningForm caseNumber={caseNumber} onDone={() => { done.push(1); }} />);
+    renderWithServices(
+      storage,
+      <ScreeningForm
+        caseNumber={caseNumber}
+        onDone={() => {
+          done.push(1);
+        }}
+      />,
+    );
     await screen.findByRole('heading', { name: de.new });
     expect(screen.getByText(ADAPTED_LABEL)).toBeTruthy();
     const notice = screen.getByTestId('questionnaire-notice');
@@ -102,8 +114,14 @@ describe('ScreeningForm with the municipality\'s questionnaire', () => {
 
     answerRequiredDefault();
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const record = (await storage.records.listRecords()).find((row) => row.kind === 'screening');
-    expect(record?.envelope?.content).toMatchObject({ definitionId: 'musterstadt', definitionVersion: '2026.2', definitionHash: good.definitionHash });
+    expect(record?.envelope?.content).toMatchObject({
+      definitionId: 'musterstadt',
+      definitionVersion: '2026.2',
+      definitionHash: good.definitionHash,
+    });
   });
 });

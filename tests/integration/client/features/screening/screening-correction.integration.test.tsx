@@ -4,11 +4,11 @@
 // same record for the same case, scored afresh, with the definition it used.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { ScreeningForm } from '../../../../../src/client/features/screening/ScreeningForm';
-import { initI18n } from '../../../../../src/client/i18n';
-import { generateCaseNumber } from '../../../../../src/domain/case-number';
+import { ScreeningForm } from '@client/features/screening/ScreeningForm';
+import { initI18n } from '@client/i18n';
+import { generateCaseNumber } from '@domain/case-number';
 import { answerRequiredDefault, chooseAnswer, saveScreeningConsent, screeningChoice } from '../../../../fixtures/screening';
-import type { ScreeningRecord } from '../../../../../src/shared/records/sync-record';
+import type { ScreeningRecord } from '@shared/records/sync-record';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/screening.json';
@@ -28,21 +28,41 @@ describe('correcting a screening', () => {
     const caseNumber = generateCaseNumber();
     await saveScreeningConsent(storage, caseNumber);
     const done: number[] = [];
-    renderWithServices(storage, <ScreeningForm caseNumber={caseNumber} onDone={() => { done.push(1); }} />);
+    renderWithServices(
+      storage,
+      <ScreeningForm
+        caseNumber={caseNumber}
+        onDone={() => {
+          done.push(1);
+        }}
+      />,
+    );
     await screen.findByRole('heading', { name: de.new });
     answerRequiredDefault();
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const saved = (await storage.records.listRecords()).find((row) => row.kind === 'screening')?.envelope as ScreeningRecord;
     cleanup();
 
-    renderWithServices(storage, <ScreeningForm correction={saved} onDone={() => { done.push(2); }} />);
+    renderWithServices(
+      storage,
+      <ScreeningForm
+        correction={saved}
+        onDone={() => {
+          done.push(2);
+        }}
+      />,
+    );
     expect(await screen.findByTestId('correction-notice')).toBeTruthy();
     expect(checked('supportNetwork', 'few')).toBe(true);
     expect(checked('preterm', 'false')).toBe(true);
     choose('supportNetwork', 'nobody');
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toEqual([1, 2]); });
+    await waitFor(() => {
+      expect(done).toEqual([1, 2]);
+    });
 
     const row = await storage.records.getRecord(saved.id);
     expect(row).toMatchObject({ revision: 2, kind: 'screening' });

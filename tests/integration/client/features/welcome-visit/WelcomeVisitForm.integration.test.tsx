@@ -5,13 +5,13 @@
 // schema's errors appear translated, and a week outside 1–8 warns but saves.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { WelcomeVisitForm } from '../../../../../src/client/features/welcome-visit/WelcomeVisitForm';
-import { WORKFLOWS } from '../../../../../src/client/features/workflows/registry';
-import { initI18n } from '../../../../../src/client/i18n';
-import type { Storage } from '../../../../../src/client/storage';
-import { generateCaseNumber } from '../../../../../src/domain/case-number';
-import { newConsentRecord } from '../../../../../src/domain/record-envelope';
-import { CONSENT_TEXT_VERSION, consentTextHash } from '../../../../../src/shared/consent-texts';
+import { WelcomeVisitForm } from '@client/features/welcome-visit/WelcomeVisitForm';
+import { WORKFLOWS } from '@client/features/workflows/registry';
+import { initI18n } from '@client/i18n';
+import type { Storage } from '@client/storage';
+import { generateCaseNumber } from '@domain/case-number';
+import { newConsentRecord } from '@domain/record-envelope';
+import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/welcome-visit.json';
@@ -24,21 +24,39 @@ interface Setup {
   done: number[];
 }
 
-async function setup(props: { caseNumber?: string; consentFor?: string; welcomeItems?: { id: string; label: string }[] } = {}): Promise<Setup> {
+async function setup(
+  props: { caseNumber?: string; consentFor?: string; welcomeItems?: { id: string; label: string }[] } = {},
+): Promise<Setup> {
   const { storage } = await unlockedTestStorage();
   if (props.welcomeItems !== undefined) await storage.device.saveConfig(testDeviceConfig({ welcomeItems: props.welcomeItems }));
   if (props.consentFor !== undefined) {
     const context = { deviceId: await storage.device.deviceId(), now: new Date() };
     await storage.records.saveRecord(
       await newConsentRecord(
-        { scopes: ['documentation'], setting: 'welcomeVisit', language: 'de', textVersion: CONSENT_TEXT_VERSION, textHash: await consentTextHash('de'), mediatorPresent: false, givenAt: context.now.toISOString() },
+        {
+          scopes: ['documentation'],
+          setting: 'welcomeVisit',
+          language: 'de',
+          textVersion: CONSENT_TEXT_VERSION,
+          textHash: await consentTextHash('de'),
+          mediatorPresent: false,
+          givenAt: context.now.toISOString(),
+        },
         props.consentFor,
         context,
       ),
     );
   }
   const done: number[] = [];
-  const { triggers } = renderWithServices(storage, <WelcomeVisitForm caseNumber={props.caseNumber} onDone={() => { done.push(1); }} />);
+  const { triggers } = renderWithServices(
+    storage,
+    <WelcomeVisitForm
+      caseNumber={props.caseNumber}
+      onDone={() => {
+        done.push(1);
+      }}
+    />,
+  );
   await screen.findByRole('radio', { name: de.outcome.visited });
   return { storage, triggers, done };
 }
@@ -69,7 +87,9 @@ describe('WelcomeVisitForm', () => {
     fireEvent.click(screen.getByRole('radio', { name: de.outcome.nobodyHome }));
     expect(screen.queryByLabelText(de.fields.weekOfLife)).toBeNull(); // nothing else asked
     fireEvent.click(screen.getByRole('button', { name: de.attempt.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const rows = await storage.records.listRecords();
     expect(rows).toHaveLength(1);
     const envelope = rows[0]?.envelope;
@@ -102,7 +122,11 @@ describe('WelcomeVisitForm', () => {
 
   it('offers the municipality’s own items instead of the built-in ones once configured', async () => {
     const caseNumber = generateCaseNumber();
-    const { storage, done } = await setup({ consentFor: caseNumber, caseNumber, welcomeItems: [{ id: 'babyBook', label: 'Babybuch der Stadt' }] });
+    const { storage, done } = await setup({
+      consentFor: caseNumber,
+      caseNumber,
+      welcomeItems: [{ id: 'babyBook', label: 'Babybuch der Stadt' }],
+    });
     fireEvent.click(screen.getByRole('radio', { name: de.outcome.visited }));
     await screen.findByRole('checkbox', { name: 'Babybuch der Stadt' });
     expect(screen.queryByRole('checkbox', { name: de.items.welcomeBag })).toBeNull();
@@ -110,7 +134,9 @@ describe('WelcomeVisitForm', () => {
     answer(de.fields.firstChild, de.yes);
     fireEvent.click(screen.getByRole('checkbox', { name: 'Babybuch der Stadt' }));
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const visit = (await storage.records.listRecords()).find((r) => r.kind === 'welcomeVisit');
     expect(visit?.envelope?.content).toMatchObject({ itemsHandedOver: ['babyBook'] });
   });
@@ -128,7 +154,9 @@ describe('WelcomeVisitForm', () => {
     fireEvent.change(screen.getByLabelText(de.fields.note), { target: { value: 'Vater fragt nach Elterngeld' } });
     expect(screen.queryByText(/außerhalb des üblichen Zeitraums/)).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const visit = (await storage.records.listRecords()).find((r) => r.kind === 'welcomeVisit');
     expect(visit?.envelope?.caseNumber).toBe(caseNumber);
     expect(visit?.envelope?.content).toEqual({
@@ -153,9 +181,13 @@ describe('WelcomeVisitForm', () => {
     const caseNumber = generateCaseNumber();
     const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
     fillVisit('12');
-    expect(await screen.findByText(de.weekOutsideWindow.replace('{{week}}', '12').replace('{{from}}', '1').replace('{{to}}', '8'))).toBeTruthy();
+    expect(
+      await screen.findByText(de.weekOutsideWindow.replace('{{week}}', '12').replace('{{from}}', '1').replace('{{to}}', '8')),
+    ).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => { expect(done).toHaveLength(1); });
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
     const visit = (await storage.records.listRecords()).find((r) => r.kind === 'welcomeVisit');
     expect(visit?.envelope?.content).toMatchObject({ weekOfLife: 12, firstChild: true, followUpWished: false });
     expect(Object.keys(visit?.envelope?.content ?? {})).not.toContain('note');
