@@ -2,7 +2,6 @@
 // Its fields; the lifecycle (draft, case link, note, save) is the shared
 // record form's (features/workflows).
 import { useCallback } from 'react';
-import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import {
   CONTACT_KINDS,
@@ -14,41 +13,32 @@ import {
 } from '@shared/records/home-contact';
 import { SPOKEN_LANGUAGES } from '@shared/languages';
 import { homeContactDefaults } from '@domain/home-contact';
-import { ChoiceChips } from '../../forms/ChoiceChips';
-import { chipOptions } from '../../forms/chip-options';
+import { ChipsField } from '../../forms/ChipsField';
 import { SiteChips } from '../../forms/SiteChips';
 import { useHomeSites } from '../../forms/useHomeSites';
 import { useRhfRecordForm } from '../../forms/useRhfRecordForm';
+import { DateField, useNoteBinding } from '../../forms/record-fields';
 import { useSchemaMessages } from '../../forms/schema-messages';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
 
+/** The content schema and how a record's content maps to the form's values and back (here: one to one). */
+const FIELDS = {
+  schema: homeContactContentSchema,
+  fromRecord: (record: { content: HomeContactContent }): HomeContactContent => record.content,
+  toContent: (content: HomeContactContent): HomeContactContent => content,
+};
+
 export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
   const { t } = useTranslation('home-contact');
-  const { loaded, sites, siteIds } = useHomeSites();
+  const { loaded: ready, sites, siteIds } = useHomeSites();
   const errorText = useSchemaMessages('home-contact');
   // Today's defaults, with the site preselected when there is only one.
   const defaults = useCallback(() => homeContactDefaults(new Date(), siteIds), [siteIds]);
-  const fromRecord = useCallback((record: { content: HomeContactContent }) => record.content, []);
-  const toContent = useCallback((content: HomeContactContent) => content, []);
-  const {
-    values: {
-      register,
-      control,
-      formState: { errors },
-    },
-    form,
-    onSubmit,
-  } = useRhfRecordForm<'homeContact', HomeContactContent>({
-    workflow: WORKFLOWS.homeContact,
-    props,
-    schema: homeContactContentSchema,
-    defaults,
-    fromRecord,
-    toContent,
-    ready: loaded,
-  });
-  const note = useWatch({ control, name: 'note' }) ?? '';
+  const { values, form, onSubmit } = useRhfRecordForm({ workflow: WORKFLOWS.homeContact, props, ...FIELDS, defaults, ready });
+  const { register, formState } = values;
+  const { errors } = formState;
+  const note = useNoteBinding(values, 'home-contact', 'note', HOME_NOTE_MAX_LENGTH);
 
   return (
     <RecordFormShell
@@ -57,39 +47,18 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
       title={t('title')}
       titleId="home-contact-title"
       onSubmit={(event) => void onSubmit(event)}
-      note={{ id: 'note', maxLength: HOME_NOTE_MAX_LENGTH, field: register('note'), text: note, error: errorText(errors.note) }}
+      note={note}
     >
       <SiteChips legend={t('fields.site')} sites={sites} field={register('site')} error={errorText(errors.site)} noSites={t('noSites')} />
 
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="contactDate">{t('fields.contactDate')}</label>
-          <input id="contactDate" type="date" {...register('contactDate')} />
-          {errors.contactDate && <p className="field__error">{errorText(errors.contactDate)}</p>}
-        </div>
-        <ChoiceChips
-          legend={t('fields.timeSlot')}
-          type="radio"
-          options={chipOptions(TIME_SLOTS, (slot) => t(`timeSlot.${slot}`))}
-          field={register('timeSlot')}
-        />
+        <DateField form={values} ns="home-contact" name="contactDate" id="contactDate" />
+        <ChipsField form={values} ns="home-contact" name="timeSlot" type="radio" values={TIME_SLOTS} />
       </div>
 
-      <ChoiceChips
-        legend={t('fields.contactKind')}
-        type="radio"
-        options={chipOptions(CONTACT_KINDS, (kind) => t(`contactKind.${kind}`))}
-        field={register('contactKind')}
-        error={errorText(errors.contactKind)}
-      />
+      <ChipsField form={values} ns="home-contact" name="contactKind" type="radio" values={CONTACT_KINDS} />
 
-      <ChoiceChips
-        legend={t('fields.topics')}
-        type="checkbox"
-        options={chipOptions(HOME_TOPICS, (topic) => t(`topics.${topic}`))}
-        field={register('topics')}
-        error={errorText(errors.topics)}
-      />
+      <ChipsField form={values} ns="home-contact" name="topics" type="checkbox" values={HOME_TOPICS} />
 
       <div className="field-row">
         <div className="field">

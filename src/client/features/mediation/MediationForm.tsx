@@ -5,7 +5,7 @@
 // that has a covering consent on this tablet. Its fields; the lifecycle is the
 // shared record form's (features/workflows).
 import { useCallback } from 'react';
-import { Controller, useController, useWatch } from 'react-hook-form';
+import { Controller, useController } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import {
   MEDIATION_NOTE_MAX_LENGTH,
@@ -17,11 +17,12 @@ import {
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, textDirection } from '@shared/languages';
 import { localIsoDate } from '@domain/dates';
 import { ChoiceChips } from '../../forms/ChoiceChips';
-import { chipOptions } from '../../forms/chip-options';
+import { ChipsField } from '../../forms/ChipsField';
 import { SiteChips } from '../../forms/SiteChips';
 import { useHomeSites } from '../../forms/useHomeSites';
 import { YesNoChips } from '../../forms/YesNoChips';
 import { useRhfRecordForm } from '../../forms/useRhfRecordForm';
+import { DateField, useNoteBinding } from '../../forms/record-fields';
 import { useSchemaMessages } from '../../forms/schema-messages';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { withDistrict } from '../district/DistrictField';
@@ -50,29 +51,18 @@ function fromRecord(record: { content: MediationContent }): Partial<MediationCon
   return { note: '', ...record.content };
 }
 
+/** The content schema and how a record's content maps to the form's values and back. */
+const FIELDS = { schema: mediationContentSchema, fromRecord, toContent };
+
 export function MediationForm(props: WorkflowFormProps<'mediation'>) {
   const { t } = useTranslation('mediation');
-  const { loaded, sites, siteIds } = useHomeSites();
+  const { loaded: ready, sites, siteIds } = useHomeSites();
   const errorText = useSchemaMessages('mediation');
   const defaults = useCallback(() => mediationDefaults(new Date(), siteIds), [siteIds]);
-  const {
-    values: {
-      register,
-      control,
-      formState: { errors },
-    },
-    form,
-    onSubmit,
-  } = useRhfRecordForm<'mediation', MediationContent>({
-    workflow: WORKFLOWS.mediation,
-    props,
-    schema: mediationContentSchema,
-    defaults,
-    fromRecord,
-    toContent,
-    ready: loaded,
-  });
-  const note = useWatch({ control, name: 'note' }) ?? '';
+  const { values, form, onSubmit } = useRhfRecordForm({ workflow: WORKFLOWS.mediation, props, ...FIELDS, defaults, ready });
+  const { register, control, formState } = values;
+  const { errors } = formState;
+  const note = useNoteBinding(values, 'mediation', 'mediation-note', MEDIATION_NOTE_MAX_LENGTH);
   const { field: district } = useController({ control, name: 'district' });
 
   return (
@@ -83,21 +73,11 @@ export function MediationForm(props: WorkflowFormProps<'mediation'>) {
       titleId="mediation-title"
       onSubmit={(event) => void onSubmit(event)}
       district={{ value: district.value, onChange: district.onChange }}
-      note={{
-        id: 'mediation-note',
-        maxLength: MEDIATION_NOTE_MAX_LENGTH,
-        field: register('note'),
-        text: note,
-        error: errorText(errors.note),
-      }}
+      note={note}
     >
       <SiteChips legend={t('fields.site')} sites={sites} field={register('site')} error={errorText(errors.site)} noSites={t('noSites')} />
 
-      <div className="field">
-        <label htmlFor="mediation-date">{t('fields.date')}</label>
-        <input id="mediation-date" type="date" {...register('date')} />
-        {errors.date && <p className="field__error">{errorText(errors.date)}</p>}
-      </div>
+      <DateField form={values} ns="mediation" name="date" id="mediation-date" />
 
       <ChoiceChips
         legend={t('fields.languages')}
@@ -111,21 +91,9 @@ export function MediationForm(props: WorkflowFormProps<'mediation'>) {
         error={errorText(errors.languages)}
       />
 
-      <ChoiceChips
-        legend={t('fields.with')}
-        type="radio"
-        options={chipOptions(MEDIATION_WITH, (who) => t(`with.${who}`))}
-        field={register('with')}
-        error={errorText(errors.with)}
-      />
+      <ChipsField form={values} ns="mediation" name="with" type="radio" values={MEDIATION_WITH} />
 
-      <ChoiceChips
-        legend={t('fields.topics')}
-        type="checkbox"
-        options={chipOptions(MEDIATION_TOPICS, (topic) => t(`topics.${topic}`))}
-        field={register('topics')}
-        error={errorText(errors.topics)}
-      />
+      <ChipsField form={values} ns="mediation" name="topics" type="checkbox" values={MEDIATION_TOPICS} />
 
       <Controller
         control={control}

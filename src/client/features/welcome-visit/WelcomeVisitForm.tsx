@@ -24,6 +24,7 @@ import { FormActions } from '../../forms/FormActions';
 import { YesNoChips } from '../../forms/YesNoChips';
 import { caseDraft } from '../../forms/useRecordForm';
 import { useRhfRecordForm } from '../../forms/useRhfRecordForm';
+import { DateField, useNoteBinding } from '../../forms/record-fields';
 import { useSchemaMessages } from '../../forms/schema-messages';
 import { DistrictField, withDistrict } from '../district/DistrictField';
 import { RecordFormShell } from '../workflows/RecordFormShell';
@@ -74,16 +75,7 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
   const onRestored = useCallback(() => {
     setOutcome('visited');
   }, []);
-  const {
-    values: {
-      register,
-      control,
-      setValue,
-      formState: { errors },
-    },
-    form,
-    onSubmit,
-  } = useRhfRecordForm<'welcomeVisit', WelcomeVisitContent>({
+  const { values, form, onSubmit } = useRhfRecordForm<'welcomeVisit', WelcomeVisitContent>({
     workflow: WORKFLOWS.welcomeVisit,
     props,
     schema: welcomeVisitContentSchema,
@@ -93,7 +85,9 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
     draft: DRAFT,
     onRestored,
   });
-  const note = useWatch({ control, name: 'note' }) ?? '';
+  const { register, control, setValue, formState } = values;
+  const { errors } = formState;
+  const note = useNoteBinding(values, 'welcome-visit', 'welcome-note', WELCOME_VISIT_NOTE_MAX_LENGTH);
   const week = useWatch({ control, name: 'weekOfLife' });
   const followUpWished = useWatch({ control, name: 'followUpWished' });
   const { field: district } = useController({ control, name: 'district' });
@@ -164,20 +158,10 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
       caseLabel={t('fields.caseNumber')}
       caseInputId="welcome-case-number"
       district={{ value: district.value, onChange: district.onChange }}
-      note={{
-        id: 'welcome-note',
-        maxLength: WELCOME_VISIT_NOTE_MAX_LENGTH,
-        field: register('note'),
-        text: note,
-        error: errorText(errors.note),
-      }}
+      note={note}
     >
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="visitDate">{t('fields.visitDate')}</label>
-          <input id="visitDate" type="date" {...register('visitDate')} />
-          {errors.visitDate && <p className="field__error">{errorText(errors.visitDate)}</p>}
-        </div>
+        <DateField form={values} ns="welcome-visit" name="visitDate" id="visitDate" />
         <div className="field">
           <label htmlFor="weekOfLife">{t('fields.weekOfLife')}</label>
           <input

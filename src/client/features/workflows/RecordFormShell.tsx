@@ -4,7 +4,7 @@
 // note with the personal-data hint, and save/cancel with the save problem.
 import type { ComponentProps, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { UseFormRegisterReturn } from 'react-hook-form';
+import type { NoteBinding } from '../../forms/record-fields';
 import { FormActions } from '../../forms/FormActions';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import type { WorkflowNamespace } from '../../forms/schema-messages';
@@ -18,16 +18,6 @@ import type { WorkflowKind } from './registry';
 export interface DistrictBinding {
   value: string | undefined;
   onChange: (district: string | undefined) => void;
-}
-
-export interface NoteBinding {
-  /** Id of the textarea (its hint is `<id>-hint`). */
-  id: string;
-  maxLength: number;
-  field: UseFormRegisterReturn;
-  /** The text as typed, for the personal-data hint. */
-  text: string;
-  error: string | null;
 }
 
 export function RecordFormShell<K extends WorkflowKind>({
