@@ -3,6 +3,7 @@
 // catalogue in a spreadsheet). Every change bumps the catalogue version the
 // tablets pull (offer-service.ts), so it reaches them at their next sync.
 // An import is all or nothing: one bad line → every line's errors, nothing stored.
+import { neutraliseFormula, restoreFormulaCell } from './csv-cells';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Database, Queryable } from '../db/database';
@@ -166,8 +167,8 @@ export class OfferCatalogService {
       offers.map((offer) =>
         OFFER_CSV_COLUMNS.map((column) => {
           const value = offer[column];
-          if (Array.isArray(value)) return value.join(',');
-          return value ?? '';
+          // Names and texts are typed by coordinators: never let a spreadsheet run one as a formula.
+          return neutraliseFormula(Array.isArray(value) ? value.join(',') : (value ?? ''));
         }),
       ),
       { header: true, columns: [...OFFER_CSV_COLUMNS], delimiter: ';' },
@@ -278,7 +279,7 @@ export function parseOfferCsv(csv: string): ParsedCsv {
     }
     const raw: Record<string, unknown> = {};
     for (const [index, column] of columns.entries()) {
-      const cell = record[index] ?? '';
+      const cell = restoreFormulaCell(record[index] ?? '');
       if (LIST_COLUMNS.has(column as CsvColumn)) {
         raw[column] =
           cell === ''

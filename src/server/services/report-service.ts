@@ -2,6 +2,7 @@
 // (report_counts, kept by the triggers of 007_reports.sql, and GROUP BY over
 // referrals), turned into suppressed tables by src/domain/indicators.ts. No
 // record is loaded into Node; no case number leaves the database.
+import { neutraliseFormula } from './csv-cells';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
@@ -194,9 +195,4 @@ export function reportToCsv(report: Report): string {
   }
   // Labels come from the municipality's configuration: never let a spreadsheet read one as a formula.
   return stringify(records.map((record) => record.map(neutraliseFormula)));
-}
-
-/** A cell starting with =, +, -, @, tab or CR gets a leading apostrophe (CSV injection); "<5" and counts are unchanged. */
-export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }

