@@ -15,8 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@server/db/database';
 import { migrate } from '@server/db/migrate';
 import { openPostgres } from '@server/db/postgres';
-import { seedDemoData } from '@server/db/demo-seed';
+import { DEMO_MUNICIPALITY_ID, seedDemoData } from '@server/db/demo-seed';
 import { restorePostgres, verifyBackup } from '@server/ops/backup';
+import { verifyAuditChain } from '@server/services/audit';
 import { BackupFormatError } from '@server/ops/backup-format';
 import { loadBackupKeys, newBackupKey } from '@server/ops/backup-key';
 import {
@@ -193,6 +194,9 @@ describe.skipIf(!baseUrl)('backup and restore drill [postgres]', () => {
     expect(Object.keys(after.tables)).toEqual(Object.keys(before.tables));
     for (const table of Object.keys(before.tables)) expect(after.tables[table], table).toEqual(before.tables[table]);
     expect(after.sequences).toEqual(before.sequences);
+    // The audit log's hash chain verifies link by link, with every entry it had before the backup.
+    const chain = await verifyAuditChain(db, DEMO_MUNICIPALITY_ID);
+    expect(chain).toMatchObject({ intact: true, entries: before.tables['audit_log']?.length });
 
     app = buildTestApp(db);
     await app.ready();
