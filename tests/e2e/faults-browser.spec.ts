@@ -188,7 +188,9 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
       await backend().pause(); // records stay queued: nothing leaves the tablet
       await context.setOffline(true);
 
-      const delays = [0, 2, 8, 30];
+      // Kills in the middle of saving (0–30 ms: the save takes about that long) and one after it
+      // (250 ms), so at least one record is surely committed before the last step checks the send.
+      const delays = [0, 2, 8, 30, 250];
       for (const delay of delays) {
         await fillContact(app, backend().demo.siteLabel, `Runde ${String(delay)}`);
         await app.page.getByRole('button', { name: de.homeContact.save }).click({ noWaitAfter: true });
