@@ -25,23 +25,13 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import common from '../../locales/de/common.json';
 import { startBackend, type RunningBackend } from '../e2e/support/backend';
-import { chromiumPath } from '../e2e/support/chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../e2e/support/chromium';
 import { TabletApp } from '../e2e/pages/TabletApp';
 import { fmt, median, skippedRow, verdict, type Row } from './table';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const FLOOR_SOURCE = resolve(process.env['BENCH_FLOOR_DIR'] ?? join(REPO, '../shared/bench-floor'));
 const PASSPHRASE = 'Bench Floor 2026';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
 const MOBILE = { cpuSlowdown: 4, latencyMs: 150, downBitsPerSecond: 1_600_000, upBitsPerSecond: 750_000 };
 const GOALS = { cold: 1.3, mobile: 1.5, offline: 1.2 };
 
@@ -88,7 +78,7 @@ async function launch(userDataDir: string, offline = false): Promise<BrowserCont
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     locale: 'de-DE',
     serviceWorkers: 'allow',
     offline,

@@ -22,22 +22,12 @@ import { build } from 'vite';
 import common from '../../locales/de/common.json';
 import homeContact from '../../locales/de/home-contact.json';
 import { startBackend, type RunningBackend } from '../e2e/support/backend';
-import { chromiumPath } from '../e2e/support/chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../e2e/support/chromium';
 import { TabletApp } from '../e2e/pages/TabletApp';
 import { fmt, median, skippedRow, verdict, type Row } from './table';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const PASSPHRASE = 'Bench Startup 2026';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
 const TEXTS = { enrol: common.access.enrolTitle, unlock: common.access.unlock, newHome: homeContact.new };
 
 interface Ready {
@@ -83,7 +73,7 @@ async function launch(userDataDir: string, offline = false): Promise<BrowserCont
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     locale: 'de-DE',
     serviceWorkers: 'allow',
     offline,

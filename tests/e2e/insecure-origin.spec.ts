@@ -5,7 +5,7 @@
 // address: a non-local name, so no secure context, and no traffic leaves the host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type RunningBackend } from './support/backend';
-import { chromiumPath, launchChromium, type BrowserSession } from './support/chromium';
+import { CHROMIUM_ARGS, chromiumPath, launchChromium, type BrowserSession } from './support/chromium';
 import { de } from './pages/texts';
 
 const LAN_NAME = 'lotse-tablet.test';
@@ -19,17 +19,7 @@ describe.skipIf(!chromiumPath)('an insecure origin', () => {
     browser = await launchChromium('lotse-e2e-insecure-', {
       locale: 'de-DE',
       serviceWorkers: 'allow',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-        `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`,
-      ],
+      args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`],
     });
   });
 

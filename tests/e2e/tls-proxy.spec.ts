@@ -3,7 +3,7 @@
 // work over TLS, the app then opens offline, and the document carries HSTS and the CSP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type RunningBackend } from './support/backend';
-import { chromiumPath, launchChromium, type BrowserSession } from './support/chromium';
+import { CHROMIUM_ARGS, chromiumPath, launchChromium, type BrowserSession } from './support/chromium';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 import { findNginx, findOpenssl, nginxRequired, startTlsProxy, type TlsProxy } from '../fixtures/nginx-proxy';
@@ -27,17 +27,7 @@ describe.skipIf(!chromiumPath || (!proxyAvailable && !nginxRequired()))('the app
     browser = await launchChromium('lotse-e2e-tls-', {
       locale: 'de-DE',
       serviceWorkers: 'allow',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-        '--ignore-certificate-errors',
-      ],
+      args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'],
     });
   });
 

@@ -30,7 +30,8 @@ export function findChromium(): string | undefined {
 
 export const chromiumPath = findChromium();
 
-const ARGS = [
+/** The flags every Chromium of the test and bench suites runs with (root, no GPU, no calls home). */
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -62,7 +63,7 @@ export async function launchChromium(profilePrefix: string, options: ContextOpti
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 }, // 10" tablet, landscape
       ...options,
     });
