@@ -17,12 +17,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import common from '../../locales/de/common.json';
 import homeContact from '../../locales/de/home-contact.json';
 import { startBackend, type RunningBackend } from '../e2e/support/backend';
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/support/chromium';
+import { chromiumPath, launchProfile } from '../e2e/support/chromium';
 import { TabletApp } from '../e2e/pages/TabletApp';
 import { fmt, median, skippedRow, verdict, type Row } from './table';
 
@@ -68,17 +68,8 @@ function probe(texts: typeof TEXTS): void {
   requestAnimationFrame(check);
 }
 
-async function launch(userDataDir: string, offline = false): Promise<BrowserContext> {
-  if (!chromiumPath) throw new Error('no Chromium');
-  return chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    locale: 'de-DE',
-    serviceWorkers: 'allow',
-    offline,
-    viewport: { width: 1280, height: 800 },
-  });
+function launch(userDataDir: string, offline = false): Promise<BrowserContext> {
+  return launchProfile(userDataDir, { offline });
 }
 
 async function readyAt(page: Page, key: keyof Ready): Promise<number> {

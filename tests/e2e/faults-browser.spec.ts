@@ -4,9 +4,10 @@
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
+import { launchProfile } from './support/chromium';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 
@@ -152,18 +153,8 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
   });
 
   it('4: browser killed right after "save" → after restart each record has its outbox entry and vice versa', async () => {
-    const path = chromiumPath ?? '';
     const userDataDir = mkdtempSync(join(tmpdir(), 'lotse-kill-'));
-    const launch = (offline: boolean): Promise<BrowserContext> =>
-      chromium.launchPersistentContext(userDataDir, {
-        executablePath: path,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-        locale: 'de-DE',
-        serviceWorkers: 'allow',
-        offline,
-        viewport: { width: 1280, height: 800 },
-      });
+    const launch = (offline: boolean): Promise<BrowserContext> => launchProfile(userDataDir, { offline });
     /** SIGKILL to every process of this profile (found by its own --user-data-dir), as a dying battery would. */
     const killBrowser = (): number => {
       let killed = 0;

@@ -51,6 +51,23 @@ export interface BrowserSession {
 }
 
 /**
+ * Opens Chromium on an on-disk profile folder the caller keeps (to restart the same
+ * "tablet", offline or not): a German tablet with service workers, unless told otherwise.
+ */
+export function launchProfile(userDataDir: string, options: ContextOptions = {}): Promise<BrowserContext> {
+  if (!chromiumPath) throw new Error('no Chromium');
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 }, // 10" tablet, landscape
+    locale: 'de-DE',
+    serviceWorkers: 'allow',
+    ...options,
+  });
+}
+
+/**
  * An on-disk profile (persistent context): IndexedDB and the service worker
  * survive reloads as on a real tablet, unlike an incognito context. The
  * profile is a fresh temporary folder, removed again by close().
@@ -60,6 +77,7 @@ export async function launchChromium(profilePrefix: string, options: ContextOpti
   const userDataDir = mkdtempSync(join(tmpdir(), profilePrefix));
   let context: BrowserContext;
   try {
+    // No default locale or service workers here: each caller says what its browser is.
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath,
       headless: true,
