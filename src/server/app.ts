@@ -1,6 +1,7 @@
 // Builds the Fastify app (not listening): security headers, the one error
 // envelope, OpenAPI, the /api routes and, when given, the built PWA with SPA
 // fallback. Tests and the e2e suite call buildApp in-process.
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -9,6 +10,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
+import fastifyUnderPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
@@ -26,7 +28,8 @@ import { ServiceError, defaultMessage } from './services/service-error';
 import { registerNulGuard } from './http/nul-guard';
 import { adminRoutes } from './http/admin-routes';
 import { deviceRoutes } from './http/device-routes';
-import { healthRoutes } from './http/health-routes';
+import { Lifecycle, healthRoutes } from './http/health-routes';
+import { registerMetrics } from './ops/metrics';
 import { sessionRoutes } from './http/session-routes';
 import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
@@ -65,6 +68,25 @@ export interface BuildAppOptions {
   clock?: () => Date;
   /** Token lifetimes; default 15 minutes (access) and 7 days (refresh). */
   tokenTtl?: { accessMs?: number; refreshMs?: number };
+  /** Draining for a shutdown: readiness answers 503 while work in flight finishes (main.ts on SIGTERM). */
+  lifecycle?: Lifecycle;
+  /** Bearer token for GET /metrics (Prometheus); without one the endpoint does not exist. */
+  metricsToken?: string;
+  /** Answer 503 with Retry-After when the process is overloaded; off unless given (main.ts turns it on). */
+  overload?: OverloadPolicy;
+}
+
+export interface OverloadPolicy {
+  /** Mean event-loop delay above which new requests are turned away. */
+  maxEventLoopDelayMs: number;
+  /** Event-loop utilisation (0–1) above which new requests are turned away; 0 = not checked. */
+  maxEventLoopUtilization?: number;
+  /** Heap in use above which new requests are turned away; 0 = not checked. */
+  maxHeapUsedBytes?: number;
+  /** What the Retry-After header says; the tablet waits at least this long. */
+  retryAfterSeconds: number;
+  /** How often the load is sampled; default 1 s. */
+  sampleIntervalMs?: number;
 }
 
 /** Everything but push (which carries whole batches) is small. */
@@ -94,9 +116,21 @@ function trustProxySetting(trust: number | string[] | false | undefined): boolea
   return trust ?? false;
 }
 
+/** A request id the proxy in front may hand over (nginx: $request_id); anything else gets a fresh one. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
+
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+}
+
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // One id per request in every log line and in the X-Request-Id answer header, so an
+    // office's report of a failure can be found in the logs without any content of it.
+    genReqId: requestId,
+    requestIdLogLabel: 'requestId',
     trustProxy: trustProxySetting(options.trustProxy),
     logger: options.logger
       ? {
@@ -161,9 +195,25 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     transform: jsonSchemaTransform,
   });
 
+  const lifecycle = options.lifecycle ?? new Lifecycle();
+  if (options.metricsToken !== undefined) registerMetrics(app, { db: options.db, token: options.metricsToken });
+  if (options.overload !== undefined) {
+    void app.register(fastifyUnderPressure, {
+      maxEventLoopDelay: options.overload.maxEventLoopDelayMs,
+      maxEventLoopUtilization: options.overload.maxEventLoopUtilization ?? 0,
+      maxHeapUsedBytes: options.overload.maxHeapUsedBytes ?? 0,
+      retryAfter: options.overload.retryAfterSeconds,
+      ...(options.overload.sampleIntervalMs === undefined ? {} : { sampleInterval: options.overload.sampleIntervalMs }),
+    });
+  }
+
   app.addHook('onSend', (request, reply, payload, done) => {
     // API answers may carry case data: never cached by the browser, the service worker or a proxy.
     if (isApiPath(request.url)) void reply.header('Cache-Control', 'no-store');
+    void reply.header('X-Request-Id', request.id);
+    // Draining for a shutdown: a kept-alive connection closes after this answer, so the
+    // server's close is not held up by the client's idle connection pool.
+    if (lifecycle.draining) void reply.header('Connection', 'close');
     done(null, payload);
   });
 
@@ -176,7 +226,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   const sync = new SyncService(options.db);
   const offers = new OfferService(options.db);
-  void app.register(healthRoutes, { db: options.db });
+  void app.register(healthRoutes, { db: options.db, lifecycle });
   void app.register(sessionRoutes, {
     auth,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },

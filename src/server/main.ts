@@ -3,7 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildApp } from './app';
+import { buildApp, type OverloadPolicy } from './app';
+import { Lifecycle } from './http/health-routes';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { openPglite } from './db/pglite';
@@ -50,6 +51,30 @@ function parseTrustProxy(env: NodeJS.ProcessEnv): number | string[] | false {
   return false;
 }
 
+function parseWholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${name} must be a whole number 0–${String(max)}: ${raw}`);
+  return value;
+}
+
+/**
+ * Turn work away with 503 + Retry-After when the event loop lags this much
+ * (OVERLOAD_MAX_EVENT_LOOP_DELAY_MS; 0 = never). On by default with PostgreSQL;
+ * off by default on the embedded PGlite, whose queries run on the event loop
+ * itself, so a lag there is the database working, not an overload.
+ */
+function parseOverload(env: NodeJS.ProcessEnv, database: Database['kind']): OverloadPolicy | undefined {
+  const maxEventLoopDelayMs = parseWholeNumber(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', database === 'postgres' ? 1_000 : 0, 60_000);
+  if (maxEventLoopDelayMs === 0) return undefined;
+  return {
+    maxEventLoopDelayMs,
+    maxEventLoopUtilization: 0.98,
+    retryAfterSeconds: parseWholeNumber(env, 'OVERLOAD_RETRY_AFTER_SECONDS', 10, 3_600),
+  };
+}
+
 function parsePort(value: string | undefined): number {
   const port = Number(value ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT is not a port number: ${value ?? ''}`);
@@ -65,7 +90,16 @@ async function main(): Promise<void> {
   const host = process.env['HOST'] ?? (https ? '0.0.0.0' : '127.0.0.1');
   const staticDir = resolve(process.env['STATIC_DIR'] ?? './dist');
 
+  const metricsToken = process.env['METRICS_TOKEN'];
+  // SIGTERM: readiness says "draining" at once, new work still arrives while the proxy or load
+  // balancer notices (SHUTDOWN_DRAIN_DELAY_MS), then the server stops accepting and waits for
+  // what is in flight (a push commits and answers) up to SHUTDOWN_TIMEOUT_MS.
+  const drainDelayMs = parseWholeNumber(process.env, 'SHUTDOWN_DRAIN_DELAY_MS', 0, 120_000);
+  const shutdownTimeoutMs = parseWholeNumber(process.env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 600_000);
+  const lifecycle = new Lifecycle();
+
   const db = await openDatabase();
+  const overload = parseOverload(process.env, db.kind);
   const { applied } = await migrate(db);
   const seeded = await seedDemoData(db);
 
@@ -73,14 +107,22 @@ async function main(): Promise<void> {
     db,
     logger: process.env['LOG_REQUESTS'] !== 'false',
     trustProxy,
+    lifecycle,
+    ...(metricsToken === undefined || metricsToken === '' ? {} : { metricsToken }),
+    ...(overload === undefined ? {} : { overload }),
     ...(existsSync(`${staticDir}/index.html`) ? { staticDir } : {}),
   });
 
   let closeHttps: () => Promise<void> = () => Promise.resolve();
   const shutdown = (signal: string): void => {
-    app.log.info({ signal }, 'shutting down');
-    app
-      .close()
+    app.log.info({ signal, drainDelayMs }, 'draining, then shutting down');
+    lifecycle.startDraining();
+    setTimeout(() => {
+      console.error(`Shutdown took longer than ${String(shutdownTimeoutMs)} ms; exiting with work unfinished.`);
+      process.exit(1);
+    }, drainDelayMs + shutdownTimeoutMs).unref();
+    new Promise((r) => setTimeout(r, drainDelayMs))
+      .then(() => app.close())
       .then(() => closeHttps())
       .then(() => db.close())
       .then(() => process.exit(0))

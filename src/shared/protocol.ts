@@ -20,6 +20,8 @@ export const ERROR_REASONS = [
   'forbidden',
   'notFound',
   'rateLimited',
+  /** The backend is overloaded or shutting down: retry after the Retry-After header's seconds. */
+  'unavailable',
   'invalidRecord',
   'hashMismatch',
   'revisionConflict',

@@ -26,14 +26,17 @@ export class RequestError extends Error {
   readonly issues: readonly RequestIssue[];
   /** The server's own error when it answered with the API's envelope (else the reason is guessed from the status). */
   readonly envelope: ErrorEnvelope['error'] | undefined;
+  /** How long the server asked to be left alone (Retry-After on 503 and 429), if it said. */
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly reason: RequestFailureReason,
-    details: { status?: number; envelope?: ErrorEnvelope['error'] } = {},
+    details: { status?: number; envelope?: ErrorEnvelope['error']; retryAfterMs?: number | undefined } = {},
   ) {
     super(details.envelope?.message ?? reason);
     this.status = details.status ?? 0;
     this.envelope = details.envelope;
     this.issues = details.envelope?.issues ?? [];
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -82,11 +85,24 @@ async function send(
   }
 }
 
+/** The longest wait a Retry-After may ask for; a larger (or a date) value is read as this. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** Retry-After in seconds (RFC 9110 §10.2.3); the HTTP-date form is read as the longest wait. */
+export function parseRetryAfter(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const trimmed = header.trim();
+  if (!/^\d+$/.test(trimmed)) return MAX_RETRY_AFTER_MS;
+  return Math.min(Number(trimmed) * 1000, MAX_RETRY_AFTER_MS);
+}
+
 /** A failed answer: the envelope's reason if there is one, else a reason guessed from the status. */
-function failure(status: number, payload: unknown): RequestError {
+function failure(status: number, payload: unknown, retryAfter: string | null = null): RequestError {
+  const retryAfterMs = parseRetryAfter(retryAfter);
   const envelope = errorEnvelopeSchema.safeParse(payload);
-  if (envelope.success) return new RequestError(envelope.data.error.reason, { status, envelope: envelope.data.error });
-  return new RequestError(status === 429 ? 'rateLimited' : 'internal', { status });
+  if (envelope.success) return new RequestError(envelope.data.error.reason, { status, envelope: envelope.data.error, retryAfterMs });
+  const guessed = status === 429 ? 'rateLimited' : status === 503 ? 'unavailable' : 'internal';
+  return new RequestError(guessed, { status, retryAfterMs });
 }
 
 /** Sends one request and returns its answer, checked against `options.answer`; throws RequestError otherwise. */
@@ -100,7 +116,7 @@ export async function request<T>(path: string, options: RequestOptions<T>): Prom
       // The clock ran out while the body arrived; else a cut body or a proxy's HTML page.
       if (isTimeout(error)) throw new RequestError('timeout', { status: response.status });
       if (response.ok) throw new RequestError('invalidResponse', { status: response.status });
-      throw failure(response.status, undefined);
+      throw failure(response.status, undefined, response.headers.get('retry-after'));
     }
   }
   if (response.ok || options.answerOnErrorStatus === true) {
@@ -108,7 +124,7 @@ export async function request<T>(path: string, options: RequestOptions<T>): Prom
     if (answered.success) return answered.data;
     if (response.ok) throw new RequestError('invalidResponse', { status: response.status });
   }
-  throw failure(response.status, payload);
+  throw failure(response.status, payload, response.headers.get('retry-after'));
 }
 
 /** Like `request`, for answers that are text (CSV downloads). */
@@ -124,5 +140,5 @@ export async function requestText(
       throw new RequestError(isTimeout(error) ? 'timeout' : 'network', { status: response.status });
     }
   }
-  throw failure(response.status, await response.json().catch(() => undefined));
+  throw failure(response.status, await response.json().catch(() => undefined), response.headers.get('retry-after'));
 }

@@ -313,7 +313,8 @@ export class SyncEngine {
     if (status === 0 || error.reason === 'invalidResponse') return this.fail();
     if (status === 401) return (await this.renewOnce()) ? true : this.pause('unauthorized');
     if (status === 426) return this.pause('clientTooOld');
-    if (status === 408 || status === 429 || status >= 500) return this.fail();
+    // An overloaded backend says how long to stay away (Retry-After): never sooner than that.
+    if (status === 408 || status === 429 || status >= 500) return this.fail(error.retryAfterMs);
     // Only a request-level 400 (malformed) or 413 (too large) can be caused by
     // one record; anything else refuses the tablet or person as a whole, so
     // the queue waits, visibly, rather than rejecting every record in turn.
@@ -330,9 +331,9 @@ export class SyncEngine {
     return true;
   }
 
-  private fail(): boolean {
+  private fail(atLeastMs = 0): boolean {
     const failures = this.status.failures + 1;
-    const delay = backoffDelay(failures, this.policy, this.random);
+    const delay = Math.max(backoffDelay(failures, this.policy, this.random), atLeastMs);
     const nextAttemptAt = this.now() + delay;
     this.set({ mode: this.deps.isOnline() ? 'error' : 'offline', failures, nextAttemptAt, ...this.keepLastSuccess() });
     this.schedule(delay);

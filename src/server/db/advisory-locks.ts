@@ -6,6 +6,8 @@
 
 /** Migrations at start-up: one instance applies them, the others wait (db/migrate.ts). */
 export const MIGRATION_LOCK = 7345120001;
+/** The demo seed at first start: two instances starting together seed once (db/demo-seed.ts). */
+export const DEMO_SEED_LOCK = 7345120020;
 /** Seed: one lock per (municipality, case number) for a push naming the case (services/sync-service.ts). */
 export const CASE_LOCK_SEED = 7345120002;
 /** Seed: one lock per municipality for withdrawals, so they commit in withdrawnAt order (services/sync-service.ts). */

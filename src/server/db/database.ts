@@ -15,6 +15,8 @@ export interface Database extends Queryable {
   /** Runs fn in one transaction: committed if fn resolves, rolled back if it throws. */
   transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
   close: () => Promise<void>;
+  /** Connections of the pool (PostgreSQL only), for the metrics. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 /** pg and PGlite both hand back Date for timestamptz; be lenient about strings. */

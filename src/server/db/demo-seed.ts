@@ -5,6 +5,7 @@
 // emergency contacts and a fictional offer catalogue (demo-offers.ts). Runs only while
 // no municipality exists, so a real deployment is never touched.
 import type { Database } from './database';
+import { DEMO_SEED_LOCK } from './advisory-locks';
 import { createStaffAccount } from '../services/staff-accounts';
 import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from './demo-offers';
 import { insertOffer } from '../services/offer-service';
@@ -43,6 +44,8 @@ export const DEMO_HOME_SITES = [
 /** Seeds the demo municipality if the database has none; returns whether it did. */
 export async function seedDemoData(db: Database): Promise<boolean> {
   return db.transaction(async (tx) => {
+    // A second instance starting at the same moment waits here, then finds the seed done.
+    await tx.query(`SELECT pg_advisory_xact_lock(${String(DEMO_SEED_LOCK)})`);
     const existing = await tx.query('SELECT 1 FROM municipalities LIMIT 1');
     if (existing.length > 0) return false;
     await tx.query('INSERT INTO municipalities (id, name) VALUES ($1, $2)', [DEMO_MUNICIPALITY_ID, 'Demo-Stadt']);

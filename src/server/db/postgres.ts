@@ -51,6 +51,7 @@ export function openPostgres(options: PostgresOptions): Database {
         client.release();
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close(): Promise<void> {
       await pool.end();
     },

@@ -21,6 +21,7 @@ const REASON_BY_STATUS: Partial<Record<number, ErrorReason>> = {
   415: 'unsupportedMediaType',
   426: 'clientTooOld',
   429: 'rateLimited',
+  503: 'unavailable',
 };
 
 const MALFORMED_BODY_CODES = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY']);
@@ -45,6 +46,8 @@ function classify(error: FastifyError): ServiceError | null {
     return new ServiceError(400, 'malformedJson', 'The request body is not valid JSON.');
   }
   const status = error.statusCode ?? 500;
+  // Overloaded (@fastify/under-pressure has set Retry-After): the tablet waits and tries again.
+  if (status === 503) return new ServiceError(503, 'unavailable', defaultMessage('unavailable'));
   if (status >= 400 && status < 500) {
     const reason = REASON_BY_STATUS[status] ?? 'invalidRequest';
     return new ServiceError(status === 405 ? 404 : status, reason, defaultMessage(reason));

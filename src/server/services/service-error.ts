@@ -51,6 +51,7 @@ const MESSAGES: Record<ErrorReason, string> = {
   forbidden: 'Not allowed.',
   notFound: 'Not found.',
   rateLimited: 'Too many attempts; please wait a moment.',
+  unavailable: 'The server is busy or restarting; please try again shortly.',
   invalidRecord: 'The record is not valid.',
   hashMismatch: 'The content hash does not match the content.',
   revisionConflict: 'This revision already exists with different content.',

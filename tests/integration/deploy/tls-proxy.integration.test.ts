@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '@server/db/database';
 import { buildTestApp } from '../helpers/test-app';
+
+const METRICS_TOKEN = 'metrics-token-for-the-proxy-test-0123456789';
 import { openTestDatabase } from '../../fixtures/test-database';
 import { findNginx, findOpenssl, makeSelfSignedCertificate, nginxRequired, startTlsProxy, type TlsProxy } from '../../fixtures/nginx-proxy';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,7 +90,8 @@ describe.skipIf(!available && !nginxRequired())('TLS proxy (deploy/nginx/lotse.c
   beforeAll(async () => {
     if (!available) throw new Error('nginx or openssl missing, and this run requires them (REQUIRE_NGINX / CI / REQUIRE_BROWSER)');
     db = await openTestDatabase();
-    app = buildTestApp(db, { trustProxy: 1 }); // nginx is the one trusted hop, as in deploy/lotse.env.example
+    // nginx is the one trusted hop, as in deploy/lotse.env.example; metrics on, to prove nginx keeps them inside.
+    app = buildTestApp(db, { trustProxy: 1, metricsToken: METRICS_TOKEN });
     // Which client address the backend sees, to prove the proxy's X-Forwarded-For cannot be forged.
     app.get('/api/test/client-ip', (request) => ({ ip: request.ip }));
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -189,6 +192,17 @@ describe.skipIf(!available && !nginxRequired())('TLS proxy (deploy/nginx/lotse.c
     expect(answer.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(answer.headers['cache-control']).toContain('no-store');
     expect(answer.headers['server']).toBe('nginx');
+  });
+
+  it('keeps /metrics inside (404 from outside even with the token) and hands nginx’s request id to the backend', async () => {
+    const outside = await get(`https://localhost:${String(port())}/metrics`, ca, { authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(outside.status).toBe(404);
+    expect(outside.body).not.toContain('lotse_');
+    const answer = await get(`https://localhost:${String(port())}/api/health`, ca);
+    const requestId = answer.headers['x-request-id'];
+    expect(requestId).toMatch(/^[0-9a-f]{32}$/); // nginx's $request_id, not the backend's own UUID
+    if (!proxy) throw new Error('proxy not started');
+    expect(await proxy.accessLog()).toContain(String(requestId));
   });
 
   it('redirects plain HTTP to HTTPS', async () => {

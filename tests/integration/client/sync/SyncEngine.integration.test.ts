@@ -199,6 +199,21 @@ describe('SyncEngine', () => {
     expect(await storage.records.countBySyncState('sent')).toBe(3);
   });
 
+  it('stays away as long as an overloaded backend asks (Retry-After) and backs off as usual after that', async () => {
+    const storage = await newStorage();
+    await saveContacts(storage, 2);
+    const timers = manualTimers();
+    const overloaded = new RequestError('unavailable', { status: 503, envelope: { reason: 'unavailable', message: 'busy' }, retryAfterMs: 30_000 });
+    const transport = scripted(failWith(overloaded), failWith(refused(503)), acceptAll);
+    const engine = engineFor(storage, transport, { ...timers, backoff: { baseMs: 1000, maxMs: 60_000 } });
+    expect((await engine.start()).mode).toBe('error');
+    await timers.fire();
+    await timers.fire();
+    expect(engine.current.mode).toBe('idle');
+    expect(timers.delays).toEqual([30_000, 1500]); // the server's 30 s, not the backoff's 750 ms
+    expect(await storage.records.countBySyncState('sent')).toBe(2);
+  });
+
   it('pauses on 401 without losing anything, and resumes after a new sign-in', async () => {
     const storage = await newStorage();
     await saveContacts(storage, 2);

@@ -50,6 +50,23 @@ describe('request', () => {
     expect(error).toMatchObject({ reason: 'timeout', status: 0 });
   });
 
+  it('reads how long an overloaded server asks to be left alone (Retry-After), capped at five minutes', async () => {
+    const envelope = { error: { reason: 'unavailable', message: 'busy' } };
+    stubFetch(() => Promise.resolve(Response.json(envelope, { status: 503, headers: { 'retry-after': '12' } })));
+    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({
+      reason: 'unavailable',
+      status: 503,
+      retryAfterMs: 12_000,
+    });
+    stubFetch(() => Promise.resolve(new Response('<html>proxy</html>', { status: 503, headers: { 'retry-after': '86400' } })));
+    expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({
+      reason: 'unavailable',
+      retryAfterMs: 300_000,
+    });
+    stubFetch(() => Promise.resolve(Response.json(envelope, { status: 503 })));
+    expect((await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).retryAfterMs).toBeUndefined();
+  });
+
   it('says "network" when no answer arrives at all', async () => {
     stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
     expect(await failureOf(request('/api/x', { method: 'GET', answer: answerSchema }))).toMatchObject({ reason: 'network', status: 0 });
