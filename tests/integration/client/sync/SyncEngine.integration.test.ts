@@ -203,7 +203,11 @@ describe('SyncEngine', () => {
     const storage = await newStorage();
     await saveContacts(storage, 2);
     const timers = manualTimers();
-    const overloaded = new RequestError('unavailable', { status: 503, envelope: { reason: 'unavailable', message: 'busy' }, retryAfterMs: 30_000 });
+    const overloaded = new RequestError('unavailable', {
+      status: 503,
+      envelope: { reason: 'unavailable', message: 'busy' },
+      retryAfterMs: 30_000,
+    });
     const transport = scripted(failWith(overloaded), failWith(refused(503)), acceptAll);
     const engine = engineFor(storage, transport, { ...timers, backoff: { baseMs: 1000, maxMs: 60_000 } });
     expect((await engine.start()).mode).toBe('error');
