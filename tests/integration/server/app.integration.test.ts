@@ -94,6 +94,8 @@ describeEachDatabase('app', ({ kind, db }) => {
     expect(operations.sort()).toEqual(
       [
         'GET /api/health',
+        'GET /api/health/live',
+        'GET /api/health/ready',
         'GET /api/openapi.json',
         'POST /api/session',
         'GET /api/session',
