@@ -2,6 +2,7 @@
 // maintenance (with CSV import/export) and follow-up list, the partner's
 // look-up by case number and uptake marks, and the tablet's pull of referral
 // states. A partner never gets anything about a case but its referrals.
+import { boundedInstantSchema } from './instants';
 import { z } from 'zod';
 import { offerSchema } from './offers';
 import { caseNumberFormatSchema } from './records/case-number-format';
@@ -102,7 +103,7 @@ export type ReferralSettings = z.infer<typeof referralSettingsSchema>;
 
 /** The tablet's pull: states of the referrals made on this tablet. */
 export const tabletReferralStatesQuerySchema = z.strictObject({
-  since: z.iso.datetime({ offset: true, message: 'invalidDateTime' }).optional(),
+  since: boundedInstantSchema.optional(),
 });
 export const tabletReferralStatesSchema = z.strictObject({
   serverTime: z.iso.datetime(),

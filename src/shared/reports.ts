@@ -3,8 +3,9 @@
 // record id or any content of a record (src/domain/indicators.ts defines them).
 import { z } from 'zod';
 import { districtIdSchema } from './records/district';
+import { boundedDaySchema } from './instants';
 
-const isoDay = z.iso.date({ error: 'invalidDate' });
+const isoDay = boundedDaySchema;
 
 export const reportQuerySchema = z.strictObject({
   /** First and last day of the period, inclusive. */

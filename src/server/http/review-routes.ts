@@ -2,6 +2,7 @@
 // approval queue of an organisation, and the decisions a tablet pulls for the
 // records it sent. Tablets only: signatures are made with keys that live on
 // enrolled tablets, and the queue carries record content.
+import { boundedInstantSchema } from '@shared/instants';
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { errorEnvelopeSchema } from '@shared/protocol';
@@ -20,7 +21,7 @@ export const REVIEWS_TABLET_ONLY_MESSAGE = 'Reviews only from an enrolled tablet
 
 export const decisionsQuerySchema = z.strictObject({
   /** Only decisions received at or after this instant; all if absent. */
-  since: z.iso.datetime({ offset: true, message: 'invalidDateTime' }).optional(),
+  since: boundedInstantSchema.optional(),
 });
 
 export interface ReviewRoutesOptions {

@@ -1,4 +1,5 @@
 // Device config pull, record push, the withdrawals pull (DESIGN.md §5) and the offer catalogue pull.
+import { boundedInstantSchema } from '@shared/instants';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -21,7 +22,7 @@ import { ServiceError, defaultMessage } from '../services/service-error';
 
 export const withdrawalsQuerySchema = z.strictObject({
   /** Only withdrawals after this instant (exclusive); all if absent. */
-  since: z.iso.datetime({ offset: true, message: 'invalidDateTime' }).optional(),
+  since: boundedInstantSchema.optional(),
 });
 
 /** 403 messages: push and the withdrawals pull are for tablets, not for any browser with a password. */
