@@ -225,9 +225,7 @@ export interface AnswerContribution {
 
 /** Why the computed support need is what it is. */
 export type SupportNeedReason =
-  | { kind: 'acuteDanger' }
-  | { kind: 'threshold'; threshold: Exclude<SupportNeed, 'none'>; from: number }
-  | { kind: 'belowThresholds' };
+  { kind: 'acuteDanger' } | { kind: 'threshold'; threshold: Exclude<SupportNeed, 'none'>; from: number } | { kind: 'belowThresholds' };
 
 /**
  * The evaluation with its reasons: every visible answered question with the

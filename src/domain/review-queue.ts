@@ -19,7 +19,10 @@ export interface UrgencyFacts {
 
 export function urgencyOf(content: UrgencyFacts): QueueUrgency {
   if ((content.acuteDanger?.length ?? 0) > 0) return 'acuteDanger';
-  if (content.supportNeed !== undefined && effectiveSupportNeed({ supportNeed: content.supportNeed, override: content.override }) === 'urgent')
+  if (
+    content.supportNeed !== undefined &&
+    effectiveSupportNeed({ supportNeed: content.supportNeed, override: content.override }) === 'urgent'
+  )
     return 'urgent';
   return 'routine';
 }

@@ -4,7 +4,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import defaultScreening from '@domain/default-screening.json';
-import { evaluate, explainScore, loadQuestionnaire, type AnswerValue, type Question, type QuestionnaireDefinition } from '@domain/questionnaire';
+import {
+  evaluate,
+  explainScore,
+  loadQuestionnaire,
+  type AnswerValue,
+  type Question,
+  type QuestionnaireDefinition,
+} from '@domain/questionnaire';
 
 function loaded(input: unknown): QuestionnaireDefinition {
   const result = loadQuestionnaire(input);
