@@ -47,6 +47,8 @@ async function recordScreening(app: TabletApp, options: { acuteDanger?: boolean 
     await dialog.getByRole('button', { name: screening.emergency.back }).click();
     await dialog.waitFor({ state: 'detached' });
   }
+  // The evaluation sits in the flow of the form: never stuck over the question being answered.
+  expect(await app.page.locator('.screening__evaluation').evaluate((box) => getComputedStyle(box).position)).toBe('static');
   await app.page.getByRole('button', { name: screening.save }).click();
   await app.page.locator('[data-record-kind="screening"]').first().waitFor();
   return caseNumber;
