@@ -100,9 +100,15 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
     expect(await points.locator('[data-question="feeding"]').textContent()).toContain('Meist gut, es gibt aber Fragen');
     expect(await points.locator('[data-question="moodScale"]').getAttribute('data-points')).toBe('1');
     expect(await detail.getByTestId('score-total').textContent()).toBe('2');
-    // The correction box only appears for sending back.
+    // The correction box only appears for sending back, and sending back needs what to correct.
     expect(await page.getByLabel(approval.flow.comment).count()).toBe(0);
     await page.getByLabel(passphraseOf(approverAccount.displayName)).fill('nicht ihr Kennwort');
+    await page.getByRole('button', { name: approval.flow.sendBack }).click();
+    await page.getByLabel(approval.flow.comment).waitFor();
+    await page.getByRole('button', { name: approval.flow.sendBackSign }).click();
+    await page.getByRole('alert').filter({ hasText: approval.flow.commentRequired }).waitFor();
+    await page.getByRole('button', { name: approval.flow.notSendBack }).click();
+    expect(await page.getByLabel(approval.flow.comment).count()).toBe(0);
     await page.getByRole('button', { name: approval.flow.approve }).click();
     await page
       .getByRole('alert')
