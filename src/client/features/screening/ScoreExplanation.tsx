@@ -31,13 +31,22 @@ function AnswerCell({
   language: StaffTextLanguage;
 }) {
   const { t } = useTranslation('screening');
-  if (contribution.options.length > 0) {
+  const [only] = contribution.options;
+  if (contribution.options.length === 1 && only) {
+    return (
+      <>
+        {optionLabel(question, only.id, language)}
+        {only.acuteDanger && <span className="badge badge--danger score-explanation__danger-mark">{t('explanation.dangerMark')}</span>}
+      </>
+    );
+  }
+  if (contribution.options.length > 1) {
     return (
       <ul className="score-explanation__options">
         {contribution.options.map((option) => (
           <li key={option.id}>
             {optionLabel(question, option.id, language)}
-            {contribution.options.length > 1 && ` (${t('explanation.points', { count: option.points })})`}
+            {` (${t('explanation.points', { count: option.points })})`}
             {option.acuteDanger && (
               <span className="badge badge--danger score-explanation__danger-mark">{t('explanation.dangerMark')}</span>
             )}
