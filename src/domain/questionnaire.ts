@@ -4,8 +4,10 @@
 // need, and the answers that signal acute danger (child protection).
 //
 // loadQuestionnaire() refuses a broken definition with messages that name the
-// problem; callers keep the last good definition. evaluate() applies skip
-// logic, required rules and scoring to a set of answers; effectiveSupportNeed()
+// problem; callers keep the last good definition. explainScore() applies skip
+// logic, required rules and scoring to a set of answers and says which answer
+// gave how many points; evaluate() is the same without the reasons (one code
+// path, so an explanation never disagrees with a score); effectiveSupportNeed()
 // and visibleAnswers() are the rules a stored screening follows (form, server
 // and the report's parity test all use these).
 import { z } from 'zod';
@@ -208,53 +210,108 @@ export function effectiveSupportNeed(screening: {
   return screening.override?.supportNeed ?? screening.supportNeed;
 }
 
-/** Applies skip logic, required rules and scoring. Answers to hidden questions do not count. */
-export function evaluate(definition: QuestionnaireDefinition, answers: Answers): Evaluation {
+/** What one visible, answered question gave: its points and whether it set acute danger. */
+export interface AnswerContribution {
+  questionId: string;
+  sectionId: string;
+  points: number;
+  /** The answer matches a rule of the definition that means acute danger (acuteDangerIfYes, or an option's acuteDanger). */
+  acuteDanger: boolean;
+  /** single/multiple: the chosen options with their points and danger rule, in the definition's order. */
+  options: { id: string; points: number; acuteDanger: boolean }[];
+  /** scale: the steps above the minimum and the points per step (points = steps × pointsPerStep). */
+  scale?: { steps: number; pointsPerStep: number };
+}
+
+/** Why the computed support need is what it is. */
+export type SupportNeedReason =
+  { kind: 'acuteDanger' } | { kind: 'threshold'; threshold: Exclude<SupportNeed, 'none'>; from: number } | { kind: 'belowThresholds' };
+
+/**
+ * The evaluation with its reasons: every visible answered question with the
+ * points it gave (zero included, in questionnaire order), the thresholds, and
+ * why the support need follows. The score IS the sum of the contributions —
+ * evaluate() is this function without the reasons, so the explanation a
+ * reviewer reads and the score a record stores cannot differ.
+ */
+export interface ScoreExplanation extends Evaluation {
+  contributions: AnswerContribution[];
+  thresholds: QuestionnaireDefinition['thresholds'];
+  reason: SupportNeedReason;
+}
+
+function contributionOf(question: Question, sectionId: string, value: AnswerValue): AnswerContribution {
+  const contribution: AnswerContribution = { questionId: question.id, sectionId, points: 0, acuteDanger: false, options: [] };
+  if (question.type === 'yesNo' && value === true) {
+    contribution.points = question.weightYes ?? 0;
+    contribution.acuteDanger = question.acuteDangerIfYes === true;
+  } else if ((question.type === 'single' && typeof value === 'string') || (question.type === 'multiple' && Array.isArray(value))) {
+    const chosen = typeof value === 'string' ? [value] : value;
+    for (const option of question.options ?? []) {
+      if (!chosen.includes(option.id)) continue;
+      const part = { id: option.id, points: option.weight ?? 0, acuteDanger: option.acuteDanger === true };
+      contribution.options.push(part);
+      contribution.points += part.points;
+      contribution.acuteDanger ||= part.acuteDanger;
+    }
+  } else if (question.type === 'scale' && typeof value === 'number' && question.scale) {
+    const scale = { steps: value - question.scale.min, pointsPerStep: question.scale.weightPerStep ?? 0 };
+    contribution.scale = scale;
+    contribution.points = scale.steps * scale.pointsPerStep;
+  }
+  return contribution;
+}
+
+function supportNeedOf(score: number, acuteDanger: boolean, thresholds: QuestionnaireDefinition['thresholds']): SupportNeedReason {
+  if (acuteDanger) return { kind: 'acuteDanger' };
+  for (const threshold of ['urgent', 'offerRecommended', 'informationOnly'] as const) {
+    if (score >= thresholds[threshold]) return { kind: 'threshold', threshold, from: thresholds[threshold] };
+  }
+  return { kind: 'belowThresholds' };
+}
+
+/** Applies skip logic, required rules and scoring, and says why. Answers to hidden questions do not count. */
+export function explainScore(definition: QuestionnaireDefinition, answers: Answers): ScoreExplanation {
   const visible: string[] = [];
   const missing: string[] = [];
-  const acuteDanger: string[] = [];
-  const offerFields = new Set<string>();
-  let score = 0;
+  const contributions: AnswerContribution[] = [];
   const shownAnswers: Record<string, AnswerValue | undefined> = {};
-  for (const question of definition.sections.flatMap((s) => s.questions)) {
-    if (question.showIf && !conditionHolds(question.showIf, shownAnswers)) continue;
-    visible.push(question.id);
-    const value = answers[question.id];
-    shownAnswers[question.id] = value;
-    if (!isAnswered(value)) {
-      if (question.required) missing.push(question.id);
-      continue;
-    }
-    let points = 0;
-    let danger = false;
-    if (question.type === 'yesNo' && value === true) {
-      points = question.weightYes ?? 0;
-      danger = question.acuteDangerIfYes === true;
-    } else if (question.type === 'single' && typeof value === 'string') {
-      const option = question.options?.find((o) => o.id === value);
-      points = option?.weight ?? 0;
-      danger = option?.acuteDanger === true;
-    } else if (question.type === 'multiple' && Array.isArray(value)) {
-      for (const option of question.options ?? []) {
-        if (!value.includes(option.id)) continue;
-        points += option.weight ?? 0;
-        danger ||= option.acuteDanger === true;
+  for (const section of definition.sections) {
+    for (const question of section.questions) {
+      if (question.showIf && !conditionHolds(question.showIf, shownAnswers)) continue;
+      visible.push(question.id);
+      const value = answers[question.id];
+      shownAnswers[question.id] = value;
+      if (!isAnswered(value)) {
+        if (question.required) missing.push(question.id);
+        continue;
       }
-    } else if (question.type === 'scale' && typeof value === 'number' && question.scale) {
-      points = (value - question.scale.min) * (question.scale.weightPerStep ?? 0);
+      contributions.push(contributionOf(question, section.id, value));
     }
-    score += points;
-    if (danger) acuteDanger.push(question.id);
-    if (points > 0 || danger) for (const field of question.offerFields ?? []) offerFields.add(field);
   }
-  const { informationOnly, offerRecommended, urgent } = definition.thresholds;
-  const supportNeed: SupportNeed =
-    acuteDanger.length > 0 || score >= urgent
-      ? 'urgent'
-      : score >= offerRecommended
-        ? 'offerRecommended'
-        : score >= informationOnly
-          ? 'informationOnly'
-          : 'none';
-  return { visible, missing, score, supportNeed, acuteDanger, offerFields: [...offerFields].sort() };
+  const questions = new Map(definition.sections.flatMap((s) => s.questions).map((q) => [q.id, q]));
+  const score = contributions.reduce((sum, c) => sum + c.points, 0);
+  const acuteDanger = contributions.filter((c) => c.acuteDanger).map((c) => c.questionId);
+  const offerFields = new Set(
+    contributions.filter((c) => c.points > 0 || c.acuteDanger).flatMap((c) => questions.get(c.questionId)?.offerFields ?? []),
+  );
+  const reason = supportNeedOf(score, acuteDanger.length > 0, definition.thresholds);
+  const supportNeed: SupportNeed = reason.kind === 'acuteDanger' ? 'urgent' : reason.kind === 'threshold' ? reason.threshold : 'none';
+  return {
+    visible,
+    missing,
+    score,
+    supportNeed,
+    acuteDanger,
+    offerFields: [...offerFields].sort(),
+    contributions,
+    thresholds: definition.thresholds,
+    reason,
+  };
+}
+
+/** Applies skip logic, required rules and scoring (explainScore without the reasons). */
+export function evaluate(definition: QuestionnaireDefinition, answers: Answers): Evaluation {
+  const { visible, missing, score, supportNeed, acuteDanger, offerFields } = explainScore(definition, answers);
+  return { visible, missing, score, supportNeed, acuteDanger, offerFields };
 }

@@ -3,7 +3,9 @@
 // sees exactly what she signs and approves with HER passphrase; back online,
 // record and approval reach the server and the screening counts. Remote: an
 // approver on her own tablet finds a colleague's screening in her
-// organisation's queue, approves it, and the author's tablet shows it approved.
+// organisation's queue — a newer acute-danger screening listed first, with the
+// answer that set it and its points — approves it, and the author's tablet
+// shows it approved.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
@@ -19,8 +21,11 @@ const APPROVER_PASSPHRASE = 'Zweitprüfung Moers 2026';
 const approverAccount = DEMO_ACCOUNTS.find((a) => a.username === 'approver');
 if (!approverAccount) throw new Error('demo seed changed: no approver');
 
-/** Consent for a screening, then the screening itself (no sign of danger); returns the case number. */
-async function recordScreening(app: TabletApp): Promise<string> {
+/**
+ * Consent for a screening, then the screening itself (2 points: feeding questions, mood 2 of 5); with
+ * `acuteDanger`, also "someone at home threatens mother or baby". Returns the case number.
+ */
+async function recordScreening(app: TabletApp, options: { acuteDanger?: boolean } = {}): Promise<string> {
   const caseNumber = await app.consentForScreening();
   await app.openScreening(caseNumber);
   for (const [question, value] of [
@@ -36,6 +41,14 @@ async function recordScreening(app: TabletApp): Promise<string> {
   ] as const) {
     await app.answer(question, value);
   }
+  if (options.acuteDanger === true) {
+    await app.answer('safetyAtHome', 'threatened');
+    const dialog = app.page.getByRole('alertdialog', { name: screening.emergency.title });
+    await dialog.getByRole('button', { name: screening.emergency.back }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+  // The evaluation sits in the flow of the form: never stuck over the question being answered.
+  expect(await app.page.locator('.screening__evaluation').evaluate((box) => getComputedStyle(box).position)).toBe('static');
   await app.page.getByRole('button', { name: screening.save }).click();
   await app.page.locator('[data-record-kind="screening"]').first().waitFor();
   return caseNumber;
@@ -48,6 +61,7 @@ async function addApprover(app: TabletApp): Promise<void> {
   await app.firstSignIn(approverAccount ?? { username: '', password: '' }, APPROVER_PASSPHRASE);
 }
 
+const passphraseOf = (name: string) => approval.flow.passphrase.replace('{{name}}', name);
 const screeningRow = (page: Page, caseNumber: string) => page.locator('[data-record-kind="screening"]', { hasText: caseNumber });
 
 describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
@@ -80,10 +94,27 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
     await detail.waitFor();
     expect(await detail.textContent()).toContain(caseNumber);
     expect(await detail.getByTestId('detail-answers').textContent()).toContain('Meist gut, es gibt aber Fragen');
-    await page.getByLabel(`Passphrase von ${approverAccount.displayName}`).fill('nicht ihre Passphrase');
+    // …and how the score came about: the points of each answer, adding up to the score.
+    const points = detail.getByTestId('score-points');
+    expect(await points.locator('[data-question="feeding"]').getAttribute('data-points')).toBe('1');
+    expect(await points.locator('[data-question="feeding"]').textContent()).toContain('Meist gut, es gibt aber Fragen');
+    expect(await points.locator('[data-question="moodScale"]').getAttribute('data-points')).toBe('1');
+    expect(await detail.getByTestId('score-total').textContent()).toBe('2');
+    // The correction box only appears for sending back, and sending back needs what to correct.
+    expect(await page.getByLabel(approval.flow.comment).count()).toBe(0);
+    await page.getByLabel(passphraseOf(approverAccount.displayName)).fill('nicht ihr Kennwort');
+    await page.getByRole('button', { name: approval.flow.sendBack }).click();
+    await page.getByLabel(approval.flow.comment).waitFor();
+    await page.getByRole('button', { name: approval.flow.sendBackSign }).click();
+    await page.getByRole('alert').filter({ hasText: approval.flow.commentRequired }).waitFor();
+    await page.getByRole('button', { name: approval.flow.notSendBack }).click();
+    expect(await page.getByLabel(approval.flow.comment).count()).toBe(0);
     await page.getByRole('button', { name: approval.flow.approve }).click();
-    await page.getByRole('alert').filter({ hasText: 'Passphrase falsch' }).waitFor();
-    await page.getByLabel(`Passphrase von ${approverAccount.displayName}`).fill(APPROVER_PASSPHRASE);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: approval.flow.wrongPassphrase.split('.')[0] ?? '' })
+      .waitFor();
+    await page.getByLabel(passphraseOf(approverAccount.displayName)).fill(APPROVER_PASSPHRASE);
     await page.getByRole('button', { name: approval.flow.approve }).click();
     await page.getByTestId('second-check-outcome').waitFor();
     await page.getByRole('button', { name: approval.flow.done }).click();
@@ -126,11 +157,14 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
     expect(review).toEqual({ decision: 'approved', reviewer: 'approver', author: 'home.partner' });
   });
 
-  it('approves remotely from the approver’s own tablet; the author’s tablet then shows it approved', async () => {
+  it('approves remotely from the approver’s own tablet, whose queue lists acute danger first; the author’s tablet then shows it approved', async () => {
     const { page } = app;
     const caseNumber = await recordScreening(app);
     const row = screeningRow(page, caseNumber);
-    await expect.poll(() => row.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
+    // A newer screening with acute danger: it must still come first.
+    const dangerCase = await recordScreening(app, { acuteDanger: true });
+    for (const sent of [row, screeningRow(page, dangerCase)])
+      await expect.poll(() => sent.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
     expect(await row.locator('[data-review-state]').getAttribute('data-review-state')).toBe('awaiting');
 
     let second: BrowserSession | undefined;
@@ -140,7 +174,19 @@ describe.skipIf(!chromiumPath)('four-eyes approval in the browser', () => {
       await other.open(backend().url);
       await other.setUp(backend().demo.coordinator, approverAccount, APPROVER_PASSPHRASE);
       await other.page.getByRole('button', { name: approval.queue.open }).click();
-      const item = other.page.getByTestId('review-queue').locator('li', { hasText: 'HOME-Partnerin (Demo)' }).first();
+      const queue = other.page.getByTestId('review-queue');
+      const first = queue.locator('li[data-record-id]').first();
+      await first.waitFor();
+      expect(await first.getAttribute('data-urgency')).toBe('acuteDanger');
+      expect(await first.textContent()).toContain(dangerCase);
+      expect(await first.getByTestId('queue-need').textContent()).toBe(screening.supportNeed.urgent);
+      await first.getByRole('button', { name: approval.queue.review }).click();
+      // The second checker sees the answer that set acute danger, with its points.
+      const dangerPoints = first.getByTestId('score-points').locator('[data-question="safetyAtHome"]');
+      expect(await dangerPoints.getAttribute('data-points')).toBe('10');
+      expect(await first.getByTestId('score-danger-rules').textContent()).toContain('Nein – jemand im Haushalt bedroht');
+
+      const item = queue.locator('li[data-record-id]', { hasText: caseNumber });
       await item.getByRole('button', { name: approval.queue.review }).click();
       const detail = item.getByTestId('record-detail');
       await detail.waitFor();

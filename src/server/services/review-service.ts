@@ -256,9 +256,12 @@ export class ReviewService {
   }
 
   /**
-   * Records of the approver's organisation waiting for a second check, oldest
-   * first, with exactly what will be signed. Never the approver's own records
-   * (as a person), never a superseded revision.
+   * Records of the approver's organisation waiting for a second check, with
+   * exactly what will be signed: danger first (a screening with acute danger,
+   * then one whose applying level — the override, else the computed one — is
+   * urgent), oldest first within each, the rule of domain/review-queue.ts, so
+   * the row limit never cuts off an urgent record. Never the approver's own
+   * records (as a person), never a superseded revision.
    */
   async queue(user: SessionUser): Promise<{ serverTime: string; items: ReviewQueueItem[] }> {
     const rows = await this.db.query<{
@@ -287,7 +290,14 @@ export class ReviewService {
           AND a.organisation_id = me.organisation_id
           AND COALESCE(a.person_id, a.id) <> COALESCE(me.person_id, me.id)
           AND NOT EXISTS (SELECT 1 FROM record_reviews v WHERE v.record_id = r.id AND v.revision = r.revision)
-        ORDER BY r.received_at, r.id
+        ORDER BY CASE
+                   WHEN r.kind = 'screening' AND COALESCE(jsonb_array_length(
+                          CASE WHEN jsonb_typeof(r.content->'acuteDanger') = 'array' THEN r.content->'acuteDanger' END), 0) > 0 THEN 0
+                   WHEN r.kind = 'screening'
+                        AND COALESCE(r.content->'override'->>'supportNeed', r.content->>'supportNeed') = 'urgent' THEN 1
+                   ELSE 2
+                 END,
+                 r.received_at, r.id
         LIMIT ${QUEUE_LIMIT}`,
       [user.municipalityId, user.id],
     );

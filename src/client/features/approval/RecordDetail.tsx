@@ -1,13 +1,22 @@
 // What you see is what you sign: every part of the record revision that the
 // second person's signature covers — kind, case number, revision and the whole
-// content (for a screening: each answer with its question, the score, the
-// support need and any override, signs of danger, suggested offers) — and
-// the content checksum the signature is bound to. Free text is shown as text.
+// content (for a screening: each answer with its question, in questionnaire
+// order by section, the score, the support need and any override, signs of
+// danger, suggested offers by name) — and the content checksum the signature
+// is bound to. A screening also shows how its score came about (the same
+// explanation as the evaluation box), recomputed from the stored answers with
+// the very definition version they were given under. Free text is shown as text.
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SyncRecord } from '@shared/records/sync-record';
 import type { ScreeningContent } from '@shared/records/screening';
-import { DEFAULT_SCREENING, allQuestions, staffTextLanguage, textIn } from '../screening/definition';
-import type { Question } from '@domain/questionnaire';
+import { effectiveSupportNeed, explainScore, type Question, type QuestionnaireDefinition } from '@domain/questionnaire';
+import { useAppServices } from '../../app/AppContext';
+import { useStoredValue } from '../../app/useStoredValue';
+import { allQuestions, staffTextLanguage, textIn, type StaffTextLanguage } from '../screening/definition';
+import { answerText } from '../screening/answer-text';
+import { ScoreExplanation } from '../screening/ScoreExplanation';
+import { useScreeningDefinition } from '../screening/useScreeningDefinition';
 
 type Value = unknown;
 
@@ -23,75 +32,131 @@ function useFormat() {
   };
 }
 
-function answerText(question: Question | undefined, value: Value, language: 'de' | 'en', format: (v: Value) => string): string {
-  if (!question?.options) return format(value);
-  const label = (id: unknown) => {
-    const option = question.options?.find((o) => o.id === id);
-    return option ? textIn(option.label, language) : String(id);
-  };
-  return Array.isArray(value) ? value.map(label).join(', ') : label(value);
+function Row({ term, children, testId }: { term: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="record-detail__row" data-testid={testId}>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/** The answers in questionnaire order, section by section; answers the definition does not know follow by id. */
+function AnswersBySection({
+  definition,
+  answers,
+  language,
+}: {
+  definition: QuestionnaireDefinition | undefined;
+  answers: ScreeningContent['answers'];
+  language: StaffTextLanguage;
+}) {
+  const { t } = useTranslation(['approval', 'screening']);
+  const words = { yes: t('approval:detail.yes'), no: t('approval:detail.no') };
+  const known = new Set(definition ? allQuestions(definition).map((q) => q.id) : []);
+  const rest = Object.keys(answers)
+    .filter((id) => !known.has(id))
+    .sort();
+  const rows = (questions: { id: string; question: Question | undefined }[]) =>
+    questions.map(({ id, question }) => (
+      <Row key={id} term={question ? textIn(question.label, language) : id}>
+        {answerText(question, answers[id], language, words)}
+      </Row>
+    ));
+  return (
+    <div data-testid="detail-answers">
+      {definition?.sections.map((section) => {
+        const answered = section.questions.filter((q) => answers[q.id] !== undefined);
+        if (answered.length === 0) return null;
+        return (
+          <section key={section.id} className="record-detail__section" data-section={section.id}>
+            <h4>{textIn(section.title, language)}</h4>
+            <dl className="record-detail__list">{rows(answered.map((q) => ({ id: q.id, question: q })))}</dl>
+          </section>
+        );
+      })}
+      {rest.length > 0 && <dl className="record-detail__list">{rows(rest.map((id) => ({ id, question: undefined })))}</dl>}
+    </div>
+  );
 }
 
 function ScreeningDetail({ content }: { content: ScreeningContent }) {
   const { t, i18n } = useTranslation(['approval', 'screening']);
-  const format = useFormat();
+  const { storage } = useAppServices();
+  const catalog = useStoredValue(storage, (s) => s.device.offers());
   const language = staffTextLanguage(i18n.language);
-  const definition = DEFAULT_SCREENING.ok ? DEFAULT_SCREENING.definition : undefined;
-  // Labels only from the very definition the screening used; otherwise the question ids.
-  const questions = new Map(
-    (definition && definition.id === content.definitionId && definition.version === content.definitionVersion
-      ? allQuestions(definition)
-      : []
-    ).map((q) => [q.id, q]),
-  );
+  const lookup = useScreeningDefinition(content);
+  if (lookup.state === 'loading') return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
+  // Labels and points only from the very definition the screening used; otherwise the question ids.
+  const definition = lookup.state === 'found' ? lookup.definition : undefined;
+  const questions = new Map((definition ? allQuestions(definition) : []).map((q) => [q.id, q]));
+  const explanation = definition ? explainScore(definition, content.answers) : undefined;
+  // The signed values must be what the rules give for the signed answers; a difference is shown, never hidden.
+  const differs =
+    explanation !== undefined &&
+    (explanation.score !== content.score ||
+      explanation.supportNeed !== content.supportNeed ||
+      explanation.acuteDanger.join() !== content.acuteDanger.join());
+  const offers = new Map((catalog?.offers ?? []).map((offer) => [offer.id, offer]));
+  const offerNames = content.suggestedOffers.map((id) => {
+    const offer = offers.get(id);
+    return offer ? `${offer.name} (${offer.organisation})` : t('approval:detail.unknownOffer', { id });
+  });
+  const need = effectiveSupportNeed(content);
   return (
     <>
       <h3>{t('approval:detail.answers')}</h3>
-      <dl className="record-detail__list" data-testid="detail-answers">
-        {Object.entries(content.answers).map(([id, value]) => {
-          const question = questions.get(id);
-          return (
-            <div key={id} className="record-detail__row">
-              <dt>{question ? textIn(question.label, language) : id}</dt>
-              <dd>{answerText(question, value, language, format)}</dd>
-            </div>
-          );
-        })}
-      </dl>
+      {!definition && (
+        <p className="notice" role="status" data-testid="detail-definition-unknown">
+          {t('approval:detail.definitionUnknown', { id: content.definitionId, version: content.definitionVersion })}
+        </p>
+      )}
+      <AnswersBySection definition={definition} answers={content.answers} language={language} />
+      <h3>{t('approval:detail.result')}</h3>
       <dl className="record-detail__list">
-        <div className="record-detail__row">
-          <dt>{t('approval:detail.score')}</dt>
-          <dd>{content.score}</dd>
-        </div>
-        <div className="record-detail__row">
-          <dt>{t('approval:detail.supportNeed')}</dt>
-          <dd>{t(`screening:supportNeed.${content.supportNeed}`)}</dd>
-        </div>
+        <Row term={t('approval:detail.score')}>{content.score}</Row>
+        <Row term={t('approval:detail.supportNeed')}>{t(`screening:supportNeed.${content.supportNeed}`)}</Row>
         {content.override && (
           <>
-            <div className="record-detail__row">
-              <dt>{t('approval:detail.override')}</dt>
-              <dd>{t(`screening:supportNeed.${content.override.supportNeed}`)}</dd>
-            </div>
-            <div className="record-detail__row">
-              <dt>{t('approval:detail.overrideReason')}</dt>
-              <dd>{content.override.reason}</dd>
-            </div>
+            <Row term={t('approval:detail.override')}>{t(`screening:supportNeed.${content.override.supportNeed}`)}</Row>
+            <Row term={t('approval:detail.overrideReason')}>{content.override.reason}</Row>
           </>
         )}
-        <div className="record-detail__row">
-          <dt>{t('approval:detail.acuteDanger')}</dt>
-          <dd>
-            {content.acuteDanger.length === 0
-              ? t('approval:detail.none')
-              : content.acuteDanger.map((id) => (questions.get(id) ? textIn(questions.get(id)?.label ?? {}, language) : id)).join(', ')}
-          </dd>
-        </div>
-        <div className="record-detail__row">
-          <dt>{t('approval:detail.suggestedOffers')}</dt>
-          <dd>{format(content.suggestedOffers)}</dd>
-        </div>
+        <Row term={t('approval:detail.applies')} testId="detail-need">
+          <strong className={`screening__need--${need}`}>{t(`screening:supportNeed.${need}`)}</strong>
+        </Row>
+        <Row term={t('approval:detail.acuteDanger')}>
+          {content.acuteDanger.length === 0
+            ? t('approval:detail.none')
+            : content.acuteDanger.map((id) => (questions.get(id) ? textIn(questions.get(id)?.label ?? {}, language) : id)).join(', ')}
+        </Row>
+        <Row term={t('approval:detail.suggestedOffers')} testId="detail-offers">
+          {offerNames.length === 0 ? t('approval:detail.none') : offerNames.join('; ')}
+        </Row>
       </dl>
+      {differs && (
+        <p className="form-error" role="alert" data-testid="detail-score-differs">
+          {t('approval:detail.scoreDiffers', {
+            stored: content.score,
+            storedNeed: t(`screening:supportNeed.${content.supportNeed}`),
+            computed: explanation.score,
+            computedNeed: t(`screening:supportNeed.${explanation.supportNeed}`),
+          })}
+        </p>
+      )}
+      {definition && explanation && (
+        <section className="record-detail__explanation" aria-labelledby="record-detail-explanation">
+          <h3 id="record-detail-explanation">{t('approval:detail.explanation')}</h3>
+          <ScoreExplanation
+            definition={definition}
+            explanation={explanation}
+            answers={content.answers}
+            override={content.override}
+            language={language}
+            headingLevel={4}
+          />
+        </section>
+      )}
     </>
   );
 }

@@ -1,29 +1,39 @@
 // The approval queue of my organisation (approvers, online only): records of
-// colleagues that reached the server and wait for a second check. Nothing of
-// it is stored on this tablet — it lives in this screen's state and is gone
-// when the screen closes or the tablet locks. Before the approve button is
-// offered, the tablet checks the content against its hash and the author's
-// signature; after signing, the full verdict runs here before it is sent.
+// colleagues that reached the server and wait for a second check, danger
+// first (acute danger, then "Dringend", then the oldest — domain/review-queue),
+// each with its need level and case number. Nothing of it is stored on this
+// tablet — it lives in this screen's state and is gone when the screen closes
+// or the tablet locks. Opening one shows the same detail as the second check on
+// the same tablet. Before the approve button is offered, the tablet checks the
+// content against its hash and the author's signature; after signing, the full
+// verdict runs here before it is sent.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppServices } from '../../app/AppContext';
 import { personOf } from '../../storage';
 import { useStoredValue } from '../../app/useStoredValue';
 import { fetchReviewQueue, submitReviews } from '../../sync/backend-api';
-import {
-  authorStatement,
-  keyFingerprint,
-  REVIEW_COMMENT_MAX_LENGTH,
-  verifyStatement,
-  type ReviewDecision,
-  type ReviewQueueItem,
-} from '@shared/four-eyes';
+import { authorStatement, keyFingerprint, verifyStatement, type ReviewDecision, type ReviewQueueItem } from '@shared/four-eyes';
 import { syncRecordSchema, type SyncRecord } from '@shared/records/sync-record';
+import { screeningContentSchema, type ScreeningContent } from '@shared/records/screening';
 import { contentHash } from '@shared/content-hash';
 import { subjectOf } from '@domain/four-eyes';
-import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { effectiveSupportNeed } from '@domain/questionnaire';
+import { orderReviewQueue, urgencyOf, type QueueEntry } from '@domain/review-queue';
+import { CorrectionComment } from './CorrectionComment';
 import { RecordDetail } from './RecordDetail';
 import { statementFor, submissionFor } from './review-signing';
+
+/** A queue item's screening content, if it is one (for the list: level and danger; checked again when opened). */
+function screeningOf(item: ReviewQueueItem): ScreeningContent | null {
+  if (item.record['kind'] !== 'screening') return null;
+  const parsed = screeningContentSchema.safeParse(item.record['content']);
+  return parsed.success ? parsed.data : null;
+}
+
+function queueEntry(item: ReviewQueueItem): QueueEntry {
+  return { id: String(item.record['id']), urgency: urgencyOf(screeningOf(item) ?? {}), receivedAt: item.receivedAt };
+}
 
 type Loaded = { kind: 'loading' } | { kind: 'offline' } | { kind: 'failed' } | { kind: 'ready'; items: ReviewQueueItem[] };
 
@@ -50,6 +60,8 @@ function ReviewItem({ item, onDecided }: { item: ReviewQueueItem; onDecided: () 
   const config = useStoredValue(storage, (s) => s.device.config());
   const [record, setRecord] = useState<SyncRecord | null | undefined>(undefined);
   const [comment, setComment] = useState('');
+  /** The reviewer chose "send back": only then is the correction comment asked for. */
+  const [sendingBack, setSendingBack] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -124,20 +136,7 @@ function ReviewItem({ item, onDecided }: { item: ReviewQueueItem; onDecided: () 
   return (
     <div className="review-item">
       <RecordDetail record={record} authorName={item.author.displayName} />
-      <div className="field">
-        <label htmlFor={`comment-${record.id}`}>{t('flow.comment')}</label>
-        <textarea
-          id={`comment-${record.id}`}
-          rows={3}
-          maxLength={REVIEW_COMMENT_MAX_LENGTH}
-          value={comment}
-          onChange={(e) => {
-            setComment(e.target.value);
-          }}
-        />
-        <p className="hint">{t('flow.commentHint')}</p>
-        <PersonalDataHint text={comment} />
-      </div>
+      {sendingBack && !message?.ok && <CorrectionComment id={`comment-${record.id}`} value={comment} onChange={setComment} />}
       {message && (
         <p className={message.ok ? 'notice' : 'form-error'} role={message.ok ? 'status' : 'alert'} data-testid="review-message">
           {message.text}
@@ -145,12 +144,52 @@ function ReviewItem({ item, onDecided }: { item: ReviewQueueItem; onDecided: () 
       )}
       {!message?.ok && (
         <div className="actions">
-          <button type="button" className="button button--large" disabled={busy} onClick={() => void decide('sentBack')}>
-            {t('flow.sendBack')}
-          </button>
-          <button type="button" className="button button--primary button--large" disabled={busy} onClick={() => void decide('approved')}>
-            {t('flow.approve')}
-          </button>
+          {sendingBack ? (
+            <>
+              <button
+                type="button"
+                className="button button--large"
+                disabled={busy}
+                onClick={() => {
+                  setSendingBack(false);
+                  setComment('');
+                  setMessage(null);
+                }}
+              >
+                {t('flow.notSendBack')}
+              </button>
+              <button
+                type="button"
+                className="button button--primary button--large"
+                disabled={busy}
+                onClick={() => void decide('sentBack')}
+              >
+                {t('flow.sendBackSign')}
+              </button>
+            </>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="button button--large"
+                disabled={busy}
+                onClick={() => {
+                  setSendingBack(true);
+                  setMessage(null);
+                }}
+              >
+                {t('flow.sendBack')}
+              </button>
+              <button
+                type="button"
+                className="button button--primary button--large"
+                disabled={busy}
+                onClick={() => void decide('approved')}
+              >
+                {t('flow.approve')}
+              </button>
+            </>
+          )}
         </div>
       )}
     </div>
@@ -158,7 +197,7 @@ function ReviewItem({ item, onDecided }: { item: ReviewQueueItem; onDecided: () 
 }
 
 export function ReviewQueueScreen({ onDone }: { onDone: () => void }) {
-  const { t, i18n } = useTranslation('approval');
+  const { t, i18n } = useTranslation(['approval', 'screening']);
   const { storage } = useAppServices();
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
   const [open, setOpen] = useState<string | null>(null);
@@ -201,13 +240,35 @@ export function ReviewQueueScreen({ onDone }: { onDone: () => void }) {
       {loaded.kind === 'ready' && loaded.items.length === 0 && <p className="hint">{t('queue.empty')}</p>}
       {loaded.kind === 'ready' && loaded.items.length > 0 && (
         <ul className="record-list" data-testid="review-queue">
-          {loaded.items.map((item) => {
+          {orderReviewQueue(loaded.items, queueEntry).map((item) => {
             const id = String(item.record['id']);
             const kind = String(item.record['kind']);
+            const caseNumber = item.record['caseNumber'];
+            const screening = screeningOf(item);
+            const urgency = queueEntry(item).urgency;
             return (
-              <li key={id} className="record" data-record-id={id}>
+              <li key={id} className="record review-queue__item" data-record-id={id} data-urgency={urgency}>
                 <div className="record__main">
                   <span className="record__title">{t(`kinds.${kind as 'screening'}`)}</span>
+                  {screening && (
+                    <span className="record__badges">
+                      {urgency === 'acuteDanger' && <span className="badge badge--danger">{t('queue.acuteDanger')}</span>}
+                      <span
+                        className={`badge${effectiveSupportNeed(screening) === 'urgent' ? ' badge--urgent' : ''}`}
+                        data-testid="queue-need"
+                      >
+                        {t(`screening:supportNeed.${effectiveSupportNeed(screening)}`)}
+                      </span>
+                    </span>
+                  )}
+                  {typeof caseNumber === 'string' && (
+                    <span className="record__meta">
+                      {t('queue.caseNumber')}{' '}
+                      <bdi dir="ltr" className="case-number-text">
+                        {caseNumber}
+                      </bdi>
+                    </span>
+                  )}
                   <span className="record__meta">
                     {t('queue.by', { name: item.author.displayName, time: time.format(new Date(item.receivedAt)) })}
                   </span>

@@ -9,8 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import type { StoredRecord } from '../../storage';
-import { keyFingerprint, REVIEW_COMMENT_MAX_LENGTH, type ReviewDecision } from '@shared/four-eyes';
-import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { keyFingerprint, type ReviewDecision } from '@shared/four-eyes';
+import { CorrectionComment } from './CorrectionComment';
 import { RecordDetail } from './RecordDetail';
 import { statementFor, submissionFor } from './review-signing';
 
@@ -33,6 +33,8 @@ export function SecondCheckFlow({ recordId, onDone }: { recordId: string; onDone
   const [reviewerId, setReviewerId] = useState<string>('');
   const [passphrase, setPassphrase] = useState('');
   const [comment, setComment] = useState('');
+  /** The reviewer chose "send back": only then is the correction comment asked for. */
+  const [sendingBack, setSendingBack] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -153,7 +155,7 @@ export function SecondCheckFlow({ recordId, onDone }: { recordId: string; onDone
               className="second-check-form"
               onSubmit={(event) => {
                 event.preventDefault();
-                void decide('approved');
+                void decide(sendingBack ? 'sentBack' : 'approved');
               }}
             >
               <fieldset className="choice-group">
@@ -190,47 +192,59 @@ export function SecondCheckFlow({ recordId, onDone }: { recordId: string; onDone
                   />
                 </div>
               )}
-              <div className="field">
-                <label htmlFor="review-comment">{t('flow.comment')}</label>
-                <textarea
-                  id="review-comment"
-                  rows={3}
-                  maxLength={REVIEW_COMMENT_MAX_LENGTH}
-                  value={comment}
-                  aria-describedby="review-comment-hint review-comment-check"
-                  onChange={(e) => {
-                    setComment(e.target.value);
-                  }}
-                />
-                <p className="hint" id="review-comment-hint">
-                  {t('flow.commentHint')}
-                </p>
-                <PersonalDataHint text={comment} id="review-comment-check" />
-              </div>
+              {sendingBack && <CorrectionComment id="review-comment" value={comment} onChange={setComment} />}
               {problem !== null && (
                 <p className="form-error" role="alert">
                   {problem}
                 </p>
               )}
               <div className="actions">
-                <button type="button" className="button button--large" onClick={onDone}>
-                  {t('flow.cancel')}
-                </button>
-                <button
-                  type="button"
-                  className="button button--large"
-                  disabled={busy || !chosen || passphrase.length === 0}
-                  onClick={() => void decide('sentBack')}
-                >
-                  {t('flow.sendBack')}
-                </button>
-                <button
-                  type="submit"
-                  className="button button--primary button--large"
-                  disabled={busy || !chosen || passphrase.length === 0}
-                >
-                  {t('flow.approve')}
-                </button>
+                {sendingBack ? (
+                  <>
+                    <button
+                      type="button"
+                      className="button button--large"
+                      onClick={() => {
+                        setSendingBack(false);
+                        setComment('');
+                        setProblem(null);
+                      }}
+                    >
+                      {t('flow.notSendBack')}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--primary button--large"
+                      disabled={busy || !chosen || passphrase.length === 0}
+                      onClick={() => void decide('sentBack')}
+                    >
+                      {t('flow.sendBackSign')}
+                    </button>
+                  </>
+                ) : (
+                  <>
+                    <button type="button" className="button button--large" onClick={onDone}>
+                      {t('flow.cancel')}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--large"
+                      onClick={() => {
+                        setSendingBack(true);
+                        setProblem(null);
+                      }}
+                    >
+                      {t('flow.sendBack')}
+                    </button>
+                    <button
+                      type="submit"
+                      className="button button--primary button--large"
+                      disabled={busy || !chosen || passphrase.length === 0}
+                    >
+                      {t('flow.approve')}
+                    </button>
+                  </>
+                )}
               </div>
             </form>
           )}

@@ -9,7 +9,14 @@
 // form's own state, driven by the definition.
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { effectiveSupportNeed, evaluate, visibleAnswers, type AnswerValue, type LoadResult, type SupportNeed } from '@domain/questionnaire';
+import {
+  effectiveSupportNeed,
+  explainScore,
+  visibleAnswers,
+  type AnswerValue,
+  type LoadResult,
+  type SupportNeed,
+} from '@domain/questionnaire';
 import { matchOffers, DEFAULT_OFFER_LIMIT } from '@domain/offer-matching';
 import { contentHash } from '@shared/content-hash';
 import {
@@ -30,6 +37,7 @@ import { EmergencyInstruction } from './EmergencyInstruction';
 import { QuestionField } from './QuestionField';
 import { withDistrict } from '../district/DistrictField';
 import { QuestionnaireNotice } from './QuestionnaireNotice';
+import { ScoreExplanation } from './ScoreExplanation';
 import type { ReactNode } from 'react';
 
 /** The draft: the case number (if one was entered) and the answers, hidden ones included. */
@@ -150,7 +158,8 @@ function ScreeningQuestions({
   });
   const { started, attempted } = form;
 
-  const evaluation = useMemo(() => evaluate(definition, answers), [definition, answers]);
+  // One call gives the score and its explanation (they cannot differ).
+  const evaluation = useMemo(() => explainScore(definition, answers), [definition, answers]);
   const questions = useMemo(() => new Map(allQuestions(definition).map((q) => [q.id, q])), [definition]);
   // Offers of the cached catalogue that fit the fields the answers point to (offline; up to 5).
   const familyLanguage = familyLanguageOf(answers.languages);
@@ -298,7 +307,8 @@ function ScreeningQuestions({
         );
       })}
 
-      <aside className="screening__evaluation" aria-labelledby="screening-evaluation-title">
+      {/* In the flow of the form, never sticky: it must not cover the question being answered (WCAG 2.4.11). */}
+      <section className="screening__evaluation" aria-labelledby="screening-evaluation-title">
         <h2 id="screening-evaluation-title">{t('evaluation.title')}</h2>
         <dl className="case-facts">
           <dt>{t('evaluation.score')}</dt>
@@ -327,7 +337,17 @@ function ScreeningQuestions({
             </button>
           </div>
         )}
-      </aside>
+        <details className="screening__explanation">
+          <summary>{t('explanation.toggle')}</summary>
+          <ScoreExplanation
+            definition={definition}
+            explanation={evaluation}
+            answers={answers}
+            override={overrideOn && overrideNeed !== null ? { supportNeed: overrideNeed, reason: overrideReason.trim() } : null}
+            language={language}
+          />
+        </details>
+      </section>
 
       {suggestions.length > 0 && (
         <fieldset className="choice-group screening__offers" aria-describedby="screening-offers-hint">

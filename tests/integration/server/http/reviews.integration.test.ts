@@ -14,6 +14,7 @@ import {
   type ReviewSubmission,
 } from '@shared/four-eyes';
 import type { SyncRecord } from '@shared/records/sync-record';
+import type { ScreeningContent } from '@shared/records/screening';
 import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
@@ -98,12 +99,12 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     );
 
   /** A consented case and an author-signed screening of it, pushed from the author's tablet. */
-  const pushedScreening = async (): Promise<SyncRecord> => {
+  const pushedScreening = async (content?: ScreeningContent): Promise<SyncRecord> => {
     const caseNumber = newCaseNumber();
     const consent = await consentRecord(author.deviceId, caseNumber, {
       content: await consentContent('de', { setting: 'screening', scopes: ['documentation', 'referral'] }),
     });
-    const screening = await signAsAuthor(await screeningRecord(author.deviceId, caseNumber), authorKey);
+    const screening = await signAsAuthor(await screeningRecord(author.deviceId, caseNumber, content ? { content } : {}), authorKey);
     const response = await pushAsTablet(app, author, [consent, screening]);
     expect(response.statusCode).toBe(200);
     expect(response.json<{ results: { outcome: string }[] }>().results.map((r) => r.outcome)).toEqual(['accepted', 'accepted']);
@@ -151,6 +152,27 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     const notice = decisions.decisions.find((d) => d.review.recordId === screening.id);
     expect(notice?.review.decision).toBe('approved');
     expect(notice?.reviewer.publicKey).toBe(approverKey.publicKey);
+  });
+
+  it('lists acute danger first, then Dringend (an override counts), then the rest, each oldest first', async () => {
+    const routine = await pushedScreening();
+    const overriddenUrgent = await pushedScreening(
+      screeningContent({
+        score: 6,
+        supportNeed: 'offerRecommended',
+        override: { supportNeed: 'urgent', reason: 'Mutter wirkt erschöpft' },
+      }),
+    );
+    const urgent = await pushedScreening(screeningContent({ score: 20, supportNeed: 'urgent' }));
+    const danger = await pushedScreening(screeningContent({ score: 10, supportNeed: 'urgent', acuteDanger: ['safetyAtHome'] }));
+    const queue = reviewQueueResponseSchema.parse(
+      (await app.inject({ method: 'GET', url: '/api/reviews/queue', headers: bearer(approver.token) })).json(),
+    );
+    const ids = queue.items.map((i) => String(i.record['id']));
+    const mine = ids.filter((id) => [routine.id, overriddenUrgent.id, urgent.id, danger.id].includes(id));
+    expect(mine).toEqual([danger.id, overriddenUrgent.id, urgent.id, routine.id]);
+    // Danger leads the whole queue, whatever waited longer.
+    expect(ids[0]).toBe(danger.id);
   });
 
   it('answers a retry of an accepted approval with the same answer, and refuses the id for anything else', async () => {
