@@ -123,8 +123,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
       onRequest: coordinators,
       schema: {
         summary: 'The catalogue as a spreadsheet file with German headers and values (coordinator)',
-        description:
-          '`format=csv` (default): semicolon-separated text with BOM, lists comma-separated in a cell; `format=xlsx`: base64.',
+        description: '`format=csv` (default): semicolon-separated text with BOM, lists comma-separated in a cell; `format=xlsx`: base64.',
         tags: ['referrals'],
         security,
         querystring: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') }),

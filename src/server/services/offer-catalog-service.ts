@@ -181,7 +181,11 @@ export class OfferCatalogService {
    * file (but keeps any families were referred to). 409 when the catalogue changed since the preview
    * (`baseVersion`), 400 with every problem (row and column, no values) when the file has any.
    */
-  async importFile(user: SessionUser, file: OfferFile, baseVersion: string): Promise<{ created: number; changed: number; removed: number }> {
+  async importFile(
+    user: SessionUser,
+    file: OfferFile,
+    baseVersion: string,
+  ): Promise<{ created: number; changed: number; removed: number }> {
     const rows = await fileRows(file);
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT id FROM offers WHERE municipality_id = $1 FOR UPDATE', [user.municipalityId]);
@@ -241,9 +245,10 @@ async function loadReferences(db: Queryable, municipalityId: string): Promise<Of
     db.query<{ id: string; label: string }>('SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, id', [
       municipalityId,
     ]),
-    db.query<{ id: string; name: string; kind: string }>('SELECT id, name, kind FROM organisations WHERE municipality_id = $1 ORDER BY name, id', [
-      municipalityId,
-    ]),
+    db.query<{ id: string; name: string; kind: string }>(
+      'SELECT id, name, kind FROM organisations WHERE municipality_id = $1 ORDER BY name, id',
+      [municipalityId],
+    ),
   ]);
   return { districts, organisations };
 }
@@ -310,10 +315,10 @@ async function planImport(db: Queryable, municipalityId: string, rows: string[][
   if (missing.length > 0) {
     const referred = new Set(
       (
-        await db.query<{ offer_id: string }>('SELECT DISTINCT offer_id FROM referrals WHERE municipality_id = $1 AND offer_id = ANY ($2::text[])', [
-          municipalityId,
-          missing.map((offer) => offer.id),
-        ])
+        await db.query<{ offer_id: string }>(
+          'SELECT DISTINCT offer_id FROM referrals WHERE municipality_id = $1 AND offer_id = ANY ($2::text[])',
+          [municipalityId, missing.map((offer) => offer.id)],
+        )
       ).map((row) => row.offer_id),
     );
     for (const offer of missing) (referred.has(offer.id) ? plan.kept : plan.removed).push(offer);

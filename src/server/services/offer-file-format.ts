@@ -176,10 +176,17 @@ function columnOf(header: string): OfferFileColumn | undefined {
 }
 
 /** Code by code, label or (languages) autonym. */
-function lookup(labels: Readonly<Record<string, string>>, extra: Readonly<Record<string, string>> | undefined, value: string): string | undefined {
+function lookup(
+  labels: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>> | undefined,
+  value: string,
+): string | undefined {
   const wanted = normalise(value);
   return Object.keys(labels).find(
-    (code) => normalise(code) === wanted || normalise(labels[code] ?? '') === wanted || (extra !== undefined && normalise(extra[code] ?? '') === wanted),
+    (code) =>
+      normalise(code) === wanted ||
+      normalise(labels[code] ?? '') === wanted ||
+      (extra !== undefined && normalise(extra[code] ?? '') === wanted),
   );
 }
 

@@ -20,7 +20,10 @@ export class UnreadableOfferFile extends Error {
 }
 
 export function rowsToCsv(rows: readonly (readonly string[])[]): string {
-  return `\uFEFF${stringify(rows.map((cells) => cells.map(neutraliseFormula)), { delimiter: ';' })}`;
+  return `\uFEFF${stringify(
+    rows.map((cells) => cells.map(neutraliseFormula)),
+    { delimiter: ';' },
+  )}`;
 }
 
 /** Semicolon- or comma-separated (whichever the header row uses), with or without BOM. */
