@@ -12,6 +12,7 @@ import { RequestError } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
 import type { ReferralOfficeApi } from './referral-office-api';
+import './referral.css';
 
 interface Pending {
   fileName: string;
