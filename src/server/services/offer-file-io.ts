@@ -4,6 +4,7 @@
 // a formula: CSV cells that start like one get a leading apostrophe
 // (csv-cells.ts), .xlsx cells are written as text, never as formulas, and a
 // formula typed into an .xlsx is read as the value it shows.
+import { inflateRawSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { readSheet, type SheetData } from 'read-excel-file/node';
@@ -50,24 +51,42 @@ export async function rowsToXlsx(rows: readonly (readonly string[])[]): Promise<
   return writeXlsxFile(data, { sheet: 'Angebote', columns: widths, stickyRowsCount: 1 }).toBuffer();
 }
 
-/** An .xlsx is a zip: refuse one whose parts claim to unpack to more than this (a "zip bomb"). */
+/** An .xlsx is a zip: refuse one whose parts unpack to more than this (a "zip bomb"). */
 const MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024;
 const MAX_XLSX_PARTS = 200;
 
-/** Sums the unpacked sizes the zip's central directory declares; false when it is no zip or claims too much. */
+/**
+ * Unpacks every part of the zip once with a hard cap on the bytes produced (a part may claim a small
+ * size and unpack to gigabytes); false when it is no zip, uses another compression or unpacks too much.
+ */
 function zipWithinLimits(zip: Buffer): boolean {
   const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (endOfDirectory < 0 || endOfDirectory + 22 > zip.length) return false;
   const parts = zip.readUInt16LE(endOfDirectory + 10);
   let offset = zip.readUInt32LE(endOfDirectory + 16);
   if (parts > MAX_XLSX_PARTS) return false;
-  let unpacked = 0;
-  for (let part = 0; part < parts; part++) {
-    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== 0x02014b50) return false;
-    unpacked += zip.readUInt32LE(offset + 24);
-    offset += 46 + zip.readUInt16LE(offset + 28) + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+  let budget = MAX_XLSX_UNPACKED_BYTES;
+  try {
+    for (let part = 0; part < parts; part++) {
+      if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== 0x02014b50) return false;
+      const method = zip.readUInt16LE(offset + 10);
+      const compressed = zip.readUInt32LE(offset + 20);
+      const declared = zip.readUInt32LE(offset + 24);
+      const local = zip.readUInt32LE(offset + 42);
+      if (declared > budget || local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) return false;
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + compressed);
+      if (method === 8) budget -= inflateRawSync(data, { maxOutputLength: Math.max(1, budget) }).length;
+      else if (method === 0) budget -= data.length;
+      else return false;
+      if (budget < 0) return false;
+      offset += 46 + zip.readUInt16LE(offset + 28) + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+    }
+  } catch {
+    // Broken deflate data, or more bytes than the cap (RangeError from maxOutputLength).
+    return false;
   }
-  return unpacked <= MAX_XLSX_UNPACKED_BYTES;
+  return true;
 }
 
 /** The first sheet's cells as text (numbers and dates as the spreadsheet stored them). */

@@ -240,4 +240,21 @@ describe('catalogue file formats', () => {
     bomb.writeUInt32LE(0xfffffff0, firstEntry + 24);
     await expect(xlsxToRows(bomb)).rejects.toThrow(UnreadableOfferFile);
   });
+
+  it('.xlsx: a part that claims to be small but unpacks to more than 40 MB is refused before the sheet is read', async () => {
+    const { unzipSync, zipSync } = await import('fflate');
+    const parts = unzipSync(new Uint8Array(await rowsToXlsx(rows)));
+    const packed = Buffer.from(zipSync({ ...parts, 'xl/media/zeros.bin': new Uint8Array(41 * 1024 * 1024) }, { level: 9 }));
+    expect(packed.length).toBeLessThan(1024 * 1024);
+    // The zeros part lies about its size in the directory: it says 100 bytes.
+    const directory = packed.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    let offset = packed.readUInt32LE(directory + 16);
+    for (let part = 0; part < packed.readUInt16LE(directory + 10); part++) {
+      const nameLength = packed.readUInt16LE(offset + 28);
+      if (packed.subarray(offset + 46, offset + 46 + nameLength).toString() === 'xl/media/zeros.bin')
+        packed.writeUInt32LE(100, offset + 24);
+      offset += 46 + nameLength + packed.readUInt16LE(offset + 30) + packed.readUInt16LE(offset + 32);
+    }
+    await expect(xlsxToRows(packed)).rejects.toThrow(UnreadableOfferFile);
+  });
 });
