@@ -159,7 +159,7 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
       schema: {
         summary: 'Import a previewed catalogue file: creates, changes and removes offers as previewed; all or nothing (coordinator)',
         description:
-          'Any problem → 400 with every problem as `row.<n>.<column>`, nothing stored; 409 when the catalogue changed since the preview (`baseVersion`). Offers families were referred to are kept.',
+          'Any problem → 400 with every problem as `row.<n>.<column code>` (no value, no header text), nothing stored; 409 when the catalogue changed since the preview (`baseVersion`). Offers families were referred to are kept.',
         tags: ['referrals'],
         security,
         body: offerImportRequestSchema,

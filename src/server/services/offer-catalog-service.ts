@@ -22,7 +22,7 @@ import { ServiceError, defaultMessage } from './service-error';
 import type { Issue } from './service-error';
 import { audit } from './audit';
 import { offerFields, type OfferRow } from './offer-service';
-import { offerFileHeaderRow, offerToCells, readOfferRows, type OfferFileReferences } from './offer-file-format';
+import { columnOf, offerFileHeaderRow, offerToCells, readOfferRows, type OfferFileReferences } from './offer-file-format';
 import { UnreadableOfferFile, csvToRows, rowsToCsv, rowsToXlsx, xlsxToRows } from './offer-file-io';
 
 interface ManagedOfferRow extends OfferRow {
@@ -195,7 +195,11 @@ export class OfferCatalogService {
           400,
           'invalidRequest',
           'The file has errors; nothing was imported.',
-          plan.problems.slice(0, 50).map((p) => ({ path: `row.${p.row}${p.column === null ? '' : `.${p.column}`}`, message: p.problem })),
+          // An error never echoes what was sent: the column by its code (an unknown header not at all), no value.
+          plan.problems.slice(0, 50).map((p) => {
+            const column = p.column === null ? undefined : columnOf(p.column);
+            return { path: `row.${p.row}${column === undefined ? '' : `.${column}`}`, message: p.problem };
+          }),
         );
       }
       if (plan.baseVersion !== baseVersion) {

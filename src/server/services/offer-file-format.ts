@@ -170,7 +170,7 @@ const problem = (
 ): OfferFileProblem => ({ row, column, value: extra.value ?? null, allowed: extra.allowed ?? null, max: extra.max ?? null, problem: kind });
 
 /** Which column a header names: the German header or the first format's English code. */
-function columnOf(header: string): OfferFileColumn | undefined {
+export function columnOf(header: string): OfferFileColumn | undefined {
   const wanted = normalise(header);
   return OFFER_FILE_COLUMNS.find((column) => normalise(OFFER_FILE_HEADERS[column]) === wanted || normalise(column) === wanted);
 }

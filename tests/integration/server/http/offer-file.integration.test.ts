@@ -165,7 +165,7 @@ describeEachDatabase('offer catalogue file', ({ db }) => {
     const refused = await call('POST', '/api/office/offers/import', { file: csvFile(edited), baseVersion: plan.baseVersion });
     expect(refused.statusCode).toBe(400);
     const issues = errorEnvelopeSchema.parse(refused.json()).error.issues ?? [];
-    expect(issues).toEqual([{ path: 'row.4.Altersphasen', message: 'notAllowed' }]);
+    expect(issues).toEqual([{ path: 'row.4.agePhases', message: 'notAllowed' }]);
     // The error envelope never echoes the value.
     expect(refused.body).not.toContain('Kleinkinder');
     expect(await snapshot()).toBe(before);
