@@ -1,5 +1,5 @@
 // The referral side of the backend API: the coordinator's offer catalogue
-// maintenance (with CSV import/export) and follow-up list, the partner's
+// maintenance (with file import/export) and follow-up list, the partner's
 // look-up by case number and uptake marks, and the tablet's pull of referral
 // states. A partner never gets anything about a case but its referrals.
 import { boundedInstantSchema } from './instants';
@@ -37,11 +37,101 @@ export const partnerOrganisationListSchema = z.strictObject({
   ),
 });
 
+/** The catalogue file (CSV or .xlsx) a coordinator exports, edits in a spreadsheet and imports back. */
 export const MAX_CSV_BYTES = 1024 * 1024;
+export const MAX_XLSX_BYTES = 1024 * 1024;
 export const MAX_CSV_ROWS = 2000;
-export const offerCsvExportSchema = z.strictObject({ fileName: z.string(), csv: z.string() });
-export const offerCsvImportRequestSchema = z.strictObject({ csv: z.string().min(1).max(MAX_CSV_BYTES) });
-export const offerCsvImportResponseSchema = z.strictObject({ created: z.int(), updated: z.int() });
+/** An export: CSV as text, .xlsx as base64 (both inside JSON, like every office call). */
+export const offerFileExportSchema = z.strictObject({
+  fileName: z.string(),
+  format: z.enum(['csv', 'xlsx']),
+  content: z.string(),
+});
+export type OfferFileExport = z.infer<typeof offerFileExportSchema>;
+export const offerFileSchema = z.discriminatedUnion('format', [
+  z.strictObject({ format: z.literal('csv'), text: z.string().min(1).max(MAX_CSV_BYTES) }),
+  z.strictObject({
+    format: z.literal('xlsx'),
+    base64: z
+      .string()
+      .min(1)
+      .max(Math.ceil(MAX_XLSX_BYTES / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/),
+  }),
+]);
+export type OfferFile = z.infer<typeof offerFileSchema>;
+export const offerImportPreviewRequestSchema = z.strictObject({ file: offerFileSchema });
+/** Importing is confirming a preview: `baseVersion` is the catalogue the preview was made against (else 409). */
+export const offerImportRequestSchema = z.strictObject({ file: offerFileSchema, baseVersion: z.string().min(1).max(100) });
+
+/** What can be wrong in a catalogue file; the office names each in German with the row, column and value. */
+export const OFFER_FILE_PROBLEMS = [
+  'unreadableFile',
+  'emptyFile',
+  'missingColumn',
+  'unknownColumn',
+  'duplicateColumn',
+  'tooManyRows',
+  'wrongColumnCount',
+  'required',
+  'tooLong',
+  'invalidId',
+  'notAllowed',
+  'chooseOne',
+  'unknownDistrict',
+  'unknownOrganisation',
+  'duplicateOfferId',
+] as const;
+/**
+ * One problem of a catalogue file: the row as the spreadsheet numbers it (header = 1), the column as its
+ * header reads in the file, the value found and the values allowed there. The catalogue holds organisation
+ * data only, so the value is shown back to the coordinator who sent it (never logged).
+ */
+export const offerFileProblemSchema = z.strictObject({
+  row: z.int().min(0),
+  column: z.string().nullable(),
+  value: z.string().nullable(),
+  allowed: z.array(z.string()).nullable(),
+  max: z.int().nullable(),
+  problem: z.enum(OFFER_FILE_PROBLEMS),
+});
+export type OfferFileProblem = z.infer<typeof offerFileProblemSchema>;
+
+/** The columns of the catalogue file, in order; the office names them with the same labels as the offer form. */
+export const OFFER_FILE_COLUMNS = [
+  'id',
+  'name',
+  'organisation',
+  'type',
+  'agePhases',
+  'fields',
+  'districts',
+  'languages',
+  'cost',
+  'address',
+  'phone',
+  'hours',
+  'whatToBring',
+  'partnerOrganisationId',
+] as const;
+export type OfferFileColumn = (typeof OFFER_FILE_COLUMNS)[number];
+
+const namedOffer = z.strictObject({ id: z.string(), name: z.string() });
+/** What an import of the file would change, counted against the catalogue as it is (nothing written yet). */
+export const offerImportPreviewSchema = z.strictObject({
+  problems: z.array(offerFileProblemSchema),
+  /** More problems than listed (the list stops at 100). */
+  moreProblems: z.boolean(),
+  baseVersion: z.string(),
+  created: z.array(namedOffer),
+  changed: z.array(namedOffer.extend({ columns: z.array(z.enum(OFFER_FILE_COLUMNS)) })),
+  removed: z.array(namedOffer),
+  /** Not in the file but kept: families were referred to it (remove it by hand once no longer needed). */
+  kept: z.array(namedOffer),
+  unchanged: z.int().min(0),
+});
+export type OfferImportPreview = z.infer<typeof offerImportPreviewSchema>;
+export const offerImportResponseSchema = z.strictObject({ created: z.int(), changed: z.int(), removed: z.int() });
 
 const referralIdSchema = z.string().regex(UUID_PATTERN, { message: 'invalidId' });
 export const referralIdParamsSchema = z.strictObject({ referralId: referralIdSchema });

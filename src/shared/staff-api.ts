@@ -60,7 +60,10 @@ export const deviceStatusResponseSchema = z.strictObject({
 });
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
-export const deviceListSchema = z.strictObject({ devices: z.array(deviceSchema) });
+/** A tablet in the office's list: with its organisation's name, so coordinators see names rather than ids. */
+export const listedDeviceSchema = deviceSchema.extend({ organisationName: z.string() });
+export type ListedDevice = z.infer<typeof listedDeviceSchema>;
+export const deviceListSchema = z.strictObject({ devices: z.array(listedDeviceSchema) });
 
 // ── Signing keys (per person and tablet, for four-eyes approval) ───────────
 

@@ -1,6 +1,7 @@
 // The office area end to end in real Chromium against the real backend: an
 // admin manages organisations and staff, a coordinator sees and revokes
-// tablets, a fieldworker is told there is nothing for their role — and the
+// tablets, round-trips the offer catalogue as a German CSV (preview before
+// import), a fieldworker is told there is nothing for their role — and the
 // browser keeps nothing of it (no storage, no URL, gone after a reload).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -10,6 +11,14 @@ import { OfficePage, office } from './pages/OfficePage';
 import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
 import { uuidv7 } from '@shared/ids';
 import defaultScreening from '@domain/default-screening.json';
+import { readFile } from 'node:fs/promises';
+import referral from '../../locales/de/referral.json';
+import { csvToRows, rowsToCsv } from '@server/services/offer-file-io';
+
+/** A German text with its {{placeholders}} filled, as i18next renders it. */
+function filled(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
+}
 
 function demoAccount(username: 'admin' | 'coordinator' | 'home.partner'): { username: string; password: string } {
   const account = DEMO_ACCOUNTS.find((a) => a.username === username);
@@ -254,6 +263,81 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await page.close();
   });
 
+  it('round-trips the catalogue as a German CSV: export, one edited cell previewed as "1 geändert", confirmed; a wrong value named with the allowed values', async () => {
+    const coordinator = demoAccount('coordinator');
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend().url);
+    await officePage.signIn(coordinator.username, coordinator.password);
+    await officePage.root
+      .getByRole('navigation', { name: office.nav.label })
+      .getByRole('button', { name: office.nav.offers, exact: true })
+      .click();
+    const panel = page.getByTestId('offer-catalog');
+    await panel.getByTestId('offer-catalog-table').waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: referral.catalog.file.exportCsv }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('angebote.csv');
+    const rows = csvToRows(await readFile(await download.path(), 'utf8'));
+    const header = rows[0] ?? [];
+    expect(header.slice(0, 4)).toEqual(['Kennung', 'Name des Angebots', 'Träger', 'Art des Angebots']);
+    const hours = header.indexOf('Sprechzeiten');
+    const agePhases = header.indexOf('Altersphasen');
+    const offerId = rows[1]?.[0] ?? '';
+    const stored = async () =>
+      (
+        await backend().db.query<{ hours: string; age_phases: string[] }>('SELECT hours, age_phases FROM offers WHERE id = $1', [offerId])
+      )[0];
+    const before = await stored();
+    const importFile = (edited: string[][]) =>
+      panel
+        .getByLabel(referral.catalog.file.import)
+        .setInputFiles({ name: 'angebote.csv', mimeType: 'text/csv', buffer: Buffer.from(rowsToCsv(edited)) });
+
+    // One edited cell: the preview says 1 changed and the rest unchanged; nothing is written before the confirmation.
+    const edited = rows.map((cells) => [...cells]);
+    (edited[1] ?? [])[hours] = 'Mo und Do 9–12 Uhr';
+    await importFile(edited);
+    const preview = panel.getByTestId('offer-file-preview');
+    await preview.waitFor();
+    const counts = { created: 0, changed: 1, removed: 0, unchanged: rows.length - 2 };
+    expect(await preview.getByTestId('offer-file-summary').textContent()).toBe(filled(referral.catalog.file.summary, counts));
+    expect(await preview.textContent()).toContain(referral.catalog.fields.hours);
+    expect(await stored()).toEqual(before);
+    expect(await officeViolations(page)).toEqual([]);
+    await preview.getByRole('button', { name: referral.catalog.file.confirm }).click();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: filled(referral.catalog.file.imported, counts) })
+      .waitFor();
+    expect((await stored())?.hours).toBe('Mo und Do 9–12 Uhr');
+
+    // A value the file does not allow: row, column as in the header, the value and the allowed values; nothing changes.
+    (edited[1] ?? [])[agePhases] = 'Baby, Kleinkinder';
+    await importFile(edited);
+    const problems = panel.getByTestId('offer-file-problems');
+    await problems.waitFor();
+    const message = filled(referral.fileProblems.notAllowed, { value: 'Kleinkinder' });
+    expect(await problems.textContent()).toContain(filled(referral.catalog.file.problemAt, { row: 2, column: 'Altersphasen', message }));
+    expect(await problems.textContent()).toContain(
+      filled(referral.catalog.file.allowed, { values: 'Schwangerschaft, Baby, Kleinkind, Kita-Alter, Schulalter' }),
+    );
+    expect((await stored())?.age_phases).toEqual(before?.age_phases);
+    expect(await panel.getByTestId('offer-file-preview').count()).toBe(0);
+
+    // Follow-up: the weeks field shows the setting the text speaks of.
+    await officePage.root
+      .getByRole('navigation', { name: office.nav.label })
+      .getByRole('button', { name: office.nav.followUp, exact: true })
+      .click();
+    const weeks = page.getByLabel(referral.followUp.weeksLabel);
+    await expect.poll(() => weeks.inputValue()).toBe('6');
+    await page.close();
+  });
+
   it('tells a fieldworker there are no office functions for their role, and rejects a wrong password', async () => {
     const page = await browser().context.newPage();
     const officePage = new OfficePage(page);
@@ -343,6 +427,12 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     const row = officePage.tabletRow(label);
     await row.waitFor();
     expect(await row.textContent()).toContain(office.tablets.state.active);
+    // The organisation by its name, not its id.
+    const [organisation] = await backend().db.query<{ name: string }>('SELECT name FROM organisations WHERE id = $1', [
+      DEMO_ORGANISATION_ID,
+    ]);
+    expect(await row.textContent()).toContain(organisation?.name ?? 'missing');
+    expect(await row.textContent()).not.toContain(DEMO_ORGANISATION_ID);
     expect(await row.getAttribute('data-revoked')).toBe('false');
 
     const confirm = await officePage.revokeTablet(label);

@@ -1,4 +1,4 @@
-// Referral routes: the coordinator's offer catalogue (CRUD, CSV import/export),
+// Referral routes: the coordinator's offer catalogue (CRUD, CSV/.xlsx import/export),
 // follow-up list and settings (/api/office/…); the partner's look-up by case
 // number and uptake marks (/api/partner/…); the tablet's pull of referral
 // states (/api/sync/referrals). Online only; every route is scoped to the
@@ -8,13 +8,16 @@ import { z } from 'zod';
 import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   MAX_CSV_BYTES,
+  MAX_XLSX_BYTES,
   coordinatorStateRequestSchema,
   followUpListSchema,
   managedOfferListSchema,
   managedOfferSchema,
-  offerCsvExportSchema,
-  offerCsvImportRequestSchema,
-  offerCsvImportResponseSchema,
+  offerFileExportSchema,
+  offerImportPreviewRequestSchema,
+  offerImportPreviewSchema,
+  offerImportRequestSchema,
+  offerImportResponseSchema,
   offerIdParamsSchema,
   partnerLookupRequestSchema,
   partnerOrganisationListSchema,
@@ -113,35 +116,57 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     },
   );
 
+  const fileBodyLimit = Math.ceil(Math.max(MAX_CSV_BYTES, (MAX_XLSX_BYTES / 3) * 4)) + 64 * 1024;
   app.get(
     '/api/office/offers/export',
     {
       onRequest: coordinators,
       schema: {
-        summary: 'The catalogue as CSV (semicolon-separated, lists comma-separated in a cell) (coordinator)',
+        summary: 'The catalogue as a spreadsheet file with German headers and values (coordinator)',
+        description: '`format=csv` (default): semicolon-separated text with BOM, lists comma-separated in a cell; `format=xlsx`: base64.',
         tags: ['referrals'],
         security,
-        response: { 200: offerCsvExportSchema, ...denied },
+        querystring: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') }),
+        response: { 200: offerFileExportSchema, ...denied },
       },
     },
-    async (request) => ({ fileName: 'angebote.csv', csv: await catalog.exportCsv(requireSession(request).user) }),
+    (request) => catalog.exportFile(requireSession(request).user, request.query.format),
+  );
+
+  app.post(
+    '/api/office/offers/import/preview',
+    {
+      bodyLimit: fileBodyLimit,
+      onRequest: coordinators,
+      schema: {
+        summary: 'What importing a catalogue file (CSV or .xlsx) would change, or every problem in it; writes nothing (coordinator)',
+        description:
+          'Problems name the row, the column as its header reads, the value found and the values allowed. German and English headers and values are read.',
+        tags: ['referrals'],
+        security,
+        body: offerImportPreviewRequestSchema,
+        response: { 200: offerImportPreviewSchema, ...writeErrors },
+      },
+    },
+    (request) => catalog.previewImport(requireSession(request).user, request.body.file),
   );
 
   app.post(
     '/api/office/offers/import',
     {
-      bodyLimit: MAX_CSV_BYTES + 64 * 1024,
+      bodyLimit: fileBodyLimit,
       onRequest: coordinators,
       schema: {
-        summary: 'Import offers from CSV: creates or replaces the offers named; all or nothing (coordinator)',
-        description: 'Any error → 400 with every error as `line.<n>.<column>`, and nothing is stored.',
+        summary: 'Import a previewed catalogue file: creates, changes and removes offers as previewed; all or nothing (coordinator)',
+        description:
+          'Any problem → 400 with every problem as `row.<n>.<column code>` (no value, no header text), nothing stored; 409 when the catalogue changed since the preview (`baseVersion`). Offers families were referred to are kept.',
         tags: ['referrals'],
         security,
-        body: offerCsvImportRequestSchema,
-        response: { 200: offerCsvImportResponseSchema, ...writeErrors },
+        body: offerImportRequestSchema,
+        response: { 200: offerImportResponseSchema, ...writeErrors },
       },
     },
-    (request) => catalog.importCsv(requireSession(request).user, request.body.csv),
+    (request) => catalog.importFile(requireSession(request).user, request.body.file, request.body.baseVersion),
   );
 
   app.get(

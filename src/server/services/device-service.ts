@@ -10,7 +10,7 @@ import { hashToken, sha256 } from './secret-hash';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
-import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse } from '@shared/staff-api';
+import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse, ListedDevice } from '@shared/staff-api';
 
 export interface DeviceStatusAnswer {
   status: DeviceStatus;
@@ -76,12 +76,17 @@ export class DeviceService {
     });
   }
 
-  async list(user: SessionUser): Promise<Device[]> {
-    const rows = await this.db.query<DeviceRow>(
-      `SELECT ${DEVICE_COLUMNS} FROM devices WHERE municipality_id = $1 ORDER BY enrolled_at, id`,
+  /** The municipality's tablets with their organisation's name (the office shows names, not ids). */
+  async list(user: SessionUser): Promise<ListedDevice[]> {
+    const rows = await this.db.query<DeviceRow & { organisation_name: string | null }>(
+      `SELECT d.id::text AS id, d.municipality_id, d.organisation_id, d.label, d.enrolled_at, d.revoked_at,
+              o.name AS organisation_name
+         FROM devices d
+         LEFT JOIN organisations o ON o.id = d.organisation_id AND o.municipality_id = d.municipality_id
+        WHERE d.municipality_id = $1 ORDER BY d.enrolled_at, d.id`,
       [user.municipalityId],
     );
-    return rows.map(toDevice);
+    return rows.map((row) => ({ ...toDevice(row), organisationName: row.organisation_name ?? row.organisation_id }));
   }
 
   /** Idempotent; 404 for an unknown tablet and another municipality's alike. */

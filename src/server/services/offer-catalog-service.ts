@@ -2,42 +2,32 @@
 // create, change, remove, and CSV import/export (a coordinator keeps the
 // catalogue in a spreadsheet). Every change bumps the catalogue version the
 // tablets pull (offer-service.ts), so it reaches them at their next sync.
-// An import is all or nothing: one bad line → every line's errors, nothing stored.
-import { neutraliseFormula, restoreFormulaCell } from './csv-cells';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+// A file import is previewed first (what is new, changed, removed — nothing
+// written), then confirmed against the catalogue the preview was made of; it is
+// all or nothing: one problem in the file → every problem listed, nothing stored.
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
-import { managedOfferSchema, MAX_CSV_ROWS } from '@shared/referral-api';
-import type { ManagedOffer, UpdateOfferRequest } from '@shared/referral-api';
-import { ServiceError, defaultMessage, issuesFromZod } from './service-error';
+import { OFFER_FILE_COLUMNS, managedOfferSchema } from '@shared/referral-api';
+import type {
+  ManagedOffer,
+  OfferFile,
+  OfferFileColumn,
+  OfferFileExport,
+  OfferFileProblem,
+  OfferImportPreview,
+  UpdateOfferRequest,
+} from '@shared/referral-api';
+import { ServiceError, defaultMessage } from './service-error';
 import type { Issue } from './service-error';
 import { audit } from './audit';
 import { offerFields, type OfferRow } from './offer-service';
+import { columnOf, offerFileHeaderRow, offerToCells, readOfferRows, type OfferFileReferences } from './offer-file-format';
+import { UnreadableOfferFile, csvToRows, rowsToCsv, rowsToXlsx, xlsxToRows } from './offer-file-io';
 
 interface ManagedOfferRow extends OfferRow {
   partner_organisation_id: string | null;
 }
-
-/** The CSV columns, in order. Lists (agePhases, fields, districts, languages) are comma-separated in one cell. */
-export const OFFER_CSV_COLUMNS = [
-  'id',
-  'name',
-  'organisation',
-  'type',
-  'agePhases',
-  'fields',
-  'districts',
-  'languages',
-  'cost',
-  'address',
-  'phone',
-  'hours',
-  'whatToBring',
-  'partnerOrganisationId',
-] as const;
-type CsvColumn = (typeof OFFER_CSV_COLUMNS)[number];
-const LIST_COLUMNS: ReadonlySet<CsvColumn> = new Set(['agePhases', 'fields', 'districts', 'languages']);
 
 const notFound = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
 
@@ -160,49 +150,69 @@ export class OfferCatalogService {
     });
   }
 
-  /** The catalogue as CSV (semicolon-separated, UTF-8 with BOM, as spreadsheets open it). */
-  async exportCsv(user: SessionUser): Promise<string> {
+  /** The catalogue as a file for a spreadsheet: German headers and values, CSV (text) or .xlsx (base64). */
+  async exportFile(user: SessionUser, format: OfferFile['format']): Promise<OfferFileExport> {
     const offers = await this.list(user);
-    const body = stringify(
-      offers.map((offer) =>
-        OFFER_CSV_COLUMNS.map((column) => {
-          const value = offer[column];
-          // Names and texts are typed by coordinators: never let a spreadsheet run one as a formula.
-          return neutraliseFormula(Array.isArray(value) ? value.join(',') : (value ?? ''));
-        }),
-      ),
-      { header: true, columns: [...OFFER_CSV_COLUMNS], delimiter: ';' },
-    );
-    return `\uFEFF${body}`;
+    const references = await loadReferences(this.db, user.municipalityId);
+    const rows = [offerFileHeaderRow(), ...offers.map((offer) => offerToCells(offer, references))];
+    if (format === 'csv') return { fileName: 'angebote.csv', format, content: rowsToCsv(rows) };
+    return { fileName: 'angebote.xlsx', format, content: (await rowsToXlsx(rows)).toString('base64') };
+  }
+
+  /** What importing the file would change; nothing is written. */
+  async previewImport(user: SessionUser, file: OfferFile): Promise<OfferImportPreview> {
+    const rows = await fileRows(file);
+    const plan = await planImport(this.db, user.municipalityId, rows);
+    const named = (offer: ManagedOffer) => ({ id: offer.id, name: offer.name });
+    return {
+      problems: plan.problems.slice(0, MAX_LISTED_PROBLEMS),
+      moreProblems: plan.problems.length > MAX_LISTED_PROBLEMS,
+      baseVersion: plan.baseVersion,
+      created: plan.created.map(named),
+      changed: plan.changed.map(({ offer, columns }) => ({ ...named(offer), columns })),
+      removed: plan.removed.map(named),
+      kept: plan.kept.map(named),
+      unchanged: plan.unchanged,
+    };
   }
 
   /**
-   * Creates or replaces the offers of the CSV (offers not in the file stay).
-   * All or nothing: any error → 400 with every error's line and column, nothing stored.
+   * Applies a previewed file: creates the new offers, rewrites the changed ones, removes those not in the
+   * file (but keeps any families were referred to). 409 when the catalogue changed since the preview
+   * (`baseVersion`), 400 with every problem (row and column, no values) when the file has any.
    */
-  async importCsv(user: SessionUser, csv: string): Promise<{ created: number; updated: number }> {
-    const { offers, issues } = parseOfferCsv(csv);
+  async importFile(
+    user: SessionUser,
+    file: OfferFile,
+    baseVersion: string,
+  ): Promise<{ created: number; changed: number; removed: number }> {
+    const rows = await fileRows(file);
     return this.db.transaction(async (tx) => {
-      if (issues.length === 0) {
-        await this.checkReferences(
-          tx,
-          user.municipalityId,
-          offers.map((o) => o.offer),
-          (issue, index) => ({
-            path: `line.${offers[index]?.line ?? 0}.${issue.path}`,
-            message: issue.message,
+      await tx.query('SELECT id FROM offers WHERE municipality_id = $1 FOR UPDATE', [user.municipalityId]);
+      const plan = await planImport(tx, user.municipalityId, rows);
+      if (plan.problems.length > 0) {
+        throw new ServiceError(
+          400,
+          'invalidRequest',
+          'The file has errors; nothing was imported.',
+          // An error never echoes what was sent: the column by its code (an unknown header not at all), no value.
+          plan.problems.slice(0, 50).map((p) => {
+            const column = p.column === null ? undefined : columnOf(p.column);
+            return { path: `row.${p.row}${column === undefined ? '' : `.${column}`}`, message: p.problem };
           }),
         );
       }
-      if (issues.length > 0) {
-        throw new ServiceError(400, 'invalidRequest', 'The CSV file has errors; nothing was imported.', issues.slice(0, 50));
+      if (plan.baseVersion !== baseVersion) {
+        throw new ServiceError(409, 'conflict', 'The catalogue changed since the preview; preview the file again.', [
+          { path: 'baseVersion', message: 'catalogueChanged' },
+        ]);
       }
-      let created = 0;
-      for (const { offer } of offers) {
-        if (await upsert(tx, user.municipalityId, offer)) created++;
+      for (const offer of [...plan.created, ...plan.changed.map((c) => c.offer)]) await upsert(tx, user.municipalityId, offer);
+      for (const offer of plan.removed) {
+        await tx.query('DELETE FROM offers WHERE municipality_id = $1 AND id = $2', [user.municipalityId, offer.id]);
       }
       await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'offer.imported', objectId: null });
-      return { created, updated: offers.length - created };
+      return { created: plan.created.length, changed: plan.changed.length, removed: plan.removed.length };
     });
   }
 
@@ -232,81 +242,90 @@ export class OfferCatalogService {
   }
 }
 
-interface ParsedCsv {
-  offers: { line: number; offer: ManagedOffer }[];
-  /** Paths `line.<n>.<column>` (or `line.<n>` for a whole line); messages never echo cell values. */
-  issues: Issue[];
+const MAX_LISTED_PROBLEMS = 100;
+
+async function loadReferences(db: Queryable, municipalityId: string): Promise<OfferFileReferences> {
+  const [districts, organisations] = await Promise.all([
+    db.query<{ id: string; label: string }>('SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, id', [
+      municipalityId,
+    ]),
+    db.query<{ id: string; name: string; kind: string }>(
+      'SELECT id, name, kind FROM organisations WHERE municipality_id = $1 ORDER BY name, id',
+      [municipalityId],
+    ),
+  ]);
+  return { districts, organisations };
 }
 
-/** Parses and validates a catalogue CSV (semicolon or comma separated, detected from the header). */
-export function parseOfferCsv(csv: string): ParsedCsv {
-  const text = csv.replace(/^\uFEFF/, '');
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = firstLine.includes(';') ? ';' : ',';
-  let records: { record: string[]; info: { lines: number } }[];
+/** The file's cells; a file that is no table at all is one problem of its own (400). */
+async function fileRows(file: OfferFile): Promise<string[][] | OfferFileProblem> {
   try {
-    records = parse(text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
+    return file.format === 'csv' ? csvToRows(file.text) : await xlsxToRows(Buffer.from(file.base64, 'base64'));
   } catch (error) {
-    const line = typeof error === 'object' && error !== null && 'lines' in error && typeof error.lines === 'number' ? error.lines : 0;
-    return { offers: [], issues: [{ path: `line.${line}`, message: 'malformedCsv' }] };
+    if (!(error instanceof UnreadableOfferFile)) throw error;
+    return { row: error.row, column: null, value: null, allowed: null, max: null, problem: 'unreadableFile' };
   }
-  const [header, ...rows] = records;
-  if (!header) return { offers: [], issues: [{ path: 'line.1', message: 'emptyCsv' }] };
-  const columns = header.record.map((name) => name.trim());
-  const missing = OFFER_CSV_COLUMNS.filter((column) => column !== 'partnerOrganisationId' && !columns.includes(column));
-  const unknown = columns.filter((column) => !(OFFER_CSV_COLUMNS as readonly string[]).includes(column));
-  if (missing.length > 0 || unknown.length > 0) {
-    return {
-      offers: [],
-      issues: [
-        ...missing.map((column) => ({ path: `line.1.${column}`, message: 'missingColumn' })),
-        ...unknown.map(() => ({ path: 'line.1', message: 'unknownColumn' })),
-      ],
-    };
-  }
-  if (rows.length > MAX_CSV_ROWS) return { offers: [], issues: [{ path: 'line', message: 'tooManyLines' }] };
-  const offers: ParsedCsv['offers'] = [];
-  const issues: Issue[] = [];
-  const seen = new Map<string, number>();
-  for (const { record, info } of rows) {
-    const line = info.lines;
-    if (record.length !== columns.length) {
-      issues.push({ path: `line.${line}`, message: 'wrongColumnCount' });
+}
+
+/** Lists are sets: the same values in another order are no change. */
+function sameValue(a: ManagedOffer[OfferFileColumn], b: ManagedOffer[OfferFileColumn]): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+  return a === b;
+}
+
+interface ImportPlan {
+  problems: OfferFileProblem[];
+  baseVersion: string;
+  created: ManagedOffer[];
+  changed: { offer: ManagedOffer; columns: OfferFileColumn[] }[];
+  removed: ManagedOffer[];
+  kept: ManagedOffer[];
+  unchanged: number;
+}
+
+/** The file against the catalogue as it is now: every problem, or what would be new, changed and removed. */
+async function planImport(db: Queryable, municipalityId: string, rows: string[][] | OfferFileProblem): Promise<ImportPlan> {
+  const rowsOfCurrent = await db.query<ManagedOfferRow>(
+    `SELECT id, name, organisation, type, age_phases, fields, districts, languages, cost, address, phone, hours,
+            what_to_bring, partner_organisation_id
+       FROM offers WHERE municipality_id = $1 ORDER BY id COLLATE "C"`,
+    [municipalityId],
+  );
+  const current = rowsOfCurrent.flatMap((row) => {
+    const parsed = managedOfferSchema.safeParse(fromRow(row));
+    return parsed.success ? [parsed.data] : [];
+  });
+  const baseVersion = createHash('sha256').update(JSON.stringify(rowsOfCurrent)).digest('hex').slice(0, 32);
+  const empty: ImportPlan = { problems: [], baseVersion, created: [], changed: [], removed: [], kept: [], unchanged: 0 };
+  if (!Array.isArray(rows)) return { ...empty, problems: [rows] };
+  const { offers, problems } = readOfferRows(rows, await loadReferences(db, municipalityId));
+  if (problems.length > 0) return { ...empty, problems };
+  const byId = new Map(current.map((offer) => [offer.id, offer]));
+  const plan: ImportPlan = empty;
+  for (const { offer } of offers) {
+    const existing = byId.get(offer.id);
+    if (existing === undefined) {
+      // A stored row the schema no longer reads (a type since removed) is replaced: it counts as changed.
+      if (rowsOfCurrent.some((row) => row.id === offer.id)) plan.changed.push({ offer, columns: [...OFFER_FILE_COLUMNS] });
+      else plan.created.push(offer);
       continue;
     }
-    const raw: Record<string, unknown> = {};
-    for (const [index, column] of columns.entries()) {
-      const cell = restoreFormulaCell(record[index] ?? '');
-      if (LIST_COLUMNS.has(column as CsvColumn)) {
-        raw[column] =
-          cell === ''
-            ? []
-            : cell
-                .split(',')
-                .map((part) => part.trim())
-                .filter((part) => part !== '');
-      } else if (column === 'partnerOrganisationId') {
-        raw[column] = cell === '' ? null : cell;
-      } else {
-        raw[column] = cell;
-      }
-    }
-    raw['partnerOrganisationId'] ??= null;
-    const parsed = managedOfferSchema.safeParse(raw);
-    if (!parsed.success) {
-      issues.push(...issuesFromZod(parsed.error.issues, `line.${line}`));
-      continue;
-    }
-    const earlier = seen.get(parsed.data.id);
-    if (earlier !== undefined) {
-      issues.push({ path: `line.${line}.id`, message: 'duplicateOfferId' });
-      continue;
-    }
-    seen.set(parsed.data.id, line);
-    offers.push({ line, offer: parsed.data });
+    const columns = OFFER_FILE_COLUMNS.filter((column) => !sameValue(existing[column], offer[column]));
+    if (columns.length > 0) plan.changed.push({ offer, columns });
+    else plan.unchanged++;
   }
-  return { offers, issues };
+  const inFile = new Set(offers.map(({ offer }) => offer.id));
+  const missing = current.filter((offer) => !inFile.has(offer.id));
+  if (missing.length > 0) {
+    const referred = new Set(
+      (
+        await db.query<{ offer_id: string }>(
+          'SELECT DISTINCT offer_id FROM referrals WHERE municipality_id = $1 AND offer_id = ANY ($2::text[])',
+          [municipalityId, missing.map((offer) => offer.id)],
+        )
+      ).map((row) => row.offer_id),
+    );
+    for (const offer of missing) (referred.has(offer.id) ? plan.kept : plan.removed).push(offer);
+  }
+  return plan;
 }

@@ -133,6 +133,7 @@ describeEachDatabase('app', ({ kind, db }) => {
         'PUT /api/office/offers/{offerId}',
         'DELETE /api/office/offers/{offerId}',
         'GET /api/office/offers/export',
+        'POST /api/office/offers/import/preview',
         'POST /api/office/offers/import',
         'GET /api/office/partner-organisations',
         'GET /api/office/referrals/follow-up',

@@ -278,6 +278,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       wrapped: created.wrapped,
       password: DEMO_PARTNER_ACCOUNT.password,
     };
+    /** A catalogue file naming the other municipality's offer id and partner organisation. */
+    const otherOfferCsv = () =>
+      `id;name;organisation;type;agePhases;fields;districts;languages;cost;address;phone;hours;whatToBring;partnerOrganisationId\n${other.offerId};Übernahme;Übernahme;familienbildung;baby;education;;de;;;;;;${other.organisationIds[2] ?? ''}`;
     // Every route must be listed here: a new route fails this test until it is thought through.
     const attempts: Record<string, Attempt> = {
       'GET /api/health': {},
@@ -426,11 +429,13 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       },
       'DELETE /api/office/offers/{offerId}': {},
       'GET /api/office/offers/export': {},
+      'POST /api/office/offers/import/preview': {
+        body: () => Promise.resolve({ file: { format: 'csv', text: otherOfferCsv() } }),
+      },
+      // A made-up base version: even a file naming only its own offers could not be confirmed (409), and
+      // the other municipality's partner organisation is unknown here (400).
       'POST /api/office/offers/import': {
-        body: () =>
-          Promise.resolve({
-            csv: `id;name;organisation;type;agePhases;fields;districts;languages;cost;address;phone;hours;whatToBring;partnerOrganisationId\n${other.offerId};Übernahme;Übernahme;familienbildung;baby;education;;de;;;;;;${other.organisationIds[2] ?? ''}`,
-          }),
+        body: () => Promise.resolve({ file: { format: 'csv', text: otherOfferCsv() }, baseVersion: 'x'.repeat(32) }),
       },
       'GET /api/office/partner-organisations': {},
       'GET /api/office/referrals/follow-up': {},

@@ -2,34 +2,24 @@
 // (a lost or stolen tablet wipes its data at its next contact with the server).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Device, Organisation } from '@shared/staff-api';
+import type { ListedDevice } from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { ConfirmBox } from './ConfirmBox';
 import { LoadFailure } from './LoadFailure';
 import { useOfficeData } from './useOfficeData';
 
-const NO_ORGANISATIONS: readonly Organisation[] = [];
-
 export function DevicesPanel({ api }: { api: OfficeConnection }) {
   const { t, i18n } = useTranslation('office');
-  const canListOrganisations = api.user.roles.includes('admin');
-  const { data, reload } = useOfficeData(async () => {
-    const [devices, organisations] = await Promise.all([
-      api.listDevices(),
-      // Organisation names are an admin list; coordinators see the id instead.
-      canListOrganisations ? api.listOrganisations() : Promise.resolve(NO_ORGANISATIONS),
-    ]);
-    return { devices, organisations };
-  });
-  const [confirming, setConfirming] = useState<Device | null>(null);
+  const { data, reload } = useOfficeData(async () => ({ devices: await api.listDevices() }));
+  const [confirming, setConfirming] = useState<ListedDevice | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [revokedLabel, setRevokedLabel] = useState<string | null>(null);
 
   const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
 
-  const revoke = async (device: Device): Promise<void> => {
+  const revoke = async (device: ListedDevice): Promise<void> => {
     setBusy(true);
     setFailure(null);
     try {
@@ -90,7 +80,7 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
                 {data.value.devices.map((device) => (
                   <tr key={device.deviceId} data-device-id={device.deviceId} data-revoked={String(device.revokedAt !== null)}>
                     <th scope="row">{device.label}</th>
-                    <td>{data.value.organisations.find((o) => o.id === device.organisationId)?.name ?? device.organisationId}</td>
+                    <td>{device.organisationName}</td>
                     <td>
                       <time dateTime={device.enrolledAt}>{formatDate(device.enrolledAt)}</time>
                     </td>

@@ -14,7 +14,7 @@ import {
   staffListSchema,
   type CreateOrganisationRequest,
   type CreateStaffRequest,
-  type Device,
+  type ListedDevice,
   type Organisation,
   type StaffAccount,
   type UpdateStaffRequest,
@@ -48,7 +48,7 @@ export interface OfficeConnection {
   listStaff(): Promise<StaffAccount[]>;
   createStaff(body: CreateStaffRequest): Promise<StaffAccount>;
   updateStaff(id: string, body: UpdateStaffRequest): Promise<StaffAccount>;
-  listDevices(): Promise<Device[]>;
+  listDevices(): Promise<ListedDevice[]>;
   revokeDevice(deviceId: string): Promise<void>;
   settings(): Promise<MunicipalitySettings>;
   updateSettings(body: MunicipalitySettings): Promise<MunicipalitySettings>;

@@ -13,13 +13,14 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
   const { t, i18n } = useTranslation('referral');
   const client = useMemo(() => referralOfficeApi(api), [api]);
   const { data, reload } = useOfficeData(() => client.followUp());
-  const [weeks, setWeeks] = useState('');
+  /** What the coordinator typed; until then the field shows the setting as loaded. */
+  const [typedWeeks, setTypedWeeks] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
 
-  const run = async (action: () => Promise<unknown>, done: string) => {
+  const run = async (action: () => Promise<unknown>, done: string): Promise<boolean> => {
     setBusy(true);
     setFailure(null);
     setNotice(null);
@@ -27,13 +28,16 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
       await action();
       setNotice(done);
       reload();
+      return true;
     } catch (error) {
       setFailure(apiErrorKey(error, 'load'));
+      return false;
     } finally {
       setBusy(false);
     }
   };
 
+  const weeks = typedWeeks ?? (data.state === 'loaded' ? String(data.value.noResponseWeeks) : '');
   const weeksValue = Number.parseInt(weeks, 10);
   const weeksValid = Number.isInteger(weeksValue) && weeksValue >= 1 && weeksValue <= 52;
 
@@ -106,7 +110,11 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (weeksValid) void run(() => client.updateSettings({ noResponseWeeks: weeksValue }), t('followUp.settingsSaved'));
+          if (weeksValid) {
+            void run(() => client.updateSettings({ noResponseWeeks: weeksValue }), t('followUp.settingsSaved')).then((saved) => {
+              if (saved) setTypedWeeks(null);
+            });
+          }
         }}
       >
         <div className="field">
@@ -120,7 +128,7 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
             value={weeks}
             aria-invalid={weeks !== '' && !weeksValid ? true : undefined}
             onChange={(event) => {
-              setWeeks(event.target.value);
+              setTypedWeeks(event.target.value);
             }}
           />
           {weeks !== '' && !weeksValid && <p className="field__error">{t('followUp.weeksInvalid')}</p>}

@@ -1,20 +1,21 @@
 // Coordination: the local network's offer catalogue — list, add, change (with
-// the partner organisation that confirms uptake), remove, and CSV import
-// (all or nothing, errors by line) and export. Tablets get every change at
-// their next sync.
-import { useMemo, useRef, useState, type SyntheticEvent } from 'react';
+// the partner organisation that confirms uptake), remove, and the spreadsheet
+// file (OfferFileTransfer: CSV or .xlsx, previewed before import). Tablets get
+// every change at their next sync.
+import { useMemo, useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES } from '@shared/offers';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '@shared/languages';
 import { managedOfferSchema, type ManagedOffer } from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
-import { RequestError, type RequestIssue } from '../../http/request';
+import { RequestError } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { ConfirmBox } from '../office/ConfirmBox';
 import { FormFailure } from '../office/FormFailure';
 import { LoadFailure } from '../office/LoadFailure';
 import { useOfficeData } from '../office/useOfficeData';
 import { referralOfficeApi } from './referral-office-api';
+import { OfferFileTransfer } from './OfferFileTransfer';
 
 const EMPTY: ManagedOffer = {
   id: '',
@@ -39,28 +40,6 @@ function toggle<T>(list: readonly T[], value: T): T[] {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
 }
 
-const CSV_ERRORS = [
-  'malformedCsv',
-  'emptyCsv',
-  'missingColumn',
-  'unknownColumn',
-  'tooManyLines',
-  'wrongColumnCount',
-  'duplicateOfferId',
-  'unknownDistrict',
-  'unknownOrganisation',
-] as const;
-/** The server's message keys; schema messages (a wrong value in a cell) become "invalid value". */
-function csvErrorKey(message: string): `csvErrors.${(typeof CSV_ERRORS)[number] | 'invalidValue'}` {
-  return `csvErrors.${CSV_ERRORS.find((key) => key === message) ?? 'invalidValue'}`;
-}
-
-/** "line.3.type" → { line: 3, column: "type" }. */
-function csvIssue(issue: RequestIssue): { line: string; column: string; message: string } {
-  const [, line = '?', ...column] = issue.path.split('.');
-  return { line, column: column.join('.'), message: issue.message };
-}
-
 export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
   const { t } = useTranslation('referral');
   const client = useMemo(() => referralOfficeApi(api), [api]);
@@ -75,9 +54,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [importIssues, setImportIssues] = useState<RequestIssue[]>([]);
   const [removing, setRemoving] = useState<ManagedOffer | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
 
   const startEdit = (offer: ManagedOffer | null) => {
     setDraft(offer ?? EMPTY);
@@ -128,37 +105,6 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
     if (ok) setEditing(null);
   };
 
-  const importFile = async (file: File) => {
-    setImportIssues([]);
-    const csv = await file.text();
-    setBusy(true);
-    setFailure(null);
-    setNotice(null);
-    try {
-      const result = await client.importCsv(csv);
-      setNotice(t('catalog.imported', { created: result.created, updated: result.updated }));
-      reload();
-    } catch (error) {
-      if (error instanceof RequestError && error.issues.length > 0) setImportIssues([...error.issues]);
-      setFailure(apiErrorKey(error, 'load'));
-    } finally {
-      setBusy(false);
-      if (fileInput.current) fileInput.current.value = '';
-    }
-  };
-
-  const exportCsv = async () => {
-    await run(async () => {
-      const { fileName, csv } = await client.exportCsv();
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileName;
-      link.click();
-      URL.revokeObjectURL(url);
-    }, t('catalog.exported'));
-  };
-
   const fieldError = (name: string) => (invalid.includes(name) ? t('catalog.fieldInvalid') : undefined);
 
   return (
@@ -175,38 +121,10 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
         >
           {t('catalog.add')}
         </button>
-        <button type="button" className="button" disabled={busy} onClick={() => void exportCsv()}>
-          {t('catalog.export')}
-        </button>
-        <label className="button" htmlFor="offer-csv-import">
-          {t('catalog.import')}
-        </label>
-        <input
-          id="offer-csv-import"
-          ref={fileInput}
-          className="visually-hidden"
-          type="file"
-          accept=".csv,text/csv"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            if (file) void importFile(file);
-          }}
-        />
       </div>
-      <p className="hint">{t('catalog.csvHint')}</p>
+      <OfferFileTransfer client={client} onImported={reload} />
       <FormFailure failure={failure} />
       <div role="status">{notice !== null && <p className="notice">{notice}</p>}</div>
-      {importIssues.length > 0 && (
-        <div className="form-error" data-testid="csv-import-errors">
-          <p>{t('catalog.importErrors')}</p>
-          <ul>
-            {importIssues.map((issue, index) => {
-              const { line, column, message } = csvIssue(issue);
-              return <li key={index}>{t('catalog.importError', { line, column: column || '–', message: t(csvErrorKey(message)) })}</li>;
-            })}
-          </ul>
-        </div>
-      )}
 
       {removing !== null && (
         <ConfirmBox

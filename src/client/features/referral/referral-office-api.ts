@@ -5,14 +5,16 @@ import {
   followUpListSchema,
   managedOfferListSchema,
   managedOfferSchema,
-  offerCsvExportSchema,
-  offerCsvImportResponseSchema,
+  offerFileExportSchema,
+  offerImportPreviewSchema,
+  offerImportResponseSchema,
   partnerOrganisationListSchema,
   partnerReferralListSchema,
   partnerReferralSchema,
   referralSettingsSchema,
   type FollowUpList,
   type ManagedOffer,
+  type OfferFile,
   type PartnerReferral,
   type ReferralSettings,
 } from '@shared/referral-api';
@@ -30,8 +32,11 @@ export function referralOfficeApi(api: OfficeConnection) {
     createOffer: (offer: ManagedOffer) => api.call(managedOfferSchema, '/api/office/offers', 'POST', offer),
     updateOffer: ({ id, ...changes }: ManagedOffer) => api.call(managedOfferSchema, offerPath(id), 'PUT', changes),
     removeOffer: (id: string) => api.call(z.undefined(), offerPath(id), 'DELETE'),
-    exportCsv: () => api.call(offerCsvExportSchema, '/api/office/offers/export', 'GET'),
-    importCsv: (csv: string) => api.call(offerCsvImportResponseSchema, '/api/office/offers/import', 'POST', { csv }),
+    exportFile: (format: OfferFile['format']) => api.call(offerFileExportSchema, `/api/office/offers/export?format=${format}`, 'GET'),
+    /** What importing the file would change (or its problems); writes nothing. */
+    previewImport: (file: OfferFile) => api.call(offerImportPreviewSchema, '/api/office/offers/import/preview', 'POST', { file }),
+    importFile: (file: OfferFile, baseVersion: string) =>
+      api.call(offerImportResponseSchema, '/api/office/offers/import', 'POST', { file, baseVersion }),
     followUp: (): Promise<FollowUpList> => api.call(followUpListSchema, '/api/office/referrals/follow-up', 'GET'),
     markNoResponse: (id: string) =>
       api.call(partnerReferralSchema, `/api/office/referrals/${encodeURIComponent(id)}/state`, 'POST', { state: 'noResponse' }),

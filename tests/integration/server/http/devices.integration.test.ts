@@ -144,6 +144,12 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
       expect(ids).toContain(ours.device.deviceId);
       expect(ids).not.toContain(theirs.device.deviceId);
       expect(devices.every((d) => d.municipalityId === 'demo-stadt')).toBe(true);
+      // The coordinator reads the organisation's name, not its id (the office tablets table shows it).
+      const [organisation] = await db().query<{ name: string }>('SELECT name FROM organisations WHERE id = $1', [
+        ours.device.organisationId,
+      ]);
+      expect(organisation?.name).not.toBe(ours.device.organisationId);
+      expect(devices.find((d) => d.deviceId === ours.device.deviceId)?.organisationName).toBe(organisation?.name);
       expect(response.body).not.toContain(ours.deviceSecret);
       expect(response.body).not.toContain(ours.deviceEscrowKey);
     });

