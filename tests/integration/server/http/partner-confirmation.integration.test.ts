@@ -295,7 +295,7 @@ describeEachDatabase('confirmation without an account', ({ db }) => {
       else expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     }
     expect(checked).toBe(limits.address.maxFailures);
-    expect((await lookup(open[0]?.slipCode ?? '', partnerKey, '198.51.100.1')).statusCode).toBe(429);
+    expect((await lookup(open[0].slipCode, partnerKey, '198.51.100.1')).statusCode).toBe(429);
 
     // Many addresses: the key's own limit holds across all of them for the day.
     let spread = 0;
@@ -313,9 +313,9 @@ describeEachDatabase('confirmation without an account', ({ db }) => {
     expect(throttled[0]?.n).toBeGreaterThan(0);
     // Nothing was changed by the run; the right pair from a fresh address waits for the key's window too.
     for (const referral of open) expect(await stateOf(referral.id)).toEqual({ state: 'handedOver', reason: null, used: false });
-    expect((await lookup(open[0]?.slipCode ?? '', partnerKey, '198.51.100.99')).statusCode).toBe(429);
+    expect((await lookup(open[0].slipCode, partnerKey, '198.51.100.99')).statusCode).toBe(429);
     // A day later the partner confirms as usual.
     clock.advance(24 * HOUR + 1);
-    expect((await lookup(open[0]?.slipCode ?? '', partnerKey, '198.51.100.99')).statusCode).toBe(200);
+    expect((await lookup(open[0].slipCode, partnerKey, '198.51.100.99')).statusCode).toBe(200);
   });
 });
