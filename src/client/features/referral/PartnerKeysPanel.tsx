@@ -2,6 +2,7 @@
 // confirmation without an account. Issuing or rotating shows the new key once
 // (the server keeps only its hash); the old one stops working at once. The key
 // goes to the partner with its information — never onto a referral slip.
+import './referral.css';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OfficeConnection } from '../office/office-api';
@@ -51,7 +52,7 @@ export function PartnerKeysPanel({ api }: { api: OfficeConnection }) {
         <div className="notice" role="status" data-testid="partner-key-shown">
           <p>{t('partnerKeys.shownOnce', { offer: shown.offer })}</p>
           <p>
-            <bdi dir="ltr" translate="no" className="case-number-text" data-testid="partner-key-value">
+            <bdi dir="ltr" translate="no" className="case-number-text partner-key-value" data-testid="partner-key-value">
               {shown.key}
             </bdi>
           </p>

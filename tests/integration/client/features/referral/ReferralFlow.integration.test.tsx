@@ -191,7 +191,9 @@ describe('referral on the tablet', () => {
     expect(slipCodes.map((entry) => entry.offerId)).toEqual([first?.id, second?.id]);
     expect(new Set(slipCodes.map((entry) => entry.code)).size).toBe(2);
     expect(JSON.stringify(referral?.content)).not.toContain(slipCodes[0]?.code ?? '-');
-    const shownCodes = within(slip).getAllByTestId('referral-slip-code').map((node) => node.textContent);
+    const shownCodes = within(slip)
+      .getAllByTestId('referral-slip-code')
+      .map((node) => node.textContent);
     expect(shownCodes).toEqual(slipCodes.map((entry) => entry.code));
     expect(within(slip).getAllByRole('img', { name: arFamily.slip.confirmCodeQr })).toHaveLength(2);
     fireEvent.click(screen.getByRole('button', { name: de.tablet.done }));
