@@ -41,11 +41,23 @@ function problemOf(error: unknown): Problem {
   return 'failed';
 }
 
-/** A code the slip's QR code put in the fragment; removed from the address bar (and history) at once. */
+let fragmentCode: string | null = null;
+
+/**
+ * A code the slip's QR code put in the fragment, read once per page load and
+ * removed from the address bar (and history) at once.
+ */
 function codeFromFragment(): string {
-  const fragment = decodeURIComponent(window.location.hash.replace(/^#/, ''));
-  if (fragment !== '') window.history.replaceState(null, '', CONFIRMATION_PATH);
-  return parseSlipCode(fragment) ?? '';
+  if (fragmentCode !== null) return fragmentCode;
+  let fragment = '';
+  try {
+    fragment = decodeURIComponent(window.location.hash.replace(/^#/, ''));
+  } catch {
+    fragment = '';
+  }
+  if (window.location.hash !== '') window.history.replaceState(null, '', CONFIRMATION_PATH);
+  fragmentCode = parseSlipCode(fragment) ?? '';
+  return fragmentCode;
 }
 
 export function PublicConfirmationPage() {
