@@ -7,6 +7,7 @@ import { FIRST_SCREEN_NAMESPACES, initI18n, loadRemainingTexts, preferredStaffLa
 import { openStorage } from './storage';
 import { startSync } from './sync';
 import { App } from './app/App';
+import { CONFIRMATION_PATH } from './features/partner-confirmation/confirmation-path';
 import './styles.css';
 
 /** Idle time after the next painted frame (a timeout keeps a busy page from postponing it for long). */
@@ -19,7 +20,28 @@ function afterNextPaint(task: () => void): void {
   });
 }
 
+/**
+ * The public confirmation page for partners without an account: its own small
+ * screen on its own path — no local database, no sync, no service worker.
+ */
+async function bootPublicConfirmation(root: HTMLElement): Promise<void> {
+  const language = preferredStaffLanguage();
+  await initI18n(language, { namespaces: ['common', 'referral'] });
+  const { PublicConfirmationPage } = await import('./features/partner-confirmation/PublicConfirmationPage');
+  createRoot(root).render(
+    <StrictMode>
+      <PublicConfirmationPage />
+    </StrictMode>,
+  );
+}
+
 async function boot(): Promise<void> {
+  if (window.location.pathname === CONFIRMATION_PATH) {
+    const root = document.getElementById('root');
+    if (!root) throw new Error('missing #root');
+    await bootPublicConfirmation(root);
+    return;
+  }
   await initI18n(preferredStaffLanguage(), { namespaces: FIRST_SCREEN_NAMESPACES });
   const storage = openStorage();
   // Revocation can be learned by the sync layer at any time; the shell wipes and says so.

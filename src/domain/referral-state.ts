@@ -10,6 +10,10 @@
 //     also from noResponse, because a family may come late;
 //   - the coordinator marks noResponse, and only once the referral is overdue.
 // Completed and declined are final. The server enforces this on every change.
+// Where a referral ended or stalled, its state carries a reason (findhelp's
+// vocabulary, DOMAIN.md "What others learned"): declined always names one;
+// completed, contacted and noResponse may; the others carry none.
+// docs/REFERRALS.md maps states and reasons onto FHIR Task.status / statusReason.
 import type { Role } from '@shared/protocol';
 
 export const REFERRAL_STATES = ['suggested', 'handedOver', 'contacted', 'started', 'completed', 'declined', 'noResponse'] as const;
@@ -17,6 +21,52 @@ export type ReferralState = (typeof REFERRAL_STATES)[number];
 
 /** The states a partner organisation may set (the buttons of the partner view). */
 export const PARTNER_TARGET_STATES = ['contacted', 'started', 'completed', 'declined'] as const satisfies readonly ReferralState[];
+
+/** Why a referral ended or stalled (or how far it got): kept in sync with REFERRAL_REASON_VALUES in src/shared/referral-api.ts. */
+export const REFERRAL_REASONS = [
+  'gotHelp',
+  'appointmentMade',
+  'couldNotContact',
+  'notEligible',
+  'noCapacity',
+  'noLongerInterested',
+  'referredElsewhere',
+  'other',
+] as const;
+export type ReferralReason = (typeof REFERRAL_REASONS)[number];
+
+/**
+ * Which reasons fit which state, and whether one is required. A state not
+ * listed takes no reason. Declined must say why (the funnel's failure
+ * reasons); noResponse may say what the coordinator's follow-up learned.
+ */
+export const REASONS_BY_STATE: Readonly<Partial<Record<ReferralState, { required: boolean; reasons: readonly ReferralReason[] }>>> = {
+  contacted: { required: false, reasons: ['appointmentMade'] },
+  completed: { required: false, reasons: ['gotHelp', 'referredElsewhere', 'other'] },
+  declined: {
+    required: true,
+    reasons: ['couldNotContact', 'notEligible', 'noCapacity', 'noLongerInterested', 'referredElsewhere', 'other'],
+  },
+  noResponse: { required: false, reasons: ['couldNotContact', 'noLongerInterested', 'other'] },
+};
+
+export function isReferralReason(value: unknown): value is ReferralReason {
+  return typeof value === 'string' && (REFERRAL_REASONS as readonly string[]).includes(value);
+}
+
+/** The reasons a referral entering `state` may carry (empty: none). */
+export function reasonsFor(state: ReferralState): readonly ReferralReason[] {
+  return REASONS_BY_STATE[state]?.reasons ?? [];
+}
+
+export type ReasonRefusal = 'reasonRequired' | 'reasonNotForState';
+
+/** Does `reason` (or its absence) fit a referral entering `state`? */
+export function reasonVerdict(state: ReferralState, reason: ReferralReason | null): { ok: true } | { ok: false; reason: ReasonRefusal } {
+  const rule = REASONS_BY_STATE[state];
+  if (reason === null) return rule?.required === true ? { ok: false, reason: 'reasonRequired' } : { ok: true };
+  return rule?.reasons.includes(reason) === true ? { ok: true } : { ok: false, reason: 'reasonNotForState' };
+}
 
 /** Default for municipalities without a setting: no uptake confirmed within 6 weeks → follow up. */
 export const DEFAULT_NO_RESPONSE_WEEKS = 6;
@@ -68,7 +118,7 @@ export function overdueBefore(now: Date, weeks: number): Date {
   return new Date(now.getTime() - weeks * WEEK_MS);
 }
 
-export type TransitionRefusal = 'sameState' | 'finalState' | 'notAllowedForRole' | 'notOverdue';
+export type TransitionRefusal = 'sameState' | 'finalState' | 'notAllowedForRole' | 'notOverdue' | ReasonRefusal;
 export type TransitionVerdict = { ok: true } | { ok: false; reason: TransitionRefusal };
 
 export interface TransitionContext {
@@ -79,8 +129,14 @@ export interface TransitionContext {
   noResponseWeeks: number;
 }
 
-/** May `actor` move a referral from `from` to `to`? */
-export function canTransition(from: ReferralState, to: ReferralState, actor: ReferralActor, context: TransitionContext): TransitionVerdict {
+/** May `actor` move a referral from `from` to `to`, giving `reason` (null: none)? */
+export function canTransition(
+  from: ReferralState,
+  to: ReferralState,
+  actor: ReferralActor,
+  context: TransitionContext,
+  reason: ReferralReason | null = null,
+): TransitionVerdict {
   if (from === to) return { ok: false, reason: 'sameState' };
   if (FINAL_STATES.has(from)) return { ok: false, reason: 'finalState' };
   const targets = ALLOWED[actor][from] ?? [];
@@ -88,7 +144,7 @@ export function canTransition(from: ReferralState, to: ReferralState, actor: Ref
   if (to === 'noResponse' && !isOverdue(from, context.stateChangedAt, context.now, context.noResponseWeeks)) {
     return { ok: false, reason: 'notOverdue' };
   }
-  return { ok: true };
+  return reasonVerdict(to, reason);
 }
 
 /** The states `actor` could move a referral in `from` to (ignoring the overdue condition). */
@@ -99,4 +155,23 @@ export function nextStates(from: ReferralState, actor: ReferralActor): readonly 
 /** The states a newly pushed referral passes through: always suggested, then handedOver if the slip was given. */
 export function initialStates(slipHandedOver: boolean): readonly ReferralState[] {
   return slipHandedOver ? ['suggested', 'handedOver'] : ['suggested'];
+}
+
+/** One tap of a partner: a state, with the reason it carries (null: none). */
+export interface UptakeChoice {
+  state: ReferralState;
+  reason: ReferralReason | null;
+}
+
+/**
+ * The taps a partner is offered on a referral in `from`: each next state once
+ * without a reason where none is required, and once per fitting reason — so
+ * every confirmation is one tap, and each tap passes `canTransition`.
+ */
+export function uptakeChoices(from: ReferralState): readonly UptakeChoice[] {
+  return nextStates(from, 'partner').flatMap((state) => {
+    const rule = REASONS_BY_STATE[state];
+    const plain: UptakeChoice[] = rule?.required === true ? [] : [{ state, reason: null }];
+    return [...plain, ...reasonsFor(state).map((reason) => ({ state, reason }))];
+  });
 }

@@ -45,6 +45,10 @@ import { ReferralService } from './services/referral-service';
 import { HandoverService } from './services/handover-service';
 import { scheduleHandoverPurge } from './jobs/handover-purge';
 import { handoverRoutes } from './http/handover-routes';
+import { partnerConfirmationRoutes } from './http/partner-confirmation-routes';
+import { PartnerKeyService } from './services/partner-key-service';
+import { PartnerConfirmationService } from './services/partner-confirmation-service';
+import { ConfirmationLimits, type ConfirmationLimitPolicy } from './services/confirmation-limits';
 
 export interface BuildAppOptions {
   db: Database;
@@ -56,6 +60,8 @@ export interface BuildAppOptions {
   trustProxy?: number | string[] | false;
   /** Sign-in limits kept in the database (per account, per client address); defaults in services/sign-in-limits.ts. */
   signInLimits?: SignInLimitPolicy;
+  /** Throttle of the public confirmation page (per address, per partner key, server-wide); defaults in services/confirmation-limits.ts. */
+  confirmationLimits?: ConfirmationLimitPolicy;
   /** Login attempts per IP + username; default 10 per minute. */
   loginRateLimit?: { max: number; timeWindowMs: number };
   /** Refresh attempts per IP; default 60 per minute. */
@@ -252,6 +258,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     auth,
     handovers: new HandoverService(options.db, clock),
     keyRateLimit: options.handoverKeyRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+  });
+  void app.register(partnerConfirmationRoutes, {
+    auth,
+    keys: new PartnerKeyService(options.db, clock),
+    confirmations: new PartnerConfirmationService(options.db, clock, new ConfirmationLimits(options.confirmationLimits)),
   });
   scheduleHandoverPurge(app, options.db, clock);
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.

@@ -5,6 +5,7 @@
 import { boundedInstantSchema } from './instants';
 import { z } from 'zod';
 import { offerSchema } from './offers';
+import { offerIdSchema, partnerKeySchema, slipCodeSchema } from './records/referral';
 import { caseNumberFormatSchema } from './records/case-number-format';
 import { FAMILY_LANGUAGES } from './languages';
 import { UUID_PATTERN } from './ids';
@@ -12,6 +13,18 @@ import { UUID_PATTERN } from './ids';
 /** Kept in sync with src/domain/referral-state.ts REFERRAL_STATES (a unit test checks). */
 export const REFERRAL_STATE_VALUES = ['suggested', 'handedOver', 'contacted', 'started', 'completed', 'declined', 'noResponse'] as const;
 export const PARTNER_STATE_VALUES = ['contacted', 'started', 'completed', 'declined'] as const;
+/** Kept in sync with src/domain/referral-state.ts REFERRAL_REASONS (a unit test checks). */
+export const REFERRAL_REASON_VALUES = [
+  'gotHelp',
+  'appointmentMade',
+  'couldNotContact',
+  'notEligible',
+  'noCapacity',
+  'noLongerInterested',
+  'referredElsewhere',
+  'other',
+] as const;
+const reasonSchema = z.enum(REFERRAL_REASON_VALUES, { error: 'unknownReason' });
 
 const organisationId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidOrganisation' });
 
@@ -138,6 +151,7 @@ export const referralIdParamsSchema = z.strictObject({ referralId: referralIdSch
 
 export const referralStateChangeSchema = z.strictObject({
   state: z.enum(REFERRAL_STATE_VALUES),
+  reason: reasonSchema.nullable(),
   changedAt: z.iso.datetime(),
 });
 
@@ -156,6 +170,8 @@ export const partnerReferralSchema = z.strictObject({
   organisation: z.string(),
   createdAt: z.iso.datetime(),
   state: z.enum(REFERRAL_STATE_VALUES),
+  /** Why it ended or stalled, where the state carries one (src/domain/referral-state.ts REASONS_BY_STATE). */
+  reason: reasonSchema.nullable(),
   stateChangedAt: z.iso.datetime(),
   language: z.enum(FAMILY_LANGUAGES),
   sharedNote: z.string().nullable(),
@@ -167,8 +183,9 @@ export type PartnerReferral = z.infer<typeof partnerReferralSchema>;
 
 export const partnerLookupRequestSchema = z.strictObject({ caseNumber: caseNumberFormatSchema });
 export const partnerReferralListSchema = z.strictObject({ referrals: z.array(partnerReferralSchema) });
-export const partnerStateRequestSchema = z.strictObject({ state: z.enum(PARTNER_STATE_VALUES) });
-export const coordinatorStateRequestSchema = z.strictObject({ state: z.literal('noResponse') });
+/** A reason that does not fit the state is refused by the server (400, `reasonNotForState` / `reasonRequired`). */
+export const partnerStateRequestSchema = z.strictObject({ state: z.enum(PARTNER_STATE_VALUES), reason: reasonSchema.optional() });
+export const coordinatorStateRequestSchema = z.strictObject({ state: z.literal('noResponse'), reason: reasonSchema.optional() });
 
 export const followUpReferralSchema = z.strictObject({
   id: z.string(),
@@ -209,3 +226,38 @@ export const tabletReferralStatesSchema = z.strictObject({
   ),
 });
 export type TabletReferralStates = z.infer<typeof tabletReferralStatesSchema>;
+
+// Confirmation without an account (docs/REFERRALS.md): a partner who has no
+// Lotse account confirms on one public page with the slip code and the offer's
+// partner key. Both travel in the body, never in a URL. The answer names only
+// the offer and the referral's date — never the case number or anything else.
+export const publicConfirmationLookupSchema = z.strictObject({
+  slipCode: slipCodeSchema,
+  partnerKey: partnerKeySchema,
+});
+export const publicConfirmationRequestSchema = publicConfirmationLookupSchema.extend({
+  state: z.enum(PARTNER_STATE_VALUES),
+  reason: reasonSchema.nullable(),
+});
+export const publicConfirmationSchema = z.strictObject({
+  offerName: z.string(),
+  /** YYYY-MM-DD, the day the referral was made. */
+  referredOn: z.iso.date(),
+  state: z.enum(REFERRAL_STATE_VALUES),
+  reason: reasonSchema.nullable(),
+});
+export type PublicConfirmation = z.infer<typeof publicConfirmationSchema>;
+
+/** The coordinator's view of an offer's partner key: never the key, only its public id and when it was issued. */
+export const partnerKeyStatusSchema = z.strictObject({
+  offerId: z.string(),
+  keyId: z.string().nullable(),
+  issuedAt: z.iso.datetime().nullable(),
+});
+export const partnerKeyStatusListSchema = z.strictObject({ keys: z.array(partnerKeyStatusSchema) });
+/** Issued or rotated: the key itself, shown this once (the server keeps only its hash). */
+export const issuedPartnerKeySchema = z.strictObject({
+  offerId: offerIdSchema,
+  partnerKey: partnerKeySchema,
+  issuedAt: z.iso.datetime(),
+});

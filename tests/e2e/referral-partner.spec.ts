@@ -5,6 +5,8 @@
 // Warm handover: the partner sets up a call-back key in the browser, a tablet
 // seals a family's number to it, and the partner opens it once — a wrong
 // passphrase opens and deletes nothing.
+// Without an account: on a phone-sized page, a partner confirms one slip with
+// its slip code and the offer's partner key, then marks "no capacity" on another.
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
@@ -15,6 +17,7 @@ import { DEMO_OFFERS, DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
 import { sealHandover } from '@shared/crypto/handover-box';
 import { offerCatalogResponseSchema } from '@shared/offers';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
+import { generateSlipCode } from '@domain/slip-code';
 import { consentContent, consentRecord, enrollTablet, newCaseNumber } from '../integration/helpers/test-app';
 import { referralRecord, welcomeVisitRecord } from '../fixtures/referral-records';
 import type { Locator, Page } from 'playwright-core';
@@ -46,7 +49,7 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
    * Pushes consent (with the referral scope), a welcome visit and a referral from it to two offers;
    * with `callbackPhone`, the number sealed to the partner keys of the tablet's catalogue, as the tablet app does.
    */
-  async function referFamily(caseNumber: string, callbackPhone?: string): Promise<void> {
+  async function referFamily(caseNumber: string, callbackPhone?: string, slipCode?: string): Promise<void> {
     if (!PARTNER_OFFER || !OTHER_OFFER) throw new Error('demo offers changed');
     const { url } = backend();
     const { deviceId, token } = await tabletSession();
@@ -65,6 +68,7 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
       const boxes = await sealHandover({ phone: callbackPhone }, { recordId: referral.id, offerId: PARTNER_OFFER.id }, keys);
       referral.warmHandover = { offerId: PARTNER_OFFER.id, boxes };
     }
+    if (slipCode !== undefined) referral.slipCodes = [{ offerId: PARTNER_OFFER.id, code: slipCode }];
     const records = [
       await consentRecord(deviceId, caseNumber, { content: await consentContent('tr', { scopes: ['documentation', 'referral'] }) }),
       visit,
@@ -109,13 +113,13 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     expect(await accessibilityViolations(page, { include: '[data-testid="office-area"]' })).toEqual([]);
 
     // "Completed" is not offered before the family started; "contacted" is.
-    expect(await item.getByRole('button', { name: referral.partner.mark.completed }).count()).toBe(0);
-    await item.getByRole('button', { name: referral.partner.mark.contacted }).click();
+    expect(await item.getByRole('button', { name: referral.partner.mark.completed, exact: true }).count()).toBe(0);
+    await item.getByRole('button', { name: referral.partner.mark.contacted, exact: true }).click();
     await page.waitForFunction(
       (text) => (document.querySelector('[data-testid="referral-state"]')?.textContent ?? '').includes(text),
       referral.states.contacted,
     );
-    await item.getByRole('button', { name: referral.partner.mark.started }).click();
+    await item.getByRole('button', { name: referral.partner.mark.started, exact: true }).click();
     await page.waitForFunction(
       (text) => (document.querySelector('[data-testid="referral-state"]')?.textContent ?? '').includes(text),
       referral.states.started,
@@ -213,5 +217,67 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     expect(await row.getByTestId('offer-callback').textContent()).toBe(referral.catalog.callbackPossible);
     await office.screenshot({ path: 'test-results/coordinator-offers-callback.png', fullPage: true });
     await office.close();
+  });
+
+  it('lets a partner without an account confirm on a phone with slip code and partner key, then mark "no capacity"', async () => {
+    const { url, db, demo } = backend();
+    // The coordinator issues the offer's partner key (shown once); the partner has it on paper.
+    const coordinator = (await (
+      await fetch(new URL('/api/session', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(demo.coordinator),
+      })
+    ).json()) as { token: string };
+    const issued = (await (
+      await fetch(new URL(`/api/office/offers/${PARTNER_OFFER?.id ?? ''}/partner-key`, url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${coordinator.token}` },
+      })
+    ).json()) as { partnerKey: string };
+    const [first, second] = [generateSlipCode(), generateSlipCode()];
+    const [firstCase, secondCase] = [newCaseNumber(), newCaseNumber()];
+    await referFamily(firstCase, undefined, first);
+    await referFamily(secondCase, undefined, second);
+
+    const phone = await browser().context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    // The slip's QR code opens the page with the code in the fragment, which never reaches the server.
+    await phone.goto(new URL(`/bestaetigen#${first}`, url).href);
+    const page = phone.getByTestId('public-confirmation');
+    await page.getByRole('heading', { name: referral.public.title }).waitFor();
+    expect(phone.url()).not.toContain(first);
+    expect(await page.getByLabel(referral.public.slipCode).inputValue()).toBe(first);
+    // Typed as a person reads it off the paper: lower case, spaces instead of dashes.
+    await page.getByLabel(referral.public.partnerKey).fill(issued.partnerKey.toLowerCase().replaceAll('-', ' '));
+    await page.getByRole('button', { name: referral.public.check }).click();
+    expect(await page.getByTestId('public-confirmation-offer').textContent()).toBe(PARTNER_OFFER?.name);
+    expect(await page.textContent()).not.toContain(firstCase);
+    await page.getByRole('button', { name: referral.partner.mark.contacted, exact: true }).click();
+    await page.getByTestId('public-confirmation-saved').waitFor();
+
+    await page.getByRole('button', { name: referral.public.another }).click();
+    await page.getByLabel(referral.public.slipCode).fill(second);
+    await page.getByRole('button', { name: referral.public.check }).click();
+    await page.getByRole('button', { name: referral.reasons.noCapacity }).click();
+    await page.getByTestId('public-confirmation-saved').waitFor();
+    await phone.screenshot({ path: 'test-results/public-confirmation-phone.png', fullPage: true });
+
+    // The first code is used up: a second tap is refused and changes nothing.
+    await page.getByRole('button', { name: referral.public.another }).click();
+    await page.getByLabel(referral.public.slipCode).fill(first);
+    await page.getByRole('button', { name: referral.public.check }).click();
+    expect(await page.getByTestId('public-confirmation-error').textContent()).toBe(referral.public.errors.slipCodeUsed);
+
+    const rows = await db.query<{ case_number: string; state: string; state_reason: string | null }>(
+      'SELECT case_number, state, state_reason FROM referrals WHERE offer_id = $1 AND case_number = ANY($2::text[])',
+      [PARTNER_OFFER?.id, [firstCase, secondCase]],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.case_number, [row.state, row.state_reason]]))).toEqual({
+      [firstCase]: ['contacted', null],
+      [secondCase]: ['declined', 'noCapacity'],
+    });
+    expect(await accessibilityViolations(phone, { include: '[data-testid="public-confirmation"]' })).toEqual([]);
+    await phone.close();
   });
 });

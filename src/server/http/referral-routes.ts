@@ -210,7 +210,8 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
         response: { 200: partnerReferralSchema, ...writeErrors },
       },
     },
-    (request) => referrals.markAsCoordinator(requireSession(request).user, request.params.referralId, request.body.state),
+    (request) =>
+      referrals.markAsCoordinator(requireSession(request).user, request.params.referralId, request.body.state, request.body.reason ?? null),
   );
 
   app.get(
@@ -273,8 +274,10 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     {
       onRequest: partners,
       schema: {
-        summary: 'Mark uptake of a referral to an own offer: contacted, started, completed or declined (partner)',
-        description: 'The referral state machine decides (src/domain/referral-state.ts); a refused move → 409.',
+        summary: 'Mark uptake of a referral to an own offer: contacted, started, completed or declined, with a reason (partner)',
+        description:
+          'The referral state machine decides (src/domain/referral-state.ts); a refused move → 409; a reason that ' +
+          'does not fit the state (declined needs one) → 400, audited, nothing changed.',
         tags: ['referrals'],
         security,
         params: referralIdParamsSchema,
@@ -282,7 +285,8 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
         response: { 200: partnerReferralSchema, ...writeErrors },
       },
     },
-    (request) => referrals.markAsPartner(requireSession(request).user, request.params.referralId, request.body.state),
+    (request) =>
+      referrals.markAsPartner(requireSession(request).user, request.params.referralId, request.body.state, request.body.reason ?? null),
   );
 
   app.get(

@@ -14,6 +14,7 @@ import { initialStates } from '@domain/referral-state';
 import { isReferralSourceKind } from '@domain/referral-sources';
 import { HANDOVER_TTL_DAYS } from '@shared/handover-api';
 import { referralIdFromDigest, referralIdName } from '@shared/referral-id';
+import { slipCodeHash } from './confirmation-secrets';
 
 /**
  * The referral's id: derived from the referral record's id and the offer (a
@@ -62,6 +63,7 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
     .flatMap((record) =>
       record.content.offerIds.map((offerId) => {
         const states = initialStates(record.content.slipHandedOver);
+        const slipCode = record.slipCodes?.find((c) => c.offerId === offerId)?.code;
         return {
           id: referralId(record.id, offerId),
           caseNumber: record.caseNumber,
@@ -73,6 +75,8 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
           sharedNote: record.content.sharedNote ?? null,
           state: states[states.length - 1],
           states,
+          // Only the hash: the code itself is on the family's slip and nowhere else.
+          slipCodeHash: slipCode === undefined ? null : slipCodeHash(user.municipalityId, offerId, slipCode),
         };
       }),
     )
@@ -83,13 +87,13 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
     });
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id,
-                            district, created_by, created_at, state, state_changed_at, language, shared_note)
+                            district, created_by, created_at, state, state_changed_at, language, shared_note, slip_code_hash)
      SELECT (r->>'id')::uuid, $1, r->>'caseNumber', o.id, o.type, (r->>'recordId')::uuid,
             -- Only a verified reference: a screening or welcome visit of the same case here (NULL otherwise).
             (SELECT s.id FROM records s
               WHERE s.id = (r->>'sourceRecordId')::uuid AND s.municipality_id = $1 AND s.case_number = r->>'caseNumber'
                 AND s.kind IN ('screening', 'welcomeVisit') LIMIT 1),
-            d.id, $2, now(), r->>'state', now(), r->>'language', r->>'sharedNote'
+            d.id, $2, now(), r->>'state', now(), r->>'language', r->>'sharedNote', r->>'slipCodeHash'
        FROM jsonb_array_elements($3::jsonb) AS r
        JOIN offers o ON o.municipality_id = $1 AND o.id = r->>'offerId'
        LEFT JOIN districts d ON d.municipality_id = $1 AND d.id = r->>'district'

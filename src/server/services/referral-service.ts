@@ -11,8 +11,8 @@ import type { SessionUser } from '@shared/protocol';
 import type { FollowUpList, PartnerReferral, ReferralSettings, TabletReferralStates } from '@shared/referral-api';
 import { FAMILY_LANGUAGES } from '@shared/languages';
 import type { FamilyLanguage } from '@shared/languages';
-import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralState, overdueBefore } from '@domain/referral-state';
-import type { ReferralActor, ReferralState } from '@domain/referral-state';
+import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralReason, isReferralState, overdueBefore } from '@domain/referral-state';
+import type { ReferralActor, ReferralReason, ReferralState } from '@domain/referral-state';
 import { ServiceError, defaultMessage } from './service-error';
 import { audit, auditInsertSql } from './audit';
 
@@ -24,6 +24,7 @@ interface ReferralRow {
   organisation: string;
   created_at: unknown;
   state: string;
+  state_reason: string | null;
   state_changed_at: unknown;
   language: string;
   shared_note: string | null;
@@ -57,11 +58,24 @@ function callbackOf(value: CallbackJson | null): PartnerReferral['callback'] {
 }
 
 const PARTNER_COLUMNS = `r.id::text AS id, r.case_number, r.offer_id, o.name AS offer_name, o.organisation,
-  r.created_at, r.state, r.state_changed_at, r.language, r.shared_note`;
+  r.created_at, r.state, r.state_reason, r.state_changed_at, r.language, r.shared_note`;
 
 function stateOf(value: string): ReferralState {
   if (!isReferralState(value)) throw new Error('unknown referral state in the database');
   return value;
+}
+
+function reasonOf(value: string | null | undefined): ReferralReason | null {
+  return typeof value === 'string' && isReferralReason(value) ? value : null;
+}
+
+/** The municipality's no-response weeks (DEFAULT_NO_RESPONSE_WEEKS if unset). */
+export async function noResponseWeeksOf(q: Queryable, municipalityId: string): Promise<number> {
+  const [row] = await q.query<{ weeks: number }>(
+    'SELECT referral_no_response_weeks AS weeks FROM municipality_settings WHERE municipality_id = $1',
+    [municipalityId],
+  );
+  return row?.weeks ?? DEFAULT_NO_RESPONSE_WEEKS;
 }
 
 function languageOf(value: string): FamilyLanguage {
@@ -77,6 +91,7 @@ function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history' | 
     organisation: row.organisation,
     createdAt: toIsoTimestamp(row.created_at),
     state: stateOf(row.state),
+    reason: reasonOf(row.state_reason),
     stateChangedAt: toIsoTimestamp(row.state_changed_at),
     language: languageOf(row.language),
     sharedNote: row.shared_note,
@@ -96,10 +111,12 @@ export class ReferralService {
     // One round trip and one commit: the referrals with their history and call-back request, and the
     // audit entry of who saw which referral (never the case number or anything else) — the look-up a
     // partner makes for every family at the desk.
-    const rows = await this.db.query<ReferralRow & { history: { state: string; changed_at: string }[]; callback: CallbackJson | null }>(
+    const rows = await this.db.query<
+      ReferralRow & { history: { state: string; reason: string | null; changed_at: string }[]; callback: CallbackJson | null }
+    >(
       `WITH found AS (
          SELECT ${PARTNER_COLUMNS},
-                (SELECT coalesce(json_agg(json_build_object('state', c.state, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
+                (SELECT coalesce(json_agg(json_build_object('state', c.state, 'reason', c.reason, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
                    FROM referral_state_changes c
                   WHERE c.municipality_id = r.municipality_id AND c.referral_id = r.id) AS history,
                 ${callbackColumn('$4', '$5')}
@@ -114,19 +131,33 @@ export class ReferralService {
     );
     return rows.map((row) => ({
       ...toPartnerReferral(row),
-      history: row.history.map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),
+      history: row.history.map((change) => ({
+        state: stateOf(change.state),
+        reason: reasonOf(change.reason),
+        changedAt: toIsoTimestamp(change.changed_at),
+      })),
       callback: callbackOf(row.callback),
     }));
   }
 
-  /** A partner's uptake mark (contacted, started, completed, declined) on a referral to its own offer. */
-  async markAsPartner(user: SessionUser, referralId: string, to: ReferralState): Promise<PartnerReferral> {
-    return this.changeState(user, referralId, to, 'partner');
+  /** A partner's uptake mark (contacted, started, completed, declined), with its reason, on a referral to its own offer. */
+  async markAsPartner(
+    user: SessionUser,
+    referralId: string,
+    to: ReferralState,
+    reason: ReferralReason | null = null,
+  ): Promise<PartnerReferral> {
+    return this.changeState(user, referralId, to, 'partner', reason);
   }
 
-  /** The coordinator's "no response" mark, only once the referral is overdue. */
-  async markAsCoordinator(user: SessionUser, referralId: string, to: ReferralState): Promise<PartnerReferral> {
-    return this.changeState(user, referralId, to, 'coordinator');
+  /** The coordinator's "no response" mark (with what the follow-up learned, if anything), only once the referral is overdue. */
+  async markAsCoordinator(
+    user: SessionUser,
+    referralId: string,
+    to: ReferralState,
+    reason: ReferralReason | null = null,
+  ): Promise<PartnerReferral> {
+    return this.changeState(user, referralId, to, 'coordinator', reason);
   }
 
   async settings(user: SessionUser): Promise<ReferralSettings> {
@@ -206,9 +237,15 @@ export class ReferralService {
     };
   }
 
-  private async changeState(user: SessionUser, referralId: string, to: ReferralState, actor: ReferralActor): Promise<PartnerReferral> {
+  private async changeState(
+    user: SessionUser,
+    referralId: string,
+    to: ReferralState,
+    actor: ReferralActor,
+    reason: ReferralReason | null,
+  ): Promise<PartnerReferral> {
     const now = this.clock();
-    return this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction(async (tx) => {
       // The partner finds only referrals to its own organisation's offers: another's answer 404, like a missing one.
       // A partner cannot mark a referral it cannot see (source not yet verified): 404 as well.
       const [row] = await tx.query<ReferralRow & { callback: CallbackJson | null }>(
@@ -222,40 +259,54 @@ export class ReferralService {
       );
       if (!row) throw notFound();
       const from = stateOf(row.state);
-      const verdict = canTransition(from, to, actor, {
-        stateChangedAt: new Date(toIsoTimestamp(row.state_changed_at)),
-        now,
-        noResponseWeeks: await this.noResponseWeeks(tx, user.municipalityId),
-      });
-      if (!verdict.ok) {
-        throw new ServiceError(409, 'conflict', `This referral cannot move from ${from} to ${to}.`, [
-          { path: 'state', message: verdict.reason },
-        ]);
-      }
-      await tx.query('UPDATE referrals SET state = $3, state_changed_at = $4 WHERE municipality_id = $1 AND id = $2::uuid', [
-        user.municipalityId,
-        referralId,
+      const verdict = canTransition(
+        from,
         to,
-        now,
-      ]);
+        actor,
+        {
+          stateChangedAt: new Date(toIsoTimestamp(row.state_changed_at)),
+          now,
+          noResponseWeeks: await this.noResponseWeeks(tx, user.municipalityId),
+        },
+        reason,
+      );
+      if (!verdict.ok) return { refused: verdict.reason, from } as const;
       await tx.query(
-        `INSERT INTO referral_state_changes (municipality_id, referral_id, state, changed_at, changed_by)
-         VALUES ($1, $2::uuid, $3, $4, $5)`,
-        [user.municipalityId, referralId, to, now, user.id],
+        'UPDATE referrals SET state = $3, state_reason = $4, state_changed_at = $5 WHERE municipality_id = $1 AND id = $2::uuid',
+        [user.municipalityId, referralId, to, reason, now],
+      );
+      await tx.query(
+        `INSERT INTO referral_state_changes (municipality_id, referral_id, state, reason, changed_at, changed_by)
+         VALUES ($1, $2::uuid, $3, $4, $5, $6)`,
+        [user.municipalityId, referralId, to, reason, now, user.id],
       );
       await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: `referral.${to}`, objectId: referralId });
-      const [updated] = await this.withHistory(tx, user.municipalityId, [{ ...row, state: to, state_changed_at: now }]);
+      const [updated] = await this.withHistory(tx, user.municipalityId, [
+        { ...row, state: to, state_reason: reason, state_changed_at: now },
+      ]);
       if (!updated) throw notFound();
-      return { ...updated, callback: callbackOf(row.callback) };
+      return { referral: { ...updated, callback: callbackOf(row.callback) } };
     });
+    if ('referral' in outcome) return outcome.referral;
+    // A reason that does not fit the state is audited (nothing changed): 400, the reason names the rule.
+    if (outcome.refused === 'reasonRequired' || outcome.refused === 'reasonNotForState') {
+      await audit(this.db, {
+        municipalityId: user.municipalityId,
+        actorId: user.id,
+        action: 'referral.refusedReason',
+        objectId: referralId,
+      });
+      throw new ServiceError(400, 'invalidRequest', `This reason does not fit the state ${to}.`, [
+        { path: 'reason', message: outcome.refused },
+      ]);
+    }
+    throw new ServiceError(409, 'conflict', `This referral cannot move from ${outcome.from} to ${to}.`, [
+      { path: 'state', message: outcome.refused },
+    ]);
   }
 
   private async noResponseWeeks(q: Queryable, municipalityId: string): Promise<number> {
-    const [row] = await q.query<{ weeks: number }>(
-      'SELECT referral_no_response_weeks AS weeks FROM municipality_settings WHERE municipality_id = $1',
-      [municipalityId],
-    );
-    return row?.weeks ?? DEFAULT_NO_RESPONSE_WEEKS;
+    return noResponseWeeksOf(q, municipalityId);
   }
 
   private async withHistory(
@@ -264,8 +315,8 @@ export class ReferralService {
     rows: readonly ReferralRow[],
   ): Promise<Omit<PartnerReferral, 'callback'>[]> {
     if (rows.length === 0) return [];
-    const changes = await q.query<{ referral_id: string; state: string; changed_at: unknown }>(
-      `SELECT referral_id::text AS referral_id, state, changed_at FROM referral_state_changes
+    const changes = await q.query<{ referral_id: string; state: string; reason: string | null; changed_at: unknown }>(
+      `SELECT referral_id::text AS referral_id, state, reason, changed_at FROM referral_state_changes
         WHERE municipality_id = $1 AND referral_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))
         ORDER BY id`,
       [municipalityId, JSON.stringify(rows.map((row) => row.id))],
@@ -274,7 +325,7 @@ export class ReferralService {
       ...toPartnerReferral(row),
       history: changes
         .filter((change) => change.referral_id === row.id)
-        .map((change) => ({ state: stateOf(change.state), changedAt: toIsoTimestamp(change.changed_at) })),
+        .map((change) => ({ state: stateOf(change.state), reason: reasonOf(change.reason), changedAt: toIsoTimestamp(change.changed_at) })),
     }));
   }
 }

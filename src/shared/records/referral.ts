@@ -75,3 +75,25 @@ export const warmHandoverSchema = z.strictObject({
     .refine((boxes) => new Set(boxes.map((box) => box.keyId)).size === boxes.length, { message: 'duplicateKey' }),
 });
 export type WarmHandover = z.infer<typeof warmHandoverSchema>;
+
+/** Crockford base-32 without I, L, O, U (src/domain/slip-code.ts reads typed input into this shape). */
+const CROCKFORD_SYMBOL = '[0-9A-HJKMNP-TV-Z]';
+/** A slip code in canonical form: 8 symbols, 4-4 (40 random bits, drawn on the tablet). */
+export const SLIP_CODE_PATTERN = new RegExp(`^${CROCKFORD_SYMBOL}{4}-${CROCKFORD_SYMBOL}{4}$`);
+/** A partner key in canonical form: 16 symbols, 4-4-4-4 (key id + 60-bit secret, issued by the server). */
+export const PARTNER_KEY_PATTERN = new RegExp(`^${CROCKFORD_SYMBOL}{4}(-${CROCKFORD_SYMBOL}{4}){3}$`);
+export const slipCodeSchema = z.string().regex(SLIP_CODE_PATTERN, { message: 'invalidSlipCode' });
+export const partnerKeySchema = z.string().regex(PARTNER_KEY_PATTERN, { message: 'invalidPartnerKey' });
+
+/**
+ * Sent with a referral record (beside its content, like a warm handover): the
+ * slip code printed for each offer, so the partner can confirm without an
+ * account. The server keeps only a hash of each (docs/REFERRALS.md).
+ */
+export const slipCodesSchema = z
+  .array(z.strictObject({ offerId: offerIdSchema, code: slipCodeSchema }))
+  .min(1)
+  .max(MAX_OFFERS_PER_REFERRAL)
+  .refine((codes) => new Set(codes.map((c) => c.offerId)).size === codes.length, { message: 'duplicateOffer' })
+  .refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, { message: 'duplicateSlipCode' });
+export type SlipCodes = z.infer<typeof slipCodesSchema>;

@@ -19,7 +19,7 @@ import {
 
 import { MEDIATION_SCHEMA_VERSION, mediationContentSchema } from './mediation';
 import { SCREENING_SCHEMA_VERSION, screeningContentSchema } from './screening';
-import { REFERRAL_SCHEMA_VERSION, referralContentSchema, warmHandoverSchema } from './referral';
+import { REFERRAL_SCHEMA_VERSION, referralContentSchema, slipCodesSchema, warmHandoverSchema } from './referral';
 import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
 
 export const RECORD_KINDS = [
@@ -136,10 +136,16 @@ export const referralRecordSchema = z
      * first sending; not content (not hashed, never stored with the record).
      */
     warmHandover: warmHandoverSchema.optional(),
+    /** The slip code printed for each offer (confirmation without an account); not content, stored only hashed. */
+    slipCodes: slipCodesSchema.optional(),
   })
   .refine((record) => record.warmHandover === undefined || record.warmHandover.offerId === record.content.callbackOfferId, {
     message: 'handoverWithoutCallbackConsent',
     path: ['warmHandover', 'offerId'],
+  })
+  .refine((record) => record.slipCodes === undefined || record.slipCodes.every((c) => record.content.offerIds.includes(c.offerId)), {
+    message: 'slipCodeForOfferNotReferred',
+    path: ['slipCodes'],
   });
 
 export const syncRecordSchema = z.discriminatedUnion('kind', [

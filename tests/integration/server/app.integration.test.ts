@@ -146,6 +146,10 @@ describeEachDatabase('app', ({ kind, db }) => {
         'GET /api/partner/handover-key',
         'PUT /api/partner/handover-key',
         'POST /api/partner/referrals/{referralId}/callback/open',
+        'GET /api/office/offers/partner-keys',
+        'POST /api/office/offers/{offerId}/partner-key',
+        'POST /api/public/confirmation/lookup',
+        'POST /api/public/confirmation',
       ].sort(),
     );
     // The push body is documented from the shared zod schema.

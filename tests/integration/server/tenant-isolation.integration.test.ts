@@ -449,6 +449,13 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       // Always one's own key: there is no id to name another municipality's account by.
       'PUT /api/partner/handover-key': { body: () => Promise.resolve(ownHandoverKey) },
       'POST /api/partner/referrals/{referralId}/callback/open': { body: () => Promise.resolve({ keyId: uuidv7() }) },
+      'GET /api/office/offers/partner-keys': {},
+      'POST /api/office/offers/{offerId}/partner-key': {},
+      // No account and no municipality: a key names its offer by its own public id, never by the caller.
+      'POST /api/public/confirmation/lookup': { body: () => Promise.resolve({ slipCode: 'ABCD-EFGH', partnerKey: 'ABCD-EFGH-JKMN-PQRS' }) },
+      'POST /api/public/confirmation': {
+        body: () => Promise.resolve({ slipCode: 'ABCD-EFGH', partnerKey: 'ABCD-EFGH-JKMN-PQRS', state: 'contacted', reason: null }),
+      },
     };
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
     expect(unplanned).toEqual([]);
@@ -562,8 +569,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
     // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes,
-    // open a call-back request, unlock the sign-in of the same 3 staff accounts
-    expect(pathParamRequests).toBe(callers.length * 14);
+    // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key
+    expect(pathParamRequests).toBe(callers.length * 15);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REFERRAL_STATES, actorForRoles, canTransition, isOverdue, nextStates } from '@domain/referral-state';
-import type { ReferralActor, ReferralState } from '@domain/referral-state';
+import {
+  REFERRAL_REASONS,
+  REFERRAL_STATES,
+  actorForRoles,
+  canTransition,
+  isOverdue,
+  nextStates,
+  uptakeChoices,
+} from '@domain/referral-state';
+import type { ReferralActor, ReferralReason, ReferralState } from '@domain/referral-state';
+import { REFERRAL_REASON_VALUES, REFERRAL_STATE_VALUES } from '@shared/referral-api';
 
 const WEEK = 7 * 86_400_000;
 const ACTORS: readonly ReferralActor[] = ['tablet', 'partner', 'coordinator'];
@@ -35,37 +44,84 @@ const ORDER: Record<ReferralState, number> = {
   declined: 5,
 };
 
+/** Which reason fits which state, written out independently: `!` marks a state that needs one. */
+const REASONS: Partial<Record<ReferralState, string>> = {
+  contacted: 'appointmentMade',
+  completed: 'gotHelp referredElsewhere other',
+  declined: '! couldNotContact notEligible noCapacity noLongerInterested referredElsewhere other',
+  noResponse: 'couldNotContact noLongerInterested other',
+};
+function reasonFits(to: ReferralState, reason: ReferralReason | null): boolean {
+  const rule = (REASONS[to] ?? '').split(' ');
+  return reason === null ? !rule.includes('!') : rule.includes(reason);
+}
+
 const state = fc.constantFrom(...REFERRAL_STATES);
+const reason = fc.option(fc.constantFrom(...REFERRAL_REASONS), { nil: null });
 const actor = fc.constantFrom(...ACTORS);
 const weeks = fc.integer({ min: 1, max: 52 });
 const age = fc.integer({ min: 0, max: 60 * WEEK });
 const NOW = new Date('2026-11-22T12:00:00Z');
 
 describe('referral state machine', () => {
-  it('accepts no transition outside the legal list, and noResponse only when overdue', () => {
+  it('accepts no transition outside the legal list, noResponse only when overdue, and only with a fitting reason', () => {
     fc.assert(
-      fc.property(state, state, actor, weeks, age, (from, to, who, noResponseWeeks, ageMs) => {
+      fc.property(state, state, actor, weeks, age, reason, (from, to, who, noResponseWeeks, ageMs, why) => {
         const stateChangedAt = new Date(NOW.getTime() - ageMs);
-        const verdict = canTransition(from, to, who, { stateChangedAt, now: NOW, noResponseWeeks });
+        const verdict = canTransition(from, to, who, { stateChangedAt, now: NOW, noResponseWeeks }, why);
         const legal = LEGAL.has(`${who}:${from}>${to}`);
         const overdue = ageMs >= noResponseWeeks * WEEK;
-        const expected = legal && (to !== 'noResponse' || overdue);
+        const expected = legal && (to !== 'noResponse' || overdue) && reasonFits(to, why);
         expect(verdict.ok).toBe(expected);
+        // A legal move refused only for its reason says so.
+        if (legal && (to !== 'noResponse' || overdue) && !reasonFits(to, why)) {
+          expect(verdict).toEqual({ ok: false, reason: why === null ? 'reasonRequired' : 'reasonNotForState' });
+        }
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
+  });
+
+  it('offers the partner only taps that the state machine accepts, and every accepted one', () => {
+    const context = { stateChangedAt: NOW, now: NOW, noResponseWeeks: 6 };
+    for (const from of REFERRAL_STATES) {
+      const offered = uptakeChoices(from).map((c) => `${c.state}/${c.reason ?? '-'}`);
+      const accepted = REFERRAL_STATES.flatMap((to) =>
+        [null, ...REFERRAL_REASONS]
+          .filter((why) => canTransition(from, to, 'partner', context, why).ok)
+          .map((why) => `${to}/${why ?? '-'}`),
+      );
+      expect(offered.sort()).toEqual(accepted.sort());
+    }
+    expect(
+      uptakeChoices('handedOver')
+        .filter((c) => c.state === 'declined')
+        .map((c) => c.reason),
+    ).toContain('noCapacity');
+    expect(uptakeChoices('completed')).toEqual([]);
+  });
+
+  it('keeps the shared contract’s state and reason lists in step with the domain', () => {
+    expect([...REFERRAL_STATE_VALUES]).toEqual([...REFERRAL_STATES]);
+    expect([...REFERRAL_REASON_VALUES]).toEqual([...REFERRAL_REASONS]);
   });
 
   it('never leaves a final state and never moves backwards along the uptake path on any walk', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(actor, state, age), { maxLength: 30 }), weeks, (steps, noResponseWeeks) => {
+      fc.property(fc.array(fc.tuple(actor, state, age, reason), { maxLength: 30 }), weeks, (steps, noResponseWeeks) => {
         let current: ReferralState = 'suggested';
-        for (const [who, to, ageMs] of steps) {
-          const verdict = canTransition(current, to, who, {
-            stateChangedAt: new Date(NOW.getTime() - ageMs),
-            now: NOW,
-            noResponseWeeks,
-          });
+        for (const [who, to, ageMs, why] of steps) {
+          const verdict = canTransition(
+            current,
+            to,
+            who,
+            {
+              stateChangedAt: new Date(NOW.getTime() - ageMs),
+              now: NOW,
+              noResponseWeeks,
+            },
+            why,
+          );
           if (!verdict.ok) continue;
           expect(current === 'completed' || current === 'declined').toBe(false);
           if (to !== 'declined' && to !== 'noResponse') expect(ORDER[to]).toBeGreaterThan(ORDER[current]);

@@ -11,6 +11,7 @@ import { StaffPanel } from './StaffPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { QuestionnairePanel } from './QuestionnairePanel';
 import { FollowUpPanel } from '../referral/FollowUpPanel';
+import { PartnerKeysPanel } from '../referral/PartnerKeysPanel';
 import { OfferCatalogPanel } from '../referral/OfferCatalogPanel';
 import { PartnerReferralsPanel } from '../referral/PartnerReferralsPanel';
 
@@ -74,7 +75,12 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
           <ReportsPanel api={api} />
         </Suspense>
       )}
-      {chosen === 'offers' && <OfferCatalogPanel api={api} />}
+      {chosen === 'offers' && (
+        <>
+          <OfferCatalogPanel api={api} />
+          <PartnerKeysPanel api={api} />
+        </>
+      )}
       {chosen === 'followUp' && <FollowUpPanel api={api} />}
       {chosen === 'partnerReferrals' && <PartnerReferralsPanel api={api} />}
     </>

@@ -1,5 +1,7 @@
 // Coordination: referrals without confirmed uptake after the configured weeks
-// (follow-up reminders), marking one "no response", and the weeks setting.
+// (follow-up reminders), marking one "no response" — with what the follow-up
+// found, if anything (couldn't contact, no longer interested, other) — and the
+// weeks setting. Overdue stays the trigger: only overdue referrals are listed.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OfficeConnection } from '../office/office-api';
@@ -8,6 +10,9 @@ import { FormFailure } from '../office/FormFailure';
 import { LoadFailure } from '../office/LoadFailure';
 import { useOfficeData } from '../office/useOfficeData';
 import { referralOfficeApi } from './referral-office-api';
+import { isReferralReason, reasonsFor, type ReferralReason } from '@domain/referral-state';
+
+const NO_RESPONSE_REASONS = reasonsFor('noResponse');
 
 export function FollowUpPanel({ api }: { api: OfficeConnection }) {
   const { t, i18n } = useTranslation('referral');
@@ -18,6 +23,7 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [reasons, setReasons] = useState<Record<string, ReferralReason>>({});
   const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
 
   const run = async (action: () => Promise<unknown>, done: string): Promise<boolean> => {
@@ -87,12 +93,33 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
                         <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
                       </td>
                       <td>
+                        <label className="follow-up-reason">
+                          <span>{t('followUp.reason')}</span>
+                          <select
+                            value={reasons[referral.id] ?? ''}
+                            onChange={(event) => {
+                              const value = event.target.value;
+                              setReasons(({ [referral.id]: _old, ...rest }) =>
+                                isReferralReason(value) ? { ...rest, [referral.id]: value } : rest,
+                              );
+                            }}
+                          >
+                            <option value="">{t('followUp.reasonNone')}</option>
+                            {NO_RESPONSE_REASONS.map((reason) => (
+                              <option key={reason} value={reason}>
+                                {t(`reasons.${reason}`)}
+                              </option>
+                            ))}
+                          </select>
+                        </label>
                         <button
                           type="button"
                           className="button"
                           disabled={busy}
                           aria-label={t('followUp.markNoResponseFor', { caseNumber: referral.caseNumber, offer: referral.offerName })}
-                          onClick={() => void run(() => client.markNoResponse(referral.id), t('followUp.marked'))}
+                          onClick={() =>
+                            void run(() => client.markNoResponse(referral.id, reasons[referral.id] ?? null), t('followUp.marked'))
+                          }
                         >
                           {t('followUp.markNoResponse')}
                         </button>

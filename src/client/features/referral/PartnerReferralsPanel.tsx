@@ -6,7 +6,7 @@ import './referral.css';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
-import { nextStates } from '@domain/referral-state';
+import { uptakeChoices, type UptakeChoice } from '@domain/referral-state';
 import { LANGUAGE_AUTONYMS, textDirection } from '@shared/languages';
 import type { PartnerReferral } from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
@@ -17,6 +17,8 @@ import { CallbackOpener } from './CallbackOpener';
 import { HandoverKeySection } from './HandoverKeySection';
 import { OpenedNumbers, type OpenedNumber } from './OpenedNumbers';
 import type { HandoverKeyInfo, UnlockedKey } from './handover-key';
+
+import { stateWithReason, uptakeChoiceLabel } from './uptake-choice-label';
 
 type UptakeState = 'contacted' | 'started' | 'completed' | 'declined';
 const isUptakeState = (state: string): state is UptakeState =>
@@ -69,14 +71,15 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
     [client],
   );
 
-  const mark = async (referral: PartnerReferral, state: UptakeState) => {
+  const mark = async (referral: PartnerReferral, choice: UptakeChoice) => {
+    if (!isUptakeState(choice.state)) return;
     setBusy(true);
     setFailure(null);
     setMarked(null);
     try {
-      const updated = await client.markUptake(referral.id, state);
+      const updated = await client.markUptake(referral.id, choice.state, choice.reason);
       setReferrals((current) => current?.map((r) => (r.id === updated.id ? updated : r)) ?? null);
-      setMarked(t(`partner.marked`, { offer: updated.offerName, state: t(`states.${state}`) }));
+      setMarked(t(`partner.marked`, { offer: updated.offerName, state: uptakeChoiceLabel(t, choice) }));
     } catch (error) {
       setFailure(apiErrorKey(error, 'load'));
     } finally {
@@ -119,7 +122,8 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
                 </dd>
                 <dt>{t('partner.state')}</dt>
                 <dd data-testid="referral-state">
-                  {t(`states.${referral.state}`)} · <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
+                  {stateWithReason(t, referral.state, referral.reason)} ·{' '}
+                  <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
                 </dd>
                 <dt>{t('partner.language')}</dt>
                 <dd>
@@ -150,19 +154,17 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
                 }}
               />
               <div className="actions">
-                {nextStates(referral.state, 'partner')
-                  .filter(isUptakeState)
-                  .map((state) => (
-                    <button
-                      key={state}
-                      type="button"
-                      className={state === 'declined' ? 'button' : 'button button--primary'}
-                      disabled={busy}
-                      onClick={() => void mark(referral, state)}
-                    >
-                      {t(`partner.mark.${state}`)}
-                    </button>
-                  ))}
+                {uptakeChoices(referral.state).map((choice) => (
+                  <button
+                    key={`${choice.state}/${choice.reason ?? ''}`}
+                    type="button"
+                    className={choice.state === 'declined' ? 'button' : 'button button--primary'}
+                    disabled={busy}
+                    onClick={() => void mark(referral, choice)}
+                  >
+                    {uptakeChoiceLabel(t, choice)}
+                  </button>
+                ))}
               </div>
             </li>
           ))}

@@ -6,9 +6,13 @@
 // Warm handover: only if the family explicitly asks a partner to call back,
 // the number is sealed at once to that partner's keys (CallbackRequest) and
 // leaves this tablet with the referral; the tablet itself cannot read it.
+// Each offer on the slip gets a slip code drawn here, offline: the partner
+// confirms with it and the offer's partner key (docs/REFERRALS.md); it leaves
+// with the record, beside its content, and the server keeps only a hash.
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { newReferralRecord } from '@domain/record-envelope';
+import { generateSlipCode } from '@domain/slip-code';
 import { localIsoDate } from '@domain/home-contact';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, type FamilyLanguage } from '@shared/languages';
 import type { Offer } from '@shared/offers';
@@ -36,7 +40,12 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<'noOffer' | 'invalidPhone' | 'saveFailed' | null>(null);
   const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<{ offers: Offer[]; issuedOn: string; callbackFrom: string | null } | null>(null);
+  const [saved, setSaved] = useState<{
+    offers: Offer[];
+    issuedOn: string;
+    callbackFrom: string | null;
+    slipCodes: Readonly<Record<string, string>>;
+  } | null>(null);
 
   useEffect(() => {
     const mounted = { current: true };
@@ -80,7 +89,9 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
         caseNumber,
         { deviceId: await storage.device.deviceId(), now: new Date() },
       );
-      const sealed = wanted === null ? record : { ...record, warmHandover: await sealCallback(wanted, record.id, callbackKeys) };
+      const slipCodes = chosen.map((offerId) => ({ offerId, code: generateSlipCode() }));
+      const withCodes = { ...record, slipCodes };
+      const sealed = wanted === null ? withCodes : { ...withCodes, warmHandover: await sealCallback(wanted, record.id, callbackKeys) };
       await storage.records.saveRecord(sealed);
       setCallback(null); // the number leaves memory with the form
       sync.trigger();
@@ -89,6 +100,7 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
         offers: chosenOffers,
         issuedOn: localIsoDate(new Date()),
         callbackFrom: wanted === null ? null : (chosenOffers.find((offer) => offer.id === wanted.offerId)?.organisation ?? null),
+        slipCodes: Object.fromEntries(slipCodes.map((entry) => [entry.offerId, entry.code])),
       });
     } catch {
       setProblem('saveFailed');
@@ -109,7 +121,14 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
             {t('tablet.callback.saved', { organisation: saved.callbackFrom })}
           </p>
         )}
-        <ReferralSlip caseNumber={caseNumber} offers={saved.offers} language={language} issuedOn={saved.issuedOn} />
+        <ReferralSlip
+          caseNumber={caseNumber}
+          offers={saved.offers}
+          language={language}
+          issuedOn={saved.issuedOn}
+          slipCodes={saved.slipCodes}
+          origin={window.location.origin}
+        />
         <div className="actions">
           <button
             type="button"

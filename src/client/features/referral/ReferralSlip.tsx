@@ -1,13 +1,17 @@
 // The referral slip (Vermittlungsschein), in the family's language: for each
 // offer its name, provider, address, phone, hours, what to bring — and the
-// case number the partner confirms uptake by. The family holds the key
-// (DOMAIN.md): nothing about the family is printed but its case number.
+// case number the partner confirms uptake by, and per offer the one-time slip
+// code (text and QR) a partner without an account confirms with on the public
+// page, together with its partner key — which is never on the slip. The family
+// holds the key (DOMAIN.md): nothing about the family is printed but its case number.
 // Print CSS (styles.css, "referral slip") prints only the slip.
 import './referral.css';
 import { useId } from 'react';
 import type { Offer } from '@shared/offers';
 import { LANGUAGE_AUTONYMS, isFamilyLanguage } from '@shared/languages';
 import { useFamilyTexts } from '../family-card/useFamilyTexts';
+import { QrCodeSvg } from '../family-card/QrCodeSvg';
+import { confirmationUrl } from '../partner-confirmation/confirmation-path';
 
 export interface ReferralSlipProps {
   caseNumber: string;
@@ -16,9 +20,13 @@ export interface ReferralSlipProps {
   language: string;
   /** YYYY-MM-DD */
   issuedOn: string;
+  /** The slip code drawn for each offer (by offer id); an offer without one shows none. */
+  slipCodes?: Readonly<Record<string, string>>;
+  /** This app's origin, for the QR code's link to the confirmation page. */
+  origin?: string;
 }
 
-export function ReferralSlip({ caseNumber, offers, language, issuedOn }: ReferralSlipProps) {
+export function ReferralSlip({ caseNumber, offers, language, issuedOn, slipCodes = {}, origin = '' }: ReferralSlipProps) {
   const { t, dir } = useFamilyTexts(language);
   const titleId = useId();
   return (
@@ -90,6 +98,23 @@ export function ReferralSlip({ caseNumber, offers, language, issuedOn }: Referra
                 .join(' · ')}
             </dd>
           </dl>
+          {slipCodes[offer.id] !== undefined && (
+            <div className="referral-slip__code">
+              <QrCodeSvg
+                className="referral-slip__qr"
+                value={confirmationUrl(origin, slipCodes[offer.id] ?? '')}
+                label={t('slip.confirmCodeQr')}
+              />
+              <p>
+                {t('slip.confirmCode')}:{' '}
+                <bdi dir="ltr" translate="no" className="case-number-text" data-testid="referral-slip-code">
+                  {slipCodes[offer.id]}
+                </bdi>
+                <br />
+                <span className="hint">{t('slip.confirmCodeHint')}</span>
+              </p>
+            </div>
+          )}
         </section>
       ))}
       <p className="referral-slip__date">

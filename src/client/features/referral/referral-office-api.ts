@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import {
   followUpListSchema,
+  issuedPartnerKeySchema,
+  partnerKeyStatusListSchema,
   managedOfferListSchema,
   managedOfferSchema,
   offerFileExportSchema,
@@ -19,6 +21,7 @@ import {
   type ReferralSettings,
 } from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
+import type { ReferralReason } from '@domain/referral-state';
 import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrollment } from '@shared/handover-api';
 import { RequestError } from '../../http/request';
 
@@ -38,13 +41,22 @@ export function referralOfficeApi(api: OfficeConnection) {
     importFile: (file: OfferFile, baseVersion: string) =>
       api.call(offerImportResponseSchema, '/api/office/offers/import', 'POST', { file, baseVersion }),
     followUp: (): Promise<FollowUpList> => api.call(followUpListSchema, '/api/office/referrals/follow-up', 'GET'),
-    markNoResponse: (id: string) =>
-      api.call(partnerReferralSchema, `/api/office/referrals/${encodeURIComponent(id)}/state`, 'POST', { state: 'noResponse' }),
+    markNoResponse: (id: string, reason: ReferralReason | null = null) =>
+      api.call(partnerReferralSchema, `/api/office/referrals/${encodeURIComponent(id)}/state`, 'POST', {
+        state: 'noResponse',
+        ...(reason === null ? {} : { reason }),
+      }),
     updateSettings: (settings: ReferralSettings) => api.call(referralSettingsSchema, '/api/office/referral-settings', 'PUT', settings),
     lookup: async (caseNumber: string): Promise<PartnerReferral[]> =>
       (await api.call(partnerReferralListSchema, '/api/partner/referrals/lookup', 'POST', { caseNumber })).referrals,
-    markUptake: (id: string, state: 'contacted' | 'started' | 'completed' | 'declined') =>
-      api.call(partnerReferralSchema, `/api/partner/referrals/${encodeURIComponent(id)}/state`, 'POST', { state }),
+    markUptake: (id: string, state: 'contacted' | 'started' | 'completed' | 'declined', reason: ReferralReason | null = null) =>
+      api.call(partnerReferralSchema, `/api/partner/referrals/${encodeURIComponent(id)}/state`, 'POST', {
+        state,
+        ...(reason === null ? {} : { reason }),
+      }),
+    partnerKeys: async () => (await api.call(partnerKeyStatusListSchema, '/api/office/offers/partner-keys', 'GET')).keys,
+    /** The new key is in this answer only: the server keeps its hash. */
+    issuePartnerKey: (offerId: string) => api.call(issuedPartnerKeySchema, `${offerPath(offerId)}/partner-key`, 'POST'),
     handoverKey: async () => (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'GET')).key,
     setHandoverKey: async (enrollment: HandoverKeyEnrollment) =>
       (await api.call(handoverKeyResponseSchema, '/api/partner/handover-key', 'PUT', enrollment)).key,

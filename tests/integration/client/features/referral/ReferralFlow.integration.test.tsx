@@ -185,6 +185,17 @@ describe('referral on the tablet', () => {
       expect(slip.textContent).toContain(offer?.name);
       expect(slip.textContent).toContain(offer?.phone);
     }
+    // Each offer has its own slip code, drawn here and sent beside the content (never in it): the one on
+    // the slip, as text and as a QR code beside it.
+    const slipCodes = referral?.kind === 'referral' ? (referral.slipCodes ?? []) : [];
+    expect(slipCodes.map((entry) => entry.offerId)).toEqual([first?.id, second?.id]);
+    expect(new Set(slipCodes.map((entry) => entry.code)).size).toBe(2);
+    expect(JSON.stringify(referral?.content)).not.toContain(slipCodes[0]?.code ?? '-');
+    const shownCodes = within(slip)
+      .getAllByTestId('referral-slip-code')
+      .map((node) => node.textContent);
+    expect(shownCodes).toEqual(slipCodes.map((entry) => entry.code));
+    expect(within(slip).getAllByRole('img', { name: arFamily.slip.confirmCodeQr })).toHaveLength(2);
     fireEvent.click(screen.getByRole('button', { name: de.tablet.done }));
     expect(done).toEqual([1]);
   });
