@@ -26,8 +26,7 @@ export interface AuthorAccountFacts {
 export type AuthorshipRefusal = 'invalidSignature' | 'unknownKey' | 'keyRevoked' | 'authorNotAllowed';
 
 export type AuthorshipVerdict =
-  | { ok: true; authorId: string; onBehalf: boolean }
-  | { ok: false; reason: AuthorshipRefusal; issue: { path: string; message: string } };
+  { ok: true; authorId: string; onBehalf: boolean } | { ok: false; reason: AuthorshipRefusal; issue: { path: string; message: string } };
 
 /** The account a record claims as its author: its signer, or the pusher when it carries no signature. */
 export function claimedAuthor(record: SyncRecord, pusherId: string): string {

@@ -38,7 +38,8 @@ export class AuthorFacts {
     );
     let key: AuthorAccountFacts['key'];
     for (const row of keys) {
-      if ((await keyFingerprint(row.public_key)) === fingerprint) key = { publicKey: row.public_key, deviceId: row.device_id, revoked: row.revoked };
+      if ((await keyFingerprint(row.public_key)) === fingerprint)
+        key = { publicKey: row.public_key, deviceId: row.device_id, revoked: row.revoked };
     }
     return { accountId: account.id, active: account.active, mayRecord: holdsTabletRole(account.roles), key };
   }

@@ -22,7 +22,11 @@ function factsOf(signer: TestSigner, overrides: Partial<AuthorAccountFacts> = {}
 describe('judgeAuthorship', () => {
   it('takes the pusher as author of an unsigned record or of one the pusher signed (the old path)', async () => {
     const record = await screeningRecord(TABLET, CASE);
-    expect(await judgeAuthorship(record, { accountId: 'b', deviceId: TABLET }, undefined)).toEqual({ ok: true, authorId: 'b', onBehalf: false });
+    expect(await judgeAuthorship(record, { accountId: 'b', deviceId: TABLET }, undefined)).toEqual({
+      ok: true,
+      authorId: 'b',
+      onBehalf: false,
+    });
     const own = await signAsAuthor(record, await newSigner('b'));
     expect(await judgeAuthorship(own, { accountId: 'b', deviceId: TABLET }, undefined)).toMatchObject({ ok: true, authorId: 'b' });
   });
@@ -30,7 +34,11 @@ describe('judgeAuthorship', () => {
   it("takes the signer as author of a colleague's record whose signature verifies with the key enrolled for this tablet", async () => {
     const a = await newSigner('a');
     const record = await signAsAuthor(await screeningRecord(TABLET, CASE), a);
-    expect(await judgeAuthorship(record, { accountId: 'b', deviceId: TABLET }, factsOf(a))).toEqual({ ok: true, authorId: 'a', onBehalf: true });
+    expect(await judgeAuthorship(record, { accountId: 'b', deviceId: TABLET }, factsOf(a))).toEqual({
+      ok: true,
+      authorId: 'a',
+      onBehalf: true,
+    });
   });
 
   it('refuses an unknown author, a key of another tablet, a revoked key, a deactivated author and a changed record', async () => {

@@ -19,7 +19,11 @@ export function ReviewStatus({
   const { t } = useTranslation(['approval', 'common']);
   const { storage } = useAppServices();
   const awaiting = record.reviewState === 'awaiting' && record.envelope !== null && onSecondCheck !== undefined;
-  const approversHere = useStoredValue(storage, (s) => (awaiting ? localApprovers(s, record.ownerId) : Promise.resolve([])), record.ownerId);
+  const approversHere = useStoredValue(
+    storage,
+    (s) => (awaiting ? localApprovers(s, record.ownerId) : Promise.resolve([])),
+    record.ownerId,
+  );
   if (record.reviewState === 'notRequired') return null;
   const review = record.review;
   return (
@@ -42,7 +46,7 @@ export function ReviewStatus({
           {t('checkedRemotely')}
         </span>
       )}
-      {awaiting && onSecondCheck && approversHere !== undefined && approversHere.length > 0 && (
+      {awaiting && approversHere !== undefined && approversHere.length > 0 && (
         <button
           type="button"
           className="button"

@@ -114,7 +114,9 @@ describe('SyncStatusBar', () => {
     await sync.start();
     const waiting = common.sync.mode.idleOthersPending.replace('{{names}}', 'Test Fachkraft');
     await waitFor(() => {
-      expect(screen.getByTestId('sync-status').textContent).toBe(`${common.sync.pending_one.replace('{{count}}', '1')} · Test Fachkraft: 1 · ${waiting}`);
+      expect(screen.getByTestId('sync-status').textContent).toBe(
+        `${common.sync.pending_one.replace('{{count}}', '1')} · Test Fachkraft: 1 · ${waiting}`,
+      );
     });
     expect(pushed).toHaveLength(0);
 

@@ -70,7 +70,9 @@ describeEachDatabase('shared tablet: records pushed on behalf of their author', 
   const storedAuthor = async (id: string): Promise<string | undefined> =>
     (await db().query<{ author_id: string }>('SELECT author_id FROM records WHERE id = $1', [id]))[0]?.author_id;
   const audited = async (id: string) =>
-    db().query<{ action: string; actor_id: string | null }>('SELECT action, actor_id FROM audit_log WHERE object_id = $1 ORDER BY id', [id]);
+    db().query<{ action: string; actor_id: string | null }>('SELECT action, actor_id FROM audit_log WHERE object_id = $1 ORDER BY id', [
+      id,
+    ]);
 
   beforeAll(async () => {
     await seedDemo(db());
@@ -104,9 +106,10 @@ describeEachDatabase('shared tablet: records pushed on behalf of their author', 
     expect(await pushOne(b, unsigned)).toMatchObject({ outcome: 'rejected', reason: 'revisionConflict' });
     const signed = await signAsAuthor(unsigned, aKey);
     expect(await pushOne(b, signed)).toMatchObject({ outcome: 'accepted' });
-    const rows = await db().query<{ revision: number; author_id: string }>('SELECT revision, author_id FROM records WHERE id = $1 ORDER BY revision', [
-      first.id,
-    ]);
+    const rows = await db().query<{ revision: number; author_id: string }>(
+      'SELECT revision, author_id FROM records WHERE id = $1 ORDER BY revision',
+      [first.id],
+    );
     expect(rows).toEqual([
       { revision: 1, author_id: aKey.accountId },
       { revision: 2, author_id: aKey.accountId },

@@ -42,8 +42,16 @@ describe('ReviewStatus on a shared tablet', () => {
     const { storage, escrowKey } = await unlockedTestStorage();
     storages.push(storage);
     // An approver of ANOTHER organisation, and one of the author's whose key the server does not know yet.
-    await storage.vault.createSlot(testUser({ id: 'elsewhere', displayName: 'Andere Org', roles: ['approver'], organisationId: 'x' }), 'andere organisation', escrowKey);
-    await storage.vault.createSlot(testUser({ id: 'approver-1', displayName: 'Freigabe', roles: ['approver'] }), 'freigabe passphrase', escrowKey);
+    await storage.vault.createSlot(
+      testUser({ id: 'elsewhere', displayName: 'Andere Org', roles: ['approver'], organisationId: 'x' }),
+      'andere organisation',
+      escrowKey,
+    );
+    await storage.vault.createSlot(
+      testUser({ id: 'approver-1', displayName: 'Freigabe', roles: ['approver'] }),
+      'freigabe passphrase',
+      escrowKey,
+    );
     await storage.vault.markSigningKeyEnrolled('elsewhere');
     renderWithServices(storage, <ReviewStatus record={await awaitingRecord()} onSecondCheck={() => undefined} />);
 
