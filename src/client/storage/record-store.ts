@@ -46,6 +46,9 @@ function withoutWarmHandover(record: SyncRecord): SyncRecord {
 export { ANY_OWNER };
 
 export class RecordStore {
+  /** The unlocked person's key fingerprint, valid for that one unlock (a new unlock is a new object). */
+  private fingerprint: { unlock: object; value: string } | undefined;
+
   constructor(
     private readonly db: LotseDatabase,
     private readonly vault: Vault,
@@ -66,15 +69,25 @@ export class RecordStore {
     const record = unsigned as SyncRecord;
     const needsReview = needsSecondCheck(record, await this.fourEyesPolicy());
     const owner = this.requireOwner();
-    const slot = await this.vault.slot(owner);
-    if (!slot) throw new Error('no key slot for the unlocked person');
     const reviewId = uuidv7();
-    const fingerprint = await keyFingerprint(slot.signingPublicKey);
+    const fingerprint = await this.signingKeyFingerprint(owner);
     const signature = await this.vault.signAsUnlockedUser(authorStatement(subjectOf(record), reviewId, owner, fingerprint));
     return {
       envelope: { ...record, authorSignature: { reviewId, signerId: owner, keyFingerprint: fingerprint, signature } },
       needsReview,
     };
+  }
+
+  /** The fingerprint of the unlocked person's signing public key (looked up once per unlock). */
+  private async signingKeyFingerprint(userId: string): Promise<string> {
+    const unlocked = this.vault.unlockedUser;
+    const cached = this.fingerprint;
+    if (cached !== undefined && unlocked !== undefined && cached.unlock === unlocked) return cached.value;
+    const slot = await this.vault.slot(userId);
+    if (!slot) throw new Error('no key slot for the unlocked person');
+    const value = await keyFingerprint(slot.signingPublicKey);
+    if (unlocked !== undefined) this.fingerprint = { unlock: unlocked, value };
+    return value;
   }
 
   /**
@@ -216,11 +229,21 @@ export class RecordStore {
     const unlocked = this.vault.unlockedUser?.userId;
     if (unlocked === undefined) return [];
     const slots = new Map((await this.db.keySlots.toArray()).map((slot) => [slot.userId, slot]));
-    const entries = await this.db.outbox
-      .orderBy('seq')
-      .filter((entry) => maySend(entry, unlocked, slots.get(entry.ownerId)))
-      .limit(limit)
-      .toArray();
+    // Per owner along the [ownerId+seq] index (fast, bounded by `limit`), then merged in saving order.
+    const ranges = await Promise.all(
+      (await this.outboxOwners()).map((owner) => {
+        const range = this.db.outbox.where('[ownerId+seq]').between([owner, -Infinity], [owner, Infinity]);
+        if (owner === unlocked || owner === ANY_OWNER) return range.limit(limit).toArray();
+        return range
+          .filter((entry) => maySend(entry, unlocked, slots.get(owner)))
+          .limit(limit)
+          .toArray();
+      }),
+    );
+    const entries = ranges
+      .flat()
+      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
+      .slice(0, limit);
     const rows = await this.db.records.bulkGet(entries.map((e) => e.recordId));
     const items: OutboxItem[] = [];
     const orphans: number[] = [];
@@ -236,6 +259,17 @@ export class RecordStore {
     }
     if (orphans.length > 0) await this.db.outbox.bulkDelete(orphans);
     return items;
+  }
+
+  /** The distinct owners in the outbox, one index look-up each (skip scan along [ownerId+seq]). */
+  private async outboxOwners(): Promise<string[]> {
+    const owners: string[] = [];
+    let next = await this.db.outbox.orderBy('[ownerId+seq]').first();
+    while (next !== undefined) {
+      owners.push(next.ownerId);
+      next = await this.db.outbox.where('[ownerId+seq]').above([next.ownerId, Infinity]).first();
+    }
+    return owners;
   }
 
   /**
