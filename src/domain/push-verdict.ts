@@ -12,6 +12,8 @@ export interface PushCandidate {
   /** Its position in the pushed batch. */
   index: number;
   record: SyncRecord;
+  /** Its author, proven by signature when someone else pushed it (src/domain/record-authorship.ts); default: the pusher. */
+  authorId?: string;
 }
 
 /** The first stored revision of a record: a correction must continue it. */
@@ -30,7 +32,7 @@ export interface StoredRevisionFacts {
 
 /** What the database holds about the batch, read inside the batch's transaction. */
 export interface StoredPushFacts {
-  /** The pushing person (the author of every record of the batch). */
+  /** The pushing person (the author of every record that names no other author). */
   authorId: string;
   /** Record ids already used in another municipality. */
   foreignIds: ReadonlySet<string>;
@@ -76,11 +78,11 @@ export function judgePush(candidates: readonly PushCandidate[], facts: StoredPus
   const latestConsent = new Map(facts.latestConsent);
   const withdrawn = new Set(facts.withdrawnCases);
   const storedInBatch = new Map<string, string>(); // revision key → content hash
-  return candidates.map(({ index, record }): PushVerdict => {
+  return candidates.map(({ index, record, authorId }): PushVerdict => {
     const key = revisionKey(record.id, record.revision);
     // An id of another municipality: a conflict, revealing nothing about the other tenant.
     if (facts.foreignIds.has(record.id)) return conflict(index);
-    if (!correctionFits(record, facts.firstRevisions.get(record.id), facts.authorId)) return conflict(index);
+    if (!correctionFits(record, facts.firstRevisions.get(record.id), authorId ?? facts.authorId)) return conflict(index);
     const stored = facts.storedRevisions.get(key);
     if (stored) {
       // A retry gets the answer of the first push; it was judged then.

@@ -38,6 +38,8 @@ export const ERROR_REASONS = [
   'notApprover',
   'reviewIdUsed',
   'alreadyReviewed',
+  // A record pushed on behalf of its author (src/domain/record-authorship.ts)
+  'authorNotAllowed',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SyncEngine } from '@client/sync/SyncEngine';
 import { httpTransport } from '@client/sync/transport';
 import type { HomeContactRecord } from '@shared/records/sync-record';
-import { unlockedTestStorage } from '../fixtures/client-db';
+import { testUser, unlockedTestStorage } from '../fixtures/client-db';
 import { homeContactRecord } from '../fixtures/home-contacts';
 import { describeEachDatabase } from './helpers/databases';
-import { buildTestApp, countRecords, seedDemo, signInOnTablet } from './helpers/test-app';
+import { DEMO_FIELDWORKER, buildTestApp, countRecords, seedDemo, signInOnTablet } from './helpers/test-app';
 
 describeEachDatabase('sync round trip', ({ db }) => {
   let app: FastifyInstance;
@@ -27,7 +27,10 @@ describeEachDatabase('sync round trip', ({ db }) => {
   });
 
   it('delivers every queued record exactly once, shows a tampered one as rejected, and survives a repeat', async () => {
-    const { storage } = await unlockedTestStorage();
+    // The tablet's person is the account that signs in (records are signed by their author, and the
+    // server stores a record signed by someone else only with that person's enrolled key).
+    const [account] = await db().query<{ id: string }>('SELECT id FROM staff_accounts WHERE username = $1', [DEMO_FIELDWORKER.username]);
+    const { storage } = await unlockedTestStorage(undefined, testUser({ id: account?.id ?? '' }));
     const deviceId = await storage.device.deviceId();
     // Push only from an enrolled tablet signed in on it: enroll this storage's device id and sign in there.
     const { token } = await signInOnTablet(app, db(), undefined, { deviceId });

@@ -1,7 +1,8 @@
 // Always visible: is the tablet online, how much is not yet sent, what the
 // sync engine is doing, and whether what the tablet shows is current (the
 // time of the last pull, or which pull failed) — so nobody wonders whether a
-// contact "went through" or why an approval has not arrived. One calm line.
+// contact "went through" or why an approval has not arrived. One calm line,
+// and on a shared tablet whose entries wait ("M. Beispiel: 3 (seit 2 Tagen)").
 import { useTranslation } from 'react-i18next';
 import type { PullFailure } from '../sync/pull-failure';
 import type { SyncStatus } from '../sync/SyncEngine';
@@ -9,6 +10,7 @@ import { useSyncStatus } from '../sync/useSyncStatus';
 import { useOnline } from '../sync/useOnline';
 import { useAppServices } from './AppContext';
 import { useStoredValue } from './useStoredValue';
+import { unsentShort, waitingNames } from '../features/access/unsent-texts';
 
 /** Why a pull failed, in the few words a person can act on. */
 function pullProblem(reason: PullFailure['reason']): 'unreachable' | 'signIn' | 'notAllowed' | 'outdated' | 'tablet' | 'server' {
@@ -37,11 +39,17 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
   const status = useSyncStatus(sync);
   const online = useOnline();
   const pending = useStoredValue(storage, (s) => s.records.countOutbox()) ?? 0;
+  const people = useStoredValue(storage, (s) => s.records.unsentByPerson()) ?? [];
+  // Whose entries they are, once they are not only the unlocked person's own.
+  const othersToo = pending > 0 && people.some((person) => person.ownerId !== storage.vault.unlockedUser?.userId);
 
   const modeText = (s: SyncStatus): string => {
     if (s.mode === 'paused') return t(`sync.mode.${s.pauseReason ?? 'unauthorized'}`);
-    // Idle with entries left: what this person can send is sent, the rest are a colleague's.
-    if (s.mode === 'idle' && pending > 0) return t('sync.mode.idleOthersPending');
+    // Idle with entries left: everything that could be sent is sent; the rest wait for their authors.
+    if (s.mode === 'idle' && pending > 0) {
+      const names = waitingNames(people, t);
+      return names === null ? t('sync.mode.idleOthersPendingUnnamed') : t('sync.mode.idleOthersPending', { names });
+    }
     return t(`sync.mode.${s.mode}`);
   };
   const pullText = (s: SyncStatus): string | null => {
@@ -72,6 +80,7 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
       <span className="sync-bar__network">{online ? t('network.online') : t('network.offline')}</span>
       <span className="sync-bar__mode" role="status" aria-live="polite" data-testid="sync-status">
         {pending > 0 ? `${t('sync.pending', { count: pending })} · ` : ''}
+        {othersToo ? `${people.map((person) => unsentShort(person, new Date(), t)).join(', ')} · ` : ''}
         {modeText(status)}
         {pulled === null ? '' : ` · ${pulled}`}
       </span>

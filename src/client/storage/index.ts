@@ -63,5 +63,6 @@ export function openStorage(db: LotseDatabase = new LotseDatabase(), options: { 
 export { LotseDatabase } from './LotseDatabase';
 export { VaultLockedError, type UnlockResult, type SlotSummary, type UnlockedUser } from './vault';
 export type { OutboxItem } from './record-store';
+export { ANY_OWNER, daysSince, type UnsentOfPerson } from './unsent-by-person';
 export type { Enrollment } from './device-store';
 export type { StoredRecord, RecordSyncState, RecordRejection, ReviewState, ReviewView } from './types';

@@ -18,6 +18,7 @@ import type { Vault } from './vault';
 import { DEFAULT_FOUR_EYES_POLICY, createsReferral, needsSecondCheck, subjectOf, type FourEyesPolicy } from '@domain/four-eyes';
 import { authorStatement, keyFingerprint } from '@shared/four-eyes';
 import { uuidv7 } from '@shared/ids';
+import { ANY_OWNER, maySend, unsentByPerson, type UnsentOfPerson } from './unsent-by-person';
 
 export interface OutboxItem {
   seq: number;
@@ -42,9 +43,12 @@ function withoutWarmHandover(record: SyncRecord): SyncRecord {
  * family's right and must reach the server even if the person who entered it
  * never signs in on this tablet again.
  */
-export const ANY_OWNER = '*';
+export { ANY_OWNER };
 
 export class RecordStore {
+  /** The unlocked person's key fingerprint, valid for that one unlock (a new unlock is a new object). */
+  private fingerprint: { unlock: object; value: string } | undefined;
+
   constructor(
     private readonly db: LotseDatabase,
     private readonly vault: Vault,
@@ -53,24 +57,37 @@ export class RecordStore {
   ) {}
 
   /**
-   * A record that needs the second check is signed by its author as it is
-   * saved (their unlocked signing key, a fresh review id); any other record
-   * carries no signature.
+   * Every record is signed by its author as it is saved (their unlocked
+   * signing key, over id, revision, kind, case number and content hash, with a
+   * fresh review id): on a shared tablet a colleague may send it later, and the
+   * server stores it as the author's only if this signature verifies against
+   * the author's key enrolled for this tablet. The same signature asks for the
+   * second check where `needsSecondCheck` says one is needed.
    */
   private async withAuthorSignature(envelope: SyncRecord): Promise<{ envelope: SyncRecord; needsReview: boolean }> {
     const { authorSignature: _previous, ...unsigned } = envelope;
     const record = unsigned as SyncRecord;
-    if (!needsSecondCheck(record, await this.fourEyesPolicy())) return { envelope: record, needsReview: false };
+    const needsReview = needsSecondCheck(record, await this.fourEyesPolicy());
     const owner = this.requireOwner();
-    const slot = await this.vault.slot(owner);
-    if (!slot) throw new Error('no key slot for the unlocked person');
     const reviewId = uuidv7();
-    const fingerprint = await keyFingerprint(slot.signingPublicKey);
+    const fingerprint = await this.signingKeyFingerprint(owner);
     const signature = await this.vault.signAsUnlockedUser(authorStatement(subjectOf(record), reviewId, owner, fingerprint));
     return {
       envelope: { ...record, authorSignature: { reviewId, signerId: owner, keyFingerprint: fingerprint, signature } },
-      needsReview: true,
+      needsReview,
     };
+  }
+
+  /** The fingerprint of the unlocked person's signing public key (looked up once per unlock). */
+  private async signingKeyFingerprint(userId: string): Promise<string> {
+    const unlocked = this.vault.unlockedUser;
+    const cached = this.fingerprint;
+    if (cached !== undefined && unlocked !== undefined && cached.unlock === unlocked) return cached.value;
+    const slot = await this.vault.slot(userId);
+    if (!slot) throw new Error('no key slot for the unlocked person');
+    const value = await keyFingerprint(slot.signingPublicKey);
+    if (unlocked !== undefined) this.fingerprint = { unlock: unlocked, value };
+    return value;
   }
 
   /**
@@ -87,7 +104,7 @@ export class RecordStore {
     }
     const now = (options.now ?? new Date()).toISOString();
     const row = await this.pendingRow(envelope, owner, envelope.createdAt, now, needsReview);
-    const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now };
+    const entry: OutboxEntry = { recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now, signed: true };
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.drafts], async () => {
       await this.db.records.put(row);
       await this.db.outbox.add(entry);
@@ -134,7 +151,7 @@ export class RecordStore {
       if (current?.revision !== previous.revision || current.sealed === undefined) throw new CorrectionRefusedError('recordChanged');
       await this.db.records.put(row);
       await this.db.outbox.where('recordId').equals(envelope.id).delete();
-      await this.db.outbox.add({ recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now });
+      await this.db.outbox.add({ recordId: envelope.id, revision: envelope.revision, ownerId: owner, enqueuedAt: now, signed: true });
       if (options.draftId !== undefined) await this.db.drafts.delete(`${owner}:${options.draftId}`);
     });
   }
@@ -188,18 +205,45 @@ export class RecordStore {
     return { count, oldestEnqueuedAt: oldest?.enqueuedAt ?? null };
   }
 
-  /** Unsent entries that only this person's session can send. */
+  /** Unsent entries saved by this person (sent by whoever is unlocked, see `peekOutbox`). */
   async countOwnedOutbox(ownerId: string): Promise<number> {
     return this.db.outbox.where('[ownerId+seq]').between([ownerId, -Infinity], [ownerId, Infinity]).count();
   }
 
-  /** The owner's oldest entries first: a person's records reach the server in the order they were saved. */
+  /**
+   * Unsent work per person (clear metadata only, works while locked): how
+   * many, the oldest, and how many only the author's own session can send.
+   */
+  async unsentByPerson(): Promise<UnsentOfPerson[]> {
+    const [entries, slots] = await Promise.all([this.db.outbox.toArray(), this.db.keySlots.toArray()]);
+    return unsentByPerson(entries, slots);
+  }
+
+  /**
+   * The oldest entries the unlocked person's session may send, in the order
+   * they were saved: their own, anyone's (withdrawals), and every colleague's
+   * that the colleague signed at saving (the server verifies the signature and
+   * stores it as the colleague's). Unsigned entries of others wait for their author.
+   */
   async peekOutbox(limit: number): Promise<OutboxItem[]> {
-    const owner = this.vault.unlockedUser?.userId;
-    if (owner === undefined) return [];
-    const range = (who: string) => this.db.outbox.where('[ownerId+seq]').between([who, -Infinity], [who, Infinity]).limit(limit).toArray();
-    const [own, anyone] = await Promise.all([range(owner), range(ANY_OWNER)]);
-    const entries = [...own, ...anyone].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)).slice(0, limit);
+    const unlocked = this.vault.unlockedUser?.userId;
+    if (unlocked === undefined) return [];
+    const slots = new Map((await this.db.keySlots.toArray()).map((slot) => [slot.userId, slot]));
+    // Per owner along the [ownerId+seq] index (fast, bounded by `limit`), then merged in saving order.
+    const ranges = await Promise.all(
+      (await this.outboxOwners()).map((owner) => {
+        const range = this.db.outbox.where('[ownerId+seq]').between([owner, -Infinity], [owner, Infinity]);
+        if (owner === unlocked || owner === ANY_OWNER) return range.limit(limit).toArray();
+        return range
+          .filter((entry) => maySend(entry, unlocked, slots.get(owner)))
+          .limit(limit)
+          .toArray();
+      }),
+    );
+    const entries = ranges
+      .flat()
+      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
+      .slice(0, limit);
     const rows = await this.db.records.bulkGet(entries.map((e) => e.recordId));
     const items: OutboxItem[] = [];
     const orphans: number[] = [];
@@ -215,6 +259,17 @@ export class RecordStore {
     }
     if (orphans.length > 0) await this.db.outbox.bulkDelete(orphans);
     return items;
+  }
+
+  /** The distinct owners in the outbox, one index look-up each (skip scan along [ownerId+seq]). */
+  private async outboxOwners(): Promise<string[]> {
+    const owners: string[] = [];
+    let next = await this.db.outbox.orderBy('[ownerId+seq]').first();
+    while (next !== undefined) {
+      owners.push(next.ownerId);
+      next = await this.db.outbox.where('[ownerId+seq]').above([next.ownerId, Infinity]).first();
+    }
+    return owners;
   }
 
   /**

@@ -156,7 +156,7 @@ export class ReviewStore {
 
   /**
    * The server's answers: accepted → sent; "not found" → stays pending (the
-   * record itself waits to be sent by its author's session); any other refusal
+   * record itself waits to be sent); any other refusal
    * → rejected with the reason, and the record awaits a second check again.
    */
   async applyResults(results: readonly ReviewResult[]): Promise<void> {

@@ -36,8 +36,8 @@ export const SCHEMA_HISTORY = [
   },
   {
     // v3: encryption at rest. Record and draft content move into AES-GCM sealed
-    // boxes; outbox entries name their owner (only the author's session sends
-    // them); staff key slots wrap the tablet's data key.
+    // boxes; outbox entries name their owner (the author; since every record is
+    // signed, colleagues send signed ones too); staff key slots wrap the tablet's data key.
     version: 3,
     stores: {
       [TABLES.records]: 'id, kind, syncState, updatedAt',

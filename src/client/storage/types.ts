@@ -102,9 +102,15 @@ export interface OutboxEntry {
   seq?: number;
   recordId: string;
   revision: number;
-  /** The staff member whose session sends it ('legacy' for rows from before v3). */
+  /** The author: the staff member who saved it ('legacy' for rows from before v3, ANY_OWNER for withdrawals). */
   ownerId: string;
   enqueuedAt: string;
+  /**
+   * The record carries its author's signature (made at saving): any colleague
+   * unlocked on this tablet may send it. Absent on entries from before every
+   * record was signed: only the author's own session sends those.
+   */
+  signed?: true;
 }
 
 export interface MetaEntry {

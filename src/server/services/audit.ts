@@ -6,6 +6,7 @@ import type { Queryable } from '../db/database';
 import type { ReviewRejectionReason } from '@domain/four-eyes';
 import type { ReferralState } from '@domain/referral-state';
 import type { ReviewDecision } from '@shared/four-eyes';
+import type { AuthorshipRefusal } from '@domain/record-authorship';
 
 export type AuditAction =
   // sessions and tablets
@@ -40,6 +41,9 @@ export type AuditAction =
   | 'offer.imported'
   // records, reviews, reports
   | 'record.received'
+  // pushed by a colleague on the same tablet; the author (records.author_id) proven by their signature
+  | 'record.receivedOnBehalf'
+  | `security.push.${AuthorshipRefusal}`
   | 'case.withdrawn'
   | `review.${ReviewDecision}`
   | `review.rejected.${ReviewRejectionReason}`

@@ -67,6 +67,7 @@ const MESSAGES: Record<ErrorReason, string> = {
   notApprover: 'Only an approver of the author’s organisation can make the second check.',
   reviewIdUsed: 'This review id has already been used.',
   alreadyReviewed: 'This revision has already been reviewed.',
+  authorNotAllowed: 'The author may no longer record on tablets (deactivated or without a tablet role).',
   internal: 'Something went wrong on the server.',
 };
 

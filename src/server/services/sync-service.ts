@@ -13,7 +13,7 @@
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { CASE_LOCK_SEED, WITHDRAWALS_LOCK_SEED } from '../db/advisory-locks';
-import { audit, auditEach } from './audit';
+import { audit, auditEach, type AuditAction } from './audit';
 import { contentHash } from '@shared/content-hash';
 import { syncRecordSchema } from '@shared/records/sync-record';
 import type { SyncRecord } from '@shared/records/sync-record';
@@ -23,6 +23,7 @@ import { DistrictCheck, UNKNOWN_DISTRICT_ISSUE } from './district-check';
 import { UNKNOWN_WELCOME_ITEM_ISSUE, WelcomeItemCheck } from './welcome-item-check';
 import { isCanonicalCaseNumber } from '@domain/case-number';
 import { judgePush, type FirstRevision, type PushCandidate } from '@domain/push-verdict';
+import type { AuthorshipRefusal } from '@domain/record-authorship';
 import { revisionKey } from '@shared/records/revision-key';
 import { isShippedConsentText } from '@shared/consent-texts';
 import { CONSENT_SCOPES } from '@shared/records/consent';
@@ -32,6 +33,8 @@ import { needsSecondCheck } from '@domain/four-eyes';
 import { fourEyesPolicy } from './config-service';
 
 import { deleteReferralsOfCase, projectReferrals, unknownReferralOffers } from './referral-projection';
+import { AuthorFacts } from './author-facts';
+import { judgeAuthorship } from '@domain/record-authorship';
 
 export interface PushInput {
   /** The enrolled tablet the pushing session is signed in on (the route checks the body names it). */
@@ -53,7 +56,7 @@ interface StoredRevision {
   received_at: unknown;
 }
 
-type RejectionReason = 'invalidRecord' | 'hashMismatch' | 'revisionConflict' | 'consentMissing' | 'caseWithdrawn';
+type RejectionReason = 'invalidRecord' | 'hashMismatch' | 'revisionConflict' | 'consentMissing' | 'caseWithdrawn' | AuthorshipRefusal;
 
 /**
  * Holds the pushing tablet's row (FOR SHARE) for the batch's transaction and
@@ -121,6 +124,9 @@ export class SyncService {
     const candidates: PushCandidate[] = [];
     const districts = new DistrictCheck(this.db, user.municipalityId);
     const welcomeItems = new WelcomeItemCheck(this.db, user.municipalityId);
+    const authors = new AuthorFacts(this.db, user.municipalityId);
+    /** Records refused because their claimed author could not be verified (audited as security events). */
+    const unverified: { action: AuditAction; objectId: string }[] = [];
 
     for (const [index, raw] of input.records.entries()) {
       const parsed = syncRecordSchema.safeParse(raw);
@@ -160,8 +166,22 @@ export class SyncService {
         results[index] = rejected(raw, 422, 'hashMismatch', [{ path: 'contentHash', message: 'hashMismatch' }]);
         continue;
       }
-      candidates.push({ index, record });
+      // A shared tablet: the author is whoever signed the record, proven by their key enrolled for this tablet.
+      const authorship = await judgeAuthorship(
+        record,
+        { accountId: user.id, deviceId: input.deviceId },
+        record.authorSignature === undefined || record.authorSignature.signerId === user.id
+          ? undefined
+          : await authors.of(record.authorSignature.signerId, record.authorSignature.keyFingerprint),
+      );
+      if (!authorship.ok) {
+        results[index] = rejected(raw, 422, authorship.reason, [authorship.issue]);
+        unverified.push({ action: `security.push.${authorship.reason}`, objectId: record.id });
+        continue;
+      }
+      candidates.push({ index, record, authorId: authorship.authorId });
     }
+    await auditEach(this.db, { municipalityId: user.municipalityId, actorId: user.id }, unverified);
 
     if (candidates.length > 0) {
       await this.db.transaction(async (tx) => {
@@ -303,8 +323,9 @@ export class SyncService {
     const inserted = new Set<string>();
     if (toInsert.length > 0) {
       const policy = await fourEyesPolicy(tx, municipalityId);
-      const rows = toInsert.map(({ record }) => ({
+      const rows = toInsert.map(({ record, authorId }) => ({
         id: record.id,
+        authorId: authorId ?? user.id,
         revision: record.revision,
         kind: record.kind,
         schemaVersion: record.schemaVersion,
@@ -322,20 +343,23 @@ export class SyncService {
                               device_id, author_id, device_created_at, received_at, content_hash, content,
                               needs_second_check, author_signature)
          SELECT $2, (r->>'id')::uuid, (r->>'revision')::int, r->>'kind', (r->>'schemaVersion')::int,
-                r->>'formVersion', r->>'caseNumber', $3::uuid, $4, (r->>'createdAt')::timestamptz, now(),
+                r->>'formVersion', r->>'caseNumber', $3::uuid, r->>'authorId', (r->>'createdAt')::timestamptz, now(),
                 r->>'contentHash', r->'content', (r->>'needsSecondCheck')::boolean, NULLIF(r->'authorSignature', 'null'::jsonb)
            FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n)
           ORDER BY n
          ON CONFLICT (id, revision) DO NOTHING
          RETURNING id::text AS id, revision`,
-        [JSON.stringify(rows), municipalityId, deviceId, user.id],
+        [JSON.stringify(rows), municipalityId, deviceId],
       );
       for (const row of insertedRows) inserted.add(revisionKey(row.id, row.revision));
-      await projectReferrals(
-        tx,
-        user,
-        toInsert.map((c) => c.record).filter((r) => inserted.has(revisionKey(r.id, r.revision))),
-      );
+      // Referrals are made by the records' authors, whoever pushed them.
+      const insertedByAuthor = new Map<string, SyncRecord[]>();
+      for (const { record, authorId } of toInsert) {
+        if (!inserted.has(revisionKey(record.id, record.revision))) continue;
+        const author = authorId ?? user.id;
+        insertedByAuthor.set(author, [...(insertedByAuthor.get(author) ?? []), record]);
+      }
+      for (const [authorId, records] of insertedByAuthor) await projectReferrals(tx, { ...user, id: authorId }, records);
       if (insertedRows.length > 0) {
         // Only the latest revision of a record counts (and can be reviewed): a correction supersedes
         // what came before it, including its approval. A late lower revision is superseded at once.
@@ -346,10 +370,12 @@ export class SyncService {
             WHERE r.id = m.id AND r.revision < m.latest AND NOT r.superseded`,
           [JSON.stringify([...new Set(insertedRows.map((row) => row.id))])],
         );
+        // The pusher is the actor; a record sent for a colleague says so (its author is the record's author_id).
+        const onBehalf = new Set(toInsert.filter((c) => c.authorId !== undefined && c.authorId !== user.id).map((c) => c.record.id));
         await auditEach(
           tx,
           { municipalityId, actorId: user.id },
-          insertedRows.map((row) => ({ action: 'record.received', objectId: row.id })),
+          insertedRows.map((row) => ({ action: onBehalf.has(row.id) ? 'record.receivedOnBehalf' : 'record.received', objectId: row.id })),
         );
       }
 

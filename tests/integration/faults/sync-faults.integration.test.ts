@@ -14,7 +14,7 @@ import type { SyncRecord } from '@shared/records/sync-record';
 import { contentHash } from '@shared/content-hash';
 import type { EnrollDeviceResponse } from '@shared/staff-api';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/fault-proxy';
-import { unlockedTestStorage } from '../../fixtures/client-db';
+import { testUser, unlockedTestStorage } from '../../fixtures/client-db';
 import { homeContactRecord } from '../../fixtures/home-contacts';
 import { describeEachDatabase } from '../helpers/databases';
 import { buildTestApp, countRecords, DEMO_FIELDWORKER, enrollTablet, loginOnTablet, seedDemo, testClock } from '../helpers/test-app';
@@ -83,7 +83,9 @@ describeEachDatabase('sync under network faults', ({ db }) => {
   });
 
   async function tablet(): Promise<Tablet> {
-    const { storage } = await unlockedTestStorage();
+    // The tablet's person is the account that signs in: records are signed by their author.
+    const [account] = await db().query<{ id: string }>('SELECT id FROM staff_accounts WHERE username = $1', [DEMO_FIELDWORKER.username]);
+    const { storage } = await unlockedTestStorage(undefined, testUser({ id: account?.id ?? '' }));
     storages.push(storage);
     const deviceId = await storage.device.deviceId();
     const device = await enrollTablet(db(), DEMO_FIELDWORKER.username, { deviceId });

@@ -1,6 +1,8 @@
 // A person's first sign-in on this tablet (online): username and password,
 // then the offline passphrase. Creates their key slot and signing key, and
-// enrolls the public key with the backend. Also renews an expired session.
+// enrolls the public key with the backend — and says so if that failed, with a
+// retry (without it the person cannot make second checks here and colleagues
+// cannot send their records). Also renews an expired session.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TABLET_ROLES, type LoginResponse } from '@shared/protocol';
@@ -28,6 +30,14 @@ export function FirstSignInScreen({
   const { t } = useTranslation();
   const [pending, setPending] = useState<LoginResponse | null>(null);
   const [problem, setProblem] = useState<'otherPerson' | 'noEscrow' | 'roleNotForTablet' | null>(null);
+  const [keyFailed, setKeyFailed] = useState(false);
+
+  /** Enrolls the new person's signing key; true once the server has it. */
+  const enrollKey = async (): Promise<boolean> => {
+    await ensureSigningKeyEnrolled(storage, deviceId);
+    const userId = storage.vault.unlockedUser?.userId;
+    return userId !== undefined && (await storage.vault.slot(userId))?.signingKeyEnrolled === true;
+  };
 
   const afterSignIn = async (response: LoginResponse): Promise<void> => {
     setProblem(null);
@@ -63,9 +73,9 @@ export function FirstSignInScreen({
     await storage.device.saveSession(pending);
     // The municipality's sites and security settings, needed offline from now on.
     await refreshConfig(storage);
-    await ensureSigningKeyEnrolled(storage, deviceId);
     void requestPersistentStorage();
-    onDone();
+    if (await enrollKey()) onDone();
+    else setKeyFailed(true);
   };
 
   return (
@@ -73,7 +83,29 @@ export function FirstSignInScreen({
       <h1 id="first-sign-in-title">
         {mode === 'renew' ? t('auth.renewTitle') : pending ? t('access.passphraseTitle') : t('access.firstSignInTitle')}
       </h1>
-      {pending ? (
+      {keyFailed ? (
+        <>
+          <p className="form-error" role="alert">
+            {t('access.addColleague.keyFailed')}
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => {
+                void enrollKey().then((enrolled) => {
+                  if (enrolled) onDone();
+                });
+              }}
+            >
+              {t('access.addColleague.retry')}
+            </button>
+            <button type="button" className="button" onClick={onDone}>
+              {t('access.addColleague.continueAnyway')}
+            </button>
+          </div>
+        </>
+      ) : pending ? (
         <SetPassphraseForm onChosen={choosePassphrase} />
       ) : (
         <>

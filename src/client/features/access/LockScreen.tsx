@@ -1,13 +1,16 @@
 // The locked tablet: nothing about any family is visible. A person picks
 // themself and unlocks offline with their passphrase; wrong attempts are
 // throttled and finally wipe that person's key slot. Shows what is waiting to
-// be sent, so nobody hands in a tablet with unsent work unknowingly.
+// be sent, per person, so nobody hands in a tablet with unsent work
+// unknowingly. "Add a colleague" (online, ahead of a shift) is each person's
+// first sign-in here: their key slot, passphrase and signing key.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SlotSummary, Storage } from '../../storage';
 import { DEFAULT_MAX_UNLOCK_ATTEMPTS } from '@domain/unlock-policy';
 import { useStoredValue } from '../../app/useStoredValue';
 import { UnsyncedSummary } from './UnsyncedSummary';
+import { useOnline } from '../../sync/useOnline';
 
 type Feedback =
   | { kind: 'wrong'; remaining: number; retryAt: number | null }
@@ -24,6 +27,7 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
   const [now, setNow] = useState(() => Date.now());
+  const online = useOnline();
   const selected: SlotSummary | undefined = slots?.find((s) => s.userId === chosen) ?? (slots?.length === 1 ? slots[0] : undefined);
 
   useEffect(() => {
@@ -136,8 +140,21 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
           </div>
         </form>
       )}
+      <div className="add-colleague">
+        <p className="hint" id="add-colleague-hint">
+          {t('access.addColleague.hint')}
+        </p>
+        {!online && <p className="hint">{t('access.addColleague.offline')}</p>}
+      </div>
       <div className="actions">
-        <button type="button" className="button" onClick={onFirstSignIn}>
+        <button
+          type="button"
+          className="button"
+          id="add-colleague"
+          aria-describedby="add-colleague-hint"
+          disabled={!online}
+          onClick={onFirstSignIn}
+        >
           {t('access.firstSignInLink')}
         </button>
         <button type="button" className="button" onClick={onOffice}>

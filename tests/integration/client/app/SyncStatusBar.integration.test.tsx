@@ -11,7 +11,7 @@ import type { Storage } from '@client/storage';
 import { SyncEngine, type Pull } from '@client/sync/SyncEngine';
 import type { PullFailure } from '@client/sync/pull-failure';
 import type { PushRequest } from '@shared/protocol';
-import { unlockedTestStorage } from '../../../fixtures/client-db';
+import { testUser, unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 import common from '../../../../locales/de/common.json';
 
@@ -82,8 +82,50 @@ describe('SyncStatusBar', () => {
     await showBar({ othersWaiting: true });
     await waitFor(() => {
       expect(screen.getByTestId('sync-status').textContent).toBe(
-        `${common.sync.pending_one.replace('{{count}}', '1')} · ${common.sync.mode.idleOthersPending}`,
+        `${common.sync.pending_one.replace('{{count}}', '1')} · ${common.sync.mode.idleOthersPending.replace('{{names}}', 'Test Fachkraft')}`,
       );
+    });
+  });
+
+  it('on a shared tablet says whose entries wait and who must sign in, then sends them for the colleague', async () => {
+    const { storage, escrowKey } = await unlockedTestStorage();
+    storages.push(storage);
+    // Colleague A saves and locks; the server does not know A's signing key yet.
+    await storage.records.saveRecord(await homeContactRecord({ topics: ['health'] }));
+    storage.vault.lock();
+    await storage.vault.createSlot(testUser({ id: 'staff-2', displayName: 'M. Beispiel' }), 'zweite person hier', escrowKey);
+    const pushed: unknown[] = [];
+    const sync = new SyncEngine({
+      records: storage.records,
+      transport: {
+        push: (request) => {
+          pushed.push(...request.records);
+          return acceptAll.push(request);
+        },
+      },
+      deviceId: () => storage.device.deviceId(),
+      isOnline: () => true,
+    });
+    render(
+      <AppContext.Provider value={{ storage, sync }}>
+        <SyncStatusBar onRenew={() => undefined} />
+      </AppContext.Provider>,
+    );
+    await sync.start();
+    const waiting = common.sync.mode.idleOthersPending.replace('{{names}}', 'Test Fachkraft');
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toBe(
+        `${common.sync.pending_one.replace('{{count}}', '1')} · Test Fachkraft: 1 · ${waiting}`,
+      );
+    });
+    expect(pushed).toHaveLength(0);
+
+    // A's key is enrolled (A signed in once online): B's session sends A's record, signed by A.
+    await storage.vault.markSigningKeyEnrolled('staff-test-1');
+    await sync.syncNow({ resetBackoff: true });
+    expect(pushed).toMatchObject([{ authorSignature: { signerId: 'staff-test-1' } }]);
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toBe(common.sync.mode.idle);
     });
   });
 

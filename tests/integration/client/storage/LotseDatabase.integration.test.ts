@@ -114,7 +114,10 @@ describe('transactional outbox over the vault', () => {
     expect(await second.device.deviceId()).toBe(deviceId);
     await expect(second.records.listRecords()).rejects.toThrow(/locked/);
     expect((await second.vault.unlock('staff-test-1', TEST_PASSPHRASE, 10)).kind).toBe('unlocked');
-    expect((await second.records.listRecords())[0]?.envelope).toEqual(record);
+    // As saved: every record carries its author's signature (a colleague may send it).
+    const envelope = (await second.records.listRecords())[0]?.envelope;
+    expect(envelope).toMatchObject(record);
+    expect(envelope?.authorSignature?.signerId).toBe('staff-test-1');
     second.close();
   });
 });
@@ -240,11 +243,17 @@ describe('encryption at rest', () => {
     expect(kinds).toEqual(['consentWithdrawal', 'homeContact']);
     expect(await storage.records.recordsForCase(caseNumber)).toHaveLength(1); // only the withdrawal itself
 
-    // Another person unlocks: they may send the withdrawal, but not the first person's contact.
+    // Another person unlocks: they may send the withdrawal, but not the first person's contact
+    // while the server does not know the first person's signing key yet …
     storage.vault.lock();
     await storage.vault.createSlot(testUser({ id: 'staff-2', displayName: 'Zweite' }), 'zweite person hier', escrowKey);
     const queued = await storage.records.peekOutbox(10);
     expect(queued.map((item) => item.record.kind)).toEqual(['consentWithdrawal']);
+    // … and once it does, the contact too, signed by its author (a shared tablet sends everyone's records).
+    await storage.vault.markSigningKeyEnrolled('staff-test-1');
+    const all = await storage.records.peekOutbox(10);
+    expect(all.map((item) => item.record.kind)).toEqual(['homeContact', 'consentWithdrawal']);
+    expect(all[0]?.record.authorSignature?.signerId).toBe('staff-test-1');
     storage.close();
   });
 
