@@ -12,7 +12,7 @@ import { DEMO_MUNICIPALITY_ID } from '@server/db/demo-seed';
 import { enrollDeviceResponseSchema } from '@shared/staff-api';
 import { loginResponseSchema } from '@shared/protocol';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/fault-proxy';
-import { unlockedTestStorage } from '../../fixtures/client-db';
+import { TEST_PASSPHRASE, unlockedTestStorage } from '../../fixtures/client-db';
 import { homeContactRecord } from '../../fixtures/home-contacts';
 import { testDatabaseKinds } from '../../fixtures/test-database';
 import {
@@ -43,7 +43,7 @@ describe('backend killed with SIGKILL mid-batch and restarted', () => {
       const api = `http://127.0.0.1:${String(port)}`;
 
       // A tablet enrolled by the coordinator, the fieldworker signed in on it.
-      const { storage } = await unlockedTestStorage();
+      const { storage, escrowKey } = await unlockedTestStorage();
       const s: Storage = storage;
       cleanups.push(() => {
         s.close();
@@ -64,6 +64,8 @@ describe('backend killed with SIGKILL mid-batch and restarted', () => {
           deviceSecret: enrolled.deviceSecret,
         }),
       );
+      // The fieldworker's key slot on this tablet: records are signed by the person who saves them.
+      await storage.vault.createSlot(session.user, TEST_PASSPHRASE, escrowKey);
 
       const ids: string[] = [];
       for (let i = 0; i < RECORDS; i++) {

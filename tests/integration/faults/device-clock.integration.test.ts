@@ -10,7 +10,7 @@ import { SyncEngine } from '@client/sync/SyncEngine';
 import { httpTransport } from '@client/sync/transport';
 import { loginResponseSchema } from '@shared/protocol';
 import { enrollDeviceResponseSchema } from '@shared/staff-api';
-import { unlockedTestStorage } from '../../fixtures/client-db';
+import { TEST_PASSPHRASE, unlockedTestStorage } from '../../fixtures/client-db';
 import { homeContactRecord } from '../../fixtures/home-contacts';
 import { freePort, post, prepareBackendDatabase, startBackendProcess, stopGently } from '../../fixtures/backend-process';
 import { DEMO_COORDINATOR, DEMO_FIELDWORKER } from '../helpers/test-app';
@@ -34,7 +34,7 @@ describe('device clock days off', () => {
     cleanups.push(() => stopGently(child));
     const api = `http://127.0.0.1:${String(port)}`;
 
-    const { storage } = await unlockedTestStorage();
+    const { storage, escrowKey } = await unlockedTestStorage();
     const s: Storage = storage;
     cleanups.push(() => {
       s.close();
@@ -55,6 +55,8 @@ describe('device clock days off', () => {
         deviceSecret: enrolled.deviceSecret,
       }),
     );
+    // The fieldworker's key slot on this tablet: records are signed by the person who saves them.
+    await storage.vault.createSlot(session.user, TEST_PASSPHRASE, escrowKey);
     const engine = new SyncEngine({
       records: storage.records,
       transport: httpTransport({ baseUrl: api, token: () => Promise.resolve(session.token) }),

@@ -284,6 +284,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     // Every route must be listed here: a new route fails this test until it is thought through.
     const attempts: Record<string, Attempt> = {
       'GET /api/health': {},
+      'GET /api/health/live': {},
+      'GET /api/health/ready': {},
       'GET /api/openapi.json': {},
       'POST /api/session': {
         body: () => Promise.resolve({ username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId: otherDeviceId }),

@@ -127,7 +127,11 @@ describe('SyncEngine', () => {
     const status = await engine.start();
     expect(status.mode).toBe('idle');
     expect(transport.requests).toHaveLength(1);
-    expect(transport.requests[0]?.records[0]).toEqual(record);
+    // What is sent is the saved record, signed by its author as it was saved.
+    expect(transport.requests[0]?.records[0]).toEqual({
+      ...record,
+      authorSignature: { reviewId: expect.any(String), signerId: 'staff-test-1', keyFingerprint: expect.any(String), signature: expect.any(String) },
+    });
     const [row] = await storage.records.listRecords();
     expect(row).toMatchObject({ syncState: 'sent', sentAt: SERVER_TIME });
     expect(await storage.records.countOutbox()).toBe(0);
