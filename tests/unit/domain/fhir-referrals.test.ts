@@ -71,6 +71,15 @@ describe('FHIR Task.status of a referral', () => {
   });
 });
 
+describe('the month an export names', () => {
+  it('is the calendar month in Germany, not in UTC', () => {
+    // 23:30 UTC on 31 March is already 1 April in Berlin (summer time).
+    expect(monthOf(new Date('2026-03-31T23:30:00Z'))).toBe('2026-04');
+    expect(monthOf(new Date('2026-12-31T22:59:00Z'))).toBe('2026-12');
+    expect(monthOf(new Date('2026-12-31T23:00:00Z'))).toBe('2027-01');
+  });
+});
+
 describe('FHIR Bundle of referrals', () => {
   const rows = allowedPairs().map(([state, reason]) => row(state, reason));
   const bundle = referralsBundle(rows, options);

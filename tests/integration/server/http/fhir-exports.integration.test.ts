@@ -265,7 +265,7 @@ describeEachDatabase('FHIR exports', ({ db }) => {
     expect(csvResponse.statusCode, csvResponse.body).toBe(200);
     expect(csvResponse.headers['cache-control']).toBe('no-store');
     expect(csvResponse.headers['content-type']).toContain('text/csv');
-    const rows = parse(csvResponse.body) as string[][];
+    const rows: string[][] = parse(csvResponse.body);
     const header = rows[0] ?? [];
     expect(header.slice(0, 3)).toEqual(['caseNumber', 'month', 'definitionId']);
     expect(header).toContain('pretermWeek');
