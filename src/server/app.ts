@@ -36,7 +36,9 @@ import { syncRoutes } from './http/sync-routes';
 import { reviewRoutes } from './http/review-routes';
 import { ReviewService } from './services/review-service';
 import { reportRoutes } from './http/report-routes';
+import { exportRoutes } from './http/export-routes';
 import { ReportService } from './services/report-service';
+import { FhirExportService } from './services/fhir-export-service';
 import { questionnaireRoutes } from './http/questionnaire-routes';
 import { QuestionnaireService } from './services/questionnaire-service';
 import { referralRoutes } from './http/referral-routes';
@@ -249,6 +251,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock), db: options.db });
   void app.register(reviewRoutes, { auth, reviews: new ReviewService(options.db) });
   void app.register(reportRoutes, { auth, reports: new ReportService(options.db) });
+  void app.register(exportRoutes, { auth, exports: new FhirExportService(options.db) });
   void app.register(referralRoutes, {
     auth,
     catalog: new OfferCatalogService(options.db),

@@ -49,6 +49,11 @@ export type AuditAction =
   | `review.rejected.${ReviewRejectionReason}`
   | `security.review.${ReviewRejectionReason}`
   | 'report.generated'
+  // exports for evaluators (object: the period; never a figure or a case number)
+  | 'export.fhirReferrals'
+  | 'export.fhirQuestionnaires'
+  | 'export.fhirScreenings'
+  | 'export.screeningsCsv'
   // referrals and warm handovers
   | `referral.${ReferralState}`
   | 'referral.viewed'

@@ -246,7 +246,12 @@ interface Attempt {
    * `ownDeviceId` is the Demo-Stadt tablet the caller is signed in on, if any.
    */
   body?: (ownDeviceId: string | null) => Promise<unknown>;
+  /** Query string, for routes that answer nothing without one (a period). */
+  query?: string;
 }
+
+/** This year: the other municipality's referral is made now, so an export of this period would find it. */
+const THIS_YEAR = `from=${String(new Date().getFullYear())}-01-01&to=${String(new Date().getFullYear())}-12-31`;
 
 describeEachDatabase('tenant isolation', ({ db }) => {
   let app: FastifyInstance;
@@ -385,6 +390,11 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       // Reports name the municipality in the path: another one is 403 (compared with the session, nothing looked up).
       'GET /api/reports/{municipalityId}/indicators': {},
       'GET /api/reports/{municipalityId}/sachbericht': {},
+      // Exports take the municipality from the session only: the other's referral, offer and definition never appear.
+      'GET /api/exports/fhir/referrals': { query: THIS_YEAR },
+      'GET /api/exports/fhir/questionnaires': {},
+      'GET /api/exports/fhir/screenings': { query: THIS_YEAR },
+      'GET /api/exports/screenings.csv': { query: THIS_YEAR },
       'PATCH /api/admin/staff/{id}': {
         body: () => Promise.resolve({ active: false, displayName: 'Übernommen', roles: ['fieldworker'], personId: 'uebernahme' }),
       },
@@ -532,7 +542,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       let token = await signIn();
       for (const { method, path } of operations) {
         const attempt = attempts[`${method} ${path}`] ?? {};
-        for (const url of expand(path)) {
+        for (const expanded of expand(path)) {
+          const url = attempt.query === undefined ? expanded : `${expanded}?${attempt.query}`;
           const body = attempt.body ? await attempt.body(caller.tablet) : undefined;
           const response = await app.inject({
             method,
@@ -555,6 +566,11 @@ describeEachDatabase('tenant isolation', ({ db }) => {
             const expected = caller.account === null ? [401] : pulls ? [200] : [403];
             expect(expected, label).toContain(response.statusCode);
             if (pulls) expect(response.body, label).toContain('familienhebammen-demo');
+          }
+          if (path.startsWith('/api/exports/')) {
+            // Coordinators get their own municipality's export; everyone else is refused before anything is read.
+            const expected = caller.account === null ? 401 : caller.name.startsWith('coordinator') ? 200 : 403;
+            expect(response.statusCode, label).toBe(expected);
           }
           if (path.includes('{')) {
             pathParamRequests++;

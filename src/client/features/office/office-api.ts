@@ -22,6 +22,7 @@ import {
   type MunicipalitySettings,
 } from '@shared/staff-api';
 import { reportSchema, type Report, type ReportQuery } from '@shared/reports';
+import type { ExportKind, ExportPeriod } from '@shared/exports';
 import { RequestError, request, requestText, type HttpMethod } from '../../http/request';
 
 /** One authorised call: a JSON answer checked against `answer`, or (`answer: 'text'`) a text download. */
@@ -56,6 +57,8 @@ export interface OfficeConnection {
   report(query: ReportQuery): Promise<Report>;
   /** The Sachbericht of a period as CSV text. */
   sachberichtCsv(query: ReportQuery): Promise<string>;
+  /** An export for evaluators (FHIR JSON or CSV) as text; the questionnaires need no period. */
+  exportFile(kind: ExportKind, period: ExportPeriod): Promise<string>;
   /** Any other authorised call, its answer checked against `schema` (feature clients such as referral-api build on it). */
   call<T>(schema: z.ZodType<T>, path: string, method: HttpMethod, body?: unknown): Promise<T>;
   /** Revokes the session on the server; never throws (offline, the token simply expires). */
@@ -173,6 +176,11 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
         method: 'GET',
         answer: 'text',
       });
+    },
+    async exportFile(kind, period) {
+      // The URL names the period only; the answer goes straight into a download, never into storage.
+      const query = kind === 'fhir/questionnaires' ? '' : `?${new URLSearchParams({ from: period.from, to: period.to }).toString()}`;
+      return authorised(`/api/exports/${kind}${query}`, { method: 'GET', answer: 'text' });
     },
     async signOut() {
       if (expired) return;

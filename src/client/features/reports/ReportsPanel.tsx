@@ -15,6 +15,7 @@ import { localIsoDate } from '@domain/dates';
 import type { OfficeConnection } from '../office/office-api';
 import { RequestError } from '../../http/request';
 import { BarChart, LineChart, ReportTable } from './charts';
+import { ExportSection } from './ExportSection';
 import './reports.css';
 
 type Load =
@@ -276,6 +277,7 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
       <h2 id="reports-title">{t('title')}</h2>
       <p className="hint">{t('intro')}</p>
       {form}
+      <ExportSection api={api} period={{ from, to }} />
       {load.state === 'loading' && <p role="status">{t('loading')}</p>}
       {load.state === 'failed' && (
         <p className="form-error" role="alert">
