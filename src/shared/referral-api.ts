@@ -54,9 +54,12 @@ export const partnerOrganisationListSchema = z.strictObject({
 export const MAX_CSV_BYTES = 1024 * 1024;
 export const MAX_XLSX_BYTES = 1024 * 1024;
 export const MAX_CSV_ROWS = 2000;
-/** HSDS JSON repeats every offer's ids and taxonomy terms: several KB per offer, so more room than a CSV. */
-export const MAX_HSDS_JSON_BYTES = 16 * 1024 * 1024;
-export const MAX_HSDS_ZIP_BYTES = 2 * 1024 * 1024;
+/**
+ * HSDS repeats ids and taxonomy terms for every offer: up to ~9 KB of JSON per offer (measured, docs/HSDS.md),
+ * ~18 MB for the 2,000 offers a file may hold; the zipped package of the same ~2.1 MB.
+ */
+export const MAX_HSDS_JSON_BYTES = 24 * 1024 * 1024;
+export const MAX_HSDS_ZIP_BYTES = 4 * 1024 * 1024;
 /** Spreadsheets (CSV, .xlsx) and Open Referral HSDS 3.1: JSON, or the tabular data package as one .zip (docs/HSDS.md). */
 export const OFFER_FILE_FORMATS = ['csv', 'xlsx', 'hsdsJson', 'hsdsZip'] as const;
 export type OfferFileFormat = (typeof OFFER_FILE_FORMATS)[number];

@@ -163,7 +163,8 @@ export class OfferCatalogService {
     const references = await loadReferences(this.db, user.municipalityId);
     if (format === 'hsdsJson' || format === 'hsdsZip') {
       const catalogue = offersToHsds(offers, user.municipalityId, references);
-      if (format === 'hsdsJson') return { fileName: 'angebote-hsds.json', format, content: `${JSON.stringify(catalogue, null, 2)}\n` };
+      // Compact, not indented: a large catalogue's JSON stays a third smaller (machines read it, docs/HSDS.md).
+      if (format === 'hsdsJson') return { fileName: 'angebote-hsds.json', format, content: JSON.stringify(catalogue) };
       const zip = hsdsPackageZip(catalogue, new Date());
       return { fileName: 'angebote-hsds.zip', format, content: Buffer.from(zip).toString('base64') };
     }

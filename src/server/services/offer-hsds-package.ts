@@ -156,7 +156,11 @@ export function hsdsPackageServices(zip: Uint8Array): Record<string, unknown>[] 
   }
   const byKey = (table: TableName, key: string) => {
     const map = new Map<string, Row[]>();
-    for (const row of tables[table]) map.set(row[key] ?? '', [...(map.get(row[key] ?? '') ?? []), row]);
+    for (const row of tables[table]) {
+      const list = map.get(row[key] ?? '');
+      if (list === undefined) map.set(row[key] ?? '', [row]);
+      else list.push(row);
+    }
     return (id: string) => map.get(id) ?? [];
   };
   const organisations = new Map(tables.organization.map((row) => [row.id ?? '', row]));

@@ -48,7 +48,10 @@ export const hsdsId = (municipalityId: string, offerId: string, part: string): s
   uuidV5(`${municipalityId}/offer/${offerId}/${part}`);
 const organisationHsdsId = (municipalityId: string, name: string): string => uuidV5(`${municipalityId}/organisation/${name}`);
 const TAXONOMY_ID = uuidV5('taxonomy');
-const termId = (key: TermKey): string => uuidV5(`taxonomy/${LOTSE_TERMS[key].code}`);
+const TERM_KEYS = Object.keys(LOTSE_TERMS) as TermKey[];
+// Computed once: every attribute of every service names one of these (hashing per attribute made a large import slow).
+const TERM_IDS = new Map(TERM_KEYS.map((key) => [key, uuidV5(`taxonomy/${LOTSE_TERMS[key].code}`)]));
+const termId = (key: TermKey): string => TERM_IDS.get(key) ?? '';
 
 export interface HsdsTaxonomyTerm {
   id: string;
@@ -115,8 +118,7 @@ export interface HsdsCatalogue {
 }
 
 export function lotseTaxonomyTerm(key: TermKey): HsdsTaxonomyTerm {
-  const term = LOTSE_TERMS[key];
-  return { id: termId(key), ...term, taxonomy: TAXONOMY_NAME, taxonomy_id: TAXONOMY_ID, language: 'de' };
+  return { id: termId(key), ...LOTSE_TERMS[key], taxonomy: TAXONOMY_NAME, taxonomy_id: TAXONOMY_ID, language: 'de' };
 }
 export const lotseTaxonomy = () => ({
   id: TAXONOMY_ID,
@@ -299,8 +301,7 @@ export const hsdsCatalogueReadSchema = z.object({ contents: z.array(z.unknown())
 const first = <T>(list: readonly T[] | undefined): T | undefined => list?.[0];
 
 function termOf(attribute: z.infer<typeof attributeSchema>): TermKey | undefined {
-  const keys = Object.keys(LOTSE_TERMS) as TermKey[];
-  return keys.find((key) => attribute.taxonomy_term_id === termId(key) || attribute.taxonomy_term?.code === LOTSE_TERMS[key].code);
+  return TERM_KEYS.find((key) => attribute.taxonomy_term_id === termId(key) || attribute.taxonomy_term?.code === LOTSE_TERMS[key].code);
 }
 
 /** The catalogue file's header row, so HSDS goes through the very checks a spreadsheet goes through. */
