@@ -175,7 +175,7 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [problems, setProblems] = useState<{ list: OfferFileProblem[]; more: boolean; entries: boolean } | null>(null);
+  const [problems, setProblems] = useState<{ list: OfferFileProblem[]; more: boolean; format: OfferFileFormat } | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -214,7 +214,7 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
           ? { format, base64: toBase64(new Uint8Array(await chosen.arrayBuffer())) }
           : { format, text: await chosen.text() };
       const preview = await client.previewImport(file);
-      if (preview.problems.length > 0) setProblems({ list: preview.problems, more: preview.moreProblems, entries: format === 'hsdsJson' });
+      if (preview.problems.length > 0) setProblems({ list: preview.problems, more: preview.moreProblems, format });
       else if (preview.created.length + preview.changed.length + preview.removed.length === 0) setNotice(t('catalog.file.noChanges'));
       else setPending({ fileName: chosen.name, file, preview });
     } catch (error) {
@@ -282,10 +282,12 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
       </div>
       {problems !== null && (
         <div className="form-error offer-file__problems" role="alert" data-testid="offer-file-problems">
-          <p>{t('catalog.file.problemsTitle')}</p>
+          <p>
+            {t(problems.format === 'csv' || problems.format === 'xlsx' ? 'catalog.file.problemsTitle' : 'catalog.file.problemsTitleHsds')}
+          </p>
           <ul>
             {problems.list.map((problem, index) => (
-              <ProblemItem key={index} problem={problem} entries={problems.entries} />
+              <ProblemItem key={index} problem={problem} entries={problems.format === 'hsdsJson'} />
             ))}
           </ul>
           {problems.more && <p>{t('catalog.file.moreProblems')}</p>}

@@ -7,7 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { errorEnvelopeSchema } from '@shared/protocol';
-import { issuedPartnerKeySchema, offerFileExportSchema, offerImportPreviewSchema, type OfferFile } from '@shared/referral-api';
+import {
+  issuedPartnerKeySchema,
+  offerFileExportSchema,
+  offerImportPreviewSchema,
+  type ManagedOffer,
+  type OfferFile,
+} from '@shared/referral-api';
 import { DEMO_MUNICIPALITY_ID } from '@server/db/demo-seed';
 import { offersToHsds, type HsdsCatalogue } from '@server/services/offer-hsds';
 import { hsdsValidator } from '../../../fixtures/hsds-validator';
@@ -117,6 +123,32 @@ describeEachDatabase('offer catalogue as HSDS', ({ db }) => {
     files['services.csv'] = strToU8(services.replace(`,${target.name},`, `,${target.name} (neu),`));
     const zipPlan = await preview({ format: 'hsdsZip', base64: Buffer.from(zipSync(files)).toString('base64') });
     expect(zipPlan.changed).toEqual([{ id: offerId, name: `${target.name} (neu)`, columns: ['name'] }]);
+  });
+
+  it('takes a file of 2,000 offers with every list full (the file limit) through the body limit to a preview', async () => {
+    const offers: ManagedOffer[] = Array.from({ length: 2000 }, (_, index) => ({
+      id: `gross-${index}`,
+      name: `Angebot ${index} mit einem längeren Namen, wie es sie gibt`,
+      organisation: `Träger „${index % 40}“`,
+      type: 'familienbildung',
+      agePhases: ['pregnancy', 'baby', 'toddler', 'kita', 'school'],
+      fields: ['health', 'youthWelfare', 'education', 'social'],
+      districts: [],
+      languages: ['de', 'en', 'ar', 'fa', 'ru', 'pl', 'fr', 'tr', 'uk'],
+      cost: 'kostenlos',
+      address: 'Hauptstraße 1, 45127 Essen',
+      phone: '+49 201 1234567',
+      hours: 'Mo–Fr 9–12 Uhr und nach Vereinbarung',
+      whatToBring: 'Mutterpass, Versichertenkarte, U-Heft',
+      partnerOrganisationId: null,
+    }));
+    const text = JSON.stringify(offersToHsds(offers, DEMO_MUNICIPALITY_ID, { districts: [], organisations: [] }));
+    expect(text.length).toBeGreaterThan(15 * 1024 * 1024);
+    const before = await snapshot();
+    const plan = await preview({ format: 'hsdsJson', text });
+    expect(plan.problems).toEqual([]);
+    expect(plan.created).toHaveLength(2000);
+    expect(await snapshot()).toBe(before);
   });
 
   it('refuses an edited id, another municipality’s file and a file that is no HSDS, with a reason, changing nothing', async () => {
