@@ -1,7 +1,8 @@
 // The coordinator's maintenance of the offer catalogue (Angebote): list,
-// create, change, remove, and CSV import/export (a coordinator keeps the
-// catalogue in a spreadsheet). Every change bumps the catalogue version the
-// tablets pull (offer-service.ts), so it reaches them at their next sync.
+// create, change, remove, and file import/export — CSV and .xlsx (a coordinator
+// keeps the catalogue in a spreadsheet) and Open Referral HSDS 3.1 (docs/HSDS.md).
+// Every change bumps the catalogue version the tablets pull (offer-service.ts),
+// so it reaches them at their next sync.
 // A file import is previewed first (what is new, changed, removed — nothing
 // written), then confirmed against the catalogue the preview was made of; it is
 // all or nothing: one problem in the file → every problem listed, nothing stored.
@@ -281,12 +282,12 @@ interface FileCells {
   problems: OfferFileProblem[];
   rowOf: (readerRow: number) => number;
 }
-const wholeFileProblem = (row: number, problem: OfferFileProblem['problem']): OfferFileProblem => ({
+const wholeFileProblem = (row: number, problem: OfferFileProblem['problem'], max: number | null = null): OfferFileProblem => ({
   row,
   column: null,
   value: null,
   allowed: null,
-  max: null,
+  max,
   problem,
 });
 
@@ -308,13 +309,13 @@ async function fileRows(file: OfferFile, municipalityId: string): Promise<FileCe
         // A page of services (Lotse's export, HSDS's GET /services) or a bare array of services.
         const parsed = Array.isArray(json) ? { success: true as const, data: { contents: json } } : hsdsCatalogueReadSchema.safeParse(json);
         if (!parsed.success) return wholeFileProblem(0, 'notHsds');
-        if (parsed.data.contents.length > MAX_CSV_ROWS) return wholeFileProblem(0, 'tooManyRows');
+        if (parsed.data.contents.length > MAX_CSV_ROWS) return wholeFileProblem(0, 'tooManyRows', MAX_CSV_ROWS);
         const { rows, problems } = servicesToRows(parsed.data.contents, municipalityId, (index) => index + 1);
         return { rows, problems, rowOf: (row) => row - 1 };
       }
       case 'hsdsZip': {
         const services = hsdsPackageServices(Buffer.from(file.base64, 'base64'));
-        if (services.length > MAX_CSV_ROWS) return wholeFileProblem(1, 'tooManyRows');
+        if (services.length > MAX_CSV_ROWS) return wholeFileProblem(1, 'tooManyRows', MAX_CSV_ROWS);
         const { rows, problems } = servicesToRows(services, municipalityId, (index) => index + 2);
         return { rows, problems, rowOf: (row) => row };
       }
