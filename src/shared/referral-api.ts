@@ -54,10 +54,19 @@ export const partnerOrganisationListSchema = z.strictObject({
 export const MAX_CSV_BYTES = 1024 * 1024;
 export const MAX_XLSX_BYTES = 1024 * 1024;
 export const MAX_CSV_ROWS = 2000;
-/** An export: CSV as text, .xlsx as base64 (both inside JSON, like every office call). */
+/**
+ * HSDS repeats ids and taxonomy terms for every offer: up to ~9 KB of JSON per offer (measured, docs/HSDS.md),
+ * ~18 MB for the 2,000 offers a file may hold; the zipped package of the same ~2.1 MB.
+ */
+export const MAX_HSDS_JSON_BYTES = 24 * 1024 * 1024;
+export const MAX_HSDS_ZIP_BYTES = 4 * 1024 * 1024;
+/** Spreadsheets (CSV, .xlsx) and Open Referral HSDS 3.1: JSON, or the tabular data package as one .zip (docs/HSDS.md). */
+export const OFFER_FILE_FORMATS = ['csv', 'xlsx', 'hsdsJson', 'hsdsZip'] as const;
+export type OfferFileFormat = (typeof OFFER_FILE_FORMATS)[number];
+/** An export: CSV and HSDS JSON as text, .xlsx and the HSDS .zip as base64 (all inside JSON, like every office call). */
 export const offerFileExportSchema = z.strictObject({
   fileName: z.string(),
-  format: z.enum(['csv', 'xlsx']),
+  format: z.enum(OFFER_FILE_FORMATS),
   content: z.string(),
 });
 export type OfferFileExport = z.infer<typeof offerFileExportSchema>;
@@ -69,6 +78,15 @@ export const offerFileSchema = z.discriminatedUnion('format', [
       .string()
       .min(1)
       .max(Math.ceil(MAX_XLSX_BYTES / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/),
+  }),
+  z.strictObject({ format: z.literal('hsdsJson'), text: z.string().min(1).max(MAX_HSDS_JSON_BYTES) }),
+  z.strictObject({
+    format: z.literal('hsdsZip'),
+    base64: z
+      .string()
+      .min(1)
+      .max(Math.ceil(MAX_HSDS_ZIP_BYTES / 3) * 4)
       .regex(/^[A-Za-z0-9+/]+={0,2}$/),
   }),
 ]);
@@ -94,6 +112,10 @@ export const OFFER_FILE_PROBLEMS = [
   'unknownDistrict',
   'unknownOrganisation',
   'duplicateOfferId',
+  // HSDS only: no HSDS catalogue at all; an entry that is no HSDS service; a service id that is not its offer's.
+  'notHsds',
+  'notHsdsService',
+  'hsdsIdMismatch',
 ] as const;
 /**
  * One problem of a catalogue file: the row as the spreadsheet numbers it (header = 1), the column as its

@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   MAX_CSV_BYTES,
+  MAX_HSDS_JSON_BYTES,
+  MAX_HSDS_ZIP_BYTES,
   MAX_XLSX_BYTES,
+  OFFER_FILE_FORMATS,
   coordinatorStateRequestSchema,
   followUpListSchema,
   managedOfferListSchema,
@@ -116,17 +119,23 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
     },
   );
 
-  const fileBodyLimit = Math.ceil(Math.max(MAX_CSV_BYTES, (MAX_XLSX_BYTES / 3) * 4)) + 64 * 1024;
+  // The file travels as a JSON string: HSDS JSON's quotes come escaped (measured ≈ 1.12×), so half as much again;
+  // .xlsx and .zip as base64 (4/3).
+  const fileBodyLimit =
+    Math.ceil(Math.max(MAX_CSV_BYTES, MAX_HSDS_JSON_BYTES * 1.5, (Math.max(MAX_XLSX_BYTES, MAX_HSDS_ZIP_BYTES) / 3) * 4)) + 64 * 1024;
   app.get(
     '/api/office/offers/export',
     {
       onRequest: coordinators,
       schema: {
-        summary: 'The catalogue as a spreadsheet file with German headers and values (coordinator)',
-        description: '`format=csv` (default): semicolon-separated text with BOM, lists comma-separated in a cell; `format=xlsx`: base64.',
+        summary: 'The catalogue as a spreadsheet file with German headers and values, or as Open Referral HSDS 3.1 (coordinator)',
+        description:
+          '`format=csv` (default): semicolon-separated text with BOM, lists comma-separated in a cell; `format=xlsx`: base64; ' +
+          '`format=hsdsJson`: HSDS 3.1 services (one page of `GET /services`) as text; `format=hsdsZip`: the HSDS tabular data package ' +
+          '(CSV per table + datapackage.json) as a base64 .zip. Offers only, no partner keys (docs/HSDS.md).',
         tags: ['referrals'],
         security,
-        querystring: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') }),
+        querystring: z.strictObject({ format: z.enum(OFFER_FILE_FORMATS).default('csv') }),
         response: { 200: offerFileExportSchema, ...denied },
       },
     },
@@ -139,7 +148,8 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
       bodyLimit: fileBodyLimit,
       onRequest: coordinators,
       schema: {
-        summary: 'What importing a catalogue file (CSV or .xlsx) would change, or every problem in it; writes nothing (coordinator)',
+        summary:
+          'What importing a catalogue file (CSV, .xlsx, HSDS JSON or package) would change, or every problem in it; writes nothing (coordinator)',
         description:
           'Problems name the row, the column as its header reads, the value found and the values allowed. German and English headers and values are read.',
         tags: ['referrals'],

@@ -1,19 +1,21 @@
 // The coordinator's maintenance of the offer catalogue (Angebote): list,
-// create, change, remove, and CSV import/export (a coordinator keeps the
-// catalogue in a spreadsheet). Every change bumps the catalogue version the
-// tablets pull (offer-service.ts), so it reaches them at their next sync.
+// create, change, remove, and file import/export — CSV and .xlsx (a coordinator
+// keeps the catalogue in a spreadsheet) and Open Referral HSDS 3.1 (docs/HSDS.md).
+// Every change bumps the catalogue version the tablets pull (offer-service.ts),
+// so it reaches them at their next sync.
 // A file import is previewed first (what is new, changed, removed — nothing
 // written), then confirmed against the catalogue the preview was made of; it is
 // all or nothing: one problem in the file → every problem listed, nothing stored.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
-import { OFFER_FILE_COLUMNS, managedOfferSchema } from '@shared/referral-api';
+import { MAX_CSV_ROWS, OFFER_FILE_COLUMNS, managedOfferSchema } from '@shared/referral-api';
 import type {
   ManagedOffer,
   OfferFile,
   OfferFileColumn,
   OfferFileExport,
+  OfferFileFormat,
   OfferFileProblem,
   OfferImportPreview,
   UpdateOfferRequest,
@@ -24,6 +26,8 @@ import { audit } from './audit';
 import { offerFields, type OfferRow } from './offer-service';
 import { columnOf, offerFileHeaderRow, offerToCells, readOfferRows, type OfferFileReferences } from './offer-file-format';
 import { UnreadableOfferFile, csvToRows, rowsToCsv, rowsToXlsx, xlsxToRows } from './offer-file-io';
+import { hsdsCatalogueReadSchema, offersToHsds, servicesToRows } from './offer-hsds';
+import { NotAnHsdsPackage, hsdsPackageServices, hsdsPackageZip } from './offer-hsds-package';
 
 interface ManagedOfferRow extends OfferRow {
   partner_organisation_id: string | null;
@@ -150,10 +154,21 @@ export class OfferCatalogService {
     });
   }
 
-  /** The catalogue as a file for a spreadsheet: German headers and values, CSV (text) or .xlsx (base64). */
-  async exportFile(user: SessionUser, format: OfferFile['format']): Promise<OfferFileExport> {
+  /**
+   * The catalogue as a file: for a spreadsheet (German headers and values, CSV as text or .xlsx as base64) or
+   * for other systems as Open Referral HSDS 3.1 (JSON as text, the tabular data package as a base64 .zip).
+   * Offers only: partner keys and staff accounts are not part of any export.
+   */
+  async exportFile(user: SessionUser, format: OfferFileFormat): Promise<OfferFileExport> {
     const offers = await this.list(user);
     const references = await loadReferences(this.db, user.municipalityId);
+    if (format === 'hsdsJson' || format === 'hsdsZip') {
+      const catalogue = offersToHsds(offers, user.municipalityId, references);
+      // Compact, not indented: a large catalogue's JSON stays a third smaller (machines read it, docs/HSDS.md).
+      if (format === 'hsdsJson') return { fileName: 'angebote-hsds.json', format, content: JSON.stringify(catalogue) };
+      const zip = hsdsPackageZip(catalogue, new Date());
+      return { fileName: 'angebote-hsds.zip', format, content: Buffer.from(zip).toString('base64') };
+    }
     const rows = [offerFileHeaderRow(), ...offers.map((offer) => offerToCells(offer, references))];
     if (format === 'csv') return { fileName: 'angebote.csv', format, content: rowsToCsv(rows) };
     return { fileName: 'angebote.xlsx', format, content: (await rowsToXlsx(rows)).toString('base64') };
@@ -161,7 +176,7 @@ export class OfferCatalogService {
 
   /** What importing the file would change; nothing is written. */
   async previewImport(user: SessionUser, file: OfferFile): Promise<OfferImportPreview> {
-    const rows = await fileRows(file);
+    const rows = await fileRows(file, user.municipalityId);
     const plan = await planImport(this.db, user.municipalityId, rows);
     const named = (offer: ManagedOffer) => ({ id: offer.id, name: offer.name });
     return {
@@ -186,7 +201,7 @@ export class OfferCatalogService {
     file: OfferFile,
     baseVersion: string,
   ): Promise<{ created: number; changed: number; removed: number }> {
-    const rows = await fileRows(file);
+    const rows = await fileRows(file, user.municipalityId);
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT id FROM offers WHERE municipality_id = $1 FOR UPDATE', [user.municipalityId]);
       const plan = await planImport(tx, user.municipalityId, rows);
@@ -257,13 +272,58 @@ async function loadReferences(db: Queryable, municipalityId: string): Promise<Of
   return { districts, organisations };
 }
 
-/** The file's cells; a file that is no table at all is one problem of its own (400). */
-async function fileRows(file: OfferFile): Promise<string[][] | OfferFileProblem> {
+/**
+ * The file's cells and, for HSDS, what only HSDS can get wrong; `rowOf` turns the reader's row numbers
+ * (header = 1) into what the coordinator finds in the file: a spreadsheet's row, an HSDS JSON service's
+ * position in `contents`, a line of services.csv. A file that is no table at all is one problem (400).
+ */
+interface FileCells {
+  rows: string[][];
+  problems: OfferFileProblem[];
+  rowOf: (readerRow: number) => number;
+}
+const wholeFileProblem = (row: number, problem: OfferFileProblem['problem'], max: number | null = null): OfferFileProblem => ({
+  row,
+  column: null,
+  value: null,
+  allowed: null,
+  max,
+  problem,
+});
+
+async function fileRows(file: OfferFile, municipalityId: string): Promise<FileCells | OfferFileProblem> {
+  const spreadsheet = (rows: string[][]): FileCells => ({ rows, problems: [], rowOf: (row) => row });
   try {
-    return file.format === 'csv' ? csvToRows(file.text) : await xlsxToRows(Buffer.from(file.base64, 'base64'));
+    switch (file.format) {
+      case 'csv':
+        return spreadsheet(csvToRows(file.text));
+      case 'xlsx':
+        return spreadsheet(await xlsxToRows(Buffer.from(file.base64, 'base64')));
+      case 'hsdsJson': {
+        let json: unknown;
+        try {
+          json = JSON.parse(file.text);
+        } catch {
+          return wholeFileProblem(0, 'notHsds');
+        }
+        // A page of services (Lotse's export, HSDS's GET /services) or a bare array of services.
+        const parsed = Array.isArray(json) ? { success: true as const, data: { contents: json } } : hsdsCatalogueReadSchema.safeParse(json);
+        if (!parsed.success) return wholeFileProblem(0, 'notHsds');
+        if (parsed.data.contents.length > MAX_CSV_ROWS) return wholeFileProblem(0, 'tooManyRows', MAX_CSV_ROWS);
+        const { rows, problems } = servicesToRows(parsed.data.contents, municipalityId, (index) => index + 1);
+        return { rows, problems, rowOf: (row) => row - 1 };
+      }
+      case 'hsdsZip': {
+        const services = hsdsPackageServices(Buffer.from(file.base64, 'base64'));
+        if (services.length > MAX_CSV_ROWS) return wholeFileProblem(1, 'tooManyRows', MAX_CSV_ROWS);
+        const { rows, problems } = servicesToRows(services, municipalityId, (index) => index + 2);
+        return { rows, problems, rowOf: (row) => row };
+      }
+    }
   } catch (error) {
+    if (error instanceof NotAnHsdsPackage) return wholeFileProblem(0, 'notHsds');
     if (!(error instanceof UnreadableOfferFile)) throw error;
-    return { row: error.row, column: null, value: null, allowed: null, max: null, problem: 'unreadableFile' };
+    return wholeFileProblem(error.row, 'unreadableFile');
   }
 }
 
@@ -284,7 +344,7 @@ interface ImportPlan {
 }
 
 /** The file against the catalogue as it is now: every problem, or what would be new, changed and removed. */
-async function planImport(db: Queryable, municipalityId: string, rows: string[][] | OfferFileProblem): Promise<ImportPlan> {
+async function planImport(db: Queryable, municipalityId: string, file: FileCells | OfferFileProblem): Promise<ImportPlan> {
   const rowsOfCurrent = await db.query<ManagedOfferRow>(
     `SELECT id, name, organisation, type, age_phases, fields, districts, languages, cost, address, phone, hours,
             what_to_bring, partner_organisation_id
@@ -297,9 +357,11 @@ async function planImport(db: Queryable, municipalityId: string, rows: string[][
   });
   const baseVersion = createHash('sha256').update(JSON.stringify(rowsOfCurrent)).digest('hex').slice(0, 32);
   const empty: ImportPlan = { problems: [], baseVersion, created: [], changed: [], removed: [], kept: [], unchanged: 0 };
-  if (!Array.isArray(rows)) return { ...empty, problems: [rows] };
-  const { offers, problems } = readOfferRows(rows, await loadReferences(db, municipalityId));
+  if (!('rows' in file)) return { ...empty, problems: [file] };
+  const read = readOfferRows(file.rows, await loadReferences(db, municipalityId));
+  const problems = [...file.problems, ...read.problems.map((p) => ({ ...p, row: file.rowOf(p.row) }))].sort((a, b) => a.row - b.row);
   if (problems.length > 0) return { ...empty, problems };
+  const { offers } = read;
   const byId = new Map(current.map((offer) => [offer.id, offer]));
   const plan: ImportPlan = empty;
   for (const { offer } of offers) {

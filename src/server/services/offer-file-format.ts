@@ -117,7 +117,11 @@ function splitList(cell: string): string[] {
 }
 
 /** A district or organisation is written by name, unless the name is ambiguous or would split a list. */
-function readableNames<T extends { id: string }>(items: readonly T[], name: (item: T) => string, inList: boolean): Map<string, string> {
+export function readableNames<T extends { id: string }>(
+  items: readonly T[],
+  name: (item: T) => string,
+  inList: boolean,
+): Map<string, string> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(normalise(name(item)), (counts.get(normalise(name(item))) ?? 0) + 1);
   return new Map(

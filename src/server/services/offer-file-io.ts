@@ -51,7 +51,7 @@ export async function rowsToXlsx(rows: readonly (readonly string[])[]): Promise<
   return writeXlsxFile(data, { sheet: 'Angebote', columns: widths, stickyRowsCount: 1 }).toBuffer();
 }
 
-/** An .xlsx is a zip: refuse one whose parts unpack to more than this (a "zip bomb"). */
+/** An .xlsx (and an HSDS package) is a zip: refuse one whose parts unpack to more than this (a "zip bomb"). */
 const MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024;
 const MAX_XLSX_PARTS = 200;
 
@@ -59,7 +59,7 @@ const MAX_XLSX_PARTS = 200;
  * Unpacks every part of the zip once with a hard cap on the bytes produced (a part may claim a small
  * size and unpack to gigabytes); false when it is no zip, uses another compression or unpacks too much.
  */
-function zipWithinLimits(zip: Buffer): boolean {
+export function zipWithinLimits(zip: Buffer): boolean {
   const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (endOfDirectory < 0 || endOfDirectory + 22 > zip.length) return false;
   const parts = zip.readUInt16LE(endOfDirectory + 10);

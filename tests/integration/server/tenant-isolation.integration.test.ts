@@ -7,6 +7,7 @@
 // municipality's ids or secrets that the request did not name itself; and the
 // other municipality's rows must be exactly as before.
 import type { FastifyInstance } from 'fastify';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LoginResponse } from '@shared/protocol';
 import type { EnrollDeviceResponse, SigningKey, StaffAccount } from '@shared/staff-api';
@@ -15,6 +16,8 @@ import { createHandoverKey } from '@shared/crypto/handover-box';
 import { createStaffAccount } from '@server/services/staff-accounts';
 import type { Database } from '@server/db/database';
 import { insertOffer } from '@server/services/offer-service';
+import { OfferCatalogService } from '@server/services/offer-catalog-service';
+import { offerFileExportSchema, offerImportPreviewSchema } from '@shared/referral-api';
 import defaultScreening from '@domain/default-screening.json';
 import { DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
 import { describeEachDatabase } from '../helpers/databases';
@@ -600,6 +603,52 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     expect(status.json()).toEqual({ status: 'active', deactivatedAccountIds: [] });
     const me = await app.inject({ method: 'GET', url: '/api/session', headers: bearer(other.fieldworkerSession.token) });
     expect(me.statusCode).toBe(200);
+  });
+
+  it('exports only its own catalogue as HSDS and refuses the other municipality’s HSDS file, changing nothing', async () => {
+    const token = (await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password)).token;
+    const before = await snapshot(db(), other);
+    const theirs = [other.offerId, other.offerName, other.districtLabel, ...other.organisationIds, 'Träger B'];
+    for (const format of ['hsdsJson', 'hsdsZip'] as const) {
+      const response = await app.inject({ method: 'GET', url: `/api/office/offers/export?format=${format}`, headers: bearer(token) });
+      expect(response.statusCode).toBe(200);
+      const { content } = offerFileExportSchema.parse(response.json());
+      const text =
+        format === 'hsdsJson'
+          ? content
+          : Object.values(unzipSync(Buffer.from(content, 'base64')))
+              .map((file) => strFromU8(file))
+              .join('\n');
+      expect(text).toContain('familienhebammen-demo');
+      for (const secret of theirs) expect(text.includes(secret), `${format} reveals ${secret.slice(0, 6)}…`).toBe(false);
+    }
+
+    // Zweitstadt's own HSDS export, brought to Demo-Stadt: its service ids are Zweitstadt's, so it is refused as a whole.
+    const exported = await new OfferCatalogService(db()).exportFile(
+      {
+        id: other.adminId,
+        displayName: 'Koordination B',
+        roles: ['coordinator'],
+        organisationId: other.organisationIds[0] ?? '',
+        municipalityId: other.municipalityId,
+      },
+      'hsdsJson',
+    );
+    expect(exported.content).toContain(other.offerName);
+    const file = { format: 'hsdsJson', text: exported.content };
+    const preview = offerImportPreviewSchema.parse(
+      (await app.inject({ method: 'POST', url: '/api/office/offers/import/preview', headers: bearer(token), payload: { file } })).json(),
+    );
+    // Its district and partner organisation are unknown here as well: named, never looked up in Zweitstadt.
+    expect(preview.problems.map((problem) => problem.problem)).toEqual(['hsdsIdMismatch', 'unknownDistrict', 'unknownOrganisation']);
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: '/api/office/offers/import',
+      headers: bearer(token),
+      payload: { file, baseVersion: preview.baseVersion },
+    });
+    expect(confirmed.statusCode).toBe(400);
+    expect(await snapshot(db(), other)).toBe(before);
   });
 
   it('keeps the database from linking objects across municipalities even if a query forgot the filter', async () => {

@@ -1,13 +1,14 @@
 // The catalogue as a spreadsheet file: export as CSV or .xlsx (German headers
-// and values), import one back in two steps — the server first says what would
+// and values) or as Open Referral HSDS 3.1 (JSON or the tabular data package,
+// for other systems), import one back in two steps — the server first says what would
 // be new, changed and removed (or every problem: row, column as in the header,
 // the value and the allowed values), and only "Import bestätigen" writes it.
 // The tablet app never loads a spreadsheet library: the server reads and writes
 // the files; here they are only text or base64.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_CSV_BYTES, MAX_XLSX_BYTES } from '@shared/referral-api';
-import type { OfferFile, OfferFileProblem, OfferImportPreview } from '@shared/referral-api';
+import { MAX_CSV_BYTES, MAX_HSDS_JSON_BYTES, MAX_HSDS_ZIP_BYTES, MAX_XLSX_BYTES } from '@shared/referral-api';
+import type { OfferFile, OfferFileFormat, OfferFileProblem, OfferImportPreview } from '@shared/referral-api';
 import { RequestError } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
 import { FormFailure } from '../office/FormFailure';
@@ -20,7 +21,26 @@ interface Pending {
   preview: OfferImportPreview;
 }
 
-const isXlsx = (file: File): boolean => /\.xlsx$/i.test(file.name) || file.type.includes('spreadsheetml');
+const MAX_BYTES: Readonly<Record<OfferFileFormat, number>> = {
+  csv: MAX_CSV_BYTES,
+  xlsx: MAX_XLSX_BYTES,
+  hsdsJson: MAX_HSDS_JSON_BYTES,
+  hsdsZip: MAX_HSDS_ZIP_BYTES,
+};
+const MEDIA_TYPES: Readonly<Record<OfferFileFormat, string>> = {
+  csv: 'text/csv;charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  hsdsJson: 'application/json',
+  hsdsZip: 'application/zip',
+};
+
+/** By the file's ending: a .json is HSDS JSON, a .zip the HSDS data package, anything else a spreadsheet. */
+function formatOf(file: File): OfferFileFormat {
+  if (/\.xlsx$/i.test(file.name) || file.type.includes('spreadsheetml')) return 'xlsx';
+  if (/\.json$/i.test(file.name) || file.type === 'application/json') return 'hsdsJson';
+  if (/\.zip$/i.test(file.name) || file.type.includes('zip')) return 'hsdsZip';
+  return 'csv';
+}
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -28,13 +48,9 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function download(fileName: string, format: OfferFile['format'], content: string): void {
-  const blob =
-    format === 'csv'
-      ? new Blob([content], { type: 'text/csv;charset=utf-8' })
-      : new Blob([Uint8Array.from(atob(content), (c) => c.charCodeAt(0))], {
-          type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        });
+function download(fileName: string, format: OfferFileFormat, content: string): void {
+  const textual = format === 'csv' || format === 'hsdsJson';
+  const blob = new Blob([textual ? content : Uint8Array.from(atob(content), (c) => c.charCodeAt(0))], { type: MEDIA_TYPES[format] });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -43,7 +59,8 @@ function download(fileName: string, format: OfferFile['format'], content: string
   URL.revokeObjectURL(url);
 }
 
-function ProblemItem({ problem }: { problem: OfferFileProblem }) {
+/** In HSDS JSON a problem's "row" is the service's position in `contents`: an entry, not a spreadsheet row. */
+function ProblemItem({ problem, entries }: { problem: OfferFileProblem; entries: boolean }) {
   const { t } = useTranslation('referral');
   const key = problem.problem === 'notAllowed' && problem.value === null ? 'invalidValue' : problem.problem;
   const message = t(`fileProblems.${key}`, { value: problem.value ?? '', max: problem.max ?? 0 });
@@ -51,8 +68,8 @@ function ProblemItem({ problem }: { problem: OfferFileProblem }) {
     problem.row === 0
       ? message
       : problem.column === null
-        ? t('catalog.file.problemRow', { row: problem.row, message })
-        : t('catalog.file.problemAt', { row: problem.row, column: problem.column, message });
+        ? t(entries ? 'catalog.file.problemEntry' : 'catalog.file.problemRow', { row: problem.row, message })
+        : t(entries ? 'catalog.file.problemAtEntry' : 'catalog.file.problemAt', { row: problem.row, column: problem.column, message });
   return (
     <li>
       {where}
@@ -158,7 +175,7 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [problems, setProblems] = useState<{ list: OfferFileProblem[]; more: boolean } | null>(null);
+  const [problems, setProblems] = useState<{ list: OfferFileProblem[]; more: boolean; format: OfferFileFormat } | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -169,7 +186,7 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
     setPending(null);
   };
 
-  const exportAs = async (format: OfferFile['format']) => {
+  const exportAs = async (format: OfferFileFormat) => {
     reset();
     setBusy(true);
     try {
@@ -185,18 +202,19 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
 
   const choose = async (chosen: File) => {
     reset();
-    const xlsx = isXlsx(chosen);
-    if (chosen.size > (xlsx ? MAX_XLSX_BYTES : MAX_CSV_BYTES)) {
-      setNotice(t('catalog.file.tooLarge'));
+    const format = formatOf(chosen);
+    if (chosen.size > MAX_BYTES[format]) {
+      setNotice(t('catalog.file.tooLarge', { megabytes: Math.round(MAX_BYTES[format] / (1024 * 1024)) }));
       return;
     }
     setBusy(true);
     try {
-      const file: OfferFile = xlsx
-        ? { format: 'xlsx', base64: toBase64(new Uint8Array(await chosen.arrayBuffer())) }
-        : { format: 'csv', text: await chosen.text() };
+      const file: OfferFile =
+        format === 'xlsx' || format === 'hsdsZip'
+          ? { format, base64: toBase64(new Uint8Array(await chosen.arrayBuffer())) }
+          : { format, text: await chosen.text() };
       const preview = await client.previewImport(file);
-      if (preview.problems.length > 0) setProblems({ list: preview.problems, more: preview.moreProblems });
+      if (preview.problems.length > 0) setProblems({ list: preview.problems, more: preview.moreProblems, format });
       else if (preview.created.length + preview.changed.length + preview.removed.length === 0) setNotice(t('catalog.file.noChanges'));
       else setPending({ fileName: chosen.name, file, preview });
     } catch (error) {
@@ -233,6 +251,12 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
         <button type="button" className="button" disabled={busy} onClick={() => void exportAs('xlsx')}>
           {t('catalog.file.exportXlsx')}
         </button>
+        <button type="button" className="button" disabled={busy} onClick={() => void exportAs('hsdsJson')}>
+          {t('catalog.file.exportHsdsJson')}
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={() => void exportAs('hsdsZip')}>
+          {t('catalog.file.exportHsdsZip')}
+        </button>
         <label className="button" htmlFor="offer-file-import" aria-disabled={busy ? true : undefined}>
           {t('catalog.file.import')}
         </label>
@@ -242,7 +266,7 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
           className="visually-hidden"
           type="file"
           disabled={busy}
-          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          accept=".csv,.xlsx,.json,.zip,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/json,application/zip"
           onChange={(event) => {
             const chosen = event.target.files?.[0];
             if (chosen) void choose(chosen);
@@ -250,6 +274,7 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
         />
       </div>
       <p className="hint">{t('catalog.file.hint')}</p>
+      <p className="hint">{t('catalog.file.hsdsHint')}</p>
       <FormFailure failure={failure} />
       <div role="status">
         {busy && <p className="hint">{t('catalog.file.working')}</p>}
@@ -257,10 +282,12 @@ export function OfferFileTransfer({ client, onImported }: { client: ReferralOffi
       </div>
       {problems !== null && (
         <div className="form-error offer-file__problems" role="alert" data-testid="offer-file-problems">
-          <p>{t('catalog.file.problemsTitle')}</p>
+          <p>
+            {t(problems.format === 'csv' || problems.format === 'xlsx' ? 'catalog.file.problemsTitle' : 'catalog.file.problemsTitleHsds')}
+          </p>
           <ul>
             {problems.list.map((problem, index) => (
-              <ProblemItem key={index} problem={problem} />
+              <ProblemItem key={index} problem={problem} entries={problems.format === 'hsdsJson'} />
             ))}
           </ul>
           {problems.more && <p>{t('catalog.file.moreProblems')}</p>}

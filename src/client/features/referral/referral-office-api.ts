@@ -17,6 +17,7 @@ import {
   type FollowUpList,
   type ManagedOffer,
   type OfferFile,
+  type OfferFileFormat,
   type PartnerReferral,
   type ReferralSettings,
 } from '@shared/referral-api';
@@ -35,7 +36,7 @@ export function referralOfficeApi(api: OfficeConnection) {
     createOffer: (offer: ManagedOffer) => api.call(managedOfferSchema, '/api/office/offers', 'POST', offer),
     updateOffer: ({ id, ...changes }: ManagedOffer) => api.call(managedOfferSchema, offerPath(id), 'PUT', changes),
     removeOffer: (id: string) => api.call(z.undefined(), offerPath(id), 'DELETE'),
-    exportFile: (format: OfferFile['format']) => api.call(offerFileExportSchema, `/api/office/offers/export?format=${format}`, 'GET'),
+    exportFile: (format: OfferFileFormat) => api.call(offerFileExportSchema, `/api/office/offers/export?format=${format}`, 'GET'),
     /** What importing the file would change (or its problems); writes nothing. */
     previewImport: (file: OfferFile) => api.call(offerImportPreviewSchema, '/api/office/offers/import/preview', 'POST', { file }),
     importFile: (file: OfferFile, baseVersion: string) =>
