@@ -63,6 +63,27 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
   }
 }
 
+/** A record whose content left the tablet after sending: its kind, and its case where it named one (date: the meta line). */
+function StubSummary({ row }: { row: StoredRecord }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <span className="record__title">
+        {t(`kinds.${row.kind}`, { ns: 'records' })}
+        {typeof row.caseNumber === 'string' && (
+          <>
+            {' · '}
+            <bdi dir="ltr" className="case-number-text">
+              {t('consent.caseNumberLabel', { caseNumber: row.caseNumber })}
+            </bdi>
+          </>
+        )}
+      </span>
+      <span className="record__meta">{t('record.contentRemoved')}</span>
+    </>
+  );
+}
+
 /** What can be done with a saved record here: correct it (the author, content still on the tablet). */
 function RecordActions({ row, userId }: { row: StoredRecord; userId: string | undefined }) {
   const { t } = useTranslation('records');
@@ -98,7 +119,7 @@ function RecordItem({
       data-revision={row.revision}
     >
       <div className="record__main">
-        {row.envelope ? <Summary envelope={row.envelope} /> : <span className="record__title">{t('record.contentRemoved')}</span>}
+        {row.envelope ? <Summary envelope={row.envelope} /> : <StubSummary row={row} />}
         <span className="record__meta">
           {t('record.savedAt', { time: timeFormat.format(new Date(row.createdAt)) })}
           {row.revision > 1 && <> · {t('revision', { ns: 'records', revision: row.revision })}</>}
