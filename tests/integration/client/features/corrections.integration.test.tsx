@@ -49,6 +49,9 @@ function recordingNavigation(): WorkNavigation & { calls: string[] } {
       calls.push(`continue:${draftId}`);
       return Promise.resolve(true);
     },
+    newConsent: (workflow) => {
+      calls.push(`consent:${workflow}`);
+    },
   };
 }
 

@@ -94,8 +94,10 @@ describe('HomeContactForm', () => {
     const input = screen.getByLabelText(cases.lookup.label);
     fireEvent.change(input, { target: { value: caseNumber } });
     fireEvent.click(screen.getByRole('button', { name: cases.lookup.submit }));
+    // Refused as soon as it is looked up, with the way forward, not only at saving.
+    expect((await screen.findByTestId('case-refusal')).textContent).toContain(cases.refusal.noConsentHere.text);
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    expect(await screen.findByText(cases.link.consentMissing)).toBeTruthy();
+    expect(await screen.findByText(cases.link.caseNumberMissing.replace('{{submit}}', cases.lookup.submit))).toBeTruthy();
     expect(await storage.records.countOutbox()).toBe(0);
 
     const now = new Date();
@@ -114,6 +116,10 @@ describe('HomeContactForm', () => {
         { deviceId: await storage.device.deviceId(), now },
       ),
     );
+    fireEvent.click(screen.getByRole('button', { name: cases.lookup.submit }));
+    await waitFor(() => {
+      expect(screen.queryByTestId('case-refusal')).toBeNull();
+    });
     fireEvent.click(screen.getByRole('button', { name: de.save }));
     await waitFor(() => {
       expect(done).toHaveLength(1);
