@@ -79,10 +79,16 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
       note={note}
       notice={
         props.savedAt !== undefined && (
-          <p className="notice notice--success" role="status" data-testid="home-contact-saved">
-            <strong>{t('saved.title')}</strong>{' '}
-            {t('saved.text', { time: new Date(props.savedAt).toLocaleTimeString(i18n.language, { timeStyle: 'short' }) })}
-          </p>
+          <div className="notice notice--success saved-notice" role="status" data-testid="home-contact-saved">
+            <p>
+              <strong>{t('saved.title')}</strong>{' '}
+              {t('saved.text', { time: new Date(props.savedAt).toLocaleTimeString(i18n.language, { timeStyle: 'short' }) })}
+            </p>
+            {/* Like "cancel": straight back while nothing was entered for the next contact, else it asks. */}
+            <button type="button" className="button" onClick={form.cancel}>
+              {t('saved.toOverview')}
+            </button>
+          </div>
         )
       }
     >
