@@ -74,7 +74,12 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   const { storage } = useAppServices();
   const openForm = useRef<OpenForm | null>(null);
   const mustAsk = useCallback(() => openForm.current?.dirty() ?? false, []);
-  const screens = useScreenHistory<View>(OVERVIEW, mustAsk);
+  // A form left without anything entered leaves no draft behind (it would be listed and reopened at the next unlock).
+  const leaveCleanForm = useCallback(() => {
+    const form = openForm.current;
+    if (form && !form.dirty()) void form.discard();
+  }, []);
+  const screens = useScreenHistory<View>(OVERVIEW, mustAsk, leaveCleanForm);
   const { push, replace, home } = screens;
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);

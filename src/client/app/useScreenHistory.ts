@@ -44,8 +44,9 @@ function isEntryState(state: unknown): state is EntryState {
 /**
  * @param root the first screen (the overview); the entry below it catches the back button there.
  * @param mustAsk whether leaving the current screen needs a confirmation now.
+ * @param onLeave called as the current screen is left (confirmed or not).
  */
-export function useScreenHistory<V>(root: V, mustAsk: () => boolean): ScreenHistory<V> {
+export function useScreenHistory<V>(root: V, mustAsk: () => boolean, onLeave?: () => void): ScreenHistory<V> {
   const [id] = useState(() => uuidv7());
   const entries = useRef<V[]>([root]);
   const index = useRef(0);
@@ -54,12 +55,15 @@ export function useScreenHistory<V>(root: V, mustAsk: () => boolean): ScreenHist
   const [view, setView] = useState<V>(root);
   const [pending, setPending] = useState<ScreenChange<V> | null>(null);
   const ask = useRef(mustAsk);
+  const left = useRef(onLeave);
   useEffect(() => {
     ask.current = mustAsk;
-  }, [mustAsk]);
+    left.current = onLeave;
+  }, [mustAsk, onLeave]);
 
   const apply = useCallback(
     (change: ScreenChange<V>) => {
+      left.current?.();
       switch (change.kind) {
         case 'push': {
           entries.current = [...entries.current.slice(0, index.current + 1), change.view];
