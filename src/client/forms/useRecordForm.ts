@@ -254,6 +254,8 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
     [storage, kindOfRecord],
   );
 
+  // A save tapped while the number is still being checked waits for the check, not "case number missing".
+  const caseCheck = useRef<Promise<void>>(Promise.resolve());
   const chooseCase = useCallback(
     (found: string | null) => {
       setCaseRefusal(null);
@@ -261,7 +263,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
         acceptCase(null);
         return;
       }
-      void checkCase(found).then((refusal) => {
+      caseCheck.current = checkCase(found).then((refusal) => {
         if (refusal) {
           setCaseRefusal(refusal);
           acceptCase(null);
@@ -306,6 +308,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
   const save: RecordForm<K>['save'] = async (prepared) => {
     setAttempted(true);
     setProblem(null);
+    await caseCheck.current;
     const recordCase = workflow.caseLink === 'required' || linked ? caseRef.current : null;
     if (!correction && (workflow.caseLink === 'required' || linked) && recordCase === null) {
       setProblem({ kind: 'caseNumberMissing' });

@@ -18,7 +18,7 @@ import { WORKFLOWS, type WorkflowRecord } from '../workflows/registry';
 import type { ComponentType } from 'react';
 import { ReviewStatus } from '../approval/ReviewStatus';
 
-/** A workflow's record by its registry summary (with its case when the workflow is about one). */
+/** A workflow's record by its registry summary, with the case it names (required, or linked to an optional one). */
 function WorkflowSummary({ record }: { record: WorkflowRecord }) {
   const { t } = useTranslation();
   const workflow = WORKFLOWS[record.kind];
@@ -27,9 +27,10 @@ function WorkflowSummary({ record }: { record: WorkflowRecord }) {
   return (
     <>
       <Summary content={record.content} />
-      {workflow.caseLink === 'required' && (
+      {/* A record that may be anonymous says so by naming no case; a linked one shows its case (walkthrough finding 18). */}
+      {record.caseNumber !== null && (
         <bdi dir="ltr" className="case-number-text record__meta">
-          {t('consent.caseNumberLabel', { caseNumber: record.caseNumber ?? '' })}
+          {t('consent.caseNumberLabel', { caseNumber: record.caseNumber })}
         </bdi>
       )}
     </>
