@@ -21,12 +21,7 @@ import type { ScreeningContent } from '@shared/records/screening';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import definitionJson from '@domain/default-screening.json';
-import {
-  answerRequiredDefault,
-  chooseAnswer,
-  saveScreeningConsent,
-  screeningQuestion,
-} from '../../../../fixtures/screening';
+import { answerRequiredDefault, chooseAnswer, saveScreeningConsent, screeningQuestion } from '../../../../fixtures/screening';
 import de from '../../../../../locales/de/screening.json';
 import cases from '../../../../../locales/de/cases.json';
 
