@@ -16,8 +16,18 @@ export function timeSlotAt(hour: number): TimeSlot {
   return 'daytime';
 }
 
-/** A fresh form: today, the current slot, the one site if there is only one. */
-export function homeContactDefaults(now: Date, siteIds: readonly string[]): Partial<HomeContactContent> {
+/** The site a person last logged a contact at, and on which day (nothing else is kept). */
+export interface SiteOfDay {
+  siteId: string;
+  date: string;
+}
+
+/**
+ * A fresh form: today, the current slot, and the site — the one a HOME partner
+ * logged at earlier today (she stands in one foyer all morning), else the one
+ * site if there is only one. A site no longer configured is never preselected.
+ */
+export function homeContactDefaults(now: Date, siteIds: readonly string[], siteOfDay?: SiteOfDay): Partial<HomeContactContent> {
   const defaults: Partial<HomeContactContent> = {
     contactDate: localIsoDate(now),
     timeSlot: timeSlotAt(now.getHours()),
@@ -26,6 +36,8 @@ export function homeContactDefaults(now: Date, siteIds: readonly string[]): Part
     language: 'de',
     mediatorPresent: false,
   };
-  if (siteIds.length === 1 && siteIds[0] !== undefined) defaults.site = siteIds[0];
+  if (siteOfDay !== undefined && siteOfDay.date === localIsoDate(now) && siteIds.includes(siteOfDay.siteId))
+    defaults.site = siteOfDay.siteId;
+  else if (siteIds.length === 1 && siteIds[0] !== undefined) defaults.site = siteIds[0];
   return defaults;
 }

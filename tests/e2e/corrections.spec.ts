@@ -27,7 +27,7 @@ describe.skipIf(!chromiumPath)('correcting a HOME contact offline, end to end', 
     await app.startHomeContact();
     await app.chooseSite(backend().demo.siteLabel);
     await app.chooseTopic('health');
-    await app.save();
+    await app.saveAndReturn();
     const item = app.recordItems().first();
     await expect.poll(async () => item.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
     const recordId = (await item.getAttribute('data-record-id')) ?? '';

@@ -80,7 +80,7 @@ describe.skipIf(!chromiumPath)('browser faults', () => {
     await app.unlock(PASSPHRASE);
     await page.getByText(de.homeContact.draftRestored).waitFor({ timeout: 20_000 });
     expect(await page.getByLabel(de.homeContact.fields.note).inputValue()).toBe(MARKUP);
-    await app.save();
+    await app.saveAndReturn();
     const item = app.recordItems().first();
     await item.waitFor();
     await expect.poll(async () => item.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');

@@ -70,7 +70,7 @@ describe.skipIf(!chromiumPath)('app update with a new database schema while reco
       await app.startHomeContact();
       await app.chooseSite(backend().demo.siteLabel);
       await app.chooseTopic(topic);
-      await app.save();
+      await app.saveAndReturn();
       await app.recordItems().first().waitFor();
       ids.push((await app.recordItems().first().getAttribute('data-record-id')) ?? '');
     }

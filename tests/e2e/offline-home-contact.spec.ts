@@ -34,7 +34,7 @@ describe.skipIf(!chromiumPath)('HOME contact offline, end to end', () => {
     await app.chooseKind('counselling');
     await app.chooseTopic('health');
     await app.chooseTopic('money');
-    await app.save();
+    await app.saveAndReturn();
 
     const item = app.recordItems().first();
     await item.waitFor();

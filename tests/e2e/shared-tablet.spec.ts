@@ -37,7 +37,7 @@ describe.skipIf(!chromiumPath)('two staff members on one tablet', () => {
     await app.startHomeContact();
     await app.chooseSite(backend().demo.siteLabel);
     await app.chooseTopic('health');
-    await app.save();
+    await app.saveAndReturn();
     const item = app.recordItems().first();
     await item.waitFor();
     const recordId = (await item.getAttribute('data-record-id')) ?? '';

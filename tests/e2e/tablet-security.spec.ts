@@ -33,7 +33,7 @@ describe.skipIf(!chromiumPath)('shared-tablet security', () => {
     await app.chooseSite(backend().demo.siteLabel);
     await app.chooseTopic('languageSupport');
     await page.getByLabel(de.homeContact.fields.note).fill(`Gespräch über Sprachkurs ${MARKER}`);
-    await app.save();
+    await app.saveAndReturn();
     await app.recordItems().first().waitFor();
 
     const stored = JSON.stringify(await app.rawIndexedDb());

@@ -2,7 +2,7 @@
 // shows anything; an unenrolled one offers enrollment; an enrolled one is
 // locked until a person unlocks it; only then do the work screens (and any
 // decrypted data) exist. Screen state lives in memory, never in the URL.
-import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Storage } from '../storage';
 import { checkDevice, type SyncEngine } from '../sync';
@@ -13,6 +13,7 @@ import { WelcomeScreen } from '../features/access/WelcomeScreen';
 import { AppContext } from './AppContext';
 import { AppHeader } from './AppHeader';
 import { preloadable } from './preloadable';
+import { useHeadingFocus } from './useHeadingFocus';
 
 const DEVICE_CHECK_TIMEOUT_MS = 4_000;
 
@@ -51,6 +52,8 @@ export function App({
     if (firstScreenShown) onFirstScreen?.();
   }, [firstScreenShown, onFirstScreen]);
   const [overlay, setOverlay] = useState<Overlay>('none');
+  const main = useRef<HTMLElement>(null);
+  useHeadingFocus(main);
   const unlocked = useSyncExternalStore(
     (fn) => storage.vault.onChange(fn),
     () => storage.vault.isUnlocked,
@@ -185,7 +188,7 @@ export function App({
       </a>
       <AppHeader />
       <UpdatePrompt />
-      <main id="main" className="main" tabIndex={-1}>
+      <main ref={main} id="main" className="main" tabIndex={-1}>
         <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>{body()}</Suspense>
       </main>
     </AppContext.Provider>

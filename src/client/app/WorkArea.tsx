@@ -1,7 +1,7 @@
 // Everything a person sees once they unlocked the tablet. It only exists
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import { preloadable } from './preloadable';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
@@ -12,6 +12,9 @@ import { SyncStatusBar } from './SyncStatusBar';
 import { useAutoLock } from './useAutoLock';
 import { useStoredValue } from './useStoredValue';
 import { WorkNavigationContext, type WorkNavigation } from './WorkNavigation';
+import { LeaveGuardContext, type LeaveGuard, type OpenForm } from './LeaveGuard';
+import { LeaveFormDialog } from './LeaveFormDialog';
+import { useScreenHistory } from './useScreenHistory';
 import { canCorrect, parseDraftId, type CorrectionTarget } from '../features/records/work-items';
 import { WORKFLOWS, WORKFLOW_KINDS, type WorkflowFormProps, type WorkflowKind } from '../features/workflows/registry';
 import type { ComponentType } from 'react';
@@ -19,7 +22,7 @@ import type { ComponentType } from 'react';
 // Each screen is its own chunk (a fast first screen); all of them are fetched
 // once the work area is idle, so the first tap on a workflow does not wait for
 // its code (precached by the service worker, so offline too).
-const screens = {
+const lazyScreens = {
   consent: preloadable(() => import('../features/consent/ConsentFlow').then((m) => m.ConsentFlow)),
   firstSignIn: preloadable(() => import('../features/access/FirstSignInScreen').then((m) => m.FirstSignInScreen)),
   findCase: preloadable(() => import('../features/consent/FindCaseScreen').then((m) => m.FindCaseScreen)),
@@ -28,13 +31,13 @@ const screens = {
   reviewQueue: preloadable(() => import('../features/approval/ReviewQueueScreen').then((m) => m.ReviewQueueScreen)),
   referral: preloadable(() => import('../features/referral/ReferralFlow').then((m) => m.ReferralFlow)),
 };
-const ConsentFlow = screens.consent.Screen;
-const FirstSignInScreen = screens.firstSignIn.Screen;
-const FindCaseScreen = screens.findCase.Screen;
-const WithdrawConsentFlow = screens.withdraw.Screen;
-const SecondCheckFlow = screens.secondCheck.Screen;
-const ReviewQueueScreen = screens.reviewQueue.Screen;
-const ReferralFlow = screens.referral.Screen;
+const ConsentFlow = lazyScreens.consent.Screen;
+const FirstSignInScreen = lazyScreens.firstSignIn.Screen;
+const FindCaseScreen = lazyScreens.findCase.Screen;
+const WithdrawConsentFlow = lazyScreens.withdraw.Screen;
+const SecondCheckFlow = lazyScreens.secondCheck.Screen;
+const ReviewQueueScreen = lazyScreens.reviewQueue.Screen;
+const ReferralFlow = lazyScreens.referral.Screen;
 
 /** Every workflow's form, from the registry; the props are the registry's for that kind. */
 const forms = Object.fromEntries(
@@ -48,9 +51,11 @@ const PRELOAD_DELAY_MS = 500;
 /** What the work area shows: one screen, with exactly what that screen needs. */
 type View =
   | { kind: 'overview' }
-  | { kind: 'form'; workflow: WorkflowKind; caseNumber?: string }
+  /** `saved`: the previous record of this workflow was just saved (the HOME contact opens the next one); `seq` makes it a fresh form. */
+  | { kind: 'form'; workflow: WorkflowKind; caseNumber?: string; saved?: { at: string; seq: number } }
   | { kind: 'correction'; target: CorrectionTarget }
-  | { kind: 'consent' }
+  /** `setting`: preselected when a form sent the person to record a new consent. */
+  | { kind: 'consent'; setting?: WorkflowKind }
   | { kind: 'findCase' }
   | { kind: 'withdraw' }
   | { kind: 'referral'; caseNumber: string; sourceRecordId: string }
@@ -67,27 +72,39 @@ function WorkflowForm({ workflow, ...props }: WorkflowFormProps<WorkflowKind> & 
 
 export function WorkArea({ deviceId }: { deviceId: string }) {
   const { storage } = useAppServices();
-  const [view, setView] = useState<View>(OVERVIEW);
+  const openForm = useRef<OpenForm | null>(null);
+  const mustAsk = useCallback(() => openForm.current?.dirty() ?? false, []);
+  // A form left without anything entered leaves no draft behind (it would be listed and reopened at the next unlock).
+  const leaveCleanForm = useCallback(() => {
+    const form = openForm.current;
+    if (form && !form.dirty()) void form.discard();
+  }, []);
+  const screens = useScreenHistory<View>(OVERVIEW, mustAsk, leaveCleanForm);
+  const { push, replace, home } = screens;
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
   useAutoLock(config?.security.autoLockMinutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes, onIdle);
 
   // A draft is left behind only by a reload, a crash, a lock or an app update
   // (saving and cancelling both remove it): reopen its form so the work continues.
+  const current = useRef(screens.view);
+  useEffect(() => {
+    current.current = screens.view;
+  }, [screens.view]);
   useEffect(() => {
     void (async () => {
       for (const workflow of WORKFLOW_KINDS) {
         if ((await storage.drafts.load(WORKFLOWS[workflow].newDraftId)) !== undefined) {
-          setView((current) => (current.kind === 'overview' ? { kind: 'form', workflow } : current));
+          if (current.current.kind === 'overview') push({ kind: 'form', workflow });
           return;
         }
       }
     })();
-  }, [storage]);
+  }, [storage, push]);
 
   useEffect(() => {
     const timer = setTimeout(() => {
-      for (const screen of [...Object.values(screens), ...Object.values(forms)]) void screen.preload().catch(() => undefined);
+      for (const screen of [...Object.values(lazyScreens), ...Object.values(forms)]) void screen.preload().catch(() => undefined);
     }, PRELOAD_DELAY_MS);
     return () => {
       clearTimeout(timer);
@@ -104,7 +121,7 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
     const openCorrection = async (recordId: string): Promise<boolean> => {
       const record = await storage.records.getRecord(recordId);
       if (!record || !canCorrect(record, storage.vault.unlockedUser?.userId)) return false;
-      setView({ kind: 'correction', target: record.envelope });
+      push({ kind: 'correction', target: record.envelope });
       return true;
     };
     return {
@@ -113,42 +130,120 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
         const draft = parseDraftId(draftId, '');
         if (!draft) return false;
         if (draft.type === 'correction') return openCorrection(draft.recordId);
-        setView({ kind: 'form', workflow: draft.form });
+        push({ kind: 'form', workflow: draft.form });
         return true;
       },
+      newConsent(workflow) {
+        // In place of the form it came from: "back" after the new consent's form returns to the overview.
+        replace({ kind: 'consent', setting: workflow });
+      },
     };
-  }, [storage]);
-  const backToOverview = useCallback(() => {
-    setView(OVERVIEW);
-  }, []);
+  }, [storage, push, replace]);
+
+  const leaveGuard = useMemo<LeaveGuard>(
+    () => ({
+      register(form) {
+        openForm.current = form;
+        return () => {
+          if (openForm.current === form) openForm.current = null;
+        };
+      },
+      cancel() {
+        const form = openForm.current;
+        if (form?.dirty())
+          home(); // asks: keep filling in, keep the draft, or discard
+        else void (form?.discard() ?? Promise.resolve()).then(home);
+      },
+    }),
+    [home],
+  );
+
+  const onDone = useCallback(
+    (outcome?: 'saved') => {
+      const view = current.current;
+      // In the foyer one contact follows the next: saving opens a fresh HOME contact with a confirmation.
+      if (outcome === 'saved' && view.kind === 'form' && view.workflow === 'homeContact') {
+        replace({ kind: 'form', workflow: 'homeContact', saved: { at: new Date().toISOString(), seq: (view.saved?.seq ?? 0) + 1 } });
+      } else home();
+    },
+    [home, replace],
+  );
+
+  const { pending, proceed, stay } = screens;
+  const leave = (choice: 'keep' | 'discard'): void => {
+    const form = openForm.current;
+    const done = choice === 'keep' ? form?.keep() : form?.discard();
+    void (done ?? Promise.resolve()).then(() => {
+      openForm.current = null; // the form is left: nothing more to ask
+      proceed();
+    });
+  };
 
   return (
     <WorkNavigationContext.Provider value={navigation}>
-      <Screen view={view} deviceId={deviceId} setView={setView} onDone={backToOverview} />
+      <LeaveGuardContext.Provider value={leaveGuard}>
+        <Screen view={screens.view} deviceId={deviceId} push={push} replace={replace} onDone={onDone} />
+      </LeaveGuardContext.Provider>
       <SyncStatusBar
         onRenew={() => {
-          setView({ kind: 'renewSession' });
+          push({ kind: 'renewSession' });
         }}
       />
+      {pending && (
+        <LeaveFormDialog
+          onStay={stay}
+          onKeep={() => {
+            leave('keep');
+          }}
+          onDiscard={() => {
+            leave('discard');
+          }}
+        />
+      )}
     </WorkNavigationContext.Provider>
   );
 }
 
-function Screen({ view, deviceId, setView, onDone }: { view: View; deviceId: string; setView: (view: View) => void; onDone: () => void }) {
+function Screen({
+  view,
+  deviceId,
+  push,
+  replace,
+  onDone,
+}: {
+  view: View;
+  deviceId: string;
+  push: (view: View) => void;
+  replace: (view: View) => void;
+  onDone: (outcome?: 'saved') => void;
+}) {
   const { storage } = useAppServices();
+  const backToOverview = () => {
+    onDone();
+  };
   switch (view.kind) {
     case 'form':
-      return <WorkflowForm workflow={view.workflow} caseNumber={view.caseNumber} onDone={onDone} />;
+      return (
+        <WorkflowForm
+          key={view.saved?.seq ?? 0}
+          workflow={view.workflow}
+          caseNumber={view.caseNumber}
+          savedAt={view.saved?.at}
+          onDone={onDone}
+        />
+      );
     case 'correction':
       return <WorkflowForm key={view.target.id} workflow={view.target.kind} correction={view.target} onDone={onDone} />;
     case 'renewSession':
-      return <FirstSignInScreen storage={storage} deviceId={deviceId} mode="renew" onDone={onDone} onCancel={onDone} />;
+      return <FirstSignInScreen storage={storage} deviceId={deviceId} mode="renew" onDone={backToOverview} onCancel={backToOverview} />;
     case 'consent':
       return (
         <ConsentFlow
-          onDone={onDone}
+          initialSetting={view.setting}
+          onDone={backToOverview}
           onContinue={(caseNumber, setting) => {
-            setView({ kind: 'form', workflow: setting === 'screening' ? 'screening' : 'welcomeVisit', caseNumber });
+            // In place of the consent: "back" from the form returns to the overview, not to a finished consent.
+            replace({ kind: 'form', workflow: setting, caseNumber });
           }}
         />
       );
@@ -157,10 +252,10 @@ function Screen({ view, deviceId, setView, onDone }: { view: View; deviceId: str
         <FindCaseScreen
           onDone={onDone}
           onWithdraw={() => {
-            setView({ kind: 'withdraw' });
+            push({ kind: 'withdraw' });
           }}
           onRefer={(caseNumber, sourceRecordId) => {
-            setView({ kind: 'referral', caseNumber, sourceRecordId });
+            push({ kind: 'referral', caseNumber, sourceRecordId });
           }}
         />
       );
@@ -176,10 +271,10 @@ function Screen({ view, deviceId, setView, onDone }: { view: View; deviceId: str
       return (
         <Overview
           onOpen={(choice: OverviewChoice) => {
-            setView(choice);
+            push(choice);
           }}
           onSecondCheck={(recordId) => {
-            setView({ kind: 'secondCheck', recordId });
+            push({ kind: 'secondCheck', recordId });
           }}
         />
       );

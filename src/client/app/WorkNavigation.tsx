@@ -1,7 +1,8 @@
 // Opening work from anywhere inside the work area: the record list's
-// "Correct" and "Continue". WorkArea provides it; outside it (tests of single
+// "Correct" and "Continue", a form's "record a new consent". WorkArea provides it; outside it (tests of single
 // screens) it is absent.
 import { createContext, useContext } from 'react';
+import type { WorkflowKind } from '../features/workflows/registry';
 
 export interface WorkNavigation {
   /**
@@ -12,6 +13,8 @@ export interface WorkNavigation {
   openCorrection: (recordId: string) => Promise<boolean>;
   /** Opens the form a stored draft belongs to, with the draft restored. */
   continueDraft: (draftId: string) => Promise<boolean>;
+  /** Opens the consent for a new case, to continue with this workflow afterwards. */
+  newConsent: (workflow: WorkflowKind) => void;
 }
 
 export const WorkNavigationContext = createContext<WorkNavigation | null>(null);

@@ -4,11 +4,12 @@
 // update, pick the case, then save a new record or a correction, nudge the sync
 // engine and close — or keep the draft and say what went wrong.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ConsentMissingError } from '@domain/consent';
+import { ConsentMissingError, consentCovers } from '@domain/consent';
 import { CorrectionRefusedError, type CorrectionRefusal } from '@domain/corrections';
 import { correctedRecord, newRecord, type RecordContext } from '@domain/record-envelope';
 import type { SyncRecord } from '@shared/records/sync-record';
 import { useAppServices } from '../app/AppContext';
+import { useLeaveGuard } from '../app/LeaveGuard';
 // Types only: the registry (features/workflows) hands its entry in, so forms/ needs no feature code at run time.
 import type { Workflow, WorkflowContent, WorkflowKind, WorkflowRecord } from '../features/workflows/registry';
 import { correctionDraftId } from './draft-ids';
@@ -64,9 +65,16 @@ export function caseDraft<V>(field: string, readValues: (raw: object) => V): Dra
 export type FormStart<K extends WorkflowKind, V> =
   { from: 'draft'; values: V } | { from: 'correction'; record: WorkflowRecord<K> } | { from: 'fresh' };
 
+/**
+ * Why a case number was refused as soon as it was entered (not at saving):
+ * no consent for it on this tablet (e.g. the family consented on another
+ * tablet), or the consent there does not cover this kind of record.
+ */
+export type CaseRefusal = { caseNumber: string; reason: 'noConsentHere' | 'scopeMissing' };
+
 export interface RecordFormOptions<K extends WorkflowKind, V> {
   workflow: Workflow<K>;
-  onDone: () => void;
+  onDone: (outcome?: 'saved') => void;
   /** The case the form was opened for; undefined lets the person pick one. */
   caseNumber?: string | undefined;
   correction?: WorkflowRecord<K> | undefined;
@@ -101,8 +109,12 @@ export interface RecordForm<K extends WorkflowKind> {
   /** Call after every change of the values (react-hook-form forms: `useAutosaveOnChange`). */
   changed: () => void;
   case: CaseState;
-  /** A case was looked up (or the input was edited again: null). */
+  /** A case was looked up (or the input was edited again: null); a case without a covering consent here is refused at once. */
   chooseCase: (caseNumber: string | null) => void;
+  /** The last case number refused at lookup (cleared by the next lookup). */
+  caseRefusal: CaseRefusal | null;
+  /** The district the case's consent on this tablet names (the form starts with it). */
+  caseDistrict: string | undefined;
   /** Back to the number input, forgetting the picked case. */
   changeCase: () => void;
   setLinked: (linked: boolean) => void;
@@ -142,10 +154,18 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
   const [restored, setRestored] = useState(false);
   const [caseNo, setCaseNo] = useState<string | null>(boundCase ?? null);
   const [lookup, setLookup] = useState(boundCase === undefined);
-  const [linked, setLinkedState] = useState(false);
+  // Opened for a case (straight after its consent): an anonymous-by-default record is linked to it.
+  const [linked, setLinkedState] = useState(boundCase !== undefined && workflow.caseLink === 'optional');
   const [attempted, setAttempted] = useState(false);
   const [problem, setProblem] = useState<SaveProblem | null>(null);
   const [saving, setSaving] = useState(false);
+  const [caseRefusal, setCaseRefusal] = useState<CaseRefusal | null>(null);
+  const [caseDistrict, setCaseDistrict] = useState<string | undefined>();
+  const leaveGuard = useLeaveGuard();
+  // Whether leaving would leave unsaved work: a restored draft, or values that differ from the start.
+  const restoredDraft = useRef(false);
+  const initialSnapshot = useRef<string | undefined>(undefined);
+  const edited = useRef(false);
   // What the autosave callbacks must see between renders (set together with the state).
   const caseRef = useRef<string | null>(boundCase ?? null);
   const latest = useRef({ draft, values });
@@ -170,6 +190,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
         }
         apply({ from: 'draft', values: stored.values });
         setRestored(true);
+        restoredDraft.current = true;
       } else {
         apply(correction ? { from: 'correction', record: correction } : { from: 'fresh' });
       }
@@ -179,6 +200,21 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
       alive = false;
     };
   }, [autosave, ready, started, apply, boundCase, correction]);
+
+  // What the form started with, once the first values are rendered: a change from it is unsaved work.
+  useEffect(() => {
+    if (started && initialSnapshot.current === undefined) initialSnapshot.current = JSON.stringify(snapshot());
+  }, [started, snapshot]);
+
+  useEffect(
+    () =>
+      leaveGuard?.register({
+        dirty: () => restoredDraft.current || edited.current,
+        keep: () => autosave.saveNow(snapshot),
+        discard: () => autosave.discard(),
+      }),
+    [leaveGuard, autosave, snapshot],
+  );
 
   // Flush at once before an app update reloads; no timer outlives the form.
   useEffect(() => {
@@ -190,26 +226,75 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
   }, [autosave, snapshot]);
 
   const changed = useCallback(() => {
+    if (initialSnapshot.current !== undefined) edited.current = JSON.stringify(snapshot()) !== initialSnapshot.current;
     autosave.schedule(snapshot);
   }, [autosave, snapshot]);
 
-  const chooseCase = useCallback(
+  const acceptCase = useCallback(
     (found: string | null) => {
       caseRef.current = found;
       setCaseNo(found);
       if (found !== null) setLookup(false);
       setProblem(null);
-      autosave.schedule(snapshot);
+      changed();
     },
-    [autosave, snapshot],
+    [changed],
   );
+
+  // The consent is checked when the case number is entered, not after the whole form was filled in.
+  const kindOfRecord: WorkflowKind = workflow.kind;
+  const checkCase = useCallback(
+    async (caseNumber: string): Promise<CaseRefusal | null> => {
+      const consent = await storage.records.consentFor(caseNumber);
+      setCaseDistrict(consent?.district);
+      const verdict = consentCovers(kindOfRecord, caseNumber, consent, false);
+      if (verdict.ok) return null;
+      return { caseNumber, reason: consent === undefined ? 'noConsentHere' : 'scopeMissing' };
+    },
+    [storage, kindOfRecord],
+  );
+
+  // A save tapped while the number is still being checked waits for the check, not "case number missing".
+  const caseCheck = useRef<Promise<void>>(Promise.resolve());
+  const chooseCase = useCallback(
+    (found: string | null) => {
+      setCaseRefusal(null);
+      if (found === null) {
+        acceptCase(null);
+        return;
+      }
+      caseCheck.current = checkCase(found).then((refusal) => {
+        if (refusal) {
+          setCaseRefusal(refusal);
+          acceptCase(null);
+        } else acceptCase(found);
+      });
+    },
+    [acceptCase, checkCase],
+  );
+
+  // A case the form was opened for, or one a restored draft names, is checked too (it may have been withdrawn since).
+  useEffect(() => {
+    if (!started || target) return;
+    const named = caseRef.current;
+    if (named === null) return;
+    void checkCase(named).then((refusal) => {
+      if (!refusal || caseRef.current !== named) return;
+      setCaseRefusal(refusal);
+      caseRef.current = null;
+      setCaseNo(null);
+      setLookup(true);
+    });
+  }, [started, target, checkCase]);
 
   const commit = async (write: (context: RecordContext) => Promise<void>, keepDraft: boolean): Promise<void> => {
     await autosave.stop(); // no autosave may outlive the draft becoming a record
     try {
       await write({ deviceId: await storage.device.deviceId(), now: new Date() });
       sync.trigger();
-      onDone();
+      restoredDraft.current = false;
+      edited.current = false; // saved: leaving now leaves nothing behind
+      onDone('saved');
     } catch (error) {
       autosave.resume();
       if (keepDraft) await autosave.saveNow(snapshot);
@@ -223,6 +308,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
   const save: RecordForm<K>['save'] = async (prepared) => {
     setAttempted(true);
     setProblem(null);
+    await caseCheck.current;
     const recordCase = workflow.caseLink === 'required' || linked ? caseRef.current : null;
     if (!correction && (workflow.caseLink === 'required' || linked) && recordCase === null) {
       setProblem({ kind: 'caseNumberMissing' });
@@ -258,6 +344,8 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
     changed,
     case: { mode: workflow.caseLink, caseNumber: target ? target.caseNumber : caseNo, fixed: boundCase !== undefined, lookup, linked },
     chooseCase,
+    caseRefusal,
+    caseDistrict,
     changeCase: () => {
       chooseCase(null);
       setLookup(true);
@@ -277,6 +365,13 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
     saving,
     save,
     saveInstead,
-    cancel: () => void autosave.discard().then(onDone),
+    // In the work area "cancel" asks first when something was entered; alone (tests of one form) it discards.
+    cancel: () => {
+      if (leaveGuard) leaveGuard.cancel();
+      else
+        void autosave.discard().then(() => {
+          onDone();
+        });
+    },
   };
 }

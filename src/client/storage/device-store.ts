@@ -1,7 +1,8 @@
 // Device-level facts in the `meta` table. In clear: the device id, its
 // enrollment (id, label, the revocable device secret) and the municipality's
 // configuration and the network's offer catalogue (a public directory of
-// organisations) — none of it about a family. Sealed: each person's session
+// organisations), each person's HOME site of the day (a site id and a date) —
+// none of it about a family. Sealed: each person's session
 // tokens, so a copied browser profile yields no usable sign-in.
 import { uuidv7 } from '@shared/ids';
 import { deviceConfigSchema, loginResponseSchema, type DeviceConfig, type LoginResponse } from '@shared/protocol';
@@ -20,6 +21,10 @@ const KEYS = {
   offerCatalog: 'offerCatalog',
   referralStates: 'referralStates',
 } as const;
+
+/** Per person: `homeSiteOfDay:<userId>`. */
+const SITE_OF_DAY_PREFIX = 'homeSiteOfDay:';
+const siteOfDaySchema = z.strictObject({ siteId: z.string(), date: z.string() });
 
 export const enrollmentSchema = z.strictObject({
   deviceId: z.string(),
@@ -128,5 +133,15 @@ export class DeviceStore {
 
   async clearSession(userId: string): Promise<void> {
     await this.db.meta.delete(`session:${userId}`);
+  }
+
+  /** The site this person last logged a HOME contact at, and the day (a site id and a date, nothing else). */
+  async homeSiteOfDay(userId: string): Promise<{ siteId: string; date: string } | undefined> {
+    const parsed = siteOfDaySchema.safeParse((await this.db.meta.get(SITE_OF_DAY_PREFIX + userId))?.value);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async rememberHomeSite(userId: string, siteOfDay: { siteId: string; date: string }): Promise<void> {
+    await this.db.meta.put({ key: SITE_OF_DAY_PREFIX + userId, value: { siteId: siteOfDay.siteId, date: siteOfDay.date } });
   }
 }

@@ -30,6 +30,14 @@ const LEGACY_SEALED_KEY = 'legacyRowsSealed';
 const SENT_WITH_CONTENT_KEY = 'sentWithContent';
 
 const sealId = revisionKey;
+/** AAD table of a record's stub: what the list still shows once the content left the tablet. */
+const STUB_TABLE = 'recordStubs';
+const STUB_VERSION = 1;
+
+/** What outlives a record's content on this tablet (sealed): its case number, so the list can say whose it was. */
+interface RecordStub {
+  caseNumber: string | null;
+}
 
 /** The record as kept after the server answered: without the boxes of a call-back number (warm handover). */
 function withoutWarmHandover(record: SyncRecord): SyncRecord {
@@ -491,8 +499,8 @@ export class RecordStore {
   /**
    * Deletes every record of a case withdrawn elsewhere (pulled from the
    * server) and drops its pending outbox entries, in one transaction. Rows
-   * whose content is already gone (content-free stubs) cannot be matched and
-   * stay as stubs. Returns how many records were deleted.
+   * whose content is already gone go too when their stub names the case
+   * (stubs from before stubs kept it cannot be matched and stay). Returns how many records were deleted.
    */
   async deleteCase(caseNumber: string): Promise<number> {
     const ids = await this.idsOfCase(caseNumber);
@@ -546,14 +554,22 @@ export class RecordStore {
     await this.db.drafts.bulkDelete(keys);
   }
 
+  /** The case's records, with content or as a stub (a withdrawal deletes both). */
   private async idsOfCase(caseNumber: string): Promise<string[]> {
     const ids: string[] = [];
     for (const row of await this.db.records.toArray()) {
-      if (!row.sealed) continue;
-      const { envelope } = await this.openRow(row);
-      if (envelope.caseNumber === caseNumber && envelope.kind !== 'consentWithdrawal') ids.push(row.id);
+      if (row.kind === 'consentWithdrawal') continue;
+      if (row.sealed) {
+        const { envelope } = await this.openRow(row);
+        if (envelope.caseNumber === caseNumber) ids.push(row.id);
+      } else if ((await this.openStub(row))?.caseNumber === caseNumber) ids.push(row.id);
     }
     return ids;
+  }
+
+  private async openStub(row: RecordRow): Promise<RecordStub | undefined> {
+    if (!row.stub) return undefined;
+    return (await this.vault.open(STUB_TABLE, sealId(row.id, row.revision), STUB_VERSION, row.stub)) as RecordStub;
   }
 
   /** A new revision's row, sealed (outside any transaction: IndexedDB transactions close across crypto awaits). */
@@ -578,6 +594,9 @@ export class RecordStore {
       sealed: await this.vault.seal('records', sealId(envelope.id, envelope.revision), envelope.schemaVersion, {
         envelope,
       } satisfies RecordSecret),
+      stub: await this.vault.seal(STUB_TABLE, sealId(envelope.id, envelope.revision), STUB_VERSION, {
+        caseNumber: envelope.caseNumber,
+      } satisfies RecordStub),
     };
   }
 
@@ -594,9 +613,12 @@ export class RecordStore {
 
   private async view(row: RecordRow, review?: ReviewRow): Promise<StoredRecord> {
     const secret = row.sealed ? await this.openRow(row) : null;
+    const stub = secret ? undefined : await this.openStub(row);
+    const caseNumber = secret ? secret.envelope.caseNumber : stub?.caseNumber;
     const view: StoredRecord = {
       id: row.id,
       kind: row.kind,
+      ...(caseNumber !== undefined ? { caseNumber } : {}),
       revision: row.revision,
       syncState: row.syncState,
       ownerId: row.ownerId,

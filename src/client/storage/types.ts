@@ -40,6 +40,11 @@ export interface RecordRow {
   sentAt?: string;
   /** Absent once the content was dropped after sync (a content-free stub remains). */
   sealed?: Sealed;
+  /**
+   * Sealed like the content, kept when the content is dropped: the record's case number, so the
+   * list still says whose it was (kind and date are the clear fields). Absent in rows from before.
+   */
+  stub?: Sealed;
   contentRemovedAt?: string;
   /** Only in rows written before encryption (schema v2); sealed at the first unlock. */
   envelope?: SyncRecord;
@@ -64,6 +69,8 @@ export interface StoredRecord {
   rejection?: RecordRejection;
   /** null for a content-free stub. */
   envelope: SyncRecord | null;
+  /** The case the record names (null: anonymous), also for a stub; undefined for a stub from before stubs kept it. */
+  caseNumber?: string | null;
   reviewState: ReviewState;
   /** The decision on this revision, if any (who, when, the send-back comment). */
   review?: ReviewView;

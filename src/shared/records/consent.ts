@@ -35,6 +35,8 @@ export const consentContentSchema = z
     mediatorLanguage: z.enum(SPOKEN_LANGUAGES).optional(),
     /** When the family agreed, by the tablet's clock (advisory). */
     givenAt: z.iso.datetime({ offset: true }),
+    /** The family's district as stated at consent: the case's later records on the tablet start with it. */
+    ...districtField,
   })
   .refine((c) => c.mediatorPresent || c.mediatorLanguage === undefined, {
     message: 'mediatorLanguageWithoutMediator',

@@ -160,6 +160,15 @@ export class TabletApp {
     await this.page.getByRole('button', { name: de.homeContact.save }).click();
   }
 
+  /** Saves a new HOME contact and goes from the next contact's form (with the confirmation) back to the overview. */
+  async saveAndReturn(): Promise<void> {
+    await this.save();
+    const saved = this.page.getByTestId('home-contact-saved');
+    await saved.waitFor();
+    await saved.getByRole('button', { name: de.homeContact.saved.toOverview }).click();
+    await this.page.getByRole('button', { name: de.homeContact.new }).waitFor();
+  }
+
   /** Saved records (drafts are listed separately, see draftItems). */
   recordItems() {
     return this.page.getByTestId('record-list').locator('li[data-record-id]');

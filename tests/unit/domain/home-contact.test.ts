@@ -21,4 +21,12 @@ describe('HOME contact rules', () => {
     expect(homeContactDefaults(now, ['kita-a', 'kita-b']).site).toBeUndefined();
     expect(homeContactDefaults(now, []).timeSlot).toBe('dropOff');
   });
+
+  it('starts with the site of an earlier contact the same day, never one of another day or no longer configured', () => {
+    const morning = new Date(2026, 10, 20, 8, 0);
+    const later = new Date(2026, 10, 20, 11, 30);
+    expect(homeContactDefaults(later, ['kita-a', 'kita-b'], { siteId: 'kita-b', date: '2026-11-20' }).site).toBe('kita-b');
+    expect(homeContactDefaults(morning, ['kita-a', 'kita-b'], { siteId: 'kita-b', date: '2026-11-19' }).site).toBeUndefined();
+    expect(homeContactDefaults(morning, ['kita-a'], { siteId: 'kita-gone', date: '2026-11-20' }).site).toBe('kita-a');
+  });
 });

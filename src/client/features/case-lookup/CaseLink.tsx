@@ -2,6 +2,7 @@
 // consented case (HOME contact, mediation): a switch that reveals the case
 // number input, and the consent problem if saving was refused.
 import { useTranslation } from 'react-i18next';
+import type { ReactNode } from 'react';
 import { CaseNumberInput } from './CaseNumberInput';
 
 export type CaseLinkProblem = 'caseNumberMissing' | 'consentMissing' | 'caseWithdrawn';
@@ -11,12 +12,15 @@ export function CaseLink({
   onLinkedChange,
   onCaseNumber,
   problem,
+  refusal,
 }: {
   linked: boolean;
   onLinkedChange: (linked: boolean) => void;
   /** The looked-up case number, or null as soon as the input is edited again. */
   onCaseNumber: (caseNumber: string | null) => void;
   problem: CaseLinkProblem | null;
+  /** Said right under the number when it was refused at lookup (no consent for it here). */
+  refusal?: ReactNode;
 }) {
   const { t } = useTranslation('cases');
   return (
@@ -38,9 +42,10 @@ export function CaseLink({
             onCaseNumber(null);
           }}
         >
-          <CaseNumberInput onFound={onCaseNumber} />
+          <CaseNumberInput onFound={onCaseNumber} refused={refusal !== undefined && refusal !== null} />
         </div>
       )}
+      {linked && refusal}
       {linked && problem !== null && (
         <p className="form-error" role="alert">
           {problem === 'caseNumberMissing' ? t('link.caseNumberMissing', { submit: t('lookup.submit') }) : t(`link.${problem}`)}

@@ -13,9 +13,11 @@ export interface CaseNumberInputProps {
   onFound: (caseNumber: string) => void;
   /** A label other than "Fallnummer", if the screen needs one. */
   label?: string | undefined;
+  /** Said instead of "recognised" when the screen refused the recognised number (e.g. no consent here). */
+  refused?: boolean | undefined;
 }
 
-export function CaseNumberInput({ onFound, label }: CaseNumberInputProps) {
+export function CaseNumberInput({ onFound, label, refused = false }: CaseNumberInputProps) {
   const { t } = useTranslation('cases');
   const id = useId();
   const [value, setValue] = useState('');
@@ -118,7 +120,9 @@ export function CaseNumberInput({ onFound, label }: CaseNumberInputProps) {
         </p>
         <div id={`${id}-message`} role="status">
           {shownProblem !== null && <p className="field__error">{t(`lookup.errors.${shownProblem}`)}</p>}
-          {found !== null && shownProblem === null && <p className="case-lookup__found">{t('lookup.found', { caseNumber: found })}</p>}
+          {found !== null && shownProblem === null && !refused && (
+            <p className="case-lookup__found">{t('lookup.found', { caseNumber: found })}</p>
+          )}
         </div>
       </div>
       {canScan && (

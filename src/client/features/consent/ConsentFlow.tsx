@@ -26,17 +26,25 @@ import { DistrictField, withDistrict } from '../district/DistrictField';
 
 type Step = { kind: 'setup' } | { kind: 'family' } | { kind: 'agreed'; caseNumber: string; issuedOn: string } | { kind: 'refused' };
 
-/** Workflows that continue right after consent, with the new case number. */
+/** Every setting is a workflow that continues right after consent, with the new case number. */
 export type ContinueWith = (caseNumber: string, setting: ConsentSetting) => void;
-const CONTINUES: ReadonlySet<ConsentSetting> = new Set(['welcomeVisit', 'screening']);
 
-export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onContinue?: ContinueWith }) {
+export function ConsentFlow({
+  onDone,
+  onContinue,
+  initialSetting = 'screening',
+}: {
+  onDone: () => void;
+  onContinue?: ContinueWith;
+  /** The workflow the consent is for, when a form sent the person here. */
+  initialSetting?: ConsentSetting | undefined;
+}) {
   const { t } = useTranslation();
   const { storage, sync } = useAppServices();
   const config = useStoredValue(storage, (s) => s.device.config());
   const [step, setStep] = useState<Step>({ kind: 'setup' });
   const [language, setLanguage] = useState<FamilyLanguage>('de');
-  const [setting, setSetting] = useState<ConsentSetting>('screening');
+  const [setting, setSetting] = useState<ConsentSetting>(initialSetting);
   const [mediatorPresent, setMediatorPresent] = useState(false);
   const [mediatorLanguage, setMediatorLanguage] = useState<SpokenLanguage>('ar');
   const [failed, setFailed] = useState(false);
@@ -59,6 +67,8 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
           mediatorPresent,
           ...(mediatorPresent ? { mediatorLanguage } : {}),
           givenAt: now.toISOString(),
+          // Kept with the consent, so the case's later records on this tablet start with it.
+          ...withDistrict(district),
         },
         caseNumber,
         await context(),
@@ -106,7 +116,7 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
           language={language}
           municipalityContact={config?.municipality.name ?? ''}
         />
-        {onContinue && CONTINUES.has(setting) && (
+        {onContinue && (
           <div className="actions">
             <button
               type="button"
@@ -115,7 +125,7 @@ export function ConsentFlow({ onDone, onContinue }: { onDone: () => void; onCont
                 onContinue(step.caseNumber, setting);
               }}
             >
-              {t(`consent.continueWith.${setting as 'welcomeVisit' | 'screening'}`)}
+              {t(`consent.continueWith.${setting}`)}
             </button>
           </div>
         )}

@@ -1,6 +1,8 @@
 // Logging a HOME contact in the foyer: a handful of taps for the common case.
 // Its fields; the lifecycle (draft, case link, note, save) is the shared
-// record form's (features/workflows).
+// record form's (features/workflows). The site of the day's first contact is
+// remembered (its id and the date only), and after saving the next contact's
+// form opens at once with a confirmation of the one just saved.
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -13,6 +15,9 @@ import {
 } from '@shared/records/home-contact';
 import { SPOKEN_LANGUAGES } from '@shared/languages';
 import { homeContactDefaults } from '@domain/home-contact';
+import { localIsoDate } from '@domain/dates';
+import { useAppServices } from '../../app/AppContext';
+import { useStoredValue } from '../../app/useStoredValue';
 import { ChipsField } from '../../forms/ChipsField';
 import { SiteChips } from '../../forms/SiteChips';
 import { useHomeSites } from '../../forms/useHomeSites';
@@ -30,12 +35,35 @@ const FIELDS = {
 };
 
 export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
-  const { t } = useTranslation('home-contact');
-  const { loaded: ready, sites, siteIds } = useHomeSites();
+  const { t, i18n } = useTranslation('home-contact');
+  const { storage } = useAppServices();
+  const userId = storage.vault.unlockedUser?.userId;
+  const { loaded: sitesLoaded, sites, siteIds } = useHomeSites();
+  const siteOfDay = useStoredValue(storage, async (s) => (userId === undefined ? null : ((await s.device.homeSiteOfDay(userId)) ?? null)));
+  const ready = sitesLoaded && siteOfDay !== undefined;
   const errorText = useSchemaMessages('home-contact');
-  // Today's defaults, with the site preselected when there is only one.
-  const defaults = useCallback(() => homeContactDefaults(new Date(), siteIds), [siteIds]);
-  const { values, form, onSubmit } = useRhfRecordForm({ workflow: WORKFLOWS.homeContact, props, ...FIELDS, defaults, ready });
+  // Today's defaults: the site of today's earlier contacts, else the one site if there is only one.
+  const defaults = useCallback(() => homeContactDefaults(new Date(), siteIds, siteOfDay ?? undefined), [siteIds, siteOfDay]);
+  const { onDone } = props;
+  const withSiteOfDay = {
+    ...props,
+    onDone: (outcome?: 'saved') => {
+      const site = values.getValues('site');
+      // Only a new contact's site (a correction may be of another day), and only its id and today's date.
+      if (outcome === 'saved' && !props.correction && userId !== undefined && typeof site === 'string' && site !== '') {
+        void storage.device.rememberHomeSite(userId, { siteId: site, date: localIsoDate(new Date()) }).finally(() => {
+          onDone(outcome);
+        });
+      } else onDone(outcome);
+    },
+  };
+  const { values, form, onSubmit } = useRhfRecordForm({
+    workflow: WORKFLOWS.homeContact,
+    props: withSiteOfDay,
+    ...FIELDS,
+    defaults,
+    ready,
+  });
   const { register, formState } = values;
   const { errors } = formState;
   const note = useNoteBinding(values, 'home-contact', 'note', HOME_NOTE_MAX_LENGTH);
@@ -47,9 +75,27 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
       title={t('title')}
       titleId="home-contact-title"
       onSubmit={(event) => void onSubmit(event)}
+      formClassName="record-form record-form--quick"
       note={note}
+      notice={
+        props.savedAt !== undefined && (
+          <div className="notice notice--success saved-notice" role="status" data-testid="home-contact-saved">
+            <p>
+              <strong>{t('saved.title')}</strong>{' '}
+              {t('saved.text', { time: new Date(props.savedAt).toLocaleTimeString(i18n.language, { timeStyle: 'short' }) })}
+            </p>
+            {/* Like "cancel": straight back while nothing was entered for the next contact, else it asks. */}
+            <button type="button" className="button" onClick={form.cancel}>
+              {t('saved.toOverview')}
+            </button>
+          </div>
+        )
+      }
     >
       <SiteChips legend={t('fields.site')} sites={sites} field={register('site')} error={errorText(errors.site)} noSites={t('noSites')} />
+
+      {/* The topic is what changes from one family to the next: right under the site, on the first screen. */}
+      <ChipsField form={values} ns="home-contact" name="topics" type="checkbox" values={HOME_TOPICS} />
 
       <div className="field-row">
         <DateField form={values} ns="home-contact" name="contactDate" id="contactDate" />
@@ -57,8 +103,6 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
       </div>
 
       <ChipsField form={values} ns="home-contact" name="contactKind" type="radio" values={CONTACT_KINDS} />
-
-      <ChipsField form={values} ns="home-contact" name="topics" type="checkbox" values={HOME_TOPICS} />
 
       <div className="field-row">
         <div className="field">

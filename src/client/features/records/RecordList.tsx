@@ -18,7 +18,7 @@ import { WORKFLOWS, type WorkflowRecord } from '../workflows/registry';
 import type { ComponentType } from 'react';
 import { ReviewStatus } from '../approval/ReviewStatus';
 
-/** A workflow's record by its registry summary (with its case when the workflow is about one). */
+/** A workflow's record by its registry summary, with the case it names (required, or linked to an optional one). */
 function WorkflowSummary({ record }: { record: WorkflowRecord }) {
   const { t } = useTranslation();
   const workflow = WORKFLOWS[record.kind];
@@ -27,9 +27,10 @@ function WorkflowSummary({ record }: { record: WorkflowRecord }) {
   return (
     <>
       <Summary content={record.content} />
-      {workflow.caseLink === 'required' && (
+      {/* A record that may be anonymous says so by naming no case; a linked one shows its case (walkthrough finding 18). */}
+      {record.caseNumber !== null && (
         <bdi dir="ltr" className="case-number-text record__meta">
-          {t('consent.caseNumberLabel', { caseNumber: record.caseNumber ?? '' })}
+          {t('consent.caseNumberLabel', { caseNumber: record.caseNumber })}
         </bdi>
       )}
     </>
@@ -61,6 +62,27 @@ function Summary({ envelope }: { envelope: SyncRecord }) {
     case 'referral':
       return <ReferralSummary recordId={envelope.id} content={envelope.content} caseNumber={envelope.caseNumber} />;
   }
+}
+
+/** A record whose content left the tablet after sending: its kind, and its case where it named one (date: the meta line). */
+function StubSummary({ row }: { row: StoredRecord }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <span className="record__title">
+        {t(`kinds.${row.kind}`, { ns: 'records' })}
+        {typeof row.caseNumber === 'string' && (
+          <>
+            {' · '}
+            <bdi dir="ltr" className="case-number-text">
+              {t('consent.caseNumberLabel', { caseNumber: row.caseNumber })}
+            </bdi>
+          </>
+        )}
+      </span>
+      <span className="record__meta">{t('record.contentRemoved')}</span>
+    </>
+  );
 }
 
 /** What can be done with a saved record here: correct it (the author, content still on the tablet). */
@@ -98,7 +120,7 @@ function RecordItem({
       data-revision={row.revision}
     >
       <div className="record__main">
-        {row.envelope ? <Summary envelope={row.envelope} /> : <span className="record__title">{t('record.contentRemoved')}</span>}
+        {row.envelope ? <Summary envelope={row.envelope} /> : <StubSummary row={row} />}
         <span className="record__meta">
           {t('record.savedAt', { time: timeFormat.format(new Date(row.createdAt)) })}
           {row.revision > 1 && <> · {t('revision', { ns: 'records', revision: row.revision })}</>}

@@ -87,7 +87,13 @@ export function ScreeningForm({
           </ul>
         </div>
         <div className="actions">
-          <button type="button" className="button button--large" onClick={onDone}>
+          <button
+            type="button"
+            className="button button--large"
+            onClick={() => {
+              onDone();
+            }}
+          >
             {t('cancel')}
           </button>
         </div>

@@ -2,7 +2,7 @@
 // notice or intro, "draft restored", the case (looked up, or linked when the
 // record may be anonymous), the district when the registry asks for it, the
 // note with the personal-data hint, and save/cancel with the save problem.
-import type { ComponentProps, ReactNode } from 'react';
+import { useEffect, type ComponentProps, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NoteBinding } from '../../forms/record-fields';
 import { FormActions } from '../../forms/FormActions';
@@ -11,6 +11,7 @@ import type { WorkflowNamespace } from '../../forms/schema-messages';
 import type { RecordForm } from '../../forms/useRecordForm';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
 import { CaseNumberInput } from '../case-lookup/CaseNumberInput';
+import { CaseRefusalNotice } from '../case-lookup/CaseRefusalNotice';
 import { DistrictField } from '../district/DistrictField';
 import { CorrectionNotice } from '../records/CorrectionNotice';
 import type { WorkflowKind } from './registry';
@@ -70,7 +71,16 @@ export function RecordFormShell<K extends WorkflowKind>({
   const { t: typed } = useTranslation(ns);
   // The namespace is the workflow's; every workflow namespace has these keys (see the JSDoc of `ns`).
   const t = typed as unknown as (key: string) => string;
-  const { workflow, correction, problem, case: picked } = form;
+  const { workflow, correction, problem, case: picked, caseDistrict } = form;
+
+  // The district stated at the case's consent is where a new record of the case starts (it can still be changed).
+  const districtValue = district?.value;
+  const setDistrict = district?.onChange;
+  useEffect(() => {
+    if (!correction && caseDistrict !== undefined && districtValue === undefined) setDistrict?.(caseDistrict);
+    // Only when the case (and with it its district) changes, so a district the person cleared stays cleared.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [caseDistrict, picked.caseNumber]);
 
   if (!form.started) {
     // Fields appear once the draft (if any) is restored, so no tap can race the restore.
@@ -86,6 +96,23 @@ export function RecordFormShell<K extends WorkflowKind>({
   const linkProblem: CaseLinkProblem | null =
     problem?.kind === 'caseNumberMissing' ? 'caseNumberMissing' : problem?.kind === 'consent' ? problem.reason : null;
   const districtField = workflow.district && district ? <DistrictField value={district.value} onChange={district.onChange} /> : null;
+  const refusal = form.caseRefusal ? <CaseRefusalNotice refusal={form.caseRefusal} workflow={workflow.kind} /> : null;
+  // A record about a case is filled in only once a case this tablet may document for is entered:
+  // a refused number is said at once, not after all the answers.
+  const awaitingCase = workflow.caseLink === 'required' && !correction && picked.caseNumber === null;
+  const fixedCase = (
+    <div className="field">
+      <label htmlFor={caseInputId}>{caseLabel ?? typed('lookup.label', { ns: 'cases' })}</label>
+      <div className="case-lookup__row">
+        <input id={caseInputId} className="case-lookup__input" type="text" dir="ltr" readOnly value={picked.caseNumber ?? ''} />
+        {!picked.fixed && (
+          <button type="button" className="button" onClick={form.changeCase}>
+            {t('changeCaseNumber')}
+          </button>
+        )}
+      </div>
+    </div>
+  );
 
   return (
     <>
@@ -107,49 +134,38 @@ export function RecordFormShell<K extends WorkflowKind>({
           <form onSubmit={onSubmit} noValidate className={formClassName}>
             {workflow.caseLink === 'required' && (
               <>
-                {picked.lookup ? (
-                  <CaseNumberInput label={caseLabel} onFound={form.chooseCase} />
-                ) : (
-                  <div className="field">
-                    <label htmlFor={caseInputId}>{caseLabel}</label>
-                    <div className="case-lookup__row">
-                      <input
-                        id={caseInputId}
-                        className="case-lookup__input"
-                        type="text"
-                        dir="ltr"
-                        readOnly
-                        value={picked.caseNumber ?? ''}
-                      />
-                      {!picked.fixed && (
-                        <button type="button" className="button" onClick={form.changeCase}>
-                          {t('changeCaseNumber')}
-                        </button>
-                      )}
-                    </div>
-                  </div>
-                )}
-                {form.attempted && picked.caseNumber === null && (
+                {picked.lookup ? <CaseNumberInput label={caseLabel} onFound={form.chooseCase} refused={refusal !== null} /> : fixedCase}
+                {refusal}
+                {form.attempted && picked.caseNumber === null && refusal === null && (
                   <p className="field__error" role="alert">
                     {t('errors.caseNumberRequired')}
                   </p>
                 )}
-                {districtField}
+                {awaitingCase ? <p className="hint">{typed('lookup.caseFirst', { ns: 'cases' })}</p> : districtField}
               </>
             )}
 
-            {children}
+            {!awaitingCase && children}
 
             {workflow.caseLink === 'optional' && (
               <>
                 {districtField}
-                {!correction && (
-                  <CaseLink linked={picked.linked} onLinkedChange={form.setLinked} onCaseNumber={form.chooseCase} problem={linkProblem} />
-                )}
+                {!correction &&
+                  (picked.fixed ? (
+                    fixedCase
+                  ) : (
+                    <CaseLink
+                      linked={picked.linked}
+                      onLinkedChange={form.setLinked}
+                      onCaseNumber={form.chooseCase}
+                      problem={linkProblem}
+                      refusal={refusal}
+                    />
+                  ))}
               </>
             )}
 
-            {note && (
+            {note && !awaitingCase && (
               <div className="field">
                 <label htmlFor={note.id}>{t('fields.note')}</label>
                 <textarea id={note.id} rows={3} maxLength={note.maxLength} aria-describedby={`${note.id}-hint`} {...note.field} />
@@ -161,7 +177,7 @@ export function RecordFormShell<K extends WorkflowKind>({
               </div>
             )}
 
-            {beforeActions}
+            {!awaitingCase && beforeActions}
             <FormActions saveLabel={t('save')} cancelLabel={t('cancel')} busy={form.saving} error={actionError} onCancel={form.cancel} />
           </form>
         )}

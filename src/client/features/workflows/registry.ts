@@ -20,7 +20,10 @@ export type WorkflowContent<K extends WorkflowKind> = WorkflowRecord<K>['content
 
 /** What every workflow form is opened with. */
 export interface WorkflowFormProps<K extends WorkflowKind> {
-  onDone: () => void;
+  /** Leaves the form; `saved` after the record was saved. */
+  onDone: (outcome?: 'saved') => void;
+  /** The previous record of this workflow was saved at this time (a form opened for the next one says so). */
+  savedAt?: string | undefined;
   /** The case the form is for (e.g. straight after the consent); the person picks one otherwise. */
   caseNumber?: string | undefined;
   /** A saved record to correct: the form opens with its content; saving writes its next revision. */

@@ -14,13 +14,19 @@ import { RecordList } from '@client/features/records/RecordList';
 import { WorkNavigationContext, type WorkNavigation } from '@client/app/WorkNavigation';
 import { correctionDraftId } from '@client/features/records/work-items';
 import { initI18n } from '@client/i18n';
-import { newConsentRecord, newConsentRefusalRecord, newMediationRecord, newWelcomeVisitRecord } from '@domain/record-envelope';
+import {
+  newConsentRecord,
+  newConsentRefusalRecord,
+  newHomeContactRecord,
+  newMediationRecord,
+  newWelcomeVisitRecord,
+} from '@domain/record-envelope';
 import { WelcomeVisitForm } from '@client/features/welcome-visit/WelcomeVisitForm';
 import { generateCaseNumber } from '@domain/case-number';
 import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
 import wv from '../../../../locales/de/welcome-visit.json';
 import { TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
-import { TEST_DEVICE_ID, homeContactRecord } from '../../../fixtures/home-contacts';
+import { TEST_DEVICE_ID, homeContactContent, homeContactRecord } from '../../../fixtures/home-contacts';
 import { renderWithServices, testDeviceConfig } from '../../../fixtures/render-with-services';
 import hc from '../../../../locales/de/home-contact.json';
 import med from '../../../../locales/de/mediation.json';
@@ -49,10 +55,45 @@ function recordingNavigation(): WorkNavigation & { calls: string[] } {
       calls.push(`continue:${draftId}`);
       return Promise.resolve(true);
     },
+    newConsent: (workflow) => {
+      calls.push(`consent:${workflow}`);
+    },
   };
 }
 
 describe('record list', () => {
+  it('shows the case a HOME contact was linked to, and none for an anonymous one', async () => {
+    const { storage } = await unlockedTestStorage();
+    const caseNumber = generateCaseNumber();
+    await storage.records.saveRecord(
+      await newConsentRecord(
+        {
+          scopes: ['documentation'],
+          setting: 'homeContact',
+          language: 'de',
+          textVersion: CONSENT_TEXT_VERSION,
+          textHash: await consentTextHash('de'),
+          mediatorPresent: false,
+          givenAt: context.now.toISOString(),
+        },
+        caseNumber,
+        context,
+      ),
+    );
+    const linked = await newHomeContactRecord(homeContactContent(), context, caseNumber);
+    const anonymous = await homeContactRecord();
+    await storage.records.saveRecord(linked);
+    await storage.records.saveRecord(anonymous);
+    renderWithServices(storage, <RecordList />);
+    const list = await screen.findByTestId('record-list');
+    const item = (id: string) => list.querySelector(`[data-record-id="${id}"]`);
+    await waitFor(() => {
+      expect(item(linked.id)?.textContent).toContain(caseNumber);
+    });
+    expect(item(anonymous.id)?.textContent).not.toContain(rec.kinds.consent);
+    expect(item(anonymous.id)?.textContent).not.toMatch(/Fallnummer/);
+  });
+
   it("offers Correct for own records with content, not for consent kinds or other people's records", async () => {
     const { storage, escrowKey } = await unlockedTestStorage();
     const own = await homeContactRecord();

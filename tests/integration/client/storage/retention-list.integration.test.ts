@@ -7,7 +7,14 @@ import type { Storage } from '@client/storage';
 import { unlockedTestStorage } from '../../../fixtures/client-db';
 import { homeContactRecord } from '../../../fixtures/home-contacts';
 import { testDeviceConfig } from '../../../fixtures/render-with-services';
-import { newConsentRecord, newReferralRecord, newWelcomeVisitRecord } from '@domain/record-envelope';
+import {
+  newConsentRecord,
+  newConsentWithdrawalRecord,
+  newHomeContactRecord,
+  newReferralRecord,
+  newWelcomeVisitRecord,
+} from '@domain/record-envelope';
+import { homeContactContent } from '../../../fixtures/home-contacts';
 import { consentContent, newCaseNumber } from '../../helpers/test-app';
 
 const SERVER_TIME = '2026-11-20T09:00:00.000Z';
@@ -111,5 +118,30 @@ describe('retention of sent content', () => {
     );
     await storage.records.dropSentContent(0, later);
     expect((await storage.records.getRecord(visit.id))?.envelope).toBeNull();
+  });
+
+  it('keeps kind, date and case number of a sent record once its content is gone, sealed; a withdrawal deletes the stub too', async () => {
+    const { storage, db } = await unlockedTestStorage();
+    storages.push(storage);
+    const context = { deviceId: await storage.device.deviceId(), now: new Date('2026-11-20T08:00:00Z') };
+    const caseNumber = newCaseNumber();
+    await storage.records.saveRecord(await newConsentRecord(await consentContent('de'), caseNumber, context));
+    await storage.records.saveRecord(await newHomeContactRecord(homeContactContent(), context, caseNumber));
+    await storage.records.saveRecord(await homeContactRecord()); // anonymous
+    await sendAll(storage);
+    expect(await storage.records.dropSentContent(0, new Date('2026-11-21T12:00:00Z'))).toBeGreaterThan(0);
+
+    const listed = await storage.records.listRecords();
+    const stubs = listed.filter((row) => row.kind === 'homeContact');
+    expect(stubs).toHaveLength(2);
+    expect(stubs.every((row) => row.envelope === null)).toBe(true); // the content is gone ...
+    expect(stubs.map((row) => row.caseNumber).sort()).toEqual([caseNumber, null].sort()); // ... whose it was is not
+    // Not in clear: only sealed boxes hold the case number.
+    expect(JSON.stringify(await db.records.toArray())).not.toContain(caseNumber);
+
+    await storage.records.withdrawCase(await newConsentWithdrawalRecord({ withdrawnAt: '2026-11-22T10:00:00.000Z' }, caseNumber, context));
+    const left = await storage.records.listRecords();
+    expect(left.filter((row) => row.kind === 'homeContact').map((row) => row.caseNumber)).toEqual([null]);
+    expect(left.some((row) => row.kind === 'consent')).toBe(false);
   });
 });

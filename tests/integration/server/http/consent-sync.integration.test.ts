@@ -90,6 +90,21 @@ describeEachDatabase('consent in sync', ({ db }) => {
       expect(rows).toEqual(records.map((r) => ({ case_number: r.caseNumber, kind: 'consent', language: r.content.language })));
     });
 
+    it('keeps the district stated at consent, and refuses one the municipality does not have', async () => {
+      const stated = await consentRecord(deviceId, newCaseNumber(), { content: await consentContent('de', { district: 'nord' }) });
+      const unknown = await consentRecord(deviceId, newCaseNumber(), { content: await consentContent('de', { district: 'atlantis' }) });
+      const { body } = await push([stated, unknown]);
+      expect(outcomes(body.results)).toEqual([
+        [200, 'accepted'],
+        [422, 'invalidRecord'],
+      ]);
+      const rows = await db().query<{ district: string }>(`SELECT content->>'district' AS district FROM records WHERE id::text = $1`, [
+        stated.id,
+      ]);
+      expect(rows).toEqual([{ district: 'nord' }]);
+      expect(await countRecords(db(), [unknown.id])).toBe(0);
+    });
+
     it('accepts a consent with a municipality prefix on the case number', async () => {
       const { status } = await push([await consentRecord(deviceId, newCaseNumber('MS'))]);
       expect(status).toBe(200);

@@ -60,9 +60,12 @@ describe('HomeContactForm', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: de.topics.parenting }));
     fireEvent.click(screen.getByRole('radio', { name: de.contactKind.counselling }));
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    await waitFor(() => {
-      expect(done).toHaveLength(1);
-    });
+    await waitFor(
+      () => {
+        expect(done).toHaveLength(1);
+      },
+      { timeout: 5_000 },
+    );
     const [row] = await storage.records.listRecords();
     expect(row?.envelope?.content).toMatchObject({ site: 'familienzentrum-nord', topics: ['parenting'], contactKind: 'counselling' });
     expect(row?.syncState).toBe('pending');
@@ -94,8 +97,10 @@ describe('HomeContactForm', () => {
     const input = screen.getByLabelText(cases.lookup.label);
     fireEvent.change(input, { target: { value: caseNumber } });
     fireEvent.click(screen.getByRole('button', { name: cases.lookup.submit }));
+    // Refused as soon as it is looked up, with the way forward, not only at saving.
+    expect((await screen.findByTestId('case-refusal')).textContent).toContain(cases.refusal.noConsentHere.text);
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    expect(await screen.findByText(cases.link.consentMissing)).toBeTruthy();
+    expect(await screen.findByText(cases.link.caseNumberMissing.replace('{{submit}}', cases.lookup.submit))).toBeTruthy();
     expect(await storage.records.countOutbox()).toBe(0);
 
     const now = new Date();
@@ -114,10 +119,18 @@ describe('HomeContactForm', () => {
         { deviceId: await storage.device.deviceId(), now },
       ),
     );
-    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    fireEvent.click(screen.getByRole('button', { name: cases.lookup.submit }));
     await waitFor(() => {
-      expect(done).toHaveLength(1);
+      expect(screen.queryByTestId('case-refusal')).toBeNull();
     });
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    // Saving also notes the site of the day before the form closes: more than one IndexedDB round under a busy test run.
+    await waitFor(
+      () => {
+        expect(done).toHaveLength(1);
+      },
+      { timeout: 5_000 },
+    );
     const saved = (await storage.records.listRecords()).find((r) => r.envelope?.kind === 'homeContact');
     expect(saved?.envelope?.caseNumber).toBe(caseNumber);
   });

@@ -21,14 +21,9 @@ import type { ScreeningContent } from '@shared/records/screening';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import definitionJson from '@domain/default-screening.json';
-import {
-  answerRequiredDefault,
-  chooseAnswer,
-  saveScreeningConsent,
-  screeningChoice,
-  screeningQuestion,
-} from '../../../../fixtures/screening';
+import { answerRequiredDefault, chooseAnswer, saveScreeningConsent, screeningQuestion } from '../../../../fixtures/screening';
 import de from '../../../../../locales/de/screening.json';
+import cases from '../../../../../locales/de/cases.json';
 
 const SCREENING_DRAFT_ID = WORKFLOWS.screening.newDraftId;
 
@@ -87,7 +82,6 @@ async function setup(
 
 const question = screeningQuestion;
 const shown = (id: string): boolean => document.querySelector(`[data-question="${id}"]`) !== null;
-const input = screeningChoice;
 const choose = chooseAnswer;
 const tick = chooseAnswer;
 function type(id: string, value: string): void {
@@ -106,7 +100,8 @@ afterEach(cleanup);
 
 describe('ScreeningForm', () => {
   it('shows a follow-up question only while its skip rule holds', async () => {
-    await setup({ caseNumber: generateCaseNumber() });
+    const caseNumber = generateCaseNumber();
+    await setup({ caseNumber, consentFor: caseNumber });
     expect(shown('pretermWeek')).toBe(false);
     choose('preterm', 'true');
     expect(shown('pretermWeek')).toBe(true);
@@ -135,7 +130,8 @@ describe('ScreeningForm', () => {
   });
 
   it('shows the child-protection instruction full screen the moment an answer signals acute danger', async () => {
-    await setup({ caseNumber: generateCaseNumber() });
+    const caseNumber = generateCaseNumber();
+    await setup({ caseNumber, consentFor: caseNumber });
     expect(screen.queryByRole('alertdialog')).toBeNull();
     choose('careAtHome', 'nobodyCanCare');
     const dialog = await screen.findByRole('alertdialog', { name: de.emergency.title });
@@ -275,18 +271,35 @@ describe('ScreeningForm', () => {
     });
   });
 
-  it('refuses a case without consent on this tablet: clear message, nothing stored, answers kept', async () => {
+  it('refuses a case without consent on this tablet before any question is asked: the way forward, nothing stored', async () => {
     const caseNumber = generateCaseNumber();
     const { storage, done } = await setup({ caseNumber });
-    answerRequired();
+    const refusal = await screen.findByTestId('case-refusal');
+    expect(refusal.getAttribute('role')).toBe('alert');
+    expect(refusal.textContent).toContain(caseNumber);
+    expect(refusal.textContent).toContain(cases.refusal.noConsentHere.text);
+    expect(document.querySelectorAll('[data-question]')).toHaveLength(0);
     fireEvent.click(screen.getByRole('button', { name: de.save }));
-    expect((await screen.findByText(de.errors.consentMissing)).getAttribute('role')).toBe('alert');
     expect(await storage.records.listRecords()).toHaveLength(0);
     expect(done).toHaveLength(0);
-    expect(input('feeding', 'someQuestions').checked).toBe(true);
-    await waitFor(async () => {
-      expect(await storage.drafts.load(SCREENING_DRAFT_ID)).toMatchObject({ caseNumber, answers: { feeding: 'someQuestions' } });
+  });
+
+  it('refuses a typed case number whose consent does not cover the screening, and accepts a covered one', async () => {
+    const covered = generateCaseNumber();
+    const { storage } = await setup({ consentFor: covered });
+    const statisticsOnly = generateCaseNumber();
+    await saveScreeningConsent(storage, statisticsOnly, ['statistics']);
+    const caseInput = screen.getByLabelText(de.caseNumber);
+    fireEvent.change(caseInput, { target: { value: statisticsOnly } });
+    fireEvent.keyDown(caseInput, { key: 'Enter' });
+    expect((await screen.findByTestId('case-refusal')).getAttribute('data-reason')).toBe('scopeMissing');
+    expect(document.querySelectorAll('[data-question]')).toHaveLength(0);
+    fireEvent.change(caseInput, { target: { value: covered } });
+    fireEvent.keyDown(caseInput, { key: 'Enter' });
+    await waitFor(() => {
+      expect(document.querySelectorAll('[data-question]').length).toBeGreaterThan(5);
     });
+    expect(screen.queryByTestId('case-refusal')).toBeNull();
   });
 
   it('shows the problems of a broken questionnaire instead of crashing', async () => {

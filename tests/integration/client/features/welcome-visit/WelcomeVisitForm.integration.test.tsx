@@ -15,6 +15,7 @@ import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
 import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/welcome-visit.json';
+import cases from '../../../../../locales/de/cases.json';
 
 const WELCOME_VISIT_DRAFT_ID = WORKFLOWS.welcomeVisit.newDraftId;
 
@@ -101,23 +102,16 @@ describe('WelcomeVisitForm', () => {
     expect(triggers.length).toBeGreaterThan(0);
   });
 
-  it('refuses a visit for a case without consent on this tablet: clear message, nothing stored, input kept', async () => {
+  it('refuses a visit for a case without consent on this tablet before anything is filled in, and stores nothing', async () => {
     const caseNumber = generateCaseNumber();
     const { storage, done } = await setup({ caseNumber });
-    expect(screen.queryByRole('radio', { name: de.outcome.visited })).toBeTruthy();
-    fillVisit('5');
-    expect(screen.getByLabelText<HTMLInputElement>(de.fields.caseNumber).value).toBe(caseNumber);
-    expect(screen.getByLabelText<HTMLInputElement>(de.fields.caseNumber).readOnly).toBe(true);
-    fireEvent.click(screen.getByRole('button', { name: de.save }));
-    expect((await screen.findByRole('alert')).textContent).toBe(de.errors.consentMissing);
+    fireEvent.click(screen.getByRole('radio', { name: de.outcome.visited }));
+    const refusal = await screen.findByTestId('case-refusal');
+    expect(refusal.textContent).toContain(cases.refusal.noConsentHere.text);
+    expect(screen.queryByLabelText(de.fields.weekOfLife)).toBeNull();
     expect(await storage.records.listRecords()).toHaveLength(0);
     expect(await storage.records.countOutbox()).toBe(0);
     expect(done).toHaveLength(0);
-    expect(screen.getByLabelText<HTMLInputElement>(de.fields.weekOfLife).value).toBe('5');
-    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: de.topics.sleep }).checked).toBe(true);
-    await waitFor(async () => {
-      expect(await storage.drafts.load(WELCOME_VISIT_DRAFT_ID)).toMatchObject({ caseNumber, values: { weekOfLife: 5, topics: ['sleep'] } });
-    });
   });
 
   it('offers the municipality’s own items instead of the built-in ones once configured', async () => {
@@ -144,10 +138,12 @@ describe('WelcomeVisitForm', () => {
   it('saves a visit for a consented case typed from the card, with its content', async () => {
     const caseNumber = generateCaseNumber();
     const { storage, triggers, done } = await setup({ consentFor: caseNumber });
-    fillVisit('6');
+    fireEvent.click(screen.getByRole('radio', { name: de.outcome.visited }));
     const input = screen.getByLabelText(de.fields.caseNumber);
     fireEvent.change(input, { target: { value: caseNumber.toLowerCase() } });
     fireEvent.keyDown(input, { key: 'Enter' });
+    await screen.findByLabelText(de.fields.weekOfLife); // the visit's questions follow the accepted case
+    fillVisit('6');
     fireEvent.click(screen.getByRole('checkbox', { name: de.offers.familienhebamme }));
     answer(de.fields.followUpWished, de.yes);
     fireEvent.change(screen.getByLabelText(de.fields.followUpDate), { target: { value: '2026-12-01' } });
@@ -208,7 +204,8 @@ describe('WelcomeVisitForm', () => {
 
   it('asks for the case number when none was given or typed', async () => {
     const { storage } = await setup();
-    fillVisit('3');
+    fireEvent.click(screen.getByRole('radio', { name: de.outcome.visited }));
+    expect(screen.queryByLabelText(de.fields.weekOfLife)).toBeNull(); // the case comes first
     fireEvent.click(screen.getByRole('button', { name: de.save }));
     expect(await screen.findByText(de.errors.caseNumberRequired)).toBeTruthy();
     expect(await storage.records.countOutbox()).toBe(0);
