@@ -87,7 +87,6 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
                     <th scope="col">{t('tablets.columns.lastContact')}</th>
                     <th scope="col">{t('tablets.columns.unsent')}</th>
                     <th scope="col">{t('tablets.columns.appVersion')}</th>
-                    <th scope="col">{t('tablets.columns.storage')}</th>
                     <th scope="col">{t('tablets.columns.state')}</th>
                     <th scope="col">{t('tablets.columns.actions')}</th>
                   </tr>
@@ -101,11 +100,11 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
                       data-warnings={device.fleet.warnings.join(' ')}
                       className={device.fleet.warnings.length > 0 ? 'fleet-row--warning' : undefined}
                     >
-                      <th scope="row">
-                        {device.label}
+                      <th scope="row">{device.label}</th>
+                      <td>
+                        {device.organisationName}
                         <span className="fleet-detail">{t('tablets.enrolledOn', { date: formatDate(device.enrolledAt) })}</span>
-                      </th>
-                      <td>{device.organisationName}</td>
+                      </td>
                       <td data-column="lastContact">
                         <LastSeen at={lastSeenAt(device.fleet)} never={t('tablets.never')} format={formatTime} />
                         {device.fleet.lastPushAt !== null && (
@@ -126,31 +125,31 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
                               </span>
                             )}
                             <span className="fleet-detail">{t('tablets.drafts', { count: device.fleet.report.draftCount })}</span>
-                            <span className="fleet-detail">
-                              {t('tablets.reportedAt', { date: formatTime(device.fleet.report.receivedAt) })}
-                            </span>
+                            {device.fleet.report.receivedAt !== device.fleet.lastContactAt && (
+                              <span className="fleet-detail">
+                                {t('tablets.reportedAt', { date: formatTime(device.fleet.report.receivedAt) })}
+                              </span>
+                            )}
                           </>
                         )}
                       </td>
                       <td data-column="appVersion">
                         {device.fleet.report === null ? (
-                          <span className="fleet-detail">{t('tablets.noReport')}</span>
+                          <span className="fleet-detail">{t('tablets.unknown')}</span>
                         ) : (
                           <>
                             {device.fleet.report.appVersion}
                             {device.fleet.warnings.includes('outdatedApp') && (
                               <span className="badge badge--rejected">{t('tablets.outdated')}</span>
                             )}
+                            <span className="fleet-detail" data-column="storage">
+                              {device.fleet.report.storagePersisted ? (
+                                t('tablets.storage.persistent')
+                              ) : (
+                                <strong>{t('tablets.storage.notPersistent')}</strong>
+                              )}
+                            </span>
                           </>
-                        )}
-                      </td>
-                      <td data-column="storage">
-                        {device.fleet.report === null ? (
-                          <span className="fleet-detail">{t('tablets.noReport')}</span>
-                        ) : device.fleet.report.storagePersisted ? (
-                          t('tablets.storage.persistent')
-                        ) : (
-                          <span className="badge badge--pending">{t('tablets.storage.notPersistent')}</span>
                         )}
                       </td>
                       <td>
