@@ -1,13 +1,7 @@
 // The tablet's report for the office's fleet view (shared/fleet.ts), sent with
 // its status check: how much waits to be sent and since when, drafts, the app
 // version and whether storage is persistent. Counts and times only.
-import {
-  APP_VERSION,
-  MAX_REPORTED_AGE_SECONDS,
-  MAX_REPORTED_COUNT,
-  deviceReportSchema,
-  type DeviceReport,
-} from '@shared/fleet';
+import { APP_VERSION, MAX_REPORTED_AGE_SECONDS, MAX_REPORTED_COUNT, deviceReportSchema, type DeviceReport } from '@shared/fleet';
 import type { Storage } from '../storage';
 import { storageStatus } from '../storage/persistence';
 

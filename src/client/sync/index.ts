@@ -120,7 +120,11 @@ export async function checkDevice(storage: Storage): Promise<'active' | 'revoked
   const enrollment = await storage.device.enrollment();
   if (!enrollment) return 'notEnrolled';
   try {
-    const answer = await statusWithReport(enrollment.deviceId, enrollment.deviceSecret, await buildDeviceReport(storage).catch(() => undefined));
+    const answer = await statusWithReport(
+      enrollment.deviceId,
+      enrollment.deviceSecret,
+      await buildDeviceReport(storage).catch(() => undefined),
+    );
     // A person deactivated by an administrator loses offline access here too.
     for (const userId of answer.deactivatedAccountIds) await storage.vault.removeSlot(userId);
     return answer.status;

@@ -86,7 +86,7 @@ export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app,
           "'unknown' for an unknown tablet and a wrong secret alike. An active tablet also gets deactivatedAccountIds: " +
           'the deactivated staff accounts of its municipality that ever signed in on it (their key slots are to be ' +
           'deleted); empty for any other status. An active tablet may send a report (counts and times only, ' +
-          'shared/fleet.ts); it is kept for the office\'s fleet view. An invalid report is 400 and changes nothing.',
+          "shared/fleet.ts); it is kept for the office's fleet view. An invalid report is 400 and changes nothing.",
         tags: ['devices'],
         body: deviceStatusRequestSchema,
         response: { 200: deviceStatusResponseSchema, 400: errorEnvelopeSchema, 429: errorEnvelopeSchema },

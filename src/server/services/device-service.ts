@@ -63,7 +63,10 @@ function toFleetState(row: FleetRow, revoked: boolean, now: Date, policy: FleetP
           receivedAt,
           appVersion: row.app_version,
           unsentCount: row.unsent_count,
-          unsentByKind: (typeof row.unsent_by_kind === 'string' ? JSON.parse(row.unsent_by_kind) : row.unsent_by_kind) as Record<string, number>,
+          unsentByKind: (typeof row.unsent_by_kind === 'string' ? JSON.parse(row.unsent_by_kind) : row.unsent_by_kind) as Record<
+            string,
+            number
+          >,
           oldestUnsentAt: isoOrNull(row.oldest_unsent_at),
           draftCount: row.draft_count,
           storagePersisted: row.storage_persisted === true,
@@ -226,8 +229,7 @@ export class DeviceService {
       );
       return;
     }
-    const oldestUnsentAt =
-      report.oldestUnsentAgeSeconds === null ? null : new Date(now.getTime() - report.oldestUnsentAgeSeconds * 1000);
+    const oldestUnsentAt = report.oldestUnsentAgeSeconds === null ? null : new Date(now.getTime() - report.oldestUnsentAgeSeconds * 1000);
     await this.db.query(
       `INSERT INTO device_reports (municipality_id, device_id, last_contact_at, report_received_at, app_version, unsent_count,
                                    unsent_by_kind, oldest_unsent_at, draft_count, storage_persisted, storage_usage_bytes,
