@@ -51,6 +51,7 @@ import { partnerConfirmationRoutes } from './http/partner-confirmation-routes';
 import { PartnerKeyService } from './services/partner-key-service';
 import { PartnerConfirmationService } from './services/partner-confirmation-service';
 import { ConfirmationLimits, type ConfirmationLimitPolicy } from './services/confirmation-limits';
+import { APP_VERSION, DEFAULT_FLEET_WARNING_DAYS } from '@shared/fleet';
 
 export interface BuildAppOptions {
   db: Database;
@@ -70,6 +71,8 @@ export interface BuildAppOptions {
   refreshRateLimit?: { max: number; timeWindowMs: number };
   /** Tablet status checks per IP; default 30 per minute. */
   deviceStatusRateLimit?: { max: number; timeWindowMs: number };
+  /** The fleet view's N days (tablets silent with unsent records, or holding old ones); default 3. */
+  fleetWarningDays?: number;
   /** Partner handover key changes per IP (they check the account password); default 10 per minute. */
   handoverKeyRateLimit?: { max: number; timeWindowMs: number };
   /** The server's time source for token expiry and revocation; tests move it instead of sleeping. */
@@ -244,7 +247,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {
     auth,
-    devices: new DeviceService(options.db, clock),
+    devices: new DeviceService(options.db, clock, {
+      warningDays: options.fleetWarningDays ?? DEFAULT_FLEET_WARNING_DAYS,
+      currentAppVersion: APP_VERSION,
+    }),
     statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
   });
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });

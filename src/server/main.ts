@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_FLEET_WARNING_DAYS, MAX_FLEET_WARNING_DAYS } from '@shared/fleet';
 import { buildApp, type OverloadPolicy } from './app';
 import { Lifecycle } from './http/health-routes';
 import type { Database } from './db/database';
@@ -97,6 +98,9 @@ async function main(): Promise<void> {
   const drainDelayMs = parseWholeNumber(process.env, 'SHUTDOWN_DRAIN_DELAY_MS', 0, 120_000);
   const shutdownTimeoutMs = parseWholeNumber(process.env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 600_000);
   const lifecycle = new Lifecycle();
+  // The fleet view warns about tablets silent with unsent records, or holding them, for this many days.
+  const fleetWarningDays = parseWholeNumber(process.env, 'FLEET_WARNING_DAYS', DEFAULT_FLEET_WARNING_DAYS, MAX_FLEET_WARNING_DAYS);
+  if (fleetWarningDays < 1) throw new Error('FLEET_WARNING_DAYS must be at least 1.');
 
   const db = await openDatabase();
   const overload = parseOverload(process.env, db.kind);
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
     logger: process.env['LOG_REQUESTS'] !== 'false',
     trustProxy,
     lifecycle,
+    fleetWarningDays,
     ...(metricsToken === undefined || metricsToken === '' ? {} : { metricsToken }),
     ...(overload === undefined ? {} : { overload }),
     ...(existsSync(`${staticDir}/index.html`) ? { staticDir } : {}),

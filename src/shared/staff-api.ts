@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { recordIdSchema } from './records/sync-record';
 import { ROLES } from './protocol';
+import { appVersionSchema, deviceFleetStateSchema, deviceReportSchema } from './fleet';
 
 export const ORGANISATION_KINDS = ['clinic', 'family-support', 'home-project', 'mediator-pool', 'partner', 'coordination'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -47,6 +48,8 @@ export type EnrollDeviceResponse = z.infer<typeof enrollDeviceResponseSchema>;
 export const deviceStatusRequestSchema = z.strictObject({
   deviceId: recordIdSchema,
   deviceSecret: base64url,
+  /** Counts and times about the tablet (shared/fleet.ts); tablets from before the fleet view send none. */
+  report: deviceReportSchema.optional(),
 });
 export const DEVICE_STATUSES = ['active', 'revoked', 'unknown'] as const;
 export const deviceStatusResponseSchema = z.strictObject({
@@ -60,10 +63,18 @@ export const deviceStatusResponseSchema = z.strictObject({
 });
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
-/** A tablet in the office's list: with its organisation's name, so coordinators see names rather than ids. */
-export const listedDeviceSchema = deviceSchema.extend({ organisationName: z.string() });
+/**
+ * A tablet in the office's list: with its organisation's name, so coordinators
+ * see names rather than ids, and its contact and last report (the fleet view).
+ */
+export const listedDeviceSchema = deviceSchema.extend({ organisationName: z.string(), fleet: deviceFleetStateSchema });
 export type ListedDevice = z.infer<typeof listedDeviceSchema>;
-export const deviceListSchema = z.strictObject({ devices: z.array(listedDeviceSchema) });
+export const deviceListSchema = z.strictObject({
+  devices: z.array(listedDeviceSchema),
+  /** The rule the warnings were judged by: N days, and the backend's app version. */
+  fleetPolicy: z.strictObject({ warningDays: z.int().min(1), currentAppVersion: appVersionSchema }),
+});
+export type DeviceList = z.infer<typeof deviceListSchema>;
 
 // ── Signing keys (per person and tablet, for four-eyes approval) ───────────
 

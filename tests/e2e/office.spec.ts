@@ -10,10 +10,13 @@ import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office } from './pages/OfficePage';
 import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
 import { uuidv7 } from '@shared/ids';
+import { APP_VERSION } from '@shared/fleet';
 import defaultScreening from '@domain/default-screening.json';
 import { readFile } from 'node:fs/promises';
 import referral from '../../locales/de/referral.json';
 import { csvToRows, rowsToCsv } from '@server/services/offer-file-io';
+
+const SHOTS = process.env['SHOTS_DIR'] ?? 'test-results';
 
 /** A German text with its {{placeholders}} filled, as i18next renders it. */
 function filled(text: string, values: Record<string, string | number>): string {
@@ -440,6 +443,73 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     expect(await officeViolations(page)).toEqual([]);
     await officePage.confirmRevoke();
     await expect.poll(async () => row.getAttribute('data-revoked'), { timeout: 10_000 }).toBe('true');
+    await page.close();
+  });
+
+  it('shows a tablet’s unsent records after its status check, and warns about one unsent for three days', async () => {
+    const coordinator = demoAccount('coordinator');
+    const login = (await (await apiSignIn(backend().url, coordinator)).json()) as { token: string };
+    const enrolled = await fetch(new URL('/api/devices', backend().url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({ deviceId: uuidv7(), label: 'Station 5, Tablet 1' }),
+    });
+    expect(enrolled.status).toBe(201);
+    const { device, deviceSecret } = (await enrolled.json()) as { device: { deviceId: string }; deviceSecret: string };
+    // The tablet's status check, as the app sends it: five records unsent, the oldest saved three days ago.
+    const checked = await fetch(new URL('/api/devices/status', backend().url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        deviceId: device.deviceId,
+        deviceSecret,
+        report: {
+          appVersion: APP_VERSION,
+          unsentCount: 5,
+          unsentByKind: { homeContact: 3, screening: 2 },
+          oldestUnsentAgeSeconds: 3 * 86_400 + 600,
+          draftCount: 1,
+          storagePersisted: false,
+          storageUsageBytes: 3_500_000,
+          storageQuotaBytes: 6_000_000_000,
+        },
+      }),
+    });
+    expect(checked.status).toBe(200);
+
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend().url);
+    await officePage.signIn(coordinator.username, coordinator.password);
+    const row = officePage.tabletRow('Station 5, Tablet 1');
+    await row.waitFor();
+    expect(await row.locator('[data-column="unsent"]').textContent()).toContain(filled(office.tablets.unsentCount_other, { count: 5 }));
+    expect(await row.locator('[data-column="appVersion"]').textContent()).toContain(APP_VERSION);
+    expect(await row.locator('[data-column="storage"]').textContent()).toContain(office.tablets.storage.notPersistent);
+    expect(await row.getAttribute('data-warnings')).toBe('unsentTooOld');
+    const warning = officePage.root.getByTestId('fleet-warnings').locator(`li[data-device-id="${device.deviceId}"]`);
+    expect(await warning.textContent()).toContain('Station 5, Tablet 1');
+    expect(await warning.getAttribute('data-warning')).toBe('unsentTooOld');
+    expect(await officePage.root.getByTestId('fleet-warnings').textContent()).toContain(office.tablets.warnings.whatToDo);
+    expect(await officeViolations(page)).toEqual([]);
+
+    // Revoking it would delete those records: the confirmation says so.
+    const confirm = await officePage.revokeTablet('Station 5, Tablet 1');
+    expect(await confirm.textContent()).toContain(filled(office.tablets.confirmRevokeUnsent_other, { count: 5 }));
+    await confirm.getByRole('button', { name: office.cancel }).click();
+
+    for (const [name, size] of [
+      ['landscape', { width: 1024, height: 768 }],
+      ['portrait', { width: 768, height: 1024 }],
+    ] as const) {
+      await page.setViewportSize(size);
+      await officePage.tabletsHeading().scrollIntoViewIfNeeded();
+      // Cancelling put the focus back on the row's revoke button, which scrolled the table sideways.
+      await page.locator('.office-table-wrap').evaluate((wrap) => {
+        wrap.scrollLeft = 0;
+      });
+      await page.screenshot({ path: `${SHOTS}/office-tablets-de-${name}.png`, fullPage: true });
+    }
     await page.close();
   });
 });

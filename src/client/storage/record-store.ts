@@ -6,7 +6,7 @@
 //   key before it reaches IndexedDB; the AAD binds it to table, id, revision
 //   and schema version, so a sealed box cannot be moved to another row.
 import type { PushResult } from '@shared/protocol';
-import type { SyncRecord } from '@shared/records/sync-record';
+import type { RecordKind, SyncRecord } from '@shared/records/sync-record';
 import { revisionKey } from '@shared/records/revision-key';
 import { contentMayBeDropped } from '@domain/retention';
 import { ConsentMissingError, consentCovers } from '@domain/consent';
@@ -211,6 +211,35 @@ export class RecordStore {
     const count = await this.db.outbox.count();
     const oldest = await this.db.outbox.orderBy('seq').first();
     return { count, oldestEnqueuedAt: oldest?.enqueuedAt ?? null };
+  }
+
+  /**
+   * The fleet report's counts (clear metadata only, works while locked): unsent
+   * entries in total and per record kind, the oldest one, and unfinished drafts.
+   * No id, case number or content leaves this method.
+   */
+  async fleetCounts(): Promise<{
+    unsentCount: number;
+    unsentByKind: Partial<Record<RecordKind, number>>;
+    oldestEnqueuedAt: string | null;
+    draftCount: number;
+  }> {
+    return this.db.transaction('r', [this.db.outbox, this.db.records, this.db.drafts], async () => {
+      const entries = await this.db.outbox.orderBy('seq').toArray();
+      const rows = await this.db.records.bulkGet([...new Set(entries.map((entry) => entry.recordId))]);
+      const kindOf = new Map(rows.filter((row) => row !== undefined).map((row) => [row.id, row.kind]));
+      const unsentByKind: Partial<Record<RecordKind, number>> = {};
+      for (const entry of entries) {
+        const kind = kindOf.get(entry.recordId);
+        if (kind !== undefined) unsentByKind[kind] = (unsentByKind[kind] ?? 0) + 1;
+      }
+      return {
+        unsentCount: entries.length,
+        unsentByKind,
+        oldestEnqueuedAt: entries[0]?.enqueuedAt ?? null,
+        draftCount: await this.db.drafts.count(),
+      };
+    });
   }
 
   /** Unsent entries saved by this person (sent by whoever is unlocked, see `peekOutbox`). */

@@ -35,6 +35,7 @@ import {
   type ReviewSubmission,
   type SubmitReviewsResponse,
 } from '@shared/four-eyes';
+import type { DeviceReport } from '@shared/fleet';
 import { request } from '../http/request';
 
 export async function signIn(credentials: LoginRequest): Promise<LoginResponse> {
@@ -72,11 +73,14 @@ export async function enrollDevice(token: string, enrollment: EnrollDeviceReques
   return request('/api/devices', { method: 'POST', answer: enrollDeviceResponseSchema, token, body: enrollment });
 }
 
+/** The status check; `report` (counts and times for the fleet view) is left out when undefined. */
 export async function deviceStatus(
   deviceId: string,
   deviceSecret: string,
+  report?: DeviceReport,
 ): Promise<{ status: DeviceStatus; deactivatedAccountIds: string[] }> {
-  return request('/api/devices/status', { method: 'POST', answer: deviceStatusResponseSchema, body: { deviceId, deviceSecret } });
+  const body = report === undefined ? { deviceId, deviceSecret } : { deviceId, deviceSecret, report };
+  return request('/api/devices/status', { method: 'POST', answer: deviceStatusResponseSchema, body });
 }
 
 export async function enrollSigningKey(token: string, deviceId: string, publicKey: string): Promise<z.infer<typeof signingKeySchema>> {

@@ -1,11 +1,13 @@
 // Wires the sync engine to the browser and the vault: online/offline events,
 // a periodic nudge (events can be missed while a tablet sleeps), unlock, the
 // pulls and data minimisation (both run by the engine, after each send), silent
-// token renewal, and the device revocation check.
+// token renewal, and the device revocation check (which carries the fleet report).
 import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import type { Storage } from '../storage';
 import { RequestError } from '../http/request';
+import type { DeviceReport } from '@shared/fleet';
 import { deviceStatus, refreshSession } from './backend-api';
+import { buildDeviceReport } from './fleet-report';
 import { tabletPulls } from './pulls';
 import { SyncEngine } from './SyncEngine';
 import { httpTransport } from './transport';
@@ -38,6 +40,14 @@ export function startSync(
       if (status === 'revoked') hooks.onDeviceRevoked();
     });
   };
+  // After a push run that sent something the fleet report is out of date: the
+  // office should see the unsent count fall, not wait for the next periodic check.
+  let reportedAfter: number | undefined;
+  const unsubscribeEngine = engine.subscribe((status) => {
+    if (status.mode !== 'idle' || status.lastSuccessAt === undefined || status.lastSuccessAt === reportedAfter) return;
+    reportedAfter = status.lastSuccessAt;
+    revokedCheck();
+  });
   const onOnline = (): void => {
     engine.trigger({ resetBackoff: engine.current.pauseReason !== 'unauthorized', pullAll: true });
     revokedCheck();
@@ -74,6 +84,7 @@ export function startSync(
       engine.stop();
       clearInterval(nudge);
       unsubscribeVault();
+      unsubscribeEngine();
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
     },
@@ -109,12 +120,31 @@ export async function checkDevice(storage: Storage): Promise<'active' | 'revoked
   const enrollment = await storage.device.enrollment();
   if (!enrollment) return 'notEnrolled';
   try {
-    const answer = await deviceStatus(enrollment.deviceId, enrollment.deviceSecret);
+    const answer = await statusWithReport(
+      enrollment.deviceId,
+      enrollment.deviceSecret,
+      await buildDeviceReport(storage).catch(() => undefined),
+    );
     // A person deactivated by an administrator loses offline access here too.
     for (const userId of answer.deactivatedAccountIds) await storage.vault.removeSlot(userId);
     return answer.status;
   } catch {
     return 'unreachable';
+  }
+}
+
+/**
+ * The status check with the fleet report. A backend that refuses the report
+ * (400: one older than this app, whose schema lacks a field) is asked again
+ * without it: the revocation check must never depend on the report.
+ */
+async function statusWithReport(deviceId: string, deviceSecret: string, report: DeviceReport | undefined) {
+  if (report === undefined) return deviceStatus(deviceId, deviceSecret);
+  try {
+    return await deviceStatus(deviceId, deviceSecret, report);
+  } catch (error) {
+    if (error instanceof RequestError && error.status === 400) return deviceStatus(deviceId, deviceSecret);
+    throw error;
   }
 }
 

@@ -49,13 +49,13 @@ export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app,
     {
       onRequest: managers,
       schema: {
-        summary: "The municipality's enrolled tablets (coordinator or admin)",
+        summary: "The municipality's enrolled tablets with their last contact and report (coordinator or admin)",
         tags: ['devices'],
         security: [{ bearer: [] }],
         response: { 200: deviceListSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
       },
     },
-    async (request) => ({ devices: await devices.list(requireSession(request).user) }),
+    async (request) => ({ devices: await devices.list(requireSession(request).user), fleetPolicy: devices.fleetPolicy }),
   );
 
   app.post(
@@ -85,13 +85,14 @@ export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app,
         description:
           "'unknown' for an unknown tablet and a wrong secret alike. An active tablet also gets deactivatedAccountIds: " +
           'the deactivated staff accounts of its municipality that ever signed in on it (their key slots are to be ' +
-          'deleted); empty for any other status.',
+          'deleted); empty for any other status. An active tablet may send a report (counts and times only, ' +
+          "shared/fleet.ts); it is kept for the office's fleet view. An invalid report is 400 and changes nothing.",
         tags: ['devices'],
         body: deviceStatusRequestSchema,
         response: { 200: deviceStatusResponseSchema, 400: errorEnvelopeSchema, 429: errorEnvelopeSchema },
       },
     },
-    async (request) => devices.status(request.body.deviceId, request.body.deviceSecret),
+    async (request) => devices.status(request.body.deviceId, request.body.deviceSecret, request.body.report),
   );
   done();
 };

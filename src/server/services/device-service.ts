@@ -11,6 +11,8 @@ import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
 import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse, ListedDevice } from '@shared/staff-api';
+import type { DeviceFleetState, DeviceReport } from '@shared/fleet';
+import { fleetWarnings, type FleetPolicy } from '@domain/fleet-warnings';
 
 export interface DeviceStatusAnswer {
   status: DeviceStatus;
@@ -28,6 +30,64 @@ interface DeviceRow {
   label: string;
   enrolled_at: unknown;
   revoked_at: unknown;
+}
+
+interface FleetRow {
+  last_contact_at: unknown;
+  last_push_at: unknown;
+  report_received_at: unknown;
+  app_version: string | null;
+  unsent_count: number | null;
+  unsent_by_kind: unknown;
+  oldest_unsent_at: unknown;
+  draft_count: number | null;
+  storage_persisted: boolean | null;
+  storage_usage_bytes: string | number | null;
+  storage_quota_bytes: string | number | null;
+}
+
+const FLEET_COLUMNS =
+  'r.last_contact_at, r.last_push_at, r.report_received_at, r.app_version, r.unsent_count, r.unsent_by_kind, ' +
+  'r.oldest_unsent_at, r.draft_count, r.storage_persisted, r.storage_usage_bytes, r.storage_quota_bytes';
+
+const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : toIsoTimestamp(value));
+/** bigint arrives as a string from node-postgres; the schema bounds it far below 2^53. */
+const bytesOrNull = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+function toFleetState(row: FleetRow, revoked: boolean, now: Date, policy: FleetPolicy): DeviceFleetState {
+  const receivedAt = isoOrNull(row.report_received_at);
+  const report =
+    receivedAt === null || row.app_version === null || row.unsent_count === null || row.draft_count === null
+      ? null
+      : {
+          receivedAt,
+          appVersion: row.app_version,
+          unsentCount: row.unsent_count,
+          unsentByKind: (typeof row.unsent_by_kind === 'string' ? JSON.parse(row.unsent_by_kind) : row.unsent_by_kind) as Record<
+            string,
+            number
+          >,
+          oldestUnsentAt: isoOrNull(row.oldest_unsent_at),
+          draftCount: row.draft_count,
+          storagePersisted: row.storage_persisted === true,
+          storageUsageBytes: bytesOrNull(row.storage_usage_bytes),
+          storageQuotaBytes: bytesOrNull(row.storage_quota_bytes),
+        };
+  const lastContactAt = isoOrNull(row.last_contact_at);
+  const lastPushAt = isoOrNull(row.last_push_at);
+  const warnings = fleetWarnings(
+    {
+      revoked,
+      lastContactAt,
+      lastPushAt,
+      unsentCount: report?.unsentCount ?? null,
+      oldestUnsentAt: report?.oldestUnsentAt ?? null,
+      appVersion: report?.appVersion ?? null,
+    },
+    now,
+    policy,
+  );
+  return { lastContactAt, lastPushAt, report, warnings };
 }
 
 const DEVICE_COLUMNS = 'id::text AS id, municipality_id, organisation_id, label, enrolled_at, revoked_at';
@@ -50,6 +110,8 @@ export class DeviceService {
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date,
+    /** When the fleet view warns (N days, the backend's app version). */
+    readonly fleetPolicy: FleetPolicy,
   ) {}
 
   /** The tablet joins the enrolling coordinator's municipality and organisation. */
@@ -78,15 +140,21 @@ export class DeviceService {
 
   /** The municipality's tablets with their organisation's name (the office shows names, not ids). */
   async list(user: SessionUser): Promise<ListedDevice[]> {
-    const rows = await this.db.query<DeviceRow & { organisation_name: string | null }>(
+    const rows = await this.db.query<DeviceRow & FleetRow & { organisation_name: string | null }>(
       `SELECT d.id::text AS id, d.municipality_id, d.organisation_id, d.label, d.enrolled_at, d.revoked_at,
-              o.name AS organisation_name
+              o.name AS organisation_name, ${FLEET_COLUMNS}
          FROM devices d
          LEFT JOIN organisations o ON o.id = d.organisation_id AND o.municipality_id = d.municipality_id
+         LEFT JOIN device_reports r ON r.device_id = d.id AND r.municipality_id = d.municipality_id
         WHERE d.municipality_id = $1 ORDER BY d.enrolled_at, d.id`,
       [user.municipalityId],
     );
-    return rows.map((row) => ({ ...toDevice(row), organisationName: row.organisation_name ?? row.organisation_id }));
+    const now = this.clock();
+    return rows.map((row) => ({
+      ...toDevice(row),
+      organisationName: row.organisation_name ?? row.organisation_id,
+      fleet: toFleetState(row, row.revoked_at !== null, now, this.fleetPolicy),
+    }));
   }
 
   /** Idempotent; 404 for an unknown tablet and another municipality's alike. */
@@ -123,7 +191,7 @@ export class DeviceService {
    * who ever signed in on it (a session or a signing key bound to it) are
    * deactivated now: it deletes their key slots. Empty for any other status.
    */
-  async status(deviceId: string, deviceSecret: string): Promise<DeviceStatusAnswer> {
+  async status(deviceId: string, deviceSecret: string, report?: DeviceReport): Promise<DeviceStatusAnswer> {
     const [row] = await this.db.query<{ secret_hash: string; municipality_id: string; revoked_at: unknown }>(
       'SELECT secret_hash, municipality_id, revoked_at FROM devices WHERE id = $1',
       [deviceId],
@@ -132,6 +200,7 @@ export class DeviceService {
     const matches = timingSafeEqual(sha256(deviceSecret), stored.length === 32 ? stored : DECOY_HASH);
     if (!row || !matches) return { status: 'unknown', deactivatedAccountIds: [] };
     if (row.revoked_at !== null) return { status: 'revoked', deactivatedAccountIds: [] };
+    await this.noteContact(deviceId, row.municipality_id, report);
     const deactivated = await this.db.query<{ id: string }>(
       `SELECT a.id FROM staff_accounts a
         WHERE a.municipality_id = $2 AND NOT a.active
@@ -143,5 +212,48 @@ export class DeviceService {
       [deviceId, row.municipality_id],
     );
     return { status: 'active', deactivatedAccountIds: deactivated.map((account) => account.id) };
+  }
+
+  /**
+   * Keeps when an active tablet last proved itself and, if it sent one, its
+   * report (replacing the previous one whole). Without a report (an app from
+   * before the fleet view) only the contact time changes.
+   */
+  private async noteContact(deviceId: string, municipalityId: string, report: DeviceReport | undefined): Promise<void> {
+    const now = this.clock();
+    if (report === undefined) {
+      await this.db.query(
+        `INSERT INTO device_reports (municipality_id, device_id, last_contact_at) VALUES ($1, $2, $3)
+         ON CONFLICT (municipality_id, device_id) DO UPDATE SET last_contact_at = EXCLUDED.last_contact_at`,
+        [municipalityId, deviceId, now],
+      );
+      return;
+    }
+    const oldestUnsentAt = report.oldestUnsentAgeSeconds === null ? null : new Date(now.getTime() - report.oldestUnsentAgeSeconds * 1000);
+    await this.db.query(
+      `INSERT INTO device_reports (municipality_id, device_id, last_contact_at, report_received_at, app_version, unsent_count,
+                                   unsent_by_kind, oldest_unsent_at, draft_count, storage_persisted, storage_usage_bytes,
+                                   storage_quota_bytes)
+       VALUES ($1, $2, $3, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
+       ON CONFLICT (municipality_id, device_id) DO UPDATE SET
+         last_contact_at = EXCLUDED.last_contact_at, report_received_at = EXCLUDED.report_received_at,
+         app_version = EXCLUDED.app_version, unsent_count = EXCLUDED.unsent_count, unsent_by_kind = EXCLUDED.unsent_by_kind,
+         oldest_unsent_at = EXCLUDED.oldest_unsent_at, draft_count = EXCLUDED.draft_count,
+         storage_persisted = EXCLUDED.storage_persisted, storage_usage_bytes = EXCLUDED.storage_usage_bytes,
+         storage_quota_bytes = EXCLUDED.storage_quota_bytes`,
+      [
+        municipalityId,
+        deviceId,
+        now,
+        report.appVersion,
+        report.unsentCount,
+        JSON.stringify(report.unsentByKind),
+        oldestUnsentAt,
+        report.draftCount,
+        report.storagePersisted,
+        report.storageUsageBytes,
+        report.storageQuotaBytes,
+      ],
+    );
   }
 }

@@ -187,6 +187,12 @@ export class SyncService {
       await this.db.transaction(async (tx) => {
         await lockActiveDevice(tx, input.deviceId, user.municipalityId);
         const answers = await this.store(tx, user, input.deviceId, candidates);
+        // The fleet view's "last synced", known here for every app version, old or new.
+        await tx.query(
+          `INSERT INTO device_reports (municipality_id, device_id, last_push_at) VALUES ($1, $2, now())
+           ON CONFLICT (municipality_id, device_id) DO UPDATE SET last_push_at = EXCLUDED.last_push_at`,
+          [user.municipalityId, input.deviceId],
+        );
         for (const { index } of candidates) {
           const answer = answers.get(index);
           results[index] = answer ?? rejected(input.records[index] ?? {}, 409, 'revisionConflict');

@@ -9,6 +9,7 @@ import { toRoles } from '@server/services/auth-service';
 import { createStaffAccount } from '@server/services/staff-accounts';
 import { DeviceService } from '@server/services/device-service';
 import { contentHash } from '@shared/content-hash';
+import { APP_VERSION, DEFAULT_FLEET_WARNING_DAYS } from '@shared/fleet';
 import { uuidv7 } from '@shared/ids';
 import type { HomeContactContent } from '@shared/records/home-contact';
 import type { ConsentRecord, ConsentRefusalRecord, ConsentWithdrawalRecord, HomeContactRecord } from '@shared/records/sync-record';
@@ -271,7 +272,7 @@ export async function enrollTablet(
     organisationId: account.organisation_id,
     municipalityId: account.municipality_id,
   };
-  return new DeviceService(db, () => new Date()).enroll(user, {
+  return new DeviceService(db, () => new Date(), { warningDays: DEFAULT_FLEET_WARNING_DAYS, currentAppVersion: APP_VERSION }).enroll(user, {
     deviceId: options.deviceId ?? uuidv7(),
     label: options.label ?? 'Tablet (Test)',
   });

@@ -69,6 +69,18 @@ interface OtherTenant {
 
 const LIMITS = { max: 100_000, timeWindowMs: 60_000 };
 
+/** The other municipality's tablet reports this; its counts must never show up in Demo-Stadt. */
+const OTHER_TABLET_REPORT = {
+  appVersion: '0.0.7',
+  unsentCount: 4321,
+  unsentByKind: { screening: 4321 },
+  oldestUnsentAgeSeconds: 654_321,
+  draftCount: 0,
+  storagePersisted: false,
+  storageUsageBytes: null,
+  storageQuotaBytes: null,
+};
+
 async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<OtherTenant> {
   const suffix = uuidv7().slice(-8);
   const municipalityId = `tenant-b-${suffix}`;
@@ -114,6 +126,13 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     password,
   })) as StaffAccount;
   const device = await enrollDevice(app, (await login(app, coordinator.username, password)).token, 'Tablet B');
+  // Its fleet report, which no attempt from Demo-Stadt may read or overwrite.
+  const reported = await app.inject({
+    method: 'POST',
+    url: '/api/devices/status',
+    payload: { deviceId: device.device.deviceId, deviceSecret: device.deviceSecret, report: OTHER_TABLET_REPORT },
+  });
+  if (reported.statusCode !== 200) throw new Error(`fleet report failed: ${reported.body}`);
   const fieldworkerSession = await login(app, fieldworker.username, password, device.device.deviceId, device.deviceSecret);
   const key = (await call(fieldworkerSession.token, '/api/staff/keys', {
     deviceId: device.device.deviceId,
@@ -223,6 +242,7 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM organisations WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM staff_accounts WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM devices WHERE municipality_id = $1 OR id = $2 ORDER BY id', [m, d]),
+    db.query('SELECT * FROM device_reports WHERE municipality_id = $1 OR device_id = $2 ORDER BY device_id', [m, d]),
     db.query('SELECT * FROM signing_keys WHERE municipality_id = $1 OR device_id = $2 ORDER BY id', [m, d]),
     db.query('SELECT * FROM sessions WHERE municipality_id = $1 OR device_id = $2 ORDER BY token_hash', [m, d]),
     db.query('SELECT * FROM refresh_tokens WHERE municipality_id = $1 OR device_id = $2 ORDER BY token_hash', [m, d]),
@@ -330,7 +350,13 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'GET /api/devices': {},
       'POST /api/devices/{deviceId}/revoke': {},
       'POST /api/devices/status': {
-        body: () => Promise.resolve({ deviceId: otherDeviceId, deviceSecret: 'A'.repeat(43) }),
+        // A forged report for their tablet without its secret: stored nowhere.
+        body: () =>
+          Promise.resolve({
+            deviceId: otherDeviceId,
+            deviceSecret: 'A'.repeat(43),
+            report: { ...OTHER_TABLET_REPORT, unsentCount: 0, unsentByKind: {}, oldestUnsentAgeSeconds: null },
+          }),
       },
       'POST /api/staff/keys': {
         body: async () => ({ deviceId: otherDeviceId, publicKey: await newSigningPublicKey() }),
@@ -501,6 +527,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       otherDeviceId,
       other.device.deviceSecret,
       other.device.deviceEscrowKey,
+      `"unsentCount":${String(OTHER_TABLET_REPORT.unsentCount)}`, // their tablet's fleet report
       other.key.keyId,
       other.key.publicKey,
       other.recordId,

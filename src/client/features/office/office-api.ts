@@ -14,7 +14,7 @@ import {
   staffListSchema,
   type CreateOrganisationRequest,
   type CreateStaffRequest,
-  type ListedDevice,
+  type DeviceList,
   type Organisation,
   type StaffAccount,
   type UpdateStaffRequest,
@@ -49,7 +49,8 @@ export interface OfficeConnection {
   listStaff(): Promise<StaffAccount[]>;
   createStaff(body: CreateStaffRequest): Promise<StaffAccount>;
   updateStaff(id: string, body: UpdateStaffRequest): Promise<StaffAccount>;
-  listDevices(): Promise<ListedDevice[]>;
+  /** The tablets with their fleet state, and the rule their warnings were judged by. */
+  listDevices(): Promise<DeviceList>;
   revokeDevice(deviceId: string): Promise<void>;
   settings(): Promise<MunicipalitySettings>;
   updateSettings(body: MunicipalitySettings): Promise<MunicipalitySettings>;
@@ -152,7 +153,7 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
       return authorised(`/api/admin/staff/${encodeURIComponent(id)}`, { method: 'PATCH', body, answer: staffAccountSchema });
     },
     async listDevices() {
-      return (await authorised('/api/devices', { method: 'GET', answer: deviceListSchema })).devices;
+      return authorised('/api/devices', { method: 'GET', answer: deviceListSchema });
     },
     async revokeDevice(deviceId) {
       // The answer is either empty (204) or the revoked device.

@@ -71,6 +71,7 @@ for (const kind of testDatabaseKinds()) {
         expect.arrayContaining([
           'audit_log',
           'case_tombstones',
+          'device_reports',
           'devices',
           'districts',
           'emergency_contacts',
