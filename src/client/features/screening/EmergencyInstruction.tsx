@@ -29,7 +29,10 @@ export function EmergencyInstruction({
   questions: string[];
   onReturn: () => void;
 }) {
-  const { t } = useTranslation('screening');
+  const { t, i18n } = useTranslation('screening');
+  // Staff-facing: in the staff language and its direction, even while the page around it is
+  // laid out for a family language written right to left.
+  const language = { lang: i18n.language, dir: i18n.dir(i18n.language) };
   const dialog = useRef<HTMLDivElement>(null);
   const title = useRef<HTMLHeadingElement>(null);
   const [expanded, setExpanded] = useState(!presentation.discreet);
@@ -56,6 +59,7 @@ export function EmergencyInstruction({
       <div
         ref={dialog}
         className="screening-emergency screening-emergency--discreet"
+        {...language}
         role="dialog"
         aria-modal="true"
         aria-labelledby="screening-emergency-title"
@@ -87,6 +91,7 @@ export function EmergencyInstruction({
     <div
       ref={dialog}
       className="screening-emergency"
+      {...language}
       role="alertdialog"
       aria-modal="true"
       aria-labelledby="screening-emergency-title"
