@@ -3,6 +3,7 @@
 // invalid record never blocks the others. Every API error uses one envelope.
 import { z } from 'zod';
 import { RECORD_KINDS, recordIdSchema } from './records/sync-record';
+import { emergencyPresentationSchema } from './emergency-instruction';
 
 /** Bump when an old tablet can no longer talk to the server: it is answered `clientTooOld`. */
 export const SYNC_PROTOCOL_VERSION = 1;
@@ -107,6 +108,12 @@ export const deviceConfigSchema = z.strictObject({
    * signal acute danger — shown offline, never waiting for sync.
    */
   emergencyContacts: z.array(z.strictObject({ label: z.string(), phone: z.string() })),
+  /**
+   * How the instruction is presented (title, discreet start). Absent from a configuration cached
+   * before it existed, from an older server, and from the answer to a tablet that did not ask
+   * for it (CONFIG_FEATURES_PARAM): the built-in presentation applies.
+   */
+  emergencyPresentation: emergencyPresentationSchema.optional(),
   security: z.strictObject({
     /** Lock after this many minutes without a touch (default 5). */
     autoLockMinutes: z.int().min(1).max(60),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { recordIdSchema } from './records/sync-record';
 import { ROLES } from './protocol';
 import { appVersionSchema, deviceFleetStateSchema, deviceReportSchema } from './fleet';
+import { emergencyInstructionSettingsSchema } from './emergency-instruction';
 
 export const ORGANISATION_KINDS = ['clinic', 'family-support', 'home-project', 'mediator-pool', 'partner', 'coordination'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -186,5 +187,10 @@ export const municipalitySettingsSchema = z.strictObject({
     .max(20, { message: 'tooMany' })
     .refine((items) => new Set(items.map((item) => item.id)).size === items.length, { message: 'duplicateItem' })
     .optional(),
+  /**
+   * The acute-danger instruction on the tablets (src/shared/emergency-instruction.ts). A PUT without
+   * it leaves it as it is; a GET omits it while the municipality has no emergency number stored.
+   */
+  emergencyInstruction: emergencyInstructionSettingsSchema.optional(),
 });
 export type MunicipalitySettings = z.infer<typeof municipalitySettingsSchema>;

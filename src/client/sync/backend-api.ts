@@ -16,6 +16,7 @@ import {
   withdrawalsResponseSchema,
 } from '@shared/protocol';
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
+import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
 import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '@shared/questionnaire-api';
 import { tabletReferralStatesSchema, type TabletReferralStates } from '@shared/referral-api';
 import {
@@ -51,7 +52,12 @@ export async function signOut(token: string): Promise<void> {
 }
 
 export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
-  return request('/api/sync/config', { method: 'GET', answer: deviceConfigSchema, token });
+  // Names the optional fields this build parses: the server leaves them out for older tablets.
+  return request(`/api/sync/config?${CONFIG_FEATURES_PARAM}=${EMERGENCY_PRESENTATION_FEATURE}`, {
+    method: 'GET',
+    answer: deviceConfigSchema,
+    token,
+  });
 }
 
 /** The municipality's offer catalogue; only for a session signed in on this enrolled tablet (else 403). */

@@ -13,6 +13,7 @@ import {
   withdrawalsResponseSchema,
 } from '@shared/protocol';
 import { offerCatalogResponseSchema } from '@shared/offers';
+import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
 import type { ConfigService } from '../services/config-service';
@@ -75,10 +76,18 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
         summary: 'What a tablet needs offline: municipality, HOME sites, districts, emergency contacts, security settings',
         tags: ['sync'],
         security: [{ bearer: [] }],
+        // Features the tablet understands (comma-separated); a field only a newer tablet
+        // parses is sent only to one that names it. Unknown names are ignored.
+        querystring: z.object({ [CONFIG_FEATURES_PARAM]: z.string().max(200).optional() }),
         response: { 200: deviceConfigSchema, 401: errorEnvelopeSchema },
       },
     },
-    (request) => config.deviceConfig(requireSession(request).user),
+    (request) =>
+      config.deviceConfig(
+        requireSession(request).user,
+        new Date(),
+        (request.query[CONFIG_FEATURES_PARAM] ?? '').split(',').includes(EMERGENCY_PRESENTATION_FEATURE),
+      ),
   );
 
   app.post(

@@ -20,6 +20,7 @@ import { ServiceError, defaultMessage } from './service-error';
 import { toRoles } from './auth-service';
 import { createStaffAccount } from './staff-accounts';
 import { audit } from './audit';
+import { emergencyInstructionSettings, replaceEmergencyInstruction } from './emergency-settings';
 import { isUniqueViolation } from '../db/sql-errors';
 import { revokeAccountCredentials } from './revocation';
 import type { SignInLimits } from './sign-in-limits';
@@ -110,7 +111,16 @@ export class AdminService {
     const [row] = await this.db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1`, [
       admin.municipalityId,
     ]);
-    return { ...toSettings(row), welcomeItems: await this.welcomeItems(this.db, admin.municipalityId) };
+    return this.withLists(this.db, admin.municipalityId, toSettings(row));
+  }
+
+  private async withLists(q: Queryable, municipalityId: string, settings: MunicipalitySettings): Promise<MunicipalitySettings> {
+    const emergencyInstruction = await emergencyInstructionSettings(q, municipalityId);
+    return {
+      ...settings,
+      welcomeItems: await this.welcomeItems(q, municipalityId),
+      ...(emergencyInstruction ? { emergencyInstruction } : {}),
+    };
   }
 
   private async welcomeItems(q: Queryable, municipalityId: string): Promise<{ id: string; label: string }[]> {
@@ -153,13 +163,16 @@ export class AdminService {
           ]);
         }
       }
+      if (settings.emergencyInstruction !== undefined) {
+        await replaceEmergencyInstruction(tx, admin.municipalityId, settings.emergencyInstruction);
+      }
       await audit(tx, {
         municipalityId: admin.municipalityId,
         actorId: admin.id,
         action: 'settings.updated',
         objectId: admin.municipalityId,
       });
-      return { ...toSettings(row), welcomeItems: await this.welcomeItems(tx, admin.municipalityId) };
+      return this.withLists(tx, admin.municipalityId, toSettings(row));
     });
   }
 

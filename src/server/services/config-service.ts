@@ -8,6 +8,7 @@ import type { DeviceConfig, SessionUser } from '@shared/protocol';
 import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import { DEFAULT_FOUR_EYES_POLICY, type FourEyesPolicy } from '@domain/four-eyes';
 import { isRecordKind } from '@shared/records/sync-record';
+import { emergencyContacts, emergencyPresentation } from './emergency-settings';
 
 /** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
 export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
@@ -25,7 +26,11 @@ export async function fourEyesPolicy(db: Queryable, municipalityId: string): Pro
 export class ConfigService {
   constructor(private readonly db: Database) {}
 
-  async deviceConfig(user: SessionUser, now: Date = new Date()): Promise<DeviceConfig> {
+  /**
+   * @param withPresentation whether the tablet asked for emergencyPresentation: tablets built
+   * before it parse the configuration strictly and would reject the unknown field.
+   */
+  async deviceConfig(user: SessionUser, now: Date = new Date(), withPresentation = false): Promise<DeviceConfig> {
     const [municipality] = await this.db.query<{ id: string; name: string }>('SELECT id, name FROM municipalities WHERE id = $1', [
       user.municipalityId,
     ]);
@@ -42,10 +47,7 @@ export class ConfigService {
       'SELECT id, label FROM districts WHERE municipality_id = $1 ORDER BY sort_order, label',
       [user.municipalityId],
     );
-    const emergencyContacts = await this.db.query<{ label: string; phone: string }>(
-      'SELECT label, phone FROM emergency_contacts WHERE municipality_id = $1 ORDER BY sort_order, label',
-      [user.municipalityId],
-    );
+    const contacts = await emergencyContacts(this.db, user.municipalityId);
     const [settings] = await this.db.query<{
       auto_lock_minutes: number;
       max_unlock_attempts: number;
@@ -68,7 +70,8 @@ export class ConfigService {
       homeSites: sites.map((site) => ({ id: site.id, label: site.label })),
       districts: districts.map((district) => ({ id: district.id, label: district.label })),
       welcomeItems: welcomeItems.map((item) => ({ id: item.id, label: item.label })),
-      emergencyContacts: emergencyContacts.map((contact) => ({ label: contact.label, phone: contact.phone })),
+      emergencyContacts: contacts,
+      ...(withPresentation ? { emergencyPresentation: await emergencyPresentation(this.db, user.municipalityId) } : {}),
       security: {
         autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
         maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,

@@ -414,6 +414,14 @@ describeEachDatabase('tenant isolation', ({ db }) => {
             retentionDaysAfterSync: 0,
             fourEyesKinds: ['screening'],
             fourEyesForReferrals: true,
+            // Replaces this municipality's numbers: the other's emergency contacts stay (snapshot).
+            emergencyInstruction: {
+              title: 'Übernommen',
+              intro: null,
+              discreet: true,
+              discreetTitle: null,
+              contacts: [{ label: 'Übernahme', phone: '0000 424242' }],
+            },
           }),
       },
       // Reports name the municipality in the path: another one is 403 (compared with the session, nothing looked up).

@@ -1,6 +1,7 @@
 // Admin: the municipality's settings — how tablets lock, how long sent
 // content stays on them, and which records need the second check
-// (four-eyes). Tablets receive a change at their next configuration pull.
+// (four-eyes), what welcome visitors hand over and the acute-danger
+// instruction. Tablets receive a change at their next configuration pull.
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
@@ -13,6 +14,7 @@ import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
 import { OfficeField } from './OfficeField';
 import { useOfficeData } from './useOfficeData';
+import { emergencyFromText, emergencyToText, type EmergencyFormError, type EmergencyFormText } from './emergency-settings-form';
 
 type SettingsForm = z.input<typeof municipalitySettingsSchema>;
 const FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync', 'fourEyesKinds', 'fourEyesForReferrals'] as const;
@@ -59,6 +61,24 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
   const [saved, setSaved] = useState(false);
   const [itemsText, setItemsText] = useState((initial.welcomeItems ?? []).map((item) => item.label).join('\n'));
   const [itemsError, setItemsError] = useState(false);
+  const [emergency, setEmergency] = useState<EmergencyFormText>(emergencyToText(initial.emergencyInstruction));
+  const [emergencyError, setEmergencyError] = useState<EmergencyFormError | null>(null);
+  const setEmergencyText = (change: Partial<EmergencyFormText>) => {
+    setEmergency((current) => ({ ...current, ...change }));
+  };
+  const emergencyErrorText = (field: EmergencyFormError['field']): string | undefined => {
+    if (emergencyError?.field !== field) return undefined;
+    switch (emergencyError.key) {
+      case 'tooLong':
+        return t('settings.emergency.errors.tooLong', { max: emergencyError.max });
+      case 'lineFormat':
+      case 'invalidPhone':
+      case 'labelTooLong':
+        return t(`settings.emergency.errors.${emergencyError.key}`, { line: emergencyError.line });
+      default:
+        return t(`settings.emergency.errors.${emergencyError.key}`);
+    }
+  };
   const {
     register,
     handleSubmit,
@@ -81,10 +101,22 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
     const tooLong = items.length > MAX_WELCOME_ITEMS || items.some((item) => item.label.length > 120);
     setItemsError(tooLong);
     if (tooLong) return;
+    // Sent once a number is entered (or one was stored): a municipality that never
+    // touches it keeps the built-in instruction and can still change its other settings.
+    const touched = initial.emergencyInstruction !== undefined || emergency.contacts.trim() !== '';
+    const instruction = touched ? emergencyFromText(emergency) : undefined;
+    setEmergencyError(instruction && !instruction.ok ? instruction.error : null);
+    if (instruction && !instruction.ok) return;
+    const { emergencyInstruction: _stored, ...rest } = body;
     try {
-      const stored = await api.updateSettings({ ...body, welcomeItems: items });
+      const stored = await api.updateSettings({
+        ...rest,
+        welcomeItems: items,
+        ...(instruction ? { emergencyInstruction: instruction.value } : {}),
+      });
       reset(stored);
       setItemsText((stored.welcomeItems ?? []).map((item) => item.label).join('\n'));
+      setEmergency(emergencyToText(stored.emergencyInstruction));
       setSaved(true);
     } catch (error) {
       applyServerIssues(error, FIELDS, setError);
@@ -138,6 +170,89 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
           />
         )}
       </OfficeField>
+      <fieldset className="office-settings__emergency">
+        <legend>{t('settings.emergency.legend')}</legend>
+        <p className="hint">{t('settings.emergency.hint')}</p>
+        <OfficeField
+          id="office-settings-emergency-contacts"
+          label={t('settings.emergency.contacts')}
+          hint={t('settings.emergency.contactsHint')}
+          error={emergencyErrorText('contacts')}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              rows={4}
+              dir="auto"
+              value={emergency.contacts}
+              onChange={(e) => {
+                setEmergencyText({ contacts: e.target.value });
+              }}
+            />
+          )}
+        </OfficeField>
+        <OfficeField
+          id="office-settings-emergency-title"
+          label={t('settings.emergency.title')}
+          hint={t('settings.emergency.defaultIs', { text: t('emergency.title', { ns: 'screening' }) })}
+          error={emergencyErrorText('title')}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              value={emergency.title}
+              onChange={(e) => {
+                setEmergencyText({ title: e.target.value });
+              }}
+            />
+          )}
+        </OfficeField>
+        <OfficeField
+          id="office-settings-emergency-intro"
+          label={t('settings.emergency.intro')}
+          hint={t('settings.emergency.defaultIs', { text: t('emergency.intro', { ns: 'screening' }) })}
+          error={emergencyErrorText('intro')}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              rows={3}
+              value={emergency.intro}
+              onChange={(e) => {
+                setEmergencyText({ intro: e.target.value });
+              }}
+            />
+          )}
+        </OfficeField>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={emergency.discreet}
+            onChange={(e) => {
+              setEmergencyText({ discreet: e.target.checked });
+            }}
+          />
+          <span>{t('settings.emergency.discreet')}</span>
+        </label>
+        <OfficeField
+          id="office-settings-emergency-discreet-title"
+          label={t('settings.emergency.discreetTitle')}
+          hint={t('settings.emergency.defaultIs', { text: t('emergency.discreetTitle', { ns: 'screening' }) })}
+          error={emergencyErrorText('discreetTitle')}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              value={emergency.discreetTitle}
+              onChange={(e) => {
+                setEmergencyText({ discreetTitle: e.target.value });
+              }}
+            />
+          )}
+        </OfficeField>
+      </fieldset>
       <FormFailure failure={failure} />
       {saved && (
         <p className="notice" role="status">

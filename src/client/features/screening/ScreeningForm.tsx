@@ -282,6 +282,7 @@ function ScreeningQuestions({
         showInstruction && (
           <EmergencyInstruction
             contacts={config?.emergencyContacts ?? []}
+            presentation={config?.emergencyPresentation}
             questions={evaluation.acuteDanger.map(labelOf)}
             onReturn={() => {
               setAcknowledged(new Set(evaluation.acuteDanger));

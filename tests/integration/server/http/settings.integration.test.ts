@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deviceConfigSchema } from '@shared/protocol';
 import { municipalitySettingsSchema } from '@shared/staff-api';
+import { DEMO_EMERGENCY_CONTACTS } from '@server/db/demo-seed';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -51,6 +52,14 @@ describeEachDatabase('municipality settings', ({ db }) => {
       fourEyesKinds: ['screening'],
       fourEyesForReferrals: true,
       welcomeItems: [],
+      // Today's emergency instruction: built-in texts, loud at once, the demo numbers.
+      emergencyInstruction: {
+        title: null,
+        intro: null,
+        discreet: false,
+        discreetTitle: null,
+        contacts: DEMO_EMERGENCY_CONTACTS.map((contact) => ({ ...contact })),
+      },
     });
     const changed = {
       autoLockMinutes: 3,
@@ -61,7 +70,7 @@ describeEachDatabase('municipality settings', ({ db }) => {
     };
     const response = await put(changed);
     expect(response.statusCode).toBe(200);
-    expect(await read()).toEqual({ ...changed, welcomeItems: [] });
+    expect(await read()).toMatchObject({ ...changed, welcomeItems: [] });
     const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
     const config = deviceConfigSchema.parse(
       (await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(coordinator.token) })).json(),
