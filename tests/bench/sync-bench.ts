@@ -10,7 +10,7 @@ import { buildApp } from '@server/app';
 import type { DatabaseKind } from '@server/db/database';
 import { DEMO_ACCOUNTS, seedDemoData } from '@server/db/demo-seed';
 import type { LoginResponse } from '@shared/protocol';
-import { unlockedTestStorage } from '../fixtures/client-db';
+import { TEST_PASSPHRASE, unlockedTestStorage } from '../fixtures/client-db';
 import { openTestDatabase } from '../fixtures/test-database';
 import { fmt, skippedRow, verdict, type Row } from './table';
 import { buildHomeContacts } from './workload';
@@ -30,7 +30,7 @@ interface SyncRun {
 async function runOnce(kind: DatabaseKind, count: number, log: (m: string) => void): Promise<SyncRun> {
   const db = await openTestDatabase({ kind });
   const app = buildApp({ db, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
-  const { storage } = await unlockedTestStorage(`lotse-bench-sync-${kind}`);
+  const { storage, escrowKey } = await unlockedTestStorage(`lotse-bench-sync-${kind}`);
   try {
     await seedDemoData(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -57,7 +57,9 @@ async function runOnce(kind: DatabaseKind, count: number, log: (m: string) => vo
     });
     if (!enrolled.ok) throw new Error(`enrollment failed: ${String(enrolled.status)} ${await enrolled.text()}`);
     const { deviceSecret } = (await enrolled.json()) as { deviceSecret: string };
-    const { token } = await signIn(DEMO_ACCOUNTS[0], { deviceId: tabletId, deviceSecret });
+    const { token, user } = await signIn(DEMO_ACCOUNTS[0], { deviceId: tabletId, deviceSecret });
+    // Records are signed by whoever saves them: the fieldworker's key slot on this tablet, as at a first sign-in.
+    await storage.vault.createSlot(user, TEST_PASSPHRASE, escrowKey);
 
     log(`sync [${kind}]: queueing ${fmt(count)} records (fake-indexeddb, not timed)`);
     const fill0 = performance.now();
