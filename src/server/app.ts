@@ -207,7 +207,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
 
   const lifecycle = options.lifecycle ?? new Lifecycle();
-  if (options.metricsToken !== undefined) registerMetrics(app, { db: options.db, token: options.metricsToken });
+  const clock = options.clock ?? (() => new Date());
+  const devices = new DeviceService(options.db, clock, {
+    warningDays: options.fleetWarningDays ?? DEFAULT_FLEET_WARNING_DAYS,
+    currentAppVersion: APP_VERSION,
+  });
+  if (options.metricsToken !== undefined) {
+    registerMetrics(app, { db: options.db, token: options.metricsToken, fleet: () => devices.fleetSummary() });
+  }
   if (options.overload !== undefined) {
     void app.register(fastifyUnderPressure, {
       maxEventLoopDelay: options.overload.maxEventLoopDelayMs,
@@ -228,7 +235,6 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     done(null, payload);
   });
 
-  const clock = options.clock ?? (() => new Date());
   const auth = new AuthService(options.db, {
     clock,
     ...(options.tokenTtl?.accessMs === undefined ? {} : { accessTokenTtlMs: options.tokenTtl.accessMs }),
@@ -247,10 +253,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {
     auth,
-    devices: new DeviceService(options.db, clock, {
-      warningDays: options.fleetWarningDays ?? DEFAULT_FLEET_WARNING_DAYS,
-      currentAppVersion: APP_VERSION,
-    }),
+    devices,
     statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
   });
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });

@@ -11,6 +11,8 @@ import { useOnline } from '../sync/useOnline';
 import { useAppServices } from './AppContext';
 import { useStoredValue } from './useStoredValue';
 import { unsentShort, waitingNames } from '../features/access/unsent-texts';
+import { daysSince } from '../storage';
+import { DEFAULT_FLEET_WARNING_DAYS } from '@shared/fleet';
 
 /** Why a pull failed, in the few words a person can act on. */
 function pullProblem(reason: PullFailure['reason']): 'unreachable' | 'signIn' | 'notAllowed' | 'outdated' | 'tablet' | 'server' {
@@ -68,6 +70,10 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
     return t('sync.pull.lastPulled', { time });
   };
   const pulled = pullText(status);
+  // An entry unsent for as long as the office's fleet view warns about: say so here too, with what to do
+  // (a lost or broken tablet loses exactly what it has not sent).
+  const now = new Date();
+  const oldestDays = pending > 0 ? Math.max(0, ...people.map((person) => daysSince(person.oldestEnqueuedAt, now))) : 0;
   const signInNeeded = (status.mode === 'paused' && status.pauseReason === 'unauthorized') || status.pullError?.reason === 'unauthorized';
 
   return (
@@ -76,6 +82,11 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
       data-sync-mode={status.mode}
       {...(status.pullError === undefined ? {} : { 'data-pull-error': status.pullError.pull })}
     >
+      {oldestDays >= DEFAULT_FLEET_WARNING_DAYS && (
+        <p className="sync-bar__overdue notice notice--warning" role="alert" data-testid="unsent-overdue">
+          {t('sync.overdue', { count: oldestDays })} {t('sync.overdueWhat')}
+        </p>
+      )}
       <span className={`network-dot network-dot--${online ? 'online' : 'offline'}`} aria-hidden="true" />
       <span className="sync-bar__network">{online ? t('network.online') : t('network.offline')}</span>
       <span className="sync-bar__mode" role="status" aria-live="polite" data-testid="sync-status">

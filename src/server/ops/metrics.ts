@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { z } from 'zod';
 import { pushResponseSchema } from '@shared/protocol';
 import type { Database } from '../db/database';
+import type { FleetSummary } from '../services/device-service';
 import { errorEnvelope } from '../http/errors';
 import { defaultMessage } from '../services/service-error';
 
@@ -26,6 +27,8 @@ export interface MetricsOptions {
   db: Database;
   /** Bearer token the scraper sends; the endpoint does not exist without one. */
   token: string;
+  /** The fleet view's figures across the installation, read at each scrape. */
+  fleet?: () => Promise<FleetSummary>;
 }
 
 function digest(value: string): Buffer {
@@ -116,6 +119,60 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
       this.set({ state: 'waiting' }, stats.waiting);
     },
   });
+
+  const fleet = options.fleet;
+  if (fleet !== undefined) {
+    // One read per scrape feeds all four gauges; a scrape that finds the database down shows none.
+    let reading: Promise<FleetSummary | undefined> | undefined;
+    const summary = (): Promise<FleetSummary | undefined> => {
+      reading ??= fleet()
+        .catch(() => undefined)
+        .finally(() => {
+          setImmediate(() => {
+            reading = undefined;
+          });
+        });
+      return reading;
+    };
+    new Gauge({
+      name: 'lotse_fleet_tablets',
+      help: 'Tablets enrolled and not revoked, across the installation.',
+      registers: [registry],
+      async collect() {
+        const s = await summary();
+        if (s !== undefined) this.set(s.tablets);
+      },
+    });
+    new Gauge({
+      name: 'lotse_fleet_unsent_records',
+      help: "Records the tablets' last reports say are not sent yet.",
+      registers: [registry],
+      async collect() {
+        const s = await summary();
+        if (s !== undefined) this.set(s.unsentRecords);
+      },
+    });
+    new Gauge({
+      name: 'lotse_fleet_oldest_unsent_seconds',
+      help: 'Age of the oldest unsent record any tablet reported (0: nothing waits).',
+      registers: [registry],
+      async collect() {
+        const s = await summary();
+        if (s !== undefined) this.set(s.oldestUnsentSeconds);
+      },
+    });
+    new Gauge({
+      name: 'lotse_fleet_tablets_with_warning',
+      help: 'Tablets carrying a fleet-view warning, by warning (unsentWhileSilent, unsentTooOld, outdatedApp).',
+      labelNames: ['warning'] as const,
+      registers: [registry],
+      async collect() {
+        const s = await summary();
+        if (s === undefined) return;
+        for (const [warning, count] of Object.entries(s.warnings)) this.set({ warning }, count);
+      },
+    });
+  }
 
   const started = new WeakMap<FastifyRequest, bigint>();
   app.addHook('onRequest', (request, _reply, done) => {

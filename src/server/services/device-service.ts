@@ -11,7 +11,7 @@ import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
 import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse, ListedDevice } from '@shared/staff-api';
-import type { DeviceFleetState, DeviceReport } from '@shared/fleet';
+import { FLEET_WARNINGS, type DeviceFleetState, type DeviceReport, type FleetWarning } from '@shared/fleet';
 import { fleetWarnings, type FleetPolicy } from '@domain/fleet-warnings';
 
 export interface DeviceStatusAnswer {
@@ -44,6 +44,18 @@ interface FleetRow {
   storage_persisted: boolean | null;
   storage_usage_bytes: string | number | null;
   storage_quota_bytes: string | number | null;
+}
+
+/** What the operators' metrics show of the fleet (see `fleetSummary`). */
+export interface FleetSummary {
+  /** Tablets not revoked. */
+  tablets: number;
+  /** Unsent records by the tablets' last reports. */
+  unsentRecords: number;
+  /** Age of the oldest of them, by the server's clock; 0 when nothing waits. */
+  oldestUnsentSeconds: number;
+  /** Tablets carrying each warning of the fleet view. */
+  warnings: Record<FleetWarning, number>;
 }
 
 const FLEET_COLUMNS =
@@ -155,6 +167,38 @@ export class DeviceService {
       organisationName: row.organisation_name ?? row.organisation_id,
       fleet: toFleetState(row, row.revoked_at !== null, now, this.fleetPolicy),
     }));
+  }
+
+  /**
+   * The whole installation's fleet for the operators' metrics: active tablets,
+   * the records their last reports say are unsent, the oldest of them, and how
+   * many tablets carry each warning. Counts only — no tablet, municipality or case.
+   */
+  async fleetSummary(): Promise<FleetSummary> {
+    const rows = await this.db.query<FleetRow>(
+      `SELECT ${FLEET_COLUMNS}
+         FROM devices d
+         LEFT JOIN device_reports r ON r.device_id = d.id AND r.municipality_id = d.municipality_id
+        WHERE d.revoked_at IS NULL`,
+    );
+    const now = this.clock();
+    const summary: FleetSummary = {
+      tablets: rows.length,
+      unsentRecords: 0,
+      oldestUnsentSeconds: 0,
+      warnings: Object.fromEntries(FLEET_WARNINGS.map((w) => [w, 0])) as Record<FleetWarning, number>,
+    };
+    for (const row of rows) {
+      const fleet = toFleetState(row, false, now, this.fleetPolicy);
+      const unsent = fleet.report?.unsentCount ?? 0;
+      summary.unsentRecords += unsent;
+      const oldest = fleet.report?.oldestUnsentAt ?? null;
+      if (unsent > 0 && oldest !== null) {
+        summary.oldestUnsentSeconds = Math.max(summary.oldestUnsentSeconds, Math.max(0, (now.getTime() - Date.parse(oldest)) / 1000));
+      }
+      for (const warning of fleet.warnings) summary.warnings[warning]++;
+    }
+    return summary;
   }
 
   /** Idempotent; 404 for an unknown tablet and another municipality's alike. */

@@ -42,10 +42,15 @@ function pullOnce(outcome: PullFailure | undefined): Pull {
   return { name: 'reviews', when: 'afterEverySend', run: () => Promise.resolve(outcome) };
 }
 
-async function showBar(options: { pulls?: Pull[]; othersWaiting?: boolean } = {}): Promise<{ storage: Storage; sync: SyncEngine }> {
+async function showBar(
+  options: { pulls?: Pull[]; othersWaiting?: boolean; savedAt?: Date } = {},
+): Promise<{ storage: Storage; sync: SyncEngine }> {
   const { storage } = await unlockedTestStorage();
   storages.push(storage);
-  await storage.records.saveRecord(await homeContactRecord({ topics: ['health'] }));
+  await storage.records.saveRecord(
+    await homeContactRecord({ topics: ['health'] }),
+    options.savedAt === undefined ? {} : { now: options.savedAt },
+  );
   const sync = new SyncEngine({
     // A colleague's entry is not this person's to send: the engine sees an empty queue.
     records:
@@ -127,6 +132,22 @@ describe('SyncStatusBar', () => {
     await waitFor(() => {
       expect(screen.getByTestId('sync-status').textContent).toBe(common.sync.mode.idle);
     });
+  });
+
+  it('warns, with what to do, once an entry has waited as long as the office is warned about (3 days)', async () => {
+    const DAY_MS = 86_400_000;
+    await showBar({ othersWaiting: true, savedAt: new Date(Date.now() - 4 * DAY_MS) });
+    const warning = await screen.findByTestId('unsent-overdue');
+    expect(warning.textContent).toBe(`${common.sync.overdue_other.replace('{{count}}', '4')} ${common.sync.overdueWhat}`);
+    expect(warning.getAttribute('role')).toBe('alert');
+    cleanup();
+
+    // Two days: the status bar counts it, but no alarm yet.
+    await showBar({ othersWaiting: true, savedAt: new Date(Date.now() - 2 * DAY_MS) });
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toContain(common.sync.pending_one.replace('{{count}}', '1'));
+    });
+    expect(screen.queryByTestId('unsent-overdue')).toBeNull();
   });
 
   it('names the pull that failed and why, so a missing approval is explained', async () => {

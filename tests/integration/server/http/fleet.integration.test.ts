@@ -28,6 +28,14 @@ import {
 } from '../../helpers/test-app';
 
 const DAY_MS = 86_400_000;
+const METRICS_TOKEN = 'fleet-metrics-token-of-at-least-32-characters';
+
+/** The value of a sample line `name value` or `name{labels} value` in Prometheus text. */
+function gauge(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  if (line === undefined) throw new Error(`no sample ${series}`);
+  return Number(line.slice(series.length + 1));
+}
 
 const report = (changes: Partial<Record<keyof DeviceReport, unknown>> = {}): Record<string, unknown> => ({
   appVersion: APP_VERSION,
@@ -68,6 +76,7 @@ describeEachDatabase('tablet fleet view', ({ db }) => {
       clock: () => now,
       loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
       deviceStatusRateLimit: { max: 1000, timeWindowMs: 60_000 },
+      metricsToken: METRICS_TOKEN,
     });
     await app.ready();
   });
@@ -125,6 +134,36 @@ describeEachDatabase('tablet fleet view', ({ db }) => {
     // Once it sent everything and runs the current app, every warning is gone.
     await status(device.deviceId, deviceSecret, { report: report({ unsentCount: 0, unsentByKind: {}, oldestUnsentAgeSeconds: null }) });
     expect((await listed(device.deviceId)).fleet.warnings).toEqual([]);
+  });
+
+  it('gives the operators the fleet as metrics: tablets, unsent records, the oldest, tablets per warning', async () => {
+    now = new Date();
+    const scrape = async (): Promise<string> => {
+      const answer = await app.inject({ method: 'GET', url: '/metrics', headers: bearer(METRICS_TOKEN) });
+      expect(answer.statusCode).toBe(200);
+      return answer.body;
+    };
+    const before = await scrape();
+    const { device, deviceSecret } = await enrollDevice(app, await coordinatorToken(), 'Flotte Metriken');
+    await status(device.deviceId, deviceSecret, {
+      report: report({ unsentCount: 7, unsentByKind: { homeContact: 7 }, oldestUnsentAgeSeconds: 4 * 86_400 }),
+    });
+    const after = await scrape();
+    expect(gauge(after, 'lotse_fleet_tablets')).toBe(gauge(before, 'lotse_fleet_tablets') + 1);
+    expect(gauge(after, 'lotse_fleet_unsent_records')).toBe(gauge(before, 'lotse_fleet_unsent_records') + 7);
+    expect(gauge(after, 'lotse_fleet_oldest_unsent_seconds')).toBeGreaterThanOrEqual(4 * 86_400);
+    expect(gauge(after, 'lotse_fleet_tablets_with_warning{warning="unsentTooOld"}')).toBe(
+      gauge(before, 'lotse_fleet_tablets_with_warning{warning="unsentTooOld"}') + 1,
+    );
+    // Counts only: the tablet's id and label never appear in the metrics.
+    expect(after).not.toContain(device.deviceId);
+    expect(after).not.toContain('Flotte Metriken');
+
+    // Sent everything: the tablet still counts, its records no longer.
+    await status(device.deviceId, deviceSecret, { report: report({ unsentCount: 0, unsentByKind: {}, oldestUnsentAgeSeconds: null }) });
+    const sent = await scrape();
+    expect(gauge(sent, 'lotse_fleet_unsent_records')).toBe(gauge(before, 'lotse_fleet_unsent_records'));
+    expect(gauge(sent, 'lotse_fleet_tablets')).toBe(gauge(after, 'lotse_fleet_tablets'));
   });
 
   it('refuses a bad or unknown report with 400 and changes nothing, not even the contact time', async () => {
