@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { recordIdSchema } from './records/sync-record';
 import { ROLES } from './protocol';
-import { appVersionSchema, deviceFleetStateSchema, deviceReportSchema } from './fleet';
+import { MAX_FLEET_WARNING_DAYS, appVersionSchema, deviceFleetStateSchema, deviceReportSchema } from './fleet';
 import { emergencyInstructionSettingsSchema } from './emergency-instruction';
 
 export const ORGANISATION_KINDS = ['clinic', 'family-support', 'home-project', 'mediator-pool', 'partner', 'coordination'] as const;
@@ -61,6 +61,12 @@ export const deviceStatusResponseSchema = z.strictObject({
    * the status is 'active'.
    */
   deactivatedAccountIds: z.array(z.string()),
+  /**
+   * After how many days an unsent entry counts as overdue (FLEET_WARNING_DAYS), so the
+   * tablet warns when the office does. Sent only to tablets that sent a fleet report:
+   * older apps parse this answer strictly and do not know the field.
+   */
+  unsentWarningDays: z.number().int().min(1).max(MAX_FLEET_WARNING_DAYS).optional(),
 });
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 

@@ -42,6 +42,7 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
   const online = useOnline();
   const pending = useStoredValue(storage, (s) => s.records.countOutbox()) ?? 0;
   const people = useStoredValue(storage, (s) => s.records.unsentByPerson()) ?? [];
+  const overdueDays = useStoredValue(storage, (s) => s.device.unsentWarningDays()) ?? DEFAULT_FLEET_WARNING_DAYS;
   // Whose entries they are, once they are not only the unlocked person's own.
   const othersToo = pending > 0 && people.some((person) => person.ownerId !== storage.vault.unlockedUser?.userId);
 
@@ -82,7 +83,7 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
       data-sync-mode={status.mode}
       {...(status.pullError === undefined ? {} : { 'data-pull-error': status.pullError.pull })}
     >
-      {oldestDays >= DEFAULT_FLEET_WARNING_DAYS && (
+      {oldestDays >= overdueDays && (
         <p className="sync-bar__overdue notice notice--warning" role="alert" data-testid="unsent-overdue">
           {t('sync.overdue', { count: oldestDays })} {t('sync.overdueWhat')}
         </p>

@@ -1,7 +1,8 @@
 // Device-level facts in the `meta` table. In clear: the device id, its
 // enrollment (id, label, the revocable device secret) and the municipality's
 // configuration and the network's offer catalogue (a public directory of
-// organisations), each person's HOME site of the day (a site id and a date) —
+// organisations), each person's HOME site of the day (a site id and a date),
+// after how many days an unsent entry is overdue —
 // none of it about a family. Sealed: each person's session
 // tokens, so a copied browser profile yields no usable sign-in.
 import { uuidv7 } from '@shared/ids';
@@ -9,6 +10,7 @@ import { deviceConfigSchema, loginResponseSchema, type DeviceConfig, type LoginR
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
 import { tabletReferralStatesSchema, type TabletReferralStates } from '@shared/referral-api';
 import { z } from 'zod';
+import { DEFAULT_FLEET_WARNING_DAYS, MAX_FLEET_WARNING_DAYS } from '@shared/fleet';
 import type { Sealed } from '@shared/crypto/aes-gcm';
 import type { LotseDatabase } from './LotseDatabase';
 import type { Vault } from './vault';
@@ -20,11 +22,13 @@ const KEYS = {
   withdrawalsPulledAt: 'withdrawalsPulledAt',
   offerCatalog: 'offerCatalog',
   referralStates: 'referralStates',
+  unsentWarningDays: 'unsentWarningDays',
 } as const;
 
 /** Per person: `homeSiteOfDay:<userId>`. */
 const SITE_OF_DAY_PREFIX = 'homeSiteOfDay:';
 const siteOfDaySchema = z.strictObject({ siteId: z.string(), date: z.string() });
+const unsentWarningDaysSchema = z.number().int().min(1).max(MAX_FLEET_WARNING_DAYS);
 
 export const enrollmentSchema = z.strictObject({
   deviceId: z.string(),
@@ -111,6 +115,19 @@ export class DeviceStore {
 
   async saveWithdrawalsPulledAt(serverTime: string): Promise<void> {
     await this.db.meta.put({ key: KEYS.withdrawalsPulledAt, value: serverTime });
+  }
+
+  /**
+   * After how many days an unsent entry is overdue, as the backend last said
+   * (FLEET_WARNING_DAYS); its default until the tablet has heard otherwise.
+   */
+  async unsentWarningDays(): Promise<number> {
+    const parsed = unsentWarningDaysSchema.safeParse((await this.db.meta.get(KEYS.unsentWarningDays))?.value);
+    return parsed.success ? parsed.data : DEFAULT_FLEET_WARNING_DAYS;
+  }
+
+  async saveUnsentWarningDays(days: number): Promise<void> {
+    await this.db.meta.put({ key: KEYS.unsentWarningDays, value: unsentWarningDaysSchema.parse(days) });
   }
 
   /** The unlocked person's session (tokens), or undefined when locked or never signed in. */

@@ -23,7 +23,6 @@ import {
   deviceStatusResponseSchema,
   enrollDeviceResponseSchema,
   signingKeySchema,
-  type DeviceStatus,
   type EnrollDeviceRequest,
   type EnrollDeviceResponse,
 } from '@shared/staff-api';
@@ -84,7 +83,7 @@ export async function deviceStatus(
   deviceId: string,
   deviceSecret: string,
   report?: DeviceReport,
-): Promise<{ status: DeviceStatus; deactivatedAccountIds: string[] }> {
+): Promise<z.infer<typeof deviceStatusResponseSchema>> {
   const body = report === undefined ? { deviceId, deviceSecret } : { deviceId, deviceSecret, report };
   return request('/api/devices/status', { method: 'POST', answer: deviceStatusResponseSchema, body });
 }

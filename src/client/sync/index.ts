@@ -127,6 +127,8 @@ export async function checkDevice(storage: Storage): Promise<'active' | 'revoked
     );
     // A person deactivated by an administrator loses offline access here too.
     for (const userId of answer.deactivatedAccountIds) await storage.vault.removeSlot(userId);
+    // The office's warning threshold, so the status bar warns when the fleet view does (kept for offline days).
+    if (answer.unsentWarningDays !== undefined) await storage.device.saveUnsentWarningDays(answer.unsentWarningDays);
     return answer.status;
   } catch {
     return 'unreachable';

@@ -18,6 +18,8 @@ export interface DeviceStatusAnswer {
   status: DeviceStatus;
   /** Deactivated people who signed in on this tablet; empty unless the status is 'active'. */
   deactivatedAccountIds: string[];
+  /** FLEET_WARNING_DAYS, for tablets that sent a report (they know the field). */
+  unsentWarningDays?: number;
 }
 import { ServiceError, defaultMessage } from './service-error';
 import { audit } from './audit';
@@ -255,7 +257,12 @@ export class DeviceService {
         ORDER BY a.id`,
       [deviceId, row.municipality_id],
     );
-    return { status: 'active', deactivatedAccountIds: deactivated.map((account) => account.id) };
+    return {
+      status: 'active',
+      deactivatedAccountIds: deactivated.map((account) => account.id),
+      // Only a tablet that reports knows the field (older apps parse this answer strictly).
+      ...(report === undefined ? {} : { unsentWarningDays: this.fleetPolicy.warningDays }),
+    };
   }
 
   /**

@@ -148,6 +148,31 @@ describe('SyncStatusBar', () => {
       expect(screen.getByTestId('sync-status').textContent).toContain(common.sync.pending_one.replace('{{count}}', '1'));
     });
     expect(screen.queryByTestId('unsent-overdue')).toBeNull();
+    cleanup();
+
+    // Where the backend says an entry is overdue only after five days, four days are no alarm either.
+    const { storage } = await showBar({ othersWaiting: true, savedAt: new Date(Date.now() - 4 * DAY_MS) });
+    await storage.device.saveUnsentWarningDays(5);
+    cleanup();
+    render(
+      <AppContext.Provider
+        value={{
+          storage,
+          sync: new SyncEngine({
+            records: storage.records,
+            transport: acceptAll,
+            deviceId: () => storage.device.deviceId(),
+            isOnline: () => false,
+          }),
+        }}
+      >
+        <SyncStatusBar onRenew={() => undefined} />
+      </AppContext.Provider>,
+    );
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toContain(common.sync.pending_one.replace('{{count}}', '1'));
+    });
+    expect(screen.queryByTestId('unsent-overdue')).toBeNull();
   });
 
   it('names the pull that failed and why, so a missing approval is explained', async () => {

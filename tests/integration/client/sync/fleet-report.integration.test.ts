@@ -56,6 +56,25 @@ describe('the fleet report with the status check', () => {
     storage.close();
   });
 
+  it('keeps the office’s overdue threshold from the answer, for the days it is offline', async () => {
+    const { storage } = await enrolledTablet();
+    expect(await storage.device.unsentWarningDays()).toBe(3);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(json(200, { status: 'active', deactivatedAccountIds: [], unsentWarningDays: 5 }))),
+    );
+    expect(await checkDevice(storage)).toBe('active');
+    expect(await storage.device.unsentWarningDays()).toBe(5);
+    // An answer without it (a backend from before) leaves the kept value as it is.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(json(200, { status: 'active', deactivatedAccountIds: [] }))),
+    );
+    expect(await checkDevice(storage)).toBe('active');
+    expect(await storage.device.unsentWarningDays()).toBe(5);
+    storage.close();
+  });
+
   it('asks an older backend again without the report when it refuses the report with 400', async () => {
     const { storage, deviceId } = await enrolledTablet();
     const bodies: unknown[] = [];

@@ -136,6 +136,27 @@ describeEachDatabase('tablet fleet view', ({ db }) => {
     expect((await listed(device.deviceId)).fleet.warnings).toEqual([]);
   });
 
+  it('tells a reporting tablet after how many days an entry is overdue, and an older tablet nothing new', async () => {
+    now = new Date();
+    const { device, deviceSecret } = await enrollDevice(app, await coordinatorToken(), 'Flotte Schwelle');
+    const withReport = deviceStatusResponseSchema.parse((await status(device.deviceId, deviceSecret, { report: report() })).json());
+    expect(withReport.unsentWarningDays).toBe(3);
+    // An app from before the fleet view parses the answer strictly: it gets exactly the old shape.
+    expect(Object.keys((await status(device.deviceId, deviceSecret)).json<object>()).sort()).toEqual(['deactivatedAccountIds', 'status']);
+
+    const configured = buildTestApp(db(), { fleetWarningDays: 5 });
+    try {
+      const answer = await configured.inject({
+        method: 'POST',
+        url: '/api/devices/status',
+        payload: { deviceId: device.deviceId, deviceSecret, report: report() },
+      });
+      expect(deviceStatusResponseSchema.parse(answer.json()).unsentWarningDays).toBe(5);
+    } finally {
+      await configured.close();
+    }
+  });
+
   it('gives the operators the fleet as metrics: tablets, unsent records, the oldest, tablets per warning', async () => {
     now = new Date();
     const scrape = async (): Promise<string> => {
