@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
+import { de } from './pages/texts';
 import { OfficePage, office } from './pages/OfficePage';
 import { accessibilityViolations } from './support/axe';
 import screening from '../../locales/de/screening.json';
@@ -80,7 +81,12 @@ describe.skipIf(!chromiumPath)('emergency instruction per municipality, end to e
     await shoot(app.page, 'emergency-default');
     await dialog.getByRole('button', { name: screening.emergency.back }).click();
     await dialog.waitFor({ state: 'detached' });
+    // The screening holds an answer: leaving asks first, and the answer is discarded.
     await app.page.getByRole('button', { name: screening.cancel }).click();
+    await app.page
+      .getByRole('alertdialog', { name: de.common.leaveForm.title })
+      .getByRole('button', { name: de.common.leaveForm.discard })
+      .click();
     await backOnline();
   });
 
