@@ -274,7 +274,9 @@ describeEachDatabase('referrals', ({ db }) => {
       expect(response.statusCode).toBe(403);
       expect(response.body).not.toContain(caseNumber);
     }
-    const invalid = await call('POST', '/api/partner/referrals/lookup', partnerToken, { caseNumber: `${caseNumber.slice(0, -1)}X` });
+    // A wrong check character (never the right one, whatever the case number ends with).
+    const wrongCheck = `${caseNumber.slice(0, -1)}${caseNumber.endsWith('0') ? '1' : '0'}`;
+    const invalid = await call('POST', '/api/partner/referrals/lookup', partnerToken, { caseNumber: wrongCheck });
     expect(invalid.statusCode).toBe(400);
     // A partner may not maintain the catalogue.
     expect((await call('GET', '/api/office/offers', partnerToken)).statusCode).toBe(403);
