@@ -3,7 +3,7 @@
 // evict a profile whose storage it did not promise to keep, and only unsent
 // work is lost then. So the warning appears only while something unsent is on
 // the tablet and storage is not persistent, and it says what to do.
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/react';
 import { initI18n } from '@client/i18n';
 import { UnsyncedSummary } from '@client/features/access/UnsyncedSummary';
@@ -14,7 +14,6 @@ beforeAll(async () => {
 });
 afterEach(() => {
   cleanup();
-  vi.unstubAllGlobals();
 });
 
 function fakeStorage(unsent: number, pendingReviews = 0): Storage {
@@ -29,9 +28,9 @@ function fakeStorage(unsent: number, pendingReviews = 0): Storage {
 }
 
 function browserStorage(persisted: boolean): void {
-  vi.stubGlobal('navigator', {
-    ...navigator,
-    storage: {
+  Object.defineProperty(navigator, 'storage', {
+    configurable: true,
+    value: {
       persisted: () => Promise.resolve(persisted),
       persist: () => Promise.resolve(persisted),
       estimate: () => Promise.resolve({ usage: 1_000, quota: 1_000_000 }),
