@@ -7,7 +7,7 @@
 // Every pattern is linear: no nested quantifiers over the same characters,
 // word starts anchored by look-behinds, so a 10,000-character note is cheap.
 
-export const PERSONAL_DATA_KINDS = ['email', 'phone', 'nameAfterSalutation', 'streetAddress', 'birthDate'] as const;
+export const PERSONAL_DATA_KINDS = ['email', 'phone', 'nameAfterSalutation', 'givenName', 'streetAddress', 'birthDate'] as const;
 export type PersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number];
 
 /** A suspicious span of the text: `text.slice(start, end)`. */
@@ -216,6 +216,90 @@ const NOT_A_NAME = new Set([
   'Kitas',
 ]);
 
+// --- given names without a salutation (walkthrough finding 8) ---------------------
+// "Fatima Al-Hassan", "Ayşe Yılmaz, Tochter Elif", "Mutter von Leon (3)": the given
+// names most common among the families these notes are about — German, Turkish,
+// Arabic, Kurdish, Persian, Polish, Russian, Ukrainian, Romanian, West African and
+// Balkan — in Latin, Cyrillic and Arabic script, with a following capitalised word
+// taken as the surname. Names that are also ordinary German words or abbreviations
+// ("Mai", "Jan", "Nur", "Rose", "Can", "Will") are left out: false alarms teach people
+// to ignore the hint. A list cannot be complete; salutations and relations catch more.
+const GIVEN_NAMES = new Set(
+  [
+    // German, most given to children and parents' generation
+    'Mia Emma Sophia Sophie Hannah Hanna Emilia Lina Marie Lea Lena Clara Klara Ella Leni Ida Frieda Mathilda Lia Luisa Maria Laura',
+    'Anna Johanna Paula Charlotte Greta Lotta Amelie Nele Mila Lara Leonie Julia Sarah Sara Katharina Christina Jennifer Jessica',
+    'Sabine Petra Andrea Stefanie Nicole Melanie Sandra Claudia Susanne Kerstin Anja Tanja Daniela Martina Monika Ursula Heike',
+    'Noah Leon Paul Elias Finn Felix Ben Henry Emil Luis Luca Liam Jonas Theo Matteo Moritz Anton Jakob Lukas Maximilian David',
+    'Julian Alexander Niklas Tim Tom Kevin Michael Thomas Andreas Stefan Christian Daniel Markus Sebastian Tobias Florian Jonathan',
+    'Mohammed Muhammad Mohamed Mohammad Ahmed Ahmad Ahmet Mustafa Mehmet Ali Hassan Hasan Hussein Hüseyin Ibrahim İbrahim Omar Ömer',
+    'Yusuf Youssef Yousef Khaled Khalid Mahmoud Mahmud Karim Samir Bilal Hamza Emre Murat Kemal Burak Hakan Osman Abdullah Amir Emir',
+    'Fatima Fatma Aisha Aischa Ayşe Ayse Zeynep Elif Emine Hatice Merve Yasmin Yasemin Leyla Leila Amina Amira Mariam Maryam Meryem',
+    'Hiba Noor Nour Rana Rania Salma Samira Zahra Zehra Zainab Zeinab Esra Büşra Hülya Dilara Derya Deniz Aylin Azra Ecrin Eylül',
+    'Reza Mehdi Hossein Ali-Reza Parisa Fereshteh Shirin Nasrin Roya Dilan Rojin Berfin Baran Kawa Zana Rojda',
+    'Katarzyna Małgorzata Agnieszka Magdalena Joanna Zofia Maja Piotr Krzysztof Tomasz Jakub Kacper Szymon Wojciech Paweł',
+    'Olga Natalia Natalja Irina Svetlana Swetlana Tatjana Tatiana Oksana Olena Iryna Yulia Julija Daria Darja Sofia Anastasia',
+    'Viktoria Wiktoria Ekaterina Jekaterina Dmitri Dmytro Sergei Serhij Andrij Oleksandr Ivan Iwan Mykola Wladimir Volodymyr',
+    'Ionela Ioana Elena Andreea Mihaela Gheorghe Ion Vasile Florin Adrian Aminata Fatoumata Mariama Mamadou Ibrahima Moussa',
+    'Emina Amra Lejla Adnan Emir Edin Jelena Milica Dragan Zoran Bekim Arben Blerina Valentina Sebastijan',
+    // Cyrillic
+    'Ольга Наталья Наталія Ирина Ірина Светлана Татьяна Оксана Олена Юлия Юлія Дарья Дар’я Анастасия Анастасія Анна Мария Марія',
+    'Софья Софія Екатерина Катерина Иван Іван Дмитрий Дмитро Сергей Сергій Андрей Андрій Александр Олександр Николай Микола',
+    'Владимир Володимир Алексей Олексій Михаил Михайло',
+  ]
+    .join(' ')
+    .split(' '),
+);
+/** Arabic-script given names (Arabic, Persian, Kurdish Sorani, Dari), matched as whole words; no capitals mark a surname. */
+const ARABIC_GIVEN_NAMES = [
+  'محمد',
+  'أحمد',
+  'احمد',
+  'مصطفى',
+  'يوسف',
+  'عمر',
+  'علي',
+  'حسن',
+  'حسين',
+  'إبراهيم',
+  'ابراهيم',
+  'خالد',
+  'محمود',
+  'فاطمة',
+  'فاطمه',
+  'عائشة',
+  'مريم',
+  'زينب',
+  'آمنة',
+  'أمينة',
+  'ياسمين',
+  'ليلى',
+  'سلمى',
+  'زهرا',
+  'زهراء',
+  'رضا',
+  'مهدی',
+  'مهدي',
+  'حسین',
+  'علی',
+  'شیرین',
+  'نسرین',
+];
+const GIVEN_NAME_PARTICLE = '(?:(?:al|el|bin|ibn|ben|abu|Abu|Al|El)[-‑ ])?';
+// A capitalised word, then an optional surname: another capitalised word (possibly with a particle).
+const CAPITALISED_WORDS = new RegExp(`(?<![\\p{L}\\p{N}])(${CASED_NAME})(?:[ ]${GIVEN_NAME_PARTICLE}${CASED_NAME})?`, 'gu');
+const SAINT_BEFORE = /(?:St\.|Sankt|Santa|San)[ ]$/u;
+const ARABIC_GIVEN_NAME = new RegExp(`(?<![\\p{L}\\p{N}])[وفبل]?(?:${ARABIC_GIVEN_NAMES.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+// A relation, then a name the list may not know: "Mutter von Leon", "Sohn namens Tim",
+// "Tochter Elif (3)". Without "von"/"namens" the word must be followed by an age, since
+// German nouns are capitalised too ("Vater Schichtarbeit" is no name).
+const RELATIONS =
+  '(?:Mutter|Vater|Tochter|Sohn|Kind|Baby|Säugling|Bruder|Schwester|Oma|Opa|Großmutter|Großvater|Tante|Onkel|Ehemann|Ehefrau|Partnerin|Partner)';
+const RELATION_NAME = new RegExp(
+  `(?<![\\p{L}\\p{N}])${RELATIONS}[ ](?:(?:von|namens|heißt)[ ](${CASED_NAME})|(${CASED_NAME})(?=[ ]?\\([ ]?\\d{1,2}[ ]?(?:J\\.?|Jahre|Mon\\.?|Monate)?[ ]?\\)|,[ ]\\d{1,2}[ ]?(?:J\\.|Jahre)))`,
+  'gu',
+);
+
 function nameAfterSalutationIsOrdinaryWord(match: string): boolean {
   const words = match.split(/[ ]+/u);
   const last = (words[words.length - 1] ?? '').replace(/[.]$/u, '');
@@ -281,6 +365,24 @@ function detectAll(text: string): Finding[] {
   }
   for (const m of matches(TURKISH_TITLE_AFTER, text)) add('nameAfterSalutation', m.index, m.index + m[0].length);
   for (const m of matches(ARABIC_SALUTATION_NAME, text)) add('nameAfterSalutation', m.index, m.index + m[0].length);
+
+  for (const m of matches(CAPITALISED_WORDS, text)) {
+    const first = m[1] ?? '';
+    if (!GIVEN_NAMES.has(first) || SAINT_BEFORE.test(text.slice(Math.max(0, m.index - 7), m.index))) {
+      // The word after a non-name may itself be a given name ("Gespräch Fatima Al-Hassan").
+      CAPITALISED_WORDS.lastIndex = m.index + first.length;
+      continue;
+    }
+    // "Elif Kita": a surname that is an ordinary word is no surname.
+    const rest = m[0].slice(first.length).trim();
+    const end = rest !== '' && NOT_A_NAME.has(rest.replace(/^\S+[-‑ ]/u, '')) ? m.index + first.length : m.index + m[0].length;
+    add('givenName', m.index, end);
+  }
+  for (const m of matches(ARABIC_GIVEN_NAME, text)) add('givenName', m.index, m.index + m[0].length);
+  for (const m of matches(RELATION_NAME, text)) {
+    const name = m[1] ?? m[2] ?? '';
+    if (!NOT_A_NAME.has(name)) add('givenName', m.index, m.index + m[0].length);
+  }
   return found;
 }
 
@@ -291,6 +393,7 @@ const PRIORITY: Readonly<Record<PersonalDataKind, number>> = {
   phone: 2,
   streetAddress: 3,
   nameAfterSalutation: 4,
+  givenName: 5,
 };
 
 /** Spans in `text` that look like personal data, in text order, not overlapping. */

@@ -94,6 +94,11 @@ export const siteSchema = z.strictObject({
   id: z.string(),
   label: z.string(),
 });
+/** The family contact line's longest form (migration 019). */
+export const FAMILY_CONTACT_MAX_LENGTH = 200;
+/** Asked for with CONFIG_FEATURES_PARAM by tablets that parse `familyContact`. */
+export const FAMILY_CONTACT_FEATURE = 'familyContact';
+
 export const deviceConfigSchema = z.strictObject({
   protocolVersion: z.int(),
   serverTime: z.iso.datetime(),
@@ -114,6 +119,12 @@ export const deviceConfigSchema = z.strictObject({
    * for it (CONFIG_FEATURES_PARAM): the built-in presentation applies.
    */
   emergencyPresentation: emergencyPresentationSchema.optional(),
+  /**
+   * Where a family can ask questions, printed on its case card (the municipality's office, phone,
+   * hours). Absent while the office has not set it up, and for a tablet that did not ask for it
+   * (FAMILY_CONTACT_FEATURE): the card then shows no contact line.
+   */
+  familyContact: z.string().min(1).max(FAMILY_CONTACT_MAX_LENGTH).optional(),
   security: z.strictObject({
     /** Lock after this many minutes without a touch (default 5). */
     autoLockMinutes: z.int().min(1).max(60),

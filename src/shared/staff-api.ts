@@ -3,7 +3,7 @@
 // staff accounts. Client forms and server routes validate with these schemas.
 import { z } from 'zod';
 import { recordIdSchema } from './records/sync-record';
-import { ROLES } from './protocol';
+import { FAMILY_CONTACT_MAX_LENGTH, ROLES } from './protocol';
 import { MAX_FLEET_WARNING_DAYS, appVersionSchema, deviceFleetStateSchema, deviceReportSchema } from './fleet';
 import { emergencyInstructionSettingsSchema } from './emergency-instruction';
 
@@ -198,5 +198,10 @@ export const municipalitySettingsSchema = z.strictObject({
    * it leaves it as it is; a GET omits it while the municipality has no emergency number stored.
    */
   emergencyInstruction: emergencyInstructionSettingsSchema.optional(),
+  /**
+   * The contact line printed on the family's case card; null or empty: none. A PUT without it
+   * leaves it as it is; a GET omits it while none is set.
+   */
+  familyContact: z.string().trim().max(FAMILY_CONTACT_MAX_LENGTH, { message: 'tooLong' }).nullable().optional(),
 });
 export type MunicipalitySettings = z.infer<typeof municipalitySettingsSchema>;

@@ -14,6 +14,7 @@ import {
   type RefreshRequest,
   type WithdrawalsResponse,
   withdrawalsResponseSchema,
+  FAMILY_CONTACT_FEATURE,
 } from '@shared/protocol';
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
@@ -52,7 +53,7 @@ export async function signOut(token: string): Promise<void> {
 
 export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
   // Names the optional fields this build parses: the server leaves them out for older tablets.
-  return request(`/api/sync/config?${CONFIG_FEATURES_PARAM}=${EMERGENCY_PRESENTATION_FEATURE}`, {
+  return request(`/api/sync/config?${CONFIG_FEATURES_PARAM}=${EMERGENCY_PRESENTATION_FEATURE},${FAMILY_CONTACT_FEATURE}`, {
     method: 'GET',
     answer: deviceConfigSchema,
     token,

@@ -10,6 +10,9 @@ import { createStaffAccount } from '../services/staff-accounts';
 import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from './demo-offers';
 import { insertOffer } from '../services/offer-service';
 
+/** The demo municipality's contact line on the family's card. */
+export const DEMO_FAMILY_CONTACT = 'Frühe Hilfen Demo-Stadt, Rathausplatz 1, Tel. 01234 567-100 (Mo–Fr 9–12 Uhr)';
+
 export { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from './demo-offers';
 
 export const DEMO_MUNICIPALITY_ID = 'demo-stadt';
@@ -55,7 +58,11 @@ export async function seedDemoData(db: Database): Promise<boolean> {
       'HOME-Projekt Demo',
       'home-project',
     ]);
-    await tx.query('INSERT INTO municipality_settings (municipality_id) VALUES ($1)', [DEMO_MUNICIPALITY_ID]);
+    // A contact a family can actually make (walkthrough finding 23) — fictional, like the whole demo.
+    await tx.query('INSERT INTO municipality_settings (municipality_id, family_contact) VALUES ($1, $2)', [
+      DEMO_MUNICIPALITY_ID,
+      DEMO_FAMILY_CONTACT,
+    ]);
     for (const account of DEMO_ACCOUNTS) {
       await createStaffAccount(tx, {
         municipalityId: DEMO_MUNICIPALITY_ID,

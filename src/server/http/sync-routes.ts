@@ -11,6 +11,7 @@ import {
   pushRequestSchema,
   pushResponseSchema,
   withdrawalsResponseSchema,
+  FAMILY_CONTACT_FEATURE,
 } from '@shared/protocol';
 import { offerCatalogResponseSchema } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
@@ -82,12 +83,13 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
         response: { 200: deviceConfigSchema, 401: errorEnvelopeSchema },
       },
     },
-    (request) =>
-      config.deviceConfig(
-        requireSession(request).user,
-        new Date(),
-        (request.query[CONFIG_FEATURES_PARAM] ?? '').split(',').includes(EMERGENCY_PRESENTATION_FEATURE),
-      ),
+    (request) => {
+      const features = new Set((request.query[CONFIG_FEATURES_PARAM] ?? '').split(','));
+      return config.deviceConfig(requireSession(request).user, new Date(), {
+        emergencyPresentation: features.has(EMERGENCY_PRESENTATION_FEATURE),
+        familyContact: features.has(FAMILY_CONTACT_FEATURE),
+      });
+    },
   );
 
   app.post(

@@ -21,6 +21,7 @@ import { toRoles } from './auth-service';
 import { createStaffAccount } from './staff-accounts';
 import { audit } from './audit';
 import { emergencyInstructionSettings, replaceEmergencyInstruction } from './emergency-settings';
+import { familyContactLine } from './config-service';
 import { isUniqueViolation } from '../db/sql-errors';
 import { revokeAccountCredentials } from './revocation';
 import type { SignInLimits } from './sign-in-limits';
@@ -116,10 +117,12 @@ export class AdminService {
 
   private async withLists(q: Queryable, municipalityId: string, settings: MunicipalitySettings): Promise<MunicipalitySettings> {
     const emergencyInstruction = await emergencyInstructionSettings(q, municipalityId);
+    const familyContact = await familyContactLine(q, municipalityId);
     return {
       ...settings,
       welcomeItems: await this.welcomeItems(q, municipalityId),
       ...(emergencyInstruction ? { emergencyInstruction } : {}),
+      ...(familyContact === null ? {} : { familyContact }),
     };
   }
 
@@ -165,6 +168,12 @@ export class AdminService {
       }
       if (settings.emergencyInstruction !== undefined) {
         await replaceEmergencyInstruction(tx, admin.municipalityId, settings.emergencyInstruction);
+      }
+      if (settings.familyContact !== undefined) {
+        await tx.query('UPDATE municipality_settings SET family_contact = $2 WHERE municipality_id = $1', [
+          admin.municipalityId,
+          settings.familyContact === null || settings.familyContact === '' ? null : settings.familyContact,
+        ]);
       }
       await audit(tx, {
         municipalityId: admin.municipalityId,

@@ -23,14 +23,33 @@ export async function fourEyesPolicy(db: Queryable, municipalityId: string): Pro
   };
 }
 
+/** The contact line on the family's case card, or null while the office has not set one. */
+export async function familyContactLine(q: Queryable, municipalityId: string): Promise<string | null> {
+  const [row] = await q.query<{ family_contact: string | null }>(
+    'SELECT family_contact FROM municipality_settings WHERE municipality_id = $1',
+    [municipalityId],
+  );
+  return row?.family_contact ?? null;
+}
+
+/** Optional configuration fields a tablet asked for (CONFIG_FEATURES_PARAM); older tablets parse strictly. */
+export interface ConfigFeatures {
+  emergencyPresentation: boolean;
+  familyContact: boolean;
+}
+
 export class ConfigService {
   constructor(private readonly db: Database) {}
 
   /**
-   * @param withPresentation whether the tablet asked for emergencyPresentation: tablets built
-   * before it parse the configuration strictly and would reject the unknown field.
+   * @param features the optional fields the tablet asked for: tablets built before a field
+   * existed parse the configuration strictly and would reject it.
    */
-  async deviceConfig(user: SessionUser, now: Date = new Date(), withPresentation = false): Promise<DeviceConfig> {
+  async deviceConfig(
+    user: SessionUser,
+    now: Date = new Date(),
+    features: ConfigFeatures = { emergencyPresentation: false, familyContact: false },
+  ): Promise<DeviceConfig> {
     const [municipality] = await this.db.query<{ id: string; name: string }>('SELECT id, name FROM municipalities WHERE id = $1', [
       user.municipalityId,
     ]);
@@ -58,6 +77,7 @@ export class ConfigService {
       [user.municipalityId],
     );
     const policy = await fourEyesPolicy(this.db, user.municipalityId);
+    const familyContact = features.familyContact ? await familyContactLine(this.db, user.municipalityId) : null;
     // Accounts the organisation marked as one person: the tablet checks "a different person" as the server does.
     const linked = await this.db.query<{ id: string; person_id: string }>(
       'SELECT id, person_id FROM staff_accounts WHERE municipality_id = $1 AND person_id IS NOT NULL ORDER BY id',
@@ -71,7 +91,8 @@ export class ConfigService {
       districts: districts.map((district) => ({ id: district.id, label: district.label })),
       welcomeItems: welcomeItems.map((item) => ({ id: item.id, label: item.label })),
       emergencyContacts: contacts,
-      ...(withPresentation ? { emergencyPresentation: await emergencyPresentation(this.db, user.municipalityId) } : {}),
+      ...(features.emergencyPresentation ? { emergencyPresentation: await emergencyPresentation(this.db, user.municipalityId) } : {}),
+      ...(familyContact === null ? {} : { familyContact }),
       security: {
         autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
         maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,

@@ -121,6 +121,34 @@ describe('detectPersonalData: the families’ other languages', () => {
   });
 });
 
+describe('detectPersonalData: given names without a salutation (walkthrough finding 8)', () => {
+  it.each([
+    // The walkthrough's three notes that saved without a warning.
+    ['Fatima Al-Hassan kommt wieder', ['Fatima Al-Hassan']],
+    ['Ayşe Yılmaz, Tochter Elif', ['Ayşe Yılmaz', 'Elif']],
+    ['Mutter von Leon (3) fragt nach Kita', ['Mutter von Leon']],
+    ['Gespräch Fatima al-Hassan im Foyer', ['Fatima al-Hassan']],
+    ['Sohn namens Timur war dabei', ['Sohn namens Timur']],
+    ['Tochter Nilufar (2 J.) schläft schlecht', ['Tochter Nilufar']],
+    ['Olena und Dmytro kommen aus Kyjiw', ['Olena', 'Dmytro']],
+    ['Пришла Оксана с сыном', ['Оксана']],
+    ['جاءت فاطمة مع الطفل', ['فاطمة']],
+    ['Elif Kita-Platz gesucht', ['Elif']],
+  ])('finds the name in %j', (text, names) => {
+    expect(flagged(text)).toEqual(names.map((name) => ['givenName', name]));
+  });
+
+  it.each([
+    'Familienzentrum St. Anna, Elterncafé',
+    'Vater Schichtarbeit, Mutter Elternzeit',
+    'Im Mai kommt die Hebamme wieder, nur dienstags',
+    'Mutter von drei Kindern, Kind (3) in der Kita',
+    'Sohn Kita-Eingewöhnung begonnen',
+  ])('stays quiet on %j', (text) => {
+    expect(flagged(text)).toEqual([]);
+  });
+});
+
 describe('detectPersonalData: ordinary fieldwork notes stay quiet', () => {
   it.each([
     'Mutter in der 8. Lebenswoche des Kindes, Stillberatung gewünscht',

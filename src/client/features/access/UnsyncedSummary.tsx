@@ -15,10 +15,14 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
   const reviews = useStoredValue(storage, (s) => s.reviews.countPending());
   const persistence = useStoredValue(storage, () => storageStatus());
   if (!summary) return null;
-  const persisted = persistence && (
-    <p className="hint" data-testid="storage-status">
-      {persistence.persisted ? t('access.storagePersisted') : t('access.storageNotPersisted')}
-    </p>
+  // Only unsent work is at risk when the browser may evict the data: with nothing unsent, or with
+  // storage the browser promised to keep, there is nothing to warn about (walkthrough finding 28).
+  const atRisk = summary.count + (reviews ?? 0);
+  const persisted = persistence !== undefined && !persistence.persisted && atRisk > 0 && (
+    <div className="notice notice--warning" data-testid="storage-status">
+      <p>{t('access.storageAtRisk', { count: atRisk })}</p>
+      <p>{t('access.storageWhatToDo')}</p>
+    </div>
   );
   const pendingReviews = (reviews ?? 0) > 0 && (
     <p className="notice notice--warning" data-testid="unsynced-reviews">
@@ -31,7 +35,6 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
         <p className="notice" data-testid="unsynced-summary">
           {t('access.nothingUnsynced')}
         </p>
-        {persisted}
       </>
     );
   }

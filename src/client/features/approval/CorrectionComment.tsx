@@ -4,6 +4,7 @@
 import { useTranslation } from 'react-i18next';
 import { REVIEW_COMMENT_MAX_LENGTH } from '@shared/four-eyes';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { TextLimit } from '../../forms/TextLimit';
 
 export function CorrectionComment({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
   const { t } = useTranslation('approval');
@@ -17,7 +18,7 @@ export function CorrectionComment({ id, value, onChange }: { id: string; value: 
         value={value}
         // The box appears on the reviewer's own tap: moving there is what they expect.
         autoFocus
-        aria-describedby={`${id}-hint ${id}-check`}
+        aria-describedby={`${id}-hint ${id}-limit ${id}-check`}
         onChange={(e) => {
           onChange(e.target.value);
         }}
@@ -25,6 +26,7 @@ export function CorrectionComment({ id, value, onChange }: { id: string; value: 
       <p className="hint" id={`${id}-hint`}>
         {t('flow.commentHint')}
       </p>
+      <TextLimit text={value} max={REVIEW_COMMENT_MAX_LENGTH} id={`${id}-limit`} />
       <PersonalDataHint text={value} id={`${id}-check`} />
     </div>
   );

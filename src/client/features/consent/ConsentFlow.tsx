@@ -114,7 +114,7 @@ export function ConsentFlow({
           caseNumber={step.caseNumber}
           issuedOn={step.issuedOn}
           language={language}
-          municipalityContact={config?.municipality.name ?? ''}
+          municipalityContact={config?.familyContact ?? null}
         />
         {onContinue && (
           <div className="actions">

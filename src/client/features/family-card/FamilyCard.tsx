@@ -14,8 +14,11 @@ export interface FamilyCardProps {
   issuedOn: string;
   /** The family's language code (FAMILY_LANGUAGES); texts fall back to German. */
   language: string;
-  /** The municipality's contact line, e.g. "Stadt Moers, Frühe Hilfen, 02841 201-0". */
-  municipalityContact: string;
+  /**
+   * The municipality's contact line, e.g. "Stadt Moers, Frühe Hilfen, 02841 201-0" (set by the
+   * office); null while none is set: the card then names no contact, and staff are told.
+   */
+  municipalityContact: string | null;
 }
 
 /** The date in the family's language and numerals; a calendar day, so in UTC. */
@@ -70,12 +73,14 @@ export function FamilyCard({ caseNumber, issuedOn, language, municipalityContact
               <time dateTime={issuedOn}>{formatIssuedOn(issuedOn, language)}</time>
             </dd>
           </div>
-          <div>
-            <dt>{t('card.contact')}</dt>
-            <dd>
-              <bdi>{municipalityContact}</bdi>
-            </dd>
-          </div>
+          {municipalityContact !== null && (
+            <div>
+              <dt>{t('card.contact')}</dt>
+              <dd>
+                <bdi>{municipalityContact}</bdi>
+              </dd>
+            </div>
+          )}
         </dl>
       </article>
       <div className="actions family-card__actions">
@@ -92,6 +97,11 @@ export function FamilyCard({ caseNumber, issuedOn, language, municipalityContact
         <p id={`${titleId}-print-hint`} className="hint">
           {staffT('cardActions.printHint')}
         </p>
+        {municipalityContact === null && (
+          <p className="hint" data-testid="family-card-no-contact">
+            {staffT('cardActions.noContact')}
+          </p>
+        )}
       </div>
     </div>
   );

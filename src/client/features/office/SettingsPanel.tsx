@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { CHECKABLE_KINDS, municipalitySettingsSchema, type MunicipalitySettings } from '@shared/staff-api';
 import type { OfficeConnection } from './office-api';
+import { FAMILY_CONTACT_MAX_LENGTH } from '@shared/protocol';
 import { apiErrorKey, applyServerIssues, fieldErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
@@ -17,7 +18,14 @@ import { useOfficeData } from './useOfficeData';
 import { emergencyFromText, emergencyToText, type EmergencyFormError, type EmergencyFormText } from './emergency-settings-form';
 
 type SettingsForm = z.input<typeof municipalitySettingsSchema>;
-const FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync', 'fourEyesKinds', 'fourEyesForReferrals'] as const;
+const FIELDS = [
+  'autoLockMinutes',
+  'maxUnlockAttempts',
+  'retentionDaysAfterSync',
+  'fourEyesKinds',
+  'fourEyesForReferrals',
+  'familyContact',
+] as const;
 const NUMBER_FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync'] as const;
 const MAX_WELCOME_ITEMS = 20;
 
@@ -169,6 +177,14 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
             }}
           />
         )}
+      </OfficeField>
+      <OfficeField
+        id="office-settings-family-contact"
+        label={t('settings.familyContact')}
+        hint={t('settings.familyContactHint')}
+        error={errors.familyContact && t('settings.familyContactTooLong', { max: FAMILY_CONTACT_MAX_LENGTH })}
+      >
+        {(control) => <input {...control} type="text" maxLength={FAMILY_CONTACT_MAX_LENGTH} {...register('familyContact')} />}
       </OfficeField>
       <fieldset className="office-settings__emergency">
         <legend>{t('settings.emergency.legend')}</legend>

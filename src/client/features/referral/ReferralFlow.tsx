@@ -19,6 +19,8 @@ import type { Offer } from '@shared/offers';
 import { REFERRAL_NOTE_MAX_LENGTH, MAX_OFFERS_PER_REFERRAL } from '@shared/records/referral';
 import type { CallbackKeys } from '@shared/handover-api';
 import { useAppServices } from '../../app/AppContext';
+import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { TextLimit } from '../../forms/TextLimit';
 import { ReferralSlip } from './ReferralSlip';
 import { CallbackRequest, sealCallback, type CallbackChoice } from './CallbackRequest';
 
@@ -207,7 +209,7 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
           maxLength={REFERRAL_NOTE_MAX_LENGTH}
           rows={3}
           value={note}
-          aria-describedby={`${noteId}-hint`}
+          aria-describedby={`${noteId}-hint ${noteId}-limit`}
           onChange={(event) => {
             setNote(event.target.value);
           }}
@@ -215,6 +217,8 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
         <p id={`${noteId}-hint`} className="hint">
           {t('tablet.noteHint')}
         </p>
+        <TextLimit text={note} max={REFERRAL_NOTE_MAX_LENGTH} id={`${noteId}-limit`} />
+        <PersonalDataHint text={note} />
       </div>
       {offers !== null && (
         <CallbackRequest

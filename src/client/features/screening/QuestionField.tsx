@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { AnswerValue, Question } from '@domain/questionnaire';
 import { SCREENING_NOTE_MAX_LENGTH } from '@shared/records/screening';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { TextLimit } from '../../forms/TextLimit';
 import { textIn, type StaffTextLanguage } from './definition';
 
 export interface QuestionFieldProps {
@@ -91,11 +92,12 @@ export function QuestionField({ question, value, language, onChange, missing }: 
           rows={2}
           maxLength={SCREENING_NOTE_MAX_LENGTH}
           value={text}
-          aria-describedby={hintId}
+          aria-describedby={[hintId, `${id}-limit`].filter(Boolean).join(' ')}
           onChange={(event) => {
             onChange(event.target.value === '' ? undefined : event.target.value);
           }}
         />
+        <TextLimit text={text} max={SCREENING_NOTE_MAX_LENGTH} id={`${id}-limit`} />
         <PersonalDataHint text={text} />
       </div>
     );

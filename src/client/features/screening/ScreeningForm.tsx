@@ -29,6 +29,7 @@ import {
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { TextLimit } from '../../forms/TextLimit';
 import { caseDraft, useRecordForm, type FormStart } from '../../forms/useRecordForm';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
@@ -425,7 +426,7 @@ function ScreeningQuestions({
                 rows={2}
                 maxLength={SCREENING_NOTE_MAX_LENGTH}
                 value={overrideReason}
-                aria-describedby="screening-override-reason-hint"
+                aria-describedby="screening-override-reason-hint screening-override-reason-limit"
                 aria-invalid={attempted && reasonTooShort ? true : undefined}
                 onChange={(event) => {
                   setOverrideReason(event.target.value);
@@ -434,6 +435,7 @@ function ScreeningQuestions({
               <p id="screening-override-reason-hint" className="hint">
                 {t('override.reasonHint')}
               </p>
+              <TextLimit text={overrideReason} max={SCREENING_NOTE_MAX_LENGTH} id="screening-override-reason-limit" />
               <PersonalDataHint text={overrideReason} />
               {attempted && reasonTooShort && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
             </div>

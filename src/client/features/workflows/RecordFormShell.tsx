@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { NoteBinding } from '../../forms/record-fields';
 import { FormActions } from '../../forms/FormActions';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
+import { TextLimit } from '../../forms/TextLimit';
 import type { WorkflowNamespace } from '../../forms/schema-messages';
 import type { RecordForm } from '../../forms/useRecordForm';
 import { CaseLink, type CaseLinkProblem } from '../case-lookup/CaseLink';
@@ -168,10 +169,17 @@ export function RecordFormShell<K extends WorkflowKind>({
             {note && !awaitingCase && (
               <div className="field">
                 <label htmlFor={note.id}>{t('fields.note')}</label>
-                <textarea id={note.id} rows={3} maxLength={note.maxLength} aria-describedby={`${note.id}-hint`} {...note.field} />
+                <textarea
+                  id={note.id}
+                  rows={3}
+                  maxLength={note.maxLength}
+                  aria-describedby={`${note.id}-hint ${note.id}-limit`}
+                  {...note.field}
+                />
                 <p id={`${note.id}-hint`} className="hint">
                   {t('noteHint')}
                 </p>
+                <TextLimit text={note.text} max={note.maxLength} id={`${note.id}-limit`} />
                 <PersonalDataHint text={note.text} />
                 {note.error !== null && <p className="field__error">{note.error}</p>}
               </div>

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deviceConfigSchema } from '@shared/protocol';
 import { municipalitySettingsSchema } from '@shared/staff-api';
-import { DEMO_EMERGENCY_CONTACTS } from '@server/db/demo-seed';
+import { DEMO_EMERGENCY_CONTACTS, DEMO_FAMILY_CONTACT } from '@server/db/demo-seed';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   DEMO_ADMIN,
@@ -60,6 +60,8 @@ describeEachDatabase('municipality settings', ({ db }) => {
         discreetTitle: null,
         contacts: DEMO_EMERGENCY_CONTACTS.map((contact) => ({ ...contact })),
       },
+      // Where families can ask questions, on their case card.
+      familyContact: DEMO_FAMILY_CONTACT,
     });
     const changed = {
       autoLockMinutes: 3,

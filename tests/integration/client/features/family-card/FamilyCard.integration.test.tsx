@@ -59,6 +59,15 @@ describe('FamilyCard', () => {
     expect(qr.getAttribute('viewBox')).toBe(`0 0 ${expected.size} ${expected.size}`);
   });
 
+  it('names no contact while the office has set none, and tells staff beside the card, not on it', () => {
+    render(<FamilyCard caseNumber={CASE_NUMBER} issuedOn="2026-11-20" language="de" municipalityContact={null} />);
+    const card = screen.getByTestId('family-card');
+    expect(within(card).queryByText(de.card.contact)).toBeNull();
+    const staffHint = screen.getByTestId('family-card-no-contact');
+    expect(staffHint.textContent).toBe(staff.cardActions.noContact);
+    expect(card.contains(staffHint)).toBe(false);
+  });
+
   it('is right-to-left in Arabic, with Arabic texts and the number kept left-to-right', async () => {
     const card = renderCard('ar');
     expect(await within(card).findByRole('heading', { name: ar.card.title })).toBeTruthy();

@@ -22,6 +22,7 @@ import { pullReferralStates } from '@client/sync/referral-states';
 import { ReferralSummary } from '@client/features/referral/ReferralSummary';
 import { renderWithServices } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/referral.json';
+import casesDe from '../../../../../locales/de/cases.json';
 import arFamily from '../../../../../locales/ar/family.json';
 import type { CallbackKeys } from '@shared/handover-api';
 import { createHandoverKey, openHandover } from '@shared/crypto/handover-box';
@@ -157,7 +158,13 @@ describe('referral on the tablet', () => {
     expect(await screen.findByText(de.tablet.problems.noOffer)).toBeTruthy();
     fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(first?.name ?? '') }));
     fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(second?.name ?? '') }));
+    // The shared note reaches the partner: a name or number typed there gets the same hint as every note.
+    fireEvent.change(screen.getByLabelText(de.tablet.note), { target: { value: 'Bitte Frau Müller anrufen: 0171 2345678' } });
+    expect(await screen.findByText(casesDe.personalData.title)).toBeTruthy();
     fireEvent.change(screen.getByLabelText(de.tablet.note), { target: { value: '  Nachmittags erreichbar  ' } });
+    await waitFor(() => {
+      expect(screen.queryByText(casesDe.personalData.title)).toBeNull();
+    });
     expect(screen.getByLabelText<HTMLSelectElement>(de.tablet.language).value).toBe('ar'); // the consent's language
     fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
 
