@@ -94,7 +94,7 @@ export const siteSchema = z.strictObject({
   id: z.string(),
   label: z.string(),
 });
-/** The family contact line's longest form (migration 019). */
+/** The family contact line's longest form (migration 016). */
 export const FAMILY_CONTACT_MAX_LENGTH = 200;
 /** Asked for with CONFIG_FEATURES_PARAM by tablets that parse `familyContact`. */
 export const FAMILY_CONTACT_FEATURE = 'familyContact';
