@@ -136,7 +136,7 @@ export function WithdrawConsentFlow({ onDone }: { onDone: () => void }) {
       {step.kind === 'confirm' && (
         <div className="withdraw-consequences" data-testid="withdraw-consequences">
           <h2 ref={answer} tabIndex={-1}>
-            {t('consent.withdrawQuestion')} {caseNumberText(step.caseNumber)}
+            {t('consent.withdrawCase')} {caseNumberText(step.caseNumber)}
           </h2>
           <h3>{t('consent.withdrawDeletedTitle')}</h3>
           <ul>

@@ -75,6 +75,7 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate, o
         {t('partner.handoverKey.title')}
       </h2>
       <p>{t('partner.handoverKey.purpose')}</p>
+      <p className="hint">{t('partner.handoverKey.intro')}</p>
       {keyInfo === undefined ? (
         <p className="loading" role="status">
           {t('loading')}
@@ -145,7 +146,6 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate, o
           )}
         </>
       )}
-      <p className="hint">{t('partner.handoverKey.intro')}</p>
       <div className="actions">
         <button type="button" className={created ? 'button button--primary' : 'button'} onClick={onBack}>
           {t('partner.handoverKey.back')}
