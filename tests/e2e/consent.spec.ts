@@ -110,6 +110,13 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     expect(await page.getByRole('button', { name: de.common.consent.withdrawNow }).count()).toBe(0);
     await input.fill(caseNumber.toLowerCase());
     await input.press('Enter');
+    // Before the red button: what is deleted, what stays, and one way back.
+    const consequences = page.getByTestId('withdraw-consequences');
+    await consequences.waitFor();
+    expect(await consequences.innerText()).toContain(de.common.consent.withdrawDeletedReports);
+    expect(await consequences.innerText()).toContain(de.common.consent.withdrawKept);
+    expect(await page.getByRole('button', { name: de.common.consent.cancel }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: de.common.app.back }).count()).toBe(0);
     await page.getByRole('button', { name: de.common.consent.withdrawNow }).click();
 
     const confirmation = page.getByTestId('withdrawal-confirmation');
@@ -125,5 +132,16 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     const left = await backend().db.query<{ kind: string }>('SELECT kind FROM records WHERE case_number = $1', [caseNumber]);
     expect(left.map((r) => r.kind)).toEqual(['consentWithdrawal']);
     expect(await backend().db.query('SELECT 1 FROM case_tombstones WHERE case_number = $1', [caseNumber])).toHaveLength(1);
+
+    // Looked up again after sync: the tablet says when consent was withdrawn, not "no entries".
+    await page.getByRole('button', { name: de.common.consent.find }).click();
+    const lookup = page.getByRole('textbox').first();
+    await lookup.fill(caseNumber);
+    await lookup.press('Enter');
+    const marker = page.getByTestId('case-withdrawn');
+    await marker.waitFor();
+    expect(await marker.innerText()).toContain(de.common.consent.withdrawnOn.split('{{date}}')[0]);
+    expect(await page.getByRole('button', { name: de.common.consent.withdraw }).count()).toBe(0);
+    await page.getByRole('button', { name: de.common.app.back }).click();
   });
 });

@@ -15,6 +15,7 @@ import { hsdsValidator } from '../fixtures/hsds-validator';
 import referral from '../../locales/de/referral.json';
 import referralEnglish from '../../locales/en/referral.json';
 import officeEnglish from '../../locales/en/office.json';
+import commonEnglish from '../../locales/en/common.json';
 
 function filled(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
@@ -102,7 +103,7 @@ describe.skipIf(!chromiumPath)('offer catalogue as HSDS, end to end', () => {
       await page.setViewportSize({ width: 1024, height: 768 });
       if (!coordinator) throw new Error('demo seed changed: no coordinator');
       await page.goto(backend().url);
-      await page.getByRole('button', { name: officeEnglish.openOffice }).click();
+      await page.getByRole('button', { name: commonEnglish.access.welcomeOffice }).click();
       const area = page.getByTestId('office-area');
       await area.getByLabel(officeEnglish.signIn.username, { exact: true }).fill(coordinator.username);
       await area.getByLabel(officeEnglish.signIn.password, { exact: true }).fill(coordinator.password);

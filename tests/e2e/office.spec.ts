@@ -8,12 +8,14 @@ import type { Page } from 'playwright-core';
 import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office } from './pages/OfficePage';
-import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
+import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID, DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
 import { uuidv7 } from '@shared/ids';
 import { APP_VERSION } from '@shared/fleet';
 import defaultScreening from '@domain/default-screening.json';
 import { readFile } from 'node:fs/promises';
 import referral from '../../locales/de/referral.json';
+import common from '../../locales/de/common.json';
+import { launchChromium } from './support/chromium';
 import { csvToRows, rowsToCsv } from '@server/services/offer-file-io';
 
 const SHOTS = process.env['SHOTS_DIR'] ?? 'test-results';
@@ -176,9 +178,53 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
 
     // A reload ends the office session.
     await page.reload();
-    await page.getByRole('button', { name: office.openOffice }).waitFor();
+    await page.getByRole('button', { name: common.access.welcomeOffice }).waitFor();
     expect(await officePage.root.count()).toBe(0);
     await page.close();
+  });
+
+  it('greets a fresh office PC with the office sign-in as one of two choices, and a partner lands in the partner view', async () => {
+    // A browser that never saw Lotse: no tablet, no profile — as on a partner's office PC.
+    const fresh = await launchChromium('lotse-e2e-office-pc-', { locale: 'de-DE', serviceWorkers: 'allow' });
+    try {
+      const page = await fresh.context.newPage();
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.goto(backend().url);
+      const welcome = page.getByTestId('welcome');
+      await welcome.getByRole('heading', { level: 1, name: common.access.welcomeTitle }).waitFor();
+      // Two ways in, each with a sentence of what it is for; no "this tablet is not set up".
+      expect(await welcome.getByRole('button').allTextContents()).toEqual([common.access.welcomeOffice, common.access.welcomeEnrol]);
+      expect(await welcome.textContent()).toContain(common.access.welcomeOfficeText);
+      expect(await welcome.textContent()).not.toContain('nicht eingerichtet');
+      // The app is cached for offline use, but this browser is no tablet: no "usable offline" claim.
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
+      await page.waitForTimeout(1_000);
+      expect(await page.getByTestId('offline-ready').count()).toBe(0);
+      expect(await accessibilityViolations(page, { include: '[data-testid="welcome"]' })).toEqual([]);
+      await page.screenshot({ path: `${SHOTS}/welcome-choice.png` });
+
+      await page.getByRole('button', { name: common.access.welcomeOffice }).click();
+      const officePage = new OfficePage(page);
+      await officePage.signInHeading().waitFor();
+      await officePage.signIn(DEMO_PARTNER_ACCOUNT.username, DEMO_PARTNER_ACCOUNT.password);
+      const panel = page.getByTestId('partner-referrals');
+      await panel.getByRole('heading', { level: 2, name: referral.partner.title }).waitFor();
+      // The call-back key is one line and a button here, its setup a step of its own.
+      await panel.getByRole('button', { name: referral.partner.handoverKey.open }).waitFor();
+      expect(await panel.getByTestId('handover-key').count()).toBe(0);
+      await page.screenshot({ path: `${SHOTS}/partner-view.png` });
+
+      // The choice is remembered nowhere: leaving the office area shows the same two ways in again.
+      await officePage.root.getByRole('button', { name: office.exit }).click();
+      await page.getByRole('button', { name: common.access.welcomeEnrol }).waitFor();
+      const dump = await browserStorageDump(page);
+      expect(dump).not.toContain(DEMO_PARTNER_ACCOUNT.username);
+      await page.close();
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('lets an admin change the municipality’s settings, refusing values out of range', async () => {

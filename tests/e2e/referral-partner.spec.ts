@@ -140,7 +140,12 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
 
   it('warm handover: the partner sets up a key in the browser and opens a family’s call-back number once', async () => {
     const { page, panel } = await signInAsPartner();
-    const keySection = panel.getByTestId('handover-key');
+    // The partner view says in one line that no key exists; the setup is a step of its own.
+    await panel.getByTestId('handover-key-entry').getByText(referral.partner.handoverKey.entryMissing).waitFor();
+    expect(await panel.getByLabel(referral.partner.handoverKey.passphrase).count()).toBe(0);
+    await panel.getByRole('button', { name: referral.partner.handoverKey.open }).click();
+    const keySection = page.getByTestId('handover-key');
+    await keySection.getByRole('heading', { level: 2, name: referral.partner.handoverKey.title }).waitFor();
     await keySection.getByText(referral.partner.handoverKey.missing).waitFor();
     await keySection.getByLabel(referral.partner.handoverKey.passphrase).fill(HANDOVER_PASSPHRASE);
     await keySection.getByLabel(referral.partner.handoverKey.repeat).fill(`${HANDOVER_PASSPHRASE}!`);
@@ -159,6 +164,9 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     const [stored] = await backend().db.query<{ row: string }>('SELECT row_to_json(k)::text AS row FROM partner_handover_keys k');
     expect(stored?.row).toBeDefined();
     expect(stored?.row).not.toContain(HANDOVER_PASSPHRASE);
+    // Back to the partner view, which now says the key is set up.
+    await keySection.getByRole('button', { name: referral.partner.handoverKey.back }).click();
+    await panel.getByTestId('handover-key-entry').getByRole('button', { name: referral.partner.handoverKey.manage }).waitFor();
 
     // A tablet now seals a family's number to that key and sends the referral.
     const caseNumber = newCaseNumber();

@@ -187,7 +187,7 @@ export function App({
         {t('app.skipToContent')}
       </a>
       <AppHeader />
-      <UpdatePrompt />
+      <UpdatePrompt announceOfflineReady={phase.kind === 'ready' && phase.deviceId !== null} />
       <main ref={main} id="main" className="main" tabIndex={-1}>
         <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>{body()}</Suspense>
       </main>

@@ -1,6 +1,7 @@
 // Offers a new app version; it is applied only when the user taps "update",
 // after every open form has saved its draft. Also says once when the app has
-// become available offline.
+// become available offline — only on an enrolled tablet: on an office PC or a
+// tablet not set up yet, "usable offline" would promise what is not there.
 import { useEffect } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +9,7 @@ import { useAppServices } from '../app/AppContext';
 import { useSyncStatus } from '../sync/useSyncStatus';
 import { flushOpenForms } from './form-guard';
 
-export function UpdatePrompt() {
+export function UpdatePrompt({ announceOfflineReady = true }: { announceOfflineReady?: boolean }) {
   const { t } = useTranslation();
   const {
     needRefresh: [needRefresh, setNeedRefresh],
@@ -54,7 +55,7 @@ export function UpdatePrompt() {
       </div>
     );
   }
-  if (offlineReady) {
+  if (offlineReady && announceOfflineReady) {
     return (
       <div className="banner" role="status" data-testid="offline-ready">
         <p>{t('update.offlineReady')}</p>

@@ -563,6 +563,10 @@ export class RecordStore {
       sealed: await this.vault.seal('records', sealId(withdrawal.id, withdrawal.revision), withdrawal.schemaVersion, {
         envelope: withdrawal,
       } satisfies RecordSecret),
+      // Outlives the content: "Fall suchen" can say the consent was withdrawn, and when (withdrawnAt).
+      stub: await this.vault.seal(STUB_TABLE, sealId(withdrawal.id, withdrawal.revision), STUB_VERSION, {
+        caseNumber: withdrawal.caseNumber,
+      } satisfies RecordStub),
     };
     await this.db.transaction('rw', [this.db.records, this.db.outbox, this.db.reviews, this.db.drafts], async () => {
       await this.db.records.bulkDelete(ids);
@@ -573,6 +577,19 @@ export class RecordStore {
       await this.db.outbox.add({ recordId: row.id, revision: row.revision, ownerId: ANY_OWNER, enqueuedAt: row.updatedAt });
     });
     return ids.length;
+  }
+
+  /**
+   * When consent for this case was withdrawn on this tablet (the withdrawal's
+   * time), or undefined. All this tablet keeps of a withdrawn case is that
+   * fact: the withdrawal row's sealed stub (the case number) and its date.
+   */
+  async withdrawnAt(caseNumber: string): Promise<string | undefined> {
+    for (const row of await this.db.records.where('kind').equals('consentWithdrawal').toArray()) {
+      const named = row.sealed ? (await this.openRow(row)).envelope.caseNumber : (await this.openStub(row))?.caseNumber;
+      if (named === caseNumber) return row.createdAt;
+    }
+    return undefined;
   }
 
   /** Drafts of corrections of these records, whoever started them (`<owner>:<kind>:correct:<id>`); inside the caller's transaction. */

@@ -2,6 +2,7 @@
 // only). Texts come from the German locale file, so tests follow the wording.
 import type { Locator, Page } from 'playwright-core';
 import office from '../../../locales/de/office.json';
+import common from '../../../locales/de/common.json';
 import type { OrganisationKind } from '@shared/staff-api';
 import type { Role } from '@shared/protocol';
 
@@ -14,10 +15,10 @@ export class OfficePage {
     this.root = page.getByTestId('office-area');
   }
 
-  /** The start screen offers the office area next to the tablet's own flows. */
+  /** A browser that is not an enrolled tablet starts with the choice: the office sign-in or setting up this tablet. */
   async open(baseUrl: string): Promise<void> {
     await this.page.goto(baseUrl);
-    await this.page.getByRole('button', { name: office.openOffice }).click();
+    await this.page.getByRole('button', { name: common.access.welcomeOffice }).click();
     await this.signInHeading().waitFor();
   }
 

@@ -1,5 +1,6 @@
 // Typing or scanning a case number finds the case: its consent (scopes,
-// language, date) and what else this tablet holds for it.
+// language, date) and what else this tablet holds for it — or, for a case
+// withdrawn on this tablet, that and when consent was withdrawn.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StoredRecord } from '../../storage';
@@ -20,7 +21,7 @@ export function FindCaseScreen({
 }) {
   const { t, i18n } = useTranslation();
   const { storage } = useAppServices();
-  const [found, setFound] = useState<{ caseNumber: string; records: StoredRecord[] } | null>(null);
+  const [found, setFound] = useState<{ caseNumber: string; records: StoredRecord[]; withdrawnAt: string | undefined } | null>(null);
   const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const consent = found?.records.find((r) => r.envelope?.kind === 'consent')?.envelope;
 
@@ -29,9 +30,12 @@ export function FindCaseScreen({
       <h1 id="find-case-title">{t('consent.findTitle')}</h1>
       <CaseNumberInput
         onFound={(caseNumber) => {
-          void storage.records.recordsForCase(caseNumber).then((records) => {
-            setFound({ caseNumber, records });
-          });
+          void Promise.all([storage.records.recordsForCase(caseNumber), storage.records.withdrawnAt(caseNumber)]).then(
+            ([records, withdrawnAt]) => {
+              // The withdrawal itself is no entry about the family.
+              setFound({ caseNumber, records: records.filter((r) => r.kind !== 'consentWithdrawal'), withdrawnAt });
+            },
+          );
         }}
       />
       {found && (
@@ -41,7 +45,16 @@ export function FindCaseScreen({
               {found.caseNumber}
             </bdi>
           </h2>
-          {found.records.length === 0 ? (
+          {found.withdrawnAt !== undefined ? (
+            <div data-testid="case-withdrawn">
+              <p className="notice">
+                {t('consent.withdrawnOn', {
+                  date: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long' }).format(new Date(found.withdrawnAt)),
+                })}
+              </p>
+              <p className="hint">{t('consent.withdrawnOnHint')}</p>
+            </div>
+          ) : found.records.length === 0 ? (
             <p className="notice">{t('consent.nothingForCase')}</p>
           ) : (
             <>
@@ -69,9 +82,11 @@ export function FindCaseScreen({
         </div>
       )}
       <div className="actions">
-        <button type="button" className="button" onClick={onWithdraw}>
-          {t('consent.withdraw')}
-        </button>
+        {found?.withdrawnAt === undefined && (
+          <button type="button" className="button" onClick={onWithdraw}>
+            {t('consent.withdraw')}
+          </button>
+        )}
         <button type="button" className="button" onClick={onDone}>
           {t('app.back')}
         </button>

@@ -15,6 +15,7 @@ import { FormFailure } from '../office/FormFailure';
 import { referralOfficeApi } from './referral-office-api';
 import { CallbackOpener } from './CallbackOpener';
 import { HandoverKeySection } from './HandoverKeySection';
+import { HandoverKeyEntry } from './HandoverKeyEntry';
 import { OpenedNumbers, type OpenedNumber } from './OpenedNumbers';
 import type { HandoverKeyInfo, UnlockedKey } from './handover-key';
 
@@ -35,6 +36,7 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
   const [keyInfo, setKeyInfo] = useState<HandoverKeyInfo | undefined>(undefined);
   const [unlocked, setUnlocked] = useState<UnlockedKey | null>(null);
   const [opened, setOpened] = useState<OpenedNumber[]>([]);
+  const [keyStep, setKeyStep] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -87,10 +89,35 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
     }
   };
 
+  // The call-back key is a step of its own; the look-up below stays as it was meanwhile.
+  if (keyStep) {
+    return (
+      <HandoverKeySection
+        client={client}
+        keyInfo={keyInfo}
+        formatDate={formatDate}
+        onKeyChange={(info, key) => {
+          setKeyInfo(info);
+          setUnlocked(key);
+        }}
+        onBack={() => {
+          setKeyStep(false);
+        }}
+      />
+    );
+  }
+
   return (
     <section className="card office-panel" aria-labelledby="partner-referrals-title" data-testid="partner-referrals">
       <h2 id="partner-referrals-title">{t('partner.title')}</h2>
       <p className="hint">{t('partner.intro')}</p>
+      <HandoverKeyEntry
+        keyInfo={keyInfo}
+        formatDate={formatDate}
+        onOpen={() => {
+          setKeyStep(true);
+        }}
+      />
       <OpenedNumbers
         numbers={opened}
         onDone={(referralId) => {
@@ -170,15 +197,6 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
           ))}
         </ul>
       )}
-      <HandoverKeySection
-        client={client}
-        keyInfo={keyInfo}
-        formatDate={formatDate}
-        onKeyChange={(info, key) => {
-          setKeyInfo(info);
-          setUnlocked(key);
-        }}
-      />
     </section>
   );
 }
