@@ -16,7 +16,7 @@ export function capacityAgeDays(capacity: Pick<OfferCapacity, 'setAt'>, now: Dat
 
 export type CapacityWarning = 'full' | 'stale';
 
-/** What the tablet warns about: a full offer first, else a figure older than 30 days; null = nothing. */
+/** What the tablet warns about: a full offer (or no place left) and a figure older than 30 days; empty = nothing. */
 export function capacityWarnings(capacity: OfferCapacity, now: Date): CapacityWarning[] {
   const warnings: CapacityWarning[] = [];
   if (capacity.status === 'full' || (capacity.status === 'places' && capacity.places === 0)) warnings.push('full');
