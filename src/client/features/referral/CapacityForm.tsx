@@ -2,6 +2,7 @@
 // list" or "full". Used in the partner view (signed in) and on the public page
 // (partner key); both send what offerCapacityInputSchema accepts, and the
 // server checks it again.
+import './referral.css';
 import { useId, useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -38,23 +39,25 @@ export function CapacityForm({ current, busy, onSave }: CapacityFormProps) {
 
   return (
     <form className="capacity-form" onSubmit={submit} noValidate>
-      <fieldset>
+      <fieldset className="choice-group">
         <legend>{t('capacity.form.status')}</legend>
-        {OFFER_CAPACITY_STATUSES.map((value) => (
-          <label key={value} className="choice">
-            <input
-              type="radio"
-              name={`${id}-status`}
-              value={value}
-              checked={status === value}
-              onChange={() => {
-                setStatus(value);
-                setInvalid(false);
-              }}
-            />
-            <span>{t(`capacity.form.${value}`)}</span>
-          </label>
-        ))}
+        <div className="choices">
+          {OFFER_CAPACITY_STATUSES.map((value) => (
+            <label key={value} className="choice">
+              <input
+                type="radio"
+                name={`${id}-status`}
+                value={value}
+                checked={status === value}
+                onChange={() => {
+                  setStatus(value);
+                  setInvalid(false);
+                }}
+              />
+              <span>{t(`capacity.form.${value}`)}</span>
+            </label>
+          ))}
+        </div>
       </fieldset>
       {status === 'places' && (
         <div className="field">
