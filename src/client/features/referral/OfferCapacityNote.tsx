@@ -7,15 +7,32 @@ import { capacityWarnings } from '@domain/offer-capacity';
 import type { OfferCapacity } from '@shared/offer-capacity';
 import { capacityLine } from './capacity-label';
 
-export function OfferCapacityNote({ capacity, now }: { capacity: OfferCapacity | undefined; now: Date }) {
+export interface OfferCapacityNoteProps {
+  capacity: OfferCapacity | undefined;
+  now: Date;
+  /** In a table (the coordinator's catalogue): the figure and a short "older than 30 days", no sentences. */
+  compact?: boolean;
+}
+
+export function OfferCapacityNote({ capacity, now, compact = false }: OfferCapacityNoteProps) {
   const { t } = useTranslation('referral');
   if (capacity === undefined) return null;
   const warnings = capacityWarnings(capacity, now);
+  if (compact) {
+    return (
+      <span className="offer-capacity" data-testid="offer-capacity">
+        <span className="offer-capacity__line">{capacityLine(t, capacity, now)}</span>
+        {warnings.includes('stale') && (
+          <span className="offer-capacity__warning" data-testid="offer-capacity-stale">
+            {t('capacity.staleShort')}
+          </span>
+        )}
+      </span>
+    );
+  }
   return (
     <span className="offer-capacity" data-testid="offer-capacity">
-      <span className="offer-capacity__line">
-        {t('capacity.title')}: {capacityLine(t, capacity, now)}
-      </span>
+      <span className="offer-capacity__line">{capacityLine(t, capacity, now)}</span>
       {warnings.map((warning) => (
         <span key={warning} className="offer-capacity__warning" data-testid={`offer-capacity-${warning}`}>
           {t(`capacity.warnings.${warning}`)}

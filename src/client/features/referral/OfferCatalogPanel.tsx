@@ -382,5 +382,5 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
 function OfficeCapacity({ capacity }: { capacity: OfferCapacity | undefined }) {
   const { t } = useTranslation('referral');
   if (capacity === undefined) return <span className="hint">{t('capacity.none')}</span>;
-  return <OfferCapacityNote capacity={capacity} now={new Date()} />;
+  return <OfferCapacityNote capacity={capacity} now={new Date()} compact />;
 }
