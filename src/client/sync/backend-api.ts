@@ -62,7 +62,11 @@ export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
 
 /** The municipality's offer catalogue; only for a session signed in on this enrolled tablet (else 403). */
 export async function fetchOfferCatalog(token: string): Promise<OfferCatalogResponse> {
-  return request(`/api/sync/offers?${CATALOG_FEATURES_PARAM}=${CAPACITY_FEATURE}`, { method: 'GET', answer: offerCatalogResponseSchema, token });
+  return request(`/api/sync/offers?${CATALOG_FEATURES_PARAM}=${CAPACITY_FEATURE}`, {
+    method: 'GET',
+    answer: offerCatalogResponseSchema,
+    token,
+  });
 }
 
 /** The municipality's active screening questionnaire (null: the built-in default); checked again by the tablet before use. */

@@ -73,7 +73,7 @@ export const offerCapacityRoutes: FastifyPluginCallbackZod<OfferCapacityRoutesOp
     '/api/public/capacity/lookup',
     {
       schema: {
-        summary: "Public page: the offer a partner key names and its free places — the key alone, no slip code",
+        summary: 'Public page: the offer a partner key names and its free places — the key alone, no slip code',
         description:
           'No account. The partner key in the body. Throttled together with the confirmation page (429 with ' +
           'Retry-After); a wrong key is counted and audited where the offer is known.',
@@ -90,8 +90,7 @@ export const offerCapacityRoutes: FastifyPluginCallbackZod<OfferCapacityRoutesOp
     {
       schema: {
         summary: 'Public page: set free places of the offer a partner key names (number 0–999, waiting list or full)',
-        description:
-          'Throttled and audited like the look-up. Bad input after a right key → 400 with a reason, audited, nothing changed.',
+        description: 'Throttled and audited like the look-up. Bad input after a right key → 400 with a reason, audited, nothing changed.',
         tags: ['public'],
         body: publicCapacityRequestSchema,
         response: { 200: publicCapacitySchema, ...publicErrors },

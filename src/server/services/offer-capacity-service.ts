@@ -120,7 +120,12 @@ export class OfferCapacityService {
       ]);
       // The key was rotated between the check and the write: as if it had been wrong.
       if (!row) throw new ServiceError(403, 'forbidden', WRONG_KEY);
-      await audit(tx, { municipalityId: offer.municipality_id, actorId: null, action: 'offer.capacitySetWithPartnerKey', objectId: offer.id });
+      await audit(tx, {
+        municipalityId: offer.municipality_id,
+        actorId: null,
+        action: 'offer.capacitySetWithPartnerKey',
+        objectId: offer.id,
+      });
       return row;
     });
   }

@@ -49,7 +49,11 @@ export function PublicCapacity({ initialKey, onBack }: { initialKey: string; onB
       return;
     }
     void call(async () => {
-      const answer = await request('/api/public/capacity/lookup', { method: 'POST', answer: publicCapacitySchema, body: { partnerKey: key } });
+      const answer = await request('/api/public/capacity/lookup', {
+        method: 'POST',
+        answer: publicCapacitySchema,
+        body: { partnerKey: key },
+      });
       setFound({ ...answer, key });
       setSaved(null);
     });
@@ -57,7 +61,11 @@ export function PublicCapacity({ initialKey, onBack }: { initialKey: string; onB
 
   const save = (key: string, capacity: OfferCapacityInput) =>
     void call(async () => {
-      const answer = await request('/api/public/capacity', { method: 'POST', answer: publicCapacitySchema, body: { partnerKey: key, capacity } });
+      const answer = await request('/api/public/capacity', {
+        method: 'POST',
+        answer: publicCapacitySchema,
+        body: { partnerKey: key, capacity },
+      });
       setFound({ ...answer, key });
       setSaved(answer.capacity === null ? null : capacityLine(t, answer.capacity, new Date()));
     });

@@ -25,11 +25,7 @@ import type { OfficeConnection } from '../office/office-api';
 import type { ReferralReason } from '@domain/referral-state';
 import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrollment } from '@shared/handover-api';
 import { RequestError } from '../../http/request';
-import {
-  partnerOfferCapacityListSchema,
-  publicCapacitySchema,
-  type OfferCapacityInput,
-} from '@shared/offer-capacity';
+import { partnerOfferCapacityListSchema, publicCapacitySchema, type OfferCapacityInput } from '@shared/offer-capacity';
 
 const offerPath = (id: string) => `/api/office/offers/${encodeURIComponent(id)}`;
 

@@ -76,7 +76,14 @@ describe('DeviceStore offers', () => {
       () => Promise.resolve(json(403, { error: { reason: 'forbidden', message: 'tablet only' } })),
       () => Promise.resolve(json(200, { ...fresh, offers: [{ id: 'broken' }] })),
       // A capacity the schema does not know (a number with "full") is a broken answer too.
-      () => Promise.resolve(json(200, { ...fresh, version: 'v3', offers: [{ ...first, capacity: { status: 'full', places: -1, setAt: '2026-11-18T08:00:00.000Z' } }] })),
+      () =>
+        Promise.resolve(
+          json(200, {
+            ...fresh,
+            version: 'v3',
+            offers: [{ ...first, capacity: { status: 'full', places: -1, setAt: '2026-11-18T08:00:00.000Z' } }],
+          }),
+        ),
       () => Promise.reject(new TypeError('network down')),
     ]) {
       vi.stubGlobal('fetch', vi.fn(failure));

@@ -110,7 +110,7 @@ describeEachDatabase('free places of an offer', ({ db }) => {
     ]) {
       const response = await partnerSets(PARTNER_OFFER, capacity);
       expect(response.statusCode, JSON.stringify(capacity)).toBe(400);
-      expect(errorEnvelopeSchema.parse(response.json()).error.issues.length).toBeGreaterThan(0);
+      expect(errorEnvelopeSchema.parse(response.json()).error.issues?.length ?? 0).toBeGreaterThan(0);
     }
     expect(await stored(PARTNER_OFFER)).toMatchObject({ status: 'places', places: 3 });
   });
@@ -166,7 +166,7 @@ describeEachDatabase('free places of an offer', ({ db }) => {
     });
     expect(newer.offers.find((o) => o.id === UNLINKED_OFFER)?.capacity?.status).toBe('waitingList');
     // An older tablet asks without the feature and gets every offer without `capacity` (its schema is strict).
-    const older = (await catalog('')).json() as { offers: Record<string, unknown>[] };
+    const older = (await catalog('')).json<{ offers: Record<string, unknown>[] }>();
     expect(older.offers.length).toBe(newer.offers.length);
     for (const offer of older.offers) expect(Object.keys(offer)).not.toContain('capacity');
     // A new figure changes the version, so the tablet stores the catalogue again.
