@@ -51,6 +51,8 @@ import { partnerConfirmationRoutes } from './http/partner-confirmation-routes';
 import { PartnerKeyService } from './services/partner-key-service';
 import { PartnerConfirmationService } from './services/partner-confirmation-service';
 import { ConfirmationLimits, type ConfirmationLimitPolicy } from './services/confirmation-limits';
+import { OfferCapacityService } from './services/offer-capacity-service';
+import { offerCapacityRoutes } from './http/offer-capacity-routes';
 import { APP_VERSION, DEFAULT_FLEET_WARNING_DAYS } from '@shared/fleet';
 
 export interface BuildAppOptions {
@@ -271,11 +273,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     handovers: new HandoverService(options.db, clock),
     keyRateLimit: options.handoverKeyRateLimit ?? { max: 10, timeWindowMs: 60_000 },
   });
+  // One throttle for the public page: confirmations and free places count against the same limits.
+  const confirmationLimits = new ConfirmationLimits(options.confirmationLimits);
   void app.register(partnerConfirmationRoutes, {
     auth,
     keys: new PartnerKeyService(options.db, clock),
-    confirmations: new PartnerConfirmationService(options.db, clock, new ConfirmationLimits(options.confirmationLimits)),
+    confirmations: new PartnerConfirmationService(options.db, clock, confirmationLimits),
   });
+  void app.register(offerCapacityRoutes, { auth, capacity: new OfferCapacityService(options.db, clock, confirmationLimits) });
   scheduleHandoverPurge(app, options.db, clock);
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {

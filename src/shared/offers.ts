@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FAMILY_LANGUAGES } from './languages';
 import { UUID_PATTERN } from './ids';
+import { offerCapacitySchema } from './offer-capacity';
 
 export const OFFER_TYPES = [
   'familienhebamme',
@@ -63,11 +64,18 @@ export const callbackKeysSchema = z.array(
 );
 export type CallbackKeys = z.infer<typeof callbackKeysSchema>;
 
+/**
+ * An offer as the tablet pulls it: with its free places where the partner set
+ * them (only for a tablet that asks for the 'capacity' feature; src/shared/offer-capacity.ts).
+ */
+export const catalogOfferSchema = offerSchema.extend({ capacity: offerCapacitySchema.optional() });
+export type CatalogOffer = z.infer<typeof catalogOfferSchema>;
+
 export const offerCatalogResponseSchema = z.strictObject({
   serverTime: z.iso.datetime(),
   /** Changes when any offer changes; the tablet keeps the last catalog it got. */
   version: z.string(),
-  offers: z.array(offerSchema),
+  offers: z.array(catalogOfferSchema),
   /** Per offer, the partner staff keys a call-back number is sealed to (warm handover); none → no call-back. */
   callbackKeys: callbackKeysSchema.default([]),
 });

@@ -5,6 +5,7 @@
 import { boundedInstantSchema } from './instants';
 import { z } from 'zod';
 import { offerSchema } from './offers';
+import { offerCapacitySchema } from './offer-capacity';
 import { offerIdSchema, partnerKeySchema, slipCodeSchema } from './records/referral';
 import { caseNumberFormatSchema } from './records/case-number-format';
 import { FAMILY_LANGUAGES } from './languages';
@@ -34,7 +35,11 @@ export const managedOfferSchema = offerSchema.extend({
 });
 export type ManagedOffer = z.infer<typeof managedOfferSchema>;
 
-export const managedOfferListSchema = z.strictObject({ offers: z.array(managedOfferSchema) });
+export const managedOfferListSchema = z.strictObject({
+  offers: z.array(managedOfferSchema),
+  /** The partners' free places, per offer that has them (docs/REFERRALS.md, "Capacity"): shown, never edited here. */
+  capacities: z.array(z.strictObject({ offerId: z.string(), capacity: offerCapacitySchema })).optional(),
+});
 export const updateOfferRequestSchema = managedOfferSchema.omit({ id: true });
 export type UpdateOfferRequest = z.infer<typeof updateOfferRequestSchema>;
 export const offerIdParamsSchema = z.strictObject({ offerId: z.string().min(1).max(100) });

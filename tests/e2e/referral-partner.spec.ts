@@ -6,7 +6,8 @@
 // seals a family's number to it, and the partner opens it once — a wrong
 // passphrase opens and deletes nothing.
 // Without an account: on a phone-sized page, a partner confirms one slip with
-// its slip code and the offer's partner key, then marks "no capacity" on another.
+// its slip code and the offer's partner key, then marks "no capacity" on another,
+// and reports the offer's waiting list with the partner key alone.
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
@@ -227,7 +228,7 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     await office.close();
   });
 
-  it('lets a partner without an account confirm on a phone with slip code and partner key, then mark "no capacity"', async () => {
+  it('lets a partner without an account confirm on a phone with slip code and partner key, then mark "no capacity" and report a waiting list', async () => {
     const { url, db, demo } = backend();
     // The coordinator issues the offer's partner key (shown once); the partner has it on paper.
     const coordinator = (await (
@@ -276,6 +277,21 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     await page.getByLabel(referral.public.slipCode).fill(first);
     await page.getByRole('button', { name: referral.public.check }).click();
     expect(await page.getByTestId('public-confirmation-error').textContent()).toBe(referral.public.errors.slipCodeUsed);
+
+    // Free places need the partner key alone (still typed in): the offer is on a waiting list now.
+    await page.getByRole('button', { name: referral.capacity.public.open }).click();
+    const capacity = page.getByTestId('public-capacity');
+    await capacity.getByRole('button', { name: referral.public.check }).click();
+    expect(await capacity.getByTestId('public-capacity-offer').textContent()).toBe(PARTNER_OFFER?.name);
+    await capacity.getByRole('radio', { name: referral.capacity.form.waitingList }).check();
+    await capacity.getByRole('button', { name: referral.capacity.form.save }).click();
+    expect(await capacity.getByTestId('public-capacity-saved').textContent()).toContain(referral.capacity.waitingList);
+    await phone.screenshot({ path: 'test-results/public-capacity-phone.png', fullPage: true });
+    const [offerRow] = await db.query<{ status: string; set_by: string | null }>(
+      'SELECT capacity_status AS status, capacity_set_by AS set_by FROM offers WHERE id = $1',
+      [PARTNER_OFFER?.id],
+    );
+    expect(offerRow).toEqual({ status: 'waitingList', set_by: null });
 
     const rows = await db.query<{ case_number: string; state: string; state_reason: string | null }>(
       'SELECT case_number, state, state_reason FROM referrals WHERE offer_id = $1 AND case_number = ANY($2::text[])',

@@ -18,6 +18,7 @@ import {
 } from '@shared/protocol';
 import { offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
+import { CAPACITY_FEATURE, CATALOG_FEATURES_PARAM } from '@shared/offer-capacity';
 import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '@shared/questionnaire-api';
 import { tabletReferralStatesSchema, type TabletReferralStates } from '@shared/referral-api';
 import {
@@ -62,7 +63,11 @@ export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
 
 /** The municipality's offer catalogue; only for a session signed in on this enrolled tablet (else 403). */
 export async function fetchOfferCatalog(token: string): Promise<OfferCatalogResponse> {
-  return request('/api/sync/offers', { method: 'GET', answer: offerCatalogResponseSchema, token });
+  return request(`/api/sync/offers?${CATALOG_FEATURES_PARAM}=${CAPACITY_FEATURE}`, {
+    method: 'GET',
+    answer: offerCatalogResponseSchema,
+    token,
+  });
 }
 
 /** The municipality's active screening questionnaire (null: the built-in default); checked again by the tablet before use. */

@@ -67,7 +67,10 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
         response: { 200: managedOfferListSchema, ...denied },
       },
     },
-    async (request) => ({ offers: await catalog.list(requireSession(request).user) }),
+    async (request) => {
+      const { user } = requireSession(request);
+      return { offers: await catalog.list(user), capacities: await catalog.capacities(user) };
+    },
   );
 
   app.post(

@@ -14,6 +14,7 @@ import {
   FAMILY_CONTACT_FEATURE,
 } from '@shared/protocol';
 import { offerCatalogResponseSchema } from '@shared/offers';
+import { CAPACITY_FEATURE, CATALOG_FEATURES_PARAM } from '@shared/offer-capacity';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
@@ -164,10 +165,18 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
           'Only for a session signed in on an enrolled, active tablet (else 403).',
         tags: ['sync'],
         security: [{ bearer: [] }],
+        // As for the config: `capacity` (the partners' free places) only for a tablet that names it,
+        // since older tablets parse each offer strictly.
+        querystring: z.object({ [CATALOG_FEATURES_PARAM]: z.string().max(200).optional() }),
         response: { 200: offerCatalogResponseSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
       },
     },
-    (request) => offers.catalog(requireSession(request).user),
+    (request) =>
+      offers.catalog(
+        requireSession(request).user,
+        new Date(),
+        (request.query[CATALOG_FEATURES_PARAM] ?? '').split(',').includes(CAPACITY_FEATURE),
+      ),
   );
   done();
 };

@@ -67,6 +67,11 @@ export type AuditAction =
   | 'security.confirmation.wrongKey'
   | 'security.confirmation.wrongCode'
   | 'security.confirmation.throttled'
+  // free places of an offer (object: the offer; actor null on the public page)
+  | 'offer.capacitySet'
+  | 'offer.capacitySetWithPartnerKey'
+  | 'offer.capacityViewed'
+  | 'offer.capacityRefused'
   | 'handover.keySet'
   | 'handover.received'
   | 'handover.undeliverable'

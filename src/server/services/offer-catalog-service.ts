@@ -24,6 +24,8 @@ import { ServiceError, defaultMessage } from './service-error';
 import type { Issue } from './service-error';
 import { audit } from './audit';
 import { offerFields, type OfferRow } from './offer-service';
+import { CAPACITY_COLUMNS, capacityOf, type CapacityColumns } from './offer-capacity-service';
+import type { OfferCapacity } from '@shared/offer-capacity';
 import { columnOf, offerFileHeaderRow, offerToCells, readOfferRows, type OfferFileReferences } from './offer-file-format';
 import { UnreadableOfferFile, csvToRows, rowsToCsv, rowsToXlsx, xlsxToRows } from './offer-file-io';
 import { hsdsCatalogueReadSchema, offersToHsds, servicesToRows } from './offer-hsds';
@@ -74,6 +76,18 @@ async function upsert(tx: Queryable, municipalityId: string, offer: ManagedOffer
 
 export class OfferCatalogService {
   constructor(private readonly db: Database) {}
+
+  /** The partners' free places, per offer that has them (set by the partner, shown to the coordinator). */
+  async capacities(user: SessionUser): Promise<{ offerId: string; capacity: OfferCapacity }[]> {
+    const rows = await this.db.query<CapacityColumns & { id: string }>(
+      `SELECT id, ${CAPACITY_COLUMNS} FROM offers WHERE municipality_id = $1 AND capacity_set_at IS NOT NULL ORDER BY id COLLATE "C"`,
+      [user.municipalityId],
+    );
+    return rows.flatMap((row) => {
+      const capacity = capacityOf(row);
+      return capacity === null ? [] : [{ offerId: row.id, capacity }];
+    });
+  }
 
   async list(user: SessionUser): Promise<ManagedOffer[]> {
     const rows = await this.db.query<ManagedOfferRow>(
@@ -163,7 +177,8 @@ export class OfferCatalogService {
     const offers = await this.list(user);
     const references = await loadReferences(this.db, user.municipalityId);
     if (format === 'hsdsJson' || format === 'hsdsZip') {
-      const catalogue = offersToHsds(offers, user.municipalityId, references);
+      const capacities = new Map((await this.capacities(user)).map((entry) => [entry.offerId, entry.capacity]));
+      const catalogue = offersToHsds(offers, user.municipalityId, references, capacities);
       // Compact, not indented: a large catalogue's JSON stays a third smaller (machines read it, docs/HSDS.md).
       if (format === 'hsdsJson') return { fileName: 'angebote-hsds.json', format, content: JSON.stringify(catalogue) };
       const zip = hsdsPackageZip(catalogue, new Date());

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { OFFER_FILE_COLUMNS } from '@shared/referral-api';
 import type { ManagedOffer, OfferFileColumn, OfferFileProblem } from '@shared/referral-api';
+import type { OfferCapacity } from '@shared/offer-capacity';
 import { LANGUAGE_LABELS, OFFER_FILE_HEADERS, OFFER_TYPE_LABELS, readableNames, type OfferFileReferences } from './offer-file-format';
 
 /** Lotse's own namespace for UUIDv5 ids (random, fixed forever: changing it changes every exported id). */
@@ -103,7 +104,18 @@ export interface HsdsService {
   languages: { id: string; service_id: string; name: string; code: string }[];
   cost_options: { id: string; service_id: string; amount_description: string }[];
   required_documents: { id: string; service_id: string; document: string }[];
+  /** Only where the partner set free places (docs/HSDS.md): JSON only, not in the package. */
+  capacities?: HsdsServiceCapacity[];
   attributes: HsdsAttribute[];
+}
+/** HSDS `service_capacity`: available places as of `updated`; a waiting list or full offer has 0 available. */
+export interface HsdsServiceCapacity {
+  id: string;
+  service_id: string;
+  unit: { id: string; name: string };
+  available: number;
+  description: string;
+  updated: string;
 }
 /** The JSON export: one page of HSDS's `GET /services` (openapi.json `Page`), every service complete. */
 export interface HsdsCatalogue {
@@ -141,8 +153,32 @@ function addressParts(text: string): { address_1: string; postal_code: string; c
 const addressText = (address: { address_1: string; postal_code?: string | undefined; city?: string | undefined }): string =>
   address.postal_code && address.city ? `${address.address_1}, ${address.postal_code} ${address.city}` : address.address_1;
 
+/** Lotse's one capacity unit, a place for a family; the same id everywhere. */
+const PLACE_UNIT = { id: uuidV5('unit/place'), name: 'Platz' } as const;
+const CAPACITY_DESCRIPTIONS: Record<OfferCapacity['status'], string> = {
+  places: 'Freie Plätze',
+  waitingList: 'Warteliste',
+  full: 'Ausgebucht',
+};
+
+function capacityToHsds(capacity: OfferCapacity, serviceId: string, id: string): HsdsServiceCapacity {
+  return {
+    id,
+    service_id: serviceId,
+    unit: PLACE_UNIT,
+    available: capacity.status === 'places' ? (capacity.places ?? 0) : 0,
+    description: CAPACITY_DESCRIPTIONS[capacity.status],
+    updated: capacity.setAt,
+  };
+}
+
 /** One offer as an HSDS service with everything nested (what `GET /services/{id}` answers). */
-export function offerToService(offer: ManagedOffer, municipalityId: string, references: OfferFileReferences): HsdsService {
+export function offerToService(
+  offer: ManagedOffer,
+  municipalityId: string,
+  references: OfferFileReferences,
+  capacity: OfferCapacity | null = null,
+): HsdsService {
   const id = (part: string) => hsdsId(municipalityId, offer.id, part);
   const serviceId = id('service');
   const organizationId = organisationHsdsId(municipalityId, offer.organisation);
@@ -204,6 +240,7 @@ export function offerToService(offer: ManagedOffer, municipalityId: string, refe
     cost_options: offer.cost === '' ? [] : [{ id: id('cost-option'), service_id: serviceId, amount_description: offer.cost }],
     required_documents:
       offer.whatToBring === '' ? [] : [{ id: id('required-document'), service_id: serviceId, document: offer.whatToBring }],
+    ...(capacity === null ? {} : { capacities: [capacityToHsds(capacity, serviceId, id('capacity'))] }),
     attributes: [
       attribute('offerId', offer.id),
       attribute('offerType', offer.type),
@@ -216,8 +253,13 @@ export function offerToService(offer: ManagedOffer, municipalityId: string, refe
   };
 }
 
-export function offersToHsds(offers: readonly ManagedOffer[], municipalityId: string, references: OfferFileReferences): HsdsCatalogue {
-  const contents = offers.map((offer) => offerToService(offer, municipalityId, references));
+export function offersToHsds(
+  offers: readonly ManagedOffer[],
+  municipalityId: string,
+  references: OfferFileReferences,
+  capacities: ReadonlyMap<string, OfferCapacity> = new Map(),
+): HsdsCatalogue {
+  const contents = offers.map((offer) => offerToService(offer, municipalityId, references, capacities.get(offer.id) ?? null));
   return {
     total_items: contents.length,
     total_pages: 1,

@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import { offerSchema } from '@shared/offers';
-import type { Offer, OfferCatalogResponse } from '@shared/offers';
+import type { CatalogOffer, Offer, OfferCatalogResponse } from '@shared/offers';
 import type { SessionUser } from '@shared/protocol';
 import type { CallbackKeys } from '@shared/handover-api';
 import { callbackKeysFor } from './handover-service';
+import { CAPACITY_COLUMNS, capacityOf, type CapacityColumns } from './offer-capacity-service';
 
 /** An `offers` row as the tablet's catalogue reads it. */
 export interface OfferRow {
@@ -80,7 +81,7 @@ export async function insertOffer(db: Queryable, municipalityId: string, offer: 
  * when an offer is added, changed or removed (a max(updated_at) would miss a
  * removal), and is the same for an unchanged catalogue on every server.
  */
-export function catalogVersion(offers: readonly Offer[], callbackKeys: CallbackKeys = []): string {
+export function catalogVersion(offers: readonly CatalogOffer[], callbackKeys: CallbackKeys = []): string {
   const hash = createHash('sha256').update(JSON.stringify(offers));
   if (callbackKeys.length > 0) hash.update(JSON.stringify(callbackKeys));
   return hash.digest('hex').slice(0, 32);
@@ -95,18 +96,24 @@ export class OfferService {
    * sorts for display itself). A row the shared schema no longer
    * accepts (say, a type since removed) is left out rather than failing the
    * whole pull: the tablet keeps working with the rest.
+   *
+   * `withCapacity`: the partners' free places ride along (and change the
+   * version) — only for tablets that asked for them; older ones parse each
+   * offer strictly and get the catalogue as before.
    */
-  async catalog(user: SessionUser, now: Date = new Date()): Promise<OfferCatalogResponse> {
-    const rows = await this.db.query<OfferRow>(
+  async catalog(user: SessionUser, now: Date = new Date(), withCapacity = false): Promise<OfferCatalogResponse> {
+    const rows = await this.db.query<OfferRow & CapacityColumns>(
       `SELECT id, name, organisation, type, age_phases, fields, districts, languages,
-              cost, address, phone, hours, what_to_bring
+              cost, address, phone, hours, what_to_bring, ${CAPACITY_COLUMNS}
          FROM offers WHERE municipality_id = $1 ORDER BY name COLLATE "C", id COLLATE "C"`,
       [user.municipalityId],
     );
-    const offers: Offer[] = [];
+    const offers: CatalogOffer[] = [];
     for (const row of rows) {
       const parsed = offerSchema.safeParse(offerFields(row));
-      if (parsed.success) offers.push(parsed.data);
+      if (!parsed.success) continue;
+      const capacity = withCapacity ? capacityOf(row) : null;
+      offers.push(capacity === null ? parsed.data : { ...parsed.data, capacity });
     }
     // The partner keys a call-back number is sealed to (warm handover); a new or replaced key changes the version too.
     const callbackKeys = await callbackKeysFor(this.db, user.municipalityId);

@@ -154,6 +154,10 @@ describeEachDatabase('app', ({ kind, db }) => {
         'POST /api/office/offers/{offerId}/partner-key',
         'POST /api/public/confirmation/lookup',
         'POST /api/public/confirmation',
+        'GET /api/partner/offers',
+        'PUT /api/partner/offers/{offerId}/capacity',
+        'POST /api/public/capacity/lookup',
+        'POST /api/public/capacity',
       ].sort(),
     );
     // The push body is documented from the shared zod schema.

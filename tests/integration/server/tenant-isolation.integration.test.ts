@@ -505,6 +505,12 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'POST /api/public/confirmation': {
         body: () => Promise.resolve({ slipCode: 'ABCD-EFGH', partnerKey: 'ABCD-EFGH-JKMN-PQRS', state: 'contacted', reason: null }),
       },
+      // Free places: a partner's own organisation's offers only (the other's offer id → 404); the public
+      // calls name an offer by its key alone, never by the caller's municipality.
+      'GET /api/partner/offers': {},
+      'PUT /api/partner/offers/{offerId}/capacity': { body: () => Promise.resolve({ capacity: { status: 'full' } }) },
+      'POST /api/public/capacity/lookup': { body: () => Promise.resolve({ partnerKey: 'ABCD-EFGH-JKMN-PQRS' }) },
+      'POST /api/public/capacity': { body: () => Promise.resolve({ partnerKey: 'ABCD-EFGH-JKMN-PQRS', capacity: { status: 'full' } }) },
     };
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
     expect(unplanned).toEqual([]);
@@ -625,8 +631,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
     // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes,
-    // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key
-    expect(pathParamRequests).toBe(callers.length * 15);
+    // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key,
+    // set an offer's free places
+    expect(pathParamRequests).toBe(callers.length * 16);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

@@ -14,6 +14,7 @@ import { FollowUpPanel } from '../referral/FollowUpPanel';
 import { PartnerKeysPanel } from '../referral/PartnerKeysPanel';
 import { OfferCatalogPanel } from '../referral/OfferCatalogPanel';
 import { PartnerReferralsPanel } from '../referral/PartnerReferralsPanel';
+import { PartnerCapacityPanel } from '../referral/PartnerCapacityPanel';
 
 // Reports are a chunk of their own: only coordinators open them, and only online.
 const ReportsPanel = lazy(() => import('../reports/ReportsPanel').then((m) => ({ default: m.ReportsPanel })));
@@ -82,7 +83,12 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
         </>
       )}
       {chosen === 'followUp' && <FollowUpPanel api={api} />}
-      {chosen === 'partnerReferrals' && <PartnerReferralsPanel api={api} />}
+      {chosen === 'partnerReferrals' && (
+        <>
+          <PartnerReferralsPanel api={api} />
+          <PartnerCapacityPanel api={api} />
+        </>
+      )}
     </>
   );
 }

@@ -14,6 +14,7 @@ import { RequestError, request } from '../../http/request';
 import { changeStaffLanguage } from '../../i18n';
 import { uptakeChoiceLabel } from '../referral/uptake-choice-label';
 import { CONFIRMATION_PATH } from './confirmation-path';
+import { PublicCapacity } from './PublicCapacity';
 
 type Problem =
   | 'invalidSlipCode'
@@ -29,7 +30,8 @@ type Problem =
 type Step =
   | { kind: 'enter' }
   | { kind: 'found'; slipCode: string; partnerKey: string; referral: PublicConfirmation }
-  | { kind: 'saved'; outcome: string; offerName: string };
+  | { kind: 'saved'; outcome: string; offerName: string }
+  | { kind: 'capacity' };
 
 function problemOf(error: unknown): Problem {
   if (!(error instanceof RequestError)) return 'failed';
@@ -191,8 +193,28 @@ export function PublicConfirmationPage() {
             <button type="submit" className="button button--primary" disabled={busy}>
               {t('public.check')}
             </button>
+            {/* Free places need the partner key alone (PublicCapacity). */}
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => {
+                setProblem(null);
+                setStep({ kind: 'capacity' });
+              }}
+            >
+              {t('capacity.public.open')}
+            </button>
           </div>
         </form>
+      )}
+      {step.kind === 'capacity' && (
+        <PublicCapacity
+          initialKey={partnerKey}
+          onBack={() => {
+            setStep({ kind: 'enter' });
+          }}
+        />
       )}
       {step.kind === 'found' && (
         <section aria-labelledby="public-confirmation-offer">

@@ -16,6 +16,8 @@ import { LoadFailure } from '../office/LoadFailure';
 import { useOfficeData } from '../office/useOfficeData';
 import { referralOfficeApi } from './referral-office-api';
 import { OfferFileTransfer } from './OfferFileTransfer';
+import { OfferCapacityNote } from './OfferCapacityNote';
+import type { OfferCapacity } from '@shared/offer-capacity';
 
 const EMPTY: ManagedOffer = {
   id: '',
@@ -44,8 +46,8 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
   const { t } = useTranslation('referral');
   const client = useMemo(() => referralOfficeApi(api), [api]);
   const { data, reload } = useOfficeData(async () => {
-    const [offers, organisations] = await Promise.all([client.listOffers(), client.partnerOrganisations()]);
-    return { offers, organisations };
+    const [{ offers, capacities }, organisations] = await Promise.all([client.catalogue(), client.partnerOrganisations()]);
+    return { offers, capacities, organisations };
   });
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState<ManagedOffer>(EMPTY);
@@ -309,6 +311,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                 <th scope="col">{t('catalog.fields.name')}</th>
                 <th scope="col">{t('catalog.fields.type')}</th>
                 <th scope="col">{t('catalog.fields.partnerOrganisationId')}</th>
+                <th scope="col">{t('capacity.title')}</th>
                 <th scope="col">{t('catalog.actions')}</th>
               </tr>
             </thead>
@@ -335,6 +338,9 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                         </span>
                       </>
                     )}
+                  </td>
+                  <td data-testid="offer-catalog-capacity">
+                    <OfficeCapacity capacity={data.value.capacities.get(offer.id)} />
                   </td>
                   <td>
                     <div className="actions">
@@ -370,4 +376,11 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
       )}
     </section>
   );
+}
+
+/** The partner's free places as the coordinator sees them: figure, age and the tablet's warnings. */
+function OfficeCapacity({ capacity }: { capacity: OfferCapacity | undefined }) {
+  const { t } = useTranslation('referral');
+  if (capacity === undefined) return <span className="hint">{t('capacity.none')}</span>;
+  return <OfferCapacityNote capacity={capacity} now={new Date()} compact />;
 }

@@ -15,7 +15,7 @@ import { newReferralRecord } from '@domain/record-envelope';
 import { generateSlipCode } from '@domain/slip-code';
 import { localIsoDate } from '@domain/home-contact';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, type FamilyLanguage } from '@shared/languages';
-import type { Offer } from '@shared/offers';
+import type { CatalogOffer } from '@shared/offers';
 import { REFERRAL_NOTE_MAX_LENGTH, MAX_OFFERS_PER_REFERRAL } from '@shared/records/referral';
 import type { CallbackKeys } from '@shared/handover-api';
 import { useAppServices } from '../../app/AppContext';
@@ -23,6 +23,7 @@ import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { TextLimit } from '../../forms/TextLimit';
 import { ReferralSlip } from './ReferralSlip';
 import { CallbackRequest, sealCallback, type CallbackChoice } from './CallbackRequest';
+import { OfferCapacityNote } from './OfferCapacityNote';
 
 export interface ReferralFlowProps {
   caseNumber: string;
@@ -34,7 +35,7 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
   const { t } = useTranslation('referral');
   const { storage, sync } = useAppServices();
   const noteId = useId();
-  const [offers, setOffers] = useState<readonly Offer[] | null>(null);
+  const [offers, setOffers] = useState<readonly CatalogOffer[] | null>(null);
   const [callbackKeys, setCallbackKeys] = useState<CallbackKeys>([]);
   const [callback, setCallback] = useState<CallbackChoice | null>(null);
   const [language, setLanguage] = useState<FamilyLanguage>('de');
@@ -42,8 +43,10 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<'noOffer' | 'invalidPhone' | 'saveFailed' | null>(null);
   const [saving, setSaving] = useState(false);
+  // The moment the screen opened: the capacity's age is counted from it (offline, the tablet's clock).
+  const [now] = useState(() => new Date());
   const [saved, setSaved] = useState<{
-    offers: Offer[];
+    offers: CatalogOffer[];
     issuedOn: string;
     callbackFrom: string | null;
     slipCodes: Readonly<Record<string, string>>;
@@ -180,6 +183,8 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
                 <strong>{offer.name}</strong>
                 <br />
                 {offer.organisation} · {t(`offerTypes.${offer.type}`)}
+                {/* The partner's free places as pulled, with their age; a warning never blocks the choice. */}
+                <OfferCapacityNote capacity={offer.capacity} now={now} />
               </span>
             </label>
           ))}

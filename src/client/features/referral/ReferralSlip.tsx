@@ -4,10 +4,11 @@
 // code (text and QR) a partner without an account confirms with on the public
 // page, together with its partner key — which is never on the slip. The family
 // holds the key (DOMAIN.md): nothing about the family is printed but its case number.
+// An offer whose partner reported a waiting list says so, in the family's language.
 // Print CSS (styles.css, "referral slip") prints only the slip.
 import './referral.css';
 import { useId } from 'react';
-import type { Offer } from '@shared/offers';
+import type { CatalogOffer } from '@shared/offers';
 import { LANGUAGE_AUTONYMS, isFamilyLanguage } from '@shared/languages';
 import { useFamilyTexts } from '../family-card/useFamilyTexts';
 import { QrCodeSvg } from '../family-card/QrCodeSvg';
@@ -15,7 +16,8 @@ import { confirmationUrl } from '../partner-confirmation/confirmation-path';
 
 export interface ReferralSlipProps {
   caseNumber: string;
-  offers: readonly Offer[];
+  /** With its free places as pulled: an offer on a waiting list says so on the slip. */
+  offers: readonly CatalogOffer[];
   /** The family's language (FAMILY_LANGUAGES); texts fall back to German. */
   language: string;
   /** YYYY-MM-DD */
@@ -45,6 +47,11 @@ export function ReferralSlip({ caseNumber, offers, language, issuedOn, slipCodes
           <h3 lang="de" dir="ltr">
             {offer.name}
           </h3>
+          {offer.capacity?.status === 'waitingList' && (
+            <p className="referral-slip__waiting-list" data-testid="referral-slip-waiting-list">
+              {t('slip.waitingList')}: {t('slip.waitingListHint')}
+            </p>
+          )}
           <dl>
             <dt>{t('slip.organisation')}</dt>
             <dd lang="de" dir="ltr">

@@ -25,12 +25,22 @@ import type { OfficeConnection } from '../office/office-api';
 import type { ReferralReason } from '@domain/referral-state';
 import { handoverKeyResponseSchema, handoverRevealResponseSchema, type HandoverKeyEnrollment } from '@shared/handover-api';
 import { RequestError } from '../../http/request';
+import { partnerOfferCapacityListSchema, publicCapacitySchema, type OfferCapacityInput } from '@shared/offer-capacity';
 
 const offerPath = (id: string) => `/api/office/offers/${encodeURIComponent(id)}`;
 
 export function referralOfficeApi(api: OfficeConnection) {
   return {
     listOffers: async (): Promise<ManagedOffer[]> => (await api.call(managedOfferListSchema, '/api/office/offers', 'GET')).offers,
+    /** The catalogue with the partners' free places (shown to the coordinator, set by the partner). */
+    catalogue: async () => {
+      const list = await api.call(managedOfferListSchema, '/api/office/offers', 'GET');
+      return { offers: list.offers, capacities: new Map((list.capacities ?? []).map((entry) => [entry.offerId, entry.capacity])) };
+    },
+    /** The signed-in partner's own offers with their free places. */
+    partnerOffers: async () => (await api.call(partnerOfferCapacityListSchema, '/api/partner/offers', 'GET')).offers,
+    setCapacity: (offerId: string, capacity: OfferCapacityInput) =>
+      api.call(publicCapacitySchema, `/api/partner/offers/${encodeURIComponent(offerId)}/capacity`, 'PUT', { capacity }),
     partnerOrganisations: async () =>
       (await api.call(partnerOrganisationListSchema, '/api/office/partner-organisations', 'GET')).organisations,
     createOffer: (offer: ManagedOffer) => api.call(managedOfferSchema, '/api/office/offers', 'POST', offer),

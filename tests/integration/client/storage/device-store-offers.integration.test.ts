@@ -52,24 +52,38 @@ describe('DeviceStore offers', () => {
       user: testUser(),
     });
     vi.stubGlobal('navigator', { onLine: true });
-    const fresh = catalog('v2', DEMO_OFFERS);
+    // With the partners' free places, which the tablet asks for (older servers send none: both are valid).
+    const [first, ...rest] = DEMO_OFFERS;
+    if (!first) throw new Error('demo offers missing');
+    const fresh = catalog('v2', [{ ...first, capacity: { status: 'waitingList', setAt: '2026-11-18T08:00:00.000Z' } }, ...rest] as Offer[]);
+    const offersUrl = '/api/sync/offers?features=capacity';
     const json = (status: number, body: unknown): Response =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     const fetchMock = vi.fn((url: string) =>
       Promise.resolve(
-        url === '/api/sync/offers' ? json(200, fresh) : json(500, { error: { reason: 'internal', message: 'down' } }), // the config pull fails on its own
+        url === offersUrl ? json(200, fresh) : json(500, { error: { reason: 'internal', message: 'down' } }), // the config pull fails on its own
       ),
     );
     vi.stubGlobal('fetch', fetchMock);
     await storage.device.saveOffers(catalog('v1'));
     await refreshConfig(storage);
-    expect(fetchMock).toHaveBeenCalledWith('/api/sync/offers', expect.objectContaining({ method: 'GET' }));
+    expect(fetchMock).toHaveBeenCalledWith(offersUrl, expect.objectContaining({ method: 'GET' }));
     expect(await storage.device.offers()).toEqual(fresh);
+    expect((await storage.device.offers())?.offers[0]?.capacity).toEqual({ status: 'waitingList', setAt: '2026-11-18T08:00:00.000Z' });
 
     // A refusal (say, 403 off the tablet), a broken answer or no network: the cached catalogue stays.
     for (const failure of [
       () => Promise.resolve(json(403, { error: { reason: 'forbidden', message: 'tablet only' } })),
       () => Promise.resolve(json(200, { ...fresh, offers: [{ id: 'broken' }] })),
+      // A capacity the schema does not know (a number with "full") is a broken answer too.
+      () =>
+        Promise.resolve(
+          json(200, {
+            ...fresh,
+            version: 'v3',
+            offers: [{ ...first, capacity: { status: 'full', places: -1, setAt: '2026-11-18T08:00:00.000Z' } }],
+          }),
+        ),
       () => Promise.reject(new TypeError('network down')),
     ]) {
       vi.stubGlobal('fetch', vi.fn(failure));

@@ -60,6 +60,20 @@ describeEachDatabase('offer catalogue as HSDS', ({ db }) => {
     const issued = await call('POST', `/api/office/offers/${offerIds[0] ?? ''}/partner-key`);
     expect(issued.statusCode, issued.body).toBe(200);
     const { partnerKey } = issuedPartnerKeySchema.parse(issued.json());
+    // Free places as partners set them (docs/REFERRALS.md): exported as service_capacity, never who set them.
+    const [partnerAccount] = await db().query<{ id: string }>('SELECT id FROM staff_accounts ORDER BY id LIMIT 1');
+    const capacities = [
+      { status: 'places', places: 3, available: 3, description: 'Freie Plätze' },
+      { status: 'waitingList', places: null, available: 0, description: 'Warteliste' },
+      { status: 'full', places: null, available: 0, description: 'Ausgebucht' },
+    ];
+    for (const [index, capacity] of capacities.entries()) {
+      await db().query(
+        `UPDATE offers SET capacity_status = $3, capacity_places = $4, capacity_set_at = '2026-11-02T09:00:00Z', capacity_set_by = $5
+          WHERE municipality_id = $1 AND id = $2`,
+        [DEMO_MUNICIPALITY_ID, offerIds[index], capacity.status, capacity.places, partnerAccount?.id],
+      );
+    }
 
     const exported = await exportFile('hsdsJson');
     expect(exported.fileName).toBe('angebote-hsds.json');
@@ -67,6 +81,21 @@ describeEachDatabase('offer catalogue as HSDS', ({ db }) => {
     expect(validator.pageErrors(catalogue)).toEqual([]);
     expect(catalogue.contents).toHaveLength(offerIds.length);
     for (const service of catalogue.contents) expect(validator.errors('service', service), service.name).toEqual([]);
+    for (const [index, capacity] of capacities.entries()) {
+      const service = catalogue.contents.find((s) => s.attributes.some((a) => a.value === offerIds[index]));
+      expect(service?.capacities).toEqual([
+        {
+          id: expect.any(String) as string,
+          service_id: service?.id,
+          unit: { id: expect.any(String) as string, name: 'Platz' },
+          available: capacity.available,
+          description: capacity.description,
+          updated: '2026-11-02T09:00:00.000Z',
+        },
+      ]);
+      expect(validator.errors('service_capacity', service?.capacities?.[0])).toEqual([]);
+    }
+    expect(catalogue.contents.filter((service) => service.capacities !== undefined)).toHaveLength(capacities.length);
 
     const [stored] = await db().query<{ partner_key_id: string; partner_key_hash: string }>(
       'SELECT partner_key_id, partner_key_hash FROM offers WHERE municipality_id = $1 AND id = $2',

@@ -321,4 +321,62 @@ describe('referral on the tablet', () => {
     expect(after?.kind).toBe('referral');
     expect(after && 'warmHandover' in after).toBe(false);
   });
+
+  it('shows each offer’s free places offline with their age, warns when full or older than 30 days, and still refers', async () => {
+    const { storage, caseNumber } = await consentedCase(['documentation', 'referral']);
+    const [first, second, third] = DEMO_OFFERS;
+    const day = 24 * 3_600_000;
+    const now = Date.parse('2026-11-20T10:00:00Z');
+    const at = (daysAgo: number) => new Date(now - daysAgo * day - 3_600_000).toISOString();
+    if (!first || !second || !third) throw new Error('demo offers missing');
+    await storage.device.saveOffers({
+      serverTime: new Date(now).toISOString(),
+      version: 'v2',
+      offers: [
+        { ...first, capacity: { status: 'places', places: 3, setAt: at(5) } },
+        { ...second, capacity: { status: 'full', setAt: at(2) } },
+        { ...third, capacity: { status: 'waitingList', setAt: at(31) } },
+      ],
+      callbackKeys: [],
+    });
+    // Only Date is faked: IndexedDB and React keep their timers. The tablet is offline — no fetch at all.
+    vi.useFakeTimers({ toFake: ['Date'], now });
+    const fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+    try {
+      renderWithServices(storage, <ReferralFlow caseNumber={caseNumber} sourceRecordId={uuidv7()} onDone={() => undefined} />);
+      const label = (offerName: string) => screen.getByRole('checkbox', { name: new RegExp(offerName) }).closest('label');
+      await screen.findByRole('checkbox', { name: new RegExp(first.name) });
+      const open = label(first.name);
+      expect(open?.textContent).toContain('3 freie Plätze · Stand vor 5 Tagen');
+      expect(within(open as HTMLElement).queryByTestId('offer-capacity-full')).toBeNull();
+      expect(within(open as HTMLElement).queryByTestId('offer-capacity-stale')).toBeNull();
+      const full = label(second.name);
+      expect(full?.textContent).toContain('Ausgebucht · Stand vor 2 Tagen');
+      expect(within(full as HTMLElement).getByTestId('offer-capacity-full').textContent).toBe(de.capacity.warnings.full);
+      const stale = label(third.name);
+      expect(stale?.textContent).toContain('Warteliste · Stand vor 31 Tagen');
+      expect(within(stale as HTMLElement).getByTestId('offer-capacity-stale').textContent).toBe(de.capacity.warnings.stale);
+
+      // The family's choice: the full offer and the waiting list can still be chosen and saved.
+      fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(second.name) }));
+      fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(third.name) }));
+      fireEvent.click(screen.getByRole('button', { name: de.tablet.save }));
+      const slip = await screen.findByTestId('referral-slip');
+      const referral = (await storage.records.listRecords()).find((row) => row.kind === 'referral')?.envelope;
+      expect(referral?.kind === 'referral' ? referral.content.offerIds : []).toEqual([second.id, third.id]);
+
+      // The slip, in the family's Arabic, says "waiting list" for that offer only.
+      await waitFor(() => {
+        expect(slip.textContent).toContain(arFamily.slip.title);
+      });
+      const lines = within(slip).getAllByTestId('referral-slip-waiting-list');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.textContent).toContain(arFamily.slip.waitingList);
+      expect(lines[0]?.closest('section')?.getAttribute('data-offer-id')).toBe(third.id);
+      expect(fetchMock).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
