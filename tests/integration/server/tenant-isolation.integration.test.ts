@@ -427,6 +427,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       // Reports name the municipality in the path: another one is 403 (compared with the session, nothing looked up).
       'GET /api/reports/{municipalityId}/indicators': {},
       'GET /api/reports/{municipalityId}/sachbericht': {},
+      'GET /api/reports/{municipalityId}/funnel': {},
       // Exports take the municipality from the session only: the other's referral, offer and definition never appear.
       'GET /api/exports/fhir/referrals': { query: THIS_YEAR },
       'GET /api/exports/fhir/questionnaires': {},
