@@ -625,9 +625,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       }
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
-    // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes,
+    // revoke a tablet, change 3 staff accounts, three reports, change and remove an offer, two referral state changes,
     // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key
-    expect(pathParamRequests).toBe(callers.length * 15);
+    expect(pathParamRequests).toBe(callers.length * 16);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.
