@@ -378,7 +378,7 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
         .allTextContents();
     expect((await cellsOf(stages, reports.funnel.stages.takenUp))[noDistrictColumn]).toBe(String(expected?.taken_up));
     const declinedTable = funnel.getByRole('table', {
-      name: reports.funnel.table.failures.replace('{{title}}', reports.funnel.failures.declined),
+      name: reports.funnel.table.failures.replace('{{state}}', reports.funnel.failures.declined),
     });
     expect((await cellsOf(declinedTable, referral.reasons.noCapacity))[noDistrictColumn]).toBe(String(expected?.no_capacity));
     expect(await funnel.getByRole('img').count()).toBeGreaterThanOrEqual(3);

@@ -40,7 +40,8 @@ export function FunnelSection({
     />
   );
   const failureParts = funnel.failures.map(({ state, reasons, table }) => {
-    const title = t(`funnel.failures.${state}`);
+    const name = t(`funnel.failures.${state}`);
+    const title = t('funnel.failureHeading', { state: name });
     const rows = reasons.map(reasonLabel);
     return {
       state,
@@ -48,7 +49,7 @@ export function FunnelSection({
       chart: <BarChart title={t('chart.bar', { title })} items={rows.map((label, i) => ({ label, value: table.rowTotals[i] ?? 0 }))} />,
       table: (
         <ReportTable
-          caption={t('funnel.table.failures', { title })}
+          caption={t('funnel.table.failures', { state: name })}
           cornerLabel={t('funnel.reason')}
           totalLabel={t('total')}
           rows={rows}
@@ -64,7 +65,7 @@ export function FunnelSection({
         <caption>{t('funnel.median.title')}</caption>
         <thead>
           <tr>
-            <th scope="col">{t('funnel.stage')}</th>
+            <th scope="col">{t('funnel.median.measure')}</th>
             {columns.map((column) => (
               <th key={column} scope="col">
                 {column}
@@ -145,9 +146,12 @@ export function FunnelSection({
         {stageTable}
       </div>
       {failureParts.map((part) => (
-        <div key={part.state} className="report-pair report-pair--stacked">
-          {part.chart}
-          {part.table}
+        <div key={part.state}>
+          <h4>{part.title}</h4>
+          <div className="report-pair report-pair--stacked">
+            {part.chart}
+            {part.table}
+          </div>
         </div>
       ))}
       {median}
