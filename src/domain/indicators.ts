@@ -16,6 +16,7 @@ import { SPOKEN_LANGUAGES } from '@shared/languages';
 import { OFFER_TYPES } from '@shared/offers';
 import { suppressLinked, publishedNumber } from './suppression';
 import { REFERRAL_STATES } from './referral-state';
+import { funnelTables, referralUptakeCellKey, type FunnelCounts, type PublishedFunnel } from './funnel';
 import type { MarginKeys, PublishedCount, PublishedTable } from './suppression';
 
 /** The referral states are the state machine's (one list, ./referral-state.ts). */
@@ -272,16 +273,31 @@ function measuresOf(id: IndicatorId, categories: readonly string[], table: Publi
 /**
  * Builds every indicator's published tables from the aggregated counts:
  * category × district and category × month, suppressed together (shared totals
- * hidden in all tables that show them).
+ * hidden in all tables that show them). Without the funnel: a report always
+ * publishes both through `publishReport`, because they share counts.
  */
-export function publishIndicators(input: {
+export function publishIndicators(input: ReportInput): PublishedIndicator[] {
+  return publishReport({ ...input, funnel: { rows: [], contactDays: [] } }).indicators;
+}
+
+export interface ReportInput {
   rows: readonly CountRow[];
   period: PeriodInput;
   /** District columns: the configured ids (and NO_DISTRICT for records naming none). */
   districts: readonly string[];
   /** Categories of indicators without a fixed list (HOME sites). */
   sites: readonly string[];
-}): PublishedIndicator[] {
+}
+
+/**
+ * The indicators and the funnel (./funnel.ts), suppressed in one go: the
+ * funnel's referred and failure counts are also cells and totals of the
+ * referral indicators, and a count hidden in one is hidden in the other.
+ */
+export function publishReport(input: ReportInput & { funnel: FunnelCounts }): {
+  indicators: PublishedIndicator[];
+  funnel: PublishedFunnel;
+} {
   const months = monthsOf(input.period);
   const plans = INDICATORS.map((definition) => {
     const rows = input.rows.filter((row) => row.indicator === definition.id);
@@ -302,13 +318,18 @@ export function publishIndicators(input: {
             rows: rowKeys,
             columns: input.districts.map((d) => `${definition.population}:district:${d}`),
             total,
+            // The funnel's failure tables publish these cells as their column totals.
+            ...(definition.id === 'referralUptake'
+              ? { cells: categories.map((c) => input.districts.map((d) => referralUptakeCellKey(c, d))) }
+              : {}),
           } satisfies MarginKeys,
         }
       : undefined;
     return { definition, categories, byMonth, byDistrict };
   });
   const tables = plans.flatMap((plan) => (plan.byDistrict ? [plan.byMonth, plan.byDistrict] : [plan.byMonth]));
-  const published = suppressLinked(tables);
+  const funnel = funnelTables(input.funnel, input.districts);
+  const published = suppressLinked([...tables, ...funnel.tables]);
   let next = 0;
   const take = (): PublishedTable => {
     const table = published[next];
@@ -316,7 +337,7 @@ export function publishIndicators(input: {
     if (!table) throw new Error('publishIndicators: table missing');
     return table;
   };
-  return plans.map(({ definition, categories, byDistrict }) => {
+  const indicators = plans.map(({ definition, categories, byDistrict }) => {
     const monthTable = take();
     const districtTable = byDistrict ? take() : undefined;
     return {
@@ -329,6 +350,7 @@ export function publishIndicators(input: {
       measures: measuresOf(definition.id, categories, monthTable),
     };
   });
+  return { indicators, funnel: funnel.assemble(published.slice(next)) };
 }
 
 export type { PublishedCount, PublishedTable };

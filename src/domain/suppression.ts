@@ -37,11 +37,13 @@ export interface PublishedTable {
   total: PublishedCount;
 }
 
-/** Which margin entries of a table are shared with other tables (by key). */
+/** Which entries of a table are shared with other tables (by key): margins, and inner cells where another table publishes the same count. */
 export interface MarginKeys {
   rows?: readonly string[];
   columns?: readonly string[];
   total?: string;
+  /** Inner cells by [row][column]; e.g. a referral state's count in a district that the funnel's reason table has as a column total. */
+  cells?: readonly (readonly (string | undefined)[])[];
 }
 
 type Mark = 'primary' | 'complementary' | undefined;
@@ -225,8 +227,9 @@ export function suppressTable(table: CountTable): PublishedTable {
 }
 
 /**
- * Suppresses several tables together: margin entries with the same key (in
- * any of the tables) are hidden in all of them as soon as one must hide it.
+ * Suppresses several tables together: entries with the same key (margins or
+ * keyed inner cells, in any of the tables) are hidden in all of them as soon as
+ * one must hide it.
  */
 export function suppressLinked(tables: readonly { table: CountTable; keys: MarginKeys }[]): PublishedTable[] {
   const grids = tables.map(({ table }) => extend(table));
@@ -239,7 +242,7 @@ export function suppressLinked(tables: readonly { table: CountTable; keys: Margi
     if (i === lastRow && j === lastColumn) return keys.total;
     if (j === lastColumn) return keys.rows?.[i];
     if (i === lastRow) return keys.columns?.[j];
-    return undefined;
+    return keys.cells?.[i]?.[j];
   };
   for (;;) {
     for (const grid of grids) complete(grid);

@@ -60,6 +60,30 @@ export const publishedIndicatorSchema = z.strictObject({
   measures: z.record(z.string(), z.number().nullable()),
 });
 
+const definitionSchema = z.strictObject({ en: z.string(), de: z.string() });
+
+/** The funnel (src/domain/funnel.ts): stage counts per district, failures by reason, median days to first contact. */
+export const publishedFunnelSchema = z.strictObject({
+  columns: z.array(z.string()),
+  stages: z.array(
+    z.strictObject({
+      id: z.enum(['reached', 'consented', 'screened', 'supportRecommended', 'referred', 'contacted', 'takenUp']),
+      cells: z.array(publishedCountSchema),
+      total: publishedCountSchema,
+    }),
+  ),
+  failures: z.array(
+    z.strictObject({
+      state: z.enum(['declined', 'noResponse']),
+      reasons: z.array(z.string()),
+      table: publishedTableSchema,
+    }),
+  ),
+  medianDaysToFirstContact: z.strictObject({ cells: z.array(z.number().nullable()), total: z.number().nullable() }),
+  definitions: z.record(z.string(), definitionSchema),
+});
+export type PublishedFunnelJson = z.infer<typeof publishedFunnelSchema>;
+
 export const reportSchema = z.strictObject({
   municipality: z.strictObject({ id: z.string(), name: z.string() }),
   period: z.strictObject({ from: z.string(), to: z.string() }),
@@ -71,7 +95,12 @@ export const reportSchema = z.strictObject({
   suppression: z.strictObject({ smallCell: z.string(), complementary: z.string(), rule: z.string() }),
   countingRule: z.string(),
   indicators: z.array(publishedIndicatorSchema),
+  funnel: publishedFunnelSchema,
 });
 export type Report = z.infer<typeof reportSchema>;
+
+/** The funnel report on its own (`GET …/funnel`): the same suppressed funnel as in the Sachbericht, with its frame. */
+export const funnelReportSchema = reportSchema.omit({ indicators: true, sites: true });
+export type FunnelReport = z.infer<typeof funnelReportSchema>;
 export type PublishedIndicatorJson = z.infer<typeof publishedIndicatorSchema>;
 export type PublishedCount = z.infer<typeof publishedCountSchema>;

@@ -22,6 +22,9 @@ import { generateSlipCode } from '@domain/slip-code';
 import { consentContent, consentRecord, enrollTablet, newCaseNumber } from '../integration/helpers/test-app';
 import { referralRecord, welcomeVisitRecord } from '../fixtures/referral-records';
 import type { Locator, Page } from 'playwright-core';
+// The funnel case at the end of this file.
+import reports from '../../locales/de/reports.json';
+import { DEMO_DISTRICTS } from '@server/db/demo-offers';
 
 const PARTNER_OFFER = DEMO_OFFERS.find((offer) => offer.id === 'familienhebammen-demo');
 const OTHER_OFFER = DEMO_OFFERS.find((offer) => offer.id === 'erziehungsberatung-demo');
@@ -303,5 +306,108 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     });
     expect(await accessibilityViolations(phone, { include: '[data-testid="public-confirmation"]' })).toEqual([]);
     await phone.close();
+  });
+
+  // The funnel report (docs/INDICATORS.md): what the partner without an account confirmed reaches the coordinator's office.
+  it('shows in the coordinator’s funnel the uptake a partner without an account confirmed and the "no capacity" it marked', async () => {
+    const { url, db, demo } = backend();
+    if (!PARTNER_OFFER) throw new Error('demo offers changed');
+    // Suppression hides counts of 1–4 in every report, so, as the reports suite does, more referrals of the period go
+    // straight into the database: five contacted, five taken up (started), five declined for lack of places.
+    const insertReferrals = (state: string, reason: string | null) =>
+      db.query(
+        `WITH made AS (
+           INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, created_by, state, state_reason)
+           SELECT gen_random_uuid(), $1, 'TRICHTER-' || $2::text || '-' || g, $3, $4, gen_random_uuid(),
+                  (SELECT id FROM staff_accounts WHERE username = $6), $2::text, $5::text
+             FROM generate_series(1, 5) AS g
+           RETURNING id)
+         INSERT INTO referral_state_changes (municipality_id, referral_id, state, reason) SELECT $1, id, $2::text, $5::text FROM made`,
+        [demo.municipalityId, state, PARTNER_OFFER.id, PARTNER_OFFER.type, reason, demo.coordinator.username],
+      );
+    await insertReferrals('contacted', null);
+    await insertReferrals('started', null);
+    await insertReferrals('declined', 'noCapacity');
+
+    // The partner, on its phone with slip code and partner key: one family started, the other found no place.
+    const coordinator = (await (
+      await fetch(new URL('/api/session', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(demo.coordinator),
+      })
+    ).json()) as { token: string };
+    const issued = (await (
+      await fetch(new URL(`/api/office/offers/${PARTNER_OFFER.id}/partner-key`, url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${coordinator.token}` },
+      })
+    ).json()) as { partnerKey: string };
+    const [first, second] = [generateSlipCode(), generateSlipCode()];
+    const [firstCase, secondCase] = [newCaseNumber(), newCaseNumber()];
+    await referFamily(firstCase, undefined, first);
+    await referFamily(secondCase, undefined, second);
+    const phone = await browser().context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(new URL(`/bestaetigen#${first}`, url).href);
+    const confirmation = phone.getByTestId('public-confirmation');
+    await confirmation.getByLabel(referral.public.partnerKey).fill(issued.partnerKey);
+    await confirmation.getByRole('button', { name: referral.public.check }).click();
+    await confirmation.getByRole('button', { name: referral.partner.mark.started, exact: true }).click();
+    await confirmation.getByTestId('public-confirmation-saved').waitFor();
+    await confirmation.getByRole('button', { name: referral.public.another }).click();
+    await confirmation.getByLabel(referral.public.slipCode).fill(second);
+    await confirmation.getByRole('button', { name: referral.public.check }).click();
+    await confirmation.getByRole('button', { name: referral.reasons.noCapacity }).click();
+    await confirmation.getByTestId('public-confirmation-saved').waitFor();
+    await phone.close();
+    const confirmed = await db.query<{ case_number: string; state: string; state_reason: string | null }>(
+      'SELECT case_number, state, state_reason FROM referrals WHERE offer_id = $1 AND case_number = ANY($2::text[])',
+      [PARTNER_OFFER.id, [firstCase, secondCase]],
+    );
+    expect(Object.fromEntries(confirmed.map((row) => [row.case_number, [row.state, row.state_reason]]))).toEqual({
+      [firstCase]: ['started', null],
+      [secondCase]: ['declined', 'noCapacity'],
+    });
+    // What the funnel must show in the column of referrals naming no district: every referral that ever started,
+    // and every one now declined for lack of places — the two the partner just confirmed among them.
+    const [expected] = await db.query<{ taken_up: number; no_capacity: number }>(
+      `SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM referral_state_changes c
+                                              WHERE c.referral_id = r.id AND c.state IN ('started', 'completed')))::int AS taken_up,
+              count(*) FILTER (WHERE r.state = 'declined' AND r.state_reason = 'noCapacity')::int AS no_capacity
+         FROM referrals r WHERE r.municipality_id = $1 AND r.district IS NULL`,
+      [demo.municipalityId],
+    );
+    expect(expected?.taken_up).toBeGreaterThanOrEqual(6);
+    expect(expected?.no_capacity).toBeGreaterThanOrEqual(6);
+
+    // The coordinator's office: reports → the funnel, with its table beside the chart.
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(url);
+    await officePage.signIn(demo.coordinator.username, demo.coordinator.password);
+    await page
+      .getByRole('navigation', { name: officeTexts.nav.label })
+      .getByRole('button', { name: officeTexts.nav.reports, exact: true })
+      .click();
+    await page.getByRole('button', { name: reports.form.show }).click();
+    const funnel = page.locator('[data-indicator="funnel"]');
+    await funnel.waitFor();
+    const stages = funnel.getByRole('table', { name: reports.funnel.table.stages });
+    const noDistrictColumn = DEMO_DISTRICTS.length; // the district columns, then "not stated", then the total
+    const cellsOf = async (table: Locator, rowName: string) =>
+      table
+        .getByRole('row', { name: new RegExp(`^${rowName}`) })
+        .locator('td')
+        .allTextContents();
+    expect((await cellsOf(stages, reports.funnel.stages.takenUp))[noDistrictColumn]).toBe(String(expected?.taken_up));
+    const declinedTable = funnel.getByRole('table', {
+      name: reports.funnel.table.failures.replace('{{state}}', reports.funnel.failures.declined),
+    });
+    expect((await cellsOf(declinedTable, referral.reasons.noCapacity))[noDistrictColumn]).toBe(String(expected?.no_capacity));
+    expect(await funnel.getByRole('img').count()).toBeGreaterThanOrEqual(3);
+    expect(await funnel.textContent()).not.toContain(firstCase);
+    expect(await accessibilityViolations(page, { include: '[data-testid="office-area"]' })).toEqual([]);
+    await page.close();
   });
 });

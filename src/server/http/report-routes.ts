@@ -4,9 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorEnvelopeSchema } from '@shared/protocol';
-import { reportParamsSchema, reportQuerySchema, reportSchema, sachberichtQuerySchema } from '@shared/reports';
+import { funnelReportSchema, reportParamsSchema, reportQuerySchema, reportSchema, sachberichtQuerySchema } from '@shared/reports';
 import type { AuthService } from '../services/auth-service';
-import { reportToCsv, type ReportService } from '../services/report-service';
+import { funnelToCsv, reportToCsv, type ReportService } from '../services/report-service';
 import { authenticateWith, requireRoles, requireSession } from './auth';
 import { ServiceError } from '../services/service-error';
 
@@ -76,6 +76,35 @@ export const reportRoutes: FastifyPluginCallbackZod<ReportRoutesOptions> = (app,
           .type('text/csv; charset=utf-8')
           .header('Content-Disposition', `attachment; filename="${name}"`)
           .send(reportToCsv(report));
+      }
+      return report;
+    },
+  );
+
+  app.get(
+    '/api/reports/:municipalityId/funnel',
+    {
+      onRequest: guards,
+      schema: {
+        summary:
+          'The funnel from families reached to referrals taken up, with failure reasons and median days to first contact, small cells suppressed, as JSON or CSV (coordinator, own municipality)',
+        tags: ['reports'],
+        security: [{ bearer: [] }],
+        params: reportParamsSchema,
+        querystring: sachberichtQuerySchema,
+        response: { 200: z.union([funnelReportSchema, z.string().describe('format=csv: the funnel as text/csv')]), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...query } = request.query;
+      // Built with the whole report: the funnel shares counts with the referral indicators and is suppressed with them.
+      const { indicators: _indicators, sites: _sites, ...report } = await reports.build(requireSession(request).user, query);
+      if (format === 'csv') {
+        const name = `trichter-${report.municipality.id}-${report.period.from}-${report.period.to}.csv`;
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('Content-Disposition', `attachment; filename="${name}"`)
+          .send(funnelToCsv(report));
       }
       return report;
     },

@@ -6,8 +6,9 @@ import { neutraliseFormula } from './csv-cells';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
-import type { Report, ReportQuery } from '@shared/reports';
-import { NO_DISTRICT, periodProblem, publishIndicators, timeToContactBucket, type CountRow } from '@domain/indicators';
+import type { FunnelReport, Report, ReportQuery } from '@shared/reports';
+import { NO_DISTRICT, periodProblem, publishReport, timeToContactBucket, type CountRow } from '@domain/indicators';
+import { failureLine, REASON_NOT_STATED, type FunnelCountRow, type FunnelCounts, type FunnelReason } from '@domain/funnel';
 import { SMALL_CELL } from '@domain/suppression';
 import { ServiceError } from './service-error';
 import { audit } from './audit';
@@ -115,6 +116,8 @@ export class ReportService {
       });
     }
 
+    const funnel = await this.funnelCounts(params, rows);
+
     // Who looked at which period's statistics (the period only, no figures).
     await audit(this.db, {
       municipalityId,
@@ -123,7 +126,8 @@ export class ReportService {
       objectId: `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
     });
     const columns = district !== null ? [district] : [...districts.map((d) => d.id), NO_DISTRICT];
-    const indicators = publishIndicators({ rows, period, districts: columns, sites: sites.map((s) => s.id) });
+    const published = publishReport({ rows, period, districts: columns, sites: sites.map((s) => s.id), funnel });
+    const indicators = published.indicators;
     return {
       municipality: { id: municipalityId, name: municipality?.name ?? municipalityId },
       period,
@@ -137,7 +141,84 @@ export class ReportService {
       suppression: { smallCell: SMALL_CELL.label, complementary: SMALL_CELL.complementaryLabel, rule: SUPPRESSION_RULE },
       countingRule: COUNTING_RULE,
       indicators: indicators.map((i) => ({ ...i, categories: [...i.categories] })),
+      funnel: published.funnel,
     };
+  }
+
+  /**
+   * The funnel's counts (src/domain/funnel.ts `funnelCounts` defines them): cases by their first countable
+   * consent (setting screening) and first countable screening in the period, refusals from report_counts,
+   * and referrals of the period with their state history — grouped in the database, no case number leaves it.
+   */
+  private async funnelCounts(params: readonly unknown[], indicatorRows: readonly CountRow[]): Promise<FunnelCounts> {
+    const rows: FunnelCountRow[] = [];
+    const cases = await this.db.query<{ kind: string; district: string; n: number; recommended: number }>(
+      `SELECT kind, district, count(*)::int AS n,
+              count(*) FILTER (WHERE need IN ('offerRecommended', 'urgent'))::int AS recommended
+         FROM (SELECT DISTINCT ON (kind, coalesce(case_number, id::text)) kind,
+                      coalesce(content->>'district', '') AS district,
+                      coalesce(content#>>'{override,supportNeed}', content->>'supportNeed') AS need
+                 FROM records
+                WHERE municipality_id = $1 AND countable
+                  AND (kind = 'screening' OR (kind = 'consent' AND content->>'setting' = 'screening'))
+                  AND device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
+                  AND device_created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
+                  AND ($4::text IS NULL OR content->>'district' = $4::text)
+                ORDER BY kind, coalesce(case_number, id::text), device_created_at, id) AS first_per_case
+        GROUP BY kind, district`,
+      params,
+    );
+    for (const row of cases) {
+      if (row.kind === 'consent') {
+        rows.push({ line: 'reached', district: row.district, n: row.n }, { line: 'consented', district: row.district, n: row.n });
+      } else {
+        rows.push(
+          { line: 'screened', district: row.district, n: row.n },
+          { line: 'supportRecommended', district: row.district, n: row.recommended },
+        );
+      }
+    }
+    // Refusals are anonymous counts: the screening indicator's "refused" (same day rule, same district filter).
+    for (const row of indicatorRows) {
+      if (row.indicator === 'screening' && row.category === 'refused') rows.push({ line: 'reached', district: row.district, n: row.n });
+    }
+    const referrals = await this.db.query<{
+      district: string;
+      state: string;
+      reason: string | null;
+      days: number | null;
+      taken_up: boolean;
+      n: number;
+    }>(
+      `SELECT coalesce(r.district, '') AS district, r.state, r.state_reason AS reason,
+              ((fc.at AT TIME ZONE '${ZONE}')::date - (r.created_at AT TIME ZONE '${ZONE}')::date) AS days,
+              EXISTS (SELECT 1 FROM referral_state_changes u
+                       WHERE u.referral_id = r.id AND u.state IN ('started', 'completed')) AS taken_up,
+              count(*)::int AS n
+         FROM referrals r
+         LEFT JOIN LATERAL (SELECT min(c.changed_at) AS at FROM referral_state_changes c
+                             WHERE c.referral_id = r.id AND c.state IN ('contacted', 'started', 'completed')) AS fc ON true
+        WHERE r.municipality_id = $1
+          AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
+          AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
+          AND ($4::text IS NULL OR r.district = $4::text)
+          AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
+        GROUP BY 1, 2, 3, 4, 5`,
+      params,
+    );
+    const contactDays: FunnelCounts['contactDays'] = [];
+    for (const row of referrals) {
+      rows.push({ line: 'referred', district: row.district, n: row.n });
+      if (row.days !== null) {
+        rows.push({ line: 'contacted', district: row.district, n: row.n });
+        contactDays.push({ district: row.district, days: row.days, n: row.n });
+      }
+      if (row.taken_up) rows.push({ line: 'takenUp', district: row.district, n: row.n });
+      if (row.state === 'declined' || row.state === 'noResponse') {
+        rows.push({ line: failureLine(row.state, (row.reason ?? REASON_NOT_STATED) as FunnelReason), district: row.district, n: row.n });
+      }
+    }
+    return { rows, contactDays };
   }
 }
 
@@ -193,6 +274,58 @@ export function reportToCsv(report: Report): string {
       records.push(['measure', indicator.id, '', measure, '', value === null ? 'x' : String(value)]);
     }
   }
+  records.push(...funnelCsvRecords(report));
   // Labels come from the municipality's configuration: never let a spreadsheet read one as a formula.
+  return stringify(records.map((record) => record.map(neutraliseFormula)));
+}
+
+/** The funnel's rows in the Sachbericht's long format (section `funnel`; breakdown `stage`, `declined`, `noResponse`, `medianDays`). */
+function funnelCsvRecords(report: Pick<Report, 'funnel' | 'districts'>): string[][] {
+  const { funnel } = report;
+  const columns = funnel.columns.map((c) => (c === '' ? '(none)' : (report.districts.find((d) => d.id === c)?.label ?? c)));
+  const records: string[][] = [];
+  for (const [id, text] of Object.entries(funnel.definitions)) {
+    records.push(['definition', 'funnel', id, 'de', '', text.de], ['definition', 'funnel', id, 'en', '', text.en]);
+  }
+  for (const stage of funnel.stages) {
+    columns.forEach((column, j) => records.push(['funnel', 'funnel', 'stage', stage.id, column, String(stage.cells[j] ?? '')]));
+    records.push(['funnel', 'funnel', 'stage', stage.id, 'total', String(stage.total)]);
+  }
+  for (const { state, reasons, table } of funnel.failures) {
+    reasons.forEach((reason, i) => {
+      columns.forEach((column, j) => records.push(['funnel', 'funnel', state, reason, column, String(table.cells[i]?.[j] ?? '')]));
+      records.push(['funnel', 'funnel', state, reason, 'total', String(table.rowTotals[i] ?? '')]);
+    });
+    columns.forEach((column, j) => records.push(['funnel', 'funnel', state, 'total', column, String(table.columnTotals[j] ?? '')]));
+    records.push(['funnel', 'funnel', state, 'total', 'total', String(table.total)]);
+  }
+  const median = (value: number | null): string => (value === null ? 'x' : String(value));
+  columns.forEach((column, j) =>
+    records.push([
+      'funnel',
+      'funnel',
+      'medianDays',
+      'referralToFirstContact',
+      column,
+      median(funnel.medianDaysToFirstContact.cells[j] ?? null),
+    ]),
+  );
+  records.push(['funnel', 'funnel', 'medianDays', 'referralToFirstContact', 'total', median(funnel.medianDaysToFirstContact.total)]);
+  return records;
+}
+
+/** The funnel on its own as CSV (same long format and columns as the Sachbericht). */
+export function funnelToCsv(report: FunnelReport): string {
+  const records: string[][] = [
+    ['section', 'indicator', 'breakdown', 'category', 'column', 'value'],
+    ['meta', '', '', 'municipality', '', report.municipality.name],
+    ['meta', '', '', 'periodFrom', '', report.period.from],
+    ['meta', '', '', 'periodTo', '', report.period.to],
+    ['meta', '', '', 'district', '', report.district ?? ''],
+    ['meta', '', '', 'generatedAt', '', report.generatedAt],
+    ['meta', '', '', 'countingRule', '', report.countingRule],
+    ['meta', '', '', 'suppression', '', report.suppression.rule],
+    ...funnelCsvRecords(report),
+  ];
   return stringify(records.map((record) => record.map(neutraliseFormula)));
 }

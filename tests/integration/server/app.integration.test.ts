@@ -127,6 +127,7 @@ describeEachDatabase('app', ({ kind, db }) => {
         'GET /api/sync/questionnaire',
         'GET /api/reports/{municipalityId}/indicators',
         'GET /api/reports/{municipalityId}/sachbericht',
+        'GET /api/reports/{municipalityId}/funnel',
         'GET /api/exports/fhir/referrals',
         'GET /api/exports/fhir/questionnaires',
         'GET /api/exports/fhir/screenings',

@@ -427,6 +427,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       // Reports name the municipality in the path: another one is 403 (compared with the session, nothing looked up).
       'GET /api/reports/{municipalityId}/indicators': {},
       'GET /api/reports/{municipalityId}/sachbericht': {},
+      'GET /api/reports/{municipalityId}/funnel': {},
       // Exports take the municipality from the session only: the other's referral, offer and definition never appear.
       'GET /api/exports/fhir/referrals': { query: THIS_YEAR },
       'GET /api/exports/fhir/questionnaires': {},
@@ -630,10 +631,10 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       }
     }
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
-    // revoke a tablet, change 3 staff accounts, two reports, change and remove an offer, two referral state changes,
+    // revoke a tablet, change 3 staff accounts, three reports, change and remove an offer, two referral state changes,
     // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key,
     // set an offer's free places
-    expect(pathParamRequests).toBe(callers.length * 16);
+    expect(pathParamRequests).toBe(callers.length * 17);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

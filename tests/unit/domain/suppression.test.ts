@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { suppressLinked, suppressTable } from '@domain/suppression';
 import type { PublishedCount, PublishedTable } from '@domain/suppression';
+import { derivableUnknowns } from '../../fixtures/suppression-attack';
 
 /** The extended grid (cells, row totals as last column, column totals as last row). */
 function extendedTruth(cells: number[][]): number[][] {
@@ -13,75 +14,6 @@ function extendedTruth(cells: number[][]): number[][] {
 
 function extendedPublished(table: PublishedTable): PublishedCount[][] {
   return [...table.cells.map((row, i) => [...row, table.rowTotals[i] as PublishedCount]), [...table.columnTotals, table.total]];
-}
-
-/**
- * What an attacker can compute: every line of every extended grid is an equation
- * (inner entries sum to the margin). Unknowns are the hidden entries; entries sharing a
- * key are one unknown. Returns the keys of hidden entries whose value follows from the
- * published numbers by linear combination (differencing totals), found by Gaussian elimination.
- */
-function derivableUnknowns(grids: { published: PublishedCount[][]; truth: number[][]; key: (i: number, j: number) => string }[]): string[] {
-  const index = new Map<string, number>();
-  const equations: number[][] = [];
-  const addTerm = (row: Map<number, number>, grid: (typeof grids)[number], i: number, j: number, sign: number): number => {
-    const shown = grid.published[i]?.[j];
-    if (typeof shown === 'number') return sign * shown;
-    const k = grid.key(i, j);
-    if (!index.has(k)) index.set(k, index.size);
-    const v = index.get(k) ?? 0;
-    row.set(v, (row.get(v) ?? 0) + sign);
-    return 0;
-  };
-  const lines: Map<number, number>[] = [];
-  for (const grid of grids) {
-    const rows = grid.truth.length;
-    const columns = grid.truth[0]?.length ?? 0;
-    for (let i = 0; i < rows; i += 1) {
-      const row = new Map<number, number>();
-      for (let j = 0; j < columns; j += 1) addTerm(row, grid, i, j, j === columns - 1 ? -1 : 1);
-      lines.push(row);
-    }
-    for (let j = 0; j < columns; j += 1) {
-      const row = new Map<number, number>();
-      for (let i = 0; i < rows; i += 1) addTerm(row, grid, i, j, i === rows - 1 ? -1 : 1);
-      lines.push(row);
-    }
-  }
-  const n = index.size;
-  for (const line of lines) {
-    const dense = Array.from({ length: n }, (_, v) => line.get(v) ?? 0);
-    if (dense.some((x) => x !== 0)) equations.push(dense);
-  }
-  // Reduced row echelon form.
-  const pivots: { column: number; row: number[] }[] = [];
-  for (const equation of equations) {
-    const row = [...equation];
-    for (const pivot of pivots) {
-      const factor = row[pivot.column] ?? 0;
-      if (Math.abs(factor) > 1e-9) for (let c = 0; c < n; c += 1) row[c] = (row[c] ?? 0) - factor * (pivot.row[c] ?? 0);
-    }
-    const column = row.findIndex((x) => Math.abs(x) > 1e-9);
-    if (column === -1) continue;
-    const lead = row[column] ?? 1;
-    for (let c = 0; c < n; c += 1) row[c] = (row[c] ?? 0) / lead;
-    for (const pivot of pivots) {
-      const factor = pivot.row[column] ?? 0;
-      if (Math.abs(factor) > 1e-9) for (let c = 0; c < n; c += 1) pivot.row[c] = (pivot.row[c] ?? 0) - factor * (row[c] ?? 0);
-    }
-    pivots.push({ column, row });
-  }
-  // Unknown v is determined iff the unit vector e_v lies in the row space.
-  const determined: string[] = [];
-  for (const [k, v] of index) {
-    const unit: number[] = Array.from({ length: n }, (_, c) => (c === v ? 1 : 0));
-    for (const pivot of pivots) {
-      const factor = unit[pivot.column] ?? 0;
-      if (Math.abs(factor) > 1e-9) for (let c = 0; c < n; c += 1) unit[c] = (unit[c] ?? 0) - factor * (pivot.row[c] ?? 0);
-    }
-    if (unit.every((x) => Math.abs(x) < 1e-9)) determined.push(k);
-  }
-  return determined;
 }
 
 function expectHonest(published: PublishedCount[][], truth: number[][]): void {

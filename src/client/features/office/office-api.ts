@@ -29,7 +29,11 @@ import { RequestError, request, requestText, type HttpMethod } from '../../http/
 type Call<T> = { method: HttpMethod; body?: unknown } & ({ answer: z.ZodType<T> } | { answer: 'text' });
 
 /** A report URL: the query names only the period and a district id, never anything about a family. */
-function reportPath(municipalityId: string, kind: 'indicators' | 'sachbericht', query: ReportQuery & { format?: 'csv' }): string {
+function reportPath(
+  municipalityId: string,
+  kind: 'indicators' | 'sachbericht' | 'funnel',
+  query: ReportQuery & { format?: 'csv' },
+): string {
   const params = new URLSearchParams({ from: query.from, to: query.to });
   if (query.district !== undefined) params.set('district', query.district);
   if (query.format !== undefined) params.set('format', query.format);
@@ -58,6 +62,8 @@ export interface OfficeConnection {
   report(query: ReportQuery): Promise<Report>;
   /** The Sachbericht of a period as CSV text. */
   sachberichtCsv(query: ReportQuery): Promise<string>;
+  /** The funnel of a period as CSV text (the same suppressed funnel as in the Sachbericht). */
+  funnelCsv(query: ReportQuery): Promise<string>;
   /** An export for evaluators (FHIR JSON or CSV) as text; the questionnaires need no period. */
   exportFile(kind: ExportKind, period: ExportPeriod): Promise<string>;
   /** Any other authorised call, its answer checked against `schema` (feature clients such as referral-api build on it). */
@@ -174,6 +180,12 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
     },
     async sachberichtCsv(query) {
       return authorised(reportPath(login.user.municipalityId, 'sachbericht', { ...query, format: 'csv' }), {
+        method: 'GET',
+        answer: 'text',
+      });
+    },
+    async funnelCsv(query) {
+      return authorised(reportPath(login.user.municipalityId, 'funnel', { ...query, format: 'csv' }), {
         method: 'GET',
         answer: 'text',
       });

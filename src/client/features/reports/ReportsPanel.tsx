@@ -16,6 +16,7 @@ import type { OfficeConnection } from '../office/office-api';
 import { RequestError } from '../../http/request';
 import { BarChart, LineChart, ReportTable } from './charts';
 import { ExportSection } from './ExportSection';
+import { FunnelSection } from './FunnelSection';
 import './reports.css';
 
 type Load =
@@ -56,14 +57,14 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
     }
   };
 
-  const downloadCsv = async (query: ReportQuery): Promise<void> => {
+  const downloadCsv = async (query: ReportQuery, what: 'sachbericht' | 'funnel' = 'sachbericht'): Promise<void> => {
     setCsvFailed(false);
     try {
-      const csv = await api.sachberichtCsv(query);
+      const csv = what === 'funnel' ? await api.funnelCsv(query) : await api.sachberichtCsv(query);
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       const link = document.createElement('a');
       link.href = url;
-      link.download = `sachbericht-${query.from}-${query.to}.csv`;
+      link.download = `${what === 'funnel' ? 'trichter' : 'sachbericht'}-${query.from}-${query.to}.csv`;
       link.click();
       setTimeout(() => {
         URL.revokeObjectURL(url);
@@ -268,6 +269,7 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
             </section>
           );
         })}
+        <FunnelSection report={report} districtLabel={(id) => districtLabel(report, id)} printable />
       </article>
     );
   }
@@ -306,6 +308,12 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
               {t('errors.csvFailed')}
             </p>
           )}
+          <FunnelSection
+            report={load.report}
+            districtLabel={(id) => districtLabel(load.report, id)}
+            printable={false}
+            onCsv={() => void downloadCsv(load.query, 'funnel')}
+          />
           {load.report.indicators.map((raw) => {
             if (!isIndicator(raw.id)) return null;
             const indicator = { ...raw, id: raw.id };

@@ -132,8 +132,9 @@ export function ReportTable({
   columns: readonly string[];
   cells: readonly (readonly PublishedCount[])[];
   rowTotals: readonly PublishedCount[];
-  columnTotals: readonly PublishedCount[];
-  total: PublishedCount;
+  /** Without column totals (e.g. the funnel, whose stages do not add up) the table has no footer row. */
+  columnTotals?: readonly PublishedCount[];
+  total?: PublishedCount;
 }) {
   return (
     // Wide tables scroll sideways: the region can take keyboard focus to be scrolled.
@@ -162,15 +163,17 @@ export function ReportTable({
             </tr>
           ))}
         </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">{totalLabel}</th>
-            {columns.map((column, j) => (
-              <Cell key={column} value={columnTotals[j] ?? 0} />
-            ))}
-            <Cell value={total} />
-          </tr>
-        </tfoot>
+        {columnTotals !== undefined && total !== undefined && (
+          <tfoot>
+            <tr>
+              <th scope="row">{totalLabel}</th>
+              {columns.map((column, j) => (
+                <Cell key={column} value={columnTotals[j] ?? 0} />
+              ))}
+              <Cell value={total} />
+            </tr>
+          </tfoot>
+        )}
       </table>
     </div>
   );

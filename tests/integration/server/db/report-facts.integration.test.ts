@@ -10,6 +10,7 @@ import {
   compareCounts,
   countFacts,
   countRowsByMonth,
+  isCountable,
   referralReportFacts,
   referralsMadeBy,
   reportCounts,
@@ -17,7 +18,8 @@ import {
   type ReportCount,
   type StoredRevision,
 } from '@domain/report-facts';
-import { NO_DISTRICT, periodProblem, publishIndicators, type PeriodInput } from '@domain/indicators';
+import { NO_DISTRICT, periodProblem, publishReport, type PeriodInput } from '@domain/indicators';
+import { funnelCounts } from '@domain/funnel';
 import { isoDateInZone } from '@domain/dates';
 import { DEMO_DISTRICTS, DEMO_HOME_SITES, DEMO_OFFERS } from '@server/db/demo-seed';
 import type { Report } from '@shared/reports';
@@ -184,11 +186,19 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     const wide: PeriodInput = { from: '2026-11-01', to: today };
     const period = periodProblem(wide) === undefined ? wide : { from: `${today.slice(0, 7)}-01`, to: today };
     const counts = [...reportCounts(held), ...countFacts(referrals.flatMap(({ referral }) => referralReportFacts(referral)))];
-    const expected = publishIndicators({
+    // The funnel shares counts with the referral indicators and is suppressed with them (src/domain/funnel.ts).
+    const funnel = funnelCounts({
+      countableRecords: held.filter(({ record, policy, state }) => isCountable(record, policy, state)).map(({ record }) => record),
+      // No partner has confirmed any of these referrals: no state history beyond the first state.
+      referrals: referrals.map(({ referral }) => ({ ...referral, reason: null, changes: [] })),
+      period,
+    });
+    const expected = publishReport({
       rows: countRowsByMonth(counts, period),
       period,
       districts: [...DEMO_DISTRICTS.map((d) => d.id), NO_DISTRICT],
       sites: DEMO_HOME_SITES.map((site) => site.id),
+      funnel,
     });
     const coordinator = await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password);
     const response = await app.inject({
@@ -197,7 +207,9 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
       headers: bearer(coordinator.token),
     });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json<Report>().indicators).toEqual(JSON.parse(JSON.stringify(expected)));
+    const served = response.json<Report>();
+    expect(served.indicators).toEqual(JSON.parse(JSON.stringify(expected.indicators)));
+    expect(served.funnel).toEqual(JSON.parse(JSON.stringify(expected.funnel)));
   };
 
   /** A case with a consent covering documentation, referral and statistics, pushed. */
