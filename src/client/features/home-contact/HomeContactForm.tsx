@@ -13,7 +13,7 @@ import {
   homeContactContentSchema,
   type HomeContactContent,
 } from '@shared/records/home-contact';
-import { SPOKEN_LANGUAGES } from '@shared/languages';
+import { LANGUAGE_AUTONYMS, SPOKEN_LANGUAGES } from '@shared/languages';
 import { homeContactDefaults } from '@domain/home-contact';
 import { localIsoDate } from '@domain/dates';
 import { useAppServices } from '../../app/AppContext';
@@ -108,11 +108,18 @@ export function HomeContactForm(props: WorkflowFormProps<'homeContact'>) {
         <div className="field">
           <label htmlFor="language">{t('fields.language')}</label>
           <select id="language" {...register('language')}>
-            {SPOKEN_LANGUAGES.map((lang) => (
-              <option key={lang} value={lang}>
-                {t(`spokenLanguage.${lang}`)}
-              </option>
-            ))}
+            {/* Each language by its own name, as in consent and mediation: the family can point at it. */}
+            {SPOKEN_LANGUAGES.map((lang) =>
+              lang === 'other' ? (
+                <option key={lang} value={lang}>
+                  {t('spokenLanguage.other')}
+                </option>
+              ) : (
+                <option key={lang} value={lang} lang={lang}>
+                  {LANGUAGE_AUTONYMS[lang]}
+                </option>
+              ),
+            )}
           </select>
         </div>
         <label className="choice choice--single">

@@ -59,6 +59,10 @@ describe('HomeContactForm', () => {
     fireEvent.click(screen.getByRole('radio', { name: 'Familienzentrum Nord' }));
     fireEvent.click(screen.getByRole('checkbox', { name: de.topics.parenting }));
     fireEvent.click(screen.getByRole('radio', { name: de.contactKind.counselling }));
+    // Languages by their own names, as in consent and mediation (walkthrough finding 30).
+    const turkish = screen.getByRole<HTMLOptionElement>('option', { name: 'Türkçe' });
+    expect(turkish.lang).toBe('tr');
+    fireEvent.change(screen.getByLabelText(de.fields.language), { target: { value: turkish.value } });
     fireEvent.click(screen.getByRole('button', { name: de.save }));
     await waitFor(
       () => {
@@ -67,7 +71,12 @@ describe('HomeContactForm', () => {
       { timeout: 5_000 },
     );
     const [row] = await storage.records.listRecords();
-    expect(row?.envelope?.content).toMatchObject({ site: 'familienzentrum-nord', topics: ['parenting'], contactKind: 'counselling' });
+    expect(row?.envelope?.content).toMatchObject({
+      site: 'familienzentrum-nord',
+      topics: ['parenting'],
+      contactKind: 'counselling',
+      language: 'tr',
+    });
     expect(row?.syncState).toBe('pending');
     expect(await storage.records.countOutbox()).toBe(1);
     expect(await storage.drafts.load(HOME_CONTACT_DRAFT_ID)).toBeUndefined();
