@@ -164,9 +164,15 @@ export class RecordStore {
     });
   }
 
-  /** Decrypted records for screens; needs the unlocked vault. */
+  /**
+   * Decrypted records for screens, newest first by when they were made: the `limit` most recently
+   * changed rows, in creation order, so an approval or a send does not move a record in the list
+   * (walkthrough finding 30). Needs the unlocked vault.
+   */
   async listRecords(limit = 200): Promise<StoredRecord[]> {
-    const rows = await this.db.records.orderBy('updatedAt').reverse().limit(limit).toArray();
+    const rows = (await this.db.records.orderBy('updatedAt').reverse().limit(limit).toArray()).sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+    );
     const reviews = await this.reviewsOf(rows);
     return Promise.all(rows.map((row) => this.view(row, reviews.get(sealId(row.id, row.revision)))));
   }
