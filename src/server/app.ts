@@ -52,7 +52,7 @@ import { PartnerKeyService } from './services/partner-key-service';
 import { PartnerConfirmationService } from './services/partner-confirmation-service';
 import { ConfirmationLimits, type ConfirmationLimitPolicy } from './services/confirmation-limits';
 import { PartnerLookupLimits, type PartnerLookupLimitPolicy } from './services/partner-lookup-limits';
-import { createSecurityLog } from './http/security-log';
+import { createSecurityLog, registerDenialEvents } from './http/security-log';
 import { APP_VERSION, DEFAULT_FLEET_WARNING_DAYS } from '@shared/fleet';
 
 export interface BuildAppOptions {
@@ -251,6 +251,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const offers = new OfferService(options.db);
   void app.register(healthRoutes, { db: options.db, lifecycle });
   const securityLog = createSecurityLog(options.securityEventKey);
+  registerDenialEvents(app, securityLog);
   void app.register(sessionRoutes, {
     auth,
     securityLog,

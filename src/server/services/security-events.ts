@@ -19,6 +19,9 @@ export const SECURITY_EVENT_KINDS = [
   'refresh.rateLimited',
   'partnerLookup.miss',
   'partnerLookup.throttled',
+  'access.unauthorized',
+  'access.forbidden',
+  'access.rateLimited',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

@@ -132,47 +132,56 @@ export class SignInLimits {
   }
 
   /**
-   * Counts one failure, atomically (one upsert per subject), so instances
-   * sharing the database add up.
+   * Counts one failure under all its subjects in one statement (so instances sharing
+   * the database add up, and a known username costs the same round trips as an
+   * unknown one — no timing hint which exists). Address and municipality count in
+   * fixed windows (one that ran out starts again); an account's failures are
+   * consecutive, not windowed: only a success or an admin resets them.
    */
   async recordFailure(q: Queryable, who: SignInSubjects, now: Date): Promise<SignInFailureCount> {
-    const at = now.toISOString();
-    await this.countInWindow(q, addressSubject(who.address), now, this.policy.addressWindowMs);
+    const subjects = [
+      addressSubject(who.address),
+      ...(who.account === null ? [] : [municipalitySubject(who.account.municipalityId), accountSubject(who.account.id)]),
+    ].sort();
+    const windowStart = (windowMs: number): string => new Date(now.getTime() - windowMs).toISOString();
+    const rows = await q.query<{ subject: string; failures: number; locked: boolean }>(
+      `WITH params AS (
+         SELECT $2::timestamptz AS at, $3::timestamptz AS address_start, $4::timestamptz AS municipality_start, $5::int AS lock_after
+       )
+       INSERT INTO sign_in_limits AS l (subject, failures, window_started_at, last_failure_at, locked_at)
+       SELECT s, 1, p.at, p.at, CASE WHEN s LIKE 'account:%' AND p.lock_after <= 1 THEN p.at END
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(s, n), params p ORDER BY n
+       ON CONFLICT (subject) DO UPDATE SET
+         failures = CASE
+           WHEN l.subject LIKE 'account:%' THEN l.failures + 1
+           WHEN l.window_started_at <= (SELECT CASE WHEN l.subject LIKE 'address:%' THEN address_start ELSE municipality_start END FROM params) THEN 1
+           ELSE l.failures + 1 END,
+         window_started_at = CASE
+           WHEN l.subject LIKE 'account:%' THEN l.window_started_at
+           WHEN l.window_started_at <= (SELECT CASE WHEN l.subject LIKE 'address:%' THEN address_start ELSE municipality_start END FROM params)
+             THEN EXCLUDED.window_started_at
+           ELSE l.window_started_at END,
+         last_failure_at = EXCLUDED.last_failure_at,
+         locked_at = CASE
+           WHEN l.subject LIKE 'account:%'
+             THEN COALESCE(l.locked_at, CASE WHEN l.failures + 1 >= (SELECT lock_after FROM params) THEN EXCLUDED.last_failure_at END)
+           ELSE l.locked_at END
+       RETURNING subject, failures, locked_at IS NOT NULL AS locked`,
+      [
+        subjects,
+        now.toISOString(),
+        windowStart(this.policy.addressWindowMs),
+        windowStart(this.policy.municipalityWindowMs),
+        this.policy.accountLockAfter,
+      ],
+    );
     if (who.account === null) return { locked: false, municipalityLimitReached: false };
-    const municipalityFailures = await this.countInWindow(
-      q,
-      municipalitySubject(who.account.municipalityId),
-      now,
-      this.policy.municipalityWindowMs,
-    );
-    // Account failures are consecutive, not windowed: only a success or an admin resets them.
-    const [row] = await q.query<{ locked: boolean }>(
-      `INSERT INTO sign_in_limits AS l (subject, failures, window_started_at, last_failure_at, locked_at)
-       VALUES ($1, 1, $2, $2, CASE WHEN $3 <= 1 THEN $2::timestamptz END)
-       ON CONFLICT (subject) DO UPDATE SET
-         failures = l.failures + 1,
-         last_failure_at = $2,
-         locked_at = COALESCE(l.locked_at, CASE WHEN l.failures + 1 >= $3 THEN $2::timestamptz END)
-       RETURNING locked_at IS NOT NULL AS locked`,
-      [accountSubject(who.account.id), at, this.policy.accountLockAfter],
-    );
-    return { locked: row?.locked ?? false, municipalityLimitReached: municipalityFailures === this.policy.municipalityMaxFailures };
-  }
-
-  /** Adds one failure to a fixed window (a window that ran out starts again); returns the window's count. */
-  private async countInWindow(q: Queryable, subject: string, now: Date, windowMs: number): Promise<number> {
-    const at = now.toISOString();
-    const [row] = await q.query<{ failures: number }>(
-      `INSERT INTO sign_in_limits AS l (subject, failures, window_started_at, last_failure_at)
-       VALUES ($1, 1, $2, $2)
-       ON CONFLICT (subject) DO UPDATE SET
-         failures = CASE WHEN l.window_started_at <= $3 THEN 1 ELSE l.failures + 1 END,
-         window_started_at = CASE WHEN l.window_started_at <= $3 THEN $2 ELSE l.window_started_at END,
-         last_failure_at = $2
-       RETURNING failures`,
-      [subject, at, new Date(now.getTime() - windowMs).toISOString()],
-    );
-    return row?.failures ?? 1;
+    const account = rows.find((row) => row.subject === accountSubject(who.account?.id ?? ''));
+    const municipality = rows.find((row) => row.subject === municipalitySubject(who.account?.municipalityId ?? ''));
+    return {
+      locked: account?.locked ?? false,
+      municipalityLimitReached: municipality?.failures === this.policy.municipalityMaxFailures,
+    };
   }
 
   /** A successful sign-in ends the account's run of failures (the address count keeps its window). */

@@ -1,6 +1,6 @@
 // The server's own log (src/server/main.ts, pino on stdout) carries one JSON line per
 // security event — a wrong password, an unknown username, a failed refresh, a partner
-// look-up miss — with the client address, the request id and the account if known,
+// look-up miss, a bad token, a missing role — with the client address, the request id and the account if known,
 // and nothing a shipper must not see: no password, no token, no typed username, no case number.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import { generateCaseNumber } from '@domain/case-number';
 import { freePort, prepareBackendDatabase, startBackendProcess, stopGently, type BackendDatabase } from '../../fixtures/backend-process';
 import { testDatabaseKinds } from '../../fixtures/test-database';
 
-const [, , , ADMIN] = DEMO_ACCOUNTS;
+const ADMIN = DEMO_ACCOUNTS[3];
 
 for (const kind of testDatabaseKinds()) {
   describe(`security events in the server log [${kind}]`, () => {
@@ -52,7 +52,7 @@ for (const kind of testDatabaseKinds()) {
       const unknownToken = randomBytes(32).toString('base64url');
       const guessedCase = generateCaseNumber();
 
-      const wrong = await post('/api/session', { username: ADMIN?.username, password: wrongPassword });
+      const wrong = await post('/api/session', { username: ADMIN.username, password: wrongPassword });
       expect(wrong.status).toBe(401);
       const unknown = await post('/api/session', { username: typedUsername, password: wrongPassword });
       expect(unknown.status).toBe(401);
@@ -63,6 +63,10 @@ for (const kind of testDatabaseKinds()) {
       );
       const miss = await post('/api/partner/referrals/lookup', { caseNumber: guessedCase }, partner.token);
       expect(miss.status).toBe(200);
+      const badToken = await fetch(`${baseUrl}/api/session`, { headers: { authorization: `Bearer ${unknownToken}` } });
+      expect(badToken.status).toBe(401);
+      const notCoordinator = await fetch(`${baseUrl}/api/office/offers`, { headers: { authorization: `Bearer ${partner.token}` } });
+      expect(notCoordinator.status).toBe(403);
 
       // pino writes asynchronously; give the pipe a moment.
       await new Promise((r) => setTimeout(r, 500));
@@ -74,18 +78,22 @@ for (const kind of testDatabaseKinds()) {
       const byRequest = (response: Response) => events.filter((e) => e['requestId'] === response.headers.get('x-request-id'));
 
       expect(byRequest(wrong)).toEqual([
-        expect.objectContaining({ kind: 'signIn.failed', clientAddress: '127.0.0.1', accountId: expect.any(String) }),
+        expect.objectContaining({ kind: 'signIn.failed', clientAddress: '127.0.0.1', accountId: expect.any(String) as unknown }),
       ]);
       expect(byRequest(unknown)).toEqual([
         expect.objectContaining({
           kind: 'signIn.unknownUser',
           clientAddress: '127.0.0.1',
-          usernameHash: expect.stringMatching(/^[0-9a-f]{16}$/),
+          usernameHash: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown,
         }),
       ]);
       expect(byRequest(refresh)).toEqual([expect.objectContaining({ kind: 'refresh.failed', clientAddress: '127.0.0.1' })]);
       expect(byRequest(miss)).toEqual([
         expect.objectContaining({ kind: 'partnerLookup.miss', clientAddress: '127.0.0.1', accountId: partner.user.id }),
+      ]);
+      expect(byRequest(badToken)).toEqual([expect.objectContaining({ kind: 'access.unauthorized', clientAddress: '127.0.0.1' })]);
+      expect(byRequest(notCoordinator)).toEqual([
+        expect.objectContaining({ kind: 'access.forbidden', clientAddress: '127.0.0.1', accountId: partner.user.id }),
       ]);
       for (const secret of [
         wrongPassword,
