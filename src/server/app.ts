@@ -53,6 +53,8 @@ import { PartnerConfirmationService } from './services/partner-confirmation-serv
 import { ConfirmationLimits, type ConfirmationLimitPolicy } from './services/confirmation-limits';
 import { OfferCapacityService } from './services/offer-capacity-service';
 import { offerCapacityRoutes } from './http/offer-capacity-routes';
+import { PartnerLookupLimits, type PartnerLookupLimitPolicy } from './services/partner-lookup-limits';
+import { createSecurityLog, registerDenialEvents } from './http/security-log';
 import { APP_VERSION, DEFAULT_FLEET_WARNING_DAYS } from '@shared/fleet';
 
 export interface BuildAppOptions {
@@ -63,8 +65,12 @@ export interface BuildAppOptions {
   logger?: boolean;
   /** Behind reverse proxies: how many hops (or which proxy addresses) to believe in X-Forwarded-For. Never `true`. */
   trustProxy?: number | string[] | false;
-  /** Sign-in limits kept in the database (per account, per client address); defaults in services/sign-in-limits.ts. */
+  /** Sign-in limits kept in the database (per account, per client address, per municipality); defaults in services/sign-in-limits.ts. */
   signInLimits?: SignInLimitPolicy;
+  /** Throttle of partners' case-number look-ups (misses per account and per address); defaults in services/partner-lookup-limits.ts. */
+  partnerLookupLimits?: PartnerLookupLimitPolicy;
+  /** Key of the keyed hash of unknown usernames in security events (SECURITY_EVENT_KEY); omitted → random per process. */
+  securityEventKey?: string;
   /** Throttle of the public confirmation page (per address, per partner key, server-wide); defaults in services/confirmation-limits.ts. */
   confirmationLimits?: ConfirmationLimitPolicy;
   /** Login attempts per IP + username; default 10 per minute. */
@@ -246,8 +252,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const sync = new SyncService(options.db);
   const offers = new OfferService(options.db);
   void app.register(healthRoutes, { db: options.db, lifecycle });
+  const securityLog = createSecurityLog(options.securityEventKey);
+  registerDenialEvents(app, securityLog);
   void app.register(sessionRoutes, {
     auth,
+    securityLog,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
@@ -267,6 +276,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     auth,
     catalog: new OfferCatalogService(options.db),
     referrals: new ReferralService(options.db, clock),
+    lookupLimits: new PartnerLookupLimits(options.db, clock, options.partnerLookupLimits),
+    securityLog,
   });
   void app.register(handoverRoutes, {
     auth,

@@ -52,6 +52,14 @@ function parseTrustProxy(env: NodeJS.ProcessEnv): number | string[] | false {
   return false;
 }
 
+/** The key of the keyed username hash in security events; long enough not to be guessed from the hashes. */
+function parseSecurityEventKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env['SECURITY_EVENT_KEY'];
+  if (key === undefined || key === '') return undefined;
+  if (key.length < 32) throw new Error('SECURITY_EVENT_KEY must be at least 32 characters (e.g. openssl rand -base64 32).');
+  return key;
+}
+
 function parseWholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -107,6 +115,7 @@ async function main(): Promise<void> {
   const { applied } = await migrate(db);
   const seeded = await seedDemoData(db);
 
+  const securityEventKey = parseSecurityEventKey(process.env);
   const app = buildApp({
     db,
     logger: process.env['LOG_REQUESTS'] !== 'false',
@@ -114,6 +123,7 @@ async function main(): Promise<void> {
     lifecycle,
     fleetWarningDays,
     ...(metricsToken === undefined || metricsToken === '' ? {} : { metricsToken }),
+    ...(securityEventKey === undefined ? {} : { securityEventKey }),
     ...(overload === undefined ? {} : { overload }),
     ...(existsSync(`${staticDir}/index.html`) ? { staticDir } : {}),
   });

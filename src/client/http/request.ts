@@ -28,15 +28,23 @@ export class RequestError extends Error {
   readonly envelope: ErrorEnvelope['error'] | undefined;
   /** How long the server asked to be left alone (Retry-After on 503 and 429), if it said. */
   readonly retryAfterMs: number | undefined;
+  /** Retry-After in seconds as the server sent it, uncapped — for telling a person how long; undefined if absent or a date. */
+  readonly requestedWaitSeconds: number | undefined;
   constructor(
     readonly reason: RequestFailureReason,
-    details: { status?: number; envelope?: ErrorEnvelope['error']; retryAfterMs?: number | undefined } = {},
+    details: {
+      status?: number;
+      envelope?: ErrorEnvelope['error'];
+      retryAfterMs?: number | undefined;
+      requestedWaitSeconds?: number | undefined;
+    } = {},
   ) {
     super(details.envelope?.message ?? reason);
     this.status = details.status ?? 0;
     this.envelope = details.envelope;
     this.issues = details.envelope?.issues ?? [];
     this.retryAfterMs = details.retryAfterMs;
+    this.requestedWaitSeconds = details.requestedWaitSeconds;
   }
 }
 
@@ -99,10 +107,13 @@ export function parseRetryAfter(header: string | null): number | undefined {
 /** A failed answer: the envelope's reason if there is one, else a reason guessed from the status. */
 function failure(status: number, payload: unknown, retryAfter: string | null = null): RequestError {
   const retryAfterMs = parseRetryAfter(retryAfter);
+  const requestedWaitSeconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
   const envelope = errorEnvelopeSchema.safeParse(payload);
-  if (envelope.success) return new RequestError(envelope.data.error.reason, { status, envelope: envelope.data.error, retryAfterMs });
+  if (envelope.success) {
+    return new RequestError(envelope.data.error.reason, { status, envelope: envelope.data.error, retryAfterMs, requestedWaitSeconds });
+  }
   const guessed = status === 429 ? 'rateLimited' : status === 503 ? 'unavailable' : 'internal';
-  return new RequestError(guessed, { status, retryAfterMs });
+  return new RequestError(guessed, { status, retryAfterMs, requestedWaitSeconds });
 }
 
 /** Sends one request and returns its answer, checked against `options.answer`; throws RequestError otherwise. */

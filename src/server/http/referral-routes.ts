@@ -38,17 +38,26 @@ import type { OfferCatalogService } from '../services/offer-catalog-service';
 import type { ReferralService } from '../services/referral-service';
 import { isCanonicalCaseNumber } from '@domain/case-number';
 import { authenticateWith, requireRoles, requireSession, requireTabletSession } from './auth';
-import { ServiceError } from '../services/service-error';
+import { ServiceError, defaultMessage } from '../services/service-error';
+import type { PartnerLookupLimits } from '../services/partner-lookup-limits';
+import type { SecurityLog } from './security-log';
 
 export interface ReferralRoutesOptions {
   auth: AuthService;
   catalog: OfferCatalogService;
   referrals: ReferralService;
+  /** Misses per partner account and client address; past a limit every look-up is 429. */
+  lookupLimits: PartnerLookupLimits;
+  securityLog: SecurityLog;
 }
 
 export const REFERRALS_TABLET_ONLY_MESSAGE = 'Referral states only for an enrolled tablet signed in on that tablet.';
 
-export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (app, { auth, catalog, referrals }, done) => {
+export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
+  app,
+  { auth, catalog, referrals, lookupLimits, securityLog },
+  done,
+) => {
   const authenticate = authenticateWith(auth);
   const coordinators = [authenticate, requireRoles('coordinator')];
   const partners = [authenticate, requireRoles('partner')];
@@ -265,20 +274,36 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
         description:
           'Only referrals to offers of the signed-in partner organisation; offer, dates, language and the note ' +
           'the family agreed to share — never anything recorded about the family. The case number travels in ' +
-          'the body, never in the URL.',
+          'the body, never in the URL. A valid case number with no referral to the partner is a miss, audited; ' +
+          'after too many misses of the account or from the address every look-up is 429 with Retry-After until ' +
+          'the window ends (services/partner-lookup-limits.ts).',
         tags: ['referrals'],
         security,
         body: partnerLookupRequestSchema,
-        response: { 200: partnerReferralListSchema, ...writeErrors },
+        response: { 200: partnerReferralListSchema, ...writeErrors, 429: errorEnvelopeSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (!isCanonicalCaseNumber(request.body.caseNumber)) {
         throw new ServiceError(400, 'invalidRequest', 'This is not a valid case number.', [
           { path: 'caseNumber', message: 'invalidCaseNumber' },
         ]);
       }
-      return { referrals: await referrals.lookupForPartner(requireSession(request).user, request.body.caseNumber) };
+      const user = requireSession(request).user;
+      const note = { accountId: user.id, municipalityId: user.municipalityId };
+      // Asked before the look-up: a refused partner learns nothing, not even a hit.
+      const retryAfterSeconds = await lookupLimits.refusal(user, request.ip);
+      if (retryAfterSeconds !== null) {
+        securityLog(request, [{ kind: 'partnerLookup.throttled', ...note }]);
+        void reply.header('Retry-After', String(retryAfterSeconds));
+        throw new ServiceError(429, 'rateLimited', defaultMessage('rateLimited'));
+      }
+      const found = await referrals.lookupForPartner(user, request.body.caseNumber);
+      if (found.length === 0) {
+        await lookupLimits.recordMiss(user, request.ip);
+        securityLog(request, [{ kind: 'partnerLookup.miss', ...note }]);
+      }
+      return { referrals: found };
     },
   );
 

@@ -1,4 +1,5 @@
-// Sign in (limited per account and client address in the database, plus per IP + username in memory), refresh (rotating), who am I, sign out.
+// Sign in (limited per account, client address and municipality in the database, plus per IP + username in memory),
+// refresh (rotating), who am I, sign out. Every failure and refusal is a security event in the log (security-log.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,11 +8,13 @@ import type { AuthOutcome, AuthService } from '../services/auth-service';
 import type { LoginResponse } from '@shared/protocol';
 import { authenticateWith, requireSession } from './auth';
 import { ServiceError, defaultMessage } from '../services/service-error';
+import { routeNote, type SecurityLog } from './security-log';
 
 export interface SessionRoutesOptions {
   auth: AuthService;
   loginRateLimit: { max: number; timeWindowMs: number };
   refreshRateLimit: { max: number; timeWindowMs: number };
+  securityLog: SecurityLog;
 }
 
 function responseOf(outcome: AuthOutcome, unauthorizedMessage: string, reply: FastifyReply): LoginResponse {
@@ -26,17 +29,23 @@ function responseOf(outcome: AuthOutcome, unauthorizedMessage: string, reply: Fa
   throw new ServiceError(401, 'unauthorized', unauthorizedMessage);
 }
 
-function loginRateLimitKey(request: FastifyRequest): string {
-  // Runs before validation: the body may be anything.
+/** The typed username, before validation: the body may be anything. */
+function typedUsername(request: FastifyRequest): string {
   const body: unknown = request.body;
-  const username =
-    typeof body === 'object' && body !== null && 'username' in body && typeof body.username === 'string'
-      ? body.username.slice(0, 100).toLowerCase()
-      : '';
-  return `${request.ip}\u0000${username}`;
+  return typeof body === 'object' && body !== null && 'username' in body && typeof body.username === 'string'
+    ? body.username.slice(0, 100).toLowerCase()
+    : '';
 }
 
-export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (app, { auth, loginRateLimit, refreshRateLimit }, done) => {
+function loginRateLimitKey(request: FastifyRequest): string {
+  return `${request.ip}\u0000${typedUsername(request)}`;
+}
+
+export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (
+  app,
+  { auth, loginRateLimit, refreshRateLimit, securityLog },
+  done,
+) => {
   const authenticate = authenticateWith(auth);
 
   app.post(
@@ -48,6 +57,9 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
           timeWindow: loginRateLimit.timeWindowMs,
           hook: 'preValidation',
           keyGenerator: loginRateLimitKey,
+          onExceeded: (request) => {
+            securityLog(request, [routeNote('signIn.rateLimited')], typedUsername(request));
+          },
         },
       },
       schema: {
@@ -71,14 +83,25 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
     async (request, reply) => {
       const { username, password, deviceId, deviceSecret } = request.body;
       // One message for unknown user, inactive account, wrong password and a missing or wrong tablet proof.
-      return responseOf(await auth.login(username, password, deviceId, deviceSecret, request.ip), 'Username or password is wrong.', reply);
+      const outcome = await auth.login(username, password, deviceId, deviceSecret, request.ip);
+      if (!outcome.ok) securityLog(request, outcome.security, username);
+      return responseOf(outcome, 'Username or password is wrong.', reply);
     },
   );
 
   app.post(
     '/api/session/refresh',
     {
-      config: { rateLimit: { max: refreshRateLimit.max, timeWindow: refreshRateLimit.timeWindowMs, hook: 'preValidation' } },
+      config: {
+        rateLimit: {
+          max: refreshRateLimit.max,
+          timeWindow: refreshRateLimit.timeWindowMs,
+          hook: 'preValidation',
+          onExceeded: (request) => {
+            securityLog(request, [routeNote('refresh.rateLimited')]);
+          },
+        },
+      },
       schema: {
         summary: 'Exchange a refresh token for new tokens; the used refresh token is revoked',
         description:
@@ -97,7 +120,9 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (ap
     },
     async (request, reply) => {
       const { refreshToken, deviceId, deviceSecret } = request.body;
-      return responseOf(await auth.refresh(refreshToken, deviceId, deviceSecret), defaultMessage('unauthorized'), reply);
+      const outcome = await auth.refresh(refreshToken, deviceId, deviceSecret, request.ip);
+      if (!outcome.ok) securityLog(request, outcome.security);
+      return responseOf(outcome, defaultMessage('unauthorized'), reply);
     },
   );
 

@@ -8,8 +8,16 @@ import type { ReferralState } from '@domain/referral-state';
 import type { ReviewDecision } from '@shared/four-eyes';
 import type { AuthorshipRefusal } from '@domain/record-authorship';
 
+/**
+ * The municipality id under which entries that belong to no municipality are chained:
+ * a sign-in with an unknown username, a refresh with an unknown token. No municipality
+ * can have it (001_init.sql allows [a-z0-9-] only), so no admin's export shows it;
+ * the operator reads it in the database.
+ */
+export const SERVER_WIDE_AUDIT = '*';
+
 export type AuditAction =
-  // sessions and tablets
+  // sessions and tablets (failures and refusals: object is the client address)
   | 'session.created'
   | 'session.refreshed'
   | 'session.revoked'
@@ -22,6 +30,12 @@ export type AuditAction =
   | 'session.refusedAccountLocked'
   | 'session.refusedThrottled'
   | 'session.accountUnlocked'
+  // an unknown username (filed under SERVER_WIDE_AUDIT; the typed name is not kept)
+  | 'session.signInUnknownUser'
+  // the municipality's sign-in limit was reached in this window (actor: the account whose failure reached it)
+  | 'security.signIn.municipalityLimitReached'
+  // a refresh token unknown, expired, of an inactive account, or naming a tablet its sign-in never had
+  | 'session.refreshFailed'
   | 'device.enrolled'
   | 'device.revoked'
   | 'signingKey.enrolled'
@@ -57,6 +71,9 @@ export type AuditAction =
   // referrals and warm handovers
   | `referral.${ReferralState}`
   | 'referral.viewed'
+  // a partner's look-up of a valid case number that found no referral to its offers (object: the client address, never the case number)
+  | 'security.partnerLookup.miss'
+  | 'security.partnerLookup.throttled'
   | 'referral.withdrawnByRevision'
   | 'referral.settingsChanged'
   // confirmation without an account (actor null; object: the referral, or the offer for a wrong key or code)

@@ -11,11 +11,13 @@ import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { ROLES, TABLET_ROLES } from '@shared/protocol';
 import type { LoginResponse, Role, SessionUser } from '@shared/protocol';
-import { audit } from './audit';
+import { SERVER_WIDE_AUDIT, audit } from './audit';
+import type { AuditAction } from './audit';
+import type { SecurityEventKind, SecurityNote } from './security-events';
 import { revokeFamily } from './revocation';
 import { hashToken, sha256 } from './secret-hash';
 import { SignInLimits } from './sign-in-limits';
-import type { SignInLimitPolicy } from './sign-in-limits';
+import type { SignInLimitPolicy, SignInSubjects } from './sign-in-limits';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -91,18 +93,42 @@ function toSessionUser(row: UserRow): SessionUser {
 }
 
 export type AuthFailure = 'unauthorized' | 'deviceRevoked';
+/** Every failure and refusal carries the security events its route logs (the audit entries are already written). */
 export type AuthOutcome =
   | { ok: true; response: LoginResponse }
-  | { ok: false; reason: AuthFailure }
+  | { ok: false; reason: AuthFailure; security: SecurityNote[] }
   /** Refused by the sign-in limits before the password was even checked. */
-  | { ok: false; reason: 'rateLimited'; retryAfterSeconds: number | null };
+  | { ok: false; reason: 'rateLimited'; retryAfterSeconds: number | null; security: SecurityNote[] };
+
+/** The account an attempt named, as far as the audit entry and the security event need it. */
+interface Attempted {
+  id: string;
+  municipality_id: string;
+}
+
+/**
+ * Audits a failed or refused attempt with the client address as object: under the account
+ * (actor) and its municipality, or server-wide for an attempt that named no account.
+ */
+async function auditAttempt(q: Queryable, account: Attempted | undefined, action: AuditAction, clientAddress: string): Promise<void> {
+  await audit(q, {
+    municipalityId: account?.municipality_id ?? SERVER_WIDE_AUDIT,
+    actorId: account?.id ?? null,
+    action,
+    objectId: clientAddress,
+  });
+}
+
+function note(kind: SecurityEventKind, account: Attempted | undefined): SecurityNote {
+  return { kind, accountId: account?.id ?? null, municipalityId: account?.municipality_id ?? null };
+}
 
 export interface AuthServiceOptions {
   /** The time source (tests move it forward instead of sleeping). */
   clock?: () => Date;
   accessTokenTtlMs?: number;
   refreshTokenTtlMs?: number;
-  /** Sign-in throttling (per account, per client address); defaults in sign-in-limits.ts. */
+  /** Sign-in throttling (per account, per client address, per municipality); defaults in sign-in-limits.ts. */
   signInLimits?: SignInLimitPolicy;
 }
 
@@ -194,21 +220,20 @@ export class AuthService {
          FROM staff_accounts WHERE username = $1`,
       [username],
     );
+    const who: SignInSubjects = {
+      address: clientAddress,
+      account: account ? { id: account.id, municipalityId: account.municipality_id } : null,
+    };
     // The limits are asked first: a locked or delayed account is refused even with the right password.
-    const refusal = await this.limits.refusal(this.db, account?.id ?? null, clientAddress, this.clock());
+    const refusal = await this.limits.refusal(this.db, who, this.clock());
     if (refusal) {
-      if (account) {
-        await audit(this.db, {
-          municipalityId: account.municipality_id,
-          actorId: account.id,
-          action: refusal.refused === 'accountLocked' ? 'session.refusedAccountLocked' : 'session.refusedThrottled',
-          objectId: clientAddress,
-        });
-      }
+      const locked = refusal.refused === 'accountLocked';
+      await auditAttempt(this.db, account, locked ? 'session.refusedAccountLocked' : 'session.refusedThrottled', clientAddress);
       return {
         ok: false,
         reason: 'rateLimited',
-        retryAfterSeconds: refusal.refused === 'accountLocked' ? null : refusal.retryAfterSeconds,
+        retryAfterSeconds: locked ? null : refusal.retryAfterSeconds,
+        security: [note(locked ? 'signIn.refusedLocked' : 'signIn.refusedThrottled', account)],
       };
     }
     // Always run one argon2 verification, so an unknown user costs the same time as a wrong password;
@@ -217,28 +242,27 @@ export class AuthService {
     const passwordOk = await verifyPassword(password, account?.password_hash ?? (await decoy()));
     const deviceOk = deviceId === undefined || (await provesDevice(this.db, deviceId, deviceSecret, account?.municipality_id ?? null));
     if (!account || !account.active || !passwordOk) {
-      const { locked } = await this.limits.recordFailure(this.db, account?.id ?? null, clientAddress, this.clock());
-      if (account) {
-        // Unknown usernames have no municipality to file them under; the address count still sees them.
-        await audit(this.db, {
-          municipalityId: account.municipality_id,
-          actorId: account.id,
-          action: locked ? 'session.accountLocked' : 'session.signInFailed',
-          objectId: clientAddress,
-        });
+      const counted = await this.limits.recordFailure(this.db, who, this.clock());
+      // An unknown username has no municipality: it is filed server-wide, without the typed name.
+      const [action, kind]: [AuditAction, SecurityEventKind] = !account
+        ? ['session.signInUnknownUser', 'signIn.unknownUser']
+        : counted.locked
+          ? ['session.accountLocked', 'signIn.accountLocked']
+          : ['session.signInFailed', 'signIn.failed'];
+      await auditAttempt(this.db, account, action, clientAddress);
+      const security = [note(kind, account)];
+      if (counted.municipalityLimitReached) {
+        // Once per window: from now on every account of the municipality that fails waits (sign-in-limits.ts).
+        await auditAttempt(this.db, account, 'security.signIn.municipalityLimitReached', clientAddress);
+        security.push(note('signIn.municipalityLimitReached', account));
       }
-      return { ok: false, reason: 'unauthorized' };
+      return { ok: false, reason: 'unauthorized', security };
     }
     await this.limits.recordSuccess(this.db, account.id);
     if (!deviceOk) {
       // Right password, no proof of the tablet: worth an admin's attention (a stolen password?).
-      await audit(this.db, {
-        municipalityId: account.municipality_id,
-        actorId: account.id,
-        action: 'session.refusedDeviceProof',
-        objectId: null,
-      });
-      return { ok: false, reason: 'unauthorized' };
+      await auditAttempt(this.db, account, 'session.refusedDeviceProof', clientAddress);
+      return { ok: false, reason: 'unauthorized', security: [note('signIn.refusedDeviceProof', account)] };
     }
 
     const now = this.clock();
@@ -251,7 +275,7 @@ export class AuthService {
           action: 'session.refusedRevokedDevice',
           objectId: deviceId ?? null,
         });
-        return { ok: false, reason: 'deviceRevoked' };
+        return { ok: false, reason: 'deviceRevoked', security: [note('signIn.refusedRevokedDevice', account)] };
       }
       // Only the roles that work with case data on a tablet get the binding and the escrow key.
       const device = lookup.state === 'active' && holdsTabletRole(account.roles) ? lookup.device : null;
@@ -274,11 +298,11 @@ export class AuthService {
    * prove it with the tablet's secret, else it is refused and — as a token that
    * turns up without its tablet is presumed stolen — the whole family is revoked.
    */
-  async refresh(refreshToken: string, deviceId?: string, deviceSecret?: string): Promise<AuthOutcome> {
-    if (!TOKEN_PATTERN.test(refreshToken)) return { ok: false, reason: 'unauthorized' };
-    const tokenHash = hashToken(refreshToken);
+  async refresh(refreshToken: string, deviceId?: string, deviceSecret?: string, clientAddress = 'unknown'): Promise<AuthOutcome> {
     const now = this.clock();
-    return this.db.transaction(async (tx): Promise<AuthOutcome> => {
+    const outcome = await this.db.transaction(async (tx): Promise<AuthOutcome | { failed: Attempted | undefined }> => {
+      if (!TOKEN_PATTERN.test(refreshToken)) return { failed: undefined };
+      const tokenHash = hashToken(refreshToken);
       const [row] = await tx.query<
         UserRow & {
           family_id: string;
@@ -295,43 +319,46 @@ export class AuthService {
           FOR UPDATE OF r`,
         [tokenHash],
       );
-      if (!row) return { ok: false, reason: 'unauthorized' };
-      const entry = { municipalityId: row.municipality_id, actorId: row.id, objectId: null };
+      if (!row) return { failed: undefined };
       if (row.revoked_at !== null) {
         // Reuse: either the tablet or a thief holds a stale copy. End the whole sign-in.
         await revokeFamily(tx, row.family_id, now);
-        await audit(tx, { ...entry, action: 'session.refreshTokenReused' });
-        return { ok: false, reason: 'unauthorized' };
+        await auditAttempt(tx, row, 'session.refreshTokenReused', clientAddress);
+        return { ok: false, reason: 'unauthorized', security: [note('refresh.tokenReused', row)] };
       }
-      if (new Date(toIsoTimestamp(row.expires_at)).getTime() <= now.getTime() || !row.active) {
-        return { ok: false, reason: 'unauthorized' };
-      }
+      if (new Date(toIsoTimestamp(row.expires_at)).getTime() <= now.getTime() || !row.active) return { failed: row };
       let device: BoundDevice | null = null;
       if (row.device_id === null) {
         // An unbound sign-in stays unbound: naming a tablet here never binds it.
-        if (deviceId !== undefined) return { ok: false, reason: 'unauthorized' };
+        if (deviceId !== undefined) return { failed: row };
       } else {
         const proven = deviceId === row.device_id && (await provesDevice(tx, row.device_id, deviceSecret, row.municipality_id));
         if (!proven) {
           await revokeFamily(tx, row.family_id, now);
-          await audit(tx, { ...entry, action: 'session.refusedDeviceProof' });
-          return { ok: false, reason: 'unauthorized' };
+          await auditAttempt(tx, row, 'session.refusedDeviceProof', clientAddress);
+          return { ok: false, reason: 'unauthorized', security: [note('refresh.refusedDeviceProof', row)] };
         }
         const lookup = await lookUpDevice(tx, row.device_id, row.municipality_id);
         if (lookup.state === 'revoked') {
           await revokeFamily(tx, row.family_id, now);
-          return { ok: false, reason: 'deviceRevoked' };
+          await auditAttempt(tx, row, 'session.refusedRevokedDevice', clientAddress);
+          return { ok: false, reason: 'deviceRevoked', security: [note('refresh.refusedRevokedDevice', row)] };
         }
         // A family bound to a tablet stays bound; a vanished binding is never silently dropped,
         // and the escrow key goes only to a person still holding a tablet role.
-        if (lookup.state !== 'active' || !holdsTabletRole(row.roles)) return { ok: false, reason: 'unauthorized' };
+        if (lookup.state !== 'active' || !holdsTabletRole(row.roles)) return { failed: row };
         device = lookup.device;
       }
       await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1', [tokenHash, now]);
       const response = await this.issue(tx, toSessionUser(row), row.family_id, device, now);
-      await audit(tx, { ...entry, action: 'session.refreshed' });
+      await audit(tx, { municipalityId: row.municipality_id, actorId: row.id, action: 'session.refreshed', objectId: null });
       return { ok: true, response };
     });
+    if (!('failed' in outcome)) return outcome;
+    // Unknown, malformed or expired token, inactive account, a tablet named by an unbound sign-in:
+    // audited outside the transaction, which changed nothing.
+    await auditAttempt(this.db, outcome.failed, 'session.refreshFailed', clientAddress);
+    return { ok: false, reason: 'unauthorized', security: [note('refresh.failed', outcome.failed)] };
   }
 
   private async issue(tx: Queryable, user: SessionUser, familyId: string, device: BoundDevice | null, now: Date): Promise<LoginResponse> {

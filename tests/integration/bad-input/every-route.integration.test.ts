@@ -132,10 +132,14 @@ async function fingerprint(db: Database): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.t, `${String(r.n)}:${r.h}`]));
 }
 
-/** A refused sign-in must leave a trace (its count and audit row): compared without those, it writes nothing. */
+/**
+ * A refused sign-in or refresh and a partner look-up that finds nothing must leave a trace (their
+ * counts and audit rows): compared without those, they write nothing.
+ */
 function withoutSignInTrace(op: Operation, tables: Record<string, string>): Record<string, string> {
-  if (!(op.method === 'POST' && op.path === '/api/session')) return tables;
-  const { sign_in_limits: _limits, audit_log: _audit, ...rest } = tables;
+  const traced = op.method === 'POST' && ['/api/session', '/api/session/refresh', '/api/partner/referrals/lookup'].includes(op.path);
+  if (!traced) return tables;
+  const { sign_in_limits: _limits, partner_lookup_limits: _lookups, audit_log: _audit, ...rest } = tables;
   return rest;
 }
 

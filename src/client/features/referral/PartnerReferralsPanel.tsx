@@ -11,6 +11,7 @@ import { LANGUAGE_AUTONYMS, textDirection } from '@shared/languages';
 import type { PartnerReferral } from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
+import { RequestError } from '../../http/request';
 import { FormFailure } from '../office/FormFailure';
 import { referralOfficeApi } from './referral-office-api';
 import { CallbackOpener } from './CallbackOpener';
@@ -32,6 +33,8 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
   const [referrals, setReferrals] = useState<PartnerReferral[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
+  /** Minutes until look-ups are allowed again after too many case numbers without a referral (the server's Retry-After). */
+  const [throttledMinutes, setThrottledMinutes] = useState<number | null>(null);
   const [marked, setMarked] = useState<string | null>(null);
   const [keyInfo, setKeyInfo] = useState<HandoverKeyInfo | undefined>(undefined);
   const [unlocked, setUnlocked] = useState<UnlockedKey | null>(null);
@@ -60,12 +63,17 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
       setCaseNumber(found);
       setReferrals(null);
       setFailure(null);
+      setThrottledMinutes(null);
       setMarked(null);
       setBusy(true);
       try {
         setReferrals(await client.lookup(found));
       } catch (error) {
-        setFailure(apiErrorKey(error, 'load'));
+        if (error instanceof RequestError && error.reason === 'rateLimited' && error.requestedWaitSeconds !== undefined) {
+          setThrottledMinutes(Math.max(1, Math.ceil(error.requestedWaitSeconds / 60)));
+        } else {
+          setFailure(apiErrorKey(error, 'load'));
+        }
       } finally {
         setBusy(false);
       }
@@ -131,6 +139,11 @@ export function PartnerReferralsPanel({ api }: { api: OfficeConnection }) {
         </p>
       )}
       <FormFailure failure={failure} />
+      {throttledMinutes !== null && (
+        <p className="form-error" role="alert" data-testid="partner-lookup-throttled">
+          {t('partner.throttled', { count: throttledMinutes })}
+        </p>
+      )}
       <div role="status">{marked !== null && <p className="notice">{marked}</p>}</div>
       {referrals !== null && caseNumber !== null && referrals.length === 0 && (
         <p className="hint" data-testid="partner-referrals-none">

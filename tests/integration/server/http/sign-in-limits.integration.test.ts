@@ -1,7 +1,9 @@
 // The database sign-in limits: a forged X-Forwarded-For does not reset them, one
-// address spraying usernames is stopped, two instances share one count, an admin
-// lifts a lock, and every failure and refusal leaves an audit row without secrets.
-import { randomUUID } from 'node:crypto';
+// address spraying usernames is stopped, a municipality under attack from many
+// addresses slows every failing account without locking anyone out, two instances
+// share one count, an admin lifts a lock, and every failure and refusal leaves an
+// audit row without secrets.
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '@server/services/auth-service';
@@ -124,6 +126,63 @@ describeEachDatabase('sign-in limits', ({ db }) => {
     // Even a right password from that address waits out the window.
     const [first] = accounts;
     expect((await signIn(spraying, first?.username ?? '', PASSWORD)).statusCode).toBe(429);
+  });
+
+  /** A municipality of its own (its count is not shared with the other tests): an admin and `count` fieldworkers. */
+  async function newMunicipality(count: number): Promise<{ id: string; admin: string; staff: string[] }> {
+    const id = `limits-${randomBytes(4).toString('hex')}`;
+    await db().query('INSERT INTO municipalities (id, name) VALUES ($1, $2)', [id, 'Limits town']);
+    await db().query("INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $1, 'HOME Limits', 'home-project')", [id]);
+    const usernames = Array.from({ length: count + 1 }, (_, i) => `${id}.${i === 0 ? 'admin' : `staff${i}`}`);
+    for (const [i, username] of usernames.entries()) {
+      await db().query(
+        `INSERT INTO staff_accounts (id, municipality_id, organisation_id, username, display_name, password_hash, roles)
+         VALUES ($1, $2, $2, $3, 'Limits test', $4, $5)`,
+        [randomUUID(), id, username, passwordHash, i === 0 ? ['admin'] : ['fieldworker']],
+      );
+    }
+    const [admin = '', ...staff] = usernames;
+    return { id, admin, staff };
+  }
+
+  it('slows every failing account of a municipality under attack from many addresses, but lets right passwords in', async () => {
+    const town = await newMunicipality(12);
+    const clock = testClock();
+    const policy = { ...DEFAULT_SIGN_IN_LIMITS, municipalityMaxFailures: 10 };
+    const attacked = app({ trustProxy: 1, clock: clock.now, signInLimits: policy });
+    const staff = (i: number): string => town.staff[i] ?? '';
+    // One guess per account, each from an address of its own: neither the account nor the address limit sees anything.
+    const first: number[] = [];
+    for (let i = 0; i < 10; i++) first.push((await signIn(attacked, staff(i), `Winter2026!${i}`, `203.0.113.${i + 1}`)).statusCode);
+    expect(first).toEqual(Array<number>(10).fill(401));
+
+    // From now on an account that failed waits before its next attempt is even checked — a right password too.
+    const again = await signIn(attacked, staff(0), 'Sommer2026!', '198.51.100.1');
+    expect(again.statusCode).toBe(429);
+    expect(Number(again.headers['retry-after'])).toBeGreaterThanOrEqual(policy.municipalityBaseDelayMs / 1000 - 1);
+    expect((await signIn(attacked, staff(1), PASSWORD, '198.51.100.2')).statusCode).toBe(429);
+    // A new guess at an account that had not failed is checked once (401), then that account waits too.
+    expect((await signIn(attacked, staff(10), 'Herbst2026!', '198.51.100.3')).statusCode).toBe(401);
+    expect((await signIn(attacked, staff(10), PASSWORD, '198.51.100.3')).statusCode).toBe(429);
+
+    // Nobody is locked out: the admin and an account that has not failed sign in with their passwords.
+    expect((await signIn(attacked, town.admin, PASSWORD, '192.0.2.10')).statusCode).toBe(200);
+    expect((await signIn(attacked, staff(11), PASSWORD, '192.0.2.11')).statusCode).toBe(200);
+    // Another municipality is not slowed by this one's attack.
+    const calm = (await newMunicipality(1)).staff[0] ?? '';
+    expect((await signIn(attacked, calm, 'wrong-once', '192.0.2.12')).statusCode).toBe(401);
+    expect((await signIn(attacked, calm, PASSWORD, '192.0.2.12')).statusCode).toBe(200);
+
+    const reached = await db().query<{ actor_id: string; object_id: string }>(
+      "SELECT actor_id, object_id FROM audit_log WHERE municipality_id = $1 AND action = 'security.signIn.municipalityLimitReached'",
+      [town.id],
+    );
+    expect(reached).toHaveLength(1);
+    expect(reached[0]?.object_id).toBe('203.0.113.10');
+
+    // Once the wait is over, the account's right password gets in again.
+    clock.advance(policy.municipalityBaseDelayMs + 1_000);
+    expect((await signIn(attacked, staff(0), PASSWORD, '198.51.100.1')).statusCode).toBe(200);
   });
 
   it('shares the count between two instances on one database', async () => {

@@ -1,0 +1,95 @@
+// Failed and refused sign-ins, refreshes and tablet proofs are audit entries with the
+// client address (checklist 22, 25): under the account when one was named, server-wide
+// ('*') when not — and never with the typed username, a password or a token.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SERVER_WIDE_AUDIT } from '@server/services/audit';
+import { describeEachDatabase } from '../../helpers/databases';
+import { DEMO_FIELDWORKER, buildTestApp, login, seedDemo, signInOnTablet, testClock } from '../../helpers/test-app';
+
+interface AuditRow {
+  municipality_id: string;
+  actor_id: string | null;
+  action: string;
+  object_id: string | null;
+}
+
+describeEachDatabase('security audit of failed sign-ins, refreshes and tablet proofs', ({ db }) => {
+  let app: FastifyInstance;
+  const clock = testClock();
+
+  beforeAll(async () => {
+    await seedDemo(db());
+    app = buildTestApp(db(), { trustProxy: 1, clock: clock.now, loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const post = (url: string, payload: object, address: string) =>
+    app.inject({ method: 'POST', url, payload, headers: { 'x-forwarded-for': address } });
+  const rowsFrom = (address: string) =>
+    db().query<AuditRow>('SELECT municipality_id, actor_id, action, object_id FROM audit_log WHERE object_id = $1 ORDER BY id', [address]);
+
+  it('audits a refresh with an unknown token server-wide and an expired one under its account, with the address', async () => {
+    const unknownToken = randomBytes(32).toString('base64url');
+    expect((await post('/api/session/refresh', { refreshToken: unknownToken }, '203.0.113.71')).statusCode).toBe(401);
+    expect(await rowsFrom('203.0.113.71')).toEqual([
+      { municipality_id: SERVER_WIDE_AUDIT, actor_id: null, action: 'session.refreshFailed', object_id: '203.0.113.71' },
+    ]);
+
+    const session = await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password);
+    clock.advance(8 * 24 * 60 * 60_000);
+    expect((await post('/api/session/refresh', { refreshToken: session.refreshToken }, '203.0.113.72')).statusCode).toBe(401);
+    expect(await rowsFrom('203.0.113.72')).toEqual([
+      {
+        municipality_id: session.user.municipalityId,
+        actor_id: session.user.id,
+        action: 'session.refreshFailed',
+        object_id: '203.0.113.72',
+      },
+    ]);
+    const all = JSON.stringify(await db().query('SELECT * FROM audit_log'));
+    expect(all).not.toContain(unknownToken);
+    expect(all).not.toContain(session.refreshToken);
+  });
+
+  it('audits a tablet proof that fails, at sign-in and at refresh, with the address', async () => {
+    const tablet = await signInOnTablet(app, db());
+    const wrongSecret = randomBytes(32).toString('base64url');
+    const signIn = await post(
+      '/api/session',
+      { username: DEMO_FIELDWORKER.username, password: DEMO_FIELDWORKER.password, deviceId: tablet.deviceId, deviceSecret: wrongSecret },
+      '203.0.113.73',
+    );
+    expect(signIn.statusCode).toBe(401);
+    const refresh = await post(
+      '/api/session/refresh',
+      { refreshToken: tablet.refreshToken, deviceId: tablet.deviceId, deviceSecret: wrongSecret },
+      '203.0.113.74',
+    );
+    expect(refresh.statusCode).toBe(401);
+    const expected = (address: string): AuditRow => ({
+      municipality_id: tablet.user.municipalityId,
+      actor_id: tablet.user.id,
+      action: 'session.refusedDeviceProof',
+      object_id: address,
+    });
+    expect(await rowsFrom('203.0.113.73')).toEqual([expected('203.0.113.73')]);
+    expect(await rowsFrom('203.0.113.74')).toEqual([expected('203.0.113.74')]);
+    expect(JSON.stringify(await db().query('SELECT * FROM audit_log'))).not.toContain(wrongSecret);
+  });
+
+  it('audits a sign-in with an unknown username server-wide, without the typed name', async () => {
+    const typed = `nobody.${randomBytes(4).toString('hex')}`;
+    expect((await post('/api/session', { username: typed, password: 'Winter2026!' }, '203.0.113.75')).statusCode).toBe(401);
+    expect(await rowsFrom('203.0.113.75')).toEqual([
+      { municipality_id: SERVER_WIDE_AUDIT, actor_id: null, action: 'session.signInUnknownUser', object_id: '203.0.113.75' },
+    ]);
+    const all = JSON.stringify(await db().query('SELECT * FROM audit_log'));
+    expect(all).not.toContain(typed);
+    expect(all).not.toContain('Winter2026!');
+  });
+});
