@@ -15,10 +15,16 @@ export class OfficePage {
     this.root = page.getByTestId('office-area');
   }
 
-  /** A browser that is not an enrolled tablet starts with the choice: the office sign-in or setting up this tablet. */
+  /**
+   * A browser that is not an enrolled tablet starts with the choice (the office sign-in or setting
+   * up this tablet); an enrolled tablet offers the office area beside its own flows.
+   */
   async open(baseUrl: string): Promise<void> {
     await this.page.goto(baseUrl);
-    await this.page.getByRole('button', { name: common.access.welcomeOffice }).click();
+    await this.page
+      .getByRole('button', { name: common.access.welcomeOffice })
+      .or(this.page.getByRole('button', { name: office.openOffice }))
+      .click();
     await this.signInHeading().waitFor();
   }
 
