@@ -222,13 +222,11 @@ export class ReportService {
   }
 }
 
-/**
- * The Sachbericht as CSV (one table, long format): the period and rules first,
- * then each indicator's definition, then every published count by district and
- * by month with the totals. Suppressed entries appear as "<5" or "x".
- */
-export function reportToCsv(report: Report): string {
-  const records: string[][] = [
+/** The header row and the meta rows every report CSV starts with. */
+function csvHeader(
+  report: Pick<Report, 'municipality' | 'period' | 'district' | 'generatedAt' | 'countingRule' | 'suppression'>,
+): string[][] {
+  return [
     ['section', 'indicator', 'breakdown', 'category', 'column', 'value'],
     ['meta', '', '', 'municipality', '', report.municipality.name],
     ['meta', '', '', 'periodFrom', '', report.period.from],
@@ -238,6 +236,15 @@ export function reportToCsv(report: Report): string {
     ['meta', '', '', 'countingRule', '', report.countingRule],
     ['meta', '', '', 'suppression', '', report.suppression.rule],
   ];
+}
+
+/**
+ * The Sachbericht as CSV (one table, long format): the period and rules first,
+ * then each indicator's definition, then every published count by district and
+ * by month with the totals. Suppressed entries appear as "<5" or "x".
+ */
+export function reportToCsv(report: Report): string {
+  const records: string[][] = [...csvHeader(report)];
   const label = (id: string, list: readonly { id: string; label: string }[]): string =>
     id === '' ? '(none)' : (list.find((x) => x.id === id)?.label ?? id);
   for (const indicator of report.indicators) {
@@ -316,16 +323,6 @@ function funnelCsvRecords(report: Pick<Report, 'funnel' | 'districts'>): string[
 
 /** The funnel on its own as CSV (same long format and columns as the Sachbericht). */
 export function funnelToCsv(report: FunnelReport): string {
-  const records: string[][] = [
-    ['section', 'indicator', 'breakdown', 'category', 'column', 'value'],
-    ['meta', '', '', 'municipality', '', report.municipality.name],
-    ['meta', '', '', 'periodFrom', '', report.period.from],
-    ['meta', '', '', 'periodTo', '', report.period.to],
-    ['meta', '', '', 'district', '', report.district ?? ''],
-    ['meta', '', '', 'generatedAt', '', report.generatedAt],
-    ['meta', '', '', 'countingRule', '', report.countingRule],
-    ['meta', '', '', 'suppression', '', report.suppression.rule],
-    ...funnelCsvRecords(report),
-  ];
+  const records: string[][] = [...csvHeader(report), ...funnelCsvRecords(report)];
   return stringify(records.map((record) => record.map(neutraliseFormula)));
 }

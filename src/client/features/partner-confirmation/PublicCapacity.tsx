@@ -9,6 +9,7 @@ import { publicCapacitySchema, type OfferCapacityInput, type PublicCapacity as F
 import { RequestError, request } from '../../http/request';
 import { CapacityForm } from '../referral/CapacityForm';
 import { capacityLine } from '../referral/capacity-label';
+import { PartnerKeyField } from './PartnerKeyField';
 
 type Problem = 'invalidPartnerKey' | 'wrongKey' | 'throttled' | 'invalid' | 'failed';
 
@@ -88,25 +89,7 @@ export function PublicCapacity({ initialKey, onBack }: { initialKey: string; onB
       {found === null ? (
         <form onSubmit={lookup} noValidate>
           <p className="hint">{t('capacity.public.intro')}</p>
-          <div className="field">
-            <label htmlFor={keyId}>{t('public.partnerKey')}</label>
-            <input
-              id={keyId}
-              value={partnerKey}
-              autoComplete="off"
-              autoCapitalize="characters"
-              spellCheck={false}
-              dir="ltr"
-              aria-describedby={`${keyId}-hint`}
-              aria-invalid={problem === 'invalidPartnerKey' ? true : undefined}
-              onChange={(event) => {
-                setPartnerKey(event.target.value);
-              }}
-            />
-            <p id={`${keyId}-hint`} className="hint">
-              {t('public.partnerKeyHint')}
-            </p>
-          </div>
+          <PartnerKeyField id={keyId} value={partnerKey} invalid={problem === 'invalidPartnerKey'} onChange={setPartnerKey} />
           {alert}
           <div className="actions">
             <button type="submit" className="button button--primary" disabled={busy}>

@@ -15,6 +15,7 @@ import { changeStaffLanguage } from '../../i18n';
 import { uptakeChoiceLabel } from '../referral/uptake-choice-label';
 import { CONFIRMATION_PATH } from './confirmation-path';
 import { PublicCapacity } from './PublicCapacity';
+import { PartnerKeyField } from './PartnerKeyField';
 
 type Problem =
   | 'invalidSlipCode'
@@ -169,25 +170,7 @@ export function PublicConfirmationPage() {
               {t('public.slipCodeHint')}
             </p>
           </div>
-          <div className="field">
-            <label htmlFor={keyId}>{t('public.partnerKey')}</label>
-            <input
-              id={keyId}
-              value={partnerKey}
-              autoComplete="off"
-              autoCapitalize="characters"
-              spellCheck={false}
-              dir="ltr"
-              aria-describedby={`${keyId}-hint`}
-              aria-invalid={problem === 'invalidPartnerKey' ? true : undefined}
-              onChange={(event) => {
-                setPartnerKey(event.target.value);
-              }}
-            />
-            <p id={`${keyId}-hint`} className="hint">
-              {t('public.partnerKeyHint')}
-            </p>
-          </div>
+          <PartnerKeyField id={keyId} value={partnerKey} invalid={problem === 'invalidPartnerKey'} onChange={setPartnerKey} />
           {alert}
           <div className="actions">
             <button type="submit" className="button button--primary" disabled={busy}>
