@@ -18,7 +18,7 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
   // Only unsent work is at risk when the browser may evict the data: with nothing unsent, or with
   // storage the browser promised to keep, there is nothing to warn about (walkthrough finding 28).
   const atRisk = summary.count + (reviews ?? 0);
-  const persisted = persistence !== undefined && !persistence.persisted && atRisk > 0 && (
+  const storageWarning = persistence !== undefined && !persistence.persisted && atRisk > 0 && (
     <div className="notice notice--warning" data-testid="storage-status">
       <p>{t('access.storageAtRisk', { count: atRisk })}</p>
       <p>{t('access.storageWhatToDo')}</p>
@@ -42,7 +42,7 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
     return (
       <>
         {pendingReviews}
-        {persisted}
+        {storageWarning}
       </>
     );
   }
@@ -70,7 +70,7 @@ export function UnsyncedSummary({ storage }: { storage: Storage }) {
         <p className="hint">{t('access.unsentBy.sentByAnyone')}</p>
       </div>
       {pendingReviews}
-      {persisted}
+      {storageWarning}
     </>
   );
 }

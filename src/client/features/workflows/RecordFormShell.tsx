@@ -2,7 +2,7 @@
 // notice or intro, "draft restored", the case (looked up, or linked when the
 // record may be anonymous), the district when the registry asks for it, the
 // note with the personal-data hint, and save/cancel with the save problem.
-import { useEffect, type ComponentProps, type ReactNode } from 'react';
+import { useEffect, useRef, type ComponentProps, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NoteBinding } from '../../forms/record-fields';
 import { FormActions } from '../../forms/FormActions';
@@ -77,11 +77,14 @@ export function RecordFormShell<K extends WorkflowKind>({
   // The district stated at the case's consent is where a new record of the case starts (it can still be changed).
   const districtValue = district?.value;
   const setDistrict = district?.onChange;
+  // Only when the case (and with it its district) changes, so a district the person cleared stays cleared.
+  const districtAppliedFor = useRef<string | null>(null);
   useEffect(() => {
+    const caseKey = `${picked.caseNumber ?? ''}|${caseDistrict ?? ''}`;
+    if (districtAppliedFor.current === caseKey) return;
+    districtAppliedFor.current = caseKey;
     if (!correction && caseDistrict !== undefined && districtValue === undefined) setDistrict?.(caseDistrict);
-    // Only when the case (and with it its district) changes, so a district the person cleared stays cleared.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [caseDistrict, picked.caseNumber]);
+  }, [correction, caseDistrict, districtValue, setDistrict, picked.caseNumber]);
 
   if (!form.started) {
     // Fields appear once the draft (if any) is restored, so no tap can race the restore.
