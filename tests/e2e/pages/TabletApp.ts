@@ -63,8 +63,12 @@ export class TabletApp {
    */
   async lock(): Promise<void> {
     const locked = this.page.getByRole('heading', { name: de.common.access.lockedTitle });
+    const lockButton = this.page.getByRole('button', { name: de.common.access.lock });
     for (let attempt = 0; attempt < 3; attempt++) {
-      await this.page.getByRole('button', { name: de.common.access.lock }).click();
+      // A reload (the service worker taking over) locks the tablet by itself.
+      await locked.or(lockButton).first().waitFor();
+      if (await locked.isVisible()) return;
+      await lockButton.click();
       try {
         await locked.waitFor({ timeout: 5_000 });
         return;
