@@ -39,7 +39,7 @@ export const DEMO_OFFERS: readonly Offer[] = [
       ar: {
         hours: 'من الإثنين إلى الجمعة 9–15، زيارات منزلية بالاتفاق',
         whatToBring: 'بطاقة الأمومة (Mutterpass) إن وجدت',
-        directions: 'الحافلة 5 حتى محطة „Demo-Platz“، المدخل من الفناء',
+        directions: 'الحافلة 5 حتى محطة Demo-Platz، المدخل من الفناء',
       },
     },
   },

@@ -63,9 +63,9 @@ export function ReferralSlip({ caseNumber, offers, language, issuedOn, slipCodes
       </p>
       {offers.map((offer) => (
         <section key={offer.id} className="referral-slip__offer" data-offer-id={offer.id}>
-          {/* Offer data is written by the coordinator in German: marked as such for screen readers. */}
-          <h3 lang="de" dir="ltr">
-            {offer.name}
+          {/* The offer's name is written by the coordinator in German: marked as such for screen readers, isolated in RTL. */}
+          <h3>
+            <bdi lang="de">{offer.name}</bdi>
           </h3>
           {offer.capacity?.status === 'waitingList' && (
             <p className="referral-slip__waiting-list" data-testid="referral-slip-waiting-list">

@@ -160,7 +160,7 @@ describeEachDatabase('offer texts in the family’s language', ({ db }) => {
       ar: {
         hours: 'من الإثنين إلى الخميس 9–15',
         whatToBring: 'بطاقة الأمومة (Mutterpass) إن وجدت',
-        directions: 'الحافلة 5 حتى محطة „Demo-Platz“، المدخل من الفناء',
+        directions: 'الحافلة 5 حتى محطة Demo-Platz، المدخل من الفناء',
       },
       tr: { cost: 'ücretsiz' },
     });
