@@ -14,7 +14,8 @@ import welcome from '../../locales/de/welcome-visit.json';
 import referral from '../../locales/de/referral.json';
 import arFamily from '../../locales/ar/family.json';
 import deFamily from '../../locales/de/family.json';
-import { DEMO_OFFERS } from '@server/db/demo-seed';
+import { DEMO_ACCOUNTS, DEMO_OFFERS } from '@server/db/demo-seed';
+import { OfficePage, office } from './pages/OfficePage';
 
 const PASSPHRASE = 'Schein auf Arabisch 9';
 const OFFER = DEMO_OFFERS.find((offer) => offer.id === 'familienhebammen-demo');
@@ -190,5 +191,42 @@ describe.skipIf(!chromiumPath)('referral slip in the family’s language', () =>
     await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 1280, height: 800 });
     await backOnline();
+  });
+
+  it('lets the coordinator enter a translation per language in the office form, German first', async () => {
+    const coordinator = DEMO_ACCOUNTS.find((account) => account.username === 'coordinator');
+    if (!coordinator) throw new Error('demo accounts changed');
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend().url);
+    await officePage.signIn(coordinator.username, coordinator.password);
+    await officePage.root
+      .getByRole('navigation', { name: office.nav.label })
+      .getByRole('button', { name: office.nav.offers, exact: true })
+      .click();
+    const panel = page.getByTestId('offer-catalog');
+    await panel.getByRole('button', { name: referral.catalog.editFor.replace('{{name}}', 'Schwangerschaftsberatung Mitte') }).click();
+    const translations = panel.getByTestId('offer-translations');
+    await translations.locator('details[data-language="ar"] summary').click();
+    const arabicHours = 'الثلاثاء والخميس 10–17';
+    await panel.locator('#offer-hours-ar').fill(arabicHours);
+    // A translation of a text that has no German: refused in the form, with the reason, nothing sent.
+    await translations.locator('details[data-language="ar"] summary').scrollIntoViewIfNeeded();
+    await panel.locator('#offer-directions-ar').fill('الحافلة 5');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await panel.getByRole('button', { name: referral.catalog.save }).click();
+    await panel.getByText(referral.catalog.translations.germanFirst).waitFor();
+    await translations.screenshot({ path: `${SHOTS}/office-translations-german-first.png` });
+    const stored = async () =>
+      (
+        await backend().db.query<{ translations: unknown }>("SELECT translations FROM offers WHERE id = 'schwangerschaftsberatung-mitte'")
+      )[0]?.translations;
+    expect(await stored()).toEqual({});
+    // Without that one, the Arabic opening hours are saved and reach the catalogue.
+    await panel.locator('#offer-directions-ar').fill('');
+    await panel.getByRole('button', { name: referral.catalog.save }).click();
+    await panel.getByText(referral.catalog.saved.replace('{{name}}', 'Schwangerschaftsberatung Mitte')).waitFor();
+    expect(await stored()).toEqual({ ar: { hours: arabicHours } });
+    await page.close();
   });
 });
