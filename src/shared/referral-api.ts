@@ -4,7 +4,7 @@
 // states. A partner never gets anything about a case but its referrals.
 import { boundedInstantSchema } from './instants';
 import { z } from 'zod';
-import { offerSchema } from './offers';
+import { offerSchema, translationsWithoutGerman } from './offers';
 import { offerCapacitySchema } from './offer-capacity';
 import { offerIdSchema, partnerKeySchema, slipCodeSchema } from './records/referral';
 import { caseNumberFormatSchema } from './records/case-number-format';
@@ -40,7 +40,15 @@ export const managedOfferListSchema = z.strictObject({
   /** The partners' free places, per offer that has them (docs/REFERRALS.md, "Capacity"): shown, never edited here. */
   capacities: z.array(z.strictObject({ offerId: z.string(), capacity: offerCapacitySchema })).optional(),
 });
-export const updateOfferRequestSchema = managedOfferSchema.omit({ id: true });
+/** A translation needs the German text it stands for: that text is the fallback for every other language. */
+function requireGermanForTranslations(offer: Parameters<typeof translationsWithoutGerman>[0], context: z.RefinementCtx): void {
+  for (const path of translationsWithoutGerman(offer)) {
+    context.addIssue({ code: 'custom', path: path.split('.'), message: 'germanTextMissing' });
+  }
+}
+/** What the office sends to add an offer (and the offer form checks before sending). */
+export const offerRequestSchema = managedOfferSchema.superRefine(requireGermanForTranslations);
+export const updateOfferRequestSchema = managedOfferSchema.omit({ id: true }).superRefine(requireGermanForTranslations);
 export type UpdateOfferRequest = z.infer<typeof updateOfferRequestSchema>;
 export const offerIdParamsSchema = z.strictObject({ offerId: z.string().min(1).max(100) });
 
@@ -117,6 +125,8 @@ export const OFFER_FILE_PROBLEMS = [
   'unknownDistrict',
   'unknownOrganisation',
   'duplicateOfferId',
+  // A text in another language whose German column is empty: German is the fallback, so it comes first.
+  'translationWithoutGerman',
   // HSDS only: no HSDS catalogue at all; an entry that is no HSDS service; a service id that is not its offer's.
   'notHsds',
   'notHsdsService',
@@ -153,8 +163,14 @@ export const OFFER_FILE_COLUMNS = [
   'hours',
   'whatToBring',
   'partnerOrganisationId',
+  // Added later: a file without it still imports (the stored text is kept).
+  'directions',
 ] as const;
 export type OfferFileColumn = (typeof OFFER_FILE_COLUMNS)[number];
+
+/** What the preview names as changed: a column, or the texts in other languages as one. */
+export const OFFER_CHANGE_COLUMNS = [...OFFER_FILE_COLUMNS, 'translations'] as const;
+export type OfferChangeColumn = (typeof OFFER_CHANGE_COLUMNS)[number];
 
 const namedOffer = z.strictObject({ id: z.string(), name: z.string() });
 /** What an import of the file would change, counted against the catalogue as it is (nothing written yet). */
@@ -164,7 +180,7 @@ export const offerImportPreviewSchema = z.strictObject({
   moreProblems: z.boolean(),
   baseVersion: z.string(),
   created: z.array(namedOffer),
-  changed: z.array(namedOffer.extend({ columns: z.array(z.enum(OFFER_FILE_COLUMNS)) })),
+  changed: z.array(namedOffer.extend({ columns: z.array(z.enum(OFFER_CHANGE_COLUMNS)) })),
   removed: z.array(namedOffer),
   /** Not in the file but kept: families were referred to it (remove it by hand once no longer needed). */
   kept: z.array(namedOffer),

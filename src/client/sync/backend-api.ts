@@ -16,7 +16,7 @@ import {
   withdrawalsResponseSchema,
   FAMILY_CONTACT_FEATURE,
 } from '@shared/protocol';
-import { offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
+import { FAMILY_TEXTS_FEATURE, offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
 import { CAPACITY_FEATURE, CATALOG_FEATURES_PARAM } from '@shared/offer-capacity';
 import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '@shared/questionnaire-api';
@@ -63,7 +63,7 @@ export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
 
 /** The municipality's offer catalogue; only for a session signed in on this enrolled tablet (else 403). */
 export async function fetchOfferCatalog(token: string): Promise<OfferCatalogResponse> {
-  return request(`/api/sync/offers?${CATALOG_FEATURES_PARAM}=${CAPACITY_FEATURE}`, {
+  return request(`/api/sync/offers?${CATALOG_FEATURES_PARAM}=${CAPACITY_FEATURE},${FAMILY_TEXTS_FEATURE}`, {
     method: 'GET',
     answer: offerCatalogResponseSchema,
     token,

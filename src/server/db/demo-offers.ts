@@ -33,6 +33,15 @@ export const DEMO_OFFERS: readonly Offer[] = [
     phone: '0000 100001',
     hours: 'Mo–Fr 9–15 Uhr, Hausbesuche nach Absprache',
     whatToBring: 'Mutterpass, falls vorhanden',
+    directions: 'Bus 5 bis Haltestelle „Demo-Platz“, Eingang im Hof',
+    // Arabic for hours, what to bring and directions; the cost stays German (the slip marks it so).
+    translations: {
+      ar: {
+        hours: 'من الإثنين إلى الجمعة 9–15، زيارات منزلية بالاتفاق',
+        whatToBring: 'بطاقة الأمومة (Mutterpass) إن وجدت',
+        directions: 'الحافلة 5 حتى محطة Demo-Platz، المدخل من الفناء',
+      },
+    },
   },
   {
     id: 'schwangerschaftsberatung-mitte',

@@ -15,6 +15,7 @@ import {
 } from '@shared/protocol';
 import { offerCatalogResponseSchema } from '@shared/offers';
 import { CAPACITY_FEATURE, CATALOG_FEATURES_PARAM } from '@shared/offer-capacity';
+import { FAMILY_TEXTS_FEATURE } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
@@ -165,18 +166,19 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
           'Only for a session signed in on an enrolled, active tablet (else 403).',
         tags: ['sync'],
         security: [{ bearer: [] }],
-        // As for the config: `capacity` (the partners' free places) only for a tablet that names it,
-        // since older tablets parse each offer strictly.
+        // As for the config: `capacity` (the partners' free places) and `familyTexts` (directions and the
+        // texts in other languages) only for a tablet that names them, since older tablets parse each offer strictly.
         querystring: z.object({ [CATALOG_FEATURES_PARAM]: z.string().max(200).optional() }),
         response: { 200: offerCatalogResponseSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
       },
     },
-    (request) =>
-      offers.catalog(
-        requireSession(request).user,
-        new Date(),
-        (request.query[CATALOG_FEATURES_PARAM] ?? '').split(',').includes(CAPACITY_FEATURE),
-      ),
+    (request) => {
+      const features = (request.query[CATALOG_FEATURES_PARAM] ?? '').split(',');
+      return offers.catalog(requireSession(request).user, new Date(), {
+        capacity: features.includes(CAPACITY_FEATURE),
+        familyTexts: features.includes(FAMILY_TEXTS_FEATURE),
+      });
+    },
   );
   done();
 };

@@ -10,9 +10,11 @@ import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
 import { MAX_CSV_ROWS, OFFER_FILE_COLUMNS, managedOfferSchema } from '@shared/referral-api';
+import { compactTranslations } from '@shared/offers';
 import type {
   ManagedOffer,
   OfferFile,
+  OfferChangeColumn,
   OfferFileColumn,
   OfferFileExport,
   OfferFileFormat,
@@ -23,10 +25,18 @@ import type {
 import { ServiceError, defaultMessage } from './service-error';
 import type { Issue } from './service-error';
 import { audit } from './audit';
-import { offerFields, type OfferRow } from './offer-service';
+import { OFFER_COLUMNS, offerFields, type OfferRow } from './offer-service';
 import { CAPACITY_COLUMNS, capacityOf, type CapacityColumns } from './offer-capacity-service';
 import type { OfferCapacity } from '@shared/offer-capacity';
-import { columnOf, offerFileHeaderRow, offerToCells, readOfferRows, type OfferFileReferences } from './offer-file-format';
+import {
+  columnOf,
+  keepAbsentTexts,
+  offerFileHeaderRow,
+  offerToCells,
+  readOfferRows,
+  translationColumnOf,
+  type OfferFileReferences,
+} from './offer-file-format';
 import { UnreadableOfferFile, csvToRows, rowsToCsv, rowsToXlsx, xlsxToRows } from './offer-file-io';
 import { hsdsCatalogueReadSchema, offersToHsds, servicesToRows } from './offer-hsds';
 import { NotAnHsdsPackage, hsdsPackageServices, hsdsPackageZip } from './offer-hsds-package';
@@ -44,14 +54,17 @@ function fromRow(row: ManagedOfferRow): Record<keyof ManagedOffer, unknown> {
 async function upsert(tx: Queryable, municipalityId: string, offer: ManagedOffer): Promise<boolean> {
   const [row] = await tx.query<{ created: boolean }>(
     `INSERT INTO offers (municipality_id, id, name, organisation, type, age_phases, fields, districts, languages,
-                         cost, address, phone, hours, what_to_bring, partner_organisation_id, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::text[], $9::text[], $10, $11, $12, $13, $14, $15, now())
+                         cost, address, phone, hours, what_to_bring, partner_organisation_id, directions, translations,
+                         updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::text[], $9::text[], $10, $11, $12, $13, $14, $15, $16,
+             $17::jsonb, now())
      ON CONFLICT (municipality_id, id) DO UPDATE SET
        name = EXCLUDED.name, organisation = EXCLUDED.organisation, type = EXCLUDED.type,
        age_phases = EXCLUDED.age_phases, fields = EXCLUDED.fields, districts = EXCLUDED.districts,
        languages = EXCLUDED.languages, cost = EXCLUDED.cost, address = EXCLUDED.address, phone = EXCLUDED.phone,
        hours = EXCLUDED.hours, what_to_bring = EXCLUDED.what_to_bring,
-       partner_organisation_id = EXCLUDED.partner_organisation_id, updated_at = now()
+       partner_organisation_id = EXCLUDED.partner_organisation_id, directions = EXCLUDED.directions,
+       translations = EXCLUDED.translations, updated_at = now()
      RETURNING (xmax = 0) AS created`,
     [
       municipalityId,
@@ -69,6 +82,8 @@ async function upsert(tx: Queryable, municipalityId: string, offer: ManagedOffer
       offer.hours,
       offer.whatToBring,
       offer.partnerOrganisationId,
+      offer.directions ?? '',
+      JSON.stringify(compactTranslations(offer.translations)),
     ],
   );
   return row?.created === true;
@@ -91,8 +106,7 @@ export class OfferCatalogService {
 
   async list(user: SessionUser): Promise<ManagedOffer[]> {
     const rows = await this.db.query<ManagedOfferRow>(
-      `SELECT id, name, organisation, type, age_phases, fields, districts, languages, cost, address, phone, hours,
-              what_to_bring, partner_organisation_id
+      `SELECT ${OFFER_COLUMNS}, partner_organisation_id
          FROM offers WHERE municipality_id = $1 ORDER BY name COLLATE "C", id COLLATE "C"`,
       [user.municipalityId],
     );
@@ -227,7 +241,11 @@ export class OfferCatalogService {
           'The file has errors; nothing was imported.',
           // An error never echoes what was sent: the column by its code (an unknown header not at all), no value.
           plan.problems.slice(0, 50).map((p) => {
-            const column = p.column === null ? undefined : columnOf(p.column);
+            const translation = p.column === null ? undefined : translationColumnOf(p.column);
+            const column =
+              p.column === null
+                ? undefined
+                : (columnOf(p.column) ?? (translation && `translations.${translation.language}.${translation.field}`));
             return { path: `row.${p.row}${column === undefined ? '' : `.${column}`}`, message: p.problem };
           }),
         );
@@ -342,17 +360,27 @@ async function fileRows(file: OfferFile, municipalityId: string): Promise<FileCe
   }
 }
 
-/** Lists are sets: the same values in another order are no change. */
+/** Lists are sets: the same values in another order are no change; no directions is an empty text. */
 function sameValue(a: ManagedOffer[OfferFileColumn], b: ManagedOffer[OfferFileColumn]): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
-  return a === b;
+  return (a ?? '') === (b ?? '');
+}
+/** The texts in other languages, compared text by text (no language, or an empty one, is the same as none). */
+function sameTranslations(a: ManagedOffer['translations'], b: ManagedOffer['translations']): boolean {
+  const texts = (translations: ManagedOffer['translations']) =>
+    JSON.stringify(
+      Object.entries(compactTranslations(translations))
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([language, fields]) => [language, Object.entries(fields).sort(([x], [y]) => x.localeCompare(y))]),
+    );
+  return texts(a) === texts(b);
 }
 
 interface ImportPlan {
   problems: OfferFileProblem[];
   baseVersion: string;
   created: ManagedOffer[];
-  changed: { offer: ManagedOffer; columns: OfferFileColumn[] }[];
+  changed: { offer: ManagedOffer; columns: OfferChangeColumn[] }[];
   removed: ManagedOffer[];
   kept: ManagedOffer[];
   unchanged: number;
@@ -361,8 +389,7 @@ interface ImportPlan {
 /** The file against the catalogue as it is now: every problem, or what would be new, changed and removed. */
 async function planImport(db: Queryable, municipalityId: string, file: FileCells | OfferFileProblem): Promise<ImportPlan> {
   const rowsOfCurrent = await db.query<ManagedOfferRow>(
-    `SELECT id, name, organisation, type, age_phases, fields, districts, languages, cost, address, phone, hours,
-            what_to_bring, partner_organisation_id
+    `SELECT ${OFFER_COLUMNS}, partner_organisation_id
        FROM offers WHERE municipality_id = $1 ORDER BY id COLLATE "C"`,
     [municipalityId],
   );
@@ -376,22 +403,24 @@ async function planImport(db: Queryable, municipalityId: string, file: FileCells
   const read = readOfferRows(file.rows, await loadReferences(db, municipalityId));
   const problems = [...file.problems, ...read.problems.map((p) => ({ ...p, row: file.rowOf(p.row) }))].sort((a, b) => a.row - b.row);
   if (problems.length > 0) return { ...empty, problems };
-  const { offers } = read;
   const byId = new Map(current.map((offer) => [offer.id, offer]));
+  // Texts of columns the file does not have (an older file, HSDS) stay as stored.
+  const offers = read.offers.map(({ offer }) => keepAbsentTexts(offer, byId.get(offer.id), read.absent));
   const plan: ImportPlan = empty;
-  for (const { offer } of offers) {
+  for (const offer of offers) {
     const existing = byId.get(offer.id);
     if (existing === undefined) {
       // A stored row the schema no longer reads (a type since removed) is replaced: it counts as changed.
-      if (rowsOfCurrent.some((row) => row.id === offer.id)) plan.changed.push({ offer, columns: [...OFFER_FILE_COLUMNS] });
+      if (rowsOfCurrent.some((row) => row.id === offer.id)) plan.changed.push({ offer, columns: [...OFFER_FILE_COLUMNS, 'translations'] });
       else plan.created.push(offer);
       continue;
     }
-    const columns = OFFER_FILE_COLUMNS.filter((column) => !sameValue(existing[column], offer[column]));
+    const columns: OfferChangeColumn[] = OFFER_FILE_COLUMNS.filter((column) => !sameValue(existing[column], offer[column]));
+    if (!sameTranslations(existing.translations, offer.translations)) columns.push('translations');
     if (columns.length > 0) plan.changed.push({ offer, columns });
     else plan.unchanged++;
   }
-  const inFile = new Set(offers.map(({ offer }) => offer.id));
+  const inFile = new Set(offers.map((offer) => offer.id));
   const missing = current.filter((offer) => !inFile.has(offer.id));
   if (missing.length > 0) {
     const referred = new Set(

@@ -4,7 +4,17 @@
 // such as `baby`) are still read. A problem names the row as the spreadsheet
 // numbers it, the column as its header reads in the file, the value found and
 // the values allowed there. Pure: the file's cells in, offers and problems out.
-import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES, offerSchema } from '@shared/offers';
+import {
+  AGE_PHASES,
+  OFFER_FAMILY_TEXT_FIELDS,
+  OFFER_FAMILY_TEXT_MAX,
+  OFFER_FIELDS,
+  OFFER_TRANSLATION_LANGUAGES,
+  OFFER_TYPES,
+  compactTranslations,
+  offerSchema,
+} from '@shared/offers';
+import type { OfferFamilyTextField, OfferTranslationLanguage, OfferTranslations } from '@shared/offers';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '@shared/languages';
 import { MAX_CSV_ROWS, OFFER_FILE_COLUMNS, managedOfferSchema } from '@shared/referral-api';
 import type { ManagedOffer, OfferFileColumn, OfferFileProblem } from '@shared/referral-api';
@@ -25,6 +35,7 @@ export const OFFER_FILE_HEADERS: Readonly<Record<OfferFileColumn, string>> = {
   hours: 'Sprechzeiten',
   whatToBring: 'Bitte mitbringen',
   partnerOrganisationId: 'Partnerorganisation',
+  directions: 'Anfahrt',
 };
 
 export const OFFER_TYPE_LABELS: Readonly<Record<(typeof OFFER_TYPES)[number], string>> = {
@@ -68,6 +79,37 @@ export const LANGUAGE_LABELS: Readonly<Record<(typeof FAMILY_LANGUAGES)[number],
   uk: 'Ukrainisch',
 };
 
+/** A column with one family text in another language, e.g. "Sprechzeiten (Arabisch)". */
+export interface TranslationColumn {
+  language: OfferTranslationLanguage;
+  field: OfferFamilyTextField;
+}
+/** The translation columns in file order: per language, its four texts (after the German columns). */
+export const TRANSLATION_COLUMNS: readonly TranslationColumn[] = OFFER_TRANSLATION_LANGUAGES.flatMap((language) =>
+  OFFER_FAMILY_TEXT_FIELDS.map((field) => ({ language, field })),
+);
+export const translationHeader = ({ language, field }: TranslationColumn): string =>
+  `${OFFER_FILE_HEADERS[field]} (${LANGUAGE_LABELS[language]})`;
+const translationKey = ({ language, field }: TranslationColumn): string => `${language}.${field}`;
+
+/**
+ * Which translation column a header names: "<German header> (<language>)", the language by its German
+ * name, its code or its own name ("Sprechzeiten (Arabisch)", "Sprechzeiten (ar)", "Sprechzeiten (العربية)").
+ */
+export function translationColumnOf(header: string): TranslationColumn | undefined {
+  const match = /^(.+?)\s*\((.+)\)$/u.exec(header.trim());
+  if (match === null) return undefined;
+  const field = OFFER_FAMILY_TEXT_FIELDS.find(
+    (candidate) =>
+      normalise(OFFER_FILE_HEADERS[candidate]) === normalise(match[1] ?? '') || normalise(candidate) === normalise(match[1] ?? ''),
+  );
+  const wanted = normalise(match[2] ?? '');
+  const language = OFFER_TRANSLATION_LANGUAGES.find(
+    (code) => code === wanted || normalise(LANGUAGE_LABELS[code]) === wanted || normalise(LANGUAGE_AUTONYMS[code]) === wanted,
+  );
+  return field === undefined || language === undefined ? undefined : { language, field };
+}
+
 /** The municipality's districts and organisations: the file names them, the catalogue stores their ids. */
 export interface OfferFileReferences {
   districts: readonly { id: string; label: string }[];
@@ -98,10 +140,14 @@ const CELLS: Readonly<Record<OfferFileColumn, CellKind>> = {
   phone: textCell(shape.phone.maxLength, false),
   hours: textCell(shape.hours.maxLength, false),
   whatToBring: textCell(shape.whatToBring.maxLength, false),
+  directions: textCell(OFFER_FAMILY_TEXT_MAX.directions, false),
   partnerOrganisationId: { kind: 'organisation' },
 };
-/** A file without this column is still read (the first format had it optional). */
-const OPTIONAL_COLUMNS: ReadonlySet<OfferFileColumn> = new Set(['partnerOrganisationId']);
+/**
+ * A file without this column is still read: the first format had the partner optional (absent = none);
+ * `directions` came later (absent = the stored text is kept, see `ReadOffers.absent`).
+ */
+const OPTIONAL_COLUMNS: ReadonlySet<OfferFileColumn> = new Set(['partnerOrganisationId', 'directions']);
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Case, surrounding and doubled spaces do not matter when a header or value is matched. */
@@ -133,11 +179,12 @@ export function readableNames<T extends { id: string }>(
   );
 }
 
-/** One offer as a row of German cells (the file's column order). */
+/** One offer as a row of German cells (the file's column order), then its texts in other languages. */
 export function offerToCells(offer: ManagedOffer, references: OfferFileReferences): string[] {
   const districtNames = readableNames(references.districts, (d) => d.label, true);
   const organisationNames = readableNames(references.organisations, (o) => o.name, false);
-  return OFFER_FILE_COLUMNS.map((column) => {
+  const translations = TRANSLATION_COLUMNS.map(({ language, field }) => offer.translations?.[language]?.[field] ?? '');
+  const cells = OFFER_FILE_COLUMNS.map((column) => {
     switch (column) {
       case 'type':
         return OFFER_TYPE_LABELS[offer.type];
@@ -153,17 +200,44 @@ export function offerToCells(offer: ManagedOffer, references: OfferFileReference
         return offer.partnerOrganisationId === null
           ? ''
           : (organisationNames.get(offer.partnerOrganisationId) ?? offer.partnerOrganisationId);
+      case 'directions':
+        return offer.directions ?? '';
       default:
         return offer[column];
     }
   });
+  return [...cells, ...translations];
 }
 
-export const offerFileHeaderRow = (): string[] => OFFER_FILE_COLUMNS.map((column) => OFFER_FILE_HEADERS[column]);
+export const offerFileHeaderRow = (): string[] => [
+  ...OFFER_FILE_COLUMNS.map((column) => OFFER_FILE_HEADERS[column]),
+  ...TRANSLATION_COLUMNS.map(translationHeader),
+];
 
 export interface ReadOffers {
   offers: { row: number; offer: ManagedOffer }[];
   problems: OfferFileProblem[];
+  /**
+   * Columns added after the first formats that the file does not have: for an offer already in the
+   * catalogue, its stored texts are kept there (`keepAbsentTexts`), so an older file or an HSDS file
+   * (which has no place for them) does not wipe them.
+   */
+  absent: { directions: boolean; translations: readonly TranslationColumn[] };
+}
+
+/** The offer from the file, with the stored texts of the columns the file does not have. */
+export function keepAbsentTexts(offer: ManagedOffer, stored: ManagedOffer | undefined, absent: ReadOffers['absent']): ManagedOffer {
+  if (stored === undefined) return offer;
+  const translations: OfferTranslations = structuredClone(offer.translations ?? {});
+  for (const { language, field } of absent.translations) {
+    const text = stored.translations?.[language]?.[field];
+    if (text !== undefined) translations[language] = { ...translations[language], [field]: text };
+  }
+  return {
+    ...offer,
+    directions: absent.directions ? (stored.directions ?? '') : (offer.directions ?? ''),
+    translations: compactTranslations(translations),
+  };
 }
 
 const problem = (
@@ -200,16 +274,22 @@ function lookup(
  */
 export function readOfferRows(rows: readonly (readonly string[])[], references: OfferFileReferences): ReadOffers {
   const headerIndex = rows.findIndex((cells) => cells.some((cell) => cell.trim() !== ''));
-  if (headerIndex < 0) return { offers: [], problems: [problem(1, null, 'emptyFile')] };
+  const absentNone: ReadOffers['absent'] = { directions: false, translations: [] };
+  if (headerIndex < 0) return { offers: [], problems: [problem(1, null, 'emptyFile')], absent: absentNone };
   const header = rows[headerIndex] ?? [];
   const headerRow = headerIndex + 1;
   const problems: OfferFileProblem[] = [];
   const positions = new Map<OfferFileColumn, number>();
+  const translationPositions = new Map<string, { column: TranslationColumn; index: number }>();
   header.forEach((title, index) => {
     if (title.trim() === '') return;
     const column = columnOf(title);
-    if (column === undefined) {
-      problems.push(problem(headerRow, title.trim(), 'unknownColumn', { allowed: offerFileHeaderRow() }));
+    const translation = column === undefined ? translationColumnOf(title) : undefined;
+    if (translation !== undefined) {
+      if (translationPositions.has(translationKey(translation))) problems.push(problem(headerRow, title.trim(), 'duplicateColumn'));
+      else translationPositions.set(translationKey(translation), { column: translation, index });
+    } else if (column === undefined) {
+      problems.push(problem(headerRow, title.trim(), 'unknownColumn', { allowed: [...ALLOWED_HEADERS] }));
     } else if (positions.has(column)) {
       problems.push(problem(headerRow, title.trim(), 'duplicateColumn'));
     } else {
@@ -221,10 +301,14 @@ export function readOfferRows(rows: readonly (readonly string[])[], references: 
       problems.push(problem(headerRow, OFFER_FILE_HEADERS[column], 'missingColumn'));
     }
   }
-  if (problems.length > 0) return { offers: [], problems };
+  const absent: ReadOffers['absent'] = {
+    directions: !positions.has('directions'),
+    translations: TRANSLATION_COLUMNS.filter((column) => !translationPositions.has(translationKey(column))),
+  };
+  if (problems.length > 0) return { offers: [], problems, absent };
   const body = rows.slice(headerIndex + 1);
   if (body.filter((cells) => cells.some((cell) => cell.trim() !== '')).length > MAX_CSV_ROWS) {
-    return { offers: [], problems: [problem(headerRow, null, 'tooManyRows', { max: MAX_CSV_ROWS })] };
+    return { offers: [], problems: [problem(headerRow, null, 'tooManyRows', { max: MAX_CSV_ROWS })], absent };
   }
   const headerText = (column: OfferFileColumn): string => header[positions.get(column) ?? -1]?.trim() ?? OFFER_FILE_HEADERS[column];
   const partnerNames = references.organisations.filter((o) => o.kind === 'partner').map((o) => o.name);
@@ -308,6 +392,20 @@ export function readOfferRows(rows: readonly (readonly string[])[], references: 
           break;
       }
     }
+    const translations: OfferTranslations = {};
+    for (const { column, index: position } of translationPositions.values()) {
+      const cell = (cells[position] ?? '').trim();
+      if (cell === '') continue;
+      const at = header[position]?.trim() ?? translationHeader(column);
+      const max = OFFER_FAMILY_TEXT_MAX[column.field];
+      if (cell.length > max) problems.push(problem(row, at, 'tooLong', { max }));
+      // Only where the file has the German column: else the stored German text is kept and stands behind it.
+      else if (positions.has(column.field) && (raw[column.field] ?? '') === '') {
+        problems.push(problem(row, at, 'translationWithoutGerman', { value: cell }));
+      }
+      translations[column.language] = { ...translations[column.language], [column.field]: cell };
+    }
+    if (translationPositions.size > 0) raw['translations'] = translations;
     if (problems.length > before) return;
     const parsed = managedOfferSchema.safeParse(raw);
     if (!parsed.success) {
@@ -320,5 +418,11 @@ export function readOfferRows(rows: readonly (readonly string[])[], references: 
     }
     offers.push({ row, offer: parsed.data });
   });
-  return { offers, problems };
+  return { offers, problems, absent };
 }
+
+/** What an unknown header is told it could be: the German headers, and the translation columns by pattern. */
+const ALLOWED_HEADERS: readonly string[] = [
+  ...OFFER_FILE_COLUMNS.map((column) => OFFER_FILE_HEADERS[column]),
+  ...OFFER_FAMILY_TEXT_FIELDS.map((field) => `${OFFER_FILE_HEADERS[field]} (Sprache)`),
+];

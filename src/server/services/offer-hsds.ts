@@ -346,8 +346,14 @@ function termOf(attribute: z.infer<typeof attributeSchema>): TermKey | undefined
   return TERM_KEYS.find((key) => attribute.taxonomy_term_id === termId(key) || attribute.taxonomy_term?.code === LOTSE_TERMS[key].code);
 }
 
+/**
+ * The columns HSDS carries: all but "Anfahrt" (and the texts in other languages, which are no columns of
+ * OFFER_FILE_COLUMNS). HSDS 3.1 has no per-language texts; an HSDS import keeps what is stored for them.
+ */
+type HsdsColumn = Exclude<OfferFileColumn, 'directions'>;
+const HSDS_COLUMNS = OFFER_FILE_COLUMNS.filter((column): column is HsdsColumn => column !== 'directions');
 /** The catalogue file's header row, so HSDS goes through the very checks a spreadsheet goes through. */
-export const hsdsHeaderRow = (): string[] => OFFER_FILE_COLUMNS.map((column) => OFFER_FILE_HEADERS[column]);
+export const hsdsHeaderRow = (): string[] => HSDS_COLUMNS.map((column) => OFFER_FILE_HEADERS[column]);
 
 export interface HsdsRows {
   /** The header and one row per service, cells as the catalogue file has them. */
@@ -393,7 +399,7 @@ export function servicesToRows(services: readonly unknown[], municipalityId: str
     const districts = (service.service_areas ?? []).map((area) =>
       area.uri?.startsWith(DISTRICT_URI_PREFIX) ? area.uri.slice(DISTRICT_URI_PREFIX.length) : (area.name ?? ''),
     );
-    const cells: Record<OfferFileColumn, string> = {
+    const cells: Record<HsdsColumn, string> = {
       id: offerId,
       name: service.name,
       organisation: service.organization?.name ?? '',
@@ -409,7 +415,7 @@ export function servicesToRows(services: readonly unknown[], municipalityId: str
       whatToBring: first(service.required_documents)?.document ?? '',
       partnerOrganisationId: first(values('partnerOrganisation')) ?? '',
     };
-    return OFFER_FILE_COLUMNS.map((column) => cells[column]);
+    return HSDS_COLUMNS.map((column) => cells[column]);
   });
   return { rows: [hsdsHeaderRow(), ...rows], problems };
 }

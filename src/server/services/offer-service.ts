@@ -2,7 +2,7 @@
 // pulls to suggest offers offline. Organisation data only — never a family's.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
-import { offerSchema } from '@shared/offers';
+import { compactTranslations, offerSchema } from '@shared/offers';
 import type { CatalogOffer, Offer, OfferCatalogResponse } from '@shared/offers';
 import type { SessionUser } from '@shared/protocol';
 import type { CallbackKeys } from '@shared/handover-api';
@@ -24,7 +24,14 @@ export interface OfferRow {
   phone: string;
   hours: string;
   what_to_bring: string;
+  directions: string;
+  /** jsonb: the family texts in other languages (offerTranslationsSchema), checked when read. */
+  translations: unknown;
 }
+
+/** The columns every reader of an offer row selects (OfferRow). */
+export const OFFER_COLUMNS = `id, name, organisation, type, age_phases, fields, districts, languages,
+  cost, address, phone, hours, what_to_bring, directions, translations`;
 
 /** A row's fields under the shared schema's names, not yet checked (callers parse them). */
 export function offerFields(row: OfferRow): Record<keyof Offer, unknown> {
@@ -42,6 +49,8 @@ export function offerFields(row: OfferRow): Record<keyof Offer, unknown> {
     phone: row.phone,
     hours: row.hours,
     whatToBring: row.what_to_bring,
+    directions: row.directions,
+    translations: row.translations,
   };
 }
 
@@ -50,13 +59,14 @@ export async function insertOffer(db: Queryable, municipalityId: string, offer: 
   const o = offerSchema.parse(offer);
   await db.query(
     `INSERT INTO offers (municipality_id, id, name, organisation, type, age_phases, fields, districts, languages,
-                         cost, address, phone, hours, what_to_bring, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::text[], $9::text[], $10, $11, $12, $13, $14, now())
+                         cost, address, phone, hours, what_to_bring, directions, translations, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::text[], $9::text[], $10, $11, $12, $13, $14, $15, $16::jsonb, now())
      ON CONFLICT (municipality_id, id) DO UPDATE SET
        name = EXCLUDED.name, organisation = EXCLUDED.organisation, type = EXCLUDED.type,
        age_phases = EXCLUDED.age_phases, fields = EXCLUDED.fields, districts = EXCLUDED.districts,
        languages = EXCLUDED.languages, cost = EXCLUDED.cost, address = EXCLUDED.address, phone = EXCLUDED.phone,
-       hours = EXCLUDED.hours, what_to_bring = EXCLUDED.what_to_bring, updated_at = now()`,
+       hours = EXCLUDED.hours, what_to_bring = EXCLUDED.what_to_bring, directions = EXCLUDED.directions,
+       translations = EXCLUDED.translations, updated_at = now()`,
     [
       municipalityId,
       o.id,
@@ -72,8 +82,19 @@ export async function insertOffer(db: Queryable, municipalityId: string, offer: 
       o.phone,
       o.hours,
       o.whatToBring,
+      o.directions ?? '',
+      JSON.stringify(compactTranslations(o.translations)),
     ],
   );
+}
+
+/**
+ * An offer as a tablet without the family-texts feature parses it: without `directions` and
+ * `translations` (its schema is strict), so its catalogue still arrives — in German, as before.
+ */
+export function withoutFamilyTexts(offer: CatalogOffer): CatalogOffer {
+  const { directions: _directions, translations: _translations, ...rest } = offer;
+  return rest;
 }
 
 /**
@@ -97,14 +118,18 @@ export class OfferService {
    * accepts (say, a type since removed) is left out rather than failing the
    * whole pull: the tablet keeps working with the rest.
    *
-   * `withCapacity`: the partners' free places ride along (and change the
-   * version) — only for tablets that asked for them; older ones parse each
-   * offer strictly and get the catalogue as before.
+   * `features.capacity`: the partners' free places ride along (and change the
+   * version) — only for tablets that asked for them; `features.familyTexts`:
+   * how to get there and the texts in other languages, likewise. Older tablets
+   * parse each offer strictly and get the catalogue as before.
    */
-  async catalog(user: SessionUser, now: Date = new Date(), withCapacity = false): Promise<OfferCatalogResponse> {
+  async catalog(
+    user: SessionUser,
+    now: Date = new Date(),
+    features: { capacity?: boolean; familyTexts?: boolean } = {},
+  ): Promise<OfferCatalogResponse> {
     const rows = await this.db.query<OfferRow & CapacityColumns>(
-      `SELECT id, name, organisation, type, age_phases, fields, districts, languages,
-              cost, address, phone, hours, what_to_bring, ${CAPACITY_COLUMNS}
+      `SELECT ${OFFER_COLUMNS}, ${CAPACITY_COLUMNS}
          FROM offers WHERE municipality_id = $1 ORDER BY name COLLATE "C", id COLLATE "C"`,
       [user.municipalityId],
     );
@@ -112,8 +137,9 @@ export class OfferService {
     for (const row of rows) {
       const parsed = offerSchema.safeParse(offerFields(row));
       if (!parsed.success) continue;
-      const capacity = withCapacity ? capacityOf(row) : null;
-      offers.push(capacity === null ? parsed.data : { ...parsed.data, capacity });
+      const offer = features.familyTexts === true ? parsed.data : withoutFamilyTexts(parsed.data);
+      const capacity = features.capacity === true ? capacityOf(row) : null;
+      offers.push(capacity === null ? offer : { ...offer, capacity });
     }
     // The partner keys a call-back number is sealed to (warm handover); a new or replaced key changes the version too.
     const callbackKeys = await callbackKeysFor(this.db, user.municipalityId);

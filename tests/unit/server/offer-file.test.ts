@@ -43,7 +43,13 @@ const offer: ManagedOffer = {
   hours: 'Di 10–12',
   whatToBring: 'Mutterpass',
   partnerOrganisationId: 'fruehe-hilfen',
+  directions: 'Straßenbahn 101 bis Hafen',
+  translations: { ar: { hours: 'الثلاثاء 10–12', directions: 'الترام 101 حتى Hafen' }, tr: { cost: 'ücretsiz' } },
 };
+/** The offer as a file of the first formats carries it: without directions and texts in other languages. */
+const { directions: _directions, translations: _translations, ...germanOnly } = offer;
+/** What the reader says of a file that has every column. */
+const NOTHING_ABSENT = { directions: false, translations: [] };
 
 const ENGLISH_HEADER = [
   'id',
@@ -80,6 +86,14 @@ describe('catalogue file in German', () => {
       'Sprechzeiten',
       'Bitte mitbringen',
       'Partnerorganisation',
+      'Anfahrt',
+      // Then, per language other than German, its four texts for families.
+      ...['Englisch', 'Arabisch', 'Persisch', 'Russisch', 'Polnisch', 'Französisch', 'Türkisch', 'Ukrainisch'].flatMap((language) => [
+        `Sprechzeiten (${language})`,
+        `Bitte mitbringen (${language})`,
+        `Kosten (${language})`,
+        `Anfahrt (${language})`,
+      ]),
     ]);
     expect(cells.slice(3, 8)).toEqual([
       'Elterncafé / Babyclub',
@@ -90,7 +104,14 @@ describe('catalogue file in German', () => {
       'Deutsch, Arabisch, Türkisch',
     ]);
     expect(cells[13]).toBe('Frühe Hilfen Demo-Stadt');
-    expect(readOfferRows([offerFileHeaderRow(), cells], references)).toEqual({ offers: [{ row: 2, offer }], problems: [] });
+    expect(cells[14]).toBe('Straßenbahn 101 bis Hafen');
+    expect(cells[offerFileHeaderRow().indexOf('Sprechzeiten (Arabisch)')]).toBe('الثلاثاء 10–12');
+    expect(cells[offerFileHeaderRow().indexOf('Kosten (Arabisch)')]).toBe('');
+    expect(readOfferRows([offerFileHeaderRow(), cells], references)).toEqual({
+      offers: [{ row: 2, offer }],
+      problems: [],
+      absent: NOTHING_ABSENT,
+    });
   });
 
   it('uses the labels the office shows for the same values (one vocabulary)', () => {
@@ -113,7 +134,12 @@ describe('catalogue file in German', () => {
       'altstadt,nord',
     ];
     const rest = ['de,ar,tr', 'kostenlos', 'Hafenstraße 1', '0201 123', 'Di 10–12', 'Mutterpass', 'fruehe-hilfen'];
-    expect(readOfferRows([ENGLISH_HEADER, [...row, ...rest]], references)).toEqual({ offers: [{ row: 2, offer }], problems: [] });
+    const read = readOfferRows([ENGLISH_HEADER, [...row, ...rest]], references);
+    expect(read.problems).toEqual([]);
+    expect(read.offers).toEqual([{ row: 2, offer: germanOnly }]);
+    // Neither directions nor any text in another language: the import keeps what is stored for them.
+    expect(read.absent.directions).toBe(true);
+    expect(read.absent.translations).toHaveLength(8 * 4);
   });
 
   it('reads values whatever their case and spacing, and languages by their own name too', () => {

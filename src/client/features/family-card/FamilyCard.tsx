@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { caseNumberParts } from '@domain/case-number';
 import { QrCodeSvg } from './QrCodeSvg';
 import { useFamilyTexts } from './useFamilyTexts';
+import { formatFamilyDate } from './family-date';
 
 export interface FamilyCardProps {
   caseNumber: string;
@@ -19,18 +20,6 @@ export interface FamilyCardProps {
    * office); null while none is set: the card then names no contact, and staff are told.
    */
   municipalityContact: string | null;
-}
-
-/** The date in the family's language and numerals; a calendar day, so in UTC. */
-function formatIssuedOn(issuedOn: string, language: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(issuedOn);
-  if (!match) return issuedOn;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  try {
-    return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
-  } catch {
-    return issuedOn; // an unknown language tag
-  }
 }
 
 export function FamilyCard({ caseNumber, issuedOn, language, municipalityContact }: FamilyCardProps) {
@@ -70,7 +59,7 @@ export function FamilyCard({ caseNumber, issuedOn, language, municipalityContact
           <div>
             <dt>{t('card.issuedOn')}</dt>
             <dd>
-              <time dateTime={issuedOn}>{formatIssuedOn(issuedOn, language)}</time>
+              <time dateTime={issuedOn}>{formatFamilyDate(issuedOn, language)}</time>
             </dd>
           </div>
           {municipalityContact !== null && (

@@ -4,9 +4,9 @@
 // every change at their next sync.
 import { useMemo, useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES } from '@shared/offers';
-import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS } from '@shared/languages';
-import { managedOfferSchema, type ManagedOffer } from '@shared/referral-api';
+import { AGE_PHASES, OFFER_FIELDS, OFFER_TYPES, compactTranslations } from '@shared/offers';
+import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, isFamilyLanguage } from '@shared/languages';
+import { offerRequestSchema, type ManagedOffer } from '@shared/referral-api';
 import type { OfficeConnection } from '../office/office-api';
 import { RequestError } from '../../http/request';
 import { apiErrorKey, type ApiErrorKey } from '../office/office-errors';
@@ -17,6 +17,7 @@ import { useOfficeData } from '../office/useOfficeData';
 import { referralOfficeApi } from './referral-office-api';
 import { OfferFileTransfer } from './OfferFileTransfer';
 import { OfferCapacityNote } from './OfferCapacityNote';
+import { OfferTranslationsFields } from './OfferTranslationsFields';
 import type { OfferCapacity } from '@shared/offer-capacity';
 
 const EMPTY: ManagedOffer = {
@@ -33,10 +34,12 @@ const EMPTY: ManagedOffer = {
   phone: '',
   hours: '',
   whatToBring: '',
+  directions: '',
+  translations: {},
   partnerOrganisationId: null,
 };
 
-const TEXT_FIELDS = ['name', 'organisation', 'cost', 'address', 'phone', 'hours', 'whatToBring'] as const;
+const TEXT_FIELDS = ['name', 'organisation', 'cost', 'address', 'phone', 'hours', 'whatToBring', 'directions'] as const;
 
 function toggle<T>(list: readonly T[], value: T): T[] {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
@@ -59,7 +62,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
   const [removing, setRemoving] = useState<ManagedOffer | null>(null);
 
   const startEdit = (offer: ManagedOffer | null) => {
-    setDraft(offer ?? EMPTY);
+    setDraft({ ...EMPTY, ...offer });
     setDistrictsText((offer ?? EMPTY).districts.join(', '));
     setEditing(offer === null ? 'new' : offer.id);
     setInvalid([]);
@@ -77,7 +80,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
       reload();
       return true;
     } catch (error) {
-      if (error instanceof RequestError) setInvalid(error.issues.map((issue) => issue.path.split('.')[0] ?? ''));
+      if (error instanceof RequestError) setInvalid(error.issues.map((issue) => issue.path));
       setFailure(apiErrorKey(error, 'load'));
       return false;
     } finally {
@@ -93,10 +96,11 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
         .split(',')
         .map((part) => part.trim())
         .filter((part) => part !== ''),
+      translations: compactTranslations(draft.translations),
     };
-    const parsed = managedOfferSchema.safeParse(candidate);
+    const parsed = offerRequestSchema.safeParse(candidate);
     if (!parsed.success) {
-      setInvalid(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')));
+      setInvalid(parsed.error.issues.map((issue) => issue.path.map(String).join('.')));
       return;
     }
     setInvalid([]);
@@ -107,7 +111,17 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
     if (ok) setEditing(null);
   };
 
-  const fieldError = (name: string) => (invalid.includes(name) ? t('catalog.fieldInvalid') : undefined);
+  // An issue's path names the field (`name`) or a part of it (`translations.ar.cost`, `agePhases.0`).
+  const fieldError = (name: string) =>
+    invalid.some((path) => path === name || path.startsWith(`${name}.`)) ? t('catalog.fieldInvalid') : undefined;
+  // A translation's usual problem is a missing German text: say so there.
+  const translationError = (path: string) => {
+    if (fieldError(path) === undefined) return undefined;
+    const field = path.split('.')[2] ?? '';
+    return (TEXT_FIELDS as readonly string[]).includes(field) && (draft[field as (typeof TEXT_FIELDS)[number]] ?? '').trim() === ''
+      ? t('catalog.translations.germanFirst')
+      : t('catalog.fieldInvalid');
+  };
 
   return (
     <section className="card office-panel" aria-labelledby="offer-catalog-title" data-testid="offer-catalog">
@@ -173,7 +187,7 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
               <input
                 id={`offer-${name}`}
                 autoComplete="off"
-                value={draft[name]}
+                value={draft[name] ?? ''}
                 aria-invalid={fieldError(name) ? true : undefined}
                 onChange={(event) => {
                   setDraft({ ...draft, [name]: event.target.value });
@@ -182,6 +196,14 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
               {fieldError(name) && <p className="field__error">{fieldError(name)}</p>}
             </div>
           ))}
+          <OfferTranslationsFields
+            german={{ hours: draft.hours, whatToBring: draft.whatToBring, cost: draft.cost, directions: draft.directions ?? '' }}
+            translations={draft.translations ?? {}}
+            onChange={(translations) => {
+              setDraft({ ...draft, translations });
+            }}
+            errorFor={translationError}
+          />
           <div className="field">
             <label htmlFor="offer-type">{t('catalog.fields.type')}</label>
             <select
@@ -322,6 +344,10 @@ export function OfferCatalogPanel({ api }: { api: OfficeConnection }) {
                     {offer.name}
                     <br />
                     <span className="hint">{offer.organisation}</span>
+                    <br />
+                    <span className="hint" data-testid="offer-translated">
+                      <TranslatedLanguages offer={offer} />
+                    </span>
                   </th>
                   <td>{t(`offerTypes.${offer.type}`)}</td>
                   <td>
@@ -383,4 +409,12 @@ function OfficeCapacity({ capacity }: { capacity: OfferCapacity | undefined }) {
   const { t } = useTranslation('referral');
   if (capacity === undefined) return <span className="hint">{t('capacity.none')}</span>;
   return <OfferCapacityNote capacity={capacity} now={new Date()} compact />;
+}
+
+/** Which languages the offer's family texts are translated into, for the catalogue table. */
+function TranslatedLanguages({ offer }: { offer: ManagedOffer }) {
+  const { t } = useTranslation('referral');
+  const languages = Object.keys(compactTranslations(offer.translations)).filter(isFamilyLanguage);
+  if (languages.length === 0) return <>{t('catalog.translations.none')}</>;
+  return <>{t('catalog.translations.summary', { languages: languages.map((language) => LANGUAGE_AUTONYMS[language]).join(', ') })}</>;
 }

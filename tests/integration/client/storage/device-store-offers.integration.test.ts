@@ -56,7 +56,8 @@ describe('DeviceStore offers', () => {
     const [first, ...rest] = DEMO_OFFERS;
     if (!first) throw new Error('demo offers missing');
     const fresh = catalog('v2', [{ ...first, capacity: { status: 'waitingList', setAt: '2026-11-18T08:00:00.000Z' } }, ...rest] as Offer[]);
-    const offersUrl = '/api/sync/offers?features=capacity';
+    // This build also asks for the offers' directions and texts in other languages.
+    const offersUrl = '/api/sync/offers?features=capacity,familyTexts';
     const json = (status: number, body: unknown): Response =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     const fetchMock = vi.fn((url: string) =>
