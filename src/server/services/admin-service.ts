@@ -203,7 +203,12 @@ export class AdminService {
       const lowered = loweredSafeguards(before, toSettings(row));
       if (lowered.length > 0) {
         // The object names the settings weakened, never a value a family gave.
-        await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'settings.safeguardsLowered', objectId: lowered.join(',') });
+        await audit(tx, {
+          municipalityId: admin.municipalityId,
+          actorId: admin.id,
+          action: 'settings.safeguardsLowered',
+          objectId: lowered.join(','),
+        });
       }
       if (settings.welcomeItems !== undefined) {
         await tx.query('DELETE FROM welcome_items WHERE municipality_id = $1', [admin.municipalityId]);

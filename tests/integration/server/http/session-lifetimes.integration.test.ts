@@ -35,7 +35,12 @@ describeEachDatabase('session lifetimes', ({ db }) => {
   const putSettings = async (token: string, changes: Record<string, unknown>) => {
     const current = await app.inject({ method: 'GET', url: '/api/admin/settings', headers: bearer(token) });
     expect(current.statusCode).toBe(200);
-    return app.inject({ method: 'PUT', url: '/api/admin/settings', headers: bearer(token), payload: { ...current.json<object>(), ...changes } });
+    return app.inject({
+      method: 'PUT',
+      url: '/api/admin/settings',
+      headers: bearer(token),
+      payload: { ...current.json<object>(), ...changes },
+    });
   };
 
   beforeAll(async () => {
@@ -124,7 +129,9 @@ describeEachDatabase('session lifetimes', ({ db }) => {
       expect(errorEnvelopeSchema.parse(refused.json()).error.reason).toBe('sessionExpired');
 
       const fresh = await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password);
-      expect((await putSettings(fresh.token, { officeSessionHours: 24, officeLockMinutes: 60, tabletSessionDays: 30 })).statusCode).toBe(200);
+      expect((await putSettings(fresh.token, { officeSessionHours: 24, officeLockMinutes: 60, tabletSessionDays: 30 })).statusCode).toBe(
+        200,
+      );
       expect(await audited('settings.safeguardsLowered', admin.user.id)).toEqual([
         { object_id: 'officeLockMinutes,officeSessionHours,tabletSessionDays' },
       ]);
@@ -133,12 +140,14 @@ describeEachDatabase('session lifetimes', ({ db }) => {
       expect(tooLong.statusCode).toBe(400);
       const after = await app.inject({ method: 'GET', url: '/api/admin/settings', headers: bearer(fresh.token) });
       expect(after.json<{ officeSessionHours: number }>().officeSessionHours).toBe(24);
-      expect((await putSettings(fresh.token, { officeSessionHours: 12, officeLockMinutes: 15, tabletSessionDays: 14 })).statusCode).toBe(200);
+      expect((await putSettings(fresh.token, { officeSessionHours: 12, officeLockMinutes: 15, tabletSessionDays: 14 })).statusCode).toBe(
+        200,
+      );
     });
   });
 
   describe('refresh after the tablet was revoked', () => {
-    it("answers 403 deviceRevoked and audits a refusal, not a stolen token", async () => {
+    it('answers 403 deviceRevoked and audits a refusal, not a stolen token', async () => {
       const admin = await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password);
       const tablet = await signInOnTablet(app, db());
       const revoke = await app.inject({
