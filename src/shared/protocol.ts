@@ -27,6 +27,8 @@ export const ERROR_REASONS = [
   'hashMismatch',
   'revisionConflict',
   'deviceRevoked',
+  /** The sign-in reached its absolute lifetime (municipality settings): sign in again with the password. */
+  'sessionExpired',
   'conflict',
   'consentMissing',
   'caseWithdrawn',
@@ -193,6 +195,12 @@ export const loginResponseSchema = z.strictObject({
    * colleague's first sign-in can get a key slot of their own.
    */
   deviceEscrowKey: z.string().optional(),
+  /**
+   * Present for a sign-in not bound to a tablet (the office): the municipality's minutes without
+   * activity, or hidden, after which the office discards its tokens. Left out for tablets, whose
+   * older builds parse this answer strictly; they lock by their configuration's autoLockMinutes.
+   */
+  officeLockMinutes: z.int().min(1).max(60).optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 

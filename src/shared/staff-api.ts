@@ -6,6 +6,7 @@ import { recordIdSchema } from './records/sync-record';
 import { FAMILY_CONTACT_MAX_LENGTH, ROLES } from './protocol';
 import { MAX_FLEET_WARNING_DAYS, appVersionSchema, deviceFleetStateSchema, deviceReportSchema } from './fleet';
 import { emergencyInstructionSettingsSchema } from './emergency-instruction';
+import { SESSION_SETTING_LIMITS } from './security-defaults';
 
 export const ORGANISATION_KINDS = ['clinic', 'family-support', 'home-project', 'mediator-pool', 'partner', 'coordination'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -166,6 +167,11 @@ export const staffListSchema = z.strictObject({ staff: z.array(staffAccountSchem
 /** Kinds that can be put under the second check: anonymous counts have nothing to check. */
 export const CHECKABLE_KINDS = ['screening', 'welcomeVisit', 'homeContact', 'mediation'] as const;
 
+function sessionSetting(name: keyof typeof SESSION_SETTING_LIMITS) {
+  const { min, max } = SESSION_SETTING_LIMITS[name];
+  return z.int({ error: 'invalidNumber' }).min(min, { message: 'outOfRange' }).max(max, { message: 'outOfRange' }).optional();
+}
+
 export const municipalitySettingsSchema = z.strictObject({
   /** Tablets lock after this many minutes without a touch. */
   autoLockMinutes: z.int({ error: 'invalidNumber' }).min(1, { message: 'outOfRange' }).max(60, { message: 'outOfRange' }),
@@ -179,6 +185,14 @@ export const municipalitySettingsSchema = z.strictObject({
     .refine((kinds) => new Set(kinds).size === kinds.length, { message: 'invalidChoice' }),
   /** Whether any record that recommends offers needs it too. */
   fourEyesForReferrals: z.boolean(),
+  /**
+   * How long a sign-in may last (services/auth-service.ts): the office locks after so many minutes
+   * without activity or hidden; a sign-in ends after so many hours in the office, days on a tablet,
+   * however often it is renewed. A PUT without one leaves it as it is; a GET always has them.
+   */
+  officeLockMinutes: sessionSetting('officeLockMinutes'),
+  officeSessionHours: sessionSetting('officeSessionHours'),
+  tabletSessionDays: sessionSetting('tabletSessionDays'),
   /**
    * What welcome visitors hand over, in this order (empty: the built-in list). A PUT without it
    * leaves the list as it is. An id stays the same as long as its item exists (records name ids).

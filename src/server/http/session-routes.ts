@@ -26,6 +26,8 @@ function responseOf(outcome: AuthOutcome, unauthorizedMessage: string, reply: Fa
   }
   // The tablet wipes itself on deviceRevoked.
   if (outcome.reason === 'deviceRevoked') throw new ServiceError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
+  // A 401 all the same (clients sign in again), with the reason so they can say why.
+  if (outcome.reason === 'sessionExpired') throw new ServiceError(401, 'sessionExpired', defaultMessage('sessionExpired'));
   throw new ServiceError(401, 'unauthorized', unauthorizedMessage);
 }
 
@@ -105,7 +107,10 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (
       schema: {
         summary: 'Exchange a refresh token for new tokens; the used refresh token is revoked',
         description:
-          'A refresh token used a second time revokes its whole sign-in (all its tokens). A sign-in keeps the ' +
+          'A refresh token used a second time revokes its whole sign-in (all its tokens). A refresh revokes the ' +
+          "sign-in's earlier access tokens. After the municipality's absolute lifetime (officeSessionHours, or " +
+          'tabletSessionDays for a sign-in bound to a tablet) the answer is 401 sessionExpired and the sign-in ends. ' +
+          'A refresh token of a revoked tablet, with its proof, is 403 deviceRevoked. A sign-in keeps the ' +
           'tablet binding it got at sign-in: an unbound one naming a deviceId is 401; a bound one must name its ' +
           'tablet and carry its deviceSecret, else 401 and the whole sign-in is revoked.',
         tags: ['session'],

@@ -5,7 +5,7 @@
 import type { Database, Queryable } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
 import { CHECKABLE_KINDS, ORGANISATION_KINDS } from '@shared/staff-api';
-import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
+import { DEFAULT_SECURITY_SETTINGS, DEFAULT_SESSION_SETTINGS } from '@shared/security-defaults';
 import { DEFAULT_FOUR_EYES_POLICY } from '@domain/four-eyes';
 import type {
   CreateOrganisationRequest,
@@ -76,9 +76,14 @@ interface SettingsRow {
   retention_days_after_sync: number;
   four_eyes_kinds: string[];
   four_eyes_for_referrals: boolean;
+  office_lock_minutes: number;
+  office_session_hours: number;
+  tablet_session_days: number;
 }
 
-const SETTINGS_COLUMNS = 'auto_lock_minutes, max_unlock_attempts, retention_days_after_sync, four_eyes_kinds, four_eyes_for_referrals';
+const SETTINGS_COLUMNS =
+  'auto_lock_minutes, max_unlock_attempts, retention_days_after_sync, four_eyes_kinds, four_eyes_for_referrals, ' +
+  'office_lock_minutes, office_session_hours, tablet_session_days';
 
 function toSettings(row: SettingsRow | undefined): MunicipalitySettings {
   if (!row) {
@@ -86,6 +91,7 @@ function toSettings(row: SettingsRow | undefined): MunicipalitySettings {
       ...DEFAULT_SECURITY_SETTINGS,
       fourEyesKinds: DEFAULT_FOUR_EYES_POLICY.kinds.filter(isCheckableKind),
       fourEyesForReferrals: DEFAULT_FOUR_EYES_POLICY.forReferrals,
+      ...DEFAULT_SESSION_SETTINGS,
     };
   }
   return {
@@ -94,7 +100,31 @@ function toSettings(row: SettingsRow | undefined): MunicipalitySettings {
     retentionDaysAfterSync: row.retention_days_after_sync,
     fourEyesKinds: row.four_eyes_kinds.filter(isCheckableKind),
     fourEyesForReferrals: row.four_eyes_for_referrals,
+    officeLockMinutes: row.office_lock_minutes,
+    officeSessionHours: row.office_session_hours,
+    tabletSessionDays: row.tablet_session_days,
   };
+}
+
+/**
+ * The safeguards a change weakens: a longer lock or sign-in lifetime, more unlock attempts,
+ * a longer stay of content on tablets, fewer kinds or no referrals under the second check.
+ * Audited on their own ('settings.safeguardsLowered'), so a reviewer finds them among routine edits.
+ */
+export function loweredSafeguards(before: MunicipalitySettings, after: MunicipalitySettings): string[] {
+  const longer = (
+    [
+      'autoLockMinutes',
+      'maxUnlockAttempts',
+      'retentionDaysAfterSync',
+      'officeLockMinutes',
+      'officeSessionHours',
+      'tabletSessionDays',
+    ] as const
+  ).filter((name) => (after[name] ?? 0) > (before[name] ?? 0));
+  const fewerChecks = before.fourEyesKinds.some((kind) => !after.fourEyesKinds.includes(kind)) ? ['fourEyesKinds'] : [];
+  const referrals = before.fourEyesForReferrals && !after.fourEyesForReferrals ? ['fourEyesForReferrals'] : [];
+  return [...longer, ...fewerChecks, ...referrals];
 }
 
 function isCheckableKind(kind: string): kind is MunicipalitySettings['fourEyesKinds'][number] {
@@ -136,14 +166,26 @@ export class AdminService {
   /** Replaces the settings; tablets get them with their next configuration pull. */
   async updateSettings(admin: SessionUser, settings: MunicipalitySettings): Promise<MunicipalitySettings> {
     return this.db.transaction(async (tx) => {
+      const [current] = await tx.query<SettingsRow>(
+        `SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1 FOR UPDATE`,
+        [admin.municipalityId],
+      );
+      const before = toSettings(current);
+      // A PUT without a session setting leaves it as it is.
+      const officeLockMinutes = settings.officeLockMinutes ?? before.officeLockMinutes;
+      const officeSessionHours = settings.officeSessionHours ?? before.officeSessionHours;
+      const tabletSessionDays = settings.tabletSessionDays ?? before.tabletSessionDays;
       const [row] = await tx.query<SettingsRow>(
         `INSERT INTO municipality_settings (municipality_id, auto_lock_minutes, max_unlock_attempts, retention_days_after_sync,
-                                            four_eyes_kinds, four_eyes_for_referrals, updated_at)
-         VALUES ($1, $2, $3, $4, $5::text[], $6, $7)
+                                            four_eyes_kinds, four_eyes_for_referrals, updated_at,
+                                            office_lock_minutes, office_session_hours, tablet_session_days)
+         VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10)
          ON CONFLICT (municipality_id) DO UPDATE SET
            auto_lock_minutes = EXCLUDED.auto_lock_minutes, max_unlock_attempts = EXCLUDED.max_unlock_attempts,
            retention_days_after_sync = EXCLUDED.retention_days_after_sync, four_eyes_kinds = EXCLUDED.four_eyes_kinds,
-           four_eyes_for_referrals = EXCLUDED.four_eyes_for_referrals, updated_at = EXCLUDED.updated_at
+           four_eyes_for_referrals = EXCLUDED.four_eyes_for_referrals, updated_at = EXCLUDED.updated_at,
+           office_lock_minutes = EXCLUDED.office_lock_minutes, office_session_hours = EXCLUDED.office_session_hours,
+           tablet_session_days = EXCLUDED.tablet_session_days
          RETURNING ${SETTINGS_COLUMNS}`,
         [
           admin.municipalityId,
@@ -153,8 +195,21 @@ export class AdminService {
           [...settings.fourEyesKinds],
           settings.fourEyesForReferrals,
           this.clock(),
+          officeLockMinutes,
+          officeSessionHours,
+          tabletSessionDays,
         ],
       );
+      const lowered = loweredSafeguards(before, toSettings(row));
+      if (lowered.length > 0) {
+        // The object names the settings weakened, never a value a family gave.
+        await audit(tx, {
+          municipalityId: admin.municipalityId,
+          actorId: admin.id,
+          action: 'settings.safeguardsLowered',
+          objectId: lowered.join(','),
+        });
+      }
       if (settings.welcomeItems !== undefined) {
         await tx.query('DELETE FROM welcome_items WHERE municipality_id = $1', [admin.municipalityId]);
         for (const [index, item] of settings.welcomeItems.entries()) {

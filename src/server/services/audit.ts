@@ -36,11 +36,15 @@ export type AuditAction =
   | 'security.signIn.municipalityLimitReached'
   // a refresh token unknown, expired, of an inactive account, or naming a tablet its sign-in never had
   | 'session.refreshFailed'
+  // a refresh after the sign-in's absolute lifetime (municipality settings); the sign-in is ended
+  | 'session.lifetimeEnded'
   | 'device.enrolled'
   | 'device.revoked'
   | 'signingKey.enrolled'
   // administration
   | 'settings.updated'
+  // a change that weakens a safeguard (longer lock or lifetime, fewer checks, …); object: the settings changed
+  | 'settings.safeguardsLowered'
   | 'organisation.created'
   | 'staff.created'
   | 'staff.updated'

@@ -1,7 +1,9 @@
 // Staff sign-in and sessions: argon2id password hashes (hash-wasm, WASM),
 // opaque random tokens of which only the SHA-256 is stored: short-lived access
 // tokens plus rotating refresh tokens grouped in families (one per sign-in);
-// a refresh token used twice revokes its whole family. Sessions may be bound
+// a refresh token used twice revokes its whole family, a refresh revokes the
+// family's earlier access tokens, and no family outlives the municipality's
+// absolute lifetime (session-lifetimes.ts). Sessions may be bound
 // to an enrolled tablet — only with proof of the tablet's secret, and only for
 // the roles that work with case data on tablets; a revoked tablet or a
 // deactivated account ends them at once.
@@ -17,11 +19,12 @@ import type { SecurityEventKind, SecurityNote } from './security-events';
 import { revokeFamily } from './revocation';
 import { hashToken, sha256 } from './secret-hash';
 import { SignInLimits } from './sign-in-limits';
+import { familyEndsAt, sessionSettings } from './session-lifetimes';
 import type { SignInLimitPolicy, SignInSubjects } from './sign-in-limits';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
-/** Refresh tokens rotate on every use and live at most 7 days. */
+/** Refresh tokens rotate on every use and live at most 7 days unused — and never past their family's absolute lifetime. */
 export const REFRESH_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** OWASP's argon2id minimum (19 MiB, t=2, p=1): ~30 ms here, fine for a login. */
@@ -92,7 +95,7 @@ function toSessionUser(row: UserRow): SessionUser {
   };
 }
 
-export type AuthFailure = 'unauthorized' | 'deviceRevoked';
+export type AuthFailure = 'unauthorized' | 'deviceRevoked' | 'sessionExpired';
 /** Every failure and refusal carries the security events its route logs (the audit entries are already written). */
 export type AuthOutcome =
   | { ok: true; response: LoginResponse }
@@ -279,7 +282,7 @@ export class AuthService {
       }
       // Only the roles that work with case data on a tablet get the binding and the escrow key.
       const device = lookup.state === 'active' && holdsTabletRole(account.roles) ? lookup.device : null;
-      const response = await this.issue(tx, toSessionUser(account), randomUUID(), device, now);
+      const response = await this.issue(tx, toSessionUser(account), { id: randomUUID(), startedAt: now }, device, now);
       await audit(tx, {
         municipalityId: account.municipality_id,
         actorId: account.id,
@@ -309,22 +312,42 @@ export class AuthService {
           device_id: string | null;
           expires_at: unknown;
           revoked_at: unknown;
+          family_started_at: unknown;
           active: boolean;
         }
       >(
         `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, a.active,
-                r.family_id::text AS family_id, r.device_id::text AS device_id, r.expires_at, r.revoked_at
+                r.family_id::text AS family_id, r.device_id::text AS device_id, r.expires_at, r.revoked_at, r.family_started_at
            FROM refresh_tokens r JOIN staff_accounts a ON a.id = r.account_id AND a.municipality_id = r.municipality_id
           WHERE r.token_hash = $1
           FOR UPDATE OF r`,
         [tokenHash],
       );
       if (!row) return { failed: undefined };
+      if (row.revoked_at !== null && row.device_id !== null) {
+        // Revoking a tablet revokes its refresh tokens first: that is no theft, and the tablet must
+        // hear 'deviceRevoked' (it wipes itself), not a reuse alarm. Told only with the tablet's proof.
+        const lookup = await lookUpDevice(tx, row.device_id, row.municipality_id);
+        if (lookup.state === 'revoked') {
+          const proven = deviceId === row.device_id && (await provesDevice(tx, row.device_id, deviceSecret, row.municipality_id));
+          await auditAttempt(tx, row, proven ? 'session.refusedRevokedDevice' : 'session.refusedDeviceProof', clientAddress);
+          return proven
+            ? { ok: false, reason: 'deviceRevoked', security: [note('refresh.refusedRevokedDevice', row)] }
+            : { ok: false, reason: 'unauthorized', security: [note('refresh.refusedDeviceProof', row)] };
+        }
+      }
       if (row.revoked_at !== null) {
         // Reuse: either the tablet or a thief holds a stale copy. End the whole sign-in.
         await revokeFamily(tx, row.family_id, now);
         await auditAttempt(tx, row, 'session.refreshTokenReused', clientAddress);
         return { ok: false, reason: 'unauthorized', security: [note('refresh.tokenReused', row)] };
+      }
+      const family = { id: row.family_id, startedAt: new Date(toIsoTimestamp(row.family_started_at)) };
+      if (familyEndsAt(await sessionSettings(tx, row.municipality_id), row.device_id !== null, family.startedAt) <= now) {
+        // The absolute lifetime: however often renewed, a sign-in ends; the password is needed again.
+        await revokeFamily(tx, row.family_id, now);
+        await auditAttempt(tx, row, 'session.lifetimeEnded', clientAddress);
+        return { ok: false, reason: 'sessionExpired', security: [note('refresh.lifetimeEnded', row)] };
       }
       if (new Date(toIsoTimestamp(row.expires_at)).getTime() <= now.getTime() || !row.active) return { failed: row };
       let device: BoundDevice | null = null;
@@ -350,7 +373,10 @@ export class AuthService {
         device = lookup.device;
       }
       await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1', [tokenHash, now]);
-      const response = await this.issue(tx, toSessionUser(row), row.family_id, device, now);
+      // The access tokens issued before stop working now, on every backend instance: a copied
+      // token dies with the next refresh instead of living out its 15 minutes.
+      await tx.query('UPDATE sessions SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id, now]);
+      const response = await this.issue(tx, toSessionUser(row), family, device, now);
       await audit(tx, { municipalityId: row.municipality_id, actorId: row.id, action: 'session.refreshed', objectId: null });
       return { ok: true, response };
     });
@@ -361,20 +387,29 @@ export class AuthService {
     return { ok: false, reason: 'unauthorized', security: [note('refresh.failed', outcome.failed)] };
   }
 
-  private async issue(tx: Queryable, user: SessionUser, familyId: string, device: BoundDevice | null, now: Date): Promise<LoginResponse> {
+  private async issue(
+    tx: Queryable,
+    user: SessionUser,
+    family: { id: string; startedAt: Date },
+    device: BoundDevice | null,
+    now: Date,
+  ): Promise<LoginResponse> {
     const token = newToken();
     const refreshToken = newToken();
-    const expiresAt = new Date(now.getTime() + this.accessTtlMs);
-    const refreshExpiresAt = new Date(now.getTime() + this.refreshTtlMs);
+    const settings = await sessionSettings(tx, user.municipalityId);
+    // No token outlives its family's absolute lifetime.
+    const endsAt = familyEndsAt(settings, device !== null, family.startedAt).getTime();
+    const expiresAt = new Date(Math.min(now.getTime() + this.accessTtlMs, endsAt));
+    const refreshExpiresAt = new Date(Math.min(now.getTime() + this.refreshTtlMs, endsAt));
     await tx.query(
       `INSERT INTO sessions (token_hash, account_id, municipality_id, device_id, family_id, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [hashToken(token), user.id, user.municipalityId, device?.id ?? null, familyId, now, expiresAt],
+      [hashToken(token), user.id, user.municipalityId, device?.id ?? null, family.id, now, expiresAt],
     );
     await tx.query(
-      `INSERT INTO refresh_tokens (token_hash, family_id, account_id, municipality_id, device_id, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [hashToken(refreshToken), familyId, user.id, user.municipalityId, device?.id ?? null, now, refreshExpiresAt],
+      `INSERT INTO refresh_tokens (token_hash, family_id, account_id, municipality_id, device_id, created_at, expires_at, family_started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [hashToken(refreshToken), family.id, user.id, user.municipalityId, device?.id ?? null, now, refreshExpiresAt, family.startedAt],
     );
     return {
       token,
@@ -382,7 +417,8 @@ export class AuthService {
       refreshToken,
       refreshExpiresAt: refreshExpiresAt.toISOString(),
       user,
-      ...(device === null ? {} : { deviceEscrowKey: device.escrowKey }),
+      // The office locks itself after the municipality's minutes; a tablet by its configuration.
+      ...(device === null ? { officeLockMinutes: settings.officeLockMinutes } : { deviceEscrowKey: device.escrowKey }),
     };
   }
 

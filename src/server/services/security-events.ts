@@ -16,6 +16,7 @@ export const SECURITY_EVENT_KINDS = [
   'refresh.tokenReused',
   'refresh.refusedDeviceProof',
   'refresh.refusedRevokedDevice',
+  'refresh.lifetimeEnded',
   'refresh.rateLimited',
   'partnerLookup.miss',
   'partnerLookup.throttled',

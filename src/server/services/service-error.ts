@@ -56,6 +56,7 @@ const MESSAGES: Record<ErrorReason, string> = {
   hashMismatch: 'The content hash does not match the content.',
   revisionConflict: 'This revision already exists with different content.',
   deviceRevoked: 'This tablet has been revoked.',
+  sessionExpired: 'This sign-in has reached its maximum lifetime; please sign in again with your password.',
   conflict: 'This conflicts with existing data.',
   consentMissing: 'No consent of this case covers this record.',
   caseWithdrawn: 'The consent for this case was withdrawn; nothing more is stored for it.',

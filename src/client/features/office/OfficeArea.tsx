@@ -1,15 +1,18 @@
 // The office area for administration and coordination (DESIGN.md §7): online
 // only, with a session of its own that lives in React state — nothing is
 // written to IndexedDB, localStorage or the URL, and leaving the area ends it.
+// After the municipality's minutes without activity, or hidden for as long, it
+// signs out and forgets its tokens (useAutoLock), and says why.
 import './office.css';
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginResponse } from '@shared/protocol';
-import { connectOffice, type OfficeConnection } from './office-api';
+import { useAutoLock } from '../../app/useAutoLock';
+import { connectOffice, type OfficeConnection, type OfficeExpiry } from './office-api';
 import { OfficeSignIn } from './OfficeSignIn';
 import { OfficeWorkspace } from './OfficeWorkspace';
 
-type SignInNotice = 'expired' | 'signedOut';
+type SignInNotice = { kind: OfficeExpiry | 'signedOut' } | { kind: 'idle'; minutes: number };
 
 function subscribeOnline(onChange: () => void): () => void {
   window.addEventListener('online', onChange);
@@ -37,10 +40,10 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
   }, [signedIn]);
 
   const onSignedIn = (login: LoginResponse): void => {
-    const api = connectOffice(login, () => {
+    const api = connectOffice(login, (why) => {
       // Only the current connection may end the session shown on screen.
       setConnection((current) => (current === api ? null : current));
-      setNotice('expired');
+      setNotice({ kind: why });
     });
     setNotice(null);
     setConnection(api);
@@ -49,8 +52,17 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
   const signOut = async (): Promise<void> => {
     await connection?.signOut();
     setConnection(null);
-    setNotice('signedOut');
+    setNotice({ kind: 'signedOut' });
   };
+
+  // Inactive or hidden too long: the tokens are dropped at once, the server is told in the background.
+  const lockIdle = useCallback(() => {
+    if (connection === null) return;
+    void connection.signOut();
+    setConnection(null);
+    setNotice({ kind: 'idle', minutes: connection.lockMinutes });
+  }, [connection]);
+  useAutoLock(connection?.lockMinutes ?? null, lockIdle);
 
   const exit = (): void => {
     // Revoke the session in the background: leaving must not wait for the network.
@@ -93,7 +105,9 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
       )}
       {connection === null ? (
         <OfficeSignIn
-          notice={notice === 'expired' ? t('signIn.expired') : notice === 'signedOut' ? t('signIn.signedOut') : null}
+          notice={
+            notice === null ? null : notice.kind === 'idle' ? t('signIn.idle', { count: notice.minutes }) : t(`signIn.${notice.kind}`)
+          }
           onSignedIn={onSignedIn}
         />
       ) : (

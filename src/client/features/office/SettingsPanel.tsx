@@ -1,4 +1,5 @@
-// Admin: the municipality's settings — how tablets lock, how long sent
+// Admin: the municipality's settings — how tablets and the office lock, how long
+// a sign-in may last, how long sent
 // content stays on them, and which records need the second check
 // (four-eyes), what welcome visitors hand over and the acute-danger
 // instruction. Tablets receive a change at their next configuration pull.
@@ -22,11 +23,21 @@ const FIELDS = [
   'autoLockMinutes',
   'maxUnlockAttempts',
   'retentionDaysAfterSync',
+  'officeLockMinutes',
+  'officeSessionHours',
+  'tabletSessionDays',
   'fourEyesKinds',
   'fourEyesForReferrals',
   'familyContact',
 ] as const;
-const NUMBER_FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync'] as const;
+const NUMBER_FIELDS = [
+  'autoLockMinutes',
+  'maxUnlockAttempts',
+  'retentionDaysAfterSync',
+  'officeLockMinutes',
+  'officeSessionHours',
+  'tabletSessionDays',
+] as const;
 const MAX_WELCOME_ITEMS = 20;
 
 type WelcomeItems = NonNullable<MunicipalitySettings['welcomeItems']>;

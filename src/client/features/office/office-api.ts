@@ -5,6 +5,7 @@
 // contract before it is shown.
 import { z } from 'zod';
 import { loginResponseSchema, type LoginResponse, type SessionUser } from '@shared/protocol';
+import { DEFAULT_SESSION_SETTINGS } from '@shared/security-defaults';
 import {
   deviceListSchema,
   deviceSchema,
@@ -46,8 +47,13 @@ export async function signInToOffice(credentials: { username: string; password: 
   return request('/api/session', { method: 'POST', answer: loginResponseSchema, body });
 }
 
+/** Why the office's session ended without the person signing out. */
+export type OfficeExpiry = 'expired' | 'lifetimeEnded';
+
 export interface OfficeConnection {
   readonly user: SessionUser;
+  /** Minutes without activity (or hidden) after which the office locks: the municipality's setting. */
+  readonly lockMinutes: number;
   listOrganisations(): Promise<Organisation[]>;
   createOrganisation(body: CreateOrganisationRequest): Promise<Organisation>;
   listStaff(): Promise<StaffAccount[]>;
@@ -78,17 +84,19 @@ export interface OfficeConnection {
  * invalidates the old one); if that fails, `onExpired` sends the person back
  * to the sign-in.
  */
-export function connectOffice(login: LoginResponse, onExpired: () => void): OfficeConnection {
+export function connectOffice(login: LoginResponse, onExpired: (why: OfficeExpiry) => void): OfficeConnection {
   let token = login.token;
   let refreshToken: string | null = login.refreshToken;
   let refreshing: Promise<boolean> | null = null;
   let expired = false;
+  /** Set when the server refused a refresh because the sign-in reached its absolute lifetime. */
+  let lifetimeEnded = false;
 
   const expire = (): never => {
     if (!expired) {
       expired = true;
       refreshToken = null;
-      onExpired();
+      onExpired(lifetimeEnded ? 'lifetimeEnded' : 'expired');
     }
     throw new RequestError('unauthorized', { status: 401 });
   };
@@ -105,6 +113,7 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
       .catch((error: unknown) => {
         // Offline is not expiry: the refresh token stays for the next try.
         if (error instanceof RequestError && (error.reason === 'network' || error.reason === 'timeout')) throw error;
+        lifetimeEnded = error instanceof RequestError && error.reason === 'sessionExpired';
         return false;
       })
       .finally(() => {
@@ -140,6 +149,7 @@ export function connectOffice(login: LoginResponse, onExpired: () => void): Offi
 
   return {
     user: login.user,
+    lockMinutes: login.officeLockMinutes ?? DEFAULT_SESSION_SETTINGS.officeLockMinutes,
     async call(schema, path, method, body) {
       return authorised(path, body === undefined ? { method, answer: schema } : { method, body, answer: schema });
     },

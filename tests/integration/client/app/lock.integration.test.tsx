@@ -48,6 +48,35 @@ describe('auto-lock', () => {
     });
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
+
+  it('locks when the tablet comes back from the background after the configured minutes, even if no timer ran there', () => {
+    let visibility: DocumentVisibilityState = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    const setVisibility = (state: DocumentVisibilityState): void => {
+      visibility = state;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    vi.useFakeTimers();
+    const onIdle = vi.fn();
+    render(<AutoLockProbe minutes={5} onIdle={onIdle} />);
+    // Two minutes in the app switcher: still unlocked on return.
+    setVisibility('hidden');
+    vi.setSystemTime(Date.now() + 2 * 60_000);
+    setVisibility('visible');
+    expect(onIdle).not.toHaveBeenCalled();
+    fireEvent.pointerDown(window);
+    // Six minutes in the background, the device asleep: the clock moves, no timer fires.
+    setVisibility('hidden');
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    expect(onIdle).not.toHaveBeenCalled();
+    setVisibility('visible');
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    // A page restored from the back/forward cache is judged the same way.
+    fireEvent.pointerDown(window);
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    window.dispatchEvent(new Event('pageshow'));
+    expect(onIdle).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe('lockApp', () => {

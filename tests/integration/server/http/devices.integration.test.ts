@@ -383,7 +383,9 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
         deviceId: device.device.deviceId,
         deviceSecret: device.deviceSecret,
       });
-      expect(refreshed.statusCode).toBe(401);
+      // The tablet hears why (it wipes itself), not a reuse alarm (review finding L4).
+      expect(refreshed.statusCode).toBe(403);
+      expect(errorEnvelopeSchema.parse(refreshed.json()).error.reason).toBe('deviceRevoked');
       const keyId = signingKeySchema.parse(key.json()).keyId;
       const [keyRow] = await db().query<{ revoked_at: unknown }>('SELECT revoked_at FROM signing_keys WHERE id = $1', [keyId]);
       expect(keyRow?.revoked_at).not.toBeNull();

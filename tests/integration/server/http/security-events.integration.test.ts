@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SERVER_WIDE_AUDIT } from '@server/services/audit';
 import { describeEachDatabase } from '../../helpers/databases';
-import { DEMO_FIELDWORKER, buildTestApp, login, seedDemo, signInOnTablet, testClock } from '../../helpers/test-app';
+import { DEMO_FIELDWORKER, buildTestApp, seedDemo, signInOnTablet, testClock } from '../../helpers/test-app';
 
 interface AuditRow {
   municipality_id: string;
@@ -40,9 +40,11 @@ describeEachDatabase('security audit of failed sign-ins, refreshes and tablet pr
       { municipality_id: SERVER_WIDE_AUDIT, actor_id: null, action: 'session.refreshFailed', object_id: '203.0.113.71' },
     ]);
 
-    const session = await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password);
+    // On a tablet, whose sign-in lasts 14 days: a refresh token unused for 8 days has expired on its own.
+    const session = await signInOnTablet(app, db());
     clock.advance(8 * 24 * 60 * 60_000);
-    expect((await post('/api/session/refresh', { refreshToken: session.refreshToken }, '203.0.113.72')).statusCode).toBe(401);
+    const proof = { deviceId: session.deviceId, deviceSecret: session.device.deviceSecret };
+    expect((await post('/api/session/refresh', { refreshToken: session.refreshToken, ...proof }, '203.0.113.72')).statusCode).toBe(401);
     expect(await rowsFrom('203.0.113.72')).toEqual([
       {
         municipality_id: session.user.municipalityId,

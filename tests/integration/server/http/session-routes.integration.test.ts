@@ -37,8 +37,10 @@ describeEachDatabase('session routes', ({ db }) => {
     expect(ttl).toBeGreaterThan(14.9 * 60_000);
     expect(ttl).toBeLessThanOrEqual(15 * 60_000 + 5_000);
     const refreshTtl = Date.parse(body.refreshExpiresAt) - before;
-    expect(refreshTtl).toBeGreaterThan(6.99 * 24 * 3600_000);
-    expect(refreshTtl).toBeLessThanOrEqual(7 * 24 * 3600_000 + 5_000);
+    // Signed in without a tablet (the office): the sign-in, and so its refresh token, ends after 12 hours.
+    expect(refreshTtl).toBeGreaterThan(11.99 * 3600_000);
+    expect(refreshTtl).toBeLessThanOrEqual(12 * 3600_000 + 5_000);
+    expect(body.officeLockMinutes).toBe(15);
     expect(Buffer.from(body.refreshToken, 'base64url')).toHaveLength(32);
     expect(body.deviceEscrowKey).toBeUndefined();
 

@@ -51,6 +51,9 @@ describeEachDatabase('municipality settings', ({ db }) => {
       retentionDaysAfterSync: 0,
       fourEyesKinds: ['screening'],
       fourEyesForReferrals: true,
+      officeLockMinutes: 15,
+      officeSessionHours: 12,
+      tabletSessionDays: 14,
       welcomeItems: [],
       // Today's emergency instruction: built-in texts, loud at once, the demo numbers.
       emergencyInstruction: {
