@@ -12,7 +12,7 @@ export const DEFAULT_SECURITY_SETTINGS: Readonly<DeviceConfig['security']> = {
 
 /**
  * How long a sign-in may last while the municipality has saved none (column defaults of
- * 019_session_lifetimes.sql, compared by the same unit test): the office locks after this many
+ * 020_session_lifetimes.sql, compared by the same unit test): the office locks after this many
  * minutes without activity or hidden; a sign-in in the office ends after so many hours, one on an
  * enrolled tablet after so many days, however often it was renewed.
  */

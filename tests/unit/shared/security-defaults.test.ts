@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SECURITY_SETTINGS, DEFAULT_SESSION_SETTINGS } from '@shared/security-defaults';
 
 const MIGRATION = new URL('../../../src/server/db/migrations/002_security.sql', import.meta.url);
-const SESSION_MIGRATION = new URL('../../../src/server/db/migrations/019_session_lifetimes.sql', import.meta.url);
+const SESSION_MIGRATION = new URL('../../../src/server/db/migrations/020_session_lifetimes.sql', import.meta.url);
 
 function columnDefault(sql: string, column: string): number {
   const match = new RegExp(`^\\s*${column}\\s+integer\\s+NOT NULL\\s+DEFAULT\\s+(\\d+)\\b`, 'm').exec(sql);
@@ -23,7 +23,7 @@ describe('security defaults', () => {
     }).toEqual(DEFAULT_SECURITY_SETTINGS);
   });
 
-  it('of the session lifetimes equal the column defaults in 019_session_lifetimes.sql', async () => {
+  it('of the session lifetimes equal the column defaults in 020_session_lifetimes.sql', async () => {
     const sql = await readFile(SESSION_MIGRATION, 'utf8');
     expect({
       officeLockMinutes: columnDefault(sql, 'ADD COLUMN office_lock_minutes'),

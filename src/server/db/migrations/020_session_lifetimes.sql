@@ -1,4 +1,4 @@
--- 019_session_lifetimes: how long a sign-in may last (services/auth-service.ts). Every refresh
+-- 020_session_lifetimes: how long a sign-in may last (services/auth-service.ts). Every refresh
 -- token carries when its family (one sign-in) began, copied on each rotation, so a refresh after
 -- the municipality's absolute lifetime is refused on any backend instance. The municipality sets
 -- the office's inactivity lock and both lifetimes; the defaults are DEFAULT_SESSION_SETTINGS in
