@@ -88,24 +88,21 @@ function StubSummary({ row }: { row: StoredRecord }) {
   );
 }
 
-/** What the list knows about each case on this tablet: its consent's scopes, and the records a referral was made from. */
+/** What the list knows about each case on this tablet: its consent's scopes. */
 interface CaseFacts {
   consentScopes: ReadonlyMap<string, readonly ConsentScope[]>;
-  referredFrom: ReadonlySet<string>;
 }
 
 function caseFacts(records: readonly StoredRecord[]): CaseFacts {
   const consentScopes = new Map<string, readonly ConsentScope[]>();
-  const referredFrom = new Set<string>();
   for (const row of records) {
     const envelope = row.envelope;
     if (envelope?.kind === 'consent') consentScopes.set(envelope.caseNumber, envelope.content.scopes);
-    if (envelope?.kind === 'referral') referredFrom.add(envelope.content.sourceRecordId);
   }
   // A withdrawn case refers nowhere, whatever this tablet still holds of it.
   for (const row of records)
     if (row.kind === 'consentWithdrawal' && typeof row.caseNumber === 'string') consentScopes.delete(row.caseNumber);
-  return { consentScopes, referredFrom };
+  return { consentScopes };
 }
 
 /** "Vermitteln" from a record of a referral source workflow (registry): once approved, or why not yet. */
@@ -126,18 +123,15 @@ function ReferralAction({ row, facts }: { row: StoredRecord; facts: CaseFacts })
     );
   }
   return (
-    <>
-      {facts.referredFrom.has(row.id) && <span className="record__meta">{t('tablet.alreadyReferred')}</span>}
-      <button
-        type="button"
-        className="button button--primary"
-        onClick={() => {
-          navigation.openReferral(caseNumber, row.id);
-        }}
-      >
-        {t('tablet.refer')}
-      </button>
-    </>
+    <button
+      type="button"
+      className="button button--primary"
+      onClick={() => {
+        navigation.openReferral(caseNumber, row.id);
+      }}
+    >
+      {t('tablet.refer')}
+    </button>
   );
 }
 

@@ -77,18 +77,20 @@ export function ReferralOfferChoice({ list, reason, recommendedTypes, chosen, ma
       {list.byType.length > 0 && (
         <h2 className="referral-offers__others">{hasSuggestions ? t('tablet.otherOffers') : t('tablet.allOffers')}</h2>
       )}
-      {list.byType.map((group) => (
-        <section
-          key={group.type}
-          className="referral-offers__group"
-          aria-labelledby={`${id}-${group.type}`}
-          data-testid="offer-type-group"
-          data-offer-type={group.type}
-        >
-          <h3 id={`${id}-${group.type}`}>{t(`offerTypes.${group.type}`)}</h3>
-          {group.offers.map(option)}
-        </section>
-      ))}
+      <div className="referral-offers__types">
+        {list.byType.map((group) => (
+          <section
+            key={group.type}
+            className="referral-offers__group"
+            aria-labelledby={`${id}-${group.type}`}
+            data-testid="offer-type-group"
+            data-offer-type={group.type}
+          >
+            <h3 id={`${id}-${group.type}`}>{t(`offerTypes.${group.type}`)}</h3>
+            {group.offers.map(option)}
+          </section>
+        ))}
+      </div>
     </fieldset>
   );
 }

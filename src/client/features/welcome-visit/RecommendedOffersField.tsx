@@ -46,24 +46,26 @@ export function RecommendedOffersField({
           {t('offersLegacyTypes', { types: legacyTypes.join(', ') })}
         </p>
       )}
-      {groups.map((group) => (
-        <div key={group.type} className="recommended-offers__group" data-offer-type={group.type}>
-          <p className="recommended-offers__type">{t(`referral:offerTypes.${group.type}`)}</p>
-          <div className="choices">
-            {group.offers.map(({ offer, mismatches }) => (
-              <label key={offer.id} className="choice">
-                <input type="checkbox" value={offer.id} {...field} />
-                <span>
-                  {offer.name}
-                  {mismatches.includes('district') && (
-                    <span className="recommended-offers__note"> · {t('referral:tablet.mismatch.district')}</span>
-                  )}
-                </span>
-              </label>
-            ))}
+      <div className="recommended-offers__groups">
+        {groups.map((group) => (
+          <div key={group.type} className="recommended-offers__group" data-offer-type={group.type}>
+            <p className="recommended-offers__type">{t(`referral:offerTypes.${group.type}`)}</p>
+            <div className="choices">
+              {group.offers.map(({ offer, mismatches }) => (
+                <label key={offer.id} className="choice">
+                  <input type="checkbox" value={offer.id} {...field} />
+                  <span>
+                    {offer.name}
+                    {mismatches.includes('district') && (
+                      <span className="recommended-offers__note"> · {t('referral:tablet.mismatch.district')}</span>
+                    )}
+                  </span>
+                </label>
+              ))}
+            </div>
           </div>
-        </div>
-      ))}
+        ))}
+      </div>
       {unknown.length > 0 && (
         <div className="choices">
           {unknown.map((id) => (
