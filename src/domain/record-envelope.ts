@@ -11,7 +11,12 @@ import {
   type ConsentRefusalContent,
   type ConsentWithdrawalContent,
 } from '@shared/records/consent';
-import { WELCOME_VISIT_SCHEMA_VERSION, type WelcomeVisitAttemptContent, type WelcomeVisitContent } from '@shared/records/welcome-visit';
+import {
+  WELCOME_VISIT_ATTEMPT_SCHEMA_VERSION,
+  WELCOME_VISIT_SCHEMA_VERSION,
+  type WelcomeVisitAttemptContent,
+  type WelcomeVisitContent,
+} from '@shared/records/welcome-visit';
 import { MEDIATION_SCHEMA_VERSION, type MediationContent } from '@shared/records/mediation';
 import { SCREENING_SCHEMA_VERSION, type ScreeningContent } from '@shared/records/screening';
 import { REFERRAL_SCHEMA_VERSION, type ReferralContent } from '@shared/records/referral';
@@ -74,7 +79,7 @@ const SCHEMA_VERSIONS = {
   consentRefusal: CONSENT_REFUSAL_SCHEMA_VERSION,
   consentWithdrawal: CONSENT_WITHDRAWAL_SCHEMA_VERSION,
   welcomeVisit: WELCOME_VISIT_SCHEMA_VERSION,
-  welcomeVisitAttempt: WELCOME_VISIT_SCHEMA_VERSION,
+  welcomeVisitAttempt: WELCOME_VISIT_ATTEMPT_SCHEMA_VERSION,
   mediation: MEDIATION_SCHEMA_VERSION,
   screening: SCREENING_SCHEMA_VERSION,
   referral: REFERRAL_SCHEMA_VERSION,
@@ -155,6 +160,8 @@ export function newScreeningRecord(content: ScreeningContent, caseNumber: string
 export async function correctedRecord<R extends SyncRecord>(previous: R, content: R['content'], context: RecordContext): Promise<R> {
   return {
     ...previous,
+    // A correction is written as today's form writes it (a version-1 welcome visit's offer types are not carried over).
+    schemaVersion: SCHEMA_VERSIONS[previous.kind] as R['schemaVersion'],
     formVersion: FORM_VERSIONS[previous.kind],
     revision: previous.revision + 1,
     deviceId: context.deviceId,

@@ -133,6 +133,9 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
         push({ kind: 'form', workflow: draft.form });
         return true;
       },
+      openReferral(caseNumber, sourceRecordId) {
+        push({ kind: 'referral', caseNumber, sourceRecordId });
+      },
       newConsent(workflow) {
         // In place of the form it came from: "back" after the new consent's form returns to the overview.
         replace({ kind: 'consent', setting: workflow });

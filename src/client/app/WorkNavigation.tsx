@@ -1,5 +1,5 @@
 // Opening work from anywhere inside the work area: the record list's
-// "Correct" and "Continue", a form's "record a new consent". WorkArea provides it; outside it (tests of single
+// "Correct", "Continue" and "Vermitteln", a form's "record a new consent". WorkArea provides it; outside it (tests of single
 // screens) it is absent.
 import { createContext, useContext } from 'react';
 import type { WorkflowKind } from '../features/workflows/registry';
@@ -13,6 +13,8 @@ export interface WorkNavigation {
   openCorrection: (recordId: string) => Promise<boolean>;
   /** Opens the form a stored draft belongs to, with the draft restored. */
   continueDraft: (draftId: string) => Promise<boolean>;
+  /** Opens the referral flow for the case, from this (approved) record of it. */
+  openReferral: (caseNumber: string, sourceRecordId: string) => void;
   /** Opens the consent for a new case, to continue with this workflow afterwards. */
   newConsent: (workflow: WorkflowKind) => void;
 }

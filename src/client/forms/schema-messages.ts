@@ -16,6 +16,8 @@ export const SCHEMA_MESSAGES = [
   'duplicateItem',
   'followUpDateWithoutWish',
   'noteTooLong',
+  'unknownOffer',
+  'duplicateOffer',
 ] as const;
 export type SchemaMessage = (typeof SCHEMA_MESSAGES)[number];
 

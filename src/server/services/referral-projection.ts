@@ -11,7 +11,7 @@ import type { SessionUser } from '@shared/protocol';
 import type { SyncRecord } from '@shared/records/sync-record';
 import type { ReferralRecord } from '@shared/records/sync-record';
 import { initialStates } from '@domain/referral-state';
-import { isReferralSourceKind } from '@domain/referral-sources';
+import { catalogueOffersNamed, isReferralSourceKind } from '@domain/referral-sources';
 import { HANDOVER_TTL_DAYS } from '@shared/handover-api';
 import { referralIdFromDigest, referralIdName } from '@shared/referral-id';
 import { slipCodeHash } from './confirmation-secrets';
@@ -25,15 +25,25 @@ export function referralId(recordId: string, offerId: string): string {
   return referralIdFromDigest(createHash('sha256').update(referralIdName(recordId, offerId)).digest('hex'));
 }
 
-/** The offers a referral names that the municipality's catalogue does not hold (→ the record is refused). */
-export async function unknownReferralOffers(db: Queryable, municipalityId: string, record: SyncRecord): Promise<string[]> {
-  if (record.kind !== 'referral') return [];
+/**
+ * The catalogue offers a record names (a referral's offers, a welcome visit's
+ * recommended offers: domain/referral-sources) that the municipality's catalogue
+ * does not hold, with the path to report (→ the record is refused); null when all are known.
+ */
+export async function unknownCatalogueOffers(
+  db: Queryable,
+  municipalityId: string,
+  record: SyncRecord,
+): Promise<{ path: string; offerIds: string[] } | null> {
+  const named = catalogueOffersNamed(record);
+  if (named === null || named.offerIds.length === 0) return null;
   const rows = await db.query<{ id: string }>(
     'SELECT id FROM offers WHERE municipality_id = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))',
-    [municipalityId, JSON.stringify(record.content.offerIds)],
+    [municipalityId, JSON.stringify(named.offerIds)],
   );
   const known = new Set(rows.map((row) => row.id));
-  return record.content.offerIds.filter((id) => !known.has(id));
+  const unknown = named.offerIds.filter((id) => !known.has(id));
+  return unknown.length === 0 ? null : { path: named.path, offerIds: unknown };
 }
 
 /**

@@ -32,7 +32,7 @@ import type { WithdrawalsResponse } from '@shared/protocol';
 import { needsSecondCheck } from '@domain/four-eyes';
 import { fourEyesPolicy } from './config-service';
 
-import { deleteReferralsOfCase, projectReferrals, unknownReferralOffers } from './referral-projection';
+import { deleteReferralsOfCase, projectReferrals, unknownCatalogueOffers } from './referral-projection';
 import { AuthorFacts } from './author-facts';
 import { judgeAuthorship } from '@domain/record-authorship';
 
@@ -158,8 +158,9 @@ export class SyncService {
         results[index] = rejected(raw, 422, 'invalidRecord', [UNKNOWN_WELCOME_ITEM_ISSUE]);
         continue;
       }
-      if ((await unknownReferralOffers(this.db, user.municipalityId, record)).length > 0) {
-        results[index] = rejected(raw, 422, 'invalidRecord', [{ path: 'content.offerIds', message: 'unknownOffer' }]);
+      const unknownOffers = await unknownCatalogueOffers(this.db, user.municipalityId, record);
+      if (unknownOffers !== null) {
+        results[index] = rejected(raw, 422, 'invalidRecord', [{ path: unknownOffers.path, message: 'unknownOffer' }]);
         continue;
       }
       if ((await contentHash(record.content)) !== record.contentHash) {

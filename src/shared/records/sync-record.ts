@@ -20,7 +20,14 @@ import {
 import { MEDIATION_SCHEMA_VERSION, mediationContentSchema } from './mediation';
 import { SCREENING_SCHEMA_VERSION, screeningContentSchema } from './screening';
 import { REFERRAL_SCHEMA_VERSION, referralContentSchema, slipCodesSchema, warmHandoverSchema } from './referral';
-import { WELCOME_VISIT_SCHEMA_VERSION, welcomeVisitAttemptContentSchema, welcomeVisitContentSchema } from './welcome-visit';
+import {
+  WELCOME_VISIT_ATTEMPT_SCHEMA_VERSION,
+  WELCOME_VISIT_SCHEMA_VERSIONS,
+  WELCOME_VISIT_TYPES_SCHEMA_VERSION,
+  isCatalogueOfferId,
+  welcomeVisitAttemptContentSchema,
+  welcomeVisitContentSchema,
+} from './welcome-visit';
 
 export const RECORD_KINDS = [
   'homeContact',
@@ -88,20 +95,34 @@ export const consentWithdrawalRecordSchema = z.strictObject({
   content: consentWithdrawalContentSchema,
 });
 
-/** A welcome visit that took place: always for a consented case. */
-export const welcomeVisitRecordSchema = z.strictObject({
-  ...envelopeFields,
-  kind: z.literal('welcomeVisit'),
-  schemaVersion: z.literal(WELCOME_VISIT_SCHEMA_VERSION),
-  caseNumber: caseNumberFormatSchema,
-  content: welcomeVisitContentSchema,
-});
+/**
+ * A welcome visit that took place: always for a consented case. Version 2 names
+ * catalogue offers (their id format; the server also checks its catalogue);
+ * version 1, from before, named offer types and is still accepted as it was.
+ */
+export const welcomeVisitRecordSchema = z
+  .strictObject({
+    ...envelopeFields,
+    kind: z.literal('welcomeVisit'),
+    schemaVersion: z.union(WELCOME_VISIT_SCHEMA_VERSIONS.map((version) => z.literal(version))),
+    caseNumber: caseNumberFormatSchema,
+    content: welcomeVisitContentSchema,
+  })
+  .superRefine((record, ctx) => {
+    if (record.schemaVersion === WELCOME_VISIT_TYPES_SCHEMA_VERSION) return;
+    const ids = record.content.offersRecommended;
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: 'custom', message: 'duplicateOffer', path: ['content', 'offersRecommended'] });
+    ids.forEach((id, index) => {
+      if (!isCatalogueOfferId(id)) ctx.addIssue({ code: 'custom', message: 'unknownOffer', path: ['content', 'offersRecommended', index] });
+    });
+  });
 
 /** Nobody at home / declined: an anonymous count, no case. */
 export const welcomeVisitAttemptRecordSchema = z.strictObject({
   ...envelopeFields,
   kind: z.literal('welcomeVisitAttempt'),
-  schemaVersion: z.literal(WELCOME_VISIT_SCHEMA_VERSION),
+  schemaVersion: z.literal(WELCOME_VISIT_ATTEMPT_SCHEMA_VERSION),
   caseNumber: z.null(),
   content: welcomeVisitAttemptContentSchema,
 });

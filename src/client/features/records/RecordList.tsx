@@ -1,7 +1,8 @@
 // Everything recorded on this tablet with its state: unfinished drafts (to
 // continue), not yet sent, sent, or rejected with the server's reason (never
 // silently dropped). Content-free stubs (content removed after sending) are
-// listed without content. A person's own records with content offer "Correct".
+// listed without content. A person's own records with content offer "Correct";
+// an approved record a referral can start from offers "Vermitteln" (or says why not yet).
 //
 // Each item: main text, then its badges (state; more states go next to it),
 // then its actions (RecordActions; more actions go next to "Correct").
@@ -14,9 +15,11 @@ import { useWorkNavigation } from '../../app/WorkNavigation';
 import { canCorrect, parseDraftId, type DraftItem } from './work-items';
 import { ReferralSummary } from '../referral/ReferralSummary';
 import { WelcomeVisitAttemptSummary } from '../welcome-visit/WelcomeVisitSummary';
-import { WORKFLOWS, type WorkflowRecord } from '../workflows/registry';
+import { WORKFLOWS, isWorkflowKind, type WorkflowRecord } from '../workflows/registry';
 import type { ComponentType } from 'react';
 import { ReviewStatus } from '../approval/ReviewStatus';
+import { referralBlocker } from '../referral/eligibility';
+import type { ConsentScope } from '@shared/records/consent';
 
 /** A workflow's record by its registry summary, with the case it names (required, or linked to an optional one). */
 function WorkflowSummary({ record }: { record: WorkflowRecord }) {
@@ -85,16 +88,68 @@ function StubSummary({ row }: { row: StoredRecord }) {
   );
 }
 
-/** What can be done with a saved record here: correct it (the author, content still on the tablet). */
-function RecordActions({ row, userId }: { row: StoredRecord; userId: string | undefined }) {
+/** What the list knows about each case on this tablet: its consent's scopes. */
+interface CaseFacts {
+  consentScopes: ReadonlyMap<string, readonly ConsentScope[]>;
+}
+
+function caseFacts(records: readonly StoredRecord[]): CaseFacts {
+  const consentScopes = new Map<string, readonly ConsentScope[]>();
+  for (const row of records) {
+    const envelope = row.envelope;
+    if (envelope?.kind === 'consent') consentScopes.set(envelope.caseNumber, envelope.content.scopes);
+  }
+  // A withdrawn case refers nowhere, whatever this tablet still holds of it.
+  for (const row of records)
+    if (row.kind === 'consentWithdrawal' && typeof row.caseNumber === 'string') consentScopes.delete(row.caseNumber);
+  return { consentScopes };
+}
+
+/** "Vermitteln" from a record of a referral source workflow (registry): once approved, or why not yet. */
+function ReferralAction({ row, facts }: { row: StoredRecord; facts: CaseFacts }) {
+  const { t } = useTranslation('referral');
+  const navigation = useWorkNavigation();
+  const envelope = row.envelope;
+  if (!navigation || envelope === null || !isWorkflowKind(envelope.kind) || !WORKFLOWS[envelope.kind].referralSource) return null;
+  const caseNumber = envelope.caseNumber;
+  if (caseNumber === null) return null;
+  const blocker = referralBlocker(row, facts.consentScopes.get(caseNumber));
+  if (blocker === 'notReferable') return null;
+  if (blocker !== null) {
+    return (
+      <span className="hint record__referral-blocked" data-testid="referral-blocked">
+        {t(`tablet.blocked.${blocker}`)}
+      </span>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="button button--primary"
+      onClick={() => {
+        navigation.openReferral(caseNumber, row.id);
+      }}
+    >
+      {t('tablet.refer')}
+    </button>
+  );
+}
+
+/** What can be done with a saved record here: correct it (the author, content still on the tablet), refer from it. */
+function RecordActions({ row, userId, facts }: { row: StoredRecord; userId: string | undefined; facts: CaseFacts }) {
   const { t } = useTranslation('records');
   const navigation = useWorkNavigation();
-  if (!navigation || !canCorrect(row, userId)) return null;
+  if (!navigation) return null;
+  const correctable = canCorrect(row, userId);
+  const referral = <ReferralAction row={row} facts={facts} />;
   return (
     <div className="record__actions">
-      <button type="button" className="button" onClick={() => void navigation.openCorrection(row.id)}>
-        {t('actions.correct')}
-      </button>
+      {correctable && (
+        <button type="button" className="button" onClick={() => void navigation.openCorrection(row.id)}>
+          {t('actions.correct')}
+        </button>
+      )}
+      {referral}
     </div>
   );
 }
@@ -102,11 +157,13 @@ function RecordActions({ row, userId }: { row: StoredRecord; userId: string | un
 function RecordItem({
   row,
   userId,
+  facts,
   timeFormat,
   onSecondCheck,
 }: {
   row: StoredRecord;
   userId: string | undefined;
+  facts: CaseFacts;
   timeFormat: Intl.DateTimeFormat;
   onSecondCheck?: ((recordId: string) => void) | undefined;
 }) {
@@ -129,7 +186,7 @@ function RecordItem({
       <div className="record__badges">
         <span className={`badge badge--${row.syncState}`}>{t(`record.state.${row.syncState}`)}</span>
       </div>
-      <RecordActions row={row} userId={userId} />
+      <RecordActions row={row} userId={userId} facts={facts} />
       {row.syncState === 'rejected' && row.rejection && (
         <p className="record__rejection">{t('record.rejectedReason', { reason: t(`errorReason.${row.rejection.reason}`) })}</p>
       )}
@@ -175,6 +232,7 @@ export function RecordList({ onSecondCheck }: { onSecondCheck?: ((recordId: stri
   const drafts = (storedDrafts ?? [])
     .map((entry) => parseDraftId(entry.draftId, entry.updatedAt))
     .filter((draft): draft is DraftItem => draft !== undefined && (draft.type === 'new' || correctable.has(draft.recordId)));
+  const facts = caseFacts(records ?? []);
   const empty = records !== undefined && records.length === 0 && drafts.length === 0;
   return (
     <section className="card" aria-labelledby="records-title">
@@ -185,7 +243,7 @@ export function RecordList({ onSecondCheck }: { onSecondCheck?: ((recordId: stri
           <DraftListItem key={draft.draftId} draft={draft} timeFormat={timeFormat} />
         ))}
         {(records ?? []).map((row) => (
-          <RecordItem key={row.id} row={row} userId={userId} timeFormat={timeFormat} onSecondCheck={onSecondCheck} />
+          <RecordItem key={row.id} row={row} userId={userId} facts={facts} timeFormat={timeFormat} onSecondCheck={onSecondCheck} />
         ))}
       </ul>
     </section>

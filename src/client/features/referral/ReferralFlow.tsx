@@ -6,13 +6,16 @@
 // Warm handover: only if the family explicitly asks a partner to call back,
 // the number is sealed at once to that partner's keys (CallbackRequest) and
 // leaves this tablet with the referral; the tablet itself cannot read it.
-// Each offer on the slip gets a slip code drawn here, offline: the partner
+// The offers the source record suggested come first, the rest grouped by type
+// (ReferralOfferChoice). Each offer on the slip gets a slip code drawn here, offline: the partner
 // confirms with it and the offer's partner key (docs/REFERRALS.md); it leaves
 // with the record, beside its content, and the server keeps only a hash.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { newReferralRecord } from '@domain/record-envelope';
 import { generateSlipCode } from '@domain/slip-code';
+import { arrangeReferralOffers } from '@domain/referral-offers';
+import { referralSuggestion, type ReferralSuggestion } from '@domain/referral-sources';
 import { localIsoDate } from '@domain/home-contact';
 import { FAMILY_LANGUAGES, LANGUAGE_AUTONYMS, type FamilyLanguage } from '@shared/languages';
 import type { CatalogOffer } from '@shared/offers';
@@ -23,7 +26,8 @@ import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { TextLimit } from '../../forms/TextLimit';
 import { ReferralSlip } from './ReferralSlip';
 import { CallbackRequest, sealCallback, type CallbackChoice } from './CallbackRequest';
-import { OfferCapacityNote } from './OfferCapacityNote';
+import { legacyOfferTypeLabel } from '../welcome-visit/offer-types';
+import { ReferralOfferChoice } from './ReferralOfferChoice';
 
 export interface ReferralFlowProps {
   caseNumber: string;
@@ -32,10 +36,14 @@ export interface ReferralFlowProps {
 }
 
 export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlowProps) {
-  const { t } = useTranslation('referral');
+  const { t, i18n } = useTranslation('referral');
+  const { t: tVisit } = useTranslation('welcome-visit');
   const { storage, sync } = useAppServices();
   const noteId = useId();
   const [offers, setOffers] = useState<readonly CatalogOffer[] | null>(null);
+  // What the source record suggested, and about the family (age phase, district): null while loading or without one.
+  const [suggestion, setSuggestion] = useState<ReferralSuggestion | null>(null);
+  const [sourceCreatedAt, setSourceCreatedAt] = useState<string | null>(null);
   const [callbackKeys, setCallbackKeys] = useState<CallbackKeys>([]);
   const [callback, setCallback] = useState<CallbackChoice | null>(null);
   const [language, setLanguage] = useState<FamilyLanguage>('de');
@@ -57,15 +65,28 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
     void (async () => {
       const [catalog, records] = await Promise.all([storage.device.offers(), storage.records.recordsForCase(caseNumber)]);
       const consent = records.find((record) => record.envelope?.kind === 'consent')?.envelope;
+      const source = records.find((record) => record.id === sourceRecordId);
       if (!mounted.current) return;
-      setOffers([...(catalog?.offers ?? [])].sort((a, b) => a.name.localeCompare(b.name)));
+      setOffers(catalog?.offers ?? []);
+      setSuggestion(source?.envelope ? referralSuggestion(source.envelope) : null);
+      setSourceCreatedAt(source?.createdAt ?? null);
       setCallbackKeys(catalog?.callbackKeys ?? []);
       if (consent?.kind === 'consent') setLanguage(consent.content.language);
     })();
     return () => {
       mounted.current = false;
     };
-  }, [storage, caseNumber]);
+  }, [storage, caseNumber, sourceRecordId]);
+
+  const list = useMemo(
+    () =>
+      arrangeReferralOffers(offers ?? [], {
+        suggestedIds: suggestion?.offerIds ?? [],
+        agePhase: suggestion?.agePhase,
+        district: suggestion?.district,
+      }),
+    [offers, suggestion],
+  );
 
   const save = async () => {
     if (chosen.length === 0) {
@@ -160,6 +181,13 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
           {caseNumber}
         </bdi>
       </p>
+      {suggestion !== null && sourceCreatedAt !== null && (
+        <p className="hint" data-testid="referral-source">
+          {t(`tablet.source.${suggestion.reason}`, {
+            date: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(sourceCreatedAt)),
+          })}
+        </p>
+      )}
       {offers === null ? (
         <p className="loading" role="status">
           {t('loading')}
@@ -167,28 +195,17 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
       ) : offers.length === 0 ? (
         <p className="notice">{t('tablet.noCatalog')}</p>
       ) : (
-        <fieldset className="choice-group">
-          <legend>{t('tablet.chooseOffers', { max: MAX_OFFERS_PER_REFERRAL })}</legend>
-          {offers.map((offer) => (
-            <label key={offer.id} className="choice choice--block">
-              <input
-                type="checkbox"
-                checked={chosen.includes(offer.id)}
-                disabled={!chosen.includes(offer.id) && chosen.length >= MAX_OFFERS_PER_REFERRAL}
-                onChange={() => {
-                  setChosen((current) => (current.includes(offer.id) ? current.filter((id) => id !== offer.id) : [...current, offer.id]));
-                }}
-              />
-              <span>
-                <strong>{offer.name}</strong>
-                <br />
-                {offer.organisation} · {t(`offerTypes.${offer.type}`)}
-                {/* The partner's free places as pulled, with their age; a warning never blocks the choice. */}
-                <OfferCapacityNote capacity={offer.capacity} now={now} />
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <ReferralOfferChoice
+          list={list}
+          reason={suggestion?.reason ?? null}
+          recommendedTypes={(suggestion?.offerTypes ?? []).map((type) => legacyOfferTypeLabel(type, tVisit))}
+          chosen={chosen}
+          max={MAX_OFFERS_PER_REFERRAL}
+          now={now}
+          onToggle={(offerId) => {
+            setChosen((current) => (current.includes(offerId) ? current.filter((id) => id !== offerId) : [...current, offerId]));
+          }}
+        />
       )}
       <div className="field">
         <label htmlFor="referral-language">{t('tablet.language')}</label>

@@ -6,7 +6,8 @@ import type { StoredRecord } from '../../storage';
 import { referralBlocker } from './eligibility';
 
 export function ReferralSources({ records, onRefer }: { records: readonly StoredRecord[]; onRefer: (sourceRecordId: string) => void }) {
-  const { t } = useTranslation('referral');
+  const { t, i18n } = useTranslation('referral');
+  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
   const consent = records.find((record) => record.envelope?.kind === 'consent')?.envelope;
   const scopes = consent?.kind === 'consent' ? consent.content.scopes : undefined;
   const sources = records.filter((record) => referralBlocker(record, scopes) !== 'notReferable');
@@ -17,7 +18,12 @@ export function ReferralSources({ records, onRefer }: { records: readonly Stored
         const blocker = referralBlocker(record, scopes);
         return (
           <li key={record.id} data-record-id={record.id}>
-            <span>{new Date(record.createdAt).toLocaleDateString()}</span>{' '}
+            {/* The kind and the day (walkthrough finding 14: a date alone does not say which record). */}
+            <span>
+              {record.kind === 'screening' || record.kind === 'welcomeVisit'
+                ? t(`tablet.source.${record.kind}`, { date: dateFormat.format(new Date(record.createdAt)) })
+                : dateFormat.format(new Date(record.createdAt))}
+            </span>{' '}
             {blocker === null ? (
               <button
                 type="button"

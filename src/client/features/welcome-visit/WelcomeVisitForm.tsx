@@ -4,7 +4,7 @@
 // once as an anonymous count — outcome and today's date, no case. A visit that
 // took place is documented for a consented case. Its fields; the lifecycle
 // (draft, case, district, note, save) is the shared record form's (features/workflows).
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Controller, useController, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import {
@@ -12,7 +12,8 @@ import {
   WELCOME_TOPICS,
   WELCOME_VISIT_NOTE_MAX_LENGTH,
   WELCOME_WEEK_WINDOW,
-  welcomeVisitContentSchema,
+  WELCOME_VISIT_TYPES_SCHEMA_VERSION,
+  welcomeVisitContentSchemaFor,
   type WelcomeVisitContent,
 } from '@shared/records/welcome-visit';
 import { localIsoDate } from '@domain/dates';
@@ -29,8 +30,10 @@ import { useSchemaMessages } from '../../forms/schema-messages';
 import { DistrictField, withDistrict } from '../district/DistrictField';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
-import { WELCOME_OFFER_TYPES } from './offer-types';
+import { legacyOfferTypeLabel } from './offer-types';
+import { RecommendedOffersField } from './RecommendedOffersField';
 import { welcomeItems } from './welcome-items';
+import type { WelcomeVisitRecord } from '@shared/records/sync-record';
 
 type Outcome = (typeof WELCOME_OUTCOMES)[number];
 
@@ -48,8 +51,10 @@ function visitDefaults(): Partial<WelcomeVisitContent> {
   };
 }
 
-function fromRecord(record: { content: WelcomeVisitContent }): Partial<WelcomeVisitContent> {
-  return { ...record.content };
+/** A version-1 visit recommended offer TYPES: its correction starts without them (they are not catalogue offers). */
+function fromRecord(record: WelcomeVisitRecord): Partial<WelcomeVisitContent> {
+  const legacy = record.schemaVersion === WELCOME_VISIT_TYPES_SCHEMA_VERSION;
+  return { ...record.content, ...(legacy ? { offersRecommended: [] } : {}) };
 }
 
 /** Only the keys that carry a value: no empty note, no follow-up date without a wish. */
@@ -68,6 +73,14 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
   const { t } = useTranslation('welcome-visit');
   const { storage } = useAppServices();
   const config = useStoredValue(storage, (s) => s.device.config());
+  // The offer catalogue as last pulled (null: none on this tablet yet); recommended offers are chosen from it.
+  const catalogue = useStoredValue(storage, (s) => s.device.offers().then((c) => c?.offers ?? null));
+  // The shared content schema, plus: every recommended offer is one of the cached catalogue
+  // (react-hook-form takes the resolver of the latest render, so a newly pulled catalogue applies at once).
+  const schema = useMemo(
+    () => welcomeVisitContentSchemaFor(catalogue === undefined ? undefined : new Set((catalogue ?? []).map((offer) => offer.id))),
+    [catalogue],
+  );
   const errorText = useSchemaMessages('welcome-visit');
   const [outcome, setOutcome] = useState<Outcome | null>(props.correction ? 'visited' : null);
   const [attemptDistrict, setAttemptDistrict] = useState<string | undefined>();
@@ -78,7 +91,7 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
   const { values, form, onSubmit } = useRhfRecordForm<'welcomeVisit', WelcomeVisitContent>({
     workflow: WORKFLOWS.welcomeVisit,
     props,
-    schema: welcomeVisitContentSchema,
+    schema,
     defaults: visitDefaults,
     fromRecord,
     toContent,
@@ -91,6 +104,11 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
   const week = useWatch({ control, name: 'weekOfLife' });
   const followUpWished = useWatch({ control, name: 'followUpWished' });
   const { field: district } = useController({ control, name: 'district' });
+  const recommended = useWatch({ control, name: 'offersRecommended' }) as readonly string[] | undefined;
+  const legacyTypes =
+    props.correction?.schemaVersion === WELCOME_VISIT_TYPES_SCHEMA_VERSION
+      ? props.correction.content.offersRecommended.map((type) => legacyOfferTypeLabel(type, t))
+      : [];
 
   // The municipality's own list (tablet configuration), or the built-in one.
   const items = welcomeItems(config, t);
@@ -219,19 +237,14 @@ export function WelcomeVisitForm(props: WorkflowFormProps<'welcomeVisit'>) {
         error={errorText(errors.itemsHandedOver)}
       />
 
-      {/* Offer types: the named offers of the catalogue are chosen in the referral that may follow. */}
-      <ChoiceChips
-        legend={t('fields.offersRecommended')}
-        type="checkbox"
-        options={WELCOME_OFFER_TYPES.map((offer) => ({ value: offer, label: t(`offers.${offer}`) }))}
+      <RecommendedOffersField
+        catalogue={catalogue}
+        chosen={recommended ?? []}
+        district={district.value}
         field={register('offersRecommended')}
         error={errorText(errors.offersRecommended)}
-        describedBy="offers-hint"
-      >
-        <p id="offers-hint" className="hint">
-          {t('offersHint')}
-        </p>
-      </ChoiceChips>
+        legacyTypes={legacyTypes}
+      />
 
       <Controller
         control={control}

@@ -1,5 +1,5 @@
 // One line about a welcome visit for the record list: week of life, then the
-// topics talked about and the items handed over.
+// topics talked about, the items handed over and how many offers were recommended.
 import { useTranslation } from 'react-i18next';
 import type { WelcomeVisitAttemptContent, WelcomeVisitContent } from '@shared/records/welcome-visit';
 import { useAppServices } from '../../app/AppContext';
@@ -13,6 +13,7 @@ export function WelcomeVisitSummary({ content }: { content: WelcomeVisitContent 
   const parts = [
     ...content.topics.map((topic) => t(`topics.${topic}`)),
     ...content.itemsHandedOver.map((item) => welcomeItemLabel(item, config, t)),
+    ...(content.offersRecommended.length > 0 ? [t('summary.recommended', { count: content.offersRecommended.length })] : []),
   ];
   return (
     <>

@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import { TABLET_ROLES, type Role } from '@shared/protocol';
 import type { SyncRecord } from '@shared/records/sync-record';
 import { isCorrectableKind } from '@domain/corrections';
+import { isReferralSourceKind } from '@domain/referral-sources';
 import type { WorkflowNamespace } from '../../forms/schema-messages';
 import { HomeContactSummary } from '../home-contact/HomeContactSummary';
 import { MediationSummary } from '../mediation/MediationSummary';
@@ -36,6 +37,8 @@ export interface Workflow<K extends WorkflowKind> {
   newDraftId: `${K}:new`;
   /** Whether a saved record can be corrected by its author (the rule lives in domain/corrections). */
   correctable: boolean;
+  /** Whether a referral can start from its records ("Vermitteln" once approved; the rule lives in domain/referral-sources). */
+  referralSource: boolean;
   /**
    * `required`: the record is about a consented case (case number input, or the case it was opened for);
    * `optional`: anonymous unless the person links a consented case (CaseLink).
@@ -60,6 +63,7 @@ export const WORKFLOWS: Registry = {
     kind: 'homeContact',
     newDraftId: 'homeContact:new',
     correctable: isCorrectableKind('homeContact'),
+    referralSource: isReferralSourceKind('homeContact'),
     caseLink: 'optional',
     // Foyer contacts are counted by site, not by where the family lives.
     district: false,
@@ -72,6 +76,7 @@ export const WORKFLOWS: Registry = {
     kind: 'screening',
     newDraftId: 'screening:new',
     correctable: isCorrectableKind('screening'),
+    referralSource: isReferralSourceKind('screening'),
     caseLink: 'required',
     district: true,
     overviewLabel: 'screening:new',
@@ -83,6 +88,7 @@ export const WORKFLOWS: Registry = {
     kind: 'welcomeVisit',
     newDraftId: 'welcomeVisit:new',
     correctable: isCorrectableKind('welcomeVisit'),
+    referralSource: isReferralSourceKind('welcomeVisit'),
     caseLink: 'required',
     district: true,
     overviewLabel: 'welcome-visit:new',
@@ -94,6 +100,7 @@ export const WORKFLOWS: Registry = {
     kind: 'mediation',
     newDraftId: 'mediation:new',
     correctable: isCorrectableKind('mediation'),
+    referralSource: isReferralSourceKind('mediation'),
     caseLink: 'optional',
     district: true,
     overviewLabel: 'mediation:new',

@@ -58,6 +58,9 @@ function recordingNavigation(): WorkNavigation & { calls: string[] } {
     newConsent: (workflow) => {
       calls.push(`consent:${workflow}`);
     },
+    openReferral: (caseNumber, sourceRecordId) => {
+      calls.push(`refer:${caseNumber}:${sourceRecordId}`);
+    },
   };
 }
 

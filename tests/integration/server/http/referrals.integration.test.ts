@@ -156,6 +156,28 @@ describeEachDatabase('referrals', ({ db }) => {
     expect(rows).toHaveLength(0);
   });
 
+  it('refuses a welcome visit that recommends an offer not in the catalogue; a version-1 visit with offer types stays accepted', async () => {
+    const caseNumber = newCaseNumber();
+    await push([await consentRecord(tablet.deviceId, caseNumber)]);
+    const unknown = await welcomeVisitRecord(
+      tablet.deviceId,
+      caseNumber,
+      { offersRecommended: [PARTNER_OFFER, 'gibt-es-nicht'] },
+      { schemaVersion: 2 },
+    );
+    const [refused] = await push([unknown]);
+    expect([refused?.status, refused?.reason, refused?.issues?.[0]?.path, refused?.issues?.[0]?.message]).toEqual([
+      422,
+      'invalidRecord',
+      'content.offersRecommended',
+      'unknownOffer',
+    ]);
+    expect(await db().query('SELECT 1 FROM records WHERE id = $1', [unknown.id])).toHaveLength(0);
+    const catalogued = await welcomeVisitRecord(tablet.deviceId, caseNumber, { offersRecommended: [PARTNER_OFFER] }, { schemaVersion: 2 });
+    const typesOnly = await welcomeVisitRecord(tablet.deviceId, caseNumber, { offersRecommended: ['familienhebamme', 'kita-platz'] });
+    expect((await push([catalogued, typesOnly])).map((r) => r.outcome)).toEqual(['accepted', 'accepted']);
+  });
+
   it('keeps no unverified source reference: another case’s record or an unknown id becomes NULL', async () => {
     const other = await referredCase();
     const caseNumber = newCaseNumber();

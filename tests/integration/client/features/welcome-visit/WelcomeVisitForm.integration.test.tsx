@@ -16,8 +16,10 @@ import { unlockedTestStorage } from '../../../../fixtures/client-db';
 import { renderWithServices, testDeviceConfig } from '../../../../fixtures/render-with-services';
 import de from '../../../../../locales/de/welcome-visit.json';
 import cases from '../../../../../locales/de/cases.json';
+import { DEMO_OFFERS } from '@server/db/demo-offers';
 
 const WELCOME_VISIT_DRAFT_ID = WORKFLOWS.welcomeVisit.newDraftId;
+const RECOMMENDED = DEMO_OFFERS[1] ?? { id: '', name: '' };
 
 interface Setup {
   storage: Storage;
@@ -26,9 +28,18 @@ interface Setup {
 }
 
 async function setup(
-  props: { caseNumber?: string; consentFor?: string; welcomeItems?: { id: string; label: string }[] } = {},
+  props: { caseNumber?: string; consentFor?: string; welcomeItems?: { id: string; label: string }[]; noCatalogue?: boolean } = {},
 ): Promise<Setup> {
   const { storage } = await unlockedTestStorage();
+  // The offer catalogue as pulled at the last sync: recommended offers are chosen from it.
+  if (props.noCatalogue !== true) {
+    await storage.device.saveOffers({
+      serverTime: new Date().toISOString(),
+      version: 'v1',
+      offers: DEMO_OFFERS.slice(0, 4),
+      callbackKeys: [],
+    });
+  }
   if (props.welcomeItems !== undefined) await storage.device.saveConfig(testDeviceConfig({ welcomeItems: props.welcomeItems }));
   if (props.consentFor !== undefined) {
     const context = { deviceId: await storage.device.deviceId(), now: new Date() };
@@ -144,7 +155,7 @@ describe('WelcomeVisitForm', () => {
     fireEvent.keyDown(input, { key: 'Enter' });
     await screen.findByLabelText(de.fields.weekOfLife); // the visit's questions follow the accepted case
     fillVisit('6');
-    fireEvent.click(screen.getByRole('checkbox', { name: de.offers.familienhebamme }));
+    fireEvent.click(await screen.findByRole('checkbox', { name: RECOMMENDED.name }));
     answer(de.fields.followUpWished, de.yes);
     fireEvent.change(screen.getByLabelText(de.fields.followUpDate), { target: { value: '2026-12-01' } });
     fireEvent.change(screen.getByLabelText(de.fields.note), { target: { value: 'Vater fragt nach Elterngeld' } });
@@ -162,15 +173,57 @@ describe('WelcomeVisitForm', () => {
       firstChild: true,
       topics: ['sleep'],
       itemsHandedOver: ['welcomeBag'],
-      offersRecommended: ['familienhebamme'],
+      offersRecommended: [RECOMMENDED.id],
       followUpWished: true,
       followUpDate: '2026-12-01',
       note: 'Vater fragt nach Elterngeld',
     });
+    // Version 2: the recommended offers are catalogue offers.
+    expect(visit?.envelope?.schemaVersion).toBe(2);
     expect(visit?.syncState).toBe('pending');
     expect(await storage.records.countOutbox()).toBe(2); // consent + visit
     expect(await storage.drafts.load(WELCOME_VISIT_DRAFT_ID)).toBeUndefined();
     expect(triggers.length).toBeGreaterThan(0);
+  });
+
+  it('recommends only offers of the cached catalogue: one removed from it meanwhile is refused with a clear message', async () => {
+    const caseNumber = generateCaseNumber();
+    const { storage, done } = await setup({ caseNumber, consentFor: caseNumber });
+    fillVisit('4');
+    // Grouped by offer type, with no developer note.
+    const group = screen.getByRole('group', { name: de.fields.offersRecommended });
+    expect(group.textContent).not.toContain('folgt');
+    expect(within(group).getByText(de.offersHint)).toBeTruthy();
+    fireEvent.click(await within(group).findByRole('checkbox', { name: RECOMMENDED.name }));
+    // The next sync brings a catalogue without that offer while the form is open.
+    await storage.device.saveOffers({
+      serverTime: new Date().toISOString(),
+      version: 'v2',
+      offers: DEMO_OFFERS.slice(2, 4),
+      callbackKeys: [],
+    });
+    const gone = await within(group).findByRole('checkbox', { name: de.offerNotInCatalogue.replace('{{id}}', RECOMMENDED.id) });
+    expect((gone as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    expect(await within(group).findByText(de.errors.unknownOffer)).toBeTruthy();
+    expect((await storage.records.listRecords()).filter((r) => r.kind === 'welcomeVisit')).toEqual([]);
+    // Unticked, the visit saves.
+    fireEvent.click(gone);
+    fireEvent.click(screen.getByRole('button', { name: de.save }));
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
+    const visit = (await storage.records.listRecords()).find((r) => r.kind === 'welcomeVisit');
+    expect(visit?.envelope?.content).toMatchObject({ offersRecommended: [] });
+  });
+
+  it('says when the tablet has no offer catalogue yet, instead of offering types', async () => {
+    const caseNumber = generateCaseNumber();
+    await setup({ caseNumber, consentFor: caseNumber, noCatalogue: true });
+    fillVisit('4');
+    const group = screen.getByRole('group', { name: de.fields.offersRecommended });
+    expect(await within(group).findByText(de.offersNoCatalogue)).toBeTruthy();
+    expect(within(group).queryAllByRole('checkbox')).toEqual([]);
   });
 
   it('warns about week 12 (outside 1–8) but saves', async () => {
