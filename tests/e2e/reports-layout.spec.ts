@@ -46,9 +46,9 @@ async function clippedCells(page: Page): Promise<string[]> {
           rect = cell.getBoundingClientRect();
         }
         const inside = rect.left >= boxRect.left - 1 && rect.right <= boxRect.right + 1;
-        if (!inside) problems.push(`${caption}: cell "${cell.textContent ?? ''}" out of reach`);
+        if (!inside) problems.push(`${caption}: cell "${cell.textContent}" out of reach`);
         if (cell.tagName === 'TH' && cell.scrollWidth > cell.clientWidth + 1)
-          problems.push(`${caption}: header "${cell.textContent ?? ''}" cut`);
+          problems.push(`${caption}: header "${cell.textContent}" cut`);
       }
       box.scrollLeft = 0;
     }
