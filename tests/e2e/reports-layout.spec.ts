@@ -47,8 +47,7 @@ async function clippedCells(page: Page): Promise<string[]> {
         }
         const inside = rect.left >= boxRect.left - 1 && rect.right <= boxRect.right + 1;
         if (!inside) problems.push(`${caption}: cell "${cell.textContent}" out of reach`);
-        if (cell.tagName === 'TH' && cell.scrollWidth > cell.clientWidth + 1)
-          problems.push(`${caption}: header "${cell.textContent}" cut`);
+        if (cell.tagName === 'TH' && cell.scrollWidth > cell.clientWidth + 1) problems.push(`${caption}: header "${cell.textContent}" cut`);
       }
       box.scrollLeft = 0;
     }
@@ -256,9 +255,15 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
     expect(printed.hiddenTableCells).toBe(0);
     expect(printed.widestTable).toBeLessThanOrEqual(a4Content + 1);
     expect(printed.pageWidth).toBeLessThanOrEqual(Math.round(a4Content) + 1);
-    // The page style numbers the pages and repeats the title.
-    expect(await page.getByTestId('sachbericht-page-style').textContent()).toMatch(
-      /size: A4 portrait[\s\S]*"Seite " counter\(page\) " von " counter\(pages\)/,
+    // The page style (a constructed sheet: the CSP refuses inline styles) sets A4, numbers the pages and repeats the title.
+    const pageRules = await page.evaluate(() =>
+      document.adoptedStyleSheets
+        .flatMap((sheet) => [...sheet.cssRules])
+        .filter((rule) => rule instanceof CSSPageRule)
+        .map((rule) => rule.cssText),
+    );
+    expect(pageRules.join('\n')).toMatch(
+      /size: a4[\s\S]*Sachbericht Demo-Stadt · Zeitraum: 01\.01\.2025[\s\S]*"Seite " counter\(page\) " von " counter\(pages\)/,
     );
 
     if (SHOTS) {
