@@ -159,7 +159,7 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
     ]);
     const monthBox = homeSection.getByRole('region', { name: /HOME-Kontakte nach Standort je Monat/ }).first();
     expect(await monthBox.evaluate((box) => box.scrollWidth > box.clientWidth)).toBe(true);
-    await homeSection.getByText(reports.table.scrollHint).first().waitFor();
+    await monthBox.locator('xpath=..').getByText(reports.table.scrollHint).waitFor();
     // The row labels stay in view while the months scroll.
     const rowLabel = byMonth.getByRole('rowheader', { name: 'Kita Sonnenblume' });
     const before = await rowLabel.boundingBox();

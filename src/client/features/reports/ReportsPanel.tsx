@@ -132,6 +132,18 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
           {...indicator.byMonth.table}
         />
       ),
+      // Without districts the bar chart's data table is the category totals alone (not the month table a second time).
+      totals: (
+        <ReportTable
+          {...common}
+          caption={t('table.totals', { title })}
+          columns={[]}
+          cells={rows.map(() => [])}
+          rowTotals={indicator.byMonth.table.rowTotals}
+          columnTotals={[]}
+          total={indicator.byMonth.table.total}
+        />
+      ),
       rows,
     };
   };
@@ -376,7 +388,7 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
                 {measures(indicator)}
                 <div className="report-pair">
                   {drawn.bar}
-                  {parts.byDistrict ?? parts.byMonth}
+                  {parts.byDistrict ?? parts.totals}
                 </div>
                 <div className="report-pair">
                   {drawn.line}
