@@ -1,5 +1,5 @@
 // The coordinator's reports in real Chromium against the real backend: the
-// dashboard shows suppressed small cells ("<5"), a data table beside every
+// dashboard shows suppressed small cells (the one mark "*"), a data table beside every
 // chart, passes axe, and leads to the printable Sachbericht and its CSV.
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './support/axe';
@@ -8,11 +8,12 @@ import { OfficePage, office } from './pages/OfficePage';
 import reports from '../../locales/de/reports.json';
 import { halfYearOf } from '@domain/indicators';
 import { localIsoDate } from '@domain/home-contact';
+import { SUPPRESSED_MARK } from '@domain/suppressed-notation';
 
 describe.skipIf(!chromiumPath)('coordinator reports, end to end', () => {
   const { backend, browser } = setUpBackendAndTablet();
 
-  it('opens the report of the current half-year with "<5" cells, a table beside each chart, the Sachbericht and its CSV', async () => {
+  it('opens the report of the current half-year with "*" for small cells, a table beside each chart, the Sachbericht and its CSV', async () => {
     // Countable records straight into the database (the triggers count them): 12 + 3 HOME contacts, 7 + 2 screenings.
     const { from } = halfYearOf(localIsoDate(new Date()));
     const day = `${from.slice(0, 8)}10`;
@@ -53,12 +54,13 @@ describe.skipIf(!chromiumPath)('coordinator reports, end to end', () => {
 
     const homeSection = officePage.root.locator('[data-indicator="homeSite"]');
     await homeSection.waitFor();
-    // 3 contacts at one site: shown as "<5" in its table (and hidden with "x" where a total would give it back).
+    // 3 contacts at one site: shown as "*" in its table (as is whatever a total would give it back with).
     const siteRow = homeSection.getByRole('row', { name: /Familienzentrum Nord/ }).first();
-    expect(await siteRow.textContent()).toContain('<5');
+    expect(await siteRow.textContent()).toContain(SUPPRESSED_MARK);
+    expect(await siteRow.textContent()).not.toContain('3');
     const screeningSection = officePage.root.locator('[data-indicator="screening"]');
     const byDistrict = screeningSection.getByRole('table', { name: /nach Sozialraum/ });
-    expect(await byDistrict.getByRole('row', { name: /Angebot empfohlen/ }).textContent()).toContain('<5');
+    expect(await byDistrict.getByRole('row', { name: /Angebot empfohlen/ }).textContent()).toContain(SUPPRESSED_MARK);
     // No case number anywhere on the page.
     expect(await officePage.root.textContent()).not.toContain('TEST-');
 

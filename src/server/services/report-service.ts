@@ -9,7 +9,8 @@ import type { SessionUser } from '@shared/protocol';
 import type { FunnelReport, Report, ReportQuery } from '@shared/reports';
 import { NO_DISTRICT, periodProblem, publishReport, timeToContactBucket, type CountRow } from '@domain/indicators';
 import { failureLine, REASON_NOT_STATED, type FunnelCountRow, type FunnelCounts, type FunnelReason } from '@domain/funnel';
-import { SMALL_CELL } from '@domain/suppression';
+import { SMALL_CELL, type PublishedCount } from '@domain/suppression';
+import { displayCount, SUPPRESSED_MARK } from '@domain/suppressed-notation';
 import { ServiceError } from './service-error';
 import { audit } from './audit';
 
@@ -19,7 +20,7 @@ const ZONE = 'Europe/Berlin';
 export const COUNTING_RULE =
   'Only countable records: the latest revision of each record, and only once approved where the municipality requires a second check (four-eyes). Cases whose consent was withdrawn are not counted. No case number or record content is part of a report.';
 
-const SUPPRESSION_RULE = `Counts of ${String(SMALL_CELL.min)}–${String(SMALL_CELL.max)} are shown as "${SMALL_CELL.label}"; further cells and totals are shown as "${SMALL_CELL.complementaryLabel}" so that no "${SMALL_CELL.label}" can be recomputed from row or column totals.`;
+const SUPPRESSION_RULE = `Counts of ${String(SMALL_CELL.min)}–${String(SMALL_CELL.max)} are not published; further cells and totals are hidden so that no such count can be recomputed from row or column totals. The JSON answer marks the first "${SMALL_CELL.label}" and the others "${SMALL_CELL.complementaryLabel}"; screen, print and CSV mark every hidden entry "${SUPPRESSED_MARK}". Published totals include the hidden entries.`;
 
 export class ReportService {
   constructor(private readonly db: Database) {}
@@ -222,6 +223,11 @@ export class ReportService {
   }
 }
 
+/** A published count in a CSV cell: the number or the one mark; a missing cell stays empty. */
+function shownCount(value: PublishedCount | undefined): string {
+  return value === undefined ? '' : displayCount(value);
+}
+
 /** The header row and the meta rows every report CSV starts with. */
 function csvHeader(
   report: Pick<Report, 'municipality' | 'period' | 'district' | 'generatedAt' | 'countingRule' | 'suppression'>,
@@ -235,13 +241,15 @@ function csvHeader(
     ['meta', '', '', 'generatedAt', '', report.generatedAt],
     ['meta', '', '', 'countingRule', '', report.countingRule],
     ['meta', '', '', 'suppression', '', report.suppression.rule],
+    ['meta', '', '', 'suppressedMark', '', SUPPRESSED_MARK],
   ];
 }
 
 /**
  * The Sachbericht as CSV (one table, long format): the period and rules first,
  * then each indicator's definition, then every published count by district and
- * by month with the totals. Suppressed entries appear as "<5" or "x".
+ * by month with the totals. Every suppressed entry (and every measure that
+ * cannot be published) is the one mark of the screen, "*" (SUPPRESSED_MARK).
  */
 export function reportToCsv(report: Report): string {
   const records: string[][] = [...csvHeader(report)];
@@ -268,17 +276,17 @@ export function reportToCsv(report: Report): string {
     for (const { name, columns, table } of breakdowns) {
       indicator.categories.forEach((category, i) => {
         columns.forEach((column, j) => {
-          records.push(['count', indicator.id, name, categoryLabel(category), column, String(table.cells[i]?.[j] ?? '')]);
+          records.push(['count', indicator.id, name, categoryLabel(category), column, shownCount(table.cells[i]?.[j])]);
         });
-        records.push(['count', indicator.id, name, categoryLabel(category), 'total', String(table.rowTotals[i] ?? '')]);
+        records.push(['count', indicator.id, name, categoryLabel(category), 'total', shownCount(table.rowTotals[i])]);
       });
       columns.forEach((column, j) => {
-        records.push(['count', indicator.id, name, 'total', column, String(table.columnTotals[j] ?? '')]);
+        records.push(['count', indicator.id, name, 'total', column, shownCount(table.columnTotals[j])]);
       });
-      records.push(['count', indicator.id, name, 'total', 'total', String(table.total)]);
+      records.push(['count', indicator.id, name, 'total', 'total', shownCount(table.total)]);
     }
     for (const [measure, value] of Object.entries(indicator.measures)) {
-      records.push(['measure', indicator.id, '', measure, '', value === null ? 'x' : String(value)]);
+      records.push(['measure', indicator.id, '', measure, '', displayCount(value)]);
     }
   }
   records.push(...funnelCsvRecords(report));
@@ -295,18 +303,17 @@ function funnelCsvRecords(report: Pick<Report, 'funnel' | 'districts'>): string[
     records.push(['definition', 'funnel', id, 'de', '', text.de], ['definition', 'funnel', id, 'en', '', text.en]);
   }
   for (const stage of funnel.stages) {
-    columns.forEach((column, j) => records.push(['funnel', 'funnel', 'stage', stage.id, column, String(stage.cells[j] ?? '')]));
-    records.push(['funnel', 'funnel', 'stage', stage.id, 'total', String(stage.total)]);
+    columns.forEach((column, j) => records.push(['funnel', 'funnel', 'stage', stage.id, column, shownCount(stage.cells[j])]));
+    records.push(['funnel', 'funnel', 'stage', stage.id, 'total', shownCount(stage.total)]);
   }
   for (const { state, reasons, table } of funnel.failures) {
     reasons.forEach((reason, i) => {
-      columns.forEach((column, j) => records.push(['funnel', 'funnel', state, reason, column, String(table.cells[i]?.[j] ?? '')]));
-      records.push(['funnel', 'funnel', state, reason, 'total', String(table.rowTotals[i] ?? '')]);
+      columns.forEach((column, j) => records.push(['funnel', 'funnel', state, reason, column, shownCount(table.cells[i]?.[j])]));
+      records.push(['funnel', 'funnel', state, reason, 'total', shownCount(table.rowTotals[i])]);
     });
-    columns.forEach((column, j) => records.push(['funnel', 'funnel', state, 'total', column, String(table.columnTotals[j] ?? '')]));
-    records.push(['funnel', 'funnel', state, 'total', 'total', String(table.total)]);
+    columns.forEach((column, j) => records.push(['funnel', 'funnel', state, 'total', column, shownCount(table.columnTotals[j])]));
+    records.push(['funnel', 'funnel', state, 'total', 'total', shownCount(table.total)]);
   }
-  const median = (value: number | null): string => (value === null ? 'x' : String(value));
   columns.forEach((column, j) =>
     records.push([
       'funnel',
@@ -314,10 +321,10 @@ function funnelCsvRecords(report: Pick<Report, 'funnel' | 'districts'>): string[
       'medianDays',
       'referralToFirstContact',
       column,
-      median(funnel.medianDaysToFirstContact.cells[j] ?? null),
+      displayCount(funnel.medianDaysToFirstContact.cells[j] ?? null),
     ]),
   );
-  records.push(['funnel', 'funnel', 'medianDays', 'referralToFirstContact', 'total', median(funnel.medianDaysToFirstContact.total)]);
+  records.push(['funnel', 'funnel', 'medianDays', 'referralToFirstContact', 'total', displayCount(funnel.medianDaysToFirstContact.total)]);
   return records;
 }
 

@@ -1,11 +1,13 @@
 // The funnel (src/domain/funnel.ts) in the dashboard and in the printable
 // Sachbericht: stage counts by district with a bar chart, the failed
 // referrals by reason, and the median days to first contact. Everything comes
-// suppressed from the server ("<5", "x", a median only from enough referrals).
+// suppressed from the server; hidden entries and a median from too few
+// referrals show the one mark "*" (SuppressionNotice explains it).
 import { useTranslation } from 'react-i18next';
 import type { Report } from '@shared/reports';
 import { MEDIAN_MIN_REFERRALS, type FunnelStage } from '@domain/funnel';
 import { isReferralReason } from '@domain/referral-state';
+import { displayCount, isSuppressed } from '@domain/suppressed-notation';
 import { BarChart, ReportTable } from './charts';
 
 export function FunnelSection({
@@ -13,12 +15,15 @@ export function FunnelSection({
   districtLabel,
   printable,
   onCsv,
+  columnsPerPart,
 }: {
   report: Report;
   districtLabel: (id: string) => string;
   /** The Sachbericht's version: the definitions are printed with it, no buttons. */
   printable: boolean;
   onCsv?: () => void;
+  /** The Sachbericht splits wide tables so that they fit A4 (ReportTable). */
+  columnsPerPart?: number;
 }) {
   const { t, i18n } = useTranslation('reports');
   const { funnel } = report;
@@ -26,8 +31,8 @@ export function FunnelSection({
   const stageLabel = (id: FunnelStage): string => t(`funnel.stages.${id}`);
   const reasonLabel = (reason: string): string =>
     isReferralReason(reason) ? t(`reasons.${reason}`, { ns: 'referral' }) : t('funnel.notStated');
-  const days = (value: number | null): string =>
-    value === null ? t('funnel.median.notShown') : new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(value);
+  const days = (value: number): string => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(value);
+  const parts = columnsPerPart === undefined ? {} : { columnsPerPart };
   const stageTable = (
     <ReportTable
       caption={t('funnel.table.stages')}
@@ -37,6 +42,7 @@ export function FunnelSection({
       columns={columns}
       cells={funnel.stages.map((s) => s.cells)}
       rowTotals={funnel.stages.map((s) => s.total)}
+      {...parts}
     />
   );
   const failureParts = funnel.failures.map(({ state, reasons, table }) => {
@@ -55,55 +61,45 @@ export function FunnelSection({
           rows={rows}
           columns={columns}
           {...table}
+          {...parts}
         />
       ),
     };
   });
+  // One row of medians per district: a table of its own (a median is no count), split like the others for print.
   const median = (
-    <div className="report-table__scroll" role="region" aria-label={t('funnel.median.title')} tabIndex={0}>
-      <table className="report-table" data-testid="funnel-median">
-        <caption>{t('funnel.median.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('funnel.median.measure')}</th>
-            {columns.map((column) => (
-              <th key={column} scope="col">
-                {column}
-              </th>
-            ))}
-            <th scope="col">{t('total')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">{t('funnel.median.column')}</th>
-            {funnel.medianDaysToFirstContact.cells.map((value, j) => (
-              <td key={funnel.columns[j] ?? j} className={value === null ? 'report-table__hidden' : undefined}>
-                {days(value)}
-              </td>
-            ))}
-            <td className={funnel.medianDaysToFirstContact.total === null ? 'report-table__hidden' : undefined}>
-              {days(funnel.medianDaysToFirstContact.total)}
-            </td>
-          </tr>
-        </tbody>
-      </table>
-    </div>
+    <ReportTable
+      caption={t('funnel.median.title')}
+      cornerLabel={t('funnel.median.measure')}
+      totalLabel={t('total')}
+      rows={[t('funnel.median.column')]}
+      columns={columns}
+      cells={[funnel.medianDaysToFirstContact.cells]}
+      rowTotals={[funnel.medianDaysToFirstContact.total]}
+      format={days}
+      testId="funnel-median"
+      {...parts}
+    />
   );
   const overall = (
     <dl className="report-measures">
       {funnel.stages.map((s) => (
         <div key={s.id}>
           <dt>{stageLabel(s.id)}</dt>
-          <dd>{s.total}</dd>
+          <dd data-suppressed={isSuppressed(s.total) ? 'true' : undefined}>{suppressible(s.total)}</dd>
         </div>
       ))}
       <div>
         <dt>{t('funnel.median.overall')}</dt>
-        <dd>{days(funnel.medianDaysToFirstContact.total)}</dd>
+        <dd data-suppressed={isSuppressed(funnel.medianDaysToFirstContact.total) ? 'true' : undefined}>
+          {suppressible(funnel.medianDaysToFirstContact.total, days)}
+        </dd>
       </div>
     </dl>
   );
+  function suppressible(value: number | '<5' | 'x' | null, format?: (n: number) => string) {
+    return isSuppressed(value) ? <abbr title={t('suppressed.cellTitle')}>{displayCount(value)}</abbr> : displayCount(value, format);
+  }
   const hint = <p className="hint">{t('funnel.median.hint', { min: MEDIAN_MIN_REFERRALS })}</p>;
 
   if (printable) {

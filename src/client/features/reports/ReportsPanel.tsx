@@ -1,7 +1,9 @@
 // The coordinator's dashboard and the printable half-yearly Sachbericht
 // (online only, a lazy chunk of the office area). Everything shown comes
-// suppressed from the server: "<5" for counts of 1–4, "x" for the cells hidden
-// so that no "<5" can be recomputed. Each chart has its data table beside it.
+// suppressed from the server; whatever is hidden shows the one mark "*" and the
+// explanation box says why (SuppressionNotice). Each chart has its data table
+// beside it. The Sachbericht prints as an A4 document: title block, page
+// numbers, wide tables in parts, no buttons or navigation.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Report, ReportQuery, PublishedIndicatorJson } from '@shared/reports';
@@ -14,9 +16,13 @@ import { halfYearOf, INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type
 import { localIsoDate } from '@domain/dates';
 import type { OfficeConnection } from '../office/office-api';
 import { RequestError } from '../../http/request';
-import { BarChart, LineChart, ReportTable } from './charts';
+import { displayCount, isSuppressed } from '@domain/suppressed-notation';
+import { BarChart, LineChart, ReportTable, type ChartItem } from './charts';
 import { ExportSection } from './ExportSection';
 import { FunnelSection } from './FunnelSection';
+import { SuppressionNotice } from './SuppressionNotice';
+import { SachberichtPageStyle } from './SachberichtPageStyle';
+import { dayLabel, monthLabel } from './month-label';
 import './reports.css';
 
 type Load =
@@ -74,11 +80,9 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
     }
   };
 
-  const monthLabel = (month: string): string => {
-    const [year, m] = month.split('-').map(Number);
-    if (!year || !m) return month;
-    return new Intl.DateTimeFormat(i18n.language, { month: 'short', year: 'numeric' }).format(new Date(Date.UTC(year, m - 1, 15)));
-  };
+  /** The Sachbericht's tables have at most this many number columns, so that they fit A4 portrait. */
+  const PRINT_COLUMNS = 7;
+  const monthColumn = (month: string): string => monthLabel(month, i18n.language).full;
 
   const categoryLabel = (report: Report, indicator: IndicatorId, category: string): string => {
     switch (indicator) {
@@ -108,9 +112,9 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
     id === '' ? t('noDistrict') : (report.districts.find((d) => d.id === id)?.label ?? id);
   const isIndicator = (id: string): id is IndicatorId => (INDICATOR_IDS as readonly string[]).includes(id);
 
-  const tables = (report: Report, indicator: PublishedIndicatorJson & { id: IndicatorId }, title: string) => {
+  const tables = (report: Report, indicator: PublishedIndicatorJson & { id: IndicatorId }, title: string, printable = false) => {
     const rows = indicator.categories.map((c) => categoryLabel(report, indicator.id, c));
-    const common = { cornerLabel: t('category'), totalLabel: t('total'), rows };
+    const common = { cornerLabel: t('category'), totalLabel: t('total'), rows, ...(printable ? { columnsPerPart: PRINT_COLUMNS } : {}) };
     return {
       byDistrict: indicator.byDistrict ? (
         <ReportTable
@@ -124,11 +128,35 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         <ReportTable
           {...common}
           caption={t('table.byMonth', { title })}
-          columns={indicator.byMonth.columns.map(monthLabel)}
+          columns={indicator.byMonth.columns.map(monthColumn)}
           {...indicator.byMonth.table}
         />
       ),
+      // Without districts the bar chart's data table is the category totals alone (not the month table a second time).
+      totals: (
+        <ReportTable
+          {...common}
+          caption={t('table.totals', { title })}
+          columns={[]}
+          cells={rows.map(() => [])}
+          rowTotals={indicator.byMonth.table.rowTotals}
+          columnTotals={[]}
+          total={indicator.byMonth.table.total}
+        />
+      ),
       rows,
+    };
+  };
+
+  const charts = (indicator: PublishedIndicatorJson, rows: readonly string[], title: string) => {
+    const totals: ChartItem[] = rows.map((label, i) => ({ label, value: indicator.byMonth.table.rowTotals[i] ?? 0 }));
+    const months: ChartItem[] = indicator.byMonth.columns.map((m, j) => {
+      const label = monthLabel(m, i18n.language);
+      return { label: label.full, axis: { line: label.month, year: label.year }, value: indicator.byMonth.table.columnTotals[j] ?? 0 };
+    });
+    return {
+      bar: <BarChart title={t('chart.bar', { title })} items={totals} />,
+      line: <LineChart title={t('chart.line', { title })} items={months} />,
     };
   };
 
@@ -140,7 +168,15 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         {entries.map(([name, value]) => (
           <div key={name}>
             <dt>{t(`measures.${name as 'offered'}`)}</dt>
-            <dd>{value === null ? t('measures.notPublished') : name.endsWith('Rate') ? `${(value * 100).toFixed(1)} %` : value}</dd>
+            <dd data-suppressed={isSuppressed(value) ? 'true' : undefined}>
+              {isSuppressed(value) ? (
+                <abbr title={t('suppressed.cellTitle')}>{displayCount(value)}</abbr>
+              ) : name.endsWith('Rate') ? (
+                `${(value * 100).toFixed(1)} %`
+              ) : (
+                value
+              )}
+            </dd>
           </div>
         ))}
       </dl>
@@ -209,8 +245,11 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
 
   if (load.state === 'loaded' && view === 'sachbericht') {
     const { report, query } = load;
+    const period = { from: dayLabel(report.period.from, i18n.language), to: dayLabel(report.period.to, i18n.language) };
+    const title = t('sachbericht.title', { municipality: report.municipality.name });
     return (
       <article className="card sachbericht" aria-labelledby="sachbericht-title">
+        <SachberichtPageStyle running={`${title} · ${t('sachbericht.period', period)}`} pageTemplate={t('sachbericht.page')} />
         <div className="actions no-print">
           <button
             type="button"
@@ -235,17 +274,29 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
           </button>
         </div>
         {csvFailed && (
-          <p className="form-error" role="alert">
+          <p className="form-error no-print" role="alert">
             {t('errors.csvFailed')}
           </p>
         )}
-        <h2 id="sachbericht-title">{t('sachbericht.title', { municipality: report.municipality.name })}</h2>
-        <p>{t('sachbericht.period', { from: report.period.from, to: report.period.to })}</p>
-        {report.district !== null && <p>{t('sachbericht.district', { district: districtLabel(report, report.district) })}</p>}
-        <p>{t('sachbericht.generatedAt', { date: new Date(report.generatedAt).toLocaleString(i18n.language) })}</p>
+        <header className="sachbericht__title-block">
+          <h2 id="sachbericht-title">{title}</h2>
+          <p>{t('sachbericht.period', period)}</p>
+          <p>
+            {t('sachbericht.district', {
+              district: report.district === null ? t('form.allDistricts') : districtLabel(report, report.district),
+            })}
+          </p>
+          <p>
+            {t('sachbericht.generatedAt', {
+              date: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
+                new Date(report.generatedAt),
+              ),
+            })}
+          </p>
+        </header>
         <h3>{t('sachbericht.countingRule')}</h3>
         <p>{t('countingRule')}</p>
-        <p>{t('suppression')}</p>
+        <SuppressionNotice />
         <h3>{t('sachbericht.definitions')}</h3>
         <dl className="sachbericht__definitions">
           {report.indicators.map((indicator) => (
@@ -258,18 +309,23 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         {report.indicators.map((raw) => {
           if (!isIndicator(raw.id)) return null;
           const indicator = { ...raw, id: raw.id };
-          const title = t(`indicators.${indicator.id}`);
-          const parts = tables(report, indicator, title);
+          const indicatorTitle = t(`indicators.${indicator.id}`);
+          const parts = tables(report, indicator, indicatorTitle, true);
+          const drawn = charts(indicator, parts.rows, indicatorTitle);
           return (
-            <section key={indicator.id} className="sachbericht__indicator">
-              <h3>{title}</h3>
+            <section key={indicator.id} className="sachbericht__indicator" data-indicator={indicator.id}>
+              <h3>{indicatorTitle}</h3>
               {measures(indicator)}
+              <div className="sachbericht__charts">
+                {drawn.bar}
+                {drawn.line}
+              </div>
               {parts.byDistrict}
               {parts.byMonth}
             </section>
           );
         })}
-        <FunnelSection report={report} districtLabel={(id) => districtLabel(report, id)} printable />
+        <FunnelSection report={report} districtLabel={(id) => districtLabel(report, id)} printable columnsPerPart={PRINT_COLUMNS} />
       </article>
     );
   }
@@ -288,7 +344,7 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
       )}
       {load.state === 'loaded' && (
         <>
-          <p className="notice">{t('suppression')}</p>
+          <SuppressionNotice />
           <div className="actions">
             <button
               type="button"
@@ -320,11 +376,7 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
             const report = load.report;
             const title = t(`indicators.${indicator.id}`);
             const parts = tables(report, indicator, title);
-            const totals = parts.rows.map((label, i) => ({ label, value: indicator.byMonth.table.rowTotals[i] ?? 0 }));
-            const months = indicator.byMonth.columns.map((m, j) => ({
-              label: monthLabel(m),
-              value: indicator.byMonth.table.columnTotals[j] ?? 0,
-            }));
+            const drawn = charts(indicator, parts.rows, title);
             return (
               <section
                 key={indicator.id}
@@ -335,11 +387,11 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
                 <h3 id={`report-${indicator.id}`}>{title}</h3>
                 {measures(indicator)}
                 <div className="report-pair">
-                  <BarChart title={t('chart.bar', { title })} items={totals} />
-                  {parts.byDistrict ?? parts.byMonth}
+                  {drawn.bar}
+                  {parts.byDistrict ?? parts.totals}
                 </div>
                 <div className="report-pair">
-                  <LineChart title={t('chart.line', { title })} items={months} />
+                  {drawn.line}
                   {parts.byMonth}
                 </div>
               </section>

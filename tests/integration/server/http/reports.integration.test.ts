@@ -68,6 +68,7 @@ function table(report: Report, id: string, breakdown: 'byDistrict' | 'byMonth') 
     columnTotal: (column: string) => part.table.columnTotals[part.columns.indexOf(column)],
     total: part.table.total,
     indicator,
+    part,
   };
 }
 
@@ -242,7 +243,38 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     expect(csv.statusCode, csv.body).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('attachment');
-    expect(csv.body).toContain('<5');
+    // One mark for every suppressed entry, as on screen: the JSON's "<5" (a count of 1–4) and "x" (hidden with it) are both "*".
+    const published = json.json<Report>();
+    const kinds = new Set<unknown>();
+    const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : '*');
+    const neutral = (label: string): string => (label.startsWith('=') ? `'${label}` : label);
+    for (const indicator of published.indicators) {
+      const category = (c: string): string => (indicator.id === 'homeSite' ? (published.sites.find((x) => x.id === c)?.label ?? c) : c);
+      for (const [name, breakdown] of [
+        ['district', indicator.byDistrict],
+        ['month', indicator.byMonth],
+      ] as const) {
+        if (breakdown === null) continue;
+        const columns = breakdown.columns.map((c) =>
+          name === 'month' ? c : neutral(c === '' ? '(none)' : (published.districts.find((d) => d.id === c)?.label ?? c)),
+        );
+        indicator.categories.forEach((c, i) => {
+          columns.forEach((column, j) => {
+            const value = breakdown.table.cells[i]?.[j];
+            kinds.add(value);
+            expect(csv.body).toContain(`count,${indicator.id},${name},${category(c)},${column},${shown(value)}\n`);
+          });
+          kinds.add(breakdown.table.rowTotals[i]);
+          expect(csv.body).toContain(`count,${indicator.id},${name},${category(c)},total,${shown(breakdown.table.rowTotals[i])}\n`);
+        });
+      }
+    }
+    expect(kinds).toContain('<5');
+    expect(kinds).toContain('x');
+    expect(csv.body).toContain('meta,,,suppressedMark,,*');
+    const values = csv.body.split('\n').map((line) => line.split(',').at(-1)?.trim());
+    expect(values).not.toContain('<5');
+    expect(values).not.toContain('x');
     expect(csv.body).toContain('definition,screening,,de,,Angebotene Screenings');
     expect(csv.body).toContain('periodFrom,,2026-01-01');
     expect(csv.body).toContain("'=1+1");
