@@ -4,7 +4,7 @@
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A cell starting with =, +, -, @, tab or CR gets a leading apostrophe (CSV injection); "<5" and counts are unchanged. */
+/** A cell starting with =, +, -, @, tab or CR gets a leading apostrophe (CSV injection); counts and the "*" of a hidden cell are unchanged. */
 export function neutraliseFormula(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
