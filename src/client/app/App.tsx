@@ -150,22 +150,25 @@ export function App({
         />
       );
     }
+    // A first sign-in stays on its screen until the signing key is enrolled (or the person goes on
+    // without it): choosing the passphrase unlocks the vault midway, and the key check — with its
+    // retry — must still be seen; a lock in that window then leads to the lock screen, not here again.
+    if (overlay === 'firstSignIn') {
+      return (
+        <FirstSignInScreen
+          storage={storage}
+          deviceId={phase.deviceId}
+          mode="first"
+          onDone={() => {
+            setOverlay('none');
+          }}
+          onCancel={() => {
+            setOverlay('none');
+          }}
+        />
+      );
+    }
     if (!unlocked) {
-      if (overlay === 'firstSignIn') {
-        return (
-          <FirstSignInScreen
-            storage={storage}
-            deviceId={phase.deviceId}
-            mode="first"
-            onDone={() => {
-              setOverlay('none');
-            }}
-            onCancel={() => {
-              setOverlay('none');
-            }}
-          />
-        );
-      }
       return (
         <LockScreen
           storage={storage}
