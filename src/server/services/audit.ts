@@ -36,6 +36,23 @@ export type AuditAction =
   | 'security.signIn.municipalityLimitReached'
   // a refresh token unknown, expired, of an inactive account, or naming a tablet its sign-in never had
   | 'session.refreshFailed'
+  // passwords (services/password-service.ts): never the password itself
+  | 'session.createdForPasswordChange'
+  | 'session.oneTimePasswordExpired'
+  | 'password.changed'
+  | 'password.changeRefusedWrongPassword'
+  | 'password.changeRefusedWeak'
+  | 'password.changeRefusedExpired'
+  | 'staff.passwordReset'
+  | 'staff.createRefusedWeakPassword'
+  | 'staff.passwordResetRefusedSelf'
+  // safeguard settings that wait for a second admin (services/safeguard-changes.ts; object: the change)
+  | 'settings.safeguardChangeProposed'
+  | 'settings.safeguardChangeConfirmed'
+  | 'settings.safeguardChangeRejected'
+  | 'settings.safeguardChangeSuperseded'
+  | 'settings.safeguardChangeRefusedSelf'
+  | 'settings.safeguardsRaised'
   | 'device.enrolled'
   | 'device.revoked'
   | 'signingKey.enrolled'
