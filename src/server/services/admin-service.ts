@@ -217,11 +217,7 @@ export class AdminService {
       const pendingChangeId =
         weakened.length === 0
           ? null
-          : await this.safeguards.propose(
-              tx,
-              admin,
-              Object.fromEntries(weakened.map((field) => [field, requested[field]])),
-            );
+          : await this.safeguards.propose(tx, admin, Object.fromEntries(weakened.map((field) => [field, requested[field]])));
       return { settings: await this.withLists(tx, admin.municipalityId, toSettings(row)), pendingChangeId };
     });
   }

@@ -137,7 +137,9 @@ async function fingerprint(db: Database): Promise<Record<string, string>> {
  * counts and audit rows): compared without those, they write nothing.
  */
 function withoutSignInTrace(op: Operation, tables: Record<string, string>): Record<string, string> {
-  const traced = op.method === 'POST' && ['/api/session', '/api/session/refresh', '/api/partner/referrals/lookup'].includes(op.path);
+  const traced =
+    op.method === 'POST' &&
+    ['/api/session', '/api/session/refresh', '/api/session/password', '/api/partner/referrals/lookup'].includes(op.path);
   if (!traced) return tables;
   const { sign_in_limits: _limits, partner_lookup_limits: _lookups, audit_log: _audit, ...rest } = tables;
   return rest;
@@ -200,6 +202,9 @@ describeEachDatabase('bad input on every route', ({ db }) => {
         return { username: 'home.partner', password: 'not-the-password' };
       case 'POST /api/session/refresh':
         return { refreshToken: 'not-a-token' };
+      case 'POST /api/session/password':
+        // A wrong current password: refused (403) but counted against the account's sign-in limits.
+        return { currentPassword: 'not-the-password', newPassword: 'lang-genug-und-neu-2027' };
       case 'POST /api/sync/push': {
         const record = await homeContactRecord(ownDeviceId, { content: homeContactContent({ note: 'Notiz' }) });
         return pushBody(ownDeviceId, [record]) as Json;

@@ -155,7 +155,7 @@ describeEachDatabase('safeguard changes need a second admin', ({ db }) => {
     }
   });
 
-  it('lets any admin reject a waiting change, and a rejected, replaced or lapsed change cannot be confirmed', async () => {
+  it('lets any admin reject a waiting change, and a rejected, replaced or lapsed change cannot be confirmed (404)', async () => {
     const before = await settings();
     await call(first.token, 'PUT', '/api/admin/settings', { ...before, autoLockMinutes: 20 });
     const rejectedChange = await pending();
@@ -164,14 +164,14 @@ describeEachDatabase('safeguard changes need a second admin', ({ db }) => {
     );
     expect(await audited('settings.safeguardChangeRejected')).toBeGreaterThanOrEqual(1);
     expect((await call(second.token, 'POST', `/api/admin/settings/safeguard-changes/${rejectedChange?.id ?? ''}/confirm`)).statusCode).toBe(
-      409,
+      404,
     );
 
     await call(first.token, 'PUT', '/api/admin/settings', { ...before, autoLockMinutes: 20 });
     const replaced = await pending();
     await call(first.token, 'PUT', '/api/admin/settings', { ...before, autoLockMinutes: 25 });
     expect((await pending())?.proposed).toEqual({ autoLockMinutes: 25 });
-    expect((await call(second.token, 'POST', `/api/admin/settings/safeguard-changes/${replaced?.id ?? ''}/confirm`)).statusCode).toBe(409);
+    expect((await call(second.token, 'POST', `/api/admin/settings/safeguard-changes/${replaced?.id ?? ''}/confirm`)).statusCode).toBe(404);
     expect(await audited('settings.safeguardChangeSuperseded')).toBeGreaterThanOrEqual(1);
 
     const lapsing = await pending();
@@ -180,7 +180,7 @@ describeEachDatabase('safeguard changes need a second admin', ({ db }) => {
       // A week later (the access tokens of before have long expired).
       const later = await login(app, secondUsername, secondPassword);
       expect(await pending(later.token)).toBeNull();
-      expect((await call(later.token, 'POST', `/api/admin/settings/safeguard-changes/${lapsing?.id ?? ''}/confirm`)).statusCode).toBe(409);
+      expect((await call(later.token, 'POST', `/api/admin/settings/safeguard-changes/${lapsing?.id ?? ''}/confirm`)).statusCode).toBe(404);
     } finally {
       clock.advance(-(7 * 24 * 60 * 60 * 1000 + 1000));
     }
@@ -192,6 +192,6 @@ describeEachDatabase('safeguard changes need a second admin', ({ db }) => {
     expect((await call(coordinator.token, 'GET', '/api/admin/settings/safeguard-changes')).statusCode).toBe(403);
     expect((await call(coordinator.token, 'POST', `/api/admin/settings/safeguard-changes/${uuidv7()}/confirm`)).statusCode).toBe(403);
     expect((await call(second.token, 'POST', '/api/admin/settings/safeguard-changes/not-a-uuid/confirm')).statusCode).toBe(400);
-    expect((await call(second.token, 'POST', `/api/admin/settings/safeguard-changes/${uuidv7()}/confirm`)).statusCode).toBe(409);
+    expect((await call(second.token, 'POST', `/api/admin/settings/safeguard-changes/${uuidv7()}/confirm`)).statusCode).toBe(404);
   });
 });
