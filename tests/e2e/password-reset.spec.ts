@@ -3,12 +3,38 @@
 // signs in with it, gets nothing but the form to set an own password (a weak one is refused with
 // the rule it failed), and then the office area as usual. The one-time password no longer works.
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office } from './pages/OfficePage';
 import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
 import { createStaffAccount } from '@server/services/staff-accounts';
 
 const SHOTS = process.env['SHOTS_DIR'];
+
+/**
+ * With SHOTS_DIR set: the screen in German, and switched right to left as for Arabic (the staff
+ * languages are German and English, so the texts stay German), landscape and portrait.
+ */
+async function shoot(page: Page, name: string): Promise<void> {
+  if (SHOTS === undefined) return;
+  for (const dir of ['ltr', 'rtl'] as const) {
+    await page.evaluate((direction) => {
+      document.documentElement.dir = direction;
+      document.documentElement.lang = direction === 'rtl' ? 'ar' : 'de';
+    }, dir);
+    for (const [orientation, size] of [
+      ['landscape', { width: 1280, height: 800 }],
+      ['portrait', { width: 800, height: 1280 }],
+    ] as const) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `${SHOTS}/${name}-${dir === 'ltr' ? 'de' : 'ar-rtl'}-${orientation}.png`, fullPage: true });
+    }
+  }
+  await page.evaluate(() => {
+    document.documentElement.dir = 'ltr';
+    document.documentElement.lang = 'de';
+  });
+}
 
 function signIn(baseUrl: string, username: string, password: string): Promise<Response> {
   return fetch(new URL('/api/session', baseUrl), {
@@ -42,12 +68,12 @@ describe.skipIf(!chromiumPath)('forced password change after an admin reset, end
     await officePage.signIn(admin.username, admin.password);
     await officePage.openSection('staff');
     const row = officePage.root.locator(`tr[data-username="${username}"]`);
-    await row.getByRole('button', { name: office.staff.reset.button }).click();
-    await officePage.root.getByRole('button', { name: office.staff.reset.confirmButton }).click();
+    await row.getByRole('button', { name: office.staff.reset.buttonFor.replace('{{name}}', 'Koordination Zwei') }).click();
+    await officePage.root.getByRole('button', { name: office.staff.reset.confirmButton, exact: true }).click();
     const notice = officePage.root.getByTestId('office-one-time-password');
     const oneTimePassword = (await notice.locator('code').textContent()) ?? '';
     expect(oneTimePassword).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
-    if (SHOTS !== undefined) await page.screenshot({ path: `${SHOTS}/reset-issued-de.png`, fullPage: true });
+    await shoot(page, 'reset-issued');
     await notice.getByRole('button', { name: office.staff.reset.done }).click();
     expect(await officePage.root.textContent()).not.toContain(oneTimePassword);
     expect((await signIn(backend().url, username, firstPassword)).status).toBe(401);
@@ -70,7 +96,7 @@ describe.skipIf(!chromiumPath)('forced password change after an admin reset, end
     await form.getByTestId('password-strength').getByText(office.fieldErrors.passwordWeak).waitFor();
     await form.getByRole('button', { name: office.password.submit }).click();
     await form.getByRole('alert').getByText(office.apiErrors.weakPassword).waitFor();
-    if (SHOTS !== undefined) await page.screenshot({ path: `${SHOTS}/forced-change-weak-de.png`, fullPage: true });
+    await shoot(page, 'forced-change-weak');
 
     const newPassword = 'Leuchtturm hinter dem Rathaus 2027';
     await form.getByLabel(office.password.new, { exact: true }).fill(newPassword);
@@ -90,6 +116,51 @@ describe.skipIf(!chromiumPath)('forced password change after an admin reset, end
     const normal = await signIn(backend().url, username, newPassword);
     expect(normal.status).toBe(200);
     expect(((await normal.json()) as { mustChangePassword?: boolean }).mustChangePassword).toBeUndefined();
+    await page.close();
+  });
+
+  it('holds a relaxed safeguard until a second admin confirms it in the settings', async () => {
+    const admin = DEMO_ACCOUNTS.find((account) => account.username === 'admin');
+    if (!admin) throw new Error('demo seed changed: no admin');
+    const second = { username: 'verwaltung.zwei', password: 'zweite-verwaltung-im-rathaus' };
+    await createStaffAccount(backend().db, {
+      municipalityId: 'demo-stadt',
+      organisationId: DEMO_ORGANISATION_ID,
+      username: second.username,
+      displayName: 'Verwaltung Zwei',
+      password: second.password,
+      roles: ['admin'],
+    });
+    const stored = async () =>
+      (
+        await backend().db.query<{ auto_lock_minutes: number }>(
+          "SELECT auto_lock_minutes FROM municipality_settings WHERE municipality_id = 'demo-stadt'",
+        )
+      )[0]?.auto_lock_minutes ?? 5;
+
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend().url);
+    await officePage.signIn(admin.username, admin.password);
+    await officePage.openSection('settings');
+    await page.getByLabel(office.settings.autoLockMinutes).fill('30');
+    await page.getByRole('button', { name: office.settings.submit }).click();
+    await page.getByRole('status').filter({ hasText: office.settings.savedHeld }).waitFor();
+    const panel = officePage.root.getByTestId('office-safeguard-change');
+    await panel.getByRole('button', { name: office.safeguards.withdraw }).waitFor();
+    expect(await panel.getByRole('button', { name: office.safeguards.confirm }).count()).toBe(0);
+    expect(await stored()).toBe(5);
+    await shoot(page, 'safeguard-waiting-proposer');
+    await officePage.signOutButton().click();
+    await officePage.signInHeading().waitFor();
+
+    await officePage.signIn(second.username, second.password);
+    await officePage.openSection('settings');
+    await shoot(page, 'safeguard-waiting-second-admin');
+    await panel.getByRole('button', { name: office.safeguards.confirm }).click();
+    await panel.waitFor({ state: 'detached' });
+    expect(await stored()).toBe(30);
+    await backend().db.query("UPDATE municipality_settings SET auto_lock_minutes = 5 WHERE municipality_id = 'demo-stadt'");
     await page.close();
   });
 });
