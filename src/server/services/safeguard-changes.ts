@@ -37,8 +37,8 @@ const COLUMNS = {
   fourEyesForReferrals: 'four_eyes_for_referrals',
 } as const satisfies Record<keyof SafeguardValues, string>;
 
-const notPending = (): ServiceError =>
-  new ServiceError(409, 'conflict', 'This change is no longer waiting (confirmed, rejected, replaced or lapsed).');
+/** Unknown, of another municipality, or no longer waiting (confirmed, rejected, replaced, lapsed): all alike. */
+const notPending = (): ServiceError => new ServiceError(404, 'notFound', 'No change with this id is waiting.');
 
 function currentValues(row: CurrentRow | undefined, fields: readonly (keyof SafeguardValues)[]): SafeguardValues {
   if (!row) return {};

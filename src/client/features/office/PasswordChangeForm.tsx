@@ -104,7 +104,12 @@ export function PasswordChangeForm({
           <div className="password-strength" data-testid="password-strength" data-score={verdict.score}>
             <meter min={0} max={4} low={2} high={3} optimum={4} value={verdict.score} aria-label={t('password.strengthLabel')} />
             <p className={verdict.acceptable ? 'hint' : 'field__error'} aria-live="polite">
-              {verdict.problem === null ? t('password.strong') : t(fieldErrorKey(verdict.problem), { min: 12 })}
+              {/* The same rule as the field error (after the server's answer) is not said twice. */}
+              {verdict.problem === null
+                ? t('password.strong')
+                : errors.newPassword?.message === verdict.problem
+                  ? null
+                  : t(fieldErrorKey(verdict.problem), { min: 12 })}
               {verdict.warning !== null && ` ${verdict.warning}`}
             </p>
           </div>
