@@ -656,7 +656,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     expect(status.json()).toEqual({ status: 'active', deactivatedAccountIds: [] });
     const me = await app.inject({ method: 'GET', url: '/api/session', headers: bearer(other.fieldworkerSession.token) });
     expect(me.statusCode).toBe(200);
-  });
+  }, 240_000); // 11 callers × every route: on a busy 2-core runner that outgrows the default 60 s
 
   it('exports only its own catalogue as HSDS and refuses the other municipality’s HSDS file, changing nothing', async () => {
     const token = (await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password)).token;
