@@ -2,7 +2,7 @@
 // admin's reset), then the new one twice. The strength estimator and its dictionaries are loaded
 // only once this form is used (they are large); the server judges again and its verdict counts.
 import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -44,13 +44,13 @@ export function PasswordChangeForm({
     register,
     handleSubmit,
     setError,
-    watch,
+    control,
     formState: { errors, isSubmitting },
   } = useForm<PasswordForm>({
     resolver: zodResolver(formSchema),
     defaultValues: { currentPassword: '', newPassword: '', repeatPassword: '' },
   });
-  const newPassword = watch('newPassword');
+  const newPassword = useWatch({ control, name: 'newPassword' });
 
   // Loaded once the person starts typing a new password: its own chunk, never in the tablet's start.
   const wantsJudge = newPassword !== '' && judge === null;
