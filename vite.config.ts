@@ -39,6 +39,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,woff2,json,webmanifest}'],
+        // The password strength estimator (its dictionaries, ~1.3 MB) serves only the office area, which is
+        // online anyway: fetched when someone types a new password, never downloaded with the tablet's app.
+        globIgnores: ['**/password-strength-*.js'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/api\//],
         // No runtime caching: API responses (case data) must never reach Cache Storage.

@@ -17,6 +17,7 @@ import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import type { Database } from './db/database';
 import { AdminService } from './services/admin-service';
 import { AuthService } from './services/auth-service';
+import { PasswordService } from './services/password-service';
 import type { SignInLimitPolicy } from './services/sign-in-limits';
 import { DeviceService } from './services/device-service';
 import { SigningKeyService } from './services/signing-key-service';
@@ -254,8 +255,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(healthRoutes, { db: options.db, lifecycle });
   const securityLog = createSecurityLog(options.securityEventKey);
   registerDenialEvents(app, securityLog);
+  const passwords = new PasswordService(options.db, clock, auth.limits);
   void app.register(sessionRoutes, {
     auth,
+    passwords,
     securityLog,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
@@ -268,7 +271,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
   });
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });
-  void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock), db: options.db });
+  void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock), passwords, db: options.db });
   void app.register(reviewRoutes, { auth, reviews: new ReviewService(options.db) });
   void app.register(reportRoutes, { auth, reports: new ReportService(options.db) });
   void app.register(exportRoutes, { auth, exports: new FhirExportService(options.db) });

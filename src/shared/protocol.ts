@@ -43,6 +43,12 @@ export const ERROR_REASONS = [
   'alreadyReviewed',
   // A record pushed on behalf of its author (src/domain/record-authorship.ts)
   'authorNotAllowed',
+  // Passwords (src/domain/password-strength.ts) and safeguards waiting for a second admin (src/domain/safeguards.ts)
+  'wrongPassword',
+  'weakPassword',
+  'passwordExpired',
+  'passwordChangeRequired',
+  'selfConfirmation',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
@@ -201,6 +207,12 @@ export const loginResponseSchema = z.strictObject({
    * older builds parse this answer strictly; they lock by their configuration's autoLockMinutes.
    */
   officeLockMinutes: z.int().min(1).max(60).optional(),
+  /**
+   * Present (true) after signing in with a one-time password from an admin's reset: the session
+   * may only set a new password (POST /api/session/password); every other route answers 403
+   * passwordChangeRequired. Such a session is never bound to a tablet and carries no escrow key.
+   */
+  mustChangePassword: z.literal(true).optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 

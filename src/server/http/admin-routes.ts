@@ -17,11 +17,15 @@ import type { Queryable } from '../db/database';
 import type { AdminService } from '../services/admin-service';
 import { audit, readAuditChain, verifyAuditChain } from '../services/audit';
 import type { AuthService } from '../services/auth-service';
+import type { PasswordService } from '../services/password-service';
+import { ONE_TIME_PASSWORD_TTL_HOURS, passwordResetResponseSchema } from '@shared/password-api';
+import { pendingSafeguardChangeSchema, safeguardChangeParamsSchema } from '@shared/safeguard-api';
 import { authenticateWith, requireRoles, requireSession } from './auth';
 
 export interface AdminRoutesOptions {
   auth: AuthService;
   admin: AdminService;
+  passwords: PasswordService;
   /** The audit log is read straight from the chain (services/audit.ts). */
   db: Queryable;
 }
@@ -36,7 +40,7 @@ const auditChainVerdictSchema = z.union([
   }),
 ]);
 
-export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, { auth, admin, db }, done) => {
+export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, { auth, admin, passwords, db }, done) => {
   const admins = [authenticateWith(auth), requireRoles('admin')];
   const security = [{ bearer: [] }];
   const denied = { 401: errorEnvelopeSchema, 403: errorEnvelopeSchema } as const;
@@ -140,6 +144,75 @@ export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, {
     },
   );
 
+  app.post(
+    '/api/admin/staff/:id/password-reset',
+    {
+      onRequest: admins,
+      schema: {
+        summary: 'Reset a password to a one-time password, shown once in this answer (admin)',
+        description:
+          `The account's sessions end; the one-time password is valid ${ONE_TIME_PASSWORD_TTL_HOURS} hours and only lets its holder set ` +
+          'their own password (POST /api/session/password). It is stored only as an argon2id hash and never logged. ' +
+          'An admin changes their own password instead (409).',
+        tags: ['admin'],
+        security,
+        params: z.strictObject({ id: z.string().min(1).max(100) }),
+        response: { 200: passwordResetResponseSchema, ...writeErrors },
+      },
+    },
+    (request) => passwords.resetPassword(requireSession(request).user, request.params.id),
+  );
+
+  app.get(
+    '/api/admin/settings/safeguard-changes',
+    {
+      onRequest: admins,
+      schema: {
+        summary: 'The settings change that weakens a safeguard and waits for a second admin, if any (admin)',
+        tags: ['admin'],
+        security,
+        response: { 200: pendingSafeguardChangeSchema, ...denied },
+      },
+    },
+    async (request) => ({ pending: await admin.safeguards.pending(requireSession(request).user) }),
+  );
+
+  app.post(
+    '/api/admin/settings/safeguard-changes/:id/confirm',
+    {
+      onRequest: admins,
+      schema: {
+        summary: 'Confirm a waiting settings change: applies it; never by the admin who proposed it (admin)',
+        tags: ['admin'],
+        security,
+        params: safeguardChangeParamsSchema,
+        response: { 204: z.undefined(), ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      await admin.safeguards.confirm(requireSession(request).user, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/admin/settings/safeguard-changes/:id/reject',
+    {
+      onRequest: admins,
+      schema: {
+        summary: 'Reject (or, as its proposer, withdraw) a waiting settings change (admin)',
+        tags: ['admin'],
+        security,
+        params: safeguardChangeParamsSchema,
+        response: { 204: z.undefined(), ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      await admin.safeguards.reject(requireSession(request).user, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
   app.get(
     '/api/admin/settings',
     {
@@ -160,13 +233,20 @@ export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, {
       onRequest: admins,
       schema: {
         summary: "Replace the municipality's settings (admin); tablets get them at their next configuration pull",
+        description:
+          'A value that weakens a safeguard (later lock, more unlock attempts, longer retention on tablets, fewer ' +
+          'second checks) keeps its current value and waits for a second admin (GET /api/admin/settings/safeguard-changes): ' +
+          'the answer is then 202 with the settings in force. Everything else applies at once (200).',
         tags: ['admin'],
         security,
         body: municipalitySettingsSchema,
-        response: { 200: municipalitySettingsSchema, ...writeErrors },
+        response: { 200: municipalitySettingsSchema, 202: municipalitySettingsSchema, ...writeErrors },
       },
     },
-    (request) => admin.updateSettings(requireSession(request).user, request.body),
+    async (request, reply) => {
+      const update = await admin.updateSettings(requireSession(request).user, request.body);
+      return reply.code(update.pendingChangeId === null ? 200 : 202).send(update.settings);
+    },
   );
 
   app.get(

@@ -17,13 +17,20 @@ function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-/** An onRequest hook: runs before the body is even read, so strangers cannot make us parse 4 MB. */
-export function authenticateWith(auth: AuthService) {
+/**
+ * An onRequest hook: runs before the body is even read, so strangers cannot make us parse 4 MB.
+ * A session from a one-time password (an admin's reset) is refused with 403 passwordChangeRequired
+ * on every route but the few that pass `allowPasswordChange` (set the password, who am I, sign out).
+ */
+export function authenticateWith(auth: AuthService, { allowPasswordChange = false }: { allowPasswordChange?: boolean } = {}) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request);
     const session = token === null ? null : await auth.authenticate(token);
     if (!session) throw new ServiceError(401, 'unauthorized', defaultMessage('unauthorized'));
     request.staffSession = session;
+    if (session.mustChangePassword && !allowPasswordChange) {
+      throw new ServiceError(403, 'passwordChangeRequired', defaultMessage('passwordChangeRequired'));
+    }
   };
 }
 

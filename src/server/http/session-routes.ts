@@ -5,6 +5,8 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorEnvelopeSchema, loginRequestSchema, loginResponseSchema, refreshRequestSchema, sessionUserSchema } from '@shared/protocol';
 import type { AuthOutcome, AuthService } from '../services/auth-service';
+import { PasswordChangeRefused, type PasswordService } from '../services/password-service';
+import { changePasswordRequestSchema } from '@shared/password-api';
 import type { LoginResponse } from '@shared/protocol';
 import { authenticateWith, requireSession } from './auth';
 import { ServiceError, defaultMessage } from '../services/service-error';
@@ -12,6 +14,7 @@ import { routeNote, type SecurityLog } from './security-log';
 
 export interface SessionRoutesOptions {
   auth: AuthService;
+  passwords: PasswordService;
   loginRateLimit: { max: number; timeWindowMs: number };
   refreshRateLimit: { max: number; timeWindowMs: number };
   securityLog: SecurityLog;
@@ -28,6 +31,7 @@ function responseOf(outcome: AuthOutcome, unauthorizedMessage: string, reply: Fa
   if (outcome.reason === 'deviceRevoked') throw new ServiceError(403, 'deviceRevoked', defaultMessage('deviceRevoked'));
   // A 401 all the same (clients sign in again), with the reason so they can say why.
   if (outcome.reason === 'sessionExpired') throw new ServiceError(401, 'sessionExpired', defaultMessage('sessionExpired'));
+  if (outcome.reason === 'passwordExpired') throw new ServiceError(401, 'passwordExpired', defaultMessage('passwordExpired'));
   throw new ServiceError(401, 'unauthorized', unauthorizedMessage);
 }
 
@@ -45,10 +49,11 @@ function loginRateLimitKey(request: FastifyRequest): string {
 
 export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (
   app,
-  { auth, loginRateLimit, refreshRateLimit, securityLog },
+  { auth, passwords, loginRateLimit, refreshRateLimit, securityLog },
   done,
 ) => {
-  const authenticate = authenticateWith(auth);
+  // Who am I, sign out and setting a new password work for a session from a one-time password too.
+  const authenticate = authenticateWith(auth, { allowPasswordChange: true });
 
   app.post(
     '/api/session',
@@ -143,6 +148,41 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (
       },
     },
     (request) => requireSession(request).user,
+  );
+
+  app.post(
+    '/api/session/password',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'Change your own password: the current one, then the new one',
+        description:
+          'The new password must pass the strength rule (at least 12 characters, not a known breached password, ' +
+          'an estimated 10^10 guesses): else 400 weakPassword. A wrong current password is 403 wrongPassword and ' +
+          'counts as a failed sign-in of the account; an expired one-time password is 401 passwordExpired. ' +
+          'On success every other sign-in of the person ends; this one stays (and, after a one-time password, ' +
+          'may now use every route its roles allow).',
+        tags: ['session'],
+        security: [{ bearer: [] }],
+        body: changePasswordRequestSchema,
+        response: {
+          204: z.undefined(),
+          400: errorEnvelopeSchema,
+          401: errorEnvelopeSchema,
+          403: errorEnvelopeSchema,
+          429: errorEnvelopeSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await passwords.changeOwnPassword(requireSession(request), request.body.currentPassword, request.body.newPassword, request.ip);
+      } catch (error) {
+        if (error instanceof PasswordChangeRefused) securityLog(request, error.security);
+        throw error;
+      }
+      return reply.code(204).send();
+    },
   );
 
   app.delete(

@@ -25,6 +25,9 @@ import { familyContactLine } from './config-service';
 import { isUniqueViolation } from '../db/sql-errors';
 import { revokeAccountCredentials } from './revocation';
 import type { SignInLimits } from './sign-in-limits';
+import { SafeguardChanges } from './safeguard-changes';
+import { applicableAtOnce, raisedSafeguards, weakenedSafeguards } from '@domain/safeguards';
+import { personalWords, refuseWeakPassword } from './password-service';
 
 interface OrganisationRow {
   id: string;
@@ -131,11 +134,21 @@ function isCheckableKind(kind: string): kind is MunicipalitySettings['fourEyesKi
   return (CHECKABLE_KINDS as readonly string[]).includes(kind);
 }
 
+/** A settings update: what applies now, and the id of the change left waiting for a second admin. */
+export interface SettingsUpdate {
+  settings: MunicipalitySettings;
+  pendingChangeId: string | null;
+}
+
 export class AdminService {
+  readonly safeguards: SafeguardChanges;
+
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.safeguards = new SafeguardChanges(db, clock);
+  }
 
   /** The municipality's settings (the defaults while it has none stored). */
   async settings(admin: SessionUser): Promise<MunicipalitySettings> {
@@ -163,18 +176,26 @@ export class AdminService {
     );
   }
 
-  /** Replaces the settings; tablets get them with their next configuration pull. */
-  async updateSettings(admin: SessionUser, settings: MunicipalitySettings): Promise<MunicipalitySettings> {
+  /**
+   * Replaces the settings; tablets get them with their next configuration pull. A safeguard the
+   * request weakens (domain/safeguards.ts) keeps its value and waits as a pending change for a
+   * second admin; everything else — raised safeguards too — applies at once.
+   */
+  async updateSettings(admin: SessionUser, requested: MunicipalitySettings): Promise<SettingsUpdate> {
     return this.db.transaction(async (tx) => {
-      const [current] = await tx.query<SettingsRow>(
+      const [stored] = await tx.query<SettingsRow>(
         `SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1 FOR UPDATE`,
         [admin.municipalityId],
       );
-      const before = toSettings(current);
-      // A PUT without a session setting leaves it as it is.
-      const officeLockMinutes = settings.officeLockMinutes ?? before.officeLockMinutes;
-      const officeSessionHours = settings.officeSessionHours ?? before.officeSessionHours;
-      const tabletSessionDays = settings.tabletSessionDays ?? before.tabletSessionDays;
+      const current = toSettings(stored);
+      const weakened = weakenedSafeguards(current, requested);
+      const raised = raisedSafeguards(current, requested);
+      const settings = applicableAtOnce(current, requested);
+      // A PUT without a session setting leaves it as it is. Longer session lifetimes apply at once
+      // (audited as a lowered safeguard below); they are not yet held for a second admin.
+      const officeLockMinutes = settings.officeLockMinutes ?? current.officeLockMinutes;
+      const officeSessionHours = settings.officeSessionHours ?? current.officeSessionHours;
+      const tabletSessionDays = settings.tabletSessionDays ?? current.tabletSessionDays;
       const [row] = await tx.query<SettingsRow>(
         `INSERT INTO municipality_settings (municipality_id, auto_lock_minutes, max_unlock_attempts, retention_days_after_sync,
                                             four_eyes_kinds, four_eyes_for_referrals, updated_at,
@@ -200,7 +221,7 @@ export class AdminService {
           tabletSessionDays,
         ],
       );
-      const lowered = loweredSafeguards(before, toSettings(row));
+      const lowered = loweredSafeguards(current, toSettings(row));
       if (lowered.length > 0) {
         // The object names the settings weakened, never a value a family gave.
         await audit(tx, {
@@ -236,7 +257,19 @@ export class AdminService {
         action: 'settings.updated',
         objectId: admin.municipalityId,
       });
-      return this.withLists(tx, admin.municipalityId, toSettings(row));
+      if (raised.length > 0) {
+        await audit(tx, {
+          municipalityId: admin.municipalityId,
+          actorId: admin.id,
+          action: 'settings.safeguardsRaised',
+          objectId: admin.municipalityId,
+        });
+      }
+      const pendingChangeId =
+        weakened.length === 0
+          ? null
+          : await this.safeguards.propose(tx, admin, Object.fromEntries(weakened.map((field) => [field, requested[field]])));
+      return { settings: await this.withLists(tx, admin.municipalityId, toSettings(row)), pendingChangeId };
     });
   }
 
@@ -270,6 +303,21 @@ export class AdminService {
   }
 
   async createStaff(admin: SessionUser, request: CreateStaffRequest): Promise<StaffAccount> {
+    try {
+      refuseWeakPassword(
+        request.password,
+        personalWords({ username: request.username, display_name: request.displayName, municipality_id: admin.municipalityId }),
+        'password',
+      );
+    } catch (error) {
+      await audit(this.db, {
+        municipalityId: admin.municipalityId,
+        actorId: admin.id,
+        action: 'staff.createRefusedWeakPassword',
+        objectId: null,
+      });
+      throw error;
+    }
     try {
       return await this.db.transaction(async (tx) => {
         const [organisation] = await tx.query('SELECT 1 FROM organisations WHERE id = $1 AND municipality_id = $2', [

@@ -38,6 +38,23 @@ export type AuditAction =
   | 'session.refreshFailed'
   // a refresh after the sign-in's absolute lifetime (municipality settings); the sign-in is ended
   | 'session.lifetimeEnded'
+  // passwords (services/password-service.ts): never the password itself
+  | 'session.createdForPasswordChange'
+  | 'session.oneTimePasswordExpired'
+  | 'password.changed'
+  | 'password.changeRefusedWrongPassword'
+  | 'password.changeRefusedWeak'
+  | 'password.changeRefusedExpired'
+  | 'staff.passwordReset'
+  | 'staff.createRefusedWeakPassword'
+  | 'staff.passwordResetRefusedSelf'
+  // safeguard settings that wait for a second admin (services/safeguard-changes.ts; object: the change)
+  | 'settings.safeguardChangeProposed'
+  | 'settings.safeguardChangeConfirmed'
+  | 'settings.safeguardChangeRejected'
+  | 'settings.safeguardChangeSuperseded'
+  | 'settings.safeguardChangeRefusedSelf'
+  | 'settings.safeguardsRaised'
   | 'device.enrolled'
   | 'device.revoked'
   | 'signingKey.enrolled'

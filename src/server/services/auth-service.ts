@@ -60,6 +60,11 @@ export interface StaffSession {
   deviceId: string | null;
   /** The refresh family (one sign-in); null only for sessions from before refresh tokens. */
   familyId: string | null;
+  /**
+   * The account signed in with a one-time password from an admin's reset: this session may only
+   * set a new password (http/auth.ts refuses every other route with 403 passwordChangeRequired).
+   */
+  mustChangePassword: boolean;
 }
 
 interface AccountRow {
@@ -70,9 +75,20 @@ interface AccountRow {
   password_hash: string;
   roles: string[];
   active: boolean;
+  must_change_password: boolean;
+  password_expires_at: unknown;
 }
 
-type UserRow = Omit<AccountRow, 'password_hash' | 'active'>;
+type UserRow = Omit<AccountRow, 'password_hash' | 'active' | 'must_change_password' | 'password_expires_at'>;
+
+/** Whether a one-time password (from an admin's reset) is past its expiry; false for ordinary passwords. */
+export function oneTimePasswordExpired(row: { must_change_password: boolean; password_expires_at: unknown }, now: Date): boolean {
+  return (
+    row.must_change_password &&
+    row.password_expires_at !== null &&
+    new Date(toIsoTimestamp(row.password_expires_at)).getTime() <= now.getTime()
+  );
+}
 
 /** The roles that work with case data on a tablet (one list, shared/protocol.ts): only they get a bound session and the escrow key. */
 export { TABLET_ROLES };
@@ -95,7 +111,7 @@ function toSessionUser(row: UserRow): SessionUser {
   };
 }
 
-export type AuthFailure = 'unauthorized' | 'deviceRevoked' | 'sessionExpired';
+export type AuthFailure = 'unauthorized' | 'deviceRevoked' | 'sessionExpired' | 'passwordExpired';
 /** Every failure and refusal carries the security events its route logs (the audit entries are already written). */
 export type AuthOutcome =
   | { ok: true; response: LoginResponse }
@@ -113,7 +129,12 @@ interface Attempted {
  * Audits a failed or refused attempt with the client address as object: under the account
  * (actor) and its municipality, or server-wide for an attempt that named no account.
  */
-async function auditAttempt(q: Queryable, account: Attempted | undefined, action: AuditAction, clientAddress: string): Promise<void> {
+export async function auditAttempt(
+  q: Queryable,
+  account: Attempted | undefined,
+  action: AuditAction,
+  clientAddress: string,
+): Promise<void> {
   await audit(q, {
     municipalityId: account?.municipality_id ?? SERVER_WIDE_AUDIT,
     actorId: account?.id ?? null,
@@ -219,7 +240,8 @@ export class AuthService {
     clientAddress = 'unknown',
   ): Promise<AuthOutcome> {
     const [account] = await this.db.query<AccountRow>(
-      `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active
+      `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active,
+              must_change_password, password_expires_at
          FROM staff_accounts WHERE username = $1`,
       [username],
     );
@@ -269,6 +291,25 @@ export class AuthService {
     }
 
     const now = this.clock();
+    if (oneTimePasswordExpired(account, now)) {
+      // Told only with the right one-time password: the admin must issue a new one.
+      await auditAttempt(this.db, account, 'session.oneTimePasswordExpired', clientAddress);
+      return { ok: false, reason: 'passwordExpired', security: [note('signIn.oneTimePasswordExpired', account)] };
+    }
+    if (account.must_change_password) {
+      // A one-time password only lets the person set their own: no tablet binding, no escrow key
+      // (whoever issued it must not reach a tablet's data key with it).
+      return this.db.transaction(async (tx): Promise<AuthOutcome> => {
+        const response = await this.issue(tx, toSessionUser(account), { id: randomUUID(), startedAt: now }, null, now, true);
+        await audit(tx, {
+          municipalityId: account.municipality_id,
+          actorId: account.id,
+          action: 'session.createdForPasswordChange',
+          objectId: null,
+        });
+        return { ok: true, response };
+      });
+    }
     return this.db.transaction(async (tx): Promise<AuthOutcome> => {
       const lookup: DeviceLookup = deviceId === undefined ? { state: 'none' } : await lookUpDevice(tx, deviceId, account.municipality_id);
       if (lookup.state === 'revoked') {
@@ -314,9 +355,12 @@ export class AuthService {
           revoked_at: unknown;
           family_started_at: unknown;
           active: boolean;
+          must_change_password: boolean;
+          password_expires_at: unknown;
         }
       >(
         `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, a.active,
+                a.must_change_password, a.password_expires_at,
                 r.family_id::text AS family_id, r.device_id::text AS device_id, r.expires_at, r.revoked_at, r.family_started_at
            FROM refresh_tokens r JOIN staff_accounts a ON a.id = r.account_id AND a.municipality_id = r.municipality_id
           WHERE r.token_hash = $1
@@ -349,7 +393,9 @@ export class AuthService {
         await auditAttempt(tx, row, 'session.lifetimeEnded', clientAddress);
         return { ok: false, reason: 'sessionExpired', security: [note('refresh.lifetimeEnded', row)] };
       }
-      if (new Date(toIsoTimestamp(row.expires_at)).getTime() <= now.getTime() || !row.active) return { failed: row };
+      if (new Date(toIsoTimestamp(row.expires_at)).getTime() <= now.getTime() || !row.active || oneTimePasswordExpired(row, now)) {
+        return { failed: row };
+      }
       let device: BoundDevice | null = null;
       if (row.device_id === null) {
         // An unbound sign-in stays unbound: naming a tablet here never binds it.
@@ -376,7 +422,7 @@ export class AuthService {
       // The access tokens issued before stop working now, on every backend instance: a copied
       // token dies with the next refresh instead of living out its 15 minutes.
       await tx.query('UPDATE sessions SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id, now]);
-      const response = await this.issue(tx, toSessionUser(row), family, device, now);
+      const response = await this.issue(tx, toSessionUser(row), family, device, now, row.must_change_password);
       await audit(tx, { municipalityId: row.municipality_id, actorId: row.id, action: 'session.refreshed', objectId: null });
       return { ok: true, response };
     });
@@ -393,6 +439,7 @@ export class AuthService {
     family: { id: string; startedAt: Date },
     device: BoundDevice | null,
     now: Date,
+    mustChangePassword = false,
   ): Promise<LoginResponse> {
     const token = newToken();
     const refreshToken = newToken();
@@ -419,6 +466,7 @@ export class AuthService {
       user,
       // The office locks itself after the municipality's minutes; a tablet by its configuration.
       ...(device === null ? { officeLockMinutes: settings.officeLockMinutes } : { deviceEscrowKey: device.escrowKey }),
+      ...(mustChangePassword ? { mustChangePassword: true as const } : {}),
     };
   }
 
@@ -426,13 +474,16 @@ export class AuthService {
   async authenticate(token: string): Promise<StaffSession | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     const tokenHash = hashToken(token);
-    const [row] = await this.db.query<UserRow & { expires_at: unknown; device_id: string | null; family_id: string | null }>(
-      `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, s.expires_at,
+    const [row] = await this.db.query<
+      UserRow & { expires_at: unknown; device_id: string | null; family_id: string | null; must_change_password: boolean }
+    >(
+      `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, s.expires_at, a.must_change_password,
               s.device_id::text AS device_id, s.family_id::text AS family_id
          FROM sessions s
          JOIN staff_accounts a ON a.id = s.account_id AND a.municipality_id = s.municipality_id
          LEFT JOIN devices d ON d.id = s.device_id AND d.municipality_id = s.municipality_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND a.active
+          AND NOT (a.must_change_password AND a.password_expires_at IS NOT NULL AND a.password_expires_at <= $2)
           AND (s.device_id IS NULL OR (d.id IS NOT NULL AND d.revoked_at IS NULL))`,
       [tokenHash, this.clock()],
     );
@@ -443,6 +494,7 @@ export class AuthService {
       expiresAt: toIsoTimestamp(row.expires_at),
       deviceId: row.device_id,
       familyId: row.family_id,
+      mustChangePassword: row.must_change_password,
     };
   }
 

@@ -12,6 +12,8 @@ export const SECURITY_EVENT_KINDS = [
   'signIn.refusedDeviceProof',
   'signIn.refusedRevokedDevice',
   'signIn.rateLimited',
+  'signIn.oneTimePasswordExpired',
+  'password.changeRefusedWrongPassword',
   'refresh.failed',
   'refresh.tokenReused',
   'refresh.refusedDeviceProof',

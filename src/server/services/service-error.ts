@@ -69,6 +69,11 @@ const MESSAGES: Record<ErrorReason, string> = {
   reviewIdUsed: 'This review id has already been used.',
   alreadyReviewed: 'This revision has already been reviewed.',
   authorNotAllowed: 'The author may no longer record on tablets (deactivated or without a tablet role).',
+  wrongPassword: 'The current password is wrong.',
+  weakPassword: 'The new password is too weak.',
+  passwordExpired: 'This one-time password has expired; ask an administrator for a new one.',
+  passwordChangeRequired: 'Set a new password first; this session may do nothing else.',
+  selfConfirmation: 'A change you proposed must be confirmed by another administrator.',
   internal: 'Something went wrong on the server.',
 };
 

@@ -137,11 +137,16 @@ async function fingerprint(db: Database): Promise<Record<string, string>> {
  * counts and audit rows): compared without those, they write nothing.
  */
 function withoutSignInTrace(op: Operation, tables: Record<string, string>): Record<string, string> {
-  const traced = op.method === 'POST' && ['/api/session', '/api/session/refresh', '/api/partner/referrals/lookup'].includes(op.path);
+  const traced =
+    op.method === 'POST' &&
+    ['/api/session', '/api/session/refresh', '/api/session/password', '/api/partner/referrals/lookup'].includes(op.path);
   if (!traced) return tables;
   const { sign_in_limits: _limits, partner_lookup_limits: _lookups, audit_log: _audit, ...rest } = tables;
   return rest;
 }
+
+/** Each sweep sends thousands of requests (every route × caller × body); on a busy 2-core runner that outgrows 60 s. */
+const SWEEP_TIMEOUT_MS = 240_000;
 
 describeEachDatabase('bad input on every route', ({ db }) => {
   let app: FastifyInstance;
@@ -200,6 +205,9 @@ describeEachDatabase('bad input on every route', ({ db }) => {
         return { username: 'home.partner', password: 'not-the-password' };
       case 'POST /api/session/refresh':
         return { refreshToken: 'not-a-token' };
+      case 'POST /api/session/password':
+        // A wrong current password: refused (403) but counted against the account's sign-in limits.
+        return { currentPassword: 'not-the-password', newPassword: 'lang-genug-und-neu-2027' };
       case 'POST /api/sync/push': {
         const record = await homeContactRecord(ownDeviceId, { content: homeContactContent({ note: 'Notiz' }) });
         return pushBody(ownDeviceId, [record]) as Json;
@@ -259,147 +267,159 @@ describeEachDatabase('bad input on every route', ({ db }) => {
     if (submitted !== undefined && submitted.length > 3) expect(response.body.includes(submitted), `${label} echoes the input`).toBe(false);
   }
 
-  it('refuses malformed, mistyped, unknown, huge and deeply nested bodies on every route with a 4xx and changes nothing', async () => {
-    expect(operations.length).toBeGreaterThan(15);
-    const huge = JSON.stringify({ padding: 'x'.repeat(10 * 1024 * 1024) });
-    let requests = 0;
-    for (const op of operations) {
-      // Signing out with a body that parses would end the callers' sessions: only nobody tries that.
-      const signOut = op.method === 'DELETE' && op.path === '/api/session';
-      for (const caller of signOut ? callers.slice(0, 1) : callers) {
-        const label = `${caller.name} ${op.method} ${op.path}`;
-        const before = await fingerprint(db());
-        const base = op.body ? await validBody(op) : undefined;
-        const bodies: { what: string; payload: string; contentType?: string }[] = [
-          { what: 'malformed JSON', payload: '{"username": "a", ' },
-          { what: 'truncated JSON', payload: '{"a": [1, 2' },
-          { what: 'not JSON', payload: 'username=a&password=b', contentType: 'text/plain' },
-          { what: 'JSON null', payload: 'null' },
-          { what: 'JSON array', payload: '[1,2,3]' },
-          { what: 'prototype poisoning', payload: '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}' },
-          { what: '10 MB body', payload: huge },
-          { what: '10,000 levels of nesting', payload: nested(10_000) },
-        ];
-        if (op.body && base !== null && typeof base === 'object' && !Array.isArray(base)) {
-          bodies.push({ what: 'unknown field', payload: JSON.stringify({ ...base, municipalityId: 'other-town', isAdmin: true }) });
-          for (const [prop, value] of Object.entries(base)) {
-            for (const wrong of wrongTypeOf(value))
-              bodies.push({ what: `wrong type for ${prop}`, payload: JSON.stringify({ ...base, [prop]: wrong }) });
-            bodies.push({
-              what: `deep nesting in ${prop}`,
-              payload: JSON.stringify({ ...base, [prop]: 0 }).replace(/:0([,}])/, `:${nested(5_000)}$1`),
-            });
-          }
-        }
-        // A GET carries no body; every other route gets them all, whether it takes a body or not.
-        for (const body of op.method === 'GET' ? [] : bodies) {
-          const response = await send({
-            method: op.method,
-            url: url(op),
-            headers: { ...caller.headers, 'content-type': body.contentType ?? 'application/json' },
-            payload: body.payload,
-          });
-          requests++;
-          if (op.body) expectRefusal(`${label} ${body.what}`, response);
-          else {
-            // Nothing to parse for the route: it may answer as usual (e.g. 404 for an unknown id), never with a 5xx.
-            expect(response.status, `${label} ${body.what}`).toBeLessThan(500);
-            if (response.status >= 400) expectRefusal(`${label} ${body.what}`, response);
-          }
-        }
-        expect(await fingerprint(db()), label).toEqual(before);
-      }
-    }
-    expect(requests).toBeGreaterThan(500);
-    const health = await send({ method: 'GET', url: '/api/health' });
-    expect(health.status).toBe(200);
-  });
-
-  it('takes SQL and script injection strings in every string field, path and query parameter without a 5xx; refused ones write nothing', async () => {
-    let accepted = 0;
-    let refused = 0;
-    const tablesBefore = Object.keys(await fingerprint(db()));
-    for (const op of operations) {
-      if (op.path === '/api/session' && op.method === 'DELETE') continue; // would sign the callers out
-      // The callers the route lets through to its validation and handler (not 401/403 for a valid request);
-      // the malformed-body test above already covers every caller, refused ones included.
-      const admitted: typeof callers = [];
-      for (const caller of callers) {
-        const probe = await send({
-          method: op.method,
-          url: url(op),
-          headers: caller.headers,
-          ...(op.body ? { payload: (await validBody(op)) as object } : {}),
-        });
-        if (probe.status !== 401 && probe.status !== 403) admitted.push(caller);
-      }
-      for (const caller of admitted.length > 0 ? admitted : callers.slice(0, 1)) {
-        const label = `${caller.name} ${op.method} ${op.path}`;
-        const variants: { where: string; injected: string; request: () => Promise<InjectOptions> }[] = [];
-        for (const injected of INJECTIONS) {
-          for (const name of op.pathParams) {
-            variants.push({
-              where: `path ${name}`,
-              injected,
-              request: async () => ({
-                method: op.method,
-                url: url(op, (n) => (n === name ? injected : uuidv7())),
-                headers: caller.headers,
-                ...(op.body ? { payload: (await validBody(op)) as object } : {}),
-              }),
-            });
-          }
-          for (const name of op.queryParams) {
-            variants.push({
-              where: `query ${name}`,
-              injected,
-              request: () =>
-                Promise.resolve({ method: op.method, url: `${url(op)}?${name}=${encodeURIComponent(injected)}`, headers: caller.headers }),
-            });
-          }
-          if (op.body) {
-            const base = await validBody(op);
-            for (const path of stringPaths(base)) {
-              variants.push({
-                where: `body ${path.join('.')}`,
-                injected,
-                request: async () => ({
-                  method: op.method,
-                  url: url(op),
-                  headers: caller.headers,
-                  payload: setAt(await validBody(op), path, injected) as object,
-                }),
+  it(
+    'refuses malformed, mistyped, unknown, huge and deeply nested bodies on every route with a 4xx and changes nothing',
+    async () => {
+      expect(operations.length).toBeGreaterThan(15);
+      const huge = JSON.stringify({ padding: 'x'.repeat(10 * 1024 * 1024) });
+      let requests = 0;
+      for (const op of operations) {
+        // Signing out with a body that parses would end the callers' sessions: only nobody tries that.
+        const signOut = op.method === 'DELETE' && op.path === '/api/session';
+        for (const caller of signOut ? callers.slice(0, 1) : callers) {
+          const label = `${caller.name} ${op.method} ${op.path}`;
+          const before = await fingerprint(db());
+          const base = op.body ? await validBody(op) : undefined;
+          const bodies: { what: string; payload: string; contentType?: string }[] = [
+            { what: 'malformed JSON', payload: '{"username": "a", ' },
+            { what: 'truncated JSON', payload: '{"a": [1, 2' },
+            { what: 'not JSON', payload: 'username=a&password=b', contentType: 'text/plain' },
+            { what: 'JSON null', payload: 'null' },
+            { what: 'JSON array', payload: '[1,2,3]' },
+            { what: 'prototype poisoning', payload: '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}' },
+            { what: '10 MB body', payload: huge },
+            { what: '10,000 levels of nesting', payload: nested(10_000) },
+          ];
+          if (op.body && base !== null && typeof base === 'object' && !Array.isArray(base)) {
+            bodies.push({ what: 'unknown field', payload: JSON.stringify({ ...base, municipalityId: 'other-town', isAdmin: true }) });
+            for (const [prop, value] of Object.entries(base)) {
+              for (const wrong of wrongTypeOf(value))
+                bodies.push({ what: `wrong type for ${prop}`, payload: JSON.stringify({ ...base, [prop]: wrong }) });
+              bodies.push({
+                what: `deep nesting in ${prop}`,
+                payload: JSON.stringify({ ...base, [prop]: 0 }).replace(/:0([,}])/, `:${nested(5_000)}$1`),
               });
             }
           }
+          // A GET carries no body; every other route gets them all, whether it takes a body or not.
+          for (const body of op.method === 'GET' ? [] : bodies) {
+            const response = await send({
+              method: op.method,
+              url: url(op),
+              headers: { ...caller.headers, 'content-type': body.contentType ?? 'application/json' },
+              payload: body.payload,
+            });
+            requests++;
+            if (op.body) expectRefusal(`${label} ${body.what}`, response);
+            else {
+              // Nothing to parse for the route: it may answer as usual (e.g. 404 for an unknown id), never with a 5xx.
+              expect(response.status, `${label} ${body.what}`).toBeLessThan(500);
+              if (response.status >= 400) expectRefusal(`${label} ${body.what}`, response);
+            }
+          }
+          expect(await fingerprint(db()), label).toEqual(before);
         }
-        let before = await fingerprint(db());
-        for (const variant of variants) {
-          const response = await send(await variant.request());
-          const what = `${label} ${variant.where} = ${JSON.stringify(variant.injected)}`;
-          expect(response.status, `${what}: ${response.body.slice(0, 300)}`).toBeLessThan(500);
-          if (response.status >= 400) {
-            refused++;
-            expectRefusal(what, response, variant.injected);
-            expect(withoutSignInTrace(op, await fingerprint(db())), what).toEqual(withoutSignInTrace(op, before));
-          } else {
-            accepted++;
-            before = await fingerprint(db());
+      }
+      expect(requests).toBeGreaterThan(500);
+      const health = await send({ method: 'GET', url: '/api/health' });
+      expect(health.status).toBe(200);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
+
+  it(
+    'takes SQL and script injection strings in every string field, path and query parameter without a 5xx; refused ones write nothing',
+    async () => {
+      let accepted = 0;
+      let refused = 0;
+      const tablesBefore = Object.keys(await fingerprint(db()));
+      for (const op of operations) {
+        if (op.path === '/api/session' && op.method === 'DELETE') continue; // would sign the callers out
+        // The callers the route lets through to its validation and handler (not 401/403 for a valid request);
+        // the malformed-body test above already covers every caller, refused ones included.
+        const admitted: typeof callers = [];
+        for (const caller of callers) {
+          const probe = await send({
+            method: op.method,
+            url: url(op),
+            headers: caller.headers,
+            ...(op.body ? { payload: (await validBody(op)) as object } : {}),
+          });
+          if (probe.status !== 401 && probe.status !== 403) admitted.push(caller);
+        }
+        for (const caller of admitted.length > 0 ? admitted : callers.slice(0, 1)) {
+          const label = `${caller.name} ${op.method} ${op.path}`;
+          const variants: { where: string; injected: string; request: () => Promise<InjectOptions> }[] = [];
+          for (const injected of INJECTIONS) {
+            for (const name of op.pathParams) {
+              variants.push({
+                where: `path ${name}`,
+                injected,
+                request: async () => ({
+                  method: op.method,
+                  url: url(op, (n) => (n === name ? injected : uuidv7())),
+                  headers: caller.headers,
+                  ...(op.body ? { payload: (await validBody(op)) as object } : {}),
+                }),
+              });
+            }
+            for (const name of op.queryParams) {
+              variants.push({
+                where: `query ${name}`,
+                injected,
+                request: () =>
+                  Promise.resolve({
+                    method: op.method,
+                    url: `${url(op)}?${name}=${encodeURIComponent(injected)}`,
+                    headers: caller.headers,
+                  }),
+              });
+            }
+            if (op.body) {
+              const base = await validBody(op);
+              for (const path of stringPaths(base)) {
+                variants.push({
+                  where: `body ${path.join('.')}`,
+                  injected,
+                  request: async () => ({
+                    method: op.method,
+                    url: url(op),
+                    headers: caller.headers,
+                    payload: setAt(await validBody(op), path, injected) as object,
+                  }),
+                });
+              }
+            }
+          }
+          let before = await fingerprint(db());
+          for (const variant of variants) {
+            const response = await send(await variant.request());
+            const what = `${label} ${variant.where} = ${JSON.stringify(variant.injected)}`;
+            expect(response.status, `${what}: ${response.body.slice(0, 300)}`).toBeLessThan(500);
+            if (response.status >= 400) {
+              refused++;
+              expectRefusal(what, response, variant.injected);
+              expect(withoutSignInTrace(op, await fingerprint(db())), what).toEqual(withoutSignInTrace(op, before));
+            } else {
+              accepted++;
+              before = await fingerprint(db());
+            }
           }
         }
       }
-    }
-    expect(refused).toBeGreaterThan(50);
-    // Nothing was dropped or emptied by an injection; the server still answers.
-    const after = await fingerprint(db());
-    expect(Object.keys(after)).toEqual(tablesBefore);
-    for (const table of ['records', 'staff_accounts', 'municipalities', 'organisations', 'devices']) {
-      expect(Number(after[table]?.split(':')[0]), table).toBeGreaterThan(0);
-    }
-    expect((await send({ method: 'GET', url: '/api/health' })).status).toBe(200);
-    expect(accepted + refused).toBeGreaterThan(200);
-    expect(accepted).toBeGreaterThan(0);
-  });
+      expect(refused).toBeGreaterThan(50);
+      // Nothing was dropped or emptied by an injection; the server still answers.
+      const after = await fingerprint(db());
+      expect(Object.keys(after)).toEqual(tablesBefore);
+      for (const table of ['records', 'staff_accounts', 'municipalities', 'organisations', 'devices']) {
+        expect(Number(after[table]?.split(':')[0]), table).toBeGreaterThan(0);
+      }
+      expect((await send({ method: 'GET', url: '/api/health' })).status).toBe(200);
+      expect(accepted + refused).toBeGreaterThan(200);
+      expect(accepted).toBeGreaterThan(0);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 
   it('stores free text with markup as-is and serves it only as JSON', async () => {
     const admin = callers.find((c) => c.name === 'admin');

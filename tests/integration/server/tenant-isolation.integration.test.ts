@@ -438,6 +438,16 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       },
       // Another municipality's account: 404 like an unknown one, and its lock stays.
       'POST /api/admin/staff/{id}/unlock-sign-in': {},
+      // Another municipality's account: 404 like an unknown one, and its password stays.
+      'POST /api/admin/staff/{id}/password-reset': {},
+      // Pending safeguard changes are the caller's own municipality's; another's change id is 404.
+      'GET /api/admin/settings/safeguard-changes': {},
+      'POST /api/admin/settings/safeguard-changes/{id}/confirm': {},
+      'POST /api/admin/settings/safeguard-changes/{id}/reject': {},
+      // Only ever the caller's own password (a wrong current one here: 403, nothing changes).
+      'POST /api/session/password': {
+        body: () => Promise.resolve({ currentPassword: 'not-the-password', newPassword: 'lang-genug-und-neu-2027' }),
+      },
       'GET /api/office/offers': {},
       'POST /api/office/offers': {
         // The other municipality's offer id and its partner organisation: a new offer here, or 400 — never theirs.
@@ -633,8 +643,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
     // revoke a tablet, change 3 staff accounts, three reports, change and remove an offer, two referral state changes,
     // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key,
-    // set an offer's free places
-    expect(pathParamRequests).toBe(callers.length * 17);
+    // set an offer's free places, reset the same 3 staff accounts' passwords, confirm and reject 3 (foreign) change ids
+    expect(pathParamRequests).toBe(callers.length * 26);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.
@@ -646,7 +656,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     expect(status.json()).toEqual({ status: 'active', deactivatedAccountIds: [] });
     const me = await app.inject({ method: 'GET', url: '/api/session', headers: bearer(other.fieldworkerSession.token) });
     expect(me.statusCode).toBe(200);
-  });
+  }, 240_000); // 11 callers × every route: on a busy 2-core runner that outgrows the default 60 s
 
   it('exports only its own catalogue as HSDS and refuses the other municipality’s HSDS file, changing nothing', async () => {
     const token = (await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password)).token;

@@ -99,7 +99,7 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
             <input
               id="passphrase"
               type="password"
-              autoComplete="current-password"
+              autoComplete="off"
               value={passphrase}
               onChange={(e) => {
                 setPassphrase(e.target.value);

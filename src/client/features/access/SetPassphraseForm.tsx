@@ -35,7 +35,7 @@ export function SetPassphraseForm({ onChosen }: { onChosen: (passphrase: string)
         <input
           id="new-passphrase"
           type="password"
-          autoComplete="new-password"
+          autoComplete="off"
           value={passphrase}
           onChange={(e) => {
             setPassphrase(e.target.value);
@@ -47,7 +47,7 @@ export function SetPassphraseForm({ onChosen }: { onChosen: (passphrase: string)
         <input
           id="repeat-passphrase"
           type="password"
-          autoComplete="new-password"
+          autoComplete="off"
           value={repeated}
           onChange={(e) => {
             setRepeated(e.target.value);

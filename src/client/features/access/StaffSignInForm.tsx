@@ -70,7 +70,7 @@ export function StaffSignInForm({
         <input
           id="password"
           type="password"
-          autoComplete="current-password"
+          autoComplete="off"
           aria-invalid={errors.password ? true : undefined}
           {...register('password')}
         />

@@ -11,8 +11,11 @@ import { useAutoLock } from '../../app/useAutoLock';
 import { connectOffice, type OfficeConnection, type OfficeExpiry } from './office-api';
 import { OfficeSignIn } from './OfficeSignIn';
 import { OfficeWorkspace } from './OfficeWorkspace';
+import { PasswordChangeForm } from './PasswordChangeForm';
 
 type SignInNotice = { kind: OfficeExpiry | 'signedOut' } | { kind: 'idle'; minutes: number };
+/** What the signed-in area shows: the work, or the own password (forced after a one-time password). */
+type View = 'workspace' | 'password' | 'forcedPassword';
 
 function subscribeOnline(onChange: () => void): () => void {
   window.addEventListener('online', onChange);
@@ -28,6 +31,8 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
   const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine);
   const [connection, setConnection] = useState<OfficeConnection | null>(null);
   const [notice, setNotice] = useState<SignInNotice | null>(null);
+  const [view, setView] = useState<View>('workspace');
+  const [passwordChanged, setPasswordChanged] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   // Signing in or out replaces most of the screen: put focus at its top again.
@@ -46,6 +51,9 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
       setNotice({ kind: why });
     });
     setNotice(null);
+    setPasswordChanged(false);
+    // A one-time password from an admin's reset opens nothing but setting an own password.
+    setView(login.mustChangePassword === true ? 'forcedPassword' : 'workspace');
     setConnection(api);
   };
 
@@ -88,6 +96,18 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
           )}
         </div>
         <div className="office-header__actions">
+          {connection !== null && view === 'workspace' && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setPasswordChanged(false);
+                setView('password');
+              }}
+            >
+              {t('password.open')}
+            </button>
+          )}
           {connection !== null && (
             <button type="button" className="button" onClick={() => void signOut()}>
               {t('session.signOut')}
@@ -110,8 +130,31 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
           }
           onSignedIn={onSignedIn}
         />
+      ) : view === 'workspace' ? (
+        <>
+          {passwordChanged && (
+            <p className="notice" role="status">
+              {t('password.changed')}
+            </p>
+          )}
+          <OfficeWorkspace key={connection.user.id} api={connection} />
+        </>
       ) : (
-        <OfficeWorkspace key={connection.user.id} api={connection} />
+        <PasswordChangeForm
+          api={connection}
+          forced={view === 'forcedPassword'}
+          onChanged={() => {
+            setPasswordChanged(true);
+            setView('workspace');
+          }}
+          {...(view === 'password'
+            ? {
+                onCancel: () => {
+                  setView('workspace');
+                },
+              }
+            : {})}
+        />
       )}
     </div>
   );

@@ -16,6 +16,8 @@ import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
 import { OfficeField } from './OfficeField';
 import { useOfficeData } from './useOfficeData';
+import { SafeguardChangePanel } from './SafeguardChangePanel';
+import { SAFEGUARD_FIELDS } from '@domain/safeguards';
 import { emergencyFromText, emergencyToText, type EmergencyFormError, type EmergencyFormText } from './emergency-settings-form';
 
 type SettingsForm = z.input<typeof municipalitySettingsSchema>;
@@ -74,10 +76,11 @@ export function welcomeItemsFromText(text: string, previous: WelcomeItems): Welc
   return items;
 }
 
-function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: MunicipalitySettings }) {
+function SettingsEditor({ api, initial, onSaved }: { api: OfficeConnection; initial: MunicipalitySettings; onSaved: () => void }) {
   const { t } = useTranslation('office');
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
-  const [saved, setSaved] = useState(false);
+  /** 'held': saved, but some relaxed safeguards wait for a second admin (the server kept their values). */
+  const [saved, setSaved] = useState<false | 'applied' | 'held'>(false);
   const [itemsText, setItemsText] = useState((initial.welcomeItems ?? []).map((item) => item.label).join('\n'));
   const [itemsError, setItemsError] = useState(false);
   const [emergency, setEmergency] = useState<EmergencyFormText>(emergencyToText(initial.emergencyInstruction));
@@ -136,7 +139,9 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
       reset(stored);
       setItemsText((stored.welcomeItems ?? []).map((item) => item.label).join('\n'));
       setEmergency(emergencyToText(stored.emergencyInstruction));
-      setSaved(true);
+      const held = SAFEGUARD_FIELDS.some((field) => JSON.stringify(stored[field]) !== JSON.stringify(rest[field]));
+      setSaved(held ? 'held' : 'applied');
+      onSaved();
     } catch (error) {
       applyServerIssues(error, FIELDS, setError);
       setFailure(apiErrorKey(error, 'load'));
@@ -281,9 +286,9 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
         </OfficeField>
       </fieldset>
       <FormFailure failure={failure} />
-      {saved && (
+      {saved !== false && (
         <p className="notice" role="status">
-          {t('settings.saved')}
+          {saved === 'held' ? t('settings.savedHeld') : t('settings.saved')}
         </p>
       )}
       <div className="actions">
@@ -298,6 +303,8 @@ function SettingsEditor({ api, initial }: { api: OfficeConnection; initial: Muni
 export function SettingsPanel({ api }: { api: OfficeConnection }) {
   const { t } = useTranslation('office');
   const { data, reload } = useOfficeData(() => api.settings());
+  // Each save may leave a change waiting for a second admin: the panel then loads it afresh.
+  const [saves, setSaves] = useState(0);
   return (
     <section className="card office-panel" aria-labelledby="office-settings-title">
       <h2 id="office-settings-title">{t('settings.title')}</h2>
@@ -307,7 +314,16 @@ export function SettingsPanel({ api }: { api: OfficeConnection }) {
         </p>
       )}
       {data.state === 'failed' && <LoadFailure error={data.error} onRetry={reload} />}
-      {data.state === 'loaded' && <SettingsEditor api={api} initial={data.value} />}
+      <SafeguardChangePanel key={saves} api={api} onDecided={reload} />
+      {data.state === 'loaded' && (
+        <SettingsEditor
+          api={api}
+          initial={data.value}
+          onSaved={() => {
+            setSaves((n) => n + 1);
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 // Admin: staff accounts — list with roles and state, create, change roles,
-// deactivate (which revokes sessions and signing keys everywhere) and reactivate.
+// deactivate (which revokes sessions and signing keys everywhere) and reactivate,
+// and reset a password to a one-time password shown here once.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Organisation, StaffAccount } from '@shared/staff-api';
@@ -9,6 +10,7 @@ import { ConfirmBox } from './ConfirmBox';
 import { LoadFailure } from './LoadFailure';
 import { StaffCreateForm } from './StaffCreateForm';
 import { StaffRolesForm } from './StaffRolesForm';
+import { OneTimePasswordNotice, type IssuedPassword } from './OneTimePasswordNotice';
 import { useOfficeData } from './useOfficeData';
 
 interface StaffNotice {
@@ -27,12 +29,15 @@ export function StaffPanel({ api }: { api: OfficeConnection }) {
   const [confirmBusy, setConfirmBusy] = useState(false);
   const [confirmFailure, setConfirmFailure] = useState<ApiErrorKey | null>(null);
   const [notice, setNotice] = useState<StaffNotice | null>(null);
+  const [resetting, setResetting] = useState<StaffAccount | null>(null);
+  const [issued, setIssued] = useState<IssuedPassword | null>(null);
 
   const organisationName = (organisations: readonly Organisation[], id: string): string =>
     organisations.find((o) => o.id === id)?.name ?? id;
 
   const startConfirm = (account: StaffAccount): void => {
     setEditing(null);
+    setResetting(null);
     setNotice(null);
     setConfirmFailure(null);
     setConfirming(account);
@@ -46,6 +51,20 @@ export function StaffPanel({ api }: { api: OfficeConnection }) {
       setConfirming(null);
       setNotice({ kind: updated.active ? 'reactivated' : 'deactivated', name: updated.displayName });
       reload();
+    } catch (error) {
+      setConfirmFailure(apiErrorKey(error, 'load'));
+    } finally {
+      setConfirmBusy(false);
+    }
+  };
+
+  const resetPassword = async (account: StaffAccount): Promise<void> => {
+    setConfirmBusy(true);
+    setConfirmFailure(null);
+    try {
+      const reset = await api.resetPassword(account.id);
+      setResetting(null);
+      setIssued({ name: account.displayName, ...reset });
     } catch (error) {
       setConfirmFailure(apiErrorKey(error, 'load'));
     } finally {
@@ -93,6 +112,28 @@ export function StaffPanel({ api }: { api: OfficeConnection }) {
         >
           {confirming.active ? t('staff.confirmDeactivate') : t('staff.confirmReactivate')}
         </ConfirmBox>
+      )}
+      {resetting !== null && (
+        <ConfirmBox
+          title={t('staff.reset.confirmTitle', { name: resetting.displayName })}
+          confirmLabel={t('staff.reset.confirmButton')}
+          busy={confirmBusy}
+          error={confirmFailure === null ? null : t(confirmFailure)}
+          onConfirm={() => void resetPassword(resetting)}
+          onCancel={() => {
+            setResetting(null);
+          }}
+        >
+          {t('staff.reset.confirm')}
+        </ConfirmBox>
+      )}
+      {issued !== null && (
+        <OneTimePasswordNotice
+          issued={issued}
+          onDone={() => {
+            setIssued(null);
+          }}
+        />
       )}
       {editing !== null && (
         <StaffRolesForm
@@ -154,6 +195,23 @@ export function StaffPanel({ api }: { api: OfficeConnection }) {
                         >
                           {t('staff.editRoles')}
                         </button>
+                        {account.id !== api.user.id && account.active && (
+                          <button
+                            type="button"
+                            className="button"
+                            aria-label={t('staff.reset.buttonFor', { name: account.displayName })}
+                            onClick={() => {
+                              setEditing(null);
+                              setConfirming(null);
+                              setNotice(null);
+                              setIssued(null);
+                              setConfirmFailure(null);
+                              setResetting(account);
+                            }}
+                          >
+                            {t('staff.reset.button')}
+                          </button>
+                        )}
                         <button
                           type="button"
                           className={account.active ? 'button button--danger' : 'button'}

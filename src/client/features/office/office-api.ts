@@ -23,6 +23,8 @@ import {
   type MunicipalitySettings,
 } from '@shared/staff-api';
 import { reportSchema, type Report, type ReportQuery } from '@shared/reports';
+import { passwordResetResponseSchema, type ChangePasswordRequest, type PasswordResetResponse } from '@shared/password-api';
+import { pendingSafeguardChangeSchema, type SafeguardChange } from '@shared/safeguard-api';
 import type { ExportKind, ExportPeriod } from '@shared/exports';
 import { RequestError, request, requestText, type HttpMethod } from '../../http/request';
 
@@ -63,7 +65,16 @@ export interface OfficeConnection {
   listDevices(): Promise<DeviceList>;
   revokeDevice(deviceId: string): Promise<void>;
   settings(): Promise<MunicipalitySettings>;
+  /** Weakened safeguards are not in the answer: they wait for a second admin (pendingSafeguardChange). */
   updateSettings(body: MunicipalitySettings): Promise<MunicipalitySettings>;
+  /** The settings change waiting for a second admin, if any. */
+  pendingSafeguardChange(): Promise<SafeguardChange | null>;
+  confirmSafeguardChange(id: string): Promise<void>;
+  rejectSafeguardChange(id: string): Promise<void>;
+  /** Sets the signed-in person's own password (the only call a session from a one-time password may make). */
+  changePassword(body: ChangePasswordRequest): Promise<void>;
+  /** An admin's reset: the one-time password, to be shown once and never kept. */
+  resetPassword(staffId: string): Promise<PasswordResetResponse>;
   /** Indicators of a period (coordinator, own municipality). */
   report(query: ReportQuery): Promise<Report>;
   /** The Sachbericht of a period as CSV text. */
@@ -184,6 +195,33 @@ export function connectOffice(login: LoginResponse, onExpired: (why: OfficeExpir
     },
     async updateSettings(body) {
       return authorised('/api/admin/settings', { method: 'PUT', body, answer: municipalitySettingsSchema });
+    },
+    async pendingSafeguardChange() {
+      return (await authorised('/api/admin/settings/safeguard-changes', { method: 'GET', answer: pendingSafeguardChangeSchema })).pending;
+    },
+    async confirmSafeguardChange(id) {
+      await authorised(`/api/admin/settings/safeguard-changes/${encodeURIComponent(id)}/confirm`, {
+        method: 'POST',
+        body: {},
+        answer: z.unknown(),
+      });
+    },
+    async rejectSafeguardChange(id) {
+      await authorised(`/api/admin/settings/safeguard-changes/${encodeURIComponent(id)}/reject`, {
+        method: 'POST',
+        body: {},
+        answer: z.unknown(),
+      });
+    },
+    async changePassword(body) {
+      await authorised('/api/session/password', { method: 'POST', body, answer: z.unknown() });
+    },
+    async resetPassword(staffId) {
+      return authorised(`/api/admin/staff/${encodeURIComponent(staffId)}/password-reset`, {
+        method: 'POST',
+        body: {},
+        answer: passwordResetResponseSchema,
+      });
     },
     async report(query) {
       return authorised(reportPath(login.user.municipalityId, 'indicators', query), { method: 'GET', answer: reportSchema });

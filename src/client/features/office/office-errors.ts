@@ -11,6 +11,11 @@ const FIELD_ERROR_KEYS = [
   'invalidPersonId',
   'rolesRequired',
   'passwordTooShort',
+  'passwordCommon',
+  'passwordWeak',
+  'passwordUnchanged',
+  'passwordMismatch',
+  'wrongPassword',
   'invalidChoice',
   'emptyUpdate',
   'outOfRange',
@@ -39,11 +44,21 @@ export type ApiErrorKey = `apiErrors.${
   | 'conflict'
   | 'invalidRequest'
   | 'invalidResponse'
+  | 'wrongPassword'
+  | 'weakPassword'
+  | 'passwordExpired'
+  | 'passwordChangeRequired'
+  | 'selfConfirmation'
   | 'other'}`;
 
 export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
   if (!(error instanceof RequestError)) return 'apiErrors.other';
   switch (error.reason) {
+    case 'wrongPassword':
+    case 'weakPassword':
+    case 'passwordExpired':
+    case 'passwordChangeRequired':
+    case 'selfConfirmation':
     case 'network':
     case 'rateLimited':
     case 'forbidden':

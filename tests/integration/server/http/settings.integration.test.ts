@@ -66,12 +66,13 @@ describeEachDatabase('municipality settings', ({ db }) => {
       // Where families can ask questions, on their case card.
       familyContact: DEMO_FAMILY_CONTACT,
     });
+    // Only raised safeguards: they apply at once (weakening waits for a second admin, safeguard-changes test).
     const changed = {
       autoLockMinutes: 3,
       maxUnlockAttempts: 6,
-      retentionDaysAfterSync: 2,
+      retentionDaysAfterSync: 0,
       fourEyesKinds: ['screening', 'welcomeVisit'],
-      fourEyesForReferrals: false,
+      fourEyesForReferrals: true,
     };
     const response = await put(changed);
     expect(response.statusCode).toBe(200);
@@ -80,8 +81,8 @@ describeEachDatabase('municipality settings', ({ db }) => {
     const config = deviceConfigSchema.parse(
       (await app.inject({ method: 'GET', url: '/api/sync/config', headers: bearer(coordinator.token) })).json(),
     );
-    expect(config.security).toEqual({ autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 2 });
-    expect(config.fourEyes).toMatchObject({ kinds: ['screening', 'welcomeVisit'], forReferrals: false });
+    expect(config.security).toEqual({ autoLockMinutes: 3, maxUnlockAttempts: 6, retentionDaysAfterSync: 0 });
+    expect(config.fourEyes).toMatchObject({ kinds: ['screening', 'welcomeVisit'], forReferrals: true });
     const [audit] = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'settings.updated'`);
     expect(audit?.n).toBe(1);
   });
