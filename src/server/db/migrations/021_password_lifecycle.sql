@@ -1,4 +1,4 @@
--- 019_password_lifecycle: passwords that staff change themselves, one-time passwords from an
+-- 021_password_lifecycle: passwords that staff change themselves, one-time passwords from an
 -- admin's reset (services/password-service.ts), and safeguard settings that wait for a second
 -- admin (services/safeguard-changes.ts). Never edit this file after it has landed.
 
