@@ -41,6 +41,10 @@ export const ERROR_REASONS = [
   'alreadyReviewed',
   // A record pushed on behalf of its author (src/domain/record-authorship.ts)
   'authorNotAllowed',
+  // The second factor of an office sign-in (src/shared/second-factor.ts)
+  'secondFactorWrong',
+  'secondFactorReplayed',
+  'secondFactorMalformed',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -36,6 +36,21 @@ export type AuditAction =
   | 'security.signIn.municipalityLimitReached'
   // a refresh token unknown, expired, of an inactive account, or naming a tablet its sign-in never had
   | 'session.refreshFailed'
+  // the second factor of office sign-ins (second-factor-service.ts; failures: object is the client address, never a code)
+  | 'session.secondFactorDue'
+  | 'session.secondFactorEnrolmentDue'
+  | 'secondFactor.enrolmentStarted'
+  | 'secondFactor.enrolled'
+  | 'secondFactor.recoveryCodeUsed'
+  | 'security.secondFactor.wrongCode'
+  | 'security.secondFactor.replayedCode'
+  | 'security.secondFactor.malformedCode'
+  | 'security.secondFactor.challengeEnded'
+  | 'security.secondFactor.refusedThrottled'
+  | 'security.secondFactor.unknownChallenge'
+  // by an admin (object: the account, or the required roles)
+  | 'secondFactor.reset'
+  | 'secondFactor.policyChanged'
   | 'device.enrolled'
   | 'device.revoked'
   | 'signingKey.enrolled'

@@ -11,6 +11,7 @@ import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { ROLES, TABLET_ROLES } from '@shared/protocol';
 import type { LoginResponse, Role, SessionUser } from '@shared/protocol';
+import type { SignInResponse } from '@shared/second-factor';
 import { SERVER_WIDE_AUDIT, audit } from './audit';
 import type { AuditAction } from './audit';
 import type { SecurityEventKind, SecurityNote } from './security-events';
@@ -18,6 +19,7 @@ import { revokeFamily } from './revocation';
 import { hashToken, sha256 } from './secret-hash';
 import { SignInLimits } from './sign-in-limits';
 import type { SignInLimitPolicy, SignInSubjects } from './sign-in-limits';
+import { SecondFactorService } from './second-factor-service';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -94,8 +96,8 @@ function toSessionUser(row: UserRow): SessionUser {
 
 export type AuthFailure = 'unauthorized' | 'deviceRevoked';
 /** Every failure and refusal carries the security events its route logs (the audit entries are already written). */
-export type AuthOutcome =
-  | { ok: true; response: LoginResponse }
+export type AuthOutcome<R = LoginResponse> =
+  | { ok: true; response: R }
   | { ok: false; reason: AuthFailure; security: SecurityNote[] }
   /** Refused by the sign-in limits before the password was even checked. */
   | { ok: false; reason: 'rateLimited'; retryAfterSeconds: number | null; security: SecurityNote[] };
@@ -183,6 +185,8 @@ export class AuthService {
   private readonly accessTtlMs: number;
   private readonly refreshTtlMs: number;
   readonly limits: SignInLimits;
+  /** The second factor of office sign-ins; its routes turn a pending sign-in into a session through it. */
+  readonly secondFactors: SecondFactorService;
 
   constructor(
     private readonly db: Database,
@@ -192,6 +196,9 @@ export class AuthService {
     this.accessTtlMs = options.accessTokenTtlMs ?? ACCESS_TOKEN_TTL_MS;
     this.refreshTtlMs = options.refreshTokenTtlMs ?? REFRESH_TOKEN_TTL_MS;
     this.limits = new SignInLimits(options.signInLimits);
+    this.secondFactors = new SecondFactorService(db, this.clock, this.limits, (tx, accountId, municipalityId, now) =>
+      this.issueVerified(tx, accountId, municipalityId, now),
+    );
   }
 
   now(): Date {
@@ -214,7 +221,7 @@ export class AuthService {
     deviceId?: string,
     deviceSecret?: string,
     clientAddress = 'unknown',
-  ): Promise<AuthOutcome> {
+  ): Promise<AuthOutcome<SignInResponse>> {
     const [account] = await this.db.query<AccountRow>(
       `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active
          FROM staff_accounts WHERE username = $1`,
@@ -258,12 +265,19 @@ export class AuthService {
       }
       return { ok: false, reason: 'unauthorized', security };
     }
-    await this.limits.recordSuccess(this.db, account.id);
+    // A sign-in bound to an enrolled tablet has its possession factor already (docs/THREAT-MODEL.md);
+    // every other one needs the second factor when one is enrolled or the account's role requires it.
+    const tabletSignIn = deviceId !== undefined && deviceOk && holdsTabletRole(account.roles);
+    const secondFactor = deviceOk && !tabletSignIn ? await this.secondFactors.due(this.db, account) : null;
+    // The run of failures ends only when the whole sign-in succeeds: a right password does not
+    // wipe the count that wrong codes add to.
+    if (secondFactor === null) await this.limits.recordSuccess(this.db, account.id);
     if (!deviceOk) {
       // Right password, no proof of the tablet: worth an admin's attention (a stolen password?).
       await auditAttempt(this.db, account, 'session.refusedDeviceProof', clientAddress);
       return { ok: false, reason: 'unauthorized', security: [note('signIn.refusedDeviceProof', account)] };
     }
+    if (secondFactor !== null) return { ok: true, response: await this.secondFactors.challenge(account, secondFactor) };
 
     const now = this.clock();
     return this.db.transaction(async (tx): Promise<AuthOutcome> => {
@@ -359,6 +373,19 @@ export class AuthService {
     // audited outside the transaction, which changed nothing.
     await auditAttempt(this.db, outcome.failed, 'session.refreshFailed', clientAddress);
     return { ok: false, reason: 'unauthorized', security: [note('refresh.failed', outcome.failed)] };
+  }
+
+  /** A session for a sign-in whose second factor was just verified (never bound to a tablet); null for an account gone inactive meanwhile. */
+  private async issueVerified(tx: Queryable, accountId: string, municipalityId: string, now: Date): Promise<LoginResponse | null> {
+    const [row] = await tx.query<UserRow>(
+      `SELECT id, municipality_id, organisation_id, display_name, roles
+         FROM staff_accounts WHERE id = $1 AND municipality_id = $2 AND active`,
+      [accountId, municipalityId],
+    );
+    if (!row) return null;
+    const response = await this.issue(tx, toSessionUser(row), randomUUID(), null, now);
+    await audit(tx, { municipalityId, actorId: accountId, action: 'session.created', objectId: null });
+    return response;
   }
 
   private async issue(tx: Queryable, user: SessionUser, familyId: string, device: BoundDevice | null, now: Date): Promise<LoginResponse> {

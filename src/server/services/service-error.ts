@@ -68,6 +68,9 @@ const MESSAGES: Record<ErrorReason, string> = {
   reviewIdUsed: 'This review id has already been used.',
   alreadyReviewed: 'This revision has already been reviewed.',
   authorNotAllowed: 'The author may no longer record on tablets (deactivated or without a tablet role).',
+  secondFactorWrong: 'The code is wrong or has expired.',
+  secondFactorReplayed: 'This code has already been used; wait for the next one.',
+  secondFactorMalformed: 'A code has 6 digits; a recovery code has 10 characters.',
   internal: 'Something went wrong on the server.',
 };
 
