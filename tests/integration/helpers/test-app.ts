@@ -6,6 +6,7 @@ import type { BuildAppOptions } from '@server/app';
 import { buildApp } from '@server/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '@server/db/demo-seed';
 import { toRoles } from '@server/services/auth-service';
+import { ENROL_CHALLENGE_TTL_MS, VERIFY_CHALLENGE_TTL_MS } from '@server/services/second-factor-service';
 import { createStaffAccount } from '@server/services/staff-accounts';
 import { DeviceService } from '@server/services/device-service';
 import { contentHash } from '@shared/content-hash';
@@ -64,7 +65,10 @@ export function totpCode(secret: string, at: Date = new Date()): string {
  * used (a second sign-in within 30 s), the next recovery code, since a code is accepted once.
  */
 export async function completeSecondFactor(app: FastifyInstance, username: string, pending: SecondFactorPending): Promise<LoginResponse> {
-  const step = Math.floor(Date.now() / 30_000);
+  // The server's time (tests move its clock): the pending sign-in expires a known while after it.
+  const ttl = pending.secondFactor === 'enrol' ? ENROL_CHALLENGE_TTL_MS : VERIFY_CHALLENGE_TTL_MS;
+  const serverNow = new Date(Date.parse(pending.pendingExpiresAt) - ttl);
+  const step = Math.floor(serverNow.getTime() / 30_000);
   if (pending.secondFactor === 'enrol') {
     const started = await app.inject({
       method: 'POST',
@@ -76,7 +80,7 @@ export async function completeSecondFactor(app: FastifyInstance, username: strin
     const confirmed = await app.inject({
       method: 'POST',
       url: '/api/session/second-factor/enrolment/confirm',
-      payload: { pendingToken: pending.pendingToken, code: totpCode(secret) },
+      payload: { pendingToken: pending.pendingToken, code: totpCode(secret, serverNow) },
     });
     if (confirmed.statusCode !== 200) throw new Error(`enrolment confirmation failed: ${confirmed.statusCode} ${confirmed.body}`);
     const { session, recoveryCodes } = confirmed.json<SecondFactorConfirmResponse>();
@@ -88,7 +92,7 @@ export async function completeSecondFactor(app: FastifyInstance, username: strin
   let code: string | undefined;
   if (step > authenticator.lastStep) {
     authenticator.lastStep = step;
-    code = totpCode(authenticator.secret);
+    code = totpCode(authenticator.secret, serverNow);
   } else {
     code = authenticator.recoveryCodes.pop();
   }
