@@ -32,6 +32,7 @@ import { deviceRoutes } from './http/device-routes';
 import { Lifecycle, healthRoutes } from './http/health-routes';
 import { registerMetrics } from './ops/metrics';
 import { sessionRoutes } from './http/session-routes';
+import { secondFactorRoutes } from './http/second-factor-routes';
 import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
 import { reviewRoutes } from './http/review-routes';
@@ -263,6 +264,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
+  void app.register(secondFactorRoutes, { auth, securityLog, codeRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 } });
   void app.register(syncRoutes, { auth, sync, config: new ConfigService(options.db), offers });
   void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {

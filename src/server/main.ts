@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       'First start: seeded the demo municipality "Demo-Stadt". Sign in at',
       `  ${url}`,
       ...[...DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT].map((a) => `  ${a.username.padEnd(14)} password ${a.password}   (${a.roles.join(', ')})`),
+      'admin sets up a second factor (an authenticator app, TOTP) at the first sign-in to the office area.',
       '',
     );
   }

@@ -49,6 +49,10 @@ export const ERROR_REASONS = [
   'passwordExpired',
   'passwordChangeRequired',
   'selfConfirmation',
+  // The second factor of an office sign-in (src/shared/second-factor.ts)
+  'secondFactorWrong',
+  'secondFactorReplayed',
+  'secondFactorMalformed',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -8,6 +8,7 @@ import type { AuthOutcome, AuthService } from '../services/auth-service';
 import { PasswordChangeRefused, type PasswordService } from '../services/password-service';
 import { changePasswordRequestSchema } from '@shared/password-api';
 import type { LoginResponse } from '@shared/protocol';
+import { signInResponseSchema } from '@shared/second-factor';
 import { authenticateWith, requireSession } from './auth';
 import { ServiceError, defaultMessage } from '../services/service-error';
 import { routeNote, type SecurityLog } from './security-log';
@@ -20,7 +21,7 @@ export interface SessionRoutesOptions {
   securityLog: SecurityLog;
 }
 
-function responseOf(outcome: AuthOutcome, unauthorizedMessage: string, reply: FastifyReply): LoginResponse {
+function responseOf<R>(outcome: AuthOutcome<R>, unauthorizedMessage: string, reply: FastifyReply): R {
   if (outcome.ok) return outcome.response;
   if (outcome.reason === 'rateLimited') {
     // A locked account has no time to wait for: an admin must unlock it.
@@ -70,17 +71,19 @@ export const sessionRoutes: FastifyPluginCallbackZod<SessionRoutesOptions> = (
         },
       },
       schema: {
-        summary: 'Sign in with username and password; returns access and refresh tokens',
+        summary: 'Sign in with username and password; returns access and refresh tokens, or the second factor still due',
         description:
           "With deviceId the request must also carry that tablet's deviceSecret: a missing or wrong secret, or a " +
           'tablet unknown here, is 401 unauthorized like a wrong password. A proven, active tablet of the same ' +
           'municipality binds the session to it and the answer carries deviceEscrowKey — only for accounts ' +
           'holding fieldworker, approver or coordinator; partner- or admin-only accounts get an unbound session ' +
-          'without the key. A proven but revoked tablet gets 403 deviceRevoked.',
+          'without the key. A proven but revoked tablet gets 403 deviceRevoked. A sign-in not bound to a tablet whose ' +
+          'account has a second factor, or whose role requires one, gets no tokens but a short-lived pendingToken ' +
+          '(secondFactor "verify" or "enrol") for the /api/session/second-factor routes.',
         tags: ['session'],
         body: loginRequestSchema,
         response: {
-          200: loginResponseSchema,
+          200: signInResponseSchema,
           401: errorEnvelopeSchema,
           403: errorEnvelopeSchema,
           429: errorEnvelopeSchema,

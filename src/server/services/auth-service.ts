@@ -13,6 +13,7 @@ import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { ROLES, TABLET_ROLES } from '@shared/protocol';
 import type { LoginResponse, Role, SessionUser } from '@shared/protocol';
+import type { SignInResponse } from '@shared/second-factor';
 import { SERVER_WIDE_AUDIT, audit } from './audit';
 import type { AuditAction } from './audit';
 import type { SecurityEventKind, SecurityNote } from './security-events';
@@ -21,6 +22,7 @@ import { hashToken, sha256 } from './secret-hash';
 import { SignInLimits } from './sign-in-limits';
 import { familyEndsAt, sessionSettings } from './session-lifetimes';
 import type { SignInLimitPolicy, SignInSubjects } from './sign-in-limits';
+import { SecondFactorService } from './second-factor-service';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -113,8 +115,8 @@ function toSessionUser(row: UserRow): SessionUser {
 
 export type AuthFailure = 'unauthorized' | 'deviceRevoked' | 'sessionExpired' | 'passwordExpired';
 /** Every failure and refusal carries the security events its route logs (the audit entries are already written). */
-export type AuthOutcome =
-  | { ok: true; response: LoginResponse }
+export type AuthOutcome<R = LoginResponse> =
+  | { ok: true; response: R }
   | { ok: false; reason: AuthFailure; security: SecurityNote[] }
   /** Refused by the sign-in limits before the password was even checked. */
   | { ok: false; reason: 'rateLimited'; retryAfterSeconds: number | null; security: SecurityNote[] };
@@ -207,6 +209,8 @@ export class AuthService {
   private readonly accessTtlMs: number;
   private readonly refreshTtlMs: number;
   readonly limits: SignInLimits;
+  /** The second factor of office sign-ins; its routes turn a pending sign-in into a session through it. */
+  readonly secondFactors: SecondFactorService;
 
   constructor(
     private readonly db: Database,
@@ -216,6 +220,9 @@ export class AuthService {
     this.accessTtlMs = options.accessTokenTtlMs ?? ACCESS_TOKEN_TTL_MS;
     this.refreshTtlMs = options.refreshTokenTtlMs ?? REFRESH_TOKEN_TTL_MS;
     this.limits = new SignInLimits(options.signInLimits);
+    this.secondFactors = new SecondFactorService(db, this.clock, this.limits, (tx, accountId, municipalityId, now) =>
+      this.issueVerified(tx, accountId, municipalityId, now),
+    );
   }
 
   now(): Date {
@@ -238,7 +245,7 @@ export class AuthService {
     deviceId?: string,
     deviceSecret?: string,
     clientAddress = 'unknown',
-  ): Promise<AuthOutcome> {
+  ): Promise<AuthOutcome<SignInResponse>> {
     const [account] = await this.db.query<AccountRow>(
       `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active,
               must_change_password, password_expires_at
@@ -283,19 +290,26 @@ export class AuthService {
       }
       return { ok: false, reason: 'unauthorized', security };
     }
-    await this.limits.recordSuccess(this.db, account.id);
+    // A sign-in bound to an enrolled tablet has its possession factor already (docs/THREAT-MODEL.md);
+    // every other one needs the second factor when one is enrolled or the account's role requires it.
+    const tabletSignIn = deviceId !== undefined && deviceOk && holdsTabletRole(account.roles);
+    const secondFactor = deviceOk && !tabletSignIn ? await this.secondFactors.due(this.db, account) : null;
+    // The run of failures ends only when the whole sign-in succeeds: a right password does not
+    // wipe the count that wrong codes add to.
+    if (secondFactor === null) await this.limits.recordSuccess(this.db, account.id);
     if (!deviceOk) {
       // Right password, no proof of the tablet: worth an admin's attention (a stolen password?).
       await auditAttempt(this.db, account, 'session.refusedDeviceProof', clientAddress);
       return { ok: false, reason: 'unauthorized', security: [note('signIn.refusedDeviceProof', account)] };
     }
-
     const now = this.clock();
     if (oneTimePasswordExpired(account, now)) {
       // Told only with the right one-time password: the admin must issue a new one.
       await auditAttempt(this.db, account, 'session.oneTimePasswordExpired', clientAddress);
       return { ok: false, reason: 'passwordExpired', security: [note('signIn.oneTimePasswordExpired', account)] };
     }
+    // The code first, then (after a reset) the own password: issueVerified keeps mustChangePassword.
+    if (secondFactor !== null) return { ok: true, response: await this.secondFactors.challenge(account, secondFactor) };
     if (account.must_change_password) {
       // A one-time password only lets the person set their own: no tablet binding, no escrow key
       // (whoever issued it must not reach a tablet's data key with it).
@@ -431,6 +445,20 @@ export class AuthService {
     // audited outside the transaction, which changed nothing.
     await auditAttempt(this.db, outcome.failed, 'session.refreshFailed', clientAddress);
     return { ok: false, reason: 'unauthorized', security: [note('refresh.failed', outcome.failed)] };
+  }
+
+  /** A session for a sign-in whose second factor was just verified (never bound to a tablet); null for an account gone inactive meanwhile. */
+  private async issueVerified(tx: Queryable, accountId: string, municipalityId: string, now: Date): Promise<LoginResponse | null> {
+    const [row] = await tx.query<UserRow & { must_change_password: boolean; password_expires_at: unknown }>(
+      `SELECT id, municipality_id, organisation_id, display_name, roles, must_change_password, password_expires_at
+         FROM staff_accounts WHERE id = $1 AND municipality_id = $2 AND active`,
+      [accountId, municipalityId],
+    );
+    // A one-time password that expired while the code was typed: no session.
+    if (!row || oneTimePasswordExpired(row, now)) return null;
+    const response = await this.issue(tx, toSessionUser(row), { id: randomUUID(), startedAt: now }, null, now, row.must_change_password);
+    await audit(tx, { municipalityId, actorId: accountId, action: 'session.created', objectId: null });
+    return response;
   }
 
   private async issue(

@@ -74,6 +74,9 @@ const MESSAGES: Record<ErrorReason, string> = {
   passwordExpired: 'This one-time password has expired; ask an administrator for a new one.',
   passwordChangeRequired: 'Set a new password first; this session may do nothing else.',
   selfConfirmation: 'A change you proposed must be confirmed by another administrator.',
+  secondFactorWrong: 'The code is wrong or has expired.',
+  secondFactorReplayed: 'This code has already been used; wait for the next one.',
+  secondFactorMalformed: 'A code has 6 digits; a recovery code has 10 characters.',
   internal: 'Something went wrong on the server.',
 };
 

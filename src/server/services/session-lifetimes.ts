@@ -1,4 +1,4 @@
-// How long a sign-in may last, per municipality (municipality_settings, migration 019): the
+// How long a sign-in may last, per municipality (municipality_settings, migration 020): the
 // office's inactivity lock (enforced by the office client) and the absolute lifetime of a refresh
 // family (enforced here, on the server, at every refresh). The defaults live in shared/security-defaults.ts.
 import type { Queryable } from '../db/database';

@@ -5,8 +5,23 @@ import office from '../../../locales/de/office.json';
 import common from '../../../locales/de/common.json';
 import type { OrganisationKind } from '@shared/staff-api';
 import type { Role } from '@shared/protocol';
+import { Secret, TOTP } from 'otpauth';
 
 export { office };
+
+/** The code an authenticator app shows for `secret` now (RFC 6238, 30 s, 6 digits). */
+export function authenticatorCode(secret: string, at: Date = new Date()): string {
+  return TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: at.getTime() });
+}
+
+/** What the page object set up per backend and username: the secret, the last time step used, the unused recovery codes. */
+interface Authenticator {
+  secret: string;
+  lastStep: number;
+  recoveryCodes: string[];
+}
+const authenticators = new Map<string, Authenticator>();
+const currentStep = (): number => Math.floor(Date.now() / 30_000);
 
 export class OfficePage {
   readonly root: Locator;
@@ -38,9 +53,76 @@ export class OfficePage {
     await this.root.getByRole('button', { name: office.signIn.submit, exact: true }).click();
   }
 
+  /**
+   * Signs in as a person would, with the second factor when it is asked for: setting up the
+   * authenticator at the first sign-in of an account whose role requires it (the demo admin),
+   * else the app's current code — or, within the same 30 s as the last code (a code counts once),
+   * one of the recovery codes shown at set-up.
+   */
   async signIn(username: string, password: string): Promise<void> {
     await this.submitSignIn(username, password);
+    const enrol = this.enrolmentHeading();
+    const code = this.codeHeading();
+    await this.signOutButton().or(enrol).or(code).first().waitFor();
+    if (await enrol.isVisible()) await this.enrolSecondFactor(username);
+    else if (await code.isVisible()) await this.enterSecondFactorCode(username);
     await this.signOutButton().waitFor();
+  }
+
+  enrolmentHeading(): Locator {
+    return this.root.getByRole('heading', { name: office.secondFactor.enrol.title });
+  }
+
+  codeHeading(): Locator {
+    return this.root.getByRole('heading', { name: office.secondFactor.code.title });
+  }
+
+  recoveryHeading(): Locator {
+    return this.root.getByRole('heading', { name: office.secondFactor.recovery.title });
+  }
+
+  private authenticatorKey(username: string): string {
+    return `${new URL(this.page.url()).origin}|${username}`;
+  }
+
+  /** Reads the secret shown as text, types the current code, keeps the recovery codes, continues. */
+  async enrolSecondFactor(username: string, options: { continueToOffice?: boolean } = {}): Promise<Authenticator> {
+    const shown = this.root.getByTestId('second-factor-secret');
+    await shown.waitFor();
+    const secret = ((await shown.textContent()) ?? '').replace(/\s+/g, '');
+    await this.root.getByLabel(office.secondFactor.enrol.codeLabel, { exact: true }).fill(authenticatorCode(secret));
+    const step = currentStep();
+    await this.root.getByRole('button', { name: office.secondFactor.enrol.submit, exact: true }).click();
+    await this.recoveryHeading().waitFor();
+    const recoveryCodes = (
+      await this.root.getByRole('list', { name: office.secondFactor.recovery.listLabel }).getByRole('listitem').allTextContents()
+    ).map((text) => text.trim());
+    const authenticator = { secret, lastStep: step, recoveryCodes };
+    authenticators.set(this.authenticatorKey(username), authenticator);
+    if (options.continueToOffice !== false) {
+      await this.root.getByRole('button', { name: office.secondFactor.recovery.done, exact: true }).click();
+    }
+    return authenticator;
+  }
+
+  async submitSecondFactorCode(code: string): Promise<void> {
+    await this.root.getByLabel(office.secondFactor.code.label, { exact: true }).fill(code);
+    await this.root.getByRole('button', { name: office.secondFactor.code.submit, exact: true }).click();
+  }
+
+  /** Enters the current code of the authenticator set up earlier in this test file (or a recovery code, see signIn). */
+  async enterSecondFactorCode(username: string): Promise<void> {
+    const authenticator = authenticators.get(this.authenticatorKey(username));
+    if (!authenticator) throw new Error(`no authenticator of ${username} set up on this backend`);
+    let code: string | undefined;
+    if (currentStep() > authenticator.lastStep) {
+      authenticator.lastStep = currentStep();
+      code = authenticatorCode(authenticator.secret);
+    } else {
+      code = authenticator.recoveryCodes.pop();
+    }
+    if (code === undefined) throw new Error(`${username} has used all recovery codes`);
+    await this.submitSecondFactorCode(code);
   }
 
   signOutButton(): Locator {

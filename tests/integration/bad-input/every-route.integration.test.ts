@@ -133,13 +133,21 @@ async function fingerprint(db: Database): Promise<Record<string, string>> {
 }
 
 /**
- * A refused sign-in or refresh and a partner look-up that finds nothing must leave a trace (their
- * counts and audit rows): compared without those, they write nothing.
+ * A refused sign-in, refresh or second-factor code and a partner look-up that finds nothing must leave a
+ * trace (their counts and audit rows): compared without those, they write nothing.
  */
 function withoutSignInTrace(op: Operation, tables: Record<string, string>): Record<string, string> {
   const traced =
     op.method === 'POST' &&
-    ['/api/session', '/api/session/refresh', '/api/session/password', '/api/partner/referrals/lookup'].includes(op.path);
+    [
+      '/api/session',
+      '/api/session/refresh',
+      '/api/session/password',
+      '/api/session/second-factor',
+      '/api/session/second-factor/enrolment',
+      '/api/session/second-factor/enrolment/confirm',
+      '/api/partner/referrals/lookup',
+    ].includes(op.path);
   if (!traced) return tables;
   const { sign_in_limits: _limits, partner_lookup_limits: _lookups, audit_log: _audit, ...rest } = tables;
   return rest;
@@ -208,6 +216,13 @@ describeEachDatabase('bad input on every route', ({ db }) => {
       case 'POST /api/session/password':
         // A wrong current password: refused (403) but counted against the account's sign-in limits.
         return { currentPassword: 'not-the-password', newPassword: 'lang-genug-und-neu-2027' };
+      case 'POST /api/session/second-factor':
+      case 'POST /api/session/second-factor/enrolment/confirm':
+        return { pendingToken: 'not-a-token', code: '123456' };
+      case 'POST /api/session/second-factor/enrolment':
+        return { pendingToken: 'not-a-token' };
+      case 'PUT /api/admin/second-factors/policy':
+        return { requiredRoles: ['admin', 'partner'] };
       case 'POST /api/sync/push': {
         const record = await homeContactRecord(ownDeviceId, { content: homeContactContent({ note: 'Notiz' }) });
         return pushBody(ownDeviceId, [record]) as Json;

@@ -6,6 +6,7 @@ import type { BuildAppOptions } from '@server/app';
 import { buildApp } from '@server/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '@server/db/demo-seed';
 import { toRoles } from '@server/services/auth-service';
+import { ENROL_CHALLENGE_TTL_MS, VERIFY_CHALLENGE_TTL_MS } from '@server/services/second-factor-service';
 import { createStaffAccount } from '@server/services/staff-accounts';
 import { DeviceService } from '@server/services/device-service';
 import { contentHash } from '@shared/content-hash';
@@ -20,6 +21,14 @@ import { generateCaseNumber } from '@domain/case-number';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import type { LoginResponse, SessionUser } from '@shared/protocol';
 import type { EnrollDeviceResponse } from '@shared/staff-api';
+import { Secret, TOTP } from 'otpauth';
+import {
+  isSecondFactorPending,
+  type SecondFactorConfirmResponse,
+  type SecondFactorEnrolment,
+  type SecondFactorPending,
+  type SignInResponse,
+} from '@shared/second-factor';
 import { exportPublicKey, generateSigningKeyPair } from '@shared/crypto/signing';
 
 export const DEMO_FIELDWORKER = DEMO_ACCOUNTS[0];
@@ -36,7 +45,71 @@ export async function seedDemo(db: Database): Promise<void> {
   await seedDemoData(db);
 }
 
-/** POST /api/session; with `deviceId` (and, as a real tablet sends it, its `deviceSecret`). Throws unless 200. */
+/** What the helper knows of an authenticator it set up: the secret, the last time step it used, the unused recovery codes. */
+interface TestAuthenticator {
+  secret: string;
+  lastStep: number;
+  recoveryCodes: string[];
+}
+/** Per username (a suite's database is shared by its tests; each test file runs in its own module scope). */
+const authenticators = new Map<string, TestAuthenticator>();
+
+/** The code an authenticator app shows for `secret` at `at` (RFC 6238, 30 s, 6 digits). */
+export function totpCode(secret: string, at: Date = new Date()): string {
+  return TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: at.getTime() });
+}
+
+/**
+ * Completes the second factor of a sign-in as the person would: sets up an authenticator
+ * when asked to ('enrol'), else enters its current code — or, when that time step was already
+ * used (a second sign-in within 30 s), the next recovery code, since a code is accepted once.
+ */
+export async function completeSecondFactor(app: FastifyInstance, username: string, pending: SecondFactorPending): Promise<LoginResponse> {
+  // The server's time (tests move its clock): the pending sign-in expires a known while after it.
+  const ttl = pending.secondFactor === 'enrol' ? ENROL_CHALLENGE_TTL_MS : VERIFY_CHALLENGE_TTL_MS;
+  const serverNow = new Date(Date.parse(pending.pendingExpiresAt) - ttl);
+  const step = Math.floor(serverNow.getTime() / 30_000);
+  if (pending.secondFactor === 'enrol') {
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/session/second-factor/enrolment',
+      payload: { pendingToken: pending.pendingToken },
+    });
+    if (started.statusCode !== 200) throw new Error(`enrolment failed: ${started.statusCode} ${started.body}`);
+    const { secret } = started.json<SecondFactorEnrolment>();
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: '/api/session/second-factor/enrolment/confirm',
+      payload: { pendingToken: pending.pendingToken, code: totpCode(secret, serverNow) },
+    });
+    if (confirmed.statusCode !== 200) throw new Error(`enrolment confirmation failed: ${confirmed.statusCode} ${confirmed.body}`);
+    const { session, recoveryCodes } = confirmed.json<SecondFactorConfirmResponse>();
+    authenticators.set(username, { secret, lastStep: step, recoveryCodes: [...recoveryCodes] });
+    return session;
+  }
+  const authenticator = authenticators.get(username);
+  if (!authenticator) throw new Error(`completeSecondFactor: no authenticator of ${username} set up by this test file`);
+  let code: string | undefined;
+  if (step > authenticator.lastStep) {
+    authenticator.lastStep = step;
+    code = totpCode(authenticator.secret, serverNow);
+  } else {
+    code = authenticator.recoveryCodes.pop();
+  }
+  if (code === undefined) throw new Error(`completeSecondFactor: ${username} has used all recovery codes`);
+  const verified = await app.inject({
+    method: 'POST',
+    url: '/api/session/second-factor',
+    payload: { pendingToken: pending.pendingToken, code },
+  });
+  if (verified.statusCode !== 200) throw new Error(`second factor failed: ${verified.statusCode} ${verified.body}`);
+  return verified.json<LoginResponse>();
+}
+
+/**
+ * POST /api/session; with `deviceId` (and, as a real tablet sends it, its `deviceSecret`). Throws unless 200.
+ * An office sign-in that asks for the second factor gets it (completeSecondFactor).
+ */
 export async function login(
   app: FastifyInstance,
   username: string = DEMO_FIELDWORKER.username,
@@ -52,7 +125,8 @@ export async function login(
   };
   const response = await app.inject({ method: 'POST', url: '/api/session', payload });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
-  return response.json<LoginResponse>();
+  const answer = response.json<SignInResponse>();
+  return isSecondFactorPending(answer) ? completeSecondFactor(app, username, answer) : answer;
 }
 
 export function bearer(token: string): Record<string, string> {

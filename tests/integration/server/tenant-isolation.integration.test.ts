@@ -257,6 +257,9 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM referral_state_changes WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM warm_handovers WHERE municipality_id = $1 ORDER BY referral_id', [m]),
     db.query('SELECT * FROM partner_handover_keys WHERE municipality_id = $1 ORDER BY staff_id', [m]),
+    db.query('SELECT * FROM second_factors WHERE municipality_id = $1 ORDER BY account_id', [m]),
+    db.query('SELECT * FROM second_factor_recovery_codes WHERE municipality_id = $1 ORDER BY code_hash', [m]),
+    db.query('SELECT * FROM second_factor_policies WHERE municipality_id = $1', [m]),
     db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
   ]);
   return JSON.stringify(parts);
@@ -322,6 +325,12 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'DELETE /api/session': {},
       'POST /api/session/refresh': {
         body: async () => ({ refreshToken: (await login(app)).refreshToken, deviceId: otherDeviceId }),
+      },
+      // A pending sign-in's token of no one here: 401, and no second factor of the other municipality is touched.
+      'POST /api/session/second-factor': { body: () => Promise.resolve({ pendingToken: 'A'.repeat(43), code: '123456' }) },
+      'POST /api/session/second-factor/enrolment': { body: () => Promise.resolve({ pendingToken: 'A'.repeat(43) }) },
+      'POST /api/session/second-factor/enrolment/confirm': {
+        body: () => Promise.resolve({ pendingToken: 'A'.repeat(43), code: '123456' }),
       },
       'GET /api/sync/config': {},
       'POST /api/sync/push': {
@@ -448,6 +457,10 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'POST /api/session/password': {
         body: () => Promise.resolve({ currentPassword: 'not-the-password', newPassword: 'lang-genug-und-neu-2027' }),
       },
+      // The policy is the caller's own municipality's; another municipality's account's factor: 404, and it stays.
+      'GET /api/admin/second-factors': {},
+      'PUT /api/admin/second-factors/policy': { body: () => Promise.resolve({ requiredRoles: ['admin', 'coordinator', 'partner'] }) },
+      'POST /api/admin/staff/{id}/second-factor/reset': {},
       'GET /api/office/offers': {},
       'POST /api/office/offers': {
         // The other municipality's offer id and its partner organisation: a new offer here, or 400 — never theirs.
@@ -584,6 +597,14 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       ...accounts.map((a) => ({ ...a, name: `${a.name} on tablet`, tablet: demoTabletId })),
       { name: 'anonymous', account: null, tablet: null },
     ];
+    // One of the other municipality's accounts has a second factor: no caller here may reset it.
+    await db().query(
+      `INSERT INTO second_factors (account_id, municipality_id, totp_secret, last_step, enrolled_at)
+       SELECT id, municipality_id, 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 0, now() FROM staff_accounts
+        WHERE municipality_id = $1 ORDER BY id LIMIT 1
+       ON CONFLICT (account_id) DO NOTHING`,
+      [other.municipalityId],
+    );
     const before = await snapshot(db(), other);
     let requests = 0;
     let pathParamRequests = 0;
@@ -643,8 +664,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
     // revoke a tablet, change 3 staff accounts, three reports, change and remove an offer, two referral state changes,
     // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key,
-    // set an offer's free places, reset the same 3 staff accounts' passwords, confirm and reject 3 (foreign) change ids
-    expect(pathParamRequests).toBe(callers.length * 26);
+    // set an offer's free places, reset the same 3 staff accounts' passwords and second factors, confirm and reject 3 (foreign) change ids
+    expect(pathParamRequests).toBe(callers.length * 29);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

@@ -9,6 +9,7 @@ import { DevicesPanel } from './DevicesPanel';
 import { OrganisationsPanel } from './OrganisationsPanel';
 import { StaffPanel } from './StaffPanel';
 import { SettingsPanel } from './SettingsPanel';
+import { SecondFactorPolicyPanel } from './SecondFactorPolicyPanel';
 import { QuestionnairePanel } from './QuestionnairePanel';
 import { FollowUpPanel } from '../referral/FollowUpPanel';
 import { PartnerKeysPanel } from '../referral/PartnerKeysPanel';
@@ -69,7 +70,12 @@ export function OfficeWorkspace({ api }: { api: OfficeConnection }) {
       {chosen === 'organisations' && <OrganisationsPanel api={api} />}
       {chosen === 'staff' && <StaffPanel api={api} />}
       {chosen === 'tablets' && <DevicesPanel api={api} />}
-      {chosen === 'settings' && <SettingsPanel api={api} />}
+      {chosen === 'settings' && (
+        <>
+          <SettingsPanel api={api} />
+          <SecondFactorPolicyPanel api={api} />
+        </>
+      )}
       {chosen === 'questionnaire' && <QuestionnairePanel api={api} />}
       {chosen === 'reports' && (
         <Suspense fallback={<p className="loading">{t('loading')}</p>}>

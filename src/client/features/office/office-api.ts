@@ -25,6 +25,18 @@ import {
 import { reportSchema, type Report, type ReportQuery } from '@shared/reports';
 import { passwordResetResponseSchema, type ChangePasswordRequest, type PasswordResetResponse } from '@shared/password-api';
 import { pendingSafeguardChangeSchema, type SafeguardChange } from '@shared/safeguard-api';
+import {
+  secondFactorConfirmResponseSchema,
+  secondFactorEnrolmentSchema,
+  secondFactorOverviewSchema,
+  secondFactorPolicySchema,
+  signInResponseSchema,
+  type SecondFactorConfirmResponse,
+  type SecondFactorEnrolment,
+  type SecondFactorOverview,
+  type SecondFactorPolicy,
+  type SignInResponse,
+} from '@shared/second-factor';
 import type { ExportKind, ExportPeriod } from '@shared/exports';
 import { RequestError, request, requestText, type HttpMethod } from '../../http/request';
 
@@ -43,10 +55,29 @@ function reportPath(
   return `/api/reports/${encodeURIComponent(municipalityId)}/${kind}?${params.toString()}`;
 }
 
-/** Signs in without a device: the office session is never bound to a tablet. */
-export async function signInToOffice(credentials: { username: string; password: string }): Promise<LoginResponse> {
+/** Signs in without a device: the office session is never bound to a tablet; the answer may ask for the second factor. */
+export async function signInToOffice(credentials: { username: string; password: string }): Promise<SignInResponse> {
   const body = { username: credentials.username, password: credentials.password };
-  return request('/api/session', { method: 'POST', answer: loginResponseSchema, body });
+  return request('/api/session', { method: 'POST', answer: signInResponseSchema, body });
+}
+
+/** The second step: a code of the authenticator app or a recovery code, with the password step's pending token. */
+export async function verifySecondFactor(pendingToken: string, code: string): Promise<LoginResponse> {
+  return request('/api/session/second-factor', { method: 'POST', answer: loginResponseSchema, body: { pendingToken, code } });
+}
+
+/** A fresh secret for the authenticator app (the QR code and the text), for an account that must set one up. */
+export async function startSecondFactorEnrolment(pendingToken: string): Promise<SecondFactorEnrolment> {
+  return request('/api/session/second-factor/enrolment', { method: 'POST', answer: secondFactorEnrolmentSchema, body: { pendingToken } });
+}
+
+/** Confirms the new authenticator with a current code: the session and the recovery codes (shown once). */
+export async function confirmSecondFactorEnrolment(pendingToken: string, code: string): Promise<SecondFactorConfirmResponse> {
+  return request('/api/session/second-factor/enrolment/confirm', {
+    method: 'POST',
+    answer: secondFactorConfirmResponseSchema,
+    body: { pendingToken, code },
+  });
 }
 
 /** Why the office's session ended without the person signing out. */
@@ -75,6 +106,10 @@ export interface OfficeConnection {
   changePassword(body: ChangePasswordRequest): Promise<void>;
   /** An admin's reset: the one-time password, to be shown once and never kept. */
   resetPassword(staffId: string): Promise<PasswordResetResponse>;
+  /** The second-factor policy and who has a factor (admin). */
+  secondFactors(): Promise<SecondFactorOverview>;
+  updateSecondFactorPolicy(body: SecondFactorPolicy): Promise<SecondFactorPolicy>;
+  resetSecondFactor(staffId: string): Promise<void>;
   /** Indicators of a period (coordinator, own municipality). */
   report(query: ReportQuery): Promise<Report>;
   /** The Sachbericht of a period as CSV text. */
@@ -201,6 +236,19 @@ export function connectOffice(login: LoginResponse, onExpired: (why: OfficeExpir
     },
     async confirmSafeguardChange(id) {
       await authorised(`/api/admin/settings/safeguard-changes/${encodeURIComponent(id)}/confirm`, {
+        method: 'POST',
+        body: {},
+        answer: z.unknown(),
+      });
+    },
+    async secondFactors() {
+      return authorised('/api/admin/second-factors', { method: 'GET', answer: secondFactorOverviewSchema });
+    },
+    async updateSecondFactorPolicy(body) {
+      return authorised('/api/admin/second-factors/policy', { method: 'PUT', body, answer: secondFactorPolicySchema });
+    },
+    async resetSecondFactor(staffId) {
+      await authorised(`/api/admin/staff/${encodeURIComponent(staffId)}/second-factor/reset`, {
         method: 'POST',
         body: {},
         answer: z.unknown(),

@@ -30,7 +30,7 @@ export function fieldErrorKey(message: string | undefined): `fieldErrors.${Field
 }
 
 /** What the failed request was about: a 409 means something different for each. */
-export type OfficeAction = 'signIn' | 'organisation' | 'staff' | 'device' | 'load';
+export type OfficeAction = 'signIn' | 'secondFactor' | 'organisation' | 'staff' | 'device' | 'load';
 
 export type ApiErrorKey = `apiErrors.${
   | 'unauthorized'
@@ -49,6 +49,10 @@ export type ApiErrorKey = `apiErrors.${
   | 'passwordExpired'
   | 'passwordChangeRequired'
   | 'selfConfirmation'
+  | 'secondFactorWrong'
+  | 'secondFactorReplayed'
+  | 'secondFactorMalformed'
+  | 'secondFactorExpired'
   | 'other'}`;
 
 export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
@@ -68,7 +72,13 @@ export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
     case 'timeout':
       // No answer in time reads to a person like no network.
       return 'apiErrors.network';
+    case 'secondFactorWrong':
+    case 'secondFactorReplayed':
+    case 'secondFactorMalformed':
+      return `apiErrors.${error.reason}`;
     case 'unauthorized':
+      // The pending sign-in ended (expired, or too many wrong codes): the password is needed again.
+      if (action === 'secondFactor') return 'apiErrors.secondFactorExpired';
       // Outside the sign-in form a 401 has already sent the person back to it.
       return action === 'signIn' ? 'apiErrors.unauthorized' : 'apiErrors.other';
     case 'conflict':
