@@ -7,7 +7,6 @@ import { errorEnvelopeSchema, loginRequestSchema, loginResponseSchema, refreshRe
 import type { AuthOutcome, AuthService } from '../services/auth-service';
 import { PasswordChangeRefused, type PasswordService } from '../services/password-service';
 import { changePasswordRequestSchema } from '@shared/password-api';
-import type { LoginResponse } from '@shared/protocol';
 import { signInResponseSchema } from '@shared/second-factor';
 import { authenticateWith, requireSession } from './auth';
 import { ServiceError, defaultMessage } from '../services/service-error';
