@@ -161,9 +161,19 @@ function ScreeningDetail({ content }: { content: ScreeningContent }) {
   );
 }
 
+/** A welcome visit's recommended offers by name from the tablet's catalogue (an older visit's offer types, or an id no longer in the catalogue, as stored). */
+function useOfferNames(): (value: Value) => Value {
+  const { storage } = useAppServices();
+  const catalog = useStoredValue(storage, (s) => s.device.offers());
+  const names = new Map((catalog?.offers ?? []).map((offer) => [offer.id, `${offer.name} (${offer.organisation})`]));
+  return (value) =>
+    Array.isArray(value) ? (value as unknown[]).map((id) => (typeof id === 'string' ? (names.get(id) ?? id) : id)) : value;
+}
+
 function GenericDetail({ content }: { content: Record<string, Value> }) {
   const { t } = useTranslation('approval');
   const format = useFormat();
+  const offerNames = useOfferNames();
   return (
     <>
       <h3>{t('detail.content')}</h3>
@@ -171,7 +181,7 @@ function GenericDetail({ content }: { content: Record<string, Value> }) {
         {Object.entries(content).map(([key, value]) => (
           <div key={key} className="record-detail__row">
             <dt>{key}</dt>
-            <dd>{format(value)}</dd>
+            <dd>{format(key === 'offersRecommended' ? offerNames(value) : value)}</dd>
           </div>
         ))}
       </dl>

@@ -149,3 +149,27 @@ describe('RecordDetail of a screening', () => {
     expect(within(detail).getByTestId('detail-answers').textContent).toContain('safetyAtHome');
   });
 });
+
+describe('RecordDetail of a welcome visit', () => {
+  it('names the recommended catalogue offers instead of their ids', async () => {
+    const { storage } = await unlockedTestStorage();
+    await storage.device.saveOffers({ serverTime: '2026-11-20T08:00:00.000Z', version: 'v1', offers: [OFFER], callbackKeys: [] });
+    const content = { offersRecommended: ['elterncafe-hafen'] };
+    const record: SyncRecord = {
+      id: uuidv7(),
+      revision: 1,
+      kind: 'welcomeVisit',
+      schemaVersion: 2,
+      formVersion: '1.0',
+      deviceId: uuidv7(),
+      createdAt: '2026-12-02T09:00:00.000+01:00',
+      caseNumber: generateCaseNumber(),
+      contentHash: await contentHash(content),
+      content: content as unknown as SyncRecord['content'],
+    } as SyncRecord;
+    renderWithServices(storage, <RecordDetail record={record} />);
+    const detail = await screen.findByTestId('record-detail');
+    await within(detail).findByText('Elterncafé am Hafen (Familienzentrum Hafen)');
+    expect(detail.textContent).not.toContain('elterncafe-hafen');
+  });
+});
