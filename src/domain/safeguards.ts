@@ -1,7 +1,8 @@
 // Which settings protect the families' data, and which direction weakens them (M9): a change
 // that weakens one waits for a second admin (server/services/safeguard-changes.ts); one that
 // raises them applies at once. Weakening means: tablets lock later, allow more wrong unlocks,
-// keep sent content longer, or fewer records get the second check.
+// keep sent content longer, fewer records get the second check, or sign-ins last longer (the
+// office's idle lock, the office's and the tablets' absolute session lifetimes).
 
 export interface SafeguardSettings {
   /** Tablets lock after this many minutes without a touch: more is weaker. */
@@ -14,6 +15,12 @@ export interface SafeguardSettings {
   fourEyesKinds: readonly string[];
   /** Whether records recommending offers need the second check: switching it off is weaker. */
   fourEyesForReferrals: boolean;
+  /** The office signs out after this many idle minutes: more is weaker (absent in a request: unchanged). */
+  officeLockMinutes?: number | undefined;
+  /** An office sign-in ends after this many hours however often renewed: more is weaker. */
+  officeSessionHours?: number | undefined;
+  /** A tablet sign-in ends after this many days however often renewed: more is weaker. */
+  tabletSessionDays?: number | undefined;
 }
 
 export const SAFEGUARD_FIELDS = [
@@ -22,11 +29,31 @@ export const SAFEGUARD_FIELDS = [
   'retentionDaysAfterSync',
   'fourEyesKinds',
   'fourEyesForReferrals',
+  'officeLockMinutes',
+  'officeSessionHours',
+  'tabletSessionDays',
 ] as const satisfies readonly (keyof SafeguardSettings)[];
 export type SafeguardField = (typeof SAFEGUARD_FIELDS)[number];
 
+/** Both values of an optional number, or null when the request leaves it out. */
+function optionalPair(
+  field: 'officeLockMinutes' | 'officeSessionHours' | 'tabletSessionDays',
+  current: SafeguardSettings,
+  proposed: SafeguardSettings,
+) {
+  const before = current[field];
+  const after = proposed[field];
+  return before === undefined || after === undefined ? null : { before, after };
+}
+
 function weakens(field: SafeguardField, current: SafeguardSettings, proposed: SafeguardSettings): boolean {
   switch (field) {
+    case 'officeLockMinutes':
+    case 'officeSessionHours':
+    case 'tabletSessionDays': {
+      const pair = optionalPair(field, current, proposed);
+      return pair !== null && pair.after > pair.before;
+    }
     case 'autoLockMinutes':
     case 'maxUnlockAttempts':
     case 'retentionDaysAfterSync':
@@ -40,6 +67,12 @@ function weakens(field: SafeguardField, current: SafeguardSettings, proposed: Sa
 
 function raises(field: SafeguardField, current: SafeguardSettings, proposed: SafeguardSettings): boolean {
   switch (field) {
+    case 'officeLockMinutes':
+    case 'officeSessionHours':
+    case 'tabletSessionDays': {
+      const pair = optionalPair(field, current, proposed);
+      return pair !== null && pair.after < pair.before;
+    }
     case 'autoLockMinutes':
     case 'maxUnlockAttempts':
     case 'retentionDaysAfterSync':

@@ -9,7 +9,16 @@ export const SAFEGUARD_CHANGE_TTL_DAYS = 7;
 
 /** Only the weakened settings, with their proposed values. */
 export const safeguardValuesSchema = municipalitySettingsSchema
-  .pick({ autoLockMinutes: true, maxUnlockAttempts: true, retentionDaysAfterSync: true, fourEyesKinds: true, fourEyesForReferrals: true })
+  .pick({
+    autoLockMinutes: true,
+    maxUnlockAttempts: true,
+    retentionDaysAfterSync: true,
+    fourEyesKinds: true,
+    fourEyesForReferrals: true,
+    officeLockMinutes: true,
+    officeSessionHours: true,
+    tabletSessionDays: true,
+  })
   .partial();
 export type SafeguardValues = z.infer<typeof safeguardValuesSchema>;
 

@@ -109,27 +109,6 @@ function toSettings(row: SettingsRow | undefined): MunicipalitySettings {
   };
 }
 
-/**
- * The safeguards a change weakens: a longer lock or sign-in lifetime, more unlock attempts,
- * a longer stay of content on tablets, fewer kinds or no referrals under the second check.
- * Audited on their own ('settings.safeguardsLowered'), so a reviewer finds them among routine edits.
- */
-export function loweredSafeguards(before: MunicipalitySettings, after: MunicipalitySettings): string[] {
-  const longer = (
-    [
-      'autoLockMinutes',
-      'maxUnlockAttempts',
-      'retentionDaysAfterSync',
-      'officeLockMinutes',
-      'officeSessionHours',
-      'tabletSessionDays',
-    ] as const
-  ).filter((name) => (after[name] ?? 0) > (before[name] ?? 0));
-  const fewerChecks = before.fourEyesKinds.some((kind) => !after.fourEyesKinds.includes(kind)) ? ['fourEyesKinds'] : [];
-  const referrals = before.fourEyesForReferrals && !after.fourEyesForReferrals ? ['fourEyesForReferrals'] : [];
-  return [...longer, ...fewerChecks, ...referrals];
-}
-
 function isCheckableKind(kind: string): kind is MunicipalitySettings['fourEyesKinds'][number] {
   return (CHECKABLE_KINDS as readonly string[]).includes(kind);
 }
@@ -191,8 +170,7 @@ export class AdminService {
       const weakened = weakenedSafeguards(current, requested);
       const raised = raisedSafeguards(current, requested);
       const settings = applicableAtOnce(current, requested);
-      // A PUT without a session setting leaves it as it is. Longer session lifetimes apply at once
-      // (audited as a lowered safeguard below); they are not yet held for a second admin.
+      // A PUT without a session setting leaves it as it is (a longer one is held like the other safeguards).
       const officeLockMinutes = settings.officeLockMinutes ?? current.officeLockMinutes;
       const officeSessionHours = settings.officeSessionHours ?? current.officeSessionHours;
       const tabletSessionDays = settings.tabletSessionDays ?? current.tabletSessionDays;
@@ -221,16 +199,6 @@ export class AdminService {
           tabletSessionDays,
         ],
       );
-      const lowered = loweredSafeguards(current, toSettings(row));
-      if (lowered.length > 0) {
-        // The object names the settings weakened, never a value a family gave.
-        await audit(tx, {
-          municipalityId: admin.municipalityId,
-          actorId: admin.id,
-          action: 'settings.safeguardsLowered',
-          objectId: lowered.join(','),
-        });
-      }
       if (settings.welcomeItems !== undefined) {
         await tx.query('DELETE FROM welcome_items WHERE municipality_id = $1', [admin.municipalityId]);
         for (const [index, item] of settings.welcomeItems.entries()) {

@@ -75,8 +75,6 @@ export type AuditAction =
   | 'signingKey.enrolled'
   // administration
   | 'settings.updated'
-  // a change that weakens a safeguard (longer lock or lifetime, fewer checks, …); object: the settings changed
-  | 'settings.safeguardsLowered'
   | 'organisation.created'
   | 'staff.created'
   | 'staff.updated'

@@ -26,6 +26,9 @@ interface CurrentRow {
   retention_days_after_sync: number;
   four_eyes_kinds: string[];
   four_eyes_for_referrals: boolean;
+  office_lock_minutes: number;
+  office_session_hours: number;
+  tablet_session_days: number;
 }
 
 /** The columns of municipality_settings behind each safeguard (names fixed here, never from input). */
@@ -35,6 +38,9 @@ const COLUMNS = {
   retentionDaysAfterSync: 'retention_days_after_sync',
   fourEyesKinds: 'four_eyes_kinds',
   fourEyesForReferrals: 'four_eyes_for_referrals',
+  officeLockMinutes: 'office_lock_minutes',
+  officeSessionHours: 'office_session_hours',
+  tabletSessionDays: 'tablet_session_days',
 } as const satisfies Record<keyof SafeguardValues, string>;
 
 /** Unknown, of another municipality, or no longer waiting (confirmed, rejected, replaced, lapsed): all alike. */
@@ -48,6 +54,9 @@ function currentValues(row: CurrentRow | undefined, fields: readonly (keyof Safe
     retentionDaysAfterSync: row.retention_days_after_sync,
     fourEyesKinds: row.four_eyes_kinds,
     fourEyesForReferrals: row.four_eyes_for_referrals,
+    officeLockMinutes: row.office_lock_minutes,
+    officeSessionHours: row.office_session_hours,
+    tabletSessionDays: row.tablet_session_days,
   };
   return safeguardValuesSchema.parse(Object.fromEntries(fields.map((field) => [field, all[field]])));
 }
@@ -90,7 +99,8 @@ export class SafeguardChanges {
     if (!row) return null;
     const proposed = safeguardValuesSchema.parse(row.proposed);
     const [current] = await this.db.query<CurrentRow>(
-      `SELECT auto_lock_minutes, max_unlock_attempts, retention_days_after_sync, four_eyes_kinds, four_eyes_for_referrals
+      `SELECT auto_lock_minutes, max_unlock_attempts, retention_days_after_sync, four_eyes_kinds, four_eyes_for_referrals,
+              office_lock_minutes, office_session_hours, tablet_session_days
          FROM municipality_settings WHERE municipality_id = $1`,
       [admin.municipalityId],
     );

@@ -4,13 +4,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SafeguardChange, SafeguardValues } from '@shared/safeguard-api';
+import { SAFEGUARD_FIELDS, type SafeguardField } from '@domain/safeguards';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
 import { useOfficeData } from './useOfficeData';
-
-const FIELDS = ['autoLockMinutes', 'maxUnlockAttempts', 'retentionDaysAfterSync', 'fourEyesKinds', 'fourEyesForReferrals'] as const;
 
 export function SafeguardChangePanel({ api, onDecided }: { api: OfficeConnection; onDecided: () => void }) {
   const { t, i18n } = useTranslation('office');
@@ -18,7 +17,7 @@ export function SafeguardChangePanel({ api, onDecided }: { api: OfficeConnection
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
 
-  const shown = (field: (typeof FIELDS)[number], values: SafeguardValues): string => {
+  const shown = (field: SafeguardField, values: SafeguardValues): string => {
     const value = values[field];
     if (value === undefined) return '–';
     if (typeof value === 'boolean') return value ? t('safeguards.yes') : t('safeguards.no');
@@ -61,7 +60,7 @@ export function SafeguardChangePanel({ api, onDecided }: { api: OfficeConnection
             </tr>
           </thead>
           <tbody>
-            {FIELDS.filter((field) => change.proposed[field] !== undefined).map((field) => (
+            {SAFEGUARD_FIELDS.filter((field) => change.proposed[field] !== undefined).map((field) => (
               <tr key={field}>
                 <th scope="row">{t(`settings.${field}`)}</th>
                 <td>{shown(field, change.current)}</td>

@@ -115,11 +115,11 @@ describeEachDatabase('session lifetimes', ({ db }) => {
       expect(await audited('session.lifetimeEnded', tablet.user.id)).toHaveLength(1);
     });
 
-    it("applies the municipality's shorter office lifetime to running sign-ins; a longer one is audited as a lowered safeguard", async () => {
+    it("applies the municipality's shorter office lifetime to running sign-ins; a longer one waits for a second admin", async () => {
       const admin = await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password);
       const running = await login(app);
       expect((await putSettings(admin.token, { officeSessionHours: 1, officeLockMinutes: 5 })).statusCode).toBe(200);
-      expect(await audited('settings.safeguardsLowered', admin.user.id)).toEqual([]);
+      expect(await audited('settings.safeguardChangeProposed', admin.user.id)).toEqual([]);
       expect((await login(app)).officeLockMinutes).toBe(5);
       clock.advance(50 * MINUTE);
       const renewed = await refreshOk({ refreshToken: running.refreshToken });
@@ -129,20 +129,22 @@ describeEachDatabase('session lifetimes', ({ db }) => {
       expect(errorEnvelopeSchema.parse(refused.json()).error.reason).toBe('sessionExpired');
 
       const fresh = await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password);
+      // Longer sign-ins weaken a safeguard: held for another admin, the values in force stay.
       expect((await putSettings(fresh.token, { officeSessionHours: 24, officeLockMinutes: 60, tabletSessionDays: 30 })).statusCode).toBe(
-        200,
+        202,
       );
-      expect(await audited('settings.safeguardsLowered', admin.user.id)).toEqual([
-        { object_id: 'officeLockMinutes,officeSessionHours,tabletSessionDays' },
-      ]);
+      expect(await audited('settings.safeguardChangeProposed', admin.user.id)).toHaveLength(1);
+      const pending = await app.inject({ method: 'GET', url: '/api/admin/settings/safeguard-changes', headers: bearer(fresh.token) });
+      expect(pending.json<{ pending: { proposed: unknown; current: unknown } }>().pending).toMatchObject({
+        proposed: { officeSessionHours: 24, officeLockMinutes: 60, tabletSessionDays: 30 },
+        current: { officeSessionHours: 1, officeLockMinutes: 5, tabletSessionDays: 14 },
+      });
+      expect((await login(app)).officeLockMinutes).toBe(5);
       // Out of bounds: refused with a reason, nothing changed.
       const tooLong = await putSettings(fresh.token, { officeSessionHours: 25 });
       expect(tooLong.statusCode).toBe(400);
       const after = await app.inject({ method: 'GET', url: '/api/admin/settings', headers: bearer(fresh.token) });
-      expect(after.json<{ officeSessionHours: number }>().officeSessionHours).toBe(24);
-      expect((await putSettings(fresh.token, { officeSessionHours: 12, officeLockMinutes: 15, tabletSessionDays: 14 })).statusCode).toBe(
-        200,
-      );
+      expect(after.json<{ officeSessionHours: number }>().officeSessionHours).toBe(1);
     });
   });
 
