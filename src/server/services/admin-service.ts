@@ -26,6 +26,7 @@ import { isUniqueViolation } from '../db/sql-errors';
 import { revokeAccountCredentials } from './revocation';
 import type { SignInLimits } from './sign-in-limits';
 import { SafeguardChanges } from './safeguard-changes';
+import { SETTINGS_COLUMNS, type SettingsRow } from './settings-row';
 import { applicableAtOnce, raisedSafeguards, weakenedSafeguards } from '@domain/safeguards';
 import { personalWords, refuseWeakPassword } from './password-service';
 
@@ -72,21 +73,6 @@ function toStaffAccount(row: StaffRow): StaffAccount {
 }
 
 const notFound = (): ServiceError => new ServiceError(404, 'notFound', defaultMessage('notFound'));
-
-interface SettingsRow {
-  auto_lock_minutes: number;
-  max_unlock_attempts: number;
-  retention_days_after_sync: number;
-  four_eyes_kinds: string[];
-  four_eyes_for_referrals: boolean;
-  office_lock_minutes: number;
-  office_session_hours: number;
-  tablet_session_days: number;
-}
-
-const SETTINGS_COLUMNS =
-  'auto_lock_minutes, max_unlock_attempts, retention_days_after_sync, four_eyes_kinds, four_eyes_for_referrals, ' +
-  'office_lock_minutes, office_session_hours, tablet_session_days';
 
 function toSettings(row: SettingsRow | undefined): MunicipalitySettings {
   if (!row) {

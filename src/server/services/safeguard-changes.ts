@@ -8,6 +8,7 @@ import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
 import { SAFEGUARD_CHANGE_TTL_DAYS, safeguardValuesSchema, type SafeguardChange, type SafeguardValues } from '@shared/safeguard-api';
 import { audit } from './audit';
+import { SETTINGS_COLUMNS, type SettingsRow } from './settings-row';
 import { ServiceError, defaultMessage } from './service-error';
 
 interface ChangeRow {
@@ -18,17 +19,6 @@ interface ChangeRow {
   proposed_at: unknown;
   expires_at: unknown;
   proposed: unknown;
-}
-
-interface CurrentRow {
-  auto_lock_minutes: number;
-  max_unlock_attempts: number;
-  retention_days_after_sync: number;
-  four_eyes_kinds: string[];
-  four_eyes_for_referrals: boolean;
-  office_lock_minutes: number;
-  office_session_hours: number;
-  tablet_session_days: number;
 }
 
 /** The columns of municipality_settings behind each safeguard (names fixed here, never from input). */
@@ -46,7 +36,7 @@ const COLUMNS = {
 /** Unknown, of another municipality, or no longer waiting (confirmed, rejected, replaced, lapsed): all alike. */
 const notPending = (): ServiceError => new ServiceError(404, 'notFound', 'No change with this id is waiting.');
 
-function currentValues(row: CurrentRow | undefined, fields: readonly (keyof SafeguardValues)[]): SafeguardValues {
+function currentValues(row: SettingsRow | undefined, fields: readonly (keyof SafeguardValues)[]): SafeguardValues {
   if (!row) return {};
   const all = {
     autoLockMinutes: row.auto_lock_minutes,
@@ -98,12 +88,9 @@ export class SafeguardChanges {
     const row = await this.pendingRow(this.db, admin.municipalityId);
     if (!row) return null;
     const proposed = safeguardValuesSchema.parse(row.proposed);
-    const [current] = await this.db.query<CurrentRow>(
-      `SELECT auto_lock_minutes, max_unlock_attempts, retention_days_after_sync, four_eyes_kinds, four_eyes_for_referrals,
-              office_lock_minutes, office_session_hours, tablet_session_days
-         FROM municipality_settings WHERE municipality_id = $1`,
-      [admin.municipalityId],
-    );
+    const [current] = await this.db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM municipality_settings WHERE municipality_id = $1`, [
+      admin.municipalityId,
+    ]);
     return {
       id: row.id,
       proposedBy: { id: row.proposed_by, displayName: row.proposer_name },
