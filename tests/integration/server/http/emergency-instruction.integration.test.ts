@@ -123,7 +123,7 @@ describeEachDatabase('emergency instruction per municipality', ({ db }) => {
     expect(tablet.emergencyContacts).toEqual(configured.contacts);
     // A PUT without it leaves it as it is.
     const { emergencyInstruction: _kept, ...withoutInstruction } = await read();
-    expect((await put({ ...withoutInstruction, autoLockMinutes: 7 })).statusCode).toBe(200);
+    expect((await put({ ...withoutInstruction, autoLockMinutes: 3 })).statusCode).toBe(200);
     expect((await read()).emergencyInstruction).toEqual(configured);
     // Empty texts return to the built-in wording.
     const plain = { ...configured, title: null, intro: null, discreetTitle: null, discreet: false };

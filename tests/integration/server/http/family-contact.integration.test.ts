@@ -64,7 +64,7 @@ describeEachDatabase('family contact line on the case card', ({ db }) => {
     expect(deviceConfigSchema.parse(await config(THIS_TABLET)).familyContact).toBe(OFFICE);
 
     const { familyContact: _kept, ...without } = await read();
-    expect((await put({ ...without, autoLockMinutes: 6 })).statusCode).toBe(200);
+    expect((await put({ ...without, autoLockMinutes: 4 })).statusCode).toBe(200);
     expect((await read()).familyContact).toBe(OFFICE);
 
     expect((await put({ ...(await read()), familyContact: '' })).statusCode).toBe(200);
