@@ -8,6 +8,10 @@ import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 import welcome from '../../locales/de/welcome-visit.json';
+import { DEMO_OFFERS } from '@server/db/demo-seed';
+
+/** The catalogue offer the visit recommends (the offline catalogue on the tablet). */
+const RECOMMENDED = DEMO_OFFERS.find((offer) => offer.type === 'elterncafe') ?? DEMO_OFFERS[0];
 
 const PASSPHRASE = 'Willkommen zu Hause 8';
 
@@ -61,7 +65,10 @@ describe.skipIf(!chromiumPath)('welcome visit offline, end to end', () => {
     await page.getByRole('group', { name: welcome.fields.firstChild }).getByRole('radio', { name: welcome.yes }).check();
     await page.getByRole('checkbox', { name: welcome.topics.feeding }).check();
     await page.getByRole('checkbox', { name: welcome.items.welcomeBag }).check();
-    await page.getByRole('checkbox', { name: welcome.offers.elterncafe }).check();
+    await page
+      .getByTestId('recommended-offers')
+      .getByRole('checkbox', { name: RECOMMENDED?.name ?? '-' })
+      .check();
     await page.getByRole('button', { name: welcome.save }).click();
 
     const visit = page.locator('[data-record-kind="welcomeVisit"]').first();
@@ -94,7 +101,7 @@ describe.skipIf(!chromiumPath)('welcome visit offline, end to end', () => {
       firstChild: true,
       topics: ['feeding'],
       itemsHandedOver: ['welcomeBag'],
-      offersRecommended: ['elterncafe'],
+      offersRecommended: [RECOMMENDED?.id],
       followUpWished: false,
     });
     const attempts = await backend().db.query<{ case_number: string | null; content: Record<string, unknown> }>(
