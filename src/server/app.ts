@@ -257,14 +257,16 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const securityLog = createSecurityLog(options.securityEventKey);
   registerDenialEvents(app, securityLog);
   const passwords = new PasswordService(options.db, clock, auth.limits);
+  // Codes of the second factor are limited like the password they follow.
+  const loginRateLimit = options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 };
   void app.register(sessionRoutes, {
     auth,
     passwords,
     securityLog,
-    loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+    loginRateLimit,
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
-  void app.register(secondFactorRoutes, { auth, securityLog, codeRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 } });
+  void app.register(secondFactorRoutes, { auth, securityLog, codeRateLimit: loginRateLimit });
   void app.register(syncRoutes, { auth, sync, config: new ConfigService(options.db), offers });
   void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {
