@@ -1,7 +1,7 @@
 // Everything a person sees once they unlocked the tablet. It only exists
 // while the vault is unlocked: locking unmounts it, and with it every
 // decrypted value held in React state.
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import { preloadable } from './preloadable';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
@@ -91,15 +91,25 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   useEffect(() => {
     current.current = screens.view;
   }, [screens.view]);
+  // The overview waits for this check: shown first, it would be replaced under a tapping finger.
+  const [draftChecked, setDraftChecked] = useState(false);
   useEffect(() => {
+    const effect = new AbortController();
     void (async () => {
-      for (const workflow of WORKFLOW_KINDS) {
-        if ((await storage.drafts.load(WORKFLOWS[workflow].newDraftId)) !== undefined) {
-          if (current.current.kind === 'overview') push({ kind: 'form', workflow });
-          return;
+      try {
+        for (const workflow of WORKFLOW_KINDS) {
+          if ((await storage.drafts.load(WORKFLOWS[workflow].newDraftId)) !== undefined) {
+            if (!effect.signal.aborted && current.current.kind === 'overview') push({ kind: 'form', workflow });
+            return;
+          }
         }
+      } finally {
+        if (!effect.signal.aborted) setDraftChecked(true);
       }
     })();
+    return () => {
+      effect.abort();
+    };
   }, [storage, push]);
 
   useEffect(() => {
@@ -185,7 +195,7 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
   return (
     <WorkNavigationContext.Provider value={navigation}>
       <LeaveGuardContext.Provider value={leaveGuard}>
-        <Screen view={screens.view} deviceId={deviceId} push={push} replace={replace} onDone={onDone} />
+        {draftChecked && <Screen view={screens.view} deviceId={deviceId} push={push} replace={replace} onDone={onDone} />}
       </LeaveGuardContext.Provider>
       <SyncStatusBar
         onRenew={() => {
