@@ -28,7 +28,10 @@ export default defineConfig({
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time: every file has databases of its own (a PGlite copy, a PostgreSQL
+          // schema), and much of a file's time is spent waiting on the database, not computing.
+          fileParallelism: true,
+          maxWorkers: 2,
         },
       },
       {
@@ -39,7 +42,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two specs at a time, each with its own backend, database and Chromium profile; a spec
+          // waits for what the user would see, never for a fixed time, so a busy machine only slows it.
+          fileParallelism: true,
+          maxWorkers: 2,
         },
       },
     ],

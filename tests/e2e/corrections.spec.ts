@@ -42,10 +42,11 @@ describe.skipIf(!chromiumPath)('correcting a HOME contact offline, end to end', 
     await app.recordItems().first().getByRole('button', { name: de.records.actions.correct }).click();
     await page.getByTestId('correction-notice').waitFor();
     expect(await page.getByRole('checkbox', { name: de.homeContact.topics.health }).isChecked()).toBe(true);
+    await app.trackChanges();
     await app.chooseTopic('money');
 
     // A reload in the middle: the correction is listed as a draft and continues where it was.
-    await expect.poll(async () => (await app.rawIndexedDb()).drafts?.length ?? 0, { timeout: 5_000, interval: 100 }).toBe(1);
+    await app.waitForDraftOfLastChange();
     await page.reload();
     await app.unlock(PASSPHRASE);
     const draft = app.draftItems().first();

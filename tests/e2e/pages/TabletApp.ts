@@ -1,6 +1,7 @@
 // Page object for the tablet app: sign-in, overview, HOME contact form, and
 // what the service worker and IndexedDB hold.
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { RunningBackend } from '../support/backend';
 import { de } from './texts';
 import screening from '../../../locales/de/screening.json';
@@ -185,6 +186,38 @@ export class TabletApp {
 
   syncStatus() {
     return this.page.getByTestId('sync-status');
+  }
+
+  /**
+   * Notes in the page when the user last changed a field, for `waitForDraftOfLastChange`.
+   * Call it on the current page before making the changes (a reload forgets it).
+   */
+  async trackChanges(): Promise<void> {
+    await this.page.evaluate(() => {
+      const note = (): void => {
+        (window as unknown as { lotseLastChangeAt?: string }).lotseLastChangeAt = new Date().toISOString();
+      };
+      document.addEventListener('input', note, true);
+      document.addEventListener('change', note, true);
+    });
+  }
+
+  /**
+   * Waits until the one draft in IndexedDB was written after the last field change. The autosave
+   * is debounced and each change cancels the save still waiting, so the only save later than the
+   * last change is the one that holds it; a poll from the test's side could catch an earlier one.
+   */
+  async waitForDraftOfLastChange(): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const changedAt = await this.page.evaluate(() => (window as unknown as { lotseLastChangeAt?: string }).lotseLastChangeAt);
+          const drafts = ((await this.rawIndexedDb()).drafts ?? []) as { updatedAt?: string }[];
+          return changedAt !== undefined && drafts.length === 1 && (drafts[0]?.updatedAt ?? '') > changedAt;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
   }
 
   /** Raw IndexedDB read, bypassing the app: what someone copying the profile would find. */
