@@ -31,11 +31,7 @@ export interface HomeSectionItems<T> {
 const RANK: Readonly<Record<QueueUrgency, number>> = { acuteDanger: 0, urgent: 1, routine: 2 };
 
 function byUrgencyThenAge(a: WorkFacts, b: WorkFacts): number {
-  return (
-    RANK[a.urgency] - RANK[b.urgency] ||
-    Date.parse(a.since) - Date.parse(b.since) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
+  return RANK[a.urgency] - RANK[b.urgency] || Date.parse(a.since) - Date.parse(b.since) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** The home's sections in their fixed order, without the empty ones; items urgent first, then oldest. */

@@ -46,7 +46,9 @@ export async function organisationWorkflows(q: Queryable, municipalityId: string
   );
   return rows.map((row) => {
     const chosen = (row.workflows ?? []).filter(isTabletWorkflow);
-    const kind: OrganisationKind = (ORGANISATION_KINDS as readonly string[]).includes(row.kind) ? (row.kind as OrganisationKind) : 'partner';
+    const kind: OrganisationKind = (ORGANISATION_KINDS as readonly string[]).includes(row.kind)
+      ? (row.kind as OrganisationKind)
+      : 'partner';
     return chosen.length > 0
       ? { organisationId: row.id, workflows: chosen, chosen: true }
       : { organisationId: row.id, workflows: defaultWorkflows(kind), chosen: false };

@@ -18,13 +18,19 @@ function CaseEntry({ record, time }: { record: StoredRecord; time: Intl.DateTime
   const { t } = useTranslation(['records', 'common', 'approval']);
   const urgency = recordUrgency(record);
   return (
-    <li className="record case-entry" data-case-entry={record.kind} data-sync-state={record.syncState} data-review-state={record.reviewState}>
+    <li
+      className="record case-entry"
+      data-case-entry={record.kind}
+      data-sync-state={record.syncState}
+      data-review-state={record.reviewState}
+    >
       <time className="case-entry__time" dateTime={record.createdAt}>
         {time.format(new Date(record.createdAt))}
       </time>
       <div className="record__main">
         <span className="case-entry__kind">{t(`records:kinds.${record.kind}`)}</span>
-        <RecordSummary row={record} />
+        {/* A consent's scopes and language are the case facts above; other entries say what they hold. */}
+        {record.kind !== 'consent' && <RecordSummary row={record} />}
         {record.revision > 1 && <span className="record__meta">{t('records:revision', { revision: record.revision })}</span>}
       </div>
       <div className="record__badges">

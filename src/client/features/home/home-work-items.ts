@@ -38,9 +38,7 @@ export function workItems(input: WorkInput): WorkItem[] {
   const records = input.records.map((record): WorkItem => {
     const caseNumber = record.envelope?.caseNumber ?? null;
     const readyToRefer =
-      record.referralPending === true &&
-      caseNumber !== null &&
-      referralBlocker(record, input.consentScopes.get(caseNumber)) === null;
+      record.referralPending === true && caseNumber !== null && referralBlocker(record, input.consentScopes.get(caseNumber)) === null;
     const section = recordSection({
       mine: input.userId !== undefined && record.ownerId === input.userId,
       hasContent: record.envelope !== null,
@@ -51,23 +49,23 @@ export function workItems(input: WorkInput): WorkItem[] {
     const since = section === 'sentBack' ? (record.review?.decidedAt ?? record.updatedAt) : record.createdAt;
     return { type: 'record', record, facts: { id: record.id, section, urgency: recordUrgency(record), since } };
   });
-  const drafts = input.drafts.map(
-    (draft): WorkItem => ({ type: 'draft', draft, facts: { id: draft.draftId, section: 'drafts', urgency: 'routine', since: draft.updatedAt } }),
-  );
+  const drafts = input.drafts.map((draft): WorkItem => ({
+    type: 'draft',
+    draft,
+    facts: { id: draft.draftId, section: 'drafts', urgency: 'routine', since: draft.updatedAt },
+  }));
   // The office's rule for following up a referral; the tablet does not know the municipality's own weeks.
-  const referrals = input.referrals.map(
-    (referral): WorkItem => ({
-      type: 'referral',
-      referral,
-      facts: {
-        id: referral.id,
-        section: referralNeedsFollowUp(referral.state, referral.stateChangedAt, input.now, DEFAULT_NO_RESPONSE_WEEKS)
-          ? 'referralFollowUp'
-          : null,
-        urgency: 'routine',
-        since: referral.stateChangedAt,
-      },
-    }),
-  );
+  const referrals = input.referrals.map((referral): WorkItem => ({
+    type: 'referral',
+    referral,
+    facts: {
+      id: referral.id,
+      section: referralNeedsFollowUp(referral.state, referral.stateChangedAt, input.now, DEFAULT_NO_RESPONSE_WEEKS)
+        ? 'referralFollowUp'
+        : null,
+      urgency: 'routine',
+      since: referral.stateChangedAt,
+    },
+  }));
   return [...records, ...drafts, ...referrals];
 }
