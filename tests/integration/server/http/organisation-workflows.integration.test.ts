@@ -17,7 +17,16 @@ import {
 } from '@shared/organisation-workflows';
 import { DEMO_ORGANISATION_ID, DEMO_PARTNER_ORGANISATION } from '@server/db/demo-seed';
 import { describeEachDatabase } from '../../helpers/databases';
-import { DEMO_ADMIN, DEMO_COORDINATOR, DEMO_FIELDWORKER, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
+import {
+  DEMO_ADMIN,
+  DEMO_COORDINATOR,
+  DEMO_FIELDWORKER,
+  bearer,
+  buildTestApp,
+  login,
+  seedDemo,
+  seedOtherMunicipality,
+} from '../../helpers/test-app';
 
 const THIS_TABLET = `/api/sync/config?${CONFIG_FEATURES_PARAM}=${[EMERGENCY_PRESENTATION_FEATURE, FAMILY_CONTACT_FEATURE, ORGANISATION_WORKFLOWS_FEATURE].join(',')}`;
 /** A tablet built before the per-organisation workflows: it parses strictly. */
@@ -101,6 +110,19 @@ describeEachDatabase('workflows per organisation', ({ db }) => {
     expect((await of(DEMO_ORGANISATION_ID))?.chosen).toBe(false);
     expect((await of(DEMO_ORGANISATION_ID))?.workflows).toHaveLength(TABLET_WORKFLOWS.length);
     expect(await audited(DEMO_ORGANISATION_ID)).toBe(before + 2);
+  });
+
+  it("never changes or shows another municipality's organisation", async () => {
+    const other = await seedOtherMunicipality(db());
+    // The other town's organisation has the other town's id (helpers/test-app.ts).
+    expect((await put(other.municipalityId, { workflows: ['mediation'] })).statusCode).toBe(404);
+    const [row] = await db().query<{ workflows: string[] | null }>('SELECT workflows FROM organisations WHERE id = $1', [
+      other.municipalityId,
+    ]);
+    expect(row?.workflows).toBeNull();
+    expect((await list()).map((entry) => entry.organisationId)).not.toContain(other.municipalityId);
+    const config = deviceConfigSchema.parse(await tabletConfig());
+    expect(config.organisationWorkflows?.map((entry) => entry.organisationId)).not.toContain(other.municipalityId);
   });
 
   it('an older tablet gets the shape it can parse', async () => {
