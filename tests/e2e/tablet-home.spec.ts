@@ -75,6 +75,8 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
     }
     await form.getByRole('button', { name: office.organisations.workflows.save }).click();
     await form.getByRole('status').waitFor();
+    await form.scrollIntoViewIfNeeded();
+    await shoot(officePage.page, 'office-organisation-workflows');
     await officePage.page.close();
 
     app = new TabletApp(await browser().context.newPage());

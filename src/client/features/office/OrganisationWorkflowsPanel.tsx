@@ -184,7 +184,8 @@ export function OrganisationWorkflowsPanel({ api, organisations }: { api: Office
           if (!current) return null;
           return (
             <OrganisationWorkflowsForm
-              key={`${organisation.id}:${current.workflows.join(',')}:${String(current.chosen)}`}
+              // Keyed by the organisation only: after saving, the form keeps its state (and says it saved).
+              key={organisation.id}
               api={api}
               organisation={organisation}
               current={current}
