@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { RECORD_KINDS, recordIdSchema } from './records/sync-record';
 import { emergencyPresentationSchema } from './emergency-instruction';
+import { deviceOrganisationWorkflowsSchema } from './organisation-workflows';
 
 /** Bump when an old tablet can no longer talk to the server: it is answered `clientTooOld`. */
 export const SYNC_PROTOCOL_VERSION = 1;
@@ -137,6 +138,13 @@ export const deviceConfigSchema = z.strictObject({
    * (FAMILY_CONTACT_FEATURE): the card then shows no contact line.
    */
   familyContact: z.string().min(1).max(FAMILY_CONTACT_MAX_LENGTH).optional(),
+  /**
+   * The workflows each organisation of the municipality offers on the home, in order (the admin's
+   * choice or its kind's default; shared/organisation-workflows.ts). Every organisation, since
+   * colleagues of several may share a tablet. Absent from an older server, a configuration cached
+   * before it, and the answer to a tablet that did not ask (ORGANISATION_WORKFLOWS_FEATURE): all workflows.
+   */
+  organisationWorkflows: deviceOrganisationWorkflowsSchema.optional(),
   security: z.strictObject({
     /** Lock after this many minutes without a touch (default 5). */
     autoLockMinutes: z.int().min(1).max(60),

@@ -1,13 +1,26 @@
-// The start screen: what can be recorded, and what this tablet holds with the
-// state of each entry (not yet sent / sent / rejected with reason).
+// The home: the workflows the person's organisation uses, in its order (the
+// admin's choice, delivered with the tablet's configuration so it holds
+// offline), a short row of tools (find a case, withdraw a consent, the
+// approvers' queue), then what needs the person (HomeWork) and everything
+// this tablet holds with its state (RecordList).
 import { useTranslation } from 'react-i18next';
+import { workflowsOfOrganisation } from '@domain/organisation-workflows';
+import type { TabletWorkflow } from '@shared/organisation-workflows';
+import { HomeWork } from '../features/home/HomeWork';
 import { RecordList } from '../features/records/RecordList';
-import { workflowsFor, type WorkflowKind } from '../features/workflows/registry';
+import { WORKFLOWS, isWorkflowKind, workflowsFor, type WorkflowKind } from '../features/workflows/registry';
 import { useAppServices } from './AppContext';
+import { useStoredValue } from './useStoredValue';
 
-/** What the overview's buttons open. */
+/** What the home's buttons open. */
 export type OverviewChoice =
   { kind: 'form'; workflow: WorkflowKind } | { kind: 'consent' } | { kind: 'findCase' } | { kind: 'withdraw' } | { kind: 'reviewQueue' };
+
+/** The person's workflows in their organisation's order, among those their roles allow. */
+function offeredWorkflows(configured: readonly TabletWorkflow[], roles: readonly string[]): TabletWorkflow[] {
+  const allowed = new Set<string>(workflowsFor(roles).map((workflow) => workflow.kind));
+  return configured.filter((workflow) => workflow === 'consent' || allowed.has(workflow));
+}
 
 export function Overview({
   onOpen,
@@ -16,67 +29,70 @@ export function Overview({
   onOpen: (choice: OverviewChoice) => void;
   onSecondCheck?: (recordId: string) => void;
 }) {
-  const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit', 'screening', 'approval']);
+  const { t } = useTranslation(['common', 'home-contact', 'mediation', 'welcome-visit', 'screening', 'approval', 'records']);
   const { storage } = useAppServices();
-  const roles = storage.vault.unlockedUser?.roles ?? [];
+  const user = storage.vault.unlockedUser;
+  const roles = user?.roles ?? [];
   const isApprover = roles.includes('approver');
+  // null: no configuration pulled yet (every workflow is offered).
+  const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
+  // Until the configuration is read the buttons wait: shown first, they could reorder under a finger.
+  const workflows =
+    config === undefined ? null : offeredWorkflows(workflowsOfOrganisation(config?.organisationWorkflows, user?.organisationId), roles);
   return (
     <>
-      <section className="card start-actions" aria-labelledby="new-record-title">
+      <section className="card home-start" aria-labelledby="new-record-title">
         <h1 id="new-record-title" className="visually-hidden">
           {t('app.name')}
         </h1>
-        <button
-          type="button"
-          className="button button--primary button--large button--wide"
-          onClick={() => {
-            onOpen({ kind: 'consent' });
-          }}
-        >
-          {t('consent.start')}
-        </button>
-        {workflowsFor(roles).map((workflow) => (
-          <button
-            key={workflow.kind}
-            type="button"
-            className="button button--primary button--large button--wide"
-            onClick={() => {
-              onOpen({ kind: 'form', workflow: workflow.kind });
-            }}
-          >
-            {t(workflow.overviewLabel)}
-          </button>
-        ))}
-        <button
-          type="button"
-          className="button button--large button--wide"
-          onClick={() => {
-            onOpen({ kind: 'findCase' });
-          }}
-        >
-          {t('consent.find')}
-        </button>
-        <button
-          type="button"
-          className="button button--large button--wide"
-          onClick={() => {
-            onOpen({ kind: 'withdraw' });
-          }}
-        >
-          {t('consent.withdraw')}
-        </button>
-        {isApprover && (
+        <div className="home-start__workflows" data-testid="home-workflows">
+          {workflows?.map((workflow) => (
+            <button
+              key={workflow}
+              type="button"
+              className="button button--primary button--large"
+              data-workflow={workflow}
+              onClick={() => {
+                onOpen(isWorkflowKind(workflow) ? { kind: 'form', workflow } : { kind: 'consent' });
+              }}
+            >
+              {isWorkflowKind(workflow) ? t(WORKFLOWS[workflow].overviewLabel) : t('consent.start')}
+            </button>
+          ))}
+        </div>
+        <div className="home-start__tools">
           <button
             type="button"
-            className="button button--large button--wide"
+            className="button"
             onClick={() => {
-              onOpen({ kind: 'reviewQueue' });
+              onOpen({ kind: 'findCase' });
             }}
           >
-            {t('approval:queue.open')}
+            {t('consent.find')}
           </button>
-        )}
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              onOpen({ kind: 'withdraw' });
+            }}
+          >
+            {t('consent.withdraw')}
+          </button>
+          {isApprover && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                onOpen({ kind: 'reviewQueue' });
+              }}
+            >
+              {t('approval:queue.open')}
+            </button>
+          )}
+        </div>
       </section>
+      <HomeWork onSecondCheck={onSecondCheck} />
       <RecordList onSecondCheck={onSecondCheck} />
     </>
   );

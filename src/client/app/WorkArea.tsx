@@ -30,6 +30,7 @@ const lazyScreens = {
   secondCheck: preloadable(() => import('../features/approval/SecondCheckFlow').then((m) => m.SecondCheckFlow)),
   reviewQueue: preloadable(() => import('../features/approval/ReviewQueueScreen').then((m) => m.ReviewQueueScreen)),
   referral: preloadable(() => import('../features/referral/ReferralFlow').then((m) => m.ReferralFlow)),
+  case: preloadable(() => import('../features/case-view/CaseScreen').then((m) => m.CaseScreen)),
 };
 const ConsentFlow = lazyScreens.consent.Screen;
 const FirstSignInScreen = lazyScreens.firstSignIn.Screen;
@@ -38,6 +39,7 @@ const WithdrawConsentFlow = lazyScreens.withdraw.Screen;
 const SecondCheckFlow = lazyScreens.secondCheck.Screen;
 const ReviewQueueScreen = lazyScreens.reviewQueue.Screen;
 const ReferralFlow = lazyScreens.referral.Screen;
+const CaseScreen = lazyScreens.case.Screen;
 
 /** Every workflow's form, from the registry; the props are the registry's for that kind. */
 const forms = Object.fromEntries(
@@ -57,6 +59,8 @@ type View =
   /** `setting`: preselected when a form sent the person to record a new consent. */
   | { kind: 'consent'; setting?: WorkflowKind }
   | { kind: 'findCase' }
+  /** Everything this tablet holds for one case (the number stays in memory, never in the history entry). */
+  | { kind: 'case'; caseNumber: string }
   | { kind: 'withdraw' }
   | { kind: 'referral'; caseNumber: string; sourceRecordId: string }
   | { kind: 'secondCheck'; recordId: string }
@@ -149,6 +153,9 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       newConsent(workflow) {
         // In place of the form it came from: "back" after the new consent's form returns to the overview.
         replace({ kind: 'consent', setting: workflow });
+      },
+      openCase(caseNumber) {
+        push({ kind: 'case', caseNumber });
       },
     };
   }, [storage, push, replace]);
@@ -267,6 +274,17 @@ function Screen({
           onWithdraw={() => {
             push({ kind: 'withdraw' });
           }}
+          onRefer={(caseNumber, sourceRecordId) => {
+            push({ kind: 'referral', caseNumber, sourceRecordId });
+          }}
+        />
+      );
+    case 'case':
+      return (
+        <CaseScreen
+          key={view.caseNumber}
+          caseNumber={view.caseNumber}
+          onDone={backToOverview}
           onRefer={(caseNumber, sourceRecordId) => {
             push({ kind: 'referral', caseNumber, sourceRecordId });
           }}

@@ -1,5 +1,5 @@
 // Opening work from anywhere inside the work area: the record list's
-// "Correct", "Continue" and "Vermitteln", a form's "record a new consent". WorkArea provides it; outside it (tests of single
+// "Correct", "Continue", "Vermitteln" and "view case", a form's "record a new consent". WorkArea provides it; outside it (tests of single
 // screens) it is absent.
 import { createContext, useContext } from 'react';
 import type { WorkflowKind } from '../features/workflows/registry';
@@ -17,6 +17,8 @@ export interface WorkNavigation {
   openReferral: (caseNumber: string, sourceRecordId: string) => void;
   /** Opens the consent for a new case, to continue with this workflow afterwards. */
   newConsent: (workflow: WorkflowKind) => void;
+  /** Opens the case view: everything this tablet holds for the case, in time order. */
+  openCase: (caseNumber: string) => void;
 }
 
 export const WorkNavigationContext = createContext<WorkNavigation | null>(null);

@@ -520,15 +520,19 @@ export class RecordStore {
     return latest?.content;
   }
 
-  /** The records of one case on this tablet (decrypts to match: case numbers are not indexed in clear). */
+  /**
+   * The records of one case on this tablet, with their reviews: those with content and the
+   * content-free stubs whose sealed case number names it (decrypts to match: case numbers are
+   * not indexed in clear). Newest change first.
+   */
   async recordsForCase(caseNumber: string): Promise<StoredRecord[]> {
-    const matches: StoredRecord[] = [];
+    const rows: RecordRow[] = [];
     for (const row of await this.db.records.orderBy('updatedAt').reverse().toArray()) {
-      if (!row.sealed) continue;
-      const view = await this.view(row);
-      if (view.envelope?.caseNumber === caseNumber) matches.push(view);
+      const named = row.sealed ? (await this.openRow(row)).envelope.caseNumber : (await this.openStub(row))?.caseNumber;
+      if (named === caseNumber) rows.push(row);
     }
-    return matches;
+    const reviews = await this.reviewsOf(rows);
+    return Promise.all(rows.map((row) => this.view(row, reviews.get(sealId(row.id, row.revision)))));
   }
 
   /**
@@ -678,6 +682,7 @@ export class RecordStore {
       updatedAt: row.updatedAt,
       envelope: secret?.envelope ?? null,
       reviewState: row.reviewState ?? 'notRequired',
+      ...(row.referralPending === true ? { referralPending: true as const } : {}),
     };
     if (row.sentAt !== undefined) view.sentAt = row.sentAt;
     if (secret?.rejection) view.rejection = secret.rejection;

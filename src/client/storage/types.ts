@@ -74,6 +74,8 @@ export interface StoredRecord {
   reviewState: ReviewState;
   /** The decision on this revision, if any (who, when, the send-back comment). */
   review?: ReviewView;
+  /** It recommends offers and no referral was made from it yet (the home lists it under referrals). */
+  referralPending?: true;
 }
 
 export interface ReviewView {

@@ -18,6 +18,7 @@ import {
 } from '@shared/protocol';
 import { FAMILY_TEXTS_FEATURE, offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
+import { ORGANISATION_WORKFLOWS_FEATURE } from '@shared/organisation-workflows';
 import { CAPACITY_FEATURE, CATALOG_FEATURES_PARAM } from '@shared/offer-capacity';
 import { activeQuestionnaireResponseSchema, type ActiveQuestionnaireResponse } from '@shared/questionnaire-api';
 import { tabletReferralStatesSchema, type TabletReferralStates } from '@shared/referral-api';
@@ -54,7 +55,8 @@ export async function signOut(token: string): Promise<void> {
 
 export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
   // Names the optional fields this build parses: the server leaves them out for older tablets.
-  return request(`/api/sync/config?${CONFIG_FEATURES_PARAM}=${EMERGENCY_PRESENTATION_FEATURE},${FAMILY_CONTACT_FEATURE}`, {
+  const features = [EMERGENCY_PRESENTATION_FEATURE, FAMILY_CONTACT_FEATURE, ORGANISATION_WORKFLOWS_FEATURE].join(',');
+  return request(`/api/sync/config?${CONFIG_FEATURES_PARAM}=${features}`, {
     method: 'GET',
     answer: deviceConfigSchema,
     token,

@@ -21,6 +21,11 @@ import type { PasswordService } from '../services/password-service';
 import { ONE_TIME_PASSWORD_TTL_HOURS, passwordResetResponseSchema } from '@shared/password-api';
 import { pendingSafeguardChangeSchema, safeguardChangeParamsSchema } from '@shared/safeguard-api';
 import { authenticateWith, requireRoles, requireSession } from './auth';
+import {
+  organisationWorkflowsListSchema,
+  organisationWorkflowsSchema,
+  setOrganisationWorkflowsRequestSchema,
+} from '@shared/organisation-workflows';
 
 export interface AdminRoutesOptions {
   auth: AuthService;
@@ -76,6 +81,37 @@ export const adminRoutes: FastifyPluginCallbackZod<AdminRoutesOptions> = (app, {
       const organisation = await admin.createOrganisation(requireSession(request).user, request.body);
       return reply.code(201).send(organisation);
     },
+  );
+
+  app.get(
+    '/api/admin/organisation-workflows',
+    {
+      onRequest: admins,
+      schema: {
+        summary: "The workflows each organisation's staff are offered on the tablet, in order (admin)",
+        tags: ['admin'],
+        security,
+        response: { 200: organisationWorkflowsListSchema, ...denied },
+      },
+    },
+    async (request) => ({ organisations: await admin.listOrganisationWorkflows(requireSession(request).user) }),
+  );
+
+  app.put(
+    '/api/admin/organisations/:organisationId/workflows',
+    {
+      onRequest: admins,
+      schema: {
+        summary: "Choose the workflows an organisation's staff are offered on the tablet, in order; null: its kind's default (admin)",
+        description: 'Shapes what the tablet offers, not what the server accepts. Tablets receive it with their configuration.',
+        tags: ['admin'],
+        security,
+        params: z.strictObject({ organisationId: z.string().min(1).max(100) }),
+        body: setOrganisationWorkflowsRequestSchema,
+        response: { 200: organisationWorkflowsSchema, ...writeErrors },
+      },
+    },
+    (request) => admin.setOrganisationWorkflows(requireSession(request).user, request.params.organisationId, request.body),
   );
 
   app.get(

@@ -17,6 +17,7 @@ import { offerCatalogResponseSchema } from '@shared/offers';
 import { CAPACITY_FEATURE, CATALOG_FEATURES_PARAM } from '@shared/offer-capacity';
 import { FAMILY_TEXTS_FEATURE } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
+import { ORGANISATION_WORKFLOWS_FEATURE } from '@shared/organisation-workflows';
 import { TABLET_ROLES, type AuthService } from '../services/auth-service';
 import type { SyncService } from '../services/sync-service';
 import type { ConfigService } from '../services/config-service';
@@ -76,7 +77,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       // which every staff member of the municipality knows anyway. It reveals nothing of another one.
       onRequest: authenticate,
       schema: {
-        summary: 'What a tablet needs offline: municipality, HOME sites, districts, emergency contacts, security settings',
+        summary: 'What a tablet needs offline: municipality, HOME sites, districts, emergency contacts, security settings, workflows',
         tags: ['sync'],
         security: [{ bearer: [] }],
         // Features the tablet understands (comma-separated); a field only a newer tablet
@@ -90,6 +91,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
       return config.deviceConfig(requireSession(request).user, new Date(), {
         emergencyPresentation: features.has(EMERGENCY_PRESENTATION_FEATURE),
         familyContact: features.has(FAMILY_CONTACT_FEATURE),
+        organisationWorkflows: features.has(ORGANISATION_WORKFLOWS_FEATURE),
       });
     },
   );

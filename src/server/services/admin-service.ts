@@ -21,7 +21,8 @@ import { toRoles } from './auth-service';
 import { createStaffAccount } from './staff-accounts';
 import { audit } from './audit';
 import { emergencyInstructionSettings, replaceEmergencyInstruction } from './emergency-settings';
-import { familyContactLine } from './config-service';
+import { familyContactLine, organisationWorkflows } from './config-service';
+import type { OrganisationWorkflows, SetOrganisationWorkflowsRequest } from '@shared/organisation-workflows';
 import { isUniqueViolation } from '../db/sql-errors';
 import { revokeAccountCredentials } from './revocation';
 import type { SignInLimits } from './sign-in-limits';
@@ -246,6 +247,39 @@ export class AdminService {
       if (!row) throw new ServiceError(409, 'conflict', 'An organisation with this id already exists.');
       await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'organisation.created', objectId: row.id });
       return toOrganisation(row);
+    });
+  }
+
+  /** Every organisation's workflows on the tablet's home: the admin's choice or its kind's default. */
+  async listOrganisationWorkflows(admin: SessionUser): Promise<OrganisationWorkflows[]> {
+    return organisationWorkflows(this.db, admin.municipalityId);
+  }
+
+  /**
+   * Sets which workflows an organisation of the admin's municipality is offered, in order (null:
+   * back to its kind's default); another municipality's organisation is 404. Tablets get it with
+   * their next configuration pull. Audited with the organisation as object.
+   */
+  async setOrganisationWorkflows(
+    admin: SessionUser,
+    organisationId: string,
+    request: SetOrganisationWorkflowsRequest,
+  ): Promise<OrganisationWorkflows> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        'UPDATE organisations SET workflows = $3 WHERE id = $1 AND municipality_id = $2 RETURNING id',
+        [organisationId, admin.municipalityId, request.workflows],
+      );
+      if (!row) throw notFound();
+      await audit(tx, {
+        municipalityId: admin.municipalityId,
+        actorId: admin.id,
+        action: 'organisation.workflowsChanged',
+        objectId: row.id,
+      });
+      const entry = (await organisationWorkflows(tx, admin.municipalityId)).find((item) => item.organisationId === row.id);
+      if (!entry) throw new Error('updated organisation not found');
+      return entry;
     });
   }
 

@@ -76,6 +76,8 @@ export type AuditAction =
   // administration
   | 'settings.updated'
   | 'organisation.created'
+  // the workflows an organisation's staff are offered (object: the organisation)
+  | 'organisation.workflowsChanged'
   | 'staff.created'
   | 'staff.updated'
   | 'staff.rolesChanged'

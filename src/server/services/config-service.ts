@@ -1,6 +1,6 @@
 // What a tablet needs to know about its municipality before it works offline
 // (GET /api/sync/config): name, HOME sites, districts, welcome items, emergency
-// contacts, lock settings and the second-check rule. No case data: any session
+// contacts, lock settings, the second-check rule and each organisation's workflows. No case data: any session
 // of the municipality may read it, bound to a tablet or not.
 import type { Database, Queryable } from '../db/database';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
@@ -9,6 +9,9 @@ import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import { DEFAULT_FOUR_EYES_POLICY, type FourEyesPolicy } from '@domain/four-eyes';
 import { isRecordKind } from '@shared/records/sync-record';
 import { emergencyContacts, emergencyPresentation } from './emergency-settings';
+import { isTabletWorkflow, type OrganisationWorkflows } from '@shared/organisation-workflows';
+import { ORGANISATION_KINDS, type OrganisationKind } from '@shared/staff-api';
+import { defaultWorkflows } from '@domain/organisation-workflows';
 
 /** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
 export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
@@ -32,10 +35,31 @@ export async function familyContactLine(q: Queryable, municipalityId: string): P
   return row?.family_contact ?? null;
 }
 
+/**
+ * Every organisation's workflows in the municipality, as its staff get them: the admin's choice, or
+ * the default of its kind while there is none (and for a stored list with nothing known left in it).
+ */
+export async function organisationWorkflows(q: Queryable, municipalityId: string): Promise<OrganisationWorkflows[]> {
+  const rows = await q.query<{ id: string; kind: string; workflows: string[] | null }>(
+    'SELECT id, kind, workflows FROM organisations WHERE municipality_id = $1 ORDER BY id',
+    [municipalityId],
+  );
+  return rows.map((row) => {
+    const chosen = (row.workflows ?? []).filter(isTabletWorkflow);
+    const kind: OrganisationKind = (ORGANISATION_KINDS as readonly string[]).includes(row.kind)
+      ? (row.kind as OrganisationKind)
+      : 'partner';
+    return chosen.length > 0
+      ? { organisationId: row.id, workflows: chosen, chosen: true }
+      : { organisationId: row.id, workflows: defaultWorkflows(kind), chosen: false };
+  });
+}
+
 /** Optional configuration fields a tablet asked for (CONFIG_FEATURES_PARAM); older tablets parse strictly. */
 export interface ConfigFeatures {
   emergencyPresentation: boolean;
   familyContact: boolean;
+  organisationWorkflows?: boolean;
 }
 
 export class ConfigService {
@@ -78,6 +102,7 @@ export class ConfigService {
     );
     const policy = await fourEyesPolicy(this.db, user.municipalityId);
     const familyContact = features.familyContact ? await familyContactLine(this.db, user.municipalityId) : null;
+    const workflows = features.organisationWorkflows === true ? await organisationWorkflows(this.db, user.municipalityId) : null;
     // Accounts the organisation marked as one person: the tablet checks "a different person" as the server does.
     const linked = await this.db.query<{ id: string; person_id: string }>(
       'SELECT id, person_id FROM staff_accounts WHERE municipality_id = $1 AND person_id IS NOT NULL ORDER BY id',
@@ -93,6 +118,9 @@ export class ConfigService {
       emergencyContacts: contacts,
       ...(features.emergencyPresentation ? { emergencyPresentation: await emergencyPresentation(this.db, user.municipalityId) } : {}),
       ...(familyContact === null ? {} : { familyContact }),
+      ...(workflows === null
+        ? {}
+        : { organisationWorkflows: workflows.map((entry) => ({ organisationId: entry.organisationId, workflows: entry.workflows })) }),
       security: {
         autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
         maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,

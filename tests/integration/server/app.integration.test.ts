@@ -123,6 +123,8 @@ describeEachDatabase('app', ({ kind, db }) => {
         'GET /api/reviews/decisions',
         'GET /api/admin/organisations',
         'POST /api/admin/organisations',
+        'GET /api/admin/organisation-workflows',
+        'PUT /api/admin/organisations/{organisationId}/workflows',
         'GET /api/admin/staff',
         'POST /api/admin/staff',
         'PATCH /api/admin/staff/{id}',

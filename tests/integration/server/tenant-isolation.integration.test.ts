@@ -399,6 +399,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'POST /api/admin/organisations': {
         body: () => Promise.resolve({ id: other.organisationIds[1], name: 'Übernahme', kind: 'clinic' }),
       },
+      // Every organisation of the caller's own municipality; another's organisation is 404 and keeps its workflows.
+      'GET /api/admin/organisation-workflows': {},
+      'PUT /api/admin/organisations/{organisationId}/workflows': { body: () => Promise.resolve({ workflows: ['mediation'] }) },
       'GET /api/admin/staff': {},
       'POST /api/admin/staff': {
         body: () =>
@@ -544,6 +547,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       id: [other.adminId, ...other.staff.map((s) => s.id)],
       municipalityId: [other.municipalityId],
       offerId: [other.offerId],
+      organisationId: other.organisationIds,
       referralId: [other.referralId],
     };
     const expand = (path: string): string[] => {
@@ -664,8 +668,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     expect(requests).toBeGreaterThanOrEqual(callers.length * operations.length);
     // revoke a tablet, change 3 staff accounts, three reports, change and remove an offer, two referral state changes,
     // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key,
-    // set an offer's free places, reset the same 3 staff accounts' passwords and second factors, confirm and reject 3 (foreign) change ids
-    expect(pathParamRequests).toBe(callers.length * 29);
+    // set an offer's free places, reset the same 3 staff accounts' passwords and second factors, confirm and reject 3 (foreign) change ids,
+    // set the workflows of the 3 organisations
+    expect(pathParamRequests).toBe(callers.length * 32);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

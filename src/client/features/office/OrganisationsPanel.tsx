@@ -12,6 +12,7 @@ import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
 import { OfficeField } from './OfficeField';
 import { useOfficeData } from './useOfficeData';
+import { OrganisationWorkflowsPanel } from './OrganisationWorkflowsPanel';
 
 type OrganisationForm = z.input<typeof createOrganisationRequestSchema>;
 const FIELDS = ['id', 'name', 'kind'] as const;
@@ -83,6 +84,7 @@ export function OrganisationsPanel({ api }: { api: OfficeConnection }) {
             </table>
           </div>
         ))}
+      {data.state === 'loaded' && data.value.length > 0 && <OrganisationWorkflowsPanel api={api} organisations={data.value} />}
 
       <form className="office-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="office-organisation-create-title">
         <h3 id="office-organisation-create-title">{t('organisations.create.title')}</h3>

@@ -88,12 +88,24 @@ function StubSummary({ row }: { row: StoredRecord }) {
   );
 }
 
+/** One stored record's lines: its kind's summary, or — once its content left the tablet — kind and case. */
+export function RecordSummary({ row }: { row: StoredRecord }) {
+  return row.envelope ? <Summary envelope={row.envelope} /> : <StubSummary row={row} />;
+}
+
+/** The case a record names (from its content, or the stub's sealed case number); null: anonymous or unknown. */
+export function caseOf(row: StoredRecord): string | null {
+  if (row.kind === 'consentWithdrawal') return null; // a withdrawn case has nothing left to view
+  const caseNumber = row.envelope ? row.envelope.caseNumber : row.caseNumber;
+  return typeof caseNumber === 'string' ? caseNumber : null;
+}
+
 /** What the list knows about each case on this tablet: its consent's scopes. */
-interface CaseFacts {
+export interface CaseFacts {
   consentScopes: ReadonlyMap<string, readonly ConsentScope[]>;
 }
 
-function caseFacts(records: readonly StoredRecord[]): CaseFacts {
+export function caseFacts(records: readonly StoredRecord[]): CaseFacts {
   const consentScopes = new Map<string, readonly ConsentScope[]>();
   for (const row of records) {
     const envelope = row.envelope;
@@ -142,6 +154,7 @@ function RecordActions({ row, userId, facts }: { row: StoredRecord; userId: stri
   if (!navigation) return null;
   const correctable = canCorrect(row, userId);
   const referral = <ReferralAction row={row} facts={facts} />;
+  const caseNumber = caseOf(row);
   return (
     <div className="record__actions">
       {correctable && (
@@ -150,6 +163,17 @@ function RecordActions({ row, userId, facts }: { row: StoredRecord; userId: stri
         </button>
       )}
       {referral}
+      {caseNumber !== null && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            navigation.openCase(caseNumber);
+          }}
+        >
+          {t('caseView.open')}
+        </button>
+      )}
     </div>
   );
 }
@@ -177,7 +201,7 @@ function RecordItem({
       data-revision={row.revision}
     >
       <div className="record__main">
-        {row.envelope ? <Summary envelope={row.envelope} /> : <StubSummary row={row} />}
+        <RecordSummary row={row} />
         <span className="record__meta">
           {t('record.savedAt', { time: timeFormat.format(new Date(row.createdAt)) })}
           {row.revision > 1 && <> · {t('revision', { ns: 'records', revision: row.revision })}</>}
@@ -196,7 +220,7 @@ function RecordItem({
 }
 
 /** An unfinished form: listed as "draft" until it is saved or cancelled. */
-function DraftListItem({ draft, timeFormat }: { draft: DraftItem; timeFormat: Intl.DateTimeFormat }) {
+export function DraftListItem({ draft, timeFormat }: { draft: DraftItem; timeFormat: Intl.DateTimeFormat }) {
   const { t } = useTranslation('records');
   const navigation = useWorkNavigation();
   const form = t(`forms.${draft.type === 'new' ? draft.form : draft.kind}`);

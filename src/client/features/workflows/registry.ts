@@ -4,6 +4,7 @@
 // workflow = one entry here + one content schema (shared/records) + one field list.
 import type { ComponentType } from 'react';
 import { TABLET_ROLES, type Role } from '@shared/protocol';
+import type { TabletWorkflow } from '@shared/organisation-workflows';
 import type { SyncRecord } from '@shared/records/sync-record';
 import { isCorrectableKind } from '@domain/corrections';
 import { isReferralSourceKind } from '@domain/referral-sources';
@@ -13,8 +14,8 @@ import { MediationSummary } from '../mediation/MediationSummary';
 import { ScreeningSummary } from '../screening/ScreeningSummary';
 import { WelcomeVisitSummary } from '../welcome-visit/WelcomeVisitSummary';
 
-/** The record kinds with a form, in the order the overview offers them. */
-export const WORKFLOW_KINDS = ['homeContact', 'screening', 'welcomeVisit', 'mediation'] as const;
+/** The record kinds with a form, in the registry's order (the home offers them in the organisation's order). */
+export const WORKFLOW_KINDS = ['homeContact', 'screening', 'welcomeVisit', 'mediation'] as const satisfies readonly TabletWorkflow[];
 export type WorkflowKind = (typeof WORKFLOW_KINDS)[number];
 export type WorkflowRecord<K extends WorkflowKind = WorkflowKind> = Extract<SyncRecord, { kind: K }>;
 export type WorkflowContent<K extends WorkflowKind> = WorkflowRecord<K>['content'];
@@ -48,7 +49,7 @@ export interface Workflow<K extends WorkflowKind> {
   district: boolean;
   /** The overview's "new …" button (`<namespace>:new`). */
   overviewLabel: `${WorkflowNamespace}:new`;
-  /** Who is offered the workflow; per municipality later, all tablet roles until then. */
+  /** Which roles are offered the workflow (all tablet roles); which organisations: the admin's choice (shared/organisation-workflows). */
   roles: readonly Role[];
   /** The form, in a chunk of its own (the work area preloads it while idle). */
   loadForm: () => Promise<ComponentType<WorkflowFormProps<K>>>;

@@ -61,6 +61,9 @@ function recordingNavigation(): WorkNavigation & { calls: string[] } {
     openReferral: (caseNumber, sourceRecordId) => {
       calls.push(`refer:${caseNumber}:${sourceRecordId}`);
     },
+    openCase: (caseNumber) => {
+      calls.push(`case:${caseNumber}`);
+    },
   };
 }
 

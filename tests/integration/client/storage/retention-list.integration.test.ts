@@ -108,6 +108,8 @@ describe('retention of sent content', () => {
     const later = new Date('2026-11-21T12:00:00Z');
     await storage.records.dropSentContent(0, later);
     expect((await storage.records.getRecord(visit.id))?.envelope).not.toBeNull();
+    // The home lists it under referrals to follow up until the referral is made.
+    expect((await storage.records.getRecord(visit.id))?.referralPending).toBe(true);
 
     await storage.records.saveRecord(
       await newReferralRecord(
@@ -116,6 +118,7 @@ describe('retention of sent content', () => {
         context,
       ),
     );
+    expect((await storage.records.getRecord(visit.id))?.referralPending).toBeUndefined();
     await storage.records.dropSentContent(0, later);
     expect((await storage.records.getRecord(visit.id))?.envelope).toBeNull();
   });
@@ -138,6 +141,10 @@ describe('retention of sent content', () => {
     expect(stubs.map((row) => row.caseNumber).sort()).toEqual([caseNumber, null].sort()); // ... whose it was is not
     // Not in clear: only sealed boxes hold the case number.
     expect(JSON.stringify(await db.records.toArray())).not.toContain(caseNumber);
+    // The case view still lists the sent contact of the case (as a stub), not the anonymous one.
+    const ofCase = await storage.records.recordsForCase(caseNumber);
+    expect(ofCase.map((row) => row.kind).sort()).toEqual(['consent', 'homeContact']);
+    expect(ofCase.find((row) => row.kind === 'homeContact')?.envelope).toBeNull();
 
     await storage.records.withdrawCase(await newConsentWithdrawalRecord({ withdrawnAt: '2026-11-22T10:00:00.000Z' }, caseNumber, context));
     const left = await storage.records.listRecords();
