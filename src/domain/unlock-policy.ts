@@ -51,14 +51,18 @@ export type PassphraseProblem = PassphraseRuleProblem | 'common' | 'weak' | 'mis
 
 /**
  * The basic rule, without dictionaries: at least MIN_PASSPHRASE_LENGTH characters (counted as
- * code points, so "ä" or an Arabic letter counts once) and not digits alone — a PIN is what people
+ * the characters a person types: "ä", an Arabic letter or an emoji count once) and not digits alone — a PIN is what people
  * build from birthdays and phone numbers, and 12 digits are 10^12 guesses at the very best.
  */
 export function checkPassphraseRule(passphrase: string): PassphraseRuleProblem | null {
   const normalized = passphrase.normalize('NFC');
-  if ([...normalized].length < MIN_PASSPHRASE_LENGTH) return 'tooShort';
+  if (characterCount(normalized) < MIN_PASSPHRASE_LENGTH) return 'tooShort';
   if (/^[\p{Nd}\s]+$/u.test(normalized)) return 'onlyDigits';
   return null;
+}
+
+function characterCount(text: string): number {
+  return Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)).length;
 }
 
 export function checkNewPassphrase(passphrase: string, repeated: string): PassphraseProblem | null {

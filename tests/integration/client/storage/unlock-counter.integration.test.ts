@@ -6,13 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { LotseDatabase } from '@client/storage/LotseDatabase';
 import { openStorage } from '@client/storage';
-import type { KeySlot } from '@client/storage/types';
-import { aadFor, openBytes, sealBytes, type Sealed } from '@shared/crypto/aes-gcm';
-import { fromBase64Url, randomBytes, toBase64Url } from '@shared/crypto/bytes';
-import { deriveKeyEncryptionKey, newKdfParams } from '@shared/crypto/key-derivation';
-import { exportPublicKey, generateSigningKeyPair } from '@shared/crypto/signing';
+import { randomBytes, toBase64Url } from '@shared/crypto/bytes';
 import { PASSPHRASE_RULE_VERSION } from '@domain/unlock-policy';
-import { openTestStorage, TEST_PASSPHRASE, testUser, unlockedTestStorage } from '../../../fixtures/client-db';
+import { openTestStorage, TEST_PASSPHRASE, testUser, unlockedTestStorage, writeLegacySlot } from '../../../fixtures/client-db';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
 const USER = 'staff-test-1';
@@ -60,7 +56,10 @@ describe('offline unlock counter that cannot be reset by editing IndexedDB', () 
 
   it('does not accept a removed tag, a deleted counter key, or a tag moved from a colleague', async () => {
     const removedTag = await lockedTablet('tamper-no-tag');
-    await removedTag.db.keySlots.update(USER, { counterTag: undefined, failedAttempts: 0 });
+    await removedTag.db.keySlots.update(USER, (slot) => {
+      delete slot.counterTag;
+      slot.failedAttempts = 0;
+    });
     expect(await removedTag.storage.vault.unlock(USER, TEST_PASSPHRASE, 10)).toEqual({ kind: 'wiped', cause: 'tampered' });
     removedTag.storage.close();
 
@@ -76,7 +75,8 @@ describe('offline unlock counter that cannot be reset by editing IndexedDB', () 
     storage.vault.lock();
     for (const guess of ['falsch eins eins', 'falsch zwei zwei', 'falsch drei drei']) await storage.vault.unlock(USER, guess, 10);
     const colleague = await db.keySlots.get('staff-2'); // 0 failures, tagged for the colleague's slot
-    await db.keySlots.update(USER, { failedAttempts: 0, nextAttemptAt: null, counterTag: colleague?.counterTag });
+    expect(colleague?.counterTag).toEqual(expect.any(String));
+    await db.keySlots.update(USER, { failedAttempts: 0, nextAttemptAt: null, counterTag: String(colleague?.counterTag) });
     expect(await storage.vault.unlock(USER, TEST_PASSPHRASE, 10)).toEqual({ kind: 'wiped', cause: 'tampered' });
     expect((await storage.vault.listSlots()).map((s) => s.displayName)).toEqual(['Zweite']); // the colleague keeps theirs
     storage.close();
@@ -93,34 +93,6 @@ describe('offline unlock counter that cannot be reset by editing IndexedDB', () 
     storage.close();
   });
 });
-
-/** A key slot as tablets wrote it before the counter tag and the passphrase rule: a 6-digit PIN was enough. */
-async function writeLegacySlot(db: LotseDatabase, escrowKey: string, passphrase: string, failedAttempts: number): Promise<void> {
-  const escrow = (await db.meta.get('dataKeyEscrow'))?.value as Sealed;
-  const escrowCryptoKey = await crypto.subtle.importKey('raw', fromBase64Url(escrowKey), { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
-  const raw = await openBytes(escrowCryptoKey, escrow, aadFor({ table: 'meta', id: 'dataKeyEscrow', schemaVersion: 1 }));
-  const pair = await generateSigningKeyPair();
-  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
-  const kdf = newKdfParams();
-  const kek = await deriveKeyEncryptionKey(passphrase, kdf);
-  const user = testUser();
-  const slot: KeySlot = {
-    userId: user.id,
-    displayName: user.displayName,
-    roles: user.roles,
-    organisationId: user.organisationId,
-    municipalityId: user.municipalityId,
-    kdf,
-    wrappedDataKey: await sealBytes(kek, raw, aadFor({ table: 'keySlots', id: `${user.id}#dataKey`, schemaVersion: 1 })),
-    wrappedSigningKey: await sealBytes(kek, pkcs8, aadFor({ table: 'keySlots', id: `${user.id}#signingKey`, schemaVersion: 1 })),
-    signingPublicKey: await exportPublicKey(pair.publicKey),
-    signingKeyEnrolled: true,
-    failedAttempts,
-    nextAttemptAt: null,
-    createdAt: new Date(T0).toISOString(),
-  };
-  await db.keySlots.put(slot);
-}
 
 describe('passphrase rule', () => {
   it('refuses a new passphrase under the rule and writes no slot', async () => {
@@ -140,7 +112,7 @@ describe('passphrase rule', () => {
     const { storage, db } = openTestStorage(name);
     const escrowKey = toBase64Url(randomBytes(32));
     await storage.vault.provision(escrowKey);
-    await writeLegacySlot(db, escrowKey, '123456', 4);
+    await writeLegacySlot(db, escrowKey, '123456', { failedAttempts: 4 });
 
     // The count carried over when the tablet first tagged it: 4 used, 6 left.
     expect((await storage.vault.listSlots())[0]).toMatchObject({ failedAttempts: 4, passphraseRule: 0 });
@@ -157,11 +129,11 @@ describe('passphrase rule', () => {
     storage.close();
   });
 
-  it('marks an old passphrase that meets today\'s rule, so it is not judged again', async () => {
+  it("marks an old passphrase that meets today's rule, so it is not judged again", async () => {
     const { storage, db } = openTestStorage(`legacy-good-${String(Math.random())}`);
     const escrowKey = toBase64Url(randomBytes(32));
     await storage.vault.provision(escrowKey);
-    await writeLegacySlot(db, escrowKey, TEST_PASSPHRASE, 0);
+    await writeLegacySlot(db, escrowKey, TEST_PASSPHRASE);
     expect((await storage.vault.unlock(USER, TEST_PASSPHRASE, 10, { meetsRule: true })).kind).toBe('unlocked');
     expect((await storage.vault.listSlots())[0]?.passphraseRule).toBe(PASSPHRASE_RULE_VERSION);
     storage.close();
