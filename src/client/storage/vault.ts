@@ -85,9 +85,14 @@ const escrowContext = { table: 'meta', id: ESCROW_META_KEY, schemaVersion: SLOT_
 /** What the counter tag covers: the counter, whose slot it is, and which wrapping of the key (salt, IV) it belongs to. */
 const counterMessage = (slot: Pick<KeySlot, 'userId' | 'kdf' | 'wrappedDataKey'>, counter: Counter) =>
   utf8(
-    ['lotse-unlock-counter/1', slot.userId, String(counter.failedAttempts), String(counter.nextAttemptAt ?? '-'), slot.kdf.salt, slot.wrappedDataKey.iv].join(
-      '\n',
-    ),
+    [
+      'lotse-unlock-counter/1',
+      slot.userId,
+      String(counter.failedAttempts),
+      String(counter.nextAttemptAt ?? '-'),
+      slot.kdf.salt,
+      slot.wrappedDataKey.iv,
+    ].join('\n'),
   );
 
 const isCryptoKey = (value: unknown): value is Key => typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
@@ -227,7 +232,11 @@ export class Vault {
   }
 
   /** Checks a passphrase without unlocking — counted, throttled and wiping exactly like an unlock. */
-  async checkPassphrase(userId: string, passphrase: string, maxAttempts: number): Promise<Exclude<UnlockResult, { kind: 'unlocked' }> | { kind: 'correct' }> {
+  async checkPassphrase(
+    userId: string,
+    passphrase: string,
+    maxAttempts: number,
+  ): Promise<Exclude<UnlockResult, { kind: 'unlocked' }> | { kind: 'correct' }> {
     const opened = await this.openSlot(userId, passphrase, maxAttempts);
     if (opened.kind !== 'opened') return opened;
     opened.raw.fill(0);
@@ -273,7 +282,8 @@ export class Vault {
     // only if the slot is still as read (compare-and-set; the loser reads again).
     const now = this.now();
     const key = await this.counterKey();
-    let admission: { kind: 'counted'; slot: KeySlot; remaining: number; retryAt: number | null } | { kind: 'lastAttempt'; slot: KeySlot } | undefined;
+    let admission:
+      { kind: 'counted'; slot: KeySlot; remaining: number; retryAt: number | null } | { kind: 'lastAttempt'; slot: KeySlot } | undefined;
     for (let round = 0; round < COUNTER_ROUNDS && !admission; round++) {
       const slot = await this.db.keySlots.get(userId);
       if (!slot) return { kind: 'noSlot' };
@@ -329,7 +339,9 @@ export class Vault {
     passphrase: string,
     raw: Uint8Array<ArrayBuffer>,
     pkcs8: Uint8Array<ArrayBuffer>,
-  ): Promise<Pick<KeySlot, 'kdf' | 'wrappedDataKey' | 'wrappedSigningKey' | 'failedAttempts' | 'nextAttemptAt' | 'counterTag' | 'passphraseRule'>> {
+  ): Promise<
+    Pick<KeySlot, 'kdf' | 'wrappedDataKey' | 'wrappedSigningKey' | 'failedAttempts' | 'nextAttemptAt' | 'counterTag' | 'passphraseRule'>
+  > {
     const kdf = newKdfParams();
     const kek = await deriveKeyEncryptionKey(passphrase, kdf);
     const wrappedDataKey = await sealBytes(kek, raw, aadFor(slotContext(userId, 'dataKey')));
@@ -350,14 +362,17 @@ export class Vault {
     if (isCryptoKey(stored)) return stored;
     const fresh = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']);
     const slots = await this.db.keySlots.toArray();
-    const adopted = await Promise.all(slots.filter((s) => s.counterTag === undefined).map(async (s) => ({ slot: s, tag: await this.tagCounter(fresh, s, s) })));
+    const adopted = await Promise.all(
+      slots.filter((s) => s.counterTag === undefined).map(async (s) => ({ slot: s, tag: await this.tagCounter(fresh, s, s) })),
+    );
     const winner = await this.db.transaction('rw', this.db.meta, this.db.keySlots, async () => {
       const raced = (await this.db.meta.get(COUNTER_KEY_META_KEY))?.value;
       if (isCryptoKey(raced)) return raced; // another tab created it first and adopted the slots
       await this.db.meta.put({ key: COUNTER_KEY_META_KEY, value: fresh });
       for (const { slot, tag } of adopted) {
         const current = await this.db.keySlots.get(slot.userId);
-        if (current && current.counterTag === undefined && sameCounter(current, slot)) await this.db.keySlots.update(slot.userId, { counterTag: tag });
+        if (current && current.counterTag === undefined && sameCounter(current, slot))
+          await this.db.keySlots.update(slot.userId, { counterTag: tag });
       }
       return fresh;
     });

@@ -55,7 +55,8 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
   const retryAt = feedback && 'retryAt' in feedback ? feedback.retryAt : (selected?.nextAttemptAt ?? null);
   const waitSeconds = retryAt !== null && retryAt > now ? Math.ceil((retryAt - now) / 1000) : 0;
 
-  const maxAttempts = async (): Promise<number> => (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
+  const maxAttempts = async (): Promise<number> =>
+    (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
 
   const unlock = async (): Promise<void> => {
     if (!selected) return;
@@ -63,7 +64,8 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
     try {
       const max = await maxAttempts();
       // Chosen under an older rule: judge it again (when the estimate can load; else next time).
-      const verdict = selected.passphraseRule < PASSPHRASE_RULE_VERSION ? await judgePassphraseLazily(passphrase, [selected.displayName]) : null;
+      const verdict =
+        selected.passphraseRule < PASSPHRASE_RULE_VERSION ? await judgePassphraseLazily(passphrase, [selected.displayName]) : null;
       if (verdict?.problem) {
         const checked = await storage.vault.checkPassphrase(selected.userId, passphrase, max);
         if (checked.kind === 'correct') {
