@@ -1,12 +1,14 @@
 // Whether a staff password is strong enough (docs/THREAT-MODEL.md, "Staff passwords"): at least
 // MIN_PASSWORD_LENGTH characters, not on the shipped list of breached/common passwords, and an
-// estimated ≥ 10^10 guesses (zxcvbn score 4) with the person's own names counted as known words.
-// The server's verdict is the one that counts; the office area loads this module lazily (its
-// dictionaries are large) only to show the same verdict while typing.
+// estimated ≥ 10^10 guesses (zxcvbn score 4) with the person's own names counted as known words;
+// and whether a tablet's offline passphrase is (judgePassphrase, "Offline unlock").
+// The server's verdict on passwords is the one that counts; the office area and the tablet's
+// passphrase screens load this module lazily (its dictionaries are large).
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
 import { dictionary as germanDictionary, translations as germanTranslations } from '@zxcvbn-ts/language-de';
 import { MIN_PASSWORD_LENGTH } from '@shared/staff-api';
+import { checkPassphraseRule, MIN_PASSPHRASE_GUESSES_LOG10, type PassphraseProblem } from './unlock-policy';
 
 /** zxcvbn's top score: an estimated 10^10 guesses or more. */
 export const MIN_PASSWORD_SCORE = 4;
@@ -61,4 +63,25 @@ export function judgePassword(password: string, personalWords: readonly string[]
           ? 'passwordWeak'
           : null;
   return { acceptable: problem === null, problem, score: result.score, warning };
+}
+
+export interface PassphraseVerdict {
+  /** The first reason it is refused; null when acceptable. */
+  problem: Exclude<PassphraseProblem, 'mismatch'> | null;
+  /** zxcvbn's estimated guesses, log10. */
+  guessesLog10: number;
+}
+
+/**
+ * The verdict on a tablet's offline passphrase (docs/THREAT-MODEL.md, "Offline unlock"): the basic
+ * rule, not on the breached/common list, and an estimated ≥ 10^MIN_PASSPHRASE_GUESSES_LOG10 guesses
+ * — a copied profile is attacked offline at about 15,000 guesses per second per GPU, so the
+ * estimate is what stands between the copy and the data, not the attempt counter.
+ */
+export function judgePassphrase(passphrase: string, personalWords: readonly string[] = []): PassphraseVerdict {
+  const result = zxcvbn().check(passphrase.slice(0, 100), personalWords.filter((word) => word.length >= 3).slice(0, 10));
+  const problem =
+    checkPassphraseRule(passphrase) ??
+    (breachedPasswords().has(passphrase.toLowerCase()) ? 'common' : result.guessesLog10 < MIN_PASSPHRASE_GUESSES_LOG10 ? 'weak' : null);
+  return { problem, guessesLog10: result.guessesLog10 };
 }

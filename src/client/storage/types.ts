@@ -151,5 +151,14 @@ export interface KeySlot {
   signingKeyEnrolled: boolean;
   failedAttempts: number;
   nextAttemptAt: number | null;
+  /**
+   * HMAC-SHA-256 over failedAttempts, nextAttemptAt and this slot's salt and IV, under the tablet's
+   * non-extractable counter key (meta `unlockCounterKey`). A counter edited in IndexedDB no longer
+   * matches it, and the vault treats the slot as exhausted (vault.ts, THREAT-MODEL.md).
+   * Absent only on slots from before the tag, until the vault adopts them.
+   */
+  counterTag?: string;
+  /** The passphrase rule version the passphrase was chosen under (unlock-policy.ts); absent = 0. */
+  passphraseRule?: number;
   createdAt: string;
 }

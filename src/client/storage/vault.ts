@@ -7,18 +7,29 @@
 // holds and hands to signed-in staff of the tablet's municipality. While
 // unlocked, the data key and the person's signing key are non-extractable
 // CryptoKeys in memory; lock() drops them.
+//
+// The wrong-attempt counter of each slot is authenticated (counterTag: an HMAC
+// under a non-extractable key of this tablet): a count or wait edited in
+// IndexedDB no longer matches, and the slot is wiped as if the attempts were
+// used up — the person signs in online again. This stops resetting the count by
+// editing the stored row; it cannot stop someone who restores a whole earlier
+// copy or copies the profile away: against that only the passphrase's strength
+// and the KDF cost count (THREAT-MODEL.md, "Offline unlock").
 import { generateDataKey, openBytes, openJson, sealBytes, sealJson, aadFor, DecryptionError, type Sealed } from '@shared/crypto/aes-gcm';
-import { fromBase64Url } from '@shared/crypto/bytes';
+import { fromBase64Url, toBase64Url, utf8 } from '@shared/crypto/bytes';
 import { deriveKeyEncryptionKey, newKdfParams } from '@shared/crypto/key-derivation';
 import { exportPublicKey, generateSigningKeyPair, sign } from '@shared/crypto/signing';
 import type { Key } from '@shared/crypto/types';
 import type { SessionUser } from '@shared/protocol';
-import { afterFailedUnlock, mayAttemptUnlock } from '@domain/unlock-policy';
+import { afterFailedUnlock, checkPassphraseRule, mayAttemptUnlock, PASSPHRASE_RULE_VERSION } from '@domain/unlock-policy';
 import type { LotseDatabase } from './LotseDatabase';
 import type { KeySlot } from './types';
 
 const SLOT_SCHEMA = 1;
 const ESCROW_META_KEY = 'dataKeyEscrow';
+const COUNTER_KEY_META_KEY = 'unlockCounterKey';
+/** Attempts to win the compare-and-set on a slot's counter against other tabs before giving up for now. */
+const COUNTER_ROUNDS = 8;
 
 export interface UnlockedUser {
   userId: string;
@@ -32,8 +43,11 @@ export type UnlockResult =
   | { kind: 'unlocked' }
   | { kind: 'wrong'; remaining: number; retryAt: number | null }
   | { kind: 'throttled'; retryAt: number }
-  | { kind: 'wiped' }
+  /** The slot is gone: the last allowed attempt was wrong, or its counter had been edited. */
+  | { kind: 'wiped'; cause: 'attempts' | 'tampered' }
   | { kind: 'noSlot' };
+
+type Counter = Pick<KeySlot, 'failedAttempts' | 'nextAttemptAt'>;
 
 export class VaultLockedError extends Error {
   override readonly name = 'VaultLockedError';
@@ -47,6 +61,8 @@ export interface SlotSummary {
   displayName: string;
   failedAttempts: number;
   nextAttemptAt: number | null;
+  /** The passphrase rule version its passphrase was chosen under; below PASSPHRASE_RULE_VERSION it is judged again at unlock. */
+  passphraseRule: number;
 }
 
 async function importDataKey(raw: Uint8Array<ArrayBuffer>): Promise<Key> {
@@ -66,11 +82,28 @@ const slotContext = (userId: string, part: 'dataKey' | 'signingKey') => ({
 });
 const escrowContext = { table: 'meta', id: ESCROW_META_KEY, schemaVersion: SLOT_SCHEMA };
 
+/** What the counter tag covers: the counter, whose slot it is, and which wrapping of the key (salt, IV) it belongs to. */
+const counterMessage = (slot: Pick<KeySlot, 'userId' | 'kdf' | 'wrappedDataKey'>, counter: Counter) =>
+  utf8(
+    [
+      'lotse-unlock-counter/1',
+      slot.userId,
+      String(counter.failedAttempts),
+      String(counter.nextAttemptAt ?? '-'),
+      slot.kdf.salt,
+      slot.wrappedDataKey.iv,
+    ].join('\n'),
+  );
+
+const isCryptoKey = (value: unknown): value is Key => typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
+
 export class Vault {
   private dataKey: Key | undefined;
   private signingKey: Key | undefined;
   private user: UnlockedUser | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Names of people whose slot was wiped because its counter had been edited (for the lock screen). */
+  private readonly tampered = new Map<string, string>();
 
   constructor(
     private readonly db: LotseDatabase,
@@ -105,11 +138,28 @@ export class Vault {
     await this.db.meta.put({ key: ESCROW_META_KEY, value: sealed });
   }
 
+  /** The people who can unlock here. A slot whose counter was edited is wiped on the way, not listed. */
   async listSlots(): Promise<SlotSummary[]> {
-    const slots = await this.db.keySlots.toArray();
-    return slots
-      .map((s) => ({ userId: s.userId, displayName: s.displayName, failedAttempts: s.failedAttempts, nextAttemptAt: s.nextAttemptAt }))
+    const key = await this.counterKey();
+    const intact: KeySlot[] = [];
+    for (const slot of await this.db.keySlots.toArray()) {
+      if (await this.counterIntact(key, slot)) intact.push(slot);
+      else await this.wipeTampered(slot);
+    }
+    return intact
+      .map((s) => ({
+        userId: s.userId,
+        displayName: s.displayName,
+        failedAttempts: s.failedAttempts,
+        nextAttemptAt: s.nextAttemptAt,
+        passphraseRule: s.passphraseRule ?? 0,
+      }))
       .sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  /** Display names of the slots this vault wiped because their counter had been edited. */
+  tamperedSlotNames(): string[] {
+    return [...this.tampered.values()];
   }
 
   async hasSlot(userId: string): Promise<boolean> {
@@ -125,9 +175,9 @@ export class Vault {
   async createSlot(user: SessionUser, passphrase: string, escrowKey: string): Promise<{ signingPublicKey: string }> {
     const escrow = await this.db.meta.get(ESCROW_META_KEY);
     if (!escrow) throw new Error('tablet not provisioned');
+    const ruleProblem = checkPassphraseRule(passphrase);
+    if (ruleProblem) throw new RangeError(`passphrase refused: ${ruleProblem}`);
     const raw = await openBytes(await importEscrowKey(escrowKey), escrow.value as Sealed, aadFor(escrowContext));
-    const kdf = newKdfParams();
-    const kek = await deriveKeyEncryptionKey(passphrase, kdf);
     const pair = await generateSigningKeyPair();
     const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
     const slot: KeySlot = {
@@ -136,13 +186,9 @@ export class Vault {
       roles: user.roles,
       organisationId: user.organisationId,
       municipalityId: user.municipalityId,
-      kdf,
-      wrappedDataKey: await sealBytes(kek, raw, aadFor(slotContext(user.id, 'dataKey'))),
-      wrappedSigningKey: await sealBytes(kek, pkcs8, aadFor(slotContext(user.id, 'signingKey'))),
+      ...(await this.wrapForPassphrase(user.id, passphrase, raw, pkcs8)),
       signingPublicKey: await exportPublicKey(pair.publicKey),
       signingKeyEnrolled: false,
-      failedAttempts: 0,
-      nextAttemptAt: null,
       createdAt: new Date(this.now()).toISOString(),
     };
     await this.db.keySlots.put(slot);
@@ -152,14 +198,50 @@ export class Vault {
     return { signingPublicKey: slot.signingPublicKey };
   }
 
-  /** Offline unlock with the passphrase; wrong attempts are throttled and finally wipe the slot. */
-  async unlock(userId: string, passphrase: string, maxAttempts: number): Promise<UnlockResult> {
+  /**
+   * Offline unlock with the passphrase; wrong attempts are throttled and finally wipe the slot.
+   * `replaceWith`: a new passphrase that wraps the keys from now on (a stronger one, asked for when
+   * the current one fails today's rule). `meetsRule`: the current passphrase was judged to meet
+   * today's rule, so it is not asked about again.
+   */
+  async unlock(
+    userId: string,
+    passphrase: string,
+    maxAttempts: number,
+    options: { replaceWith?: string; meetsRule?: boolean } = {},
+  ): Promise<UnlockResult> {
+    if (options.replaceWith !== undefined) {
+      const ruleProblem = checkPassphraseRule(options.replaceWith);
+      if (ruleProblem) throw new RangeError(`passphrase refused: ${ruleProblem}`);
+    }
     const opened = await this.openSlot(userId, passphrase, maxAttempts);
     if (opened.kind !== 'opened') return opened;
-    await this.activate(opened.slot, opened.raw, opened.pkcs8);
+    try {
+      if (options.replaceWith !== undefined) {
+        const rewrapped = await this.wrapForPassphrase(userId, options.replaceWith, opened.raw, opened.pkcs8);
+        await this.db.keySlots.update(userId, { ...rewrapped });
+      } else if (options.meetsRule === true && (opened.slot.passphraseRule ?? 0) < PASSPHRASE_RULE_VERSION) {
+        await this.db.keySlots.update(userId, { passphraseRule: PASSPHRASE_RULE_VERSION });
+      }
+      await this.activate(opened.slot, opened.raw, opened.pkcs8);
+    } finally {
+      opened.raw.fill(0);
+      opened.pkcs8.fill(0);
+    }
+    return { kind: 'unlocked' };
+  }
+
+  /** Checks a passphrase without unlocking — counted, throttled and wiping exactly like an unlock. */
+  async checkPassphrase(
+    userId: string,
+    passphrase: string,
+    maxAttempts: number,
+  ): Promise<Exclude<UnlockResult, { kind: 'unlocked' }> | { kind: 'correct' }> {
+    const opened = await this.openSlot(userId, passphrase, maxAttempts);
+    if (opened.kind !== 'opened') return opened;
     opened.raw.fill(0);
     opened.pkcs8.fill(0);
-    return { kind: 'unlocked' };
+    return { kind: 'correct' };
   }
 
   /**
@@ -194,23 +276,41 @@ export class Vault {
     | { kind: 'opened'; slot: KeySlot; raw: Uint8Array<ArrayBuffer>; pkcs8: Uint8Array<ArrayBuffer> }
   > {
     // Count first, verify second: the attempt is recorded as failed (and the
-    // next wait set, or the slot wiped) in one transaction BEFORE the key is
-    // derived, so parallel attempts from several tabs cannot share one count.
+    // next wait set, or the slot wiped) BEFORE the key is derived, so parallel
+    // attempts from several tabs cannot share one count. The new counter's tag
+    // is computed outside the transaction (WebCrypto would end it), and written
+    // only if the slot is still as read (compare-and-set; the loser reads again).
     const now = this.now();
-    const admission = await this.db.transaction('rw', this.db.keySlots, async () => {
+    const key = await this.counterKey();
+    let admission:
+      { kind: 'counted'; slot: KeySlot; remaining: number; retryAt: number | null } | { kind: 'lastAttempt'; slot: KeySlot } | undefined;
+    for (let round = 0; round < COUNTER_ROUNDS && !admission; round++) {
       const slot = await this.db.keySlots.get(userId);
-      if (!slot) return { kind: 'noSlot' } as const;
+      if (!slot) return { kind: 'noSlot' };
+      if (!(await this.counterIntact(key, slot))) {
+        await this.wipeTampered(slot);
+        return { kind: 'wiped', cause: 'tampered' };
+      }
       const verdict = mayAttemptUnlock(slot, now);
       if (verdict.kind === 'throttled') return verdict;
       const outcome = afterFailedUnlock(slot.failedAttempts, maxAttempts, now);
-      if (outcome.kind === 'wipe') {
-        await this.db.keySlots.delete(userId);
-        return { kind: 'lastAttempt', slot } as const;
-      }
-      await this.db.keySlots.update(userId, { failedAttempts: outcome.failures, nextAttemptAt: outcome.nextAttemptAt });
-      return { kind: 'counted', slot, outcome } as const;
-    });
-    if (admission.kind === 'noSlot' || admission.kind === 'throttled') return admission;
+      const counted: Counter | null =
+        outcome.kind === 'wipe' ? null : { failedAttempts: outcome.failures, nextAttemptAt: outcome.nextAttemptAt };
+      const tagged = counted ? { ...counted, counterTag: await this.tagCounter(key, slot, counted) } : null;
+      const won = await this.db.transaction('rw', this.db.keySlots, async () => {
+        const current = await this.db.keySlots.get(userId);
+        if (!current || !sameCounter(current, slot)) return false;
+        if (tagged) await this.db.keySlots.update(userId, tagged);
+        else await this.db.keySlots.delete(userId);
+        return true;
+      });
+      if (!won) continue;
+      admission =
+        outcome.kind === 'wipe'
+          ? { kind: 'lastAttempt', slot }
+          : { kind: 'counted', slot, remaining: outcome.remaining, retryAt: outcome.nextAttemptAt };
+    }
+    if (!admission) return { kind: 'throttled', retryAt: now + 1000 }; // other tabs kept changing the count: try again shortly
     const { slot } = admission;
     let raw: Uint8Array<ArrayBuffer>;
     let pkcs8: Uint8Array<ArrayBuffer>;
@@ -220,14 +320,91 @@ export class Vault {
       pkcs8 = await openBytes(kek, slot.wrappedSigningKey, aadFor(slotContext(userId, 'signingKey')));
     } catch (error) {
       if (!(error instanceof DecryptionError)) throw error;
-      if (admission.kind === 'lastAttempt') return { kind: 'wiped' };
-      return { kind: 'wrong', remaining: admission.outcome.remaining, retryAt: admission.outcome.nextAttemptAt };
+      if (admission.kind === 'lastAttempt') return { kind: 'wiped', cause: 'attempts' };
+      return { kind: 'wrong', remaining: admission.remaining, retryAt: admission.retryAt };
     }
+    const reset: Counter = { failedAttempts: 0, nextAttemptAt: null };
+    const counterTag = await this.tagCounter(key, slot, reset);
     if (admission.kind === 'lastAttempt') {
-      await this.db.keySlots.put(slot); // the right passphrase on the last attempt: keep the slot after all
+      await this.db.keySlots.put({ ...slot, ...reset, counterTag }); // the right passphrase on the last attempt: keep the slot after all
+    } else {
+      await this.db.keySlots.update(userId, { ...reset, counterTag });
     }
-    await this.db.keySlots.update(userId, { failedAttempts: 0, nextAttemptAt: null });
     return { kind: 'opened', slot, raw, pkcs8 };
+  }
+
+  /** New KDF parameters, both keys wrapped under the passphrase, a fresh counter and its tag. */
+  private async wrapForPassphrase(
+    userId: string,
+    passphrase: string,
+    raw: Uint8Array<ArrayBuffer>,
+    pkcs8: Uint8Array<ArrayBuffer>,
+  ): Promise<
+    Pick<KeySlot, 'kdf' | 'wrappedDataKey' | 'wrappedSigningKey' | 'failedAttempts' | 'nextAttemptAt' | 'counterTag' | 'passphraseRule'>
+  > {
+    const kdf = newKdfParams();
+    const kek = await deriveKeyEncryptionKey(passphrase, kdf);
+    const wrappedDataKey = await sealBytes(kek, raw, aadFor(slotContext(userId, 'dataKey')));
+    const wrappedSigningKey = await sealBytes(kek, pkcs8, aadFor(slotContext(userId, 'signingKey')));
+    const counter: Counter = { failedAttempts: 0, nextAttemptAt: null };
+    const counterTag = await this.tagCounter(await this.counterKey(), { userId, kdf, wrappedDataKey }, counter);
+    return { kdf, wrappedDataKey, wrappedSigningKey, ...counter, counterTag, passphraseRule: PASSPHRASE_RULE_VERSION };
+  }
+
+  /**
+   * The tablet's counter key: HMAC-SHA-256, non-extractable, kept in IndexedDB (a CryptoKey is
+   * stored as an opaque handle; its bytes never reach script). Created on first use; slots from
+   * before it existed get their current counter tagged then, once. A slot that carries a tag while
+   * the key is missing had its key deleted: it is treated as edited.
+   */
+  private async counterKey(): Promise<Key> {
+    const stored = (await this.db.meta.get(COUNTER_KEY_META_KEY))?.value;
+    if (isCryptoKey(stored)) return stored;
+    const fresh = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']);
+    const slots = await this.db.keySlots.toArray();
+    const adopted = await Promise.all(
+      slots.filter((s) => s.counterTag === undefined).map(async (s) => ({ slot: s, tag: await this.tagCounter(fresh, s, s) })),
+    );
+    const winner = await this.db.transaction('rw', this.db.meta, this.db.keySlots, async () => {
+      const raced = (await this.db.meta.get(COUNTER_KEY_META_KEY))?.value;
+      if (isCryptoKey(raced)) return raced; // another tab created it first and adopted the slots
+      await this.db.meta.put({ key: COUNTER_KEY_META_KEY, value: fresh });
+      for (const { slot, tag } of adopted) {
+        const current = await this.db.keySlots.get(slot.userId);
+        if (current && current.counterTag === undefined && sameCounter(current, slot))
+          await this.db.keySlots.update(slot.userId, { counterTag: tag });
+      }
+      return fresh;
+    });
+    return winner;
+  }
+
+  private async tagCounter(key: Key, slot: Pick<KeySlot, 'userId' | 'kdf' | 'wrappedDataKey'>, counter: Counter): Promise<string> {
+    return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, counterMessage(slot, counter))));
+  }
+
+  private async counterIntact(key: Key, slot: KeySlot): Promise<boolean> {
+    if (typeof slot.counterTag !== 'string' || !Number.isInteger(slot.failedAttempts) || slot.failedAttempts < 0) return false;
+    if (slot.nextAttemptAt !== null && !Number.isFinite(slot.nextAttemptAt)) return false;
+    let tag: Uint8Array<ArrayBuffer>;
+    try {
+      tag = fromBase64Url(slot.counterTag);
+    } catch {
+      return false;
+    }
+    return crypto.subtle.verify('HMAC', key, tag, counterMessage(slot, slot));
+  }
+
+  /** An edited counter counts as used up: the slot goes (its owner signs in online again), unless it changed meanwhile. */
+  private async wipeTampered(slot: KeySlot): Promise<void> {
+    const wiped = await this.db.transaction('rw', this.db.keySlots, async () => {
+      const current = await this.db.keySlots.get(slot.userId);
+      if (!current || !sameCounter(current, slot)) return false;
+      await this.db.keySlots.delete(slot.userId);
+      return true;
+    });
+    if (wiped) this.tampered.set(slot.userId, slot.displayName);
+    if (this.user?.userId === slot.userId) this.lock();
   }
 
   /** Forgets every key in memory. Screens listening to onChange drop decrypted state. */
@@ -287,4 +464,15 @@ export class Vault {
   private emit(): void {
     for (const l of this.listeners) l();
   }
+}
+
+/** Whether a slot row still holds the counter (and wrapping) it was read with. */
+function sameCounter(a: KeySlot, b: KeySlot): boolean {
+  return (
+    a.failedAttempts === b.failedAttempts &&
+    a.nextAttemptAt === b.nextAttemptAt &&
+    a.counterTag === b.counterTag &&
+    a.kdf.salt === b.kdf.salt &&
+    a.wrappedDataKey.iv === b.wrappedDataKey.iv
+  );
 }

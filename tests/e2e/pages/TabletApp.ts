@@ -220,6 +220,39 @@ export class TabletApp {
       .toBe(true);
   }
 
+  /**
+   * Raw IndexedDB write, bypassing the app: what someone with the browser profile (devtools, a
+   * file edit) can do to a stored row. Sets `changes` on every key slot.
+   */
+  async editKeySlotsRaw(changes: Record<string, unknown>): Promise<void> {
+    await this.page.evaluate(async (fields) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('lotse');
+        request.onsuccess = () => {
+          resolve(request.result);
+        };
+        request.onerror = () => {
+          reject(new Error('open failed'));
+        };
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('keySlots', 'readwrite');
+        const store = tx.objectStore('keySlots');
+        const all = store.getAll();
+        all.onsuccess = () => {
+          for (const row of all.result as Record<string, unknown>[]) store.put({ ...row, ...fields });
+        };
+        tx.oncomplete = () => {
+          resolve();
+        };
+        tx.onerror = () => {
+          reject(new Error('write failed'));
+        };
+      });
+      db.close();
+    }, changes);
+  }
+
   /** Raw IndexedDB read, bypassing the app: what someone copying the profile would find. */
   async rawIndexedDb(): Promise<Record<string, unknown[]>> {
     return this.page.evaluate(async () => {

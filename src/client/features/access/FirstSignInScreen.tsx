@@ -106,7 +106,7 @@ export function FirstSignInScreen({
           </div>
         </>
       ) : pending ? (
-        <SetPassphraseForm onChosen={choosePassphrase} />
+        <SetPassphraseForm onChosen={choosePassphrase} personalWords={pending.user.displayName.split(/\s+/)} />
       ) : (
         <>
           <p>{mode === 'renew' ? t('auth.renewIntro') : t('auth.intro')}</p>

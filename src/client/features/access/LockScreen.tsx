@@ -3,25 +3,38 @@
 // throttled and finally wipe that person's key slot. Shows what is waiting to
 // be sent, per person, so nobody hands in a tablet with unsent work
 // unknowingly. "Add a colleague" (online, ahead of a shift) is each person's
-// first sign-in here: their key slot, passphrase and signing key.
+// first sign-in here: their key slot, passphrase and signing key. A passphrase
+// chosen under an older, weaker rule still opens the tablet; its owner is then
+// asked for a stronger one before the work area opens.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SlotSummary, Storage } from '../../storage';
-import { DEFAULT_MAX_UNLOCK_ATTEMPTS } from '@domain/unlock-policy';
+import { DEFAULT_MAX_UNLOCK_ATTEMPTS, PASSPHRASE_RULE_VERSION } from '@domain/unlock-policy';
 import { useStoredValue } from '../../app/useStoredValue';
 import { UnsyncedSummary } from './UnsyncedSummary';
 import { useOnline } from '../../sync/useOnline';
+import { judgePassphraseLazily } from './judge-passphrase';
+import { SetPassphraseForm } from './SetPassphraseForm';
 
 type Feedback =
   | { kind: 'wrong'; remaining: number; retryAt: number | null }
   | { kind: 'throttled'; retryAt: number }
-  | { kind: 'wiped' }
+  | { kind: 'wiped'; cause: 'attempts' | 'tampered' }
   | { kind: 'failed' }
   | null;
 
+/** A passphrase that opened the slot but fails today's rule: kept in memory only until the new one is chosen. */
+interface Upgrade {
+  userId: string;
+  displayName: string;
+  current: string;
+}
+
 export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Storage; onFirstSignIn: () => void; onOffice: () => void }) {
   const { t, i18n } = useTranslation(['common', 'office']);
-  const slots = useStoredValue(storage, (s) => s.vault.listSlots());
+  const lockState = useStoredValue(storage, async (s) => ({ slots: await s.vault.listSlots(), tampered: s.vault.tamperedSlotNames() }));
+  const slots = lockState?.slots;
+  const [upgrade, setUpgrade] = useState<Upgrade | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [feedback, setFeedback] = useState<Feedback>(null);
@@ -42,14 +55,29 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
   const retryAt = feedback && 'retryAt' in feedback ? feedback.retryAt : (selected?.nextAttemptAt ?? null);
   const waitSeconds = retryAt !== null && retryAt > now ? Math.ceil((retryAt - now) / 1000) : 0;
 
+  const maxAttempts = async (): Promise<number> =>
+    (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
+
   const unlock = async (): Promise<void> => {
     if (!selected) return;
     setBusy(true);
     try {
-      const max = (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
-      const result = await storage.vault.unlock(selected.userId, passphrase, max);
+      const max = await maxAttempts();
+      // Chosen under an older rule: judge it again (when the estimate can load; else next time).
+      const verdict =
+        selected.passphraseRule < PASSPHRASE_RULE_VERSION ? await judgePassphraseLazily(passphrase, [selected.displayName]) : null;
+      if (verdict?.problem) {
+        const checked = await storage.vault.checkPassphrase(selected.userId, passphrase, max);
+        if (checked.kind === 'correct') {
+          setFeedback(null);
+          setUpgrade({ userId: selected.userId, displayName: selected.displayName, current: passphrase });
+        } else if (checked.kind === 'noSlot') setFeedback({ kind: 'wiped', cause: 'attempts' });
+        else setFeedback(checked);
+        return;
+      }
+      const result = await storage.vault.unlock(selected.userId, passphrase, max, { meetsRule: verdict !== null });
       if (result.kind === 'unlocked') return;
-      if (result.kind === 'noSlot') setFeedback({ kind: 'wiped' });
+      if (result.kind === 'noSlot') setFeedback({ kind: 'wiped', cause: 'attempts' });
       else setFeedback(result);
     } catch {
       setFeedback({ kind: 'failed' });
@@ -59,9 +87,40 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
     }
   };
 
+  if (upgrade) {
+    const replace = async (next: string): Promise<void> => {
+      const result = await storage.vault.unlock(upgrade.userId, upgrade.current, await maxAttempts(), { replaceWith: next });
+      if (result.kind === 'unlocked') return;
+      setUpgrade(null);
+      setFeedback(result.kind === 'noSlot' ? { kind: 'wiped', cause: 'attempts' } : result);
+    };
+    return (
+      <section className="card narrow" aria-labelledby="stronger-title">
+        <h1 id="stronger-title">{t('access.strongerPassphrase.title')}</h1>
+        <p className="lock-person">{upgrade.displayName}</p>
+        <p>{t('access.strongerPassphrase.intro')}</p>
+        <SetPassphraseForm onChosen={replace} personalWords={upgrade.displayName.split(/\s+/)} />
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setUpgrade(null);
+          }}
+        >
+          {t('app.back')}
+        </button>
+      </section>
+    );
+  }
+
   return (
     <section className="card narrow" aria-labelledby="lock-title">
       <h1 id="lock-title">{t('access.lockedTitle')}</h1>
+      {lockState !== undefined && lockState.tampered.length > 0 && (
+        <p className="form-error" role="alert" data-testid="slot-tampered">
+          {t('access.slotTampered', { names: lockState.tampered.join(', ') })}
+        </p>
+      )}
       <UnsyncedSummary storage={storage} />
       {slots !== undefined && slots.length === 0 && <p>{t('access.noSlots')}</p>}
       {slots !== undefined && slots.length > 1 && (
@@ -118,7 +177,7 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
           )}
           {feedback?.kind === 'wiped' && (
             <p className="form-error" role="alert">
-              {t('access.slotWiped')}
+              {feedback.cause === 'tampered' ? t('access.slotTampered', { names: selected.displayName }) : t('access.slotWiped')}
             </p>
           )}
           {waitSeconds > 0 && (

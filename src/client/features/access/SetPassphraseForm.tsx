@@ -1,32 +1,55 @@
-// A person chooses the passphrase (or PIN) that unlocks this tablet offline.
-// It never leaves the tablet; it derives the key that wraps the data key.
+// A person chooses the passphrase that unlocks this tablet offline. It never
+// leaves the tablet; it derives the key that wraps the data key. A copied
+// profile is attacked offline, so it must be long and hard to guess: the basic
+// rule first, then the strength estimate (THREAT-MODEL.md, "Offline unlock").
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { checkNewPassphrase, MIN_PASSPHRASE_LENGTH, type PassphraseProblem } from '@domain/unlock-policy';
+import { judgePassphraseLazily } from './judge-passphrase';
 
-export function SetPassphraseForm({ onChosen }: { onChosen: (passphrase: string) => Promise<void> }) {
+export function SetPassphraseForm({
+  onChosen,
+  personalWords = [],
+}: {
+  onChosen: (passphrase: string) => Promise<void>;
+  /** Words an attacker would try first (the person's name): a passphrase built from them counts as weaker. */
+  personalWords?: readonly string[];
+}) {
   const { t } = useTranslation();
   const [passphrase, setPassphrase] = useState('');
   const [repeated, setRepeated] = useState('');
-  const [problem, setProblem] = useState<PassphraseProblem | 'failed' | null>(null);
+  const [problem, setProblem] = useState<PassphraseProblem | 'failed' | 'noEstimate' | null>(null);
   const [busy, setBusy] = useState(false);
+
+  const choose = async (): Promise<void> => {
+    const found = checkNewPassphrase(passphrase, repeated);
+    setProblem(found);
+    if (found) return;
+    setBusy(true);
+    try {
+      const verdict = await judgePassphraseLazily(passphrase, personalWords);
+      if (!verdict) {
+        setProblem('noEstimate');
+        return;
+      }
+      if (verdict.problem) {
+        setProblem(verdict.problem);
+        return;
+      }
+      await onChosen(passphrase);
+    } catch {
+      setProblem('failed');
+    } finally {
+      setBusy(false);
+    }
+  };
 
   return (
     <form
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const found = checkNewPassphrase(passphrase, repeated);
-        setProblem(found);
-        if (found) return;
-        setBusy(true);
-        onChosen(passphrase)
-          .catch(() => {
-            setProblem('failed');
-          })
-          .finally(() => {
-            setBusy(false);
-          });
+        void choose();
       }}
     >
       <p className="hint">{t('access.passphraseHint', { min: MIN_PASSPHRASE_LENGTH })}</p>

@@ -57,7 +57,7 @@ export function StaffSignInForm({
         <label htmlFor="username">{t('auth.username')}</label>
         <input
           id="username"
-          autoComplete="username"
+          autoComplete="off"
           autoCapitalize="none"
           spellCheck={false}
           aria-invalid={errors.username ? true : undefined}

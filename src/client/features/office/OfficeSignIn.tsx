@@ -55,10 +55,10 @@ export function OfficeSignIn({ notice, onSignedIn }: { notice: string | null; on
       )}
       <form onSubmit={(e) => void onSubmit(e)} noValidate>
         <OfficeField id="office-username" label={t('signIn.username')} error={errors.username && t('fieldErrors.required')}>
-          {(control) => <input {...control} autoComplete="username" autoCapitalize="none" spellCheck={false} {...register('username')} />}
+          {(control) => <input {...control} autoComplete="off" autoCapitalize="none" spellCheck={false} {...register('username')} />}
         </OfficeField>
         <OfficeField id="office-password" label={t('signIn.password')} error={errors.password && t('fieldErrors.required')}>
-          {(control) => <input {...control} type="password" autoComplete="current-password" {...register('password')} />}
+          {(control) => <input {...control} type="password" autoComplete="off" {...register('password')} />}
         </OfficeField>
         <FormFailure failure={failure} />
         <div className="actions">

@@ -90,7 +90,7 @@ export function PasswordChangeForm({
           label={forced ? t('password.oneTimePassword') : t('password.current')}
           error={fieldError(errors.currentPassword?.message)}
         >
-          {(control) => <input {...control} type="password" autoComplete="current-password" {...register('currentPassword')} />}
+          {(control) => <input {...control} type="password" autoComplete="off" {...register('currentPassword')} />}
         </OfficeField>
         <OfficeField
           id="office-password-new"
@@ -98,7 +98,7 @@ export function PasswordChangeForm({
           hint={t('password.newHint', { min: 12 })}
           error={fieldError(errors.newPassword?.message)}
         >
-          {(control) => <input {...control} type="password" autoComplete="new-password" {...register('newPassword')} />}
+          {(control) => <input {...control} type="password" autoComplete="off" {...register('newPassword')} />}
         </OfficeField>
         {verdict !== null && (
           <div className="password-strength" data-testid="password-strength" data-score={verdict.score}>
@@ -115,7 +115,7 @@ export function PasswordChangeForm({
           </div>
         )}
         <OfficeField id="office-password-repeat" label={t('password.repeat')} error={fieldError(errors.repeatPassword?.message)}>
-          {(control) => <input {...control} type="password" autoComplete="new-password" {...register('repeatPassword')} />}
+          {(control) => <input {...control} type="password" autoComplete="off" {...register('repeatPassword')} />}
         </OfficeField>
         <FormFailure failure={failure} />
         <div className="actions">

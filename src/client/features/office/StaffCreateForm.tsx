@@ -107,7 +107,7 @@ export function StaffCreateForm({
         error={errors.password && t(fieldErrorKey(errors.password.message))}
         hint={t('staff.create.passwordHint', { min: MIN_PASSWORD_LENGTH })}
       >
-        {(control) => <input {...control} type="password" autoComplete="new-password" {...register('password')} />}
+        {(control) => <input {...control} type="password" autoComplete="off" {...register('password')} />}
       </OfficeField>
       <FormFailure failure={failure} />
       <div className="actions">

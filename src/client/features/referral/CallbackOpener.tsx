@@ -115,7 +115,6 @@ export function CallbackOpener({ client, referral, keyInfo, unlocked, onUnlocked
               value={passphrase}
               onChange={setPassphrase}
               invalid={problem === 'wrongPassphrase'}
-              autoComplete="current-password"
             />
           )}
           <p className="hint">{t('partner.callback.openHint')}</p>

@@ -116,7 +116,6 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate, o
                 value={passphrase}
                 onChange={setPassphrase}
                 invalid={problem === 'tooShort'}
-                autoComplete="new-password"
               />
               <SecretField
                 id={`${id}-repeat`}
@@ -124,7 +123,6 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate, o
                 value={repeat}
                 onChange={setRepeat}
                 invalid={problem === 'mismatch'}
-                autoComplete="new-password"
               />
               <SecretField
                 id={`${id}-password`}
@@ -133,7 +131,6 @@ export function HandoverKeySection({ client, keyInfo, onKeyChange, formatDate, o
                 value={password}
                 onChange={setPassword}
                 invalid={problem === 'wrongPassword'}
-                autoComplete="current-password"
               />
               <div role="alert">{problem !== null && <p className="form-error">{t(`partner.handoverKey.${problem}`)}</p>}</div>
               <FormFailure failure={failure} />

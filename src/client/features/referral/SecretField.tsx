@@ -1,6 +1,9 @@
 // A password or passphrase field of the warm handover (the partner's key
 // setup and the opening of a call-back request use the same one).
-/** A password or passphrase field with its label (and hint): never autofilled into anything but itself. */
+/**
+ * A password or passphrase field with its label (and hint). autocomplete="off": the browser is not
+ * invited to store it — an office or tablet browser may be shared (THREAT-MODEL.md, "Offline unlock").
+ */
 export function SecretField(props: {
   id: string;
   label: string;
@@ -8,16 +11,15 @@ export function SecretField(props: {
   value: string;
   onChange: (value: string) => void;
   invalid: boolean;
-  autoComplete: 'new-password' | 'current-password';
 }) {
-  const { id, label, hint, value, onChange, invalid, autoComplete } = props;
+  const { id, label, hint, value, onChange, invalid } = props;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
         type="password"
-        autoComplete={autoComplete}
+        autoComplete="off"
         value={value}
         aria-invalid={invalid}
         {...(hint === undefined ? {} : { 'aria-describedby': `${id}-hint` })}
