@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds src/domain/data/first-names.json, the given names the personal-data
+// Builds src/domain/given-names/first-names.json, the given names the personal-data
 // detector knows beyond its own short list, from the Berlin register offices'
-// first names of newborns 2012–2023 (src/domain/data/README.md: source, licence).
+// first names of newborns 2012–2023 (src/domain/given-names/README.md: source, licence).
 //
 //   node scripts/first-names.mjs <haeufige-vornamen-berlin checkout> <German word list, one word a line>
 //
@@ -64,5 +64,5 @@ const names = [...counts]
   .map(([name]) => name)
   .filter((name) => !EXCLUDED.has(name) && !lowerCaseWords.has(name.toLowerCase()))
   .sort((a, b) => a.localeCompare(b, 'de'));
-writeFileSync(join(import.meta.dirname, '..', 'src', 'domain', 'data', 'first-names.json'), `${JSON.stringify(names)}\n`);
+writeFileSync(join(import.meta.dirname, '..', 'src', 'domain', 'given-names', 'first-names.json'), `${JSON.stringify(names)}\n`);
 console.log(`${names.length} names`);
