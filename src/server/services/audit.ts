@@ -98,6 +98,8 @@ export type AuditAction =
   | 'case.withdrawn'
   | `review.${ReviewDecision}`
   | `review.rejected.${ReviewRejectionReason}`
+  // a send-back comment refused for personal data (object: `<review id>#comment`; never the text)
+  | `review.refusedPersonalData.${PersonalDataKind}`
   | `security.review.${ReviewRejectionReason}`
   | 'report.generated'
   // exports for evaluators (object: the period; never a figure or a case number)

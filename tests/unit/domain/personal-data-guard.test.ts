@@ -46,7 +46,7 @@ function screening(answers: ScreeningRecord['content']['answers'], reason?: stri
       answers,
       score: 2,
       supportNeed: 'none',
-      ...(reason === undefined ? {} : { override: { supportNeed: 'some', reason } }),
+      ...(reason === undefined ? {} : { override: { supportNeed: 'offerRecommended', reason } }),
       acuteDanger: [],
       suggestedOffers: [],
     },
