@@ -50,7 +50,7 @@ function screening(answers: ScreeningRecord['content']['answers'], reason?: stri
       acuteDanger: [],
       suggestedOffers: [],
     },
-  } as ScreeningRecord;
+  };
 }
 
 describe('freeTextFields', () => {
