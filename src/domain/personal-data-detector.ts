@@ -7,8 +7,16 @@
 // Every pattern is linear: no nested quantifiers over the same characters,
 // word starts anchored by look-behinds, so a 10,000-character note is cheap.
 
-export const PERSONAL_DATA_KINDS = ['email', 'phone', 'nameAfterSalutation', 'givenName', 'streetAddress', 'birthDate'] as const;
+export const PERSONAL_DATA_KINDS = ['email', 'phone', 'iban', 'nameAfterSalutation', 'givenName', 'streetAddress', 'birthDate'] as const;
 export type PersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number];
+
+/**
+ * Given names known beyond the detector's own short list: the shipped list
+ * (src/domain/first-names.ts loads it; the tablet only when a form needs it).
+ */
+export interface DetectorOptions {
+  givenNames?: ReadonlySet<string>;
+}
 
 /** A suspicious span of the text: `text.slice(start, end)`. */
 export interface Finding {
@@ -26,10 +34,29 @@ const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L
 const PHONE =
   /(?<![\p{L}\p{N}+/.,:])(?:(?:\+|00)\d{1,3}[ \-/]{0,3}(?:\(0\)[ \-/]{0,3})?|\(0\d{1,5}\)[ \-/]{0,3}|(?=0))\d+(?:[ \-/]{1,3}\d+)*/gu;
 // A labelled number may omit the area code: "Tel. 12 34 56", "Handy: 1234567".
+// After a label, dots may separate the digits too ("Telefon 0151.23456789").
 const LABELLED_PHONE =
-  /(?<![\p{L}])(?:Tel(?:efon)?|Handy|Mobil|Phone|Tél(?:éphone)?|Telefon(?:u|em)?|Тел(?:ефон)?|تلفن|هاتف)\.?:?[ \t]{0,3}(\+?\d+(?:[ \-/]{1,3}\d+)*)/giu;
+  /(?<![\p{L}])(?:Tel(?:efon)?|Handy|Mobil|Phone|Rufnummer|WhatsApp|Tél(?:éphone)?|Telefon(?:u|em)?|Тел(?:ефон)?|تلفن|هاتف)\.?:?[ \t]{0,3}(\+?\d+(?:[ \-/.]{1,3}\d+)*)/giu;
 const MIN_PHONE_DIGITS = 6;
 const MAX_PHONE_DIGITS = 17;
+
+// --- IBAN -------------------------------------------------------------------
+// "DE89 3704 0044 0532 0130 00", "DE89370400440532013000": two letters, two check
+// digits, then 11–30 letters and digits, in groups of four or in one run; kept
+// only if the ISO 7064 check (mod 97) holds, so a form number is no IBAN.
+const IBAN = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?(?![\p{L}\p{N}])/gu;
+
+function ibanChecks(candidate: string): boolean {
+  const compact = candidate.replace(/ /gu, '');
+  if (compact.length < 15 || compact.length > 34) return false;
+  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  let remainder = 0;
+  for (const c of rearranged) {
+    const value = c >= 'A' && c <= 'Z' ? String(c.charCodeAt(0) - 55) : c;
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return remainder === 1;
+}
 
 // --- dates --------------------------------------------------------------------
 // 03.04.2019, 3.4.19, 03/04/2019, 2019-04-03, "3. April 2019". A day and month
@@ -320,13 +347,16 @@ function countDigits(value: string): number {
   return n;
 }
 
-function detectAll(text: string): Finding[] {
+function detectAll(text: string, options: DetectorOptions): Finding[] {
+  const shipped = options.givenNames;
+  const isGivenName = (word: string): boolean => GIVEN_NAMES.has(word) || (shipped?.has(word) ?? false);
   const found: Finding[] = [];
   const add = (kind: PersonalDataKind, start: number, end: number): void => {
     found.push({ kind, start, end });
   };
 
   for (const m of matches(EMAIL, text)) add('email', m.index, m.index + m[0].length);
+  for (const m of matches(IBAN, text)) if (ibanChecks(m[0])) add('iban', m.index, m.index + m[0].length);
 
   for (const m of matches(PHONE, text)) {
     const digits = countDigits(m[0].replace('(0)', ''));
@@ -368,7 +398,7 @@ function detectAll(text: string): Finding[] {
 
   for (const m of matches(CAPITALISED_WORDS, text)) {
     const first = m[1] ?? '';
-    if (!GIVEN_NAMES.has(first) || SAINT_BEFORE.test(text.slice(Math.max(0, m.index - 7), m.index))) {
+    if (!isGivenName(first) || SAINT_BEFORE.test(text.slice(Math.max(0, m.index - 7), m.index))) {
       // The word after a non-name may itself be a given name ("Gespräch Fatima Al-Hassan").
       CAPITALISED_WORDS.lastIndex = m.index + first.length;
       continue;
@@ -389,16 +419,17 @@ function detectAll(text: string): Finding[] {
 /** When findings overlap, the more specific kind wins (an e-mail beats the digits in it, 03/04/2019 is a date). */
 const PRIORITY: Readonly<Record<PersonalDataKind, number>> = {
   email: 0,
-  birthDate: 1,
-  phone: 2,
-  streetAddress: 3,
-  nameAfterSalutation: 4,
-  givenName: 5,
+  iban: 1,
+  birthDate: 2,
+  phone: 3,
+  streetAddress: 4,
+  nameAfterSalutation: 5,
+  givenName: 6,
 };
 
 /** Spans in `text` that look like personal data, in text order, not overlapping. */
-export function detectPersonalData(text: string): Finding[] {
-  const candidates = detectAll(text).sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.start - b.start || b.end - a.end);
+export function detectPersonalData(text: string, options: DetectorOptions = {}): Finding[] {
+  const candidates = detectAll(text, options).sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.start - b.start || b.end - a.end);
   const kept: Finding[] = [];
   for (const candidate of candidates) {
     if (kept.some((k) => candidate.start < k.end && k.start < candidate.end)) continue;

@@ -6,6 +6,7 @@ import { consentCovers } from './consent';
 import type { ConsentScope } from '@shared/records/consent';
 import type { SyncRecord } from '@shared/records/sync-record';
 import { revisionKey } from '@shared/records/revision-key';
+import type { PersonalDataIssue } from './personal-data-guard';
 
 /** A record that passed the checks that need no stored facts (schema, hash, case number, …). */
 export interface PushCandidate {
@@ -14,6 +15,8 @@ export interface PushCandidate {
   record: SyncRecord;
   /** Its author, proven by signature when someone else pushed it (src/domain/record-authorship.ts); default: the pusher. */
   authorId?: string;
+  /** Personal data the guard found in its free text (src/domain/personal-data-guard.ts); none if absent. */
+  personalData?: readonly PersonalDataIssue[];
 }
 
 /** The first stored revision of a record: a correction must continue it. */
@@ -47,12 +50,15 @@ export interface StoredPushFacts {
 }
 
 export type PushRejection =
-  { reason: 'revisionConflict'; status: 409 } | { reason: 'caseWithdrawn'; status: 409 } | { reason: 'consentMissing'; status: 422 };
+  | { reason: 'revisionConflict'; status: 409 }
+  | { reason: 'caseWithdrawn'; status: 409 }
+  | { reason: 'consentMissing'; status: 422 }
+  | { reason: 'personalData'; status: 422; issues: readonly PersonalDataIssue[] };
 
 /**
  * - `store`: insert it (a repeat of a revision stored earlier in the same batch shares that one's fate);
  * - `replay`: stored by an earlier push with the same content: answer as then, judge nothing again;
- * - `reject`: write nothing for it.
+ * - `reject`: write nothing for it (`personalData`: the fields and kinds the guard found, never the text).
  */
 export type PushVerdict =
   { index: number; verdict: 'store' } | { index: number; verdict: 'replay' } | ({ index: number; verdict: 'reject' } & PushRejection);
@@ -78,7 +84,7 @@ export function judgePush(candidates: readonly PushCandidate[], facts: StoredPus
   const latestConsent = new Map(facts.latestConsent);
   const withdrawn = new Set(facts.withdrawnCases);
   const storedInBatch = new Map<string, string>(); // revision key → content hash
-  return candidates.map(({ index, record, authorId }): PushVerdict => {
+  return candidates.map(({ index, record, authorId, personalData }): PushVerdict => {
     const key = revisionKey(record.id, record.revision);
     // An id of another municipality: a conflict, revealing nothing about the other tenant.
     if (facts.foreignIds.has(record.id)) return conflict(index);
@@ -92,6 +98,10 @@ export function judgePush(candidates: readonly PushCandidate[], facts: StoredPus
     if (earlier !== undefined) {
       // The same revision twice in one batch: the second shares the first's fate.
       return earlier === record.contentHash ? { index, verdict: 'store' } : conflict(index);
+    }
+    // Personal data in free text: refused before anything counts it (a replay above was judged when it was stored).
+    if (personalData !== undefined && personalData.length > 0) {
+      return { index, verdict: 'reject', reason: 'personalData', status: 422, issues: personalData };
     }
     const caseNumber = record.caseNumber;
     const consent = consentCovers(

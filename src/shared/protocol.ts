@@ -33,6 +33,8 @@ export const ERROR_REASONS = [
   'conflict',
   'consentMissing',
   'caseWithdrawn',
+  /** Free text holds personal data (src/domain/personal-data-guard.ts): issues name each field and the kind of signal. */
+  'personalData',
   // Four-eyes (src/domain/four-eyes.ts)
   'staleRevision',
   'invalidSignature',

@@ -41,6 +41,8 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
   const status = useSyncStatus(sync);
   const online = useOnline();
   const pending = useStoredValue(storage, (s) => s.records.countOutbox()) ?? 0;
+  // Refused or returned records are not "sent": the bar says they wait in the list (e.g. returned for personal data).
+  const notAccepted = useStoredValue(storage, (s) => s.records.countBySyncState('rejected')) ?? 0;
   const people = useStoredValue(storage, (s) => s.records.unsentByPerson()) ?? [];
   const overdueDays = useStoredValue(storage, (s) => s.device.unsentWarningDays()) ?? DEFAULT_FLEET_WARNING_DAYS;
   // Whose entries they are, once they are not only the unlocked person's own.
@@ -92,6 +94,7 @@ export function SyncStatusBar({ onRenew }: { onRenew: () => void }) {
       <span className="sync-bar__network">{online ? t('network.online') : t('network.offline')}</span>
       <span className="sync-bar__mode" role="status" aria-live="polite" data-testid="sync-status">
         {pending > 0 ? `${t('sync.pending', { count: pending })} · ` : ''}
+        {notAccepted > 0 ? `${t('sync.notAccepted', { count: notAccepted })} · ` : ''}
         {othersToo ? `${people.map((person) => unsentShort(person, new Date(), t)).join(', ')} · ` : ''}
         {modeText(status)}
         {pulled === null ? '' : ` · ${pulled}`}

@@ -1,8 +1,10 @@
 // A polite warning under a free-text field when the text looks like it names or
-// locates a family (DESIGN.md §3). It never blocks saving: people decide.
+// locates a family (DESIGN.md §3). It never blocks saving, but the server runs the
+// same detector and returns such a record (docs/PERSONAL-DATA-GUARD.md).
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { detectPersonalData } from '@domain/personal-data-detector';
+import { useFirstNames } from './useFirstNames';
 
 const MAX_EXCERPT = 40;
 
@@ -17,7 +19,8 @@ function excerpt(text: string, start: number, end: number): string {
  */
 export function PersonalDataHint({ text, id }: { text: string; id?: string }) {
   const { t } = useTranslation('cases');
-  const findings = useMemo(() => detectPersonalData(text), [text]);
+  const givenNames = useFirstNames();
+  const findings = useMemo(() => detectPersonalData(text, givenNames === undefined ? {} : { givenNames }), [text, givenNames]);
 
   return (
     <div role="status" id={id} className={findings.length > 0 ? 'personal-data-hint' : undefined}>

@@ -7,6 +7,7 @@ import type { ReviewRejectionReason } from '@domain/four-eyes';
 import type { ReferralState } from '@domain/referral-state';
 import type { ReviewDecision } from '@shared/four-eyes';
 import type { AuthorshipRefusal } from '@domain/record-authorship';
+import type { PersonalDataKind } from '@domain/personal-data-detector';
 
 /**
  * The municipality id under which entries that belong to no municipality are chained:
@@ -94,9 +95,13 @@ export type AuditAction =
   // pushed by a colleague on the same tablet; the author (records.author_id) proven by their signature
   | 'record.receivedOnBehalf'
   | `security.push.${AuthorshipRefusal}`
+  // refused for personal data in free text (object: `<record id>#<field path>`; the kind in the action, never the text)
+  | `record.refusedPersonalData.${PersonalDataKind}`
   | 'case.withdrawn'
   | `review.${ReviewDecision}`
   | `review.rejected.${ReviewRejectionReason}`
+  // a send-back comment refused for personal data (object: `<review id>#comment`; never the text)
+  | `review.refusedPersonalData.${PersonalDataKind}`
   | `security.review.${ReviewRejectionReason}`
   | 'report.generated'
   // exports for evaluators (object: the period; never a figure or a case number)

@@ -6,7 +6,10 @@
 // id ever used. Each review is judged in its own transaction with the record's
 // rows locked, so two reviews of one revision cannot both win. Every decision,
 // rejection and security event goes to the append-only audit log (who, what,
-// when; never content).
+// when; never content). A send-back comment with personal data is refused
+// (src/domain/personal-data-guard.ts), naming the comment, never its text.
+import { personalDataKinds } from '@domain/personal-data-guard';
+import { loadFirstNames } from '@domain/first-names';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
@@ -179,6 +182,26 @@ export class ReviewService {
     // A retry of a review that was accepted (its answer was lost) gets the same answer.
     if (used && used.municipality_id === municipalityId && sameReview(used, review)) {
       return { id: review.id, outcome: 'accepted', status: 200, receivedAt: toIsoTimestamp(used.received_at) };
+    }
+    // A send-back comment is free text the author and the server read: the personal-data guard applies.
+    const commentKinds = review.comment === null ? [] : personalDataKinds(review.comment, { givenNames: await loadFirstNames() });
+    if (commentKinds.length > 0) {
+      for (const kind of commentKinds) {
+        await audit(tx, {
+          municipalityId,
+          actorId: user.id,
+          action: `review.refusedPersonalData.${kind}`,
+          objectId: `${review.id}#comment`,
+        });
+      }
+      return {
+        id: review.id,
+        outcome: 'rejected',
+        status: 422,
+        reason: 'personalData',
+        message: defaultMessage('personalData'),
+        issues: commentKinds.map((kind) => ({ path: 'comment', message: kind })),
+      };
     }
     const stored = revisions.find((row) => row.revision === review.revision);
     const latestRevision = revisions.reduce((max, row) => Math.max(max, row.revision), 0);

@@ -60,6 +60,7 @@ const MESSAGES: Record<ErrorReason, string> = {
   conflict: 'This conflicts with existing data.',
   consentMissing: 'No consent of this case covers this record.',
   caseWithdrawn: 'The consent for this case was withdrawn; nothing more is stored for it.',
+  personalData: 'A free-text field holds personal data (name, address, phone, e-mail, IBAN or exact date); see issues for the field.',
   staleRevision: 'A newer revision of this record exists; only the latest can be reviewed.',
   invalidSignature: 'A signature does not verify for what it claims to cover.',
   unknownKey: 'A signing key is not enrolled for the person named.',

@@ -35,6 +35,8 @@ import { fourEyesPolicy } from './config-service';
 import { deleteReferralsOfCase, projectReferrals, unknownCatalogueOffers } from './referral-projection';
 import { AuthorFacts } from './author-facts';
 import { judgeAuthorship } from '@domain/record-authorship';
+import { personalDataIn } from '@domain/personal-data-guard';
+import { loadFirstNames } from '@domain/first-names';
 
 export interface PushInput {
   /** The enrolled tablet the pushing session is signed in on (the route checks the body names it). */
@@ -56,7 +58,8 @@ interface StoredRevision {
   received_at: unknown;
 }
 
-type RejectionReason = 'invalidRecord' | 'hashMismatch' | 'revisionConflict' | 'consentMissing' | 'caseWithdrawn' | AuthorshipRefusal;
+type RejectionReason =
+  'invalidRecord' | 'hashMismatch' | 'revisionConflict' | 'consentMissing' | 'caseWithdrawn' | 'personalData' | AuthorshipRefusal;
 
 /**
  * Holds the pushing tablet's row (FOR SHARE) for the batch's transaction and
@@ -127,6 +130,7 @@ export class SyncService {
     const authors = new AuthorFacts(this.db, user.municipalityId);
     /** Records refused because their claimed author could not be verified (audited as security events). */
     const unverified: { action: AuditAction; objectId: string }[] = [];
+    const givenNames = await loadFirstNames();
 
     for (const [index, raw] of input.records.entries()) {
       const parsed = syncRecordSchema.safeParse(raw);
@@ -180,7 +184,7 @@ export class SyncService {
         unverified.push({ action: `security.push.${authorship.reason}`, objectId: record.id });
         continue;
       }
-      candidates.push({ index, record, authorId: authorship.authorId });
+      candidates.push({ index, record, authorId: authorship.authorId, personalData: personalDataIn(record, { givenNames }) });
     }
     await auditEach(this.db, { municipalityId: user.municipalityId, actorId: user.id }, unverified);
 
@@ -312,6 +316,7 @@ export class SyncService {
       withdrawnCases,
     });
     const toInsert: PushCandidate[] = [];
+    const refusedPersonalData: { action: AuditAction; objectId: string }[] = [];
     for (const [position, verdict] of verdicts.entries()) {
       const candidate = candidates[position];
       if (!candidate) throw new Error('push verdict without candidate');
@@ -322,10 +327,21 @@ export class SyncService {
         if (stored) accept(index, record, stored);
       }
       // A revisionConflict stays unanswered here: push() answers it from the raw record.
-      if (verdict.verdict === 'reject' && verdict.reason !== 'revisionConflict') {
+      if (verdict.verdict === 'reject' && verdict.reason === 'personalData') {
+        // The issues and the audit name the field and the kind of signal, never the text.
+        const issues = verdict.issues.map(({ path, kind }) => ({ path, message: kind }));
+        answers.set(index, rejected({ id: record.id, revision: record.revision }, verdict.status, verdict.reason, issues));
+        refusedPersonalData.push(
+          ...verdict.issues.map(({ path, kind }) => ({
+            action: `record.refusedPersonalData.${kind}` as const,
+            objectId: `${record.id}#${path}`,
+          })),
+        );
+      } else if (verdict.verdict === 'reject' && verdict.reason !== 'revisionConflict') {
         answers.set(index, rejected({ id: record.id, revision: record.revision }, verdict.status, verdict.reason));
       }
     }
+    await auditEach(tx, { municipalityId, actorId: user.id }, refusedPersonalData);
 
     const inserted = new Set<string>();
     if (toInsert.length > 0) {

@@ -227,3 +227,28 @@ describe('detectPersonalData: robustness', () => {
     );
   });
 });
+
+describe('detectPersonalData: IBANs and international phone numbers (issue 16)', () => {
+  it.each([
+    ['Kindergeld auf DE89 3704 0044 0532 0130 00', 'DE89 3704 0044 0532 0130 00'],
+    ['Konto DE89370400440532013000 für die Erstattung', 'DE89370400440532013000'],
+    ['IBAN: DE44 5001 0517 5407 3249 31', 'DE44 5001 0517 5407 3249 31'],
+  ])('finds the IBAN in %j', (text, iban) => {
+    expect(flagged(text)).toEqual([['iban', iban]]);
+  });
+
+  it('leaves a string that fails the IBAN check alone', () => {
+    expect(flagged('Formular DE12 3456 7890 1234 5678 90')).not.toContainEqual(['iban', expect.any(String)]);
+  });
+
+  it.each([
+    ['Tante in der Türkei: +90 532 123 45 67', '+90 532 123 45 67'],
+    ['WhatsApp +963 944 123 456', '+963 944 123 456'],
+    ['ukrainische Nummer +380 67 123 4567', '+380 67 123 4567'],
+    ['Schwester +44 7700 900123', '+44 7700 900123'],
+    ['Telefon 0151.23456789', '0151.23456789'],
+    ['Rufnummer 0203 4567890', '0203 4567890'],
+  ])('finds the phone number in %j', (text, phone) => {
+    expect(flagged(text)).toEqual([['phone', phone]]);
+  });
+});

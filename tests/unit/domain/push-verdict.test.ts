@@ -246,6 +246,36 @@ describe('push verdict', () => {
     });
   });
 
+  describe('personal data in free text', () => {
+    const phoneInNote = [{ path: 'content.note', kind: 'phone' as const }];
+
+    it('refuses only the record the guard flagged, with its fields and kinds, and stores the rest', () => {
+      const [clean, flagged, after] = batch(homeContact(null), homeContact(null), homeContact(null));
+      if (!clean || !flagged || !after) throw new Error('batch');
+      const verdicts = judgePush([clean, { ...flagged, personalData: phoneInNote }, after], facts());
+      expect(verdicts).toEqual([
+        { index: 0, verdict: 'store' },
+        { index: 2, verdict: 'reject', reason: 'personalData', status: 422, issues: phoneInNote },
+        { index: 4, verdict: 'store' },
+      ]);
+    });
+
+    it('does not let a refused consent count for the records after it', () => {
+      const [refusedConsent, record] = batch(consent(CASE, ['documentation']), homeContact(CASE));
+      if (!refusedConsent || !record) throw new Error('batch');
+      expect(judgePush([{ ...refusedConsent, personalData: phoneInNote }, record], facts()).map((v) => v.verdict)).toEqual([
+        'reject',
+        'reject',
+      ]);
+    });
+
+    it('answers a revision stored before from the first push (exactly once), whatever the guard says now', () => {
+      const record = homeContact(null);
+      const stored = facts({ storedRevisions: new Map([[revisionKey(record.id, 1), { ownMunicipality: true, contentHash: 'hash-a' }]]) });
+      expect(judgePush([{ index: 0, record, personalData: phoneInNote }], stored)).toEqual([{ index: 0, verdict: 'replay' }]);
+    });
+  });
+
   it('leaves the facts it was given unchanged', () => {
     const stored = facts();
     judgePush(batch(consent(CASE, ['documentation']), withdrawal(CASE)), stored);

@@ -13,6 +13,7 @@ import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { useWorkNavigation } from '../../app/WorkNavigation';
 import { canCorrect, parseDraftId, type DraftItem } from './work-items';
+import { returnedFields, type ReturnedFieldIssue } from './returned-record';
 import { ReferralSummary } from '../referral/ReferralSummary';
 import { WelcomeVisitAttemptSummary } from '../welcome-visit/WelcomeVisitSummary';
 import { WORKFLOWS, isWorkflowKind, type WorkflowRecord } from '../workflows/registry';
@@ -192,9 +193,11 @@ function RecordItem({
   onSecondCheck?: ((recordId: string) => void) | undefined;
 }) {
   const { t } = useTranslation();
+  const returned = row.syncState === 'rejected' ? returnedFields(row.rejection) : [];
   return (
     <li
       className={`record record--${row.syncState}`}
+      data-returned={returned.length > 0 ? 'personalData' : undefined}
       data-record-id={row.id}
       data-record-kind={row.kind}
       data-sync-state={row.syncState}
@@ -208,14 +211,38 @@ function RecordItem({
         </span>
       </div>
       <div className="record__badges">
-        <span className={`badge badge--${row.syncState}`}>{t(`record.state.${row.syncState}`)}</span>
+        <span className={`badge badge--${row.syncState}`}>
+          {t(returned.length > 0 ? 'record.state.returned' : `record.state.${row.syncState}`)}
+        </span>
       </div>
       <RecordActions row={row} userId={userId} facts={facts} />
-      {row.syncState === 'rejected' && row.rejection && (
+      {row.syncState === 'rejected' && returned.length > 0 && <ReturnedNotice fields={returned} correctable={canCorrect(row, userId)} />}
+      {row.syncState === 'rejected' && row.rejection && returned.length === 0 && (
         <p className="record__rejection">{t('record.rejectedReason', { reason: t(`errorReason.${row.rejection.reason}`) })}</p>
       )}
       <ReviewStatus record={row} onSecondCheck={onSecondCheck} />
     </li>
+  );
+}
+
+/**
+ * A record the server returned for personal data: which field to clean, what was
+ * seen there, and how to resend it. Its content stays on the tablet meanwhile.
+ */
+function ReturnedNotice({ fields, correctable }: { fields: readonly ReturnedFieldIssue[]; correctable: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="record__rejection record__returned" role="note">
+      {fields.map(({ field, kinds }) => (
+        <p key={field}>
+          {t('record.returned.removePersonalData', {
+            field: t(`record.returned.field.${field}`),
+            kinds: kinds.map((kind) => t(`personalData.kind.${kind}`, { ns: 'cases' })).join(', '),
+          })}
+        </p>
+      ))}
+      <p>{t(correctable ? 'record.returned.resendByCorrecting' : 'record.returned.keptOnTablet')}</p>
+    </div>
   );
 }
 

@@ -38,12 +38,27 @@ const acceptAll = {
     }),
 };
 
+const returnAll = {
+  push: (request: PushRequest) =>
+    Promise.resolve({
+      serverTime: '2026-11-20T09:00:00.000Z',
+      results: request.records.map((r) => ({
+        id: r.id as string,
+        revision: r.revision as number,
+        outcome: 'rejected' as const,
+        status: 422 as const,
+        reason: 'personalData' as const,
+        issues: [{ path: 'content.note', message: 'phone' }],
+      })),
+    }),
+};
+
 function pullOnce(outcome: PullFailure | undefined): Pull {
   return { name: 'reviews', when: 'afterEverySend', run: () => Promise.resolve(outcome) };
 }
 
 async function showBar(
-  options: { pulls?: Pull[]; othersWaiting?: boolean; savedAt?: Date } = {},
+  options: { pulls?: Pull[]; othersWaiting?: boolean; savedAt?: Date; transport?: typeof returnAll } = {},
 ): Promise<{ storage: Storage; sync: SyncEngine }> {
   const { storage } = await unlockedTestStorage();
   storages.push(storage);
@@ -61,7 +76,7 @@ async function showBar(
             rejectItem: (...args) => storage.records.rejectItem(...args),
           }
         : storage.records,
-    transport: acceptAll,
+    transport: options.transport ?? acceptAll,
     deviceId: () => storage.device.deviceId(),
     isOnline: () => true,
     pulls: options.pulls ?? [],
@@ -80,6 +95,15 @@ describe('SyncStatusBar', () => {
     await showBar();
     await waitFor(() => {
       expect(screen.getByTestId('sync-status').textContent).toBe(common.sync.mode.idle);
+    });
+  });
+
+  it('says how many entries the server did not accept (returned for personal data), not just "everything sent"', async () => {
+    await showBar({ transport: returnAll });
+    await waitFor(() => {
+      expect(screen.getByTestId('sync-status').textContent).toBe(
+        `${common.sync.notAccepted_one.replace('{{count}}', '1')} · ${common.sync.mode.idle}`,
+      );
     });
   });
 

@@ -351,6 +351,27 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     expect(await submitOne(await review(screening, approverKey))).toMatchObject({ outcome: 'accepted' });
   });
 
+  it('refuses a send-back comment holding personal data, naming the comment, and takes a clean one', async () => {
+    const screening = await pushedScreening();
+    const withPhone = await review(screening, approverKey, 'sentBack', 'Bitte Mutter anrufen: 0171 2345678');
+    expect(await submitOne(withPhone)).toMatchObject({
+      outcome: 'rejected',
+      status: 422,
+      reason: 'personalData',
+      issues: [{ path: 'comment', message: 'phone' }],
+    });
+    expect(await recordState(screening.id, 1)).toMatchObject({ approved: false });
+    const [stored] = await db().query<{ n: number }>('SELECT count(*)::int AS n FROM record_reviews WHERE id = $1', [withPhone.id]);
+    expect(stored?.n).toBe(0);
+    expect(await auditActions(`${withPhone.id}#comment`)).toEqual(['review.refusedPersonalData.phone']);
+    const [leak] = await db().query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE action LIKE '%2345678%' OR object_id LIKE '%2345678%'",
+    );
+    expect(leak?.n).toBe(0);
+    const clean = await review(screening, approverKey, 'sentBack', 'Bitte die Unterstützungsstufe begründen.');
+    expect(await submitOne(clean)).toMatchObject({ outcome: 'accepted' });
+  });
+
   it('sends a record back with a comment the author sees; the comment is required', async () => {
     const screening = await pushedScreening();
     const missingComment = { ...(await review(screening, approverKey, 'sentBack', 'x')), comment: null };
