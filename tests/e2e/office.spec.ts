@@ -348,6 +348,9 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     expect(await problems.textContent()).toContain(`Blatt „survey“, Zeile ${String(weekRow + 1)}, Spalte „relevant“`);
     expect(await stored()).toEqual(before);
     await page.screenshot({ path: 'test-results/office-questionnaire-xlsx-refused.png', fullPage: true });
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await problems.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/office-questionnaire-xlsx-refused-768x1024.png' });
 
     // A changed label and weight under a new version: previewed, then activated on confirmation.
     const edited = structuredClone(sheets);
@@ -358,6 +361,14 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await panel.getByTestId('questionnaire-xlsx-preview').waitFor();
     expect(await stored()).toEqual(before);
     await page.screenshot({ path: 'test-results/office-questionnaire-xlsx-preview.png', fullPage: true });
+    for (const [width, height] of [
+      [1024, 768],
+      [768, 1024],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await panel.getByTestId('questionnaire-xlsx-preview').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `test-results/office-questionnaire-xlsx-preview-${String(width)}x${String(height)}.png` });
+    }
     await panel.getByRole('button', { name: texts.activate }).click();
     await page.getByTestId('questionnaire-uploaded').waitFor();
     const [active] = await backend().db.query<{

@@ -124,9 +124,11 @@ export function QuestionnaireSpreadsheet({
     <div className="questionnaire-spreadsheet" data-testid="questionnaire-spreadsheet">
       <h3>{t('questionnaire.spreadsheet.title')}</h3>
       <p className="hint">{t('questionnaire.spreadsheet.intro')}</p>
-      <button type="button" className="button" disabled={busy} onClick={() => void exportFile()}>
-        {t('questionnaire.spreadsheet.download')}
-      </button>
+      <div className="actions">
+        <button type="button" className="button" disabled={busy} onClick={() => void exportFile()}>
+          {t('questionnaire.spreadsheet.download')}
+        </button>
+      </div>
       <div className="field">
         <label htmlFor={`${id}-xlsx`}>{t('questionnaire.spreadsheet.file')}</label>
         <input
