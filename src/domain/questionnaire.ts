@@ -15,6 +15,9 @@ import { OFFER_FIELDS } from '@shared/offers';
 import { OVERRIDE_REASON_MIN_LENGTH, type SupportNeedLevel } from '@shared/records/screening';
 
 export const QUESTION_TYPES = ['yesNo', 'single', 'multiple', 'scale', 'number', 'note'] as const;
+/** Who answers a question: the family itself (family mode, in its language) or the staff member (the default). */
+export const ANSWERED_BY = ['staff', 'family'] as const;
+export type AnsweredBy = (typeof ANSWERED_BY)[number];
 
 /** A support-need level (the one list, SUPPORT_NEED_LEVELS, is defined with the record schema in shared/records/screening.ts). */
 export type SupportNeed = SupportNeedLevel;
@@ -62,6 +65,8 @@ const questionSchema = z.strictObject({
   label: text,
   hint: text.optional(),
   required: z.boolean().optional(),
+  /** Absent means staff: definitions written before family self-completion stay valid unchanged. */
+  answeredBy: z.enum(ANSWERED_BY).optional(),
   showIf: conditionSchema.optional(),
   /** yesNo: weight of "yes"; acuteDangerIfYes flags child protection. */
   weightYes: weight.optional(),
@@ -110,8 +115,28 @@ export function maximumScore(definition: QuestionnaireDefinition): number {
   return total;
 }
 
+/** Checks that depend on where a definition is used rather than on the definition alone. */
+export interface LoadOptions {
+  /**
+   * The languages the municipality offers families: every text of a question the family answers
+   * (label, hint, options, scale ends) must exist in each of them. The server checks uploads against
+   * them; a tablet, which only shows what the server accepted, leaves them out.
+   */
+  familyLanguages?: readonly string[];
+}
+
+/** The texts of a question a family reads, each with where it sits (for naming a missing translation). */
+function familyTexts(question: Question): [string, Record<string, string>][] {
+  const texts: [string, Record<string, string>][] = [['label', question.label]];
+  if (question.hint) texts.push(['hint', question.hint]);
+  for (const option of question.options ?? []) texts.push([`option "${option.id}"`, option.label]);
+  if (question.scale?.minLabel) texts.push(['scale minLabel', question.scale.minLabel]);
+  if (question.scale?.maxLabel) texts.push(['scale maxLabel', question.scale.maxLabel]);
+  return texts;
+}
+
 /** Parses and checks a definition; every problem is named, nothing is half-loaded. */
-export function loadQuestionnaire(input: unknown): LoadResult {
+export function loadQuestionnaire(input: unknown, options: LoadOptions = {}): LoadResult {
   const parsed = definitionSchema.safeParse(input);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(definition)'}: ${issue.message}`) };
@@ -137,6 +162,15 @@ export function loadQuestionnaire(input: unknown): LoadResult {
       }
       if (question.type === 'number' && question.range && question.range.max < question.range.min) {
         problems.push(`question "${question.id}": range max is below min`);
+      }
+      if (question.answeredBy === 'family') {
+        for (const [where, text] of familyTexts(question)) {
+          const missingLanguages = (options.familyLanguages ?? []).filter((language) => !text[language]);
+          if (missingLanguages.length > 0)
+            problems.push(
+              `question "${question.id}": ${where} lacks the family language(s) ${missingLanguages.join(', ')} (a family answers it)`,
+            );
+        }
       }
       seen.set(question.id, question);
     }

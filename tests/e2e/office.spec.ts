@@ -17,6 +17,7 @@ import referral from '../../locales/de/referral.json';
 import common from '../../locales/de/common.json';
 import { launchChromium } from './support/chromium';
 import { csvToRows, rowsToCsv } from '@server/services/offer-file-io';
+import { sheetsToXlsx, xlsxToSheets } from '@server/services/questionnaire-xlsx-io';
 
 const SHOTS = process.env['SHOTS_DIR'] ?? 'test-results';
 
@@ -308,6 +309,75 @@ describe.skipIf(!chromiumPath)('office area, end to end', () => {
     await expect.poll(() => activeText.textContent()).toContain('moers-screening');
     expect(await stored()).toEqual([...before, { definition_id: 'moers-screening', version: '2026.9', active: true }]);
     // Back to the built-in questionnaire for the other tests.
+    await backend().db.query('DELETE FROM questionnaire_definitions');
+    await page.close();
+  });
+
+  it('round-trips the questionnaire as an XLSForm spreadsheet: export, a changed label and weight previewed and activated; a broken rule named by sheet, row and column', async () => {
+    const page = await browser().context.newPage();
+    const officePage = new OfficePage(page);
+    await officePage.open(backend().url);
+    const coordinator = demoAccount('coordinator');
+    await officePage.signIn(coordinator.username, coordinator.password);
+    await officePage.openSection('questionnaire');
+    const panel = page.getByTestId('questionnaire-spreadsheet');
+    const texts = office.questionnaire.spreadsheet;
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: texts.download }).click()]);
+    expect(download.suggestedFilename()).toBe(`${defaultScreening.id}-${defaultScreening.version}.xlsx`);
+    const sheets = await xlsxToSheets(await readFile(await download.path()));
+    const survey = sheets.survey ?? [];
+    const column = (name: string) => (survey[0] ?? []).indexOf(name);
+    const pretermRow = survey.findIndex((cells) => cells[1] === 'preterm');
+    const weekRow = survey.findIndex((cells) => cells[1] === 'pretermWeek');
+    const chooseFile = async (edited: typeof sheets) =>
+      panel.getByLabel(texts.file).setInputFiles({
+        name: 'fragebogen.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: await sheetsToXlsx({ survey: edited.survey ?? [], choices: edited.choices ?? [], settings: edited.settings ?? [] }),
+      });
+    const stored = () =>
+      backend().db.query<{ version: string; active: boolean }>('SELECT version, active FROM questionnaire_definitions ORDER BY version');
+    const before = await stored();
+
+    // A skip rule naming a question that does not exist: refused, named by sheet, row and column, nothing stored.
+    const broken = structuredClone(sheets);
+    (broken.survey?.[weekRow] ?? [])[column('relevant')] = "${born} = 'yes'";
+    await chooseFile(broken);
+    const problems = panel.getByTestId('questionnaire-xlsx-problems');
+    await problems.getByRole('listitem').first().waitFor();
+    expect(await problems.textContent()).toContain(`Blatt „survey“, Zeile ${String(weekRow + 1)}, Spalte „relevant“`);
+    expect(await stored()).toEqual(before);
+    await page.screenshot({ path: 'test-results/office-questionnaire-xlsx-refused.png', fullPage: true });
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await problems.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/office-questionnaire-xlsx-refused-768x1024.png' });
+
+    // A changed label and weight under a new version: previewed, then activated on confirmation.
+    const edited = structuredClone(sheets);
+    (edited.survey?.[pretermRow] ?? [])[column('label::de')] = 'Kam das Baby zu früh?';
+    (edited.survey?.[pretermRow] ?? [])[column('weight')] = '3';
+    (edited.settings?.[1] ?? [])[1] = '2026.9';
+    await chooseFile(edited);
+    await panel.getByTestId('questionnaire-xlsx-preview').waitFor();
+    expect(await stored()).toEqual(before);
+    await page.screenshot({ path: 'test-results/office-questionnaire-xlsx-preview.png', fullPage: true });
+    for (const [width, height] of [
+      [1024, 768],
+      [768, 1024],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await panel.getByTestId('questionnaire-xlsx-preview').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `test-results/office-questionnaire-xlsx-preview-${String(width)}x${String(height)}.png` });
+    }
+    await panel.getByRole('button', { name: texts.activate }).click();
+    await page.getByTestId('questionnaire-uploaded').waitFor();
+    const [active] = await backend().db.query<{
+      definition: { sections: { questions: { id: string; label: { de: string }; weightYes?: number }[] }[] };
+    }>('SELECT definition FROM questionnaire_definitions WHERE active');
+    const preterm = active?.definition.sections.flatMap((s) => s.questions).find((q) => q.id === 'preterm');
+    expect(preterm).toMatchObject({ label: { de: 'Kam das Baby zu früh?' }, weightYes: 3 });
+    expect(await stored()).toEqual([...before, { version: '2026.9', active: true }]);
+    expect(await officeViolations(page)).toEqual([]);
     await backend().db.query('DELETE FROM questionnaire_definitions');
     await page.close();
   });

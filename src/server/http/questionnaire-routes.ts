@@ -5,8 +5,12 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { errorEnvelopeSchema } from '@shared/protocol';
 import {
   MAX_QUESTIONNAIRE_BYTES,
+  MAX_QUESTIONNAIRE_XLSX_BYTES,
   activeQuestionnaireResponseSchema,
   questionnaireSummarySchema,
+  questionnaireXlsxExportSchema,
+  questionnaireXlsxPreviewSchema,
+  questionnaireXlsxRequestSchema,
   uploadQuestionnaireRequestSchema,
 } from '@shared/questionnaire-api';
 import type { AuthService } from '../services/auth-service';
@@ -49,6 +53,68 @@ export const questionnaireRoutes: FastifyPluginCallbackZod<QuestionnaireRoutesOp
       },
     },
     async (request, reply) => reply.code(201).send(await questionnaires.upload(requireSession(request).user, request.body)),
+  );
+
+  // The spreadsheet travels as base64 inside JSON (4/3), like the offer catalogue file.
+  const xlsxBodyLimit = Math.ceil(MAX_QUESTIONNAIRE_XLSX_BYTES / 3) * 4 + 64 * 1024;
+  const coordinators = [authenticate, requireRoles('coordinator', 'admin')];
+  const fileErrors = {
+    400: errorEnvelopeSchema,
+    401: errorEnvelopeSchema,
+    403: errorEnvelopeSchema,
+    413: errorEnvelopeSchema,
+    415: errorEnvelopeSchema,
+  };
+
+  app.get(
+    '/api/questionnaires/xlsx',
+    {
+      onRequest: coordinators,
+      schema: {
+        summary: 'The active questionnaire (or the built-in default) as an XLSForm-style .xlsx, base64 (coordinator, admin)',
+        description: 'Sheets survey, choices and settings in the subset docs/QUESTIONNAIRE.md describes; every cell is text.',
+        tags: ['questionnaires'],
+        security,
+        response: { 200: questionnaireXlsxExportSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
+      },
+    },
+    (request) => questionnaires.exportXlsx(requireSession(request).user),
+  );
+
+  app.post(
+    '/api/questionnaires/xlsx/preview',
+    {
+      bodyLimit: xlsxBodyLimit,
+      onRequest: coordinators,
+      schema: {
+        summary: 'What uploading an XLSForm-style .xlsx would activate, or every problem in it; writes nothing (coordinator, admin)',
+        description: 'Each problem names the sheet, the row (header = 1), the column as its header reads and the value found.',
+        tags: ['questionnaires'],
+        security,
+        body: questionnaireXlsxRequestSchema,
+        response: { 200: questionnaireXlsxPreviewSchema, ...fileErrors },
+      },
+    },
+    (request) => questionnaires.previewXlsx(requireSession(request).user, request.body.base64),
+  );
+
+  app.post(
+    '/api/questionnaires/xlsx',
+    {
+      bodyLimit: xlsxBodyLimit,
+      onRequest: coordinators,
+      schema: {
+        summary: 'Convert an XLSForm-style .xlsx to a definition and make it active, as POST /api/questionnaires (coordinator, admin)',
+        description:
+          'Any problem → 422 with every problem as `<sheet>.row<n>.<column>` and its kind (no cell values); nothing changes. ' +
+          'The same id and version with other content → 409.',
+        tags: ['questionnaires'],
+        security,
+        body: questionnaireXlsxRequestSchema,
+        response: { 201: questionnaireSummarySchema, ...fileErrors, 409: errorEnvelopeSchema, 422: errorEnvelopeSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await questionnaires.uploadXlsx(requireSession(request).user, request.body.base64)),
   );
 
   app.get(

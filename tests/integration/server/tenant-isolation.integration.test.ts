@@ -19,6 +19,10 @@ import { insertOffer } from '@server/services/offer-service';
 import { OfferCatalogService } from '@server/services/offer-catalog-service';
 import { offerFileExportSchema, offerImportPreviewSchema } from '@shared/referral-api';
 import defaultScreening from '@domain/default-screening.json';
+import { loadQuestionnaire } from '@domain/questionnaire';
+import { definitionToSheets } from '@domain/questionnaire-xlsform';
+import { sheetsToXlsx, xlsxToSheets } from '@server/services/questionnaire-xlsx-io';
+import { questionnaireXlsxExportSchema, questionnaireXlsxPreviewSchema } from '@shared/questionnaire-api';
 import { DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
 import { describeEachDatabase } from '../helpers/databases';
 import {
@@ -279,6 +283,13 @@ interface Attempt {
 /** This year: the other municipality's referral is made now, so an export of this period would find it. */
 const THIS_YEAR = `from=${String(new Date().getFullYear())}-01-01&to=${String(new Date().getFullYear())}-12-31`;
 
+/** The default questionnaire under another id and version, as the XLSForm-style .xlsx the office uploads (base64). */
+async function questionnaireXlsx(id: string, version: string): Promise<string> {
+  const loaded = loadQuestionnaire({ ...defaultScreening, id, version });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  return (await sheetsToXlsx(definitionToSheets(loaded.definition))).toString('base64');
+}
+
 describeEachDatabase('tenant isolation', ({ db }) => {
   let app: FastifyInstance;
   let other: OtherTenant;
@@ -355,6 +366,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'POST /api/questionnaires': {
         body: () => Promise.resolve({ ...defaultScreening, id: 'demo-uebernahme', version: '2026.8' }),
       },
+      'GET /api/questionnaires/xlsx': {},
+      'POST /api/questionnaires/xlsx/preview': { body: async () => ({ base64: await questionnaireXlsx('demo-uebernahme', '2026.8') }) },
+      'POST /api/questionnaires/xlsx': { body: async () => ({ base64: await questionnaireXlsx('demo-uebernahme', '2026.8') }) },
       'POST /api/devices': { body: () => Promise.resolve({ deviceId: otherDeviceId, label: 'Übernahme' }) },
       'GET /api/devices': {},
       'POST /api/devices/{deviceId}/revoke': {},
@@ -683,6 +697,23 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     const me = await app.inject({ method: 'GET', url: '/api/session', headers: bearer(other.fieldworkerSession.token) });
     expect(me.statusCode).toBe(200);
   }, 240_000); // 11 callers × every route: on a busy 2-core runner that outgrows the default 60 s
+
+  it('exports only its own questionnaire as .xlsx, and a preview of the other municipality’s id and version finds nothing stored', async () => {
+    const token = (await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password)).token;
+    const before = await snapshot(db(), other);
+    const exported = await app.inject({ method: 'GET', url: '/api/questionnaires/xlsx', headers: bearer(token) });
+    expect(exported.statusCode).toBe(200);
+    const sheets = await xlsxToSheets(Buffer.from(questionnaireXlsxExportSchema.parse(exported.json()).base64, 'base64'));
+    expect(JSON.stringify(sheets).includes(other.questionnaireId)).toBe(false);
+    const preview = await app.inject({
+      method: 'POST',
+      url: '/api/questionnaires/xlsx/preview',
+      headers: bearer(token),
+      payload: { base64: await questionnaireXlsx(other.questionnaireId, '2026.9') },
+    });
+    expect(questionnaireXlsxPreviewSchema.parse(preview.json()).definition?.versionExists).toBe(false);
+    expect(await snapshot(db(), other)).toBe(before);
+  });
 
   it('exports only its own catalogue as HSDS and refuses the other municipality’s HSDS file, changing nothing', async () => {
     const token = (await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password)).token;

@@ -107,6 +107,53 @@ describe('loading a questionnaire definition', () => {
   });
 });
 
+describe('who answers a question, and the family languages', () => {
+  type Editable = { sections: { questions: Record<string, unknown>[] }[] };
+  const familyFirst = () => {
+    const edited = definition() as Editable;
+    const support = edited.sections[1]?.questions[0] ?? {};
+    support.answeredBy = 'family';
+    support.label = { de: 'Unterstützung', en: 'Support', ar: 'الدعم' };
+    return edited;
+  };
+
+  it('reads a definition without answeredBy as before (every question asked by staff)', () => {
+    const result = loadQuestionnaire(definition());
+    expect(result.ok && result.definition.sections.flatMap((s) => s.questions).some((q) => 'answeredBy' in q)).toBe(false);
+  });
+
+  it('refuses a family question whose texts lack a language the municipality offers, naming each text and language', () => {
+    const result = loadQuestionnaire(familyFirst(), { familyLanguages: ['de', 'en', 'ar'] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'question "support": option "good" lacks the family language(s) en, ar (a family answers it)',
+        'question "support": option "little" lacks the family language(s) en, ar (a family answers it)',
+        'question "support": option "none" lacks the family language(s) en, ar (a family answers it)',
+      ],
+    });
+    // A staff question needs German only; without the municipality's languages only the format is checked.
+    const staff = familyFirst();
+    (staff.sections[1]?.questions[0] ?? {}).answeredBy = 'staff';
+    expect(loadQuestionnaire(staff, { familyLanguages: ['de', 'en', 'ar'] }).ok).toBe(true);
+    expect(loadQuestionnaire(familyFirst()).ok).toBe(true);
+  });
+
+  it('refuses an unknown respondent', () => {
+    const broken = definition() as Editable;
+    (broken.sections[0]?.questions[0] ?? {}).answeredBy = 'mother';
+    expect(loadQuestionnaire(broken).ok).toBe(false);
+  });
+
+  it('scores the same whoever answers and in whatever languages the texts are', () => {
+    const plain = loaded();
+    const family = loadQuestionnaire(familyFirst());
+    if (!family.ok) throw new Error(family.problems.join('; '));
+    const answers = { preterm: true, pretermWeeks: 30, support: 'none', hardship: ['money', 'violence'], mood: 4 };
+    expect(evaluate(family.definition, answers)).toEqual(evaluate(plain, answers));
+  });
+});
+
 describe('evaluating answers', () => {
   it('shows a follow-up question only when its skip rule holds, and requires it then', () => {
     const definitionLoaded = loaded();

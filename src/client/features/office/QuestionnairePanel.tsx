@@ -20,6 +20,7 @@ import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
 import { LoadFailure } from './LoadFailure';
 import { useOfficeData } from './useOfficeData';
+import { QuestionnaireSpreadsheet } from './QuestionnaireSpreadsheet';
 
 type Refusal = { kind: 'notJson' } | { kind: 'tooLarge' } | { kind: 'versionTaken' } | { kind: 'invalid'; problems: string[] };
 
@@ -172,6 +173,14 @@ export function QuestionnairePanel({ api }: { api: OfficeConnection }) {
         )}
       </div>
       <FormFailure failure={failure} />
+      <QuestionnaireSpreadsheet
+        api={api}
+        onActivated={(summary) => {
+          setRefusal(null);
+          setUploaded(summary);
+          active.reload();
+        }}
+      />
     </section>
   );
 }
