@@ -99,6 +99,8 @@ describe.skipIf(!chromiumPath)('family mode', () => {
     const { page } = app;
     await page.getByRole('button', { name: de.common.consent.start }).click();
     await page.getByRole('radio', { name: 'العربية' }).check();
+    expect(await page.getByText(de.common.consent.handOverHint).isVisible()).toBe(true);
+    await shoot(page, 'staff-consent-setup-de');
     await page.getByRole('button', { name: de.common.consent.handOver }).click();
     await page.getByTestId('family-consent').waitFor();
 
@@ -160,6 +162,7 @@ describe.skipIf(!chromiumPath)('family mode', () => {
     expect(staff.buttons).toContain(de.common.access.lock);
     expect(await page.getByTestId('sync-status').isVisible()).toBe(true);
     expect(await failedUnlocks(app)).toBe(0); // the right passphrase resets the count, as an unlock does
+    await shoot(page, 'staff-consent-outcome-de');
     await page.getByRole('button', { name: de.common.consent.done }).click();
   });
 
