@@ -201,7 +201,20 @@ async function fullScreening(app: TabletApp): Promise<Recorder> {
     text: de.consent.scopes.documentation,
   });
   await r.tap('consent: scope', page.getByRole('checkbox', { name: de.consent.scopes.documentation }), { kind: 'checked' }, 'check');
-  await r.tap('consent: agree', page.getByRole('button', { name: de.consent.agree }), { kind: 'text', text: consent.agreedTitle });
+  await r.tap('consent: agree', page.getByRole('button', { name: de.consent.agree }), {
+    kind: 'selector',
+    selector: '[data-testid="family-thanks"]',
+  });
+  // Family mode ends: staff take the tablet back with their passphrase.
+  await r.tap('consent: give back', page.getByTestId('family-mode-bar').getByRole('button'), {
+    kind: 'selector',
+    selector: '#return-passphrase',
+  });
+  await r.fill(page.locator('#return-passphrase'), PASSPHRASE);
+  await r.tap('consent: take back', page.getByRole('button', { name: de.common.familyMode.confirm }), {
+    kind: 'text',
+    text: consent.agreedTitle,
+  });
   const toScreening = { kind: 'selector', selector: '[data-question]' } as const;
   const continueWith = consent.continueWith.screening;
   if ((await page.getByRole('button', { name: continueWith }).count()) > 0) {

@@ -41,6 +41,9 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     await page.getByRole('checkbox', { name: ar.consent.scopes.documentation }).check();
     await page.getByRole('checkbox', { name: ar.consent.scopes.statistics }).check();
     await page.getByRole('button', { name: ar.consent.agree }).click();
+    // The family sees its thanks and card in Arabic; staff take the tablet back with the passphrase.
+    await page.getByTestId('family-thanks').waitFor();
+    await app.takeTabletBack(PASSPHRASE);
 
     await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
     const card = page.getByTestId('family-card');
@@ -72,6 +75,7 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     await page.getByRole('button', { name: de.common.consent.start }).click();
     await page.getByRole('button', { name: de.common.consent.handOver }).click();
     await page.getByRole('button', { name: de.consent.refuse }).click();
+    await app.takeTabletBack(PASSPHRASE);
     await page.getByRole('heading', { name: de.common.consent.refusedTitle }).waitFor();
     await page.getByRole('button', { name: de.common.consent.done }).click();
     const item = page.locator('[data-record-kind="consentRefusal"]').first();

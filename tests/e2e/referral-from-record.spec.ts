@@ -43,6 +43,7 @@ async function consentWithReferral(app: TabletApp, setting: 'screening' | 'welco
   await page.getByRole('checkbox', { name: texts.scopes.documentation }).check();
   await page.getByRole('checkbox', { name: texts.scopes.referral }).check();
   await page.getByRole('button', { name: texts.agree }).click();
+  await app.takeTabletBack();
   await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
   return (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
 }

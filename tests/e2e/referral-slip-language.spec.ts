@@ -41,6 +41,7 @@ describe.skipIf(!chromiumPath)('referral slip in the family’s language', () =>
     await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
     await page.getByRole('checkbox', { name: de.consent.scopes.referral }).check();
     await page.getByRole('button', { name: de.consent.agree }).click();
+    await app.takeTabletBack(PASSPHRASE);
     await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
     const caseNumber = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
     await expect

@@ -60,6 +60,7 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
     await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
     await page.getByRole('checkbox', { name: de.consent.scopes.referral }).check();
     await page.getByRole('button', { name: de.consent.agree }).click();
+    await app.takeTabletBack(PASSPHRASE);
     await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
     const caseNumber = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
     // The catalogue was pulled while online (the referral flow uses it offline).

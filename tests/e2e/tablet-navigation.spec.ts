@@ -129,6 +129,7 @@ describe.skipIf(!chromiumPath)('moving around the tablet', () => {
     await page.getByRole('button', { name: de.common.consent.handOver }).click();
     await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
     await page.getByRole('button', { name: de.consent.agree }).click();
+    await app.takeTabletBack(PASSPHRASE);
     const homeCase = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
     await page.getByRole('button', { name: de.common.consent.continueWith.homeContact }).click();
     await homeTitle().waitFor();
@@ -145,6 +146,7 @@ describe.skipIf(!chromiumPath)('moving around the tablet', () => {
     await page.getByRole('button', { name: de.common.consent.handOver }).click();
     await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
     await page.getByRole('button', { name: de.consent.agree }).click();
+    await app.takeTabletBack(PASSPHRASE);
     await page.getByRole('button', { name: de.common.consent.continueWith.screening }).click();
     await page.getByRole('heading', { name: screening.new, exact: true }).waitFor();
     await expect.poll(() => page.getByLabel(district.label).inputValue()).toBe(north.id);

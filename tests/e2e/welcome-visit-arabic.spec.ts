@@ -65,6 +65,7 @@ describe.skipIf(!chromiumPath)('welcome visit with an Arabic consent, offline', 
 
     await page.getByRole('checkbox', { name: ar.consent.scopes.documentation }).check();
     await page.getByRole('button', { name: ar.consent.agree }).click();
+    await app.takeTabletBack(PASSPHRASE);
     await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
     const card = page.getByTestId('family-card');
     expect(await card.getAttribute('dir')).toBe('rtl');

@@ -34,6 +34,7 @@ describe.skipIf(!chromiumPath)('welcome visit offline, end to end', () => {
     await page.getByRole('button', { name: de.common.consent.handOver }).click();
     await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
     await page.getByRole('button', { name: de.consent.agree }).click();
+    await app.takeTabletBack(PASSPHRASE);
     await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
     caseNumber = (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
     expect(caseNumber).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-/);

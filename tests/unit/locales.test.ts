@@ -16,6 +16,7 @@ const FAMILY_FILES = ['consent'];
 const FAMILY_SECTIONS: readonly { file: string; section: string }[] = [
   { file: 'family', section: 'card' },
   { file: 'family', section: 'slip' },
+  { file: 'family', section: 'mode' },
 ];
 
 function keys(value: unknown, prefix = ''): string[] {

@@ -2,8 +2,13 @@
 // shows anything; an unenrolled one offers enrollment; an enrolled one is
 // locked until a person unlocks it; only then do the work screens (and any
 // decrypted data) exist. Screen state lives in memory, never in the URL.
-import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+// While the family holds the tablet (family mode) the staff header, status and
+// update texts give way to one "give back" control in the family's language,
+// and the document takes the family's language and direction; any lock ends it.
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { STAFF_HOLDS, documentLanguage, nextHolder } from '@domain/family-mode';
+import { applyDocumentLanguage } from '../i18n';
 import type { Storage } from '../storage';
 import { checkDevice, type SyncEngine } from '../sync';
 import { UpdatePrompt } from '../pwa/UpdatePrompt';
@@ -12,6 +17,8 @@ import { RevokedScreen } from '../features/access/RevokedScreen';
 import { WelcomeScreen } from '../features/access/WelcomeScreen';
 import { AppContext } from './AppContext';
 import { AppHeader } from './AppHeader';
+import { FamilyModeBar } from './FamilyModeBar';
+import { FamilyModeContext, type FamilyMode } from './FamilyModeContext';
 import { preloadable } from './preloadable';
 import { useHeadingFocus } from './useHeadingFocus';
 
@@ -45,7 +52,7 @@ export function App({
   revoked: { subscribe: (fn: () => void) => () => void; report: () => void };
   /** Once the first screen (not "loading") is shown: start-up work that can wait, waits for it. */ onFirstScreen?: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
   const firstScreenShown = phase.kind !== 'starting';
   useEffect(() => {
@@ -58,6 +65,31 @@ export function App({
     (fn) => storage.vault.onChange(fn),
     () => storage.vault.isUnlocked,
   );
+  // Who holds the tablet. Derived as staff whenever the vault is locked, so not even one frame of the
+  // lock screen (or of the next person's work area) is shown in family mode; the lock also resets it.
+  const [heldBy, dispatchHolder] = useReducer(nextHolder, STAFF_HOLDS);
+  useEffect(() => {
+    if (!unlocked) dispatchHolder({ kind: 'locked' });
+  }, [unlocked]);
+  const holder = unlocked ? heldBy : STAFF_HOLDS;
+  const family = holder.kind === 'family' ? holder : null;
+  const familyMode = useMemo<FamilyMode>(
+    () => ({
+      holder,
+      handOver: (language, task) => {
+        const user = storage.vault.unlockedUser;
+        if (user) dispatchHolder({ kind: 'handOver', language, task, staffUserId: user.userId });
+      },
+      callStaff: () => {
+        dispatchHolder({ kind: 'callStaff' });
+      },
+    }),
+    [holder, storage],
+  );
+  const documentLang = documentLanguage(holder, i18n.language);
+  useLayoutEffect(() => {
+    applyDocumentLanguage(documentLang.lang);
+  }, [documentLang.lang]);
 
   useEffect(() => {
     const timer = setTimeout(() => void workArea.preload().catch(() => undefined), WORK_AREA_PRELOAD_MS);
@@ -186,14 +218,30 @@ export function App({
 
   return (
     <AppContext.Provider value={{ storage, sync: engine, reportDeviceRevoked: revoked.report }}>
-      <a className="skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
-      <AppHeader />
-      <UpdatePrompt announceOfflineReady={phase.kind === 'ready' && phase.deviceId !== null} />
-      <main ref={main} id="main" className="main" tabIndex={-1}>
-        <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>{body()}</Suspense>
-      </main>
+      <FamilyModeContext.Provider value={familyMode}>
+        {family === null ? (
+          <>
+            <a className="skip-link" href="#main">
+              {t('app.skipToContent')}
+            </a>
+            <AppHeader />
+          </>
+        ) : (
+          <FamilyModeBar
+            holder={family}
+            onReturned={(userId) => {
+              dispatchHolder({ kind: 'returnConfirmed', userId });
+            }}
+          />
+        )}
+        {/* Kept mounted (it remembers a waiting update), only hidden while the family holds the tablet. */}
+        <div className="update-slot" hidden={family !== null}>
+          <UpdatePrompt announceOfflineReady={phase.kind === 'ready' && phase.deviceId !== null} />
+        </div>
+        <main ref={main} id="main" className={family === null ? 'main' : 'main main--family'} tabIndex={-1}>
+          <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>{body()}</Suspense>
+        </main>
+      </FamilyModeContext.Provider>
     </AppContext.Provider>
   );
 }

@@ -6,6 +6,7 @@ import { DEFAULT_SECURITY_SETTINGS } from '@shared/security-defaults';
 import { preloadable } from './preloadable';
 import { ensureSigningKeyEnrolled } from '../sync/signing-key-enrollment';
 import { useAppServices } from './AppContext';
+import { useFamilyMode } from './FamilyModeContext';
 import { lockApp } from './lock';
 import { Overview, type OverviewChoice } from './Overview';
 import { SyncStatusBar } from './SyncStatusBar';
@@ -83,7 +84,11 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
     const form = openForm.current;
     if (form && !form.dirty()) void form.discard();
   }, []);
-  const screens = useScreenHistory<View>(OVERVIEW, mustAsk, leaveCleanForm);
+  // While the family holds the tablet the screen stays: the back button never leads to a staff screen.
+  const { holder } = useFamilyMode();
+  const familyHolds = holder.kind === 'family';
+  const held = useCallback(() => familyHolds, [familyHolds]);
+  const screens = useScreenHistory<View>(OVERVIEW, mustAsk, leaveCleanForm, held);
   const { push, replace, home } = screens;
   const config = useStoredValue(storage, (s) => s.device.config());
   const onIdle = useCallback(() => void lockApp(storage), [storage]);
@@ -204,11 +209,14 @@ export function WorkArea({ deviceId }: { deviceId: string }) {
       <LeaveGuardContext.Provider value={leaveGuard}>
         {draftChecked && <Screen view={screens.view} deviceId={deviceId} push={push} replace={replace} onDone={onDone} />}
       </LeaveGuardContext.Provider>
-      <SyncStatusBar
-        onRenew={() => {
-          push({ kind: 'renewSession' });
-        }}
-      />
+      {/* Staff status in the staff language: not while the family holds the tablet. */}
+      {!familyHolds && (
+        <SyncStatusBar
+          onRenew={() => {
+            push({ kind: 'renewSession' });
+          }}
+        />
+      )}
       {pending && (
         <LeaveFormDialog
           onStay={stay}

@@ -5,6 +5,8 @@
 // number, say) stay in memory — never in the URL or the session history.
 // Leaving a screen may have to be confirmed first (a half-filled form): the
 // change then waits as `pending` until it is confirmed or called off.
+// While the screen is held (the family holds the tablet) nothing changes it:
+// the back button is undone at once, so it never leads to a staff screen.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { uuidv7 } from '@shared/ids';
 
@@ -45,8 +47,9 @@ function isEntryState(state: unknown): state is EntryState {
  * @param root the first screen (the overview); the entry below it catches the back button there.
  * @param mustAsk whether leaving the current screen needs a confirmation now.
  * @param onLeave called as the current screen is left (confirmed or not).
+ * @param held whether the current screen must stay as it is now (family mode): every change is refused.
  */
-export function useScreenHistory<V>(root: V, mustAsk: () => boolean, onLeave?: () => void): ScreenHistory<V> {
+export function useScreenHistory<V>(root: V, mustAsk: () => boolean, onLeave?: () => void, held?: () => boolean): ScreenHistory<V> {
   const [id] = useState(() => uuidv7());
   const entries = useRef<V[]>([root]);
   const index = useRef(0);
@@ -56,10 +59,24 @@ export function useScreenHistory<V>(root: V, mustAsk: () => boolean, onLeave?: (
   const [pending, setPending] = useState<ScreenChange<V> | null>(null);
   const ask = useRef(mustAsk);
   const left = useRef(onLeave);
+  const hold = useRef(held);
   useEffect(() => {
     ask.current = mustAsk;
     left.current = onLeave;
-  }, [mustAsk, onLeave]);
+    hold.current = held;
+  }, [mustAsk, onLeave, held]);
+
+  /** The browser already moved back (or forward) for `change`: return it to the current screen's entry. */
+  const undoPop = useCallback(
+    (change: Extract<ScreenChange<V>, { kind: 'pop' }>) => {
+      if (change.repush) window.history.pushState({ lotseScreens: id, index: index.current } satisfies EntryState, '');
+      else {
+        ownMoves.current++;
+        window.history.go(index.current - change.index);
+      }
+    },
+    [id],
+  );
 
   const apply = useCallback(
     (change: ScreenChange<V>) => {
@@ -100,10 +117,14 @@ export function useScreenHistory<V>(root: V, mustAsk: () => boolean, onLeave?: (
 
   const request = useCallback(
     (change: ScreenChange<V>) => {
+      if (hold.current?.() === true) {
+        if (change.kind === 'pop') undoPop(change);
+        return;
+      }
       if (ask.current()) setPending(change);
       else apply(change);
     },
-    [apply],
+    [apply, undoPop],
   );
 
   useEffect(() => {
@@ -152,14 +173,8 @@ export function useScreenHistory<V>(root: V, mustAsk: () => boolean, onLeave?: (
       setPending(null);
     },
     stay: () => {
-      if (pending?.kind === 'pop') {
-        // The browser already went back: return it to this screen's entry.
-        if (pending.repush) window.history.pushState({ lotseScreens: id, index: index.current } satisfies EntryState, '');
-        else {
-          ownMoves.current++;
-          window.history.go(index.current - pending.index);
-        }
-      }
+      // The browser already went back: return it to this screen's entry.
+      if (pending?.kind === 'pop') undoPop(pending);
       setPending(null);
     },
   };

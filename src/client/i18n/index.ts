@@ -97,7 +97,8 @@ export async function changeStaffLanguage(language: StaffLanguage): Promise<void
   applyDocumentLanguage(language);
 }
 
-function applyDocumentLanguage(language: string): void {
+/** The whole document's language and direction (the family's while it holds the tablet, see app/FamilyModeContext). */
+export function applyDocumentLanguage(language: string): void {
   document.documentElement.lang = language;
   document.documentElement.dir = RTL_LANGUAGES.has(language) ? 'rtl' : 'ltr';
 }

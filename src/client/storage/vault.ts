@@ -245,6 +245,28 @@ export class Vault {
   }
 
   /**
+   * The unlocked person proves it is them again (taking the tablet back from a
+   * family): their passphrase must open their own key slot — counted and
+   * throttled exactly like an unlock. Nothing changes in memory; a wrong last
+   * attempt wipes the slot like an unlock does, and then the vault locks too.
+   */
+  async confirmPassphrase(
+    userId: string,
+    passphrase: string,
+    maxAttempts: number,
+  ): Promise<Exclude<UnlockResult, { kind: 'unlocked' }> | { kind: 'confirmed' }> {
+    if (this.user?.userId !== userId) return { kind: 'noSlot' };
+    const opened = await this.openSlot(userId, passphrase, maxAttempts);
+    if (opened.kind !== 'opened') {
+      if (opened.kind === 'wiped' || opened.kind === 'noSlot') this.lock();
+      return opened;
+    }
+    opened.raw.fill(0);
+    opened.pkcs8.fill(0);
+    return { kind: 'confirmed' };
+  }
+
+  /**
    * A colleague signs on this tablet without taking it over (four-eyes on the
    * same tablet): their passphrase opens their own signing key just for this
    * one signature — counted and throttled exactly like an unlock — and the

@@ -7,6 +7,9 @@ import { de } from './texts';
 import screening from '../../../locales/de/screening.json';
 
 export class TabletApp {
+  /** The passphrase of whoever signed in or unlocked last through this page object (the person working now). */
+  private passphrase: string | null = null;
+
   constructor(readonly page: Page) {}
 
   async open(baseUrl: string): Promise<void> {
@@ -25,6 +28,7 @@ export class TabletApp {
 
   /** A person's first sign-in on the tablet (online), then their offline passphrase. */
   async firstSignIn(user: { username: string; password: string }, passphrase: string): Promise<void> {
+    this.passphrase = passphrase;
     await this.page.getByLabel(de.common.auth.username).fill(user.username);
     await this.page.getByLabel(de.common.auth.password).fill(user.password);
     await this.page.getByRole('button', { name: de.common.auth.submit }).click();
@@ -90,6 +94,7 @@ export class TabletApp {
   }
 
   async unlock(passphrase: string): Promise<void> {
+    this.passphrase = passphrase;
     await this.page.getByLabel(de.common.access.passphrase, { exact: true }).fill(passphrase);
     await this.page.getByRole('button', { name: de.common.access.unlock }).click();
   }
@@ -106,6 +111,20 @@ export class TabletApp {
     // A reload locks the tablet; callers unlock again where they need to.
   }
 
+  /**
+   * Family mode ends: the family taps "done – give the tablet back" (in its language), the staff member
+   * enters their passphrase (by default the one of whoever unlocked last) and the staff view returns.
+   */
+  async takeTabletBack(passphrase: string | null = this.passphrase): Promise<void> {
+    if (passphrase === null) throw new Error('nobody signed in through this page object: pass the passphrase');
+    const { page } = this;
+    await page.getByTestId('family-mode-bar').getByRole('button').click();
+    const dialog = page.getByTestId('return-to-staff');
+    await dialog.getByLabel(de.common.access.passphrase, { exact: true }).fill(passphrase);
+    await dialog.getByRole('button', { name: de.common.familyMode.confirm }).click();
+    await page.getByTestId('family-mode-bar').waitFor({ state: 'detached' });
+  }
+
   /** Consent for a birth-clinic screening (documentation only); returns the case number on the family card. */
   async consentForScreening(): Promise<string> {
     const { page } = this;
@@ -114,6 +133,7 @@ export class TabletApp {
     await page.getByRole('button', { name: de.common.consent.handOver }).click();
     await page.getByRole('checkbox', { name: de.consent.scopes.documentation }).check();
     await page.getByRole('button', { name: de.consent.agree }).click();
+    await this.takeTabletBack();
     await page.getByRole('heading', { name: de.common.consent.agreedTitle }).waitFor();
     return (await page.getByTestId('family-card').locator('.family-card__number').innerText()).replace(/\s/g, '');
   }

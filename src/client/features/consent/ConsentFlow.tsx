@@ -2,7 +2,10 @@
 // language and note a mediator; the tablet goes to the parent; their answer
 // becomes either a consent record with a fresh case number (and the family's
 // card) or an anonymous refusal count — nothing else is stored.
-import { useState } from 'react';
+// Handing over starts family mode (app/FamilyModeContext): the family sees only
+// its language, answers, and sees its thanks and card; staff see the outcome
+// once they took the tablet back with their passphrase.
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_TEXT_VERSION, consentTextHash } from '@shared/consent-texts';
 import { CONSENT_SETTINGS, type ConsentScope, type ConsentSetting } from '@shared/records/consent';
@@ -18,10 +21,13 @@ import { generateCaseNumber } from '@domain/case-number';
 import { localIsoDate } from '@domain/dates';
 import { newConsentRecord, newConsentRefusalRecord } from '@domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
+import { useFamilyMode } from '../../app/FamilyModeContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { FamilyCard } from '../family-card/FamilyCard';
 import { FamilyConsentScreen } from './FamilyConsentScreen';
 import { OutcomeCard } from './OutcomeCard';
+import { FamilyThanks } from './FamilyThanks';
+import { useFamilyTexts } from '../family-card/useFamilyTexts';
 import { DistrictField, withDistrict } from '../district/DistrictField';
 
 type Step = { kind: 'setup' } | { kind: 'family' } | { kind: 'agreed'; caseNumber: string; issuedOn: string } | { kind: 'refused' };
@@ -49,6 +55,16 @@ export function ConsentFlow({
   const [mediatorLanguage, setMediatorLanguage] = useState<SpokenLanguage>('ar');
   const [failed, setFailed] = useState(false);
   const [district, setDistrict] = useState<string | undefined>();
+  const familyMode = useFamilyMode();
+  const familyHolds = familyMode.holder.kind === 'family';
+  const familyTexts = useFamilyTexts(language);
+
+  // Staff took the tablet back before the family answered: back to the setup, to hand it over again.
+  const heldBefore = useRef(familyHolds);
+  useEffect(() => {
+    if (heldBefore.current && !familyHolds && step.kind === 'family') setStep({ kind: 'setup' });
+    heldBefore.current = familyHolds;
+  }, [familyHolds, step.kind]);
 
   const context = async () => ({ deviceId: await storage.device.deviceId(), now: new Date() });
 
@@ -99,11 +115,27 @@ export function ConsentFlow({
       <>
         <FamilyConsentScreen language={language} onAgree={(scopes) => void agree(scopes)} onRefuse={() => void refuse()} />
         {failed && (
-          <p className="form-error" role="alert">
-            {t('consent.saveFailed')}
+          <p className="form-error" role="alert" lang={language} dir={familyTexts.dir}>
+            {familyHolds ? familyTexts.t('mode.saveFailed') : t('consent.saveFailed')}
           </p>
         )}
       </>
+    );
+  }
+
+  // The family's answer is saved: its thanks (and card) in its language, until staff take the tablet back.
+  if (familyHolds && (step.kind === 'agreed' || step.kind === 'refused')) {
+    return (
+      <FamilyThanks language={language} agreed={step.kind === 'agreed'}>
+        {step.kind === 'agreed' && (
+          <FamilyCard
+            caseNumber={step.caseNumber}
+            issuedOn={step.issuedOn}
+            language={language}
+            municipalityContact={config?.familyContact ?? null}
+          />
+        )}
+      </FamilyThanks>
     );
   }
 
@@ -212,7 +244,9 @@ export function ConsentFlow({
         <button
           type="button"
           className="button button--primary button--large"
+          aria-describedby="consent-hand-over-hint"
           onClick={() => {
+            familyMode.handOver(language, 'consent');
             setStep({ kind: 'family' });
           }}
         >
@@ -222,6 +256,9 @@ export function ConsentFlow({
           {t('app.back')}
         </button>
       </div>
+      <p id="consent-hand-over-hint" className="hint">
+        {t('consent.handOverHint')}
+      </p>
     </section>
   );
 }

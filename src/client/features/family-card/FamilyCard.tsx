@@ -5,6 +5,8 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { caseNumberParts } from '@domain/case-number';
+import { staffViewShown } from '@domain/family-mode';
+import { useFamilyMode } from '../../app/FamilyModeContext';
 import { QrCodeSvg } from './QrCodeSvg';
 import { useFamilyTexts } from './useFamilyTexts';
 import { formatFamilyDate } from './family-date';
@@ -25,6 +27,8 @@ export interface FamilyCardProps {
 export function FamilyCard({ caseNumber, issuedOn, language, municipalityContact }: FamilyCardProps) {
   const { t: staffT } = useTranslation('cases');
   const { t, dir } = useFamilyTexts(language);
+  // Printing and the staff hints are staff's (in the staff language): not while the family holds the tablet.
+  const staffView = staffViewShown(useFamilyMode().holder);
   const titleId = useId();
   const parts = caseNumberParts(caseNumber);
   const groups = parts ? [...(parts.prefix === null ? [] : [parts.prefix]), ...parts.groups] : [caseNumber];
@@ -72,26 +76,28 @@ export function FamilyCard({ caseNumber, issuedOn, language, municipalityContact
           )}
         </dl>
       </article>
-      <div className="actions family-card__actions">
-        <button
-          type="button"
-          className="button button--primary button--large"
-          aria-describedby={`${titleId}-print-hint`}
-          onClick={() => {
-            window.print();
-          }}
-        >
-          {staffT('cardActions.print')}
-        </button>
-        <p id={`${titleId}-print-hint`} className="hint">
-          {staffT('cardActions.printHint')}
-        </p>
-        {municipalityContact === null && (
-          <p className="hint" data-testid="family-card-no-contact">
-            {staffT('cardActions.noContact')}
+      {staffView && (
+        <div className="actions family-card__actions">
+          <button
+            type="button"
+            className="button button--primary button--large"
+            aria-describedby={`${titleId}-print-hint`}
+            onClick={() => {
+              window.print();
+            }}
+          >
+            {staffT('cardActions.print')}
+          </button>
+          <p id={`${titleId}-print-hint`} className="hint">
+            {staffT('cardActions.printHint')}
           </p>
-        )}
-      </div>
+          {municipalityContact === null && (
+            <p className="hint" data-testid="family-card-no-contact">
+              {staffT('cardActions.noContact')}
+            </p>
+          )}
+        </div>
+      )}
     </div>
   );
 }

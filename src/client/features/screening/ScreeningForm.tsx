@@ -7,7 +7,7 @@
 // The draft (case number and answers), the case, the district and saving are
 // the shared record form's (features/workflows); the answers stay in this
 // form's own state, driven by the definition.
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   effectiveSupportNeed,
@@ -27,6 +27,8 @@ import {
   type ScreeningContent,
 } from '@shared/records/screening';
 import { useAppServices } from '../../app/AppContext';
+import { useFamilyMode } from '../../app/FamilyModeContext';
+import { staffViewShown } from '@domain/family-mode';
 import { useStoredValue } from '../../app/useStoredValue';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { TextLimit } from '../../forms/TextLimit';
@@ -43,6 +45,11 @@ import type { ReactNode } from 'react';
 
 /** The draft: the case number (if one was entered) and the answers, hidden ones included. */
 const DRAFT = caseDraft('answers', readAnswers);
+
+/** Small screens (portrait tablets, phones) start with the evaluation closed: one line, the form first. */
+function smallScreen(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 48rem)').matches;
+}
 
 /** The family's language for ranking offers: a language other than German if one was named. */
 function familyLanguageOf(value: AnswerValue | undefined): string | undefined {
@@ -131,6 +138,10 @@ function ScreeningQuestions({
   const [instructionAgain, setInstructionAgain] = useState(false);
   /** Offer ids the staff member ticked among the suggestions. */
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+  // Score, level and danger are staff's: never on screen while the family holds the tablet.
+  const { holder, callStaff } = useFamilyMode();
+  const staffView = staffViewShown(holder);
+  const [evaluationOpen, setEvaluationOpen] = useState(() => !smallScreen());
   // The answers as the autosave must see them between renders (set together with the state).
   const answersRef = useRef<Record<string, AnswerValue>>({});
 
@@ -199,9 +210,14 @@ function ScreeningQuestions({
     form.clearProblem();
   };
 
-  // The instruction appears the moment an answer signals acute danger not yet acknowledged.
+  // The instruction appears the moment an answer signals acute danger not yet acknowledged — to staff:
+  // while the family holds the tablet it waits for the return, and staff are only called, quietly.
   const unacknowledged = evaluation.acuteDanger.filter((id) => !acknowledged.has(id));
-  const showInstruction = started && (unacknowledged.length > 0 || (instructionAgain && evaluation.acuteDanger.length > 0));
+  const showInstruction = started && staffView && (unacknowledged.length > 0 || (instructionAgain && evaluation.acuteDanger.length > 0));
+  const dangerWaiting = started && !staffView && unacknowledged.length > 0;
+  useEffect(() => {
+    if (dangerWaiting) callStaff();
+  }, [dangerWaiting, callStaff]);
 
   const visibleSet = new Set(evaluation.visible);
   const invalidVisible = [...invalidNumbers].filter((id) => visibleSet.has(id));
@@ -315,49 +331,64 @@ function ScreeningQuestions({
         );
       })}
 
-      {/* In the flow of the form, never sticky: it must not cover the question being answered (WCAG 2.4.11). */}
-      <section className="screening__evaluation" aria-labelledby="screening-evaluation-title">
-        <h2 id="screening-evaluation-title">{t('evaluation.title')}</h2>
-        <dl className="case-facts">
-          <dt>{t('evaluation.score')}</dt>
-          <dd data-testid="screening-score">{evaluation.score}</dd>
-          <dt>{t('evaluation.supportNeed')}</dt>
-          <dd
-            data-testid="screening-support-need"
-            data-support-need={shownNeed}
-            className={`screening__need screening__need--${shownNeed}`}
+      {/* Staff only, and in the flow of the form (never sticky): it must not cover the question being
+          answered (WCAG 2.4.11). One line when closed; closed at first on small screens. */}
+      {staffView && (
+        <section className="screening__evaluation" aria-labelledby="screening-evaluation-title" data-testid="screening-evaluation">
+          <details
+            className="screening__evaluation-details"
+            open={evaluationOpen}
+            onToggle={(event) => {
+              setEvaluationOpen(event.currentTarget.open);
+            }}
           >
-            {t(`supportNeed.${shownNeed}`)}
-          </dd>
-        </dl>
-        {evaluation.missing.length > 0 && <p className="hint">{t('evaluation.openRequired', { count: evaluation.missing.length })}</p>}
-        {evaluation.acuteDanger.length > 0 && (
-          <div className="screening__danger">
-            <p>{t('evaluation.acuteDanger')}</p>
-            <button
-              type="button"
-              className="button button--danger"
-              onClick={() => {
-                setInstructionAgain(true);
-              }}
-            >
-              {t('evaluation.showInstruction')}
-            </button>
-          </div>
-        )}
-        <details className="screening__explanation">
-          <summary>{t('explanation.toggle')}</summary>
-          <ScoreExplanation
-            definition={definition}
-            explanation={evaluation}
-            answers={answers}
-            override={overrideOn && overrideNeed !== null ? { supportNeed: overrideNeed, reason: overrideReason.trim() } : null}
-            language={language}
-          />
-        </details>
-      </section>
+            <summary className="screening__evaluation-summary">
+              <span id="screening-evaluation-title" className="screening__evaluation-title">
+                {t('evaluation.title')}
+              </span>{' '}
+              <span className="screening__fact">
+                <span className="screening__fact-label">{t('evaluation.score')}</span>{' '}
+                <span data-testid="screening-score">{evaluation.score}</span>
+              </span>{' '}
+              <span className="screening__fact">
+                <span className="screening__fact-label">{t('evaluation.supportNeed')}</span>{' '}
+                <span
+                  data-testid="screening-support-need"
+                  data-support-need={shownNeed}
+                  className={`screening__need screening__need--${shownNeed}`}
+                >
+                  {t(`supportNeed.${shownNeed}`)}
+                </span>
+              </span>
+            </summary>
+            {evaluation.missing.length > 0 && <p className="hint">{t('evaluation.openRequired', { count: evaluation.missing.length })}</p>}
+            <h3 className="screening__explanation-title">{t('explanation.toggle')}</h3>
+            <ScoreExplanation
+              definition={definition}
+              explanation={evaluation}
+              answers={answers}
+              override={overrideOn && overrideNeed !== null ? { supportNeed: overrideNeed, reason: overrideReason.trim() } : null}
+              language={language}
+            />
+          </details>
+          {evaluation.acuteDanger.length > 0 && (
+            <div className="screening__danger">
+              <p>{t('evaluation.acuteDanger')}</p>
+              <button
+                type="button"
+                className="button button--danger"
+                onClick={() => {
+                  setInstructionAgain(true);
+                }}
+              >
+                {t('evaluation.showInstruction')}
+              </button>
+            </div>
+          )}
+        </section>
+      )}
 
-      {suggestions.length > 0 && (
+      {staffView && suggestions.length > 0 && (
         <fieldset className="choice-group screening__offers" aria-describedby="screening-offers-hint">
           <legend>{t('offers.legend')}</legend>
           <p id="screening-offers-hint" className="hint">
@@ -387,61 +418,63 @@ function ScreeningQuestions({
         </fieldset>
       )}
 
-      <fieldset className="choice-group screening__override">
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={overrideOn}
-            onChange={(event) => {
-              setOverrideOn(event.target.checked);
-            }}
-          />
-          <span>{t('override.toggle')}</span>
-        </label>
-        {overrideOn && (
-          <>
-            <fieldset className="choice-group">
-              <legend>{t('override.level')}</legend>
-              <div className="choices">
-                {SUPPORT_NEED_LEVELS.map((need) => (
-                  <label key={need} className="choice">
-                    <input
-                      type="radio"
-                      name="screening-override"
-                      checked={overrideNeed === need}
-                      onChange={() => {
-                        setOverrideNeed(need);
-                      }}
-                    />
-                    <span>{t(`supportNeed.${need}`)}</span>
-                  </label>
-                ))}
+      {staffView && (
+        <fieldset className="choice-group screening__override">
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={overrideOn}
+              onChange={(event) => {
+                setOverrideOn(event.target.checked);
+              }}
+            />
+            <span>{t('override.toggle')}</span>
+          </label>
+          {overrideOn && (
+            <>
+              <fieldset className="choice-group">
+                <legend>{t('override.level')}</legend>
+                <div className="choices">
+                  {SUPPORT_NEED_LEVELS.map((need) => (
+                    <label key={need} className="choice">
+                      <input
+                        type="radio"
+                        name="screening-override"
+                        checked={overrideNeed === need}
+                        onChange={() => {
+                          setOverrideNeed(need);
+                        }}
+                      />
+                      <span>{t(`supportNeed.${need}`)}</span>
+                    </label>
+                  ))}
+                </div>
+                {attempted && overrideMissing && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
+              </fieldset>
+              <div className="field">
+                <label htmlFor="screening-override-reason">{t('override.reason')}</label>
+                <textarea
+                  id="screening-override-reason"
+                  rows={2}
+                  maxLength={SCREENING_NOTE_MAX_LENGTH}
+                  value={overrideReason}
+                  aria-describedby="screening-override-reason-hint screening-override-reason-limit"
+                  aria-invalid={attempted && reasonTooShort ? true : undefined}
+                  onChange={(event) => {
+                    setOverrideReason(event.target.value);
+                  }}
+                />
+                <p id="screening-override-reason-hint" className="hint">
+                  {t('override.reasonHint')}
+                </p>
+                <TextLimit text={overrideReason} max={SCREENING_NOTE_MAX_LENGTH} id="screening-override-reason-limit" />
+                <PersonalDataHint text={overrideReason} />
+                {attempted && reasonTooShort && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
               </div>
-              {attempted && overrideMissing && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
-            </fieldset>
-            <div className="field">
-              <label htmlFor="screening-override-reason">{t('override.reason')}</label>
-              <textarea
-                id="screening-override-reason"
-                rows={2}
-                maxLength={SCREENING_NOTE_MAX_LENGTH}
-                value={overrideReason}
-                aria-describedby="screening-override-reason-hint screening-override-reason-limit"
-                aria-invalid={attempted && reasonTooShort ? true : undefined}
-                onChange={(event) => {
-                  setOverrideReason(event.target.value);
-                }}
-              />
-              <p id="screening-override-reason-hint" className="hint">
-                {t('override.reasonHint')}
-              </p>
-              <TextLimit text={overrideReason} max={SCREENING_NOTE_MAX_LENGTH} id="screening-override-reason-limit" />
-              <PersonalDataHint text={overrideReason} />
-              {attempted && reasonTooShort && <p className="field__error">{t('errors.overrideReasonRequired')}</p>}
-            </div>
-          </>
-        )}
-      </fieldset>
+            </>
+          )}
+        </fieldset>
+      )}
     </RecordFormShell>
   );
 }
