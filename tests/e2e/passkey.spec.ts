@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '@server/db/demo-seed';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
+import { launchChromium } from './support/chromium';
 import { OfficePage, office } from './pages/OfficePage';
 
 const SHOTS = process.env['SHOTS_DIR'] ?? 'test-results';
@@ -58,10 +59,25 @@ describe.skipIf(!chromiumPath)('passkeys in the office sign-in, end to end', () 
     const list = officePage.root.getByRole('list', { name: office.passkeys.listLabel });
     await list.getByText(office.secondFactor.passkey.firstLabel).waitFor();
     await page.screenshot({ path: `${SHOTS}/passkey-list-de.png`, fullPage: true });
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.screenshot({ path: `${SHOTS}/passkey-list-de-portrait.png`, fullPage: true });
+    await page.setViewportSize({ width: 1024, height: 768 });
     await list.getByRole('button', { name: office.passkeys.remove }).click();
     await officePage.alert().filter({ hasText: office.apiErrors.lastSecondFactor }).waitFor();
     expect(await backend().db.query('SELECT 1 FROM passkey_credentials')).toHaveLength(1);
 
     await page.close();
+
+    // A browser asking for Arabic (the office speaks German and English, right to left for Arabic): the code step.
+    const arabic = await launchChromium('lotse-e2e-ar-', { locale: 'ar', viewport: { width: 768, height: 1024 } });
+    try {
+      const arabicPage = new OfficePage(await arabic.context.newPage());
+      await arabicPage.open(backend().url);
+      await arabicPage.submitSignIn(admin.username, admin.password);
+      await arabicPage.root.getByRole('button', { name: office.secondFactor.passkey.use, exact: true }).waitFor();
+      await arabicPage.page.screenshot({ path: `${SHOTS}/passkey-code-ar-portrait.png`, fullPage: true });
+    } finally {
+      await arabic.close();
+    }
   }, 120_000);
 });
