@@ -16,7 +16,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import type { Database } from './db/database';
 import { AdminService } from './services/admin-service';
-import { AuthService } from './services/auth-service';
+import { AuthService, verifyPassword } from './services/auth-service';
 import { PasswordService } from './services/password-service';
 import type { SignInLimitPolicy } from './services/sign-in-limits';
 import { DeviceService } from './services/device-service';
@@ -33,6 +33,8 @@ import { Lifecycle, healthRoutes } from './http/health-routes';
 import { registerMetrics } from './ops/metrics';
 import { sessionRoutes } from './http/session-routes';
 import { secondFactorRoutes } from './http/second-factor-routes';
+import { passkeyRoutes } from './http/passkey-routes';
+import { PasskeyService, relyingPartyFrom } from './services/passkey-service';
 import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
 import { reviewRoutes } from './http/review-routes';
@@ -95,6 +97,11 @@ export interface BuildAppOptions {
   metricsToken?: string;
   /** Answer 503 with Retry-After when the process is overloaded; off unless given (main.ts turns it on). */
   overload?: OverloadPolicy;
+  /**
+   * The origin the browsers see (PUBLIC_ORIGIN, e.g. https://lotse.example.de): the relying party
+   * of passkeys. Omitted → no passkeys, the authenticator app only.
+   */
+  publicOrigin?: string;
 }
 
 export interface OverloadPolicy {
@@ -245,8 +252,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     done(null, payload);
   });
 
+  const relyingParty = options.publicOrigin === undefined ? undefined : relyingPartyFrom(options.publicOrigin);
   const auth = new AuthService(options.db, {
     clock,
+    passkeysAvailable: relyingParty !== undefined,
     ...(options.tokenTtl?.accessMs === undefined ? {} : { accessTokenTtlMs: options.tokenTtl.accessMs }),
     ...(options.tokenTtl?.refreshMs === undefined ? {} : { refreshTokenTtlMs: options.tokenTtl.refreshMs }),
     ...(options.signInLimits === undefined ? {} : { signInLimits: options.signInLimits }),
@@ -267,6 +276,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
   void app.register(secondFactorRoutes, { auth, securityLog, codeRateLimit: loginRateLimit });
+  const passkeys = new PasskeyService(options.db, clock, auth.limits, auth.secondFactors, relyingParty, async (accountId, password) => {
+    const [account] = await options.db.query<{ password_hash: string }>(
+      'SELECT password_hash FROM staff_accounts WHERE id = $1 AND active',
+      [accountId],
+    );
+    return account !== undefined && (await verifyPassword(password, account.password_hash));
+  });
+  void app.register(passkeyRoutes, { auth, passkeys, securityLog, codeRateLimit: loginRateLimit });
   void app.register(syncRoutes, { auth, sync, config: new ConfigService(options.db), offers });
   void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
   void app.register(deviceRoutes, {

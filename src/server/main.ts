@@ -60,6 +60,12 @@ function parseSecurityEventKey(env: NodeJS.ProcessEnv): string | undefined {
   return key;
 }
 
+/** The origin the browsers see (PUBLIC_ORIGIN): passkeys are bound to it; unset → no passkeys. */
+function parsePublicOrigin(env: NodeJS.ProcessEnv): string | undefined {
+  const origin = env['PUBLIC_ORIGIN'];
+  return origin === undefined || origin === '' ? undefined : origin;
+}
+
 function parseWholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -116,6 +122,7 @@ async function main(): Promise<void> {
   const seeded = await seedDemoData(db);
 
   const securityEventKey = parseSecurityEventKey(process.env);
+  const publicOrigin = parsePublicOrigin(process.env);
   const app = buildApp({
     db,
     logger: process.env['LOG_REQUESTS'] !== 'false',
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
     fleetWarningDays,
     ...(metricsToken === undefined || metricsToken === '' ? {} : { metricsToken }),
     ...(securityEventKey === undefined ? {} : { securityEventKey }),
+    ...(publicOrigin === undefined ? {} : { publicOrigin }),
     ...(overload === undefined ? {} : { overload }),
     ...(existsSync(`${staticDir}/index.html`) ? { staticDir } : {}),
   });
@@ -173,7 +181,7 @@ async function main(): Promise<void> {
       'First start: seeded the demo municipality "Demo-Stadt". Sign in at',
       `  ${url}`,
       ...[...DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT].map((a) => `  ${a.username.padEnd(14)} password ${a.password}   (${a.roles.join(', ')})`),
-      'admin sets up a second factor (an authenticator app, TOTP) at the first sign-in to the office area.',
+      'admin sets up a second factor (an authenticator app, or a passkey with PUBLIC_ORIGIN set) at the first sign-in to the office area.',
       '',
     );
   }

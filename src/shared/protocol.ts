@@ -56,6 +56,10 @@ export const ERROR_REASONS = [
   'secondFactorWrong',
   'secondFactorReplayed',
   'secondFactorMalformed',
+  // Passkeys (src/shared/passkeys.ts)
+  'passkeyRefused',
+  'passkeysUnavailable',
+  'lastSecondFactor',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -1,4 +1,5 @@
-// The second factor of an office sign-in (TOTP, RFC 6238, plus single-use recovery codes):
+// The second factor of an office sign-in (TOTP, RFC 6238, or a passkey — src/shared/passkeys.ts —
+// plus single-use recovery codes):
 // what the password step answers when a code is still due, the code check, the enrolment
 // and the administrator's policy. The same schemas validate on the server and in the office forms.
 import { z } from 'zod';
@@ -31,6 +32,11 @@ export const secondFactorPendingSchema = z.strictObject({
   secondFactor: z.enum(['verify', 'enrol']),
   pendingToken: z.string(),
   pendingExpiresAt: z.iso.datetime(),
+  /**
+   * Whether a passkey may answer this step: for 'verify', the account has one (and the server
+   * knows its public origin); for 'enrol', the server can set one up. Otherwise the app only.
+   */
+  passkey: z.boolean(),
 });
 export type SecondFactorPending = z.infer<typeof secondFactorPendingSchema>;
 
@@ -89,6 +95,15 @@ export type SecondFactorPolicy = z.infer<typeof secondFactorPolicySchema>;
 /** For the admin: the policy and who has a second factor (never a secret or a code). */
 export const secondFactorOverviewSchema = z.strictObject({
   requiredRoles: z.array(z.enum(SECOND_FACTOR_ROLES)),
-  enrolled: z.array(z.strictObject({ accountId: z.string(), enrolledAt: z.iso.datetime(), recoveryCodesLeft: z.number().int() })),
+  enrolled: z.array(
+    z.strictObject({
+      accountId: z.string(),
+      enrolledAt: z.iso.datetime(),
+      recoveryCodesLeft: z.number().int(),
+      /** Whether an authenticator app is set up, and how many passkeys. */
+      authenticatorApp: z.boolean(),
+      passkeys: z.number().int(),
+    }),
+  ),
 });
 export type SecondFactorOverview = z.infer<typeof secondFactorOverviewSchema>;

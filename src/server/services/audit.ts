@@ -71,6 +71,12 @@ export type AuditAction =
   // by an admin (object: the account, or the required roles)
   | 'secondFactor.reset'
   | 'secondFactor.policyChanged'
+  // passkeys (WebAuthn; object: the credential id, never a key; refusals: the client address)
+  | 'passkey.registered'
+  | 'passkey.used'
+  | 'passkey.removed'
+  | 'security.passkey.refused'
+  | 'security.passkey.removalRefused'
   | 'device.enrolled'
   | 'device.revoked'
   | 'signingKey.enrolled'

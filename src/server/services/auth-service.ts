@@ -156,6 +156,8 @@ export interface AuthServiceOptions {
   refreshTokenTtlMs?: number;
   /** Sign-in throttling (per account, per client address, per municipality); defaults in sign-in-limits.ts. */
   signInLimits?: SignInLimitPolicy;
+  /** Whether passkeys can answer the second factor (the server knows its public origin). */
+  passkeysAvailable?: boolean;
 }
 
 interface BoundDevice {
@@ -220,8 +222,12 @@ export class AuthService {
     this.accessTtlMs = options.accessTokenTtlMs ?? ACCESS_TOKEN_TTL_MS;
     this.refreshTtlMs = options.refreshTokenTtlMs ?? REFRESH_TOKEN_TTL_MS;
     this.limits = new SignInLimits(options.signInLimits);
-    this.secondFactors = new SecondFactorService(db, this.clock, this.limits, (tx, accountId, municipalityId, now) =>
-      this.issueVerified(tx, accountId, municipalityId, now),
+    this.secondFactors = new SecondFactorService(
+      db,
+      this.clock,
+      this.limits,
+      (tx, accountId, municipalityId, now) => this.issueVerified(tx, accountId, municipalityId, now),
+      options.passkeysAvailable ?? false,
     );
   }
 

@@ -1,4 +1,5 @@
-// The second factor of office sign-ins: TOTP (RFC 6238, otpauth) with single-use recovery
+// The second factor of office sign-ins: TOTP (RFC 6238, otpauth) or a passkey
+// (passkey-service.ts, which uses the pending sign-ins kept here) with single-use recovery
 // codes. After a right password the sign-in gets a short-lived pending token instead of a
 // session; only a current code (each time step accepted once), a recovery code (each once),
 // or — for an account that must have a factor and has none — a confirmed enrolment turns it
@@ -53,9 +54,12 @@ export interface SecondFactorAccount {
 /** Turns a verified sign-in into a session (auth-service.ts), in the caller's transaction. */
 export type IssueSession = (tx: Queryable, accountId: string, municipalityId: string, now: Date) => Promise<LoginResponse | null>;
 
-export type SecondFactorOutcome<T> = { ok: true; value: T } | { ok: false; error: ServiceError; security: SecurityNote[] };
+/** A step's result; a success may carry security events too (a passkey used), a refusal always does. */
+export type SecondFactorOutcome<T> =
+  { ok: true; value: T; security?: SecurityNote[] } | { ok: false; error: ServiceError; security: SecurityNote[] };
 
-interface ChallengeRow {
+/** A pending sign-in (second_factor_challenges) as the password step left it. */
+export interface ChallengeRow {
   account_id: string;
   municipality_id: string;
   purpose: 'verify' | 'enrol';
@@ -95,12 +99,12 @@ function matchingStep(secret: string, code: string, now: Date): number | null {
 
 function refusal(
   status: number,
-  reason: 'secondFactorWrong' | 'secondFactorReplayed' | 'secondFactorMalformed' | 'unauthorized' | 'rateLimited',
+  reason: 'secondFactorWrong' | 'secondFactorReplayed' | 'secondFactorMalformed' | 'passkeyRefused' | 'unauthorized' | 'rateLimited',
 ): ServiceError {
   return new ServiceError(status, reason, defaultMessage(reason));
 }
 
-function note(kind: SecurityEventKind, account: { account_id: string; municipality_id: string } | null): SecurityNote {
+export function note(kind: SecurityEventKind, account: { account_id: string; municipality_id: string } | null): SecurityNote {
   return { kind, accountId: account?.account_id ?? null, municipalityId: account?.municipality_id ?? null };
 }
 
@@ -116,6 +120,8 @@ export interface SecondFactorStatus {
   accountId: string;
   enrolledAt: string;
   recoveryCodesLeft: number;
+  authenticatorApp: boolean;
+  passkeys: number;
 }
 
 export class SecondFactorService {
@@ -123,8 +129,39 @@ export class SecondFactorService {
     private readonly db: Database,
     private readonly clock: () => Date,
     private readonly limits: SignInLimits,
-    private readonly issueSession: IssueSession,
+    /** Turns a verified pending sign-in into a session; the passkey step uses it too. */
+    readonly issueSession: IssueSession,
+    /** Whether passkeys can be used here (the server knows its public origin: PUBLIC_ORIGIN). */
+    private readonly passkeysAvailable = false,
   ) {}
+
+  /** Fresh recovery codes for an account, replacing any it had: shown once, kept only hashed. */
+  async replaceRecoveryCodes(tx: Queryable, accountId: string, municipalityId: string): Promise<string[]> {
+    const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    await tx.query('DELETE FROM second_factor_recovery_codes WHERE account_id = $1', [accountId]);
+    await tx.query(
+      `INSERT INTO second_factor_recovery_codes (code_hash, account_id, municipality_id)
+       SELECT h, $2, $3 FROM unnest($1::text[]) AS h`,
+      [recoveryCodes.map(recoveryCodeHash), accountId, municipalityId],
+    );
+    return recoveryCodes;
+  }
+
+  /** Whether the account has any second factor: an authenticator app or a passkey. */
+  async hasFactor(q: Queryable, accountId: string): Promise<boolean> {
+    const [row] = await q.query(
+      `SELECT 1 FROM second_factors WHERE account_id = $1
+       UNION ALL SELECT 1 FROM passkey_credentials WHERE account_id = $1 LIMIT 1`,
+      [accountId],
+    );
+    return row !== undefined;
+  }
+
+  /** Whether one of the account's roles must sign in with a second factor here. */
+  async isRequired(q: Queryable, account: SecondFactorAccount): Promise<boolean> {
+    const required = await this.requiredRoles(q, account.municipality_id);
+    return account.roles.some((role) => (required as readonly string[]).includes(role));
+  }
 
   /** The office roles that must sign in with a second factor here; admin always. */
   async requiredRoles(q: Queryable, municipalityId: string): Promise<SecondFactorRole[]> {
@@ -142,10 +179,8 @@ export class SecondFactorService {
    * 'enrol' when a role requires one and none is set up, null otherwise.
    */
   async due(q: Queryable, account: SecondFactorAccount): Promise<'verify' | 'enrol' | null> {
-    const [enrolled] = await q.query('SELECT 1 FROM second_factors WHERE account_id = $1', [account.id]);
-    if (enrolled) return 'verify';
-    const required = await this.requiredRoles(q, account.municipality_id);
-    return account.roles.some((role) => (required as readonly string[]).includes(role)) ? 'enrol' : null;
+    if (await this.hasFactor(q, account.id)) return 'verify';
+    return (await this.isRequired(q, account)) ? 'enrol' : null;
   }
 
   /** Opens a pending sign-in after a right password; the token is the only way on. */
@@ -153,8 +188,13 @@ export class SecondFactorService {
     const now = this.clock();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + (step === 'enrol' ? ENROL_CHALLENGE_TTL_MS : VERIFY_CHALLENGE_TTL_MS));
+    const passkey =
+      this.passkeysAvailable &&
+      (step === 'enrol' ||
+        (await this.db.query('SELECT 1 FROM passkey_credentials WHERE account_id = $1 LIMIT 1', [account.id])).length > 0);
     await this.db.transaction(async (tx) => {
       await tx.query('DELETE FROM second_factor_challenges WHERE account_id = $1 AND expires_at <= $2', [account.id, now]);
+      await tx.query('DELETE FROM passkey_challenges WHERE account_id = $1 AND expires_at <= $2', [account.id, now]);
       await tx.query(
         `INSERT INTO second_factor_challenges (token_hash, account_id, municipality_id, purpose, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -167,10 +207,11 @@ export class SecondFactorService {
         objectId: null,
       });
     });
-    return { secondFactor: step, pendingToken: token, pendingExpiresAt: expiresAt.toISOString() };
+    return { secondFactor: step, pendingToken: token, pendingExpiresAt: expiresAt.toISOString(), passkey };
   }
 
-  private async openChallenge(
+  /** The pending sign-in a token names, if it is of this purpose and not expired; `lock` within a transaction. */
+  async openChallenge(
     q: Queryable,
     pendingToken: string,
     purpose: 'verify' | 'enrol',
@@ -189,7 +230,7 @@ export class SecondFactorService {
   }
 
   /** An unknown, expired or used pending token: audited server-wide (it names no account we could trust). */
-  private async unknownChallenge(clientAddress: string): Promise<SecondFactorOutcome<never>> {
+  async unknownChallenge(clientAddress: string): Promise<SecondFactorOutcome<never>> {
     await audit(this.db, {
       municipalityId: SERVER_WIDE_AUDIT,
       actorId: null,
@@ -200,7 +241,7 @@ export class SecondFactorService {
   }
 
   /** The sign-in limits are asked before any code is checked: a locked or delayed account gets no answer about its code. */
-  private async throttled(challenge: ChallengeRow, clientAddress: string, now: Date): Promise<SecondFactorOutcome<never> | null> {
+  async throttled(challenge: ChallengeRow, clientAddress: string, now: Date): Promise<SecondFactorOutcome<never> | null> {
     const refused = await this.limits.refusal(
       this.db,
       { address: clientAddress, account: { id: challenge.account_id, municipalityId: challenge.municipality_id } },
@@ -212,18 +253,18 @@ export class SecondFactorService {
     return { ok: false, error, security: [note('secondFactor.refusedThrottled', challenge)] };
   }
 
-  private async auditAttempt(challenge: ChallengeRow, action: AuditAction, clientAddress: string): Promise<void> {
+  async auditAttempt(challenge: ChallengeRow, action: AuditAction, clientAddress: string): Promise<void> {
     await audit(this.db, { municipalityId: challenge.municipality_id, actorId: challenge.account_id, action, objectId: clientAddress });
   }
 
   /**
-   * A wrong or replayed code: counted under the sign-in limits (account, address, municipality),
-   * counted on the challenge (which ends after a few), audited. Nothing else changes.
+   * A wrong or replayed code, or a refused passkey: counted under the sign-in limits (account,
+   * address, municipality), counted on the challenge (which ends after a few), audited. Nothing else changes.
    */
-  private async refuseCode(
+  async refuseCode(
     challenge: ChallengeRow,
     pendingToken: string,
-    problem: 'wrong' | 'replayed',
+    problem: 'wrong' | 'replayed' | 'passkey',
     clientAddress: string,
     now: Date,
   ): Promise<SecondFactorOutcome<never>> {
@@ -240,6 +281,9 @@ export class SecondFactorService {
     if (problem === 'replayed') {
       await this.auditAttempt(challenge, 'security.secondFactor.replayedCode', clientAddress);
       security.push(note('secondFactor.replayedCode', challenge));
+    } else if (problem === 'passkey') {
+      await this.auditAttempt(challenge, 'security.passkey.refused', clientAddress);
+      security.push(note('passkey.refused', challenge));
     } else {
       await this.auditAttempt(challenge, 'security.secondFactor.wrongCode', clientAddress);
       security.push(note('secondFactor.wrongCode', challenge));
@@ -257,7 +301,8 @@ export class SecondFactorService {
       await this.auditAttempt(challenge, 'security.signIn.municipalityLimitReached', clientAddress);
       security.push(note('signIn.municipalityLimitReached', challenge));
     }
-    return { ok: false, error: refusal(401, problem === 'replayed' ? 'secondFactorReplayed' : 'secondFactorWrong'), security };
+    const reason = problem === 'replayed' ? 'secondFactorReplayed' : problem === 'passkey' ? 'passkeyRefused' : 'secondFactorWrong';
+    return { ok: false, error: refusal(401, reason), security };
   }
 
   private async malformed(challenge: ChallengeRow, clientAddress: string): Promise<SecondFactorOutcome<never>> {
@@ -286,7 +331,8 @@ export class SecondFactorService {
             'SELECT totp_secret FROM second_factors WHERE account_id = $1 FOR UPDATE',
             [open.account_id],
           );
-          if (!factor) return { problem: 'gone' };
+          // An account with passkeys only has no app: a code is simply wrong.
+          if (!factor) return { problem: 'wrong' };
           const step = matchingStep(factor.totp_secret, code, now);
           if (step === null) return { problem: 'wrong' };
           // Each time step once: a code seen over a shoulder or phished and replayed is refused.
@@ -368,7 +414,7 @@ export class SecondFactorService {
     const code = normaliseSecondFactorCode(typedCode);
     if (kindOf(code) !== 'totp' || challenge.pending_secret === null) return this.malformed(challenge, clientAddress);
 
-    const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    let recoveryCodes: string[] = [];
     const result = await this.db.transaction(async (tx): Promise<{ session: LoginResponse } | { problem: 'wrong' | 'gone' }> => {
       const open = await this.openChallenge(tx, pendingToken, 'enrol', now, true);
       if (open?.pending_secret == null) return { problem: 'gone' };
@@ -380,12 +426,7 @@ export class SecondFactorService {
         [open.account_id, open.municipality_id, open.pending_secret, step, now],
       );
       if (inserted.length === 0) return { problem: 'gone' };
-      await tx.query('DELETE FROM second_factor_recovery_codes WHERE account_id = $1', [open.account_id]);
-      await tx.query(
-        `INSERT INTO second_factor_recovery_codes (code_hash, account_id, municipality_id)
-         SELECT h, $2, $3 FROM unnest($1::text[]) AS h`,
-        [recoveryCodes.map(recoveryCodeHash), open.account_id, open.municipality_id],
-      );
+      recoveryCodes = await this.replaceRecoveryCodes(tx, open.account_id, open.municipality_id);
       await tx.query('DELETE FROM second_factor_challenges WHERE account_id = $1', [open.account_id]);
       await audit(tx, { municipalityId: open.municipality_id, actorId: open.account_id, action: 'secondFactor.enrolled', objectId: null });
       const session = await this.issueSession(tx, open.account_id, open.municipality_id, now);
@@ -425,19 +466,30 @@ export class SecondFactorService {
     return { requiredRoles: roles };
   }
 
-  /** Who in the municipality has a second factor, and how many recovery codes each has left. */
+  /** Who in the municipality has a second factor (app, passkeys), and how many recovery codes each has left. */
   async enrolled(admin: SessionUser): Promise<SecondFactorStatus[]> {
-    const rows = await this.db.query<{ account_id: string; enrolled_at: unknown; left: number }>(
-      `SELECT f.account_id, f.enrolled_at,
+    const rows = await this.db.query<{ account_id: string; enrolled_at: unknown; left: number; app: boolean; passkeys: number }>(
+      `WITH factors AS (
+         SELECT account_id, enrolled_at AS since, true AS app, 0 AS passkey FROM second_factors WHERE municipality_id = $1
+         UNION ALL
+         SELECT account_id, created_at, false, 1 FROM passkey_credentials WHERE municipality_id = $1
+       )
+       SELECT f.account_id, min(f.since) AS enrolled_at, bool_or(f.app) AS app, sum(f.passkey)::int AS passkeys,
               (SELECT count(*)::int FROM second_factor_recovery_codes r WHERE r.account_id = f.account_id AND r.used_at IS NULL) AS left
-         FROM second_factors f WHERE f.municipality_id = $1 ORDER BY f.account_id`,
+         FROM factors f GROUP BY f.account_id ORDER BY f.account_id`,
       [admin.municipalityId],
     );
-    return rows.map((row) => ({ accountId: row.account_id, enrolledAt: toIsoTimestamp(row.enrolled_at), recoveryCodesLeft: row.left }));
+    return rows.map((row) => ({
+      accountId: row.account_id,
+      enrolledAt: toIsoTimestamp(row.enrolled_at),
+      recoveryCodesLeft: row.left,
+      authenticatorApp: row.app,
+      passkeys: row.passkeys,
+    }));
   }
 
   /**
-   * Removes an account's second factor (a lost phone): its next sign-in sets up a new one if its
+   * Removes an account's second factors, app and passkeys (a lost phone or key): its next sign-in sets up a new one if its
    * role requires it. Never one's own — that needs another admin, so a stolen admin password
    * plus session cannot quietly swap the factor.
    */
@@ -452,6 +504,8 @@ export class SecondFactorService {
       await tx.query('DELETE FROM second_factor_recovery_codes WHERE account_id = $1', [account.id]);
       await tx.query('DELETE FROM second_factor_challenges WHERE account_id = $1', [account.id]);
       await tx.query('DELETE FROM second_factors WHERE account_id = $1', [account.id]);
+      await tx.query('DELETE FROM passkey_challenges WHERE account_id = $1', [account.id]);
+      await tx.query('DELETE FROM passkey_credentials WHERE account_id = $1', [account.id]);
       await audit(tx, { municipalityId: admin.municipalityId, actorId: admin.id, action: 'secondFactor.reset', objectId: account.id });
     });
   }

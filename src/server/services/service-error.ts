@@ -78,6 +78,9 @@ const MESSAGES: Record<ErrorReason, string> = {
   secondFactorWrong: 'The code is wrong or has expired.',
   secondFactorReplayed: 'This code has already been used; wait for the next one.',
   secondFactorMalformed: 'A code has 6 digits; a recovery code has 10 characters.',
+  passkeyRefused: 'The passkey was not accepted.',
+  passkeysUnavailable: 'Passkeys are not set up on this server (PUBLIC_ORIGIN).',
+  lastSecondFactor: 'This is your last second factor, and your role requires one.',
   internal: 'Something went wrong on the server.',
 };
 

@@ -9,6 +9,7 @@ import { buildApp } from '@server/app';
 import { DEMO_ACCOUNTS, DEMO_HOME_SITES, DEMO_MUNICIPALITY_ID, seedDemoData } from '@server/db/demo-seed';
 import type { Database } from '@server/db/database';
 import { openTestDatabase, testDatabaseKinds } from '../../fixtures/test-database';
+import { freePort } from '../../fixtures/backend-process';
 
 export interface RunningBackend {
   url: string;
@@ -40,7 +41,12 @@ async function closeNow(app: FastifyInstance | undefined): Promise<void> {
 
 const DIST = join(import.meta.dirname, '../../../dist');
 
-export async function startBackend(options: { staticDir?: string | undefined } = {}): Promise<RunningBackend> {
+/**
+ * `passkeys`: the backend is reached as http://localhost:<port> and knows that as its public
+ * origin (PUBLIC_ORIGIN), the relying party of passkeys — a host name, as WebAuthn needs, and a
+ * secure context for the browser although it is plain http.
+ */
+export async function startBackend(options: { staticDir?: string | undefined; passkeys?: boolean } = {}): Promise<RunningBackend> {
   const kinds = testDatabaseKinds();
   const db = await openTestDatabase({ kind: kinds[kinds.length - 1] ?? 'pglite' });
   await seedDemoData(db);
@@ -50,19 +56,22 @@ export async function startBackend(options: { staticDir?: string | undefined } =
   const site = DEMO_HOME_SITES[0];
   if (!homePartner || !coordinator) throw new Error('demo seed changed: no home.partner or site');
 
+  const chosenPort = options.passkeys === true ? await freePort() : 0;
+  const publicOrigin = options.passkeys === true ? { publicOrigin: `http://localhost:${String(chosenPort)}` } : {};
   let app: FastifyInstance | undefined = buildApp({
     db,
     staticDir,
     loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
     logger: process.env['E2E_LOG'] === '1',
+    ...publicOrigin,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: chosenPort, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
 
   const records = async (id: string): Promise<Record<string, unknown>[]> => db.query('SELECT * FROM records WHERE id = $1', [id]);
 
   return {
-    url: `http://127.0.0.1:${String(port)}/`,
+    url: options.passkeys === true ? `http://localhost:${String(port)}/` : `http://127.0.0.1:${String(port)}/`,
     db,
     demo: {
       municipalityId: DEMO_MUNICIPALITY_ID,
@@ -75,7 +84,13 @@ export async function startBackend(options: { staticDir?: string | undefined } =
       app = undefined;
     },
     async resume() {
-      app = buildApp({ db, staticDir, loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, logger: process.env['E2E_LOG'] === '1' });
+      app = buildApp({
+        db,
+        staticDir,
+        loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+        logger: process.env['E2E_LOG'] === '1',
+        ...publicOrigin,
+      });
       await app.listen({ port, host: '127.0.0.1' });
     },
     async stop() {

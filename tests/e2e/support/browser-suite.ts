@@ -26,12 +26,12 @@ export interface BackendAndTablet {
  * work from the first beforeAll registered after this call on. `staticDir` is
  * read when the backend starts, so an earlier beforeAll may prepare it.
  */
-export function setUpBackendAndTablet(options: { staticDir?: () => string } = {}): BackendAndTablet {
+export function setUpBackendAndTablet(options: { staticDir?: () => string; passkeys?: boolean } = {}): BackendAndTablet {
   let backend: RunningBackend | undefined;
   let browser: BrowserSession | undefined;
 
   beforeAll(async () => {
-    backend = await startBackend({ staticDir: options.staticDir?.() });
+    backend = await startBackend({ staticDir: options.staticDir?.(), ...(options.passkeys === true ? { passkeys: true } : {}) });
     browser = await launchTablet();
   });
 

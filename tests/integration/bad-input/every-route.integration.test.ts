@@ -146,12 +146,37 @@ function withoutSignInTrace(op: Operation, tables: Record<string, string>): Reco
       '/api/session/second-factor',
       '/api/session/second-factor/enrolment',
       '/api/session/second-factor/enrolment/confirm',
+      '/api/session/second-factor/passkey/options',
+      '/api/session/second-factor/passkey',
+      '/api/session/second-factor/passkey/enrolment/options',
+      '/api/session/second-factor/passkey/enrolment',
+      '/api/account/passkeys/options',
+      '/api/account/passkeys',
       '/api/partner/referrals/lookup',
     ].includes(op.path);
   if (!traced) return tables;
   const { sign_in_limits: _limits, partner_lookup_limits: _lookups, audit_log: _audit, ...rest } = tables;
   return rest;
 }
+
+/** WebAuthn answers in the browser's JSON shape, over a challenge the server never handed out. */
+const CLIENT_DATA = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: 'AAAA', origin: 'https://lotse.example.de' })).toString(
+  'base64url',
+);
+const PASSKEY_ASSERTION = {
+  id: 'AAAAAAAAAAAAAAAAAAAAAA',
+  rawId: 'AAAAAAAAAAAAAAAAAAAAAA',
+  type: 'public-key',
+  response: { clientDataJSON: CLIENT_DATA, authenticatorData: 'AAAA', signature: 'AAAA' },
+  clientExtensionResults: {},
+};
+const PASSKEY_REGISTRATION = {
+  id: 'AAAAAAAAAAAAAAAAAAAAAA',
+  rawId: 'AAAAAAAAAAAAAAAAAAAAAA',
+  type: 'public-key',
+  response: { clientDataJSON: CLIENT_DATA, attestationObject: 'AAAA' },
+  clientExtensionResults: {},
+};
 
 /** Each sweep sends thousands of requests (every route × caller × body); on a busy 2-core runner that outgrows 60 s. */
 const SWEEP_TIMEOUT_MS = 240_000;
@@ -164,7 +189,12 @@ describeEachDatabase('bad input on every route', ({ db }) => {
 
   beforeAll(async () => {
     await seedDemo(db());
-    app = buildTestApp(db(), { loginRateLimit: LIMITS, refreshRateLimit: LIMITS, deviceStatusRateLimit: LIMITS });
+    app = buildTestApp(db(), {
+      loginRateLimit: LIMITS,
+      refreshRateLimit: LIMITS,
+      deviceStatusRateLimit: LIMITS,
+      publicOrigin: 'https://lotse.example.de',
+    });
     await app.ready();
     const tablet = await signInOnTablet(app, db());
     ownDeviceId = tablet.deviceId;
@@ -221,6 +251,19 @@ describeEachDatabase('bad input on every route', ({ db }) => {
         return { pendingToken: 'not-a-token', code: '123456' };
       case 'POST /api/session/second-factor/enrolment':
         return { pendingToken: 'not-a-token' };
+      case 'POST /api/session/second-factor/passkey/options':
+      case 'POST /api/session/second-factor/passkey/enrolment/options':
+        return { pendingToken: 'not-a-token' };
+      case 'POST /api/session/second-factor/passkey':
+        return { pendingToken: 'not-a-token', credential: PASSKEY_ASSERTION };
+      case 'POST /api/session/second-factor/passkey/enrolment':
+        return { pendingToken: 'not-a-token', label: 'Laptop', credential: PASSKEY_REGISTRATION };
+      case 'POST /api/account/passkeys/options':
+        // A wrong password: refused (403) and counted like a failed sign-in.
+        return { password: 'not-the-password' };
+      case 'POST /api/account/passkeys':
+        // Answers no challenge of ours: refused (401) and audited.
+        return { label: 'Laptop', credential: PASSKEY_REGISTRATION };
       case 'PUT /api/admin/second-factors/policy':
         return { requiredRoles: ['admin', 'partner'] };
       case 'POST /api/sync/push': {

@@ -1,7 +1,8 @@
 // The server's own log (src/server/main.ts, pino on stdout) carries one JSON line per
 // security event — a wrong password, an unknown username, a failed refresh, a partner
-// look-up miss, a bad token, a missing role — with the client address, the request id and the account if known,
-// and nothing a shipper must not see: no password, no token, no typed username, no case number.
+// look-up miss, a bad token, a missing role, a wrong second-factor code, a refused passkey — with the client
+// address, the request id and the account if known, and nothing a shipper must not see: no password, no token,
+// no typed username, no case number, no code, secret or challenge.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,11 @@ import { loginResponseSchema } from '@shared/protocol';
 import { generateCaseNumber } from '@domain/case-number';
 import { freePort, prepareBackendDatabase, startBackendProcess, stopGently, type BackendDatabase } from '../../fixtures/backend-process';
 import { testDatabaseKinds } from '../../fixtures/test-database';
+import { SoftwareAuthenticator } from '../helpers/software-authenticator';
+import type { SecondFactorEnrolment, SecondFactorPending } from '@shared/second-factor';
+import type { PasskeyOptions } from '@shared/passkeys';
+
+const PUBLIC_ORIGIN = 'https://lotse.example.de';
 
 const ADMIN = DEMO_ACCOUNTS[3];
 
@@ -28,6 +34,7 @@ for (const kind of testDatabaseKinds()) {
         LOG_REQUESTS: 'true',
         SECURITY_EVENT_KEY: randomBytes(32).toString('base64url'),
         OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+        PUBLIC_ORIGIN,
       });
       child.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
@@ -68,6 +75,28 @@ for (const kind of testDatabaseKinds()) {
       const notCoordinator = await fetch(`${baseUrl}/api/office/offers`, { headers: { authorization: `Bearer ${partner.token}` } });
       expect(notCoordinator.status).toBe(403);
 
+      // The admin's right password opens only the set-up of a second factor: its refusals are events too.
+      const pending = (await (
+        await post('/api/session', { username: ADMIN.username, password: ADMIN.password })
+      ).json()) as SecondFactorPending;
+      expect(pending).toMatchObject({ secondFactor: 'enrol', passkey: true });
+      const wrongStep = await post('/api/session/second-factor', { pendingToken: pending.pendingToken, code: '123456' });
+      expect(wrongStep.status).toBe(401);
+      const { secret: totpSecret } = (await (
+        await post('/api/session/second-factor/enrolment', { pendingToken: pending.pendingToken })
+      ).json()) as SecondFactorEnrolment;
+      const malformed = await post('/api/session/second-factor/enrolment/confirm', { pendingToken: pending.pendingToken, code: 'abc' });
+      expect(malformed.status).toBe(400);
+      const creation = (await (
+        await post('/api/session/second-factor/passkey/enrolment/options', { pendingToken: pending.pendingToken })
+      ).json()) as PasskeyOptions;
+      const phished = await post('/api/session/second-factor/passkey/enrolment', {
+        pendingToken: pending.pendingToken,
+        label: 'Laptop',
+        credential: new SoftwareAuthenticator(PUBLIC_ORIGIN).register(creation, { origin: 'https://lotse-example.de' }),
+      });
+      expect(phished.status).toBe(401);
+
       // pino writes asynchronously; give the pipe a moment.
       await new Promise((r) => setTimeout(r, 500));
       const events = output
@@ -95,7 +124,23 @@ for (const kind of testDatabaseKinds()) {
       expect(byRequest(notCoordinator)).toEqual([
         expect.objectContaining({ kind: 'access.forbidden', clientAddress: '127.0.0.1', accountId: partner.user.id }),
       ]);
+      expect(byRequest(wrongStep)).toEqual([
+        expect.objectContaining({ kind: 'secondFactor.unknownChallenge', clientAddress: '127.0.0.1' }),
+      ]);
+      expect(byRequest(malformed)).toEqual([
+        expect.objectContaining({
+          kind: 'secondFactor.malformedCode',
+          clientAddress: '127.0.0.1',
+          accountId: expect.any(String) as unknown,
+        }),
+      ]);
+      expect(byRequest(phished)).toEqual([
+        expect.objectContaining({ kind: 'passkey.refused', clientAddress: '127.0.0.1', accountId: expect.any(String) as unknown }),
+      ]);
       for (const secret of [
+        pending.pendingToken,
+        totpSecret,
+        creation.challenge,
         wrongPassword,
         typedUsername,
         unknownToken,

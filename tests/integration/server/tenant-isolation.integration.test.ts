@@ -51,6 +51,8 @@ interface OtherTenant {
   organisationIds: string[];
   staff: StaffAccount[];
   adminId: string;
+  /** A passkey of its admin (only the stored row: no Demo-Stadt route may list, use or remove it). */
+  passkeyId: string;
   usernames: string[];
   device: EnrollDeviceResponse;
   key: SigningKey;
@@ -214,7 +216,14 @@ async function seedOtherTenant(app: FastifyInstance, db: Database): Promise<Othe
     `INSERT INTO warm_handovers (referral_id, municipality_id, boxes, expires_at) VALUES ($1, $2, $3::jsonb, now() + interval '14 days')`,
     [referralId, municipalityId, JSON.stringify([{ keyId: uuidv7(), epk: 'AAAA', iv: 'AAAAAAAAAAAAAAAA', ct: handoverCiphertext }])],
   );
+  const passkeyId = uuidv7();
+  await db.query(
+    `INSERT INTO passkey_credentials (credential_id, account_id, municipality_id, public_key, sign_count, label, created_at)
+     VALUES ($1, $2, $3, 'pQECAyYgASFYIA', 7, 'Schlüssel B', now())`,
+    [passkeyId, adminId, municipalityId],
+  );
   return {
+    passkeyId,
     handoverCiphertext,
     referralId,
     municipalityId,
@@ -264,6 +273,8 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM second_factors WHERE municipality_id = $1 ORDER BY account_id', [m]),
     db.query('SELECT * FROM second_factor_recovery_codes WHERE municipality_id = $1 ORDER BY code_hash', [m]),
     db.query('SELECT * FROM second_factor_policies WHERE municipality_id = $1', [m]),
+    db.query('SELECT * FROM passkey_credentials WHERE municipality_id = $1 ORDER BY credential_id', [m]),
+    db.query('SELECT * FROM passkey_challenges WHERE municipality_id = $1 ORDER BY challenge_hash', [m]),
     db.query('SELECT count(*)::int AS n FROM audit_log WHERE municipality_id = $1', [m]),
   ]);
   return JSON.stringify(parts);
@@ -296,7 +307,12 @@ describeEachDatabase('tenant isolation', ({ db }) => {
 
   beforeAll(async () => {
     await seedDemo(db());
-    app = buildTestApp(db(), { loginRateLimit: LIMITS, refreshRateLimit: LIMITS, deviceStatusRateLimit: LIMITS });
+    app = buildTestApp(db(), {
+      loginRateLimit: LIMITS,
+      refreshRateLimit: LIMITS,
+      deviceStatusRateLimit: LIMITS,
+      publicOrigin: 'https://lotse.example.de',
+    });
     await app.ready();
     other = await seedOtherTenant(app, db());
   });
@@ -323,6 +339,21 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     /** A catalogue file naming the other municipality's offer id and partner organisation. */
     const otherOfferCsv = () =>
       `id;name;organisation;type;agePhases;fields;districts;languages;cost;address;phone;hours;whatToBring;partnerOrganisationId\n${other.offerId};Übernahme;Übernahme;familienbildung;baby;education;;de;;;;;;${other.organisationIds[2] ?? ''}`;
+    const clientData = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: 'AAAA', origin: 'https://lotse.example.de' }));
+    const otherAssertion = () => ({
+      id: other.passkeyId,
+      rawId: other.passkeyId,
+      type: 'public-key',
+      response: { clientDataJSON: clientData.toString('base64url'), authenticatorData: 'AAAA', signature: 'AAAA' },
+      clientExtensionResults: {},
+    });
+    const otherRegistration = () => ({
+      id: other.passkeyId,
+      rawId: other.passkeyId,
+      type: 'public-key',
+      response: { clientDataJSON: clientData.toString('base64url'), attestationObject: 'AAAA' },
+      clientExtensionResults: {},
+    });
     // Every route must be listed here: a new route fails this test until it is thought through.
     const attempts: Record<string, Attempt> = {
       'GET /api/health': {},
@@ -343,6 +374,20 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       'POST /api/session/second-factor/enrolment/confirm': {
         body: () => Promise.resolve({ pendingToken: 'A'.repeat(43), code: '123456' }),
       },
+      // Passkeys: a pending token of no one here, an answer naming the other's passkey — 401, nothing of theirs used.
+      'POST /api/session/second-factor/passkey/options': { body: () => Promise.resolve({ pendingToken: 'A'.repeat(43) }) },
+      'POST /api/session/second-factor/passkey': {
+        body: () => Promise.resolve({ pendingToken: 'A'.repeat(43), credential: otherAssertion() }),
+      },
+      'POST /api/session/second-factor/passkey/enrolment/options': { body: () => Promise.resolve({ pendingToken: 'A'.repeat(43) }) },
+      'POST /api/session/second-factor/passkey/enrolment': {
+        body: () => Promise.resolve({ pendingToken: 'A'.repeat(43), label: 'Übernahme', credential: otherRegistration() }),
+      },
+      // The own passkeys only: the other's passkey id is 404 to remove and never listed; adding it again is refused.
+      'GET /api/account/passkeys': {},
+      'POST /api/account/passkeys/options': { body: () => Promise.resolve({ password: 'not-the-password' }) },
+      'POST /api/account/passkeys': { body: () => Promise.resolve({ label: 'Übernahme', credential: otherRegistration() }) },
+      'DELETE /api/account/passkeys/{id}': {},
       'GET /api/sync/config': {},
       'POST /api/sync/push': {
         // Signed in on a Demo-Stadt tablet, the push gets to the records (the other's ids and case
@@ -558,7 +603,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
 
     const pathValues: Record<string, string[]> = {
       deviceId: [otherDeviceId],
-      id: [other.adminId, ...other.staff.map((s) => s.id)],
+      id: [other.adminId, ...other.staff.map((s) => s.id), other.passkeyId],
       municipalityId: [other.municipalityId],
       offerId: [other.offerId],
       organisationId: other.organisationIds,
@@ -578,6 +623,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       other.municipalityId,
       ...other.organisationIds,
       other.adminId,
+      other.passkeyId,
       ...other.staff.map((s) => s.id),
       ...other.usernames,
       otherDeviceId,
@@ -683,8 +729,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     // revoke a tablet, change 3 staff accounts, three reports, change and remove an offer, two referral state changes,
     // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key,
     // set an offer's free places, reset the same 3 staff accounts' passwords and second factors, confirm and reject 3 (foreign) change ids,
-    // set the workflows of the 3 organisations
-    expect(pathParamRequests).toBe(callers.length * 32);
+    // set the workflows of the 3 organisations,
+    // remove the other admin's passkey — each {id} route also with that passkey's id (4 ids: 6 routes × 4 + 4 removals)
+    expect(pathParamRequests).toBe(callers.length * 42);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

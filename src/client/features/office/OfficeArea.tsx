@@ -12,10 +12,11 @@ import { connectOffice, type OfficeConnection, type OfficeExpiry } from './offic
 import { OfficeSignIn } from './OfficeSignIn';
 import { OfficeWorkspace } from './OfficeWorkspace';
 import { PasswordChangeForm } from './PasswordChangeForm';
+import { PasskeysPanel } from './PasskeysPanel';
 
 type SignInNotice = { kind: OfficeExpiry | 'signedOut' } | { kind: 'idle'; minutes: number };
-/** What the signed-in area shows: the work, or the own password (forced after a one-time password). */
-type View = 'workspace' | 'password' | 'forcedPassword';
+/** What the signed-in area shows: the work, the own passkeys, or the own password (forced after a one-time password). */
+type View = 'workspace' | 'password' | 'forcedPassword' | 'passkeys';
 
 function subscribeOnline(onChange: () => void): () => void {
   window.addEventListener('online', onChange);
@@ -108,6 +109,17 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
               {t('password.open')}
             </button>
           )}
+          {connection !== null && view === 'workspace' && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setView('passkeys');
+              }}
+            >
+              {t('passkeys.open')}
+            </button>
+          )}
           {connection !== null && (
             <button type="button" className="button" onClick={() => void signOut()}>
               {t('session.signOut')}
@@ -129,6 +141,13 @@ export function OfficeArea({ onExit }: { onExit: () => void }) {
             notice === null ? null : notice.kind === 'idle' ? t('signIn.idle', { count: notice.minutes }) : t(`signIn.${notice.kind}`)
           }
           onSignedIn={onSignedIn}
+        />
+      ) : view === 'passkeys' ? (
+        <PasskeysPanel
+          api={connection}
+          onClose={() => {
+            setView('workspace');
+          }}
         />
       ) : view === 'workspace' ? (
         <>

@@ -1,6 +1,7 @@
 // Setting up the second factor right after the password, for an account whose role
 // requires one: the secret as QR code and as text (shown only here, never again),
-// confirmed with a current code; then the recovery codes, shown once. Until then
+// confirmed with a current code — or, where the browser can, a passkey instead; then the
+// recovery codes, shown once. Until then
 // the office stays closed — the server gives no session before the confirmation.
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -15,7 +16,8 @@ import {
   type SecondFactorPending,
 } from '@shared/second-factor';
 import { QrCodeSvg } from '../family-card/QrCodeSvg';
-import { confirmSecondFactorEnrolment, startSecondFactorEnrolment } from './office-api';
+import { confirmSecondFactorEnrolment, enrolPasskey, passkeyEnrolmentOptions, startSecondFactorEnrolment } from './office-api';
+import { PasskeyCeremonyFailed, createPasskey, passkeysSupported } from './passkey-ceremony';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { FormFailure } from './FormFailure';
 import { OfficeField } from './OfficeField';
@@ -63,6 +65,24 @@ export function SecondFactorEnrolment({
     };
   }, [pending.pendingToken]);
 
+  const [creatingPasskey, setCreatingPasskey] = useState(false);
+  const offerPasskey = pending.passkey && passkeysSupported();
+
+  const withPasskey = async (): Promise<void> => {
+    setFailure(null);
+    setCreatingPasskey(true);
+    try {
+      const options = await passkeyEnrolmentOptions(pending.pendingToken);
+      const done = await enrolPasskey(pending.pendingToken, t('secondFactor.passkey.firstLabel'), await createPasskey(options));
+      setEnrolment(null);
+      setConfirmed(done);
+    } catch (error) {
+      setFailure(error instanceof PasskeyCeremonyFailed ? 'apiErrors.passkeyCancelled' : apiErrorKey(error, 'secondFactor'));
+    } finally {
+      setCreatingPasskey(false);
+    }
+  };
+
   const onSubmit = handleSubmit(async ({ code }) => {
     setFailure(null);
     try {
@@ -106,6 +126,23 @@ export function SecondFactorEnrolment({
   return (
     <section className="card office-sign-in" aria-labelledby="office-enrolment-title">
       <h2 id="office-enrolment-title">{t('secondFactor.enrol.title')}</h2>
+      {offerPasskey && (
+        <div className="second-factor-choice">
+          <h3>{t('secondFactor.passkey.enrolTitle')}</h3>
+          <p className="hint">{t('secondFactor.passkey.enrolIntro')}</p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button--primary button--large"
+              disabled={creatingPasskey || isSubmitting}
+              onClick={() => void withPasskey()}
+            >
+              {creatingPasskey ? t('secondFactor.passkey.creating') : t('secondFactor.passkey.create')}
+            </button>
+          </div>
+          <h3>{t('secondFactor.passkey.orApp')}</h3>
+        </div>
+      )}
       <p className="hint">{t('secondFactor.enrol.intro')}</p>
       {enrolment === null ? (
         failure === null && <p role="status">{t('loading')}</p>

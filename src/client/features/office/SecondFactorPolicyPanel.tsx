@@ -105,6 +105,7 @@ function PolicyEditor({ api, loaded, onChanged }: { api: OfficeConnection; loade
                     date: new Date(entry.enrolledAt).toLocaleDateString(i18n.language),
                     count: entry.recoveryCodesLeft,
                   })}
+                  {entry.passkeys > 0 && t('secondFactor.policy.passkeys', { count: entry.passkeys })}
                 </span>{' '}
                 {entry.accountId === api.user.id ? (
                   <span className="hint">{t('secondFactor.policy.ownAccount')}</span>

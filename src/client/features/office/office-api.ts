@@ -37,6 +37,16 @@ import {
   type SecondFactorPolicy,
   type SignInResponse,
 } from '@shared/second-factor';
+import {
+  ownPasskeysSchema,
+  passkeyAddedSchema,
+  passkeyOptionsSchema,
+  type OwnPasskeys,
+  type PasskeyAdded,
+  type PasskeyAssertion,
+  type PasskeyOptions,
+  type PasskeyRegistration,
+} from '@shared/passkeys';
 import type { ExportKind, ExportPeriod } from '@shared/exports';
 import { RequestError, request, requestText, type HttpMethod } from '../../http/request';
 
@@ -80,6 +90,38 @@ export async function confirmSecondFactorEnrolment(pendingToken: string, code: s
   });
 }
 
+/** The challenge for answering the code step with a passkey (the password step's pending token). */
+export async function passkeySignInOptions(pendingToken: string): Promise<PasskeyOptions> {
+  return request('/api/session/second-factor/passkey/options', { method: 'POST', answer: passkeyOptionsSchema, body: { pendingToken } });
+}
+
+/** The code step answered by a passkey: the session. */
+export async function signInWithPasskey(pendingToken: string, credential: PasskeyAssertion): Promise<LoginResponse> {
+  return request('/api/session/second-factor/passkey', { method: 'POST', answer: loginResponseSchema, body: { pendingToken, credential } });
+}
+
+/** The challenge for setting up a passkey as the required second factor. */
+export async function passkeyEnrolmentOptions(pendingToken: string): Promise<PasskeyOptions> {
+  return request('/api/session/second-factor/passkey/enrolment/options', {
+    method: 'POST',
+    answer: passkeyOptionsSchema,
+    body: { pendingToken },
+  });
+}
+
+/** The new passkey as the second factor: the session and the recovery codes (shown once). */
+export async function enrolPasskey(
+  pendingToken: string,
+  label: string,
+  credential: PasskeyRegistration,
+): Promise<SecondFactorConfirmResponse> {
+  return request('/api/session/second-factor/passkey/enrolment', {
+    method: 'POST',
+    answer: secondFactorConfirmResponseSchema,
+    body: { pendingToken, label, credential },
+  });
+}
+
 /** Why the office's session ended without the person signing out. */
 export type OfficeExpiry = 'expired' | 'lifetimeEnded';
 
@@ -106,6 +148,13 @@ export interface OfficeConnection {
   changePassword(body: ChangePasswordRequest): Promise<void>;
   /** An admin's reset: the one-time password, to be shown once and never kept. */
   resetPassword(staffId: string): Promise<PasswordResetResponse>;
+  /** The own passkeys, and whether a role requires a second factor. */
+  ownPasskeys(): Promise<OwnPasskeys>;
+  /** The challenge for adding a passkey; the password again (403 wrongPassword). */
+  passkeyOptions(password: string): Promise<PasskeyOptions>;
+  addPasskey(label: string, credential: PasskeyRegistration): Promise<PasskeyAdded>;
+  /** 409 lastSecondFactor when it is the last factor of a role that requires one. */
+  removePasskey(id: string): Promise<void>;
   /** The second-factor policy and who has a factor (admin). */
   secondFactors(): Promise<SecondFactorOverview>;
   updateSecondFactorPolicy(body: SecondFactorPolicy): Promise<SecondFactorPolicy>;
@@ -240,6 +289,18 @@ export function connectOffice(login: LoginResponse, onExpired: (why: OfficeExpir
         body: {},
         answer: z.unknown(),
       });
+    },
+    async ownPasskeys() {
+      return authorised('/api/account/passkeys', { method: 'GET', answer: ownPasskeysSchema });
+    },
+    async passkeyOptions(password) {
+      return authorised('/api/account/passkeys/options', { method: 'POST', body: { password }, answer: passkeyOptionsSchema });
+    },
+    async addPasskey(label, credential) {
+      return authorised('/api/account/passkeys', { method: 'POST', body: { label, credential }, answer: passkeyAddedSchema });
+    },
+    async removePasskey(id) {
+      await authorised(`/api/account/passkeys/${encodeURIComponent(id)}`, { method: 'DELETE', answer: z.unknown() });
     },
     async secondFactors() {
       return authorised('/api/admin/second-factors', { method: 'GET', answer: secondFactorOverviewSchema });

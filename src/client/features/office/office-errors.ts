@@ -53,6 +53,10 @@ export type ApiErrorKey = `apiErrors.${
   | 'secondFactorReplayed'
   | 'secondFactorMalformed'
   | 'secondFactorExpired'
+  | 'passkeyRefused'
+  | 'passkeysUnavailable'
+  | 'passkeyCancelled'
+  | 'lastSecondFactor'
   | 'other'}`;
 
 export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
@@ -75,6 +79,9 @@ export function apiErrorKey(error: unknown, action: OfficeAction): ApiErrorKey {
     case 'secondFactorWrong':
     case 'secondFactorReplayed':
     case 'secondFactorMalformed':
+    case 'passkeyRefused':
+    case 'passkeysUnavailable':
+    case 'lastSecondFactor':
       return `apiErrors.${error.reason}`;
     case 'unauthorized':
       // The pending sign-in ended (expired, or too many wrong codes): the password is needed again.
