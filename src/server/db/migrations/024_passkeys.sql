@@ -1,4 +1,4 @@
--- 023_passkeys: passkeys (WebAuthn) as a second factor of office sign-ins, beside TOTP
+-- 024_passkeys: passkeys (WebAuthn) as a second factor of office sign-ins, beside TOTP
 -- (services/passkey-service.ts). Never edit this file after it has landed.
 
 -- A registered passkey: only its public key (COSE, base64url) and the authenticator's signature
