@@ -57,6 +57,7 @@ it('shows a record returned for personal data as returned, naming the note, and 
     continueDraft: () => Promise.resolve(true),
     newConsent: () => undefined,
     openReferral: () => undefined,
+    openCase: () => undefined,
   };
   renderWithServices(
     storage,
