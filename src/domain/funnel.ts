@@ -42,20 +42,20 @@ const RECOMMENDING_NEEDS: ReadonlySet<string> = new Set(['offerRecommended', 'ur
 /** Each stage's definition, as in docs/INDICATORS.md (the Sachbericht prints it). */
 export const FUNNEL_DEFINITIONS: Readonly<Record<FunnelStage | 'failures' | 'median', { en: string; de: string }>> = {
   reached: {
-    en: 'Families reached = families asked for consent to the screening: cases with a countable consent in the setting "screening" (counted once, by their first such consent in the period; day: the tablet date of the consent) + consent refusals in that setting (day: the refusal date).',
-    de: 'Erreichte Familien = Familien, die um Einwilligung ins Screening gebeten wurden: Fälle mit zählbarer Einwilligung im Setting „Screening“ (einmal, nach ihrer ersten solchen Einwilligung im Zeitraum; Tag: Tablet-Datum der Einwilligung) + Ablehnungen in diesem Setting (Tag: Datum der Ablehnung).',
+    en: 'Families reached = families asked for consent to the screening: cases with a countable consent in the setting "screening" (counted once a year, by their first such consent of the calendar year; day: the tablet date of the consent) + consent refusals in that setting (day: the refusal date).',
+    de: 'Erreichte Familien = Familien, die um Einwilligung ins Screening gebeten wurden: Fälle mit zählbarer Einwilligung im Setting „Screening“ (einmal im Jahr, nach ihrer ersten solchen Einwilligung im Kalenderjahr; Tag: Tablet-Datum der Einwilligung) + Ablehnungen in diesem Setting (Tag: Datum der Ablehnung).',
   },
   consented: {
     en: 'Consented = the cases of "reached" with a consent (reached minus refusals).',
     de: 'Eingewilligt = die Fälle unter „erreicht“ mit Einwilligung (erreicht ohne Ablehnungen).',
   },
   screened: {
-    en: 'Screened = cases with a countable screening, counted once by their first screening in the period (day: its tablet date; district: the one it names).',
-    de: 'Gescreent = Fälle mit zählbarem Screening, einmal gezählt nach ihrem ersten Screening im Zeitraum (Tag: dessen Tablet-Datum; Sozialraum: der dort genannte).',
+    en: 'Screened = cases with a countable screening, counted once a year by their first screening of the calendar year (day: its tablet date; district: the one it names).',
+    de: 'Gescreent = Fälle mit zählbarem Screening, einmal im Jahr gezählt nach ihrem ersten Screening im Kalenderjahr (Tag: dessen Tablet-Datum; Sozialraum: der dort genannte).',
   },
   supportRecommended: {
-    en: 'Support recommended = of those, the cases whose first screening in the period has the support need "offer recommended" or "urgent" (a staff override wins).',
-    de: 'Unterstützung empfohlen = davon die Fälle, deren erstes Screening im Zeitraum den Bedarf „Angebot empfohlen“ oder „dringend“ hat (eine Korrektur durch die Fachkraft geht vor).',
+    en: 'Support recommended = of those, the cases whose first screening of the year has the support need "offer recommended" or "urgent" (a staff override wins).',
+    de: 'Unterstützung empfohlen = davon die Fälle, deren erstes Screening im Kalenderjahr den Bedarf „Angebot empfohlen“ oder „dringend“ hat (eine Korrektur durch die Fachkraft geht vor).',
   },
   referred: {
     en: 'Referred = referrals made (one per case and offer) of cases not withdrawn. Day: the day the referral was made (server time); district: the one the referral names. The referral stages follow these referrals.',

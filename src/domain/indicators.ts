@@ -153,8 +153,8 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     byDistrict: true,
     population: 'timeToFirstContact',
     formula: {
-      en: 'Time from screening to first contact = for each case with a countable screening in the period and at least one referral that reached "contacted" (or later), the days from the screening day to the earliest such state change, in bands 0–7, 8–14, 15–28, 29 and more days. Cases without contact are not counted here. District: the screening\'s.',
-      de: 'Zeit vom Screening bis zum ersten Kontakt = für jeden Fall mit zählbarem Screening im Zeitraum und mindestens einer Vermittlung, die „Kontakt aufgenommen“ (oder später) erreicht hat: Tage vom Screening-Tag bis zum frühesten solchen Statuswechsel, in den Stufen 0–7, 8–14, 15–28, 29 und mehr Tage. Fälle ohne Kontakt zählen hier nicht. Sozialraum: der des Screenings.',
+      en: 'Time from screening to first contact = for each case whose first countable screening of the calendar year lies in the period and with at least one referral that reached "contacted" (or later), the days from the screening day to the earliest such state change, in bands 0–7, 8–14, 15–28, 29 and more days. Cases without contact are not counted here. District: the screening\'s.',
+      de: 'Zeit vom Screening bis zum ersten Kontakt = für jeden Fall, dessen erstes zählbares Screening des Kalenderjahres im Zeitraum liegt, mit mindestens einer Vermittlung, die „Kontakt aufgenommen“ (oder später) erreicht hat: Tage vom Screening-Tag bis zum frühesten solchen Statuswechsel, in den Stufen 0–7, 8–14, 15–28, 29 und mehr Tage. Fälle ohne Kontakt zählen hier nicht. Sozialraum: der des Screenings.',
     },
   },
 ];

@@ -133,8 +133,9 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
       .getByRole('button', { name: office.nav.reports, exact: true })
       .click();
     await officePage.root.getByRole('heading', { level: 2, name: reports.title }).waitFor();
-    await officePage.root.getByLabel(reports.form.from, { exact: true }).fill(`${YEAR}-01-01`);
-    await officePage.root.getByLabel(reports.form.to, { exact: true }).fill(`${YEAR}-12-31`);
+    // Only whole periods can be picked: the calendar year.
+    await officePage.root.getByLabel(reports.form.level, { exact: true }).selectOption('year');
+    await officePage.root.getByLabel(reports.form.period, { exact: true }).selectOption(YEAR);
     await officePage.root.getByRole('button', { name: reports.form.show }).click();
     const homeSection = officePage.root.locator('[data-indicator="homeSite"]');
     await homeSection.waitFor();
