@@ -181,7 +181,7 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
     expect(hidden.otherNotations).toEqual([]);
     const notice = officePage.root.getByRole('complementary', { name: /Warum manche Felder „\*“ zeigen/ });
     expect(await notice.textContent()).toMatch(
-      /Wiedererkennung.*1 bis 4.*sekundäre Geheimhaltung.*Jede angegebene Summe enthält auch die verdeckten Felder/s,
+      /Wiedererkennung.*1 bis 4.*anderen Zeitraum.*sekundäre Geheimhaltung.*ganze Monate, Quartale, Halbjahre und Jahre.*Jede angegebene Summe enthält auch die verdeckten Felder/s,
     );
     // Familienzentrum Nord had 2 contacts in March: its cell shows the mark, not the number.
     const nordRow = byMonth.getByRole('row', { name: /Familienzentrum Nord/ });
