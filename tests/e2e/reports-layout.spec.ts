@@ -211,10 +211,12 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
     });
     expect(await clippedCells(page)).toEqual([]);
     if (SHOTS) await shoot(page, homeSection, 'report-rtl');
+    if (SHOTS) await shoot(page, officePage.root.locator('.report-form'), 'report-form-rtl');
     await page.evaluate(() => {
       document.documentElement.dir = 'ltr';
     });
     if (SHOTS) await shoot(page, homeSection, 'report-de');
+    if (SHOTS) await shoot(page, officePage.root.locator('.report-form'), 'report-form-de');
 
     // The Sachbericht: a title block, the explanation, charts; wide tables come in parts that fit A4.
     await officePage.root.getByRole('button', { name: reports.sachbericht.open }).click();
