@@ -12,7 +12,9 @@ import type { SyncRecord } from '@shared/records/sync-record';
 import { isoDateInZone, REPORT_TIME_ZONE } from './dates';
 import { effectiveSupportNeed } from './questionnaire';
 import { REASONS_BY_STATE, type ReferralReason, type ReferralState } from './referral-state';
-import { SMALL_CELL, type MarginKeys, type PublishedCount, type PublishedTable } from './suppression';
+import { SMALL_CELL, type PublishedCount, type PublishedTable } from './suppression';
+import { monthsOfPeriod, type AlignedPeriod } from './report-periods';
+import { ALL_DISTRICTS, type CategoryEquation, type SuppressedSystem } from './report-system';
 
 export const FUNNEL_STAGES = ['reached', 'consented', 'screened', 'supportRecommended', 'referred', 'contacted', 'takenUp'] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
@@ -40,20 +42,20 @@ const RECOMMENDING_NEEDS: ReadonlySet<string> = new Set(['offerRecommended', 'ur
 /** Each stage's definition, as in docs/INDICATORS.md (the Sachbericht prints it). */
 export const FUNNEL_DEFINITIONS: Readonly<Record<FunnelStage | 'failures' | 'median', { en: string; de: string }>> = {
   reached: {
-    en: 'Families reached = families asked for consent to the screening: cases with a countable consent in the setting "screening" (counted once, by their first such consent in the period; day: the tablet date of the consent) + consent refusals in that setting (day: the refusal date).',
-    de: 'Erreichte Familien = Familien, die um Einwilligung ins Screening gebeten wurden: Fälle mit zählbarer Einwilligung im Setting „Screening“ (einmal, nach ihrer ersten solchen Einwilligung im Zeitraum; Tag: Tablet-Datum der Einwilligung) + Ablehnungen in diesem Setting (Tag: Datum der Ablehnung).',
+    en: 'Families reached = families asked for consent to the screening: cases with a countable consent in the setting "screening" (counted once a year, by their first such consent of the calendar year; day: the tablet date of the consent) + consent refusals in that setting (day: the refusal date).',
+    de: 'Erreichte Familien = Familien, die um Einwilligung ins Screening gebeten wurden: Fälle mit zählbarer Einwilligung im Setting „Screening“ (einmal im Jahr, nach ihrer ersten solchen Einwilligung im Kalenderjahr; Tag: Tablet-Datum der Einwilligung) + Ablehnungen in diesem Setting (Tag: Datum der Ablehnung).',
   },
   consented: {
     en: 'Consented = the cases of "reached" with a consent (reached minus refusals).',
     de: 'Eingewilligt = die Fälle unter „erreicht“ mit Einwilligung (erreicht ohne Ablehnungen).',
   },
   screened: {
-    en: 'Screened = cases with a countable screening, counted once by their first screening in the period (day: its tablet date; district: the one it names).',
-    de: 'Gescreent = Fälle mit zählbarem Screening, einmal gezählt nach ihrem ersten Screening im Zeitraum (Tag: dessen Tablet-Datum; Sozialraum: der dort genannte).',
+    en: 'Screened = cases with a countable screening, counted once a year by their first screening of the calendar year (day: its tablet date; district: the one it names).',
+    de: 'Gescreent = Fälle mit zählbarem Screening, einmal im Jahr gezählt nach ihrem ersten Screening im Kalenderjahr (Tag: dessen Tablet-Datum; Sozialraum: der dort genannte).',
   },
   supportRecommended: {
-    en: 'Support recommended = of those, the cases whose first screening in the period has the support need "offer recommended" or "urgent" (a staff override wins).',
-    de: 'Unterstützung empfohlen = davon die Fälle, deren erstes Screening im Zeitraum den Bedarf „Angebot empfohlen“ oder „dringend“ hat (eine Korrektur durch die Fachkraft geht vor).',
+    en: 'Support recommended = of those, the cases whose first screening of the year has the support need "offer recommended" or "urgent" (a staff override wins).',
+    de: 'Unterstützung empfohlen = davon die Fälle, deren erstes Screening im Kalenderjahr den Bedarf „Angebot empfohlen“ oder „dringend“ hat (eine Korrektur durch die Fachkraft geht vor).',
   },
   referred: {
     en: 'Referred = referrals made (one per case and offer) of cases not withdrawn. Day: the day the referral was made (server time); district: the one the referral names. The referral stages follow these referrals.',
@@ -91,14 +93,16 @@ export interface FunnelCountRow {
   line: string;
   /** '' = none named. */
   district: string;
+  /** YYYY-MM: the month of the day the count belongs to. */
+  month: string;
   n: number;
 }
 
 /** The funnel's counts before publication (never published as such). */
 export interface FunnelCounts {
   rows: FunnelCountRow[];
-  /** Days from referral to first contact, per contacted referral: how many referrals of a district took that many days. */
-  contactDays: { district: string; days: number; n: number }[];
+  /** Days from referral to first contact, per contacted referral: how many referrals of a district and month took that many days. */
+  contactDays: { district: string; month: string; days: number; n: number }[];
 }
 
 export const failureLine = (state: FunnelFailureState, reason: FunnelReason): string => `${state}:${reason}`;
@@ -108,11 +112,12 @@ const inPeriod = (day: string, period: { from: string; to: string }): boolean =>
 const daysBetween = (fromDay: string, toDay: string): number =>
   Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / 86_400_000);
 
-function add(rows: Map<string, FunnelCountRow>, line: string, district: string): void {
-  const key = `${line}\u0000${district}`;
+function add(rows: Map<string, FunnelCountRow>, line: string, district: string, day: string): void {
+  const month = day.slice(0, 7);
+  const key = `${line}\u0000${district}\u0000${month}`;
   const row = rows.get(key);
   if (row) row.n += 1;
-  else rows.set(key, { line, district, n: 1 });
+  else rows.set(key, { line, district, month, n: 1 });
 }
 
 /** Per case (or record, where a record names no case), its first record in the period among `records`, by tablet time then id. */
@@ -131,64 +136,65 @@ function firstPerCase(records: readonly SyncRecord[]): SyncRecord[] {
 }
 
 /**
- * The funnel's counts for a period (YYYY-MM-DD, inclusive) and optionally one
- * district, from the COUNTABLE revisions the server holds (report-facts.ts
- * `isCountable`: latest revision, approved where required) and the referrals of
- * cases not withdrawn.
+ * The funnel's counts of a year (the period of the linked report system,
+ * ./report-system.ts), by district and month, from the COUNTABLE revisions the
+ * server holds (report-facts.ts `isCountable`: latest revision, approved where
+ * required) and the referrals of cases not withdrawn. A case counts once a
+ * year, in the month and district of its first consent (screening) of that
+ * year; so the months add up to every quarter, half-year and the year.
  */
 export function funnelCounts(input: {
   countableRecords: readonly SyncRecord[];
   referrals: readonly FunnelReferral[];
   period: { from: string; to: string };
-  district?: string | null;
 }): FunnelCounts {
   const { period } = input;
-  const only = input.district ?? null;
   const rows = new Map<string, FunnelCountRow>();
   const districtOf = (content: { district?: string | undefined }): string => content.district ?? '';
-  const wanted = (district: string): boolean => only === null || district === only;
-  const countable = input.countableRecords.filter((record) =>
-    wanted('district' in record.content ? districtOf(record.content as { district?: string }) : ''),
-  );
+  const countable = input.countableRecords;
 
   const consents = countable.filter(
     (r) => r.kind === 'consent' && r.content.setting === 'screening' && inPeriod(dayOf(new Date(r.createdAt)), period),
   );
   for (const consent of firstPerCase(consents)) {
     if (consent.kind !== 'consent') continue;
-    add(rows, 'reached', districtOf(consent.content));
-    add(rows, 'consented', districtOf(consent.content));
+    const day = dayOf(new Date(consent.createdAt));
+    add(rows, 'reached', districtOf(consent.content), day);
+    add(rows, 'consented', districtOf(consent.content), day);
   }
   for (const refusal of countable) {
     if (refusal.kind === 'consentRefusal' && refusal.content.setting === 'screening' && inPeriod(refusal.content.date, period)) {
-      add(rows, 'reached', districtOf(refusal.content));
+      add(rows, 'reached', districtOf(refusal.content), refusal.content.date);
     }
   }
   const screenings = countable.filter((r) => r.kind === 'screening' && inPeriod(dayOf(new Date(r.createdAt)), period));
   for (const screening of firstPerCase(screenings)) {
     if (screening.kind !== 'screening') continue;
-    add(rows, 'screened', districtOf(screening.content));
-    if (RECOMMENDING_NEEDS.has(effectiveSupportNeed(screening.content))) add(rows, 'supportRecommended', districtOf(screening.content));
+    const day = dayOf(new Date(screening.createdAt));
+    add(rows, 'screened', districtOf(screening.content), day);
+    if (RECOMMENDING_NEEDS.has(effectiveSupportNeed(screening.content)))
+      add(rows, 'supportRecommended', districtOf(screening.content), day);
   }
 
-  const days = new Map<string, { district: string; days: number; n: number }>();
+  const days = new Map<string, { district: string; month: string; days: number; n: number }>();
   for (const referral of input.referrals) {
     const district = referral.district ?? '';
     const madeOn = dayOf(referral.createdAt);
-    if (!inPeriod(madeOn, period) || !wanted(district)) continue;
-    add(rows, 'referred', district);
+    if (!inPeriod(madeOn, period)) continue;
+    add(rows, 'referred', district, madeOn);
     const contacts = referral.changes.filter((c) => CONTACT_STATES.has(c.state)).map((c) => c.at.getTime());
     if (contacts.length > 0) {
-      add(rows, 'contacted', district);
+      add(rows, 'contacted', district, madeOn);
       const d = daysBetween(madeOn, dayOf(new Date(Math.min(...contacts))));
-      const key = `${district}\u0000${String(d)}`;
+      const month = madeOn.slice(0, 7);
+      const key = `${district}\u0000${month}\u0000${String(d)}`;
       const entry = days.get(key);
       if (entry) entry.n += 1;
-      else days.set(key, { district, days: d, n: 1 });
+      else days.set(key, { district, month, days: d, n: 1 });
     }
-    if (referral.changes.some((c) => UPTAKE_STATES.has(c.state))) add(rows, 'takenUp', district);
+    if (referral.changes.some((c) => UPTAKE_STATES.has(c.state))) add(rows, 'takenUp', district, madeOn);
     if (referral.state === 'declined' || referral.state === 'noResponse') {
-      add(rows, failureLine(referral.state, referral.reason ?? REASON_NOT_STATED), district);
+      add(rows, failureLine(referral.state, referral.reason ?? REASON_NOT_STATED), district, madeOn);
     }
   }
   return { rows: [...rows.values()], contactDays: [...days.values()] };
@@ -228,65 +234,88 @@ export interface PublishedFunnel {
   definitions: Record<FunnelStage | 'failures' | 'median', { en: string; de: string }>;
 }
 
+/** The funnel's node in the report system for a stage or a failure line (`declined:<reason>`). */
+export const funnelNode = (line: string): string => `funnel:${line}`;
+
 /**
- * The funnel as tables for `suppressLinked`, keyed so that counts the
- * indicators publish too are hidden in both as soon as one hides them:
- * "referred" per district is the referral indicators' column total; a failure
- * table's column total is the `referralUptake` cell of that state and
- * district, its grand total that state's row total. Each stage is a one-row
- * table (its districts add up to its total; stages count different units and
- * days, so no equation joins them). Call `assemble` with the suppressed tables.
+ * The funnel's category nodes and equations in the year's report system
+ * (./report-system.ts): "referred" is the referral indicators' total, "reached"
+ * adds the consented cases and the screening indicator's refusals, and the
+ * failure reasons of a state add up to that state's referral count. The other
+ * stages stand alone (they count different units; no equation joins them).
  */
-export function funnelTables(
-  counts: FunnelCounts,
-  districts: readonly string[],
-): { tables: { table: { cells: number[][] }; keys: MarginKeys }[]; assemble: (published: readonly PublishedTable[]) => PublishedFunnel } {
-  const count = (line: string, district: string): number =>
-    counts.rows.filter((row) => row.line === line && row.district === district).reduce((sum, row) => sum + row.n, 0);
-  const stageTables = FUNNEL_STAGES.map((stage) => ({
-    table: { cells: [districts.map((d) => count(stage, d))] },
-    keys:
-      stage === 'referred'
-        ? ({ columns: districts.map((d) => `referral:district:${d}`), total: 'referral:total' } satisfies MarginKeys)
-        : ({} satisfies MarginKeys),
-  }));
-  const failureTables = FUNNEL_FAILURE_STATES.map((state) => ({
-    table: { cells: failureReasons(state).map((reason) => districts.map((d) => count(failureLine(state, reason), d))) },
-    keys: {
-      columns: districts.map((d) => referralUptakeCellKey(state, d)),
-      total: `referralUptake:row:${state}`,
-    } satisfies MarginKeys,
-  }));
-  const median = (district: string | undefined): number | null => {
-    const values = counts.contactDays.filter((v) => district === undefined || v.district === district);
-    const n = values.reduce((sum, v) => sum + v.n, 0);
-    return n >= MEDIAN_MIN_REFERRALS ? (medianOf(values) ?? null) : null;
-  };
+export function funnelNodes(shared: { referralTotal: string; refused: string; stateNode: (state: FunnelFailureState) => string }): {
+  nodes: string[];
+  equations: CategoryEquation[];
+  nodeOfLine: (line: string) => string;
+} {
+  const nodeOfLine = (line: string): string => (line === 'referred' ? shared.referralTotal : funnelNode(line));
+  const stages = FUNNEL_STAGES.map(nodeOfLine);
+  const reasonNodes = FUNNEL_FAILURE_STATES.map((state) => failureReasons(state).map((r) => funnelNode(failureLine(state, r))));
   return {
-    tables: [...stageTables, ...failureTables],
-    assemble: (published) => {
-      const stages = FUNNEL_STAGES.map((id, i): PublishedFunnelStage => {
-        const table = published[i];
-        if (!table) throw new Error('funnel: stage table missing');
-        return { id, cells: table.cells[0] ?? [], total: table.total };
-      });
-      const failures = FUNNEL_FAILURE_STATES.map((state, k) => {
-        const table = published[FUNNEL_STAGES.length + k];
-        if (!table) throw new Error('funnel: failure table missing');
-        return { state, reasons: [...failureReasons(state)], table };
-      });
-      return {
-        columns: [...districts],
-        stages,
-        failures,
-        medianDaysToFirstContact: { cells: districts.map((d) => median(d)), total: median(undefined) },
-        definitions: { ...FUNNEL_DEFINITIONS },
-      };
-    },
+    nodes: [...stages, ...reasonNodes.flat()],
+    equations: [
+      { total: funnelNode('reached'), parts: [funnelNode('consented'), shared.refused] },
+      ...FUNNEL_FAILURE_STATES.map((state, k) => ({ total: shared.stateNode(state), parts: reasonNodes[k] ?? [] })),
+    ],
+    nodeOfLine,
   };
 }
 
-/** The key of the `referralUptake` by-district cell (state, district), shared with the funnel's failure tables. */
-export function referralUptakeCellKey(state: string, district: string): string {
-  return `referralUptake:cell:${state}:${district}`;
+/**
+ * The funnel of one period, one or all districts (`columns`; `whole` is the
+ * district or ALL_DISTRICTS), read from the year's suppressed system. The
+ * median of a district and period is shown only where its number of contacted
+ * referrals is itself published and at least MEDIAN_MIN_REFERRALS: a median
+ * never tells whether a hidden count is small.
+ */
+export function publishFunnel(input: {
+  system: SuppressedSystem;
+  counts: FunnelCounts;
+  period: AlignedPeriod;
+  columns: readonly string[];
+  whole: string;
+  /** The nodes the funnel shares with the referral indicators (as for `funnelNodes`). */
+  referralTotal: string;
+  stateNode: (state: FunnelFailureState) => string;
+}): PublishedFunnel {
+  const { system, period, columns, whole } = input;
+  const months = monthsOfPeriod(period);
+  const shown = (line: string, district: string): PublishedCount => system.published(nodeFor(line), district, period);
+  const nodeFor = (line: string): string => (line === 'referred' ? input.referralTotal : funnelNode(line));
+  const stages = FUNNEL_STAGES.map((id): PublishedFunnelStage => ({
+    id,
+    cells: columns.map((d) => shown(id, d)),
+    total: shown(id, whole),
+  }));
+  const failures = FUNNEL_FAILURE_STATES.map((state) => {
+    const reasons = [...failureReasons(state)];
+    const lines = reasons.map((r) => failureLine(state, r));
+    const stateShown = (district: string): PublishedCount => system.published(input.stateNode(state), district, period);
+    return {
+      state,
+      reasons,
+      table: {
+        cells: lines.map((line) => columns.map((d) => shown(line, d))),
+        rowTotals: lines.map((line) => shown(line, whole)),
+        columnTotals: columns.map(stateShown),
+        total: stateShown(whole),
+      } satisfies PublishedTable,
+    };
+  });
+  const median = (district: string): number | null => {
+    const contacted = shown('contacted', district);
+    if (typeof contacted !== 'number' || contacted < MEDIAN_MIN_REFERRALS) return null;
+    const values = input.counts.contactDays.filter(
+      (v) => months.includes(v.month) && (district === ALL_DISTRICTS || v.district === district),
+    );
+    return medianOf(values) ?? null;
+  };
+  return {
+    columns: [...columns],
+    stages,
+    failures,
+    medianDaysToFirstContact: { cells: columns.map(median), total: median(whole) },
+    definitions: { ...FUNNEL_DEFINITIONS },
+  };
 }

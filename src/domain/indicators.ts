@@ -14,10 +14,12 @@ import { WELCOME_OUTCOMES } from '@shared/records/welcome-visit';
 import { CONTACT_KINDS, HOME_TOPICS } from '@shared/records/home-contact';
 import { SPOKEN_LANGUAGES } from '@shared/languages';
 import { OFFER_TYPES } from '@shared/offers';
-import { suppressLinked, publishedNumber } from './suppression';
+import { publishedNumber } from './suppression';
+import { alignedPeriod, halfYearOf, monthsOfPeriod, type AlignedPeriod } from './report-periods';
+import { ALL_DISTRICTS, buildSuppressedSystem, type CategoryEquation, type SuppressedSystem } from './report-system';
 import { REFERRAL_STATES } from './referral-state';
-import { funnelTables, referralUptakeCellKey, type FunnelCounts, type PublishedFunnel } from './funnel';
-import type { MarginKeys, PublishedCount, PublishedTable } from './suppression';
+import { funnelNodes, publishFunnel, type FunnelCounts, type PublishedFunnel } from './funnel';
+import type { PublishedCount, PublishedTable } from './suppression';
 
 /** The referral states are the state machine's (one list, ./referral-state.ts). */
 export { REFERRAL_STATES };
@@ -151,8 +153,8 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     byDistrict: true,
     population: 'timeToFirstContact',
     formula: {
-      en: 'Time from screening to first contact = for each case with a countable screening in the period and at least one referral that reached "contacted" (or later), the days from the screening day to the earliest such state change, in bands 0–7, 8–14, 15–28, 29 and more days. Cases without contact are not counted here. District: the screening\'s.',
-      de: 'Zeit vom Screening bis zum ersten Kontakt = für jeden Fall mit zählbarem Screening im Zeitraum und mindestens einer Vermittlung, die „Kontakt aufgenommen“ (oder später) erreicht hat: Tage vom Screening-Tag bis zum frühesten solchen Statuswechsel, in den Stufen 0–7, 8–14, 15–28, 29 und mehr Tage. Fälle ohne Kontakt zählen hier nicht. Sozialraum: der des Screenings.',
+      en: 'Time from screening to first contact = for each case whose first countable screening of the calendar year lies in the period and with at least one referral that reached "contacted" (or later), the days from the screening day to the earliest such state change, in bands 0–7, 8–14, 15–28, 29 and more days. Cases without contact are not counted here. District: the screening\'s.',
+      de: 'Zeit vom Screening bis zum ersten Kontakt = für jeden Fall, dessen erstes zählbares Screening des Kalenderjahres im Zeitraum liegt, mit mindestens einer Vermittlung, die „Kontakt aufgenommen“ (oder später) erreicht hat: Tage vom Screening-Tag bis zum frühesten solchen Statuswechsel, in den Stufen 0–7, 8–14, 15–28, 29 und mehr Tage. Fälle ohne Kontakt zählen hier nicht. Sozialraum: der des Screenings.',
     },
   },
 ];
@@ -215,39 +217,24 @@ export function monthsOf(period: PeriodInput): string[] {
   return months;
 }
 
-/** Longest period a report covers (the half-year report needs 6; a year-on-year view 24). */
+/** Longest day range the case-level exports cover (reports cover aligned periods only, `reportPeriodProblem`). */
 export const MAX_PERIOD_MONTHS = 24;
 
-/** Why a period is not acceptable, or undefined. */
+/** Why a day range is not acceptable for an export, or undefined. */
 export function periodProblem(period: PeriodInput): 'endBeforeStart' | 'tooLong' | undefined {
   if (period.to < period.from) return 'endBeforeStart';
   if (monthsOf(period).length > MAX_PERIOD_MONTHS) return 'tooLong';
   return undefined;
 }
 
-/** The half-year (1 Jan – 30 Jun or 1 Jul – 31 Dec) a day falls in. */
-export function halfYearOf(day: string): PeriodInput {
-  const year = day.slice(0, 4);
-  return Number(day.slice(5, 7)) <= 6 ? { from: `${year}-01-01`, to: `${year}-06-30` } : { from: `${year}-07-01`, to: `${year}-12-31` };
+/** Why a period is not one a report may cover (a whole month, quarter, half-year or calendar year), or undefined. */
+export function reportPeriodProblem(period: PeriodInput): 'endBeforeStart' | 'periodNotAligned' | undefined {
+  if (period.to < period.from) return 'endBeforeStart';
+  if (alignedPeriod(period) === undefined) return 'periodNotAligned';
+  return undefined;
 }
 
-function crossTab(
-  rows: readonly CountRow[],
-  categories: readonly string[],
-  columns: readonly string[],
-  columnOf: (row: CountRow) => string,
-): number[][] {
-  const rowIndex = new Map(categories.map((c, i) => [c, i]));
-  const columnIndex = new Map(columns.map((c, j) => [c, j]));
-  const cells = categories.map(() => columns.map(() => 0));
-  for (const row of rows) {
-    const i = rowIndex.get(row.category);
-    const j = columnIndex.get(columnOf(row));
-    const line = i === undefined ? undefined : cells[i];
-    if (line !== undefined && j !== undefined) line[j] = (line[j] ?? 0) + row.n;
-  }
-  return cells;
-}
+export { halfYearOf };
 
 function measuresOf(id: IndicatorId, categories: readonly string[], table: PublishedTable): Record<string, number | null> {
   const total = publishedNumber(table.total);
@@ -270,87 +257,152 @@ function measuresOf(id: IndicatorId, categories: readonly string[], table: Publi
   return { total: total ?? null };
 }
 
-/**
- * Builds every indicator's published tables from the aggregated counts:
- * category × district and category × month, suppressed together (shared totals
- * hidden in all tables that show them). Without the funnel: a report always
- * publishes both through `publishReport`, because they share counts.
- */
-export function publishIndicators(input: ReportInput): PublishedIndicator[] {
+/** The category node of an indicator's category in the report system. */
+export const categoryNode = (id: IndicatorId, category: string): string => `${id}:${category}`;
+/** The node of an indicator's total: indicators counting the same units share it. */
+export const populationTotalNode = (definition: IndicatorDefinition): string => `${definition.population}:total`;
+
+export interface ReportInput {
+  /** Counts of every month of the period's year, of every district (a report reads one linked system per year). */
+  rows: readonly CountRow[];
+  period: AlignedPeriod;
+  /** District columns of the municipality: the configured ids and NO_DISTRICT for records naming none. */
+  districts: readonly string[];
+  /** Only this district's column; null = all. */
+  district: string | null;
+  /** Categories of indicators without a fixed list (HOME sites). */
+  sites: readonly string[];
+  /** The funnel's counts of every month of the year. */
+  funnel: FunnelCounts;
+}
+
+/** The nodes the funnel shares with the referral indicators. */
+const funnelShared = {
+  referralTotal: `referral:total`,
+  stateNode: (state: string): string => categoryNode('referralUptake', state),
+};
+
+/** Without the funnel (it then counts nothing): the indicators alone. */
+export function publishIndicators(input: Omit<ReportInput, 'funnel'>): PublishedIndicator[] {
   return publishReport({ ...input, funnel: { rows: [], contactDays: [] } }).indicators;
 }
 
-export interface ReportInput {
-  rows: readonly CountRow[];
-  period: PeriodInput;
-  /** District columns: the configured ids (and NO_DISTRICT for records naming none). */
-  districts: readonly string[];
-  /** Categories of indicators without a fixed list (HOME sites). */
-  sites: readonly string[];
-}
-
 /**
- * The indicators and the funnel (./funnel.ts), suppressed in one go: the
- * funnel's referred and failure counts are also cells and totals of the
- * referral indicators, and a count hidden in one is hidden in the other.
+ * The year's linked system: every indicator's categories, their totals (shared
+ * by indicators of one population), the failure reasons under the referral
+ * states and the funnel's stages, with every category equation between them.
  */
-export function publishReport(input: ReportInput & { funnel: FunnelCounts }): {
-  indicators: PublishedIndicator[];
-  funnel: PublishedFunnel;
+export function reportSystem(input: Omit<ReportInput, 'period' | 'district'> & { year: number }): {
+  system: SuppressedSystem;
+  categories: Map<IndicatorId, string[]>;
 } {
-  const months = monthsOf(input.period);
-  const plans = INDICATORS.map((definition) => {
+  const categories = new Map<IndicatorId, string[]>();
+  const nodes: string[] = [];
+  const equations: CategoryEquation[] = [];
+  const addNode = (node: string): void => {
+    if (!nodes.includes(node)) nodes.push(node);
+  };
+  for (const definition of INDICATORS) {
     const rows = input.rows.filter((row) => row.indicator === definition.id);
     const known = definition.categories ?? input.sites;
     // A category the configuration no longer lists (a closed site) is still counted.
     const extra = [...new Set(rows.map((row) => row.category))].filter((c) => !known.includes(c)).sort();
-    const categories = [...known, ...extra];
-    const rowKeys = categories.map((c) => `${definition.id}:row:${c}`);
-    const total = `${definition.population}:total`;
-    const byMonth = {
-      table: { cells: crossTab(rows, categories, months, (row) => row.month) },
-      keys: { rows: rowKeys, columns: months.map((m) => `${definition.population}:month:${m}`), total } satisfies MarginKeys,
-    };
-    const byDistrict = definition.byDistrict
-      ? {
-          table: { cells: crossTab(rows, categories, input.districts, (row) => row.district) },
-          keys: {
-            rows: rowKeys,
-            columns: input.districts.map((d) => `${definition.population}:district:${d}`),
-            total,
-            // The funnel's failure tables publish these cells as their column totals.
-            ...(definition.id === 'referralUptake'
-              ? { cells: categories.map((c) => input.districts.map((d) => referralUptakeCellKey(c, d))) }
-              : {}),
-          } satisfies MarginKeys,
-        }
-      : undefined;
-    return { definition, categories, byMonth, byDistrict };
-  });
-  const tables = plans.flatMap((plan) => (plan.byDistrict ? [plan.byMonth, plan.byDistrict] : [plan.byMonth]));
-  const funnel = funnelTables(input.funnel, input.districts);
-  const published = suppressLinked([...tables, ...funnel.tables]);
-  let next = 0;
-  const take = (): PublishedTable => {
-    const table = published[next];
-    next += 1;
-    if (!table) throw new Error('publishIndicators: table missing');
-    return table;
+    const list = [...known, ...extra];
+    categories.set(definition.id, list);
+    const parts = list.map((c) => categoryNode(definition.id, c));
+    parts.forEach(addNode);
+    addNode(populationTotalNode(definition));
+    equations.push({ total: populationTotalNode(definition), parts });
+  }
+  const funnel = funnelNodes({ ...funnelShared, refused: categoryNode('screening', 'refused') });
+  funnel.nodes.forEach(addNode);
+  equations.push(...funnel.equations);
+
+  const leaves = new Map<string, number>();
+  const add = (node: string, district: string, month: string, n: number): void => {
+    const key = `${node}\u0000${district}\u0000${month}`;
+    leaves.set(key, (leaves.get(key) ?? 0) + n);
   };
-  const indicators = plans.map(({ definition, categories, byDistrict }) => {
-    const monthTable = take();
-    const districtTable = byDistrict ? take() : undefined;
+  for (const row of input.rows) add(categoryNode(row.indicator, row.category), row.district, row.month, row.n);
+  for (const row of input.funnel.rows) add(funnel.nodeOfLine(row.line), row.district, row.month, row.n);
+  const system = buildSuppressedSystem({
+    year: input.year,
+    districts: input.districts,
+    nodes,
+    equations,
+    leafCount: (node, district, month) => leaves.get(`${node}\u0000${district}\u0000${month}`) ?? 0,
+  });
+  return { system, categories };
+}
+
+/**
+ * The indicators and the funnel (./funnel.ts) of one period and one or all
+ * districts, read from the year's suppressed system: whatever period and
+ * district is asked for, the same count is hidden or shown the same way.
+ */
+export function publishReport(input: ReportInput): { indicators: PublishedIndicator[]; funnel: PublishedFunnel } {
+  return yearReports({ ...input, year: input.period.year })(input.period, input.district);
+}
+
+/** Every report of one year, read from one suppressed system: (period, district or null) → its indicators and funnel. */
+export function yearReports(
+  input: Omit<ReportInput, 'period' | 'district'> & { year: number },
+): (period: AlignedPeriod, district: string | null) => { indicators: PublishedIndicator[]; funnel: PublishedFunnel } {
+  const { system, categories } = reportSystem(input);
+  return (period, district) => readReport(input, system, categories, period, district);
+}
+
+function readReport(
+  input: Omit<ReportInput, 'period' | 'district'>,
+  system: SuppressedSystem,
+  categories: ReadonlyMap<IndicatorId, string[]>,
+  period: AlignedPeriod,
+  district: string | null,
+): { indicators: PublishedIndicator[]; funnel: PublishedFunnel } {
+  if (period.year !== system.year) throw new Error('readReport: period of another year');
+  const months = monthsOfPeriod(period);
+  const monthPeriods = system.periods.filter((p) => p.level === 'month' && months.includes(p.from.slice(0, 7)));
+  const columns = district === null ? [...input.districts] : [district];
+  const whole = district ?? ALL_DISTRICTS;
+  const table = (
+    rowNodes: readonly string[],
+    totalNode: string,
+    columnCells: readonly { district: string; period: AlignedPeriod }[],
+  ): PublishedTable => ({
+    cells: rowNodes.map((node) => columnCells.map((c) => system.published(node, c.district, c.period))),
+    rowTotals: rowNodes.map((node) => system.published(node, whole, period)),
+    columnTotals: columnCells.map((c) => system.published(totalNode, c.district, c.period)),
+    total: system.published(totalNode, whole, period),
+  });
+  const indicators = INDICATORS.map((definition): PublishedIndicator => {
+    const list = categories.get(definition.id) ?? [];
+    const rowNodes = list.map((c) => categoryNode(definition.id, c));
+    const total = populationTotalNode(definition);
+    const monthTable = table(
+      rowNodes,
+      total,
+      monthPeriods.map((p) => ({ district: whole, period: p })),
+    );
     return {
       id: definition.id,
       unit: definition.unit,
       formula: definition.formula,
-      categories,
-      byDistrict: districtTable ? { columns: [...input.districts], table: districtTable } : null,
+      categories: list,
+      byDistrict: definition.byDistrict
+        ? {
+            columns,
+            table: table(
+              rowNodes,
+              total,
+              columns.map((d) => ({ district: d, period })),
+            ),
+          }
+        : null,
       byMonth: { columns: months, table: monthTable },
-      measures: measuresOf(definition.id, categories, monthTable),
+      measures: measuresOf(definition.id, list, monthTable),
     };
   });
-  return { indicators, funnel: funnel.assemble(published.slice(next)) };
+  return { indicators, funnel: publishFunnel({ system, counts: input.funnel, period, columns, whole, ...funnelShared }) };
 }
 
 export type { PublishedCount, PublishedTable };

@@ -1,8 +1,9 @@
-// How a report shows what small-cell suppression (./suppression.ts) hides: one
+// How a report shows what small-cell suppression (./report-system.ts) hides: one
 // mark for every entry a reader does not get, whatever the reason — a count of
 // 1–4, a cell or total hidden so that such a count cannot be recomputed, a rate
 // or median that would need a hidden part. Screen, print and CSV use this mark;
-// the JSON contract keeps "<5" / "x" apart for auditing (docs/INDICATORS.md).
+// the JSON answer has "x" for each of them and never says which reason applies
+// (telling them apart would narrow a hidden count down, docs/INDICATORS.md).
 import { SMALL_CELL, type PublishedCount } from './suppression';
 
 /** The one mark of a suppressed entry (as the German labour statistics mark anonymised cells). */
@@ -15,7 +16,7 @@ export const LARGEST_HIDDEN_COUNT = SMALL_CELL.max;
 /** A published entry, or a measure that is not published (null). */
 export type ShownValue = PublishedCount | number | null;
 
-export function isSuppressed(value: ShownValue): value is '<5' | 'x' | null {
+export function isSuppressed(value: ShownValue): value is 'x' | null {
   return typeof value !== 'number';
 }
 

@@ -8,7 +8,7 @@ import { boundedDaySchema } from './instants';
 const isoDay = boundedDaySchema;
 
 export const reportQuerySchema = z.strictObject({
-  /** First and last day of the period, inclusive. */
+  /** First and last day of the period, inclusive: a whole month, quarter, half-year or calendar year (src/domain/report-periods.ts). */
   from: isoDay,
   to: isoDay,
   /** Only records naming this district (an id of the municipality's districts). */
@@ -24,8 +24,8 @@ export const reportParamsSchema = z.strictObject({
   municipalityId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'invalidMunicipality' }),
 });
 
-/** A published count: the number, "<5" (1–4) or "x" (hidden so that no "<5" can be recomputed). */
-export const publishedCountSchema = z.union([z.int().min(0), z.literal('<5'), z.literal('x')]);
+/** A published count: the number, or "x" — hidden (a count of 1–4, or hidden so that none can be recomputed from any report). */
+export const publishedCountSchema = z.union([z.int().min(0), z.literal('x')]);
 
 export const publishedTableSchema = z.strictObject({
   cells: z.array(z.array(publishedCountSchema)),
@@ -92,7 +92,7 @@ export const reportSchema = z.strictObject({
   /** Labels of the district columns and HOME sites; '' = records naming no district. */
   districts: z.array(z.strictObject({ id: z.string(), label: z.string() })),
   sites: z.array(z.strictObject({ id: z.string(), label: z.string() })),
-  suppression: z.strictObject({ smallCell: z.string(), complementary: z.string(), rule: z.string() }),
+  suppression: z.strictObject({ hidden: z.literal('x'), rule: z.string() }),
   countingRule: z.string(),
   indicators: z.array(publishedIndicatorSchema),
   funnel: publishedFunnelSchema,

@@ -91,11 +91,8 @@ describe.skipIf(!chromiumPath)('coordinator exports, end to end', () => {
     expect(csv.text.trim().split('\n')).toHaveLength(4);
     expect(csv.text).toContain('E2E-2');
 
-    // A period that ends before it starts: the reason, in German, and no download.
-    await officePage.root.getByLabel(reports.form.from).fill(`${from.slice(0, 4)}-12-31`);
-    await officePage.root.getByLabel(reports.form.to).fill(`${from.slice(0, 4)}-01-01`);
-    await officePage.root.getByRole('button', { name: reports.exports.referrals, exact: true }).click();
-    await officePage.root.getByText(reports.errors.endBeforeStart).waitFor();
+    // The period comes from the report's picker (whole periods only), so it can no longer end before it starts;
+    // the export API still refuses such a period (tests/integration/server/http/fhir-export*.integration.test.ts).
 
     const section = officePage.root.locator('.report-exports');
     const shoot = async (language: string): Promise<void> => {

@@ -133,8 +133,9 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
       .getByRole('button', { name: office.nav.reports, exact: true })
       .click();
     await officePage.root.getByRole('heading', { level: 2, name: reports.title }).waitFor();
-    await officePage.root.getByLabel(reports.form.from, { exact: true }).fill(`${YEAR}-01-01`);
-    await officePage.root.getByLabel(reports.form.to, { exact: true }).fill(`${YEAR}-12-31`);
+    // Only whole periods can be picked: the calendar year.
+    await officePage.root.getByLabel(reports.form.level, { exact: true }).selectOption('year');
+    await officePage.root.getByLabel(reports.form.period, { exact: true }).selectOption(YEAR);
     await officePage.root.getByRole('button', { name: reports.form.show }).click();
     const homeSection = officePage.root.locator('[data-indicator="homeSite"]');
     await homeSection.waitFor();
@@ -180,7 +181,7 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
     expect(hidden.otherNotations).toEqual([]);
     const notice = officePage.root.getByRole('complementary', { name: /Warum manche Felder „\*“ zeigen/ });
     expect(await notice.textContent()).toMatch(
-      /Wiedererkennung.*1 bis 4.*sekundäre Geheimhaltung.*Jede angegebene Summe enthält auch die verdeckten Felder/s,
+      /Wiedererkennung.*1 bis 4.*anderen Zeitraum.*sekundäre Geheimhaltung.*ganze Monate, Quartale, Halbjahre und Jahre.*Jede angegebene Summe enthält auch die verdeckten Felder/s,
     );
     // Familienzentrum Nord had 2 contacts in March: its cell shows the mark, not the number.
     const nordRow = byMonth.getByRole('row', { name: /Familienzentrum Nord/ });
@@ -210,10 +211,12 @@ describe.skipIf(!chromiumPath)('coordinator reports fit a tablet and A4', () => 
     });
     expect(await clippedCells(page)).toEqual([]);
     if (SHOTS) await shoot(page, homeSection, 'report-rtl');
+    if (SHOTS) await shoot(page, officePage.root.locator('.report-form'), 'report-form-rtl');
     await page.evaluate(() => {
       document.documentElement.dir = 'ltr';
     });
     if (SHOTS) await shoot(page, homeSection, 'report-de');
+    if (SHOTS) await shoot(page, officePage.root.locator('.report-form'), 'report-form-de');
 
     // The Sachbericht: a title block, the explanation, charts; wide tables come in parts that fit A4.
     await officePage.root.getByRole('button', { name: reports.sachbericht.open }).click();

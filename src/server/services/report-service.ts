@@ -7,7 +7,8 @@ import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
 import type { FunnelReport, Report, ReportQuery } from '@shared/reports';
-import { NO_DISTRICT, periodProblem, publishReport, timeToContactBucket, type CountRow } from '@domain/indicators';
+import { NO_DISTRICT, publishReport, reportPeriodProblem, timeToContactBucket, type CountRow } from '@domain/indicators';
+import { alignedPeriod, periodAt } from '@domain/report-periods';
 import { failureLine, REASON_NOT_STATED, type FunnelCountRow, type FunnelCounts, type FunnelReason } from '@domain/funnel';
 import { SMALL_CELL, type PublishedCount } from '@domain/suppression';
 import { displayCount, SUPPRESSED_MARK } from '@domain/suppressed-notation';
@@ -20,20 +21,23 @@ const ZONE = 'Europe/Berlin';
 export const COUNTING_RULE =
   'Only countable records: the latest revision of each record, and only once approved where the municipality requires a second check (four-eyes). Cases whose consent was withdrawn are not counted. No case number or record content is part of a report.';
 
-const SUPPRESSION_RULE = `Counts of ${String(SMALL_CELL.min)}–${String(SMALL_CELL.max)} are not published; further cells and totals are hidden so that no such count can be recomputed from row or column totals. The JSON answer marks the first "${SMALL_CELL.label}" and the others "${SMALL_CELL.complementaryLabel}"; screen, print and CSV mark every hidden entry "${SUPPRESSED_MARK}". Published totals include the hidden entries.`;
+const SUPPRESSION_RULE = `Reports cover whole months, quarters, half-years or calendar years only. Counts of ${String(SMALL_CELL.min)}–${String(SMALL_CELL.max)} are not published, and further entries are hidden so that no such count can be recomputed from the numbers of any reports of the year together (other periods, other districts, totals). The JSON answer marks every hidden entry "${SMALL_CELL.hiddenLabel}"; screen, print and CSV mark it "${SUPPRESSED_MARK}". Published totals include the hidden entries.`;
 
 export class ReportService {
   constructor(private readonly db: Database) {}
 
   async build(user: SessionUser, query: ReportQuery, now: Date = new Date()): Promise<Report> {
-    const period = { from: query.from, to: query.to };
-    const problem = periodProblem(period);
-    if (problem !== undefined) {
+    const range = { from: query.from, to: query.to };
+    const problem = reportPeriodProblem(range);
+    const period = alignedPeriod(range);
+    if (problem !== undefined || period === undefined) {
       throw new ServiceError(
         400,
         'invalidRequest',
-        problem === 'endBeforeStart' ? 'The period ends before it starts.' : 'The period is longer than 24 months.',
-        [{ path: 'to', message: problem }],
+        problem === 'endBeforeStart'
+          ? 'The period ends before it starts.'
+          : 'Reports cover a whole month, quarter, half-year or calendar year only (from its first to its last day).',
+        [{ path: 'to', message: problem ?? 'periodNotAligned' }],
       );
     }
     const municipalityId = user.municipalityId;
@@ -52,14 +56,16 @@ export class ReportService {
         { path: 'district', message: 'unknownDistrict' },
       ]);
     }
-    const params = [municipalityId, period.from, period.to, district];
+    // Every report reads the whole year of every district: one linked system, suppressed as a whole
+    // (src/domain/report-system.ts), so no other period or district can reveal what this one hides.
+    const year = periodAt('year', period.year, 1);
+    const params = [municipalityId, year.from, year.to];
     const rows: CountRow[] = [];
 
     const counts = await this.db.query<{ indicator: CountRow['indicator']; category: string; district: string; month: string; n: number }>(
       `SELECT indicator, category, district, to_char(day, 'YYYY-MM') AS month, sum(n)::int AS n
          FROM report_counts
         WHERE municipality_id = $1 AND day BETWEEN $2::date AND $3::date AND n > 0
-          AND ($4::text IS NULL OR district = $4::text)
         GROUP BY indicator, category, district, month`,
       params,
     );
@@ -72,7 +78,6 @@ export class ReportService {
         WHERE r.municipality_id = $1
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
-          AND ($4::text IS NULL OR r.district = $4::text)
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
         GROUP BY 1, 2, 3, 4`,
       params,
@@ -99,7 +104,6 @@ export class ReportService {
            JOIN records s ON s.municipality_id = $1 AND s.case_number = f.case_number AND s.kind = 'screening' AND s.countable
           WHERE s.device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
             AND s.device_created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
-            AND ($4::text IS NULL OR s.content->>'district' = $4::text)
           ORDER BY s.case_number, s.device_created_at
        )
        SELECT district, to_char(day, 'YYYY-MM') AS month, ((at AT TIME ZONE '${ZONE}')::date - day) AS days, count(*)::int AS n
@@ -126,12 +130,13 @@ export class ReportService {
       action: 'report.generated',
       objectId: `${period.from}..${period.to}${district === null ? '' : `/${district}`}`,
     });
-    const columns = district !== null ? [district] : [...districts.map((d) => d.id), NO_DISTRICT];
-    const published = publishReport({ rows, period, districts: columns, sites: sites.map((s) => s.id), funnel });
+    const allColumns = [...districts.map((d) => d.id), NO_DISTRICT];
+    const columns = district !== null ? [district] : allColumns;
+    const published = publishReport({ rows, period, districts: allColumns, district, sites: sites.map((s) => s.id), funnel });
     const indicators = published.indicators;
     return {
       municipality: { id: municipalityId, name: municipality?.name ?? municipalityId },
-      period,
+      period: { from: period.from, to: period.to },
       district,
       generatedAt: now.toISOString(),
       districts: [
@@ -139,7 +144,7 @@ export class ReportService {
         ...(columns.includes(NO_DISTRICT) ? [{ id: NO_DISTRICT, label: '' }] : []),
       ],
       sites,
-      suppression: { smallCell: SMALL_CELL.label, complementary: SMALL_CELL.complementaryLabel, rule: SUPPRESSION_RULE },
+      suppression: { hidden: SMALL_CELL.hiddenLabel, rule: SUPPRESSION_RULE },
       countingRule: COUNTING_RULE,
       indicators: indicators.map((i) => ({ ...i, categories: [...i.categories] })),
       funnel: published.funnel,
@@ -147,16 +152,16 @@ export class ReportService {
   }
 
   /**
-   * The funnel's counts (src/domain/funnel.ts `funnelCounts` defines them): cases by their first countable
-   * consent (setting screening) and first countable screening in the period, refusals from report_counts,
+   * The funnel's counts of the year by month (src/domain/funnel.ts `funnelCounts` defines them): cases by their
+   * first countable consent (setting screening) and first countable screening in the year, refusals from report_counts,
    * and referrals of the period with their state history — grouped in the database, no case number leaves it.
    */
   private async funnelCounts(params: readonly unknown[], indicatorRows: readonly CountRow[]): Promise<FunnelCounts> {
     const rows: FunnelCountRow[] = [];
-    const cases = await this.db.query<{ kind: string; district: string; n: number; recommended: number }>(
-      `SELECT kind, district, count(*)::int AS n,
+    const cases = await this.db.query<{ kind: string; district: string; month: string; n: number; recommended: number }>(
+      `SELECT kind, district, to_char(device_created_at AT TIME ZONE '${ZONE}', 'YYYY-MM') AS month, count(*)::int AS n,
               count(*) FILTER (WHERE need IN ('offerRecommended', 'urgent'))::int AS recommended
-         FROM (SELECT DISTINCT ON (kind, coalesce(case_number, id::text)) kind,
+         FROM (SELECT DISTINCT ON (kind, coalesce(case_number, id::text)) kind, device_created_at,
                       coalesce(content->>'district', '') AS district,
                       coalesce(content#>>'{override,supportNeed}', content->>'supportNeed') AS need
                  FROM records
@@ -164,34 +169,40 @@ export class ReportService {
                   AND (kind = 'screening' OR (kind = 'consent' AND content->>'setting' = 'screening'))
                   AND device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
                   AND device_created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
-                  AND ($4::text IS NULL OR content->>'district' = $4::text)
                 ORDER BY kind, coalesce(case_number, id::text), device_created_at, id) AS first_per_case
-        GROUP BY kind, district`,
+        GROUP BY kind, district, month`,
       params,
     );
     for (const row of cases) {
       if (row.kind === 'consent') {
-        rows.push({ line: 'reached', district: row.district, n: row.n }, { line: 'consented', district: row.district, n: row.n });
+        rows.push(
+          { line: 'reached', district: row.district, month: row.month, n: row.n },
+          { line: 'consented', district: row.district, month: row.month, n: row.n },
+        );
       } else {
         rows.push(
-          { line: 'screened', district: row.district, n: row.n },
-          { line: 'supportRecommended', district: row.district, n: row.recommended },
+          { line: 'screened', district: row.district, month: row.month, n: row.n },
+          { line: 'supportRecommended', district: row.district, month: row.month, n: row.recommended },
         );
       }
     }
     // Refusals are anonymous counts: the screening indicator's "refused" (same day rule, same district filter).
     for (const row of indicatorRows) {
-      if (row.indicator === 'screening' && row.category === 'refused') rows.push({ line: 'reached', district: row.district, n: row.n });
+      if (row.indicator === 'screening' && row.category === 'refused') {
+        rows.push({ line: 'reached', district: row.district, month: row.month, n: row.n });
+      }
     }
     const referrals = await this.db.query<{
       district: string;
+      month: string;
       state: string;
       reason: string | null;
       days: number | null;
       taken_up: boolean;
       n: number;
     }>(
-      `SELECT coalesce(r.district, '') AS district, r.state, r.state_reason AS reason,
+      `SELECT coalesce(r.district, '') AS district, to_char(r.created_at AT TIME ZONE '${ZONE}', 'YYYY-MM') AS month,
+              r.state, r.state_reason AS reason,
               ((fc.at AT TIME ZONE '${ZONE}')::date - (r.created_at AT TIME ZONE '${ZONE}')::date) AS days,
               EXISTS (SELECT 1 FROM referral_state_changes u
                        WHERE u.referral_id = r.id AND u.state IN ('started', 'completed')) AS taken_up,
@@ -202,21 +213,21 @@ export class ReportService {
         WHERE r.municipality_id = $1
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
-          AND ($4::text IS NULL OR r.district = $4::text)
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
-        GROUP BY 1, 2, 3, 4, 5`,
+        GROUP BY 1, 2, 3, 4, 5, 6`,
       params,
     );
     const contactDays: FunnelCounts['contactDays'] = [];
     for (const row of referrals) {
-      rows.push({ line: 'referred', district: row.district, n: row.n });
+      const { district, month, n } = row;
+      rows.push({ line: 'referred', district, month, n });
       if (row.days !== null) {
-        rows.push({ line: 'contacted', district: row.district, n: row.n });
-        contactDays.push({ district: row.district, days: row.days, n: row.n });
+        rows.push({ line: 'contacted', district, month, n });
+        contactDays.push({ district, month, days: row.days, n });
       }
-      if (row.taken_up) rows.push({ line: 'takenUp', district: row.district, n: row.n });
+      if (row.taken_up) rows.push({ line: 'takenUp', district, month, n });
       if (row.state === 'declined' || row.state === 'noResponse') {
-        rows.push({ line: failureLine(row.state, (row.reason ?? REASON_NOT_STATED) as FunnelReason), district: row.district, n: row.n });
+        rows.push({ line: failureLine(row.state, (row.reason ?? REASON_NOT_STATED) as FunnelReason), district, month, n });
       }
     }
     return { rows, contactDays };

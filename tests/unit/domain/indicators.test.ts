@@ -6,14 +6,17 @@ import {
   monthsOf,
   periodProblem,
   publishIndicators,
+  reportPeriodProblem,
   timeToContactBucket,
   type CountRow,
 } from '@domain/indicators';
 
-const PERIOD = { from: '2026-01-01', to: '2026-03-31' };
+import { periodAt } from '@domain/report-periods';
+
+const PERIOD = periodAt('quarter', 2026, 1);
 
 function published(rows: CountRow[], sites = ['kita-a', 'kita-b']) {
-  return publishIndicators({ rows, period: PERIOD, districts: ['nord', 'sued', ''], sites });
+  return publishIndicators({ rows, period: PERIOD, districts: ['nord', 'sued', ''], district: null, sites });
 }
 
 describe('indicator definitions', () => {
@@ -25,13 +28,22 @@ describe('indicator definitions', () => {
     }
   });
 
-  it('knows periods: months across a year end, half-years, end before start, too long', () => {
+  it('knows periods: months across a year end, half-years; exports refuse end before start and too long', () => {
     expect(monthsOf({ from: '2025-11-15', to: '2026-02-01' })).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
-    expect(halfYearOf('2026-06-30')).toEqual({ from: '2026-01-01', to: '2026-06-30' });
-    expect(halfYearOf('2026-07-01')).toEqual({ from: '2026-07-01', to: '2026-12-31' });
+    expect(halfYearOf('2026-06-30')).toMatchObject({ from: '2026-01-01', to: '2026-06-30' });
+    expect(halfYearOf('2026-07-01')).toMatchObject({ from: '2026-07-01', to: '2026-12-31' });
     expect(periodProblem({ from: '2026-06-30', to: '2026-01-01' })).toBe('endBeforeStart');
     expect(periodProblem({ from: '2024-01-01', to: '2026-01-01' })).toBe('tooLong');
     expect(periodProblem({ from: '2026-01-01', to: '2026-01-01' })).toBeUndefined();
+  });
+
+  it('reports accept whole months, quarters, half-years and years only', () => {
+    expect(reportPeriodProblem({ from: '2026-10-01', to: '2026-10-31' })).toBeUndefined();
+    expect(reportPeriodProblem({ from: '2026-07-01', to: '2026-12-31' })).toBeUndefined();
+    // The finding's ranges: one day, and October without its first day.
+    expect(reportPeriodProblem({ from: '2026-10-01', to: '2026-10-01' })).toBe('periodNotAligned');
+    expect(reportPeriodProblem({ from: '2026-10-02', to: '2026-10-31' })).toBe('periodNotAligned');
+    expect(reportPeriodProblem({ from: '2026-12-31', to: '2026-01-01' })).toBe('endBeforeStart');
   });
 
   it('puts days to first contact into bands (the upper bound belongs to the band)', () => {
@@ -77,7 +89,7 @@ describe('publishIndicators', () => {
     const result = published(rows);
     const site = result.find((i) => i.id === 'homeSite')?.byMonth.table;
     const kind = result.find((i) => i.id === 'homeKind')?.byMonth.table;
-    expect(site?.cells[0]?.[0]).toBe('<5');
+    expect(site?.cells[0]?.[0]).toBe('x');
     const hidden = (v: unknown) => typeof v !== 'number';
     expect(site?.columnTotals.map(hidden)).toEqual(kind?.columnTotals.map(hidden));
     expect(hidden(site?.total)).toBe(hidden(kind?.total));

@@ -97,7 +97,7 @@ export function FunnelSection({
       </div>
     </dl>
   );
-  function suppressible(value: number | '<5' | 'x' | null, format?: (n: number) => string) {
+  function suppressible(value: number | 'x' | null, format?: (n: number) => string) {
     return isSuppressed(value) ? <abbr title={t('suppressed.cellTitle')}>{displayCount(value)}</abbr> : displayCount(value, format);
   }
   const hint = <p className="hint">{t('funnel.median.hint', { min: MEDIAN_MIN_REFERRALS })}</p>;

@@ -12,7 +12,8 @@ import type { OFFER_TYPES } from '@shared/offers';
 import type { SUPPORT_NEED_LEVELS } from '@shared/records/screening';
 import type { WELCOME_OUTCOMES } from '@shared/records/welcome-visit';
 import type { CONTACT_KINDS, HOME_TOPICS } from '@shared/records/home-contact';
-import { halfYearOf, INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type TIME_TO_CONTACT_BUCKETS } from '@domain/indicators';
+import { INDICATOR_IDS, type IndicatorId, type REFERRAL_STATES, type TIME_TO_CONTACT_BUCKETS } from '@domain/indicators';
+import { halfYearOf, PERIOD_LEVELS, periodKey, periodsOfYear, type AlignedPeriod, type PeriodLevel } from '@domain/report-periods';
 import { localIsoDate } from '@domain/dates';
 import type { OfficeConnection } from '../office/office-api';
 import { RequestError } from '../../http/request';
@@ -30,21 +31,47 @@ type Load =
   | { state: 'loading' }
   | { state: 'loaded'; report: Report; query: ReportQuery }
   | { state: 'failed'; problem: Problem };
-type Problem = 'endBeforeStart' | 'tooLong' | 'unknownDistrict' | 'failed';
+type Problem = 'endBeforeStart' | 'periodNotAligned' | 'unknownDistrict' | 'failed';
 
 function problemOf(error: unknown): Problem {
   if (error instanceof RequestError) {
     const message = error.issues[0]?.message;
-    if (message === 'endBeforeStart' || message === 'tooLong' || message === 'unknownDistrict') return message;
+    if (message === 'endBeforeStart' || message === 'periodNotAligned' || message === 'unknownDistrict') return message;
   }
   return 'failed';
 }
 
+/** How many calendar years back the period picker offers (reports of older years stay available through the API). */
+const YEARS_OFFERED = 4;
+
+/** The periods a coordinator can pick: whole months, quarters, half-years or years that have begun, newest first. */
+function periodChoices(level: PeriodLevel, today: string): AlignedPeriod[] {
+  const year = Number(today.slice(0, 4));
+  return Array.from({ length: YEARS_OFFERED }, (_, k) => year - k)
+    .flatMap((y) => periodsOfYear(y).filter((p) => p.level === level && p.from <= today))
+    .sort((a, b) => (a.from < b.from ? 1 : -1));
+}
+
 export function ReportsPanel({ api }: { api: OfficeConnection }) {
   const { t, i18n } = useTranslation('reports');
-  const initial = halfYearOf(localIsoDate(new Date()));
-  const [from, setFrom] = useState(initial.from);
-  const [to, setTo] = useState(initial.to);
+  const today = localIsoDate(new Date());
+  const [level, setLevel] = useState<PeriodLevel>('halfYear');
+  const [selected, setSelected] = useState<AlignedPeriod>(halfYearOf(today));
+  const { from, to } = selected;
+  const periodName = (p: AlignedPeriod): string => {
+    switch (p.level) {
+      case 'month':
+        return new Intl.DateTimeFormat(i18n.language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+          new Date(Date.UTC(p.year, p.index - 1, 15)),
+        );
+      case 'quarter':
+        return t('form.quarterLabel', { n: p.index, year: p.year });
+      case 'halfYear':
+        return t('form.halfYearLabel', { n: p.index, year: p.year });
+      case 'year':
+        return String(p.year);
+    }
+  };
   const [district, setDistrict] = useState('');
   const [districtChoices, setDistrictChoices] = useState<{ id: string; label: string }[]>([]);
   const [load, setLoad] = useState<Load>({ state: 'idle' });
@@ -195,28 +222,40 @@ export function ReportsPanel({ api }: { api: OfficeConnection }) {
         <legend>{t('form.legend')}</legend>
         <div className="field-row">
           <div className="field">
-            <label htmlFor="report-from">{t('form.from')}</label>
-            <input
-              id="report-from"
-              type="date"
-              required
-              value={from}
+            <label htmlFor="report-level">{t('form.level')}</label>
+            <select
+              id="report-level"
+              value={level}
               onChange={(e) => {
-                setFrom(e.target.value);
+                const next = e.target.value as PeriodLevel;
+                setLevel(next);
+                const first = periodChoices(next, today)[0];
+                if (first) setSelected(first);
               }}
-            />
+            >
+              {PERIOD_LEVELS.map((l) => (
+                <option key={l} value={l}>
+                  {t(`form.levels.${l}`)}
+                </option>
+              ))}
+            </select>
           </div>
           <div className="field">
-            <label htmlFor="report-to">{t('form.to')}</label>
-            <input
-              id="report-to"
-              type="date"
-              required
-              value={to}
+            <label htmlFor="report-period">{t('form.period')}</label>
+            <select
+              id="report-period"
+              value={periodKey(selected)}
               onChange={(e) => {
-                setTo(e.target.value);
+                const next = periodChoices(level, today).find((p) => periodKey(p) === e.target.value);
+                if (next) setSelected(next);
               }}
-            />
+            >
+              {periodChoices(level, today).map((p) => (
+                <option key={periodKey(p)} value={periodKey(p)}>
+                  {periodName(p)}
+                </option>
+              ))}
+            </select>
           </div>
           <div className="field">
             <label htmlFor="report-district">{t('form.district')}</label>

@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { funnelCounts, type FunnelReferral } from '@domain/funnel';
-import { NO_DISTRICT, publishReport, type PeriodInput } from '@domain/indicators';
+import { NO_DISTRICT, publishReport } from '@domain/indicators';
+import { halfYearOf, periodAt } from '@domain/report-periods';
 import { isoDateInZone } from '@domain/dates';
 import { countFacts, countRowsByMonth, referralReportFacts, reportCounts } from '@domain/report-facts';
 import { DEFAULT_FOUR_EYES_POLICY } from '@domain/four-eyes';
@@ -48,7 +49,9 @@ describeEachDatabase('funnel report', ({ db }) => {
   /** Every record pushed (all countable: this municipality asks for no second check). */
   const pushed: SyncRecord[] = [];
   const today = isoDateInZone(new Date());
-  const period: PeriodInput = { from: today < '2026-11-01' ? `${today.slice(0, 7)}-01` : '2026-11-01', to: today };
+  // Reports cover whole periods: the half-year of today, read from the linked system of its year.
+  const period = halfYearOf(today);
+  const year = periodAt('year', period.year, 1);
   const query = `from=${period.from}&to=${period.to}`;
 
   const push = async (records: SyncRecord[]): Promise<void> => {
@@ -116,11 +119,12 @@ describeEachDatabase('funnel report', ({ db }) => {
       referralReportFacts({ offerType: r.offer_type, state: r.state, district: r.district, createdAt: new Date(r.created_at) }),
     );
     return publishReport({
-      rows: countRowsByMonth([...reportCounts(held), ...countFacts(facts)], period),
+      rows: countRowsByMonth([...reportCounts(held), ...countFacts(facts)], year),
       period,
       districts: [...DEMO_DISTRICTS.map((d) => d.id), NO_DISTRICT],
+      district: null,
       sites: DEMO_HOME_SITES.map((site) => site.id),
-      funnel: funnelCounts({ countableRecords: pushed, referrals: funnelReferrals, period }),
+      funnel: funnelCounts({ countableRecords: pushed, referrals: funnelReferrals, period: year }),
     }).funnel;
   };
 
@@ -167,27 +171,28 @@ describeEachDatabase('funnel report', ({ db }) => {
       const found = report.funnel.stages.find((s) => s.id === id);
       return (district: string) => found?.cells[report.funnel.columns.indexOf(district)];
     };
-    // sued's 2 consented, screened and referred cases show "<5"; nord's 8 is hidden ("x") because the total minus 8 would give them back.
+    // sued's 2 consented, screened and referred cases are hidden ("x"), and so is whatever would give them back —
+    // here nord's referrals (the referral indicators and their month, quarter and year share them).
     expect(['reached', 'consented', 'screened', 'supportRecommended', 'referred'].map((id) => stage(served, id)('nord'))).toEqual([
       8,
-      'x',
-      'x',
-      'x',
+      8,
+      8,
+      8,
       'x',
     ]);
     expect(['reached', 'consented', 'screened', 'supportRecommended', 'referred'].map((id) => stage(served, id)('sued'))).toEqual([
-      5,
-      '<5',
-      '<5',
-      '<5',
-      '<5',
+      'x',
+      'x',
+      'x',
+      'x',
+      'x',
     ]);
-    expect(served.funnel.stages.map((s) => s.total)).toEqual([13, 10, 10, 9, 10, 6, 5]);
+    expect(served.funnel.stages.map((s) => s.total)).toEqual([13, 'x', 10, 9, 'x', 6, 5]);
     expect(stage(served, 'contacted')('nord')).toBe(6);
     expect(stage(served, 'takenUp')('nord')).toBe(5);
     const declined = served.funnel.failures.find((f) => f.state === 'declined');
     const noCapacity = declined?.reasons.indexOf('noCapacity') ?? -1;
-    expect(declined?.table.cells[noCapacity]?.[served.funnel.columns.indexOf('nord')]).toBe('<5');
+    expect(declined?.table.cells[noCapacity]?.[served.funnel.columns.indexOf('nord')]).toBe('x');
     const median = served.funnel.medianDaysToFirstContact;
     expect(median.cells[served.funnel.columns.indexOf('nord')]).toBe(2);
     expect(median.cells[served.funnel.columns.indexOf('sued')]).toBeNull();
@@ -223,6 +228,9 @@ describeEachDatabase('funnel report', ({ db }) => {
     const backwards = await get(`/api/reports/${DEMO_MUNICIPALITY_ID}/funnel?from=${period.to}&to=2020-01-01`, coordinator);
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json<{ error: { issues: unknown[] } }>().error.issues).toEqual([{ path: 'to', message: 'endBeforeStart' }]);
+    const dayRange = await get(`/api/reports/${DEMO_MUNICIPALITY_ID}/funnel?from=${period.from}&to=${period.from}`, coordinator);
+    expect(dayRange.statusCode).toBe(400);
+    expect(dayRange.json<{ error: { issues: unknown[] } }>().error.issues).toEqual([{ path: 'to', message: 'periodNotAligned' }]);
     const district = await get(`/api/reports/${DEMO_MUNICIPALITY_ID}/funnel?${query}&district=atlantis`, coordinator);
     expect(district.statusCode).toBe(400);
   });
