@@ -112,7 +112,7 @@ function AddPasskey({ api, onAdded }: { api: OfficeConnection; onAdded: (recover
         label={t('passkeys.password')}
         error={errors.password && t(fieldErrorKey(errors.password.message))}
       >
-        {(control) => <input {...control} type="password" autoComplete="current-password" {...register('password')} />}
+        {(control) => <input {...control} type="password" autoComplete="off" {...register('password')} />}
       </OfficeField>
       <FormFailure failure={failure} />
       <div className="actions">
