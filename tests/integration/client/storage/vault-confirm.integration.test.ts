@@ -27,7 +27,7 @@ describe('Vault.confirmPassphrase', () => {
     const { storage } = await unlockedTestStorage();
     const user = testUser();
     expect((await storage.vault.confirmPassphrase(user.id, 'falsch eins', 2)).kind).toBe('wrong');
-    expect(await storage.vault.confirmPassphrase(user.id, 'falsch zwei', 2)).toEqual({ kind: 'wiped' });
+    expect(await storage.vault.confirmPassphrase(user.id, 'falsch zwei', 2)).toEqual({ kind: 'wiped', cause: 'attempts' });
     expect(await storage.vault.hasSlot(user.id)).toBe(false);
     expect(storage.vault.isUnlocked).toBe(false);
   });
