@@ -394,16 +394,8 @@ const TYPE_COLUMNS: Record<string, readonly string[]> = {
   number: ['required', 'relevant', 'constraint', 'offer_fields', 'answered_by', 'hint'],
   note: ['required', 'relevant', 'offer_fields', 'answered_by', 'hint'],
 };
-const OPTIONAL_SURVEY_COLUMNS = [
-  'required',
-  'relevant',
-  'constraint',
-  'parameters',
-  'weight',
-  'acute_danger',
-  'offer_fields',
-  'answered_by',
-];
+/** Every survey column but the two each row must fill. */
+const OPTIONAL_SURVEY_COLUMNS = SURVEY_COLUMNS.filter((column) => column !== 'type' && column !== 'name');
 
 function filledColumnsNotFor(sheet: Sheet, row: { number: number; cells: string[] }, kind: string, problems: XlsFormProblem[]): void {
   const allowed = TYPE_COLUMNS[kind] ?? [];
