@@ -28,19 +28,7 @@ if (!approverAccount) throw new Error('demo seed changed: no approver');
 async function recordScreening(app: TabletApp, options: { acuteDanger?: boolean } = {}): Promise<string> {
   const caseNumber = await app.consentForScreening();
   await app.openScreening(caseNumber);
-  for (const [question, value] of [
-    ['partnerInvolved', 'livesWithUs'],
-    ['preterm', 'false'],
-    ['feeding', 'someQuestions'],
-    ['moodScale', '2'],
-    ['prenatalCare', 'regular'],
-    ['careAtHome', 'secured'],
-    ['parentAgeGroup', 'over21'],
-    ['supportNetwork', 'several'],
-    ['languages', 'de'],
-  ] as const) {
-    await app.answer(question, value);
-  }
+  await app.answerRoutineScreening();
   if (options.acuteDanger === true) {
     await app.answer('safetyAtHome', 'threatened');
     const dialog = app.page.getByRole('alertdialog', { name: screening.emergency.title });

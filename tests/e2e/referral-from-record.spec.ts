@@ -94,19 +94,7 @@ describe.skipIf(!chromiumPath)('referral from the record', () => {
       .toBe(true);
     const caseNumber = await consentWithReferral(app, 'screening', 'ar');
     await app.openScreening(caseNumber);
-    for (const [question, value] of [
-      ['partnerInvolved', 'livesWithUs'],
-      ['preterm', 'false'],
-      ['feeding', 'someQuestions'],
-      ['moodScale', '2'],
-      ['prenatalCare', 'regular'],
-      ['careAtHome', 'secured'],
-      ['parentAgeGroup', 'over21'],
-      ['supportNetwork', 'several'],
-      ['languages', 'de'],
-    ] as const) {
-      await app.answer(question, value);
-    }
+    await app.answerRoutineScreening();
     // The staff member ticks two of the offers the screening suggests (offer matching).
     const suggestions = page.locator('.screening__offer input');
     await suggestions.first().waitFor();

@@ -110,19 +110,7 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
     // Consent and screening (the consent continues into it: the home does not offer it here).
     caseNumber = await app.consentForScreening();
     await app.openScreening(caseNumber);
-    for (const [question, value] of [
-      ['partnerInvolved', 'livesWithUs'],
-      ['preterm', 'false'],
-      ['feeding', 'someQuestions'],
-      ['moodScale', '2'],
-      ['prenatalCare', 'regular'],
-      ['careAtHome', 'secured'],
-      ['parentAgeGroup', 'over21'],
-      ['supportNetwork', 'several'],
-      ['languages', 'de'],
-    ] as const) {
-      await app.answer(question, value);
-    }
+    await app.answerRoutineScreening();
     await page.getByRole('button', { name: screening.save }).click();
 
     // Waiting for the second check that the approver can make right here.

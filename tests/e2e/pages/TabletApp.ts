@@ -164,6 +164,26 @@ export class TabletApp {
     await this.page.locator(`[data-question="${questionId}"]`).locator(`input[value="${value}"]`).check();
   }
 
+  /**
+   * The answers of a routine screening: 2 points (feeding questions, mood 2 of 5), no danger,
+   * every required question answered.
+   */
+  async answerRoutineScreening(): Promise<void> {
+    for (const [question, value] of [
+      ['partnerInvolved', 'livesWithUs'],
+      ['preterm', 'false'],
+      ['feeding', 'someQuestions'],
+      ['moodScale', '2'],
+      ['prenatalCare', 'regular'],
+      ['careAtHome', 'secured'],
+      ['parentAgeGroup', 'over21'],
+      ['supportNetwork', 'several'],
+      ['languages', 'de'],
+    ] as const) {
+      await this.answer(question, value);
+    }
+  }
+
   async startHomeContact(): Promise<void> {
     await this.page.getByRole('button', { name: de.homeContact.new }).click();
     await this.page.getByRole('heading', { name: de.homeContact.title }).waitFor();
