@@ -5,8 +5,8 @@
 // stopped, shows a neutral notice first — no red, no numbers, no triggering
 // question — and the configured instruction once the staff member opens it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
+import { shootBothDirections } from './support/screenshots';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 import { OfficePage, office } from './pages/OfficePage';
@@ -14,7 +14,6 @@ import { accessibilityViolations } from './support/axe';
 import screening from '../../locales/de/screening.json';
 import { DEMO_ACCOUNTS } from '@server/db/demo-seed';
 
-const SHOTS = process.env['SHOTS_DIR'] ?? 'test-results';
 const PASSPHRASE = 'Rufbereitschaft 2026';
 const CONFIGURED = {
   title: 'ASD-Rufbereitschaft jetzt anrufen',
@@ -31,27 +30,6 @@ const DANGER_RED = 'rgb(164, 22, 26)';
  * German as the staff sees it, and the page switched to Arabic right to left as around a family in
  * Arabic (the staff languages are German and English, so the staff-facing texts stay German).
  */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const dir of ['ltr', 'rtl'] as const) {
-    await page.evaluate((direction) => {
-      document.documentElement.dir = direction;
-      document.documentElement.lang = direction === 'rtl' ? 'ar' : 'de';
-    }, dir);
-    for (const [orientation, size] of [
-      ['landscape', { width: 1024, height: 768 }],
-      ['portrait', { width: 768, height: 1024 }],
-    ] as const) {
-      await page.setViewportSize(size);
-      await page.screenshot({ path: `${SHOTS}/${name}-${dir === 'ltr' ? 'de' : 'ar-rtl'}-${orientation}.png` });
-    }
-  }
-  await page.evaluate(() => {
-    document.documentElement.dir = 'ltr';
-    document.documentElement.lang = 'de';
-  });
-  await page.setViewportSize({ width: 1024, height: 768 });
-}
-
 describe.skipIf(!chromiumPath)('emergency instruction per municipality, end to end', () => {
   const { backend, browser } = setUpBackendAndTablet();
   let app: TabletApp;
@@ -78,7 +56,7 @@ describe.skipIf(!chromiumPath)('emergency instruction per municipality, end to e
     const dialog = app.page.getByRole('alertdialog', { name: screening.emergency.title });
     await dialog.waitFor();
     expect(await dialog.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe(DANGER_RED);
-    await shoot(app.page, 'emergency-default');
+    await shootBothDirections(app.page, 'emergency-default');
     await dialog.getByRole('button', { name: screening.emergency.back }).click();
     await dialog.waitFor({ state: 'detached' });
     // The screening holds an answer: leaving asks first, and the answer is discarded.
@@ -124,7 +102,7 @@ describe.skipIf(!chromiumPath)('emergency instruction per municipality, end to e
     expect(await stored()).toEqual(CONFIGURED.contacts.map((contact) => contact.label));
     expect(await accessibilityViolations(officeTab, { include: '[data-testid="office-area"]' })).toEqual([]);
     await officeTab.locator('.office-settings__emergency').scrollIntoViewIfNeeded();
-    await shoot(officeTab, 'office-emergency-settings');
+    await shootBothDirections(officeTab, 'office-emergency-settings');
     await officeTab.close();
 
     // The tablet pulls its configuration when it (re)connects; it keeps the copy for offline use.
@@ -157,7 +135,7 @@ describe.skipIf(!chromiumPath)('emergency instruction per municipality, end to e
       expect(discreetText).not.toContain(hidden);
     }
     expect(await accessibilityViolations(page)).toEqual([]);
-    await shoot(page, 'emergency-configured-discreet');
+    await shootBothDirections(page, 'emergency-configured-discreet');
 
     // Opened by the staff member: the configured title, text and numbers, the ASD on-call first.
     await notice.getByRole('button', { name: screening.emergency.expand }).click();
@@ -170,7 +148,7 @@ describe.skipIf(!chromiumPath)('emergency instruction per municipality, end to e
     expect(await links.nth(0).getAttribute('href')).toBe('tel:0000333333');
     expect(await links.nth(0).innerText()).toContain(CONFIGURED.contacts[0]?.label);
     expect(await links.nth(1).getAttribute('href')).toBe('tel:110');
-    await shoot(page, 'emergency-configured-expanded');
+    await shootBothDirections(page, 'emergency-configured-expanded');
     await dialog.getByRole('button', { name: screening.emergency.back }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await page.getByTestId('screening-support-need').textContent()).toBe(screening.supportNeed.urgent);

@@ -2,39 +2,17 @@
 // holds a phone number is saved (the hint warned), sent, and returned by the
 // server; the record list says "returned" and names the note; the author corrects
 // it and revision 2 reaches the database — revision 1 never did.
-import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
+import { shootBothDirections } from './support/screenshots';
 import { TabletApp } from './pages/TabletApp';
 import { de } from './pages/texts';
 
 const PASSPHRASE = 'Notiz ohne Nummer 7';
 const NOTE = 'Mutter bittet um Rückruf, Handy 0176 12345678';
 const EDITED = 'Mutter bittet um Rückruf über die Kita';
-const SHOTS = process.env['SHOTS_DIR'] ?? 'test-results';
 
 /** German as staff see it, and right to left as the page looks around a family in Arabic; landscape and portrait. */
-async function shoot(page: Page, name: string, subject: Locator): Promise<void> {
-  for (const dir of ['ltr', 'rtl'] as const) {
-    await page.evaluate((direction) => {
-      document.documentElement.dir = direction;
-      document.documentElement.lang = direction === 'rtl' ? 'ar' : 'de';
-    }, dir);
-    for (const [orientation, size] of [
-      ['landscape', { width: 1024, height: 768 }],
-      ['portrait', { width: 768, height: 1024 }],
-    ] as const) {
-      await page.setViewportSize(size);
-      await subject.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `${SHOTS}/${name}-${dir === 'ltr' ? 'de' : 'ar-rtl'}-${orientation}.png` });
-    }
-  }
-  await page.evaluate(() => {
-    document.documentElement.dir = 'ltr';
-    document.documentElement.lang = 'de';
-  });
-}
-
 describe.skipIf(!chromiumPath)('a note with a phone number, returned by the server', () => {
   const { backend, browser } = setUpBackendAndTablet();
 
@@ -60,7 +38,7 @@ describe.skipIf(!chromiumPath)('a note with a phone number, returned by the serv
       .replace('{{kinds}}', de.cases.personalData.kind.phone);
     await item.getByText(expected).waitFor();
     expect(await item.innerText()).not.toContain('12345678');
-    await shoot(page, 'record-returned', item);
+    await shootBothDirections(page, 'record-returned', item);
 
     await item.getByRole('button', { name: de.records.actions.correct }).click();
     await page.getByTestId('correction-notice').waitFor();

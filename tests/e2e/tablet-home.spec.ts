@@ -11,6 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
+import { shootBothDirections } from './support/screenshots';
 import { TabletApp } from './pages/TabletApp';
 import { OfficePage } from './pages/OfficePage';
 import { de } from './pages/texts';
@@ -22,34 +23,12 @@ import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
 
 const PASSPHRASE = 'Foyer Nord am Morgen';
 const APPROVER_PASSPHRASE = 'Zweitprüfung im Foyer';
-const SHOTS = process.env['SHOTS_DIR'] ?? 'test-results';
 const COMMENT = 'Bitte die Frage zur Versorgung zu Hause prüfen.';
 
 function account(username: 'admin' | 'approver'): { username: string; password: string; displayName: string } {
   const found = DEMO_ACCOUNTS.find((a) => a.username === username);
   if (!found) throw new Error(`demo seed changed: no ${username}`);
   return found;
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const dir of ['ltr', 'rtl'] as const) {
-    await page.evaluate((direction) => {
-      document.documentElement.dir = direction;
-      document.documentElement.lang = direction === 'rtl' ? 'ar' : 'de';
-    }, dir);
-    for (const [orientation, size] of [
-      ['landscape', { width: 1024, height: 768 }],
-      ['portrait', { width: 768, height: 1024 }],
-    ] as const) {
-      await page.setViewportSize(size);
-      await page.screenshot({ path: `${SHOTS}/${name}-${dir === 'ltr' ? 'de' : 'ar-rtl'}-${orientation}.png` });
-    }
-  }
-  await page.evaluate(() => {
-    document.documentElement.dir = 'ltr';
-    document.documentElement.lang = 'de';
-  });
-  await page.setViewportSize({ width: 1024, height: 768 });
 }
 
 /** The labels of the home's workflow buttons, in order. */
@@ -76,7 +55,7 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
     await form.getByRole('button', { name: office.organisations.workflows.save }).click();
     await form.getByRole('status').waitFor();
     await form.scrollIntoViewIfNeeded();
-    await shoot(officePage.page, 'office-organisation-workflows');
+    await shootBothDirections(officePage.page, 'office-organisation-workflows');
     await officePage.page.close();
 
     app = new TabletApp(await browser().context.newPage());
@@ -133,7 +112,7 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
     expect(await sentBack.textContent()).toContain(caseNumber);
     await sentBack.getByRole('button', { name: de.records.actions.correct }).waitFor();
     expect(await page.locator('[data-home-section="secondCheckHere"]').count()).toBe(0);
-    await shoot(page, 'tablet-home');
+    await shootBothDirections(page, 'tablet-home');
   });
 
   it('shows the case with its consent and screening in time order, from the record and from "Fall suchen"', async () => {
@@ -151,7 +130,7 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
     expect(await timeline.locator('[data-case-entry="screening"]').textContent()).toContain(COMMENT);
     // Nothing of the case in the address.
     expect(page.url()).not.toContain(caseNumber);
-    await shoot(page, 'tablet-case-view');
+    await shootBothDirections(page, 'tablet-case-view');
 
     await page.getByRole('button', { name: de.common.app.back }).click();
     await page.getByRole('button', { name: de.common.consent.find }).click();
