@@ -2,7 +2,6 @@
 // real sync engine over fake-indexeddb pushes to the real server; the server
 // returns that record alone (personalData, naming the note), the tablet keeps it
 // with its content, the author's edited revision goes through, nothing is lost.
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SyncEngine } from '@client/sync/SyncEngine';
@@ -11,7 +10,7 @@ import { correctedRecord } from '@domain/record-envelope';
 import { testUser, unlockedTestStorage } from '../fixtures/client-db';
 import { homeContactRecord } from '../fixtures/home-contacts';
 import { describeEachDatabase } from './helpers/databases';
-import { DEMO_FIELDWORKER, buildTestApp, countRecords, seedDemo, signInOnTablet } from './helpers/test-app';
+import { DEMO_FIELDWORKER, buildTestApp, countRecords, listenOnLoopback, seedDemo, signInOnTablet } from './helpers/test-app';
 
 const NOTE_WITH_PHONE = 'Mutter bittet um Rückruf, Handy 0176 12345678';
 const EDITED_NOTE = 'Mutter bittet um Rückruf über die Kita';
@@ -23,8 +22,7 @@ describeEachDatabase('personal data round trip', ({ db }) => {
   beforeAll(async () => {
     await seedDemo(db());
     app = buildTestApp(db());
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+    baseUrl = await listenOnLoopback(app);
   });
   afterAll(async () => {
     await app.close();

@@ -1,6 +1,5 @@
 // Tablet ↔ backend round trip without a browser: the real sync engine and
 // HTTP transport over fake-indexeddb, pushing to the real server over loopback.
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SyncEngine } from '@client/sync/SyncEngine';
@@ -9,7 +8,7 @@ import type { HomeContactRecord } from '@shared/records/sync-record';
 import { testUser, unlockedTestStorage } from '../fixtures/client-db';
 import { homeContactRecord } from '../fixtures/home-contacts';
 import { describeEachDatabase } from './helpers/databases';
-import { DEMO_FIELDWORKER, buildTestApp, countRecords, seedDemo, signInOnTablet } from './helpers/test-app';
+import { DEMO_FIELDWORKER, buildTestApp, countRecords, listenOnLoopback, seedDemo, signInOnTablet } from './helpers/test-app';
 
 describeEachDatabase('sync round trip', ({ db }) => {
   let app: FastifyInstance;
@@ -18,8 +17,7 @@ describeEachDatabase('sync round trip', ({ db }) => {
   beforeAll(async () => {
     await seedDemo(db());
     app = buildTestApp(db());
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+    baseUrl = await listenOnLoopback(app);
   });
 
   afterAll(async () => {

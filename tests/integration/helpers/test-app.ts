@@ -1,5 +1,6 @@
 // In-process app + signed-in staff + valid records, for the server suites.
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '@server/db/database';
 import type { BuildAppOptions } from '@server/app';
@@ -41,6 +42,12 @@ export function buildTestApp(db: Database, options: Omit<BuildAppOptions, 'db'> 
 }
 
 /** Seeds the demo municipality (idempotent). */
+/** Starts the app on a free loopback port, for tests whose client talks HTTP as a tablet does; returns its base URL. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+}
+
 export async function seedDemo(db: Database): Promise<void> {
   await seedDemoData(db);
 }
