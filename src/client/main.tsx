@@ -7,6 +7,7 @@ import { FIRST_SCREEN_NAMESPACES, initI18n, loadRemainingTexts, preferredStaffLa
 import { openStorage } from './storage';
 import { startSync } from './sync';
 import { App } from './app/App';
+import { readStartState } from './app/start-state';
 import { CONFIRMATION_PATH } from './features/partner-confirmation/confirmation-path';
 import './styles.css';
 
@@ -42,8 +43,10 @@ async function boot(): Promise<void> {
     await bootPublicConfirmation(root);
     return;
   }
-  await initI18n(preferredStaffLanguage(), { namespaces: FIRST_SCREEN_NAMESPACES });
+  // The first screen's one database read runs while its texts load, not after them.
   const storage = openStorage();
+  const startState = readStartState(storage);
+  await initI18n(preferredStaffLanguage(), { namespaces: FIRST_SCREEN_NAMESPACES });
   // Revocation can be learned by the sync layer at any time; the shell wipes and says so.
   const revokedListeners = new Set<() => void>();
   const revoked = {
@@ -75,7 +78,7 @@ async function boot(): Promise<void> {
   if (!root) throw new Error('missing #root');
   createRoot(root).render(
     <StrictMode>
-      <App storage={storage} engine={engine} revoked={revoked} onFirstScreen={onFirstScreen} />
+      <App storage={storage} engine={engine} revoked={revoked} onFirstScreen={onFirstScreen} startState={startState} />
     </StrictMode>,
   );
 }

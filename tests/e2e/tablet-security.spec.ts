@@ -79,11 +79,38 @@ describe.skipIf(!chromiumPath)('shared-tablet security', () => {
     await app.recordItems().first().waitFor();
   });
 
-  it('wipes everything at its next contact once the coordinator revoked the tablet', async () => {
+  it('wipes everything at its next contact once the coordinator revoked the tablet, and opens for nobody while that check is on its way', async () => {
     const { page } = app;
     await backend().db.query('UPDATE devices SET revoked_at = now()');
-    await page.reload();
-    await page.getByTestId('revoked').waitFor({ timeout: 20_000 });
+    // The lock screen comes up from the tablet's own data, before the backend has answered the
+    // start-up check; hold that answer back until the right passphrase has been tapped in.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/devices/status', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.reload();
+      await app.unlock(PASSPHRASE);
+      const opened = await page
+        .getByRole('button', { name: de.homeContact.new })
+        .waitFor({ timeout: 3_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      expect(opened).toBe(false);
+      expect(await page.getByTestId('record-list').count()).toBe(0);
+      release();
+      await page.getByTestId('revoked').waitFor({ timeout: 20_000 });
+    } finally {
+      release();
+      await page.unroute('**/api/devices/status');
+    }
+    expect(await page.getByRole('button', { name: de.homeContact.new }).count()).toBe(0);
     const stored = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
     expect(stored).not.toContain('lotse');
   });

@@ -20,6 +20,7 @@ import { AppHeader } from './AppHeader';
 import { FamilyModeBar } from './FamilyModeBar';
 import { FamilyModeContext, type FamilyMode } from './FamilyModeContext';
 import { preloadable } from './preloadable';
+import { readStartState, type StartState } from './start-state';
 import { useHeadingFocus } from './useHeadingFocus';
 
 const DEVICE_CHECK_TIMEOUT_MS = 4_000;
@@ -46,11 +47,14 @@ export function App({
   engine,
   revoked,
   onFirstScreen,
+  startState,
 }: {
   storage: Storage;
   engine: SyncEngine;
   revoked: { subscribe: (fn: () => void) => () => void; report: () => void };
   /** Once the first screen (not "loading") is shown: start-up work that can wait, waits for it. */ onFirstScreen?: () => void;
+  /** The start state, read already (main.tsx starts the read while the texts load); read here when absent. */
+  startState?: Promise<StartState>;
 }) {
   const { t, i18n } = useTranslation();
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
@@ -98,11 +102,15 @@ export function App({
     };
   }, []);
 
-  // At start: if the backend is reachable and says this tablet was revoked,
-  // wipe everything before any screen is shown.
+  // At start the first screen follows from the tablet's own database alone (startState, read while the
+  // texts load). The revocation check runs beside it: if the backend is reachable and says this tablet
+  // was revoked, everything is wiped and the revoked screen replaces the lock screen. No unlock goes
+  // ahead before that check has answered or timed out (LockScreen's beforeUnlock), so a revoked
+  // tablet still shows no decrypted data.
+  const deviceCheck = useRef<Promise<boolean>>(Promise.resolve(true));
   useEffect(() => {
     let alive = true;
-    const start = async (): Promise<void> => {
+    const runCheck = async (): Promise<boolean> => {
       const status = await Promise.race([
         checkDevice(storage),
         new Promise<'unreachable'>((resolve) =>
@@ -111,19 +119,25 @@ export function App({
           }, DEVICE_CHECK_TIMEOUT_MS),
         ),
       ]);
-      if (status === 'revoked') {
-        await storage.wipe();
-        if (alive) setPhase({ kind: 'revoked' });
-        return;
-      }
-      const enrollment = await storage.device.enrollment();
-      if (alive) setPhase({ kind: 'ready', deviceId: (await storage.vault.isProvisioned()) ? (enrollment?.deviceId ?? null) : null });
+      if (status !== 'revoked') return true;
+      await storage.wipe();
+      if (alive) setPhase({ kind: 'revoked' });
+      return false;
     };
-    void start();
+    const check = runCheck();
+    deviceCheck.current = check;
+    const local = (startState ?? readStartState(storage)).catch(async () => {
+      // The database was busy (a wipe, an upgrade in another tab): read again once the check is done.
+      await check;
+      return readStartState(storage);
+    });
+    void local.then((state) => {
+      if (alive) setPhase((current) => (current.kind === 'revoked' ? current : { kind: 'ready', deviceId: state.deviceId }));
+    });
     return () => {
       alive = false;
     };
-  }, [storage]);
+  }, [storage, startState]);
 
   // Revocation learned later (login answer, token renewal, back online): wipe at once.
   useEffect(
@@ -204,6 +218,7 @@ export function App({
       return (
         <LockScreen
           storage={storage}
+          beforeUnlock={() => deviceCheck.current}
           onFirstSignIn={() => {
             setOverlay('firstSignIn');
           }}
@@ -234,9 +249,10 @@ export function App({
             }}
           />
         )}
-        {/* Kept mounted (it remembers a waiting update), only hidden while the family holds the tablet. */}
+        {/* Kept mounted (it remembers a waiting update), only hidden while the family holds the tablet. It mounts
+            with the first screen: the service worker's registration (and its precache downloads) waits for it. */}
         <div className="update-slot" hidden={family !== null}>
-          <UpdatePrompt announceOfflineReady={phase.kind === 'ready' && phase.deviceId !== null} />
+          {firstScreenShown && <UpdatePrompt announceOfflineReady={phase.kind === 'ready' && phase.deviceId !== null} />}
         </div>
         <main ref={main} id="main" className={family === null ? 'main' : 'main main--family'} tabIndex={-1}>
           <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>{body()}</Suspense>

@@ -30,7 +30,18 @@ interface Upgrade {
   current: string;
 }
 
-export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Storage; onFirstSignIn: () => void; onOffice: () => void }) {
+export function LockScreen({
+  storage,
+  beforeUnlock,
+  onFirstSignIn,
+  onOffice,
+}: {
+  storage: Storage;
+  /** Resolves false when the tablet turned out revoked (the app then wipes it and leaves this screen). */
+  beforeUnlock?: () => Promise<boolean>;
+  onFirstSignIn: () => void;
+  onOffice: () => void;
+}) {
   const { t, i18n } = useTranslation(['common', 'office']);
   const lockState = useStoredValue(storage, async (s) => ({ slots: await s.vault.listSlots(), tampered: s.vault.tamperedSlotNames() }));
   const slots = lockState?.slots;
@@ -62,6 +73,8 @@ export function LockScreen({ storage, onFirstSignIn, onOffice }: { storage: Stor
     if (!selected) return;
     setBusy(true);
     try {
+      // The start-up revocation check may still be under way: a revoked tablet never opens.
+      if (beforeUnlock !== undefined && !(await beforeUnlock())) return;
       const max = await maxAttempts();
       // Chosen under an older rule: judge it again (when the estimate can load; else next time).
       const verdict =
