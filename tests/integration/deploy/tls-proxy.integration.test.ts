@@ -7,6 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { connect, createServer, getCiphers, type ConnectionOptions, type SecureVersion, type Server } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '@server/db/database';
@@ -60,6 +61,25 @@ interface Answer {
   headers: Record<string, string | string[] | undefined>;
   rawHeaders: string[];
   body: string;
+}
+
+/** The answer's bytes as they came over the wire (no decoding), for the compression check. */
+function getRaw(
+  url: string,
+  ca: string,
+  headers: Record<string, string>,
+): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((done, fail) => {
+    const req = request(url, { ca, headers, agent: false, servername: 'localhost' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        done({ headers: res.headers, body: Buffer.concat(chunks) });
+      });
+    });
+    req.once('error', fail);
+    req.end();
+  });
 }
 
 function get(url: string, ca: string, headers: Record<string, string> = {}): Promise<Answer> {
@@ -192,6 +212,17 @@ describe.skipIf(!available && !nginxRequired())('TLS proxy (deploy/nginx/lotse.c
     expect(answer.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(answer.headers['cache-control']).toContain('no-store');
     expect(answer.headers['server']).toBe('nginx');
+  });
+
+  it('passes the backend’s compressed answers through unchanged, and plain ones to a client that asks for none', async () => {
+    const url = `https://localhost:${String(port())}/api/openapi.json`;
+    const plain = await getRaw(url, ca, {});
+    const brotli = await getRaw(url, ca, { 'accept-encoding': 'br' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(String(brotli.headers['vary']).toLowerCase()).toContain('accept-encoding');
+    expect(brotli.body.length).toBeLessThan(plain.body.length / 2);
+    expect(brotliDecompressSync(brotli.body).equals(plain.body)).toBe(true);
   });
 
   it('keeps /metrics inside (404 from outside even with the token) and hands nginx’s request id to the backend', async () => {
