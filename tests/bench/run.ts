@@ -10,7 +10,7 @@
 //   a bare section name (`npm run bench -- floor`) is the same as --only=floor
 //   --json=PATH        also write rows + machine as JSON
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem, loadavg } from 'node:os';
 import { runBrowserBench } from './browser-bench';
 import { runBundleBench } from './bundle-bench';
 import { runIngestBench } from './ingest-bench';
@@ -74,6 +74,8 @@ function oneLine(message: string): string {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
+  // The machine's load before and after the run: figures taken beside other work are not the idle record.
+  const loadBefore = loadavg()[0] ?? 0;
   const log = (message: string): void => {
     console.error(`[bench ${fmt((performance.now() - started) / 1000, 1).padStart(5)} s] ${message}`);
   };
@@ -114,6 +116,7 @@ async function main(): Promise<number> {
     node: process.version,
     chromium: state.chromiumVersion ?? 'not run',
     database: process.env['DATABASE_URL'] ? 'PGlite + PostgreSQL (DATABASE_URL)' : 'PGlite only',
+    loadAverage: { before: Math.round(loadBefore * 10) / 10, after: Math.round((loadavg()[0] ?? 0) * 10) / 10 },
   };
   log(`done in ${fmt((performance.now() - started) / 1000, 0)} s`);
   console.error(
