@@ -1,6 +1,7 @@
-// The app shell as a small state machine: a revoked tablet wipes before it
-// shows anything; an unenrolled one offers enrollment; an enrolled one is
-// locked until a person unlocks it; only then do the work screens (and any
+// The app shell as a small state machine: a revoked tablet wipes as soon as
+// the backend says so, and nobody can unlock it before that check has answered;
+// an unenrolled one offers enrollment; an enrolled one is locked until a person
+// unlocks it; only then do the work screens (and any
 // decrypted data) exist. Screen state lives in memory, never in the URL.
 // While the family holds the tablet (family mode) the staff header, status and
 // update texts give way to one "give back" control in the family's language,
