@@ -1,12 +1,10 @@
 // The re-encryption job (jobs/reencrypt.ts): rows stored clear before sealing existed are sealed,
 // rows sealed under an older server key move to the active one, in batches with a progress count;
-// the server refuses to start when rows are sealed under a key it was not given.
+// a server given keys that do not cover the sealed rows is refused (main.ts calls assertKeysKnown before listening).
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
 import type { Database } from '@server/db/database';
 import {
   escrowKeyPlace,
@@ -40,8 +38,6 @@ import {
 } from '../helpers/test-app';
 import { referralRecord, welcomeVisitRecord } from '../../fixtures/referral-records';
 import { TEST_SERVER_KEY, testServerKeyring } from '../../fixtures/server-key';
-import { freePort, post, prepareBackendDatabase, startBackendProcess, stopGently } from '../../fixtures/backend-process';
-import { testDatabaseKinds } from '../../fixtures/test-database';
 
 const SHARED_NOTE = 'Bitte vormittags anrufen lassen Vermerk-6620';
 const VISIT_TOPIC_MARKER = 'sleep';
@@ -189,42 +185,5 @@ describeEachDatabase('re-encryption of content at rest', ({ db }) => {
     const other = serverKeyring([{ keyId: 'other', key: randomBytes(32) }]);
     await expect(assertKeysKnown(db(), other)).rejects.toThrow(UnknownServerKeyError);
     await expect(assertKeysKnown(db(), other)).rejects.toThrow(/"rotated-2027".*not configured/);
-  });
-});
-
-// The production entry point: the embedded default generates its key file on first start; a
-// start with a different key refuses with a clear message. PGlite only (the key file is the
-// embedded default's; the refusal is the same code for PostgreSQL, tested above).
-describe.runIf(testDatabaseKinds().includes('pglite'))('server key at start [pglite]', () => {
-  it('generates ./data/server-key (0600) on first start and refuses a start whose key does not open the rows', async () => {
-    const target = await prepareBackendDatabase('pglite');
-    try {
-      const noKey = { ...target.env, SERVER_KEY: '', SERVER_KEY_ID: '', SERVER_KEY_FILE: '' };
-      const port = await freePort();
-      const child = await startBackendProcess(port, noKey);
-      const keyFile = join(dirname(target.env['DATA_DIR'] ?? ''), 'server-key');
-      try {
-        expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
-        // Something sealed: a coordinator enrols a tablet (its escrow key is sealed).
-        const coordinator = DEMO_ACCOUNTS[1];
-        const session = (await post(`http://127.0.0.1:${String(port)}/api/session`, {
-          username: coordinator.username,
-          password: coordinator.password,
-        })) as { token: string };
-        await post(
-          `http://127.0.0.1:${String(port)}/api/devices`,
-          { deviceId: '0194d6a0-0000-7000-8000-00000000beef', label: 'Tablet' },
-          session.token,
-        );
-      } finally {
-        await stopGently(child);
-      }
-      const wrongKey = { ...target.env, SERVER_KEY: randomBytes(32).toString('base64'), SERVER_KEY_ID: 'wrong-key', SERVER_KEY_FILE: '' };
-      await expect(startBackendProcess(await freePort(), wrongKey)).rejects.toThrow(
-        /sealed with server key id\(s\) "local-[0-9-]+", which are not configured/,
-      );
-    } finally {
-      await target.cleanUp();
-    }
   });
 });
