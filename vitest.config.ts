@@ -26,6 +26,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.integration.test.{ts,tsx}'],
           environment: 'node',
           globalSetup: ['tests/integration/global-setup.ts'],
+          setupFiles: ['tests/fixtures/install-server-key.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Two files at a time: every file has databases of its own (a PGlite copy, a PostgreSQL
@@ -39,6 +40,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.spec.ts'],
+          setupFiles: ['tests/fixtures/install-server-key.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -2,7 +2,7 @@
 // PGlite), migrate, seed demo data on first start, listen.
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_FLEET_WARNING_DAYS, MAX_FLEET_WARNING_DAYS } from '@shared/fleet';
 import { buildApp, type OverloadPolicy } from './app';
 import { Lifecycle } from './http/health-routes';
@@ -12,13 +12,49 @@ import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT, seedDemoData } from './db/demo-seed';
 import { serveLocalHttps } from './ops/https-server';
+import { loadServerKeys } from './ops/server-key';
+import { installServerKeys, UnknownServerKeyError } from './services/content-seal';
+import { assertKeysKnown, reencryptAll } from './jobs/reencrypt';
+
+function embeddedDataDir(): string {
+  return resolve(process.env['DATA_DIR'] ?? './data/pglite');
+}
 
 async function openDatabase(): Promise<Database> {
   const databaseUrl = process.env['DATABASE_URL'];
   if (databaseUrl) return openPostgres({ connectionString: databaseUrl });
-  const dataDir = resolve(process.env['DATA_DIR'] ?? './data/pglite');
+  const dataDir = embeddedDataDir();
   await mkdir(dataDir, { recursive: true });
   return openPglite({ dataDir });
+}
+
+/**
+ * The server key (content at rest, services/content-seal.ts): configured, or for the embedded
+ * default generated next to the database on first start. Refuses to start when rows are sealed
+ * under a key id it was not given; seals rows still clear and moves rows to the active key.
+ */
+async function prepareServerKey(db: Database): Promise<string> {
+  const loaded = await loadServerKeys(
+    process.env,
+    db.kind === 'pglite' ? { generatedFile: join(dirname(embeddedDataDir()), 'server-key') } : {},
+  );
+  if (loaded.generated) {
+    process.stdout.write(
+      `Generated a server key in ${loaded.source} (mode 0600): it encrypts record content at rest. Keep it with the data (and apart from backups); without it the database cannot be read.\n`,
+    );
+  }
+  installServerKeys(loaded.keyring);
+  await assertKeysKnown(db, loaded.keyring);
+  const shown = `Content at rest sealed with server key "${loaded.keyring.active.keyId}" from ${loaded.source}${loaded.generated ? ' (generated on this start)' : ''}.`;
+  if (process.env['REENCRYPT_AT_START'] === 'false') return shown;
+  const moved = await reencryptAll(db, {
+    onProgress: ({ table, done, total }) => {
+      process.stdout.write(`Re-encrypting ${table} under server key "${loaded.keyring.active.keyId}": ${String(done)}/${String(total)}\n`);
+    },
+  });
+  const total = [...moved.values()].reduce((a, b) => a + b, 0);
+  if (total > 0) process.stdout.write(`Re-encrypted ${String(total)} rows under server key "${loaded.keyring.active.keyId}".\n`);
+  return shown;
 }
 
 /**
@@ -119,6 +155,7 @@ async function main(): Promise<void> {
   const db = await openDatabase();
   const overload = parseOverload(process.env, db.kind);
   const { applied } = await migrate(db);
+  const serverKeyLine = await prepareServerKey(db);
   const seeded = await seedDemoData(db);
 
   const securityEventKey = parseSecurityEventKey(process.env);
@@ -170,6 +207,7 @@ async function main(): Promise<void> {
   }
   const lines = [
     `Lotse backend on ${url} (database: ${db.kind}${applied.length > 0 ? `, applied migrations ${applied.join(', ')}` : ''})`,
+    serverKeyLine,
     ...httpsLines,
   ];
   if (!https && host === '127.0.0.1')
@@ -192,6 +230,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A missing server key is a configuration problem: its message says what to do, no stack needed.
+  if (error instanceof UnknownServerKeyError) console.error(error.message);
+  else console.error(error);
   process.exit(1);
 });

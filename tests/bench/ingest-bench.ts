@@ -22,6 +22,7 @@ import { uuidv7 } from '@shared/ids';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import { buildHomeContacts } from './workload';
 import { fmt, type Row } from './table';
+import { TEST_SERVER_KEY_ENV } from '../fixtures/server-key';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -47,7 +48,15 @@ async function freePort(): Promise<number> {
 async function startBackendProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: 'false', STATIC_DIR: join(ROOT, '.tmp/no-static'), ...env },
+    env: {
+      ...process.env,
+      ...TEST_SERVER_KEY_ENV,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_REQUESTS: 'false',
+      STATIC_DIR: join(ROOT, '.tmp/no-static'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -12,6 +12,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from '@server/db/demo-seed';
 import type { LoginResponse } from '@shared/protocol';
 import { TEST_PASSPHRASE, unlockedTestStorage } from '../fixtures/client-db';
 import { openTestDatabase } from '../fixtures/test-database';
+import { installTestServerKey } from '../fixtures/server-key';
 import { fmt, skippedRow, verdict, type Row } from './table';
 import { buildHomeContacts } from './workload';
 
@@ -28,6 +29,7 @@ interface SyncRun {
 }
 
 async function runOnce(kind: DatabaseKind, count: number, log: (m: string) => void): Promise<SyncRun> {
+  installTestServerKey();
   const db = await openTestDatabase({ kind });
   const app = buildApp({ db, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
   const { storage, escrowKey } = await unlockedTestStorage(`lotse-bench-sync-${kind}`);

@@ -58,11 +58,9 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     const item = page.locator('[data-record-kind="consent"]').first();
     await item.waitFor();
     await expect.poll(() => item.getAttribute('data-sync-state'), { timeout: 20_000 }).toBe('sent');
-    const [row] = await backend().db.query<{ content: Record<string, unknown>; case_number: string }>(
-      "SELECT content, case_number FROM records WHERE kind = 'consent'",
-    );
-    expect(row?.case_number).toBe(caseNumber);
-    expect(row?.content).toMatchObject({
+    const [row] = await backend().recordsWhere("kind = 'consent'");
+    expect(row?.['case_number']).toBe(caseNumber);
+    expect(row?.['content']).toMatchObject({
       language: 'ar',
       scopes: ['documentation', 'statistics'],
       mediatorPresent: true,
@@ -80,12 +78,10 @@ describe.skipIf(!chromiumPath)('consent, case numbers and the family language', 
     await page.getByRole('button', { name: de.common.consent.done }).click();
     const item = page.locator('[data-record-kind="consentRefusal"]').first();
     await expect.poll(() => item.getAttribute('data-sync-state'), { timeout: 20_000 }).toBe('sent');
-    const rows = await backend().db.query<{ content: Record<string, unknown>; case_number: string | null }>(
-      "SELECT content, case_number FROM records WHERE kind = 'consentRefusal'",
-    );
+    const rows = await backend().recordsWhere("kind = 'consentRefusal'");
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.case_number).toBeNull();
-    expect(Object.keys(rows[0]?.content ?? {}).sort()).toEqual(['date', 'setting']);
+    expect(rows[0]?.['case_number']).toBeNull();
+    expect(Object.keys(rows[0]?.['content'] ?? {}).sort()).toEqual(['date', 'setting']);
   });
 
   it('finds the case by its typed case number', async () => {

@@ -77,11 +77,9 @@ describe.skipIf(!chromiumPath)('birth-clinic screening offline, end to end', () 
     await expect.poll(() => row.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
     expect(await row.textContent()).toContain(de.common.record.state.sent);
 
-    const [stored] = await backend().db.query<{ case_number: string; content: Record<string, unknown> }>(
-      "SELECT case_number, content FROM records WHERE kind = 'screening'",
-    );
-    expect(stored?.case_number).toBe(caseNumber);
-    expect(stored?.content).toMatchObject({
+    const [stored] = await backend().recordsWhere("kind = 'screening'");
+    expect(stored?.['case_number']).toBe(caseNumber);
+    expect(stored?.['content']).toMatchObject({
       definitionId: 'birth-clinic-screening',
       supportNeed: 'urgent',
       acuteDanger: ['careAtHome'],

@@ -95,13 +95,12 @@ describe.skipIf(!chromiumPath)('welcome visit with an Arabic consent, offline', 
     await browser().context.setOffline(false);
     await expect.poll(() => visit.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
     await expect.poll(() => consent.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
-    const rows = await backend().db.query<{ kind: string; content: Record<string, unknown> }>(
-      'SELECT kind, content FROM records WHERE case_number = $1 ORDER BY kind',
-      [caseNumber],
+    const rows = (await backend().recordsWhere('case_number = $1', [caseNumber])).sort((a, b) =>
+      String(a['kind']).localeCompare(String(b['kind'])),
     );
-    expect(rows.map((row) => row.kind)).toEqual(['consent', 'welcomeVisit']);
-    expect(rows[0]?.content).toMatchObject({ language: 'ar', setting: 'welcomeVisit', scopes: ['documentation'] });
-    expect(rows[1]?.content).toMatchObject({ outcome: 'visited', weekOfLife: 2, topics: ['sleep'] });
+    expect(rows.map((row) => row['kind'])).toEqual(['consent', 'welcomeVisit']);
+    expect(rows[0]?.['content']).toMatchObject({ language: 'ar', setting: 'welcomeVisit', scopes: ['documentation'] });
+    expect(rows[1]?.['content']).toMatchObject({ outcome: 'visited', weekOfLife: 2, topics: ['sleep'] });
     await page.close();
   });
 });

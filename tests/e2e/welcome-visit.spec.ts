@@ -92,11 +92,9 @@ describe.skipIf(!chromiumPath)('welcome visit offline, end to end', () => {
     await expect.poll(() => attempt.getAttribute('data-sync-state'), { timeout: 30_000, interval: 250 }).toBe('sent');
     expect(await visit.textContent()).toContain(de.common.record.state.sent);
 
-    const [row] = await backend().db.query<{ case_number: string; content: Record<string, unknown> }>(
-      "SELECT case_number, content FROM records WHERE kind = 'welcomeVisit'",
-    );
-    expect(row?.case_number).toBe(caseNumber);
-    expect(row?.content).toMatchObject({
+    const [row] = await backend().recordsWhere("kind = 'welcomeVisit'");
+    expect(row?.['case_number']).toBe(caseNumber);
+    expect(row?.['content']).toMatchObject({
       outcome: 'visited',
       weekOfLife: 3,
       firstChild: true,
@@ -105,12 +103,10 @@ describe.skipIf(!chromiumPath)('welcome visit offline, end to end', () => {
       offersRecommended: [RECOMMENDED?.id],
       followUpWished: false,
     });
-    const attempts = await backend().db.query<{ case_number: string | null; content: Record<string, unknown> }>(
-      "SELECT case_number, content FROM records WHERE kind = 'welcomeVisitAttempt'",
-    );
+    const attempts = await backend().recordsWhere("kind = 'welcomeVisitAttempt'");
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]?.case_number).toBeNull();
-    expect(Object.keys(attempts[0]?.content ?? {}).sort()).toEqual(['outcome', 'visitDate']);
-    expect(attempts[0]?.content).toMatchObject({ outcome: 'nobodyHome' });
+    expect(attempts[0]?.['case_number']).toBeNull();
+    expect(Object.keys(attempts[0]?.['content'] ?? {}).sort()).toEqual(['outcome', 'visitDate']);
+    expect(attempts[0]?.['content']).toMatchObject({ outcome: 'nobodyHome' });
   });
 });

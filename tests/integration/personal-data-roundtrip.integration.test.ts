@@ -10,7 +10,15 @@ import { correctedRecord } from '@domain/record-envelope';
 import { testUser, unlockedTestStorage } from '../fixtures/client-db';
 import { homeContactRecord } from '../fixtures/home-contacts';
 import { describeEachDatabase } from './helpers/databases';
-import { DEMO_FIELDWORKER, buildTestApp, countRecords, listenOnLoopback, seedDemo, signInOnTablet } from './helpers/test-app';
+import {
+  DEMO_FIELDWORKER,
+  buildTestApp,
+  countRecords,
+  listenOnLoopback,
+  seedDemo,
+  signInOnTablet,
+  storedRecordContents,
+} from './helpers/test-app';
 
 const NOTE_WITH_PHONE = 'Mutter bittet um Rückruf, Handy 0176 12345678';
 const EDITED_NOTE = 'Mutter bittet um Rückruf über die Kita';
@@ -67,10 +75,7 @@ describeEachDatabase('personal data round trip', ({ db }) => {
     expect((await engine.syncNow()).mode).toBe('idle');
 
     expect(await storage.records.getRecord(withPhone.id)).toMatchObject({ syncState: 'sent', revision: 2 });
-    const stored = await db().query<{ revision: number; note: string }>(
-      "SELECT revision, content->>'note' AS note FROM records WHERE id = $1",
-      [withPhone.id],
-    );
+    const stored = (await storedRecordContents(db(), withPhone.id)).map(({ revision, content }) => ({ revision, note: content['note'] }));
     expect(stored).toEqual([{ revision: 2, note: EDITED_NOTE }]);
     storage.close();
   });

@@ -23,6 +23,7 @@ import { SignInLimits } from './sign-in-limits';
 import { familyEndsAt, sessionSettings } from './session-lifetimes';
 import type { SignInLimitPolicy, SignInSubjects } from './sign-in-limits';
 import { SecondFactorService } from './second-factor-service';
+import { escrowKeyPlace, openStored } from './content-seal';
 
 /** Access tokens (bearer) live 15 minutes; the tablet renews them with its refresh token. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -169,13 +170,14 @@ type DeviceLookup = { state: 'active'; device: BoundDevice } | { state: 'revoked
 
 /** A tablet of this municipality by id; another municipality's tablet is 'none', never revealed. */
 async function lookUpDevice(q: Queryable, deviceId: string, municipalityId: string): Promise<DeviceLookup> {
-  const [row] = await q.query<{ id: string; escrow_key: string; revoked_at: unknown }>(
-    'SELECT id::text AS id, escrow_key, revoked_at FROM devices WHERE id = $1 AND municipality_id = $2',
+  const [row] = await q.query<{ id: string; escrow_key: string; seal_key_id: string | null; revoked_at: unknown }>(
+    'SELECT id::text AS id, escrow_key, seal_key_id, revoked_at FROM devices WHERE id = $1 AND municipality_id = $2',
     [deviceId, municipalityId],
   );
   if (!row) return { state: 'none' };
   if (row.revoked_at !== null) return { state: 'revoked' };
-  return { state: 'active', device: { id: row.id, escrowKey: row.escrow_key } };
+  const escrowKey = openStored(row.escrow_key, row.seal_key_id, escrowKeyPlace(municipalityId, row.id));
+  return { state: 'active', device: { id: row.id, escrowKey } };
 }
 
 /** Compared against when the tablet is unknown or no secret was sent, so every path costs the same. */

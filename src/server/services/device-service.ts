@@ -24,6 +24,7 @@ export interface DeviceStatusAnswer {
 import { ServiceError, defaultMessage } from './service-error';
 import { audit } from './audit';
 import { revokeDeviceCredentials } from './revocation';
+import { escrowKeyPlace, sealText } from './content-seal';
 
 interface DeviceRow {
   id: string;
@@ -133,13 +134,25 @@ export class DeviceService {
     const deviceSecret = randomBytes(32).toString('base64url');
     const deviceEscrowKey = randomBytes(32).toString('base64url');
     const now = this.clock();
+    // The escrow key opens the tablet's vault for staff who sign in there: sealed at rest under the server key.
+    const escrow = sealText(deviceEscrowKey, escrowKeyPlace(user.municipalityId, request.deviceId));
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<DeviceRow>(
-        `INSERT INTO devices (id, municipality_id, organisation_id, label, secret_hash, escrow_key, enrolled_by, enrolled_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO devices (id, municipality_id, organisation_id, label, secret_hash, escrow_key, seal_key_id, enrolled_by, enrolled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8)
          ON CONFLICT (id) DO NOTHING
          RETURNING ${DEVICE_COLUMNS}`,
-        [request.deviceId, user.municipalityId, user.organisationId, request.label, hashToken(deviceSecret), deviceEscrowKey, user.id, now],
+        [
+          request.deviceId,
+          user.municipalityId,
+          user.organisationId,
+          request.label,
+          hashToken(deviceSecret),
+          escrow.sealed,
+          user.id,
+          now,
+          escrow.keyId,
+        ],
       );
       if (!row) throw new ServiceError(409, 'conflict', 'This tablet is already enrolled.');
       await audit(tx, {

@@ -27,6 +27,7 @@ import {
 import { ServiceError } from './service-error';
 import { audit, type AuditAction } from './audit';
 import { neutraliseFormula } from './csv-cells';
+import { openRecordContent } from './content-seal';
 
 const ZONE = 'Europe/Berlin';
 
@@ -129,8 +130,16 @@ export class FhirExportService {
     const byHash = new Map(known.map((k) => [k.hash, k.definition]));
     const byVersion = new Map(known.map((k) => [`${k.definition.id}@${k.definition.version}`, k.definition]));
     // Countable: the latest revision, approved where a second check is required — what reports count too.
-    const rows = await this.db.query<{ case_number: string | null; content: unknown; device_created_at: Date | string }>(
-      `SELECT r.case_number, r.content, r.device_created_at
+    const rows = await this.db.query<{
+      id: string;
+      revision: number;
+      case_number: string | null;
+      content: unknown;
+      sealed_content: string | null;
+      seal_key_id: string | null;
+      device_created_at: Date | string;
+    }>(
+      `SELECT r.id::text AS id, r.revision, r.case_number, r.content, r.sealed_content, r.seal_key_id, r.device_created_at
          FROM records r
         WHERE r.municipality_id = $1 AND r.kind = 'screening' AND r.countable AND r.case_number IS NOT NULL
           AND r.device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
@@ -141,7 +150,7 @@ export class FhirExportService {
     );
     const result: { screening: ScreeningExportRow; definition: QuestionnaireDefinition }[] = [];
     for (const row of rows) {
-      const raw = typeof row.content === 'string' ? (JSON.parse(row.content) as unknown) : row.content;
+      const raw = openRecordContent({ ...row, municipalityId });
       const parsed = screeningContentSchema.safeParse(raw);
       if (!parsed.success || row.case_number === null) continue; // the server accepted only valid content; nothing else to read
       const content = parsed.data;

@@ -15,6 +15,7 @@ import { catalogueOffersNamed, isReferralSourceKind } from '@domain/referral-sou
 import { HANDOVER_TTL_DAYS } from '@shared/handover-api';
 import { referralIdFromDigest, referralIdName } from '@shared/referral-id';
 import { slipCodeHash } from './confirmation-secrets';
+import { sealText, sharedNotePlace } from './content-seal';
 
 /**
  * The referral's id: derived from the referral record's id and the offer (a
@@ -74,15 +75,20 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
       record.content.offerIds.map((offerId) => {
         const states = initialStates(record.content.slipHandedOver);
         const slipCode = record.slipCodes?.find((c) => c.offerId === offerId)?.code;
+        const id = referralId(record.id, offerId);
+        const note = record.content.sharedNote ?? null;
+        // Sealed under the server key, bound to this referral row (services/content-seal.ts).
+        const sealedNote = note === null ? null : sealText(note, sharedNotePlace(user.municipalityId, id));
         return {
-          id: referralId(record.id, offerId),
+          id,
           caseNumber: record.caseNumber,
           offerId,
           recordId: record.id,
           sourceRecordId: record.content.sourceRecordId,
           district: record.content.district ?? null,
           language: record.content.language,
-          sharedNote: record.content.sharedNote ?? null,
+          sharedNote: sealedNote?.sealed ?? null,
+          sealKeyId: sealedNote?.keyId ?? null,
           state: states[states.length - 1],
           states,
           // Only the hash: the code itself is on the family's slip and nowhere else.
@@ -97,13 +103,13 @@ export async function projectReferrals(tx: Queryable, user: SessionUser, records
     });
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id,
-                            district, created_by, created_at, state, state_changed_at, language, shared_note, slip_code_hash)
+                            district, created_by, created_at, state, state_changed_at, language, shared_note, seal_key_id, slip_code_hash)
      SELECT (r->>'id')::uuid, $1, r->>'caseNumber', o.id, o.type, (r->>'recordId')::uuid,
             -- Only a verified reference: a screening or welcome visit of the same case here (NULL otherwise).
             (SELECT s.id FROM records s
               WHERE s.id = (r->>'sourceRecordId')::uuid AND s.municipality_id = $1 AND s.case_number = r->>'caseNumber'
                 AND s.kind IN ('screening', 'welcomeVisit') LIMIT 1),
-            d.id, $2, now(), r->>'state', now(), r->>'language', r->>'sharedNote', r->>'slipCodeHash'
+            d.id, $2, now(), r->>'state', now(), r->>'language', r->>'sharedNote', r->>'sealKeyId', r->>'slipCodeHash'
        FROM jsonb_array_elements($3::jsonb) AS r
        JOIN offers o ON o.municipality_id = $1 AND o.id = r->>'offerId'
        LEFT JOIN districts d ON d.municipality_id = $1 AND d.id = r->>'district'

@@ -15,6 +15,7 @@ import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralReason, isReferralS
 import type { ReferralActor, ReferralReason, ReferralState } from '@domain/referral-state';
 import { ServiceError, defaultMessage } from './service-error';
 import { audit, auditInsertSql } from './audit';
+import { openStoredOptional, sharedNotePlace } from './content-seal';
 
 interface ReferralRow {
   id: string;
@@ -28,6 +29,8 @@ interface ReferralRow {
   state_changed_at: unknown;
   language: string;
   shared_note: string | null;
+  municipality_id: string;
+  seal_key_id: string | null;
 }
 
 interface CallbackJson {
@@ -58,7 +61,8 @@ function callbackOf(value: CallbackJson | null): PartnerReferral['callback'] {
 }
 
 const PARTNER_COLUMNS = `r.id::text AS id, r.case_number, r.offer_id, o.name AS offer_name, o.organisation,
-  r.created_at, r.state, r.state_reason, r.state_changed_at, r.language, r.shared_note`;
+  r.created_at, r.state, r.state_reason, r.state_changed_at, r.language, r.shared_note,
+  r.municipality_id, r.seal_key_id`;
 
 function stateOf(value: string): ReferralState {
   if (!isReferralState(value)) throw new Error('unknown referral state in the database');
@@ -94,7 +98,7 @@ function toPartnerReferral(row: ReferralRow): Omit<PartnerReferral, 'history' | 
     reason: reasonOf(row.state_reason),
     stateChangedAt: toIsoTimestamp(row.state_changed_at),
     language: languageOf(row.language),
-    sharedNote: row.shared_note,
+    sharedNote: openStoredOptional(row.shared_note, row.seal_key_id, sharedNotePlace(row.municipality_id, row.id)),
   };
 }
 

@@ -27,6 +27,7 @@ import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '@dom
 import { isRecordKind } from '@shared/records/sync-record';
 import { defaultMessage, issuesFromZod } from './service-error';
 import { audit } from './audit';
+import { openRecordContent, openStoredOptional, reviewCommentPlace, sealText } from './content-seal';
 
 const STATUS_BY_REASON: Record<ReviewRejectionReason, ReviewResult['status']> = {
   reviewIdUsed: 409,
@@ -244,10 +245,12 @@ export class ReviewService {
       };
     }
     if (!author?.keyId || !reviewer?.keyId) throw new Error('verified review without keys');
+    // The send-back comment is free text: sealed under the server key, bound to this review row.
+    const comment = review.comment === null ? null : sealText(review.comment, reviewCommentPlace(municipalityId, review.id));
     const [row] = await tx.query<{ received_at: unknown }>(
-      `INSERT INTO record_reviews (id, municipality_id, record_id, revision, content_hash, decision, comment,
+      `INSERT INTO record_reviews (id, municipality_id, record_id, revision, content_hash, decision, comment, seal_key_id,
                                    author_id, author_key_id, author_signature, reviewer_id, reviewer_key_id, reviewer_signature, signed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $15, $8, $9, $10, $11, $12, $13, $14)
        RETURNING received_at`,
       [
         review.id,
@@ -256,7 +259,7 @@ export class ReviewService {
         review.revision,
         review.contentHash,
         review.decision,
-        review.comment,
+        comment?.sealed ?? null,
         author.account.id,
         author.keyId,
         review.author.signature,
@@ -264,6 +267,7 @@ export class ReviewService {
         reviewer.keyId,
         review.reviewer.signature,
         review.signedAt,
+        comment?.keyId ?? null,
       ],
     );
     if (!row) throw new Error('review insert returned nothing');
@@ -298,12 +302,14 @@ export class ReviewService {
       device_created_at: unknown;
       content_hash: string;
       content: unknown;
+      sealed_content: string | null;
+      seal_key_id: string | null;
       author_signature: unknown;
       received_at: unknown;
       author_id: string;
     }>(
       `SELECT r.id::text AS id, r.revision, r.kind, r.schema_version, r.form_version, r.case_number,
-              r.device_id::text AS device_id, r.device_created_at, r.content_hash, r.content, r.author_signature,
+              r.device_id::text AS device_id, r.device_created_at, r.content_hash, r.content, r.sealed_content, r.seal_key_id, r.author_signature,
               r.received_at, r.author_id
          FROM records r
          JOIN staff_accounts a ON a.id = r.author_id AND a.municipality_id = r.municipality_id
@@ -342,7 +348,7 @@ export class ReviewService {
           deviceId: row.device_id,
           createdAt: toIsoTimestamp(row.device_created_at),
           contentHash: row.content_hash,
-          content: row.content,
+          content: openRecordContent({ ...row, municipalityId: user.municipalityId }),
           authorSignature: signature.data,
         },
         author: party(author, signature.data.keyFingerprint),
@@ -361,8 +367,8 @@ export class ReviewService {
     deviceId: string,
     since: string | undefined,
   ): Promise<{ serverTime: string; decisions: ReviewDecisionNotice[] }> {
-    const rows = await this.db.query<ReviewRow & { kind: string; case_number: string | null }>(
-      `SELECT v.id::text AS id, v.record_id::text AS record_id, v.revision, v.content_hash, v.decision, v.comment,
+    const rows = await this.db.query<ReviewRow & { kind: string; case_number: string | null; seal_key_id: string | null }>(
+      `SELECT v.id::text AS id, v.record_id::text AS record_id, v.revision, v.content_hash, v.decision, v.comment, v.seal_key_id,
               v.author_id, v.author_key_id::text AS author_key_id, v.author_signature,
               v.reviewer_id, v.reviewer_key_id::text AS reviewer_key_id, v.reviewer_signature,
               v.signed_at, v.received_at, r.kind, r.case_number
@@ -390,7 +396,7 @@ export class ReviewService {
           caseNumber: row.case_number,
           contentHash: row.content_hash,
           decision: row.decision,
-          comment: row.comment,
+          comment: openStoredOptional(row.comment, row.seal_key_id, reviewCommentPlace(user.municipalityId, row.id)),
           signedAt: toIsoTimestamp(row.signed_at),
           author: { signerId: row.author_id, keyFingerprint: author.keyFingerprint, signature: row.author_signature },
           reviewer: { signerId: row.reviewer_id, keyFingerprint: reviewer.keyFingerprint, signature: row.reviewer_signature },

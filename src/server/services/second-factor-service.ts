@@ -27,6 +27,7 @@ import type { SecurityEventKind, SecurityNote } from './security-events';
 import { hashToken } from './secret-hash';
 import type { SignInLimits } from './sign-in-limits';
 import { ServiceError, defaultMessage } from './service-error';
+import { openStored, openStoredOptional, pendingSecretPlace, sealText, totpSecretPlace } from './content-seal';
 
 /** RFC 6238 defaults, which every authenticator app understands. */
 const TOTP_PERIOD_SECONDS = 30;
@@ -219,14 +220,17 @@ export class SecondFactorService {
     lock: boolean,
   ): Promise<ChallengeRow | null> {
     if (!PENDING_TOKEN_PATTERN.test(pendingToken)) return null;
-    const [row] = await q.query<ChallengeRow>(
-      `SELECT account_id, municipality_id, purpose, pending_secret, wrong_codes, expires_at
+    const tokenHash = hashToken(pendingToken);
+    const [row] = await q.query<ChallengeRow & { seal_key_id: string | null }>(
+      `SELECT account_id, municipality_id, purpose, pending_secret, seal_key_id, wrong_codes, expires_at
          FROM second_factor_challenges WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`,
-      [hashToken(pendingToken)],
+      [tokenHash],
     );
     if (!row || row.purpose !== purpose) return null;
     if (Date.parse(toIsoTimestamp(row.expires_at)) <= now.getTime()) return null;
-    return row;
+    // The secret being set up is sealed at rest like the enrolled one; in memory it is clear.
+    const pendingSecret = openStoredOptional(row.pending_secret, row.seal_key_id, pendingSecretPlace(row.municipality_id, tokenHash));
+    return { ...row, pending_secret: pendingSecret };
   }
 
   /** An unknown, expired or used pending token: audited server-wide (it names no account we could trust). */
@@ -327,13 +331,14 @@ export class SecondFactorService {
         const open = await this.openChallenge(tx, pendingToken, 'verify', now, true);
         if (!open) return { problem: 'gone' };
         if (kind === 'totp') {
-          const [factor] = await tx.query<{ totp_secret: string }>(
-            'SELECT totp_secret FROM second_factors WHERE account_id = $1 FOR UPDATE',
+          const [factor] = await tx.query<{ totp_secret: string; seal_key_id: string | null; municipality_id: string }>(
+            'SELECT totp_secret, seal_key_id, municipality_id FROM second_factors WHERE account_id = $1 FOR UPDATE',
             [open.account_id],
           );
           // An account with passkeys only has no app: a code is simply wrong.
           if (!factor) return { problem: 'wrong' };
-          const step = matchingStep(factor.totp_secret, code, now);
+          const secret = openStored(factor.totp_secret, factor.seal_key_id, totpSecretPlace(factor.municipality_id, open.account_id));
+          const step = matchingStep(secret, code, now);
           if (step === null) return { problem: 'wrong' };
           // Each time step once: a code seen over a shoulder or phished and replayed is refused.
           const accepted = await tx.query('UPDATE second_factors SET last_step = $2 WHERE account_id = $1 AND last_step < $2 RETURNING 1', [
@@ -378,8 +383,14 @@ export class SecondFactorService {
       challenge.account_id,
     ]);
     const secret = new Secret({ size: 20 }).base32;
+    const tokenHash = hashToken(pendingToken);
+    const sealed = sealText(secret, pendingSecretPlace(challenge.municipality_id, tokenHash));
     await this.db.transaction(async (tx) => {
-      await tx.query('UPDATE second_factor_challenges SET pending_secret = $2 WHERE token_hash = $1', [hashToken(pendingToken), secret]);
+      await tx.query('UPDATE second_factor_challenges SET pending_secret = $2, seal_key_id = $3 WHERE token_hash = $1', [
+        tokenHash,
+        sealed.sealed,
+        sealed.keyId,
+      ]);
       await audit(tx, {
         municipalityId: challenge.municipality_id,
         actorId: challenge.account_id,
@@ -420,10 +431,11 @@ export class SecondFactorService {
       if (open?.pending_secret == null) return { problem: 'gone' };
       const step = matchingStep(open.pending_secret, code, now);
       if (step === null) return { problem: 'wrong' };
+      const sealed = sealText(open.pending_secret, totpSecretPlace(open.municipality_id, open.account_id));
       const inserted = await tx.query(
-        `INSERT INTO second_factors (account_id, municipality_id, totp_secret, last_step, enrolled_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO NOTHING RETURNING 1`,
-        [open.account_id, open.municipality_id, open.pending_secret, step, now],
+        `INSERT INTO second_factors (account_id, municipality_id, totp_secret, seal_key_id, last_step, enrolled_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING RETURNING 1`,
+        [open.account_id, open.municipality_id, sealed.sealed, sealed.keyId, step, now],
       );
       if (inserted.length === 0) return { problem: 'gone' };
       recoveryCodes = await this.replaceRecoveryCodes(tx, open.account_id, open.municipality_id);

@@ -33,6 +33,7 @@ import { needsSecondCheck } from '@domain/four-eyes';
 import { fourEyesPolicy } from './config-service';
 
 import { deleteReferralsOfCase, projectReferrals, unknownCatalogueOffers } from './referral-projection';
+import { sealRecordContent } from './content-seal';
 import { AuthorFacts } from './author-facts';
 import { judgeAuthorship } from '@domain/record-authorship';
 import { personalDataIn } from '@domain/personal-data-guard';
@@ -356,7 +357,7 @@ export class SyncService {
         caseNumber: record.caseNumber,
         createdAt: record.createdAt,
         contentHash: record.contentHash,
-        content: record.content,
+        ...sealRecordContent({ municipalityId, id: record.id, revision: record.revision, kind: record.kind, content: record.content }),
         needsSecondCheck: needsSecondCheck(record, policy),
         authorSignature: record.authorSignature ?? null,
       }));
@@ -364,10 +365,10 @@ export class SyncService {
       const insertedRows = await tx.query<{ id: string; revision: number }>(
         `INSERT INTO records (municipality_id, id, revision, kind, schema_version, form_version, case_number,
                               device_id, author_id, device_created_at, received_at, content_hash, content,
-                              needs_second_check, author_signature)
+                              sealed_content, seal_key_id, needs_second_check, author_signature)
          SELECT $2, (r->>'id')::uuid, (r->>'revision')::int, r->>'kind', (r->>'schemaVersion')::int,
                 r->>'formVersion', r->>'caseNumber', $3::uuid, r->>'authorId', (r->>'createdAt')::timestamptz, now(),
-                r->>'contentHash', r->'content', (r->>'needsSecondCheck')::boolean, NULLIF(r->'authorSignature', 'null'::jsonb)
+                r->>'contentHash', r->'facts', r->>'sealedContent', r->>'sealKeyId', (r->>'needsSecondCheck')::boolean, NULLIF(r->'authorSignature', 'null'::jsonb)
            FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n)
           ORDER BY n
          ON CONFLICT (id, revision) DO NOTHING

@@ -8,6 +8,16 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@server/app';
 import { DEMO_ACCOUNTS, DEMO_HOME_SITES, DEMO_MUNICIPALITY_ID, seedDemoData } from '@server/db/demo-seed';
 import type { Database } from '@server/db/database';
+import { openRecordContent } from '@server/services/content-seal';
+
+interface StoredRecordRow {
+  id: string;
+  revision: number;
+  municipality_id: string;
+  content: unknown;
+  sealed_content: string | null;
+  seal_key_id: string | null;
+}
 import { openTestDatabase, testDatabaseKinds } from '../../fixtures/test-database';
 import { freePort } from '../../fixtures/backend-process';
 
@@ -23,7 +33,10 @@ export interface RunningBackend {
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
+  /** A record's rows, `content` opened from its sealed column (what the server reads, not what a dump shows). */
   records(id: string): Promise<Record<string, unknown>[]>;
+  /** Rows of `records` matching a condition, `content` opened likewise. */
+  recordsWhere(condition: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   countRecords(id: string): Promise<number>;
 }
 
@@ -68,7 +81,12 @@ export async function startBackend(options: { staticDir?: string | undefined; pa
   await app.listen({ port: chosenPort, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
 
-  const records = async (id: string): Promise<Record<string, unknown>[]> => db.query('SELECT * FROM records WHERE id = $1', [id]);
+  const recordsWhere = async (condition: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> =>
+    (await db.query<StoredRecordRow>(`SELECT * FROM records WHERE ${condition} ORDER BY received_seq`, params)).map((row) => ({
+      ...row,
+      content: openRecordContent({ ...row, municipalityId: row.municipality_id }),
+    }));
+  const records = (id: string): Promise<Record<string, unknown>[]> => recordsWhere('id = $1', [id]);
 
   return {
     url: options.passkeys === true ? `http://localhost:${String(port)}/` : `http://127.0.0.1:${String(port)}/`,
@@ -98,6 +116,7 @@ export async function startBackend(options: { staticDir?: string | undefined; pa
       await db.close();
     },
     records,
+    recordsWhere,
     async countRecords(id) {
       return (await records(id)).length;
     },

@@ -15,6 +15,7 @@ import type { Database } from '@server/db/database';
 import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../helpers/databases';
 import {
+  storedRecordContents,
   DEMO_ADMIN,
   DEMO_COORDINATOR,
   bearer,
@@ -509,7 +510,7 @@ describeEachDatabase('bad input on every route', ({ db }) => {
       payload: pushBody(tablet.deviceId, [record]),
     });
     expect(pushed.status).toBe(200);
-    const [stored] = await db().query<{ note: string }>("SELECT content->>'note' AS note FROM records WHERE id = $1", [record.id]);
-    expect(stored?.note).toBe(markup);
+    const [stored] = await storedRecordContents(db(), record.id);
+    expect(stored?.content['note']).toBe(markup);
   });
 });

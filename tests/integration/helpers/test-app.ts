@@ -10,6 +10,7 @@ import { toRoles } from '@server/services/auth-service';
 import { ENROL_CHALLENGE_TTL_MS, VERIFY_CHALLENGE_TTL_MS } from '@server/services/second-factor-service';
 import { createStaffAccount } from '@server/services/staff-accounts';
 import { DeviceService } from '@server/services/device-service';
+import { openRecordContent } from '@server/services/content-seal';
 import { contentHash } from '@shared/content-hash';
 import { APP_VERSION, DEFAULT_FLEET_WARNING_DAYS } from '@shared/fleet';
 import { uuidv7 } from '@shared/ids';
@@ -410,4 +411,26 @@ export function pushAsTablet(
 /** A fresh ECDSA P-256 public key, SPKI base64url, as a tablet would enroll it. */
 export async function newSigningPublicKey(): Promise<string> {
   return exportPublicKey((await generateSigningKeyPair()).publicKey);
+}
+
+/**
+ * The stored content of a record's revisions, oldest first, opened from its sealed column
+ * (services/content-seal.ts): what the server reads, not what a database dump shows.
+ */
+export async function storedRecordContents(db: Database, id: string): Promise<{ revision: number; content: Record<string, unknown> }[]> {
+  const rows = await db.query<{
+    id: string;
+    revision: number;
+    municipality_id: string;
+    content: unknown;
+    sealed_content: string | null;
+    seal_key_id: string | null;
+  }>(
+    'SELECT id::text AS id, revision, municipality_id, content, sealed_content, seal_key_id FROM records WHERE id = $1 ORDER BY revision',
+    [id],
+  );
+  return rows.map((row) => ({
+    revision: row.revision,
+    content: openRecordContent({ ...row, municipalityId: row.municipality_id }) as Record<string, unknown>,
+  }));
 }

@@ -10,6 +10,7 @@ import type { PushResponse, PushResult, Role } from '@shared/protocol';
 import { FAMILY_LANGUAGES } from '@shared/languages';
 import { createStaffAccount } from '@server/services/staff-accounts';
 import { uuidv7 } from '@shared/ids';
+import { openRecordContent } from '@server/services/content-seal';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
   bearer,
@@ -34,6 +35,20 @@ function withWrongCheck(caseNumber: string): string {
   const last = caseNumber.slice(-1);
   const other = last === '0' ? '1' : '0';
   return caseNumber.slice(0, -1) + other;
+}
+
+/** A record's content as stored: sealed under the server key (services/content-seal.ts), opened here. */
+const STORED_COLUMNS = 'id::text AS id, revision, municipality_id, content, sealed_content, seal_key_id';
+interface StoredRow {
+  id: string;
+  revision: number;
+  municipality_id: string;
+  content: unknown;
+  sealed_content: string | null;
+  seal_key_id: string | null;
+}
+function storedContent(row: StoredRow): Record<string, unknown> {
+  return openRecordContent({ ...row, municipalityId: row.municipality_id }) as Record<string, unknown>;
 }
 
 describeEachDatabase('consent in sync', ({ db }) => {
@@ -82,12 +97,14 @@ describeEachDatabase('consent in sync', ({ db }) => {
       const { status, body } = await push(records);
       expect(status).toBe(200);
       expect(outcomes(body.results)).toEqual(FAMILY_LANGUAGES.map(() => [200, 'accepted']));
-      const rows = await db().query<{ case_number: string; kind: string; language: string }>(
-        `SELECT case_number, kind, content->>'language' AS language FROM records
+      const rows = await db().query<StoredRow & { case_number: string; kind: string }>(
+        `SELECT case_number, kind, ${STORED_COLUMNS} FROM records
           WHERE id::text IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY received_seq`,
         [JSON.stringify(records.map((r) => r.id))],
       );
-      expect(rows).toEqual(records.map((r) => ({ case_number: r.caseNumber, kind: 'consent', language: r.content.language })));
+      expect(rows.map((row) => ({ case_number: row.case_number, kind: row.kind, language: storedContent(row)['language'] }))).toEqual(
+        records.map((r) => ({ case_number: r.caseNumber, kind: 'consent', language: r.content.language })),
+      );
     });
 
     it('keeps the district stated at consent, and refuses one the municipality does not have', async () => {
@@ -300,8 +317,8 @@ describeEachDatabase('consent in sync', ({ db }) => {
 
       // Only the withdrawal record is left of the case; it holds withdrawnAt and nothing else.
       expect(await caseRows(caseNumber)).toEqual([{ id: withdrawal.id, revision: 1, kind: 'consentWithdrawal' }]);
-      const [stored] = await db().query<{ content: unknown }>('SELECT content FROM records WHERE id = $1', [withdrawal.id]);
-      expect(stored?.content).toEqual({ withdrawnAt: withdrawal.content.withdrawnAt });
+      const [stored] = await db().query<StoredRow>(`SELECT ${STORED_COLUMNS} FROM records WHERE id = $1`, [withdrawal.id]);
+      expect(stored && storedContent(stored)).toEqual({ withdrawnAt: withdrawal.content.withdrawnAt });
       expect(await countRecords(db(), [consent.id, ...contacts.map((c) => c.id)])).toBe(0);
       expect(await db().query('SELECT * FROM records WHERE case_number = $1 ORDER BY id, revision', [untouched])).toEqual(untouchedBefore);
 

@@ -2,6 +2,7 @@
 // (and the deactivated people it must forget), revocation ending sessions and
 // keys, device-bound sign-in only with the tablet's secret and only for tablet
 // roles, signing keys (read by tablet roles, enrolled only on the bound tablet).
+import { escrowKeyPlace, installedServerKeys, openText } from '@server/services/content-seal';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema, loginResponseSchema } from '@shared/protocol';
@@ -93,13 +94,16 @@ describeEachDatabase('devices and signing keys', ({ db }) => {
       });
       expect(Buffer.from(body.deviceSecret, 'base64url')).toHaveLength(32);
       expect(Buffer.from(body.deviceEscrowKey, 'base64url')).toHaveLength(32);
-      const [row] = await db().query<{ secret_hash: string; escrow_key: string }>(
-        'SELECT secret_hash, escrow_key FROM devices WHERE id = $1',
+      const [row] = await db().query<{ secret_hash: string; escrow_key: string; seal_key_id: string | null }>(
+        'SELECT secret_hash, escrow_key, seal_key_id FROM devices WHERE id = $1',
         [deviceId],
       );
       expect(row?.secret_hash).toBe(hashToken(body.deviceSecret));
       expect(JSON.stringify(row)).not.toContain(body.deviceSecret);
-      expect(row?.escrow_key).toBe(body.deviceEscrowKey);
+      // The escrow key is kept sealed under the server key (services/content-seal.ts), never clear.
+      expect(JSON.stringify(row)).not.toContain(body.deviceEscrowKey);
+      expect(row?.seal_key_id).toBe(installedServerKeys().active.keyId);
+      expect(openText(row?.escrow_key ?? '', row?.seal_key_id ?? '', escrowKeyPlace('demo-stadt', deviceId))).toBe(body.deviceEscrowKey);
 
       const again = await app.inject({
         method: 'POST',

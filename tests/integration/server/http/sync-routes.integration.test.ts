@@ -21,6 +21,7 @@ import { createStaffAccount } from '@server/services/staff-accounts';
 import { uuidv7 } from '@shared/ids';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
+  storedRecordContents,
   DEMO_ADMIN,
   DEMO_APPROVER,
   bearer,
@@ -190,7 +191,7 @@ describeEachDatabase('sync routes', ({ db }) => {
 
       const rows = await db().query(
         `SELECT municipality_id, author_id, device_id::text AS device_id, kind, schema_version, form_version,
-                case_number, content_hash, content FROM records WHERE id = $1`,
+                case_number, content_hash FROM records WHERE id = $1`,
         [record.id],
       );
       expect(rows).toEqual([
@@ -203,9 +204,9 @@ describeEachDatabase('sync routes', ({ db }) => {
           form_version: '2026.1',
           case_number: null,
           content_hash: record.contentHash,
-          content: record.content,
         },
       ]);
+      expect(await storedRecordContents(db(), record.id)).toEqual([{ revision: 1, content: record.content }]);
       const audit = await db().query<{ action: string; actor_id: string }>('SELECT action, actor_id FROM audit_log WHERE object_id = $1', [
         record.id,
       ]);
@@ -276,10 +277,9 @@ describeEachDatabase('sync routes', ({ db }) => {
         expect.objectContaining({ id: original.id, revision: 1, outcome: 'rejected', status: 409, reason: 'revisionConflict' }),
       ]);
       expect(body.results[0]?.receivedAt).toBeUndefined();
-      const rows = await db().query<{ content_hash: string; content: unknown }>('SELECT content_hash, content FROM records WHERE id = $1', [
-        original.id,
-      ]);
-      expect(rows).toEqual([{ content_hash: original.contentHash, content: original.content }]);
+      const rows = await db().query<{ content_hash: string }>('SELECT content_hash FROM records WHERE id = $1', [original.id]);
+      expect(rows).toEqual([{ content_hash: original.contentHash }]);
+      expect(await storedRecordContents(db(), original.id)).toEqual([{ revision: original.revision, content: original.content }]);
     });
 
     it('stores the valid records of a batch and rejects the invalid one with 422 and issues', async () => {

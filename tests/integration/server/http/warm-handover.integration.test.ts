@@ -20,6 +20,7 @@ import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, DEMO_PARTNER_ORGANISATION }
 import { PARTNER_OFFER, UNLINKED_OFFER, referralRecord, welcomeVisitRecord } from '../../../fixtures/referral-records';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
+  storedRecordContents,
   DEMO_COORDINATOR,
   DEMO_FIELDWORKER,
   bearer,
@@ -238,7 +239,7 @@ describeEachDatabase('warm handover', ({ db }) => {
     // Nowhere in the database in the clear; the record itself carries neither number nor boxes.
     const dump = await everything();
     expect(dump).not.toContain('98765432');
-    const [stored] = await db().query<{ content: Record<string, unknown> }>('SELECT content FROM records WHERE id = $1', [referral.id]);
+    const [stored] = await storedRecordContents(db(), referral.id);
     expect(stored?.content).toEqual(referral.content);
     expect(JSON.stringify(stored)).not.toContain('boxes');
     const [row] = await db().query<{ boxes: { keyId: string }[]; expires_at: Date | string; created_at: Date | string }>(

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pushResponseSchema } from '@shared/protocol';
 import { describeEachDatabase } from '../../helpers/databases';
 import {
+  storedRecordContents,
   buildTestApp,
   countRecords,
   homeContactContent,
@@ -99,10 +100,7 @@ describeEachDatabase('personal-data guard on push', ({ db }) => {
     const response = await pushAsTablet(app, tablet, [edited]);
     expect(response.statusCode).toBe(200);
     expect(pushResponseSchema.parse(response.json()).results[0]).toMatchObject({ id: refused.id, revision: 2, outcome: 'accepted' });
-    const stored = await db().query<{ revision: number; note: string }>(
-      "SELECT revision, content->>'note' AS note FROM records WHERE id = $1",
-      [refused.id],
-    );
+    const stored = (await storedRecordContents(db(), refused.id)).map(({ revision, content }) => ({ revision, note: content['note'] }));
     expect(stored).toEqual([{ revision: 2, note: 'Vater bittet um Rückruf über die Kita' }]);
   });
 
