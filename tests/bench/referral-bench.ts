@@ -13,7 +13,7 @@ import { DEMO_MUNICIPALITY_ID, DEMO_PARTNER_ACCOUNT, seedDemoData } from '@serve
 import { generateCaseNumber } from '@domain/case-number';
 import { uuidv7 } from '@shared/ids';
 import { freePort, prepareBackendDatabase, startBackendProcess, stopGently } from '../fixtures/backend-process';
-import { fmt, skippedRow, verdict, type Row } from './table';
+import { benchDatabases, fmt, skippedRow, verdict, type Row } from './table';
 
 export interface ReferralBenchOptions {
   log: (message: string) => void;
@@ -145,7 +145,7 @@ async function runOnce(kind: DatabaseKind, cases: number, seconds: number, log: 
 export async function runReferralBench(options: ReferralBenchOptions): Promise<Row[]> {
   const cases = options.cases ?? 5000;
   const seconds = options.seconds ?? 10;
-  const kinds: DatabaseKind[] = process.env['DATABASE_URL'] ? ['pglite', 'postgres'] : ['pglite'];
+  const kinds: DatabaseKind[] = benchDatabases();
   const rows: Row[] = [];
   for (const kind of kinds) {
     const run = await runOnce(kind, cases, seconds, options.log);

@@ -9,6 +9,7 @@
 //   --only=a,b         any of bundle, browser, sync, workflow, report, ingest, startup, referral, floor (default all)
 //   a bare section name (`npm run bench -- floor`) is the same as --only=floor
 //   --json=PATH        also write rows + machine as JSON
+//   --databases=a,b    pglite and/or postgres for figures 4 and 10 (default: PGlite, and PostgreSQL with DATABASE_URL)
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem, loadavg } from 'node:os';
 import { runBrowserBench } from './browser-bench';
@@ -49,8 +50,14 @@ function parseArgs(argv: readonly string[]): { records: number; reportRecords: n
       only = new Set(wanted as Section[]);
     } else if (key === '--json') {
       json = value;
+    } else if (key === '--databases') {
+      const wanted = value.split(',').filter(Boolean);
+      for (const w of wanted) if (w !== 'pglite' && w !== 'postgres') throw new Error(`--databases: unknown database ${w}`);
+      process.env['BENCH_DATABASES'] = wanted.join(',');
     } else {
-      throw new Error(`unknown argument ${arg} (use --records=N, --report-records=N, --only=${SECTIONS.join(',')}, --json=PATH)`);
+      throw new Error(
+        `unknown argument ${arg} (use --records=N, --report-records=N, --only=${SECTIONS.join(',')}, --json=PATH, --databases=pglite,postgres)`,
+      );
     }
   }
   if (named.length > 0) only = new Set(named);

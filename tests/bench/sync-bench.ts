@@ -13,7 +13,7 @@ import type { LoginResponse } from '@shared/protocol';
 import { TEST_PASSPHRASE, unlockedTestStorage } from '../fixtures/client-db';
 import { openTestDatabase } from '../fixtures/test-database';
 import { installTestServerKey } from '../fixtures/server-key';
-import { fmt, skippedRow, verdict, type Row } from './table';
+import { benchDatabases, fmt, skippedRow, verdict, type Row } from './table';
 import { buildHomeContacts } from './workload';
 
 export interface SyncBenchOptions {
@@ -111,7 +111,7 @@ async function runOnce(kind: DatabaseKind, count: number, log: (m: string) => vo
 export async function runSyncBench(options: SyncBenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
   const n = options.records;
-  const kinds: DatabaseKind[] = process.env['DATABASE_URL'] ? ['pglite', 'postgres'] : ['pglite'];
+  const kinds: DatabaseKind[] = benchDatabases();
   const results = new Map<DatabaseKind, SyncRun>();
   for (const kind of kinds) {
     const run = await runOnce(kind, n, options.log);
@@ -128,16 +128,16 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<Row[]> {
       goal: 'info (rest: client outbox work)',
     });
   }
-  if (!results.has('postgres')) {
+  if (!process.env['DATABASE_URL']) {
     rows.push(
       skippedRow(`4 sync ${fmt(n)} records → backend [postgres]`, 'records/s', 'skipped: DATABASE_URL not set', `${fmt(n)} in ≤ 5 s`),
     );
   }
-  const pglite = results.get('pglite');
-  if (pglite)
+  const first = [...results.values()][0];
+  if (first)
     rows.push({
       figure: `4 (setup) queueing ${fmt(n)} saves in fake-indexeddb`,
-      value: fmt(pglite.fillMs / 1000, 1),
+      value: fmt(first.fillMs / 1000, 1),
       unit: 's',
       goal: 'info, not a tablet figure',
     });

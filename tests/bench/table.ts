@@ -45,3 +45,15 @@ export function renderTable(rows: readonly Row[]): string {
   const rule = `|${widths.map((w, i) => (i === 1 || i === 3 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(header), rule, ...cells.map(line)].join('\n');
 }
+
+/**
+ * The databases a figure runs on: PGlite, and PostgreSQL when DATABASE_URL is set
+ * (in this order), narrowed by `--databases=postgres` (run.ts puts it in BENCH_DATABASES).
+ */
+export function benchDatabases(order: readonly ('pglite' | 'postgres')[] = ['pglite', 'postgres']): ('pglite' | 'postgres')[] {
+  const available = order.filter((kind) => kind === 'pglite' || Boolean(process.env['DATABASE_URL']));
+  const wanted = process.env['BENCH_DATABASES'];
+  if (!wanted) return available;
+  const names = new Set(wanted.split(','));
+  return available.filter((kind) => names.has(kind));
+}

@@ -3,9 +3,19 @@
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each PostgreSQL connection (named by its text), so it is
+   * parsed and planned once per connection instead of on every call. For the few statements run
+   * on every request (authentication, the partner look-up), whose planning cost more than their
+   * execution. Only for a fixed SQL text (the name is its hash). PGlite ignores it.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
   /** One statement with $1…$n parameters; returns the rows. */
-  query: <T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<T[]>;
+  query: <T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions) => Promise<T[]>;
   /** Several statements without parameters (migrations). */
   exec: (sql: string) => Promise<void>;
 }

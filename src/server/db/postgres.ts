@@ -1,6 +1,7 @@
 // PostgreSQL through a node-postgres pool (production, DATABASE_URL).
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Database, Queryable } from './database';
+import type { Database, Queryable, QueryOptions } from './database';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -9,10 +10,25 @@ export interface PostgresOptions {
   max?: number;
 }
 
+const statementNames = new Map<string, string>();
+
+/** A prepared statement's name: the hash of its text, so one text is one statement on every connection. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `lotse_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-      const result = await client.query<T>(sql, params as unknown[]);
+    async query<T extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
+      const result =
+        options?.prepare === true
+          ? await client.query<T>({ name: statementName(sql), text: sql, values: params as unknown[] })
+          : await client.query<T>(sql, params as unknown[]);
       return result.rows;
     },
     async exec(sql: string): Promise<void> {

@@ -292,14 +292,15 @@ export const referralRoutes: FastifyPluginCallbackZod<ReferralRoutesOptions> = (
       }
       const user = requireSession(request).user;
       const note = { accountId: user.id, municipalityId: user.municipalityId };
-      // Asked before the look-up: a refused partner learns nothing, not even a hit.
-      const retryAfterSeconds = await lookupLimits.refusal(user, request.ip);
+      // The limits are checked by the look-up's own statement, before it reads: a refused partner learns nothing, not even a hit.
+      const gate = lookupLimits.gate(user, request.ip);
+      const { referrals: found, refusedUntil } = await referrals.lookupForPartner(user, request.body.caseNumber, gate);
+      const retryAfterSeconds = await lookupLimits.refusedFor(user, request.ip, gate, refusedUntil);
       if (retryAfterSeconds !== null) {
         securityLog(request, [{ kind: 'partnerLookup.throttled', ...note }]);
         void reply.header('Retry-After', String(retryAfterSeconds));
         throw new ServiceError(429, 'rateLimited', defaultMessage('rateLimited'));
       }
-      const found = await referrals.lookupForPartner(user, request.body.caseNumber);
       if (found.length === 0) {
         await lookupLimits.recordMiss(user, request.ip);
         securityLog(request, [{ kind: 'partnerLookup.miss', ...note }]);

@@ -2,7 +2,7 @@
 // never content, never secrets, never a case number. Every action the server
 // records is listed in AuditAction, so a new one is a reviewed change here.
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import type { ReviewRejectionReason } from '@domain/four-eyes';
 import type { ReferralState } from '@domain/referral-state';
 import type { ReviewDecision } from '@shared/four-eyes';
@@ -179,22 +179,100 @@ export async function auditEach(
   );
 }
 
-/**
- * An INSERT into the audit log to embed in a larger statement (a data-modifying
- * CTE), so a read and the record of who made it commit as one: one row per row
- * of `from`. The arguments are SQL expressions of the caller's statement (its
- * parameters, its CTE's columns); the action is a literal from AuditAction.
- */
-export function auditInsertSql(parts: {
-  municipalityId: string;
-  actorId: string;
+/** One entry for AuditGroupCommit.append: the municipality is the append's. */
+export interface GroupedAuditEntry {
+  actorId: string | null;
   action: AuditAction;
-  objectId: string;
-  from: string;
-}): string {
-  const action = `'${parts.action.replaceAll("'", "''")}'`;
-  return `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
-         SELECT ${parts.municipalityId}, ${parts.actorId}, ${action}, ${parts.objectId} FROM ${parts.from}`;
+  objectId: string | null;
+}
+
+interface PendingAppend {
+  entries: readonly GroupedAuditEntry[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many entries in one statement; more wait for the next. */
+const GROUP_COMMIT_MAX_ENTRIES = 2000;
+
+async function insertGroup(db: Database, municipalityId: string, entries: readonly GroupedAuditEntry[]): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
+     SELECT $1, e.actor_id, e.action, e.object_id
+       FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(actor_id, action, object_id, n)
+      ORDER BY e.n`,
+    [municipalityId, entries.map((e) => e.actorId), entries.map((e) => e.action), entries.map((e) => e.objectId)],
+  );
+}
+
+/**
+ * Appends the audit entries of concurrent requests together: one statement and
+ * one commit per municipality for everything that arrived while the previous
+ * append was being written ("group commit"). The chain (migration 012) holds a
+ * lock per municipality until commit, so one commit per request would queue
+ * every request of a municipality behind the one before it and its disk flush;
+ * this is what limited the partner look-up under load. `append` resolves only
+ * once its entries are committed, so a caller that answers after it never shows
+ * anything unaudited; if the shared statement fails, each request's entries are
+ * tried again on their own, so one request's failure cannot fail another's.
+ * Entries of one append stay together and in order; appends are written in the
+ * order they arrived.
+ */
+export class AuditGroupCommit {
+  private readonly queues = new Map<string, PendingAppend[]>();
+
+  constructor(private readonly db: Database) {}
+
+  append(municipalityId: string, entries: readonly GroupedAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const queue = this.queues.get(municipalityId);
+      if (queue) {
+        queue.push({ entries, resolve, reject });
+        return;
+      }
+      this.queues.set(municipalityId, [{ entries, resolve, reject }]);
+      void this.drain(municipalityId);
+    });
+  }
+
+  /** Writes the municipality's queue until it is empty; the queue exists while this runs. */
+  private async drain(municipalityId: string): Promise<void> {
+    const queue = this.queues.get(municipalityId);
+    if (!queue) return;
+    while (queue.length > 0) {
+      const group: PendingAppend[] = [];
+      let size = 0;
+      while (queue.length > 0 && (group.length === 0 || size + (queue[0]?.entries.length ?? 0) <= GROUP_COMMIT_MAX_ENTRIES)) {
+        const next = queue.shift();
+        if (!next) break;
+        group.push(next);
+        size += next.entries.length;
+      }
+      try {
+        await insertGroup(
+          this.db,
+          municipalityId,
+          group.flatMap((pending) => pending.entries),
+        );
+        for (const pending of group) pending.resolve();
+      } catch (error) {
+        if (group.length === 1) {
+          group[0]?.reject(error);
+          continue;
+        }
+        for (const pending of group) {
+          try {
+            await insertGroup(this.db, municipalityId, pending.entries);
+            pending.resolve();
+          } catch (own) {
+            pending.reject(own);
+          }
+        }
+      }
+    }
+    this.queues.delete(municipalityId);
+  }
 }
 
 // ---------------------------------------------------------------------------

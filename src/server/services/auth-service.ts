@@ -522,6 +522,8 @@ export class AuthService {
           AND NOT (a.must_change_password AND a.password_expires_at IS NOT NULL AND a.password_expires_at <= $2)
           AND (s.device_id IS NULL OR (d.id IS NOT NULL AND d.revoked_at IS NULL))`,
       [tokenHash, this.clock()],
+      // Run on every authenticated request: planned once per connection, not each time.
+      { prepare: true },
     );
     if (!row) return null;
     return {

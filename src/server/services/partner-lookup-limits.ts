@@ -6,7 +6,6 @@
 // audited (object: the client address, never the case number). A case number has
 // 65 random bits, so guessing is hopeless anyway; this makes trying visible and slow.
 import type { Database } from '../db/database';
-import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
 import { audit } from './audit';
 
@@ -36,6 +35,30 @@ function subjectsOf(user: SessionUser, address: string): { subject: string; scop
   ];
 }
 
+/**
+ * What the look-up statement needs to refuse in the same round trip (ReferralService.lookupForPartner):
+ * the partner's subjects with their limits, and the instant to compare the windows with.
+ */
+export interface LookupGate {
+  subjects: string[];
+  maxMisses: number[];
+  windowMs: number[];
+  now: Date;
+}
+
+/**
+ * An SQL expression: until when the gate's subjects are refused (the latest end of a window
+ * whose misses reached its limit), or null. The arguments are the caller's parameters holding
+ * the gate's `subjects` (text[]), `maxMisses` (int[]) and `windowMs` (bigint[]).
+ */
+export function refusedUntilSql(subjects: string, maxMisses: string, windowMs: string): string {
+  return `(SELECT max(l.window_started_at + g.window_ms * interval '1 millisecond')
+             FROM partner_lookup_limits l
+             JOIN unnest(${subjects}::text[], ${maxMisses}::int[], ${windowMs}::bigint[]) AS g(subject, max_misses, window_ms)
+               ON l.subject = g.subject
+            WHERE l.misses >= g.max_misses)`;
+}
+
 export class PartnerLookupLimits {
   constructor(
     private readonly db: Database,
@@ -43,29 +66,31 @@ export class PartnerLookupLimits {
     readonly policy: PartnerLookupLimitPolicy = DEFAULT_PARTNER_LOOKUP_LIMITS,
   ) {}
 
-  /** Seconds to wait if this partner or address may not look up now (audited), else null; asked before the look-up. */
-  async refusal(user: SessionUser, address: string): Promise<number | null> {
-    const now = this.clock();
+  /** The gate of one look-up: checked by the look-up's own statement, before anything is read. */
+  gate(user: SessionUser, address: string): LookupGate {
     const subjects = subjectsOf(user, address);
-    const rows = await this.db.query<{ subject: string; misses: number; window_started_at: unknown }>(
-      'SELECT subject, misses, window_started_at FROM partner_lookup_limits WHERE subject = ANY($1::text[])',
-      [subjects.map((s) => s.subject)],
-    );
-    let until = 0;
-    for (const { subject, scope } of subjects) {
-      const row = rows.find((r) => r.subject === subject);
-      const limit = this.policy[scope];
-      if (!row || row.misses < limit.maxMisses) continue;
-      until = Math.max(until, Date.parse(toIsoTimestamp(row.window_started_at)) + limit.windowMs);
-    }
-    if (until <= now.getTime()) return null;
+    return {
+      subjects: subjects.map((s) => s.subject),
+      maxMisses: subjects.map((s) => this.policy[s.scope].maxMisses),
+      windowMs: subjects.map((s) => this.policy[s.scope].windowMs),
+      now: this.clock(),
+    };
+  }
+
+  /**
+   * Seconds to wait — and the refusal audited — if the look-up's statement found this gate
+   * refused (`refusedUntil`, the end of the refusal, from refusedUntilSql compared with the
+   * gate's instant); null if the look-up went ahead.
+   */
+  async refusedFor(user: SessionUser, address: string, gate: LookupGate, refusedUntil: string | null): Promise<number | null> {
+    if (refusedUntil === null) return null;
     await audit(this.db, {
       municipalityId: user.municipalityId,
       actorId: user.id,
       action: 'security.partnerLookup.throttled',
       objectId: address,
     });
-    return Math.max(1, Math.ceil((until - now.getTime()) / 1000));
+    return Math.max(1, Math.ceil((Date.parse(refusedUntil) - gate.now.getTime()) / 1000));
   }
 
   /** Counts and audits one miss, atomically per subject (a window that ran out starts again). */

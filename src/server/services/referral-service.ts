@@ -14,8 +14,9 @@ import type { FamilyLanguage } from '@shared/languages';
 import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralReason, isReferralState, overdueBefore } from '@domain/referral-state';
 import type { ReferralActor, ReferralReason, ReferralState } from '@domain/referral-state';
 import { ServiceError, defaultMessage } from './service-error';
-import { audit, auditInsertSql } from './audit';
+import { AuditGroupCommit, audit } from './audit';
 import { openStoredOptional, sharedNotePlace } from './content-seal';
+import { refusedUntilSql, type LookupGate } from './partner-lookup-limits';
 
 interface ReferralRow {
   id: string;
@@ -108,17 +109,32 @@ export class ReferralService {
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date = () => new Date(),
+    private readonly auditLog: AuditGroupCommit = new AuditGroupCommit(db),
   ) {}
 
-  /** The partner's referrals for one case: only to offers of the partner's own organisation. */
-  async lookupForPartner(user: SessionUser, caseNumber: string): Promise<PartnerReferral[]> {
-    // One round trip and one commit: the referrals with their history and call-back request, and the
-    // audit entry of who saw which referral (never the case number or anything else) — the look-up a
-    // partner makes for every family at the desk.
+  /**
+   * The partner's referrals for one case: only to offers of the partner's own organisation, and
+   * nothing at all while the gate's miss limits refuse this partner or address (the statement
+   * checks them first, so a refused partner learns nothing, not even a hit; `refusedUntil` is then
+   * the end of the refusal, else null). Answered only once the audit entry of who saw which referral (never the case
+   * number or anything else) is committed — written together with the entries of concurrent
+   * look-ups (AuditGroupCommit), since this is the look-up a partner desk makes for every family.
+   * One round trip, planned once per connection.
+   */
+  async lookupForPartner(
+    user: SessionUser,
+    caseNumber: string,
+    gate: LookupGate,
+  ): Promise<{ referrals: PartnerReferral[]; refusedUntil: string | null }> {
     const rows = await this.db.query<
-      ReferralRow & { history: { state: string; reason: string | null; changed_at: string }[]; callback: CallbackJson | null }
+      Partial<ReferralRow> & {
+        refused_until: unknown;
+        history: { state: string; reason: string | null; changed_at: string }[] | null;
+        callback: CallbackJson | null;
+      }
     >(
-      `WITH found AS (
+      `WITH gate AS (SELECT ${refusedUntilSql('$6', '$7', '$8')} AS refused_until),
+       found AS (
          SELECT ${PARTNER_COLUMNS},
                 (SELECT coalesce(json_agg(json_build_object('state', c.state, 'reason', c.reason, 'changed_at', c.changed_at) ORDER BY c.id), '[]'::json)
                    FROM referral_state_changes c
@@ -127,21 +143,32 @@ export class ReferralService {
            FROM referrals r
            JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
           WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}
-       ), viewed AS (
-         ${auditInsertSql({ municipalityId: '$1', actorId: '$4', action: 'referral.viewed', objectId: 'found.id', from: 'found ORDER BY found.created_at, found.id' })}
+            AND NOT EXISTS (SELECT 1 FROM gate WHERE gate.refused_until > $5)
        )
-       SELECT * FROM found ORDER BY created_at, id`,
-      [user.municipalityId, caseNumber, user.organisationId, user.id, this.clock()],
+       SELECT CASE WHEN gate.refused_until > $5 THEN gate.refused_until END AS refused_until, found.*
+         FROM gate LEFT JOIN found ON true
+        ORDER BY found.created_at, found.id`,
+      [user.municipalityId, caseNumber, user.organisationId, user.id, gate.now, gate.subjects, gate.maxMisses, gate.windowMs],
+      { prepare: true },
     );
-    return rows.map((row) => ({
-      ...toPartnerReferral(row),
-      history: row.history.map((change) => ({
-        state: stateOf(change.state),
-        reason: reasonOf(change.reason),
-        changedAt: toIsoTimestamp(change.changed_at),
+    const refusedUntil = rows[0]?.refused_until;
+    const found = rows.filter((row): row is ReferralRow & (typeof rows)[number] => typeof row.id === 'string');
+    await this.auditLog.append(
+      user.municipalityId,
+      found.map((row) => ({ actorId: user.id, action: 'referral.viewed', objectId: row.id })),
+    );
+    return {
+      refusedUntil: refusedUntil === null || refusedUntil === undefined ? null : toIsoTimestamp(refusedUntil),
+      referrals: found.map((row) => ({
+        ...toPartnerReferral(row),
+        history: (row.history ?? []).map((change) => ({
+          state: stateOf(change.state),
+          reason: reasonOf(change.reason),
+          changedAt: toIsoTimestamp(change.changed_at),
+        })),
+        callback: callbackOf(row.callback),
       })),
-      callback: callbackOf(row.callback),
-    }));
+    };
   }
 
   /** A partner's uptake mark (contacted, started, completed, declined), with its reason, on a referral to its own offer. */

@@ -14,7 +14,7 @@ import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import { CASE_LOCK_SEED, WITHDRAWALS_LOCK_SEED } from '../db/advisory-locks';
 import { audit, auditEach, type AuditAction } from './audit';
-import { contentHash } from '@shared/content-hash';
+import { contentHashSync } from './content-hash-sync';
 import { syncRecordSchema } from '@shared/records/sync-record';
 import type { SyncRecord } from '@shared/records/sync-record';
 import type { PushResponse, PushResult, SessionUser } from '@shared/protocol';
@@ -168,7 +168,7 @@ export class SyncService {
         results[index] = rejected(raw, 422, 'invalidRecord', [{ path: unknownOffers.path, message: 'unknownOffer' }]);
         continue;
       }
-      if ((await contentHash(record.content)) !== record.contentHash) {
+      if (contentHashSync(record.content) !== record.contentHash) {
         results[index] = rejected(raw, 422, 'hashMismatch', [{ path: 'contentHash', message: 'hashMismatch' }]);
         continue;
       }

@@ -5,8 +5,16 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoginResponse } from '@shared/protocol';
 import { uuidv7 } from '@shared/ids';
-import { AUDIT_CHAIN_GENESIS, AuditChainVerifier, audit, auditChainHash, auditEach, verifyAuditChain } from '@server/services/audit';
-import type { AuditChainEntry } from '@server/services/audit';
+import {
+  AUDIT_CHAIN_GENESIS,
+  AuditChainVerifier,
+  AuditGroupCommit,
+  audit,
+  auditChainHash,
+  auditEach,
+  verifyAuditChain,
+} from '@server/services/audit';
+import type { AuditAction, AuditChainEntry } from '@server/services/audit';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_ADMIN, DEMO_COORDINATOR, bearer, buildTestApp, login, seedDemo } from '../../helpers/test-app';
 
@@ -44,6 +52,13 @@ describeEachDatabase('audit hash chain', ({ db }) => {
     });
     // The TypeScript serialisation agrees with the database's, multi-byte text included.
     expect(await verifyAuditChain(db(), municipalityId)).toEqual({ intact: true, entries: 5, lastHash: rows[4]?.row_hash });
+    // The trigger's inline serialisation (migration 025) gives the bytes of the defining SQL function (012).
+    const [defined] = await db().query<{ matching: number }>(
+      `SELECT count(*)::int AS matching FROM audit_log WHERE municipality_id = $1
+          AND row_hash = audit_chain_hash(audit_chain_canonical(chain_seq, municipality_id, actor_id, action, object_id, at, prev_hash))`,
+      [municipalityId],
+    );
+    expect(defined?.matching).toBe(5);
   });
 
   it('finds an entry edited with the guard switched off', async () => {
@@ -94,6 +109,50 @@ describeEachDatabase('audit hash chain', ({ db }) => {
       ),
     );
     expect(await verifyAuditChain(db(), municipalityId)).toMatchObject({ intact: true, entries: 48 });
+  });
+
+  it('writes concurrent grouped appends once each, entries of one append together, in one unbroken chain', async () => {
+    const municipalityId = freshMunicipality();
+    const group = new AuditGroupCommit(db());
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        group.append(municipalityId, [
+          { actorId: `partner-${i}`, action: 'referral.viewed', objectId: `referral-${i}-a` },
+          { actorId: `partner-${i}`, action: 'referral.viewed', objectId: `referral-${i}-b` },
+        ]),
+      ),
+    );
+    const rows = await db().query<{ actor_id: string; object_id: string }>(
+      'SELECT actor_id, object_id FROM audit_log WHERE municipality_id = $1 ORDER BY chain_seq',
+      [municipalityId],
+    );
+    expect(rows).toHaveLength(60);
+    expect(new Set(rows.map((r) => r.object_id)).size).toBe(60);
+    rows.forEach((row, i) => {
+      if (i % 2 === 1) {
+        expect(row.actor_id).toBe(rows[i - 1]?.actor_id);
+        expect(row.object_id).toBe(`${row.actor_id.replace('partner', 'referral')}-b`);
+      }
+    });
+    expect(await verifyAuditChain(db(), municipalityId)).toMatchObject({ intact: true, entries: 60 });
+  });
+
+  it('resolves a grouped append only once it is committed, and one failing append fails no other', async () => {
+    const municipalityId = freshMunicipality();
+    const group = new AuditGroupCommit(db());
+    const broken = { actorId: 'partner-x', action: null as unknown as AuditAction, objectId: 'referral-x' };
+    const outcomes = await Promise.allSettled([
+      group.append(municipalityId, [{ actorId: 'partner-1', action: 'referral.viewed', objectId: 'referral-1' }]),
+      group.append(municipalityId, [{ actorId: 'partner-2', action: 'referral.viewed', objectId: 'referral-2' }]),
+      group.append(municipalityId, [broken]),
+      group.append(municipalityId, [{ actorId: 'partner-3', action: 'referral.viewed', objectId: 'referral-3' }]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const rows = await db().query<{ object_id: string }>('SELECT object_id FROM audit_log WHERE municipality_id = $1 ORDER BY chain_seq', [
+      municipalityId,
+    ]);
+    expect(rows.map((r) => r.object_id).sort()).toEqual(['referral-1', 'referral-2', 'referral-3']);
+    expect(await verifyAuditChain(db(), municipalityId)).toMatchObject({ intact: true, entries: 3 });
   });
 
   it('keeps the append-only guard for the application', async () => {

@@ -118,6 +118,8 @@ describeEachDatabase('partner look-up limits', ({ db }) => {
     ]);
     const everything = JSON.stringify(await db().query('SELECT * FROM audit_log WHERE actor_id = $1', [partner.id]));
     for (const caseNumber of [...guesses, caseWithReferral]) expect(everything).not.toContain(caseNumber);
+    // A refused hit read nothing: no referral is recorded as seen by this partner.
+    expect(await db().query("SELECT 1 FROM audit_log WHERE actor_id = $1 AND action = 'referral.viewed'", [partner.id])).toEqual([]);
 
     clock.advance(10 * 60_000 + 1_000);
     const after = await lookUp(limited, partner.token, caseWithReferral, address);
