@@ -3,8 +3,11 @@
 // drafts — in that order, each section urgent first (acute danger, then
 // "Dringend", the rule of review-queue.ts), then the longest waiting, ties by
 // id so the order never jumps between two renders. Empty sections are left out.
-// A case's entries in time order for the case view are here too. Pure: the
+// A case's entries in time order for the case view, and which workflow the
+// consent's "continue with …" offers, are here too. Pure: the
 // screen gathers the facts (client/features/home), this decides the order.
+import type { TabletWorkflow } from '@shared/organisation-workflows';
+import type { ConsentSetting } from '@shared/records/consent';
 import { isOverdue, type ReferralState } from './referral-state';
 import type { QueueUrgency } from './review-queue';
 
@@ -86,4 +89,13 @@ export function caseTimeline<T>(items: readonly T[], entryOf: (item: T) => { id:
     const y = entryOf(b);
     return Date.parse(x.at) - Date.parse(y.at) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
   });
+}
+
+/**
+ * The workflow "continue with …" opens once a family consented: the consent's setting, only
+ * when the person is offered that workflow (their organisation's workflows, among those their
+ * roles allow — the home's buttons). Otherwise null: no such button, the person returns home.
+ */
+export function continueAfterConsent(setting: ConsentSetting, offered: readonly TabletWorkflow[]): ConsentSetting | null {
+  return offered.includes(setting) ? setting : null;
 }

@@ -118,6 +118,9 @@ export const FAMILY_CONTACT_MAX_LENGTH = 200;
 /** Asked for with CONFIG_FEATURES_PARAM by tablets that parse `familyContact`. */
 export const FAMILY_CONTACT_FEATURE = 'familyContact';
 
+/** Asked for with CONFIG_FEATURES_PARAM by tablets that parse `referralNoResponseWeeks` in their configuration. */
+export const REFERRAL_FOLLOW_UP_FEATURE = 'referralFollowUp';
+
 export const deviceConfigSchema = z.strictObject({
   protocolVersion: z.int(),
   serverTime: z.iso.datetime(),
@@ -151,6 +154,13 @@ export const deviceConfigSchema = z.strictObject({
    * before it, and the answer to a tablet that did not ask (ORGANISATION_WORKFLOWS_FEATURE): all workflows.
    */
   organisationWorkflows: deviceOrganisationWorkflowsSchema.optional(),
+  /**
+   * After how many weeks without uptake a referral needs follow-up: the municipality's setting
+   * (office → follow-up), the same rule the office's follow-up list uses. Absent from an older
+   * server, a configuration cached before it, and the answer to a tablet that did not ask
+   * (REFERRAL_FOLLOW_UP_FEATURE): the default (DEFAULT_NO_RESPONSE_WEEKS, 6).
+   */
+  referralNoResponseWeeks: z.int().min(1).max(52).optional(),
   security: z.strictObject({
     /** Lock after this many minutes without a touch (default 5). */
     autoLockMinutes: z.int().min(1).max(60),

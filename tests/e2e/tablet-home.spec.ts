@@ -1,7 +1,7 @@
 // The tablet's home in real Chromium (issue 17): the admin chooses the HOME
-// project's workflows in the office (HOME contact, consent, mediation — no
-// screening), and the HOME partner's home offers exactly those, HOME contact
-// first, in a header that stays one row on a 1024 × 768 landscape tablet. A
+// project's workflows in the office (HOME contact, consent, screening,
+// mediation — no welcome visit), and the HOME partner's home offers exactly
+// those, HOME contact first, in a header that stays one row on a 1024 × 768 landscape tablet. A
 // screening sent back by the colleague's same-tablet second check appears under
 // "sent back to me" with the comment; the case view — from the record and from
 // "Fall suchen" — lists the case's consent and screening in time order with
@@ -19,6 +19,7 @@ import screening from '../../locales/de/screening.json';
 import approval from '../../locales/de/approval.json';
 import office from '../../locales/de/office.json';
 import mediation from '../../locales/de/mediation.json';
+import welcomeVisit from '../../locales/de/welcome-visit.json';
 import { DEMO_ACCOUNTS, DEMO_ORGANISATION_ID } from '@server/db/demo-seed';
 
 const PASSPHRASE = 'Foyer Nord am Morgen';
@@ -42,16 +43,14 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
   let caseNumber = '';
 
   beforeAll(async () => {
-    // The admin chooses the HOME project's workflows in the office: no screening, no welcome visit.
+    // The admin chooses the HOME project's workflows in the office: no welcome visit.
     const officePage = new OfficePage(await browser().context.newPage());
     await officePage.open(backend().url);
     const admin = account('admin');
     await officePage.signIn(admin.username, admin.password);
     await officePage.openSection('organisations');
     const form = officePage.root.locator(`form[data-organisation-id="${DEMO_ORGANISATION_ID}"]`);
-    for (const name of [office.organisations.workflows.names.screening, office.organisations.workflows.names.welcomeVisit]) {
-      await form.getByRole('checkbox', { name }).uncheck();
-    }
+    await form.getByRole('checkbox', { name: office.organisations.workflows.names.welcomeVisit }).uncheck();
     await form.getByRole('button', { name: office.organisations.workflows.save }).click();
     await form.getByRole('status').waitFor();
     await form.scrollIntoViewIfNeeded();
@@ -63,13 +62,29 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
     await app.start(backend(), PASSPHRASE);
   });
 
-  it("offers the organisation's workflows, HOME contact first and no screening, under a one-row header", async () => {
+  it("offers the organisation's workflows, HOME contact first and no welcome visit, under a one-row header", async () => {
     const { page } = app;
     // The configuration arrives with the first pull after sign-in.
-    await expect.poll(() => offered(page), { timeout: 20_000 }).toEqual([de.homeContact.new, de.common.consent.start, mediation.new]);
-    expect(await page.getByRole('button', { name: screening.new, exact: true }).count()).toBe(0);
+    await expect
+      .poll(() => offered(page), { timeout: 20_000 })
+      .toEqual([de.homeContact.new, de.common.consent.start, screening.new, mediation.new]);
+    expect(await page.getByRole('button', { name: welcomeVisit.new, exact: true }).count()).toBe(0);
     const header = await page.locator('.app-header').boundingBox();
     expect(header?.height ?? 999).toBeLessThanOrEqual(72);
+    // The signed-in name is shown whole, in landscape and in portrait (it was cut off at 768 px).
+    for (const size of [
+      { width: 1024, height: 768 },
+      { width: 768, height: 1024 },
+    ]) {
+      await page.setViewportSize(size);
+      const user = page.locator('.app-header__user');
+      expect(await user.textContent()).toContain('HOME-Partnerin (Demo)');
+      expect(
+        await user.evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight),
+        `${String(size.width)} px`,
+      ).toBe(true);
+    }
+    await page.setViewportSize({ width: 1024, height: 768 });
     // Nothing to do yet: no empty sections.
     expect(await page.getByTestId('home-work').count()).toBe(0);
   });
@@ -86,7 +101,7 @@ describe.skipIf(!chromiumPath)('the tablet home and the case view', () => {
     await app.unlock(PASSPHRASE);
     await page.getByRole('button', { name: de.homeContact.new }).waitFor();
 
-    // Consent and screening (the consent continues into it: the home does not offer it here).
+    // Consent and screening (the consent continues into it: the organisation uses the screening).
     caseNumber = await app.consentForScreening();
     await app.openScreening(caseNumber);
     await app.answerRoutineScreening();

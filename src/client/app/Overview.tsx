@@ -4,23 +4,15 @@
 // approvers' queue), then what needs the person (HomeWork) and everything
 // this tablet holds with its state (RecordList).
 import { useTranslation } from 'react-i18next';
-import { workflowsOfOrganisation } from '@domain/organisation-workflows';
-import type { TabletWorkflow } from '@shared/organisation-workflows';
 import { HomeWork } from '../features/home/HomeWork';
 import { RecordList } from '../features/records/RecordList';
-import { WORKFLOWS, isWorkflowKind, workflowsFor, type WorkflowKind } from '../features/workflows/registry';
+import { WORKFLOWS, isWorkflowKind, type WorkflowKind } from '../features/workflows/registry';
+import { useOfferedWorkflows } from '../features/workflows/useOfferedWorkflows';
 import { useAppServices } from './AppContext';
-import { useStoredValue } from './useStoredValue';
 
 /** What the home's buttons open. */
 export type OverviewChoice =
   { kind: 'form'; workflow: WorkflowKind } | { kind: 'consent' } | { kind: 'findCase' } | { kind: 'withdraw' } | { kind: 'reviewQueue' };
-
-/** The person's workflows in their organisation's order, among those their roles allow. */
-function offeredWorkflows(configured: readonly TabletWorkflow[], roles: readonly string[]): TabletWorkflow[] {
-  const allowed = new Set<string>(workflowsFor(roles).map((workflow) => workflow.kind));
-  return configured.filter((workflow) => workflow === 'consent' || allowed.has(workflow));
-}
 
 export function Overview({
   onOpen,
@@ -34,11 +26,8 @@ export function Overview({
   const user = storage.vault.unlockedUser;
   const roles = user?.roles ?? [];
   const isApprover = roles.includes('approver');
-  // null: no configuration pulled yet (every workflow is offered).
-  const config = useStoredValue(storage, async (s) => (await s.device.config()) ?? null);
   // Until the configuration is read the buttons wait: shown first, they could reorder under a finger.
-  const workflows =
-    config === undefined ? null : offeredWorkflows(workflowsOfOrganisation(config?.organisationWorkflows, user?.organisationId), roles);
+  const workflows = useOfferedWorkflows();
   return (
     <>
       <section className="card home-start" aria-labelledby="new-record-title">

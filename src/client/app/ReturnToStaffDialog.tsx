@@ -31,6 +31,16 @@ export function ReturnToStaffDialog({
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
   const name = storage.vault.unlockedUser?.displayName ?? '';
+  // Read while the person types, so confirming starts the key derivation at once.
+  const maxAttempts = useRef<number | null>(null);
+  useEffect(() => {
+    void storage.device
+      .config()
+      .then((config) => {
+        maxAttempts.current = config?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
+      })
+      .catch(() => undefined);
+  }, [storage]);
 
   useEffect(() => {
     const element = dialog.current;
@@ -44,7 +54,7 @@ export function ReturnToStaffDialog({
   const confirm = async (): Promise<void> => {
     setBusy(true);
     try {
-      const max = (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
+      const max = maxAttempts.current ?? (await storage.device.config())?.security.maxUnlockAttempts ?? DEFAULT_MAX_UNLOCK_ATTEMPTS;
       const result = await storage.vault.confirmPassphrase(holder.staffUserId, passphrase, max);
       if (result.kind === 'confirmed') {
         onReturned(holder.staffUserId);

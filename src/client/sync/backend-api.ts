@@ -15,6 +15,7 @@ import {
   type WithdrawalsResponse,
   withdrawalsResponseSchema,
   FAMILY_CONTACT_FEATURE,
+  REFERRAL_FOLLOW_UP_FEATURE,
 } from '@shared/protocol';
 import { FAMILY_TEXTS_FEATURE, offerCatalogResponseSchema, type OfferCatalogResponse } from '@shared/offers';
 import { CONFIG_FEATURES_PARAM, EMERGENCY_PRESENTATION_FEATURE } from '@shared/emergency-instruction';
@@ -55,7 +56,12 @@ export async function signOut(token: string): Promise<void> {
 
 export async function fetchDeviceConfig(token: string): Promise<DeviceConfig> {
   // Names the optional fields this build parses: the server leaves them out for older tablets.
-  const features = [EMERGENCY_PRESENTATION_FEATURE, FAMILY_CONTACT_FEATURE, ORGANISATION_WORKFLOWS_FEATURE].join(',');
+  const features = [
+    EMERGENCY_PRESENTATION_FEATURE,
+    FAMILY_CONTACT_FEATURE,
+    ORGANISATION_WORKFLOWS_FEATURE,
+    REFERRAL_FOLLOW_UP_FEATURE,
+  ].join(',');
   return request(`/api/sync/config?${CONFIG_FEATURES_PARAM}=${features}`, {
     method: 'GET',
     answer: deviceConfigSchema,

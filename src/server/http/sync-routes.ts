@@ -12,6 +12,7 @@ import {
   pushResponseSchema,
   withdrawalsResponseSchema,
   FAMILY_CONTACT_FEATURE,
+  REFERRAL_FOLLOW_UP_FEATURE,
 } from '@shared/protocol';
 import { offerCatalogResponseSchema } from '@shared/offers';
 import { CAPACITY_FEATURE, CATALOG_FEATURES_PARAM } from '@shared/offer-capacity';
@@ -92,6 +93,7 @@ export const syncRoutes: FastifyPluginCallbackZod<SyncRoutesOptions> = (app, { a
         emergencyPresentation: features.has(EMERGENCY_PRESENTATION_FEATURE),
         familyContact: features.has(FAMILY_CONTACT_FEATURE),
         organisationWorkflows: features.has(ORGANISATION_WORKFLOWS_FEATURE),
+        referralFollowUp: features.has(REFERRAL_FOLLOW_UP_FEATURE),
       });
     },
   );

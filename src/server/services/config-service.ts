@@ -1,6 +1,6 @@
 // What a tablet needs to know about its municipality before it works offline
 // (GET /api/sync/config): name, HOME sites, districts, welcome items, emergency
-// contacts, lock settings, the second-check rule and each organisation's workflows. No case data: any session
+// contacts, lock settings, the second-check rule, each organisation's workflows and the referral follow-up weeks. No case data: any session
 // of the municipality may read it, bound to a tablet or not.
 import type { Database, Queryable } from '../db/database';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
@@ -12,6 +12,7 @@ import { emergencyContacts, emergencyPresentation } from './emergency-settings';
 import { isTabletWorkflow, type OrganisationWorkflows } from '@shared/organisation-workflows';
 import { ORGANISATION_KINDS, type OrganisationKind } from '@shared/staff-api';
 import { defaultWorkflows } from '@domain/organisation-workflows';
+import { noResponseWeeksOf } from './referral-service';
 
 /** The municipality's second-check rule (src/domain/four-eyes.ts); the default while it has no settings row. */
 export async function fourEyesPolicy(db: Queryable, municipalityId: string): Promise<FourEyesPolicy> {
@@ -60,6 +61,7 @@ export interface ConfigFeatures {
   emergencyPresentation: boolean;
   familyContact: boolean;
   organisationWorkflows?: boolean;
+  referralFollowUp?: boolean;
 }
 
 export class ConfigService {
@@ -103,6 +105,7 @@ export class ConfigService {
     const policy = await fourEyesPolicy(this.db, user.municipalityId);
     const familyContact = features.familyContact ? await familyContactLine(this.db, user.municipalityId) : null;
     const workflows = features.organisationWorkflows === true ? await organisationWorkflows(this.db, user.municipalityId) : null;
+    const noResponseWeeks = features.referralFollowUp === true ? await noResponseWeeksOf(this.db, user.municipalityId) : null;
     // Accounts the organisation marked as one person: the tablet checks "a different person" as the server does.
     const linked = await this.db.query<{ id: string; person_id: string }>(
       'SELECT id, person_id FROM staff_accounts WHERE municipality_id = $1 AND person_id IS NOT NULL ORDER BY id',
@@ -121,6 +124,7 @@ export class ConfigService {
       ...(workflows === null
         ? {}
         : { organisationWorkflows: workflows.map((entry) => ({ organisationId: entry.organisationId, workflows: entry.workflows })) }),
+      ...(noResponseWeeks === null ? {} : { referralNoResponseWeeks: noResponseWeeks }),
       security: {
         autoLockMinutes: settings?.auto_lock_minutes ?? DEFAULT_SECURITY_SETTINGS.autoLockMinutes,
         maxUnlockAttempts: settings?.max_unlock_attempts ?? DEFAULT_SECURITY_SETTINGS.maxUnlockAttempts,

@@ -18,6 +18,7 @@ import {
   type SpokenLanguage,
 } from '@shared/languages';
 import { generateCaseNumber } from '@domain/case-number';
+import { continueAfterConsent } from '@domain/home-work';
 import { localIsoDate } from '@domain/dates';
 import { newConsentRecord, newConsentRefusalRecord } from '@domain/record-envelope';
 import { useAppServices } from '../../app/AppContext';
@@ -29,6 +30,7 @@ import { OutcomeCard } from './OutcomeCard';
 import { FamilyThanks } from './FamilyThanks';
 import { useFamilyTexts } from '../family-card/useFamilyTexts';
 import { DistrictField, withDistrict } from '../district/DistrictField';
+import { useOfferedWorkflows } from '../workflows/useOfferedWorkflows';
 
 type Step = { kind: 'setup' } | { kind: 'family' } | { kind: 'agreed'; caseNumber: string; issuedOn: string } | { kind: 'refused' };
 
@@ -58,6 +60,9 @@ export function ConsentFlow({
   const familyMode = useFamilyMode();
   const familyHolds = familyMode.holder.kind === 'family';
   const familyTexts = useFamilyTexts(language);
+  // "Continue with …" only for a workflow the person's organisation offers them (null: no such button).
+  const offered = useOfferedWorkflows();
+  const continueWith = offered === null ? null : continueAfterConsent(setting, offered);
 
   // Staff took the tablet back before the family answered: back to the setup, to hand it over again.
   const heldBefore = useRef(familyHolds);
@@ -148,16 +153,16 @@ export function ConsentFlow({
           language={language}
           municipalityContact={config?.familyContact ?? null}
         />
-        {onContinue && (
+        {onContinue && continueWith !== null && (
           <div className="actions">
             <button
               type="button"
               className="button button--primary button--large"
               onClick={() => {
-                onContinue(step.caseNumber, setting);
+                onContinue(step.caseNumber, continueWith);
               }}
             >
-              {t(`consent.continueWith.${setting}`)}
+              {t(`consent.continueWith.${continueWith}`)}
             </button>
           </div>
         )}

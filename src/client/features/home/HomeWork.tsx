@@ -5,6 +5,7 @@
 // one step it waits for, and its case.
 import { useTranslation } from 'react-i18next';
 import { homeSections, type HomeSection } from '@domain/home-work';
+import { DEFAULT_NO_RESPONSE_WEEKS } from '@domain/referral-state';
 import type { StoredRecord } from '../../storage';
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
@@ -148,17 +149,20 @@ export function HomeWork({ onSecondCheck }: { onSecondCheck?: ((recordId: string
   const { storage } = useAppServices();
   const userId = storage.vault.unlockedUser?.userId;
   const stored = useStoredValue(storage, async (s) => {
-    const [records, drafts, referrals, catalog] = await Promise.all([
+    const [records, drafts, referrals, catalog, config] = await Promise.all([
       s.records.listRecords(),
       s.drafts.list(),
       s.device.referralStates(),
       s.device.offers(),
+      s.device.config(),
     ]);
     const checkableOwners = new Set<string>();
     for (const owner of new Set(records.filter((record) => record.reviewState === 'awaiting').map((record) => record.ownerId))) {
       if ((await localApprovers(s, owner)).length > 0) checkableOwners.add(owner);
     }
-    return { records, drafts, referrals, offers: catalog?.offers ?? [], checkableOwners };
+    // The municipality's follow-up weeks; the default until a configuration that carries them was pulled.
+    const noResponseWeeks = config?.referralNoResponseWeeks ?? DEFAULT_NO_RESPONSE_WEEKS;
+    return { records, drafts, referrals, offers: catalog?.offers ?? [], checkableOwners, noResponseWeeks };
   });
   if (stored === undefined) return null;
   // A correction draft counts only while its record can still be corrected here (as in the record list).
@@ -174,6 +178,7 @@ export function HomeWork({ onSecondCheck }: { onSecondCheck?: ((recordId: string
       userId,
       checkableOwners: stored.checkableOwners,
       consentScopes: caseFacts(stored.records).consentScopes,
+      noResponseWeeks: stored.noResponseWeeks,
       now: new Date(),
     }),
     (item) => item.facts,

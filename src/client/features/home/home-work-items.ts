@@ -5,7 +5,6 @@ import type { StoredRecord } from '../../storage';
 import type { TabletReferralStates } from '@shared/referral-api';
 import { recordSection, referralNeedsFollowUp, type WorkFacts } from '@domain/home-work';
 import { urgencyOf, type QueueUrgency } from '@domain/review-queue';
-import { DEFAULT_NO_RESPONSE_WEEKS } from '@domain/referral-state';
 import type { ConsentScope } from '@shared/records/consent';
 import type { DraftItem } from '../records/work-items';
 import { referralBlocker } from '../referral/eligibility';
@@ -31,6 +30,8 @@ export interface WorkInput {
   checkableOwners: ReadonlySet<string>;
   /** The scopes of each case's consent on this tablet. */
   consentScopes: ReadonlyMap<string, readonly ConsentScope[]>;
+  /** The municipality's follow-up weeks (its configuration; DEFAULT_NO_RESPONSE_WEEKS when the tablet has none). */
+  noResponseWeeks: number;
   now: Date;
 }
 
@@ -54,15 +55,13 @@ export function workItems(input: WorkInput): WorkItem[] {
     draft,
     facts: { id: draft.draftId, section: 'drafts', urgency: 'routine', since: draft.updatedAt },
   }));
-  // The office's rule for following up a referral; the tablet does not know the municipality's own weeks.
+  // The office's rule for following up a referral, with the municipality's own weeks.
   const referrals = input.referrals.map((referral): WorkItem => ({
     type: 'referral',
     referral,
     facts: {
       id: referral.id,
-      section: referralNeedsFollowUp(referral.state, referral.stateChangedAt, input.now, DEFAULT_NO_RESPONSE_WEEKS)
-        ? 'referralFollowUp'
-        : null,
+      section: referralNeedsFollowUp(referral.state, referral.stateChangedAt, input.now, input.noResponseWeeks) ? 'referralFollowUp' : null,
       urgency: 'routine',
       since: referral.stateChangedAt,
     },

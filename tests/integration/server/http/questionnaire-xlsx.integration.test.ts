@@ -159,13 +159,16 @@ describeEachDatabase('questionnaire spreadsheet routes', ({ db }) => {
     expect(paths).toContain(`survey.row${String(rowNamed(survey, 'preterm'))}.weight: invalidNumber`);
     expect(await pull()).toEqual(before);
 
-    // With the rule and weight fixed, the family question still lacks eight of the nine family languages.
+    // With the rule and weight fixed, the family question still lacks its Ukrainian label (emptied here;
+    // the default carries all nine family languages).
     setCell(survey, rowNamed(survey, 'pretermWeek'), 'relevant', "${preterm} = 'yes'");
     setCell(survey, rowNamed(survey, 'preterm'), 'weight', '2');
+    setCell(survey, rowNamed(survey, 'preterm'), 'label::uk', '');
     const untranslated = await preview(await xlsx(workbook));
     expect(untranslated.problems).toContainEqual(
       expect.objectContaining({ sheet: 'survey', row: rowNamed(survey, 'preterm'), problem: 'definition' }),
     );
+    expect(untranslated.problems.map((problem) => JSON.stringify(problem)).join('\n')).toContain('uk');
     expect((await upload(await xlsx(workbook))).statusCode).toBe(422);
     expect(await pull()).toEqual(before);
   });

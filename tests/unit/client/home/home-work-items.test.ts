@@ -36,6 +36,7 @@ function input(overrides: Partial<WorkInput>): WorkInput {
     userId: 'me',
     checkableOwners: new Set(),
     consentScopes: new Map([[CASE, ['documentation', 'referral']]]),
+    noResponseWeeks: 6,
     now: new Date('2026-12-07T12:00:00Z'),
     ...overrides,
   };
@@ -70,15 +71,16 @@ describe('the home work items', () => {
     expect(sections(input({ records: [referred] }))).toEqual([]);
   });
 
+  const referral = (id: string, stateChangedAt: string, state: ReferralStateEntry['state'] = 'handedOver'): ReferralStateEntry => ({
+    id,
+    recordId: '01900000-0000-7000-8000-0000000000aa',
+    caseNumber: CASE,
+    offerId: 'familienhebammen-demo',
+    state,
+    stateChangedAt,
+  });
+
   it('bring back a referral without uptake after the follow-up weeks', () => {
-    const referral = (id: string, stateChangedAt: string, state: ReferralStateEntry['state'] = 'handedOver'): ReferralStateEntry => ({
-      id,
-      recordId: '01900000-0000-7000-8000-0000000000aa',
-      caseNumber: CASE,
-      offerId: 'familienhebammen-demo',
-      state,
-      stateChangedAt,
-    });
     expect(
       sections(
         input({
@@ -90,6 +92,21 @@ describe('the home work items', () => {
         }),
       ),
     ).toEqual([{ section: 'referralFollowUp', ids: ['old'], urgencies: ['routine'] }]);
+  });
+
+  it("judge a referral overdue by the municipality's own follow-up weeks, not the default six", () => {
+    // Handed over 4 weeks and 5 weeks before "now" (2026-12-07).
+    const referrals = [referral('four-weeks', '2026-11-09T10:00:00.000Z'), referral('five-weeks', '2026-11-02T10:00:00.000Z')];
+    expect(sections(input({ referrals, noResponseWeeks: 3 }))).toEqual([
+      { section: 'referralFollowUp', ids: ['five-weeks', 'four-weeks'], urgencies: ['routine', 'routine'] },
+    ]);
+    expect(sections(input({ referrals, noResponseWeeks: 6 }))).toEqual([]);
+    // A municipality that waits longer: eight weeks; a referral of seven weeks does not come back yet.
+    const sevenWeeks = referral('seven-weeks', '2026-10-19T10:00:00.000Z');
+    expect(sections(input({ referrals: [sevenWeeks], noResponseWeeks: 8 }))).toEqual([]);
+    expect(sections(input({ referrals: [sevenWeeks], noResponseWeeks: 6 }))).toEqual([
+      { section: 'referralFollowUp', ids: ['seven-weeks'], urgencies: ['routine'] },
+    ]);
   });
 
   it('list only my own sent-back records, and my drafts', async () => {
