@@ -15,6 +15,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SYNC_PROTOCOL_VERSION } from '@shared/protocol';
 import type { Database } from './db/database';
+import { withMunicipality } from './db/tenant-scope';
 import { AdminService } from './services/admin-service';
 import { AuthService, verifyPassword } from './services/auth-service';
 import { PasswordService } from './services/password-service';
@@ -177,6 +178,15 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   // JSON only: a text/plain body must be 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('staffSession', null);
+  // Every handler runs acting for its session's municipality, and for none without a session:
+  // row-level security (migration 027) then shows it no other municipality's rows, even where
+  // a query forgot its filter. Sign-in and the public pages enter one after a narrow look-up.
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function (this: FastifyInstance, request, reply) {
+      return withMunicipality(request.staffSession?.user.municipalityId ?? null, () => handler.call(this, request, reply));
+    };
+  });
   registerErrorHandling(app);
   registerNulGuard(app);
 
@@ -223,14 +233,16 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     transform: jsonSchemaTransform,
   });
 
+  // The server works as the application role (migration 027), never as the owner that migrates.
+  const db = options.db.forApplication();
   const lifecycle = options.lifecycle ?? new Lifecycle();
   const clock = options.clock ?? (() => new Date());
-  const devices = new DeviceService(options.db, clock, {
+  const devices = new DeviceService(db, clock, {
     warningDays: options.fleetWarningDays ?? DEFAULT_FLEET_WARNING_DAYS,
     currentAppVersion: APP_VERSION,
   });
   if (options.metricsToken !== undefined) {
-    registerMetrics(app, { db: options.db, token: options.metricsToken, fleet: () => devices.fleetSummary() });
+    registerMetrics(app, { db, token: options.metricsToken, fleet: () => devices.fleetSummary() });
   }
   if (options.overload !== undefined) {
     void app.register(fastifyUnderPressure, {
@@ -253,19 +265,19 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
 
   const relyingParty = options.publicOrigin === undefined ? undefined : relyingPartyFrom(options.publicOrigin);
-  const auth = new AuthService(options.db, {
+  const auth = new AuthService(db, {
     clock,
     passkeysAvailable: relyingParty !== undefined,
     ...(options.tokenTtl?.accessMs === undefined ? {} : { accessTokenTtlMs: options.tokenTtl.accessMs }),
     ...(options.tokenTtl?.refreshMs === undefined ? {} : { refreshTokenTtlMs: options.tokenTtl.refreshMs }),
     ...(options.signInLimits === undefined ? {} : { signInLimits: options.signInLimits }),
   });
-  const sync = new SyncService(options.db);
-  const offers = new OfferService(options.db);
-  void app.register(healthRoutes, { db: options.db, lifecycle });
+  const sync = new SyncService(db);
+  const offers = new OfferService(db);
+  void app.register(healthRoutes, { db, lifecycle });
   const securityLog = createSecurityLog(options.securityEventKey);
   registerDenialEvents(app, securityLog);
-  const passwords = new PasswordService(options.db, clock, auth.limits);
+  const passwords = new PasswordService(db, clock, auth.limits);
   // Codes of the second factor are limited like the password they follow.
   const loginRateLimit = options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 };
   void app.register(sessionRoutes, {
@@ -276,47 +288,46 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     refreshRateLimit: options.refreshRateLimit ?? { max: 60, timeWindowMs: 60_000 },
   });
   void app.register(secondFactorRoutes, { auth, securityLog, codeRateLimit: loginRateLimit });
-  const passkeys = new PasskeyService(options.db, clock, auth.limits, auth.secondFactors, relyingParty, async (accountId, password) => {
-    const [account] = await options.db.query<{ password_hash: string }>(
-      'SELECT password_hash FROM staff_accounts WHERE id = $1 AND active',
-      [accountId],
-    );
+  const passkeys = new PasskeyService(db, clock, auth.limits, auth.secondFactors, relyingParty, async (accountId, password) => {
+    const [account] = await db.query<{ password_hash: string }>('SELECT password_hash FROM staff_accounts WHERE id = $1 AND active', [
+      accountId,
+    ]);
     return account !== undefined && (await verifyPassword(password, account.password_hash));
   });
   void app.register(passkeyRoutes, { auth, passkeys, securityLog, codeRateLimit: loginRateLimit });
-  void app.register(syncRoutes, { auth, sync, config: new ConfigService(options.db), offers });
-  void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(options.db) });
+  void app.register(syncRoutes, { auth, sync, config: new ConfigService(db), offers });
+  void app.register(questionnaireRoutes, { auth, questionnaires: new QuestionnaireService(db) });
   void app.register(deviceRoutes, {
     auth,
     devices,
     statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
   });
-  void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });
-  void app.register(adminRoutes, { auth, admin: new AdminService(options.db, clock), passwords, db: options.db });
-  void app.register(reviewRoutes, { auth, reviews: new ReviewService(options.db) });
-  void app.register(reportRoutes, { auth, reports: new ReportService(options.db) });
-  void app.register(exportRoutes, { auth, exports: new FhirExportService(options.db) });
+  void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(db, clock) });
+  void app.register(adminRoutes, { auth, admin: new AdminService(db, clock), passwords, db });
+  void app.register(reviewRoutes, { auth, reviews: new ReviewService(db) });
+  void app.register(reportRoutes, { auth, reports: new ReportService(db) });
+  void app.register(exportRoutes, { auth, exports: new FhirExportService(db) });
   void app.register(referralRoutes, {
     auth,
-    catalog: new OfferCatalogService(options.db),
-    referrals: new ReferralService(options.db, clock),
-    lookupLimits: new PartnerLookupLimits(options.db, clock, options.partnerLookupLimits),
+    catalog: new OfferCatalogService(db),
+    referrals: new ReferralService(db, clock),
+    lookupLimits: new PartnerLookupLimits(db, clock, options.partnerLookupLimits),
     securityLog,
   });
   void app.register(handoverRoutes, {
     auth,
-    handovers: new HandoverService(options.db, clock),
+    handovers: new HandoverService(db, clock),
     keyRateLimit: options.handoverKeyRateLimit ?? { max: 10, timeWindowMs: 60_000 },
   });
   // One throttle for the public page: confirmations and free places count against the same limits.
   const confirmationLimits = new ConfirmationLimits(options.confirmationLimits);
   void app.register(partnerConfirmationRoutes, {
     auth,
-    keys: new PartnerKeyService(options.db, clock),
-    confirmations: new PartnerConfirmationService(options.db, clock, confirmationLimits),
+    keys: new PartnerKeyService(db, clock),
+    confirmations: new PartnerConfirmationService(db, clock, confirmationLimits),
   });
-  void app.register(offerCapacityRoutes, { auth, capacity: new OfferCapacityService(options.db, clock, confirmationLimits) });
-  scheduleHandoverPurge(app, options.db, clock);
+  void app.register(offerCapacityRoutes, { auth, capacity: new OfferCapacityService(db, clock, confirmationLimits) });
+  scheduleHandoverPurge(app, db, clock);
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () => instance.swagger());

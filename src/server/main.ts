@@ -8,6 +8,7 @@ import { buildApp, type OverloadPolicy } from './app';
 import { Lifecycle } from './http/health-routes';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
+import { assertApplicationRole } from './db/application-role';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT, seedDemoData } from './db/demo-seed';
@@ -20,12 +21,34 @@ function embeddedDataDir(): string {
   return resolve(process.env['DATA_DIR'] ?? './data/pglite');
 }
 
-async function openDatabase(): Promise<Database> {
+/**
+ * The owner (migrations, the demo seed) and the server's handle, which works as the application
+ * role lotse_app (migration 027) so that row-level security binds it:
+ * - MIGRATION_DATABASE_URL (owner) and DATABASE_URL (signs in as lotse_app): production.
+ * - DATABASE_URL alone (owner or superuser): the server's connections switch to lotse_app
+ *   (SET ROLE) — for development and CI; the role could be switched back by SQL the server sent.
+ * - neither: the embedded PGlite, the same switch on its one connection.
+ */
+async function openDatabases(): Promise<{ owner: Database; server: Database }> {
   const databaseUrl = process.env['DATABASE_URL'];
-  if (databaseUrl) return openPostgres({ connectionString: databaseUrl });
+  const migrationUrl = process.env['MIGRATION_DATABASE_URL'];
+  if (migrationUrl !== undefined && migrationUrl !== '') {
+    if (!databaseUrl) throw new Error('MIGRATION_DATABASE_URL is set but DATABASE_URL (the application role lotse_app) is not.');
+    return {
+      owner: openPostgres({ connectionString: migrationUrl, max: 2 }),
+      server: openPostgres({ connectionString: databaseUrl, as: 'application' }),
+    };
+  }
+  if (databaseUrl) {
+    return {
+      owner: openPostgres({ connectionString: databaseUrl, max: 2 }),
+      server: openPostgres({ connectionString: databaseUrl, as: 'switchToApplication' }),
+    };
+  }
   const dataDir = embeddedDataDir();
   await mkdir(dataDir, { recursive: true });
-  return openPglite({ dataDir });
+  const owner = await openPglite({ dataDir });
+  return { owner, server: owner.forApplication() };
 }
 
 /**
@@ -152,11 +175,14 @@ async function main(): Promise<void> {
   const fleetWarningDays = parseWholeNumber(process.env, 'FLEET_WARNING_DAYS', DEFAULT_FLEET_WARNING_DAYS, MAX_FLEET_WARNING_DAYS);
   if (fleetWarningDays < 1) throw new Error('FLEET_WARNING_DAYS must be at least 1.');
 
-  const db = await openDatabase();
+  const { owner, server: db } = await openDatabases();
   const overload = parseOverload(process.env, db.kind);
-  const { applied } = await migrate(db);
+  const { applied } = await migrate(owner);
   const serverKeyLine = await prepareServerKey(db);
-  const seeded = await seedDemoData(db);
+  const seeded = await seedDemoData(owner);
+  // Refuse to serve as a role that row-level security does not bind (a superuser, BYPASSRLS, an owner).
+  await assertApplicationRole(db);
+  if (owner !== db && db.kind === 'postgres') await owner.close();
 
   const securityEventKey = parseSecurityEventKey(process.env);
   const publicOrigin = parsePublicOrigin(process.env);

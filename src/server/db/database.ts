@@ -20,8 +20,35 @@ export interface Queryable {
   exec: (sql: string) => Promise<void>;
 }
 
+/**
+ * The narrow look-ups of migration 027 that see across municipalities: which municipality a
+ * bearer token, refresh token, pending sign-in (second factor), username, tablet or partner
+ * key belongs to. Each answers one id or nothing; everything after runs in that municipality.
+ */
+export const MUNICIPALITY_LOOKUPS = {
+  session: 'lotse_municipality_of_session',
+  refreshToken: 'lotse_municipality_of_refresh_token',
+  pendingSignIn: 'lotse_municipality_of_pending_sign_in',
+  username: 'lotse_municipality_of_username',
+  device: 'lotse_municipality_of_device',
+  partnerKey: 'lotse_municipality_of_partner_key',
+} as const;
+export type MunicipalityLookup = keyof typeof MUNICIPALITY_LOOKUPS;
+
+/** The role the server works as (migration 027): owns nothing, row-level security applies. */
+export const APPLICATION_ROLE = 'lotse_app';
+
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
+  /** The municipality `key` belongs to (a look-up of MUNICIPALITY_LOOKUPS), or null. */
+  lookUpMunicipality: (lookup: MunicipalityLookup, key: string) => Promise<string | null>;
+  /** Every municipality's id, for jobs that work through them one at a time. */
+  municipalityIds: () => Promise<string[]>;
+  /**
+   * The same database as the application role (lotse_app), for the server; this handle
+   * itself may be the owner that migrates. Returns itself when it already is the application role.
+   */
+  forApplication: () => Database;
   /** Runs fn in one transaction: committed if fn resolves, rolled back if it throws. */
   transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
   close: () => Promise<void>;
@@ -35,3 +62,10 @@ export function toIsoTimestamp(value: unknown): string {
   if (typeof value === 'string') return new Date(value).toISOString();
   throw new TypeError('expected a timestamp');
 }
+
+/** The statement of a look-up; the function name comes from the closed list above. */
+export function lookUpSql(lookup: MunicipalityLookup): string {
+  return `SELECT ${MUNICIPALITY_LOOKUPS[lookup]}($1) AS municipality_id`;
+}
+
+export const MUNICIPALITY_IDS_SQL = 'SELECT id FROM lotse_municipality_ids() AS id';

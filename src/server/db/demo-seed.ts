@@ -6,6 +6,7 @@
 // no municipality exists, so a real deployment is never touched.
 import type { Database } from './database';
 import { DEMO_SEED_LOCK } from './advisory-locks';
+import { withMunicipality } from './tenant-scope';
 import { createStaffAccount } from '../services/staff-accounts';
 import { DEMO_DISTRICTS, DEMO_EMERGENCY_CONTACTS, DEMO_OFFERS } from './demo-offers';
 import { insertOffer } from '../services/offer-service';
@@ -46,10 +47,16 @@ export const DEMO_HOME_SITES = [
 
 /** Seeds the demo municipality if the database has none; returns whether it did. */
 export async function seedDemoData(db: Database): Promise<boolean> {
+  // Written as the demo municipality: row-level security (migration 027) binds the owner too.
+  return withMunicipality(DEMO_MUNICIPALITY_ID, () => seedDemoMunicipality(db));
+}
+
+async function seedDemoMunicipality(db: Database): Promise<boolean> {
   return db.transaction(async (tx) => {
     // A second instance starting at the same moment waits here, then finds the seed done.
     await tx.query(`SELECT pg_advisory_xact_lock(${String(DEMO_SEED_LOCK)})`);
-    const existing = await tx.query('SELECT 1 FROM municipalities LIMIT 1');
+    // Any municipality at all, not only the demo's: only the look-up of migration 027 sees them all.
+    const existing = await tx.query('SELECT 1 FROM lotse_municipality_ids() LIMIT 1');
     if (existing.length > 0) return false;
     await tx.query('INSERT INTO municipalities (id, name) VALUES ($1, $2)', [DEMO_MUNICIPALITY_ID, 'Demo-Stadt']);
     await tx.query('INSERT INTO organisations (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)', [

@@ -56,6 +56,9 @@ export const passkeyRoutes: FastifyPluginCallbackZod<PasskeyRoutesOptions> = (
     throw outcome.error;
   }
 
+  /** A sign-in's passkey step acts for the municipality of its pending sign-in. */
+  const pending = <T>(pendingToken: string, work: () => Promise<T>): Promise<T> => auth.secondFactors.inPendingSignIn(pendingToken, work);
+
   /** A signed-in person's ceremony: its refusal's security events go to the log. */
   async function logged<T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> {
     try {
@@ -80,7 +83,8 @@ export const passkeyRoutes: FastifyPluginCallbackZod<PasskeyRoutesOptions> = (
         response: { 200: passkeyOptionsSchema, ...errors },
       },
     },
-    async (request) => valueOf(request, await passkeys.signInOptions(request.body.pendingToken, request.ip)),
+    async (request) =>
+      valueOf(request, await pending(request.body.pendingToken, () => passkeys.signInOptions(request.body.pendingToken, request.ip))),
   );
 
   app.post(
@@ -98,7 +102,11 @@ export const passkeyRoutes: FastifyPluginCallbackZod<PasskeyRoutesOptions> = (
         response: { 200: loginResponseSchema, ...errors },
       },
     },
-    async (request) => valueOf(request, await passkeys.signIn(request.body.pendingToken, request.body.credential, request.ip)),
+    async (request) =>
+      valueOf(
+        request,
+        await pending(request.body.pendingToken, () => passkeys.signIn(request.body.pendingToken, request.body.credential, request.ip)),
+      ),
   );
 
   app.post(
@@ -113,7 +121,8 @@ export const passkeyRoutes: FastifyPluginCallbackZod<PasskeyRoutesOptions> = (
         response: { 200: passkeyOptionsSchema, ...errors },
       },
     },
-    async (request) => valueOf(request, await passkeys.enrolmentOptions(request.body.pendingToken, request.ip)),
+    async (request) =>
+      valueOf(request, await pending(request.body.pendingToken, () => passkeys.enrolmentOptions(request.body.pendingToken, request.ip))),
   );
 
   app.post(
@@ -128,7 +137,12 @@ export const passkeyRoutes: FastifyPluginCallbackZod<PasskeyRoutesOptions> = (
       },
     },
     async (request) =>
-      valueOf(request, await passkeys.enrol(request.body.pendingToken, request.body.label, request.body.credential, request.ip)),
+      valueOf(
+        request,
+        await pending(request.body.pendingToken, () =>
+          passkeys.enrol(request.body.pendingToken, request.body.label, request.body.credential, request.ip),
+        ),
+      ),
   );
 
   app.get(

@@ -67,7 +67,13 @@ export const secondFactorRoutes: FastifyPluginCallbackZod<SecondFactorRoutesOpti
         response: { 200: loginResponseSchema, ...codeErrors },
       },
     },
-    async (request) => valueOf(request, await factors.verify(request.body.pendingToken, request.body.code, request.ip)),
+    async (request) =>
+      valueOf(
+        request,
+        await factors.inPendingSignIn(request.body.pendingToken, () =>
+          factors.verify(request.body.pendingToken, request.body.code, request.ip),
+        ),
+      ),
   );
 
   app.post(
@@ -84,7 +90,11 @@ export const secondFactorRoutes: FastifyPluginCallbackZod<SecondFactorRoutesOpti
         response: { 200: secondFactorEnrolmentSchema, ...codeErrors },
       },
     },
-    async (request) => valueOf(request, await factors.startEnrolment(request.body.pendingToken, request.ip)),
+    async (request) =>
+      valueOf(
+        request,
+        await factors.inPendingSignIn(request.body.pendingToken, () => factors.startEnrolment(request.body.pendingToken, request.ip)),
+      ),
   );
 
   app.post(
@@ -98,7 +108,13 @@ export const secondFactorRoutes: FastifyPluginCallbackZod<SecondFactorRoutesOpti
         response: { 200: secondFactorConfirmResponseSchema, ...codeErrors },
       },
     },
-    async (request) => valueOf(request, await factors.confirmEnrolment(request.body.pendingToken, request.body.code, request.ip)),
+    async (request) =>
+      valueOf(
+        request,
+        await factors.inPendingSignIn(request.body.pendingToken, () =>
+          factors.confirmEnrolment(request.body.pendingToken, request.body.code, request.ip),
+        ),
+      ),
   );
 
   app.get(

@@ -4,6 +4,7 @@
 // transaction, so it can stop anywhere and resume. A row changed by someone else meanwhile (its key
 // id moved) is left alone: the UPDATE only applies if the key id is still the one read.
 import type { Database, Queryable } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
 import {
   installedServerKeys,
   openRecordContent,
@@ -40,7 +41,7 @@ function needsWork(table: SealedColumnTable | 'records'): string {
 }
 
 /** Key ids that sealed rows carry but this keyring lacks (the server must not start with any). */
-export async function unknownKeyIds(db: Queryable, keyring: ServerKeyring = installedServerKeys()): Promise<string[]> {
+async function unknownKeyIdsInScope(db: Queryable, keyring: ServerKeyring = installedServerKeys()): Promise<string[]> {
   const unknown = new Set<string>();
   for (const table of SEALED_TABLE_NAMES) {
     const rows = await db.query<{ seal_key_id: string }>(`SELECT DISTINCT seal_key_id FROM ${table} WHERE seal_key_id IS NOT NULL`);
@@ -49,13 +50,50 @@ export async function unknownKeyIds(db: Queryable, keyring: ServerKeyring = inst
   return [...unknown].sort();
 }
 
-export async function assertKeysKnown(db: Queryable, keyring: ServerKeyring = installedServerKeys()): Promise<void> {
+/**
+ * Row-level security shows the server one municipality at a time (db/tenant-scope.ts), so the
+ * job walks them one after another; a municipality added meanwhile is taken at the next start.
+ */
+async function perMunicipality<T>(db: Database, fn: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (const municipalityId of await db.municipalityIds()) results.push(await withMunicipality(municipalityId, fn));
+  return results;
+}
+
+function addUp(maps: readonly Map<string, number>[]): Map<string, number> {
+  const sum = new Map<string, number>();
+  for (const map of maps) for (const [table, n] of map) sum.set(table, (sum.get(table) ?? 0) + n);
+  return sum;
+}
+
+/** Key ids that sealed rows carry but this keyring lacks, in every municipality. */
+export async function unknownKeyIds(db: Database, keyring: ServerKeyring = installedServerKeys()): Promise<string[]> {
+  const lists = await perMunicipality(db, () => unknownKeyIdsInScope(db, keyring));
+  return [...new Set(lists.flat())].sort();
+}
+
+/** How many rows are not (yet) sealed under the active key, per table, in every municipality. */
+export async function rowsToReencrypt(db: Database, keyring: ServerKeyring = installedServerKeys()): Promise<Map<string, number>> {
+  return addUp(await perMunicipality(db, () => rowsToReencryptInScope(db, keyring)));
+}
+
+/** Re-encrypts everything to the active key; returns how many rows moved per table. */
+export async function reencryptAll(
+  db: Database,
+  options: ReencryptOptions = {},
+  keyring: ServerKeyring = installedServerKeys(),
+): Promise<Map<string, number>> {
+  await assertKeysKnown(db, keyring);
+  return addUp(await perMunicipality(db, () => reencryptInScope(db, options, keyring)));
+}
+
+export async function assertKeysKnown(db: Database, keyring: ServerKeyring = installedServerKeys()): Promise<void> {
   const unknown = await unknownKeyIds(db, keyring);
   if (unknown.length > 0) throw new UnknownServerKeyError(unknown);
 }
 
 /** How many rows are not (yet) sealed under the active key, per table. */
-export async function rowsToReencrypt(db: Queryable, keyring: ServerKeyring = installedServerKeys()): Promise<Map<string, number>> {
+async function rowsToReencryptInScope(db: Queryable, keyring: ServerKeyring = installedServerKeys()): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const table of ['records' as const, ...SEALED_TABLES]) {
     const name = table === 'records' ? table : table.table;
@@ -76,15 +114,14 @@ export interface ReencryptOptions {
   onProgress?: (progress: ReencryptProgress) => void;
 }
 
-/** Re-encrypts everything to the active key; returns how many rows moved per table. */
-export async function reencryptAll(
+/** Re-encrypts one municipality's rows (the scope's) to the active key. */
+async function reencryptInScope(
   db: Database,
   options: ReencryptOptions = {},
   keyring: ServerKeyring = installedServerKeys(),
 ): Promise<Map<string, number>> {
-  await assertKeysKnown(db, keyring);
   const batchSize = options.batchSize ?? 500;
-  const totals = await rowsToReencrypt(db, keyring);
+  const totals = await rowsToReencryptInScope(db, keyring);
   const moved = new Map<string, number>();
   const report = (table: string, done: number): void => options.onProgress?.({ table, done, total: totals.get(table) ?? 0 });
 

@@ -16,8 +16,13 @@ function option(args: string[], name: string): string | undefined {
   return value;
 }
 
+/**
+ * BACKUP_DATABASE_URL when set: the server's own role (lotse_app) sees one municipality at a time
+ * under row-level security, so pg_dump needs a role that may read past it (docs/DEPLOYMENT.md).
+ */
 function databaseUrl(): string {
-  const url = process.env['DATABASE_URL'];
+  const backupUrl = process.env['BACKUP_DATABASE_URL'];
+  const url = backupUrl === undefined || backupUrl === '' ? process.env['DATABASE_URL'] : backupUrl;
   if (!url) {
     throw new Error(
       'DATABASE_URL is not set. Backups here are for PostgreSQL; the embedded PGlite is backed up by copying its data directory while the backend is stopped (docs/DEPLOYMENT.md).',

@@ -306,6 +306,8 @@ export class AdminService {
       });
       throw error;
     }
+    // Usernames are unique across municipalities; only the look-up sees the others' (migration 027).
+    const taken = (await this.db.lookUpMunicipality('username', request.username)) !== null;
     try {
       return await this.db.transaction(async (tx) => {
         const [organisation] = await tx.query('SELECT 1 FROM organisations WHERE id = $1 AND municipality_id = $2', [
@@ -313,7 +315,6 @@ export class AdminService {
           admin.municipalityId,
         ]);
         if (!organisation) throw notFound();
-        const [taken] = await tx.query('SELECT 1 FROM staff_accounts WHERE username = $1', [request.username]);
         if (taken) throw new ServiceError(409, 'conflict', 'This username is taken.');
         const id = await createStaffAccount(tx, {
           municipalityId: admin.municipalityId,

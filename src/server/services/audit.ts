@@ -3,6 +3,7 @@
 // records is listed in AuditAction, so a new one is a reviewed change here.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
 import type { ReviewRejectionReason } from '@domain/four-eyes';
 import type { ReferralState } from '@domain/referral-state';
 import type { ReviewDecision } from '@shared/four-eyes';
@@ -196,13 +197,15 @@ interface PendingAppend {
 const GROUP_COMMIT_MAX_ENTRIES = 2000;
 
 async function insertGroup(db: Database, municipalityId: string, entries: readonly GroupedAuditEntry[]): Promise<void> {
-  await db.query(
+  // Written in the entries' own municipality (row-level security, migration 027), whichever
+  // request's context started the drain.
+  await withMunicipality(municipalityId, () => db.query(
     `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
      SELECT $1, e.actor_id, e.action, e.object_id
        FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(actor_id, action, object_id, n)
       ORDER BY e.n`,
     [municipalityId, entries.map((e) => e.actorId), entries.map((e) => e.action), entries.map((e) => e.objectId)],
-  );
+  ));
 }
 
 /**

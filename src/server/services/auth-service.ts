@@ -11,6 +11,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
 import { ROLES, TABLET_ROLES } from '@shared/protocol';
 import type { LoginResponse, Role, SessionUser } from '@shared/protocol';
 import type { SignInResponse } from '@shared/second-factor';
@@ -254,6 +255,19 @@ export class AuthService {
     deviceSecret?: string,
     clientAddress = 'unknown',
   ): Promise<AuthOutcome<SignInResponse>> {
+    // The one look-up across municipalities (migration 027); the rest acts for the account's
+    // municipality, or for none when the name is unknown.
+    const municipalityId = await this.db.lookUpMunicipality('username', username);
+    return withMunicipality(municipalityId, () => this.loginInMunicipality(username, password, deviceId, deviceSecret, clientAddress));
+  }
+
+  private async loginInMunicipality(
+    username: string,
+    password: string,
+    deviceId: string | undefined,
+    deviceSecret: string | undefined,
+    clientAddress: string,
+  ): Promise<AuthOutcome<SignInResponse>> {
     const [account] = await this.db.query<AccountRow>(
       `SELECT id, municipality_id, organisation_id, display_name, password_hash, roles, active,
               must_change_password, password_expires_at
@@ -365,6 +379,18 @@ export class AuthService {
    * turns up without its tablet is presumed stolen — the whole family is revoked.
    */
   async refresh(refreshToken: string, deviceId?: string, deviceSecret?: string, clientAddress = 'unknown'): Promise<AuthOutcome> {
+    const municipalityId = TOKEN_PATTERN.test(refreshToken)
+      ? await this.db.lookUpMunicipality('refreshToken', hashToken(refreshToken))
+      : null;
+    return withMunicipality(municipalityId, () => this.refreshInMunicipality(refreshToken, deviceId, deviceSecret, clientAddress));
+  }
+
+  private async refreshInMunicipality(
+    refreshToken: string,
+    deviceId: string | undefined,
+    deviceSecret: string | undefined,
+    clientAddress: string,
+  ): Promise<AuthOutcome> {
     const now = this.clock();
     const outcome = await this.db.transaction(async (tx): Promise<AuthOutcome | { failed: Attempted | undefined }> => {
       if (!TOKEN_PATTERN.test(refreshToken)) return { failed: undefined };
@@ -510,10 +536,11 @@ export class AuthService {
   async authenticate(token: string): Promise<StaffSession | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     const tokenHash = hashToken(token);
-    const [row] = await this.db.query<
-      UserRow & { expires_at: unknown; device_id: string | null; family_id: string | null; must_change_password: boolean }
-    >(
-      `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, s.expires_at, a.must_change_password,
+    const municipalityId = await this.db.lookUpMunicipality('session', tokenHash);
+    if (municipalityId === null) return null;
+    const [row] = await withMunicipality(municipalityId, () =>
+      this.db.query<UserRow & { expires_at: unknown; device_id: string | null; family_id: string | null; must_change_password: boolean }>(
+        `SELECT a.id, a.municipality_id, a.organisation_id, a.display_name, a.roles, s.expires_at, a.must_change_password,
               s.device_id::text AS device_id, s.family_id::text AS family_id
          FROM sessions s
          JOIN staff_accounts a ON a.id = s.account_id AND a.municipality_id = s.municipality_id
@@ -521,9 +548,10 @@ export class AuthService {
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND a.active
           AND NOT (a.must_change_password AND a.password_expires_at IS NOT NULL AND a.password_expires_at <= $2)
           AND (s.device_id IS NULL OR (d.id IS NOT NULL AND d.revoked_at IS NULL))`,
-      [tokenHash, this.clock()],
-      // Run on every authenticated request: planned once per connection, not each time.
-      { prepare: true },
+        [tokenHash, this.clock()],
+        // Run on every authenticated request: planned once per connection, not each time.
+        { prepare: true },
+      ),
     );
     if (!row) return null;
     return {

@@ -9,6 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashToken, sha256 } from './secret-hash';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
 import type { SessionUser } from '@shared/protocol';
 import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse, ListedDevice } from '@shared/staff-api';
 import { FLEET_WARNINGS, type DeviceFleetState, type DeviceReport, type FleetWarning } from '@shared/fleet';
@@ -190,12 +191,21 @@ export class DeviceService {
    * many tablets carry each warning. Counts only — no tablet, municipality or case.
    */
   async fleetSummary(): Promise<FleetSummary> {
-    const rows = await this.db.query<FleetRow>(
-      `SELECT ${FLEET_COLUMNS}
-         FROM devices d
-         LEFT JOIN device_reports r ON r.device_id = d.id AND r.municipality_id = d.municipality_id
-        WHERE d.revoked_at IS NULL`,
-    );
+    // The operators' view spans municipalities: one query per municipality, counts only.
+    const rows: FleetRow[] = [];
+    for (const municipalityId of await this.db.municipalityIds()) {
+      rows.push(
+        ...(await withMunicipality(municipalityId, () =>
+          this.db.query<FleetRow>(
+            `SELECT ${FLEET_COLUMNS}
+               FROM devices d
+               LEFT JOIN device_reports r ON r.device_id = d.id AND r.municipality_id = d.municipality_id
+              WHERE d.revoked_at IS NULL AND d.municipality_id = $1`,
+            [municipalityId],
+          ),
+        )),
+      );
+    }
     const now = this.clock();
     const summary: FleetSummary = {
       tablets: rows.length,
@@ -251,6 +261,16 @@ export class DeviceService {
    * deactivated now: it deletes their key slots. Empty for any other status.
    */
   async status(deviceId: string, deviceSecret: string, report?: DeviceReport): Promise<DeviceStatusAnswer> {
+    // The tablet has no session: its id names the municipality it acts for (migration 027).
+    const municipalityId = await this.db.lookUpMunicipality('device', deviceId);
+    return withMunicipality(municipalityId, () => this.statusInMunicipality(deviceId, deviceSecret, report));
+  }
+
+  private async statusInMunicipality(
+    deviceId: string,
+    deviceSecret: string,
+    report: DeviceReport | undefined,
+  ): Promise<DeviceStatusAnswer> {
     const [row] = await this.db.query<{ secret_hash: string; municipality_id: string; revoked_at: unknown }>(
       'SELECT secret_hash, municipality_id, revoked_at FROM devices WHERE id = $1',
       [deviceId],

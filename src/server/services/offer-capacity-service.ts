@@ -8,6 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
 import type { SessionUser } from '@shared/protocol';
 import {
   offerCapacityInputSchema,
@@ -101,6 +102,18 @@ export class OfferCapacityService {
 
   /** Public page: the offer the key names and its current capacity. Audited as a view. */
   async lookupWithKey(partnerKey: string, address: string): Promise<PublicCapacity> {
+    return this.asKeyHolder(partnerKey, () => this.lookupWithKeyInMunicipality(partnerKey, address));
+  }
+
+  /**
+   * The page has no session: the partner key's id names the municipality it acts for (the one
+   * look-up across municipalities, migration 027); an unknown key acts for none.
+   */
+  private async asKeyHolder<T>(partnerKey: string, fn: () => Promise<T>): Promise<T> {
+    return withMunicipality(await this.db.lookUpMunicipality('partnerKey', partnerKeyId(partnerKey)), fn);
+  }
+
+  private async lookupWithKeyInMunicipality(partnerKey: string, address: string): Promise<PublicCapacity> {
     const offer = await this.authorise(partnerKey, address);
     await audit(this.db, { municipalityId: offer.municipality_id, actorId: null, action: 'offer.capacityViewed', objectId: offer.id });
     return { offerName: offer.name, capacity: capacityOf(offer) };
@@ -108,6 +121,10 @@ export class OfferCapacityService {
 
   /** Public page: sets the capacity of the offer the key names. Bad input after a right key → 400, audited. */
   async setWithKey(partnerKey: string, input: unknown, address: string): Promise<PublicCapacity> {
+    return this.asKeyHolder(partnerKey, () => this.setWithKeyInMunicipality(partnerKey, input, address));
+  }
+
+  private async setWithKeyInMunicipality(partnerKey: string, input: unknown, address: string): Promise<PublicCapacity> {
     const offer = await this.authorise(partnerKey, address);
     const capacity = offerCapacityInputSchema.safeParse(input);
     if (!capacity.success) {

@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
 import type { PublicConfirmation } from '@shared/referral-api';
 import { FINAL_STATES, canTransition, isReferralReason, isReferralState } from '@domain/referral-state';
 import type { ReferralReason, ReferralState } from '@domain/referral-state';
@@ -75,6 +76,18 @@ export class PartnerConfirmationService {
 
   /** What the page shows before the tap: offer name, referral date, state. Audited as a view. */
   async lookup(attempt: ConfirmationAttempt, address: string): Promise<PublicConfirmation> {
+    return this.asKeyHolder(attempt.partnerKey, () => this.lookupInMunicipality(attempt, address));
+  }
+
+  /**
+   * The page has no session: the partner key's id names the municipality it acts for (the one
+   * look-up across municipalities, migration 027); an unknown key acts for none.
+   */
+  private async asKeyHolder<T>(partnerKey: string, fn: () => Promise<T>): Promise<T> {
+    return withMunicipality(await this.db.lookUpMunicipality('partnerKey', partnerKeyId(partnerKey)), fn);
+  }
+
+  private async lookupInMunicipality(attempt: ConfirmationAttempt, address: string): Promise<PublicConfirmation> {
     const { offer, referral } = await this.authorise(this.db, attempt, address);
     await audit(this.db, { municipalityId: offer.municipality_id, actorId: null, action: 'referral.viewed', objectId: referral.id });
     return this.answer(offer, referral);
@@ -82,6 +95,13 @@ export class PartnerConfirmationService {
 
   /** The one tap: moves the referral (state machine and reason rules as for a signed-in partner) and uses up the code. */
   async confirm(
+    attempt: ConfirmationAttempt & { state: ReferralState; reason: ReferralReason | null },
+    address: string,
+  ): Promise<PublicConfirmation> {
+    return this.asKeyHolder(attempt.partnerKey, () => this.confirmInMunicipality(attempt, address));
+  }
+
+  private async confirmInMunicipality(
     attempt: ConfirmationAttempt & { state: ReferralState; reason: ReferralReason | null },
     address: string,
   ): Promise<PublicConfirmation> {

@@ -43,9 +43,9 @@ export class PartnerKeyService {
     for (let draw = 0; draw < MAX_DRAWS; draw += 1) {
       const partnerKey = generatePartnerKey();
       const keyId = partnerKeyId(partnerKey);
+      // Key ids are unique across municipalities; only the look-up sees the others'.
+      if ((await this.db.lookUpMunicipality('partnerKey', keyId)) !== null) continue;
       const issued = await this.db.transaction(async (tx) => {
-        const [clash] = await tx.query('SELECT 1 FROM offers WHERE partner_key_id = $1', [keyId]);
-        if (clash) return 'clash' as const;
         const updated = await tx.query<{ id: string }>(
           `UPDATE offers SET partner_key_id = $3, partner_key_hash = $4, partner_key_issued_at = $5
             WHERE municipality_id = $1 AND id = $2 RETURNING id`,
@@ -56,7 +56,7 @@ export class PartnerKeyService {
         return 'issued' as const;
       });
       if (issued === 'missing') throw new ServiceError(404, 'notFound', defaultMessage('notFound'));
-      if (issued === 'issued') return { offerId, partnerKey, issuedAt: now.toISOString() };
+      return { offerId, partnerKey, issuedAt: now.toISOString() };
     }
     throw new ServiceError(409, 'conflict', 'No free key id was found; please try again.');
   }

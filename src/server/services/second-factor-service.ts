@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
 import type { LoginResponse, SessionUser } from '@shared/protocol';
 import {
   ALWAYS_REQUIRED_ROLE,
@@ -135,6 +136,18 @@ export class SecondFactorService {
     /** Whether passkeys can be used here (the server knows its public origin: PUBLIC_ORIGIN). */
     private readonly passkeysAvailable = false,
   ) {}
+
+  /**
+   * Runs fn acting for the municipality of a pending sign-in (a code or passkey step), found by
+   * the token's hash — the one look-up across municipalities here (migration 027); for none
+   * when the token is unknown.
+   */
+  async inPendingSignIn<T>(pendingToken: string, fn: () => Promise<T>): Promise<T> {
+    const municipalityId = PENDING_TOKEN_PATTERN.test(pendingToken)
+      ? await this.db.lookUpMunicipality('pendingSignIn', hashToken(pendingToken))
+      : null;
+    return withMunicipality(municipalityId, fn);
+  }
 
   /** Fresh recovery codes for an account, replacing any it had: shown once, kept only hashed. */
   async replaceRecoveryCodes(tx: Queryable, accountId: string, municipalityId: string): Promise<string[]> {

@@ -265,11 +265,11 @@ export class SyncService {
 
     const ids = [...new Set(candidates.map((c) => c.record.id))];
     // An id already used in another municipality is never written to, whatever its revision.
-    const foreign = await tx.query<{ id: string }>(
-      `SELECT DISTINCT id::text AS id FROM records
-        WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND municipality_id <> $2`,
-      [JSON.stringify(ids), municipalityId],
-    );
+    // Only this look-up sees other municipalities' records (migration 027).
+    const foreign = await tx.query<{ id: string }>('SELECT id FROM lotse_foreign_record_ids($1::jsonb, $2) AS id', [
+      JSON.stringify(ids),
+      municipalityId,
+    ]);
     const readBack = async (keys: readonly { id: string; revision: number }[]): Promise<Map<string, StoredRevision>> => {
       if (keys.length === 0) return new Map();
       const rows = await tx.query<StoredRevision>(

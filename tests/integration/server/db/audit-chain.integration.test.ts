@@ -52,7 +52,7 @@ describeEachDatabase('audit hash chain', ({ db }) => {
     });
     // The TypeScript serialisation agrees with the database's, multi-byte text included.
     expect(await verifyAuditChain(db(), municipalityId)).toEqual({ intact: true, entries: 5, lastHash: rows[4]?.row_hash });
-    // The trigger's inline serialisation (migration 025) gives the bytes of the defining SQL function (012).
+    // The trigger's inline serialisation (migration 027) gives the bytes of the defining SQL function (012).
     const [defined] = await db().query<{ matching: number }>(
       `SELECT count(*)::int AS matching FROM audit_log WHERE municipality_id = $1
           AND row_hash = audit_chain_hash(audit_chain_canonical(chain_seq, municipality_id, actor_id, action, object_id, at, prev_hash))`,

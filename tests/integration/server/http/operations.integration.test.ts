@@ -32,11 +32,14 @@ function sample(text: string, name: string, labels: string): number | undefined 
 
 /** A database whose every query fails, as when PostgreSQL is down. */
 function unreachable(db: Database): Database {
-  return {
+  const broken: Database = {
     ...db,
     query: () => Promise.reject(new Error('connection refused')),
     exec: () => Promise.reject(new Error('connection refused')),
+    // The server works as the application role: its handle must be the broken one too.
+    forApplication: () => broken,
   };
+  return broken;
 }
 
 describeEachDatabase('operations: metrics, health, overload', ({ db }) => {
