@@ -50,6 +50,8 @@ import { OfferCatalogService } from './services/offer-catalog-service';
 import { ReferralService } from './services/referral-service';
 import { HandoverService } from './services/handover-service';
 import { scheduleHandoverPurge } from './jobs/handover-purge';
+import { scheduleRetention } from './jobs/retention';
+import type { RetentionPolicy } from './services/retention-service';
 import { handoverRoutes } from './http/handover-routes';
 import { partnerConfirmationRoutes } from './http/partner-confirmation-routes';
 import { PartnerKeyService } from './services/partner-key-service';
@@ -102,6 +104,8 @@ export interface BuildAppOptions {
    * of passkeys. Omitted → no passkeys, the authenticator app only.
    */
   publicOrigin?: string;
+  /** Deletes what is past its retention period once a day (main.ts: RETENTION_* or the defaults); omitted → no job, e.g. in tests. */
+  retention?: RetentionPolicy;
 }
 
 export interface OverloadPolicy {
@@ -317,6 +321,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   void app.register(offerCapacityRoutes, { auth, capacity: new OfferCapacityService(options.db, clock, confirmationLimits) });
   scheduleHandoverPurge(app, options.db, clock);
+  if (options.retention !== undefined) scheduleRetention(app, options.db, options.retention, clock);
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () => instance.swagger());

@@ -12,6 +12,7 @@ import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { DEMO_ACCOUNTS, DEMO_PARTNER_ACCOUNT, seedDemoData } from './db/demo-seed';
 import { serveLocalHttps } from './ops/https-server';
+import { retentionFromEnv } from './services/retention-service';
 
 async function openDatabase(): Promise<Database> {
   const databaseUrl = process.env['DATABASE_URL'];
@@ -116,6 +117,8 @@ async function main(): Promise<void> {
   const fleetWarningDays = parseWholeNumber(process.env, 'FLEET_WARNING_DAYS', DEFAULT_FLEET_WARNING_DAYS, MAX_FLEET_WARNING_DAYS);
   if (fleetWarningDays < 1) throw new Error('FLEET_WARNING_DAYS must be at least 1.');
 
+  // Read before the database opens, so a wrong value stops the start with its name.
+  const retention = retentionFromEnv(process.env);
   const db = await openDatabase();
   const overload = parseOverload(process.env, db.kind);
   const { applied } = await migrate(db);
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
     trustProxy,
     lifecycle,
     fleetWarningDays,
+    retention,
     ...(metricsToken === undefined || metricsToken === '' ? {} : { metricsToken }),
     ...(securityEventKey === undefined ? {} : { securityEventKey }),
     ...(publicOrigin === undefined ? {} : { publicOrigin }),
