@@ -268,7 +268,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const offers = new OfferService(options.db);
   void app.register(healthRoutes, { db: options.db, lifecycle });
   const securityLog = createSecurityLog(options.securityEventKey);
-  registerDenialEvents(app, securityLog);
+  registerDenialEvents(app, securityLog, options.db);
   const passwords = new PasswordService(options.db, clock, auth.limits);
   // Codes of the second factor are limited like the password they follow.
   const loginRateLimit = options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 };

@@ -151,6 +151,8 @@ export type AuditAction =
   // object: "<method> <route pattern>" — never the URL with its ids. Those a service audited more specifically are not repeated.
   | 'security.denied.unauthorized'
   | 'security.denied.forbidden'
+  // refusals without a sign-in beyond the per-minute audit cap (object: how many; the security log has each)
+  | 'security.denied.unauditedCount'
   // retention (services/retention-service.ts; actor null; object: how many)
   | 'retention.recordsDeleted'
   | 'retention.referralsDeleted'

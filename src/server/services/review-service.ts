@@ -26,7 +26,7 @@ import { authorSignatureSchema } from '@shared/records/author-signature';
 import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '@domain/four-eyes';
 import { isRecordKind } from '@shared/records/sync-record';
 import { defaultMessage, issuesFromZod } from './service-error';
-import { audit } from './audit';
+import { audit, auditEach } from './audit';
 
 const STATUS_BY_REASON: Record<ReviewRejectionReason, ReviewResult['status']> = {
   reviewIdUsed: 409,
@@ -349,6 +349,12 @@ export class ReviewService {
         receivedAt: toIsoTimestamp(row.received_at),
       });
     }
+    // Who read which record's content (its id, never the case number or content): one entry per record shown.
+    await auditEach(
+      this.db,
+      { municipalityId: user.municipalityId, actorId: user.id },
+      items.map((item) => ({ action: 'read.reviewQueue' as const, objectId: `${item.record.id}#${String(item.record.revision)}` })),
+    );
     return { serverTime: new Date().toISOString(), items };
   }
 
