@@ -325,6 +325,7 @@ export class ReviewService {
       [user.municipalityId, user.id],
     );
     const items: ReviewQueueItem[] = [];
+    const shown: string[] = [];
     for (const row of rows) {
       const signature = authorSignatureSchema.safeParse(row.author_signature);
       if (!signature.success) continue;
@@ -348,12 +349,13 @@ export class ReviewService {
         author: party(author, signature.data.keyFingerprint),
         receivedAt: toIsoTimestamp(row.received_at),
       });
+      shown.push(`${row.id}#${String(row.revision)}`);
     }
     // Who read which record's content (its id, never the case number or content): one entry per record shown.
     await auditEach(
       this.db,
       { municipalityId: user.municipalityId, actorId: user.id },
-      items.map((item) => ({ action: 'read.reviewQueue' as const, objectId: `${item.record.id}#${String(item.record.revision)}` })),
+      shown.map((objectId) => ({ action: 'read.reviewQueue' as const, objectId })),
     );
     return { serverTime: new Date().toISOString(), items };
   }
