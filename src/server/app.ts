@@ -51,6 +51,7 @@ import { ReferralService } from './services/referral-service';
 import { HandoverService } from './services/handover-service';
 import { scheduleHandoverPurge } from './jobs/handover-purge';
 import { scheduleRetention } from './jobs/retention';
+import { LostTabletService } from './services/lost-tablet-service';
 import type { RetentionPolicy } from './services/retention-service';
 import { handoverRoutes } from './http/handover-routes';
 import { partnerConfirmationRoutes } from './http/partner-confirmation-routes';
@@ -293,6 +294,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(deviceRoutes, {
     auth,
     devices,
+    lostTablets: new LostTabletService(options.db, clock),
     statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
   });
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(options.db, clock) });

@@ -286,7 +286,7 @@ export class ReviewService {
    * the row limit never cuts off an urgent record. Never the approver's own
    * records (as a person), never a superseded revision.
    */
-  async queue(user: SessionUser): Promise<{ serverTime: string; items: ReviewQueueItem[] }> {
+  async queue(user: SessionUser, deviceId: string): Promise<{ serverTime: string; items: ReviewQueueItem[] }> {
     const rows = await this.db.query<{
       id: string;
       revision: number;
@@ -349,9 +349,10 @@ export class ReviewService {
         author: party(author, signature.data.keyFingerprint),
         receivedAt: toIsoTimestamp(row.received_at),
       });
-      shown.push(`${row.id}#${String(row.revision)}`);
+      shown.push(`${row.id}#${String(row.revision)}@${deviceId}`);
     }
-    // Who read which record's content (its id, never the case number or content): one entry per record shown.
+    // Who read which record's content on which tablet (ids, never the case number or content): one entry per
+    // record shown. The lost-tablet report reads these back (services/lost-tablet-service.ts).
     await auditEach(
       this.db,
       { municipalityId: user.municipalityId, actorId: user.id },
