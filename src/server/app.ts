@@ -51,6 +51,9 @@ import { OfferCatalogService } from './services/offer-catalog-service';
 import { ReferralService } from './services/referral-service';
 import { HandoverService } from './services/handover-service';
 import { scheduleHandoverPurge } from './jobs/handover-purge';
+import { scheduleRetention } from './jobs/retention';
+import { LostTabletService } from './services/lost-tablet-service';
+import type { RetentionPolicy } from './services/retention-service';
 import { handoverRoutes } from './http/handover-routes';
 import { partnerConfirmationRoutes } from './http/partner-confirmation-routes';
 import { PartnerKeyService } from './services/partner-key-service';
@@ -103,6 +106,8 @@ export interface BuildAppOptions {
    * of passkeys. Omitted → no passkeys, the authenticator app only.
    */
   publicOrigin?: string;
+  /** Deletes what is past its retention period once a day (main.ts: RETENTION_* or the defaults); omitted → no job, e.g. in tests. */
+  retention?: RetentionPolicy;
 }
 
 export interface OverloadPolicy {
@@ -276,7 +281,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const offers = new OfferService(db);
   void app.register(healthRoutes, { db, lifecycle });
   const securityLog = createSecurityLog(options.securityEventKey);
-  registerDenialEvents(app, securityLog);
+  registerDenialEvents(app, securityLog, db);
   const passwords = new PasswordService(db, clock, auth.limits);
   // Codes of the second factor are limited like the password they follow.
   const loginRateLimit = options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 };
@@ -300,6 +305,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(deviceRoutes, {
     auth,
     devices,
+    lostTablets: new LostTabletService(options.db, clock),
     statusRateLimit: options.deviceStatusRateLimit ?? { max: 30, timeWindowMs: 60_000 },
   });
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(db, clock) });
@@ -328,6 +334,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   void app.register(offerCapacityRoutes, { auth, capacity: new OfferCapacityService(db, clock, confirmationLimits) });
   scheduleHandoverPurge(app, db, clock);
+  if (options.retention !== undefined) scheduleRetention(app, db, options.retention, clock);
   // Registered as a plugin so it loads after @fastify/swagger and appears in the document too.
   void app.register((instance, _options, done) => {
     instance.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, () => instance.swagger());

@@ -16,6 +16,7 @@ import { serveLocalHttps } from './ops/https-server';
 import { loadServerKeys } from './ops/server-key';
 import { installServerKeys, UnknownServerKeyError } from './services/content-seal';
 import { assertKeysKnown, reencryptAll } from './jobs/reencrypt';
+import { retentionFromEnv } from './services/retention-service';
 
 function embeddedDataDir(): string {
   return resolve(process.env['DATA_DIR'] ?? './data/pglite');
@@ -175,6 +176,8 @@ async function main(): Promise<void> {
   const fleetWarningDays = parseWholeNumber(process.env, 'FLEET_WARNING_DAYS', DEFAULT_FLEET_WARNING_DAYS, MAX_FLEET_WARNING_DAYS);
   if (fleetWarningDays < 1) throw new Error('FLEET_WARNING_DAYS must be at least 1.');
 
+  // Read before the database opens, so a wrong value stops the start with its name.
+  const retention = retentionFromEnv(process.env);
   const { owner, server: db } = await openDatabases();
   const overload = parseOverload(process.env, db.kind);
   const { applied } = await migrate(owner);
@@ -192,6 +195,7 @@ async function main(): Promise<void> {
     trustProxy,
     lifecycle,
     fleetWarningDays,
+    retention,
     ...(metricsToken === undefined || metricsToken === '' ? {} : { metricsToken }),
     ...(securityEventKey === undefined ? {} : { securityEventKey }),
     ...(publicOrigin === undefined ? {} : { publicOrigin }),

@@ -34,12 +34,7 @@ function statementName(sql: string): string {
 }
 
 /** One statement; prepared (planned once per connection) when asked. */
-async function run<T extends object>(
-  client: pg.PoolClient,
-  sql: string,
-  params: readonly unknown[],
-  options?: QueryOptions,
-): Promise<T[]> {
+async function run<T extends object>(client: pg.PoolClient, sql: string, params: readonly unknown[], options?: QueryOptions): Promise<T[]> {
   const result =
     options?.prepare === true
       ? await client.query<T>({ name: statementName(sql), text: sql, values: params as unknown[] })

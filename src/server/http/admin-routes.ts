@@ -36,12 +36,17 @@ export interface AdminRoutesOptions {
 }
 
 const auditChainVerdictSchema = z.union([
-  z.strictObject({ intact: z.literal(true), entries: z.number().int(), lastHash: z.string() }),
+  z.strictObject({
+    intact: z.literal(true),
+    entries: z.number().int(),
+    lastHash: z.string(),
+    firstSeq: z.number().int().describe('1, or the entry after the anchor of the last retention deletion'),
+  }),
   z.strictObject({
     intact: z.literal(false),
     entries: z.number().int(),
     firstBrokenSeq: z.number().int(),
-    problem: z.enum(['missingEntry', 'prevHashMismatch', 'rowHashMismatch']),
+    problem: z.enum(['missingEntry', 'prevHashMismatch', 'rowHashMismatch', 'unanchoredStart']),
   }),
 ]);
 

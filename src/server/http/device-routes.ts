@@ -14,15 +14,18 @@ import {
 } from '@shared/staff-api';
 import type { AuthService } from '../services/auth-service';
 import type { DeviceService } from '../services/device-service';
+import type { LostTabletService } from '../services/lost-tablet-service';
+import { tabletExposureSchema } from '@shared/lost-tablet';
 import { authenticateWith, requireRoles, requireSession } from './auth';
 
 export interface DeviceRoutesOptions {
   auth: AuthService;
   devices: DeviceService;
+  lostTablets: LostTabletService;
   statusRateLimit: { max: number; timeWindowMs: number };
 }
 
-export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app, { auth, devices, statusRateLimit }, done) => {
+export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app, { auth, devices, lostTablets, statusRateLimit }, done) => {
   const managers = [authenticateWith(auth), requireRoles('coordinator', 'admin')];
   const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema } as const;
 
@@ -74,6 +77,26 @@ export const deviceRoutes: FastifyPluginCallbackZod<DeviceRoutesOptions> = (app,
       await devices.revoke(requireSession(request).user, request.params.deviceId);
       return reply.code(204).send();
     },
+  );
+
+  app.get(
+    '/api/devices/:deviceId/exposure',
+    {
+      onRequest: managers,
+      schema: {
+        summary:
+          'Lost-tablet report: the case numbers that could be on a tablet, from what the server knows (coordinator or admin; audited)',
+        description:
+          'Consents recorded on it, records awaiting their second check, records within the retention on tablets or the referral ' +
+          'window, referrals made from it, records shown on it for a second check, and cases whose content-free entries still name ' +
+          'the case number; its last contact and who signed in on it. Records never sent are unknowable: only the count the tablet last reported.',
+        tags: ['devices'],
+        security: [{ bearer: [] }],
+        params: z.strictObject({ deviceId: recordIdSchema }),
+        response: { 200: tabletExposureSchema, ...errors, 404: errorEnvelopeSchema },
+      },
+    },
+    (request) => lostTablets.report(requireSession(request).user, request.params.deviceId),
   );
 
   app.post(

@@ -71,7 +71,11 @@ export const reviewRoutes: FastifyPluginCallbackZod<ReviewRoutesOptions> = (app,
         response: { 200: reviewQueueResponseSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },
       },
     },
-    (request) => reviews.queue(requireSession(request).user),
+    (request) => {
+      const session = requireSession(request);
+      if (session.deviceId === null) throw new ServiceError(403, 'forbidden', REVIEWS_TABLET_ONLY_MESSAGE);
+      return reviews.queue(session.user, session.deviceId);
+    },
   );
 
   app.get(

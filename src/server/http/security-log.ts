@@ -6,6 +6,9 @@
 // at one name can be grouped without the log holding what was typed.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/database';
+import { withMunicipality } from '../db/tenant-scope';
+import { SERVER_WIDE_AUDIT, audit } from '../services/audit';
 import type { SecurityEventKind, SecurityNote } from '../services/security-events';
 
 export type SecurityLog = (request: FastifyRequest, notes: readonly SecurityNote[], typedUsername?: string) => void;
@@ -42,20 +45,54 @@ const DENIALS: Partial<Record<number, SecurityEventKind>> = {
   429: 'access.rateLimited',
 };
 
+/** Refusals without a sign-in audited server-wide per minute and process; more are counted in one entry (a scan must not grow the chain per request). */
+export const UNSIGNED_DENIAL_AUDITS_PER_MINUTE = 120;
+
 /**
  * Every other refused API request — a missing, expired or revoked token (401), a role or
  * tablet the route needs (403), any limiter (429) — is a security event too, with the
- * account when the request was signed in. Not audited: a tablet's expired access token
- * is routine; the log store counts them.
+ * account when the request was signed in. 401 and 403 are also audit entries (one hook for
+ * every route): under the account's municipality when signed in, else server-wide; object
+ * "<client address> <method> <route pattern>", never the URL with its ids. Requests whose
+ * route already wrote its own, more specific event are not repeated.
  */
-export function registerDenialEvents(app: FastifyInstance, securityLog: SecurityLog): void {
-  app.addHook('onResponse', (request, reply, done) => {
+export function registerDenialEvents(app: FastifyInstance, securityLog: SecurityLog, db: Queryable): void {
+  let window = { startedAt: 0, audited: 0, suppressed: 0 };
+  app.addHook('onResponse', async (request, reply) => {
     const kind = DENIALS[reply.statusCode];
-    if (kind !== undefined && !logged.has(request) && request.url.startsWith('/api/')) {
-      const user = request.staffSession?.user;
-      securityLog(request, [{ kind, accountId: user?.id ?? null, municipalityId: user?.municipalityId ?? null }]);
+    if (kind === undefined || logged.has(request) || !request.url.startsWith('/api/')) return;
+    const user = request.staffSession?.user;
+    securityLog(request, [{ kind, accountId: user?.id ?? null, municipalityId: user?.municipalityId ?? null }]);
+    if (reply.statusCode === 429) return;
+    const action = reply.statusCode === 401 ? 'security.denied.unauthorized' : 'security.denied.forbidden';
+    const objectId = `${request.ip} ${request.method} ${request.routeOptions.url ?? '(no route)'}`;
+    try {
+      if (user !== undefined) {
+        // onResponse runs after the handler's scope: the entry names its municipality itself (027).
+        await withMunicipality(user.municipalityId, () =>
+          audit(db, { municipalityId: user.municipalityId, actorId: user.id, action, objectId }),
+        );
+        return;
+      }
+      const now = Date.now();
+      if (now - window.startedAt >= 60_000) {
+        if (window.suppressed > 0) {
+          const suppressed = String(window.suppressed);
+          await withMunicipality(SERVER_WIDE_AUDIT, () =>
+            audit(db, { municipalityId: SERVER_WIDE_AUDIT, actorId: null, action: 'security.denied.unauditedCount', objectId: suppressed }),
+          );
+        }
+        window = { startedAt: now, audited: 0, suppressed: 0 };
+      }
+      if (window.audited >= UNSIGNED_DENIAL_AUDITS_PER_MINUTE) {
+        window.suppressed += 1;
+        return;
+      }
+      window.audited += 1;
+      await withMunicipality(SERVER_WIDE_AUDIT, () => audit(db, { municipalityId: SERVER_WIDE_AUDIT, actorId: null, action, objectId }));
+    } catch (error: unknown) {
+      request.log.error({ err: error }, 'auditing a refused request failed');
     }
-    done();
   });
 }
 

@@ -1,5 +1,6 @@
 // The one door to the append-only audit log: who did what to which object —
-// never content, never secrets, never a case number. Every action the server
+// never content, never secrets, never a case number (a read of cases names the
+// records or referrals read, ids that lead to a case only inside this database). Every action the server
 // records is listed in AuditAction, so a new one is a reviewed change here.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
@@ -142,7 +143,24 @@ export type AuditAction =
   | 'handover.undeliverable'
   | 'handover.opened'
   | 'security.handover.keyPasswordWrong'
-  // the audit log itself
+  // reads of case-level data (object: the record or referral read, one entry per case item; docs/THREAT-MODEL.md)
+  | 'read.reviewQueue'
+  | 'read.followUp'
+  // a lost-tablet report (object: the tablet)
+  | 'read.tabletExposure'
+  // a request refused for a missing or invalid sign-in (401) or a missing role or tablet (403);
+  // object: "<method> <route pattern>" — never the URL with its ids. Those a service audited more specifically are not repeated.
+  | 'security.denied.unauthorized'
+  | 'security.denied.forbidden'
+  // refusals without a sign-in beyond the per-minute audit cap (object: how many; the security log has each)
+  | 'security.denied.unauditedCount'
+  // retention (services/retention-service.ts; actor null; object: how many)
+  | 'retention.recordsDeleted'
+  | 'retention.referralsDeleted'
+  | 'retention.sessionsDeleted'
+  // the audit log itself; 'audit.expired' is the anchor after the oldest entries were deleted
+  // (object: "<last deleted seq>:<its row hash>", written by audit_log_expire() in 028_retention.sql)
+  | 'audit.expired'
   | 'audit.exported'
   | 'audit.verified';
 
@@ -199,13 +217,15 @@ const GROUP_COMMIT_MAX_ENTRIES = 2000;
 async function insertGroup(db: Database, municipalityId: string, entries: readonly GroupedAuditEntry[]): Promise<void> {
   // Written in the entries' own municipality (row-level security, migration 027), whichever
   // request's context started the drain.
-  await withMunicipality(municipalityId, () => db.query(
-    `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
+  await withMunicipality(municipalityId, () =>
+    db.query(
+      `INSERT INTO audit_log (municipality_id, actor_id, action, object_id)
      SELECT $1, e.actor_id, e.action, e.object_id
        FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(actor_id, action, object_id, n)
       ORDER BY e.n`,
-    [municipalityId, entries.map((e) => e.actorId), entries.map((e) => e.action), entries.map((e) => e.objectId)],
-  ));
+      [municipalityId, entries.map((e) => e.actorId), entries.map((e) => e.action), entries.map((e) => e.objectId)],
+    ),
+  );
 }
 
 /**
@@ -313,37 +333,66 @@ export function auditChainHash(entry: Omit<AuditChainEntry, 'rowHash'>): string 
   return createHash('sha256').update(auditChainCanonical(entry), 'utf8').digest('hex');
 }
 
-/** Why a link does not hold: a gap in the numbering (a deleted entry), a wrong back-link, or content that no longer matches its hash (an edit). */
-export type AuditChainBreak = 'missingEntry' | 'prevHashMismatch' | 'rowHashMismatch';
+/**
+ * Why a link does not hold: a gap in the numbering (a deleted entry), a wrong back-link, content that
+ * no longer matches its hash (an edit), or a chain that starts after entry 1 with no anchor entry
+ * ('audit.expired') naming the link it starts from (a beginning deleted outside the retention job).
+ */
+export type AuditChainBreak = 'missingEntry' | 'prevHashMismatch' | 'rowHashMismatch' | 'unanchoredStart';
 
 export type AuditChainVerdict =
-  | { intact: true; entries: number; lastHash: string }
+  | { intact: true; entries: number; lastHash: string; firstSeq: number }
   | { intact: false; entries: number; firstBrokenSeq: number; problem: AuditChainBreak };
+
+/** The anchor's object: which link the remaining chain starts from. */
+export function auditAnchorObject(lastDeletedSeq: number, lastDeletedHash: string): string {
+  return `${String(lastDeletedSeq)}:${lastDeletedHash}`;
+}
 
 /**
  * Checks entries in chain order, one at a time (so an export of any size streams
- * through it); the verdict names the first link that does not hold. A deleted last
- * entry leaves no gap: comparing lastHash with a copy kept elsewhere finds it.
+ * through it); the verdict names the first link that does not hold. A chain whose
+ * oldest entries were deleted by retention starts at a later entry: its back-link is
+ * accepted when an anchor entry later in the chain names exactly that link. A deleted
+ * last entry leaves no gap: comparing lastHash with a copy kept elsewhere finds it.
  */
 export class AuditChainVerifier {
   private entries = 0;
+  private firstSeq: number | null = null;
+  private nextSeq = 1;
   private lastHash = AUDIT_CHAIN_GENESIS;
+  private startAnchor: string | null = null;
+  private anchorSeen = false;
   private broken: { firstBrokenSeq: number; problem: AuditChainBreak } | null = null;
 
   add(entry: AuditChainEntry): void {
     this.entries += 1;
     if (this.broken) return;
-    const expectedSeq = this.entries;
-    if (entry.seq !== expectedSeq) this.broken = { firstBrokenSeq: expectedSeq, problem: 'missingEntry' };
+    if (this.firstSeq === null) {
+      this.firstSeq = entry.seq;
+      if (entry.seq > 1) {
+        // Trusted only once the anchor turns up (checked in verdict()).
+        this.nextSeq = entry.seq;
+        this.lastHash = entry.prevHash;
+        this.startAnchor = auditAnchorObject(entry.seq - 1, entry.prevHash);
+      }
+    }
+    if (entry.seq !== this.nextSeq) this.broken = { firstBrokenSeq: this.nextSeq, problem: 'missingEntry' };
     else if (entry.prevHash !== this.lastHash) this.broken = { firstBrokenSeq: entry.seq, problem: 'prevHashMismatch' };
     else if (auditChainHash(entry) !== entry.rowHash) this.broken = { firstBrokenSeq: entry.seq, problem: 'rowHashMismatch' };
-    else this.lastHash = entry.rowHash;
+    else {
+      this.lastHash = entry.rowHash;
+      this.nextSeq = entry.seq + 1;
+      if (entry.action === 'audit.expired' && entry.actorId === null && entry.objectId === this.startAnchor) this.anchorSeen = true;
+    }
   }
 
   verdict(): AuditChainVerdict {
-    return this.broken
-      ? { intact: false, entries: this.entries, ...this.broken }
-      : { intact: true, entries: this.entries, lastHash: this.lastHash };
+    if (this.broken) return { intact: false, entries: this.entries, ...this.broken };
+    if (this.startAnchor !== null && !this.anchorSeen) {
+      return { intact: false, entries: this.entries, firstBrokenSeq: this.firstSeq ?? 1, problem: 'unanchoredStart' };
+    }
+    return { intact: true, entries: this.entries, lastHash: this.lastHash, firstSeq: this.firstSeq ?? 1 };
   }
 }
 

@@ -77,14 +77,14 @@ export class FhirExportService {
           ]
         : [],
     );
-    await this.audited(user, 'export.fhirReferrals', period);
+    await this.audited(user, 'export.fhirReferrals', period, referrals.length);
     return referralsBundle(referrals, { newId: uuidv7, month: (d) => monthOf(d, ZONE), now });
   }
 
   /** Every definition version the municipality uploaded, and the built-in default the tablets fall back to. */
   async questionnaires(user: SessionUser, now = new Date()): Promise<FhirBundle<QuestionnaireResource>> {
     const known = await this.definitions(user.municipalityId);
-    await this.audited(user, 'export.fhirQuestionnaires', null);
+    await this.audited(user, 'export.fhirQuestionnaires', null, null);
     return {
       resourceType: 'Bundle',
       type: 'collection',
@@ -100,7 +100,7 @@ export class FhirExportService {
   async screenings(user: SessionUser, period: ExportPeriod, now = new Date()): Promise<FhirBundle<QuestionnaireResponseResource>> {
     checkPeriod(period);
     const rows = await this.screeningRows(user.municipalityId, period);
-    await this.audited(user, 'export.fhirScreenings', period);
+    await this.audited(user, 'export.fhirScreenings', period, rows.length);
     const month = (d: Date): string => monthOf(d, ZONE);
     return {
       resourceType: 'Bundle',
@@ -117,7 +117,7 @@ export class FhirExportService {
   async screeningsCsv(user: SessionUser, period: ExportPeriod): Promise<string> {
     checkPeriod(period);
     const rows = await this.screeningRows(user.municipalityId, period);
-    await this.audited(user, 'export.screeningsCsv', period);
+    await this.audited(user, 'export.screeningsCsv', period, rows.length);
     const table = screeningCsvRows(rows, (d) => monthOf(d, ZONE));
     return stringify(table.map((row) => row.map(neutraliseFormula)));
   }
@@ -196,12 +196,16 @@ export class FhirExportService {
     return known;
   }
 
-  private async audited(user: SessionUser, action: AuditAction, period: ExportPeriod | null): Promise<void> {
+  /**
+   * Object: the period and how many items (referrals, screenings) left — which ones follows from the
+   * period while the records exist; naming thousands of ids per export would add nothing a DPO can use.
+   */
+  private async audited(user: SessionUser, action: AuditAction, period: ExportPeriod | null, items: number | null): Promise<void> {
     await audit(this.db, {
       municipalityId: user.municipalityId,
       actorId: user.id,
       action,
-      objectId: period === null ? null : `${period.from}..${period.to}`,
+      objectId: period === null ? null : `${period.from}..${period.to}${items === null ? '' : `#${String(items)}`}`,
     });
   }
 }

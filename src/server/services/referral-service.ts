@@ -14,7 +14,7 @@ import type { FamilyLanguage } from '@shared/languages';
 import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralReason, isReferralState, overdueBefore } from '@domain/referral-state';
 import type { ReferralActor, ReferralReason, ReferralState } from '@domain/referral-state';
 import { ServiceError, defaultMessage } from './service-error';
-import { AuditGroupCommit, audit } from './audit';
+import { AuditGroupCommit, audit, auditEach } from './audit';
 import { openStoredOptional, sharedNotePlace } from './content-seal';
 import { refusedUntilSql, type LookupGate } from './partner-lookup-limits';
 
@@ -219,6 +219,12 @@ export class ReferralService {
         ORDER BY r.state_changed_at, r.id
         LIMIT 500`,
       [user.municipalityId, overdueBefore(this.clock(), weeks)],
+    );
+    // The list shows case numbers: who saw which referral's (its id, never the case number), one entry each.
+    await auditEach(
+      this.db,
+      { municipalityId: user.municipalityId, actorId: user.id },
+      rows.map((row) => ({ action: 'read.followUp' as const, objectId: row.id })),
     );
     return {
       noResponseWeeks: weeks,

@@ -14,6 +14,7 @@ import { SMALL_CELL, type PublishedCount } from '@domain/suppression';
 import { displayCount, SUPPRESSED_MARK } from '@domain/suppressed-notation';
 import { ServiceError } from './service-error';
 import { audit } from './audit';
+import { SOURCE_VERIFIED } from './referral-service';
 
 /** Days are calendar days in the municipality's time zone (all of Lotse's towns are in Germany). */
 const ZONE = 'Europe/Berlin';
@@ -79,6 +80,8 @@ export class ReportService {
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
+          -- Only countable referrals (COUNTING_RULE): made from a record that needed no second check or passed it.
+          AND ${SOURCE_VERIFIED}
         GROUP BY 1, 2, 3, 4`,
       params,
     );
@@ -94,7 +97,7 @@ export class ReportService {
          SELECT r.case_number, min(c.changed_at) AS at
            FROM referral_state_changes c
            JOIN referrals r ON r.id = c.referral_id AND r.municipality_id = c.municipality_id
-          WHERE c.municipality_id = $1 AND c.state IN ('contacted', 'started', 'completed')
+          WHERE c.municipality_id = $1 AND c.state IN ('contacted', 'started', 'completed') AND ${SOURCE_VERIFIED}
           GROUP BY r.case_number
        ), screened AS (
          SELECT DISTINCT ON (s.case_number) s.case_number, f.at,
@@ -214,6 +217,8 @@ export class ReportService {
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
+          -- Only countable referrals (COUNTING_RULE): made from a record that needed no second check or passed it.
+          AND ${SOURCE_VERIFIED}
         GROUP BY 1, 2, 3, 4, 5, 6`,
       params,
     );

@@ -26,7 +26,7 @@ import { authorSignatureSchema } from '@shared/records/author-signature';
 import { verifyReview, type ReviewRejectionReason, type SignerFacts } from '@domain/four-eyes';
 import { isRecordKind } from '@shared/records/sync-record';
 import { defaultMessage, issuesFromZod } from './service-error';
-import { audit } from './audit';
+import { audit, auditEach } from './audit';
 import { openRecordContent, openStoredOptional, reviewCommentPlace, sealText } from './content-seal';
 
 const STATUS_BY_REASON: Record<ReviewRejectionReason, ReviewResult['status']> = {
@@ -290,7 +290,7 @@ export class ReviewService {
    * the row limit never cuts off an urgent record. Never the approver's own
    * records (as a person), never a superseded revision.
    */
-  async queue(user: SessionUser): Promise<{ serverTime: string; items: ReviewQueueItem[] }> {
+  async queue(user: SessionUser, deviceId: string): Promise<{ serverTime: string; items: ReviewQueueItem[] }> {
     const rows = await this.db.query<{
       id: string;
       revision: number;
@@ -331,6 +331,7 @@ export class ReviewService {
       [user.municipalityId, user.id],
     );
     const items: ReviewQueueItem[] = [];
+    const shown: string[] = [];
     for (const row of rows) {
       const signature = authorSignatureSchema.safeParse(row.author_signature);
       if (!signature.success) continue;
@@ -354,7 +355,15 @@ export class ReviewService {
         author: party(author, signature.data.keyFingerprint),
         receivedAt: toIsoTimestamp(row.received_at),
       });
+      shown.push(`${row.id}#${String(row.revision)}@${deviceId}`);
     }
+    // Who read which record's content on which tablet (ids, never the case number or content): one entry per
+    // record shown. The lost-tablet report reads these back (services/lost-tablet-service.ts).
+    await auditEach(
+      this.db,
+      { municipalityId: user.municipalityId, actorId: user.id },
+      shown.map((objectId) => ({ action: 'read.reviewQueue' as const, objectId })),
+    );
     return { serverTime: new Date().toISOString(), items };
   }
 

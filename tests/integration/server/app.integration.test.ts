@@ -123,6 +123,7 @@ describeEachDatabase('app', ({ kind, db }) => {
         'POST /api/devices',
         'GET /api/devices',
         'POST /api/devices/{deviceId}/revoke',
+        'GET /api/devices/{deviceId}/exposure',
         'POST /api/devices/status',
         'POST /api/staff/keys',
         'GET /api/staff/keys',

@@ -1,7 +1,7 @@
 // Coordination: the enrolled tablets of the municipality with their last contact
 // and report (the fleet view: who holds unsent records, since when, which app
-// version), the tablets that need attention, and revoking one (a lost or stolen
-// tablet wipes its data at its next contact with the server).
+// version), the tablets that need attention, the lost-tablet report, and revoking
+// one (a lost or stolen tablet wipes its data at its next contact with the server).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListedDevice } from '@shared/staff-api';
@@ -10,6 +10,7 @@ import { FleetWarnings } from './FleetWarnings';
 import type { OfficeConnection } from './office-api';
 import { apiErrorKey, type ApiErrorKey } from './office-errors';
 import { ConfirmBox } from './ConfirmBox';
+import { LostTabletReport } from './LostTabletReport';
 import { LoadFailure } from './LoadFailure';
 import { useOfficeData } from './useOfficeData';
 
@@ -20,6 +21,8 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiErrorKey | null>(null);
   const [revokedLabel, setRevokedLabel] = useState<string | null>(null);
+  /** The tablet whose lost-tablet report is open, and a counter that reloads it after a revocation. */
+  const [lostReport, setLostReport] = useState<{ deviceId: string; generation: number } | null>(null);
 
   const formatDate = (iso: string): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
   const formatTime = (iso: string): string =>
@@ -32,6 +35,7 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
       await api.revokeDevice(device.deviceId);
       setConfirming(null);
       setRevokedLabel(device.label);
+      setLostReport((open) => (open?.deviceId === device.deviceId ? { ...open, generation: open.generation + 1 } : open));
       reload();
     } catch (error) {
       setFailure(apiErrorKey(error, 'device'));
@@ -68,6 +72,24 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
             </strong>
           )}
         </ConfirmBox>
+      )}
+      {lostReport !== null && (
+        <LostTabletReport
+          key={`${lostReport.deviceId}-${String(lostReport.generation)}`}
+          api={api}
+          deviceId={lostReport.deviceId}
+          onRevoke={() => {
+            const device = data.state === 'loaded' ? data.value.devices.find((d) => d.deviceId === lostReport.deviceId) : undefined;
+            if (device !== undefined) {
+              setFailure(null);
+              setRevokedLabel(null);
+              setConfirming(device);
+            }
+          }}
+          onClose={() => {
+            setLostReport(null);
+          }}
+        />
       )}
       {data.state === 'loaded' &&
         (data.value.devices.length === 0 ? (
@@ -162,20 +184,32 @@ export function DevicesPanel({ api }: { api: OfficeConnection }) {
                         )}
                       </td>
                       <td>
-                        {device.revokedAt === null && (
+                        <div className="office-row-actions">
                           <button
                             type="button"
-                            className="button button--danger"
-                            aria-label={t('tablets.revokeFor', { label: device.label })}
+                            className="button"
+                            aria-label={t('tablets.lost.openFor', { label: device.label })}
                             onClick={() => {
-                              setFailure(null);
-                              setRevokedLabel(null);
-                              setConfirming(device);
+                              setLostReport({ deviceId: device.deviceId, generation: 0 });
                             }}
                           >
-                            {t('tablets.revoke')}
+                            {t('tablets.lost.open')}
                           </button>
-                        )}
+                          {device.revokedAt === null && (
+                            <button
+                              type="button"
+                              className="button button--danger"
+                              aria-label={t('tablets.revokeFor', { label: device.label })}
+                              onClick={() => {
+                                setFailure(null);
+                                setRevokedLabel(null);
+                                setConfirming(device);
+                              }}
+                            >
+                              {t('tablets.revoke')}
+                            </button>
+                          )}
+                        </div>
                       </td>
                     </tr>
                   ))}

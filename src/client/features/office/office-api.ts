@@ -48,6 +48,7 @@ import {
   type PasskeyRegistration,
 } from '@shared/passkeys';
 import type { ExportKind, ExportPeriod } from '@shared/exports';
+import { tabletExposureSchema, type TabletExposure } from '@shared/lost-tablet';
 import { RequestError, request, requestText, type HttpMethod } from '../../http/request';
 
 /** One authorised call: a JSON answer checked against `answer`, or (`answer: 'text'`) a text download. */
@@ -137,6 +138,8 @@ export interface OfficeConnection {
   /** The tablets with their fleet state, and the rule their warnings were judged by. */
   listDevices(): Promise<DeviceList>;
   revokeDevice(deviceId: string): Promise<void>;
+  /** The lost-tablet report: the case numbers that could be on the tablet (audited on the server). */
+  tabletExposure(deviceId: string): Promise<TabletExposure>;
   settings(): Promise<MunicipalitySettings>;
   /** Weakened safeguards are not in the answer: they wait for a second admin (pendingSafeguardChange). */
   updateSettings(body: MunicipalitySettings): Promise<MunicipalitySettings>;
@@ -273,6 +276,9 @@ export function connectOffice(login: LoginResponse, onExpired: (why: OfficeExpir
         body: {},
         answer: deviceSchema.optional(),
       });
+    },
+    async tabletExposure(deviceId) {
+      return authorised(`/api/devices/${encodeURIComponent(deviceId)}/exposure`, { method: 'GET', answer: tabletExposureSchema });
     },
     async settings() {
       return authorised('/api/admin/settings', { method: 'GET', answer: municipalitySettingsSchema });

@@ -51,8 +51,8 @@ describeEachDatabase('audit hash chain', ({ db }) => {
       expect(row.prev_hash).toBe(rows[i]?.row_hash);
     });
     // The TypeScript serialisation agrees with the database's, multi-byte text included.
-    expect(await verifyAuditChain(db(), municipalityId)).toEqual({ intact: true, entries: 5, lastHash: rows[4]?.row_hash });
-    // The trigger's inline serialisation (migration 027) gives the bytes of the defining SQL function (012).
+    expect(await verifyAuditChain(db(), municipalityId)).toEqual({ intact: true, entries: 5, lastHash: rows[4]?.row_hash, firstSeq: 1 });
+    // The trigger's inline serialisation (migration 026) gives the bytes of the defining SQL function (012).
     const [defined] = await db().query<{ matching: number }>(
       `SELECT count(*)::int AS matching FROM audit_log WHERE municipality_id = $1
           AND row_hash = audit_chain_hash(audit_chain_canonical(chain_seq, municipality_id, actor_id, action, object_id, at, prev_hash))`,

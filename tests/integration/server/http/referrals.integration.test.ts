@@ -353,6 +353,13 @@ describeEachDatabase('referrals', ({ db }) => {
     const due = followUpListSchema.parse((await call('GET', '/api/office/referrals/follow-up', token)).json());
     expect(due.noResponseWeeks).toBe(2);
     expect(due.referrals.map((r) => r.id)).toContain(id);
+    // Who saw the list is audited per referral shown (its id, never the case number).
+    const reads = await db().query<{ object_id: string }>(
+      "SELECT object_id FROM audit_log WHERE action = 'read.followUp' AND municipality_id = 'demo-stadt' ORDER BY id DESC LIMIT $1",
+      [due.referrals.length],
+    );
+    expect(reads.map((r) => r.object_id).sort()).toEqual(due.referrals.map((r) => r.id).sort());
+    expect(JSON.stringify(reads)).not.toContain(due.referrals[0]?.caseNumber);
     const marked = await call('POST', `/api/office/referrals/${id}/state`, token, { state: 'noResponse' });
     expect(marked.statusCode, marked.body).toBe(200);
     const after = followUpListSchema.parse((await call('GET', '/api/office/referrals/follow-up', token)).json());

@@ -135,6 +135,12 @@ describeEachDatabase('four-eyes reviews', ({ db }) => {
     expect(item?.record['content']).toEqual(screening.content);
     expect(item?.record['authorSignature']).toEqual(screening.authorSignature);
     expect(item?.author.publicKey).toBe(authorKey.publicKey);
+    // The read is audited: the approver, the record and revision read — never its case number or content.
+    const [read] = await db().query<{ actor_id: string; object_id: string }>(
+      "SELECT actor_id, object_id FROM audit_log WHERE action = 'read.reviewQueue' AND object_id = $1 ORDER BY id DESC LIMIT 1",
+      [`${screening.id}#1@${approver.deviceId}`],
+    );
+    expect(read).toEqual({ actor_id: approver.user.id, object_id: `${screening.id}#1@${approver.deviceId}` });
 
     const result = await submitOne(await review(screening, approverKey));
     expect(result).toMatchObject({ outcome: 'accepted', status: 200 });

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SERVER_WIDE_AUDIT } from '@server/services/audit';
 import { describeEachDatabase } from '../../helpers/databases';
-import { DEMO_FIELDWORKER, buildTestApp, seedDemo, signInOnTablet, testClock } from '../../helpers/test-app';
+import { DEMO_FIELDWORKER, bearer, buildTestApp, login, seedDemo, signInOnTablet, testClock } from '../../helpers/test-app';
 
 interface AuditRow {
   municipality_id: string;
@@ -93,5 +93,37 @@ describeEachDatabase('security audit of failed sign-ins, refreshes and tablet pr
     const all = JSON.stringify(await db().query('SELECT * FROM audit_log'));
     expect(all).not.toContain(typed);
     expect(all).not.toContain('Winter2026!');
+  });
+
+  it('audits every refused request through one hook: a missing role under the account, a missing sign-in server-wide', async () => {
+    const fieldworker = await login(app, DEMO_FIELDWORKER.username, DEMO_FIELDWORKER.password);
+    const forbidden = await app.inject({
+      method: 'GET',
+      url: '/api/office/referrals/follow-up',
+      headers: { ...bearer(fieldworker.token), 'x-forwarded-for': '203.0.113.76' },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    const unsigned = await app.inject({ method: 'GET', url: '/api/admin/audit/export', headers: { 'x-forwarded-for': '203.0.113.77' } });
+    expect(unsigned.statusCode).toBe(401);
+    const byObject = (objectId: string) =>
+      db().query<AuditRow>('SELECT municipality_id, actor_id, action, object_id FROM audit_log WHERE object_id = $1', [objectId]);
+    expect(await byObject('203.0.113.76 GET /api/office/referrals/follow-up')).toEqual([
+      {
+        municipality_id: fieldworker.user.municipalityId,
+        actor_id: fieldworker.user.id,
+        action: 'security.denied.forbidden',
+        object_id: '203.0.113.76 GET /api/office/referrals/follow-up',
+      },
+    ]);
+    expect(await byObject('203.0.113.77 GET /api/admin/audit/export')).toEqual([
+      {
+        municipality_id: SERVER_WIDE_AUDIT,
+        actor_id: null,
+        action: 'security.denied.unauthorized',
+        object_id: '203.0.113.77 GET /api/admin/audit/export',
+      },
+    ]);
+    // A route's own, more specific entry is not repeated by the hook (the unknown username above).
+    expect(await byObject('203.0.113.75 POST /api/session')).toEqual([]);
   });
 });
