@@ -14,12 +14,13 @@ import { SMALL_CELL, type PublishedCount } from '@domain/suppression';
 import { displayCount, SUPPRESSED_MARK } from '@domain/suppressed-notation';
 import { ServiceError } from './service-error';
 import { audit } from './audit';
+import { COUNTABLE_REFERRAL } from './referral-service';
 
 /** Days are calendar days in the municipality's time zone (all of Lotse's towns are in Germany). */
 const ZONE = 'Europe/Berlin';
 
 export const COUNTING_RULE =
-  'Only countable records: the latest revision of each record, and only once approved where the municipality requires a second check (four-eyes). Cases whose consent was withdrawn are not counted. No case number or record content is part of a report.';
+  'Only countable records: the latest revision of each record, and only once approved where the municipality requires a second check (four-eyes). A referral counts only once the record it came from counts and the referral itself was approved where required. Cases whose consent was withdrawn are not counted. No case number or record content is part of a report.';
 
 const SUPPRESSION_RULE = `Reports cover whole months, quarters, half-years or calendar years only. Counts of ${String(SMALL_CELL.min)}–${String(SMALL_CELL.max)} are not published, and further entries are hidden so that no such count can be recomputed from the numbers of any reports of the year together (other periods, other districts, totals). The JSON answer marks every hidden entry "${SMALL_CELL.hiddenLabel}"; screen, print and CSV mark it "${SUPPRESSED_MARK}". Published totals include the hidden entries.`;
 
@@ -79,6 +80,7 @@ export class ReportService {
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
+          AND ${COUNTABLE_REFERRAL}
         GROUP BY 1, 2, 3, 4`,
       params,
     );
@@ -214,6 +216,7 @@ export class ReportService {
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
+          AND ${COUNTABLE_REFERRAL}
         GROUP BY 1, 2, 3, 4, 5, 6`,
       params,
     );
