@@ -138,7 +138,6 @@ export class FhirExportService {
           AND r.device_created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.device_created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
-          AND ${COUNTABLE_REFERRAL}
         ORDER BY r.device_created_at, r.id`,
       [municipalityId, period.from, period.to],
     );
