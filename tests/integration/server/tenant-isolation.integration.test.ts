@@ -604,6 +604,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
     expect(unplanned).toEqual([]);
 
+    const otherWithdrawalId = uuidv7();
     const pathValues: Record<string, string[]> = {
       deviceId: [otherDeviceId],
       id: [other.adminId, ...other.staff.map((s) => s.id), other.passkeyId],
@@ -611,7 +612,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       offerId: [other.offerId],
       organisationId: other.organisationIds,
       referralId: [other.referralId],
-      withdrawalId: [other.recordId],
+      withdrawalId: [otherWithdrawalId],
     };
     const expand = (path: string): string[] => {
       let urls = [path];
@@ -678,7 +679,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       `INSERT INTO withdrawal_requests (municipality_id, withdrawal_record_id, case_number, requested_by,
                                         requesting_organisation_id, responsible_organisation_id)
        VALUES ($1, $2::uuid, $3, $4, $5, $6)`,
-      [other.municipalityId, other.recordId, other.caseNumber, other.staff[1]?.id, other.organisationIds[1], other.organisationIds[0]],
+      [other.municipalityId, otherWithdrawalId, other.caseNumber, other.staff[1]?.id, other.organisationIds[1], other.organisationIds[0]],
     );
     const before = await snapshot(db(), other);
     let requests = 0;
