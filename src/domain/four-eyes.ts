@@ -17,11 +17,14 @@ import { authorStatement, reviewerStatement, verifyStatement, type ReviewSubmiss
 export interface FourEyesPolicy {
   /** Record kinds that always need the second check. */
   kinds: readonly RecordKind[];
-  /** Whether any record that recommends offers (creates a referral) needs it too. */
+  /**
+   * Whether referrals need it: the referral record itself (a partner sees the family only once a
+   * second person of the referring organisation approved it) and any record that recommends offers.
+   */
   forReferrals: boolean;
 }
 
-/** Default: screenings and any record that creates a referral; HOME tallies never. */
+/** Default: screenings, referrals and any record that recommends offers; HOME tallies never. */
 export const DEFAULT_FOUR_EYES_POLICY: FourEyesPolicy = { kinds: ['screening'], forReferrals: true };
 
 /** Anonymous counts have no case: nothing about a family to check, and nothing to refer. */
@@ -36,7 +39,9 @@ export function needsSecondCheck(record: SyncRecord, policy: FourEyesPolicy): bo
   if (NEVER_CHECKED.has(record.kind)) return false;
   // An anonymous HOME tally (no case) is never checked, whatever the configuration.
   if (record.kind === 'homeContact' && record.caseNumber === null) return false;
-  return policy.kinds.includes(record.kind) || (policy.forReferrals && createsReferral(record));
+  if (policy.kinds.includes(record.kind)) return true;
+  // One person alone never sends a family to a partner (finding M2): the referral itself is checked.
+  return policy.forReferrals && (record.kind === 'referral' || createsReferral(record));
 }
 
 export function subjectOf(record: SyncRecord): SignedSubject {

@@ -39,6 +39,8 @@ import { PasskeyService, relyingPartyFrom } from './services/passkey-service';
 import { staffKeyRoutes } from './http/staff-key-routes';
 import { syncRoutes } from './http/sync-routes';
 import { reviewRoutes } from './http/review-routes';
+import { withdrawalRoutes } from './http/withdrawal-routes';
+import { WithdrawalService } from './services/withdrawal-service';
 import { ReviewService } from './services/review-service';
 import { reportRoutes } from './http/report-routes';
 import { exportRoutes } from './http/export-routes';
@@ -311,6 +313,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(staffKeyRoutes, { auth, keys: new SigningKeyService(db, clock) });
   void app.register(adminRoutes, { auth, admin: new AdminService(db, clock), passwords, db });
   void app.register(reviewRoutes, { auth, reviews: new ReviewService(db) });
+  void app.register(withdrawalRoutes, { auth, withdrawals: new WithdrawalService(db) });
   void app.register(reportRoutes, { auth, reports: new ReportService(db) });
   void app.register(exportRoutes, { auth, exports: new FhirExportService(db) });
   void app.register(referralRoutes, {

@@ -230,6 +230,9 @@ export const partnerReferralListSchema = z.strictObject({ referrals: z.array(par
 export const partnerStateRequestSchema = z.strictObject({ state: z.enum(PARTNER_STATE_VALUES), reason: reasonSchema.optional() });
 export const coordinatorStateRequestSchema = z.strictObject({ state: z.literal('noResponse'), reason: reasonSchema.optional() });
 
+export const REFERRAL_SECOND_CHECK_VALUES = ['done', 'awaiting', 'sentBack'] as const;
+export type ReferralSecondCheck = (typeof REFERRAL_SECOND_CHECK_VALUES)[number];
+
 export const followUpReferralSchema = z.strictObject({
   id: z.string(),
   caseNumber: z.string(),
@@ -239,6 +242,8 @@ export const followUpReferralSchema = z.strictObject({
   state: z.enum(REFERRAL_STATE_VALUES),
   createdAt: z.iso.datetime(),
   stateChangedAt: z.iso.datetime(),
+  /** The referral's own second check: done (or not required), awaiting it, or sent back — partners see only `done`. */
+  secondCheck: z.enum(REFERRAL_SECOND_CHECK_VALUES),
 });
 export const followUpListSchema = z.strictObject({
   noResponseWeeks: z.int(),

@@ -8,7 +8,7 @@
 // Without an account: on a phone-sized page, a partner confirms one slip with
 // its slip code and the offer's partner key, then marks "no capacity" on another,
 // and reports the offer's waiting list with the partner key alone.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './support/axe';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { OfficePage, office as officeTexts } from './pages/OfficePage';
@@ -33,6 +33,14 @@ const CALLBACK_PHONE = '0176 4455667';
 
 describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () => {
   const { backend, browser } = setUpBackendAndTablet();
+
+  beforeAll(async () => {
+    // This suite is about the partner after the referral's own second check (tested in four-eyes.spec.ts).
+    await backend().db.query(
+      `INSERT INTO municipality_settings (municipality_id, four_eyes_for_referrals) VALUES ('demo-stadt', false)
+       ON CONFLICT (municipality_id) DO UPDATE SET four_eyes_for_referrals = false`,
+    );
+  });
 
   /** Signs in on a newly enrolled tablet as the tablet app does. */
   async function tabletSession(): Promise<{ deviceId: string; token: string }> {

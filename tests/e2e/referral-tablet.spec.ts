@@ -9,6 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, setUpBackendAndTablet } from './support/browser-suite';
 import { TabletApp } from './pages/TabletApp';
+import { shootBothDirections } from './support/screenshots';
 import { de } from './pages/texts';
 import welcome from '../../locales/de/welcome-visit.json';
 import referral from '../../locales/de/referral.json';
@@ -112,6 +113,11 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
     await page.screenshot({ path: 'test-results/tablet-referral-callback.png', fullPage: true });
     await flow.getByRole('button', { name: referral.tablet.save }).click();
     await page.getByTestId('callback-saved').waitFor();
+    // The slip goes with the family at once; the tablet says the partner sees the referral only after the second check.
+    const awaitingCheck = page.getByTestId('referral-awaiting-check');
+    await awaitingCheck.waitFor();
+    expect(await awaitingCheck.textContent()).toBe(referral.tablet.awaitingCheck);
+    await shootBothDirections(page, 'referral-awaiting-check', awaitingCheck);
 
     const slip = page.getByTestId('referral-slip');
     await slip.waitFor();
@@ -143,6 +149,25 @@ describe.skipIf(!chromiumPath)('referral on the tablet, end to end', () => {
       )
       .toEqual([[OFFER.id, 'handedOver', 'tr']]);
     await page.getByRole('button', { name: referral.tablet.done }).click();
+
+    // On the server the referral awaits a colleague's check, and the partner's look-up finds nothing yet.
+    const [stored] = await backend().db.query<{ needs_second_check: boolean; countable: boolean }>(
+      "SELECT needs_second_check, countable FROM records WHERE case_number = $1 AND kind = 'referral'",
+      [caseNumber],
+    );
+    expect(stored).toEqual({ needs_second_check: true, countable: false });
+    const partner = await fetch(new URL('/api/session', backend().url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: DEMO_PARTNER_ACCOUNT.username, password: DEMO_PARTNER_ACCOUNT.password }),
+    });
+    const { token: partnerToken } = (await partner.json()) as { token: string };
+    const partnerLookup = await fetch(new URL('/api/partner/referrals/lookup', backend().url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${partnerToken}` },
+      body: JSON.stringify({ caseNumber }),
+    });
+    expect(await partnerLookup.json()).toEqual({ referrals: [] });
 
     // The call-back request arrived as boxes only: not readable on the server, opened by the partner's key.
     const [row] = await backend().db.query<{ boxes: HandoverBox[]; record_id: string }>(

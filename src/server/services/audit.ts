@@ -106,6 +106,11 @@ export type AuditAction =
   // refused for personal data in free text (object: `<record id>#<field path>`; the kind in the action, never the text)
   | `record.refusedPersonalData.${PersonalDataKind}`
   | 'case.withdrawn'
+  // a withdrawal of another organisation's case, stored as a request until that organisation confirms it
+  // (object: the withdrawal record; the confirmation and its refusals name the request's withdrawal record too)
+  | 'case.withdrawalRequested'
+  | 'case.withdrawalConfirmed'
+  | 'case.withdrawalConfirmRefused'
   | `review.${ReviewDecision}`
   | `review.rejected.${ReviewRejectionReason}`
   // a send-back comment refused for personal data (object: `<review id>#comment`; never the text)
@@ -125,10 +130,14 @@ export type AuditAction =
   | 'security.partnerLookup.throttled'
   | 'referral.withdrawnByRevision'
   | 'referral.settingsChanged'
+  // a coordinator's mark on a referral that still awaits its second check (nothing changed)
+  | 'referral.refusedAwaitingCheck'
   // confirmation without an account (actor null; object: the referral, or the offer for a wrong key or code)
   | 'referral.refusedReason'
   | 'referral.confirmedWithPartnerKey'
   | 'referral.confirmationRefused'
+  // a slip code of a referral awaiting its second check: answered exactly like an unknown code
+  | 'referral.confirmationAwaitingCheck'
   | 'offer.partnerKeyIssued'
   | 'security.confirmation.wrongKey'
   | 'security.confirmation.wrongCode'

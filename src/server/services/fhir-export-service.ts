@@ -28,6 +28,7 @@ import { ServiceError } from './service-error';
 import { audit, type AuditAction } from './audit';
 import { neutraliseFormula } from './csv-cells';
 import { openRecordContent } from './content-seal';
+import { COUNTABLE_REFERRAL } from './referral-service';
 
 const ZONE = 'Europe/Berlin';
 
@@ -59,6 +60,7 @@ export class FhirExportService {
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
+          AND ${COUNTABLE_REFERRAL}
         ORDER BY r.created_at, r.id`,
       [user.municipalityId, period.from, period.to],
     );

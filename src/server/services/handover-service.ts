@@ -16,7 +16,7 @@ import { ServiceError, defaultMessage } from './service-error';
 import { audit } from './audit';
 import { isUniqueViolation } from '../db/sql-errors';
 import { verifyPassword } from './auth-service';
-import { SOURCE_VERIFIED } from './referral-service';
+import { PARTNER_VISIBLE } from './referral-service';
 
 /**
  * Deletes the boxes of call-back requests older than 14 days; returns how many requests
@@ -154,7 +154,7 @@ export class HandoverService {
            JOIN referrals r ON r.id = h.referral_id AND r.municipality_id = h.municipality_id
            JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
           WHERE h.municipality_id = $1 AND h.referral_id = $2::uuid AND o.partner_organisation_id = $3 AND h.expires_at > $5
-            AND ${SOURCE_VERIFIED}
+            AND ${PARTNER_VISIBLE}
           FOR UPDATE OF h`,
         [user.municipalityId, referralId, user.organisationId, user.id, now],
       );

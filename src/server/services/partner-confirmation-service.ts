@@ -18,7 +18,7 @@ import { ServiceError } from './service-error';
 import { audit, type AuditAction } from './audit';
 import { partnerKeyHash, slipCodeHash } from './confirmation-secrets';
 import { ConfirmationLimits, type ConfirmationSubjects } from './confirmation-limits';
-import { SOURCE_VERIFIED, noResponseWeeksOf } from './referral-service';
+import { PARTNER_VISIBLE, noResponseWeeksOf } from './referral-service';
 
 /** Refused by the throttle: the route adds Retry-After. */
 export class ConfirmationThrottled extends ServiceError {
@@ -111,7 +111,7 @@ export class PartnerConfirmationService {
       const codeHash = slipCodeHash(offer.municipality_id, offer.id, attempt.slipCode);
       const referral = await this.referralByCode(tx, offer, codeHash, true);
       // Checked again under the row lock: a second tap racing the first finds the code used.
-      if (!referral || referral.slip_code_used_at !== null || FINAL_STATES.has(stateOf(referral.state))) {
+      if (!referral?.verified || referral.slip_code_used_at !== null || FINAL_STATES.has(stateOf(referral.state))) {
         return { status: 409, issue: 'slipCodeUsed', objectId: referral?.id ?? null } as const;
       }
       const from = stateOf(referral.state);
@@ -198,17 +198,18 @@ export class PartnerConfirmationService {
       await fail('security.confirmation.wrongCode', offer.id);
       throw new ServiceError(403, 'forbidden', WRONG_CODE_OR_KEY);
     }
+    // Like the partner view: a referral whose source or own second check is pending does not exist for the
+    // partner yet — the same answer and the same counted failure as an unknown code (no existence leak);
+    // only the audit (never shown to the caller) tells the office which it was.
+    if (!referral.verified) {
+      await fail('referral.confirmationAwaitingCheck', referral.id);
+      throw new ServiceError(403, 'forbidden', WRONG_CODE_OR_KEY);
+    }
     // A used code or a closed referral counts as a failure too: a guesser learns nothing cheaper from it.
     if (referral.slip_code_used_at !== null || FINAL_STATES.has(stateOf(referral.state))) {
       await fail('referral.confirmationRefused', referral.id);
       const issue = referral.slip_code_used_at !== null ? 'slipCodeUsed' : 'referralClosed';
       throw new ServiceError(409, 'conflict', 'This slip code can no longer be used.', [{ path: 'slipCode', message: issue }]);
-    }
-    // Like the partner view: a referral whose source record does not count yet (second check pending) is not shown.
-    if (!referral.verified) {
-      throw new ServiceError(409, 'conflict', 'This referral cannot be confirmed yet. Please try again in a few days.', [
-        { path: 'slipCode', message: 'notYetConfirmable' },
-      ]);
     }
     return { offer, referral };
   }
@@ -216,7 +217,7 @@ export class PartnerConfirmationService {
   private async referralByCode(q: Queryable, offer: OfferRow, codeHash: string, lock: boolean): Promise<ReferralRow | undefined> {
     const [row] = await q.query<ReferralRow>(
       `SELECT r.id::text AS id, r.state, r.state_reason, r.created_at, r.state_changed_at, r.slip_code_used_at,
-              ${SOURCE_VERIFIED} AS verified
+              ${PARTNER_VISIBLE} AS verified
          FROM referrals r
         WHERE r.municipality_id = $1 AND r.offer_id = $2 AND r.slip_code_hash = $3
         ${lock ? 'FOR UPDATE OF r' : ''}`,

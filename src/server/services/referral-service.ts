@@ -8,7 +8,7 @@
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
 import type { SessionUser } from '@shared/protocol';
-import type { FollowUpList, PartnerReferral, ReferralSettings, TabletReferralStates } from '@shared/referral-api';
+import type { FollowUpList, PartnerReferral, ReferralSecondCheck, ReferralSettings, TabletReferralStates } from '@shared/referral-api';
 import { FAMILY_LANGUAGES } from '@shared/languages';
 import type { FamilyLanguage } from '@shared/languages';
 import { DEFAULT_NO_RESPONSE_WEEKS, canTransition, isReferralReason, isReferralState, overdueBefore } from '@domain/referral-state';
@@ -44,9 +44,36 @@ interface CallbackJson {
  * needed no second check, or one of its revisions was approved. A referral
  * whose source this server could not verify is never shown to a partner.
  */
-export const SOURCE_VERIFIED = `EXISTS (SELECT 1 FROM records s
+const SOURCE_VERIFIED = `EXISTS (SELECT 1 FROM records s
    WHERE s.id = r.source_record_id AND s.municipality_id = r.municipality_id
      AND (NOT s.needs_second_check OR s.approved_at IS NOT NULL))`;
+
+/**
+ * The referral record itself counts: its latest revision needed no second check (the municipality
+ * does not require one for referrals) or a second person of the referring organisation approved it
+ * (finding M2). Until then a partner's look-up, the public confirmation, the call-back handover and
+ * the reports know nothing of it — exactly as if it did not exist.
+ */
+export const REFERRAL_APPROVED = `EXISTS (SELECT 1 FROM records x
+   WHERE x.id = r.record_id AND x.municipality_id = r.municipality_id AND x.countable)`;
+
+/** What a partner may see of a referral `r`: its source counts and the referral itself was checked. */
+export const PARTNER_VISIBLE = `(${SOURCE_VERIFIED} AND ${REFERRAL_APPROVED})`;
+
+/**
+ * The counting rule for referrals (reports, exports): a referral counts exactly when a partner may
+ * see it — its source counts and its own latest revision was checked where the municipality requires it.
+ */
+export const COUNTABLE_REFERRAL = PARTNER_VISIBLE;
+
+/** Where a referral `r` stands in its own second check: done (or not needed), awaiting it, or sent back. */
+const SECOND_CHECK_COLUMN = `CASE
+    WHEN ${REFERRAL_APPROVED} THEN 'done'
+    WHEN EXISTS (SELECT 1 FROM records x JOIN record_reviews v ON v.record_id = x.id AND v.revision = x.revision
+                  WHERE x.id = r.record_id AND x.municipality_id = r.municipality_id AND NOT x.superseded
+                    AND v.decision = 'sentBack') THEN 'sentBack'
+    ELSE 'awaiting'
+  END AS second_check`;
 
 /** The referral's open call-back request (warm handover), if any: until when, and whether sealed to the caller's key. */
 const callbackColumn = (userParam: string, nowParam: string): string => `
@@ -142,7 +169,7 @@ export class ReferralService {
                 ${callbackColumn('$4', '$5')}
            FROM referrals r
            JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
-          WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}
+          WHERE r.municipality_id = $1 AND r.case_number = $2 AND o.partner_organisation_id = $3 AND ${PARTNER_VISIBLE}
             AND NOT EXISTS (SELECT 1 FROM gate WHERE gate.refused_until > $5)
        )
        SELECT CASE WHEN gate.refused_until > $5 THEN gate.refused_until END AS refused_until, found.*
@@ -211,8 +238,9 @@ export class ReferralService {
   /** Referrals still awaiting uptake after the configured weeks, oldest first. */
   async followUp(user: SessionUser): Promise<FollowUpList> {
     const weeks = await this.noResponseWeeks(this.db, user.municipalityId);
-    const rows = await this.db.query<ReferralRow>(
-      `SELECT ${PARTNER_COLUMNS}
+    // A referral still awaiting its second check is listed with that state: the partner has not seen it yet.
+    const rows = await this.db.query<ReferralRow & { second_check: ReferralSecondCheck }>(
+      `SELECT ${PARTNER_COLUMNS}, ${SECOND_CHECK_COLUMN}
          FROM referrals r
          JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
         WHERE r.municipality_id = $1 AND r.state IN ('suggested', 'handedOver') AND r.state_changed_at <= $2
@@ -237,6 +265,7 @@ export class ReferralService {
         state: stateOf(row.state),
         createdAt: toIsoTimestamp(row.created_at),
         stateChangedAt: toIsoTimestamp(row.state_changed_at),
+        secondCheck: row.second_check,
       })),
     };
   }
@@ -284,17 +313,19 @@ export class ReferralService {
     const now = this.clock();
     const outcome = await this.db.transaction(async (tx) => {
       // The partner finds only referrals to its own organisation's offers: another's answer 404, like a missing one.
-      // A partner cannot mark a referral it cannot see (source not yet verified): 404 as well.
-      const [row] = await tx.query<ReferralRow & { callback: CallbackJson | null }>(
-        `SELECT ${PARTNER_COLUMNS}, ${callbackColumn('$4', '$5')}
+      // A partner cannot mark a referral it cannot see (source or referral not yet checked): 404 as well.
+      const [row] = await tx.query<ReferralRow & { callback: CallbackJson | null; visible: boolean }>(
+        `SELECT ${PARTNER_COLUMNS}, ${callbackColumn('$4', '$5')}, ${PARTNER_VISIBLE} AS visible
            FROM referrals r
            JOIN offers o ON o.municipality_id = r.municipality_id AND o.id = r.offer_id
           WHERE r.municipality_id = $1 AND r.id = $2::uuid
-            AND ($3::text IS NULL OR (o.partner_organisation_id = $3 AND ${SOURCE_VERIFIED}))
+            AND ($3::text IS NULL OR (o.partner_organisation_id = $3 AND ${PARTNER_VISIBLE}))
           FOR UPDATE OF r`,
         [user.municipalityId, referralId, actor === 'partner' ? user.organisationId : null, user.id, now],
       );
       if (!row) throw notFound();
+      // The coordinator sees it in the follow-up, but "no response" from a partner that was never shown it would be untrue.
+      if (!row.visible) return { refused: 'awaitingSecondCheck', from: stateOf(row.state) } as const;
       const from = stateOf(row.state);
       const verdict = canTransition(
         from,
@@ -335,6 +366,17 @@ export class ReferralService {
       });
       throw new ServiceError(400, 'invalidRequest', `This reason does not fit the state ${to}.`, [
         { path: 'reason', message: outcome.refused },
+      ]);
+    }
+    if (outcome.refused === 'awaitingSecondCheck') {
+      await audit(this.db, {
+        municipalityId: user.municipalityId,
+        actorId: user.id,
+        action: 'referral.refusedAwaitingCheck',
+        objectId: referralId,
+      });
+      throw new ServiceError(409, 'conflict', 'This referral awaits its second check; the partner has not seen it yet.', [
+        { path: 'state', message: 'awaitingSecondCheck' },
       ]);
     }
     throw new ServiceError(409, 'conflict', `This referral cannot move from ${outcome.from} to ${to}.`, [

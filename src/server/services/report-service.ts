@@ -14,13 +14,13 @@ import { SMALL_CELL, type PublishedCount } from '@domain/suppression';
 import { displayCount, SUPPRESSED_MARK } from '@domain/suppressed-notation';
 import { ServiceError } from './service-error';
 import { audit } from './audit';
-import { SOURCE_VERIFIED } from './referral-service';
+import { COUNTABLE_REFERRAL } from './referral-service';
 
 /** Days are calendar days in the municipality's time zone (all of Lotse's towns are in Germany). */
 const ZONE = 'Europe/Berlin';
 
 export const COUNTING_RULE =
-  'Only countable records: the latest revision of each record, and only once approved where the municipality requires a second check (four-eyes). Cases whose consent was withdrawn are not counted. No case number or record content is part of a report.';
+  'Only countable records: the latest revision of each record, and only once approved where the municipality requires a second check (four-eyes). A referral counts only once the record it came from counts and the referral itself was approved where required. Cases whose consent was withdrawn are not counted. No case number or record content is part of a report.';
 
 const SUPPRESSION_RULE = `Reports cover whole months, quarters, half-years or calendar years only. Counts of ${String(SMALL_CELL.min)}–${String(SMALL_CELL.max)} are not published, and further entries are hidden so that no such count can be recomputed from the numbers of any reports of the year together (other periods, other districts, totals). The JSON answer marks every hidden entry "${SMALL_CELL.hiddenLabel}"; screen, print and CSV mark it "${SUPPRESSED_MARK}". Published totals include the hidden entries.`;
 
@@ -80,8 +80,8 @@ export class ReportService {
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
-          -- Only countable referrals (COUNTING_RULE): made from a record that needed no second check or passed it.
-          AND ${SOURCE_VERIFIED}
+          -- Only countable referrals (COUNTING_RULE): made from a record that needed no second check or passed it, and itself checked where the municipality requires it.
+          AND ${COUNTABLE_REFERRAL}
         GROUP BY 1, 2, 3, 4`,
       params,
     );
@@ -97,7 +97,7 @@ export class ReportService {
          SELECT r.case_number, min(c.changed_at) AS at
            FROM referral_state_changes c
            JOIN referrals r ON r.id = c.referral_id AND r.municipality_id = c.municipality_id
-          WHERE c.municipality_id = $1 AND c.state IN ('contacted', 'started', 'completed') AND ${SOURCE_VERIFIED}
+          WHERE c.municipality_id = $1 AND c.state IN ('contacted', 'started', 'completed') AND ${COUNTABLE_REFERRAL}
           GROUP BY r.case_number
        ), screened AS (
          SELECT DISTINCT ON (s.case_number) s.case_number, f.at,
@@ -217,8 +217,8 @@ export class ReportService {
           AND r.created_at >= ($2::date)::timestamp AT TIME ZONE '${ZONE}'
           AND r.created_at < ($3::date + 1)::timestamp AT TIME ZONE '${ZONE}'
           AND NOT EXISTS (SELECT 1 FROM case_tombstones t WHERE t.municipality_id = r.municipality_id AND t.case_number = r.case_number)
-          -- Only countable referrals (COUNTING_RULE): made from a record that needed no second check or passed it.
-          AND ${SOURCE_VERIFIED}
+          -- Only countable referrals (COUNTING_RULE): made from a record that needed no second check or passed it, and itself checked where the municipality requires it.
+          AND ${COUNTABLE_REFERRAL}
         GROUP BY 1, 2, 3, 4, 5, 6`,
       params,
     );

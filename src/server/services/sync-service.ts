@@ -6,14 +6,15 @@
 // Consent (DESIGN.md §3): a record naming a case needs a valid check symbol and
 // is accepted only if the case's latest consent (stored earlier or accepted
 // earlier in the same batch; records are judged in batch order) covers it. A
-// consent must quote a shipped consent text. A withdrawal deletes every row of
-// the case, leaves a content-free tombstone, and refuses the case from then on.
+// consent must quote a shipped consent text. A withdrawal by the organisation that recorded the
+// consent (or a coordinator) deletes every row of the case, leaves a content-free tombstone, and
+// refuses the case from then on; one by another organisation waits for it (./case-withdrawal.ts).
 // The decision is the pure judgePush (src/domain/push-verdict.ts); this service
 // gathers its facts under the locks, then inserts, reads back and withdraws.
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import { CASE_LOCK_SEED, WITHDRAWALS_LOCK_SEED } from '../db/advisory-locks';
-import { audit, auditEach, type AuditAction } from './audit';
+import { CASE_LOCK_SEED } from '../db/advisory-locks';
+import { auditEach, type AuditAction } from './audit';
 import { contentHashSync } from './content-hash-sync';
 import { syncRecordSchema } from '@shared/records/sync-record';
 import type { SyncRecord } from '@shared/records/sync-record';
@@ -32,8 +33,9 @@ import type { WithdrawalsResponse } from '@shared/protocol';
 import { needsSecondCheck } from '@domain/four-eyes';
 import { fourEyesPolicy } from './config-service';
 
-import { deleteReferralsOfCase, projectReferrals, unknownCatalogueOffers } from './referral-projection';
+import { projectReferrals, unknownCatalogueOffers } from './referral-projection';
 import { sealRecordContent } from './content-seal';
+import { requestWithdrawal, withdrawCase, withdrawalAuthority } from './case-withdrawal';
 import { AuthorFacts } from './author-facts';
 import { judgeAuthorship } from '@domain/record-authorship';
 import { personalDataIn } from '@domain/personal-data-guard';
@@ -414,42 +416,17 @@ export class SyncService {
       }
     }
 
-    for (const { record } of toInsert) {
+    for (const { record, authorId } of toInsert) {
       if (record.kind !== 'consentWithdrawal' || !inserted.has(revisionKey(record.id, record.revision))) continue;
       inserted.delete(revisionKey(record.id, record.revision)); // once, even if the batch repeats it
-      await this.withdraw(tx, user, record.caseNumber, record.id, record.revision);
+      // Another organisation's case is erased only once that organisation confirms (finding M5).
+      const author = authorId ?? user.id;
+      const authority = await withdrawalAuthority(tx, municipalityId, record.caseNumber, author);
+      const by = { municipalityId, actorId: user.id };
+      if (authority.immediate) await withdrawCase(tx, by, record.caseNumber, record.id, record.revision);
+      else await requestWithdrawal(tx, by, { withdrawalId: record.id, caseNumber: record.caseNumber, authorId: author, ...authority });
     }
     return answers;
-  }
-
-  /**
-   * Deletes every row of the case in the municipality (all kinds, all
-   * revisions) except the withdrawal record itself, leaves the tombstone and
-   * audits it. Content-free: the audit entry names only the withdrawal record.
-   */
-  private async withdraw(
-    tx: Queryable,
-    user: SessionUser,
-    caseNumber: string,
-    withdrawalId: string,
-    withdrawalRevision: number,
-  ): Promise<void> {
-    await tx.query(
-      `DELETE FROM records
-        WHERE municipality_id = $1 AND case_number = $2 AND NOT (id = $3::uuid AND revision = $4)`,
-      [user.municipalityId, caseNumber, withdrawalId, withdrawalRevision],
-    );
-    await deleteReferralsOfCase(tx, user.municipalityId, caseNumber);
-    // Withdrawals of one municipality commit one after the other, each stamped after the previous one
-    // committed: a tablet pulling with `since` = the last withdrawnAt it saw can never skip one.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/withdrawals', ${WITHDRAWALS_LOCK_SEED}))`, [user.municipalityId]);
-    await tx.query(
-      `INSERT INTO case_tombstones (municipality_id, case_number, withdrawn_at, withdrawal_record_id)
-       VALUES ($1, $2, clock_timestamp(), $3::uuid)
-       ON CONFLICT (municipality_id, case_number) DO NOTHING`,
-      [user.municipalityId, caseNumber, withdrawalId],
-    );
-    await audit(tx, { municipalityId: user.municipalityId, actorId: user.id, action: 'case.withdrawn', objectId: withdrawalId });
   }
 }
 

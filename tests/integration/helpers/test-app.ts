@@ -434,3 +434,16 @@ export async function storedRecordContents(db: Database, id: string): Promise<{ 
     content: openRecordContent({ ...row, municipalityId: row.municipality_id }) as Record<string, unknown>,
   }));
 }
+
+/**
+ * The municipality's rule for the referral's own second check (default: required). Suites about
+ * what happens after a referral was checked switch it off; referral-four-eyes.integration.test.ts
+ * tests the check itself.
+ */
+export async function setReferralSecondCheck(db: Database, required: boolean, municipalityId = 'demo-stadt'): Promise<void> {
+  await db.query(
+    `INSERT INTO municipality_settings (municipality_id, four_eyes_for_referrals) VALUES ($1, $2)
+     ON CONFLICT (municipality_id) DO UPDATE SET four_eyes_for_referrals = EXCLUDED.four_eyes_for_referrals`,
+    [municipalityId, required],
+  );
+}

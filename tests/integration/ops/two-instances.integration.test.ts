@@ -144,23 +144,27 @@ describe.runIf(postgres)('two backend instances on one PostgreSQL', () => {
     });
     const screening = await signAsAuthor(await screeningRecord(author.deviceId, caseNumber), authorKey);
     const visit = await welcomeVisitRecord(author.deviceId, caseNumber);
-    const referral = await referralRecord(author.deviceId, caseNumber, { sourceRecordId: visit.id, offerIds: [PARTNER_OFFER] });
+    const referral = await signAsAuthor(
+      await referralRecord(author.deviceId, caseNumber, { sourceRecordId: visit.id, offerIds: [PARTNER_OFFER] }),
+      authorKey,
+    );
     const pushed = await pushAsTablet(a, author, [consent, screening, visit, referral]);
     expect(pushResponseSchema.parse(pushed.json()).results.map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
 
-    const approval = await review(screening, approverKey);
+    // The screening, and the referral itself (a partner sees it only once a second person checked it).
+    const approvals = [await review(screening, approverKey), await review(referral, approverKey)];
     const submitOn = async (instance: FastifyInstance) => {
       const response = await instance.inject({
         method: 'POST',
         url: '/api/reviews',
         headers: bearer(approver.token),
-        payload: { deviceId: approver.deviceId, reviews: [approval] },
+        payload: { deviceId: approver.deviceId, reviews: approvals },
       });
       expect(response.statusCode).toBe(200);
       return submitReviewsResponseSchema.parse(response.json()).results;
     };
     const onB = await submitOn(b);
-    expect(onB.map((r) => r.outcome)).toEqual(['accepted']);
+    expect(onB.map((r) => r.outcome)).toEqual(['accepted', 'accepted']);
     expect(await submitOn(a)).toEqual(onB);
     const [approved] = await db.query<{ approvals: number }>(
       'SELECT count(*)::int AS approvals FROM records WHERE id = $1 AND approved_at IS NOT NULL',

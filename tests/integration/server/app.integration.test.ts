@@ -130,6 +130,8 @@ describeEachDatabase('app', ({ kind, db }) => {
         'POST /api/reviews',
         'GET /api/reviews/queue',
         'GET /api/reviews/decisions',
+        'GET /api/withdrawal-requests',
+        'POST /api/withdrawal-requests/{withdrawalId}/confirm',
         'GET /api/admin/organisations',
         'POST /api/admin/organisations',
         'GET /api/admin/organisation-workflows',

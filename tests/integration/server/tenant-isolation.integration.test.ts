@@ -261,6 +261,7 @@ async function snapshot(db: Database, other: OtherTenant): Promise<string> {
     db.query('SELECT * FROM refresh_tokens WHERE municipality_id = $1 OR device_id = $2 ORDER BY token_hash', [m, d]),
     db.query('SELECT * FROM records WHERE municipality_id = $1 OR id = $2 ORDER BY id, revision', [m, other.recordId]),
     db.query('SELECT * FROM case_tombstones WHERE municipality_id = $1 ORDER BY case_number', [m]),
+    db.query('SELECT * FROM withdrawal_requests WHERE municipality_id = $1 ORDER BY withdrawal_record_id', [m]),
     db.query('SELECT * FROM home_sites WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM districts WHERE municipality_id = $1 ORDER BY id', [m]),
     db.query('SELECT * FROM emergency_contacts WHERE municipality_id = $1 ORDER BY label', [m]),
@@ -456,6 +457,8 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       },
       'GET /api/reviews/queue': {},
       'GET /api/reviews/decisions': {},
+      'GET /api/withdrawal-requests': {},
+      'POST /api/withdrawal-requests/{withdrawalId}/confirm': {},
       'GET /api/admin/organisations': {},
       'POST /api/admin/organisations': {
         body: () => Promise.resolve({ id: other.organisationIds[1], name: 'Übernahme', kind: 'clinic' }),
@@ -603,6 +606,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     const unplanned = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !(key in attempts));
     expect(unplanned).toEqual([]);
 
+    const otherWithdrawalId = uuidv7();
     const pathValues: Record<string, string[]> = {
       deviceId: [otherDeviceId],
       id: [other.adminId, ...other.staff.map((s) => s.id), other.passkeyId],
@@ -610,6 +614,7 @@ describeEachDatabase('tenant isolation', ({ db }) => {
       offerId: [other.offerId],
       organisationId: other.organisationIds,
       referralId: [other.referralId],
+      withdrawalId: [otherWithdrawalId],
     };
     const expand = (path: string): string[] => {
       let urls = [path];
@@ -670,6 +675,13 @@ describeEachDatabase('tenant isolation', ({ db }) => {
         WHERE municipality_id = $1 ORDER BY id LIMIT 1
        ON CONFLICT (account_id) DO NOTHING`,
       [other.municipalityId],
+    );
+    // A pending withdrawal request of the other municipality: no caller here may list or confirm it.
+    await db().query(
+      `INSERT INTO withdrawal_requests (municipality_id, withdrawal_record_id, case_number, requested_by,
+                                        requesting_organisation_id, responsible_organisation_id)
+       VALUES ($1, $2::uuid, $3, $4, $5, $6)`,
+      [other.municipalityId, otherWithdrawalId, other.caseNumber, other.staff[1]?.id, other.organisationIds[1], other.organisationIds[0]],
     );
     const before = await snapshot(db(), other);
     let requests = 0;
@@ -732,8 +744,9 @@ describeEachDatabase('tenant isolation', ({ db }) => {
     // open a call-back request, unlock the sign-in of the same 3 staff accounts, issue an offer's partner key,
     // set an offer's free places, reset the same 3 staff accounts' passwords and second factors, confirm and reject 3 (foreign) change ids,
     // set the workflows of the 3 organisations,
-    // remove the other admin's passkey — each {id} route also with that passkey's id (4 ids: 6 routes × 4 + 4 removals)
-    expect(pathParamRequests).toBe(callers.length * 43);
+    // remove the other admin's passkey — each {id} route also with that passkey's id (4 ids: 6 routes × 4 + 4 removals),
+    // confirm the other municipality's pending withdrawal
+    expect(pathParamRequests).toBe(callers.length * 44);
     expect(await snapshot(db(), other)).toBe(before);
 
     // The other municipality still works as before.

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck, subjectOf, verifyReview, type ReviewFacts, type SignerFacts } from '@domain/four-eyes';
 import { newSigner, review, screeningContent, screeningRecord, signAsAuthor, type TestSigner } from '../../fixtures/four-eyes';
 import { homeContactRecord } from '../../fixtures/home-contacts';
+import { referralRecord } from '../../fixtures/referral-records';
 import type { ReviewSubmission } from '@shared/four-eyes';
 import type { SyncRecord } from '@shared/records/sync-record';
 
@@ -118,6 +119,13 @@ describe('needsSecondCheck', () => {
     expect(needsSecondCheck(await withOffers(['familienhebamme-demo']), { kinds: [], forReferrals: true })).toBe(true);
     expect(needsSecondCheck(await withOffers([]), { kinds: [], forReferrals: true })).toBe(false);
     expect(needsSecondCheck(await withOffers(['familienhebamme-demo']), { kinds: [], forReferrals: false })).toBe(false);
+  });
+
+  it('checks the referral record itself while the municipality requires the check for referrals (M2)', async () => {
+    const referral = await referralRecord(DEVICE, CASE);
+    expect(needsSecondCheck(referral, DEFAULT_FOUR_EYES_POLICY)).toBe(true);
+    expect(needsSecondCheck(referral, { kinds: [], forReferrals: true })).toBe(true);
+    expect(needsSecondCheck(referral, { kinds: ['screening'], forReferrals: false })).toBe(false);
   });
 
   it('never checks an anonymous HOME tally, whatever the configuration', async () => {

@@ -18,15 +18,7 @@ import { PublicCapacity } from './PublicCapacity';
 import { PartnerKeyField } from './PartnerKeyField';
 
 type Problem =
-  | 'invalidSlipCode'
-  | 'invalidPartnerKey'
-  | 'wrongCodeOrKey'
-  | 'slipCodeUsed'
-  | 'referralClosed'
-  | 'notYetConfirmable'
-  | 'notAllowed'
-  | 'throttled'
-  | 'failed';
+  'invalidSlipCode' | 'invalidPartnerKey' | 'wrongCodeOrKey' | 'slipCodeUsed' | 'referralClosed' | 'notAllowed' | 'throttled' | 'failed';
 
 type Step =
   | { kind: 'enter' }
@@ -39,7 +31,7 @@ function problemOf(error: unknown): Problem {
   if (error.status === 429) return 'throttled';
   if (error.status === 403) return 'wrongCodeOrKey';
   const issue = error.issues[0]?.message;
-  if (issue === 'slipCodeUsed' || issue === 'referralClosed' || issue === 'notYetConfirmable') return issue;
+  if (issue === 'slipCodeUsed' || issue === 'referralClosed') return issue;
   if (error.status === 400 || error.status === 409) return 'notAllowed';
   return 'failed';
 }

@@ -91,6 +91,14 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
                       <td>
                         {t(`states.${referral.state}`)} ·{' '}
                         <time dateTime={referral.stateChangedAt}>{formatDate(referral.stateChangedAt)}</time>
+                        {referral.secondCheck !== 'done' && (
+                          <>
+                            <br />
+                            <span className="badge" data-testid="follow-up-second-check">
+                              {t(`followUp.secondCheck.${referral.secondCheck}`)}
+                            </span>
+                          </>
+                        )}
                       </td>
                       <td>
                         <label className="follow-up-reason">
@@ -115,7 +123,8 @@ export function FollowUpPanel({ api }: { api: OfficeConnection }) {
                         <button
                           type="button"
                           className="button"
-                          disabled={busy}
+                          // "No response" from a partner that was never shown the referral would be untrue.
+                          disabled={busy || referral.secondCheck !== 'done'}
                           aria-label={t('followUp.markNoResponseFor', { caseNumber: referral.caseNumber, offer: referral.offerName })}
                           onClick={() =>
                             void run(() => client.markNoResponse(referral.id, reasons[referral.id] ?? null), t('followUp.marked'))

@@ -1,6 +1,8 @@
 // On the tablet, with the family: choose one or more offers from the
 // catalogue (pulled at sync, used offline), save the referral record, and
 // show the referral slip in the family's language (on screen and printed).
+// Where the municipality requires it (the default), the partner sees the referral only after a
+// colleague's second check; the slip is handed over at once and the screen says so.
 // Nothing about the family is recorded but the case number, the offers, the
 // slip's language and — only if the family agrees — a note for the partner.
 // Warm handover: only if the family explicitly asks a partner to call back,
@@ -13,6 +15,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { newReferralRecord } from '@domain/record-envelope';
+import { DEFAULT_FOUR_EYES_POLICY, needsSecondCheck } from '@domain/four-eyes';
 import { generateSlipCode } from '@domain/slip-code';
 import { arrangeReferralOffers } from '@domain/referral-offers';
 import { referralSuggestion, type ReferralSuggestion } from '@domain/referral-sources';
@@ -58,6 +61,8 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
     issuedOn: string;
     callbackFrom: string | null;
     slipCodes: Readonly<Record<string, string>>;
+    /** The referral waits for a colleague's second check: the partner sees nothing of it until then. */
+    awaitingCheck: boolean;
   } | null>(null);
 
   useEffect(() => {
@@ -119,6 +124,7 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
       const withCodes = { ...record, slipCodes };
       const sealed = wanted === null ? withCodes : { ...withCodes, warmHandover: await sealCallback(wanted, record.id, callbackKeys) };
       await storage.records.saveRecord(sealed);
+      const policy = (await storage.device.config())?.fourEyes ?? DEFAULT_FOUR_EYES_POLICY;
       setCallback(null); // the number leaves memory with the form
       sync.trigger();
       const chosenOffers = (offers ?? []).filter((offer) => chosen.includes(offer.id));
@@ -127,6 +133,7 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
         issuedOn: localIsoDate(new Date()),
         callbackFrom: wanted === null ? null : (chosenOffers.find((offer) => offer.id === wanted.offerId)?.organisation ?? null),
         slipCodes: Object.fromEntries(slipCodes.map((entry) => [entry.offerId, entry.code])),
+        awaitingCheck: needsSecondCheck(sealed, policy),
       });
     } catch {
       setProblem('saveFailed');
@@ -142,6 +149,11 @@ export function ReferralFlow({ caseNumber, sourceRecordId, onDone }: ReferralFlo
         <p className="notice" role="status">
           {t('tablet.saved')}
         </p>
+        {saved.awaitingCheck && (
+          <p className="notice" data-testid="referral-awaiting-check">
+            {t('tablet.awaitingCheck')}
+          </p>
+        )}
         {saved.callbackFrom !== null && (
           <p className="notice" data-testid="callback-saved">
             {t('tablet.callback.saved', { organisation: saved.callbackFrom })}

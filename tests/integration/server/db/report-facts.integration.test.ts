@@ -174,10 +174,22 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     return offer.type;
   };
 
-  /** Pushes a referral record; the server makes its referrals now (server time decides their day). */
-  const pushReferral = async (record: ReferralRecord): Promise<void> => {
-    const madeAt = new Date();
+  /**
+   * Pushes a referral record, signed by its author, and has it approved: the server makes its referrals
+   * at once (server time decides their day), and they count once the referral itself was checked.
+   */
+  const pushReferral = async (unsigned: ReferralRecord): Promise<void> => {
+    const record = await pushUncheckedReferral(unsigned);
+    await approveReferral(record, new Date());
+  };
+  /** Pushes a referral record signed by its author: its referrals exist but count only once it is approved. */
+  const pushUncheckedReferral = async (unsigned: ReferralRecord): Promise<ReferralRecord> => {
+    const record = await signAsAuthor(unsigned, authorKey);
     await push([record]);
+    return record;
+  };
+  const approveReferral = async (record: ReferralRecord, madeAt: Date): Promise<void> => {
+    await approve(record);
     for (const referral of referralsMadeBy(record, offerType, madeAt)) referrals.push({ caseNumber: record.caseNumber, referral });
   };
 
@@ -399,13 +411,17 @@ describeEachDatabase('report parity: report_counts equal the domain’s report f
     );
     await push([visit]);
     await approve(visit);
-    await pushReferral(
+    const madeAt = new Date();
+    const referral = await pushUncheckedReferral(
       await referralRecord(author.deviceId, caseNumber, {
         sourceRecordId: visit.id,
         offerIds: [PARTNER_OFFER, 'erziehungsberatung-demo'],
         slipHandedOver: false,
       }),
     );
+    // Awaiting its own second check, the referral counts nowhere yet.
+    await expectPublishedParity();
+    await approveReferral(referral, madeAt);
     expect(referrals.filter((made) => made.caseNumber === caseNumber)).toHaveLength(2);
     await expectPublishedParity();
     await withdraw(caseNumber);

@@ -29,6 +29,7 @@ import {
   seedDemo,
   seedOtherMunicipality,
   signInOnTablet,
+  setReferralSecondCheck,
 } from '../../helpers/test-app';
 
 const PERIOD = 'from=2026-01-01&to=2026-06-30';
@@ -103,6 +104,8 @@ describeEachDatabase('FHIR exports', ({ db }) => {
 
   beforeAll(async () => {
     await seedDemo(db());
+    // Exports after the referral's own second check (tested in referral-four-eyes.integration.test.ts).
+    await setReferralSecondCheck(db(), false);
     app = buildTestApp(db());
     await app.ready();
     coordinator = (await login(app, DEMO_COORDINATOR.username, DEMO_COORDINATOR.password)).token;

@@ -26,6 +26,7 @@ import {
   seedDemo,
   signInOnTablet,
   testClock,
+  setReferralSecondCheck,
 } from '../../helpers/test-app';
 import type { TabletSession } from '../../helpers/test-app';
 
@@ -96,6 +97,8 @@ describeEachDatabase('confirmation without an account', ({ db }) => {
 
   beforeAll(async () => {
     await seedDemo(db());
+    // After the referral's own second check (tested in referral-four-eyes.integration.test.ts).
+    await setReferralSecondCheck(db(), false);
     app = buildTestApp(db(), { clock: clock.now, loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } });
     await app.ready();
     tablet = await signInOnTablet(app, db());

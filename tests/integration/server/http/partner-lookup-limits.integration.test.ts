@@ -23,6 +23,7 @@ import {
   seedDemo,
   signInOnTablet,
   testClock,
+  setReferralSecondCheck,
 } from '../../helpers/test-app';
 
 const HOUR = 60 * 60_000;
@@ -70,6 +71,8 @@ describeEachDatabase('partner look-up limits', ({ db }) => {
 
   beforeAll(async () => {
     await seedDemo(db());
+    // After the referral's own second check (tested in referral-four-eyes.integration.test.ts).
+    await setReferralSecondCheck(db(), false);
     const setup = app({});
     const tablet = await signInOnTablet(setup, db());
     caseWithReferral = newCaseNumber();

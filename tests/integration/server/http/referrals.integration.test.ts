@@ -36,6 +36,7 @@ import {
   seedDemo,
   signInOnTablet,
   testClock,
+  setReferralSecondCheck,
 } from '../../helpers/test-app';
 import type { TabletSession } from '../../helpers/test-app';
 
@@ -89,6 +90,8 @@ describeEachDatabase('referrals', ({ db }) => {
 
   beforeAll(async () => {
     await seedDemo(db());
+    // After the referral's own second check (tested in referral-four-eyes.integration.test.ts).
+    await setReferralSecondCheck(db(), false);
     app = buildTestApp(db(), { clock: clock.now, loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } });
     await app.ready();
     tablet = await signInOnTablet(app, db());
@@ -230,9 +233,13 @@ describeEachDatabase('referrals', ({ db }) => {
       content: await consentContent('de', { scopes: ['documentation', 'referral'] }),
     });
     // A visit that recommends offers needs a second check (the default rule); it is not yet approved.
+    await setReferralSecondCheck(db(), true);
     const visit = await welcomeVisitRecord(tablet.deviceId, caseNumber, { offersRecommended: ['familienhebamme'] });
     const referral = await referralRecord(tablet.deviceId, caseNumber, { sourceRecordId: visit.id });
     expect((await push([consent, visit, referral])).map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
+    await setReferralSecondCheck(db(), false);
+    // The referral itself was approved (referral-four-eyes.integration.test.ts): here only its source is pending.
+    await db().query('UPDATE records SET approved_at = now() WHERE id = $1', [referral.id]);
     const id = referralId(referral.id, PARTNER_OFFER);
     partnerToken = await signInPartner();
     expect((await lookup(partnerToken, caseNumber)).referrals).toEqual([]);
