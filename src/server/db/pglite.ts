@@ -76,10 +76,12 @@ function view(gate: SessionGate, role: Role, others: { application?: Database })
         await pglite.exec(sql);
       }),
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const municipalityId = role === 'owner' ? null : currentMunicipality();
+      const municipalityId = currentMunicipality();
       return gate.run(role, ANY_TENANT, () =>
         pglite.transaction(async (tx) => {
-          if (role === 'application') await tx.exec(setTenantSql(municipalityId, true));
+          // The owner sees every row anyway; a job acting for one municipality still names it, as
+          // PostgreSQL's pool does, for functions that check whom the transaction acts for.
+          if (role === 'application' || municipalityId !== null) await tx.exec(setTenantSql(municipalityId, true));
           return fn(wrap(tx));
         }),
       );

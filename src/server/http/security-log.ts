@@ -78,9 +78,13 @@ export function registerDenialEvents(app: FastifyInstance, securityLog: Security
       if (now - window.startedAt >= 60_000) {
         if (window.suppressed > 0) {
           const suppressed = String(window.suppressed);
-          await withMunicipality(SERVER_WIDE_AUDIT, () =>
-            audit(db, { municipalityId: SERVER_WIDE_AUDIT, actorId: null, action: 'security.denied.unauditedCount', objectId: suppressed }),
-          );
+          // Server-wide entries may be appended from any scope (027, policy server_wide_entries).
+          await audit(db, {
+            municipalityId: SERVER_WIDE_AUDIT,
+            actorId: null,
+            action: 'security.denied.unauditedCount',
+            objectId: suppressed,
+          });
         }
         window = { startedAt: now, audited: 0, suppressed: 0 };
       }
@@ -89,7 +93,7 @@ export function registerDenialEvents(app: FastifyInstance, securityLog: Security
         return;
       }
       window.audited += 1;
-      await withMunicipality(SERVER_WIDE_AUDIT, () => audit(db, { municipalityId: SERVER_WIDE_AUDIT, actorId: null, action, objectId }));
+      await audit(db, { municipalityId: SERVER_WIDE_AUDIT, actorId: null, action, objectId });
     } catch (error: unknown) {
       request.log.error({ err: error }, 'auditing a refused request failed');
     }

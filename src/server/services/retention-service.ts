@@ -72,7 +72,9 @@ export async function applyRetention(db: Database, policy: RetentionPolicy, now:
   const municipalities = await db.municipalityIds();
   const outcomes: RetentionOutcome[] = [];
   for (const id of [...municipalities, SERVER_WIDE_AUDIT]) {
-    outcomes.push(await withMunicipality(id, () => db.transaction((tx) => applyToMunicipality(tx, id, policy, now))));
+    outcomes.push(
+      await withMunicipality(id === SERVER_WIDE_AUDIT ? null : id, () => db.transaction((tx) => applyToMunicipality(tx, id, policy, now))),
+    );
   }
   return outcomes;
 }

@@ -88,11 +88,13 @@ DECLARE
   last_hash text;
   deleted bigint;
 BEGIN
-  IF municipality IS DISTINCT FROM current_setting('lotse.municipality', true) THEN
-    RAISE EXCEPTION 'audit retention acts only for the municipality of the transaction';
-  END IF;
   IF cutoff > now() - audit_log_minimum_retention() THEN
     RAISE EXCEPTION 'audit retention cutoff % is within the minimum retention', cutoff;
+  END IF;
+  -- Row-level security (027): a municipality's chain only within its own transaction; the
+  -- server-wide chain ('*', no municipality's data) from any.
+  IF municipality <> '*' AND municipality IS DISTINCT FROM current_setting('lotse.municipality', true) THEN
+    RAISE EXCEPTION 'audit retention acts only for the municipality of the transaction';
   END IF;
   -- The chain's own lock (migration 012): no entry is appended while its beginning is cut.
   PERFORM pg_advisory_xact_lock(hashtextextended(municipality || '/audit', 7345120012));

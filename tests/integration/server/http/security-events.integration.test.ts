@@ -3,7 +3,7 @@
 // ('*') when not — and never with the typed username, a password or a token.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { SERVER_WIDE_AUDIT } from '@server/services/audit';
 import { describeEachDatabase } from '../../helpers/databases';
 import { DEMO_FIELDWORKER, bearer, buildTestApp, login, seedDemo, signInOnTablet, testClock } from '../../helpers/test-app';
@@ -107,6 +107,11 @@ describeEachDatabase('security audit of failed sign-ins, refreshes and tablet pr
     expect(unsigned.statusCode).toBe(401);
     const byObject = (objectId: string) =>
       db().query<AuditRow>('SELECT municipality_id, actor_id, action, object_id FROM audit_log WHERE object_id = $1', [objectId]);
+    // The hook writes after the answer has gone out (onResponse): wait for the entry, not a fixed time.
+    await vi.waitFor(async () => {
+      expect(await byObject('203.0.113.76 GET /api/office/referrals/follow-up')).toHaveLength(1);
+      expect(await byObject('203.0.113.77 GET /api/admin/audit/export')).toHaveLength(1);
+    });
     expect(await byObject('203.0.113.76 GET /api/office/referrals/follow-up')).toEqual([
       {
         municipality_id: fieldworker.user.municipalityId,
