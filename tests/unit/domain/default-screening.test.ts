@@ -68,9 +68,9 @@ function conditionKinds(condition: Condition): string[] {
 }
 
 describe('the default screening definition', () => {
-  it('loads as birth-clinic-screening 2026.1', () => {
+  it('loads as birth-clinic-screening 2026.2', () => {
     const result = loadQuestionnaire(defaultScreening);
-    expect(result.ok && result.definition).toMatchObject({ id: 'birth-clinic-screening', version: '2026.1' });
+    expect(result.ok && result.definition).toMatchObject({ id: 'birth-clinic-screening', version: '2026.2' });
   });
 
   it('has about 25 to 35 questions in the agreed sections', () => {

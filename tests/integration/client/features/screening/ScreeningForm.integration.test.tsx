@@ -181,7 +181,7 @@ describe('ScreeningForm', () => {
     const content = record?.envelope?.content as ScreeningContent;
     expect(content).toEqual({
       definitionId: 'birth-clinic-screening',
-      definitionVersion: '2026.1',
+      definitionVersion: '2026.2',
       definitionHash: await contentHash((loadQuestionnaire(definitionJson) as Extract<LoadResult, { ok: true }>).definition),
       answers: {
         partnerInvolved: 'livesWithUs',
