@@ -147,7 +147,10 @@ describe.skipIf(!chromiumPath)('the screening’s family part', () => {
     expect(await family.innerText()).toContain(familyAr.screening.progress.replace('{{current}}', '1').replace('{{total}}', '5'));
     // One question per screen, large answers (at least 56 px high, the size of the consent's answers).
     expect(await page.locator('[data-question]').count()).toBe(1);
-    const answerHeight = await page.locator('.family-answer').first().evaluate((el) => el.getBoundingClientRect().height);
+    const answerHeight = await page
+      .locator('.family-answer')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().height);
     expect(answerHeight).toBeGreaterThanOrEqual(56);
     // Arabic right to left: the first answer starts at the right edge of the card.
     const sides = await page.evaluate(() => {

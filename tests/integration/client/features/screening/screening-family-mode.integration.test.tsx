@@ -91,7 +91,14 @@ function expectNothingOfTheEvaluation(): void {
   expect(screen.queryByTestId('screening-score')).toBeNull();
   expect(screen.queryByTestId('screening-support-need')).toBeNull();
   const text = document.body.textContent;
-  for (const staffText of [de.evaluation.title, de.evaluation.score, de.supportNeed.urgent, de.evaluation.acuteDanger, de.override.toggle, de.save])
+  for (const staffText of [
+    de.evaluation.title,
+    de.evaluation.score,
+    de.supportNeed.urgent,
+    de.evaluation.acuteDanger,
+    de.override.toggle,
+    de.save,
+  ])
     expect(text).not.toContain(staffText);
 }
 
