@@ -43,7 +43,11 @@ const EVALUATION_TEXTS = [
   screening.family.byFamily,
 ];
 
-const question = (id: string) => definition.sections.flatMap((s) => s.questions).find((q) => q.id === id);
+/** A family question's label in `language`, from the test definition. */
+function labelOf(id: string, language: string): string | undefined {
+  const questions: { id: string; label: Record<string, string> }[] = definition.sections.flatMap((s) => s.questions);
+  return questions.find((q) => q.id === id)?.label[language];
+}
 
 async function expectNoEvaluation(page: Page): Promise<void> {
   const seen = await page.evaluate(() => ({
@@ -143,7 +147,7 @@ describe.skipIf(!chromiumPath)('the screening’s family part', () => {
       dir: 'rtl',
     });
     expect(await family.getAttribute('dir')).toBe('rtl');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(question('support')?.label.ar);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(labelOf('support', 'ar'));
     expect(await family.innerText()).toContain(familyAr.screening.progress.replace('{{current}}', '1').replace('{{total}}', '5'));
     // One question per screen, large answers (at least 56 px high, the size of the consent's answers).
     expect(await page.locator('[data-question]').count()).toBe(1);
@@ -243,7 +247,7 @@ describe.skipIf(!chromiumPath)('the screening’s family part', () => {
     await app.openScreening(caseNumber);
     await handOver(page, 'Українська');
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('ltr');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(question('support')?.label.uk);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(labelOf('support', 'uk'));
     await expectNoEvaluation(page);
     await shoot(page, 'family-question-uk');
 
@@ -283,6 +287,8 @@ describe.skipIf(!chromiumPath)('the screening’s family part', () => {
     await choose(page, 'money', 'true');
     await app.waitForDraftOfLastChange();
     await page.reload(); // locks the tablet: family mode ends, the encrypted draft stays
+    await page.getByRole('heading', { name: de.common.access.lockedTitle }).waitFor();
+    await page.getByRole('radio', { name: 'HOME-Partnerin (Demo)' }).check();
     await app.unlock(AUTHOR_PASSPHRASE);
     // The draft reopens its form (or waits in the home's drafts).
     const answered = page.getByTestId('screening-family-answered');
