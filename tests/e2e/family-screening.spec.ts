@@ -45,8 +45,9 @@ const EVALUATION_TEXTS = [
 
 /** A family question's label in `language`, from the test definition. */
 function labelOf(id: string, language: string): string | undefined {
-  const questions: { id: string; label: Record<string, string> }[] = definition.sections.flatMap((s) => s.questions);
-  return questions.find((q) => q.id === id)?.label[language];
+  for (const section of definition.sections)
+    for (const question of section.questions) if (question.id === id) return (question.label as Record<string, string>)[language];
+  return undefined;
 }
 
 async function expectNoEvaluation(page: Page): Promise<void> {

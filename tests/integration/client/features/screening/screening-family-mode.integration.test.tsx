@@ -122,7 +122,9 @@ describe('the screening’s family part', () => {
     expect(family.getAttribute('dir')).toBe('rtl');
     expect(family.getAttribute('lang')).toBe('ar');
     expect(within(family).getByText(familyAr.screening.progress.replace('{{current}}', '1').replace('{{total}}', '5'))).toBeTruthy();
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(familyDefinition.sections[0]?.questions[0]?.label.ar);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(
+      (familyDefinition.sections[0]?.questions[0]?.label as Record<string, string> | undefined)?.['ar'],
+    );
     // One question on the screen; the staff's questions are not there.
     expect(document.querySelectorAll('[data-question]')).toHaveLength(1);
     expect(document.querySelector('[data-question="feeding"]')).toBeNull();
