@@ -8,11 +8,11 @@
 import { textDirection, type FamilyLanguage } from '@shared/languages';
 
 /**
- * What the family does while it holds the tablet. The consent today; the
- * family-answered screening questions join here (one more task kind) and reuse
- * the same handover, return and hiding.
+ * What the family does while it holds the tablet: the consent, and the screening's
+ * questions the family answers itself (domain/family-answers.ts). Both use the same
+ * handover, return and hiding.
  */
-export const FAMILY_TASKS = ['consent'] as const;
+export const FAMILY_TASKS = ['consent', 'screening'] as const;
 export type FamilyTask = (typeof FAMILY_TASKS)[number];
 
 export type TabletHolder =

@@ -21,6 +21,8 @@ export const ACUTE_DANGER_EXTENSION = `${LOTSE_FHIR_BASE}/StructureDefinition/ac
 export const THRESHOLDS_EXTENSION = `${LOTSE_FHIR_BASE}/StructureDefinition/support-need-thresholds`;
 export const DEFINITION_HASH_EXTENSION = `${LOTSE_FHIR_BASE}/StructureDefinition/definition-hash`;
 export const SCREENING_RESULT_EXTENSION = `${LOTSE_FHIR_BASE}/StructureDefinition/screening-result`;
+/** On a response item the family answered itself: `family`, or `family-changed-by-staff` (never the family's first answer). */
+export const ANSWERED_BY_EXTENSION = `${LOTSE_FHIR_BASE}/StructureDefinition/answered-by`;
 
 type Texts = Readonly<Record<string, string>>;
 
@@ -291,6 +293,8 @@ export interface ScreeningExportRow {
   overrideSupportNeed: SupportNeed | null;
   acuteDanger: boolean;
   createdAt: Date;
+  /** Answers the family gave itself (absent: staff answered all); staff may have changed them with the family. */
+  familyAnswered?: Readonly<Record<string, 'family' | 'changedByStaff'>>;
 }
 
 interface ResponseAnswer {
@@ -300,6 +304,7 @@ interface ResponseAnswer {
 
 export interface ResponseItem {
   linkId: string;
+  extension?: FhirExtension[];
   answer?: ResponseAnswer[];
   item?: ResponseItem[];
 }
@@ -341,7 +346,10 @@ export function questionnaireResponse(
       const value = row.answers[question.id];
       if (value === undefined || !isExportedQuestion(question)) continue;
       const answer = responseAnswers(definition.id, question, value);
-      if (answer.length > 0) items.push({ linkId: question.id, answer });
+      const by = row.familyAnswered?.[question.id];
+      const answeredBy: FhirExtension[] =
+        by === undefined ? [] : [{ url: ANSWERED_BY_EXTENSION, valueCode: by === 'family' ? 'family' : 'family-changed-by-staff' }];
+      if (answer.length > 0) items.push({ linkId: question.id, ...(answeredBy.length > 0 ? { extension: answeredBy } : {}), answer });
     }
     if (items.length > 0) sections.push({ linkId: section.id, item: items });
   }

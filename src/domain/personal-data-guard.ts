@@ -28,6 +28,11 @@ export function freeTextFields(record: SyncRecord): { path: string; text: string
       for (const [key, value] of Object.entries(record.content.answers)) {
         if (typeof value === 'string') add(`content.answers.${key}`, value);
       }
+      // What the family had written before staff changed it is free text as well.
+      for (const [key, mark] of Object.entries(record.content.familyAnswers ?? {})) {
+        if (mark.by === 'changedByStaff' && typeof mark.familyAnswer === 'string')
+          add(`content.familyAnswers.${key}.familyAnswer`, mark.familyAnswer);
+      }
       add('content.override.reason', record.content.override?.reason);
       break;
     case 'referral':

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConsentMissingError, consentCovers } from '@domain/consent';
 import { CorrectionRefusedError, type CorrectionRefusal } from '@domain/corrections';
 import { correctedRecord, newRecord, type RecordContext } from '@domain/record-envelope';
+import type { FamilyLanguage } from '@shared/languages';
 import type { SyncRecord } from '@shared/records/sync-record';
 import { useAppServices } from '../app/AppContext';
 import { useLeaveGuard } from '../app/LeaveGuard';
@@ -115,6 +116,8 @@ export interface RecordForm<K extends WorkflowKind> {
   caseRefusal: CaseRefusal | null;
   /** The district the case's consent on this tablet names (the form starts with it). */
   caseDistrict: string | undefined;
+  /** The language the case's consent on this tablet was given in (the family's, to hand the tablet over in). */
+  caseLanguage: FamilyLanguage | undefined;
   /** Back to the number input, forgetting the picked case. */
   changeCase: () => void;
   setLinked: (linked: boolean) => void;
@@ -161,6 +164,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
   const [saving, setSaving] = useState(false);
   const [caseRefusal, setCaseRefusal] = useState<CaseRefusal | null>(null);
   const [caseDistrict, setCaseDistrict] = useState<string | undefined>();
+  const [caseLanguage, setCaseLanguage] = useState<FamilyLanguage | undefined>();
   const leaveGuard = useLeaveGuard();
   // Whether leaving would leave unsaved work: a restored draft, or values that differ from the start.
   const restoredDraft = useRef(false);
@@ -247,6 +251,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
     async (caseNumber: string): Promise<CaseRefusal | null> => {
       const consent = await storage.records.consentFor(caseNumber);
       setCaseDistrict(consent?.district);
+      setCaseLanguage(consent?.language);
       const verdict = consentCovers(kindOfRecord, caseNumber, consent, false);
       if (verdict.ok) return null;
       return { caseNumber, reason: consent === undefined ? 'noConsentHere' : 'scopeMissing' };
@@ -346,6 +351,7 @@ export function useRecordForm<K extends WorkflowKind, V>(options: RecordFormOpti
     chooseCase,
     caseRefusal,
     caseDistrict,
+    caseLanguage,
     changeCase: () => {
       chooseCase(null);
       setLookup(true);

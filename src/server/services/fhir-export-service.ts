@@ -169,6 +169,9 @@ export class FhirExportService {
           overrideSupportNeed: content.override?.supportNeed ?? null,
           acuteDanger: content.acuteDanger.length > 0,
           createdAt: new Date(row.device_created_at),
+          ...(definition && content.familyAnswers
+            ? { familyAnswered: Object.fromEntries(Object.entries(content.familyAnswers).map(([id, mark]) => [id, mark.by])) }
+            : {}),
         },
         definition: definition ?? emptyDefinition(content.definitionId, content.definitionVersion),
       });

@@ -16,6 +16,7 @@ import {
 } from '@domain/questionnaire';
 import {
   ACUTE_DANGER_EXTENSION,
+  ANSWERED_BY_EXTENSION,
   questionnaireResource,
   questionnaireResponse,
   screeningCsvRows,
@@ -170,6 +171,20 @@ describe('FHIR QuestionnaireResponse of a screening', () => {
       expect(compared).toBeGreaterThan(0);
     });
   }
+
+  it('marks the items the family answered itself, and those staff changed with it, without the family’s first answer', () => {
+    const definition = loaded(defaultScreening);
+    const screening: ScreeningExportRow = {
+      ...storedScreening(definition, { supportNetwork: 'nobody', housing: 'cramped', preterm: false }),
+      familyAnswered: { supportNetwork: 'family', housing: 'changedByStaff' },
+    };
+    const response = questionnaireResponse(definition, screening, month);
+    expect(fhirSchemaErrors(response)).toEqual([]);
+    const items = new Map(flatAnswers(response.item ?? []).map((item) => [item.linkId, item]));
+    expect(items.get('supportNetwork')?.extension).toEqual([{ url: ANSWERED_BY_EXTENSION, valueCode: 'family' }]);
+    expect(items.get('housing')?.extension).toEqual([{ url: ANSWERED_BY_EXTENSION, valueCode: 'family-changed-by-staff' }]);
+    expect(items.get('preterm')?.extension).toBeUndefined();
+  });
 
   it('never carries a free-text answer or the override reason, and dates only by month', () => {
     const definition = loaded(defaultScreening);

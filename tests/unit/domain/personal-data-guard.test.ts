@@ -67,6 +67,19 @@ describe('freeTextFields', () => {
     ]);
   });
 
+  it('reads the text a family wrote before staff changed it, not the marks of its choices', () => {
+    const record = screening({ feelings: 'müde' });
+    record.content.familyAnswers = {
+      feelings: { by: 'changedByStaff', familyAnswer: 'Ruf Frau Yilmaz an 0171 2345678' },
+      worries: { by: 'changedByStaff', familyAnswer: ['money'] },
+      alone: { by: 'family' },
+    };
+    expect(freeTextFields(record)).toEqual([
+      { path: 'content.answers.feelings', text: 'müde' },
+      { path: 'content.familyAnswers.feelings.familyAnswer', text: 'Ruf Frau Yilmaz an 0171 2345678' },
+    ]);
+  });
+
   it('reads the note a referral shares with the partner', () => {
     const referral = {
       ...ENVELOPE,

@@ -14,6 +14,7 @@ import { effectiveSupportNeed, explainScore, type Question, type QuestionnaireDe
 import { useAppServices } from '../../app/AppContext';
 import { useStoredValue } from '../../app/useStoredValue';
 import { allQuestions, staffTextLanguage, textIn, type StaffTextLanguage } from '../screening/definition';
+import { FamilyAnswerNote } from '../screening/FamilyAnswerNote';
 import { answerText } from '../screening/answer-text';
 import { ScoreExplanation } from '../screening/ScoreExplanation';
 import { useScreeningDefinition } from '../screening/useScreeningDefinition';
@@ -45,10 +46,12 @@ function Row({ term, children, testId }: { term: string; children: ReactNode; te
 function AnswersBySection({
   definition,
   answers,
+  familyAnswers,
   language,
 }: {
   definition: QuestionnaireDefinition | undefined;
   answers: ScreeningContent['answers'];
+  familyAnswers: ScreeningContent['familyAnswers'];
   language: StaffTextLanguage;
 }) {
   const { t } = useTranslation(['approval', 'screening']);
@@ -61,6 +64,7 @@ function AnswersBySection({
     questions.map(({ id, question }) => (
       <Row key={id} term={question ? textIn(question.label, language) : id}>
         {answerText(question, answers[id], language, words)}
+        <FamilyAnswerNote mark={familyAnswers?.[id]} question={question} language={language} />
       </Row>
     ));
   return (
@@ -111,7 +115,7 @@ function ScreeningDetail({ content }: { content: ScreeningContent }) {
           {t('approval:detail.definitionUnknown', { id: content.definitionId, version: content.definitionVersion })}
         </p>
       )}
-      <AnswersBySection definition={definition} answers={content.answers} language={language} />
+      <AnswersBySection definition={definition} answers={content.answers} familyAnswers={content.familyAnswers} language={language} />
       <h3>{t('approval:detail.result')}</h3>
       <dl className="record-detail__list">
         <Row term={t('approval:detail.score')}>{content.score}</Row>

@@ -2,7 +2,7 @@
 // as radio chips, multiple as checkbox chips, a scale as a row of radio
 // buttons with its end labels, a number with its range, a note with the
 // personal-data hint. Texts come from the definition, in the staff language.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnswerValue, Question } from '@domain/questionnaire';
 import { SCREENING_NOTE_MAX_LENGTH } from '@shared/records/screening';
@@ -17,6 +17,8 @@ export interface QuestionFieldProps {
   /** `undefined` removes the answer; `invalid` marks a number typed outside its range. */
   onChange: (value: AnswerValue | undefined, invalid?: boolean) => void;
   missing: boolean;
+  /** Under the question: who answered it (the family, or staff changing the family's answer). */
+  answeredBy?: ReactNode;
 }
 
 function parseWhole(text: string): number | null {
@@ -24,7 +26,7 @@ function parseWhole(text: string): number | null {
   return Number.parseInt(text, 10);
 }
 
-export function QuestionField({ question, value, language, onChange, missing }: QuestionFieldProps) {
+export function QuestionField({ question, value, language, onChange, missing, answeredBy }: QuestionFieldProps) {
   const { t } = useTranslation('screening');
   const [numberText, setNumberText] = useState(() => (typeof value === 'number' ? String(value) : ''));
   const id = `screening-${question.id}`;
@@ -35,6 +37,12 @@ export function QuestionField({ question, value, language, onChange, missing }: 
     <p id={hintId} className="hint">
       {textIn(question.hint, language)}
     </p>
+  );
+  const help = (
+    <>
+      {hint}
+      {answeredBy}
+    </>
   );
   const className = `screening__question${missing ? ' screening__question--missing' : ''}`;
 
@@ -49,7 +57,7 @@ export function QuestionField({ question, value, language, onChange, missing }: 
           {label}
           {required}
         </label>
-        {hint}
+        {help}
         <input
           id={id}
           type="number"
@@ -86,7 +94,7 @@ export function QuestionField({ question, value, language, onChange, missing }: 
           {label}
           {required}
         </label>
-        {hint}
+        {help}
         <textarea
           id={id}
           rows={2}
@@ -172,7 +180,7 @@ export function QuestionField({ question, value, language, onChange, missing }: 
         {label}
         {required}
       </legend>
-      {hint}
+      {help}
       {question.type === 'scale' && question.scale ? (
         <div className="screening__scale">
           {question.scale.minLabel && <span className="screening__scale-end">{textIn(question.scale.minLabel, language)}</span>}

@@ -4,6 +4,10 @@
 // it section by section in the staff language, applies its skip rules live,
 // evaluates the answers as they come and — the moment an answer signals acute
 // danger — shows the child-protection instruction full screen, offline.
+// Staff may hand the tablet to the family for the questions it answers itself
+// (FamilyScreening, in its language, without any evaluation); back with staff,
+// each such answer is marked, and a change staff make is recorded with the
+// family's own answer (content.familyAnswers).
 // The draft (case number and answers), the case, the district and saving are
 // the shared record form's (features/workflows); the answers stay in this
 // form's own state, driven by the definition.
@@ -32,7 +36,19 @@ import { staffViewShown } from '@domain/family-mode';
 import { useStoredValue } from '../../app/useStoredValue';
 import { PersonalDataHint } from '../../forms/PersonalDataHint';
 import { TextLimit } from '../../forms/TextLimit';
-import { caseDraft, useRecordForm, type FormStart } from '../../forms/useRecordForm';
+import { useRecordForm, type DraftCodec, type FormStart } from '../../forms/useRecordForm';
+import {
+  markFamilyAnswer,
+  markStaffAnswer,
+  readFamilyAnswers,
+  recordedFamilyAnswers,
+  visibleFamilyQuestions,
+  type FamilyAnswers,
+} from '@domain/family-answers';
+import type { FamilyLanguage } from '@shared/languages';
+import { FamilyAnswerNote } from './FamilyAnswerNote';
+import { FamilyHandover } from './FamilyHandover';
+import { FamilyScreening } from './FamilyScreening';
 import { RecordFormShell } from '../workflows/RecordFormShell';
 import { WORKFLOWS, type WorkflowFormProps } from '../workflows/registry';
 import { allQuestions, DEFAULT_SCREENING, readAnswers, staffTextLanguage, textIn } from './definition';
@@ -43,10 +59,35 @@ import { QuestionnaireNotice } from './QuestionnaireNotice';
 import { ScoreExplanation } from './ScoreExplanation';
 import type { ReactNode } from 'react';
 
-/** The draft: the case number (if one was entered) and the answers, hidden ones included. */
-const DRAFT = caseDraft('answers', readAnswers);
+/** What the draft keeps: the answers (hidden ones included) and which of them the family gave itself. */
+interface ScreeningDraft {
+  answers: Record<string, AnswerValue>;
+  familyAnswers: FamilyAnswers;
+}
+
+/**
+ * The draft: `{ caseNumber, answers, familyAnswers }` — encrypted like every draft, so the family's
+ * answers survive a lock or a reload. Drafts of earlier versions have no `familyAnswers`: none are the family's.
+ */
+const DRAFT: DraftCodec<ScreeningDraft> = {
+  read: (raw) => {
+    if (!raw || typeof raw !== 'object') return null;
+    const { caseNumber, answers, familyAnswers } = raw as { caseNumber?: unknown; answers?: unknown; familyAnswers?: unknown };
+    if (!answers || typeof answers !== 'object') return null;
+    return {
+      caseNumber: typeof caseNumber === 'string' ? caseNumber : null,
+      values: { answers: readAnswers(answers), familyAnswers: readFamilyAnswers(familyAnswers) },
+    };
+  },
+  write: (caseNumber, values) => ({ caseNumber, answers: values.answers, familyAnswers: values.familyAnswers }),
+};
 
 /** Small screens (portrait tablets, phones) start with the evaluation closed: one line, the form first. */
+/** The family-answer marks a record keeps, as an optional field: absent when staff answered everything. */
+function withFamilyAnswers(marks: FamilyAnswers | undefined): Pick<ScreeningContent, 'familyAnswers'> {
+  return marks === undefined ? {} : { familyAnswers: { ...marks } };
+}
+
 function smallScreen(): boolean {
   return typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 48rem)').matches;
 }
@@ -139,22 +180,30 @@ function ScreeningQuestions({
   /** Offer ids the staff member ticked among the suggestions. */
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
   // Score, level and danger are staff's: never on screen while the family holds the tablet.
-  const { holder, callStaff } = useFamilyMode();
+  const { holder, callStaff, handOver } = useFamilyMode();
   const staffView = staffViewShown(holder);
+  /** Which answers the family gave itself (and which of them staff changed with the family). */
+  const [familyAnswers, setFamilyAnswers] = useState<FamilyAnswers>({});
+  const familyAnswersRef = useRef<FamilyAnswers>({});
+  const [familyLanguage, setFamilyLanguage] = useState<FamilyLanguage | null>(null);
   const [evaluationOpen, setEvaluationOpen] = useState(() => !smallScreen());
   // The answers as the autosave must see them between renders (set together with the state).
   const answersRef = useRef<Record<string, AnswerValue>>({});
 
   // A draft's answers, or a correction's saved answers — acute danger seen then is not announced again.
-  const apply = useCallback((start: FormStart<'screening', Record<string, AnswerValue>>) => {
+  const apply = useCallback((start: FormStart<'screening', ScreeningDraft>) => {
     if (start.from === 'draft') {
-      answersRef.current = start.values;
-      setAnswers(start.values);
+      answersRef.current = start.values.answers;
+      setAnswers(start.values.answers);
+      familyAnswersRef.current = start.values.familyAnswers;
+      setFamilyAnswers(start.values.familyAnswers);
     } else if (start.from === 'correction') {
       const saved = start.record.content;
       const savedAnswers = readAnswers(saved.answers);
       answersRef.current = savedAnswers;
       setAnswers(savedAnswers);
+      familyAnswersRef.current = saved.familyAnswers ?? {};
+      setFamilyAnswers(saved.familyAnswers ?? {});
       setAcknowledged(new Set(saved.acuteDanger));
       setTicked(new Set(saved.suggestedOffers));
       if (saved.override) {
@@ -164,7 +213,7 @@ function ScreeningQuestions({
       }
     }
   }, []);
-  const values = useCallback(() => answersRef.current, []);
+  const values = useCallback(() => ({ answers: answersRef.current, familyAnswers: familyAnswersRef.current }), []);
   const form = useRecordForm({
     workflow: WORKFLOWS.screening,
     onDone: props.onDone,
@@ -180,14 +229,17 @@ function ScreeningQuestions({
   const evaluation = useMemo(() => explainScore(definition, answers), [definition, answers]);
   const questions = useMemo(() => new Map(allQuestions(definition).map((q) => [q.id, q])), [definition]);
   // Offers of the cached catalogue that fit the fields the answers point to (offline; up to 5).
-  const familyLanguage = familyLanguageOf(answers.languages);
+  const spokenLanguage = familyLanguageOf(answers.languages);
   const suggestions = useMemo(
     () =>
       catalog && evaluation.offerFields.length > 0
-        ? matchOffers(catalog.offers, { fields: evaluation.offerFields, agePhase: 'baby', language: familyLanguage }, DEFAULT_OFFER_LIMIT)
+        ? matchOffers(catalog.offers, { fields: evaluation.offerFields, agePhase: 'baby', language: spokenLanguage }, DEFAULT_OFFER_LIMIT)
         : [],
-    [catalog, evaluation.offerFields, familyLanguage],
+    [catalog, evaluation.offerFields, spokenLanguage],
   );
+  // The family's own questions for the answers so far: the screens it goes through.
+  const familyQuestions = useMemo(() => visibleFamilyQuestions(definition, answers), [definition, answers]);
+  const handOverLanguage: FamilyLanguage = familyLanguage ?? form.caseLanguage ?? 'de';
   const labelOf = (id: string): string => {
     const question = questions.get(id);
     return question ? textIn(question.label, language) : id;
@@ -195,9 +247,18 @@ function ScreeningQuestions({
 
   const answer = (id: string, value: AnswerValue | undefined, invalid = false): void => {
     // The ref is the source of truth between renders: two quick taps both count.
+    const before = answersRef.current[id];
     const next = Object.fromEntries(Object.entries(answersRef.current).filter(([key]) => key !== id));
     if (value !== undefined) next[id] = value;
     answersRef.current = next;
+    // Who answered: the family while it holds the tablet; staff otherwise (a change to a family answer is recorded).
+    const marks = staffView
+      ? markStaffAnswer(familyAnswersRef.current, id, before, value)
+      : markFamilyAnswer(familyAnswersRef.current, id, value);
+    if (marks !== familyAnswersRef.current) {
+      familyAnswersRef.current = marks;
+      setFamilyAnswers(marks);
+    }
     form.changed();
     setAnswers(next);
     setInvalidNumbers((current) => {
@@ -236,6 +297,7 @@ function ScreeningQuestions({
         definitionVersion: definition.version,
         definitionHash: await contentHash(definition),
         answers: visibleAnswers(answers, evaluation.visible),
+        ...withFamilyAnswers(recordedFamilyAnswers(familyAnswers, answers, evaluation.visible)),
         score: evaluation.score,
         supportNeed: evaluation.supportNeed,
         ...(overrideOn && overrideNeed !== null ? { override: { supportNeed: overrideNeed, reason: overrideReason.trim() } } : {}),
@@ -253,6 +315,22 @@ function ScreeningQuestions({
     supportNeed: evaluation.supportNeed,
     override: overrideOn && overrideNeed !== null ? { supportNeed: overrideNeed } : null,
   });
+
+  // While the family holds the tablet: its own questions only, one per screen — nothing of the staff form.
+  if (holder.kind === 'family') {
+    if (!started) return <p className="loading">{t('app.loading', { ns: 'common' })}</p>;
+    return (
+      <FamilyScreening
+        questions={familyQuestions}
+        answers={answers}
+        language={holder.language}
+        onAnswer={(id, value, invalid) => {
+          answer(id, value, invalid);
+        }}
+      />
+    );
+  }
+  const familyAnswered = familyQuestions.filter((q) => familyAnswers[q.id] !== undefined).length;
 
   return (
     <RecordFormShell
@@ -309,6 +387,17 @@ function ScreeningQuestions({
         )
       }
     >
+      {familyQuestions.length > 0 && (
+        <FamilyHandover
+          total={familyQuestions.length}
+          answered={familyAnswered}
+          language={handOverLanguage}
+          onLanguage={setFamilyLanguage}
+          onHandOver={() => {
+            handOver(handOverLanguage, 'screening');
+          }}
+        />
+      )}
       {definition.sections.map((section) => {
         const shown = section.questions.filter((q) => visibleSet.has(q.id));
         if (shown.length === 0) return null;
@@ -322,6 +411,7 @@ function ScreeningQuestions({
                 value={answers[question.id]}
                 language={language}
                 missing={missingSet.has(question.id)}
+                answeredBy={<FamilyAnswerNote mark={familyAnswers[question.id]} question={question} language={language} />}
                 onChange={(value, invalid) => {
                   answer(question.id, value, invalid);
                 }}

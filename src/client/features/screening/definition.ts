@@ -19,6 +19,11 @@ export function textIn(text: Readonly<Record<string, string>>, language: StaffTe
   return text[language] ?? text.de ?? '';
 }
 
+/** A definition text in the family's language, German where the translation is missing (the reference text). */
+export function familyText(text: Readonly<Record<string, string>>, language: string): string {
+  return text[language] ?? text.de ?? '';
+}
+
 export function allQuestions(definition: QuestionnaireDefinition): Question[] {
   return definition.sections.flatMap((section) => section.questions);
 }
