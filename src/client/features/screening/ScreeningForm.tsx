@@ -276,8 +276,16 @@ function ScreeningQuestions({
   const unacknowledged = evaluation.acuteDanger.filter((id) => !acknowledged.has(id));
   const showInstruction = started && staffView && (unacknowledged.length > 0 || (instructionAgain && evaluation.acuteDanger.length > 0));
   const dangerWaiting = started && !staffView && unacknowledged.length > 0;
+  // Once per danger signal, whatever the family-mode provider hands down on each render.
+  const staffCalled = useRef(false);
   useEffect(() => {
-    if (dangerWaiting) callStaff();
+    if (!dangerWaiting) {
+      staffCalled.current = false;
+      return;
+    }
+    if (staffCalled.current) return;
+    staffCalled.current = true;
+    callStaff();
   }, [dangerWaiting, callStaff]);
 
   const visibleSet = new Set(evaluation.visible);

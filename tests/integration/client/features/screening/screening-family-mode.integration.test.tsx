@@ -121,7 +121,8 @@ describe('the screening’s family part', () => {
     const family = screen.getByTestId('family-screening');
     expect(family.getAttribute('dir')).toBe('rtl');
     expect(family.getAttribute('lang')).toBe('ar');
-    expect(within(family).getByText(familyAr.screening.progress.replace('{{current}}', '1').replace('{{total}}', '5'))).toBeTruthy();
+    // The family's language loads on demand (only the staff language is there at start).
+    expect(await within(family).findByText(familyAr.screening.progress.replace('{{current}}', '1').replace('{{total}}', '5'))).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(
       (familyDefinition.sections[0]?.questions[0]?.label as Record<string, string> | undefined)?.['ar'],
     );
