@@ -126,10 +126,10 @@ async function fingerprint(db: Database): Promise<Record<string, string>> {
   const sql = tables
     .map(
       ({ table_name: table }) =>
-        // The audit entry of a refused request (401/403, one hook for every route) is the trace a refusal must
-        // leave, not a change it made: compared without those.
+        // The audit entry of a refused request (401/403, one hook for every route; a refused withdrawal
+        // confirmation) is the trace a refusal must leave, not a change it made: compared without those.
         `SELECT '${table}' AS t, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x` +
-        (table === 'audit_log' ? " WHERE x.action NOT LIKE 'security.denied.%'" : ''),
+        (table === 'audit_log' ? " WHERE x.action NOT LIKE 'security.denied.%' AND x.action <> 'case.withdrawalConfirmRefused'" : ''),
     )
     .join(' UNION ALL ');
   const rows = await db.query<{ t: string; n: number; h: string }>(sql);

@@ -19,6 +19,7 @@ import {
   DEMO_FIELDWORKER,
   bearer,
   buildTestApp,
+  setReferralSecondCheck,
   consentContent,
   consentRecord,
   login,
@@ -111,6 +112,8 @@ describeEachDatabase('content at rest', ({ db }) => {
     await seedDemo(db());
     app = buildTestApp(db(), { clock: clock.now, loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } });
     await app.ready();
+    // The partner reads the note here without the referral's own second check (tested in referral-four-eyes).
+    await setReferralSecondCheck(db(), false);
     author = await signInOnTablet(app, db(), DEMO_FIELDWORKER);
     approver = await signInOnTablet(app, db(), DEMO_APPROVER);
     authorKey = await enrollKey(author, DEMO_FIELDWORKER.username);

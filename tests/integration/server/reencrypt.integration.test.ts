@@ -26,6 +26,7 @@ import {
   DEMO_FIELDWORKER,
   bearer,
   buildTestApp,
+  setReferralSecondCheck,
   consentContent,
   consentRecord,
   login,
@@ -119,6 +120,8 @@ describeEachDatabase('re-encryption of content at rest', ({ db }) => {
     await seedDemo(db());
     app = buildTestApp(db(), { loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } });
     await app.ready();
+    // The partner reads the note here without the referral's own second check (tested in referral-four-eyes).
+    await setReferralSecondCheck(db(), false);
     tablet = await signInOnTablet(app, db(), DEMO_FIELDWORKER);
     await login(app, DEMO_ADMIN.username, DEMO_ADMIN.password); // sets up the admin's authenticator
     caseNumber = newCaseNumber();

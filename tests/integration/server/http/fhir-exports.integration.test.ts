@@ -14,6 +14,7 @@ import { insertOffer } from '@server/services/offer-service';
 import { DEMO_PARTNER_ACCOUNT } from '@server/db/demo-seed';
 import { describeEachDatabase } from '../../helpers/databases';
 import { fhirSchemaErrors } from '../../../fixtures/fhir-schema';
+import { referralRecord } from '../../../fixtures/referral-records';
 import {
   DEMO_ADMIN,
   DEMO_APPROVER,
@@ -91,6 +92,8 @@ describeEachDatabase('FHIR exports', ({ db }) => {
   let app: FastifyInstance;
   let coordinator: string;
   const screened: string[] = [];
+  /** The screening each case's referral is made from. */
+  const sourceOf = new Map<string, string>();
   let pendingCase = '';
   let lateCase = '';
   let otherCase = '';
@@ -118,9 +121,14 @@ describeEachDatabase('FHIR exports', ({ db }) => {
     const records: unknown[] = [];
     const screening = async (createdAt: string): Promise<{ caseNumber: string; id: string }> => {
       const caseNumber = newCaseNumber();
-      records.push(await consentRecord(tablet.deviceId, caseNumber, { content: await consentContent('de', { setting: 'screening' }) }));
+      records.push(
+        await consentRecord(tablet.deviceId, caseNumber, {
+          content: await consentContent('de', { setting: 'screening', scopes: ['documentation', 'statistics', 'referral'] }),
+        }),
+      );
       const record = await screeningRecord(tablet.deviceId, caseNumber, ANSWERS, createdAt, 'nord');
       records.push(record);
+      sourceOf.set(caseNumber, record.id);
       return { caseNumber, id: record.id };
     };
     for (let k = 0; k < 3; k += 1) screened.push((await screening('2026-03-10T10:00:00.000+01:00')).caseNumber);
@@ -133,24 +141,30 @@ describeEachDatabase('FHIR exports', ({ db }) => {
     await db().query('UPDATE records SET needs_second_check = true WHERE id = $1', [pending.id]);
 
     // Referrals in the period: one per screened case, one declined for lack of capacity with a shared note.
+    // Made on a tablet from the case's screening, as staff do, then moved by hand into the period and a later state.
     const referral = async (
-      municipalityId: string,
+      via: Awaited<ReturnType<typeof signInOnTablet>>,
       caseNumber: string,
       offerId: string,
       state: string,
       reason: string | null,
       note: string | null,
     ) => {
+      const made = await referralRecord(via.deviceId, caseNumber, {
+        sourceRecordId: sourceOf.get(caseNumber) ?? '',
+        offerIds: [offerId],
+        ...(note === null ? {} : { sharedNote: note }),
+      });
+      const pushedReferral = await pushAsTablet(app, via, [{ ...made, createdAt: '2026-03-12T09:00:00.000+01:00' }]);
+      expect(pushedReferral.body).toContain('accepted');
       await db().query(
-        `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, created_by, created_at, state, state_reason, shared_note)
-         SELECT $1, $2, $3, $4, 'familienhebamme', $5, id, '2026-03-12T09:00:00+01:00', $6, $7, $8
-           FROM staff_accounts WHERE municipality_id = $2 ORDER BY id LIMIT 1`,
-        [uuidv7(), municipalityId, caseNumber, offerId, uuidv7(), state, reason, note],
+        `UPDATE referrals SET state = $2, state_reason = $3, created_at = '2026-03-12T09:00:00+01:00' WHERE record_id = $1`,
+        [made.id, state, reason],
       );
     };
     declinedCase = screened[0] ?? '';
-    await referral('demo-stadt', declinedCase, 'familienhebammen-demo', 'declined', 'noCapacity', NOTE);
-    await referral('demo-stadt', screened[1] ?? '', 'familienhebammen-demo', 'contacted', 'appointmentMade', null);
+    await referral(tablet, declinedCase, 'familienhebammen-demo', 'declined', 'noCapacity', NOTE);
+    await referral(tablet, screened[1] ?? '', 'familienhebammen-demo', 'contacted', 'appointmentMade', null);
 
     // Another municipality with its own definition, screening and referral.
     const other = await seedOtherMunicipality(db());
@@ -161,9 +175,13 @@ describeEachDatabase('FHIR exports', ({ db }) => {
     );
     const otherTablet = await signInOnTablet(app, db(), { username: other.username, password: other.password });
     otherCase = newCaseNumber();
+    const otherScreening = await screeningRecord(otherTablet.deviceId, otherCase, ANSWERS, '2026-03-10T10:00:00.000+01:00');
+    sourceOf.set(otherCase, otherScreening.id);
     const otherPush = await pushAsTablet(app, otherTablet, [
-      await consentRecord(otherTablet.deviceId, otherCase, { content: await consentContent('de', { setting: 'screening' }) }),
-      await screeningRecord(otherTablet.deviceId, otherCase, ANSWERS, '2026-03-10T10:00:00.000+01:00'),
+      await consentRecord(otherTablet.deviceId, otherCase, {
+        content: await consentContent('de', { setting: 'screening', scopes: ['documentation', 'statistics', 'referral'] }),
+      }),
+      otherScreening,
     ]);
     expect(otherPush.statusCode, otherPush.body).toBe(200);
     expect(otherPush.body).not.toContain('rejected');
@@ -182,7 +200,7 @@ describeEachDatabase('FHIR exports', ({ db }) => {
       hours: '',
       whatToBring: '',
     });
-    await referral(otherMunicipality, otherCase, 'zweitstadt-hebamme', 'handedOver', null, null);
+    await referral(otherTablet, otherCase, 'zweitstadt-hebamme', 'handedOver', null, null);
     const [fieldworker] = await db().query<{ id: string }>('SELECT id FROM staff_accounts WHERE municipality_id = $1', [otherMunicipality]);
     await db().query(
       `INSERT INTO questionnaire_definitions (municipality_id, definition_id, version, definition_hash, definition, uploaded_by, active)

@@ -146,16 +146,19 @@ describeEachDatabase('coordinator reports', ({ db }) => {
     await db().query('UPDATE records SET needs_second_check = true WHERE id = $1', [pendingId.id]);
     await db().query('UPDATE records SET superseded = true WHERE id = $1', [supersededId.id]);
 
-    // Referrals of five nord cases (contacted five days after the screening) and of the withdrawn case.
+    // Referrals of five nord cases (contacted five days after the screening) and of the withdrawn case. The
+    // referral's own record is stood in for by its screening, so it counts exactly when the screening does (the
+    // referral's own second check is tested in referral-four-eyes.integration.test.ts).
     const referral = async (caseNumber: string, state: string, contactedOn: string | null, district: string) => {
       const id = uuidv7();
       await db().query(
         `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id, district, created_by, created_at, state, state_changed_at)
-         SELECT $1, 'demo-stadt', $2, 'familienhebammen-demo', 'familienhebamme', $3,
-                (SELECT s.id FROM records s WHERE s.municipality_id = 'demo-stadt' AND s.case_number = $2 AND s.kind = 'screening' LIMIT 1),
-                $6, id, '2026-03-12T09:00:00+01:00', $4, '2026-03-12T09:00:00+01:00'
-           FROM staff_accounts WHERE username = $5`,
-        [id, caseNumber, uuidv7(), state, DEMO_COORDINATOR.username, district],
+         SELECT $1, 'demo-stadt', $2, 'familienhebammen-demo', 'familienhebamme', s.id, s.id,
+                $5, a.id, '2026-03-12T09:00:00+01:00', $3, '2026-03-12T09:00:00+01:00'
+           FROM staff_accounts a,
+                (SELECT s.id FROM records s WHERE s.municipality_id = 'demo-stadt' AND s.case_number = $2 AND s.kind = 'screening' LIMIT 1) s
+          WHERE a.username = $4`,
+        [id, caseNumber, state, DEMO_COORDINATOR.username, district],
       );
       if (contactedOn !== null) {
         await db().query(
