@@ -226,11 +226,9 @@ describe.skipIf(!chromiumPath)('the screening’s family part', () => {
       .poll(
         async () =>
           (
-            await backend().db.query<{ content: { familyAnswers?: unknown } }>(
-              "SELECT content FROM records WHERE kind = 'screening' AND case_number = $1",
-              [caseNumber],
-            )
-          )[0]?.content.familyAnswers,
+            (await backend().recordsWhere("kind = 'screening' AND case_number = $1", [caseNumber]))[0]?.['content'] as
+              { familyAnswers?: unknown } | undefined
+          )?.familyAnswers,
         { timeout: 30_000, interval: 250 },
       )
       .toEqual({

@@ -55,10 +55,13 @@ describe.skipIf(!chromiumPath)('coordinator exports, end to end', () => {
       [municipality, day, JSON.stringify(content)],
     );
     await backend().db.query(
-      `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, created_by, created_at, state, state_reason)
-       SELECT gen_random_uuid(), $1, 'E2E-1', 'familienhebammen-demo', 'familienhebamme', gen_random_uuid(), id,
+      // The referral's own record is stood in for by its screening: countable as that is (the referral's own
+      // second check is tested in referral-four-eyes.integration.test.ts).
+      `INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id, created_by, created_at, state, state_reason)
+       SELECT gen_random_uuid(), $1, 'E2E-1', 'familienhebammen-demo', 'familienhebamme', s.id, s.id, a.id,
               ($2::date + time '11:00') AT TIME ZONE 'Europe/Berlin', 'declined', 'noCapacity'
-         FROM staff_accounts WHERE username = 'coordinator'`,
+         FROM staff_accounts a, records s
+        WHERE a.username = 'coordinator' AND s.municipality_id = $1 AND s.case_number = 'E2E-1'`,
       [municipality, day],
     );
 

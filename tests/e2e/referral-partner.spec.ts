@@ -325,10 +325,12 @@ describe.skipIf(!chromiumPath)('partner uptake by case number, end to end', () =
     const insertReferrals = (state: string, reason: string | null) =>
       db.query(
         `WITH made AS (
-           INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, created_by, state, state_reason)
-           SELECT gen_random_uuid(), $1, 'TRICHTER-' || $2::text || '-' || g, $3, $4, gen_random_uuid(),
+           INSERT INTO referrals (id, municipality_id, case_number, offer_id, offer_type, record_id, source_record_id, created_by, state, state_reason)
+           SELECT gen_random_uuid(), $1, 'TRICHTER-' || $2::text || '-' || g, $3, $4, real.record_id, real.source_record_id,
                   (SELECT id FROM staff_accounts WHERE username = $6), $2::text, $5::text
-             FROM generate_series(1, 5) AS g
+             FROM generate_series(1, 5) AS g,
+                  -- Countable like the referral the tablet made above: its checked record stands in for theirs.
+                  (SELECT record_id, source_record_id FROM referrals WHERE municipality_id = $1 AND source_record_id IS NOT NULL LIMIT 1) AS real
            RETURNING id)
          INSERT INTO referral_state_changes (municipality_id, referral_id, state, reason) SELECT $1, id, $2::text, $5::text FROM made`,
         [demo.municipalityId, state, PARTNER_OFFER.id, PARTNER_OFFER.type, reason, demo.coordinator.username],
