@@ -34,3 +34,16 @@ export function setTenantSql(municipalityId: string | null, local: boolean): str
   if (value !== '' && !MUNICIPALITY_ID.test(value)) throw new TypeError('not a municipality id');
   return `SELECT set_config('${TENANT_SETTING}', '${value}', ${local ? 'true' : 'false'})`;
 }
+
+/**
+ * Runs fn once per municipality, each in its own scope, one after another: how a job or an
+ * operators' view that spans municipalities works when row-level security shows one at a time.
+ */
+export async function inEachMunicipality<T>(
+  db: { municipalityIds: () => Promise<string[]> },
+  fn: (municipalityId: string) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = [];
+  for (const municipalityId of await db.municipalityIds()) results.push(await withMunicipality(municipalityId, () => fn(municipalityId)));
+  return results;
+}

@@ -4,7 +4,7 @@
 // transaction, so it can stop anywhere and resume. A row changed by someone else meanwhile (its key
 // id moved) is left alone: the UPDATE only applies if the key id is still the one read.
 import type { Database, Queryable } from '../db/database';
-import { withMunicipality } from '../db/tenant-scope';
+import { inEachMunicipality } from '../db/tenant-scope';
 import {
   installedServerKeys,
   openRecordContent,
@@ -50,16 +50,6 @@ async function unknownKeyIdsInScope(db: Queryable, keyring: ServerKeyring = inst
   return [...unknown].sort();
 }
 
-/**
- * Row-level security shows the server one municipality at a time (db/tenant-scope.ts), so the
- * job walks them one after another; a municipality added meanwhile is taken at the next start.
- */
-async function perMunicipality<T>(db: Database, fn: () => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (const municipalityId of await db.municipalityIds()) results.push(await withMunicipality(municipalityId, fn));
-  return results;
-}
-
 function addUp(maps: readonly Map<string, number>[]): Map<string, number> {
   const sum = new Map<string, number>();
   for (const map of maps) for (const [table, n] of map) sum.set(table, (sum.get(table) ?? 0) + n);
@@ -68,13 +58,13 @@ function addUp(maps: readonly Map<string, number>[]): Map<string, number> {
 
 /** Key ids that sealed rows carry but this keyring lacks, in every municipality. */
 export async function unknownKeyIds(db: Database, keyring: ServerKeyring = installedServerKeys()): Promise<string[]> {
-  const lists = await perMunicipality(db, () => unknownKeyIdsInScope(db, keyring));
+  const lists = await inEachMunicipality(db, () => unknownKeyIdsInScope(db, keyring));
   return [...new Set(lists.flat())].sort();
 }
 
 /** How many rows are not (yet) sealed under the active key, per table, in every municipality. */
 export async function rowsToReencrypt(db: Database, keyring: ServerKeyring = installedServerKeys()): Promise<Map<string, number>> {
-  return addUp(await perMunicipality(db, () => rowsToReencryptInScope(db, keyring)));
+  return addUp(await inEachMunicipality(db, () => rowsToReencryptInScope(db, keyring)));
 }
 
 /** Re-encrypts everything to the active key; returns how many rows moved per table. */
@@ -84,7 +74,7 @@ export async function reencryptAll(
   keyring: ServerKeyring = installedServerKeys(),
 ): Promise<Map<string, number>> {
   await assertKeysKnown(db, keyring);
-  return addUp(await perMunicipality(db, () => reencryptInScope(db, options, keyring)));
+  return addUp(await inEachMunicipality(db, () => reencryptInScope(db, options, keyring)));
 }
 
 export async function assertKeysKnown(db: Database, keyring: ServerKeyring = installedServerKeys()): Promise<void> {

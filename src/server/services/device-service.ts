@@ -9,7 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashToken, sha256 } from './secret-hash';
 import type { Database } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import { withMunicipality } from '../db/tenant-scope';
+import { inEachMunicipality, withMunicipality } from '../db/tenant-scope';
 import type { SessionUser } from '@shared/protocol';
 import type { Device, DeviceStatus, EnrollDeviceRequest, EnrollDeviceResponse, ListedDevice } from '@shared/staff-api';
 import { FLEET_WARNINGS, type DeviceFleetState, type DeviceReport, type FleetWarning } from '@shared/fleet';
@@ -192,20 +192,17 @@ export class DeviceService {
    */
   async fleetSummary(): Promise<FleetSummary> {
     // The operators' view spans municipalities: one query per municipality, counts only.
-    const rows: FleetRow[] = [];
-    for (const municipalityId of await this.db.municipalityIds()) {
-      rows.push(
-        ...(await withMunicipality(municipalityId, () =>
-          this.db.query<FleetRow>(
-            `SELECT ${FLEET_COLUMNS}
-               FROM devices d
-               LEFT JOIN device_reports r ON r.device_id = d.id AND r.municipality_id = d.municipality_id
-              WHERE d.revoked_at IS NULL AND d.municipality_id = $1`,
-            [municipalityId],
-          ),
-        )),
-      );
-    }
+    const rows = (
+      await inEachMunicipality(this.db, (municipalityId) =>
+        this.db.query<FleetRow>(
+          `SELECT ${FLEET_COLUMNS}
+             FROM devices d
+             LEFT JOIN device_reports r ON r.device_id = d.id AND r.municipality_id = d.municipality_id
+            WHERE d.revoked_at IS NULL AND d.municipality_id = $1`,
+          [municipalityId],
+        ),
+      )
+    ).flat();
     const now = this.clock();
     const summary: FleetSummary = {
       tablets: rows.length,

@@ -7,7 +7,7 @@
 // This server can route and delete the boxes; it cannot open one.
 import type { Database, Queryable } from '../db/database';
 import { toIsoTimestamp } from '../db/database';
-import { withMunicipality } from '../db/tenant-scope';
+import { inEachMunicipality } from '../db/tenant-scope';
 import type { SessionUser } from '@shared/protocol';
 import type { CallbackKeys, HandoverKeyEnrollment, HandoverKeyResponse, HandoverRevealResponse } from '@shared/handover-api';
 import { MAX_HANDOVER_RECIPIENTS, handoverBoxSchema } from '@shared/handover-api';
@@ -23,16 +23,11 @@ import { PARTNER_VISIBLE } from './referral-service';
  * (jobs/handover-purge.ts). One municipality at a time: the job sees no rows across them.
  */
 export async function purgeExpiredHandovers(db: Database, now: Date): Promise<number> {
-  let purged = 0;
-  for (const municipalityId of await db.municipalityIds()) {
-    const rows = await withMunicipality(municipalityId, () =>
-      db.query<{ referral_id: string }>('DELETE FROM warm_handovers WHERE expires_at <= $1 RETURNING referral_id::text AS referral_id', [
-        now,
-      ]),
-    );
-    purged += rows.length;
-  }
-  return purged;
+  const purged = await inEachMunicipality(
+    db,
+    async () => (await db.query('DELETE FROM warm_handovers WHERE expires_at <= $1 RETURNING referral_id', [now])).length,
+  );
+  return purged.reduce((a, b) => a + b, 0);
 }
 
 /** The public keys a tablet seals to, per offer: active partner staff of the organisation running it. */

@@ -3,7 +3,7 @@
 // daily job (jobs/retention.ts) or `npm run retention`. Each municipality is handled in its
 // own transaction, and every deletion is itself audited (counts only, never a case number).
 // Published reports keep their figures: the deletion leaves report_counts alone (028_retention.sql).
-import { withMunicipality } from '../db/tenant-scope';
+import { inEachMunicipality, withMunicipality } from '../db/tenant-scope';
 import type { Database, Queryable } from '../db/database';
 import { SERVER_WIDE_AUDIT, audit } from './audit';
 
@@ -68,14 +68,10 @@ const before = (now: Date, days: number): Date => new Date(now.getTime() - days 
 /** Deletes what is past its period in every municipality (and the server-wide audit chain); returns what went. */
 export async function applyRetention(db: Database, policy: RetentionPolicy, now: Date): Promise<RetentionOutcome[]> {
   if (policy.auditDays < MIN_AUDIT_RETENTION_DAYS) throw new Error(`audit retention below ${String(MIN_AUDIT_RETENTION_DAYS)} days`);
-  // Row-level security (migration 027) shows one municipality at a time: each in its own scope.
-  const municipalities = await db.municipalityIds();
-  const outcomes: RetentionOutcome[] = [];
-  for (const id of [...municipalities, SERVER_WIDE_AUDIT]) {
-    outcomes.push(
-      await withMunicipality(id === SERVER_WIDE_AUDIT ? null : id, () => db.transaction((tx) => applyToMunicipality(tx, id, policy, now))),
-    );
-  }
+  // Row-level security (migration 027) shows one municipality at a time: each in its own scope,
+  // then the server-wide chain, which belongs to none.
+  const outcomes = await inEachMunicipality(db, (id) => db.transaction((tx) => applyToMunicipality(tx, id, policy, now)));
+  outcomes.push(await withMunicipality(null, () => db.transaction((tx) => applyToMunicipality(tx, SERVER_WIDE_AUDIT, policy, now))));
   return outcomes;
 }
 
